@@ -1,0 +1,176 @@
+# sluice — top-level build. `make` builds build/sluiced, build/sluicectl,
+# build/sluice-gen; `make test` and `make run` install what is missing first.
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+B         := build
+
+CC        ?= cc
+CLANG     ?= clang
+BPFTOOL   ?= bpftool
+ARCH      := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+WARN      := -Wall -Wextra -Werror
+CFLAGS    ?= -O2 -g
+CFLAGS    += -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Isrc -I$(B)/skel -I$(B)/gen \
+             -DSLUICE_VERSION='"$(VERSION)"' -MMD -MP
+# BPF_PROG() hands every program an unused ctx argument: unused-parameter is noise there
+BPF_CFLAGS := -target bpf -g -O2 -std=gnu11 $(WARN) -Wno-unused-parameter -D__TARGET_ARCH_$(ARCH) \
+             -Iinclude -Ivmlinux -Ibpf -MMD -MP
+LIBS      := -lbpf -lelf -lz -ljson-c -lcap -lsystemd
+GEN_LIBS  := -ljson-c
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' '$(1)' '$(2)';
+endif
+
+# --- sources --------------------------------------------------------------
+BPF_SRCS     := $(wildcard bpf/*.bpf.c)
+BPF_OBJS     := $(BPF_SRCS:bpf/%.bpf.c=$(B)/bpf/%.bpf.o)
+SKELS        := $(BPF_SRCS:bpf/%.bpf.c=$(B)/skel/%.skel.h)
+TEST_BPF_SRCS := $(wildcard tests/bpf/*.bpf.c)
+TEST_BPF_OBJS := $(TEST_BPF_SRCS:tests/bpf/%.bpf.c=$(B)/bpf/%.bpf.o)
+TEST_SKELS    := $(TEST_BPF_SRCS:tests/bpf/%.bpf.c=$(B)/skel/%.skel.h)
+
+# code shared by the daemon and the CLI: grammar, command specs, JSON helpers
+COMMON_SRCS  := $(wildcard src/common/*.c) $(wildcard src/features/*_cmds.c)
+# the daemon: feature-blind core plus one module per feature
+DAEMON_SRCS  := $(filter-out src/core/main.c,$(wildcard src/core/*.c)) \
+                $(filter-out %_cmds.c,$(wildcard src/features/*.c))
+CTL_SRCS     := $(filter-out tools/sluicectl/main.c,$(wildcard tools/sluicectl/*.c))
+GEN_SRCS     := $(filter-out tools/sluice-gen/main.c,$(wildcard tools/sluice-gen/*.c))
+
+obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
+COMMON_LIB := $(B)/lib/libsluice-common.a
+DAEMON_LIB := $(B)/lib/libsluice-daemon.a
+CTL_LIB    := $(B)/lib/libsluicectl.a
+GEN_LIB    := $(B)/lib/libsluice-gen.a
+
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/unit/%)
+BPFT_SRCS  := $(wildcard tests/bpf/test_*.c)
+BPFT_BINS  := $(BPFT_SRCS:tests/bpf/%.c=$(B)/tests/bpf/%)
+
+.PHONY: all deps run test check-unit check-bpf check-netns check-systemd bench \
+        vmlinux install uninstall clean
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+all: $(B)/sluiced $(B)/sluicectl $(B)/sluice-gen
+
+# --- BPF --------------------------------------------------------------------
+$(B)/bpf/%.bpf.o: bpf/%.bpf.c | $(B)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(B)/bpf/%.bpf.o: tests/bpf/%.bpf.c | $(B)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(B)/skel/%.skel.h: $(B)/bpf/%.bpf.o | $(B)/skel
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@
+
+# --- userspace ----------------------------------------------------------------
+# every userspace object may include a skeleton: generate them first
+$(B)/obj/%.o: %.c | $(SKELS) $(TEST_SKELS) $(B)/gen/default_config.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+# the embedded default configuration is etc/sluice.conf as a C string
+$(B)/gen/default_config.h: etc/sluice.conf mk/embed.sh
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)sh mk/embed.sh sl_default_config < $< > $@
+
+$(B)/lib/%.a:
+	$(call msg,AR,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(COMMON_LIB): $(call obj,$(COMMON_SRCS))
+$(DAEMON_LIB): $(call obj,$(DAEMON_SRCS))
+$(CTL_LIB):    $(call obj,$(CTL_SRCS))
+$(GEN_LIB):    $(call obj,$(GEN_SRCS))
+
+$(B)/sluiced: $(call obj,src/core/main.c) $(DAEMON_LIB) $(COMMON_LIB)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/sluicectl: $(call obj,tools/sluicectl/main.c) $(CTL_LIB) $(COMMON_LIB)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ -ljson-c
+
+$(B)/sluice-gen: $(call obj,tools/sluice-gen/main.c) $(GEN_LIB)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(GEN_LIBS)
+
+# --- tests ------------------------------------------------------------------
+$(B)/tests/unit/%: $(call obj,tests/unit/%.c) $(DAEMON_LIB) $(CTL_LIB) $(GEN_LIB) $(COMMON_LIB)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS) -lcriterion
+
+$(B)/tests/bpf/%: $(call obj,tests/bpf/%.c tests/bpf/fixture.c) $(DAEMON_LIB) $(COMMON_LIB)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS) -lcriterion
+
+
+deps:
+	$(Q)sh mk/deps.sh
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) $(BPFT_BINS)
+	$(Q)sh tests/run.sh $(B)
+
+check-unit: all $(UNIT_BINS)
+	$(Q)sh tests/run.sh $(B) unit
+
+check-bpf: all $(BPFT_BINS)
+	$(Q)sh tests/run.sh $(B) bpf
+
+check-netns: all
+	$(Q)sh tests/run.sh $(B) netns
+
+check-systemd:
+	$(Q)sh tests/run.sh $(B) systemd
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(B)/sluiced
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)sh tests/bench/bench.sh $(B)
+
+vmlinux:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/vmlinux.h
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
+	           $(DESTDIR)/etc/sluice $(DESTDIR)$(PREFIX)/lib/systemd/system
+	install -m 0755 $(B)/sluiced $(DESTDIR)$(PREFIX)/sbin/sluiced
+	install -m 0755 $(B)/sluicectl $(B)/sluice-gen $(DESTDIR)$(PREFIX)/bin/
+	test -e $(DESTDIR)/etc/sluice/sluice.conf || \
+	    install -m 0644 etc/sluice.conf $(DESTDIR)/etc/sluice/sluice.conf
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' systemd/sluiced.service.in > \
+	    $(DESTDIR)$(PREFIX)/lib/systemd/system/sluiced.service
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/sluiced $(DESTDIR)$(PREFIX)/bin/sluicectl \
+	      $(DESTDIR)$(PREFIX)/bin/sluice-gen \
+	      $(DESTDIR)$(PREFIX)/lib/systemd/system/sluiced.service
+
+$(B)/bpf $(B)/skel:
+	$(Q)mkdir -p $@
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/* UDP drop tracing: count every dropped UDP skb by (netns, drop reason,
+ * family, local address and port) from skb:kfree_skb, count socket enqueue
+ * failures from udp:udp_fail_queue_rcv_skb, and sample drops to a ring
+ * buffer under a per-CPU rate limit. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include "sluice/drops.h"
+#include "lib/compat.h"
+#include "lib/counters.h"
+#include "lib/ip_copy.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* this program's generation; it acts only while the config says it is active */
+const volatile __u32 sl_gen = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, SL_DROPS_MAX_KEYS);
+	__type(key, struct sl_drop_key);
+	__type(value, struct sl_drop_count);
+} SL_DROPS_COUNTERS_MAP SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, SL_DROPS_MAX_QFAIL);
+	__type(key, struct sl_qfail_key);
+	__type(value, struct sl_drop_count);
+} SL_DROPS_QFAIL_MAP SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SL_DSTAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} SL_DROPS_STATS_MAP SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sl_drops_config);
+} SL_DROPS_CONFIG_MAP SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sl_rate_window);
+} SL_DROPS_LIMIT_MAP SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, SL_DROPS_EVENTS_BYTES);
+} SL_DROPS_EVENTS_MAP SEC(".maps");
+
+static __always_inline const struct sl_drops_config *active_config(void)
+{
+	__u32 zero = 0;
+	const struct sl_drops_config *cfg = bpf_map_lookup_elem(&SL_DROPS_CONFIG_MAP, &zero);
+
+	return cfg && cfg->active_gen == sl_gen ? cfg : NULL;
+}
+
+static __always_inline __u32 netns_of(const struct sk_buff *skb, const struct sock *sk)
+{
+	struct net_device *dev = BPF_CORE_READ(skb, dev);
+
+	if (dev)
+		return BPF_CORE_READ(dev, nd_net.net, ns.inum);
+	if (!sk)
+		sk = BPF_CORE_READ(skb, sk);
+	if (sk)
+		return BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	return 0;
+}
+
+/* true when this CPU may still emit an event in the current second */
+static __always_inline bool event_budget(__u32 per_cpu, __u64 now)
+{
+	__u32 zero = 0;
+	struct sl_rate_window *w = bpf_map_lookup_elem(&SL_DROPS_LIMIT_MAP, &zero);
+
+	if (!w || !per_cpu)
+		return false;
+	if (now - w->start_ns >= 1000000000ULL) {
+		w->start_ns = now;
+		w->used = 0;
+	}
+	if (w->used >= per_cpu)
+		return false;
+	w->used++;
+	return true;
+}
+
+static __always_inline void emit_event(const struct sl_drops_config *cfg, const struct sl_drop_key *key,
+				       const struct sl_udp_tuple *t, const struct sk_buff *skb)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct sl_drop_event *e;
+
+	if (!event_budget(cfg->events_per_cpu, now)) {
+		sl_stat_inc(&SL_DROPS_STATS_MAP, SL_DSTAT_EV_LIMITED);
+		return;
+	}
+	e = bpf_ringbuf_reserve(&SL_DROPS_EVENTS_MAP, sizeof(*e), 0);
+	if (!e) {
+		sl_stat_inc(&SL_DROPS_STATS_MAP, SL_DSTAT_EV_LOST);
+		return;
+	}
+	e->ts_ns = now;
+	e->netns = key->netns;
+	e->reason = key->reason;
+	e->ifindex = BPF_CORE_READ(skb, skb_iif);
+	e->len = BPF_CORE_READ(skb, len);
+	e->family = t->family;
+	e->cpu = bpf_get_smp_processor_id();
+	e->sport = t->sport;
+	e->dport = t->dport;
+	e->pad0 = 0;
+	__builtin_memcpy(e->saddr, t->saddr, sizeof(e->saddr));
+	__builtin_memcpy(e->daddr, t->daddr, sizeof(e->daddr));
+	bpf_ringbuf_submit(e, 0);
+	sl_stat_inc(&SL_DROPS_STATS_MAP, SL_DSTAT_EV_SENT);
+}
+
+SEC("tp_btf/kfree_skb")
+int BPF_PROG(sl_drops_kfree, struct sk_buff *skb, void *location, enum skb_drop_reason reason,
+	     struct sock *rx_sk)
+{
+	const struct sl_drops_config *cfg;
+	__u8 hdr[SL_DROPS_HDR_COPY] = {};
+	struct sl_udp_tuple t = {};
+	struct sl_drop_key key = {};
+	__u16 proto, nh, tail;
+	unsigned char *head;
+	bool ingress;
+	__u32 len;
+
+	proto = BPF_CORE_READ(skb, protocol);
+	if (proto != bpf_htons(ETH_P_IP) && proto != bpf_htons(ETH_P_IPV6))
+		return 0;
+	cfg = active_config();
+	if (!cfg)
+		return 0;
+
+	nh = BPF_CORE_READ(skb, network_header);
+	tail = BPF_CORE_READ(skb, tail);
+	head = BPF_CORE_READ(skb, head);
+	if (nh == (__u16)~0U || tail <= nh) {
+		sl_stat_inc(&SL_DROPS_STATS_MAP, SL_DSTAT_UNPARSED);
+		return 0;
+	}
+	len = tail - nh;
+	if (len > SL_DROPS_HDR_COPY)
+		len = SL_DROPS_HDR_COPY;
+	if (bpf_probe_read_kernel(hdr, len, head + nh) ||
+	    sl_parse_udp_copy(hdr, len, &t) < 0) {
+		sl_stat_inc(&SL_DROPS_STATS_MAP, SL_DSTAT_UNPARSED);
+		return 0;
+	}
+	if (t.family == 0)
+		return 0; /* parsed, not UDP */
+
+	sl_stat_inc(&SL_DROPS_STATS_MAP, SL_DSTAT_SEEN);
+	/* received packets have an input interface; locally sent ones do not */
+	ingress = BPF_CORE_READ(skb, skb_iif) != 0;
+	key.netns = netns_of(skb, rx_sk);
+	key.reason = reason;
+	key.family = t.family;
+	key.port = ingress ? t.dport : t.sport;
+	__builtin_memcpy(key.addr, ingress ? t.daddr : t.saddr, sizeof(key.addr));
+	if (sl_pcpu_add(&SL_DROPS_COUNTERS_MAP, &key, 1, BPF_CORE_READ(skb, len)))
+		sl_stat_inc(&SL_DROPS_STATS_MAP, SL_DSTAT_KEYS_FULL);
+	emit_event(cfg, &key, &t, skb);
+	return 0;
+}
+
+SEC("tp_btf/udp_fail_queue_rcv_skb")
+int BPF_PROG(sl_drops_udpq, int rc, struct sock *sk, struct sk_buff *skb)
+{
+	struct sl_qfail_key key = {};
+	__u16 family;
+
+	if (!sk || !active_config())
+		return 0;
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	key.netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	key.err = rc;
+	key.family = family == AF_INET6 ? SL_FAMILY_IPV6 : SL_FAMILY_IPV4;
+	key.port = BPF_CORE_READ(sk, __sk_common.skc_num);
+	if (sl_pcpu_add(&SL_DROPS_QFAIL_MAP, &key, 1, skb ? BPF_CORE_READ(skb, len) : 0))
+		sl_stat_inc(&SL_DROPS_STATS_MAP, SL_DSTAT_QFAIL_FULL);
+	return 0;
+}

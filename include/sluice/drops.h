@@ -1,0 +1,103 @@
+/* UDP drop tracing: everything the drops BPF programs and userspace share.
+ * Map names carry a layout version: a changed layout gets a new name, so a
+ * new daemon never reads an old pin with the wrong sizes. */
+#ifndef SLUICE_DROPS_H
+#define SLUICE_DROPS_H
+
+#include "sluice/types.h"
+
+#define SL_DROPS_COUNTERS_MAP  sl_drops_v1     /* per-CPU hash: drop_key -> drop_count */
+#define SL_DROPS_QFAIL_MAP     sl_udpq_v1       /* per-CPU hash: qfail_key -> drop_count */
+#define SL_DROPS_STATS_MAP     sl_dstat_v1     /* per-CPU array: enum sl_drops_stat -> u64 */
+#define SL_DROPS_CONFIG_MAP    sl_dcfg_v1       /* array[1]: struct sl_drops_config */
+#define SL_DROPS_EVENTS_MAP    sl_devt_v1       /* ring buffer of struct sl_drop_event */
+#define SL_DROPS_LIMIT_MAP     sl_dlim_v1       /* per-CPU array[1]: struct sl_rate_window */
+
+#define SL_DROPS_MAX_KEYS      16384
+#define SL_DROPS_MAX_QFAIL     4096
+#define SL_DROPS_EVENTS_BYTES  (256 * 1024)
+/* bytes of the network header copied out of a dropped skb for parsing */
+#define SL_DROPS_HDR_COPY      128
+
+enum sl_family {
+	SL_FAMILY_IPV4 = 4,
+	SL_FAMILY_IPV6 = 6,
+};
+
+/* Counter key: one row per (netns, reason, family, local address, port). */
+struct sl_drop_key {
+	__u32 netns;       /* network namespace inode number */
+	__u32 reason;      /* kernel enum skb_drop_reason value */
+	__u8  family;      /* enum sl_family */
+	__u8  pad0;
+	__u16 port;        /* local (destination) UDP port, host order */
+	__u8  addr[16];    /* local (destination) address; IPv4 in the first 4 bytes */
+};
+SL_STATIC_ASSERT(sizeof(struct sl_drop_key) == 28, "sl_drop_key layout");
+
+struct sl_drop_count {
+	__u64 packets;
+	__u64 bytes;
+};
+SL_STATIC_ASSERT(sizeof(struct sl_drop_count) == 16, "sl_drop_count layout");
+
+/* udp_fail_queue_rcv_skb view: the receiving socket and the enqueue error. */
+struct sl_qfail_key {
+	__u32 netns;
+	__s32 err;         /* negative errno returned by the socket enqueue */
+	__u8  family;
+	__u8  pad0;
+	__u16 port;        /* the socket's bound port, host order */
+};
+SL_STATIC_ASSERT(sizeof(struct sl_qfail_key) == 12, "sl_qfail_key layout");
+
+/* Program-wide counters (per-CPU array indexes). Numbers are never reused. */
+enum sl_drops_stat {
+	SL_DSTAT_SEEN = 0,        /* UDP drops seen by kfree_skb */
+	SL_DSTAT_KEYS_FULL = 1,   /* drops not counted: counter map full */
+	SL_DSTAT_UNPARSED = 2,    /* UDP-looking drops whose headers could not be read */
+	SL_DSTAT_EV_SENT = 3,     /* events written to the ring buffer */
+	SL_DSTAT_EV_LOST = 4,     /* events lost: ring buffer full */
+	SL_DSTAT_EV_LIMITED = 5,  /* events not sent: over the sample rate */
+	SL_DSTAT_QFAIL_FULL = 6,  /* queue failures not counted: map full */
+	SL_DSTAT_MAX = 8,
+};
+
+/* Runtime configuration, one array entry. A program only acts when its own
+ * generation (rodata) equals `active_gen`: on reload the new program is
+ * attached first, then this word flips, then the old link is destroyed, so
+ * the tracepoint is never left uncovered. */
+struct sl_drops_config {
+	__u32 active_gen;
+	__u32 events_per_cpu;     /* events per second per CPU; 0 = no events */
+	__u64 object_id;          /* which build's programs are active (userspace only) */
+};
+SL_STATIC_ASSERT(sizeof(struct sl_drops_config) == 16, "sl_drops_config layout");
+
+/* Per-CPU event budget: at most `events_per_cpu` events per one-second
+ * window on each CPU, so a drop storm cannot flood the ring buffer. */
+struct sl_rate_window {
+	__u64 start_ns;
+	__u32 used;
+	__u32 pad0;
+};
+SL_STATIC_ASSERT(sizeof(struct sl_rate_window) == 16, "sl_rate_window layout");
+
+/* One sampled drop, as written to the ring buffer. */
+struct sl_drop_event {
+	__u64 ts_ns;              /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
+	__u32 netns;
+	__u32 reason;
+	__u32 ifindex;
+	__u32 len;                /* skb->len at the drop */
+	__u8  family;
+	__u8  cpu;
+	__u16 sport;              /* host order */
+	__u16 dport;              /* host order */
+	__u16 pad0;
+	__u8  saddr[16];
+	__u8  daddr[16];
+};
+SL_STATIC_ASSERT(sizeof(struct sl_drop_event) == 64, "sl_drop_event layout");
+
+#endif

@@ -1,0 +1,16 @@
+/* Fixed-width types for headers shared by BPF and userspace. BPF programs
+ * get them from vmlinux.h, userspace from the uapi headers. */
+#ifndef SLUICE_TYPES_H
+#define SLUICE_TYPES_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+/* Map names are identifiers in BPF code and strings in userspace. */
+#define SL_STR_(x) #x
+#define SL_STR(x)  SL_STR_(x)
+
+#define SL_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
+
+#endif

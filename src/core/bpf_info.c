@@ -1,0 +1,104 @@
+#include "core/bpf_info.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+uint64_t sl_object_id(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+long sl_map_count(int fd)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	void *key, *next;
+	long n = 0;
+	int err;
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -1;
+	if (info.type == BPF_MAP_TYPE_ARRAY || info.type == BPF_MAP_TYPE_PERCPU_ARRAY)
+		return info.max_entries;
+	if (info.type == BPF_MAP_TYPE_RINGBUF)
+		return 0;
+	key = calloc(2, info.key_size ? info.key_size : 1);
+	if (!key)
+		return -1;
+	next = (char *)key + info.key_size;
+	for (err = bpf_map_get_next_key(fd, NULL, next); !err; err = bpf_map_get_next_key(fd, key, next)) {
+		memcpy(key, next, info.key_size);
+		n++;
+	}
+	free(key);
+	return n;
+}
+
+json_object *sl_map_status(int fd, const char *pin)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	json_object *o = json_object_new_object();
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		json_object_object_add(o, "error", json_object_new_string(strerror(errno)));
+		return o;
+	}
+	json_object_object_add(o, "name", json_object_new_string(info.name));
+	json_object_object_add(o, "id", json_object_new_int64(info.id));
+	json_object_object_add(o, "type", json_object_new_string(libbpf_bpf_map_type_str(info.type)));
+	json_object_object_add(o, "entries", json_object_new_int64(sl_map_count(fd)));
+	json_object_object_add(o, "max_entries", json_object_new_int64(info.max_entries));
+	json_object_object_add(o, "pin", json_object_new_string(pin));
+	return o;
+}
+
+json_object *sl_link_status(int fd, const char *program, const char *attach, const char *pin)
+{
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "program", json_object_new_string(program));
+	json_object_object_add(o, "attach", json_object_new_string(attach));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		json_object_object_add(o, "error", json_object_new_string(strerror(errno)));
+	} else {
+		json_object_object_add(o, "prog_id", json_object_new_int64(info.prog_id));
+		json_object_object_add(o, "link_id", json_object_new_int64(info.id));
+	}
+	json_object_object_add(o, "pin", json_object_new_string(pin));
+	return o;
+}
+
+int sl_percpu_sum(int fd, const void *key, uint64_t *sum, int nfields)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t *vals;
+
+	if (ncpu <= 0)
+		return -1;
+	vals = calloc((size_t)ncpu * (size_t)nfields, sizeof(*vals));
+	if (!vals)
+		return -1;
+	memset(sum, 0, sizeof(*sum) * (size_t)nfields);
+	if (bpf_map_lookup_elem(fd, key, vals)) {
+		free(vals);
+		return -1;
+	}
+	for (int c = 0; c < ncpu; c++)
+		for (int f = 0; f < nfields; f++)
+			sum[f] += vals[c * nfields + f];
+	free(vals);
+	return 0;
+}

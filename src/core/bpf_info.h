@@ -1,0 +1,24 @@
+/* Read-only views of loaded BPF objects for status replies. */
+#ifndef SLUICE_BPF_INFO_H
+#define SLUICE_BPF_INFO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <json-c/json.h>
+
+/* Identity of an embedded BPF object (FNV-1a of its ELF bytes): a daemon
+ * adopts pinned programs only when they came from the same object. */
+uint64_t sl_object_id(const void *data, size_t len);
+
+/* Number of keys in a hash map (walks the keys). */
+long sl_map_count(int fd);
+
+/* {"name","id","pin","entries","max_entries"} for a map fd */
+json_object *sl_map_status(int fd, const char *pin);
+/* {"program","prog_id","link_id","attach","pin"} for a link fd */
+json_object *sl_link_status(int fd, const char *program, const char *attach, const char *pin);
+
+/* Sum a per-CPU value made of `nfields` __u64 counters into `sum`. */
+int sl_percpu_sum(int fd, const void *key, uint64_t *sum, int nfields);
+
+#endif

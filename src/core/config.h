@@ -1,0 +1,33 @@
+/* Config text -> feature states, validated whole before anything is applied. */
+#ifndef SLUICE_CONFIG_H
+#define SLUICE_CONFIG_H
+
+#include "common/grammar.h"
+
+/* One state per feature (sl_features order). */
+struct sl_states {
+	void **st;
+};
+
+int sl_states_new(struct sl_states *s);           /* every feature off */
+int sl_states_copy(struct sl_states *dst, const struct sl_states *src);
+void sl_states_free(struct sl_states *s);
+
+/* The feature index that owns `cmd` (by its first word); -1 for a core command. */
+int sl_feature_of(const struct sl_cmd *cmd);
+
+/* Parse every line of `text` and fold each config command into fresh
+ * states. On the first error, err->line/col locate it and *out is untouched.
+ * `ncmds` (may be NULL) receives the number of commands. */
+int sl_config_stage(const char *text, struct sl_states *out, int *ncmds, struct sl_error *err);
+
+/* Read a whole config file (at most 16 MiB) into a NUL-terminated string. */
+char *sl_config_read(const char *path, struct sl_error *err);
+
+/* "source:line:col: message" plus the offending line with a caret. */
+void sl_config_print_error(FILE *out, const char *source, const char *text, const struct sl_error *err);
+
+/* The running configuration as config lines. */
+void sl_config_save(const struct sl_states *s, FILE *out);
+
+#endif

@@ -1,0 +1,241 @@
+#include "core/ctl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/log.h"
+
+uint64_t sl_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void sl_ctl_init(struct sl_ctl *ctl)
+{
+	memset(ctl, 0, sizeof(*ctl));
+	ctl->listen_fd = -1;
+	ctl->epfd = -1;
+	for (int i = 0; i < SL_CTL_MAX_CLIENTS; i++)
+		ctl->c[i].fd = -1;
+}
+
+/* true when something accepts connections at `path` */
+static int socket_alive(const struct sockaddr_un *sa)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int alive;
+
+	if (fd < 0)
+		return 0;
+	alive = connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0;
+	close(fd);
+	return alive;
+}
+
+static int mkdir_parent(const char *path)
+{
+	char dir[108];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	return mkdir(dir, 0755) && errno != EEXIST ? -1 : 0;
+}
+
+int sl_ctl_open(struct sl_ctl *ctl, const char *path, int epfd, sl_ctl_handler h, void *ctx,
+		struct sl_error *err)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = SL_CTL_TAG };
+	struct stat st;
+
+	sl_ctl_init(ctl);
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return sl_fail(err, SL_E_USAGE, 0, "socket path '%s' is longer than %zu bytes", path,
+			       sizeof(sa.sun_path) - 1);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	snprintf(ctl->path, sizeof(ctl->path), "%s", path);
+	if (mkdir_parent(path))
+		return sl_fail(err, SL_E_KERNEL, 0, "cannot create the directory of '%s': %s", path,
+			       strerror(errno));
+	if (!lstat(path, &st)) {
+		if (!S_ISSOCK(st.st_mode))
+			return sl_fail(err, SL_E_USAGE, 0, "'%s' exists and is not a socket", path);
+		if (socket_alive(&sa))
+			return sl_fail(err, SL_E_NEGATIVE, 0, "another sluiced is listening on '%s'", path);
+		unlink(path); /* stale, from a daemon that died */
+	}
+	ctl->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (ctl->listen_fd < 0)
+		return sl_fail(err, SL_E_KERNEL, 0, "socket: %s", strerror(errno));
+	/* root only: the socket is created 0600 (umask) and checked again below */
+	mode_t old = umask(0177);
+	int rc = bind(ctl->listen_fd, (struct sockaddr *)&sa, sizeof(sa));
+
+	umask(old);
+	if (rc || chmod(path, 0600) || listen(ctl->listen_fd, 16)) {
+		int e = errno;
+
+		sl_ctl_close(ctl);
+		return sl_fail(err, SL_E_KERNEL, 0, "cannot listen on '%s': %s", path, strerror(e));
+	}
+	ctl->epfd = epfd;
+	ctl->handler = h;
+	ctl->ctx = ctx;
+	if (epoll_ctl(epfd, EPOLL_CTL_ADD, ctl->listen_fd, &ev))
+		return sl_fail(err, SL_E_KERNEL, 0, "epoll: %s", strerror(errno));
+	return 0;
+}
+
+static void drop_client(struct sl_ctl *ctl, struct sl_ctl_client *c)
+{
+	if (c->fd < 0)
+		return;
+	epoll_ctl(ctl->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	close(c->fd);
+	free(c->out);
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+}
+
+static void accept_clients(struct sl_ctl *ctl)
+{
+	for (;;) {
+		int fd = accept4(ctl->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int slot = -1;
+
+		if (fd < 0)
+			return;
+		for (int i = 0; i < SL_CTL_MAX_CLIENTS; i++)
+			if (ctl->c[i].fd < 0) {
+				slot = i;
+				break;
+			}
+		if (slot < 0) {
+			sl_warn("control socket: %d clients already connected; refusing one", SL_CTL_MAX_CLIENTS);
+			close(fd);
+			continue;
+		}
+		struct sl_ctl_client *c = &ctl->c[slot];
+		struct epoll_event ev = { .events = EPOLLIN, .data.u32 = SL_CTL_TAG + 1 + (uint32_t)slot };
+
+		memset(c, 0, sizeof(*c));
+		c->fd = fd;
+		c->deadline_ms = sl_now_ms() + SL_CTL_TIMEOUT_MS;
+		if (epoll_ctl(ctl->epfd, EPOLL_CTL_ADD, fd, &ev))
+			drop_client(ctl, c);
+	}
+}
+
+static void start_reply(struct sl_ctl *ctl, struct sl_ctl_client *c, int slot, char *reply)
+{
+	struct epoll_event ev = { .events = EPOLLOUT, .data.u32 = SL_CTL_TAG + 1 + (uint32_t)slot };
+
+	c->out = reply;
+	c->out_len = reply ? strlen(reply) : 0;
+	c->out_off = 0;
+	if (!reply || epoll_ctl(ctl->epfd, EPOLL_CTL_MOD, c->fd, &ev))
+		drop_client(ctl, c);
+}
+
+static void client_read(struct sl_ctl *ctl, struct sl_ctl_client *c, int slot)
+{
+	for (;;) {
+		ssize_t n = read(c->fd, c->in + c->in_len, sizeof(c->in) - 1 - c->in_len);
+		char *nl;
+
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n <= 0) { /* EOF: a request without its newline still counts */
+			if (n == 0 && c->in_len) {
+				c->in[c->in_len] = '\0';
+				start_reply(ctl, c, slot, ctl->handler(ctl->ctx, c->in));
+			} else {
+				drop_client(ctl, c);
+			}
+			return;
+		}
+		c->in_len += (size_t)n;
+		c->in[c->in_len] = '\0';
+		nl = memchr(c->in, '\n', c->in_len);
+		if (nl) {
+			*nl = '\0';
+			start_reply(ctl, c, slot, ctl->handler(ctl->ctx, c->in));
+			return;
+		}
+		if (c->in_len >= sizeof(c->in) - 1) {
+			start_reply(ctl, c, slot,
+				    strdup("{\"status\":\"error\",\"code\":2,\"error\":\"request longer than 4096 bytes\"}\n"));
+			return;
+		}
+	}
+}
+
+static void client_write(struct sl_ctl *ctl, struct sl_ctl_client *c)
+{
+	while (c->out_off < c->out_len) {
+		ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off, MSG_NOSIGNAL);
+
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n <= 0)
+			break;
+		c->out_off += (size_t)n;
+	}
+	drop_client(ctl, c); /* done, or the client went away */
+}
+
+void sl_ctl_event(struct sl_ctl *ctl, uint32_t tag, uint32_t events)
+{
+	struct sl_ctl_client *c;
+	int slot;
+
+	if (tag == SL_CTL_TAG) {
+		accept_clients(ctl);
+		return;
+	}
+	slot = (int)(tag - SL_CTL_TAG - 1);
+	if (slot < 0 || slot >= SL_CTL_MAX_CLIENTS || ctl->c[slot].fd < 0)
+		return;
+	c = &ctl->c[slot];
+	if (c->out)
+		client_write(ctl, c);
+	else if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+		client_read(ctl, c, slot);
+}
+
+void sl_ctl_expire(struct sl_ctl *ctl)
+{
+	uint64_t now = sl_now_ms();
+
+	for (int i = 0; i < SL_CTL_MAX_CLIENTS; i++)
+		if (ctl->c[i].fd >= 0 && now > ctl->c[i].deadline_ms) {
+			sl_debug("control socket: client timed out");
+			drop_client(ctl, &ctl->c[i]);
+		}
+}
+
+void sl_ctl_close(struct sl_ctl *ctl)
+{
+	for (int i = 0; i < SL_CTL_MAX_CLIENTS; i++)
+		drop_client(ctl, &ctl->c[i]);
+	if (ctl->listen_fd >= 0) {
+		close(ctl->listen_fd);
+		unlink(ctl->path);
+	}
+	ctl->listen_fd = -1;
+}

@@ -1,0 +1,51 @@
+/* The control socket: unix stream, one request line in, one JSON reply out.
+ * Clients are non-blocking with a deadline, so a slow or stuck client can
+ * neither block the daemon nor hold a slot for ever. */
+#ifndef SLUICE_CTL_H
+#define SLUICE_CTL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/grammar.h"
+
+#define SL_CTL_MAX_CLIENTS 32
+#define SL_CTL_TIMEOUT_MS  5000
+
+struct sl_ctl_client {
+	int fd;                         /* -1 = free slot */
+	char in[SL_MAX_LINE + 2];
+	size_t in_len;
+	char *out;                      /* reply being written */
+	size_t out_len, out_off;
+	uint64_t deadline_ms;
+};
+
+/* returns a malloc'ed JSON reply for one request line */
+typedef char *(*sl_ctl_handler)(void *ctx, const char *line);
+
+struct sl_ctl {
+	int listen_fd;
+	int epfd;
+	char path[108];
+	struct sl_ctl_client c[SL_CTL_MAX_CLIENTS];
+	sl_ctl_handler handler;
+	void *ctx;
+};
+
+/* an unopened control socket: safe to close */
+void sl_ctl_init(struct sl_ctl *ctl);
+/* Bind and listen at `path` (mode 0600), refusing a path another live
+ * daemon listens on. Registers fds with `epfd` (data.u32 = tag + slot). */
+int sl_ctl_open(struct sl_ctl *ctl, const char *path, int epfd, sl_ctl_handler h, void *ctx,
+		struct sl_error *err);
+/* epoll tag of control fds: SL_CTL_TAG for the listener, SL_CTL_TAG+1+i clients */
+#define SL_CTL_TAG 0x1000
+void sl_ctl_event(struct sl_ctl *ctl, uint32_t tag, uint32_t events);
+/* drop clients past their deadline */
+void sl_ctl_expire(struct sl_ctl *ctl);
+void sl_ctl_close(struct sl_ctl *ctl);
+
+uint64_t sl_now_ms(void);
+
+#endif

@@ -1,0 +1,316 @@
+#include "core/daemon.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/pin.h"
+#include "default_config.h"
+
+#define TAG_SIGNAL 1
+#define TAG_TIMER  2
+#define TICK_MS    200
+
+const char *sl_daemon_config_name(const struct sl_daemon *d)
+{
+	return d->config_path ? d->config_path : "<default>";
+}
+
+char *sl_daemon_config_text(const struct sl_daemon *d, struct sl_error *err)
+{
+	char *t;
+
+	if (d->config_path)
+		return sl_config_read(d->config_path, err);
+	t = strdup(sl_default_config);
+	if (!t)
+		sl_fail(err, SL_E_KERNEL, 0, "out of memory");
+	return t;
+}
+
+int sl_daemon_init(struct sl_daemon *d, struct sl_error *err)
+{
+	d->priv = calloc((size_t)sl_nfeatures, sizeof(*d->priv));
+	if (!d->priv || sl_states_new(&d->states))
+		return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
+	for (int i = 0; i < sl_nfeatures; i++) {
+		d->priv[i] = calloc(1, sl_features[i]->priv_size);
+		if (!d->priv[i])
+			return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
+		sl_features[i]->priv_init(d->priv[i]);
+	}
+	return 0;
+}
+
+int sl_daemon_apply(struct sl_daemon *d, struct sl_states *next, bool replace, struct sl_error *err)
+{
+	int i;
+
+	for (i = 0; i < sl_nfeatures; i++)
+		if (sl_features[i]->apply(&d->env, d->priv[i], next->st[i], replace, err))
+			break;
+	if (i == sl_nfeatures) {
+		sl_states_free(&d->states);
+		d->states = *next;
+		next->st = NULL;
+		return 0;
+	}
+	sl_err("%s: %s; restoring the previous state", sl_features[i]->name, err->msg);
+	while (i-- > 0) {
+		struct sl_error e2 = { 0 };
+
+		if (sl_features[i]->apply(&d->env, d->priv[i], d->states.st[i], false, &e2))
+			sl_err("%s: could not restore the previous state: %s", sl_features[i]->name, e2.msg);
+	}
+	return -1;
+}
+
+int sl_daemon_reload(struct sl_daemon *d, struct sl_error *err)
+{
+	struct sl_states next = { 0 };
+	char *text = sl_daemon_config_text(d, err);
+	int rc = -1;
+
+	if (!text)
+		return -1;
+	if (sl_config_stage(text, &next, NULL, err))
+		sl_config_print_error(stderr, sl_daemon_config_name(d), text, err);
+	else
+		rc = sl_daemon_apply(d, &next, true, err);
+	sl_states_free(&next);
+	free(text);
+	return rc;
+}
+
+/* `source` names the config file when err->line points into it */
+static char *reply_json(json_object *data, const struct sl_error *err, const char *source)
+{
+	json_object *r = json_object_new_object();
+	char *s;
+
+	if (err) {
+		json_object_object_add(r, "status", json_object_new_string("error"));
+		json_object_object_add(r, "code", json_object_new_int(err->code ? (int)err->code : SL_E_USAGE));
+		if (err->line > 0) {
+			char *m;
+
+			if (asprintf(&m, "%s:%d:%d: %s", source, err->line, err->col, err->msg) >= 0) {
+				json_object_object_add(r, "error", json_object_new_string(m));
+				free(m);
+			}
+			json_object_object_add(r, "line", json_object_new_int(err->line));
+		} else {
+			json_object_object_add(r, "error", json_object_new_string(err->msg));
+		}
+		if (err->col)
+			json_object_object_add(r, "column", json_object_new_int(err->col));
+	} else {
+		json_object_object_add(r, "status", json_object_new_string("ok"));
+		json_object_object_add(r, "data", data ? data : json_object_new_object());
+	}
+	if (asprintf(&s, "%s\n", json_object_to_json_string_ext(r, JSON_C_TO_STRING_PLAIN)) < 0)
+		s = NULL;
+	json_object_put(r);
+	return s;
+}
+
+static json_object *status_json(struct sl_daemon *d)
+{
+	json_object *o = json_object_new_object(), *feats = json_object_new_array();
+
+	json_object_object_add(o, "version", json_object_new_string(SLUICE_VERSION));
+	json_object_object_add(o, "pid", json_object_new_int(getpid()));
+	json_object_object_add(o, "config", json_object_new_string(sl_daemon_config_name(d)));
+	json_object_object_add(o, "pin_root", json_object_new_string(d->env.pin_root));
+	json_object_object_add(o, "socket", json_object_new_string(d->socket_path));
+	for (int i = 0; i < sl_nfeatures; i++) {
+		json_object *f = sl_features[i]->status(&d->env, d->priv[i], d->states.st[i]);
+
+		json_object_object_add(f, "name", json_object_new_string(sl_features[i]->name));
+		json_object_array_add(feats, f);
+	}
+	json_object_object_add(o, "features", feats);
+	return o;
+}
+
+static json_object *save_json(struct sl_daemon *d)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	json_object *o;
+
+	if (!f)
+		return NULL;
+	sl_config_save(&d->states, f);
+	fclose(f);
+	o = json_object_new_object();
+	json_object_object_add(o, "config", json_object_new_string(buf));
+	free(buf);
+	return o;
+}
+
+/* a config command at run time: stage onto a copy, apply that feature */
+static int run_config_cmd(struct sl_daemon *d, int f, const struct sl_cmd *cmd, struct sl_error *err)
+{
+	const struct sl_feature *feat = sl_features[f];
+	void *next = malloc(feat->state_size);
+	int rc = -1;
+
+	if (!next)
+		return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
+	memcpy(next, d->states.st[f], feat->state_size);
+	if (!feat->stage(next, cmd, err) && !feat->apply(&d->env, d->priv[f], next, false, err)) {
+		memcpy(d->states.st[f], next, feat->state_size);
+		rc = 0;
+	}
+	free(next);
+	return rc;
+}
+
+char *sl_daemon_request(void *daemon, const char *line)
+{
+	struct sl_daemon *d = daemon;
+	struct sl_error err = { 0 };
+	struct sl_cmd *cmd = malloc(sizeof(*cmd));
+	json_object *data = NULL;
+	char *reply;
+	int rc = -1, f;
+
+	if (!cmd) {
+		sl_fail(&err, SL_E_KERNEL, 0, "out of memory");
+		return reply_json(NULL, &err, NULL);
+	}
+	rc = sl_parse_line(line, cmd, &err);
+	if (rc == 0)
+		rc = sl_fail(&err, SL_E_USAGE, 0, "empty request");
+	if (rc < 0)
+		goto out;
+	f = sl_feature_of(cmd);
+	sl_debug("request: %s", line);
+	if (f < 0) {
+		const char *w = cmd->spec->words;
+
+		rc = 0;
+		if (!strcmp(w, "status"))
+			data = status_json(d);
+		else if (!strcmp(w, "save"))
+			data = save_json(d);
+		else if (!strcmp(w, "reload"))
+			rc = sl_daemon_reload(d, &err);
+		else
+			rc = sl_fail(&err, SL_E_USAGE, 1, "'%s' is not handled by the daemon", w);
+	} else if (cmd->spec->flags & SL_CMD_CONFIG) {
+		rc = run_config_cmd(d, f, cmd, &err);
+	} else {
+		rc = sl_features[f]->query(&d->env, d->priv[f], d->states.st[f], cmd, &data, &err);
+	}
+out:
+	reply = reply_json(data, rc ? &err : NULL, sl_daemon_config_name(d));
+	if (rc && data)
+		json_object_put(data);
+	free(cmd);
+	return reply;
+}
+
+static int setup_loop(struct sl_daemon *d)
+{
+	struct itimerspec its = { .it_interval = { 0, TICK_MS * 1000000L }, .it_value = { 0, TICK_MS * 1000000L } };
+	struct epoll_event ev = { .events = EPOLLIN };
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	d->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	d->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (d->sigfd < 0 || d->timerfd < 0 || timerfd_settime(d->timerfd, 0, &its, NULL))
+		return -1;
+	ev.data.u32 = TAG_SIGNAL;
+	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->sigfd, &ev))
+		return -1;
+	ev.data.u32 = TAG_TIMER;
+	return epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->timerfd, &ev);
+}
+
+static void on_signal(struct sl_daemon *d)
+{
+	struct signalfd_siginfo si;
+
+	while (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			struct sl_error err = { 0 };
+
+			sd_notify(0, "RELOADING=1");
+			if (sl_daemon_reload(d, &err))
+				sl_err("reload failed, nothing changed: %s", err.msg);
+			else
+				sl_info("reloaded %s", sl_daemon_config_name(d));
+			sd_notify(0, "READY=1");
+		} else {
+			sl_info("signal %u: stopping; the pinned dataplane keeps running", si.ssi_signo);
+			d->stop = true;
+		}
+	}
+}
+
+int sl_daemon_run(struct sl_daemon *d)
+{
+	struct epoll_event evs[16];
+
+	if (setup_loop(d)) {
+		sl_err("event loop setup: %s", strerror(errno));
+		return -1;
+	}
+	while (!d->stop) {
+		int n = epoll_wait(d->epfd, evs, 16, -1);
+
+		if (n < 0 && errno != EINTR) {
+			sl_err("epoll_wait: %s", strerror(errno));
+			return -1;
+		}
+		for (int i = 0; i < n; i++) {
+			uint32_t tag = evs[i].data.u32;
+
+			if (tag == TAG_SIGNAL) {
+				on_signal(d);
+			} else if (tag == TAG_TIMER) {
+				uint64_t ticks;
+
+				if (read(d->timerfd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
+					sl_debug("timerfd: %s", strerror(errno));
+				for (int f = 0; f < sl_nfeatures; f++)
+					if (sl_features[f]->tick)
+						sl_features[f]->tick(d->priv[f]);
+				sl_ctl_expire(&d->ctl);
+			} else {
+				sl_ctl_event(&d->ctl, tag, evs[i].events);
+			}
+		}
+	}
+	return 0;
+}
+
+void sl_daemon_fini(struct sl_daemon *d)
+{
+	sl_ctl_close(&d->ctl);
+	for (int i = 0; d->priv && i < sl_nfeatures; i++) {
+		if (d->priv[i])
+			sl_features[i]->release(d->priv[i]);
+		free(d->priv[i]);
+	}
+	free(d->priv);
+	sl_states_free(&d->states);
+	if (d->lock_fd >= 0)
+		close(d->lock_fd);
+}

@@ -1,0 +1,38 @@
+/* sluiced: lifecycle, request dispatch and the event loop. Knows features
+ * only through the registry. */
+#ifndef SLUICE_DAEMON_H
+#define SLUICE_DAEMON_H
+
+#include <stdbool.h>
+
+#include "core/config.h"
+#include "core/ctl.h"
+#include "core/feature.h"
+
+struct sl_daemon {
+	struct sl_env env;
+	const char *config_path;   /* NULL: the embedded default */
+	const char *socket_path;
+	struct sl_states states;   /* what the kernel runs now */
+	void **priv;
+	int lock_fd;
+	int epfd, sigfd, timerfd;
+	struct sl_ctl ctl;
+	bool stop;
+};
+
+/* text of the config in force: the file, or the embedded default */
+char *sl_daemon_config_text(const struct sl_daemon *d, struct sl_error *err);
+const char *sl_daemon_config_name(const struct sl_daemon *d);
+
+int sl_daemon_init(struct sl_daemon *d, struct sl_error *err);
+/* make the kernel match `next` (all features); on failure roll back */
+int sl_daemon_apply(struct sl_daemon *d, struct sl_states *next, bool replace, struct sl_error *err);
+/* re-read and apply the config, replacing programs */
+int sl_daemon_reload(struct sl_daemon *d, struct sl_error *err);
+/* one control request -> malloc'ed JSON reply */
+char *sl_daemon_request(void *daemon, const char *line);
+int sl_daemon_run(struct sl_daemon *d);
+void sl_daemon_fini(struct sl_daemon *d);
+
+#endif

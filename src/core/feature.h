@@ -1,0 +1,56 @@
+/* The one interface between the feature-blind core and a feature module.
+ *
+ * A feature keeps its configuration as a plain state struct. Config commands
+ * are staged onto a copy of the state (pure validation, no kernel access);
+ * apply() then makes the kernel match a state, all or nothing. */
+#ifndef SLUICE_FEATURE_H
+#define SLUICE_FEATURE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <json-c/json.h>
+
+#include "common/grammar.h"
+
+struct sl_env {
+	const char *pin_root;     /* e.g. /sys/fs/bpf/sluice */
+	bool verbose;
+};
+
+struct sl_feature {
+	const char *name;         /* the first word of its commands */
+	size_t state_size;
+	size_t priv_size;         /* runtime handles: fds, buffers */
+
+	/* set priv (zeroed by the core) to "nothing open" */
+	void (*priv_init)(void *priv);
+	/* the state with the feature off, as when no config line mentions it */
+	void (*state_init)(void *state);
+	/* fold one SL_CMD_CONFIG command into `state`; no side effects */
+	int (*stage)(void *state, const struct sl_cmd *cmd, struct sl_error *err);
+	/* make the kernel match `state`. `replace` swaps programs even when the
+	 * pinned ones came from this same build. On failure the dataplane is as
+	 * it was before the call. */
+	int (*apply)(const struct sl_env *env, void *priv, const void *state, bool replace,
+		     struct sl_error *err);
+	/* print `state` as config lines */
+	void (*save)(const void *state, FILE *out);
+	/* a read command or an action; *out is the reply's "data" */
+	int (*query)(const struct sl_env *env, void *priv, const void *state, const struct sl_cmd *cmd,
+		     json_object **out, struct sl_error *err);
+	/* one entry of `sluicectl status` */
+	json_object *(*status)(const struct sl_env *env, void *priv, const void *state);
+	/* periodic work (draining ring buffers); may be NULL */
+	void (*tick)(void *priv);
+	/* close userspace handles; the pinned dataplane stays */
+	void (*release)(void *priv);
+};
+
+#define SL_FEATURE(name) extern const struct sl_feature sl_##name##_feature;
+#include "features/list.h"
+#undef SL_FEATURE
+
+extern const struct sl_feature *const sl_features[];
+extern const int sl_nfeatures;
+
+#endif

@@ -1,0 +1,18 @@
+/* Network namespaces by name (ip netns: /run/netns/NAME) and inode number. */
+#ifndef SLUICE_NETNS_H
+#define SLUICE_NETNS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/grammar.h"
+
+#define SL_NETNS_DIR "/run/netns"
+
+/* inode of the caller's own namespace ("host" in output) */
+uint32_t sl_netns_self(void);
+int sl_netns_by_name(const char *name, uint32_t *inode, struct sl_error *err);
+/* "host", a name from /run/netns, or the inode number as text */
+void sl_netns_name(uint32_t inode, char *out, size_t size);
+
+#endif

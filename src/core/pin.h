@@ -1,0 +1,32 @@
+/* The pin root: <root>/maps/<map> and <root>/links/<link> on bpffs. */
+#ifndef SLUICE_PIN_H
+#define SLUICE_PIN_H
+
+#include <stddef.h>
+#include <bpf/libbpf.h>
+
+#include "common/grammar.h"
+
+#define SL_PIN_MAPS  "maps"
+#define SL_PIN_LINKS "links"
+
+/* Create root, root/maps, root/links; refuse a root that is not on bpffs. */
+int sl_pin_root_prepare(const char *root, struct sl_error *err);
+/* Take the root's exclusive lock (one daemon per pin root). Returns the fd
+ * that holds it, or -1 with err set when another process holds it. */
+int sl_pin_root_lock(const char *root, struct sl_error *err);
+/* Unpin every link (detaching it) and every map, then remove the root. */
+int sl_pin_root_cleanup(const char *root, struct sl_error *err);
+
+int sl_pin_path(char *out, size_t size, const char *root, const char *kind, const char *name);
+/* Give every non-internal map of `obj` its pin path, so that load() reuses
+ * a pinned map of the same name or pins the new one. */
+int sl_pin_maps(struct bpf_object *obj, const char *root, struct sl_error *err);
+/* Pin `link` at `path`, replacing whatever was pinned there in one rename,
+ * so the old link loses its pin (and detaches once unreferenced) only after
+ * the new one is in place. */
+int sl_pin_link_swap(struct bpf_link *link, const char *path, struct sl_error *err);
+/* Open a pinned object; -1 (errno ENOENT) when absent. */
+int sl_pin_open(const char *root, const char *kind, const char *name);
+
+#endif

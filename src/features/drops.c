@@ -1,0 +1,572 @@
+/* UDP drop tracing: the daemon module.
+ *
+ * Running state lives in pins: maps under <root>/maps, the two tracepoint
+ * links under <root>/links. The daemon only holds fds to them. Programs are
+ * adopted when the pinned config says they came from this build; otherwise
+ * (or on reload) new programs are attached next to the old ones, the config
+ * word `active_gen` flips to them, and only then the old links go. */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/bpf_info.h"
+#include "core/feature.h"
+#include "core/log.h"
+#include "core/netns.h"
+#include "core/pin.h"
+#include "drops.skel.h"
+#include "features/drops.h"
+
+#define DEFAULT_SAMPLE_RATE 100
+#define DEFAULT_EVENT_COUNT 20
+
+struct drops_state {
+	int enabled;
+	unsigned sample_rate;   /* events per second over all CPUs */
+};
+
+enum { M_COUNTERS, M_QFAIL, M_STATS, M_CONFIG, M_LIMIT, M_EVENTS, NMAPS };
+static const char *const map_names[NMAPS] = {
+	SL_STR(SL_DROPS_COUNTERS_MAP), SL_STR(SL_DROPS_QFAIL_MAP), SL_STR(SL_DROPS_STATS_MAP),
+	SL_STR(SL_DROPS_CONFIG_MAP),   SL_STR(SL_DROPS_LIMIT_MAP), SL_STR(SL_DROPS_EVENTS_MAP),
+};
+
+enum { L_KFREE, L_UDPQ, NLINKS };
+static const struct {
+	const char *prog, *pin, *attach;
+} links[NLINKS] = {
+	{ "sl_drops_kfree", "drops_kfree_skb", "tp_btf/kfree_skb" },
+	{ "sl_drops_udpq", "drops_udp_fail_queue_rcv_skb", "tp_btf/udp_fail_queue_rcv_skb" },
+};
+
+static const char *const stat_names[SL_DSTAT_MAX] = {
+	[SL_DSTAT_SEEN] = "udp_drops_seen",         [SL_DSTAT_KEYS_FULL] = "not_counted_map_full",
+	[SL_DSTAT_UNPARSED] = "unparsed",           [SL_DSTAT_EV_SENT] = "events_sent",
+	[SL_DSTAT_EV_LOST] = "events_lost",         [SL_DSTAT_EV_LIMITED] = "events_rate_limited",
+	[SL_DSTAT_QFAIL_FULL] = "queue_fail_not_counted",
+};
+
+struct drops_priv {
+	int map_fd[NMAPS];      /* -1 when not open */
+	int link_fd[NLINKS];    /* -1 when not attached by us */
+	struct ring_buffer *rb;
+	struct sl_enum_names reasons;
+	int reasons_loaded;
+	struct drops_recent recent;
+};
+
+static uint64_t this_object_id(void)
+{
+	size_t sz;
+	const void *elf = drops_bpf__elf_bytes(&sz);
+
+	return sl_object_id(elf, sz);
+}
+
+static void state_init(void *st)
+{
+	struct drops_state *s = st;
+
+	s->enabled = 0;
+	s->sample_rate = DEFAULT_SAMPLE_RATE;
+}
+
+static int stage(void *st, const struct sl_cmd *cmd, struct sl_error *err)
+{
+	struct drops_state *s = st;
+
+	(void)err;
+	if (!strcmp(cmd->spec->words, "drops enable")) {
+		const struct sl_value *rate = sl_opt(cmd, "--sample-rate");
+
+		s->enabled = 1;
+		s->sample_rate = rate->set ? (unsigned)rate->num : DEFAULT_SAMPLE_RATE;
+	} else {
+		s->enabled = 0;
+	}
+	return 0;
+}
+
+static void save(const void *st, FILE *out)
+{
+	const struct drops_state *s = st;
+
+	if (s->enabled)
+		fprintf(out, "drops enable --sample-rate %u\n", s->sample_rate);
+	else
+		fprintf(out, "drops disable\n");
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static void close_maps(struct drops_priv *p)
+{
+	ring_buffer__free(p->rb);
+	p->rb = NULL;
+	for (int i = 0; i < NMAPS; i++)
+		close_fd(&p->map_fd[i]);
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct drops_priv *p = ctx;
+
+	if (size >= sizeof(struct sl_drop_event))
+		drops_recent_push(&p->recent, data);
+	return 0;
+}
+
+/* (Re)open every pinned map. Returns 0 when all are pinned. */
+static int open_maps(const struct sl_env *env, struct drops_priv *p, struct sl_error *err)
+{
+	close_maps(p);
+	for (int i = 0; i < NMAPS; i++) {
+		p->map_fd[i] = sl_pin_open(env->pin_root, SL_PIN_MAPS, map_names[i]);
+		if (p->map_fd[i] < 0) {
+			int e = errno;
+
+			close_maps(p);
+			return sl_fail(err, SL_E_KERNEL, 0, "cannot open pinned map %s: %s", map_names[i],
+				       strerror(e));
+		}
+	}
+	p->rb = ring_buffer__new(p->map_fd[M_EVENTS], on_event, p, NULL);
+	if (!p->rb) {
+		int e = errno;
+
+		close_maps(p);
+		return sl_fail(err, SL_E_KERNEL, 0, "cannot read event ring buffer: %s", strerror(e));
+	}
+	return 0;
+}
+
+static int read_config(const struct sl_env *env, struct drops_priv *p, struct sl_drops_config *cfg)
+{
+	__u32 zero = 0;
+	int fd = p->map_fd[M_CONFIG] >= 0 ? p->map_fd[M_CONFIG]
+					  : sl_pin_open(env->pin_root, SL_PIN_MAPS, map_names[M_CONFIG]);
+	int rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (fd < 0)
+		return -1;
+	rc = bpf_map_lookup_elem(fd, &zero, cfg);
+	if (fd != p->map_fd[M_CONFIG])
+		close(fd);
+	return rc;
+}
+
+static unsigned events_per_cpu(unsigned rate)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (!rate)
+		return 0;
+	if (ncpu < 1)
+		ncpu = 1;
+	return rate / ncpu ? rate / (unsigned)ncpu : 1;
+}
+
+/* true when both links are pinned and the config says this build made them */
+static int adoptable(const struct sl_env *env, struct drops_priv *p)
+{
+	struct sl_drops_config cfg;
+
+	if (read_config(env, p, &cfg) || cfg.object_id != this_object_id())
+		return 0;
+	for (int i = 0; i < NLINKS; i++) {
+		int fd = sl_pin_open(env->pin_root, SL_PIN_LINKS, links[i].pin);
+
+		if (fd < 0)
+			return 0;
+		close(fd);
+	}
+	return 1;
+}
+
+static int adopt(const struct sl_env *env, struct drops_priv *p, struct sl_error *err)
+{
+	if (p->map_fd[0] < 0 && open_maps(env, p, err))
+		return -1;
+	for (int i = 0; i < NLINKS; i++) {
+		if (p->link_fd[i] >= 0)
+			continue;
+		p->link_fd[i] = sl_pin_open(env->pin_root, SL_PIN_LINKS, links[i].pin);
+		if (p->link_fd[i] < 0)
+			return sl_fail(err, SL_E_KERNEL, 0, "cannot open pinned link %s: %s", links[i].pin,
+				       strerror(errno));
+	}
+	return 0;
+}
+
+static int write_config(struct drops_priv *p, const struct sl_drops_config *cfg, struct sl_error *err)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_update_elem(p->map_fd[M_CONFIG], &zero, cfg, BPF_ANY))
+		return sl_fail(err, SL_E_KERNEL, 0, "cannot update drops config map: %s", strerror(errno));
+	return 0;
+}
+
+/* Load this build's programs, attach them beside whatever runs now, make
+ * them the active generation, then let the old links go. */
+static int load_and_swap(const struct sl_env *env, struct drops_priv *p, unsigned per_cpu,
+			 struct sl_error *err)
+{
+	struct bpf_link *nl[NLINKS] = { 0 };
+	int old_fd[NLINKS], rc = -1, swapped = 0;
+	struct sl_drops_config cfg, old_cfg;
+	struct drops_bpf *skel;
+	char path[4096];
+
+	read_config(env, p, &old_cfg);
+	for (int i = 0; i < NLINKS; i++) /* hold the old links until the flip */
+		old_fd[i] = p->link_fd[i] >= 0 ? dup(p->link_fd[i])
+					       : sl_pin_open(env->pin_root, SL_PIN_LINKS, links[i].pin);
+	skel = drops_bpf__open();
+	if (!skel) {
+		sl_fail(err, SL_E_KERNEL, 0, "cannot open drops BPF object: %s", strerror(errno));
+		goto out;
+	}
+	if (sl_pin_maps(skel->obj, env->pin_root, err))
+		goto out;
+	skel->rodata->sl_gen = old_cfg.active_gen + 1;
+	if (drops_bpf__load(skel)) {
+		sl_fail(err, SL_E_KERNEL, 0, "cannot load drops programs: %s (run with -v for the verifier log)",
+			strerror(errno));
+		goto out;
+	}
+	struct bpf_program *progs[NLINKS] = { skel->progs.sl_drops_kfree, skel->progs.sl_drops_udpq };
+
+	for (int i = 0; i < NLINKS; i++) {
+		nl[i] = bpf_program__attach(progs[i]);
+		if (!nl[i]) {
+			sl_fail(err, SL_E_KERNEL, 0, "cannot attach %s to %s: %s", links[i].prog,
+				links[i].attach, strerror(errno));
+			goto out;
+		}
+	}
+	if (p->map_fd[0] < 0 && open_maps(env, p, err))
+		goto out;
+	cfg.active_gen = old_cfg.active_gen + 1;
+	cfg.events_per_cpu = per_cpu;
+	cfg.object_id = this_object_id();
+	if (write_config(p, &cfg, err))
+		goto out;
+	swapped = 1;
+	for (int i = 0; i < NLINKS; i++) {
+		sl_pin_path(path, sizeof(path), env->pin_root, SL_PIN_LINKS, links[i].pin);
+		if (sl_pin_link_swap(nl[i], path, err))
+			goto out;
+		close_fd(&p->link_fd[i]);
+		p->link_fd[i] = dup(bpf_link__fd(nl[i]));
+	}
+	rc = 0;
+	sl_info("drops: programs generation %u attached (%s, %s)", cfg.active_gen, links[0].attach,
+		links[1].attach);
+out:
+	if (rc && swapped) /* give the tracepoints back to the old generation */
+		write_config(p, &old_cfg, NULL);
+	for (int i = 0; i < NLINKS; i++) {
+		bpf_link__destroy(nl[i]); /* pinned links stay attached */
+		if (old_fd[i] >= 0)
+			close(old_fd[i]);
+	}
+	drops_bpf__destroy(skel);
+	return rc;
+}
+
+static int detach(const struct sl_env *env, struct drops_priv *p, struct sl_error *err)
+{
+	char path[4096];
+
+	for (int i = 0; i < NLINKS; i++) {
+		sl_pin_path(path, sizeof(path), env->pin_root, SL_PIN_LINKS, links[i].pin);
+		if (unlink(path) && errno != ENOENT)
+			return sl_fail(err, SL_E_KERNEL, 0, "cannot unpin %s: %s", path, strerror(errno));
+		close_fd(&p->link_fd[i]);
+	}
+	return 0;
+}
+
+static void load_reason_names(struct drops_priv *p)
+{
+	struct btf *btf;
+
+	if (p->reasons_loaded)
+		return;
+	btf = btf__load_vmlinux_btf();
+	if (!btf || sl_enum_names_load(&p->reasons, btf, "skb_drop_reason", "SKB_DROP_REASON_"))
+		sl_warn("drops: kernel BTF has no enum skb_drop_reason; reasons show as numbers");
+	btf__free(btf);
+	p->reasons_loaded = 1;
+}
+
+static int apply(const struct sl_env *env, void *priv, const void *st, bool replace, struct sl_error *err)
+{
+	const struct drops_state *s = st;
+	struct drops_priv *p = priv;
+	struct sl_drops_config cfg;
+
+	if (!s->enabled) {
+		if (detach(env, p, err))
+			return -1;
+		/* counters stay pinned and readable until --cleanup */
+		if (p->map_fd[0] < 0)
+			open_maps(env, p, NULL);
+		return 0;
+	}
+	load_reason_names(p);
+	if (replace || !adoptable(env, p))
+		return load_and_swap(env, p, events_per_cpu(s->sample_rate), err);
+	if (adopt(env, p, err) || read_config(env, p, &cfg))
+		return -1;
+	cfg.events_per_cpu = events_per_cpu(s->sample_rate);
+	return write_config(p, &cfg, err);
+}
+
+/* every key/value of a per-CPU counter map, summed over CPUs */
+static struct drops_row *read_rows(int fd, size_t key_size, size_t *n, struct sl_error *err)
+{
+	struct drops_row *rows = NULL;
+	size_t cap = 0;
+	unsigned char key[sizeof(struct sl_drop_key)], next[sizeof(struct sl_drop_key)];
+	int more;
+
+	*n = 0;
+	for (more = !bpf_map_get_next_key(fd, NULL, next); more; more = !bpf_map_get_next_key(fd, key, next)) {
+		uint64_t sum[2];
+
+		memcpy(key, next, key_size);
+		if (sl_percpu_sum(fd, key, sum, 2))
+			continue; /* deleted meanwhile */
+		if (*n == cap) {
+			struct drops_row *r = realloc(rows, (cap = cap ? cap * 2 : 256) * sizeof(*rows));
+
+			if (!r) {
+				free(rows);
+				sl_fail(err, SL_E_KERNEL, 0, "out of memory");
+				return NULL;
+			}
+			rows = r;
+		}
+		memset(&rows[*n], 0, sizeof(rows[*n]));
+		memcpy(&rows[*n].key, key, key_size);
+		rows[*n].packets = sum[0];
+		rows[*n].bytes = sum[1];
+		(*n)++;
+	}
+	return rows ? rows : calloc(1, sizeof(*rows));
+}
+
+/* --netns NAME / --all / default (the daemon's namespace); 0 = all */
+static int scope_of(const struct sl_cmd *cmd, uint32_t *netns, struct sl_error *err)
+{
+	const struct sl_value *name = sl_opt(cmd, "--netns");
+
+	*netns = sl_netns_self();
+	if (sl_opt(cmd, "--all")->set)
+		*netns = 0;
+	else if (name->set && sl_netns_by_name(name->str, netns, err)) {
+		err->col = name->col;
+		return -1;
+	}
+	return 0;
+}
+
+static json_object *socket_rows_json(int fd, uint32_t netns, struct sl_error *err)
+{
+	json_object *arr = json_object_new_array();
+	struct sl_qfail_key key, next;
+	char ns[64];
+	int more;
+
+	(void)err;
+	for (more = !bpf_map_get_next_key(fd, NULL, &next); more; more = !bpf_map_get_next_key(fd, &key, &next)) {
+		uint64_t sum[2];
+		json_object *o;
+
+		key = next;
+		if ((netns && key.netns != netns) || sl_percpu_sum(fd, &key, sum, 2))
+			continue;
+		o = json_object_new_object();
+		sl_netns_name(key.netns, ns, sizeof(ns));
+		json_object_object_add(o, "netns", json_object_new_string(ns));
+		json_object_object_add(o, "family", json_object_new_string(drops_family_name(key.family)));
+		json_object_object_add(o, "port", json_object_new_int(key.port));
+		json_object_object_add(o, "error", json_object_new_string(strerrorname_np(-key.err) ?: "?"));
+		json_object_object_add(o, "packets", json_object_new_uint64(sum[0]));
+		json_object_object_add(o, "bytes", json_object_new_uint64(sum[1]));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+static json_object *stats_json(struct drops_priv *p)
+{
+	json_object *o = json_object_new_object();
+
+	for (__u32 i = 0; i < SL_DSTAT_MAX; i++) {
+		uint64_t v = 0;
+
+		if (!stat_names[i])
+			continue;
+		if (p->map_fd[M_STATS] >= 0)
+			sl_percpu_sum(p->map_fd[M_STATS], &i, &v, 1);
+		json_object_object_add(o, stat_names[i], json_object_new_uint64(v));
+	}
+	json_object_object_add(o, "events_received", json_object_new_uint64(p->recent.received));
+	return o;
+}
+
+static int reset(struct drops_priv *p, uint32_t netns)
+{
+	const int maps[] = { M_COUNTERS, M_QFAIL };
+
+	for (int m = 0; m < 2; m++) {
+		int fd = p->map_fd[maps[m]];
+		size_t n;
+		struct drops_row *rows = read_rows(fd, m ? sizeof(struct sl_qfail_key) : sizeof(struct sl_drop_key),
+						   &n, NULL);
+
+		for (size_t i = 0; rows && i < n; i++)
+			if (!netns || rows[i].key.netns == netns) /* netns is the first field of both keys */
+				bpf_map_delete_elem(fd, &rows[i].key);
+		free(rows);
+	}
+	return 0;
+}
+
+static int query(const struct sl_env *env, void *priv, const void *st, const struct sl_cmd *cmd,
+		 json_object **out, struct sl_error *err)
+{
+	struct drops_priv *p = priv;
+	const char *w = cmd->spec->words;
+	uint32_t netns = 0;
+
+	(void)st;
+	if (p->map_fd[0] < 0 && open_maps(env, p, NULL))
+		return sl_fail(err, SL_E_NEGATIVE, 0, "drop tracing has never been enabled (drops enable)");
+	load_reason_names(p);
+	if (!strcmp(w, "drops stats")) {
+		*out = stats_json(p);
+		return 0;
+	}
+	if (scope_of(cmd, &netns, err))
+		return -1;
+	if (!strcmp(w, "drops reset")) {
+		reset(p, netns);
+		*out = json_object_new_object();
+		return 0;
+	}
+	if (!strcmp(w, "drops events")) {
+		const struct sl_value *count = sl_opt(cmd, "--count");
+		json_object *o = stats_json(p);
+
+		json_object_object_add(o, "events",
+				       drops_recent_json(&p->recent, netns, count->set ? (unsigned)count->num
+										     : DEFAULT_EVENT_COUNT,
+							 &p->reasons));
+		*out = o;
+		return 0;
+	}
+	/* "drops" */
+	const struct sl_value *by = sl_opt(cmd, "--by");
+	enum drops_by how = by->set ? (enum drops_by)by->num : DROPS_BY_PORT;
+	struct drops_row *rows;
+	size_t n, kept = 0;
+
+	if (how == DROPS_BY_SOCKET) {
+		*out = socket_rows_json(p->map_fd[M_QFAIL], netns, err);
+		return 0;
+	}
+	rows = read_rows(p->map_fd[M_COUNTERS], sizeof(struct sl_drop_key), &n, err);
+	if (!rows)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (!netns || rows[i].key.netns == netns)
+			rows[kept++] = rows[i];
+	n = drops_aggregate(rows, kept, how);
+	*out = drops_rows_json(rows, n, how, &p->reasons);
+	free(rows);
+	return 0;
+}
+
+static json_object *status(const struct sl_env *env, void *priv, const void *st)
+{
+	const struct drops_state *s = st;
+	struct drops_priv *p = priv;
+	json_object *o = json_object_new_object(), *progs = json_object_new_array(),
+		    *maps = json_object_new_array();
+	char path[4096];
+
+	json_object_object_add(o, "enabled", json_object_new_boolean(s->enabled));
+	json_object_object_add(o, "sample_rate", json_object_new_int64(s->sample_rate));
+	for (int i = 0; i < NLINKS; i++) {
+		sl_pin_path(path, sizeof(path), env->pin_root, SL_PIN_LINKS, links[i].pin);
+		if (p->link_fd[i] >= 0)
+			json_object_array_add(progs, sl_link_status(p->link_fd[i], links[i].prog,
+								    links[i].attach, path));
+	}
+	for (int i = 0; i < NMAPS; i++) {
+		sl_pin_path(path, sizeof(path), env->pin_root, SL_PIN_MAPS, map_names[i]);
+		if (p->map_fd[i] >= 0)
+			json_object_array_add(maps, sl_map_status(p->map_fd[i], path));
+	}
+	json_object_object_add(o, "programs", progs);
+	json_object_object_add(o, "maps", maps);
+	json_object_object_add(o, "stats", stats_json(p));
+	return o;
+}
+
+static void tick(void *priv)
+{
+	struct drops_priv *p = priv;
+
+	if (p->rb)
+		ring_buffer__consume(p->rb);
+}
+
+static void release(void *priv)
+{
+	struct drops_priv *p = priv;
+
+	close_maps(p);
+	for (int i = 0; i < NLINKS; i++)
+		close_fd(&p->link_fd[i]);
+	sl_enum_names_free(&p->reasons);
+	p->reasons_loaded = 0;
+}
+
+static void priv_init(void *priv)
+{
+	struct drops_priv *p = priv;
+
+	for (int i = 0; i < NMAPS; i++)
+		p->map_fd[i] = -1;
+	for (int i = 0; i < NLINKS; i++)
+		p->link_fd[i] = -1;
+}
+
+const struct sl_feature sl_drops_feature = {
+	.name = "drops",
+	.state_size = sizeof(struct drops_state),
+	.priv_size = sizeof(struct drops_priv),
+	.priv_init = priv_init,
+	.state_init = state_init,
+	.stage = stage,
+	.apply = apply,
+	.save = save,
+	.query = query,
+	.status = status,
+	.tick = tick,
+	.release = release,
+};

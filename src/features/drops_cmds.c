@@ -1,0 +1,66 @@
+/* Grammar of the drops feature (shared by sluiced and sluicectl). */
+#include "common/grammar.h"
+
+static const char *const by_choices[] = { "reason", "port", "addr", "socket", NULL };
+
+static int one_scope(const struct sl_cmd *cmd, struct sl_error *err)
+{
+	const struct sl_value *netns = sl_opt(cmd, "--netns"), *all = sl_opt(cmd, "--all");
+
+	if (netns->set && all->set)
+		return sl_fail(err, SL_E_USAGE, all->col, "--all and --netns exclude each other");
+	return 0;
+}
+
+#define SCOPE_OPTS                                                                              \
+	{ .name = "--netns", .kind = SL_STRING, .metavar = "NAME",                              \
+	  .help = "only this network namespace (a name from `ip netns`); default: the daemon's" }, \
+	{ .name = "--all", .kind = SL_FLAG, .help = "every network namespace" }
+
+static const struct sl_opt_spec show_opts[] = {
+	SCOPE_OPTS,
+	{ .name = "--by", .kind = SL_CHOICE, .metavar = "KEY", .choices = by_choices,
+	  .help = "rows per reason, per port (default), per local address and port, or per\n"
+		  "                         receiving socket and enqueue error (udp_fail_queue_rcv_skb)" },
+	{ .name = "--watch", .kind = SL_UINT, .metavar = "SECONDS", .min = 1, .max = 3600,
+	  .client_only = true, .help = "repeat every SECONDS, showing per-second rates" },
+	{ 0 }
+};
+
+static const struct sl_opt_spec scope_opts[] = { SCOPE_OPTS, { 0 } };
+
+static const struct sl_opt_spec events_opts[] = {
+	SCOPE_OPTS,
+	{ .name = "--count", .kind = SL_UINT, .metavar = "N", .min = 1, .max = 1024,
+	  .help = "at most N most recent events (default 20)" },
+	{ 0 }
+};
+
+static const struct sl_opt_spec enable_opts[] = {
+	{ .name = "--sample-rate", .kind = SL_UINT, .metavar = "N", .min = 0, .max = 1000000,
+	  .help = "sampled drop events per second, shared out over the CPUs (default 100;\n"
+		  "                         0 = counters only)" },
+	{ 0 }
+};
+
+static const struct sl_opt_spec no_opts[] = { { 0 } };
+
+const struct sl_cmd_spec sl_drops_cmds[] = {
+	{ .words = "drops", .opts = show_opts, .validate = one_scope,
+	  .summary = "UDP drop counts by reason, family and local port",
+	  .help = "Counts come from the skb:kfree_skb tracepoint (with the kernel's drop reason)\n"
+		  "and udp:udp_fail_queue_rcv_skb, per network namespace. Reason names are read\n"
+		  "from the running kernel's BTF (enum skb_drop_reason)." },
+	{ .words = "drops enable", .flags = SL_CMD_CONFIG, .opts = enable_opts,
+	  .summary = "attach the UDP drop tracing programs",
+	  .help = "Observe only: nothing is added to the packet path." },
+	{ .words = "drops disable", .flags = SL_CMD_CONFIG, .opts = no_opts,
+	  .summary = "detach the UDP drop tracing programs (counters are kept)" },
+	{ .words = "drops reset", .flags = SL_CMD_ACTION, .opts = scope_opts, .validate = one_scope,
+	  .summary = "zero the drop counters" },
+	{ .words = "drops events", .opts = events_opts, .validate = one_scope,
+	  .summary = "recent sampled drop events, with lost and rate-limited counts" },
+	{ .words = "drops stats", .opts = no_opts,
+	  .summary = "program-wide counters: drops seen, unparsed, map full, events" },
+	{ 0 }
+};
