@@ -39,6 +39,10 @@ void sl_netns_name(uint32_t inode, char *out, size_t size)
 	struct stat st;
 	DIR *d;
 
+	if (!inode) { /* the drop had neither a device nor a socket */
+		snprintf(out, size, "unknown");
+		return;
+	}
 	if (inode == sl_netns_self()) {
 		snprintf(out, size, "host");
 		return;

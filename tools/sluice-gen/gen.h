@@ -1,0 +1,137 @@
+/* sluice-gen: UDP traffic generator (send) and counter (sink).
+ *
+ * Everything except main() lives in libsluice-gen.a so the unit tests can
+ * drive the option parser, the pacing math and the summary formatting
+ * without sockets or privileges.
+ */
+#ifndef SLUICE_GEN_H
+#define SLUICE_GEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+struct json_object;
+
+#define GEN_NAME "sluice-gen"
+
+#define GEN_EXIT_OK      0
+#define GEN_EXIT_RUNTIME 1
+#define GEN_EXIT_USAGE   2
+
+#define GEN_DEF_SIZE     64
+#define GEN_DEF_BATCH    64
+#define GEN_MAX_SIZE     65507u  /* 65535 - IPv4 header - UDP header */
+#define GEN_MAX_BATCH    1024u   /* UIO_MAXIOV: sendmmsg's vlen cap */
+#define GEN_MAX_SOCKETS  1024u   /* one socket per --sport-range port */
+#define GEN_MAX_RATE     1000000000ull
+#define GEN_MAX_CPU      1023u   /* CPU_SETSIZE - 1 */
+#define GEN_MAX_DURATION_NS (365ull * 86400 * 1000000000ull)
+#define GEN_SINK_BATCH   64u
+#define GEN_ERRLEN       256
+
+enum gen_mode { GEN_MODE_NONE, GEN_MODE_SEND, GEN_MODE_SINK };
+enum gen_action { GEN_ACT_RUN, GEN_ACT_HELP, GEN_ACT_VERSION };
+
+/* A numeric IP address (port added later) and what kind it is. */
+struct gen_addr {
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int family;             /* AF_INET or AF_INET6 */
+	bool multicast;
+	bool any;               /* 0.0.0.0 or :: */
+};
+
+struct gen_opts {
+	enum gen_mode mode;
+	enum gen_action action;
+	struct gen_addr dst;    /* send: --dst; sink: --bind */
+	bool has_dst;
+	struct gen_addr src;    /* send: --src */
+	bool has_src;
+	uint16_t port;
+	uint32_t size;          /* payload bytes per message */
+	uint32_t batch;         /* messages per sendmmsg */
+	uint32_t gso;           /* UDP_SEGMENT size, 0 = off */
+	uint64_t rate;          /* packets per second, 0 = unpaced */
+	uint64_t count;         /* packets, 0 = unlimited */
+	uint64_t duration_ns;   /* 0 = unlimited */
+	uint16_t sport_lo, sport_hi;    /* 0 = kernel-chosen source port */
+	int cpu;                /* -1 = not pinned */
+	bool json;
+};
+
+/* What a run measured; the summary is derived from it. */
+struct gen_result {
+	enum gen_mode mode;
+	uint64_t packets;       /* datagrams on the wire (send) / received */
+	uint64_t bytes;         /* UDP payload bytes */
+	uint64_t errors;        /* send: packets refused by the kernel */
+	double seconds;
+	/* send only */
+	uint32_t batch, gso, size;
+	uint64_t rate;
+	uint32_t sockets;
+	/* sink only */
+	uint64_t drops;         /* socket receive-queue drops (SO_MEMINFO) */
+	double wall_seconds;    /* whole run, including idle time */
+};
+
+/* parse.c: strict value parsers. 0 = ok, GEN_ESYNTAX, GEN_ERANGE, GEN_EMANY */
+#define GEN_ESYNTAX (-1)
+#define GEN_ERANGE  (-2)
+#define GEN_EMANY   (-3)
+int gen_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+int gen_parse_duration(const char *s, uint64_t *ns);
+int gen_parse_port_range(const char *s, uint16_t *lo, uint16_t *hi);
+
+/* addr.c */
+int gen_addr_parse(const char *s, struct gen_addr *a);
+void gen_addr_set_port(struct gen_addr *a, uint16_t port);
+uint32_t gen_addr_scope(const struct gen_addr *a);
+void gen_addr_format(const struct gen_addr *a, char *buf, size_t len);
+
+/* options.c: fills o; on error returns -1 with a one-line message in err */
+int gen_parse_args(int argc, char **argv, struct gen_opts *o,
+		   char *err, size_t errlen);
+void gen_opts_defaults(struct gen_opts *o);
+
+/* usage.c */
+void gen_usage(enum gen_mode mode, FILE *out);
+void gen_version(FILE *out);
+
+/* pace.c: monotonic time and rate pacing */
+uint64_t gen_now_ns(void);
+uint64_t gen_pace_offset_ns(uint64_t packets, uint64_t rate);
+int gen_sleep_until_ns(uint64_t deadline_ns);
+uint64_t gen_segments(uint64_t len, uint32_t gso);
+
+/* stats.c: summary math and output */
+double gen_per_second(uint64_t n, double seconds);
+double gen_result_pps(const struct gen_result *r);
+double gen_result_bps(const struct gen_result *r);
+struct json_object *gen_result_json(const struct gen_result *r);
+int gen_result_line(const struct gen_result *r, char *buf, size_t len);
+int gen_result_print(const struct gen_result *r, bool json, FILE *out);
+
+/* signals.c: the only mutable global, a stop flag set by SIGINT/SIGTERM */
+int gen_signals_install(void);
+bool gen_stopping(void);
+
+/* send.c / sink.c: 0 = ran (r filled), -1 = runtime failure (err filled) */
+int gen_send_run(const struct gen_opts *o, struct gen_result *r,
+		 char *err, size_t errlen);
+int gen_sink_run(const struct gen_opts *o, struct gen_result *r,
+		 char *err, size_t errlen);
+
+/* txsock.c: the sender's sockets, one per source port */
+int gen_tx_open(const struct gen_opts *o, int *fds, uint32_t nfds,
+		char *err, size_t errlen);
+
+/* run.c: parse-independent part of main(); returns the exit code */
+int gen_run(const struct gen_opts *o);
+int gen_main(int argc, char **argv);
+
+#endif

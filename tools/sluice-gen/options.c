@@ -1,0 +1,284 @@
+/* Command line: `sluice-gen {send|sink} [options]`, `--help`, `--version`.
+ * Every rejected value produces one line naming the option and the value;
+ * the caller prints it and exits 2.
+ */
+#include "gen.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+
+enum {
+	OPT_DST = 256, OPT_PORT, OPT_SIZE, OPT_BATCH, OPT_GSO, OPT_RATE,
+	OPT_COUNT, OPT_DURATION, OPT_SRC, OPT_SPORT, OPT_CPU, OPT_JSON,
+	OPT_BIND,
+};
+
+static const struct option send_longopts[] = {
+	{ "dst",         required_argument, NULL, OPT_DST },
+	{ "port",        required_argument, NULL, OPT_PORT },
+	{ "size",        required_argument, NULL, OPT_SIZE },
+	{ "batch",       required_argument, NULL, OPT_BATCH },
+	{ "gso",         required_argument, NULL, OPT_GSO },
+	{ "rate",        required_argument, NULL, OPT_RATE },
+	{ "count",       required_argument, NULL, OPT_COUNT },
+	{ "duration",    required_argument, NULL, OPT_DURATION },
+	{ "src",         required_argument, NULL, OPT_SRC },
+	{ "sport-range", required_argument, NULL, OPT_SPORT },
+	{ "cpu",         required_argument, NULL, OPT_CPU },
+	{ "json",        no_argument,       NULL, OPT_JSON },
+	{ "help",        no_argument,       NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct option sink_longopts[] = {
+	{ "port",        required_argument, NULL, OPT_PORT },
+	{ "bind",        required_argument, NULL, OPT_BIND },
+	{ "duration",    required_argument, NULL, OPT_DURATION },
+	{ "count",       required_argument, NULL, OPT_COUNT },
+	{ "json",        no_argument,       NULL, OPT_JSON },
+	{ "help",        no_argument,       NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct ctx {
+	char *err;
+	size_t errlen;
+	const struct option *longopts;
+	bool has_port, has_count, has_duration;
+};
+
+__attribute__((format(printf, 2, 3)))
+static int fail(struct ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(c->err, c->errlen, "%s: ", GEN_NAME);
+
+	if (n < 0 || (size_t)n >= c->errlen)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static const char *opt_name(const struct ctx *c, int val)
+{
+	for (const struct option *o = c->longopts; o->name; o++)
+		if (o->val == val)
+			return o->name;
+	return "?";
+}
+
+static int num(struct ctx *c, int opt, const char *v, uint64_t min,
+	       uint64_t max, uint64_t *out)
+{
+	const char *name = opt_name(c, opt);
+
+	switch (gen_parse_u64(v, min, max, out)) {
+	case 0:
+		return 0;
+	case GEN_ERANGE:
+		return fail(c, "--%s: %s is out of range %" PRIu64 "..%" PRIu64,
+			    name, v, min, max);
+	default:
+		return fail(c, "--%s: %s is not a number", name, v);
+	}
+}
+
+static int addr(struct ctx *c, int opt, const char *v, struct gen_addr *a)
+{
+	if (gen_addr_parse(v, a) < 0)
+		return fail(c, "--%s: %s is not an IPv4 or IPv6 address",
+			    opt_name(c, opt), v);
+	return 0;
+}
+
+static int duration(struct ctx *c, const char *v, uint64_t *ns)
+{
+	switch (gen_parse_duration(v, ns)) {
+	case 0:
+		return 0;
+	case GEN_ERANGE:
+		return fail(c, "--duration: %s is out of range (0, %llu] seconds",
+			    v, GEN_MAX_DURATION_NS / 1000000000ull);
+	default:
+		return fail(c, "--duration: %s is not a number of seconds", v);
+	}
+}
+
+static int sport_range(struct ctx *c, const char *v, struct gen_opts *o)
+{
+	switch (gen_parse_port_range(v, &o->sport_lo, &o->sport_hi)) {
+	case 0:
+		return 0;
+	case GEN_EMANY:
+		return fail(c, "--sport-range: %s has more than %u ports "
+			    "(one socket per port, at most %u sockets)",
+			    v, GEN_MAX_SOCKETS, GEN_MAX_SOCKETS);
+	case GEN_ERANGE:
+		return fail(c, "--sport-range: %s is out of range: need "
+			    "1 <= A <= B <= 65535", v);
+	default:
+		return fail(c, "--sport-range: %s is not a port range A-B", v);
+	}
+}
+
+static int one(struct ctx *c, int opt, const char *v, struct gen_opts *o)
+{
+	uint64_t n;
+
+	if (v && !*v)
+		return fail(c, "--%s: missing value", opt_name(c, opt));
+	switch (opt) {
+	case OPT_DST:
+	case OPT_BIND:
+		o->has_dst = true;
+		return addr(c, opt, v, &o->dst);
+	case OPT_SRC:
+		o->has_src = true;
+		return addr(c, opt, v, &o->src);
+	case OPT_PORT:
+		c->has_port = true;
+		if (num(c, opt, v, 1, 65535, &n) < 0)
+			return -1;
+		o->port = (uint16_t)n;
+		return 0;
+	case OPT_SIZE:
+		if (num(c, opt, v, 1, GEN_MAX_SIZE, &n) < 0)
+			return -1;
+		o->size = (uint32_t)n;
+		return 0;
+	case OPT_BATCH:
+		if (num(c, opt, v, 1, GEN_MAX_BATCH, &n) < 0)
+			return -1;
+		o->batch = (uint32_t)n;
+		return 0;
+	case OPT_GSO:
+		if (num(c, opt, v, 1, GEN_MAX_SIZE, &n) < 0)
+			return -1;
+		o->gso = (uint32_t)n;
+		return 0;
+	case OPT_RATE:
+		return num(c, opt, v, 0, GEN_MAX_RATE, &o->rate);
+	case OPT_COUNT:
+		c->has_count = true;
+		return num(c, opt, v, 1, UINT64_MAX, &o->count);
+	case OPT_DURATION:
+		c->has_duration = true;
+		return duration(c, v, &o->duration_ns);
+	case OPT_SPORT:
+		return sport_range(c, v, o);
+	case OPT_CPU:
+		if (num(c, opt, v, 0, GEN_MAX_CPU, &n) < 0)
+			return -1;
+		o->cpu = (int)n;
+		return 0;
+	case OPT_JSON:
+		o->json = true;
+		return 0;
+	}
+	return fail(c, "internal: unhandled option %d", opt);
+}
+
+/* getopt_long reported '?' or ':'; name what the user typed. */
+static int getopt_error(struct ctx *c, int ret, char **argv)
+{
+	char name[64];
+	const char *arg = argv[optind - 1];
+	size_t n = strcspn(arg, "=");
+
+	snprintf(name, sizeof(name), "%.*s", (int)(n < 63 ? n : 63), arg);
+	if (ret == ':')
+		return fail(c, "%s: missing value", name);
+	if (optopt && arg[n] == '=')
+		return fail(c, "%s: takes no value", name);
+	return fail(c, "%s: unknown option", name);
+}
+
+/* Cross-option rules that getopt cannot express. */
+static int check(struct ctx *c, struct gen_opts *o)
+{
+	if (!c->has_port)
+		return fail(c, "--port: missing (required)");
+	if (o->mode == GEN_MODE_SINK) {
+		if (o->has_dst)
+			gen_addr_set_port(&o->dst, o->port);
+		return 0;
+	}
+	if (!o->has_dst)
+		return fail(c, "--dst: missing (required)");
+	if (c->has_count && c->has_duration)
+		return fail(c, "--count: cannot be combined with --duration");
+	if (o->has_src && o->src.family != o->dst.family)
+		return fail(c, "--src: address family does not match --dst");
+	if (o->has_src && o->src.multicast)
+		return fail(c, "--src: must be a unicast address, "
+			    "not a multicast group");
+	if (o->dst.any)
+		return fail(c, "--dst: an unspecified address is not "
+			    "a destination");
+	gen_addr_set_port(&o->dst, o->port);
+	return 0;
+}
+
+void gen_opts_defaults(struct gen_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->size = GEN_DEF_SIZE;
+	o->batch = GEN_DEF_BATCH;
+	o->cpu = -1;
+}
+
+int gen_parse_args(int argc, char **argv, struct gen_opts *o,
+		   char *err, size_t errlen)
+{
+	struct ctx c = { .err = err, .errlen = errlen };
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+	int ret;
+
+	gen_opts_defaults(o);
+	if (errlen)
+		err[0] = '\0';
+	if (!cmd)
+		return fail(&c, "missing command (send or sink); try --help");
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+		o->action = GEN_ACT_HELP;
+		return 0;
+	}
+	if (!strcmp(cmd, "--version")) {
+		o->action = GEN_ACT_VERSION;
+		return 0;
+	}
+	if (!strcmp(cmd, "send")) {
+		o->mode = GEN_MODE_SEND;
+		c.longopts = send_longopts;
+	} else if (!strcmp(cmd, "sink")) {
+		o->mode = GEN_MODE_SINK;
+		c.longopts = sink_longopts;
+	} else {
+		return fail(&c, "%s: unknown command (send or sink); try --help",
+			    cmd);
+	}
+
+	/* '+': no permutation, so a stray word is an error, not skipped;
+	 * ':': report errors ourselves in the one-line format. optind = 0
+	 * re-initialises getopt so the parser can be called repeatedly. */
+	argc--, argv++;
+	optind = 0;
+	opterr = 0;
+	while ((ret = getopt_long(argc, argv, "+:h", c.longopts, NULL)) != -1) {
+		if (ret == 'h') {
+			o->action = GEN_ACT_HELP;
+			return 0;
+		}
+		if (ret == '?' || ret == ':')
+			return getopt_error(&c, ret, argv);
+		if (one(&c, ret, optarg, o) < 0)
+			return -1;
+	}
+	if (optind < argc)
+		return fail(&c, "%s: unexpected argument", argv[optind]);
+	return check(&c, o);
+}

@@ -1,0 +1,208 @@
+/* The sink: one UDP socket, recvmmsg in batches of 64, non-blocking while
+ * traffic flows and ppoll when idle, so --duration and SIGINT are honoured
+ * exactly instead of at the next packet or timeout tick.
+ */
+#include "gen.h"
+
+#include <errno.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SLOT 65536u             /* fits any UDP payload: no truncation */
+#define RCVBUF (4 << 20)        /* absorb bursts; capped by rmem_max */
+
+struct rx {
+	struct mmsghdr msgs[GEN_SINK_BATCH];
+	struct iovec iov[GEN_SINK_BATCH];
+	unsigned char *buf;
+};
+
+static int sys_fail(const char *what, char *err, size_t n)
+{
+	snprintf(err, n, "%s: %s: %s", GEN_NAME, what, strerror(errno));
+	return -1;
+}
+
+static int join(int fd, const struct gen_addr *a, char *err, size_t n)
+{
+	if (a->family == AF_INET) {
+		struct ip_mreqn m = {
+			.imr_multiaddr = ((const struct sockaddr_in *)&a->ss)->sin_addr,
+		};
+
+		if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof(m)) < 0)
+			return sys_fail("setsockopt(IP_ADD_MEMBERSHIP)", err, n);
+		return 0;
+	}
+	struct ipv6_mreq m = {
+		.ipv6mr_multiaddr = ((const struct sockaddr_in6 *)&a->ss)->sin6_addr,
+		.ipv6mr_interface = gen_addr_scope(a),
+	};
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &m, sizeof(m)) < 0)
+		return sys_fail("setsockopt(IPV6_JOIN_GROUP)", err, n);
+	return 0;
+}
+
+/* The listening address: --bind, else dual-stack ::, else 0.0.0.0 on a
+ * host without IPv6. */
+static int open_socket(const struct gen_opts *o, struct gen_addr *a)
+{
+	int fd;
+
+	if (o->has_dst) {
+		*a = o->dst;
+		return socket(a->family, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
+	}
+	gen_addr_parse("::", a);
+	gen_addr_set_port(a, o->port);
+	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
+	if (fd >= 0 || errno != EAFNOSUPPORT)
+		return fd;
+	gen_addr_parse("0.0.0.0", a);
+	gen_addr_set_port(a, o->port);
+	return socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
+}
+
+static int open_sink(const struct gen_opts *o, char *err, size_t n)
+{
+	struct gen_addr a;
+	char where[80];
+	int fd = open_socket(o, &a), one = 1, zero = 0, rcvbuf = RCVBUF;
+
+	if (fd < 0)
+		return sys_fail("socket", err, n);
+	/* several sinks may share a group; unicast keeps EADDRINUSE */
+	if (a.multicast &&
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
+		goto fail_opt;
+	if (a.family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) < 0)
+		goto fail_opt;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	if (bind(fd, (struct sockaddr *)&a.ss, a.len) < 0) {
+		gen_addr_format(&a, where, sizeof(where));
+		snprintf(err, n, "%s: bind %s: %s", GEN_NAME, where,
+			 strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (a.multicast && join(fd, &a, err, n) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+fail_opt:
+	sys_fail("setsockopt", err, n);
+	close(fd);
+	return -1;
+}
+
+/* Block until readable, the deadline, or a signal. SIGINT/SIGTERM stay
+ * blocked between the flag check and ppoll, which unblocks them
+ * atomically, so a signal cannot slip in and leave us asleep. */
+static int wait_readable(int fd, uint64_t end)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct timespec ts, *tp = NULL;
+	sigset_t block, old;
+	int rc = 0;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	if (!gen_stopping()) {
+		if (end != UINT64_MAX) {
+			uint64_t now = gen_now_ns(), left = end > now ? end - now : 0;
+
+			ts.tv_sec = (time_t)(left / 1000000000ull);
+			ts.tv_nsec = (long)(left % 1000000000ull);
+			tp = &ts;
+		}
+		if (ppoll(&p, 1, tp, &old) < 0 && errno != EINTR)
+			rc = -1;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+static uint64_t socket_drops(int fd)
+{
+	uint32_t mem[SK_MEMINFO_VARS] = { 0 };
+	socklen_t len = sizeof(mem);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mem, &len) < 0 ||
+	    len < (SK_MEMINFO_DROPS + 1) * sizeof(uint32_t))
+		return 0;
+	return mem[SK_MEMINFO_DROPS];
+}
+
+static int receive(int fd, const struct gen_opts *o, struct rx *x,
+		   struct gen_result *r, char *err, size_t n)
+{
+	uint64_t start = gen_now_ns(), first = 0, last = 0;
+	uint64_t end = o->duration_ns ? start + o->duration_ns : UINT64_MAX;
+
+	while (!gen_stopping() && !(o->count && r->packets >= o->count) &&
+	       gen_now_ns() < end) {
+		uint64_t want = o->count ? o->count - r->packets : GEN_SINK_BATCH;
+		unsigned vlen = want < GEN_SINK_BATCH ? (unsigned)want : GEN_SINK_BATCH;
+		int got = recvmmsg(fd, x->msgs, vlen, MSG_DONTWAIT, NULL);
+
+		if (got > 0) {
+			last = gen_now_ns();
+			if (!r->packets)
+				first = last;
+			for (int k = 0; k < got; k++)
+				r->bytes += x->msgs[k].msg_len;
+			r->packets += (uint64_t)got;
+		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			if (wait_readable(fd, end) < 0)
+				return sys_fail("ppoll", err, n);
+		} else if (errno == ENOBUFS || errno == ENOMEM ||
+			   errno == ECONNREFUSED) {
+			r->errors++;    /* transient: keep counting */
+		} else if (errno != EINTR) {
+			return sys_fail("recvmmsg", err, n);
+		}
+	}
+	r->seconds = (double)(last - first) / 1e9;
+	r->wall_seconds = (double)(gen_now_ns() - start) / 1e9;
+	return 0;
+}
+
+int gen_sink_run(const struct gen_opts *o, struct gen_result *r,
+		 char *err, size_t errlen)
+{
+	struct rx *x = calloc(1, sizeof(*x));
+	int fd, rc;
+
+	memset(r, 0, sizeof(*r));
+	r->mode = GEN_MODE_SINK;
+	if (!x || !(x->buf = malloc((size_t)GEN_SINK_BATCH * SLOT))) {
+		free(x);
+		snprintf(err, errlen, "%s: out of memory", GEN_NAME);
+		return -1;
+	}
+	for (unsigned k = 0; k < GEN_SINK_BATCH; k++) {
+		x->iov[k].iov_base = x->buf + (size_t)k * SLOT;
+		x->iov[k].iov_len = SLOT;
+		x->msgs[k].msg_hdr.msg_iov = &x->iov[k];
+		x->msgs[k].msg_hdr.msg_iovlen = 1;
+	}
+	fd = open_sink(o, err, errlen);
+	rc = fd < 0 ? -1 : receive(fd, o, x, r, err, errlen);
+	if (fd >= 0) {
+		r->drops = socket_drops(fd);
+		close(fd);
+	}
+	free(x->buf);
+	free(x);
+	return rc;
+}

@@ -1,0 +1,95 @@
+/* --help and --version text. The help is the reference for what the
+ * summary numbers mean, so keep it in step with send.c, sink.c, stats.c.
+ */
+#include "gen.h"
+
+#ifndef SLUICE_VERSION
+#define SLUICE_VERSION "unknown"
+#endif
+
+static const char top_help[] =
+"usage: sluice-gen send --dst ADDR --port N [options]   generate UDP traffic\n"
+"       sluice-gen sink --port N [options]              count UDP traffic\n"
+"       sluice-gen --help | send --help | sink --help | --version\n"
+"\n"
+"Both print a one-line summary when done (or one JSON object with --json):\n"
+"packets, bytes (UDP payload), seconds, pps, bps (UDP payload bits per\n"
+"second), errors.\n"
+"\n"
+"Exit status: 0 success, 1 runtime failure (socket, bind, send),\n"
+"2 bad command line.\n";
+
+static const char send_help[] =
+"usage: sluice-gen send --dst ADDR --port N [--size B] [--batch N] [--gso SEG]\n"
+"                       [--rate PPS] [--count N | --duration S] [--src ADDR]\n"
+"                       [--sport-range A-B] [--cpu N] [--json]\n"
+"\n"
+"Send UDP datagrams to ADDR:N (IPv4 or IPv6, unicast or multicast) with\n"
+"sendmmsg(2), without connect(2).\n"
+"\n"
+"  --dst ADDR         destination address; a scope may follow IPv6 (fe80::1%eth0)\n"
+"                     multicast: loopback on, TTL/hop limit 1\n"
+"  --port N           destination port, 1..65535\n"
+"  --size B           UDP payload bytes per message, 1..65507 (default 64)\n"
+"  --batch N          messages per sendmmsg call, 1..1024 (default 64);\n"
+"                     1 uses plain sendmsg, one syscall per message\n"
+"  --gso SEG          UDP GSO: each message is a --size byte buffer that the\n"
+"                     kernel cuts into SEG-byte datagrams (UDP_SEGMENT). Packets\n"
+"                     are counted as datagrams on the wire: ceil(size/SEG) per\n"
+"                     message; --count, --rate and pps all use that unit\n"
+"  --rate PPS         pace to PPS packets per second (0 = as fast as possible);\n"
+"                     paced per batch against absolute CLOCK_MONOTONIC\n"
+"                     deadlines, so each batch leaves as one burst\n"
+"  --count N          stop after N packets (sent + errors)\n"
+"  --duration S       stop after S seconds, decimals allowed (0.5)\n"
+"                     without --count or --duration: run until SIGINT/SIGTERM\n"
+"  --src ADDR         bind this source address; for a multicast --dst it also\n"
+"                     selects the outgoing interface\n"
+"  --sport-range A-B  source ports A..B, one socket per port (at most 1024),\n"
+"                     used round-robin, one batch each\n"
+"  --cpu N            pin the sending thread to CPU N\n"
+"  --json             print the summary as one JSON object\n"
+"\n"
+"errors counts packets the kernel refused with ENOBUFS, EAGAIN or\n"
+"ECONNREFUSED; the run goes on. Any other send error stops it (exit 1).\n"
+"JSON keys: mode, packets, bytes, seconds, pps, bps, errors, batch, gso,\n"
+"size, rate, sockets. bps = UDP payload bits per second.\n";
+
+static const char sink_help[] =
+"usage: sluice-gen sink --port N [--bind ADDR] [--duration S] [--count N] [--json]\n"
+"\n"
+"Receive UDP datagrams with recvmmsg(2), 64 per call, and count them.\n"
+"\n"
+"  --port N           port to listen on, 1..65535\n"
+"  --bind ADDR        local address (default :: with IPV6_V6ONLY off, which\n"
+"                     receives IPv4 too; 0.0.0.0 if IPv6 is unavailable);\n"
+"                     a multicast ADDR is joined and bound to\n"
+"  --duration S       stop after S seconds, decimals allowed (0.5)\n"
+"  --count N          stop after N packets (whichever of the two comes first)\n"
+"                     with neither: run until SIGINT/SIGTERM\n"
+"  --json             print the summary as one JSON object\n"
+"\n"
+"seconds, pps and bps cover first to last packet received, so idle time\n"
+"before and after the traffic does not dilute the rate; wall_seconds (JSON)\n"
+"is the whole run. drops are the socket's receive-queue overflows.\n"
+"JSON keys: mode, packets, bytes, seconds, pps, bps, errors, drops,\n"
+"wall_seconds. bps = UDP payload bits per second.\n";
+
+void gen_usage(enum gen_mode mode, FILE *out)
+{
+	switch (mode) {
+	case GEN_MODE_SEND:
+		fputs(send_help, out);
+		break;
+	case GEN_MODE_SINK:
+		fputs(sink_help, out);
+		break;
+	default:
+		fputs(top_help, out);
+	}
+}
+
+void gen_version(FILE *out)
+{
+	fprintf(out, "%s %s\n", GEN_NAME, SLUICE_VERSION);
+}

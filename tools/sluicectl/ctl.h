@@ -1,0 +1,20 @@
+#ifndef SLUICECTL_H
+#define SLUICECTL_H
+
+#include <stdio.h>
+#include <json-c/json.h>
+
+/* Send one request line to the daemon and parse its JSON reply. Returns
+ * NULL with *why set (errno text) when the daemon cannot be reached. */
+json_object *sl_client_request(const char *socket_path, const char *line, const char **why);
+
+/* Human rendering of reply data: arrays of objects become aligned tables,
+ * objects become "key: value" lines with nested tables indented. */
+void sl_render(FILE *out, json_object *data);
+void sl_render_table(FILE *out, json_object *rows, int indent);
+
+/* For --watch: add a "pps" column to rows, from their "packets" against the
+ * previous sample's row with the same non-counter fields. */
+void sl_add_rates(json_object *rows, json_object *prev, double seconds);
+
+#endif
