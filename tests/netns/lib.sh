@@ -1,0 +1,136 @@
+# Shared helpers for integration tests: namespaces, daemons, assertions.
+# Source it from a test; everything it creates is removed on exit, pass or
+# fail. Without root the test exits 77 (skipped) with the reason.
+#
+#   . "$(dirname "$0")/lib.sh"
+#   ns=$(ns_new a)          # unique namespace name, loopback up
+#   daemon_start d1         # sluiced with its own pin root and socket
+#   ctl d1 status           # sluicectl against that daemon
+
+B=${SLUICE_BUILD:-build}
+B=$(cd "$B" && pwd)
+SLUICED=$B/sluiced
+SLUICECTL=$B/sluicectl
+GEN=$B/sluice-gen
+T_ID="sl$$"
+T_TMP=$(mktemp -d "/tmp/sluice-test-$T_ID.XXXXXX")
+T_NS=""
+T_DAEMONS=""
+T_PIDS=""
+
+skip() { echo "SKIP: $*"; exit 77; }
+fail() { echo "FAIL: $*"; exit 1; }
+note() { echo "-- $*"; }
+
+[ "$(id -u)" = 0 ] || skip "needs root (network namespaces, BPF)"
+for tool in ip jq "$SLUICED" "$SLUICECTL" "$GEN"; do
+	command -v "$tool" >/dev/null 2>&1 || skip "missing $tool"
+done
+mountpoint -q /sys/fs/bpf || skip "bpffs is not mounted at /sys/fs/bpf (make test mounts it)"
+
+t_cleanup() {
+	set +e
+	for d in $T_DAEMONS; do
+		pid=$(cat "$T_TMP/$d.pid" 2>/dev/null)
+		[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+		"$SLUICED" --cleanup --pin-root "$(pin_root "$d")" >/dev/null 2>&1
+	done
+	for p in $T_PIDS; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	for ns in $T_NS; do ip netns del "$ns" 2>/dev/null; done
+	rm -rf "$T_TMP"
+}
+trap t_cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# ns_new SUFFIX: create a namespace with loopback up; prints its name
+ns_new() {
+	name="$T_ID-$1"
+	ip netns add "$name" || fail "ip netns add $name"
+	T_NS="$T_NS $name"
+	ip -n "$name" link set lo up
+	echo "$name"
+}
+
+pin_root() { echo "/sys/fs/bpf/sluice-test-$T_ID-$1"; }
+sock_path() { echo "$T_TMP/$1.sock"; }
+
+# daemon_start NAME [sluiced args...]: start and wait until it answers
+daemon_start() {
+	d=$1
+	shift
+	case " $T_DAEMONS " in *" $d "*) ;; *) T_DAEMONS="$T_DAEMONS $d" ;; esac
+	"$SLUICED" --pin-root "$(pin_root "$d")" --socket "$(sock_path "$d")" "$@" \
+		>>"$T_TMP/$d.log" 2>&1 &
+	echo $! >"$T_TMP/$d.pid"
+	for _ in $(seq 100); do
+		ctl "$d" status >/dev/null 2>&1 && return 0
+		kill -0 "$(cat "$T_TMP/$d.pid")" 2>/dev/null || break
+		sleep 0.05
+	done
+	cat "$T_TMP/$d.log"
+	fail "daemon $d did not come up"
+}
+
+# daemon_stop NAME [SIGNAL]: stop and wait; the pinned dataplane stays
+daemon_stop() {
+	pid=$(cat "$T_TMP/$1.pid")
+	kill "-${2:-TERM}" "$pid"
+	wait "$pid" 2>/dev/null
+	rm -f "$T_TMP/$1.pid"
+}
+
+daemon_log() { cat "$T_TMP/$1.log"; }
+
+ctl() {
+	d=$1
+	shift
+	"$SLUICECTL" --socket "$(sock_path "$d")" "$@"
+}
+
+# snmp NS TABLE FIELD: a counter from the namespace's /proc/net/snmp
+# (TABLE "Udp") or /proc/net/snmp6 (TABLE "snmp6", FIELD like Udp6NoPorts)
+snmp() {
+	if [ "$2" = snmp6 ]; then
+		ip netns exec "$1" awk -v f="$3" '$1 == f { print $2 }' /proc/net/snmp6
+	else
+		ip netns exec "$1" awk -v t="$2:" -v f="$3" '
+			$1 == t && !hdr { for (i = 2; i <= NF; i++) col[$i] = i; hdr = 1; next }
+			$1 == t && hdr { print $col[f] }' /proc/net/snmp
+	fi
+}
+
+assert_eq() { # EXPECTED ACTUAL WHAT
+	[ "$1" = "$2" ] || fail "$3: expected '$1', got '$2'"
+	note "ok: $3 = $2"
+}
+
+assert_ne() {
+	[ "$1" != "$2" ] || fail "$3: both are '$1'"
+	note "ok: $3 ($1 != $2)"
+}
+
+# expect_exit CODE command...: run and check the exit code
+expect_exit() {
+	want=$1
+	shift
+	"$@" >"$T_TMP/out" 2>&1
+	got=$?
+	[ "$got" = "$want" ] || { cat "$T_TMP/out"; fail "'$*' exited $got, expected $want"; }
+	note "ok: '$*' exits $want"
+}
+
+# spawn command...: run in the background, killed at exit
+spawn() {
+	"$@" &
+	T_PIDS="$T_PIDS $!"
+}
+
+# wait_file PATH: for a --ready-file
+wait_file() {
+	for _ in $(seq 100); do
+		[ -e "$1" ] && return 0
+		sleep 0.05
+	done
+	fail "timed out waiting for $1"
+}

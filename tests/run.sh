@@ -1,0 +1,49 @@
+#!/bin/sh
+# Run the test suites and end with one summary line.
+#   sh tests/run.sh BUILD_DIR [unit|bpf|netns|systemd]...
+# Criterion binaries pass or fail as a whole; shell tests exit 0 (pass),
+# 77 (skipped, with the reason on their output) or anything else (fail).
+B=${1:-build}
+shift
+SUITES=${*:-unit bpf netns systemd}
+pass=0 fail=0 skip=0 failed=""
+start=$(date +%s)
+log_dir=$B/test-logs
+mkdir -p "$log_dir"
+
+run() { # name command...
+	name=$1
+	shift
+	log="$log_dir/$(echo "$name" | tr '/' '_').log"
+	t0=$(date +%s)
+	"$@" >"$log" 2>&1
+	rc=$?
+	dt=$(($(date +%s) - t0))
+	case $rc in
+	0) pass=$((pass + 1)); printf '  PASS  %-40s %3ss\n' "$name" "$dt" ;;
+	77) skip=$((skip + 1)); printf '  SKIP  %-40s %s\n' "$name" "$(tail -n 1 "$log")" ;;
+	*) fail=$((fail + 1)); failed="$failed $name"
+	   printf '  FAIL  %-40s %3ss (exit %s)\n' "$name" "$dt" "$rc"
+	   sed 's/^/        | /' "$log" | tail -n 40 ;;
+	esac
+}
+
+for suite in $SUITES; do
+	echo "== $suite"
+	case $suite in
+	unit|bpf)
+		for t in "$B"/tests/"$suite"/test_*; do
+			[ -x "$t" ] || continue
+			run "$suite/$(basename "$t")" "$t" --jobs 2
+		done ;;
+	netns|systemd)
+		for t in tests/"$suite"/test_*.sh; do
+			[ -f "$t" ] || continue
+			run "$suite/$(basename "$t" .sh)" env SLUICE_BUILD="$B" sh "$t"
+		done ;;
+	*) echo "unknown suite $suite"; exit 2 ;;
+	esac
+done
+
+echo "sluice tests: $pass passed, $fail failed, $skip skipped in $(($(date +%s) - start))s${failed:+ (failed:$failed)}"
+[ "$fail" -eq 0 ]
