@@ -27,9 +27,10 @@ int sl_caps_drop_to_runtime(void)
 	cap_t caps;
 	int rc;
 
-	/* the bounding set first: that needs CAP_SETPCAP, dropped below */
+	/* the bounding set first: that needs CAP_SETPCAP, dropped below. Under
+	 * systemd's CapabilityBoundingSet the unwanted ones are gone already. */
 	for (cap_value_t c = 0; c <= CAP_LAST_CAP; c++)
-		if (!kept(c) && cap_drop_bound(c) && errno != EINVAL)
+		if (!kept(c) && cap_get_bound(c) == 1 && cap_drop_bound(c))
 			return -1;
 	caps = cap_init();
 	if (!caps)

@@ -9,7 +9,8 @@ static int log_verbose;
 /* under systemd, stderr goes to the journal: "<N>" sets the priority */
 static int journal;
 
-static void vlog(enum sl_log_level level, const char *fmt, va_list ap)
+/* `newline`: our messages need one, libbpf's carry their own */
+static void vlog(enum sl_log_level level, int newline, const char *fmt, va_list ap)
 {
 	static const char *const names[] = { "error", "warning", "info", "debug" };
 	static const int prio[] = { 3, 4, 6, 7 };
@@ -21,6 +22,8 @@ static void vlog(enum sl_log_level level, const char *fmt, va_list ap)
 	else
 		fprintf(stderr, "sluiced: %s: ", names[level]);
 	vfprintf(stderr, fmt, ap);
+	if (newline)
+		fputc('\n', stderr);
 }
 
 void sl_log(enum sl_log_level level, const char *fmt, ...)
@@ -28,9 +31,8 @@ void sl_log(enum sl_log_level level, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog(level, fmt, ap);
+	vlog(level, 1, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -38,7 +40,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	/* libbpf's messages end in '\n' already. They are debug: every failure
 	 * is reported again by our own message, with what it was doing. */
 	(void)level;
-	vlog(SL_LOG_DEBUG, fmt, ap);
+	vlog(SL_LOG_DEBUG, 0, fmt, ap);
 	return 0;
 }
 
