@@ -53,6 +53,8 @@ GEN_LIB    := $(B)/lib/libsluice-gen.a
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/unit/%)
 BPFT_SRCS  := $(wildcard tests/bpf/test_*.c)
+# the fixture runner and packet builders every BPF test links
+BPFT_LIB_SRCS := $(filter-out tests/bpf/test_%,$(filter-out %.bpf.c,$(wildcard tests/bpf/*.c)))
 BPFT_BINS  := $(BPFT_SRCS:tests/bpf/%.c=$(B)/tests/bpf/%)
 
 .PHONY: all deps run test check-unit check-bpf check-netns check-systemd bench \
@@ -116,7 +118,7 @@ $(B)/tests/unit/%: $(call obj,tests/unit/%.c) $(DAEMON_LIB) $(CTL_LIB) $(GEN_LIB
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS) -lcriterion
 
-$(B)/tests/bpf/%: $(call obj,tests/bpf/%.c tests/bpf/fixture.c) $(DAEMON_LIB) $(COMMON_LIB)
+$(B)/tests/bpf/%: $(call obj,tests/bpf/%.c $(BPFT_LIB_SRCS)) $(DAEMON_LIB) $(COMMON_LIB)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS) -lcriterion
