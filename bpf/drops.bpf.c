@@ -136,7 +136,8 @@ int BPF_PROG(sl_drops_kfree, struct sk_buff *skb, void *location, enum skb_drop_
 	__u8 hdr[SL_DROPS_HDR_COPY] = {};
 	struct sl_udp_tuple t = {};
 	struct sl_drop_key key = {};
-	__u16 proto, nh, tail;
+	__u16 proto, nh;
+	__u32 tail;         /* sk_buff_data_t: an offset from head on 64-bit */
 	unsigned char *head;
 	bool ingress;
 	__u32 len;

@@ -55,7 +55,7 @@ SL_STATIC_ASSERT(sizeof(struct sl_qfail_key) == 12, "sl_qfail_key layout");
 enum sl_drops_stat {
 	SL_DSTAT_SEEN = 0,        /* UDP drops seen by kfree_skb */
 	SL_DSTAT_KEYS_FULL = 1,   /* drops not counted: counter map full */
-	SL_DSTAT_UNPARSED = 2,    /* UDP-looking drops whose headers could not be read */
+	SL_DSTAT_UNPARSED = 2,    /* IP drops whose header copy could not be read or parsed */
 	SL_DSTAT_EV_SENT = 3,     /* events written to the ring buffer */
 	SL_DSTAT_EV_LOST = 4,     /* events lost: ring buffer full */
 	SL_DSTAT_EV_LIMITED = 5,  /* events not sent: over the sample rate */

@@ -158,6 +158,19 @@ int main(int argc, char **argv)
 	if (!cmd)
 		return SL_E_USAGE;
 	if (sl_parse_words(argc, argv, cmd, &err)) {
+		if (json) { /* errors switch to JSON under -j, like replies */
+			json_object *e = json_object_new_object();
+
+			json_object_object_add(e, "status", json_object_new_string("error"));
+			json_object_object_add(e, "code", json_object_new_int(SL_E_USAGE));
+			json_object_object_add(e, "error", json_object_new_string(err.msg));
+			if (err.col)
+				json_object_object_add(e, "column", json_object_new_int(err.col));
+			printf("%s\n", json_object_to_json_string_ext(e, JSON_C_TO_STRING_PRETTY));
+			json_object_put(e);
+			free(cmd);
+			return SL_E_USAGE;
+		}
 		fprintf(stderr, "sluicectl: error: %s\n", err.msg);
 		if (sl_join_words(argc, argv, line, sizeof(line)) > 0 && err.col)
 			sl_print_caret(stderr, line, err.col);
