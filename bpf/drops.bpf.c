@@ -156,10 +156,13 @@ int BPF_PROG(sl_drops_kfree, struct sk_buff *skb, void *location, enum skb_drop_
 		sl_stat_inc(&SL_DROPS_STATS_MAP, SL_DSTAT_UNPARSED);
 		return 0;
 	}
+	/* Copy a fixed 128 bytes: the head allocation always extends past
+	 * tail (skb_shared_info follows it), and a constant size keeps the
+	 * verifier simple. Only the first `len` bytes are packet. */
 	len = tail - nh;
 	if (len > SL_DROPS_HDR_COPY)
 		len = SL_DROPS_HDR_COPY;
-	if (bpf_probe_read_kernel(hdr, len, head + nh) ||
+	if (bpf_probe_read_kernel(hdr, sizeof(hdr), head + nh) ||
 	    sl_parse_udp_copy(hdr, len, &t) < 0) {
 		sl_stat_inc(&SL_DROPS_STATS_MAP, SL_DSTAT_UNPARSED);
 		return 0;
