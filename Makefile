@@ -11,8 +11,10 @@ BPFTOOL   ?= bpftool
 ARCH      := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 
 WARN      := -Wall -Wextra -Werror
+# CFLAGS/LDFLAGS are the user's (e.g. CFLAGS="-O1 -g -fsanitize=address");
+# SL_CFLAGS adds what the build needs on top
 CFLAGS    ?= -O2 -g
-CFLAGS    += -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Isrc -I$(B)/skel -I$(B)/gen \
+SL_CFLAGS := $(CFLAGS) -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Isrc -I$(B)/skel -I$(B)/gen \
              -DSLUICE_VERSION='"$(VERSION)"' -MMD -MP
 # BPF_PROG() hands every program an unused ctx argument: unused-parameter is noise there
 BPF_CFLAGS := -target bpf -g -O2 -std=gnu11 $(WARN) -Wno-unused-parameter -D__TARGET_ARCH_$(ARCH) \
@@ -82,7 +84,7 @@ $(B)/skel/%.skel.h: $(B)/bpf/%.bpf.o | $(B)/skel
 $(B)/obj/%.o: %.c | $(SKELS) $(TEST_SKELS) $(B)/gen/default_config.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(SL_CFLAGS) -c $< -o $@
 
 # the embedded default configuration is etc/sluice.conf as a C string
 $(B)/gen/default_config.h: etc/sluice.conf mk/embed.sh
@@ -102,26 +104,26 @@ $(GEN_LIB):    $(call obj,$(GEN_SRCS))
 
 $(B)/sluiced: $(call obj,src/core/main.c) $(DAEMON_LIB) $(COMMON_LIB)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/sluicectl: $(call obj,tools/sluicectl/main.c) $(CTL_LIB) $(COMMON_LIB)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ -ljson-c
+	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ -ljson-c
 
 $(B)/sluice-gen: $(call obj,tools/sluice-gen/main.c) $(GEN_LIB)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(GEN_LIBS)
+	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ $(GEN_LIBS)
 
 # --- tests ------------------------------------------------------------------
 $(B)/tests/unit/%: $(call obj,tests/unit/%.c) $(DAEMON_LIB) $(CTL_LIB) $(GEN_LIB) $(COMMON_LIB)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS) -lcriterion
+	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) -lcriterion
 
 $(B)/tests/bpf/%: $(call obj,tests/bpf/%.c $(BPFT_LIB_SRCS)) $(DAEMON_LIB) $(COMMON_LIB)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS) -lcriterion
+	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) -lcriterion
 
 
 deps:

@@ -27,10 +27,10 @@ int sl_tokenize(const char *line, struct sl_tokens *out, struct sl_error *err)
 	const char *p = line;
 
 	out->n = 0;
-	if (len > SL_MAX_LINE)
-		return sl_fail(err, SL_E_USAGE, SL_MAX_LINE, "line longer than %d bytes", SL_MAX_LINE);
 	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
+	if (len > SL_MAX_LINE)
+		return sl_fail(err, SL_E_USAGE, SL_MAX_LINE, "line longer than %d bytes", SL_MAX_LINE);
 	while ((size_t)(p - line) < len) {
 		char quote = 0;
 
@@ -49,7 +49,7 @@ int sl_tokenize(const char *line, struct sl_tokens *out, struct sl_error *err)
 
 			if (!quote && (c == ' ' || c == '\t'))
 				break;
-			if (c < 0x20 || c == 0x7f)
+			if ((c < 0x20 && c != '\t') || c == 0x7f) /* a tab here is quoted */
 				return sl_fail(err, SL_E_USAGE, (int)(p - line) + 1,
 					       "control character 0x%02x not allowed", c);
 			if (!quote && (c == '"' || c == '\'')) {
@@ -241,25 +241,32 @@ static bool needs_quotes(const char *s)
 	return !*s || strpbrk(s, " \t\"'#\\") != NULL;
 }
 
+/* one byte, keeping room for the NUL; -1 when it does not fit */
+static int put_char(char *out, size_t size, size_t *len, char c)
+{
+	if (*len + 1 >= size)
+		return -1;
+	out[(*len)++] = c;
+	out[*len] = '\0';
+	return 0;
+}
+
 static int append_word(char *out, size_t size, size_t *len, const char *word)
 {
 	bool q = needs_quotes(word);
 
-	if (*len && *len + 1 < size)
-		out[(*len)++] = ' ';
-	if (q && *len + 1 < size)
-		out[(*len)++] = '"';
-	for (const char *p = word; *p; p++) {
-		if (q && (*p == '"' || *p == '\\') && *len + 1 < size)
-			out[(*len)++] = '\\';
-		if (*len + 1 < size)
-			out[(*len)++] = *p;
-	}
-	if (q && *len + 1 < size)
-		out[(*len)++] = '"';
-	if (*len + 1 >= size)
+	if (*len && put_char(out, size, len, ' '))
 		return -1;
-	out[*len] = '\0';
+	if (q && put_char(out, size, len, '"'))
+		return -1;
+	for (const char *p = word; *p; p++) {
+		if (q && (*p == '"' || *p == '\\') && put_char(out, size, len, '\\'))
+			return -1;
+		if (put_char(out, size, len, *p))
+			return -1;
+	}
+	if (q && put_char(out, size, len, '"'))
+		return -1;
 	return 0;
 }
 
