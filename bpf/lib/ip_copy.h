@@ -22,6 +22,12 @@ static __always_inline __u8 sl_at(const __u8 *buf, __u32 i)
 	return buf[i & (SL_DROPS_HDR_COPY - 1)];
 }
 #define SL_AT(buf, i) sl_at(buf, i)
+
+static __always_inline bool sl_ip6_is_ext(__u32 nh)
+{
+	return nh == NEXTHDR_HOP || nh == NEXTHDR_ROUTING || nh == NEXTHDR_DEST ||
+	       nh == NEXTHDR_FRAGMENT || nh == NEXTHDR_AUTH;
+}
 _Static_assert((SL_DROPS_HDR_COPY & (SL_DROPS_HDR_COPY - 1)) == 0, "copy size is a power of two");
 
 struct sl_udp_tuple {
@@ -62,8 +68,7 @@ static __always_inline int sl_parse_udp_copy(const __u8 *buf, __u32 len, struct 
 		nh = buf[6];
 		off = 40;
 		for (i = 0; i < SL_IP6_MAX_EXT; i++) {
-			if (nh != NEXTHDR_HOP && nh != NEXTHDR_ROUTING && nh != NEXTHDR_DEST &&
-			    nh != NEXTHDR_FRAGMENT && nh != NEXTHDR_AUTH)
+			if (!sl_ip6_is_ext(nh))
 				break;
 			if (off > SL_DROPS_HDR_COPY - 8 || off + 8 > len)
 				return -1;
@@ -80,8 +85,10 @@ static __always_inline int sl_parse_udp_copy(const __u8 *buf, __u32 len, struct 
 				off += (SL_AT(buf, off + 1) + 1) * 8;
 			}
 		}
+		if (sl_ip6_is_ext(nh))
+			return -1; /* chain longer than we follow */
 		if (nh != IPPROTO_UDP)
-			return i == SL_IP6_MAX_EXT ? -1 : 1; /* -1: ext header chain too long */
+			return 1;
 		t->family = SL_FAMILY_IPV6;
 		__builtin_memcpy(t->saddr, buf + 8, 16);
 		__builtin_memcpy(t->daddr, buf + 24, 16);
