@@ -74,4 +74,27 @@ void fx_require_bpf(void);
  * errors, the verifier's EACCES included, are real failures. */
 void fx_skip_on_eperm(int err);
 
+/* `static struct NAME_bpf *skel` plus Criterion setup()/teardown() that
+ * load it (skipping without privileges; any other failure, the verifier's
+ * included, fails the test) and destroy it. Use with
+ * `Test(suite, name, .init = setup, .fini = teardown)`. */
+#define FX_SKELETON(name)                                                         \
+	static struct name##_bpf *skel;                                           \
+	static void setup(void)                                                   \
+	{                                                                         \
+		fx_require_bpf();                                                 \
+		skel = name##_bpf__open_and_load();                               \
+		if (!skel) {                                                      \
+			int err = -errno;                                         \
+                                                                                  \
+			fx_skip_on_eperm(err);                                    \
+			cr_assert_fail("loading " #name ": %s", strerror(-err));  \
+		}                                                                 \
+	}                                                                         \
+	static void teardown(void)                                                \
+	{                                                                         \
+		name##_bpf__destroy(skel); /* NULL-safe; closes every fd */       \
+		skel = NULL;                                                      \
+	}
+
 #endif

@@ -21,25 +21,7 @@
 #define PAYLOAD 16
 #define ETH_P_NEUTRAL 0x88b5 /* IEEE local experimental: test_run checks no L3 */
 
-static struct drops_parse_bpf *skel;
-
-static void setup(void)
-{
-	fx_require_bpf();
-	skel = drops_parse_bpf__open_and_load();
-	if (!skel) {
-		int err = -errno;
-
-		fx_skip_on_eperm(err);
-		cr_assert_fail("loading drops_parse: %s", strerror(-err));
-	}
-}
-
-static void teardown(void)
-{
-	drops_parse_bpf__destroy(skel); /* NULL-safe; closes every fd */
-	skel = NULL;
-}
+FX_SKELETON(drops_parse)
 
 TestSuite(drops_parse, .init = setup, .fini = teardown);
 

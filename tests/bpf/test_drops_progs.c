@@ -20,25 +20,7 @@
 
 #define ENOTSUPP 524 /* kernel-internal, leaks to userspace from test_run */
 
-static struct drops_bpf *skel;
-
-static void setup(void)
-{
-	fx_require_bpf();
-	skel = drops_bpf__open_and_load();
-	if (!skel) {
-		int err = -errno;
-
-		fx_skip_on_eperm(err);
-		cr_assert_fail("verifier or load failure for drops.bpf.o: %s", strerror(-err));
-	}
-}
-
-static void teardown(void)
-{
-	drops_bpf__destroy(skel); /* NULL-safe; never attached, nothing pinned */
-	skel = NULL;
-}
+FX_SKELETON(drops)
 
 TestSuite(drops_progs, .init = setup, .fini = teardown);
 

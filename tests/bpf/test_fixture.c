@@ -10,25 +10,7 @@
 #include "fx_selftest.skel.h"
 #include "pkt.h"
 
-static struct fx_selftest_bpf *skel;
-
-static void setup(void)
-{
-	fx_require_bpf();
-	skel = fx_selftest_bpf__open_and_load();
-	if (!skel) {
-		int err = -errno;
-
-		fx_skip_on_eperm(err);
-		cr_assert_fail("loading fx_selftest: %s", strerror(-err));
-	}
-}
-
-static void teardown(void)
-{
-	fx_selftest_bpf__destroy(skel);
-	skel = NULL;
-}
+FX_SKELETON(fx_selftest)
 
 TestSuite(fixture, .init = setup, .fini = teardown);
 
