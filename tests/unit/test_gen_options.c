@@ -103,6 +103,66 @@ Test(gen_options, sink_count_and_duration_together)
 	cr_assert(o.json);
 }
 
+Test(gen_options, sink_rcvbuf_and_hold_defaults)
+{
+	cr_assert_eq(PARSE("sink", "--port", "9"), 0, "%s", err);
+	cr_assert_not(o.hold);
+	cr_assert_eq(o.rcvbuf, 4u << 20, "plain sink: 4 MiB");
+	cr_assert_null(o.ready_file);
+
+	cr_assert_eq(PARSE("sink", "--port", "9", "--hold"), 0, "%s", err);
+	cr_assert(o.hold);
+	cr_assert_eq(o.rcvbuf, 4096, "holding sink: small buffer");
+	cr_assert_null(o.ready_file);
+	cr_assert_eq(o.duration_ns, 0, "until SIGINT/SIGTERM");
+}
+
+Test(gen_options, sink_hold_rcvbuf_ready_file)
+{
+	cr_assert_eq(PARSE("sink", "--port", "9", "--hold", "--rcvbuf", "1",
+			   "--ready-file", "/tmp/x y", "--duration", "3",
+			   "--bind", "127.0.0.1"), 0, "%s", err);
+	cr_assert(o.hold);
+	cr_assert_eq(o.rcvbuf, 1);
+	cr_assert_str_eq(o.ready_file, "/tmp/x y");
+	cr_assert_eq(o.duration_ns, 3000000000ull);
+
+	cr_assert_eq(PARSE("sink", "--port", "9", "--rcvbuf=2147483647",
+			   "--ready-file=r", "--count", "5"), 0, "%s", err);
+	cr_assert_not(o.hold);
+	cr_assert_eq(o.rcvbuf, 2147483647u, "--rcvbuf without --hold");
+	cr_assert_str_eq(o.ready_file, "r");
+	cr_assert_eq(o.count, 5);
+}
+
+Test(gen_options, sink_hold_rejections)
+{
+	REJECT("sluice-gen: --rcvbuf: 0 is out of range 1..2147483647",
+	       "sink", "--port", "9", "--hold", "--rcvbuf", "0");
+	REJECT("sluice-gen: --rcvbuf: 2147483648 is out of range 1..2147483647",
+	       "sink", "--port", "9", "--rcvbuf", "2147483648");
+	REJECT("sluice-gen: --rcvbuf: 4k is not a number",
+	       "sink", "--port", "9", "--rcvbuf", "4k");
+	REJECT("sluice-gen: --rcvbuf: missing value", "sink", "--port", "9", "--rcvbuf");
+	REJECT("sluice-gen: --ready-file: missing value",
+	       "sink", "--port", "9", "--ready-file=");
+	REJECT("sluice-gen: --hold: takes no value", "sink", "--port", "9", "--hold=1");
+	REJECT("sluice-gen: --count: cannot be combined with --hold "
+	       "(a holding sink receives nothing)",
+	       "sink", "--port", "9", "--hold", "--count", "10");
+	REJECT("sluice-gen: --port: missing (required)", "sink", "--hold");
+}
+
+Test(gen_options, sink_only_options_rejected_by_send)
+{
+	REJECT("sluice-gen: --hold: unknown option", "send", "--dst", "::1",
+	       "--port", "9", "--hold");
+	REJECT("sluice-gen: --rcvbuf: unknown option", "send", "--dst", "::1",
+	       "--port", "9", "--rcvbuf", "4096");
+	REJECT("sluice-gen: --ready-file: unknown option", "send", "--dst", "::1",
+	       "--port", "9", "--ready-file", "/tmp/r");
+}
+
 Test(gen_options, help_and_version)
 {
 	cr_assert_eq(PARSE("--help"), 0);

@@ -30,6 +30,9 @@ struct json_object;
 #define GEN_MAX_CPU      1023u   /* CPU_SETSIZE - 1 */
 #define GEN_MAX_DURATION_NS (365ull * 86400 * 1000000000ull)
 #define GEN_SINK_BATCH   64u
+#define GEN_DEF_RCVBUF   (4u << 20)  /* sink: absorb bursts; capped by rmem_max */
+#define GEN_HOLD_RCVBUF  4096u       /* sink --hold: overflow quickly */
+#define GEN_MAX_RCVBUF   2147483647u /* SO_RCVBUF takes an int */
 #define GEN_ERRLEN       256
 
 enum gen_mode { GEN_MODE_NONE, GEN_MODE_SEND, GEN_MODE_SINK };
@@ -61,6 +64,12 @@ struct gen_opts {
 	uint16_t sport_lo, sport_hi;    /* 0 = kernel-chosen source port */
 	int cpu;                /* -1 = not pinned */
 	bool json;
+	/* sink only */
+	bool hold;              /* bind, never read: every overflow is a drop */
+	uint32_t rcvbuf;        /* SO_RCVBUF; resolved by the parser:
+				 * --rcvbuf, else GEN_HOLD_RCVBUF with --hold,
+				 * else GEN_DEF_RCVBUF */
+	const char *ready_file; /* created once bound (and joined); NULL = none */
 };
 
 /* What a run measured; the summary is derived from it. */

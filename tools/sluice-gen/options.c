@@ -12,7 +12,7 @@
 enum {
 	OPT_DST = 256, OPT_PORT, OPT_SIZE, OPT_BATCH, OPT_GSO, OPT_RATE,
 	OPT_COUNT, OPT_DURATION, OPT_SRC, OPT_SPORT, OPT_CPU, OPT_JSON,
-	OPT_BIND,
+	OPT_BIND, OPT_HOLD, OPT_RCVBUF, OPT_READY_FILE,
 };
 
 static const struct option send_longopts[] = {
@@ -37,6 +37,9 @@ static const struct option sink_longopts[] = {
 	{ "bind",        required_argument, NULL, OPT_BIND },
 	{ "duration",    required_argument, NULL, OPT_DURATION },
 	{ "count",       required_argument, NULL, OPT_COUNT },
+	{ "hold",        no_argument,       NULL, OPT_HOLD },
+	{ "rcvbuf",      required_argument, NULL, OPT_RCVBUF },
+	{ "ready-file",  required_argument, NULL, OPT_READY_FILE },
 	{ "json",        no_argument,       NULL, OPT_JSON },
 	{ "help",        no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -178,6 +181,17 @@ static int one(struct ctx *c, int opt, const char *v, struct gen_opts *o)
 	case OPT_JSON:
 		o->json = true;
 		return 0;
+	case OPT_HOLD:
+		o->hold = true;
+		return 0;
+	case OPT_RCVBUF:
+		if (num(c, opt, v, 1, GEN_MAX_RCVBUF, &n) < 0)
+			return -1;
+		o->rcvbuf = (uint32_t)n;
+		return 0;
+	case OPT_READY_FILE:
+		o->ready_file = v;
+		return 0;
 	}
 	return fail(c, "internal: unhandled option %d", opt);
 }
@@ -203,6 +217,11 @@ static int check(struct ctx *c, struct gen_opts *o)
 	if (!c->has_port)
 		return fail(c, "--port: missing (required)");
 	if (o->mode == GEN_MODE_SINK) {
+		if (o->hold && c->has_count)
+			return fail(c, "--count: cannot be combined with --hold "
+				    "(a holding sink receives nothing)");
+		if (!o->rcvbuf)
+			o->rcvbuf = o->hold ? GEN_HOLD_RCVBUF : GEN_DEF_RCVBUF;
 		if (o->has_dst)
 			gen_addr_set_port(&o->dst, o->port);
 		return 0;

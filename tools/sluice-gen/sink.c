@@ -1,10 +1,15 @@
 /* The sink: one UDP socket, recvmmsg in batches of 64, non-blocking while
  * traffic flows and ppoll when idle, so --duration and SIGINT are honoured
  * exactly instead of at the next packet or timeout tick.
+ *
+ * With --hold it binds a socket with a small receive buffer and never reads
+ * it: once the buffer is full the kernel drops every further datagram
+ * (UDP RcvbufErrors), and the summary reports the socket's drop counter.
  */
 #include "gen.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -15,7 +20,6 @@
 #include <unistd.h>
 
 #define SLOT 65536u             /* fits any UDP payload: no truncation */
-#define RCVBUF (4 << 20)        /* absorb bursts; capped by rmem_max */
 
 struct rx {
 	struct mmsghdr msgs[GEN_SINK_BATCH];
@@ -49,6 +53,19 @@ static int join(int fd, const struct gen_addr *a, char *err, size_t n)
 	return 0;
 }
 
+/* Tell a waiting script the socket is bound: create an empty file. */
+static int ready(const char *path, char *err, size_t n)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0 || close(fd) < 0) {
+		snprintf(err, n, "%s: --ready-file %s: %s", GEN_NAME, path,
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* The listening address: --bind, else dual-stack ::, else 0.0.0.0 on a
  * host without IPv6. */
 static int open_socket(const struct gen_opts *o, struct gen_addr *a)
@@ -73,7 +90,10 @@ static int open_sink(const struct gen_opts *o, char *err, size_t n)
 {
 	struct gen_addr a;
 	char where[80];
-	int fd = open_socket(o, &a), one = 1, zero = 0, rcvbuf = RCVBUF;
+	int fd = open_socket(o, &a), one = 1, zero = 0;
+	/* options built without the parser leave rcvbuf 0: same defaults */
+	int rcvbuf = (int)(o->rcvbuf ? o->rcvbuf :
+			   o->hold ? GEN_HOLD_RCVBUF : GEN_DEF_RCVBUF);
 
 	if (fd < 0)
 		return sys_fail("socket", err, n);
@@ -84,7 +104,10 @@ static int open_sink(const struct gen_opts *o, char *err, size_t n)
 	if (a.family == AF_INET6 &&
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) < 0)
 		goto fail_opt;
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	/* the kernel doubles the value (bookkeeping overhead), raises it to
+	 * its minimum and caps it at net.core.rmem_max */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)) < 0)
+		goto fail_opt;
 	if (bind(fd, (struct sockaddr *)&a.ss, a.len) < 0) {
 		gen_addr_format(&a, where, sizeof(where));
 		snprintf(err, n, "%s: bind %s: %s", GEN_NAME, where,
@@ -96,6 +119,10 @@ static int open_sink(const struct gen_opts *o, char *err, size_t n)
 		close(fd);
 		return -1;
 	}
+	if (o->ready_file && ready(o->ready_file, err, n) < 0) {
+		close(fd);
+		return -1;
+	}
 	return fd;
 fail_opt:
 	sys_fail("setsockopt", err, n);
@@ -103,12 +130,14 @@ fail_opt:
 	return -1;
 }
 
-/* Block until readable, the deadline, or a signal. SIGINT/SIGTERM stay
- * blocked between the flag check and ppoll, which unblocks them
- * atomically, so a signal cannot slip in and leave us asleep. */
+/* Block until readable, the deadline, or a signal; fd < 0 waits for the
+ * deadline or a signal only. SIGINT/SIGTERM stay blocked between the flag
+ * check and ppoll, which unblocks them atomically, so a signal cannot slip
+ * in and leave us asleep. */
 static int wait_readable(int fd, uint64_t end)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
+	nfds_t nfds = fd < 0 ? 0 : 1;
 	struct timespec ts, *tp = NULL;
 	sigset_t block, old;
 	int rc = 0;
@@ -125,7 +154,7 @@ static int wait_readable(int fd, uint64_t end)
 			ts.tv_nsec = (long)(left % 1000000000ull);
 			tp = &ts;
 		}
-		if (ppoll(&p, 1, tp, &old) < 0 && errno != EINTR)
+		if (ppoll(&p, nfds, tp, &old) < 0 && errno != EINTR)
 			rc = -1;
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
@@ -177,14 +206,38 @@ static int receive(int fd, const struct gen_opts *o, struct rx *x,
 	return 0;
 }
 
+/* --hold: sleep until the deadline or a signal; the kernel does the rest. */
+static int hold(const struct gen_opts *o, struct gen_result *r,
+		char *err, size_t n)
+{
+	uint64_t start = gen_now_ns();
+	uint64_t end = o->duration_ns ? start + o->duration_ns : UINT64_MAX;
+
+	while (!gen_stopping() && gen_now_ns() < end)
+		if (wait_readable(-1, end) < 0)
+			return sys_fail("ppoll", err, n);
+	r->wall_seconds = (double)(gen_now_ns() - start) / 1e9;
+	return 0;
+}
+
 int gen_sink_run(const struct gen_opts *o, struct gen_result *r,
 		 char *err, size_t errlen)
 {
-	struct rx *x = calloc(1, sizeof(*x));
+	struct rx *x;
 	int fd, rc;
 
 	memset(r, 0, sizeof(*r));
 	r->mode = GEN_MODE_SINK;
+	if (o->hold) {
+		fd = open_sink(o, err, errlen);
+		if (fd < 0)
+			return -1;
+		rc = hold(o, r, err, errlen);
+		r->drops = socket_drops(fd);
+		close(fd);
+		return rc;
+	}
+	x = calloc(1, sizeof(*x));
 	if (!x || !(x->buf = malloc((size_t)GEN_SINK_BATCH * SLOT))) {
 		free(x);
 		snprintf(err, errlen, "%s: out of memory", GEN_NAME);

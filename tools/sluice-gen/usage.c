@@ -56,7 +56,10 @@ static const char send_help[] =
 "size, rate, sockets. bps = UDP payload bits per second.\n";
 
 static const char sink_help[] =
-"usage: sluice-gen sink --port N [--bind ADDR] [--duration S] [--count N] [--json]\n"
+"usage: sluice-gen sink --port N [--bind ADDR] [--duration S] [--count N]\n"
+"                       [--rcvbuf B] [--ready-file PATH] [--json]\n"
+"       sluice-gen sink --hold --port N [--bind ADDR] [--duration S]\n"
+"                       [--rcvbuf B] [--ready-file PATH] [--json]\n"
 "\n"
 "Receive UDP datagrams with recvmmsg(2), 64 per call, and count them.\n"
 "\n"
@@ -67,11 +70,23 @@ static const char sink_help[] =
 "  --duration S       stop after S seconds, decimals allowed (0.5)\n"
 "  --count N          stop after N packets (whichever of the two comes first)\n"
 "                     with neither: run until SIGINT/SIGTERM\n"
+"  --hold             bind, never read: once the receive buffer is full the\n"
+"                     kernel drops every further datagram (UDP RcvbufErrors);\n"
+"                     runs until --duration or SIGINT/SIGTERM, then reports\n"
+"                     packets 0 and the drops; not with --count\n"
+"  --rcvbuf B         SO_RCVBUF bytes, 1..2147483647 (default 4194304, with\n"
+"                     --hold 4096); the kernel doubles it, raises it to its\n"
+"                     minimum and caps it at net.core.rmem_max\n"
+"  --ready-file PATH  create PATH (empty) once the socket is bound and any\n"
+"                     group joined, so a script can wait for it instead of\n"
+"                     sleeping; remove it before starting, it is not removed\n"
+"                     at exit\n"
 "  --json             print the summary as one JSON object\n"
 "\n"
 "seconds, pps and bps cover first to last packet received, so idle time\n"
 "before and after the traffic does not dilute the rate; wall_seconds (JSON)\n"
-"is the whole run. drops are the socket's receive-queue overflows.\n"
+"is the whole run. drops are the socket's receive-queue overflows\n"
+"(SO_MEMINFO SK_MEMINFO_DROPS).\n"
 "JSON keys: mode, packets, bytes, seconds, pps, bps, errors, drops,\n"
 "wall_seconds. bps = UDP payload bits per second.\n";
 
