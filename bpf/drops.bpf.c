@@ -66,16 +66,19 @@ static __always_inline const struct sl_drops_config *active_config(void)
 	return cfg && cfg->active_gen == sl_gen ? cfg : NULL;
 }
 
+/* tp_btf arguments are BTF pointers: the loads below are plain (CO-RE
+ * relocated, fault-safe) loads, not bpf_probe_read_kernel calls, which
+ * matters on a path that runs for every freed skb in the system. */
 static __always_inline __u32 netns_of(const struct sk_buff *skb, const struct sock *sk)
 {
-	struct net_device *dev = BPF_CORE_READ(skb, dev);
+	const struct net_device *dev = skb->dev;
 
 	if (dev)
-		return BPF_CORE_READ(dev, nd_net.net, ns.inum);
+		return dev->nd_net.net->ns.inum;
 	if (!sk)
-		sk = BPF_CORE_READ(skb, sk);
+		sk = skb->sk;
 	if (sk)
-		return BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+		return sk->__sk_common.skc_net.net->ns.inum;
 	return 0;
 }
 
@@ -115,8 +118,8 @@ static __always_inline void emit_event(const struct sl_drops_config *cfg, const 
 	e->ts_ns = now;
 	e->netns = key->netns;
 	e->reason = key->reason;
-	e->ifindex = BPF_CORE_READ(skb, skb_iif);
-	e->len = BPF_CORE_READ(skb, len);
+	e->ifindex = skb->skb_iif;
+	e->len = skb->len;
 	e->family = t->family;
 	e->cpu = bpf_get_smp_processor_id();
 	e->sport = t->sport;
@@ -133,7 +136,7 @@ int BPF_PROG(sl_drops_kfree, struct sk_buff *skb, void *location, enum skb_drop_
 	     struct sock *rx_sk)
 {
 	const struct sl_drops_config *cfg;
-	__u8 hdr[SL_DROPS_HDR_COPY] = {};
+	__u8 hdr[SL_DROPS_HDR_COPY]; /* filled whole by the copy below */
 	struct sl_udp_tuple t = {};
 	struct sl_drop_key key = {};
 	__u16 proto, nh;
@@ -142,16 +145,16 @@ int BPF_PROG(sl_drops_kfree, struct sk_buff *skb, void *location, enum skb_drop_
 	bool ingress;
 	__u32 len;
 
-	proto = BPF_CORE_READ(skb, protocol);
+	proto = skb->protocol;
 	if (proto != bpf_htons(ETH_P_IP) && proto != bpf_htons(ETH_P_IPV6))
 		return 0;
 	cfg = active_config();
 	if (!cfg)
 		return 0;
 
-	nh = BPF_CORE_READ(skb, network_header);
-	tail = BPF_CORE_READ(skb, tail);
-	head = BPF_CORE_READ(skb, head);
+	nh = skb->network_header;
+	tail = skb->tail;
+	head = skb->head;
 	if (nh == (__u16)~0U || tail <= nh) {
 		sl_stat_inc(&SL_DROPS_STATS_MAP, SL_DSTAT_UNPARSED);
 		return 0;
@@ -172,13 +175,13 @@ int BPF_PROG(sl_drops_kfree, struct sk_buff *skb, void *location, enum skb_drop_
 
 	sl_stat_inc(&SL_DROPS_STATS_MAP, SL_DSTAT_SEEN);
 	/* received packets have an input interface; locally sent ones do not */
-	ingress = BPF_CORE_READ(skb, skb_iif) != 0;
+	ingress = skb->skb_iif != 0;
 	key.netns = netns_of(skb, rx_sk);
 	key.reason = reason;
 	key.family = t.family;
 	key.port = ingress ? t.dport : t.sport;
 	__builtin_memcpy(key.addr, ingress ? t.daddr : t.saddr, sizeof(key.addr));
-	if (sl_pcpu_add(&SL_DROPS_COUNTERS_MAP, &key, 1, BPF_CORE_READ(skb, len)))
+	if (sl_pcpu_add(&SL_DROPS_COUNTERS_MAP, &key, 1, skb->len))
 		sl_stat_inc(&SL_DROPS_STATS_MAP, SL_DSTAT_KEYS_FULL);
 	emit_event(cfg, &key, &t, skb);
 	return 0;
@@ -192,12 +195,12 @@ int BPF_PROG(sl_drops_udpq, int rc, struct sock *sk, struct sk_buff *skb)
 
 	if (!sk || !active_config())
 		return 0;
-	family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	key.netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	family = sk->__sk_common.skc_family;
+	key.netns = sk->__sk_common.skc_net.net->ns.inum;
 	key.err = rc;
 	key.family = family == AF_INET6 ? SL_FAMILY_IPV6 : SL_FAMILY_IPV4;
-	key.port = BPF_CORE_READ(sk, __sk_common.skc_num);
-	if (sl_pcpu_add(&SL_DROPS_QFAIL_MAP, &key, 1, skb ? BPF_CORE_READ(skb, len) : 0))
+	key.port = sk->__sk_common.skc_num;
+	if (sl_pcpu_add(&SL_DROPS_QFAIL_MAP, &key, 1, skb ? skb->len : 0))
 		sl_stat_inc(&SL_DROPS_STATS_MAP, SL_DSTAT_QFAIL_FULL);
 	return 0;
 }

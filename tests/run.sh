@@ -33,6 +33,13 @@ run() { # name command...
 	esac
 }
 
+# what an integration test left behind: namespaces and pins named by
+# tests/netns/lib.sh ("sl<pid>-*", "sluice-test-*")
+leftovers() {
+	{ ip netns list 2>/dev/null | awk '$1 ~ /^sl[0-9]+-/ { print "namespace " $1 }'
+	  ls -d /sys/fs/bpf/sluice-test-* 2>/dev/null | sed 's/^/pin root /'; } | tr '\n' ' '
+}
+
 for suite in $SUITES; do
 	echo "== $suite"
 	case $suite in
@@ -45,6 +52,11 @@ for suite in $SUITES; do
 		for t in tests/"$suite"/test_*.sh; do
 			[ -f "$t" ] || continue
 			run "$suite/$(basename "$t" .sh)" env SLUICE_BUILD="$B" sh "$t"
+			left=$(leftovers)
+			if [ -n "$left" ]; then
+				fail=$((fail + 1)); failed="$failed $(basename "$t" .sh)(left-behind)"
+				echo "  FAIL  left behind by $(basename "$t" .sh): $left"
+			fi
 		done ;;
 	*) echo "unknown suite $suite"; exit 2 ;;
 	esac

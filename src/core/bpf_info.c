@@ -63,7 +63,27 @@ json_object *sl_map_status(int fd, const char *pin)
 	return o;
 }
 
-json_object *sl_link_status(int fd, const char *program, const char *attach, const char *pin)
+int sl_link_prog_fd(int link_fd)
+{
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(link_fd, &info, &len))
+		return -1;
+	return bpf_prog_get_fd_by_id(info.prog_id);
+}
+
+uint64_t sl_prog_recursion_misses(int prog_fd)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	if (prog_fd < 0 || bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		return 0;
+	return info.recursion_misses;
+}
+
+json_object *sl_link_status(int fd, int prog_fd, const char *program, const char *attach, const char *pin)
 {
 	struct bpf_link_info info = {};
 	__u32 len = sizeof(info);
@@ -78,6 +98,9 @@ json_object *sl_link_status(int fd, const char *program, const char *attach, con
 		json_object_object_add(o, "link_id", json_object_new_int64(info.id));
 	}
 	json_object_object_add(o, "pin", json_object_new_string(pin));
+	if (prog_fd >= 0)
+		json_object_object_add(o, "recursion_misses",
+				       json_object_new_uint64(sl_prog_recursion_misses(prog_fd)));
 	return o;
 }
 

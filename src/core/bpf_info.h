@@ -15,8 +15,16 @@ long sl_map_count(int fd);
 
 /* {"name","id","pin","entries","max_entries"} for a map fd */
 json_object *sl_map_status(int fd, const char *pin);
-/* {"program","prog_id","link_id","attach","pin"} for a link fd */
-json_object *sl_link_status(int fd, const char *program, const char *attach, const char *pin);
+/* {"program","prog_id","link_id","attach","pin","recursion_misses"} for a
+ * link fd and its program's fd (-1 if not held) */
+json_object *sl_link_status(int fd, int prog_fd, const char *program, const char *attach, const char *pin);
+
+/* fd of the program behind a link (needs CAP_SYS_ADMIN: call before
+ * capabilities are dropped); -1 on failure */
+int sl_link_prog_fd(int link_fd);
+/* Runs the kernel skipped because the program was already running on that
+ * CPU (a tracepoint hit again from an interrupt); 0 when unknown. */
+uint64_t sl_prog_recursion_misses(int prog_fd);
 
 /* Sum a per-CPU value made of `nfields` __u64 counters into `sum`. */
 int sl_percpu_sum(int fd, const void *key, uint64_t *sum, int nfields);

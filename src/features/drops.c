@@ -52,6 +52,7 @@ static const char *const stat_names[SL_DSTAT_MAX] = {
 struct drops_priv {
 	int map_fd[NMAPS];      /* -1 when not open */
 	int link_fd[NLINKS];    /* -1 when not attached by us */
+	int prog_fd[NLINKS];    /* the programs behind them, for recursion_misses */
 	struct ring_buffer *rb;
 	struct sl_enum_names reasons;
 	int reasons_loaded;
@@ -203,6 +204,8 @@ static int adopt(const struct sl_env *env, struct drops_priv *p, struct sl_error
 		if (p->link_fd[i] < 0)
 			return sl_fail(err, SL_E_KERNEL, 0, "cannot open pinned link %s: %s", links[i].pin,
 				       strerror(errno));
+		close_fd(&p->prog_fd[i]);
+		p->prog_fd[i] = sl_link_prog_fd(p->link_fd[i]);
 	}
 	return 0;
 }
@@ -267,7 +270,9 @@ static int load_and_swap(const struct sl_env *env, struct drops_priv *p, unsigne
 		if (sl_pin_link_swap(nl[i], path, err))
 			goto out;
 		close_fd(&p->link_fd[i]);
+		close_fd(&p->prog_fd[i]); /* the old program goes with its link */
 		p->link_fd[i] = dup(bpf_link__fd(nl[i]));
+		p->prog_fd[i] = dup(bpf_program__fd(progs[i]));
 	}
 	rc = 0;
 	sl_info("drops: programs generation %u attached (%s, %s)", cfg.active_gen, links[0].attach,
@@ -293,6 +298,7 @@ static int detach(const struct sl_env *env, struct drops_priv *p, struct sl_erro
 		if (unlink(path) && errno != ENOENT)
 			return sl_fail(err, SL_E_KERNEL, 0, "cannot unpin %s: %s", path, strerror(errno));
 		close_fd(&p->link_fd[i]);
+		close_fd(&p->prog_fd[i]);
 	}
 	return 0;
 }
@@ -424,6 +430,12 @@ static json_object *stats_json(struct drops_priv *p)
 		json_object_object_add(o, stat_names[i], json_object_new_uint64(v));
 	}
 	json_object_object_add(o, "events_received", json_object_new_uint64(p->recent.received));
+	/* drops the kernel did not show us: the program was busy on that CPU */
+	uint64_t misses = 0;
+
+	for (int i = 0; i < NLINKS; i++)
+		misses += sl_prog_recursion_misses(p->prog_fd[i]);
+	json_object_object_add(o, "recursion_misses", json_object_new_uint64(misses));
 	return o;
 }
 
@@ -513,8 +525,8 @@ static json_object *status(const struct sl_env *env, void *priv, const void *st)
 	for (int i = 0; i < NLINKS; i++) {
 		sl_pin_path(path, sizeof(path), env->pin_root, SL_PIN_LINKS, links[i].pin);
 		if (p->link_fd[i] >= 0)
-			json_object_array_add(progs, sl_link_status(p->link_fd[i], links[i].prog,
-								    links[i].attach, path));
+			json_object_array_add(progs, sl_link_status(p->link_fd[i], p->prog_fd[i],
+								    links[i].prog, links[i].attach, path));
 	}
 	for (int i = 0; i < NMAPS; i++) {
 		sl_pin_path(path, sizeof(path), env->pin_root, SL_PIN_MAPS, map_names[i]);
@@ -540,8 +552,10 @@ static void release(void *priv)
 	struct drops_priv *p = priv;
 
 	close_maps(p);
-	for (int i = 0; i < NLINKS; i++)
+	for (int i = 0; i < NLINKS; i++) {
 		close_fd(&p->link_fd[i]);
+		close_fd(&p->prog_fd[i]);
+	}
 	sl_enum_names_free(&p->reasons);
 	p->reasons_loaded = 0;
 }
@@ -553,7 +567,7 @@ static void priv_init(void *priv)
 	for (int i = 0; i < NMAPS; i++)
 		p->map_fd[i] = -1;
 	for (int i = 0; i < NLINKS; i++)
-		p->link_fd[i] = -1;
+		p->link_fd[i] = p->prog_fd[i] = -1;
 }
 
 const struct sl_feature sl_drops_feature = {

@@ -14,7 +14,6 @@ SLUICECTL=$B/sluicectl
 GEN=$B/sluice-gen
 T_ID="sl$$"
 T_TMP=$(mktemp -d "/tmp/sluice-test-$T_ID.XXXXXX")
-T_NS=""
 T_DAEMONS=""
 T_PIDS=""
 
@@ -37,7 +36,10 @@ t_cleanup() {
 	done
 	for p in $T_PIDS; do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
-	for ns in $T_NS; do ip netns del "$ns" 2>/dev/null; done
+	# by prefix: ns_new runs in $(...) subshells, so no list of names survives
+	for ns in $(ip netns list | awk -v p="$T_ID-" 'index($1, p) == 1 { print $1 }'); do
+		ip netns del "$ns"
+	done
 	rm -rf "$T_TMP"
 }
 trap t_cleanup EXIT
@@ -47,7 +49,6 @@ trap 'exit 1' INT TERM HUP
 ns_new() {
 	name="$T_ID-$1"
 	ip netns add "$name" || fail "ip netns add $name"
-	T_NS="$T_NS $name"
 	ip -n "$name" link set lo up
 	echo "$name"
 }
