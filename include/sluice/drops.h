@@ -58,7 +58,8 @@ enum sl_drops_stat {
 	SL_DSTAT_UNPARSED = 2,    /* IP drops whose header copy could not be read or parsed */
 	SL_DSTAT_EV_SENT = 3,     /* events written to the ring buffer */
 	SL_DSTAT_EV_LOST = 4,     /* events lost: ring buffer full */
-	SL_DSTAT_EV_LIMITED = 5,  /* events not sent: over the sample rate */
+	/* 5: unused. Every seen drop is sent, lost or rate-limited, so the
+	 * rate-limited count is derived in userspace: seen - sent - lost. */
 	SL_DSTAT_QFAIL_FULL = 6,  /* queue failures not counted: map full */
 	SL_DSTAT_MAX = 8,
 };
@@ -77,9 +78,9 @@ SL_STATIC_ASSERT(sizeof(struct sl_drops_config) == 16, "sl_drops_config layout")
 /* Per-CPU event budget: at most `events_per_cpu` events per one-second
  * window on each CPU, so a drop storm cannot flood the ring buffer. */
 struct sl_rate_window {
-	__u64 start_ns;
-	__u32 used;
-	__u32 pad0;
+	__u64 start_ns;   /* when the window's first event was sent */
+	__u32 used;       /* events sent in this window */
+	__u32 over;       /* calls over budget since the clock was last read */
 };
 SL_STATIC_ASSERT(sizeof(struct sl_rate_window) == 16, "sl_rate_window layout");
 

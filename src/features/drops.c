@@ -45,7 +45,7 @@ static const struct {
 static const char *const stat_names[SL_DSTAT_MAX] = {
 	[SL_DSTAT_SEEN] = "udp_drops_seen",         [SL_DSTAT_KEYS_FULL] = "not_counted_map_full",
 	[SL_DSTAT_UNPARSED] = "unparsed",           [SL_DSTAT_EV_SENT] = "events_sent",
-	[SL_DSTAT_EV_LOST] = "events_lost",         [SL_DSTAT_EV_LIMITED] = "events_rate_limited",
+	[SL_DSTAT_EV_LOST] = "events_lost",
 	[SL_DSTAT_QFAIL_FULL] = "queue_fail_not_counted",
 };
 
@@ -419,16 +419,21 @@ static json_object *socket_rows_json(int fd, uint32_t netns, struct sl_error *er
 static json_object *stats_json(struct drops_priv *p)
 {
 	json_object *o = json_object_new_object();
+	uint64_t v[SL_DSTAT_MAX] = { 0 };
 
 	for (__u32 i = 0; i < SL_DSTAT_MAX; i++) {
-		uint64_t v = 0;
-
 		if (!stat_names[i])
 			continue;
 		if (p->map_fd[M_STATS] >= 0)
-			sl_percpu_sum(p->map_fd[M_STATS], &i, &v, 1);
-		json_object_object_add(o, stat_names[i], json_object_new_uint64(v));
+			sl_percpu_sum(p->map_fd[M_STATS], &i, &v[i], 1);
+		json_object_object_add(o, stat_names[i], json_object_new_uint64(v[i]));
 	}
+	/* each seen drop was sent as an event, lost, or held back by the rate;
+	 * `seen` was read first, so under load the others may be a little ahead */
+	uint64_t out = v[SL_DSTAT_EV_SENT] + v[SL_DSTAT_EV_LOST];
+
+	json_object_object_add(o, "events_rate_limited",
+			       json_object_new_uint64(v[SL_DSTAT_SEEN] > out ? v[SL_DSTAT_SEEN] - out : 0));
 	json_object_object_add(o, "events_received", json_object_new_uint64(p->recent.received));
 	/* drops the kernel did not show us: the program was busy on that CPU */
 	uint64_t misses = 0;
