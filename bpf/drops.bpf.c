@@ -69,14 +69,14 @@ static __always_inline const struct sl_drops_config *active_config(void)
 /* tp_btf arguments are BTF pointers: the loads below are plain (CO-RE
  * relocated, fault-safe) loads, not bpf_probe_read_kernel calls, which
  * matters on a path that runs for every freed skb in the system. */
-static __always_inline __u32 netns_of(const struct sk_buff *skb, const struct sock *sk)
+static __always_inline __u32 netns_of(const struct sk_buff *skb)
 {
 	const struct net_device *dev = skb->dev;
+	const struct sock *sk;
 
 	if (dev)
 		return dev->nd_net.net->ns.inum;
-	if (!sk)
-		sk = skb->sk;
+	sk = skb->sk;
 	if (sk)
 		return sk->__sk_common.skc_net.net->ns.inum;
 	return 0;
@@ -86,63 +86,75 @@ static __always_inline __u32 netns_of(const struct sk_buff *skb, const struct so
  * compare and an increment per drop, not a clock read. */
 #define SL_BUDGET_CLOCK_EVERY 32
 
-/* true when this CPU may still emit an event in the current second */
-static __always_inline bool event_budget(__u32 per_cpu)
+/* The time to stamp an event with when this CPU may still emit one in the
+ * current window, else 0. Every clock read also expires an old window, so
+ * no burst can exceed one window's budget. */
+static __always_inline __u64 event_budget(const struct sl_drops_config *cfg)
 {
 	__u32 zero = 0;
 	struct sl_rate_window *w = bpf_map_lookup_elem(&SL_DROPS_LIMIT_MAP, &zero);
 	__u64 now;
 
-	if (!w || !per_cpu)
-		return false;
-	if (w->used < per_cpu) {
-		if (w->used == 0)
-			w->start_ns = bpf_ktime_get_ns();
-		w->used++;
-		return true;
-	}
-	if (++w->over % SL_BUDGET_CLOCK_EVERY)
-		return false;
+	if (!w || !cfg->events_per_window)
+		return 0;
+	if (w->used >= cfg->events_per_window && ++w->over % SL_BUDGET_CLOCK_EVERY)
+		return 0;
 	now = bpf_ktime_get_ns();
-	if (now - w->start_ns < 1000000000ULL)
-		return false;
-	w->start_ns = now;
-	w->used = 1;
-	w->over = 0;
-	return true;
+	if (now - w->start_ns >= cfg->window_ns) {
+		w->start_ns = now;
+		w->used = 0;
+		w->over = 0;
+	}
+	if (w->used >= cfg->events_per_window)
+		return 0;
+	w->used++;
+	return now;
 }
 
 static __always_inline void emit_event(const struct sl_drops_config *cfg, const struct sl_drop_key *key,
 				       const struct sl_udp_tuple *t, const struct sk_buff *skb)
 {
 	struct sl_drop_event *e;
+	__u64 now = event_budget(cfg);
 
-	if (!event_budget(cfg->events_per_cpu))
+	if (!now)
 		return; /* counted as seen - sent - lost */
 	e = bpf_ringbuf_reserve(&SL_DROPS_EVENTS_MAP, sizeof(*e), 0);
 	if (!e) {
 		sl_stat_inc(&SL_DROPS_STATS_MAP, SL_DSTAT_EV_LOST);
 		return;
 	}
-	e->ts_ns = bpf_ktime_get_ns();
+	e->ts_ns = now;
 	e->netns = key->netns;
 	e->reason = key->reason;
 	e->ifindex = skb->skb_iif;
 	e->len = skb->len;
 	e->family = t->family;
+	e->pad0 = 0;
 	e->cpu = bpf_get_smp_processor_id();
 	e->sport = t->sport;
 	e->dport = t->dport;
-	e->pad0 = 0;
 	__builtin_memcpy(e->saddr, t->saddr, sizeof(e->saddr));
 	__builtin_memcpy(e->daddr, t->daddr, sizeof(e->daddr));
 	bpf_ringbuf_submit(e, 0);
 	sl_stat_inc(&SL_DROPS_STATS_MAP, SL_DSTAT_EV_SENT);
 }
 
+/* Count under the exact key, or, when the map is full, under the
+ * (netns, reason, family) "other" row, so totals stay exact. */
+static __always_inline void count_drop(struct sl_drop_key *key, __u32 len)
+{
+	if (!sl_pcpu_add(&SL_DROPS_COUNTERS_MAP, key, 1, len))
+		return;
+	key->flags = SL_DROP_KEY_OTHER;
+	key->port = 0;
+	__builtin_memset(key->addr, 0, sizeof(key->addr));
+	if (sl_pcpu_add(&SL_DROPS_COUNTERS_MAP, key, 1, len))
+		sl_stat_inc(&SL_DROPS_STATS_MAP, SL_DSTAT_KEYS_FULL);
+}
+
 SEC("tp_btf/kfree_skb")
-int BPF_PROG(sl_drops_kfree, struct sk_buff *skb, void *location, enum skb_drop_reason reason,
-	     struct sock *rx_sk)
+int BPF_PROG(sl_drops_kfree, struct sk_buff *skb, void *location, enum skb_drop_reason reason)
 {
 	const struct sl_drops_config *cfg;
 	__u8 hdr[SL_DROPS_HDR_COPY]; /* filled whole by the copy below */
@@ -185,14 +197,13 @@ int BPF_PROG(sl_drops_kfree, struct sk_buff *skb, void *location, enum skb_drop_
 	sl_stat_inc(&SL_DROPS_STATS_MAP, SL_DSTAT_SEEN);
 	/* received packets have an input interface; locally sent ones do not */
 	ingress = skb->skb_iif != 0;
-	key.netns = netns_of(skb, rx_sk);
+	key.netns = netns_of(skb);
 	key.reason = reason;
 	key.family = t.family;
 	key.port = ingress ? t.dport : t.sport;
 	__builtin_memcpy(key.addr, ingress ? t.daddr : t.saddr, sizeof(key.addr));
-	if (sl_pcpu_add(&SL_DROPS_COUNTERS_MAP, &key, 1, skb->len))
-		sl_stat_inc(&SL_DROPS_STATS_MAP, SL_DSTAT_KEYS_FULL);
 	emit_event(cfg, &key, &t, skb);
+	count_drop(&key, skb->len);
 	return 0;
 }
 

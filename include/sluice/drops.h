@@ -9,10 +9,11 @@
 #define SL_DROPS_COUNTERS_MAP  sl_drops_v1     /* per-CPU hash: drop_key -> drop_count */
 #define SL_DROPS_QFAIL_MAP     sl_udpq_v1       /* per-CPU hash: qfail_key -> drop_count */
 #define SL_DROPS_STATS_MAP     sl_dstat_v1     /* per-CPU array: enum sl_drops_stat -> u64 */
-#define SL_DROPS_CONFIG_MAP    sl_dcfg_v1       /* array[1]: struct sl_drops_config */
-#define SL_DROPS_EVENTS_MAP    sl_devt_v1       /* ring buffer of struct sl_drop_event */
+#define SL_DROPS_CONFIG_MAP    sl_dcfg_v2       /* array[1]: struct sl_drops_config */
+#define SL_DROPS_EVENTS_MAP    sl_devt_v2       /* ring buffer of struct sl_drop_event */
 #define SL_DROPS_LIMIT_MAP     sl_dlim_v1       /* per-CPU array[1]: struct sl_rate_window */
 
+#define SL_DROPS_NLINKS        2        /* kfree_skb, udp_fail_queue_rcv_skb */
 #define SL_DROPS_MAX_KEYS      16384
 #define SL_DROPS_MAX_QFAIL     4096
 #define SL_DROPS_EVENTS_BYTES  (256 * 1024)
@@ -24,12 +25,17 @@ enum sl_family {
 	SL_FAMILY_IPV6 = 6,
 };
 
-/* Counter key: one row per (netns, reason, family, local address, port). */
+/* Counter key: one row per (netns, reason, family, local address, port).
+ * When the map is full, a new (address, port) is counted under the row of
+ * its (netns, reason, family) with SL_DROP_KEY_OTHER set and port/address
+ * zero, so totals stay exact even under a port scan. */
+#define SL_DROP_KEY_OTHER 1
+
 struct sl_drop_key {
 	__u32 netns;       /* network namespace inode number */
 	__u32 reason;      /* kernel enum skb_drop_reason value */
 	__u8  family;      /* enum sl_family */
-	__u8  pad0;
+	__u8  flags;       /* SL_DROP_KEY_* */
 	__u16 port;        /* local (destination) UDP port, host order */
 	__u8  addr[16];    /* local (destination) address; IPv4 in the first 4 bytes */
 };
@@ -61,6 +67,8 @@ enum sl_drops_stat {
 	/* 5: unused. Every seen drop is sent, lost or rate-limited, so the
 	 * rate-limited count is derived in userspace: seen - sent - lost. */
 	SL_DSTAT_QFAIL_FULL = 6,  /* queue failures not counted: map full */
+	SL_DSTAT_PAST_MISSES = 7, /* written by userspace: recursion misses of
+				   * programs already replaced */
 	SL_DSTAT_MAX = 8,
 };
 
@@ -70,13 +78,17 @@ enum sl_drops_stat {
  * the tracepoint is never left uncovered. */
 struct sl_drops_config {
 	__u32 active_gen;
-	__u32 events_per_cpu;     /* events per second per CPU; 0 = no events */
-	__u64 object_id;          /* which build's programs are active (userspace only) */
+	__u32 events_per_window;  /* events per window per CPU; 0 = no events */
+	__u64 window_ns;          /* the event budget's window */
+	/* userspace only: which build's programs are active, and through which
+	 * links, so a restart adopts only links of the active generation */
+	__u64 object_id;
+	__u32 link_id[SL_DROPS_NLINKS];
 };
-SL_STATIC_ASSERT(sizeof(struct sl_drops_config) == 16, "sl_drops_config layout");
+SL_STATIC_ASSERT(sizeof(struct sl_drops_config) == 32, "sl_drops_config layout");
 
-/* Per-CPU event budget: at most `events_per_cpu` events per one-second
- * window on each CPU, so a drop storm cannot flood the ring buffer. */
+/* Per-CPU event budget: at most `events_per_window` events per window on
+ * each CPU, so a drop storm cannot flood the ring buffer. */
 struct sl_rate_window {
 	__u64 start_ns;   /* when the window's first event was sent */
 	__u32 used;       /* events sent in this window */
@@ -90,12 +102,13 @@ struct sl_drop_event {
 	__u32 netns;
 	__u32 reason;
 	__u32 ifindex;
-	__u32 len;                /* skb->len at the drop */
+	__u32 len;                /* skb->len where it was dropped (which headers that
+				   * includes depends on the layer that dropped it) */
 	__u8  family;
-	__u8  cpu;
+	__u8  pad0;
+	__u16 cpu;
 	__u16 sport;              /* host order */
 	__u16 dport;              /* host order */
-	__u16 pad0;
 	__u8  saddr[16];
 	__u8  daddr[16];
 };

@@ -73,14 +73,42 @@ int sl_link_prog_fd(int link_fd)
 	return bpf_prog_get_fd_by_id(info.prog_id);
 }
 
-uint64_t sl_prog_recursion_misses(int prog_fd)
+int64_t sl_prog_recursion_misses(int prog_fd)
 {
 	struct bpf_prog_info info = {};
 	__u32 len = sizeof(info);
 
 	if (prog_fd < 0 || bpf_obj_get_info_by_fd(prog_fd, &info, &len))
-		return 0;
-	return info.recursion_misses;
+		return -1;
+	return (int64_t)info.recursion_misses;
+}
+
+uint32_t sl_link_id(int link_fd)
+{
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(link_fd, &info, &len) ? 0 : info.id;
+}
+
+int sl_percpu_add(int fd, const void *key, uint64_t value)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t *vals;
+	int rc;
+
+	if (ncpu <= 0)
+		return -1;
+	vals = calloc((size_t)ncpu, sizeof(*vals));
+	if (!vals)
+		return -1;
+	rc = bpf_map_lookup_elem(fd, key, vals);
+	if (!rc) {
+		vals[0] += value;
+		rc = bpf_map_update_elem(fd, key, vals, BPF_EXIST);
+	}
+	free(vals);
+	return rc;
 }
 
 json_object *sl_link_status(int fd, int prog_fd, const char *program, const char *attach, const char *pin)
@@ -98,9 +126,10 @@ json_object *sl_link_status(int fd, int prog_fd, const char *program, const char
 		json_object_object_add(o, "link_id", json_object_new_int64(info.id));
 	}
 	json_object_object_add(o, "pin", json_object_new_string(pin));
-	if (prog_fd >= 0)
-		json_object_object_add(o, "recursion_misses",
-				       json_object_new_uint64(sl_prog_recursion_misses(prog_fd)));
+	int64_t misses = sl_prog_recursion_misses(prog_fd);
+
+	/* null: unknown (the program fd needs CAP_SYS_ADMIN after a restart) */
+	json_object_object_add(o, "recursion_misses", misses < 0 ? NULL : json_object_new_int64(misses));
 	return o;
 }
 

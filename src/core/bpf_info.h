@@ -23,8 +23,14 @@ json_object *sl_link_status(int fd, int prog_fd, const char *program, const char
  * capabilities are dropped); -1 on failure */
 int sl_link_prog_fd(int link_fd);
 /* Runs the kernel skipped because the program was already running on that
- * CPU (a tracepoint hit again from an interrupt); 0 when unknown. */
-uint64_t sl_prog_recursion_misses(int prog_fd);
+ * CPU (a tracepoint hit again from an interrupt). -1 when unknown. */
+int64_t sl_prog_recursion_misses(int prog_fd);
+
+/* id of a link, or 0 */
+uint32_t sl_link_id(int link_fd);
+/* Add `value` to CPU 0's slot of per-CPU __u64 `key` (userspace-owned
+ * slots of a per-CPU stats array). */
+int sl_percpu_add(int fd, const void *key, uint64_t value);
 
 /* Sum a per-CPU value made of `nfields` __u64 counters into `sum`. */
 int sl_percpu_sum(int fd, const void *key, uint64_t *sum, int nfields);

@@ -64,19 +64,27 @@ static int mkdir_p(const char *path)
 	return mkdir(p, 0700) && errno != EEXIST ? -1 : 0;
 }
 
-int sl_pin_root_prepare(const char *root, struct sl_error *err)
+static int on_bpffs(const char *path, struct sl_error *err)
 {
-	char sub[4096];
 	long type;
 
-	if (root[0] != '/')
-		return sl_fail(err, SL_E_USAGE, 0, "pin root '%s' is not an absolute path", root);
-	if (fs_type_of(root, &type))
-		return sl_fail(err, SL_E_KERNEL, 0, "pin root '%s': %s", root, strerror(errno));
+	if (fs_type_of(path, &type))
+		return sl_fail(err, SL_E_KERNEL, 0, "pin root '%s': %s", path, strerror(errno));
 	if (type != (long)BPF_FS_MAGIC)
 		return sl_fail(err, SL_E_USAGE, 0,
 			       "pin root '%s' is not on a bpf filesystem (mount it: mount -t bpf bpf /sys/fs/bpf)",
-			       root);
+			       path);
+	return 0;
+}
+
+int sl_pin_root_prepare(const char *root, struct sl_error *err)
+{
+	char sub[4096];
+
+	if (root[0] != '/')
+		return sl_fail(err, SL_E_USAGE, 0, "pin root '%s' is not an absolute path", root);
+	if (on_bpffs(root, err))
+		return -1;
 	if (mkdir_p(root))
 		return sl_fail(err, SL_E_KERNEL, 0, "cannot create pin root '%s': %s", root, strerror(errno));
 	for (int i = 0; i < 2; i++) {
@@ -119,9 +127,17 @@ static int unpin_dir(const char *root, const char *kind, struct sl_error *err)
 	if (!d)
 		return errno == ENOENT ? 0 : sl_fail(err, SL_E_KERNEL, 0, "%s: %s", dir, strerror(errno));
 	while ((de = readdir(d))) {
+		int fd;
+
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		fd = bpf_obj_get(path); /* only ever remove BPF objects */
+		if (fd < 0) {
+			rc = sl_fail(err, SL_E_KERNEL, 0, "'%s' is not a pinned BPF object; left alone", path);
+			continue;
+		}
+		close(fd);
 		if (unlink(path)) {
 			rc = sl_fail(err, SL_E_KERNEL, 0, "cannot unpin '%s': %s", path, strerror(errno));
 			continue;
@@ -136,6 +152,8 @@ static int unpin_dir(const char *root, const char *kind, struct sl_error *err)
 
 int sl_pin_root_cleanup(const char *root, struct sl_error *err)
 {
+	if (on_bpffs(root, err))
+		return -1;
 	if (unpin_dir(root, SL_PIN_LINKS, err) || unpin_dir(root, SL_PIN_MAPS, err))
 		return -1;
 	if (rmdir(root) && errno != ENOENT)
@@ -159,22 +177,39 @@ int sl_pin_maps(struct bpf_object *obj, const char *root, struct sl_error *err)
 	return 0;
 }
 
-int sl_pin_link_swap(struct bpf_link *link, const char *path, struct sl_error *err)
+static void staged_path(char *out, size_t size, const char *path)
+{
+	snprintf(out, size, "%s__new", path);
+}
+
+int sl_pin_stage(int fd, const char *path, struct sl_error *err)
 {
 	char tmp[4096 + 8];
-	int fd = bpf_link__fd(link);
 
-	snprintf(tmp, sizeof(tmp), "%s__new", path); /* bpffs reserves dots */
-	unlink(tmp);
+	staged_path(tmp, sizeof(tmp), path);
+	unlink(tmp); /* left by a daemon that died mid-swap */
 	if (bpf_obj_pin(fd, tmp))
-		return sl_fail(err, SL_E_KERNEL, 0, "cannot pin link at '%s': %s", tmp, strerror(errno));
-	if (rename(tmp, path)) {
-		int e = errno;
-
-		unlink(tmp);
-		return sl_fail(err, SL_E_KERNEL, 0, "cannot move link pin to '%s': %s", path, strerror(e));
-	}
+		return sl_fail(err, SL_E_KERNEL, 0, "cannot pin at '%s': %s", tmp, strerror(errno));
 	return 0;
+}
+
+int sl_pin_commit(const char *path, struct sl_error *err)
+{
+	char tmp[4096 + 8];
+
+	staged_path(tmp, sizeof(tmp), path);
+	if (rename(tmp, path))
+		return sl_fail(err, SL_E_KERNEL, 0, "cannot move pin '%s' to '%s': %s", tmp, path,
+			       strerror(errno));
+	return 0;
+}
+
+void sl_pin_unstage(const char *path)
+{
+	char tmp[4096 + 8];
+
+	staged_path(tmp, sizeof(tmp), path);
+	unlink(tmp);
 }
 
 int sl_pin_open(const char *root, const char *kind, const char *name)

@@ -22,10 +22,14 @@ int sl_pin_path(char *out, size_t size, const char *root, const char *kind, cons
 /* Give every non-internal map of `obj` its pin path, so that load() reuses
  * a pinned map of the same name or pins the new one. */
 int sl_pin_maps(struct bpf_object *obj, const char *root, struct sl_error *err);
-/* Pin `link` at `path`, replacing whatever was pinned there in one rename,
- * so the old link loses its pin (and detaches once unreferenced) only after
- * the new one is in place. */
-int sl_pin_link_swap(struct bpf_link *link, const char *path, struct sl_error *err);
+/* Replacing a pin in two steps, so several pins can be prepared first and
+ * then switched together: stage pins `fd` next to `path` (bpffs reserves
+ * dots, so at "<path>__new"); commit renames it over `path` in one step, so
+ * the object pinned there before loses its pin only once the new one is in
+ * place; unstage drops a staged pin that will not be committed. */
+int sl_pin_stage(int fd, const char *path, struct sl_error *err);
+int sl_pin_commit(const char *path, struct sl_error *err);
+void sl_pin_unstage(const char *path);
 /* Open a pinned object; -1 (errno ENOENT) when absent. */
 int sl_pin_open(const char *root, const char *kind, const char *name);
 

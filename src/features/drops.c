@@ -165,18 +165,20 @@ static int read_config(const struct sl_env *env, struct drops_priv *p, struct sl
 	return rc;
 }
 
-static unsigned events_per_cpu(unsigned rate)
+/* Spread `rate` events/s over the CPUs: rate/ncpu per CPU per second, or,
+ * for rates below one per CPU, one per CPU per ncpu/rate seconds. */
+static void event_budget_of(unsigned rate, struct sl_drops_config *cfg)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
-	if (!rate)
-		return 0;
 	if (ncpu < 1)
 		ncpu = 1;
-	return rate / ncpu ? rate / (unsigned)ncpu : 1;
+	cfg->events_per_window = rate ? (rate >= ncpu ? rate / (unsigned)ncpu : 1) : 0;
+	cfg->window_ns = rate && rate < ncpu ? 1000000000ULL * (unsigned long long)ncpu / rate : 1000000000ULL;
 }
 
-/* true when both links are pinned and the config says this build made them */
+/* true when both links are pinned, came from this build, and are the ones
+ * the config names as active (a daemon that died mid-swap leaves others) */
 static int adoptable(const struct sl_env *env, struct drops_priv *p)
 {
 	struct sl_drops_config cfg;
@@ -185,10 +187,12 @@ static int adoptable(const struct sl_env *env, struct drops_priv *p)
 		return 0;
 	for (int i = 0; i < NLINKS; i++) {
 		int fd = sl_pin_open(env->pin_root, SL_PIN_LINKS, links[i].pin);
+		uint32_t id = fd >= 0 ? sl_link_id(fd) : 0;
 
-		if (fd < 0)
+		if (fd >= 0)
+			close(fd);
+		if (!id || id != cfg.link_id[i])
 			return 0;
-		close(fd);
 	}
 	return 1;
 }
@@ -219,21 +223,40 @@ static int write_config(struct drops_priv *p, const struct sl_drops_config *cfg,
 	return 0;
 }
 
-/* Load this build's programs, attach them beside whatever runs now, make
- * them the active generation, then let the old links go. */
-static int load_and_swap(const struct sl_env *env, struct drops_priv *p, unsigned per_cpu,
+/* Recursion misses die with a program: keep those of the old generation
+ * in a userspace-owned stats slot before it goes. */
+static void keep_misses(struct drops_priv *p)
+{
+	__u32 slot = SL_DSTAT_PAST_MISSES;
+
+	for (int i = 0; i < NLINKS; i++) {
+		int64_t m = sl_prog_recursion_misses(p->prog_fd[i]);
+
+		if (m > 0)
+			sl_percpu_add(p->map_fd[M_STATS], &slot, (uint64_t)m);
+	}
+}
+
+/* Load this build's programs and attach them beside whatever runs now.
+ * Then switch in three steps that leave no tracepoint uncovered and no
+ * half state behind: stage the new link pins, flip `active_gen` (with the
+ * new link ids) in one map write, rename the staged pins over the old.
+ * On any failure the old links keep their pins and the old generation its
+ * flag. */
+static int load_and_swap(const struct sl_env *env, struct drops_priv *p, const struct sl_drops_config *want,
 			 struct sl_error *err)
 {
 	struct bpf_link *nl[NLINKS] = { 0 };
-	int old_fd[NLINKS], rc = -1, swapped = 0;
-	struct sl_drops_config cfg, old_cfg;
+	int old_fd[NLINKS], rc = -1, staged = 0, committed = 0, flipped = 0;
+	struct sl_drops_config cfg = *want, old_cfg;
+	char path[NLINKS][4096];
 	struct drops_bpf *skel;
-	char path[4096];
 
 	read_config(env, p, &old_cfg);
-	for (int i = 0; i < NLINKS; i++) /* hold the old links until the flip */
-		old_fd[i] = p->link_fd[i] >= 0 ? dup(p->link_fd[i])
-					       : sl_pin_open(env->pin_root, SL_PIN_LINKS, links[i].pin);
+	for (int i = 0; i < NLINKS; i++) { /* hold the old links until the end */
+		sl_pin_path(path[i], sizeof(path[i]), env->pin_root, SL_PIN_LINKS, links[i].pin);
+		old_fd[i] = p->link_fd[i] >= 0 ? dup(p->link_fd[i]) : bpf_obj_get(path[i]);
+	}
 	skel = drops_bpf__open();
 	if (!skel) {
 		sl_fail(err, SL_E_KERNEL, 0, "cannot open drops BPF object: %s", strerror(errno));
@@ -256,19 +279,23 @@ static int load_and_swap(const struct sl_env *env, struct drops_priv *p, unsigne
 				links[i].attach, strerror(errno));
 			goto out;
 		}
+		cfg.link_id[i] = sl_link_id(bpf_link__fd(nl[i]));
 	}
 	if (p->map_fd[0] < 0 && open_maps(env, p, err))
 		goto out;
+	for (; staged < NLINKS; staged++)
+		if (sl_pin_stage(bpf_link__fd(nl[staged]), path[staged], err))
+			goto out;
 	cfg.active_gen = old_cfg.active_gen + 1;
-	cfg.events_per_cpu = per_cpu;
 	cfg.object_id = this_object_id();
 	if (write_config(p, &cfg, err))
 		goto out;
-	swapped = 1;
-	for (int i = 0; i < NLINKS; i++) {
-		sl_pin_path(path, sizeof(path), env->pin_root, SL_PIN_LINKS, links[i].pin);
-		if (sl_pin_link_swap(nl[i], path, err))
+	flipped = 1;
+	for (; committed < NLINKS; committed++)
+		if (sl_pin_commit(path[committed], err))
 			goto out;
+	keep_misses(p);
+	for (int i = 0; i < NLINKS; i++) {
 		close_fd(&p->link_fd[i]);
 		close_fd(&p->prog_fd[i]); /* the old program goes with its link */
 		p->link_fd[i] = dup(bpf_link__fd(nl[i]));
@@ -278,8 +305,17 @@ static int load_and_swap(const struct sl_env *env, struct drops_priv *p, unsigne
 	sl_info("drops: programs generation %u attached (%s, %s)", cfg.active_gen, links[0].attach,
 		links[1].attach);
 out:
-	if (rc && swapped) /* give the tracepoints back to the old generation */
-		write_config(p, &old_cfg, NULL);
+	if (rc) {
+		/* put back the old links' pins (or none, as before) and their flag */
+		for (int i = 0; i < committed; i++)
+			if (old_fd[i] < 0 ? unlink(path[i]) : sl_pin_stage(old_fd[i], path[i], NULL) ||
+								  sl_pin_commit(path[i], NULL))
+				sl_err("drops: could not restore %s; run sluicectl reload", path[i]);
+		for (int i = 0; i < staged; i++)
+			sl_pin_unstage(path[i]);
+		if (flipped)
+			write_config(p, &old_cfg, NULL);
+	}
 	for (int i = 0; i < NLINKS; i++) {
 		bpf_link__destroy(nl[i]); /* pinned links stay attached */
 		if (old_fd[i] >= 0)
@@ -320,7 +356,7 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 {
 	const struct drops_state *s = st;
 	struct drops_priv *p = priv;
-	struct sl_drops_config cfg;
+	struct sl_drops_config cfg, want = { 0 };
 
 	if (!s->enabled) {
 		if (detach(env, p, err))
@@ -331,11 +367,13 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 		return 0;
 	}
 	load_reason_names(p);
+	event_budget_of(s->sample_rate, &want);
 	if (replace || !adoptable(env, p))
-		return load_and_swap(env, p, events_per_cpu(s->sample_rate), err);
+		return load_and_swap(env, p, &want, err);
 	if (adopt(env, p, err) || read_config(env, p, &cfg))
 		return -1;
-	cfg.events_per_cpu = events_per_cpu(s->sample_rate);
+	cfg.events_per_window = want.events_per_window;
+	cfg.window_ns = want.window_ns;
 	return write_config(p, &cfg, err);
 }
 
@@ -422,11 +460,10 @@ static json_object *stats_json(struct drops_priv *p)
 	uint64_t v[SL_DSTAT_MAX] = { 0 };
 
 	for (__u32 i = 0; i < SL_DSTAT_MAX; i++) {
-		if (!stat_names[i])
-			continue;
 		if (p->map_fd[M_STATS] >= 0)
 			sl_percpu_sum(p->map_fd[M_STATS], &i, &v[i], 1);
-		json_object_object_add(o, stat_names[i], json_object_new_uint64(v[i]));
+		if (stat_names[i])
+			json_object_object_add(o, stat_names[i], json_object_new_uint64(v[i]));
 	}
 	/* each seen drop was sent as an event, lost, or held back by the rate;
 	 * `seen` was read first, so under load the others may be a little ahead */
@@ -435,12 +472,17 @@ static json_object *stats_json(struct drops_priv *p)
 	json_object_object_add(o, "events_rate_limited",
 			       json_object_new_uint64(v[SL_DSTAT_SEEN] > out ? v[SL_DSTAT_SEEN] - out : 0));
 	json_object_object_add(o, "events_received", json_object_new_uint64(p->recent.received));
-	/* drops the kernel did not show us: the program was busy on that CPU */
-	uint64_t misses = 0;
+	/* drops the kernel did not show us: the program was busy on that CPU.
+	 * null when a running program's count cannot be read (after a restart
+	 * without CAP_SYS_ADMIN; the next reload makes it readable again) */
+	int64_t misses = (int64_t)v[SL_DSTAT_PAST_MISSES];
 
-	for (int i = 0; i < NLINKS; i++)
-		misses += sl_prog_recursion_misses(p->prog_fd[i]);
-	json_object_object_add(o, "recursion_misses", json_object_new_uint64(misses));
+	for (int i = 0; i < NLINKS && misses >= 0; i++) {
+		int64_t m = p->link_fd[i] >= 0 ? sl_prog_recursion_misses(p->prog_fd[i]) : 0;
+
+		misses = m < 0 ? -1 : misses + m;
+	}
+	json_object_object_add(o, "recursion_misses", misses < 0 ? NULL : json_object_new_int64(misses));
 	return o;
 }
 

@@ -31,15 +31,16 @@ static const struct sl_opt_spec scope_opts[] = { SCOPE_OPTS, { 0 } };
 
 static const struct sl_opt_spec events_opts[] = {
 	SCOPE_OPTS,
-	{ .name = "--count", .kind = SL_UINT, .metavar = "N", .min = 1, .max = 1024,
-	  .help = "at most N most recent events (default 20)" },
+	{ .name = "--count", .kind = SL_UINT, .metavar = "N", .min = 1, .max = 256,
+	  .help = "at most N most recent events (default 20; the daemon keeps 256)" },
 	{ 0 }
 };
 
 static const struct sl_opt_spec enable_opts[] = {
-	{ .name = "--sample-rate", .kind = SL_UINT, .metavar = "N", .min = 0, .max = 1000000,
+	{ .name = "--sample-rate", .kind = SL_UINT, .metavar = "N", .min = 0, .max = 10000,
 	  .help = "sampled drop events per second, shared out over the CPUs (default 100;\n"
-		  "                         0 = counters only)" },
+		  "                         0 = counters only; at most 10000, what the event ring\n"
+		  "                         drained five times a second holds)" },
 	{ 0 }
 };
 

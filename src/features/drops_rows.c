@@ -32,8 +32,10 @@ void drops_addr_str(uint8_t family, const uint8_t addr[16], char *out, size_t si
 /* drop the fields `by` does not keep */
 static void normalize(struct sl_drop_key *k, enum drops_by by)
 {
-	if (by == DROPS_BY_REASON)
+	if (by == DROPS_BY_REASON) {
 		k->port = 0;
+		k->flags = 0;
+	}
 	if (by != DROPS_BY_ADDR)
 		memset(k->addr, 0, sizeof(k->addr));
 }
@@ -51,6 +53,8 @@ static int cmp_key(const void *a, const void *b)
 		return x->family < y->family ? -1 : 1;
 	if (x->port != y->port)
 		return x->port < y->port ? -1 : 1;
+	if (x->flags != y->flags)
+		return x->flags < y->flags ? -1 : 1;
 	return memcmp(x->addr, y->addr, sizeof(x->addr));
 }
 
@@ -97,6 +101,8 @@ json_object *drops_rows_json(const struct drops_row *rows, size_t n, enum drops_
 		}
 		if (by != DROPS_BY_REASON)
 			json_object_object_add(o, "port", json_object_new_int(k->port));
+		if (by != DROPS_BY_REASON && (k->flags & SL_DROP_KEY_OTHER)) /* counted once the map was full */
+			json_object_object_add(o, "other", json_object_new_boolean(1));
 		json_object_object_add(o, "packets", json_object_new_uint64(rows[i].packets));
 		json_object_object_add(o, "bytes", json_object_new_uint64(rows[i].bytes));
 		json_object_array_add(arr, o);
