@@ -25,6 +25,9 @@ struct sl_daemon {
 char *sl_daemon_config_text(const struct sl_daemon *d, struct sl_error *err);
 const char *sl_daemon_config_name(const struct sl_daemon *d);
 
+/* Block SIGTERM/SIGINT/SIGHUP: call first thing, so a signal during start
+ * waits for the event loop (signalfd) instead of killing a half-done swap. */
+void sl_daemon_block_signals(void);
 int sl_daemon_init(struct sl_daemon *d, struct sl_error *err);
 /* make the kernel match `next` (all features); on failure roll back */
 int sl_daemon_apply(struct sl_daemon *d, struct sl_states *next, bool replace, struct sl_error *err);

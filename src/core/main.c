@@ -99,9 +99,11 @@ static int start(struct sl_daemon *d)
 	}
 	free(text);
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (d->epfd < 0 || sl_daemon_init(d, &err) || sl_pin_root_prepare(d->env.pin_root, &err) ||
-	    (d->lock_fd = sl_pin_root_lock(d->env.pin_root, &err)) < 0 ||
-	    sl_ctl_open(&d->ctl, d->socket_path, d->epfd, sl_daemon_request, d, &err)) {
+	/* the socket first: a start refused there creates no pin root */
+	if (d->epfd < 0 || sl_daemon_init(d, &err) ||
+	    sl_ctl_open(&d->ctl, d->socket_path, d->epfd, sl_daemon_request, d, &err) ||
+	    sl_pin_root_prepare(d->env.pin_root, &err) ||
+	    (d->lock_fd = sl_pin_root_lock(d->env.pin_root, &err)) < 0) {
 		sl_err("%s", err.msg[0] ? err.msg : strerror(errno));
 		sl_states_free(&first);
 		return EXIT_RUNTIME;
@@ -162,6 +164,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	sl_log_init(d.env.verbose);
+	sl_daemon_block_signals();
 	if (check)
 		return check_config(&d);
 	if (clean)
