@@ -110,6 +110,9 @@ struct sl_cmd {
 	struct sl_value arg[SL_MAX_ARGS];   /* indexed like spec->args */
 };
 
+/* An empty option table, for commands without options. */
+extern const struct sl_opt_spec sl_no_opts[];
+
 /* Every command known to the grammar: NULL-terminated list of spec tables,
  * each terminated by words == NULL (see commands.c). */
 extern const struct sl_cmd_spec *const sl_command_tables[];

@@ -1,5 +1,7 @@
 #include "core/daemon.h"
 
+#include "common/reply.h"
+
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -92,26 +94,13 @@ int sl_daemon_reload(struct sl_daemon *d, struct sl_error *err)
 /* `source` names the config file when err->line points into it */
 static char *reply_json(json_object *data, const struct sl_error *err, const char *source)
 {
-	json_object *r = json_object_new_object();
+	json_object *r;
 	char *s;
 
 	if (err) {
-		json_object_object_add(r, "status", json_object_new_string("error"));
-		json_object_object_add(r, "code", json_object_new_int(err->code ? (int)err->code : SL_E_USAGE));
-		if (err->line > 0) {
-			char *m;
-
-			if (asprintf(&m, "%s:%d:%d: %s", source, err->line, err->col, err->msg) >= 0) {
-				json_object_object_add(r, "error", json_object_new_string(m));
-				free(m);
-			}
-			json_object_object_add(r, "line", json_object_new_int(err->line));
-		} else {
-			json_object_object_add(r, "error", json_object_new_string(err->msg));
-		}
-		if (err->col)
-			json_object_object_add(r, "column", json_object_new_int(err->col));
+		r = sl_error_json(err, source);
 	} else {
+		r = json_object_new_object();
 		json_object_object_add(r, "status", json_object_new_string("ok"));
 		json_object_object_add(r, "data", data ? data : json_object_new_object());
 	}

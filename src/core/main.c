@@ -8,13 +8,12 @@
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
+#include "common/paths.h"
 #include "core/caps.h"
 #include "core/daemon.h"
 #include "core/log.h"
 #include "core/pin.h"
 
-#define DEFAULT_PIN_ROOT "/sys/fs/bpf/sluice"
-#define DEFAULT_SOCKET   "/run/sluice/sluiced.sock"
 
 enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
@@ -39,7 +38,7 @@ static void usage(FILE *out)
 		"\n"
 		"SIGHUP re-reads the config and swaps programs atomically; SIGTERM stops the\n"
 		"daemon and leaves the pinned dataplane running.\n",
-		DEFAULT_PIN_ROOT, DEFAULT_SOCKET);
+		SL_DEFAULT_PIN_ROOT, SL_DEFAULT_SOCKET);
 }
 
 static int check_config(struct sl_daemon *d)
@@ -137,7 +136,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ 0 },
 	};
-	struct sl_daemon d = { .env.pin_root = DEFAULT_PIN_ROOT, .socket_path = DEFAULT_SOCKET,
+	struct sl_daemon d = { .env.pin_root = SL_DEFAULT_PIN_ROOT, .socket_path = SL_DEFAULT_SOCKET,
 			       .lock_fd = -1, .epfd = -1, .sigfd = -1, .timerfd = -1 };
 	int c, check = 0, clean = 0, rc;
 

@@ -44,8 +44,6 @@ static const struct sl_opt_spec enable_opts[] = {
 	{ 0 }
 };
 
-static const struct sl_opt_spec no_opts[] = { { 0 } };
-
 const struct sl_cmd_spec sl_drops_cmds[] = {
 	{ .words = "drops", .opts = show_opts, .validate = one_scope,
 	  .summary = "UDP drop counts by reason, family and local port",
@@ -55,13 +53,13 @@ const struct sl_cmd_spec sl_drops_cmds[] = {
 	{ .words = "drops enable", .flags = SL_CMD_CONFIG, .opts = enable_opts,
 	  .summary = "attach the UDP drop tracing programs",
 	  .help = "Observe only: nothing is added to the packet path." },
-	{ .words = "drops disable", .flags = SL_CMD_CONFIG, .opts = no_opts,
+	{ .words = "drops disable", .flags = SL_CMD_CONFIG, .opts = sl_no_opts,
 	  .summary = "detach the UDP drop tracing programs (counters are kept)" },
 	{ .words = "drops reset", .flags = SL_CMD_ACTION, .opts = scope_opts, .validate = one_scope,
 	  .summary = "zero the drop counters" },
 	{ .words = "drops events", .opts = events_opts, .validate = one_scope,
 	  .summary = "recent sampled drop events, with lost and rate-limited counts" },
-	{ .words = "drops stats", .opts = no_opts,
+	{ .words = "drops stats", .opts = sl_no_opts,
 	  .summary = "program-wide counters: drops seen, unparsed, map full, events" },
 	{ 0 }
 };
