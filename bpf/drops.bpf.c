@@ -27,6 +27,13 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, SL_DROPS_MAX_OTHER);
+	__type(key, struct sl_drop_key);
+	__type(value, struct sl_drop_count);
+} SL_DROPS_OTHER_MAP SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, SL_DROPS_MAX_QFAIL);
 	__type(key, struct sl_qfail_key);
 	__type(value, struct sl_drop_count);
@@ -140,8 +147,8 @@ static __always_inline void emit_event(const struct sl_drops_config *cfg, const 
 	sl_stat_inc(&SL_DROPS_STATS_MAP, SL_DSTAT_EV_SENT);
 }
 
-/* Count under the exact key, or, when the map is full, under the
- * (netns, reason, family) "other" row, so totals stay exact. */
+/* Count under the exact key, or, when that map is full, under the
+ * (netns, reason, family) row of the "other" map, so totals stay exact. */
 static __always_inline void count_drop(struct sl_drop_key *key, __u32 len)
 {
 	if (!sl_pcpu_add(&SL_DROPS_COUNTERS_MAP, key, 1, len))
@@ -149,7 +156,7 @@ static __always_inline void count_drop(struct sl_drop_key *key, __u32 len)
 	key->flags = SL_DROP_KEY_OTHER;
 	key->port = 0;
 	__builtin_memset(key->addr, 0, sizeof(key->addr));
-	if (sl_pcpu_add(&SL_DROPS_COUNTERS_MAP, key, 1, len))
+	if (sl_pcpu_add(&SL_DROPS_OTHER_MAP, key, 1, len))
 		sl_stat_inc(&SL_DROPS_STATS_MAP, SL_DSTAT_KEYS_FULL);
 }
 

@@ -7,6 +7,7 @@
 #include "sluice/types.h"
 
 #define SL_DROPS_COUNTERS_MAP  sl_drops_v1     /* per-CPU hash: drop_key -> drop_count */
+#define SL_DROPS_OTHER_MAP     sl_dothr_v1      /* per-CPU hash: drop_key (OTHER) -> drop_count */
 #define SL_DROPS_QFAIL_MAP     sl_udpq_v1       /* per-CPU hash: qfail_key -> drop_count */
 #define SL_DROPS_STATS_MAP     sl_dstat_v1     /* per-CPU array: enum sl_drops_stat -> u64 */
 #define SL_DROPS_CONFIG_MAP    sl_dcfg_v2       /* array[1]: struct sl_drops_config */
@@ -15,6 +16,7 @@
 
 #define SL_DROPS_NLINKS        2        /* kfree_skb, udp_fail_queue_rcv_skb */
 #define SL_DROPS_MAX_KEYS      16384
+#define SL_DROPS_MAX_OTHER     1024     /* (netns, reason, family) rows once the above is full */
 #define SL_DROPS_MAX_QFAIL     4096
 #define SL_DROPS_EVENTS_BYTES  (256 * 1024)
 /* bytes of the network header copied out of a dropped skb for parsing */
@@ -26,9 +28,9 @@ enum sl_family {
 };
 
 /* Counter key: one row per (netns, reason, family, local address, port).
- * When the map is full, a new (address, port) is counted under the row of
- * its (netns, reason, family) with SL_DROP_KEY_OTHER set and port/address
- * zero, so totals stay exact even under a port scan. */
+ * When that map is full, a new (address, port) is counted in the "other"
+ * map under its (netns, reason, family) with SL_DROP_KEY_OTHER set and
+ * port/address zero, so totals stay exact even under a port scan. */
 #define SL_DROP_KEY_OTHER 1
 
 struct sl_drop_key {

@@ -18,13 +18,40 @@ uint64_t sl_object_id(const void *data, size_t len)
 	return h;
 }
 
+void *sl_map_keys(int fd, size_t *n)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	size_t cap = 64;
+	char *keys, *prev = NULL;
+
+	*n = 0;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) || !info.key_size)
+		return NULL;
+	keys = malloc(cap * info.key_size);
+	while (keys) {
+		if (*n == cap) {
+			char *k = realloc(keys, (cap *= 2) * info.key_size);
+
+			if (!k)
+				break;
+			keys = k;
+		}
+		if (bpf_map_get_next_key(fd, prev, keys + *n * info.key_size))
+			return keys; /* ENOENT: the end */
+		prev = keys + *n * info.key_size;
+		(*n)++;
+	}
+	free(keys);
+	return NULL;
+}
+
 long sl_map_count(int fd)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
-	void *key, *next;
-	long n = 0;
-	int err;
+	size_t n;
+	void *keys;
 
 	if (bpf_obj_get_info_by_fd(fd, &info, &len))
 		return -1;
@@ -32,16 +59,9 @@ long sl_map_count(int fd)
 		return info.max_entries;
 	if (info.type == BPF_MAP_TYPE_RINGBUF)
 		return 0;
-	key = calloc(2, info.key_size ? info.key_size : 1);
-	if (!key)
-		return -1;
-	next = (char *)key + info.key_size;
-	for (err = bpf_map_get_next_key(fd, NULL, next); !err; err = bpf_map_get_next_key(fd, key, next)) {
-		memcpy(key, next, info.key_size);
-		n++;
-	}
-	free(key);
-	return n;
+	keys = sl_map_keys(fd, &n);
+	free(keys);
+	return keys ? (long)n : -1;
 }
 
 json_object *sl_map_status(int fd, const char *pin)

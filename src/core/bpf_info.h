@@ -10,7 +10,11 @@
  * adopts pinned programs only when they came from the same object. */
 uint64_t sl_object_id(const void *data, size_t len);
 
-/* Number of keys in a hash map (walks the keys). */
+/* Every key of a map, as one malloc'ed array of *n keys of the map's key
+ * size (a snapshot: safe to delete from the map while walking it). NULL
+ * on error; an empty map gives a valid pointer and *n == 0. */
+void *sl_map_keys(int fd, size_t *n);
+/* Number of keys in a hash map. */
 long sl_map_count(int fd);
 
 /* {"name","id","pin","entries","max_entries"} for a map fd */

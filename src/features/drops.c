@@ -8,6 +8,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,10 +29,11 @@ struct drops_state {
 	unsigned sample_rate;   /* events per second over all CPUs */
 };
 
-enum { M_COUNTERS, M_QFAIL, M_STATS, M_CONFIG, M_LIMIT, M_EVENTS, NMAPS };
+enum { M_COUNTERS, M_OTHER, M_QFAIL, M_STATS, M_CONFIG, M_LIMIT, M_EVENTS, NMAPS };
 static const char *const map_names[NMAPS] = {
-	SL_STR(SL_DROPS_COUNTERS_MAP), SL_STR(SL_DROPS_QFAIL_MAP), SL_STR(SL_DROPS_STATS_MAP),
-	SL_STR(SL_DROPS_CONFIG_MAP),   SL_STR(SL_DROPS_LIMIT_MAP), SL_STR(SL_DROPS_EVENTS_MAP),
+	SL_STR(SL_DROPS_COUNTERS_MAP), SL_STR(SL_DROPS_OTHER_MAP), SL_STR(SL_DROPS_QFAIL_MAP),
+	SL_STR(SL_DROPS_STATS_MAP),    SL_STR(SL_DROPS_CONFIG_MAP), SL_STR(SL_DROPS_LIMIT_MAP),
+	SL_STR(SL_DROPS_EVENTS_MAP),
 };
 
 enum { L_KFREE, L_UDPQ, NLINKS };
@@ -377,38 +379,44 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 	return write_config(p, &cfg, err);
 }
 
-/* every key/value of a per-CPU counter map, summed over CPUs */
-static struct drops_row *read_rows(int fd, size_t key_size, size_t *n, struct sl_error *err)
+/* Append the rows of counter map `fd` of `netns` (0: all), summed over
+ * CPUs, to *rows (of *n). Returns 0 or -1. */
+static int add_rows(int fd, uint32_t netns, struct drops_row **rows, size_t *n)
 {
-	struct drops_row *rows = NULL;
-	size_t cap = 0;
-	unsigned char key[sizeof(struct sl_drop_key)], next[sizeof(struct sl_drop_key)];
-	int more;
+	size_t nkeys;
+	struct sl_drop_key *keys = sl_map_keys(fd, &nkeys);
+	struct drops_row *r = keys ? realloc(*rows, (*n + nkeys + 1) * sizeof(**rows)) : NULL;
 
-	*n = 0;
-	for (more = !bpf_map_get_next_key(fd, NULL, next); more; more = !bpf_map_get_next_key(fd, key, next)) {
+	if (!r) {
+		free(keys);
+		return -1;
+	}
+	*rows = r;
+	for (size_t i = 0; i < nkeys; i++) {
 		uint64_t sum[2];
 
-		memcpy(key, next, key_size);
-		if (sl_percpu_sum(fd, key, sum, 2))
-			continue; /* deleted meanwhile */
-		if (*n == cap) {
-			struct drops_row *r = realloc(rows, (cap = cap ? cap * 2 : 256) * sizeof(*rows));
-
-			if (!r) {
-				free(rows);
-				sl_fail(err, SL_E_KERNEL, 0, "out of memory");
-				return NULL;
-			}
-			rows = r;
-		}
-		memset(&rows[*n], 0, sizeof(rows[*n]));
-		memcpy(&rows[*n].key, key, key_size);
-		rows[*n].packets = sum[0];
-		rows[*n].bytes = sum[1];
-		(*n)++;
+		if ((netns && keys[i].netns != netns) || sl_percpu_sum(fd, &keys[i], sum, 2))
+			continue; /* another namespace, or deleted meanwhile */
+		r[*n].key = keys[i];
+		r[*n].packets = sum[0];
+		r[(*n)++].bytes = sum[1];
 	}
-	return rows ? rows : calloc(1, sizeof(*rows));
+	free(keys);
+	return 0;
+}
+
+/* every drop row of `netns` (0: all): exact keys, then the "other" rows */
+static struct drops_row *read_rows(const struct drops_priv *p, uint32_t netns, size_t *n, struct sl_error *err)
+{
+	struct drops_row *rows = NULL;
+
+	*n = 0;
+	if (add_rows(p->map_fd[M_COUNTERS], netns, &rows, n) || add_rows(p->map_fd[M_OTHER], netns, &rows, n)) {
+		free(rows);
+		sl_fail(err, SL_E_KERNEL, 0, "cannot read the drop counters: %s", strerror(errno));
+		return NULL;
+	}
+	return rows;
 }
 
 /* --netns NAME / --all / default (the daemon's namespace); 0 = all */
@@ -426,31 +434,30 @@ static int scope_of(const struct sl_cmd *cmd, uint32_t *netns, struct sl_error *
 	return 0;
 }
 
-static json_object *socket_rows_json(int fd, uint32_t netns, struct sl_error *err)
+static json_object *socket_rows_json(int fd, uint32_t netns)
 {
 	json_object *arr = json_object_new_array();
-	struct sl_qfail_key key, next;
+	size_t n;
+	struct sl_qfail_key *keys = sl_map_keys(fd, &n);
 	char ns[64];
-	int more;
 
-	(void)err;
-	for (more = !bpf_map_get_next_key(fd, NULL, &next); more; more = !bpf_map_get_next_key(fd, &key, &next)) {
+	for (size_t i = 0; keys && i < n; i++) {
 		uint64_t sum[2];
 		json_object *o;
 
-		key = next;
-		if ((netns && key.netns != netns) || sl_percpu_sum(fd, &key, sum, 2))
+		if ((netns && keys[i].netns != netns) || sl_percpu_sum(fd, &keys[i], sum, 2))
 			continue;
 		o = json_object_new_object();
-		sl_netns_name(key.netns, ns, sizeof(ns));
+		sl_netns_name(keys[i].netns, ns, sizeof(ns));
 		json_object_object_add(o, "netns", json_object_new_string(ns));
-		json_object_object_add(o, "family", json_object_new_string(drops_family_name(key.family)));
-		json_object_object_add(o, "port", json_object_new_int(key.port));
-		json_object_object_add(o, "error", json_object_new_string(strerrorname_np(-key.err) ?: "?"));
+		json_object_object_add(o, "family", json_object_new_string(drops_family_name(keys[i].family)));
+		json_object_object_add(o, "port", json_object_new_int(keys[i].port));
+		json_object_object_add(o, "error", json_object_new_string(strerrorname_np(-keys[i].err) ?: "?"));
 		json_object_object_add(o, "packets", json_object_new_uint64(sum[0]));
 		json_object_object_add(o, "bytes", json_object_new_uint64(sum[1]));
 		json_object_array_add(arr, o);
 	}
+	free(keys);
 	return arr;
 }
 
@@ -486,22 +493,30 @@ static json_object *stats_json(struct drops_priv *p)
 	return o;
 }
 
-static int reset(struct drops_priv *p, uint32_t netns)
-{
-	const int maps[] = { M_COUNTERS, M_QFAIL };
+/* Every per-namespace key starts with its netns, so one filter serves both maps. */
+_Static_assert(offsetof(struct sl_drop_key, netns) == 0 && offsetof(struct sl_qfail_key, netns) == 0,
+	       "keys start with netns");
 
-	for (int m = 0; m < 2; m++) {
+static void reset(struct drops_priv *p, uint32_t netns)
+{
+	const int maps[] = { M_COUNTERS, M_OTHER, M_QFAIL };
+	const size_t key_size[] = { sizeof(struct sl_drop_key), sizeof(struct sl_drop_key),
+				    sizeof(struct sl_qfail_key) };
+
+	for (int m = 0; m < 3; m++) {
 		int fd = p->map_fd[maps[m]];
 		size_t n;
-		struct drops_row *rows = read_rows(fd, m ? sizeof(struct sl_qfail_key) : sizeof(struct sl_drop_key),
-						   &n, NULL);
+		char *keys = sl_map_keys(fd, &n);
 
-		for (size_t i = 0; rows && i < n; i++)
-			if (!netns || rows[i].key.netns == netns) /* netns is the first field of both keys */
-				bpf_map_delete_elem(fd, &rows[i].key);
-		free(rows);
+		for (size_t i = 0; keys && i < n; i++) {
+			uint32_t key_netns;
+
+			memcpy(&key_netns, keys + i * key_size[m], sizeof(key_netns));
+			if (!netns || key_netns == netns)
+				bpf_map_delete_elem(fd, keys + i * key_size[m]);
+		}
+		free(keys);
 	}
-	return 0;
 }
 
 static int query(const struct sl_env *env, void *priv, const void *st, const struct sl_cmd *cmd,
@@ -541,19 +556,16 @@ static int query(const struct sl_env *env, void *priv, const void *st, const str
 	const struct sl_value *by = sl_opt(cmd, "--by");
 	enum drops_by how = by->set ? (enum drops_by)by->num : DROPS_BY_PORT;
 	struct drops_row *rows;
-	size_t n, kept = 0;
+	size_t n;
 
 	if (how == DROPS_BY_SOCKET) {
-		*out = socket_rows_json(p->map_fd[M_QFAIL], netns, err);
+		*out = socket_rows_json(p->map_fd[M_QFAIL], netns);
 		return 0;
 	}
-	rows = read_rows(p->map_fd[M_COUNTERS], sizeof(struct sl_drop_key), &n, err);
+	rows = read_rows(p, netns, &n, err);
 	if (!rows)
 		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (!netns || rows[i].key.netns == netns)
-			rows[kept++] = rows[i];
-	n = drops_aggregate(rows, kept, how);
+	n = drops_aggregate(rows, n, how);
 	*out = drops_rows_json(rows, n, how, &p->reasons);
 	free(rows);
 	return 0;
