@@ -1,7 +1,12 @@
 #include "core/ctl.h"
 
+#include "common/reply.h"
+
 #include <errno.h>
 #include <fcntl.h>
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -112,32 +117,104 @@ static void drop_client(struct sl_ctl *ctl, struct sl_ctl_client *c)
 	c->fd = -1;
 }
 
+/* A malloc'ed error reply line, in the shape of the daemon's own. */
+static char *error_reply(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static char *error_reply(int code, const char *fmt, ...)
+{
+	struct sl_error err = { .code = code };
+	json_object *r;
+	char *s;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err.msg, sizeof(err.msg), fmt, ap);
+	va_end(ap);
+	r = sl_error_json(&err, NULL);
+	if (asprintf(&s, "%s\n", json_object_to_json_string_ext(r, JSON_C_TO_STRING_PLAIN)) < 0)
+		s = NULL;
+	json_object_put(r);
+	return s;
+}
+
+static int free_slot(const struct sl_ctl *ctl)
+{
+	for (int i = 0; i < SL_CTL_MAX_CLIENTS; i++)
+		if (ctl->c[i].fd < 0)
+			return i;
+	return -1;
+}
+
+/* All slots taken: free the one whose client has been quiet longest without
+ * completing a request, so silent connections cannot lock everyone out.
+ * Clients being answered are kept: they did nothing wrong yet. */
+static int evict_silent(struct sl_ctl *ctl)
+{
+	int victim = -1;
+
+	for (int i = 0; i < SL_CTL_MAX_CLIENTS; i++)
+		if (!ctl->c[i].out && (victim < 0 || ctl->c[i].active_ms < ctl->c[victim].active_ms))
+			victim = i;
+	if (victim >= 0) {
+		sl_debug("control socket: %d clients connected; dropping the one idle for %llu ms",
+			 SL_CTL_MAX_CLIENTS, (unsigned long long)(sl_now_ms() - ctl->c[victim].active_ms));
+		drop_client(ctl, &ctl->c[victim]);
+	}
+	return victim;
+}
+
+/* Every slot is busy sending a reply: refuse at once instead of queueing.
+ * The request is drained first: closing a unix socket with unread data
+ * resets the peer, which would lose this reply. The reply is small enough
+ * for a fresh socket's buffer, so a single non-blocking send delivers it. */
+static void refuse_busy(struct sl_ctl *ctl, int fd)
+{
+	char *reply = error_reply(SL_E_UNREACHABLE, "daemon busy: too many clients");
+	char sink[512];
+	uint64_t now = sl_now_ms();
+
+	for (int i = 0; i < 16 && recv(fd, sink, sizeof(sink), MSG_DONTWAIT) > 0; i++)
+		;
+	if (reply && send(fd, reply, strlen(reply), MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+		sl_debug("control socket: busy reply: %s", strerror(errno));
+	free(reply);
+	close(fd);
+	ctl->refused++;
+	if (now - ctl->refused_warn_ms >= SL_CTL_TIMEOUT_MS) { /* at most one line per period */
+		sl_warn("control socket: all %d clients are being answered; refused %u connection(s)",
+			SL_CTL_MAX_CLIENTS, ctl->refused);
+		ctl->refused = 0;
+		ctl->refused_warn_ms = now;
+	}
+}
+
+static void add_client(struct sl_ctl *ctl, int slot, int fd)
+{
+	struct sl_ctl_client *c = &ctl->c[slot];
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = SL_CTL_TAG + 1 + (uint32_t)slot };
+
+	memset(c, 0, sizeof(*c));
+	c->fd = fd;
+	c->active_ms = sl_now_ms();
+	c->deadline_ms = c->active_ms + SL_CTL_TIMEOUT_MS;
+	if (epoll_ctl(ctl->epfd, EPOLL_CTL_ADD, fd, &ev))
+		drop_client(ctl, c);
+}
+
 static void accept_clients(struct sl_ctl *ctl)
 {
 	for (;;) {
 		int fd = accept4(ctl->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		int slot = -1;
+		int slot;
 
 		if (fd < 0)
 			return;
-		for (int i = 0; i < SL_CTL_MAX_CLIENTS; i++)
-			if (ctl->c[i].fd < 0) {
-				slot = i;
-				break;
-			}
-		if (slot < 0) {
-			sl_warn("control socket: %d clients already connected; refusing one", SL_CTL_MAX_CLIENTS);
-			close(fd);
-			continue;
-		}
-		struct sl_ctl_client *c = &ctl->c[slot];
-		struct epoll_event ev = { .events = EPOLLIN, .data.u32 = SL_CTL_TAG + 1 + (uint32_t)slot };
-
-		memset(c, 0, sizeof(*c));
-		c->fd = fd;
-		c->deadline_ms = sl_now_ms() + SL_CTL_TIMEOUT_MS;
-		if (epoll_ctl(ctl->epfd, EPOLL_CTL_ADD, fd, &ev))
-			drop_client(ctl, c);
+		slot = free_slot(ctl);
+		if (slot < 0)
+			slot = evict_silent(ctl);
+		if (slot < 0)
+			refuse_busy(ctl, fd);
+		else
+			add_client(ctl, slot, fd);
 	}
 }
 
@@ -152,6 +229,18 @@ static void start_reply(struct sl_ctl *ctl, struct sl_ctl_client *c, int slot, c
 		drop_client(ctl, c);
 }
 
+/* Answer the request in c->in[0, len). A NUL would silently cut it short
+ * for the C-string handler, so such a request is refused whole. */
+static void answer(struct sl_ctl *ctl, struct sl_ctl_client *c, int slot, size_t len)
+{
+	if (memchr(c->in, '\0', len)) {
+		start_reply(ctl, c, slot, error_reply(SL_E_USAGE, "request contains a NUL byte"));
+		return;
+	}
+	c->in[len] = '\0';
+	start_reply(ctl, c, slot, ctl->handler(ctl->ctx, c->in));
+}
+
 static void client_read(struct sl_ctl *ctl, struct sl_ctl_client *c, int slot)
 {
 	for (;;) {
@@ -160,26 +249,24 @@ static void client_read(struct sl_ctl *ctl, struct sl_ctl_client *c, int slot)
 
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
-		if (n <= 0) { /* EOF: a request without its newline still counts */
-			if (n == 0 && c->in_len) {
-				c->in[c->in_len] = '\0';
-				start_reply(ctl, c, slot, ctl->handler(ctl->ctx, c->in));
-			} else {
-				drop_client(ctl, c);
-			}
+		if (n < 0 || (n == 0 && !c->in_len)) {
+			drop_client(ctl, c);
 			return;
 		}
+		if (n == 0) { /* EOF: a request without its newline still counts */
+			answer(ctl, c, slot, c->in_len);
+			return;
+		}
+		c->active_ms = sl_now_ms();
 		c->in_len += (size_t)n;
-		c->in[c->in_len] = '\0';
 		nl = memchr(c->in, '\n', c->in_len);
 		if (nl) {
-			*nl = '\0';
-			start_reply(ctl, c, slot, ctl->handler(ctl->ctx, c->in));
+			answer(ctl, c, slot, (size_t)(nl - c->in));
 			return;
 		}
 		if (c->in_len >= sizeof(c->in) - 1) {
 			start_reply(ctl, c, slot,
-				    strdup("{\"status\":\"error\",\"code\":2,\"error\":\"request longer than 4096 bytes\"}\n"));
+				    error_reply(SL_E_USAGE, "request longer than %d bytes", SL_MAX_LINE));
 			return;
 		}
 	}

@@ -1,6 +1,8 @@
 /* The control socket: unix stream, one request line in, one JSON reply out.
  * Clients are non-blocking with a deadline, so a slow or stuck client can
- * neither block the daemon nor hold a slot for ever. */
+ * neither block the daemon nor hold a slot for ever. When every slot is
+ * taken, a new client evicts the one silent longest (no full request yet);
+ * if all are being answered, it gets a "daemon busy" error at once. */
 #ifndef SLUICE_CTL_H
 #define SLUICE_CTL_H
 
@@ -18,6 +20,7 @@ struct sl_ctl_client {
 	size_t in_len;
 	char *out;                      /* reply being written */
 	size_t out_len, out_off;
+	uint64_t active_ms;             /* accepted, or last bytes received */
 	uint64_t deadline_ms;
 };
 
@@ -31,6 +34,8 @@ struct sl_ctl {
 	struct sl_ctl_client c[SL_CTL_MAX_CLIENTS];
 	sl_ctl_handler handler;
 	void *ctx;
+	unsigned refused;               /* busy replies since the last warning */
+	uint64_t refused_warn_ms;
 };
 
 /* an unopened control socket: safe to close */

@@ -8,12 +8,11 @@
 #   ctl d1 status           # sluicectl against that daemon
 
 B=${SLUICE_BUILD:-build}
-B=$(cd "$B" && pwd)
+B=$(cd "$B" 2>/dev/null && pwd) || B=${SLUICE_BUILD:-build}
 SLUICED=$B/sluiced
 SLUICECTL=$B/sluicectl
 GEN=$B/sluice-gen
 T_ID="sl$$"
-T_TMP=$(mktemp -d "/tmp/sluice-test-$T_ID.XXXXXX")
 T_DAEMONS=""
 T_PIDS=""
 
@@ -22,10 +21,16 @@ fail() { echo "FAIL: $*"; exit 1; }
 note() { echo "-- $*"; }
 
 [ "$(id -u)" = 0 ] || skip "needs root (network namespaces, BPF)"
-for tool in ip jq "$SLUICED" "$SLUICECTL" "$GEN"; do
+for tool in ip jq; do
 	command -v "$tool" >/dev/null 2>&1 || skip "missing $tool"
 done
+# a missing build is a failure, not a reason to skip
+for bin in "$SLUICED" "$SLUICECTL" "$GEN"; do
+	[ -x "$bin" ] || fail "$bin is not built (make all; SLUICE_BUILD=${SLUICE_BUILD:-build})"
+done
 mountpoint -q /sys/fs/bpf || skip "bpffs is not mounted at /sys/fs/bpf (make test mounts it)"
+# after the checks: an early exit must not leave it behind
+T_TMP=$(mktemp -d "/tmp/sluice-test-$T_ID.XXXXXX")
 
 t_cleanup() {
 	set +e
@@ -34,7 +39,7 @@ t_cleanup() {
 		[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 		"$SLUICED" --cleanup --pin-root "$(pin_root "$d")" >/dev/null 2>&1
 	done
-	for p in $T_PIDS; do kill "$p" 2>/dev/null; done
+	for p in $T_PIDS; do kill -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	# by prefix: ns_new runs in $(...) subshells, so no list of names survives
 	for ns in $(ip netns list | awk -v p="$T_ID-" 'index($1, p) == 1 { print $1 }'); do
@@ -121,10 +126,45 @@ expect_exit() {
 	note "ok: '$*' exits $want"
 }
 
-# spawn command...: run in the background, killed at exit
+# spawn command...: run in the background, killed at exit together with
+# its children: setsid gives it a process group of its own (a background
+# child of this shell leads no group, so setsid execs in place: $! is the
+# group id)
 spawn() {
-	"$@" &
+	setsid "$@" &
 	T_PIDS="$T_PIDS $!"
+}
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# silent_client NAME [EOF_FILE]: hold a connection to the daemon's control
+# socket and never send a byte (stdin is a FIFO nobody writes). With
+# EOF_FILE, the time (now_ms) the daemon closed it is written there.
+silent_client() {
+	[ -p "$T_TMP/silence" ] || mkfifo "$T_TMP/silence"
+	spawn sh -c 'socat -t 0.1 - "UNIX-CONNECT:$1" <>"$2" >/dev/null 2>&1
+		[ -z "$3" ] || echo $(($(date +%s%N) / 1000000)) >"$3"' \
+		silent "$(sock_path "$1")" "$T_TMP/silence" "${2:-}"
+}
+
+# ctl_conns NAME: control connections the daemon has accepted and holds
+ctl_conns() {
+	ss -xHp state established src "$(sock_path "$1")" | grep -c "pid=$(cat "$T_TMP/$1.pid"),"
+}
+
+# wait_conns NAME N: until the daemon holds N control connections (5 s)
+wait_conns() {
+	for _ in $(seq 100); do
+		[ "$(ctl_conns "$1")" = "$2" ] && return 0
+		sleep 0.05
+	done
+	fail "daemon $1 holds $(ctl_conns "$1") control connections, expected $2"
+}
+
+# raw NAME BYTES: send printf-style BYTES as one request; prints the reply
+raw() {
+	# shellcheck disable=SC2059
+	printf "$2" | socat -t 2 - "UNIX-CONNECT:$(sock_path "$1")"
 }
 
 # wait_file PATH: for a --ready-file

@@ -31,7 +31,10 @@ json_object *sl_client_request(const char *socket_path, const char *line, const 
 		goto out;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	if (send(fd, line, strlen(line), MSG_NOSIGNAL) < 0 || send(fd, "\n", 1, MSG_NOSIGNAL) < 0) {
+	/* a daemon that refuses (busy) may close before our request is sent:
+	 * its reply is still there to read, so only a failed read is fatal */
+	if ((send(fd, line, strlen(line), MSG_NOSIGNAL) < 0 || send(fd, "\n", 1, MSG_NOSIGNAL) < 0) &&
+	    errno != EPIPE && errno != ECONNRESET) {
 		*why = strerror(errno);
 		goto out;
 	}

@@ -7,9 +7,10 @@
 #include <unistd.h>
 
 #include "common/grammar.h"
+#include "common/paths.h"
+#include "common/reply.h"
 #include "ctl.h"
 
-#define DEFAULT_SOCKET "/run/sluice/sluiced.sock"
 
 static volatile sig_atomic_t stop;
 
@@ -26,7 +27,7 @@ static void usage(FILE *out)
 	sl_print_command_list(out);
 	fprintf(out, "\nexit codes: 0 ok, 1 negative answer, 2 usage or parse error,\n"
 		     "            3 daemon unreachable, 4 the kernel refused\n"
-		     "socket: %s unless --socket or $SLUICE_SOCKET\n", DEFAULT_SOCKET);
+		     "socket: %s unless --socket or $SLUICE_SOCKET\n", SL_DEFAULT_SOCKET);
 }
 
 /* `words --help` anywhere after the command words: help for that command */
@@ -52,6 +53,32 @@ static int show_help(int argc, char **argv)
 	}
 	sl_print_help(spec, stdout);
 	return 0;
+}
+
+/* An error of sluicectl's own, shaped like the daemon's error replies so
+ * that -j output always parses the same way; `col` 0 means none. */
+/* errors switch to JSON under -j, in the daemon's error shape */
+static void print_json_error(int code, const char *msg, int col)
+{
+	struct sl_error err = { .code = code, .col = col };
+	json_object *e;
+
+	snprintf(err.msg, sizeof(err.msg), "%s", msg);
+	e = sl_error_json(&err, NULL);
+	printf("%s\n", json_object_to_json_string_ext(e, JSON_C_TO_STRING_PRETTY));
+	json_object_put(e);
+}
+
+static int unreachable(const char *sock, const char *why, int json)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), "cannot reach sluiced at %s: %s", sock, why ? why : "unknown error");
+	if (json)
+		print_json_error(SL_E_UNREACHABLE, msg, 0);
+	else
+		fprintf(stderr, "sluicectl: %s (is it running?)\n", msg);
+	return SL_E_UNREACHABLE;
 }
 
 static int print_error(json_object *reply, int json)
@@ -98,10 +125,8 @@ static int run_once(const char *sock, const char *line, const struct sl_cmd *cmd
 	json_object *reply = sl_client_request(sock, line, &why), *status = NULL, *data = NULL;
 	int rc;
 
-	if (!reply) {
-		fprintf(stderr, "sluicectl: cannot reach sluiced at %s: %s (is it running?)\n", sock, why);
-		return SL_E_UNREACHABLE;
-	}
+	if (!reply)
+		return unreachable(sock, why, json);
 	json_object_object_get_ex(reply, "status", &status);
 	if (!status || strcmp(json_object_get_string(status), "ok")) {
 		rc = print_error(reply, json);
@@ -130,7 +155,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
-	const char *sock = getenv("SLUICE_SOCKET") ? getenv("SLUICE_SOCKET") : DEFAULT_SOCKET;
+	const char *sock = getenv("SLUICE_SOCKET") ? getenv("SLUICE_SOCKET") : SL_DEFAULT_SOCKET;
 	struct sl_error err = { 0 };
 	struct sl_cmd *cmd;
 	char line[SL_MAX_LINE + 1];
@@ -159,15 +184,7 @@ int main(int argc, char **argv)
 		return SL_E_USAGE;
 	if (sl_parse_words(argc, argv, cmd, &err)) {
 		if (json) { /* errors switch to JSON under -j, like replies */
-			json_object *e = json_object_new_object();
-
-			json_object_object_add(e, "status", json_object_new_string("error"));
-			json_object_object_add(e, "code", json_object_new_int(SL_E_USAGE));
-			json_object_object_add(e, "error", json_object_new_string(err.msg));
-			if (err.col)
-				json_object_object_add(e, "column", json_object_new_int(err.col));
-			printf("%s\n", json_object_to_json_string_ext(e, JSON_C_TO_STRING_PRETTY));
-			json_object_put(e);
+			print_json_error(SL_E_USAGE, err.msg, err.col);
 			free(cmd);
 			return SL_E_USAGE;
 		}
