@@ -81,7 +81,8 @@ $(B)/skel/%.skel.h: $(B)/bpf/%.bpf.o | $(B)/skel
 
 # --- userspace ----------------------------------------------------------------
 # every userspace object may include a skeleton: generate them first
-$(B)/obj/%.o: %.c | $(SKELS) $(TEST_SKELS) $(B)/gen/default_config.h
+# (test skeletons only for the BPF tests, so `make all` builds no test BPF)
+$(B)/obj/%.o: %.c | $(SKELS) $(B)/gen/default_config.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(SL_CFLAGS) -c $< -o $@
@@ -119,6 +120,8 @@ $(B)/tests/unit/%: $(call obj,tests/unit/%.c) $(DAEMON_LIB) $(CTL_LIB) $(GEN_LIB
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) -lcriterion
+
+$(call obj,$(BPFT_SRCS) $(BPFT_LIB_SRCS)): | $(TEST_SKELS)
 
 $(B)/tests/bpf/%: $(call obj,tests/bpf/%.c $(BPFT_LIB_SRCS)) $(DAEMON_LIB) $(COMMON_LIB)
 	$(call msg,LD,$@)

@@ -163,6 +163,17 @@ static int parse_value(enum sl_kind kind, const char *name, const char *text, in
 	return sl_fail(err, SL_E_USAGE, col, "%s: bad spec", name);
 }
 
+static bool spec_too_large(const struct sl_cmd_spec *spec)
+{
+	int o = 0, a = 0;
+
+	while (spec->opts && spec->opts[o].name)
+		o++;
+	while (spec->args && spec->args[a].metavar)
+		a++;
+	return o > SL_MAX_OPTS || a > SL_MAX_ARGS;
+}
+
 static int parse_tokens(struct sl_cmd *cmd, struct sl_error *err)
 {
 	const struct sl_tokens *toks = &cmd->toks;
@@ -174,6 +185,8 @@ static int parse_tokens(struct sl_cmd *cmd, struct sl_error *err)
 	spec = sl_find_spec(toks, &nwords);
 	if (!spec)
 		return sl_fail(err, SL_E_USAGE, toks->tok[0].col, "unknown command '%s'", toks->tok[0].text);
+	if (spec_too_large(spec))
+		abort(); /* a command table bug: cmd->opt/arg would overflow */
 	cmd->spec = spec;
 	for (i = nwords; i < toks->n; i++) {
 		const struct sl_token *t = &toks->tok[i];
