@@ -9,7 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../../tools/sluice-gen/gen.h"
+#include "gen_loopback.h"
 
 /* A receiver on 127.0.0.1 with an ephemeral port, big enough a buffer to
  * hold the whole test burst. */
@@ -53,12 +53,7 @@ static void run_send(struct gen_opts *o, struct gen_result *r)
 
 static void opts(struct gen_opts *o, uint16_t port)
 {
-	gen_opts_defaults(o);
-	o->mode = GEN_MODE_SEND;
-	cr_assert_eq(gen_addr_parse("127.0.0.1", &o->dst), 0);
-	o->has_dst = true;
-	o->port = port;
-	gen_addr_set_port(&o->dst, port);
+	gen_loopback_opts(o, GEN_MODE_SEND, port);
 }
 
 Test(gen_send, count_with_sendmmsg_and_pattern)

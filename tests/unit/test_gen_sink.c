@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../tools/sluice-gen/gen.h"
+#include "gen_loopback.h"
 
 struct sink_job {
 	struct gen_opts o;
@@ -58,12 +58,7 @@ static uint16_t free_port(void)
 
 static void sink_opts(struct gen_opts *o, uint16_t port)
 {
-	gen_opts_defaults(o);
-	o->mode = GEN_MODE_SINK;
-	cr_assert_eq(gen_addr_parse("127.0.0.1", &o->dst), 0);
-	o->has_dst = true;
-	o->port = port;
-	gen_addr_set_port(&o->dst, port);
+	gen_loopback_opts(o, GEN_MODE_SINK, port);
 	o->ready_file = ready_path;
 }
 
