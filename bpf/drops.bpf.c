@@ -61,6 +61,13 @@ struct {
 } SL_DROPS_LIMIT_MAP SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SL_DROPS_NLINKS);
+	__type(key, __u32);
+	__type(value, struct sl_drop_last);
+} SL_DROPS_LAST_MAP SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, SL_DROPS_EVENTS_BYTES);
 } SL_DROPS_EVENTS_MAP SEC(".maps");
@@ -71,6 +78,26 @@ static __always_inline const struct sl_drops_config *active_config(void)
 	const struct sl_drops_config *cfg = bpf_map_lookup_elem(&SL_DROPS_CONFIG_MAP, &zero);
 
 	return cfg && cfg->active_gen == sl_gen ? cfg : NULL;
+}
+
+/* Whether this program should count the event on `skb` (see struct
+ * sl_drop_last): it is the active generation, and the generation just
+ * before it has not counted this same event on this CPU. Always records
+ * the event, so the record describes the current event for whoever runs
+ * next. `slot` is the tracepoint. */
+static __always_inline const struct sl_drops_config *claim_event(__u32 slot, const void *skb)
+{
+	const struct sl_drops_config *cfg = active_config();
+	struct sl_drop_last *last = bpf_map_lookup_elem(&SL_DROPS_LAST_MAP, &slot);
+	bool dup;
+
+	if (!last)
+		return cfg;
+	dup = last->skb == (__u64)skb && last->gen == sl_gen - 1 && last->counted;
+	last->skb = (__u64)skb;
+	last->gen = sl_gen;
+	last->counted = dup || cfg;
+	return dup ? NULL : cfg;
 }
 
 /* tp_btf arguments are BTF pointers: the loads below are plain (CO-RE
@@ -176,9 +203,6 @@ int BPF_PROG(sl_drops_kfree, struct sk_buff *skb, void *location, enum skb_drop_
 	proto = skb->protocol;
 	if (proto != bpf_htons(ETH_P_IP) && proto != bpf_htons(ETH_P_IPV6))
 		return 0;
-	cfg = active_config();
-	if (!cfg)
-		return 0;
 
 	nh = skb->network_header;
 	tail = skb->tail;
@@ -200,6 +224,9 @@ int BPF_PROG(sl_drops_kfree, struct sk_buff *skb, void *location, enum skb_drop_
 	}
 	if (t.family == 0)
 		return 0; /* parsed, not UDP */
+	cfg = claim_event(0, skb);
+	if (!cfg)
+		return 0;
 
 	sl_stat_inc(&SL_DROPS_STATS_MAP, SL_DSTAT_SEEN);
 	/* received packets have an input interface; locally sent ones do not */
@@ -220,7 +247,7 @@ int BPF_PROG(sl_drops_udpq, int rc, struct sock *sk, struct sk_buff *skb)
 	struct sl_qfail_key key = {};
 	__u16 family;
 
-	if (!sk || !active_config())
+	if (!sk || !claim_event(1, skb ? (const void *)skb : (const void *)sk))
 		return 0;
 	family = sk->__sk_common.skc_family;
 	key.netns = sk->__sk_common.skc_net.net->ns.inum;

@@ -12,6 +12,7 @@
 #define SL_DROPS_STATS_MAP     sl_dstat_v1     /* per-CPU array: enum sl_drops_stat -> u64 */
 #define SL_DROPS_CONFIG_MAP    sl_dcfg_v2       /* array[1]: struct sl_drops_config */
 #define SL_DROPS_EVENTS_MAP    sl_devt_v2       /* ring buffer of struct sl_drop_event */
+#define SL_DROPS_LAST_MAP      sl_dlast_v1      /* per-CPU array[NLINKS]: struct sl_drop_last */
 #define SL_DROPS_LIMIT_MAP     sl_dlim_v1       /* per-CPU array[1]: struct sl_rate_window */
 
 #define SL_DROPS_NLINKS        2        /* kfree_skb, udp_fail_queue_rcv_skb */
@@ -88,6 +89,19 @@ struct sl_drops_config {
 	__u32 link_id[SL_DROPS_NLINKS];
 };
 SL_STATIC_ASSERT(sizeof(struct sl_drops_config) == 32, "sl_drops_config layout");
+
+/* The event the programs on this CPU saw last, one slot per tracepoint.
+ * While a swap has two generations attached, the older runs first for
+ * every event; if active_gen flips between the two runs, both would count
+ * the same drop. Every program writes this record, active or not, so the
+ * next one can tell "the generation just before me counted this very skb"
+ * and skip it. */
+struct sl_drop_last {
+	__u64 skb;        /* the skb's address, as an identity within one event */
+	__u32 gen;        /* the generation that wrote this */
+	__u32 counted;    /* someone counted this event */
+};
+SL_STATIC_ASSERT(sizeof(struct sl_drop_last) == 16, "sl_drop_last layout");
 
 /* Per-CPU event budget: at most `events_per_window` events per window on
  * each CPU, so a drop storm cannot flood the ring buffer. */
