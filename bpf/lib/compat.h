@@ -17,6 +17,8 @@
 #define IP_MF     0x2000
 #define IP_OFFSET 0x1FFF
 
+#define IPPROTO_ICMPV6 58
+
 #define AF_INET  2
 #define AF_INET6 10
 

@@ -23,11 +23,6 @@
 /* bytes of the network header copied out of a dropped skb for parsing */
 #define SL_DROPS_HDR_COPY      128
 
-enum sl_family {
-	SL_FAMILY_IPV4 = 4,
-	SL_FAMILY_IPV6 = 6,
-};
-
 /* Counter key: one row per (netns, reason, family, local address, port).
  * When that map is full, a new (address, port) is counted in the "other"
  * map under its (netns, reason, family) with SL_DROP_KEY_OTHER set and

@@ -13,4 +13,10 @@
 
 #define SL_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
 
+/* Address family as every sluice struct stores it */
+enum sl_family {
+	SL_FAMILY_IPV4 = 4,
+	SL_FAMILY_IPV6 = 6,
+};
+
 #endif
