@@ -144,25 +144,28 @@ static void row_id(json_object *row, char *out, size_t size)
 
 void sl_add_rates(json_object *rows, json_object *prev, double seconds)
 {
-	char id[512], pid[512];
+	json_object *before = json_object_new_object(); /* row id -> packets, one pass */
+	char id[512];
 
+	for (size_t j = 0; prev && j < json_object_array_length(prev); j++) {
+		json_object *pr = json_object_array_get_idx(prev, j), *pp = NULL;
+
+		if (json_object_object_get_ex(pr, "packets", &pp)) {
+			row_id(pr, id, sizeof(id));
+			json_object_object_add(before, id, json_object_get(pp));
+		}
+	}
 	for (size_t i = 0; i < json_object_array_length(rows); i++) {
-		json_object *row = json_object_array_get_idx(rows, i), *pk = NULL;
-		long long before = 0, now;
+		json_object *row = json_object_array_get_idx(rows, i), *pk = NULL, *pp = NULL;
+		long long now;
 
 		if (!json_object_object_get_ex(row, "packets", &pk))
 			continue;
 		now = json_object_get_int64(pk);
 		row_id(row, id, sizeof(id));
-		for (size_t j = 0; prev && j < json_object_array_length(prev); j++) {
-			json_object *pr = json_object_array_get_idx(prev, j), *pp = NULL;
-
-			row_id(pr, pid, sizeof(pid));
-			if (!strcmp(id, pid) && json_object_object_get_ex(pr, "packets", &pp)) {
-				before = json_object_get_int64(pp);
-				break;
-			}
-		}
-		json_object_object_add(row, "pps", json_object_new_int64(prev ? (long long)((double)(now - before) / seconds + 0.5) : 0));
+		json_object_object_get_ex(before, id, &pp);
+		json_object_object_add(row, "pps", json_object_new_int64(
+			prev ? (long long)((double)(now - (pp ? json_object_get_int64(pp) : 0)) / seconds + 0.5) : 0));
 	}
+	json_object_put(before);
 }
