@@ -111,6 +111,23 @@ uint32_t sl_link_id(int link_fd)
 	return bpf_obj_get_info_by_fd(link_fd, &info, &len) ? 0 : info.id;
 }
 
+int sl_percpu_zero(int fd, const void *key, size_t value_size)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	size_t stride = (value_size + 7) & ~(size_t)7; /* per-CPU values are 8-byte aligned */
+	void *zeros;
+	int rc;
+
+	if (ncpu <= 0)
+		return -1;
+	zeros = calloc((size_t)ncpu, stride);
+	if (!zeros)
+		return -1;
+	rc = bpf_map_update_elem(fd, key, zeros, BPF_ANY);
+	free(zeros);
+	return rc;
+}
+
 int sl_percpu_add(int fd, const void *key, uint64_t value)
 {
 	int ncpu = libbpf_num_possible_cpus();

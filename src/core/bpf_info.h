@@ -36,6 +36,9 @@ uint32_t sl_link_id(int link_fd);
  * slots of a per-CPU stats array). */
 int sl_percpu_add(int fd, const void *key, uint64_t value);
 
+/* Zero `key` of a per-CPU map on every CPU (values of `value_size`). */
+int sl_percpu_zero(int fd, const void *key, size_t value_size);
+
 /* Sum a per-CPU value made of `nfields` __u64 counters into `sum`. */
 int sl_percpu_sum(int fd, const void *key, uint64_t *sum, int nfields);
 

@@ -87,8 +87,10 @@ int sl_pin_root_prepare(const char *root, struct sl_error *err)
 		return -1;
 	if (mkdir_p(root))
 		return sl_fail(err, SL_E_KERNEL, 0, "cannot create pin root '%s': %s", root, strerror(errno));
-	for (int i = 0; i < 2; i++) {
-		snprintf(sub, sizeof(sub), "%s/%s", root, i ? SL_PIN_LINKS : SL_PIN_MAPS);
+	static const char *const dirs[] = { SL_PIN_MAPS, SL_PIN_LINKS, SL_PIN_PROGS };
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(sub, sizeof(sub), "%s/%s", root, dirs[i]);
 		if (mkdir(sub, 0700) && errno != EEXIST)
 			return sl_fail(err, SL_E_KERNEL, 0, "cannot create '%s': %s", sub, strerror(errno));
 	}
@@ -154,7 +156,8 @@ int sl_pin_root_cleanup(const char *root, struct sl_error *err)
 {
 	if (on_bpffs(root, err))
 		return -1;
-	if (unpin_dir(root, SL_PIN_LINKS, err) || unpin_dir(root, SL_PIN_MAPS, err))
+	if (unpin_dir(root, SL_PIN_LINKS, err) || unpin_dir(root, SL_PIN_PROGS, err) ||
+	    unpin_dir(root, SL_PIN_MAPS, err))
 		return -1;
 	if (rmdir(root) && errno != ENOENT)
 		return sl_fail(err, SL_E_KERNEL, 0, "cannot remove '%s': %s (unknown files left there?)", root,

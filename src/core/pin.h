@@ -9,13 +9,15 @@
 
 #define SL_PIN_MAPS  "maps"
 #define SL_PIN_LINKS "links"
+#define SL_PIN_PROGS "progs"  /* programs behind links, readable without CAP_SYS_ADMIN */
 
-/* Create root, root/maps, root/links; refuse a root that is not on bpffs. */
+/* Create root and its maps, links and progs directories; refuse a root
+ * that is not on bpffs. */
 int sl_pin_root_prepare(const char *root, struct sl_error *err);
 /* Take the root's exclusive lock (one daemon per pin root). Returns the fd
  * that holds it, or -1 with err set when another process holds it. */
 int sl_pin_root_lock(const char *root, struct sl_error *err);
-/* Unpin every link (detaching it) and every map, then remove the root. */
+/* Unpin every link (detaching it), program and map, then remove the root. */
 int sl_pin_root_cleanup(const char *root, struct sl_error *err);
 
 int sl_pin_path(char *out, size_t size, const char *root, const char *kind, const char *name);

@@ -211,7 +211,11 @@ static int adopt(const struct sl_env *env, struct drops_priv *p, struct sl_error
 			return sl_fail(err, SL_E_KERNEL, 0, "cannot open pinned link %s: %s", links[i].pin,
 				       strerror(errno));
 		close_fd(&p->prog_fd[i]);
+		/* by id needs CAP_SYS_ADMIN (not kept under the systemd unit): the
+		 * pinned program serves too */
 		p->prog_fd[i] = sl_link_prog_fd(p->link_fd[i]);
+		if (p->prog_fd[i] < 0)
+			p->prog_fd[i] = sl_pin_open(env->pin_root, SL_PIN_PROGS, links[i].pin);
 	}
 	return 0;
 }
@@ -223,6 +227,21 @@ static int write_config(struct drops_priv *p, const struct sl_drops_config *cfg,
 	if (bpf_map_update_elem(p->map_fd[M_CONFIG], &zero, cfg, BPF_ANY))
 		return sl_fail(err, SL_E_KERNEL, 0, "cannot update drops config map: %s", strerror(errno));
 	return 0;
+}
+
+/* Pin the program behind link `i` over the previous one's pin (which frees
+ * that program once its link is gone). Only status reads it: a failure is
+ * logged, the dataplane is unaffected. */
+static void pin_prog(const struct sl_env *env, int prog_fd, int i)
+{
+	struct sl_error err = { 0 };
+	char path[4096];
+
+	sl_pin_path(path, sizeof(path), env->pin_root, SL_PIN_PROGS, links[i].pin);
+	if (sl_pin_stage(prog_fd, path, &err) || sl_pin_commit(path, &err)) {
+		sl_pin_unstage(path);
+		sl_warn("drops: %s (recursion misses unknown after a restart)", err.msg);
+	}
 }
 
 /* Recursion misses die with a program: keep those of the old generation
@@ -285,6 +304,19 @@ static int load_and_swap(const struct sl_env *env, struct drops_priv *p, const s
 	}
 	if (p->map_fd[0] < 0 && open_maps(env, p, err))
 		goto out;
+	/* Forget events seen before the new programs were attached: a CPU
+	 * with no drop during the overlap would keep the old generation's
+	 * record, and a recycled skb address could then pass for "already
+	 * counted". Safe here: the new generation cannot count before the
+	 * flip, and from now on every old record is followed by a new one.
+	 * The pause first lets tracepoint calls that started before the attach
+	 * (and so run the old program alone) finish: they take microseconds. */
+	usleep(10000);
+	for (__u32 slot = 0; slot < NLINKS; slot++)
+		if (sl_percpu_zero(p->map_fd[M_LAST], &slot, sizeof(struct sl_drop_last))) {
+			sl_fail(err, SL_E_KERNEL, 0, "cannot reset the last-event records: %s", strerror(errno));
+			goto out;
+		}
 	for (; staged < NLINKS; staged++)
 		if (sl_pin_stage(bpf_link__fd(nl[staged]), path[staged], err))
 			goto out;
@@ -302,6 +334,7 @@ static int load_and_swap(const struct sl_env *env, struct drops_priv *p, const s
 		close_fd(&p->prog_fd[i]); /* the old program goes with its link */
 		p->link_fd[i] = dup(bpf_link__fd(nl[i]));
 		p->prog_fd[i] = dup(bpf_program__fd(progs[i]));
+		pin_prog(env, p->prog_fd[i], i);
 	}
 	rc = 0;
 	sl_info("drops: programs generation %u attached (%s, %s)", cfg.active_gen, links[0].attach,
@@ -335,6 +368,9 @@ static int detach(const struct sl_env *env, struct drops_priv *p, struct sl_erro
 		sl_pin_path(path, sizeof(path), env->pin_root, SL_PIN_LINKS, links[i].pin);
 		if (unlink(path) && errno != ENOENT)
 			return sl_fail(err, SL_E_KERNEL, 0, "cannot unpin %s: %s", path, strerror(errno));
+		sl_pin_path(path, sizeof(path), env->pin_root, SL_PIN_PROGS, links[i].pin);
+		if (unlink(path) && errno != ENOENT)
+			sl_warn("drops: cannot unpin %s: %s", path, strerror(errno));
 		close_fd(&p->link_fd[i]);
 		close_fd(&p->prog_fd[i]);
 	}

@@ -39,3 +39,19 @@ timeout 3.5 "$SLUICECTL" --socket "$(sock_path d)" drops --netns "$ns" --watch 1
 rate=$(awk '$2 == "NO_SOCKET" { r = $NF } END { print r + 0 }' "$T_TMP/watch")
 [ "$rate" -ge 1500 ] && [ "$rate" -le 2500 ] || { cat "$T_TMP/watch"; fail "--watch rate $rate is not ~2000 pps"; }
 note "ok: --watch shows ~$rate pps"
+
+note "restarted without CAP_SYS_ADMIN (as under the unit), it adopts and still reads recursion misses"
+command -v setpriv >/dev/null || skip "missing setpriv for the capped restart"
+ids=$(ctl d -j status | jq -c '[.features[0].programs[].prog_id]')
+daemon_stop d
+printf '#!/bin/sh\nexec setpriv --bounding-set=-all,+bpf,+perfmon,+net_admin --inh-caps=-all %s "$@"\n' \
+	"$SLUICED" >"$T_TMP/sluiced-capped"
+chmod +x "$T_TMP/sluiced-capped"
+real=$SLUICED
+SLUICED=$T_TMP/sluiced-capped
+daemon_start d
+SLUICED=$real
+assert_eq "$ids" "$(ctl d -j status | jq -c '[.features[0].programs[].prog_id]')" "programs adopted, not replaced"
+assert_eq number "$(ctl d -j drops stats | jq -r '.recursion_misses | type')" "recursion_misses is known"
+assert_eq '["number","number"]' "$(ctl d -j status | jq -c '[.features[0].programs[].recursion_misses | type]')" \
+	"per-program recursion_misses are known"
