@@ -6,7 +6,7 @@ set -e
 
 # command:package pairs for tools, pkg-config:package pairs for libraries
 TOOLS="clang:clang bpftool:bpftool pkg-config:pkg-config ip:iproute2 jq:jq socat:socat
-       systemd-analyze:systemd iperf3:iperf3 bpftrace:bpftrace"
+       systemd-analyze:systemd iperf3:iperf3 bpftrace:bpftrace ipset:ipset"
 LIBS="libbpf:libbpf-dev libelf:libelf-dev zlib:zlib1g-dev libcap:libcap-dev criterion:libcriterion-dev
       json-c:libjson-c-dev libsystemd:libsystemd-dev"
 
