@@ -142,7 +142,7 @@ check-unit: all $(UNIT_BINS)
 check-bpf: all $(BPFT_BINS)
 	$(Q)sh tests/run.sh $(B) bpf
 
-check-netns: all
+check-netns: all $(UNIT_BINS)
 	$(Q)sh tests/run.sh $(B) netns
 
 check-systemd:

@@ -1,0 +1,1801 @@
+/* The ipset language (src/features/sets_*.c): the type table, create
+ * options, elements of every type and family with their options, the
+ * exact error messages, expansion counts and the cap, round trips, and the
+ * lines of `ipset save` / `ipset restore`. The ipset_oracle suite compares
+ * with the kernel's ipset; it runs only when SLUICE_IPSET_NS names a
+ * network namespace (tests/netns/test_sets_ipset_oracle.sh sets it up). */
+#include <criterion/criterion.h>
+#include <criterion/logging.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <arpa/inet.h>
+#include <ctype.h>
+
+#include "features/sets_lang.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* words of a line with their columns, split by the project's tokenizer */
+struct words {
+	struct sl_tokens toks;
+	char *argv[SL_MAX_TOKENS];
+	int cols[SL_MAX_TOKENS];
+	int n;
+};
+
+static void split(const char *line, struct words *w)
+{
+	struct sl_error err = { 0 };
+
+	cr_assert_eq(sl_tokenize(line, &w->toks, &err), 0, "tokenize '%s': %s", line, err.msg);
+	w->n = w->toks.n;
+	for (int i = 0; i < w->n; i++) {
+		w->argv[i] = (char *)w->toks.tok[i].text;
+		w->cols[i] = w->toks.tok[i].col;
+	}
+}
+
+static void spec_of(const char *create, struct sl_set_spec *spec)
+{
+	struct words w;
+	struct sl_error err = { 0 };
+
+	split(create, &w);
+	cr_assert_eq(sl_set_spec_parse(w.n, w.argv, w.cols, spec, &err), 0, "create %s: %s", create, err.msg);
+}
+
+/* --- the type table ---------------------------------------------------------- */
+
+Test(sets_types, names_aliases_and_shape)
+{
+	static const struct {
+		const char *name;
+		enum sl_set_type type;
+		int dims;
+		bool family;
+	} want[] = {
+		{ "hash:ip", SL_SET_HASH_IP, 1, true },           { "iphash", SL_SET_HASH_IP, 1, true },
+		{ "hash:net", SL_SET_HASH_NET, 1, true },         { "nethash", SL_SET_HASH_NET, 1, true },
+		{ "hash:ip,port", SL_SET_HASH_IP_PORT, 2, true }, { "ipporthash", SL_SET_HASH_IP_PORT, 2, true },
+		{ "hash:net,port", SL_SET_HASH_NET_PORT, 2, true },
+		{ "hash:ip,port,ip", SL_SET_HASH_IP_PORT_IP, 3, true },
+		{ "ipportiphash", SL_SET_HASH_IP_PORT_IP, 3, true },
+		{ "hash:mac", SL_SET_HASH_MAC, 1, false },        { "machash", SL_SET_HASH_MAC, 1, false },
+		{ "bitmap:port", SL_SET_BITMAP_PORT, 1, false },  { "portmap", SL_SET_BITMAP_PORT, 1, false },
+	};
+
+	for (size_t i = 0; i < N(want); i++) {
+		enum sl_set_type type;
+		const struct sl_set_type_info *ti = sl_set_type_find(want[i].name, &type);
+
+		cr_assert_not_null(ti, "%s", want[i].name);
+		cr_expect_eq(type, want[i].type, "%s", want[i].name);
+		cr_expect_eq(ti->dims, want[i].dims, "%s dims", want[i].name);
+		cr_expect_eq(ti->family, want[i].family, "%s family", want[i].name);
+		for (int d = 0; d < 3; d++)
+			cr_expect_eq(ti->part[d] != SL_PART_NONE, d < ti->dims, "%s part %d", want[i].name, d);
+	}
+	cr_expect_null(sl_set_type_find("HASH:IP", NULL));
+	cr_expect_null(sl_set_type_find("hash:ip,mac", NULL));
+	cr_expect_null(sl_set_type_find("", NULL));
+}
+
+/* --- create ------------------------------------------------------------------- */
+
+struct create_case {
+	const char *words;   /* after "create" */
+	const char *expect;  /* the printed line, or NULL for an error */
+	const char *error;
+	int col;
+};
+
+#define C_OK(words, line) { words, line, NULL, 0 }
+#define C_ERR(words, msg, col) { words, NULL, msg, col }
+
+static const struct create_case create_cases[] = {
+	/* defaults, every type */
+	C_OK("s hash:ip", "create s hash:ip family inet hashsize 1024 maxelem 65536"),
+	C_OK("s hash:net", "create s hash:net family inet hashsize 1024 maxelem 65536"),
+	C_OK("s hash:ip,port", "create s hash:ip,port family inet hashsize 1024 maxelem 65536"),
+	C_OK("s hash:net,port", "create s hash:net,port family inet hashsize 1024 maxelem 65536"),
+	C_OK("s hash:ip,port,ip", "create s hash:ip,port,ip family inet hashsize 1024 maxelem 65536"),
+	C_OK("s hash:mac", "create s hash:mac hashsize 1024 maxelem 65536"),
+	C_OK("s bitmap:port range 1-1024", "create s bitmap:port range 1-1024"),
+	/* aliases print the type's name */
+	C_OK("s iphash", "create s hash:ip family inet hashsize 1024 maxelem 65536"),
+	C_OK("s ipportiphash family inet6", "create s hash:ip,port,ip family inet6 hashsize 1024 maxelem 65536"),
+	C_OK("s portmap range 5-6", "create s bitmap:port range 5-6"),
+	C_OK("s machash", "create s hash:mac hashsize 1024 maxelem 65536"),
+	/* every option, in any order; printed in ipset's order */
+	C_OK("s hash:ip family inet6 hashsize 64 maxelem 100 timeout 30 counters comment",
+	  "create s hash:ip family inet6 hashsize 64 maxelem 100 timeout 30 counters comment"),
+	C_OK("s hash:net,port comment counters timeout 5 maxelem 5 hashsize 128 family inet6",
+	  "create s hash:net,port family inet6 hashsize 128 maxelem 5 timeout 5 counters comment"),
+	C_OK("s hash:mac timeout 0 comment", "create s hash:mac hashsize 1024 maxelem 65536 timeout 0 comment"),
+	C_OK("s bitmap:port comment range ftp-http timeout 10 counters",
+	  "create s bitmap:port range 21-80 timeout 10 counters comment"),
+	C_OK("s hash:ip counters counters", "create s hash:ip family inet hashsize 1024 maxelem 65536 counters"),
+	/* family spellings */
+	C_OK("s hash:ip family ipv6", "create s hash:ip family inet6 hashsize 1024 maxelem 65536"),
+	C_OK("s hash:ip -6", "create s hash:ip family inet6 hashsize 1024 maxelem 65536"),
+	C_OK("s hash:ip -4", "create s hash:ip family inet hashsize 1024 maxelem 65536"),
+	C_OK("s hash:ip family inet", "create s hash:ip family inet hashsize 1024 maxelem 65536"),
+	/* numbers normalised as the kernel keeps them */
+	C_OK("s hash:ip hashsize 1000", "create s hash:ip family inet hashsize 1024 maxelem 65536"),
+	C_OK("s hash:ip hashsize 3", "create s hash:ip family inet hashsize 64 maxelem 65536"),
+	C_OK("s hash:ip hashsize 0", "create s hash:ip family inet hashsize 64 maxelem 65536"),
+	C_OK("s hash:ip hashsize 65", "create s hash:ip family inet hashsize 128 maxelem 65536"),
+	C_OK("s hash:ip hashsize 2147483648", "create s hash:ip family inet hashsize 2147483648 maxelem 65536"),
+	C_OK("s hash:ip maxelem 0", "create s hash:ip family inet hashsize 1024 maxelem 0"),
+	C_OK("s hash:ip maxelem 4294967295", "create s hash:ip family inet hashsize 1024 maxelem 4294967295"),
+	C_OK("s hash:ip timeout 0x10", "create s hash:ip family inet hashsize 1024 maxelem 65536 timeout 16"),
+	C_OK("s hash:ip timeout 2147483", "create s hash:ip family inet hashsize 1024 maxelem 65536 timeout 2147483"),
+	C_OK("s bitmap:port range 80-21", "create s bitmap:port range 21-80"),
+	C_OK("s bitmap:port range 0-65535", "create s bitmap:port range 0-65535"),
+	C_OK("s bitmap:port range tcp:1-2", "create s bitmap:port range 1-2"),
+	C_OK("s bitmap:port range udp:domain-ntp", "create s bitmap:port range 53-123"),
+	/* bucketsize and initval: kept when given, normalised */
+	C_OK("s hash:ip bucketsize 4 initval 0x12345678",
+	  "create s hash:ip family inet hashsize 1024 maxelem 65536 bucketsize 4 initval 0x12345678"),
+	C_OK("s hash:ip bucketsize 5", "create s hash:ip family inet hashsize 1024 maxelem 65536 bucketsize 6"),
+	C_OK("s hash:ip bucketsize 1", "create s hash:ip family inet hashsize 1024 maxelem 65536 bucketsize 2"),
+	C_OK("s hash:ip bucketsize 0", "create s hash:ip family inet hashsize 1024 maxelem 65536 bucketsize 2"),
+	C_OK("s hash:ip bucketsize 13", "create s hash:ip family inet hashsize 1024 maxelem 65536 bucketsize 12"),
+	C_OK("s hash:ip initval 5", "create s hash:ip family inet hashsize 1024 maxelem 65536 initval 0x00000005"),
+	/* a line of the kernel's ipset save, unchanged */
+	C_OK("s hash:net,port family inet hashsize 1024 maxelem 65536 timeout 0 counters comment bucketsize 12 initval 0x9cf34f05",
+	  "create s hash:net,port family inet hashsize 1024 maxelem 65536 timeout 0 counters comment bucketsize 12 initval 0x9cf34f05"),
+	C_OK("s hash:ip -exist", "create s hash:ip family inet hashsize 1024 maxelem 65536"),
+	C_OK("s hash:ip -!", "create s hash:ip family inet hashsize 1024 maxelem 65536"),
+	C_OK("0123456789012345678901234567890 hash:ip",
+	  "create 0123456789012345678901234567890 hash:ip family inet hashsize 1024 maxelem 65536"),
+
+	/* errors */
+	C_ERR("s", "create s needs a TYPE", 3),
+	C_ERR("s hash:foo", "unknown set type 'hash:foo'", 3),
+	C_ERR("s HASH:IP", "unknown set type 'HASH:IP'", 3),
+	{ "01234567890123456789012345678901 hash:ip", NULL,
+	  "set name '01234567890123456789012345678901' is longer than 31 characters", 1 },
+	C_ERR("-s hash:ip", "set name '-s' starts with '-'", 1),
+	C_ERR("s hash:ip family any", "family 'any' is not inet or inet6", 18),
+	C_ERR("s hash:ip family inet6 family inet", "family given twice", 24),
+	C_ERR("s hash:ip -6 family inet", "family given twice", 14),
+	C_ERR("s hash:ip family", "family needs a value", 11),
+	C_ERR("s hash:ip hashsize 1 hashsize 2", "hashsize given twice", 22),
+	C_ERR("s hash:ip timeout 1 timeout 2", "timeout given twice", 21),
+	C_ERR("s hash:ip hashsize 2147483649", "hashsize 2147483649 out of range 0..2147483648", 20),
+	C_ERR("s hash:ip timeout 2147484", "timeout 2147484 out of range 0..2147483", 19),
+	C_ERR("s hash:ip maxelem 4294967296", "maxelem 4294967296 out of range 0..4294967295", 19),
+	C_ERR("s hash:ip maxelem x", "maxelem 'x' is not a number", 19),
+	C_ERR("s hash:ip maxelem -1", "maxelem '-1' is not a number", 19),
+	C_ERR("s hash:ip maxelem +1", "maxelem '+1' is not a number", 19),
+	C_ERR("s hash:ip maxelem 12x", "maxelem '12x' is not a number", 19),
+	C_ERR("s hash:ip initval 4294967296", "initval 4294967296 out of range 0..4294967295", 19),
+	C_ERR("s hash:ip bucketsize 256", "bucketsize 256 out of range 0..255", 22),
+	C_ERR("s hash:ip range 1-2", "option 'range' is not for hash:ip", 11),
+	C_ERR("s bitmap:port range 1-2 family inet", "option 'family' is not for bitmap:port", 25),
+	C_ERR("s bitmap:port hashsize 64 range 1-2", "option 'hashsize' is not for bitmap:port", 15),
+	C_ERR("s bitmap:port range 1-2 maxelem 5", "option 'maxelem' is not for bitmap:port", 25),
+	C_ERR("s bitmap:port range 1-2 bucketsize 2", "option 'bucketsize' is not for bitmap:port", 25),
+	C_ERR("s bitmap:port", "bitmap:port needs range FROM-TO", 3),
+	C_ERR("s bitmap:port timeout 5", "bitmap:port needs range FROM-TO", 3),
+	C_ERR("s bitmap:port range 5", "range needs FROM-TO, got '5'", 21),
+	C_ERR("s bitmap:port range 1-70000", "port 70000 out of range 0..65535", 23),
+	C_ERR("s bitmap:port range 1-nosuch", "'nosuch' is neither a port number nor a tcp service", 23),
+	C_ERR("s bitmap:port range udp:1-nosuch", "'nosuch' is neither a port number nor a udp service", 27),
+	C_ERR("s bitmap:port range 1-2 range 3-4", "range given twice", 25),
+	C_ERR("s hash:mac family inet", "option 'family' is not for hash:mac", 12),
+	C_ERR("s hash:ip netmask 24", "option 'netmask' is not supported by sluice", 11),
+	C_ERR("s hash:ip skbinfo", "option 'skbinfo' is not supported by sluice", 11),
+	C_ERR("s hash:ip forceadd", "option 'forceadd' is not supported by sluice", 11),
+	C_ERR("s hash:ip foo", "unknown option 'foo'", 11),
+	C_ERR("s hash:ip nomatch", "unknown option 'nomatch'", 11),
+};
+
+Test(sets_create, table)
+{
+	for (size_t i = 0; i < N(create_cases); i++) {
+		const struct create_case *c = &create_cases[i];
+		struct words w;
+		struct sl_set_spec spec, again;
+		struct sl_error err = { 0 };
+		char out[SL_SET_LINE_MAX], out2[SL_SET_LINE_MAX];
+		int rc;
+
+		split(c->words, &w);
+		rc = sl_set_spec_parse(w.n, w.argv, w.cols, &spec, &err);
+		if (c->error) {
+			cr_expect_eq(rc, -1, "[%zu] '%s' parsed, expected '%s'", i, c->words, c->error);
+			cr_expect_str_eq(err.msg, c->error, "[%zu] '%s'", i, c->words);
+			cr_expect_eq(err.col, c->col, "[%zu] '%s': column %d, expected %d", i, c->words, err.col, c->col);
+			cr_expect_eq(err.code, SL_E_USAGE, "[%zu]", i);
+			continue;
+		}
+		cr_assert_eq(rc, 0, "[%zu] '%s': %s", i, c->words, err.msg);
+		cr_expect_eq(sl_set_spec_format(&spec, out, sizeof(out)), (int)strlen(c->expect), "[%zu]", i);
+		cr_expect_str_eq(out, c->expect, "[%zu] '%s'", i, c->words);
+		/* the printed line parses back to the same spec (-exist is not printed) */
+		split(out + strlen("create "), &w);
+		cr_assert_eq(sl_set_spec_parse(w.n, w.argv, NULL, &again, &err), 0, "[%zu] reparse '%s': %s", i, out,
+			     err.msg);
+		again.flags |= spec.flags & SL_SET_F_EXIST;
+		cr_expect_eq(memcmp(&spec, &again, sizeof(spec)), 0, "[%zu] '%s' does not round trip", i, out);
+		sl_set_spec_format(&again, out2, sizeof(out2));
+		cr_expect_str_eq(out2, out, "[%zu]", i);
+	}
+}
+
+Test(sets_create, fields_and_flags)
+{
+	struct sl_set_spec s;
+
+	spec_of("web hash:net,port family inet6 hashsize 100 maxelem 7 timeout 9 counters comment -exist", &s);
+	cr_expect_str_eq(s.name, "web");
+	cr_expect_eq(s.type, SL_SET_HASH_NET_PORT);
+	cr_expect_eq(s.family, SL_FAMILY_IPV6);
+	cr_expect_eq(s.hashsize, 128);
+	cr_expect_eq(s.maxelem, 7);
+	cr_expect_eq(s.timeout, 9);
+	cr_expect_eq(s.flags, SL_SET_F_TIMEOUT | SL_SET_F_COUNTERS | SL_SET_F_COMMENT | SL_SET_F_EXIST);
+	spec_of("p bitmap:port range http-ftp", &s);
+	cr_expect_eq(s.family, 0, "bitmap:port has no family");
+	cr_expect_eq(s.range_from, 21);
+	cr_expect_eq(s.range_to, 80);
+	spec_of("m hash:mac", &s);
+	cr_expect_eq(s.family, 0, "hash:mac has no family");
+}
+
+Test(sets_create, argv_columns_and_small_buffers)
+{
+	char *argv[] = { "s", "hash:ip", "timeout", "x" };
+	struct sl_set_spec s;
+	struct sl_error err = { 0 };
+	char out[16];
+
+	/* without columns: the words joined by single blanks */
+	cr_expect_eq(sl_set_spec_parse(4, argv, NULL, &s, &err), -1);
+	cr_expect_str_eq(err.msg, "timeout 'x' is not a number");
+	cr_expect_eq(err.col, 19);
+	cr_expect_eq(sl_set_spec_parse(0, argv, NULL, &s, &err), -1);
+	cr_expect_str_eq(err.msg, "create needs NAME TYPE");
+	spec_of("s hash:ip", &s);
+	cr_expect_eq(sl_set_spec_format(&s, out, sizeof(out)), -1, "a line that does not fit");
+}
+
+/* --- elements ---------------------------------------------------------------- */
+
+struct elem_case {
+	const char *create;   /* after "create" */
+	const char *words;    /* ELEM [options] */
+	const char *expect;   /* entries as printed after "add s ", joined by '|' */
+	const char *error;    /* exact message instead */
+	int col;
+	enum sl_set_cmd cmd;  /* 0: add */
+};
+
+#define E_OK(create, words, expect) { create, words, expect, NULL, 0, 0 }
+#define E_ERR(create, words, msg, col) { create, words, NULL, msg, col, 0 }
+#define E_OK_CMD(create, words, expect, cmd) { create, words, expect, NULL, 0, cmd }
+#define E_ERR_CMD(create, words, msg, col, cmd) { create, words, NULL, msg, col, cmd }
+
+#define IP4 "s hash:ip"
+#define IP6 "s hash:ip family inet6"
+#define NET4 "s hash:net"
+#define NET6 "s hash:net family inet6"
+#define IPP4 "s hash:ip,port"
+#define IPP6 "s hash:ip,port family inet6"
+#define NETP4 "s hash:net,port"
+#define NETP6 "s hash:net,port family inet6"
+#define IPPIP4 "s hash:ip,port,ip"
+#define IPPIP6 "s hash:ip,port,ip family inet6"
+#define MAC "s hash:mac"
+#define BPORT "s bitmap:port range 0-1000"
+#define ALL6 "s hash:net,port family inet6 counters comment timeout 600"
+
+static const struct elem_case elem_cases[] = {
+	/* hash:ip inet */
+	E_OK(IP4, "10.0.0.1", "10.0.0.1" ),
+	E_OK(IP4, "10.0.0.1/32", "10.0.0.1" ),
+	E_OK(IP4, "10.0.1.0/30", "10.0.1.0|10.0.1.1|10.0.1.2|10.0.1.3" ),
+	E_OK(IP4, "10.0.1.2/30", "10.0.1.0|10.0.1.1|10.0.1.2|10.0.1.3" ),
+	E_OK(IP4, "10.0.2.1-10.0.2.3", "10.0.2.1|10.0.2.2|10.0.2.3" ),
+	E_OK(IP4, "10.0.2.3-10.0.2.1", "10.0.2.1|10.0.2.2|10.0.2.3" ),
+	E_OK(IP4, "10.0.2.3-10.0.2.3", "10.0.2.3" ),
+	E_OK(IP4, "255.255.255.254-255.255.255.255", "255.255.255.254|255.255.255.255" ),
+	E_OK(IP4, "255.255.255.255", "255.255.255.255" ),
+	E_OK(IP4, "1.2.3.4 -exist", "1.2.3.4" ),
+	E_ERR(IP4, "10.0.0.256", "'10.0.0.256' is not an IPv4 address", 1),
+	E_ERR(IP4, "010.1.1.1", "'010.1.1.1' is not an IPv4 address", 1),
+	E_ERR(IP4, "1.2.3", "'1.2.3' is not an IPv4 address", 1),
+	E_ERR(IP4, "localhost", "'localhost' is not an IPv4 address", 1),
+	E_ERR(IP4, "2001:db8::1", "'2001:db8::1' is not an IPv4 address (set 's' is family inet)", 1),
+	E_ERR(IP4, "10.0.0.0/0", "CIDR /0 out of range 1..32", 10),
+	E_ERR(IP4, "10.0.0.0/33", "CIDR /33 out of range 1..32", 10),
+	E_ERR(IP4, "10.0.0.0/x", "CIDR 'x' is not a number", 10),
+	E_ERR(IP4, "10.0.0.0/300", "CIDR /300 out of range 1..32", 10),
+	E_ERR(IP4, "10.0.0.0/0x21", "CIDR /0x21 out of range 1..32", 10),
+	E_OK(IP4, "10.0.0.0/0x1e", "10.0.0.0|10.0.0.1|10.0.0.2|10.0.0.3"),
+	E_ERR(IP4, "1111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111"
+	      "1111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111"
+	      "11111111111111111111111111111111111111111111111111111111",
+	      "'11111111111111111111111111111111...' is longer than 255 characters", 1),
+	E_ERR(IP4, "10.0.0.1-10.0.0.x", "'10.0.0.x' is not an IPv4 address", 10),
+	E_ERR(IP4, "10.0.0.1-", "'10.0.0.1-' is not an IPv4 address", 1),
+	E_ERR(IP4, "0.0.0.0", "hash:ip cannot store the null address: '0.0.0.0'", 1),
+	E_ERR(IP4, "0.0.0.0-0.0.0.2", "hash:ip cannot store the null address: '0.0.0.0-0.0.0.2'", 1),
+	E_ERR(IP4, "0.0.0.1/24", "hash:ip cannot store the null address: '0.0.0.1/24'", 1),
+	E_ERR(IP4, "1.2.3.4,80", "hash:ip takes IP, got '1.2.3.4,80'", 1),
+	E_ERR(IP4, "", "hash:ip needs IP: ''", 1),
+	E_ERR(IP4, "1.2.3.4 nomatch", "nomatch given but set 's' is hash:ip (only hash:net types have it)", 9),
+	E_ERR(IP4, "1.2.3.4 timeout 5", "timeout given but set 's' was created without timeout", 9),
+	E_ERR(IP4, "1.2.3.4 packets 1", "packets given but set 's' was created without counters", 9),
+	E_ERR(IP4, "1.2.3.4 bytes 1", "bytes given but set 's' was created without counters", 9),
+	E_ERR(IP4, "1.2.3.4 comment x", "comment given but set 's' was created without comment", 9),
+	E_ERR(IP4, "1.2.3.4 foo", "unknown option 'foo'", 9),
+	E_ERR(IP4, "1.2.3.4 1.2.3.5", "unknown option '1.2.3.5'", 9),
+	/* hash:ip inet6 */
+	E_OK(IP6, "2001:DB8::1", "2001:db8::1" ),
+	E_OK(IP6, "2001:0db8:0000:0000:0000:0000:0000:0002/128", "2001:db8::2" ),
+	E_OK(IP6, "::ffff:1.2.3.4", "::ffff:1.2.3.4" ),
+	E_OK(IP6, "::1", "::1" ),
+	E_ERR(IP6, "2001:db8::/64", "hash:ip family inet6 takes single addresses, not '2001:db8::/64'", 1),
+	E_ERR(IP6, "::1-::2", "hash:ip family inet6 takes no address ranges: '::1-::2'", 1),
+	E_ERR(IP6, "::", "hash:ip cannot store the null address: '::'", 1),
+	E_ERR(IP6, "1.2.3.4", "'1.2.3.4' is not an IPv6 address (set 's' is family inet6)", 1),
+	E_ERR(IP6, "2001:db8::g", "'2001:db8::g' is not an IPv6 address", 1),
+	E_ERR(IP6, "::1/129", "CIDR /129 out of range 1..128", 5),
+	/* hash:net inet */
+	E_OK(NET4, "10.1.2.3/8", "10.0.0.0/8" ),
+	E_OK(NET4, "192.168.1.1", "192.168.1.1" ),
+	E_OK(NET4, "10.0.0.1/32", "10.0.0.1" ),
+	E_OK(NET4, "172.16.0.1-172.16.0.9", "172.16.0.1|172.16.0.2/31|172.16.0.4/30|172.16.0.8/31" ),
+	E_OK(NET4, "10.0.0.1-10.0.0.0", "10.0.0.0/31" ),
+	E_OK(NET4, "0.0.0.0/8", "0.0.0.0/8" ),
+	E_OK(NET4, "0.0.0.0-127.255.255.255", "0.0.0.0/1" ),
+	E_OK(NET4, "255.255.255.0-255.255.255.255", "255.255.255.0/24" ),
+	E_OK(NET4, "10.9.0.0/8 nomatch", "10.0.0.0/8 nomatch" ),
+	E_OK(NET4, "10.0.0.0/8 nomatch nomatch -exist", "10.0.0.0/8 nomatch" ),
+	E_ERR(NET4, "0.0.0.0-255.255.255.255", "range '0.0.0.0-255.255.255.255' covers the whole address space", 1),
+	E_ERR(NET4, "10.0.0.0/0", "CIDR /0 out of range 1..32", 10),
+	E_ERR(NET4, "10.0.0.1,80", "hash:net takes IP[/CIDR], got '10.0.0.1,80'", 1),
+	/* hash:net inet6 */
+	E_OK(NET6, "2001:db8::1:2/64", "2001:db8::/64" ),
+	E_OK(NET6, "2001:DB8::5", "2001:db8::5" ),
+	E_OK(NET6, "2001:db8::ff/121", "2001:db8::80/121" ),
+	E_OK(NET6, "8000::/1", "8000::/1" ),
+	E_OK(NET6, "::1/128 nomatch", "::1 nomatch" ),
+	E_ERR(NET6, "::1-::3", "hash:net family inet6 takes no address ranges: '::1-::3'", 1),
+	E_ERR(NET6, "::/0", "CIDR /0 out of range 1..128", 4),
+	E_ERR(NET6, "2001:db8::/129", "CIDR /129 out of range 1..128", 12),
+	/* hash:ip,port inet: protocols and ports as ipset reads them */
+	E_OK(IPP4, "10.0.0.1,80", "10.0.0.1,tcp:80" ),
+	E_OK(IPP4, "10.0.0.1,udp:53", "10.0.0.1,udp:53" ),
+	E_OK(IPP4, "10.0.0.1,http", "10.0.0.1,tcp:80" ),
+	E_OK(IPP4, "10.0.0.1,udp:domain", "10.0.0.1,udp:53" ),
+	E_OK(IPP4, "10.0.0.1,TCP:http", "10.0.0.1,tcp:80" ),
+	E_OK(IPP4, "10.0.0.1,[ms-sql-s]", "10.0.0.1,tcp:1433" ),
+	E_OK(IPP4, "10.0.0.1,sctp:5", "10.0.0.1,sctp:5" ),
+	E_OK(IPP4, "10.0.0.1,udplite:7", "10.0.0.1,udplite:7" ),
+	E_OK(IPP4, "10.0.0.1,UDPLite:7", "10.0.0.1,udplite:7" ),
+	E_OK(IPP4, "10.0.0.1,6:80", "10.0.0.1,tcp:80" ),
+	E_OK(IPP4, "10.0.0.1,17:53", "10.0.0.1,udp:53" ),
+	E_OK(IPP4, "10.0.0.1,0x10", "10.0.0.1,tcp:16" ),
+	E_OK(IPP4, "10.0.0.1,010", "10.0.0.1,tcp:8" ),
+	E_OK(IPP4, "10.0.0.1,0", "10.0.0.1,tcp:0" ),
+	E_OK(IPP4, "10.0.0.1,65535", "10.0.0.1,tcp:65535" ),
+	E_OK(IPP4, "10.0.0.1,icmp:echo-request", "10.0.0.1,icmp:echo-request" ),
+	E_OK(IPP4, "10.0.0.1,icmp:8/0", "10.0.0.1,icmp:echo-request" ),
+	E_OK(IPP4, "10.0.0.1,icmp:ping", "10.0.0.1,icmp:echo-request" ),
+	E_OK(IPP4, "10.0.0.1,icmp:pong", "10.0.0.1,icmp:echo-reply" ),
+	E_OK(IPP4, "10.0.0.1,icmp:e", "10.0.0.1,icmp:echo-reply" ),
+	E_OK(IPP4, "10.0.0.1,icmp:ECHO-REQ", "10.0.0.1,icmp:echo-request" ),
+	E_OK(IPP4, "10.0.0.1,icmp:tos-host-r", "10.0.0.1,icmp:TOS-host-redirect" ),
+	E_OK(IPP4, "10.0.0.1,ICMP:3/13", "10.0.0.1,icmp:communication-prohibited" ),
+	E_OK(IPP4, "10.0.0.1,1:0x3/99", "10.0.0.1,icmp:3/99" ),
+	E_OK(IPP4, "10.0.0.1,icmp:255/255", "10.0.0.1,icmp:255/255" ),
+	E_OK(IPP4, "10.0.0.2,gre:0", "10.0.0.2,gre:0" ),
+	E_OK(IPP4, "10.0.0.2,47:0", "10.0.0.2,gre:0" ),
+	E_OK(IPP4, "10.0.0.2,IPSEC-ESP:0", "10.0.0.2,esp:0" ),
+	E_OK(IPP4, "10.0.0.3,tcp:100-102", "10.0.0.3,tcp:100|10.0.0.3,tcp:101|10.0.0.3,tcp:102" ),
+	E_OK(IPP4, "10.0.0.3,udp:3-1", "10.0.0.3,udp:1|10.0.0.3,udp:2|10.0.0.3,udp:3" ),
+	E_OK(IPP4, "10.0.0.3,ftp-ssh", "10.0.0.3,tcp:21|10.0.0.3,tcp:22" ),
+	E_OK(IPP4, "10.0.0.3,[ms-sql-s]-1434", "10.0.0.3,tcp:1433|10.0.0.3,tcp:1434" ),
+	E_OK(IPP4, "10.0.0.0/31,udp:1-2", "10.0.0.0,udp:1|10.0.0.0,udp:2|10.0.0.1,udp:1|10.0.0.1,udp:2" ),
+	E_OK(IPP4, "10.0.0.2-10.0.0.1,sctp:9", "10.0.0.1,sctp:9|10.0.0.2,sctp:9" ),
+	E_ERR(IPP4, "10.0.0.1", "hash:ip,port needs PORT: '10.0.0.1'", 1),
+	E_ERR(IPP4, "10.0.0.1,", "hash:ip,port needs PORT: '10.0.0.1,'", 1),
+	E_ERR(IPP4, "10.0.0.1,70000", "port 70000 out of range 0..65535", 10),
+	E_ERR(IPP4, "10.0.0.1,tcp:70000", "port 70000 out of range 0..65535", 14),
+	E_ERR(IPP4, "10.0.0.1,tcp:1-70000", "port 70000 out of range 0..65535", 16),
+	E_ERR(IPP4, "10.0.0.1,foo:80", "'foo' is not a protocol", 10),
+	E_ERR(IPP4, "10.0.0.1,ip:0", "'ip' is not a protocol", 10),
+	E_ERR(IPP4, "10.0.0.1,tcp:nosuch", "'nosuch' is neither a port number nor a tcp service", 14),
+	E_ERR(IPP4, "10.0.0.1,udp:ms-sql-s", "'ms' is neither a port number nor a udp service", 14),
+	E_ERR(IPP4, "10.0.0.1,[ms-sql-s", "no ']' closes '[ms-sql-s'", 10),
+	E_ERR(IPP4, "10.0.0.1,[ms-sql-s]x", "'-' expected after ']' in '[ms-sql-s]x'", 10),
+	E_ERR(IPP4, "10.0.0.1,tcp:", "'tcp:' is neither a port number nor a tcp service", 10),
+	E_ERR(IPP4, "10.0.0.1,tcp:-5", "'-5' is neither a port number nor a tcp service", 14),
+	E_ERR(IPP4, "10.0.0.1,tcp:+5", "'+5' is neither a port number nor a tcp service", 14),
+	E_ERR(IPP4, "10.0.0.1,gre:5", "protocol gre takes port 0 only, got '5'", 14),
+	E_ERR(IPP4, "10.0.0.1,gre:0-1", "protocol gre takes port 0 only, got '0-1'", 14),
+	E_ERR(IPP4, "10.0.0.1,icmp:5-6", "'5-6' is not an ICMP type name or TYPE/CODE", 15),
+	E_ERR(IPP4, "10.0.0.1,icmp:256/0", "'256/0' is not an ICMP type name or TYPE/CODE", 15),
+	E_ERR(IPP4, "10.0.0.1,icmp:8/", "'8/' is not an ICMP type name or TYPE/CODE", 15),
+	E_ERR(IPP4, "10.0.0.1,icmp:nosuch", "'nosuch' is not an ICMP type name or TYPE/CODE", 15),
+	E_ERR(IPP4, "10.0.0.1,icmpv6:ping", "protocol icmpv6 needs family inet6, set 's' is inet", 10),
+	E_ERR(IPP4, "10.0.0.1,ipv6-icmp:1/0", "protocol icmpv6 needs family inet6, set 's' is inet", 10),
+	E_ERR(IPP4, "10.0.0.1,80,5", "hash:ip,port takes IP,PORT, got '10.0.0.1,80,5'", 1),
+	E_ERR(IPP4, "0.0.0.0,80", "hash:ip,port cannot store the null address: '0.0.0.0'", 1),
+	E_ERR(IPP4, "10.0.0.1,80 nomatch",
+	  "nomatch given but set 's' is hash:ip,port (only hash:net types have it)", 13),
+	/* hash:ip,port inet6 */
+	E_OK(IPP6, "::1,icmpv6:echo-request", "::1,ipv6-icmp:echo-request" ),
+	E_OK(IPP6, "::1,ipv6-icmp:129/0", "::1,ipv6-icmp:echo-reply" ),
+	E_OK(IPP6, "::1,IPv6-ICMP:1/0", "::1,ipv6-icmp:no-route" ),
+	E_OK(IPP6, "::1,58:neigb", "::1,ipv6-icmp:neighbour-solicitation" ),
+	E_OK(IPP6, "::1,icmpv6:200/3", "::1,ipv6-icmp:200/3" ),
+	E_OK(IPP6, "::1/128,80", "::1,tcp:80" ),
+	E_OK(IPP6, "2001:db8::1,udp:1-3", "2001:db8::1,udp:1|2001:db8::1,udp:2|2001:db8::1,udp:3" ),
+	E_OK(IPP6, "::1,gre:0", "::1,gre:0" ),
+	E_ERR(IPP6, "2001:db8::/64,80", "hash:ip,port family inet6 takes single addresses, not '2001:db8::/64'", 1),
+	E_ERR(IPP6, "::1-::2,80", "hash:ip,port family inet6 takes no address ranges: '::1-::2'", 1),
+	E_ERR(IPP6, "::1,icmp:8/0", "protocol icmp needs family inet, set 's' is inet6", 5),
+	E_ERR(IPP6, "::,80", "hash:ip,port cannot store the null address: '::'", 1),
+	E_ERR(IPP6, "::1,icmpv6:300/0", "'300/0' is not an ICMPv6 type name or TYPE/CODE", 12),
+	/* hash:net,port */
+	E_OK(NETP4, "10.0.0.0/24,tcp:80", "10.0.0.0/24,tcp:80" ),
+	E_OK(NETP4, "10.0.0.5,udp:53", "10.0.0.5,udp:53" ),
+	E_OK(NETP4, "10.1.2.3/16,80 nomatch", "10.1.0.0/16,tcp:80 nomatch" ),
+	E_OK(NETP4, "10.2.0.0/32,80", "10.2.0.0,tcp:80" ),
+	E_OK(NETP4, "10.3.0.0/24,icmp:ping", "10.3.0.0/24,icmp:echo-request" ),
+	E_OK(NETP4, "0.0.0.0/1,80", "0.0.0.0/1,tcp:80" ),
+	E_OK(NETP4, "10.0.0.1-10.0.0.6,80-81",
+	  "10.0.0.1,tcp:80|10.0.0.1,tcp:81|10.0.0.2/31,tcp:80|10.0.0.2/31,tcp:81|"
+	  "10.0.0.4/31,tcp:80|10.0.0.4/31,tcp:81|10.0.0.6,tcp:80|10.0.0.6,tcp:81" ),
+	E_ERR(NETP4, "10.1.0.0/0,80", "CIDR /0 out of range 1..32", 10),
+	E_ERR(NETP4, "10.0.0.0/24,icmp:8/0-9", "'8/0-9' is not an ICMP type name or TYPE/CODE", 18),
+	E_ERR(NETP4, "10.0.0.0/24", "hash:net,port needs PORT: '10.0.0.0/24'", 1),
+	E_OK(NETP6, "2001:db8::1/56,udp:1-2", "2001:db8::/56,udp:1|2001:db8::/56,udp:2" ),
+	E_OK(NETP6, "2001:db8::1,ipv6-icmp:ping nomatch", "2001:db8::1,ipv6-icmp:echo-request nomatch" ),
+	E_ERR(NETP6, "2001:db8::/0,80", "CIDR /0 out of range 1..128", 12),
+	E_ERR(NETP6, "::1-::2,80", "hash:net,port family inet6 takes no address ranges: '::1-::2'", 1),
+	/* hash:ip,port,ip */
+	E_OK(IPPIP4, "10.0.0.1,udp:53,10.0.0.2", "10.0.0.1,udp:53,10.0.0.2" ),
+	E_OK(IPPIP4, "10.0.0.1-10.0.0.2,80,10.0.0.3", "10.0.0.1,tcp:80,10.0.0.3|10.0.0.2,tcp:80,10.0.0.3" ),
+	E_OK(IPPIP4, "10.0.0.0/31,80,10.0.0.9", "10.0.0.0,tcp:80,10.0.0.9|10.0.0.1,tcp:80,10.0.0.9" ),
+	E_OK(IPPIP4, "0.0.0.0,80,1.1.1.1", "0.0.0.0,tcp:80,1.1.1.1" ),
+	E_OK(IPPIP4, "10.0.0.1,80,0.0.0.0", "10.0.0.1,tcp:80,0.0.0.0" ),
+	E_OK(IPPIP4, "10.0.0.1,icmp:ping,10.0.0.9", "10.0.0.1,icmp:echo-request,10.0.0.9" ),
+	E_OK(IPPIP4, "10.0.0.1,80,10.0.0.2/32", "10.0.0.1,tcp:80,10.0.0.2" ),
+	E_ERR(IPPIP4, "10.0.1.1,80,10.0.0.0/31", "hash:ip,port,ip family inet takes single addresses, not '10.0.0.0/31'", 13),
+	E_ERR(IPPIP4, "10.0.1.1,80,10.0.0.9-10.0.0.10",
+	  "hash:ip,port,ip family inet takes no address ranges: '10.0.0.9-10.0.0.10'", 13),
+	E_ERR(IPPIP4, "10.0.0.1,80", "hash:ip,port,ip needs IP: '10.0.0.1,80'", 1),
+	E_ERR(IPPIP4, "10.0.0.1,80,10.0.0.256", "'10.0.0.256' is not an IPv4 address", 13),
+	E_ERR(IPPIP4, "10.0.0.1,80,1.1.1.1,2", "hash:ip,port,ip takes IP,PORT,IP, got '10.0.0.1,80,1.1.1.1,2'", 1),
+	E_OK(IPPIP6, "::1,80,::2", "::1,tcp:80,::2" ),
+	E_OK(IPPIP6, "::,80,::", "::,tcp:80,::" ),
+	E_OK(IPPIP6, "::1,icmpv6:ping,::2", "::1,ipv6-icmp:echo-request,::2" ),
+	E_ERR(IPPIP6, "::1,80,::2/64", "hash:ip,port,ip family inet6 takes single addresses, not '::2/64'", 8),
+	E_ERR(IPPIP6, "::1/64,80,::2", "hash:ip,port,ip family inet6 takes single addresses, not '::1/64'", 1),
+	/* hash:mac */
+	E_OK(MAC, "aa:bb:cc:dd:ee:0f", "AA:BB:CC:DD:EE:0F" ),
+	E_OK(MAC, "A:B:C:D:E:F", "0A:0B:0C:0D:0E:0F" ),
+	E_OK(MAC, "00:00:00:00:00:01", "00:00:00:00:00:01" ),
+	E_ERR(MAC, "aa-bb-cc-dd-ee-ff", "'aa-bb-cc-dd-ee-ff' is not a MAC address", 1),
+	E_ERR(MAC, "aabb.ccdd.eeff", "'aabb.ccdd.eeff' is not a MAC address", 1),
+	E_ERR(MAC, "aa:bb:cc:dd:ee", "'aa:bb:cc:dd:ee' is not a MAC address", 1),
+	E_ERR(MAC, "aa:bb:cc:dd:ee:ff:00", "'aa:bb:cc:dd:ee:ff:00' is not a MAC address", 1),
+	E_ERR(MAC, "aaa:bb:cc:dd:ee:ff", "'aaa:bb:cc:dd:ee:ff' is not a MAC address", 1),
+	E_ERR(MAC, "aa:bb:cc:dd:ee:", "'aa:bb:cc:dd:ee:' is not a MAC address", 1),
+	E_ERR(MAC, "00:00:00:00:00:00", "hash:mac cannot store the MAC 00:00:00:00:00:00", 1),
+	E_ERR(MAC, "aa:bb:cc:dd:ee:ff,1", "hash:mac takes MAC, got 'aa:bb:cc:dd:ee:ff,1'", 1),
+	E_OK("s hash:mac timeout 5 counters comment", "aa:bb:cc:dd:ee:ff timeout 7 packets 1 bytes 2 comment \"x y\"",
+	  "AA:BB:CC:DD:EE:FF timeout 7 packets 1 bytes 2 comment \"x y\"" ),
+	/* bitmap:port */
+	E_OK(BPORT, "22", "22" ),
+	E_OK(BPORT, "http", "80" ),
+	E_OK(BPORT, "100-102", "100|101|102" ),
+	E_OK(BPORT, "7-5", "5|6|7" ),
+	E_OK(BPORT, "tcp:5", "5" ),
+	E_OK(BPORT, "udp:domain", "53" ),
+	E_OK(BPORT, "0", "0" ),
+	E_OK(BPORT, "1000", "1000" ),
+	E_ERR(BPORT, "1001", "port 1001 outside the range 0-1000 of set 's'", 1),
+	E_ERR(BPORT, "999-1003", "port 999-1003 outside the range 0-1000 of set 's'", 1),
+	E_ERR(BPORT, "sctp:7", "bitmap:port takes tcp or udp ports, not 'sctp'", 1),
+	E_ERR(BPORT, "70000", "port 70000 out of range 0..65535", 1),
+	E_ERR(BPORT, "1,2", "bitmap:port takes PORT, got '1,2'", 1),
+	E_ERR(BPORT, "5 nomatch", "nomatch given but set 's' is bitmap:port (only hash:net types have it)", 3),
+	E_OK("s bitmap:port range 10-20 timeout 5", "12 timeout 0", "12 timeout 0" ),
+	/* every per-element option, printed in ipset's order */
+	E_OK(ALL6, "2001:db8::/64,80 comment \"a b\" bytes 10 packets 5 nomatch timeout 0",
+	  "2001:db8::/64,tcp:80 timeout 0 nomatch packets 5 bytes 10 comment \"a b\"" ),
+	E_OK(ALL6, "2001:db8::/64,80", "2001:db8::/64,tcp:80 timeout 600 packets 0 bytes 0" ),
+	E_OK(ALL6, "2001:db8::/64,80 bytes 0x10", "2001:db8::/64,tcp:80 timeout 600 packets 0 bytes 16" ),
+	E_OK(ALL6, "2001:db8::/64,80 packets 18446744073709551614",
+	  "2001:db8::/64,tcp:80 timeout 600 packets 18446744073709551614 bytes 0" ),
+	E_OK(ALL6, "2001:db8::/64,80 comment \"\"", "2001:db8::/64,tcp:80 timeout 600 packets 0 bytes 0" ),
+	E_OK(ALL6, "2001:db8::/64,80 comment \"it's a # b\\c\"",
+	  "2001:db8::/64,tcp:80 timeout 600 packets 0 bytes 0 comment \"it's a # b\\c\"" ),
+	E_OK(ALL6, "2001:db8::/64,80 timeout 2147483", "2001:db8::/64,tcp:80 timeout 2147483 packets 0 bytes 0" ),
+	E_ERR(ALL6, "::1,80 comment 'x\"y'", "comment may not contain '\"'", 16),
+	E_ERR(ALL6, "::1,80 comment "
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	      "comment longer than 255 characters", 16),
+	E_ERR(ALL6, "::1,80 timeout 2147484", "timeout 2147484 out of range 0..2147483", 16),
+	E_ERR(ALL6, "::1,80 timeout -1", "timeout '-1' is not a number", 16),
+	E_ERR(ALL6, "::1,80 packets 18446744073709551615",
+	  "packets 18446744073709551615 out of range 0..18446744073709551614", 16),
+	E_ERR(ALL6, "::1,80 bytes 99999999999999999999",
+	  "bytes 99999999999999999999 out of range 0..18446744073709551614", 14),
+	E_ERR(ALL6, "::1,80 timeout", "timeout needs a value", 8),
+	E_ERR(ALL6, "::1,80 comment", "comment needs a value", 8),
+	E_ERR(ALL6, "::1,80 timeout 5 timeout 6", "timeout given twice", 18),
+	E_ERR(ALL6, "::1,80 comment a comment b", "comment given twice", 18),
+	/* del and test take fewer options */
+	E_OK_CMD(ALL6, "::1,80 -exist", "::1,tcp:80 timeout 600 packets 0 bytes 0", SL_SETCMD_DEL),
+	E_OK_CMD(ALL6, "::1,80 nomatch", "::1,tcp:80 timeout 600 nomatch packets 0 bytes 0", SL_SETCMD_TEST),
+	E_ERR_CMD(ALL6, "::1,80 timeout 5", "del takes no option 'timeout'", 8, SL_SETCMD_DEL),
+	E_ERR_CMD(ALL6, "::1,80 nomatch", "del takes no option 'nomatch'", 8, SL_SETCMD_DEL),
+	E_ERR_CMD(ALL6, "::1,80 comment x", "test takes no option 'comment'", 8, SL_SETCMD_TEST),
+	E_ERR_CMD(ALL6, "::1,80 packets 1", "test takes no option 'packets'", 8, SL_SETCMD_TEST),
+};
+
+/* every entry of `e`, printed after "add s ", joined by '|' */
+static void entries_text(const struct sl_set_spec *spec, const struct sl_set_elem *e, char *out, size_t size)
+{
+	struct sl_set_iter it;
+	struct sl_set_elem one;
+	struct sl_error err = { 0 };
+	char line[SL_SET_LINE_MAX];
+	size_t len = 0, skip = strlen("add ") + strlen(spec->name) + 1;
+
+	cr_assert_eq(sl_set_expand_init(&it, spec, e, 0, &err), 0, "%s", err.msg);
+	out[0] = '\0';
+	while (sl_set_expand_next(&it, &one)) {
+		cr_assert_gt(sl_set_add_format(spec, &one, line, sizeof(line)), 0);
+		len += (size_t)snprintf(out + len, size - len, "%s%s", len ? "|" : "", line + skip);
+		cr_assert_lt(len, size);
+	}
+}
+
+/* The pattern prints to text that parses back to the same pattern; each
+ * printed entry parses back and prints the same line. */
+static void round_trip(const struct sl_set_spec *spec, const struct sl_set_elem *e, const struct words *w,
+		       enum sl_set_cmd cmd, size_t i)
+{
+	char text[SL_SET_LINE_MAX], line[SL_SET_LINE_MAX], again[SL_SET_LINE_MAX];
+	struct sl_set_elem back, one, entry;
+	struct sl_set_iter it;
+	struct sl_error err = { 0 };
+	char *argv[SL_MAX_TOKENS];
+
+	cr_assert_gt(sl_set_elem_format(spec, e, text, sizeof(text)), 0);
+	argv[0] = text;
+	for (int k = 1; k < w->n; k++)
+		argv[k] = w->argv[k];
+	cr_assert_eq(sl_set_elem_parse(spec, cmd, w->n, argv, NULL, &back, &err), 0, "[%zu] reparse '%s': %s", i,
+		     text, err.msg);
+	cr_expect_eq(memcmp(&back, e, sizeof(back)), 0, "[%zu] pattern '%s' does not round trip", i, text);
+
+	cr_assert_eq(sl_set_expand_init(&it, spec, e, 0, &err), 0);
+	while (sl_set_expand_next(&it, &one)) {
+		struct words lw;
+
+		sl_set_add_format(spec, &one, line, sizeof(line));
+		split(line, &lw);
+		cr_assert_eq(sl_set_elem_parse(spec, SL_SETCMD_ADD, lw.n - 2, lw.argv + 2, lw.cols + 2, &entry, &err), 0,
+			     "[%zu] reparse '%s': %s", i, line, err.msg);
+		sl_set_add_format(spec, &entry, again, sizeof(again));
+		cr_expect_str_eq(again, line, "[%zu]", i);
+	}
+}
+
+Test(sets_elem, table)
+{
+	for (size_t i = 0; i < N(elem_cases); i++) {
+		const struct elem_case *c = &elem_cases[i];
+		enum sl_set_cmd cmd = c->cmd ? c->cmd : SL_SETCMD_ADD;
+		struct sl_set_spec spec;
+		struct sl_set_elem e;
+		struct sl_error err = { 0 };
+		struct words w;
+		char out[8192];
+		int rc;
+
+		spec_of(c->create, &spec);
+		split(c->words, &w);
+		if (w.n == 0) { /* the empty element */
+			w.argv[0] = "";
+			w.cols[0] = 1;
+			w.n = 1;
+		}
+		rc = sl_set_elem_parse(&spec, cmd, w.n, w.argv, w.cols, &e, &err);
+		if (c->error) {
+			cr_expect_eq(rc, -1, "[%zu] %s: '%s' parsed, expected '%s'", i, c->create, c->words, c->error);
+			cr_expect_str_eq(err.msg, c->error, "[%zu] %s: '%s'", i, c->create, c->words);
+			cr_expect_eq(err.col, c->col, "[%zu] '%s' (%s): column %d, expected %d", i, c->words, err.msg,
+				     err.col, c->col);
+			cr_expect_eq(err.code, SL_E_USAGE, "[%zu]", i);
+			continue;
+		}
+		cr_assert_eq(rc, 0, "[%zu] %s: '%s': %s", i, c->create, c->words, err.msg);
+		entries_text(&spec, &e, out, sizeof(out));
+		cr_expect_str_eq(out, c->expect, "[%zu] %s: '%s'", i, c->create, c->words);
+		round_trip(&spec, &e, &w, cmd, i);
+	}
+}
+
+Test(sets_elem, fields)
+{
+	struct sl_set_spec spec;
+	struct sl_set_elem e;
+	struct sl_error err = { 0 };
+	char *words[] = { "10.1.2.3,udp:53,192.168.0.9", "-exist" };
+	char *icmp[] = { "10.1.2.3,icmp:3/4,1.1.1.1" };
+	char *mac[] = { "0:1:2:3:4:ff" };
+
+	spec_of("s hash:ip,port,ip", &spec);
+	cr_assert_eq(sl_set_elem_parse(&spec, SL_SETCMD_ADD, 2, words, NULL, &e, &err), 0, "%s", err.msg);
+	cr_expect_eq(e.family, SL_FAMILY_IPV4);
+	cr_expect_arr_eq(e.addr, ((uint8_t[16]){ 10, 1, 2, 3 }), 16);
+	cr_expect_eq(e.cidr, 32);
+	cr_expect_eq(e.proto, 17);
+	cr_expect_eq(e.port, 53);
+	cr_expect_arr_eq(e.addr2, ((uint8_t[16]){ 192, 168, 0, 9 }), 16);
+	cr_expect_eq(e.cidr2, 32);
+	cr_expect_eq(e.flags, SL_ELEM_F_EXIST);
+	/* ICMP type and code where ipset keeps them: in the port */
+	cr_assert_eq(sl_set_elem_parse(&spec, SL_SETCMD_ADD, 1, icmp, NULL, &e, &err), 0, "%s", err.msg);
+	cr_expect_eq(e.proto, 1);
+	cr_expect_eq(e.port, 3 << 8 | 4);
+	spec_of("m hash:mac", &spec);
+	cr_assert_eq(sl_set_elem_parse(&spec, SL_SETCMD_ADD, 1, mac, NULL, &e, &err), 0, "%s", err.msg);
+	cr_expect_arr_eq(e.mac, ((uint8_t[6]){ 0, 1, 2, 3, 4, 0xff }), 6);
+	cr_expect_eq(e.family, 0);
+	cr_expect_eq(sl_set_elem_parse(&spec, SL_SETCMD_ADD, 0, mac, NULL, &e, &err), -1);
+	cr_expect_str_eq(err.msg, "hash:mac needs MAC");
+}
+
+Test(sets_elem, small_buffers)
+{
+	struct sl_set_spec spec;
+	struct sl_set_elem e;
+	struct sl_error err = { 0 };
+	char *w[] = { "2001:db8::1,udp:53" };
+	char out[12];
+
+	spec_of("s hash:ip,port family inet6", &spec);
+	cr_assert_eq(sl_set_elem_parse(&spec, SL_SETCMD_ADD, 1, w, NULL, &e, &err), 0);
+	cr_expect_eq(sl_set_elem_format(&spec, &e, out, sizeof(out)), -1);
+	cr_expect_eq(sl_set_add_format(&spec, &e, out, sizeof(out)), -1);
+	cr_expect_eq(sl_set_elem_format(&spec, &e, out, 0), -1);
+}
+
+/* --- protocol and ICMP names ------------------------------------------------------ */
+
+Test(sets_proto, icmp_names_round_trip)
+{
+	for (int v6 = 0; v6 <= 1; v6++) {
+		for (unsigned tc = 0; tc < 65536; tc++) {
+			char buf[16], name[32];
+			uint16_t back;
+			const char *n = sl_set_icmp_name(v6, (uint16_t)tc, buf, sizeof(buf));
+
+			snprintf(name, sizeof(name), "%s", n);
+			cr_assert_eq(sl_set_icmp_parse(v6, name, &back), 0, "v6=%d %s", v6, name);
+			cr_assert_eq(back, tc, "v6=%d '%s' parses to %u, printed from %u", v6, name, back, tc);
+		}
+	}
+	/* aliases print as the first name of their type/code */
+	{
+		uint16_t tc;
+		char buf[16];
+
+		cr_assert_eq(sl_set_icmp_parse(true, "pong", &tc), 0);
+		cr_expect_str_eq(sl_set_icmp_name(true, tc, buf, sizeof(buf)), "echo-reply");
+		cr_assert_eq(sl_set_icmp_parse(false, "p", &tc), 0, "a prefix: the first match");
+		cr_expect_str_eq(sl_set_icmp_name(false, tc, buf, sizeof(buf)), "echo-reply");
+		cr_expect_eq(sl_set_icmp_parse(false, "", &tc), -1);
+	}
+}
+
+Test(sets_proto, names)
+{
+	static const struct {
+		const char *text;
+		int num; /* -1: not a protocol */
+		const char *name;
+	} cases[] = {
+		{ "tcp", 6, "tcp" }, { "TCP", 6, "tcp" }, { "6", 6, "tcp" }, { "udp", 17, "udp" },
+		{ "sctp", 132, "sctp" }, { "udplite", 136, "udplite" }, { "icmp", 1, "icmp" },
+		{ "icmpv6", 58, "ipv6-icmp" }, { "ICMPv6", 58, "ipv6-icmp" }, { "ipv6-icmp", 58, "ipv6-icmp" },
+		{ "gre", 47, "gre" }, { "0x2f", 47, "gre" }, { "Tcp", -1, NULL }, { "ip", -1, NULL }, { "0", -1, NULL },
+		{ "256", -1, NULL }, { "nosuch", -1, NULL }, { "", -1, NULL },
+	};
+
+	for (size_t i = 0; i < N(cases); i++) {
+		uint8_t p = 0;
+		char buf[32];
+		int rc = sl_set_proto_parse(cases[i].text, &p);
+
+		if (cases[i].num < 0) {
+			cr_expect_eq(rc, -1, "'%s' parsed as %u", cases[i].text, p);
+			continue;
+		}
+		cr_expect_eq(rc, 0, "'%s'", cases[i].text);
+		cr_expect_eq(p, cases[i].num, "'%s'", cases[i].text);
+		cr_expect_str_eq(sl_set_proto_name(p, buf, sizeof(buf)), cases[i].name);
+	}
+}
+
+/* --- expansion -------------------------------------------------------------------- */
+
+#define XP_OK(create, elem, max, count) { create, elem, max, count, NULL }
+#define XP_ERR(create, elem, max, msg) { create, elem, max, 0, msg }
+
+static const struct {
+	const char *create, *elem;
+	uint64_t max;          /* 0: the default cap */
+	uint64_t count;        /* entries, or 0 when it must fail */
+	const char *error;
+} expand_cases[] = {
+	XP_OK(IP4, "10.0.0.0/16", 0, 65536),
+	XP_ERR(IP4, "10.0.0.0/15", 0, "'10.0.0.0-10.1.255.255' expands to 131072 entries, more than 65536" ),
+	XP_ERR(IP4, "10.0.0.0/8", 0, "'10.0.0.0-10.255.255.255' expands to 16777216 entries, more than 65536" ),
+	XP_ERR(IP4, "1.0.0.0-255.255.255.255", 0,
+	  "'1.0.0.0-255.255.255.255' expands to 4278190080 entries, more than 65536" ),
+	XP_ERR(IP4, "10.0.0.1-10.0.0.10", 5, "'10.0.0.1-10.0.0.10' expands to 10 entries, more than 5" ),
+	XP_OK(IP4, "10.0.0.1-10.0.0.10", 10, 10),
+	XP_OK(IP4, "255.255.255.250-255.255.255.255", 0, 6),
+	XP_OK(IPP4, "10.0.0.0/24,1-256", 0, 65536),
+	XP_ERR(IPP4, "10.0.0.0/24,1-257", 0, "'10.0.0.0-10.0.0.255,tcp:1-257' expands to 65792 entries, more than 65536" ),
+	XP_OK(IPP4, "10.0.0.1,0-65535", 0, 65536),
+	XP_OK(IPP6, "::1,0-65535", 0, 65536),
+	XP_ERR(IPPIP4, "10.0.0.0/30,0-65535,1.1.1.1", 0,
+	  "'10.0.0.0-10.0.0.3,tcp:0-65535,1.1.1.1' expands to 262144 entries, more than 65536" ),
+	XP_OK(NET4, "0.0.0.1-255.255.255.254", 0, 62),
+	XP_OK(NET4, "0.0.0.0-127.255.255.255", 0, 1),
+	XP_OK(NET4, "10.0.0.0/8", 0, 1),
+	XP_OK(NET4, "10.0.0.1-10.0.0.6", 0, 4),
+	XP_ERR(NET4, "10.0.0.1-10.0.0.6", 3, "'10.0.0.1-10.0.0.6' expands to 4 entries, more than 3" ),
+	XP_OK(NETP4, "10.0.0.1-10.0.0.6,80-81", 0, 8),
+	XP_OK(NETP6, "2001:db8::/32,1-1000", 0, 1000),
+	XP_OK("s bitmap:port range 0-65535", "0-65535", 0, 65536),
+	XP_OK(MAC, "aa:bb:cc:dd:ee:ff", 0, 1),
+};
+
+Test(sets_expand, counts_and_cap)
+{
+	for (size_t i = 0; i < N(expand_cases); i++) {
+		struct sl_set_spec spec;
+		struct sl_set_elem e, one, prev;
+		struct sl_set_iter it;
+		struct sl_error err = { 0 };
+		char *w[] = { (char *)expand_cases[i].elem };
+		uint64_t n = 0;
+		int rc;
+
+		spec_of(expand_cases[i].create, &spec);
+		cr_assert_eq(sl_set_elem_parse(&spec, SL_SETCMD_ADD, 1, w, NULL, &e, &err), 0, "[%zu] %s", i, err.msg);
+		rc = sl_set_expand_init(&it, &spec, &e, expand_cases[i].max, &err);
+		if (!expand_cases[i].count) {
+			cr_expect_eq(rc, -1, "[%zu] '%s' expanded", i, expand_cases[i].elem);
+			cr_expect_str_eq(err.msg, expand_cases[i].error, "[%zu]", i);
+			continue;
+		}
+		cr_assert_eq(rc, 0, "[%zu] %s", i, err.msg);
+		cr_expect_eq(it.count, expand_cases[i].count, "[%zu] count %llu", i, (unsigned long long)it.count);
+		while (sl_set_expand_next(&it, &one)) {
+			cr_assert_eq(one.flags & (SL_ELEM_F_ADDR_RANGE | SL_ELEM_F_PORT_RANGE), 0);
+			/* strictly increasing: no entry twice */
+			if (n)
+				cr_assert(memcmp(one.addr, prev.addr, 16) > 0 || (!memcmp(one.addr, prev.addr, 16) &&
+									       one.port > prev.port),
+					  "[%zu] entry %llu out of order", i, (unsigned long long)n);
+			prev = one;
+			n++;
+		}
+		cr_expect_eq(n, expand_cases[i].count, "[%zu] walked %llu entries", i, (unsigned long long)n);
+		cr_expect_eq(sl_set_expand_next(&it, &one), 0, "[%zu] the walk stays done", i);
+	}
+}
+
+/* xorshift64*: the fixed-seed source of every generated case */
+static uint64_t rnd(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ull;
+}
+
+/* IPv4 ranges of hash:net become CIDR blocks that tile the range exactly,
+ * each aligned and as large as possible (the kernel's own split). */
+Test(sets_expand, net_blocks_tile_ranges)
+{
+	struct sl_set_spec spec;
+	uint64_t seed = 0x5eed0001;
+
+	spec_of(NET4, &spec);
+	for (int round = 0; round < 2000; round++) {
+		uint32_t a = (uint32_t)rnd(&seed), b = (uint32_t)rnd(&seed) >> (rnd(&seed) % 32);
+		uint32_t from = a < b ? a : b, to = a < b ? b : a, next = from;
+		struct sl_set_elem e, one;
+		struct sl_set_iter it;
+		struct sl_error err = { 0 };
+		char text[64], *w[] = { text };
+		bool done = false;
+
+		if (from == 0 && to == 0xffffffff)
+			continue;
+		snprintf(text, sizeof(text), "%u.%u.%u.%u-%u.%u.%u.%u", from >> 24, from >> 16 & 255, from >> 8 & 255,
+			 from & 255, to >> 24, to >> 16 & 255, to >> 8 & 255, to & 255);
+		cr_assert_eq(sl_set_elem_parse(&spec, SL_SETCMD_ADD, 1, w, NULL, &e, &err), 0, "%s: %s", text, err.msg);
+		cr_assert_eq(sl_set_expand_init(&it, &spec, &e, 64, &err), 0, "%s: %s", text, err.msg);
+		while (sl_set_expand_next(&it, &one)) {
+			uint32_t start = (uint32_t)one.addr[0] << 24 | one.addr[1] << 16 | one.addr[2] << 8 | one.addr[3];
+			uint64_t size = 1ull << (32 - one.cidr);
+
+			cr_assert(!done, "%s: a block after the end", text);
+			cr_assert_eq(start, next, "%s: gap or overlap at %u", text, start);
+			cr_assert_eq(start % size, 0, "%s: block %u/%u not aligned", text, start, one.cidr);
+			/* as large as possible: the doubled block would not fit */
+			if (one.cidr > 1 && start % (2 * size) == 0)
+				cr_assert_gt(start + 2 * size - 1, (uint64_t)to, "%s: /%u could be larger", text, one.cidr);
+			done = start + size - 1 == to;
+			next = (uint32_t)(start + size);
+		}
+		cr_assert(done, "%s: blocks stop before the end", text);
+	}
+}
+
+/* --- ipset save / restore lines ------------------------------------------------------ */
+
+static struct sl_set_spec line_specs[4];
+
+static const struct sl_set_spec *lookup(const char *name, void *ctx)
+{
+	(void)ctx;
+	for (size_t i = 0; i < N(line_specs); i++)
+		if (!strcmp(line_specs[i].name, name))
+			return &line_specs[i];
+	return NULL;
+}
+
+static void line_specs_init(void)
+{
+	spec_of("s hash:ip", &line_specs[0]);
+	spec_of("c hash:net,port counters comment timeout 600", &line_specs[1]);
+	spec_of("m hash:mac", &line_specs[2]);
+	spec_of("b bitmap:port range 0-1024", &line_specs[3]);
+}
+
+#define L_OK(line, rc, cmd, name, name2, exist) { line, rc, cmd, name, name2, exist }
+#define L_ERR(line, msg, col) { line, -1, SL_SETCMD_NONE, msg, NULL, col }
+
+static const struct {
+	const char *line;
+	int rc;
+	enum sl_set_cmd cmd;
+	const char *name, *name2; /* or the error message in name, the column in exist */
+	int exist;
+} line_cases[] = {
+	L_OK("", 0, SL_SETCMD_NONE, "", "", 0),
+	L_OK("   \t ", 0, SL_SETCMD_NONE, "", "", 0),
+	L_OK("# a comment", 0, SL_SETCMD_NONE, "", "", 0),
+	L_OK("  # indented", 0, SL_SETCMD_NONE, "", "", 0),
+	L_OK("create x hash:ip\n", 1, SL_SETCMD_CREATE, "x", "", 0),
+	L_OK("create x hash:ip -exist", 1, SL_SETCMD_CREATE, "x", "", 1),
+	L_OK("n x hash:ip", 1, SL_SETCMD_CREATE, "x", "", 0),
+	L_OK("-N x hash:ip", 1, SL_SETCMD_CREATE, "x", "", 0),
+	L_OK("add s 1.2.3.4", 1, SL_SETCMD_ADD, "s", "", 0),
+	L_OK("add s 1.2.3.4 -exist", 1, SL_SETCMD_ADD, "s", "", 1),
+	L_OK("add -exist s 1.2.3.4", 1, SL_SETCMD_ADD, "s", "", 1),
+	L_OK("add s -! 1.2.3.4", 1, SL_SETCMD_ADD, "s", "", 1),
+	L_OK("create -exist x hash:ip", 1, SL_SETCMD_CREATE, "x", "", 1),
+	L_OK("a s 1.2.3.4", 1, SL_SETCMD_ADD, "s", "", 0),
+	L_OK("-A s 1.2.3.4", 1, SL_SETCMD_ADD, "s", "", 0),
+	L_OK("add c 10.0.0.0/8,80 comment \"a # b\" nomatch", 1, SL_SETCMD_ADD, "c", "", 0),
+	L_OK("del s 1.2.3.4", 1, SL_SETCMD_DEL, "s", "", 0),
+	L_OK("d s 1.2.3.4 -!", 1, SL_SETCMD_DEL, "s", "", 1),
+	L_OK("-D s 1.2.3.4", 1, SL_SETCMD_DEL, "s", "", 0),
+	L_OK("test c 10.0.0.0/8,80 nomatch", 1, SL_SETCMD_TEST, "c", "", 0),
+	L_OK("t s 1.2.3.4", 1, SL_SETCMD_TEST, "s", "", 0),
+	L_OK("flush", 1, SL_SETCMD_FLUSH, "", "", 0),
+	L_OK("flush s", 1, SL_SETCMD_FLUSH, "s", "", 0),
+	L_OK("-F s", 1, SL_SETCMD_FLUSH, "s", "", 0),
+	L_OK("destroy", 1, SL_SETCMD_DESTROY, "", "", 0),
+	L_OK("x s", 1, SL_SETCMD_DESTROY, "s", "", 0),
+	L_OK("destroy s -exist", 1, SL_SETCMD_DESTROY, "s", "", 1),
+	L_OK("rename s t", 1, SL_SETCMD_RENAME, "s", "t", 0),
+	L_OK("-E s t", 1, SL_SETCMD_RENAME, "s", "t", 0),
+	L_OK("swap s t", 1, SL_SETCMD_SWAP, "s", "t", 0),
+	L_OK("w s t", 1, SL_SETCMD_SWAP, "s", "t", 0),
+	L_OK("COMMIT", 1, SL_SETCMD_COMMIT, "", "", 0),
+	/* errors: message in name, column in exist */
+	L_ERR("commit", "unknown command 'commit'", 1),
+	L_ERR("ADD s 1", "unknown command 'ADD'", 1),
+	L_ERR("list s", "unknown command 'list'", 1),
+	L_ERR("COMMIT x", "COMMIT takes no arguments, got 'x'", 8),
+	L_ERR("create", "create needs a set name and a type", 7),
+	L_ERR("create x", "create x needs a TYPE", 10),
+	L_ERR("create  x  hash:ip  foo", "unknown option 'foo'", 21),
+	L_ERR("add", "add needs a set name and an element", 4),
+	L_ERR("add s", "hash:ip needs IP", 6),
+	L_ERR("add nosuch 1.2.3.4", "set 'nosuch' does not exist", 5),
+	L_ERR("add s  10.0.0.256", "'10.0.0.256' is not an IPv4 address", 8),
+	L_ERR("add c 10.0.0.0/8,80 comment \"a", "unterminated \" quote", 29),
+	L_ERR("del c 10.0.0.0/8,80 comment x", "del takes no option 'comment'", 21),
+	L_ERR("flush s t", "flush takes no more set names, got 't'", 9),
+	L_ERR("rename s", "rename needs 2 set names", 9),
+	L_ERR("rename s\n", "rename needs 2 set names", 9),
+	L_ERR("swap a b c", "swap takes no more set names, got 'c'", 10),
+	L_ERR("destroy 01234567890123456789012345678901",
+	  "set name '01234567890123456789012345678901' is longer than 31 characters", 9),
+};
+
+Test(sets_line, table)
+{
+	line_specs_init();
+	for (size_t i = 0; i < N(line_cases); i++) {
+		struct sl_set_line l;
+		struct sl_error err = { 0 };
+		int rc = sl_set_line_parse(line_cases[i].line, lookup, NULL, &l, &err);
+
+		cr_expect_eq(rc, line_cases[i].rc, "[%zu] '%s': rc %d (%s)", i, line_cases[i].line, rc, err.msg);
+		if (rc < 0 && line_cases[i].rc < 0) {
+			cr_expect_str_eq(err.msg, line_cases[i].name, "[%zu] '%s'", i, line_cases[i].line);
+			if (line_cases[i].exist)
+				cr_expect_eq(err.col, line_cases[i].exist, "[%zu] '%s': column %d", i, line_cases[i].line,
+					     err.col);
+			continue;
+		}
+		if (rc < 0)
+			continue;
+		cr_expect_eq(l.cmd, line_cases[i].cmd, "[%zu] '%s'", i, line_cases[i].line);
+		cr_expect_str_eq(l.name, line_cases[i].name, "[%zu] '%s'", i, line_cases[i].line);
+		cr_expect_str_eq(l.name2, line_cases[i].name2, "[%zu] '%s'", i, line_cases[i].line);
+		cr_expect_eq(l.exist, line_cases[i].exist, "[%zu] '%s' exist", i, line_cases[i].line);
+	}
+}
+
+Test(sets_line, element_and_spec_are_filled)
+{
+	struct sl_set_line l;
+	struct sl_error err = { 0 };
+	char out[SL_SET_LINE_MAX];
+
+	line_specs_init();
+	cr_assert_eq(sl_set_line_parse("add c 10.1.2.3/8,udp:53 comment \"a # b\" nomatch", lookup, NULL, &l, &err), 1,
+		     "%s", err.msg);
+	sl_set_add_format(&line_specs[1], &l.elem, out, sizeof(out));
+	cr_expect_str_eq(out, "add c 10.0.0.0/8,udp:53 timeout 600 nomatch packets 0 bytes 0 comment \"a # b\"");
+	cr_assert_eq(sl_set_line_parse("create q hash:ip family inet6 timeout 5", lookup, NULL, &l, &err), 1);
+	sl_set_spec_format(&l.spec, out, sizeof(out));
+	cr_expect_str_eq(out, "create q hash:ip family inet6 hashsize 1024 maxelem 65536 timeout 5");
+	cr_expect_eq(sl_set_line_parse("add s 1.2.3.4", NULL, NULL, &l, &err), -1, "no lookup: no set");
+	cr_expect_str_eq(err.msg, "set 's' does not exist");
+}
+
+/* `ipset save` output of the kernel on the development machine (ipset
+ * v7.17, kernel 6.18), as it printed it (the hash:mac create line follows
+ * published `ipset list` output: that kernel lacks the type): it restores and
+ * saves back unchanged. */
+static const char *const kernel_save[] = {
+	"create a hash:ip family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0x2b6f1ce7",
+	"add a 10.0.2.2",
+	"create a6 hash:ip family inet6 hashsize 1024 maxelem 65536 bucketsize 12 initval 0xe278f5c6",
+	"add a6 2001:db8::2",
+	"add a6 ::ffff:1.2.3.4",
+	"create n hash:net family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0x1e10aa98",
+	"add n 172.16.0.2/31",
+	"add n 10.0.0.0/8 nomatch",
+	"create n6 hash:net family inet6 hashsize 1024 maxelem 65536 bucketsize 12 initval 0x68d0c21d",
+	"add n6 2001:db8::/64",
+	"create p hash:ip,port family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0x2aafcf40",
+	"add p 10.0.0.1,tcp:80",
+	"add p 10.0.0.1,icmp:echo-request",
+	"add p 10.0.0.1,sctp:5",
+	"add p 10.0.0.1,udplite:7",
+	"add p 10.0.0.2,gre:0",
+	"add p 10.0.0.1,icmp:3/99",
+	"create p6 hash:ip,port family inet6 hashsize 1024 maxelem 65536 bucketsize 12 initval 0xd33c4a57",
+	"add p6 ::1,ipv6-icmp:200/3",
+	"add p6 ::1,ipv6-icmp:echo-reply",
+	"add p6 ::1,ipv6-icmp:no-route",
+	"create q hash:net,port family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0x5dc4909d",
+	"add q 10.1.0.0/16,tcp:80 nomatch",
+	"create r hash:ip,port,ip family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0x04e85d1d",
+	"add r 10.0.0.1,udp:53,10.0.0.2",
+	"create b bitmap:port range 0-1024",
+	"add b 22",
+	"create i bitmap:port range 21-80 timeout 10 counters comment",
+	"create c hash:ip family inet hashsize 1024 maxelem 65536 timeout 0 counters comment bucketsize 12 initval 0xedd98084",
+	"add c 1.2.3.5 timeout 0 packets 0 bytes 0",
+	"add c 1.2.3.4 timeout 99 packets 5 bytes 10 comment \"hi there\"",
+	"create cn hash:net family inet hashsize 1024 maxelem 65536 timeout 0 counters comment bucketsize 12 initval 0x9cf34f05",
+	"add cn 1.2.3.0/24 timeout 0 nomatch packets 5 bytes 10 comment \"x\"",
+	"create k hash:ip family inet hashsize 64 maxelem 0 bucketsize 12 initval 0xf59497d5",
+	"create s2 hash:ip family inet hashsize 1024 maxelem 65536 bucketsize 6 initval 0x9e7babe7",
+	"create m hash:mac hashsize 1024 maxelem 65536 bucketsize 12 initval 0xc9c8cb7b",
+	"add m AA:BB:CC:DD:EE:0F",
+	"COMMIT",
+};
+
+struct save_ctx {
+	struct sl_set_spec specs[32];
+	int n;
+};
+
+static const struct sl_set_spec *save_lookup(const char *name, void *ctx)
+{
+	struct save_ctx *c = ctx;
+
+	for (int i = 0; i < c->n; i++)
+		if (!strcmp(c->specs[i].name, name))
+			return &c->specs[i];
+	return NULL;
+}
+
+Test(sets_line, kernel_save_output_round_trips)
+{
+	struct save_ctx ctx = { .n = 0 };
+
+	for (size_t i = 0; i < N(kernel_save); i++) {
+		struct sl_set_line l;
+		struct sl_error err = { 0 };
+		char out[SL_SET_LINE_MAX];
+
+		cr_assert_eq(sl_set_line_parse(kernel_save[i], save_lookup, &ctx, &l, &err), 1, "'%s': %s",
+			     kernel_save[i], err.msg);
+		if (l.cmd == SL_SETCMD_CREATE) {
+			ctx.specs[ctx.n++] = l.spec;
+			sl_set_spec_format(&l.spec, out, sizeof(out));
+		} else if (l.cmd == SL_SETCMD_ADD) {
+			sl_set_add_format(save_lookup(l.name, &ctx), &l.elem, out, sizeof(out));
+		} else {
+			continue;
+		}
+		cr_expect_str_eq(out, kernel_save[i]);
+	}
+}
+
+/* --- the kernel's ipset as the oracle ---------------------------------------------------- */
+
+/* Run in the namespace; returns the exit status (-1 if it did not run). */
+static int ns_run(const char *ns, const char *args, const char *input, char *out, size_t size)
+{
+	char cmd[512];
+	FILE *p;
+	int status;
+	size_t len = 0;
+
+	/* input goes through a file: popen is one-way */
+	if (input) {
+		char path[] = "/tmp/sluice-sets-oracle.XXXXXX";
+		int fd = mkstemp(path);
+		FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+		cr_assert_not_null(f, "temporary file");
+		fputs(input, f);
+		fclose(f);
+		snprintf(cmd, sizeof(cmd), "ip netns exec %s ipset %s <%s 2>&1; rc=$?; rm -f %s; exit $rc", ns, args, path,
+			 path);
+	} else {
+		snprintf(cmd, sizeof(cmd), "ip netns exec %s ipset %s 2>&1", ns, args);
+	}
+	p = popen(cmd, "r");
+	cr_assert_not_null(p, "popen %s", cmd);
+	if (out && size)
+		out[0] = '\0';
+	for (;;) {
+		char buf[4096];
+		size_t got = fread(buf, 1, sizeof(buf), p);
+
+		if (!got)
+			break;
+		if (out && len + got < size) {
+			memcpy(out + len, buf, got);
+			len += got;
+			out[len] = '\0';
+		}
+	}
+	status = pclose(p);
+	return status == -1 || !WIFEXITED(status) ? -1 : WEXITSTATUS(status);
+}
+
+/* growing text buffer */
+struct text {
+	char *s;
+	size_t len, cap;
+};
+
+static void text_add(struct text *t, const char *line)
+{
+	size_t n = strlen(line);
+
+	if (t->len + n + 2 > t->cap) {
+		t->cap = (t->cap + n + 2) * 2;
+		t->s = realloc(t->s, t->cap);
+		cr_assert_not_null(t->s);
+	}
+	memcpy(t->s + t->len, line, n);
+	t->len += n;
+	t->s[t->len++] = '\n';
+	t->s[t->len] = '\0';
+}
+
+static int strcmp_ptr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* lines of a text, sorted; *n set */
+static char **sorted_lines(char *s, size_t *n)
+{
+	size_t cap = 1024;
+	char **v = malloc(cap * sizeof(*v)), *save = NULL;
+
+	*n = 0;
+	for (char *l = strtok_r(s, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (*n == cap)
+			v = realloc(v, (cap *= 2) * sizeof(*v));
+		v[(*n)++] = l;
+	}
+	qsort(v, *n, sizeof(*v), strcmp_ptr);
+	return v;
+}
+
+/* Equal word by word, except that the kernel prints the seconds left of a
+ * timeout: up to 5 below sluice's number counts as equal. */
+static bool same_entry(const char *sluice, const char *kernel)
+{
+	while (*sluice && *kernel) {
+		if (!strncmp(sluice, " timeout ", 9) && !strncmp(kernel, " timeout ", 9)) {
+			char *e1, *e2;
+			unsigned long a = strtoul(sluice + 9, &e1, 10), b = strtoul(kernel + 9, &e2, 10);
+
+			if (b > a || a - b > 5)
+				return false;
+			sluice = e1;
+			kernel = e2;
+			continue;
+		}
+		if (*sluice++ != *kernel++)
+			return false;
+	}
+	return *sluice == *kernel;
+}
+
+/* a set of strings (the keys already added), open addressing */
+struct keyset {
+	char **slot;
+	size_t cap, n;
+};
+
+static bool keyset_add(struct keyset *k, const char *key)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	if (!k->slot) {
+		k->cap = 1 << 16;
+		k->slot = calloc(k->cap, sizeof(*k->slot));
+	}
+	cr_assert_lt(k->n * 2, k->cap, "key set full");
+	for (const char *p = key; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	for (size_t i = h & (k->cap - 1);; i = (i + 1) & (k->cap - 1)) {
+		if (!k->slot[i]) {
+			k->slot[i] = strdup(key);
+			k->n++;
+			return true;
+		}
+		if (!strcmp(k->slot[i], key))
+			return false;
+	}
+}
+
+static bool keyset_has(const struct keyset *k, const char *key)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	if (!k->slot)
+		return false;
+	for (const char *p = key; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	for (size_t i = h & (k->cap - 1); k->slot[i]; i = (i + 1) & (k->cap - 1))
+		if (!strcmp(k->slot[i], key))
+			return true;
+	return false;
+}
+
+static void keyset_free(struct keyset *k)
+{
+	for (size_t i = 0; i < k->cap; i++)
+		free(k->slot[i]);
+	free(k->slot);
+}
+
+/* --- generated spellings ---------------------------------------------------- */
+
+struct gen {
+	uint64_t seed;
+	const struct sl_set_spec *spec;
+	char *out;
+	size_t size;
+	int len;
+};
+
+static unsigned below(struct gen *g, unsigned n)
+{
+	return (unsigned)(rnd(&g->seed) % n);
+}
+
+static bool chance(struct gen *g, unsigned pct)
+{
+	return below(g, 100) < pct;
+}
+
+#define PICK(g, arr) ((arr)[below((g), N(arr))])
+#define put(g, ...) sl_set_append((g)->out, (g)->size, &(g)->len, __VA_ARGS__)
+
+/* a number in one of the bases ipset reads */
+static void put_num(struct gen *g, unsigned long long n)
+{
+	unsigned b = below(g, 10);
+
+	if (b == 0)
+		put(g, "0x%llx", n);
+	else if (b == 1 && n)
+		put(g, "0%llo", n);
+	else
+		put(g, "%llu", n);
+}
+
+static uint32_t gen_v4(struct gen *g)
+{
+	return 10u << 24 | below(g, 4) << 16 | below(g, 256) << 8 | (1 + below(g, 254));
+}
+
+static void put_v4(struct gen *g, uint32_t a)
+{
+	put(g, "%u.%u.%u.%u", a >> 24, a >> 16 & 255, a >> 8 & 255, a & 255);
+}
+
+/* an IPv6 address of 2001:db8::/32 in one of several spellings */
+static void put_v6(struct gen *g)
+{
+	uint8_t a[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+	char buf[64];
+
+	if (chance(g, 5)) { /* IPv4-mapped */
+		uint32_t v = gen_v4(g);
+
+		put(g, "::ffff:");
+		put_v4(g, v);
+		return;
+	}
+	for (int i = 4; i < 16; i++)
+		a[i] = below(g, 3) ? 0 : (uint8_t)below(g, 256);
+	a[15] |= 1;
+	switch (below(g, 4)) {
+	case 0:
+		for (int i = 0; i < 16; i += 2)
+			put(g, "%s%04x", i ? ":" : "", a[i] << 8 | a[i + 1]);
+		break;
+	case 1:
+		for (int i = 0; i < 16; i += 2)
+			put(g, "%s%X", i ? ":" : "", a[i] << 8 | a[i + 1]);
+		break;
+	case 2:
+		inet_ntop(AF_INET6, a, buf, sizeof(buf));
+		for (char *p = buf; *p; p++)
+			*p = (char)toupper((unsigned char)*p);
+		put(g, "%s", buf);
+		break;
+	default:
+		inet_ntop(AF_INET6, a, buf, sizeof(buf));
+		put(g, "%s", buf);
+	}
+}
+
+/* SL_PART_IP / SL_PART_IP_ONE: hosts, /32, CIDRs with host bits, ranges */
+static void gen_ip(struct gen *g, bool one)
+{
+	bool v6 = g->spec->family == SL_FAMILY_IPV6;
+	unsigned k = one ? 0 : below(g, 10);
+
+	if (v6) {
+		put_v6(g);
+		if (!one && k == 0)
+			put(g, "/128");
+		return;
+	}
+	uint32_t a = gen_v4(g);
+
+	put_v4(g, a);
+	if (k == 1)
+		put(g, "/32");
+	else if (k == 2 || k == 3)
+		put(g, "/%u", 30 + below(g, 3));
+	else if (k == 4) {
+		put(g, "-");
+		put_v4(g, below(g, 2) ? a + below(g, 4) : a - below(g, 4));
+	}
+}
+
+/* SL_PART_NET: CIDRs of every length with host bits, hosts, ranges */
+static void gen_net(struct gen *g)
+{
+	bool v6 = g->spec->family == SL_FAMILY_IPV6;
+	unsigned k = below(g, 10);
+
+	if (v6) {
+		put_v6(g);
+		if (k < 7)
+			put(g, "/%u", 1 + below(g, 128));
+		return;
+	}
+	uint32_t a = gen_v4(g);
+
+	put_v4(g, a);
+	if (k < 5)
+		put(g, "/%u", 8 + below(g, 25));
+	else if (k < 7) {
+		put(g, "-");
+		put_v4(g, below(g, 2) ? a + below(g, 40) : a - below(g, 40));
+	} else if (k == 7) {
+		put(g, "-");
+		put_v4(g, a + below(g, 2000));
+	} else if (k == 8) { /* up to ~60 blocks, some of them large */
+		put(g, "-");
+		put_v4(g, a + below(g, 1u << 22));
+	}
+}
+
+static void put_icmp(struct gen *g, bool v6)
+{
+	static const uint16_t known4[] = { 0x0000, 0x0300, 0x0301, 0x0303, 0x0304, 0x030d, 0x0400, 0x0500,
+					   0x0800, 0x0900, 0x0a00, 0x0b00, 0x0b01, 0x0c00, 0x0d00, 0x1100 };
+	static const uint16_t known6[] = { 0x0100, 0x0101, 0x0104, 0x0200, 0x0300, 0x0400, 0x0402,
+					   0x8000, 0x8100, 0x8500, 0x8700, 0x8800, 0x8900 };
+	char buf[32], name[32];
+	unsigned k = below(g, 4);
+
+	if (k == 0) { /* TYPE/CODE, also numbers ipset has no name for */
+		put_num(g, below(g, 256));
+		put(g, "/");
+		put_num(g, below(g, 8));
+		return;
+	}
+	snprintf(name, sizeof(name), "%s",
+		 sl_set_icmp_name(v6, v6 ? PICK(g, known6) : PICK(g, known4), buf, sizeof(buf)));
+	if (k == 1) /* a prefix: the first name it starts */
+		name[1 + below(g, (unsigned)strlen(name))] = '\0';
+	if (k == 2)
+		for (char *p = name; *p; p++)
+			*p = (char)(below(g, 2) ? toupper((unsigned char)*p) : *p);
+	put(g, "%s", name);
+}
+
+/* SL_PART_PROTO_PORT */
+static void gen_proto_port(struct gen *g)
+{
+	static const char *const tcp[] = { "tcp:", "TCP:", "6:", "" };
+	static const char *const udp[] = { "udp:", "UDP:", "17:" };
+	static const char *const other[] = { "sctp:", "SCTP:", "udplite:", "UDPLite:", "136:" };
+	static const char *const icmp4[] = { "icmp:", "ICMP:", "1:" };
+	static const char *const icmp6[] = { "icmpv6:", "ICMPv6:", "ipv6-icmp:", "IPv6-ICMP:", "58:" };
+	static const char *const none[] = { "gre:0", "GRE:0", "47:0", "esp:0", "ah:0", "ospf:0" };
+	static const char *const tcp_names[] = { "http", "https", "ssh", "smtp", "domain", "ftp", "telnet",
+						 "kerberos", "sip", "[ms-sql-s]" };
+	static const char *const udp_names[] = { "domain", "ntp", "snmp", "https", "kerberos", "sip" };
+	bool v6 = g->spec->family == SL_FAMILY_IPV6;
+	unsigned k = below(g, 20), p = below(g, 65536);
+
+	if (k < 4) {
+		put(g, "%s", PICK(g, tcp));
+		put_num(g, p);
+	} else if (k < 7) {
+		put(g, "%s", PICK(g, udp));
+		put_num(g, p);
+	} else if (k < 9) {
+		put(g, "%s", PICK(g, other));
+		put_num(g, p);
+	} else if (k < 11) {
+		put(g, "%s", below(g, 2) ? "" : "tcp:");
+		put(g, "%s", PICK(g, tcp_names));
+	} else if (k < 12) {
+		put(g, "udp:%s", PICK(g, udp_names));
+	} else if (k < 14) { /* a few ports, sometimes reversed */
+		unsigned q = p + below(g, 3);
+
+		put(g, "%s", below(g, 2) ? PICK(g, tcp) : PICK(g, udp));
+		put(g, "%u-%u", below(g, 2) ? p : q, below(g, 2) ? q : p);
+		if (q > 65535)
+			g->len = -1; /* out of range: the caller draws again */
+	} else if (k < 18) {
+		put(g, "%s", v6 ? PICK(g, icmp6) : PICK(g, icmp4));
+		put_icmp(g, v6);
+	} else {
+		put(g, "%s", PICK(g, none));
+	}
+}
+
+/* SL_PART_PORT of a bitmap:port with range 0..4095 */
+static void gen_bitmap_port(struct gen *g)
+{
+	static const char *const names[] = { "http", "https", "ssh", "ftp", "domain", "udp:ntp", "kerberos",
+					     "udp:domain", "tcp:smtp", "telnet" };
+	unsigned k = below(g, 10), p = below(g, 4096);
+
+	if (k < 2) {
+		put(g, "%s", PICK(g, names));
+		return;
+	}
+	if (k < 4)
+		put(g, "%s", below(g, 2) ? "tcp:" : "udp:");
+	put_num(g, p);
+	if (k == 9 && p < 4090)
+		put(g, "-%u", p + below(g, 5));
+}
+
+static void gen_mac(struct gen *g)
+{
+	static const char *const fmt[] = { "%02x", "%02X", "%x", "%X" };
+	uint8_t m[6];
+
+	for (int i = 0; i < 6; i++)
+		m[i] = (uint8_t)below(g, 256);
+	m[5] |= 1;
+	for (int i = 0; i < 6; i++) {
+		if (i)
+			put(g, ":");
+		put(g, PICK(g, fmt), m[i]);
+	}
+}
+
+/* one element of g->spec's type, part by part from the type table */
+static void gen_key(struct gen *g)
+{
+	const struct sl_set_type_info *ti = &sl_set_types[g->spec->type];
+
+	for (int i = 0; i < ti->dims; i++) {
+		if (i)
+			put(g, ",");
+		switch (ti->part[i]) {
+		case SL_PART_IP:
+			gen_ip(g, false);
+			break;
+		case SL_PART_IP_ONE:
+			gen_ip(g, true);
+			break;
+		case SL_PART_NET:
+			gen_net(g);
+			break;
+		case SL_PART_PROTO_PORT:
+			gen_proto_port(g);
+			break;
+		case SL_PART_PORT:
+			gen_bitmap_port(g);
+			break;
+		case SL_PART_MAC:
+			gen_mac(g);
+			break;
+		case SL_PART_NONE:
+			break;
+		}
+	}
+}
+
+/* the options the set allows, sometimes */
+static void gen_opts(struct gen *g)
+{
+	static const char *const comments[] = { "web", "\"db server\"", "\"it's\"", "x-y", "\"a # b\"" };
+
+	if ((g->spec->flags & SL_SET_F_TIMEOUT) && chance(g, 40))
+		put(g, " timeout %u", chance(g, 20) ? 0 : 100000 + below(g, 1000000));
+	if ((g->spec->flags & SL_SET_F_COUNTERS) && chance(g, 40)) {
+		if (chance(g, 80)) {
+			put(g, " packets ");
+			put_num(g, rnd(&g->seed) >> below(g, 64));
+		}
+		if (chance(g, 80)) {
+			put(g, " bytes ");
+			put_num(g, rnd(&g->seed) >> (1 + below(g, 63)));
+		}
+	}
+	if ((g->spec->flags & SL_SET_F_COMMENT) && chance(g, 40))
+		put(g, " comment %s", PICK(g, comments));
+	if (sl_set_types[g->spec->type].nomatch && chance(g, 20))
+		put(g, " nomatch");
+}
+
+/* --- the differential run --------------------------------------------------------- */
+
+struct oracle {
+	const char *name;            /* the set, in the kernel and in sluice */
+	const char *create;          /* after the name */
+	const char *const *bad;      /* lines both must refuse, NULL-terminated */
+	int lines;
+};
+
+static const char *oracle_ns(void)
+{
+	const char *ns = getenv("SLUICE_IPSET_NS");
+
+	if (!ns || !*ns)
+		cr_skip_test("needs SLUICE_IPSET_NS (tests/netns/test_sets_ipset_oracle.sh sets it)");
+	for (const char *p = ns; *p; p++) /* goes into a shell command */
+		cr_assert(strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.", *p),
+			  "odd namespace name '%s'", ns);
+	return ns;
+}
+
+/* the kernel's create line without the words the spec does not carry */
+static void strip_kernel_create(const struct sl_set_spec *spec, char *line)
+{
+	static const struct {
+		const char *word;
+		unsigned flag;
+	} drop[] = { { " bucketsize ", SL_SET_F_BUCKETSIZE }, { " initval ", SL_SET_F_INITVAL } };
+
+	for (size_t i = 0; i < N(drop); i++) {
+		char *p = strstr(line, drop[i].word), *end;
+
+		if (!p || (spec->flags & drop[i].flag))
+			continue;
+		end = strchr(p + strlen(drop[i].word), ' ');
+		memmove(p, end ? end : p + strlen(p), strlen(end ? end : p + strlen(p)) + 1);
+	}
+}
+
+struct run {
+	const char *ns;
+	struct sl_set_spec spec;
+	bool mac_via_bitmap;         /* the kernel lacks hash:mac: check MACs in bitmap:ip,mac */
+	struct text restore, expect;
+	struct keyset keys;
+	int lines, skipped, entries, bad;
+};
+
+/* one generated line: into the restore input and, expanded, the expectation */
+static void oracle_line(struct run *r, uint64_t *seed, int i)
+{
+	char words[1024], line[SL_SET_LINE_MAX + 1200], key[SL_SET_LINE_MAX], ip[32];
+	struct gen g = { .seed = *seed, .spec = &r->spec, .out = words, .size = sizeof(words) };
+	struct sl_set_elem e, one;
+	struct sl_set_iter it;
+	struct sl_error err = { 0 };
+	struct words w;
+	bool fresh = true;
+
+	do { /* again if a drawn port range left 0..65535 */
+		g.len = 0;
+		gen_key(&g);
+		if (!r->mac_via_bitmap)
+			gen_opts(&g);
+	} while (g.len < 0);
+	*seed = g.seed;
+	split(words, &w);
+	cr_assert_eq(sl_set_elem_parse(&r->spec, SL_SETCMD_ADD, w.n, w.argv, w.cols, &e, &err), 0,
+		     "sluice refuses the generated '%s': %s", words, err.msg);
+	cr_assert_eq(sl_set_expand_init(&it, &r->spec, &e, 0, &err), 0, "'%s': %s", words, err.msg);
+	if (r->mac_via_bitmap) { /* one address per MAC: never a duplicate */
+		snprintf(ip, sizeof(ip), "10.0.%d.%d", i / 256, i % 256);
+		snprintf(line, sizeof(line), "add %s %s,%s", r->spec.name, ip, words);
+		text_add(&r->restore, line);
+		sl_set_elem_format(&r->spec, &e, key, sizeof(key));
+		snprintf(line, sizeof(line), "add %s %s,%s", r->spec.name, ip, key);
+		text_add(&r->expect, line);
+		r->lines++;
+		r->entries++;
+		return;
+	}
+	/* an entry the kernel has already: ipset refuses the whole line */
+	while (sl_set_expand_next(&it, &one)) {
+		sl_set_elem_format(&r->spec, &one, key, sizeof(key));
+		fresh = fresh && !keyset_has(&r->keys, key);
+	}
+	if (!fresh) {
+		r->skipped++;
+		return;
+	}
+	sl_set_expand_init(&it, &r->spec, &e, 0, &err);
+	while (sl_set_expand_next(&it, &one)) {
+		sl_set_elem_format(&r->spec, &one, key, sizeof(key));
+		keyset_add(&r->keys, key);
+		sl_set_add_format(&r->spec, &one, line, sizeof(line));
+		text_add(&r->expect, line);
+		r->entries++;
+	}
+	snprintf(line, sizeof(line), "add %s %s", r->spec.name, words);
+	text_add(&r->restore, line);
+	r->lines++;
+}
+
+static void oracle_compare(struct run *r, char *saved)
+{
+	char spec_line[SL_SET_LINE_MAX], *create = saved, *body = strchr(saved, '\n');
+	size_t nk, ns;
+	char **k, **s;
+	int bad = 0;
+
+	cr_assert_not_null(body, "ipset save printed: %s", saved);
+	*body++ = '\0';
+	if (!r->mac_via_bitmap) {
+		strip_kernel_create(&r->spec, create);
+		sl_set_spec_format(&r->spec, spec_line, sizeof(spec_line));
+		cr_expect_str_eq(spec_line, create, "create line");
+	}
+	k = sorted_lines(body, &nk);
+	s = sorted_lines(r->expect.s, &ns);
+	cr_expect_eq(ns, nk, "%s: sluice prints %zu entries, the kernel saves %zu", r->spec.name, ns, nk);
+	for (size_t i = 0; i < ns && i < nk && bad < 10; i++)
+		if (!same_entry(s[i], k[i])) {
+			cr_expect_fail("%s entry %zu: sluice '%s', kernel '%s'", r->spec.name, i, s[i], k[i]);
+			bad++;
+		}
+	free(k);
+	free(s);
+}
+
+/* lines sluice and the kernel must both refuse */
+static void oracle_bad(struct run *r, const char *const *bad)
+{
+	char line[1024], out[4096];
+
+	for (; bad && *bad; bad++) {
+		struct words w;
+		struct sl_set_elem e;
+		struct sl_set_iter it;
+		struct sl_error err = { 0 };
+		bool refused;
+
+		split(*bad, &w);
+		refused = sl_set_elem_parse(&r->spec, SL_SETCMD_ADD, w.n, w.argv, w.cols, &e, &err) ||
+			  sl_set_expand_init(&it, &r->spec, &e, 0, &err);
+		cr_expect(refused, "%s: sluice takes '%s'", r->spec.name, *bad);
+		snprintf(line, sizeof(line), "add %s %s%s\n", r->spec.name, r->mac_via_bitmap ? "10.0.255.1," : "", *bad);
+		cr_expect_neq(ns_run(r->ns, "restore", line, out, sizeof(out)), 0, "%s: the kernel takes '%s'",
+			      r->spec.name, *bad);
+		r->bad++;
+	}
+}
+
+static void oracle_run(const struct oracle *o)
+{
+	struct run r = { .ns = oracle_ns() };
+	char create[256], args[128], *saved = malloc(1 << 22);
+	uint64_t seed = 0x0123456789abcdefull;
+
+	cr_assert_not_null(saved);
+	for (const char *p = o->name; *p; p++) /* a fixed seed per set */
+		seed = seed * 131 + (unsigned char)*p;
+	snprintf(create, sizeof(create), "%s %s", o->name, o->create);
+	spec_of(create, &r.spec);
+	snprintf(args, sizeof(args), "destroy %s", o->name);
+	ns_run(r.ns, args, NULL, NULL, 0);
+	if (r.spec.type == SL_SET_HASH_MAC) {
+		snprintf(args, sizeof(args), "create %s hash:mac", o->name);
+		r.mac_via_bitmap = ns_run(r.ns, args, NULL, saved, 1 << 22) != 0 && strstr(saved, "not supported");
+		snprintf(args, sizeof(args), "destroy %s", o->name);
+		ns_run(r.ns, args, NULL, NULL, 0);
+	}
+	if (r.mac_via_bitmap) {
+		snprintf(create, sizeof(create), "create %s bitmap:ip,mac range 10.0.0.0/16", o->name);
+		text_add(&r.restore, create);
+	} else {
+		sl_set_spec_format(&r.spec, create, sizeof(create)); /* the kernel reads sluice's line */
+		text_add(&r.restore, create);
+	}
+	for (int i = 0; i < o->lines; i++)
+		oracle_line(&r, &seed, i);
+	cr_assert_eq(ns_run(r.ns, "restore", r.restore.s, saved, 1 << 22), 0, "%s: ipset restore: %s", o->name,
+		     saved);
+	snprintf(args, sizeof(args), "save %s", o->name);
+	cr_assert_eq(ns_run(r.ns, args, NULL, saved, 1 << 22), 0, "ipset save: %s", saved);
+	oracle_compare(&r, saved);
+	oracle_bad(&r, o->bad);
+	snprintf(args, sizeof(args), "destroy %s", o->name);
+	cr_expect_eq(ns_run(r.ns, args, NULL, saved, 1 << 22), 0, "ipset destroy: %s", saved);
+	cr_log_info("ipset_oracle %-58s %3d lines, %4d entries compared, %2d duplicate lines left out, "
+		    "%2d bad lines refused by both%s",
+		    o->create, r.lines,
+		    r.entries, r.skipped, r.bad, r.mac_via_bitmap ? " (kernel lacks hash:mac: MACs via bitmap:ip,mac)" : "");
+	free(r.restore.s);
+	free(r.expect.s);
+	keyset_free(&r.keys);
+	free(saved);
+}
+
+#define BAD(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define ORACLE(test, set, opts, bad)                                  \
+	Test(ipset_oracle, test)                                      \
+	{                                                             \
+		const struct oracle o = { set, opts, bad, 300 };        \
+		oracle_run(&o);                                       \
+	}
+
+ORACLE(hash_ip_inet, "sl_o_ip4", "hash:ip",
+       BAD("10.0.0.256", "10.0.0.0/33", "10.0.0.0/0", "0.0.0.0", "0.0.0.0-0.0.0.3", "1.2.3.4,80", "2001:db8::1",
+	   "1.2.3.4 nomatch", "1.2.3.4 comment x", "1.2.3.4 timeout 5", "1.2.3.4 packets 1", "1.2.3.4 foo"))
+ORACLE(hash_ip_inet6, "sl_o_ip6", "hash:ip family inet6 counters comment",
+       BAD("2001:db8::/64", "::1-::2", "::", "1.2.3.4", "2001:db8::g", "::1 timeout 5", "::1 packets 1 packets 2",
+	   "::1 packets 18446744073709551615", "::1 comment"))
+ORACLE(hash_net_inet, "sl_o_net4", "hash:net comment",
+       BAD("10.0.0.0/0", "0.0.0.0-255.255.255.255", "10.0.0.0/33", "10.0.0.1,80", "10.0.0.0/8 counters"))
+ORACLE(hash_net_inet6, "sl_o_net6", "hash:net family inet6 timeout 100000",
+       BAD("::/0", "::1-::3", "2001:db8::/129", "10.0.0.0/8", "::1 timeout 2147484"))
+ORACLE(hash_ip_port_inet, "sl_o_ipp4", "hash:ip,port counters",
+       BAD("10.0.0.1", "10.0.0.1,70000", "10.0.0.1,tcp:70000", "10.0.0.1,foo:80", "10.0.0.1,tcp:nosuch",
+	   "10.0.0.1,gre:5", "10.0.0.1,icmp:5-6", "10.0.0.1,icmpv6:ping", "10.0.0.1,icmp:256/0",
+	   "10.0.0.1,icmp:nosuch", "10.0.0.1,80,5", "0.0.0.0,80", "10.0.0.1,ip:0", "10.0.0.1,80 nomatch"))
+ORACLE(hash_ip_port_inet6, "sl_o_ipp6", "hash:ip,port family inet6 comment",
+       BAD("2001:db8::/64,80", "::1,icmp:8/0", "::,80", "::1,ipv6-icmp:300/0", "::1-::2,80", "::1,tcp:-5"))
+ORACLE(hash_net_port_inet, "sl_o_netp4", "hash:net,port timeout 0 counters comment",
+       BAD("10.1.0.0/0,80", "10.0.0.0/24,icmp:8/0-9", "10.0.0.0/24", "10.0.0.0/24,80 timeout 2147484",
+	   "10.0.0.0/24,80 comment 'a\"b'"))
+ORACLE(hash_net_port_inet6, "sl_o_netp6", "hash:net,port family inet6",
+       BAD("2001:db8::/0,80", "::1-::2,80", "::1,80,::2"))
+ORACLE(hash_ip_port_ip_inet, "sl_o_ippip4", "hash:ip,port,ip comment",
+       BAD("10.0.1.1,80,10.0.0.0/31", "10.0.1.1,80-81,10.0.0.9-10.0.0.10", "10.0.0.1,80", "10.0.0.1,80,1.1.1.1,2"))
+ORACLE(hash_ip_port_ip_inet6, "sl_o_ippip6", "hash:ip,port,ip family inet6 timeout 100000 counters",
+       BAD("::1,80", "::1/64,80,::2", "::1,80,::2/64", "::1,icmp:ping,::2"))
+ORACLE(hash_mac, "sl_o_mac", "hash:mac",
+       BAD("aa-bb-cc-dd-ee-ff", "aabb.ccdd.eeff", "aa:bb:cc:dd:ee", "aaa:bb:cc:dd:ee:ff", "aa:bb:cc:dd:ee:ff:1"))
+ORACLE(bitmap_port, "sl_o_bport", "bitmap:port range 0-4095 timeout 100000 counters comment",
+       BAD("4096", "4000-5000", "sctp:7", "70000", "1,2", "5 nomatch"))
+
+/* create lines: the kernel reads the words as given, sluice prints them */
+Test(ipset_oracle, create_lines)
+{
+	static const char *const creates[] = {
+		"hash:ip", "hash:ip family inet6 hashsize 64 maxelem 100 timeout 30 counters comment",
+		"hash:net hashsize 1000", "hash:net family inet6 hashsize 3", "hash:ip,port hashsize 65 maxelem 0",
+		"hash:net,port comment counters timeout 5 maxelem 5 hashsize 128 -6", "hash:ip,port,ip family ipv6",
+		"iphash", "nethash timeout 0x10", "ipporthash", "ipportiphash -4",
+		"hash:ip bucketsize 4 initval 0x12345678", "hash:ip bucketsize 5", "hash:ip bucketsize 1",
+		"hash:ip bucketsize 0", "hash:ip bucketsize 13", "hash:ip initval 5", "hash:ip maxelem 4294967295",
+		"hash:ip timeout 2147483", "hash:ip counters counters",
+		"bitmap:port range 1-1024", "bitmap:port range ftp-http timeout 10 counters comment",
+		"bitmap:port range 80-21", "bitmap:port range 0-65535", "bitmap:port range tcp:1-2",
+		"portmap range udp:domain-ntp", "hash:mac", "hash:mac timeout 5 counters comment",
+	};
+	const char *ns = oracle_ns();
+	char *out = malloc(1 << 16);
+	int compared = 0;
+
+	for (size_t i = 0; i < N(creates); i++) {
+		char words[512], line[640], args[64], mine[SL_SET_LINE_MAX];
+		struct sl_set_spec spec;
+
+		snprintf(words, sizeof(words), "sl_oc%02zu %s", i, creates[i]);
+		spec_of(words, &spec);
+		snprintf(args, sizeof(args), "destroy sl_oc%02zu", i);
+		ns_run(ns, args, NULL, NULL, 0);
+		snprintf(line, sizeof(line), "create %s\n", words);
+		if (ns_run(ns, "restore", line, out, 1 << 16)) {
+			/* only a type this kernel lacks may fail */
+			cr_expect(spec.type == SL_SET_HASH_MAC && strstr(out, "not supported"), "'%s': %s", line, out);
+			continue;
+		}
+		snprintf(args, sizeof(args), "save sl_oc%02zu", i);
+		cr_assert_eq(ns_run(ns, args, NULL, out, 1 << 16), 0, "%s", out);
+		*strchrnul(out, '\n') = '\0';
+		strip_kernel_create(&spec, out);
+		sl_set_spec_format(&spec, mine, sizeof(mine));
+		cr_expect_str_eq(mine, out, "'%s'", creates[i]);
+		snprintf(args, sizeof(args), "destroy sl_oc%02zu", i);
+		ns_run(ns, args, NULL, NULL, 0);
+		compared++;
+	}
+	cr_log_info("ipset_oracle create lines: %d of %zu compared", compared, N(creates));
+	free(out);
+}
