@@ -41,4 +41,58 @@ void drops_recent_push(struct drops_recent *r, const struct sl_drop_event *e);
 json_object *drops_recent_json(const struct drops_recent *r, uint32_t netns, unsigned max,
 			       const struct sl_enum_names *reasons);
 
+/* ---- the daemon module's shared internals (drops.c, drops_swap.c,
+ * drops_query.c) ---------------------------------------------------- */
+#include <bpf/libbpf.h>
+#include <stdbool.h>
+
+#include "core/feature.h"
+
+#define DROPS_DEFAULT_SAMPLE_RATE 100
+#define DROPS_DEFAULT_EVENT_COUNT 20
+
+struct drops_state {
+	int enabled;
+	unsigned sample_rate;   /* events per second over all CPUs */
+};
+
+enum { M_COUNTERS, M_OTHER, M_QFAIL, M_STATS, M_CONFIG, M_LIMIT, M_LAST, M_EVENTS, NMAPS };
+extern const char *const drops_map_names[NMAPS];
+
+enum { L_KFREE, L_UDPQ, NLINKS };
+struct drops_link {
+	const char *prog, *pin, *attach;
+};
+extern const struct drops_link drops_links[NLINKS];
+
+struct drops_priv {
+	int map_fd[NMAPS];      /* -1 when not open */
+	int link_fd[NLINKS];    /* -1 when not attached by us */
+	int prog_fd[NLINKS];    /* the programs behind them, for recursion_misses */
+	struct ring_buffer *rb;
+	struct sl_enum_names reasons;
+	int reasons_loaded;
+	struct drops_recent recent;
+};
+
+/* drops_swap.c: pins, maps, programs */
+void drops_close_fd(int *fd);
+void drops_close_maps(struct drops_priv *p);
+int drops_open_maps(const struct sl_env *env, struct drops_priv *p, struct sl_error *err);
+int drops_read_config(const struct sl_env *env, struct drops_priv *p, struct sl_drops_config *cfg);
+int drops_write_config(struct drops_priv *p, const struct sl_drops_config *cfg, struct sl_error *err);
+int drops_adoptable(const struct sl_env *env, struct drops_priv *p);
+int drops_adopt(const struct sl_env *env, struct drops_priv *p, struct sl_error *err);
+int drops_load_and_swap(const struct sl_env *env, struct drops_priv *p, const struct sl_drops_config *want,
+			struct sl_error *err);
+int drops_detach(const struct sl_env *env, struct drops_priv *p, struct sl_error *err);
+
+/* drops.c */
+void drops_load_reason_names(struct drops_priv *p);
+
+/* drops_query.c: read commands and status */
+int drops_query(const struct sl_env *env, void *priv, const void *state, const struct sl_cmd *cmd,
+		json_object **out, struct sl_error *err);
+json_object *drops_status(const struct sl_env *env, void *priv, const void *state);
+
 #endif
