@@ -198,3 +198,32 @@ void pkt_truncate(struct pkt *p, size_t len)
 	if (len < p->len)
 		p->len = len;
 }
+
+bool pkt_push_letter(struct pkt *p, char c)
+{
+	static const uint8_t sctp_common[12] = { 0x0b, 0x59, 0x0b, 0x5a }; /* 2905 -> 2906 */
+
+	switch (c) {
+	case 'H': pkt_ip6_opts(p, PKT_NH_HOP, 8); break;
+	case 'D': pkt_ip6_opts(p, PKT_NH_DEST, 8); break;
+	case 'R': pkt_ip6_rh(p, 2, 1); break;
+	case 'F': pkt_ip6_frag(p, 0, true, 7); break;
+	case 'f': pkt_ip6_frag(p, 100, false, 7); break;
+	case 'o': pkt_ip6_frag(p, 1, false, 7); break;
+	case 'A': pkt_ip6_ah(p, 4); break;
+	case 'n': pkt_set_next(p, PKT_NH_NONE); break;
+	case 'u': pkt_udp(p, 5353, 53); break;
+	case 't': pkt_tcp(p, 40000, 443, 0x02); break;
+	case 's': /* no SCTP builder: its common header by hand */
+		pkt_set_next(p, 132);
+		pkt_bytes(p, sctp_common, sizeof(sctp_common));
+		break;
+	case 'i': pkt_icmp(p, 8, 0); break;
+	case '6': pkt_icmp6(p, 128, 0); break;
+	case 'g': pkt_igmp(p, 0x16, 0, "239.1.1.1"); break;
+	default:
+		pkt_fail(p, "unknown header letter");
+		return false;
+	}
+	return true;
+}

@@ -119,6 +119,15 @@ size_t pkt_icmp6(struct pkt *p, uint8_t type, uint8_t code);
 size_t pkt_igmp(struct pkt *p, uint8_t type, uint8_t max_resp, const char *group);
 
 /* payload, raw fields */
+/* One header per letter, so fixture tables can spell frames ("HDFAu"):
+ *   H hop-by-hop (8)  D destination options (8)  R routing (24)
+ *   F fragment, offset 0, more  f fragment, offset 800  o fragment, offset 8
+ *   A AH (16)  n no next header
+ *   u UDP 5353->53  t TCP 40000->443 SYN  s SCTP 2905->2906 (common header)
+ *   i ICMP echo request  6 ICMPv6 echo request  g IGMPv2 report for 239.1.1.1
+ * An unknown letter marks the frame failed and returns false. */
+bool pkt_push_letter(struct pkt *p, char c);
+
 size_t pkt_bytes(struct pkt *p, const void *data, size_t n);
 size_t pkt_fill(struct pkt *p, uint8_t byte, size_t n);
 void pkt_set_next(struct pkt *p, uint16_t value); /* fill the pending next-protocol field */

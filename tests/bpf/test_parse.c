@@ -25,8 +25,7 @@ TestSuite(parse, .init = setup, .fini = teardown);
  * One spec per frame: L2 tags, then '4' or '6', then IPv6 extension
  * headers, then the L4 letter; `cut` > 0 truncates the frame there.
  *   tags: q 802.1Q (VLAN 100)  a 802.1AD (VLAN 200)
- *   ext:  H hop-by-hop  D dest opts  R routing  F fragment 0  f fragment 8  A AH
- *   l4:   u UDP  t TCP  s SCTP  i ICMP  6 ICMPv6  g IGMP  - none
+ *   then the letters of pkt_push_letter() (pkt.h): extension headers, L4
  */
 struct frame {
 	const char *spec;
@@ -37,7 +36,6 @@ struct frame {
 static void build(struct pkt *p, const void *arg)
 {
 	const struct frame *f = arg;
-	static const uint8_t sctp_common[12] = { 0x0b, 0x59, 0x0b, 0x5a }; /* 2905 -> 2906 */
 	static const struct pkt_ip4 plain = { 0 };
 	const char *s = f->spec;
 
@@ -50,25 +48,9 @@ static void build(struct pkt *p, const void *arg)
 		pkt_ip6(p, &(struct pkt_ip6){ 0 });
 	else if (*s == 'r')
 		pkt_arp(p, 1, "192.0.2.1", "192.0.2.2");
-	for (s++; *s; s++) {
-		switch (*s) {
-		case 'H': pkt_ip6_opts(p, PKT_NH_HOP, 8); break;
-		case 'D': pkt_ip6_opts(p, PKT_NH_DEST, 8); break;
-		case 'R': pkt_ip6_rh(p, 2, 1); break;
-		case 'F': pkt_ip6_frag(p, 0, true, 7); break;
-		case 'f': pkt_ip6_frag(p, 1, false, 7); break;
-		case 'A': pkt_ip6_ah(p, 4); break;
-		case 'u': pkt_udp(p, 5353, 53); break;
-		case 't': pkt_tcp(p, 40000, 443, 0x02); break;
-		case 's': /* the builder has no SCTP: its common header by hand */
-			pkt_set_next(p, 132);
-			pkt_bytes(p, sctp_common, sizeof(sctp_common));
-			break;
-		case 'i': pkt_icmp(p, 8, 0); break;
-		case '6': pkt_icmp6(p, 128, 0); break;
-		case 'g': pkt_igmp(p, 0x16, 0, "239.1.1.1"); break;
-		}
-	}
+	for (s++; *s; s++)
+		if (!pkt_push_letter(p, *s))
+			return;
 	pkt_fill(p, 0xab, 16);
 	if (f->cut)
 		pkt_truncate(p, f->cut);
@@ -167,7 +149,7 @@ static size_t run_complete(const struct fx_target *t, __u32 verdict)
 		    verdict),
 		ROW("ipv6 hop, dest, routing, fragment 0, AH, tcp", FR("6HDRFAt"),
 		    OK6(TCP, .frag = SL_FRAG_FIRST, .l3_off = 14, .l4_off = ANY), verdict),
-		ROW("ipv6 later fragment: no ports", FR("6Hfu"),
+		ROW("ipv6 later fragment: no ports", FR("6Hou"),
 		    OK6(.l4 = 17, .frag = SL_FRAG_LATER, .l3_off = 14, .l4_off = 70), verdict),
 		ROW("ipv6 six extension headers then udp", FR("6HDDDDDu"), OK6(UDP, .l3_off = 14, .l4_off = ANY),
 		    verdict),

@@ -259,3 +259,25 @@ Test(pkt, errors_are_kept_and_writes_bounded)
 	pkt_fill(&p, 0, 1);
 	cr_assert_str_eq(p.error, "push after pkt_finish");
 }
+
+Test(pkt, header_letters)
+{
+	uint8_t buf[256];
+	struct pkt p;
+
+	pkt_init(&p, buf, sizeof(buf));
+	pkt_eth(&p, NULL, NULL);
+	pkt_ip6(&p, NULL);
+	for (const char *s = "HDFAu"; *s; s++)
+		cr_assert(pkt_push_letter(&p, *s), "letter %c", *s);
+	pkt_finish(&p);
+	cr_assert(pkt_ok(&p));
+	/* eth 14 + ipv6 40 + hop 8 + dest 8 + fragment 8 + AH 16 + udp 8 */
+	cr_assert_eq(p.len, 14 + 40 + 8 + 8 + 8 + 16 + 8);
+	cr_assert_eq(buf[14 + 6], 0 /* hop-by-hop */);
+
+	pkt_init(&p, buf, sizeof(buf));
+	pkt_eth(&p, NULL, NULL);
+	cr_assert_not(pkt_push_letter(&p, 'Z'));
+	cr_assert_not(pkt_ok(&p));
+}
