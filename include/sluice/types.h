@@ -5,6 +5,12 @@
 
 #ifndef __VMLINUX_H__
 #include <linux/types.h>
+#include <stdbool.h>
+#endif
+
+/* inline helpers in shared headers (BPF's headers define it already) */
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
 #endif
 
 /* Map names are identifiers in BPF code and strings in userspace. */

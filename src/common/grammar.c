@@ -128,6 +128,7 @@ static int parse_value(enum sl_kind kind, const char *name, const char *text, in
 	v->col = col;
 	switch (kind) {
 	case SL_FLAG:
+	case SL_REST: /* parse_tokens() takes these */
 	case SL_STRING:
 		if (kind == SL_STRING && !*text)
 			return sl_fail(err, SL_E_USAGE, col, "%s: empty value", name);
@@ -191,6 +192,13 @@ static int parse_tokens(struct sl_cmd *cmd, struct sl_error *err)
 	for (i = nwords; i < toks->n; i++) {
 		const struct sl_token *t = &toks->tok[i];
 
+		if (spec->args && spec->args[nargs].metavar && spec->args[nargs].kind == SL_REST) {
+			/* the feature parses these words itself: remember where they start */
+			cmd->arg[nargs] = (struct sl_value){ .set = true, .str = t->text,
+							     .num = (unsigned long long)i, .col = t->col };
+			nargs++;
+			break;
+		}
 		if (t->text[0] == '-' && t->text[1] == '-') {
 			const struct sl_opt_spec *o = NULL;
 			int k;
@@ -315,6 +323,23 @@ const struct sl_value *sl_opt(const struct sl_cmd *cmd, const char *name)
 	abort(); /* a programming error: the name is not in the spec */
 }
 
+int sl_rest(const struct sl_cmd *cmd, char *argv[], int cols[])
+{
+	const struct sl_value *v = NULL;
+	int n = 0;
+
+	for (int k = 0; cmd->spec->args && cmd->spec->args[k].metavar; k++)
+		if (cmd->spec->args[k].kind == SL_REST)
+			v = &cmd->arg[k];
+	if (!v || !v->set)
+		return 0;
+	for (int i = (int)v->num; i < cmd->toks.n; i++, n++) {
+		argv[n] = (char *)cmd->toks.tok[i].text;
+		cols[n] = cmd->toks.tok[i].col;
+	}
+	return n;
+}
+
 const struct sl_value *sl_arg(const struct sl_cmd *cmd, const char *metavar)
 {
 	for (int k = 0; cmd->spec->args && cmd->spec->args[k].metavar; k++)
@@ -335,9 +360,18 @@ int sl_cmd_format(const struct sl_cmd *cmd, bool with_client_only, char *out, si
 	for (w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save))
 		if (append_word(out, size, &len, w))
 			return -1;
-	for (int k = 0; spec->args && spec->args[k].metavar; k++)
-		if (cmd->arg[k].set && append_word(out, size, &len, cmd->arg[k].str))
-			return -1;
+	for (int k = 0; spec->args && spec->args[k].metavar; k++) {
+		if (!cmd->arg[k].set)
+			continue;
+		if (spec->args[k].kind != SL_REST) {
+			if (append_word(out, size, &len, cmd->arg[k].str))
+				return -1;
+			continue;
+		}
+		for (int i = (int)cmd->arg[k].num; i < cmd->toks.n; i++)
+			if (append_word(out, size, &len, cmd->toks.tok[i].text))
+				return -1;
+	}
 	for (int k = 0; spec->opts && spec->opts[k].name; k++) {
 		const struct sl_opt_spec *o = &spec->opts[k];
 

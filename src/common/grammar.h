@@ -55,6 +55,8 @@ enum sl_kind {
 	SL_UINT,    /* unsigned decimal within [min, max] */
 	SL_STRING,  /* any word */
 	SL_CHOICE,  /* one of `choices` */
+	SL_REST,    /* the last argument: every remaining word, `--` ones too, for
+		     * commands with a syntax of their own (ipset's); see sl_rest() */
 };
 
 struct sl_opt_spec {
@@ -81,6 +83,7 @@ struct sl_cmd;
 enum sl_cmd_flags {
 	SL_CMD_CONFIG = 1 << 0, /* changes running state; allowed in a config file */
 	SL_CMD_ACTION = 1 << 1, /* changes something but is not configuration (reset) */
+	SL_CMD_BODY = 1 << 2,   /* sluicectl streams its standard input after the line */
 };
 
 struct sl_cmd_spec {
@@ -135,6 +138,10 @@ int sl_join_words(int argc, char *const argv[], char *out, size_t size);
 /* Option lookup by name: the value slot (never NULL for a name in the spec). */
 const struct sl_value *sl_opt(const struct sl_cmd *cmd, const char *name);
 const struct sl_value *sl_arg(const struct sl_cmd *cmd, const char *metavar);
+
+/* The words the command's SL_REST argument took: their count, with
+ * argv/cols (each of SL_MAX_TOKENS entries) filled; 0 when none. */
+int sl_rest(const struct sl_cmd *cmd, char *argv[], int cols[]);
 
 /* The command as one canonical line without client-only options. */
 int sl_cmd_format(const struct sl_cmd *cmd, bool with_client_only, char *out, size_t size);

@@ -24,19 +24,13 @@ int sl_states_new(struct sl_states *s)
 	return 0;
 }
 
-int sl_states_copy(struct sl_states *dst, const struct sl_states *src)
-{
-	if (sl_states_new(dst))
-		return -1;
-	for (int i = 0; i < sl_nfeatures; i++)
-		memcpy(dst->st[i], src->st[i], sl_features[i]->state_size);
-	return 0;
-}
-
 void sl_states_free(struct sl_states *s)
 {
-	for (int i = 0; s->st && i < sl_nfeatures; i++)
+	for (int i = 0; s->st && i < sl_nfeatures; i++) {
+		if (s->st[i] && sl_features[i]->state_free)
+			sl_features[i]->state_free(s->st[i]);
 		free(s->st[i]);
+	}
 	free(s->st);
 	s->st = NULL;
 }
@@ -46,9 +40,13 @@ int sl_feature_of(const struct sl_cmd *cmd)
 	const char *w = cmd->spec->words;
 	size_t len = strcspn(w, " ");
 
-	for (int i = 0; i < sl_nfeatures; i++)
-		if (strlen(sl_features[i]->name) == len && !strncmp(sl_features[i]->name, w, len))
+	for (int i = 0; i < sl_nfeatures; i++) {
+		const char *also = sl_features[i]->also;
+
+		if ((strlen(sl_features[i]->name) == len && !strncmp(sl_features[i]->name, w, len)) ||
+		    (also && strlen(also) == len && !strncmp(also, w, len)))
 			return i;
+	}
 	return -1;
 }
 
@@ -155,9 +153,9 @@ void sl_config_print_error(FILE *out, const char *source, const char *text, cons
 	sl_print_caret(out, p, err->col);
 }
 
-void sl_config_save(const struct sl_states *s, FILE *out)
+void sl_config_save(const struct sl_states *s, void *const *priv, FILE *out)
 {
 	fprintf(out, "# sluice running configuration (sluicectl save)\n");
 	for (int i = 0; i < sl_nfeatures; i++)
-		sl_features[i]->save(s->st[i], out);
+		sl_features[i]->save(priv ? priv[i] : NULL, s->st[i], out);
 }

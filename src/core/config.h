@@ -10,7 +10,6 @@ struct sl_states {
 };
 
 int sl_states_new(struct sl_states *s);           /* every feature off */
-int sl_states_copy(struct sl_states *dst, const struct sl_states *src);
 void sl_states_free(struct sl_states *s);
 
 /* The feature index that owns `cmd` (by its first word); -1 for a core command. */
@@ -27,7 +26,8 @@ char *sl_config_read(const char *path, struct sl_error *err);
 /* "source:line:col: message" plus the offending line with a caret. */
 void sl_config_print_error(FILE *out, const char *source, const char *text, const struct sl_error *err);
 
-/* The running configuration as config lines. */
-void sl_config_save(const struct sl_states *s, FILE *out);
+/* The configuration as config lines: the running one with each feature's
+ * runtime handles (sl_daemon.priv), or just the staged states (priv NULL). */
+void sl_config_save(const struct sl_states *s, void *const *priv, FILE *out);
 
 #endif

@@ -238,7 +238,8 @@ static void answer(struct sl_ctl *ctl, struct sl_ctl_client *c, int slot, size_t
 		return;
 	}
 	c->in[len] = '\0';
-	start_reply(ctl, c, slot, ctl->handler(ctl->ctx, c->in));
+	start_reply(ctl, c, slot,
+		    ctl->handler(ctl->ctx, c->in, c->fd, c->in + len + 1, c->in_len > len ? c->in_len - len - 1 : 0));
 }
 
 static void client_read(struct sl_ctl *ctl, struct sl_ctl_client *c, int slot)

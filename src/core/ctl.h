@@ -24,8 +24,10 @@ struct sl_ctl_client {
 	uint64_t deadline_ms;
 };
 
-/* returns a malloc'ed JSON reply for one request line */
-typedef char *(*sl_ctl_handler)(void *ctx, const char *line);
+/* returns a malloc'ed JSON reply for one request line. A command that
+ * reads a body goes on reading the client's socket `fd` after `rest`
+ * (bytes that came in after the line). */
+typedef char *(*sl_ctl_handler)(void *ctx, const char *line, int fd, const char *rest, size_t rest_len);
 
 struct sl_ctl {
 	int listen_fd;

@@ -12,6 +12,7 @@
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
+#include "core/body.h"
 #include "core/log.h"
 #include "core/pin.h"
 #include "default_config.h"
@@ -138,7 +139,7 @@ static json_object *save_json(struct sl_daemon *d)
 
 	if (!f)
 		return NULL;
-	sl_config_save(&d->states, f);
+	sl_config_save(&d->states, d->priv, f);
 	fclose(f);
 	o = json_object_new_object();
 	json_object_object_add(o, "config", json_object_new_string(buf));
@@ -150,9 +151,12 @@ static json_object *save_json(struct sl_daemon *d)
 static int run_config_cmd(struct sl_daemon *d, int f, const struct sl_cmd *cmd, struct sl_error *err)
 {
 	const struct sl_feature *feat = sl_features[f];
-	void *next = malloc(feat->state_size);
+	void *next;
 	int rc = -1;
 
+	if (feat->run)
+		return feat->run(&d->env, d->priv[f], d->states.st[f], cmd, err);
+	next = malloc(feat->state_size);
 	if (!next)
 		return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
 	memcpy(next, d->states.st[f], feat->state_size);
@@ -164,7 +168,7 @@ static int run_config_cmd(struct sl_daemon *d, int f, const struct sl_cmd *cmd, 
 	return rc;
 }
 
-char *sl_daemon_request(void *daemon, const char *line)
+char *sl_daemon_request(void *daemon, const char *line, int fd, const char *rest, size_t rest_len)
 {
 	struct sl_daemon *d = daemon;
 	struct sl_error err = { 0 };
@@ -199,7 +203,18 @@ char *sl_daemon_request(void *daemon, const char *line)
 	} else if (cmd->spec->flags & SL_CMD_CONFIG) {
 		rc = run_config_cmd(d, f, cmd, &err);
 	} else {
+		struct sl_body *body = malloc(sizeof(*body));
+
+		/* a query may read the request's body (set restore) */
+		if (!body) {
+			rc = sl_fail(&err, SL_E_KERNEL, 0, "out of memory");
+			goto out;
+		}
+		sl_body_init(body, fd, rest, rest_len);
+		d->env.body = body;
 		rc = sl_features[f]->query(&d->env, d->priv[f], d->states.st[f], cmd, &data, &err);
+		d->env.body = NULL;
+		free(body);
 	}
 out:
 	reply = reply_json(data, rc ? &err : NULL, sl_daemon_config_name(d));

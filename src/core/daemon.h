@@ -34,7 +34,7 @@ int sl_daemon_apply(struct sl_daemon *d, struct sl_states *next, bool replace, s
 /* re-read and apply the config, replacing programs */
 int sl_daemon_reload(struct sl_daemon *d, struct sl_error *err);
 /* one control request -> malloc'ed JSON reply */
-char *sl_daemon_request(void *daemon, const char *line);
+char *sl_daemon_request(void *daemon, const char *line, int fd, const char *rest, size_t rest_len);
 int sl_daemon_run(struct sl_daemon *d);
 void sl_daemon_fini(struct sl_daemon *d);
 

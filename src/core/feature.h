@@ -12,13 +12,17 @@
 
 #include "common/grammar.h"
 
+struct sl_body;
+
 struct sl_env {
 	const char *pin_root;     /* e.g. /sys/fs/bpf/sluice */
 	bool verbose;
+	struct sl_body *body;     /* during a query: the request's body (core/body.h) */
 };
 
 struct sl_feature {
 	const char *name;         /* the first word of its commands */
+	const char *also;         /* another first word it owns, or NULL */
 	size_t state_size;
 	size_t priv_size;         /* runtime handles: fds, buffers */
 
@@ -33,8 +37,18 @@ struct sl_feature {
 	 * it was before the call. */
 	int (*apply)(const struct sl_env *env, void *priv, const void *state, bool replace,
 		     struct sl_error *err);
-	/* print `state` as config lines */
-	void (*save)(const void *state, FILE *out);
+	/* print the running state as config lines: `state`, plus what lives in
+	 * the kernel only when priv is given (NULL: just the staged state) */
+	void (*save)(void *priv, const void *state, FILE *out);
+	/* optional: a config command at run time, applied to the kernel and
+	 * folded into `state` in place, all or nothing. Features whose state
+	 * is too large to copy per command have it; the others are staged on a
+	 * copy and applied whole. */
+	int (*run)(const struct sl_env *env, void *priv, void *state, const struct sl_cmd *cmd,
+		   struct sl_error *err);
+	/* optional: free what a state owns beyond its own state_size bytes
+	 * (states that own memory have it, and must not be copied flat) */
+	void (*state_free)(void *state);
 	/* a read command or an action; *out is the reply's "data" */
 	int (*query)(const struct sl_env *env, void *priv, const void *state, const struct sl_cmd *cmd,
 		     json_object **out, struct sl_error *err);

@@ -36,10 +36,11 @@ static int stage(void *st, const struct sl_cmd *cmd, struct sl_error *err)
 	return 0;
 }
 
-static void save(const void *st, FILE *out)
+static void save(void *priv, const void *st, FILE *out)
 {
 	const struct drops_state *s = st;
 
+	(void)priv; /* all of it is in the state */
 	if (s->enabled)
 		fprintf(out, "drops enable --sample-rate %u\n", s->sample_rate);
 	else

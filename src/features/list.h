@@ -1,3 +1,4 @@
 /* Every feature, one line each. Expanded by the command registry (grammar,
  * linked into sluicectl) and the daemon's module registry. */
 SL_FEATURE(drops)
+SL_FEATURE(sets)

@@ -18,6 +18,7 @@ struct part_ctx {
 	int dim;                /* 0-based part index */
 	int col;                /* column of the part's first character */
 	struct sl_error *err;
+	bool slash[3], dash[3]; /* per part: a CIDR, an address range was written */
 };
 
 /* ipset's separator rule: a separator at either end of the text is none */
@@ -161,6 +162,8 @@ static int parse_addr_part(struct part_ctx *c, char *text)
 	int rc;
 
 	c->e->family = (uint8_t)c->spec->family;
+	c->slash[c->dim] = slash != NULL;
+	c->dash[c->dim] = dash != NULL;
 	if (slash)
 		rc = addr_cidr(c, text, slash, addr, cidr);
 	else if (dash)
@@ -487,6 +490,26 @@ static const struct elem_opt elem_opts[] = {
 	{ "-!", false, CMD(SL_SETCMD_ADD) | CMD(SL_SETCMD_DEL) | CMD(SL_SETCMD_TEST), 0, NULL, apply_exist },
 };
 
+/* What ipset's test refuses (its words): port ranges, address ranges
+ * except in hash:ip, any CIDR in the address of hash:ip,port(,ip). */
+static int test_shape(struct part_ctx *c, const char *text)
+{
+	const char *type = c->ti->name, *fam = c->ti->family ? sl_set_family_name(c->spec->family) : "unspec";
+
+	if (c->e->flags & SL_ELEM_F_PORT_RANGE)
+		return sl_fail(c->err, SL_E_USAGE, c->col,
+			       "FROM-TO port range is not allowed in command test with set type %s and family %s", type, fam);
+	if (c->dash[0] && c->spec->type != SL_SET_HASH_IP)
+		return sl_fail(c->err, SL_E_USAGE, c->col,
+			       "FROM-TO IP range is not allowed in command test with set type %s and family %s", type, fam);
+	if (c->slash[0] && (c->spec->type == SL_SET_HASH_IP_PORT || c->spec->type == SL_SET_HASH_IP_PORT_IP))
+		return sl_fail(c->err, SL_E_USAGE, c->col,
+			       "IP/CIDR range is not allowed in command test with set type %s and family %s", type, fam);
+	if (c->slash[2])
+		return sl_fail(c->err, SL_E_USAGE, c->col, "plain IP address must be supplied: %s", text);
+	return 0;
+}
+
 static const char *cmd_word(enum sl_set_cmd cmd)
 {
 	return cmd == SL_SETCMD_DEL ? "del" : cmd == SL_SETCMD_TEST ? "test" : "add";
@@ -535,7 +558,7 @@ int sl_set_elem_parse(const struct sl_set_spec *spec, enum sl_set_cmd cmd, int a
 		return sl_fail(err, SL_E_USAGE, 0, "%s needs %s", sl_set_types[spec->type].name,
 			       sl_set_types[spec->type].metavar);
 	c.col = sl_set_word_col(argv, cols, 0);
-	if (parse_key(&c, argv[0]))
+	if (parse_key(&c, argv[0]) || (cmd == SL_SETCMD_TEST && test_shape(&c, argv[0])))
 		return -1;
 	return parse_opts(&c, cmd, argc, argv, cols);
 }

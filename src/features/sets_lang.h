@@ -242,6 +242,12 @@ typedef const struct sl_set_spec *(*sl_set_lookup_fn)(const char *name, void *ct
 int sl_set_line_parse(const char *line, sl_set_lookup_fn lookup, void *ctx, struct sl_set_line *out,
 		      struct sl_error *err);
 
+/* The same for a command whose word is known (sluicectl `set add ...`):
+ * argv are the words after it, cols as for sl_set_spec_parse(), end_col the
+ * column just past the last word (for "missing ..." errors). */
+int sl_set_args_parse(enum sl_set_cmd cmd, int argc, char *const argv[], const int *cols, int end_col,
+		      sl_set_lookup_fn lookup, void *ctx, struct sl_set_line *out, struct sl_error *err);
+
 /* --- shared by the sets_*.c files ------------------------------------------ */
 
 /* An unsigned number as ipset reads it (strtoull base 0: 0x.. hex, 0..

@@ -130,6 +130,57 @@ static int parse_adt(enum sl_set_cmd cmd, const struct words *a, int end_col, sl
 	return 0;
 }
 
+static int command_index(enum sl_set_cmd cmd)
+{
+	for (size_t i = 0; i < N(commands); i++)
+		if (commands[i].cmd == cmd)
+			return (int)i;
+	return -1;
+}
+
+int sl_set_args_parse(enum sl_set_cmd cmd, int argc, char *const argv[], const int *cols, int end_col,
+		      sl_set_lookup_fn lookup, void *ctx, struct sl_set_line *out, struct sl_error *err)
+{
+	int ci = command_index(cmd);
+	struct words a;
+
+	memset(out, 0, sizeof(*out));
+	if (ci < 0 || cmd == SL_SETCMD_NONE)
+		return sl_fail(err, SL_E_USAGE, 0, "unknown set command");
+	if (argc > SL_MAX_TOKENS)
+		return sl_fail(err, SL_E_USAGE, end_col, "too many words");
+	out->cmd = cmd;
+	a.n = argc;
+	for (int i = 0; i < argc; i++) {
+		a.w[i] = argv[i];
+		a.col[i] = sl_set_word_col(argv, cols, i);
+	}
+	if (cmd == SL_SETCMD_CREATE || cmd == SL_SETCMD_ADD || cmd == SL_SETCMD_DEL || cmd == SL_SETCMD_TEST)
+		out->exist = drop_leading_exist(&a, 2);
+	switch (cmd) {
+	case SL_SETCMD_CREATE:
+		if (a.n < 1)
+			return sl_fail(err, SL_E_USAGE, end_col, "create needs a set name and a type");
+		if (sl_set_spec_parse(a.n, a.w, a.col, &out->spec, err))
+			return -1;
+		snprintf(out->name, sizeof(out->name), "%s", out->spec.name);
+		if (out->exist)
+			out->spec.flags |= SL_SET_F_EXIST;
+		out->exist = out->spec.flags & SL_SET_F_EXIST;
+		break;
+	case SL_SETCMD_ADD:
+	case SL_SETCMD_DEL:
+	case SL_SETCMD_TEST:
+		if (parse_adt(cmd, &a, end_col, lookup, ctx, out, err))
+			return -1;
+		break;
+	default:
+		if (parse_names(ci, &a, end_col, out, err))
+			return -1;
+	}
+	return 1;
+}
+
 int sl_set_line_parse(const char *line, sl_set_lookup_fn lookup, void *ctx, struct sl_set_line *out,
 		      struct sl_error *err)
 {
@@ -145,31 +196,6 @@ int sl_set_line_parse(const char *line, sl_set_lookup_fn lookup, void *ctx, stru
 	cmd = find_command(toks.tok[0].text);
 	if (cmd < 0)
 		return sl_fail(err, SL_E_USAGE, toks.tok[0].col, "unknown command '%s'", toks.tok[0].text);
-	out->cmd = commands[cmd].cmd;
 	args_of(&toks, &a);
-	if (out->cmd == SL_SETCMD_CREATE || out->cmd == SL_SETCMD_ADD || out->cmd == SL_SETCMD_DEL ||
-	    out->cmd == SL_SETCMD_TEST)
-		out->exist = drop_leading_exist(&a, 2);
-	switch (out->cmd) {
-	case SL_SETCMD_CREATE:
-		if (a.n < 1)
-			return sl_fail(err, SL_E_USAGE, end_col, "create needs a set name and a type");
-		if (sl_set_spec_parse(a.n, a.w, a.col, &out->spec, err))
-			return -1;
-		snprintf(out->name, sizeof(out->name), "%s", out->spec.name);
-		if (out->exist)
-			out->spec.flags |= SL_SET_F_EXIST;
-		out->exist = out->spec.flags & SL_SET_F_EXIST;
-		break;
-	case SL_SETCMD_ADD:
-	case SL_SETCMD_DEL:
-	case SL_SETCMD_TEST:
-		if (parse_adt(out->cmd, &a, end_col, lookup, ctx, out, err))
-			return -1;
-		break;
-	default:
-		if (parse_names(cmd, &a, end_col, out, err))
-			return -1;
-	}
-	return 1;
+	return sl_set_args_parse(commands[cmd].cmd, a.n, a.w, a.col, end_col, lookup, ctx, out, err);
 }

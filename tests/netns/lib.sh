@@ -175,3 +175,22 @@ wait_file() {
 	done
 	fail "timed out waiting for $1"
 }
+
+# veth_pair NS_A NS_B: a veth between two namespaces, both ends up:
+# va (10.99.0.1/24, fd99::1/64) in NS_A and vb (10.99.0.2, fd99::2) in NS_B.
+# ARP/ND entries are static so the first packets are not held back.
+veth_pair() {
+	ip -n "$1" link add va type veth peer name vb netns "$2" || fail "veth"
+	ip -n "$1" addr add 10.99.0.1/24 dev va
+	ip -n "$2" addr add 10.99.0.2/24 dev vb
+	ip -n "$1" addr add fd99::1/64 dev va nodad
+	ip -n "$2" addr add fd99::2/64 dev vb nodad
+	ip -n "$1" link set va up
+	ip -n "$2" link set vb up
+	ma=$(ip -n "$1" -j link show va | jq -r '.[0].address')
+	mb=$(ip -n "$2" -j link show vb | jq -r '.[0].address')
+	ip -n "$1" neigh replace 10.99.0.2 lladdr "$mb" dev va nud permanent
+	ip -n "$2" neigh replace 10.99.0.1 lladdr "$ma" dev vb nud permanent
+	ip -n "$1" neigh replace fd99::2 lladdr "$mb" dev va nud permanent
+	ip -n "$2" neigh replace fd99::1 lladdr "$ma" dev vb nud permanent
+}

@@ -49,7 +49,7 @@ sort -u -o "$deny" "$deny"
 [ "$(wc -l <"$allow")" -gt 50 ] || { echo "FAIL: could not resolve the syscall filter"; exit 1; }
 for sc in bpf perf_event_open capset capget prctl flock rename renameat2 unlink unlinkat mkdir \
 	epoll_wait epoll_ctl signalfd4 timerfd_create timerfd_settime accept4 bind listen socket \
-	setsockopt sendmsg openat statfs; do
+	setsockopt sendmsg openat statfs setns poll; do
 	if ! grep -qx "$sc" "$allow" || grep -qx "$sc" "$deny"; then
 		echo "FAIL: the unit's SystemCallFilter blocks $sc, which sluiced needs"
 		exit 1

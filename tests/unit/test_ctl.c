@@ -27,11 +27,11 @@ static int calls;                 /* handler invocations */
 static char last_line[SL_MAX_LINE + 2];
 static size_t big_reply;          /* >0: the handler answers this many bytes */
 
-static char *handler(void *ctx, const char *line)
+static char *handler(void *ctx, const char *line, int fd, const char *rest, size_t rest_len)
 {
 	char *r;
 
-	(void)ctx;
+	(void)ctx, (void)fd, (void)rest, (void)rest_len;
 	calls++;
 	snprintf(last_line, sizeof(last_line), "%s", line);
 	if (big_reply) {

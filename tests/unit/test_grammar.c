@@ -584,7 +584,10 @@ Test(help, usage_lines)
 Test(help, help_names_every_option)
 {
 	static const char *const words[] = { "status", "save", "reload", "drops", "drops enable",
-					     "drops disable", "drops reset", "drops events", "drops stats" };
+					     "drops disable", "drops reset", "drops events", "drops stats",
+					     "set create", "set add", "set del", "set test", "set list",
+					     "set save", "set restore", "set flush", "set destroy", "set rename",
+					     "set swap", "rule add", "rule del", "rule list" };
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
 		const struct sl_cmd_spec *s = spec_of(words[i]);
@@ -629,7 +632,10 @@ Test(help, option_column_layout)
 Test(help, command_list)
 {
 	static const char *const words[] = { "status", "save", "reload", "drops", "drops enable",
-					     "drops disable", "drops reset", "drops events", "drops stats" };
+					     "drops disable", "drops reset", "drops events", "drops stats",
+					     "set create", "set add", "set del", "set test", "set list",
+					     "set save", "set restore", "set flush", "set destroy", "set rename",
+					     "set swap", "rule add", "rule del", "rule list" };
 	char *text;
 	int lines = 0;
 
@@ -698,4 +704,44 @@ Test(caret, fmemopen_buffer)
 	sl_print_caret(out, "save x", 6);
 	fclose(out);
 	cr_assert_str_eq(buf, "  save x\n       ^\n");
+}
+
+/* --- SL_REST: commands with a syntax of their own (ipset's) ------------- */
+
+Test(rest, takes_every_remaining_word_with_columns)
+{
+	char *argv[SL_MAX_TOKENS];
+	int cols[SL_MAX_TOKENS];
+
+	cr_assert_eq(parse("set add  blocklist 10.0.0.1 --x -exist comment \"a b\""), 1, "%s", err.msg);
+	cr_assert_str_eq(cmd.spec->words, "set add");
+	cr_assert_eq(sl_rest(&cmd, argv, cols), 6);
+	cr_assert_str_eq(argv[0], "blocklist");
+	cr_assert_eq(cols[0], 10);
+	cr_assert_str_eq(argv[2], "--x", "words that look like options are the feature's");
+	cr_assert_str_eq(argv[5], "a b");
+	cr_assert_eq(cols[5], 48);
+}
+
+Test(rest, optional_rest_may_be_empty_and_required_rest_may_not)
+{
+	char *argv[SL_MAX_TOKENS];
+	int cols[SL_MAX_TOKENS];
+
+	cr_assert_eq(parse("set list"), 1, "%s", err.msg);
+	cr_assert_eq(sl_rest(&cmd, argv, cols), 0);
+	cr_assert_eq(parse("set add"), -1);
+	cr_assert(strstr(err.msg, "missing"), "%s", err.msg);
+	cr_assert_eq(err.col, 9);
+}
+
+Test(rest, canonical_format_keeps_the_words_and_their_quoting)
+{
+	char out[SL_MAX_LINE];
+
+	cr_assert_eq(parse("set   add blocklist 10.0.0.1   comment 'a \"b'"), 1, "%s", err.msg);
+	cr_assert_gt(sl_cmd_format(&cmd, false, out, sizeof(out)), 0);
+	cr_assert_str_eq(out, "set add blocklist 10.0.0.1 comment \"a \\\"b\"");
+	cr_assert_eq(parse(out), 1, "%s", err.msg);
+	cr_assert_str_eq(cmd.toks.tok[5].text, "a \"b");
 }

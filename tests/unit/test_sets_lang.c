@@ -14,7 +14,11 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 
+#include <unistd.h>
+#include <json-c/json.h>
+
 #include "features/sets_lang.h"
+#include "../../tools/sluicectl/ctl.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -1669,6 +1673,251 @@ static void oracle_bad(struct run *r, const char *const *bad)
 	}
 }
 
+/* --- the same sets in sluiced (SLUICE_ORACLE_SOCKET): set test and save/restore -------- */
+
+/* One request to the daemon: 0 ok, else the reply's code; `text` (may be
+ * NULL) gets data.text or the error message. */
+static int sluice_req(const char *line, const char *body, char *text, size_t size)
+{
+	const char *sock = getenv("SLUICE_ORACLE_SOCKET"), *why;
+	json_object *reply, *v = NULL, *data = NULL;
+	int fd = -1, rc;
+
+	if (body) {
+		char path[] = "/tmp/sluice-sets-body.XXXXXX";
+
+		fd = mkstemp(path);
+		cr_assert_geq(fd, 0);
+		cr_assert_eq(write(fd, body, strlen(body)), (ssize_t)strlen(body));
+		lseek(fd, 0, SEEK_SET);
+		unlink(path);
+	}
+	reply = sl_client_request(sock, line, fd, &why);
+	if (fd >= 0)
+		close(fd);
+	cr_assert_not_null(reply, "sluiced at %s: %s", sock, why);
+	json_object_object_get_ex(reply, "status", &v);
+	if (!strcmp(json_object_get_string(v), "ok")) {
+		rc = 0;
+		json_object_object_get_ex(reply, "data", &data);
+		if (text && json_object_object_get_ex(data, "text", &v))
+			snprintf(text, size, "%s", json_object_get_string(v));
+	} else {
+		json_object_object_get_ex(reply, "code", &v);
+		rc = json_object_get_int(v);
+		if (text && json_object_object_get_ex(reply, "error", &v))
+			snprintf(text, size, "%s", json_object_get_string(v));
+	}
+	json_object_put(reply);
+	return rc;
+}
+
+enum answer { IN_SET, NOT_IN_SET, REFUSED };
+
+static enum answer kernel_test(struct run *r, const char *elem)
+{
+	char args[512], out[1024];
+	int rc;
+
+	snprintf(args, sizeof(args), "test %s %s", r->spec.name, elem);
+	rc = ns_run(r->ns, args, NULL, out, sizeof(out));
+	if (rc == 0)
+		return IN_SET;
+	return strstr(out, "is NOT in set") ? NOT_IN_SET : REFUSED;
+}
+
+static enum answer sluice_test(struct run *r, const char *elem)
+{
+	char line[512];
+	int rc;
+
+	snprintf(line, sizeof(line), "set test %s %s", r->spec.name, elem);
+	rc = sluice_req(line, NULL, NULL, 0);
+	return rc == 0 ? IN_SET : rc == 1 ? NOT_IN_SET : REFUSED;
+}
+
+/* a near miss: the last number of the element's first part, plus one */
+static void near_miss(const char *elem, char *out, size_t size)
+{
+	size_t end = strcspn(elem, ",/"), i = end;
+
+	snprintf(out, size, "%s", elem);
+	while (i > 0 && isxdigit((unsigned char)out[i - 1]))
+		i--;
+	if (i == end)
+		return;
+	if (strchr(elem, ':') && strcspn(elem, ":") < end) { /* IPv6 or MAC: hex */
+		unsigned long v = strtoul(out + i, NULL, 16);
+		char tail[256];
+
+		snprintf(tail, sizeof(tail), "%s", out + end);
+		snprintf(out + i, size - i, "%lx%s", (v + 1) & (end - i >= 4 ? 0xffff : 0xff), tail);
+	} else {
+		unsigned long v = strtoul(out + i, NULL, 10);
+		char tail[256];
+
+		snprintf(tail, sizeof(tail), "%s", out + end);
+		snprintf(out + i, size - i, "%lu%s", (v + 1) & 0xff, tail);
+	}
+}
+
+/* the address of a net entry with its host bits set: a host inside it */
+static void host_inside(const char *elem, char *out, size_t size)
+{
+	char tail[256];
+	const char *slash = strchr(elem, '/');
+	size_t plen = slash ? (size_t)(slash - elem) : strlen(elem);
+
+	snprintf(out, size, "%s", elem);
+	if (!slash || strchr(elem, ':'))
+		return;
+	snprintf(tail, sizeof(tail), "%s", slash + strcspn(slash, ","));
+	{
+		struct in_addr a;
+		char addr[32];
+		unsigned cidr = (unsigned)atoi(slash + 1);
+
+		snprintf(addr, sizeof(addr), "%.*s", (int)plen, elem);
+		if (inet_pton(AF_INET, addr, &a) != 1 || cidr == 0 || cidr > 32)
+			return;
+		a.s_addr = htonl(ntohl(a.s_addr) | (cidr < 32 ? (0xffffffffu >> cidr) & 0x5 : 0));
+		inet_ntop(AF_INET, &a, addr, sizeof(addr));
+		snprintf(out, size, "%s%.200s", addr, tail);
+	}
+}
+
+static void probe(struct run *r, const char *elem, int *n, int *bad)
+{
+	enum answer k = kernel_test(r, elem), s = sluice_test(r, elem);
+	static const char *const names[] = { "in set", "not in set", "refused" };
+
+	(*n)++;
+	if (k != s && (*bad)++ < 10)
+		cr_expect_fail("%s: test %s: kernel %s, sluice %s", r->spec.name, elem, names[k], names[s]);
+}
+
+/* entries of an ipset save text, sorted, with `name` written as `as` */
+static char **save_entries(char *text, const char *name, const char *as, size_t *n)
+{
+	char pat[64], *line, *save = NULL;
+	struct text t = { 0 };
+
+	snprintf(pat, sizeof(pat), "add %s ", name);
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char buf[SL_SET_LINE_MAX + 64];
+
+		if (strncmp(line, pat, strlen(pat)))
+			continue;
+		snprintf(buf, sizeof(buf), "add %s %s", as, line + strlen(pat));
+		text_add(&t, buf);
+	}
+	if (!t.s)
+		text_add(&t, "");
+	return sorted_lines(t.s, n);
+}
+
+static void compare_saves(const char *what, char *a, const char *an, char *b, const char *bn)
+{
+	size_t na, nb;
+	char **ea = save_entries(a, an, "X", &na), **eb = save_entries(b, bn, "X", &nb);
+	int bad = 0;
+
+	cr_expect_eq(na, nb, "%s: %zu entries against %zu", what, na, nb);
+	for (size_t i = 0; i < na && i < nb && bad < 10; i++)
+		if (!same_entry(ea[i], eb[i]) && !same_entry(eb[i], ea[i])) {
+			cr_expect_fail("%s entry %zu: '%s' against '%s'", what, i, ea[i], eb[i]);
+			bad++;
+		}
+	free(ea);
+	free(eb);
+}
+
+static void oracle_sluice(struct run *r, uint64_t seed, char *kernel_saved, char *expect)
+{
+	size_t bufsize = 1 << 22;
+	char line[512], *text = malloc(bufsize), *copy = malloc(bufsize), *ks = strdup(kernel_saved), rt[64];
+	char **members;
+	size_t nm;
+	int probes = 0, bad = 0;
+	struct gen g = { .seed = seed ^ 0x5a5a5a5a, .spec = &r->spec };
+
+	cr_assert(text && copy && ks);
+	if (!getenv("SLUICE_ORACLE_SOCKET") || r->mac_via_bitmap) {
+		free(text), free(copy), free(ks);
+		return;
+	}
+	snprintf(line, sizeof(line), "set destroy %s", r->spec.name);
+	sluice_req(line, NULL, NULL, 0);
+	cr_assert_eq(sluice_req("set restore", r->restore.s, text, bufsize), 0, "%s: set restore: %s", r->spec.name,
+		     text);
+
+	/* what both saved */
+	snprintf(line, sizeof(line), "set save %s", r->spec.name);
+	cr_assert_eq(sluice_req(line, NULL, text, bufsize), 0, "set save: %s", text);
+	snprintf(copy, bufsize, "%s", text);
+	compare_saves("sluice save against ipset save", copy, r->spec.name, ks, r->spec.name);
+
+	/* probes: every member, a host inside it, a near miss, and random ones */
+	members = sorted_lines(expect, &nm);
+	for (size_t i = 0; i < nm && i < 400; i++) {
+		char elem[256], other[256];
+
+		if (sscanf(members[i], "add %*s %255s", elem) != 1)
+			continue;
+		probe(r, elem, &probes, &bad);
+		near_miss(elem, other, sizeof(other));
+		probe(r, other, &probes, &bad);
+		host_inside(elem, other, sizeof(other));
+		if (strcmp(other, elem))
+			probe(r, other, &probes, &bad);
+	}
+	free(members);
+	for (int i = 0; i < 150; i++) {
+		char words[512];
+
+		g.out = words;
+		g.size = sizeof(words);
+		g.len = 0;
+		gen_key(&g);
+		if (g.len > 0 && !strchr(words, '-')) /* single elements: ipset tests no ranges */
+			probe(r, words, &probes, &bad);
+	}
+
+	/* round trips: sluice's save into the kernel, the kernel's into sluice */
+	snprintf(rt, sizeof(rt), "%.20s_rt", r->spec.name);
+	snprintf(line, sizeof(line), "destroy %s", rt);
+	ns_run(r->ns, line, NULL, NULL, 0);
+	{
+		struct text in = { 0 };
+		char *save = NULL, *l, pat[64];
+
+		snprintf(copy, bufsize, "%s", text);
+		snprintf(pat, sizeof(pat), " %s ", r->spec.name);
+		for (l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+			char buf[SL_SET_LINE_MAX + 64], *at = strstr(l, pat);
+
+			cr_assert_not_null(at, "odd save line '%s'", l);
+			snprintf(buf, sizeof(buf), "%.*s %s %s", (int)(at - l), l, rt, at + strlen(pat));
+			text_add(&in, buf);
+		}
+		cr_expect_eq(ns_run(r->ns, "restore", in.s, copy, bufsize), 0, "ipset restore of sluice's save: %s",
+			     copy);
+		free(in.s);
+		snprintf(line, sizeof(line), "save %s", rt);
+		cr_expect_eq(ns_run(r->ns, line, NULL, copy, bufsize), 0, "ipset save: %s", copy);
+		snprintf(ks, strlen(kernel_saved) + 1, "%s", kernel_saved);
+		compare_saves("ipset restore of sluice's save", copy, rt, ks, r->spec.name);
+		snprintf(line, sizeof(line), "destroy %s", rt);
+		ns_run(r->ns, line, NULL, NULL, 0);
+	}
+	cr_log_info("ipset_oracle %-12s sluiced: %d probes compared with ipset test", r->spec.name, probes);
+	snprintf(line, sizeof(line), "set destroy %s", r->spec.name);
+	cr_expect_eq(sluice_req(line, NULL, text, bufsize), 0, "set destroy: %s", text);
+	free(text);
+	free(copy);
+	free(ks);
+}
+
 static void oracle_run(const struct oracle *o)
 {
 	struct run r = { .ns = oracle_ns() };
@@ -1701,7 +1950,15 @@ static void oracle_run(const struct oracle *o)
 		     saved);
 	snprintf(args, sizeof(args), "save %s", o->name);
 	cr_assert_eq(ns_run(r.ns, args, NULL, saved, 1 << 22), 0, "ipset save: %s", saved);
-	oracle_compare(&r, saved);
+	{
+		/* oracle_compare() splits both texts in place */
+		char *kernel_saved = strdup(saved), *expect = strdup(r.expect.s ? r.expect.s : "");
+
+		oracle_compare(&r, saved);
+		oracle_sluice(&r, seed, kernel_saved, expect);
+		free(kernel_saved);
+		free(expect);
+	}
 	oracle_bad(&r, o->bad);
 	snprintf(args, sizeof(args), "destroy %s", o->name);
 	cr_expect_eq(ns_run(r.ns, args, NULL, saved, 1 << 22), 0, "ipset destroy: %s", saved);

@@ -1,4 +1,7 @@
 #include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -10,19 +13,109 @@
 
 #define REPLY_TIMEOUT_S 30
 
-json_object *sl_client_request(const char *socket_path, const char *line, const char **why)
+/* Print and drop complete {"progress": ...} lines at the start of buf;
+ * returns the bytes consumed. */
+static size_t take_progress(char *buf, size_t len)
+{
+	size_t done = 0;
+
+	for (;;) {
+		char *nl = memchr(buf + done, '\n', len - done);
+		json_object *o, *p = NULL;
+
+		if (!nl)
+			return done;
+		*nl = '\0';
+		o = json_tokener_parse(buf + done);
+		*nl = '\n';
+		if (!o || !json_object_object_get_ex(o, "progress", &p)) {
+			json_object_put(o);
+			return done; /* the reply */
+		}
+		fprintf(stderr, "sluicectl: %s\n", json_object_get_string(p));
+		json_object_put(o);
+		done = (size_t)(nl - buf) + 1;
+	}
+}
+
+/* Send the body from body_fd while reading what comes back. */
+static int stream_body(int fd, int body_fd, char **buf, size_t *len, size_t *cap, const char **why)
+{
+	char chunk[65536];
+	size_t have = 0, off = 0;
+	bool in_open = true;
+
+	while (in_open || off < have) {
+		struct pollfd pfd[2] = { { .fd = fd, .events = POLLIN | (off < have ? POLLOUT : 0) },
+					 { .fd = in_open && off == have ? body_fd : -1, .events = POLLIN } };
+
+		if (poll(pfd, 2, REPLY_TIMEOUT_S * 1000) <= 0) {
+			*why = "no progress sending the input (timed out)";
+			return -1;
+		}
+		if (pfd[1].revents) {
+			ssize_t n = read(body_fd, chunk, sizeof(chunk));
+
+			if (n < 0 && errno != EINTR) {
+				*why = strerror(errno);
+				return -1;
+			}
+			if (n == 0)
+				in_open = false;
+			if (n > 0) {
+				have = (size_t)n;
+				off = 0;
+			}
+		}
+		if (pfd[0].revents & POLLOUT) {
+			ssize_t n = send(fd, chunk + off, have - off, MSG_NOSIGNAL);
+
+			if (n < 0 && errno != EINTR && errno != EAGAIN)
+				return 0; /* the daemon stopped reading: its reply says why */
+			if (n > 0)
+				off += (size_t)n;
+		}
+		if (pfd[0].revents & (POLLIN | POLLHUP)) {
+			ssize_t n = read(fd, *buf + *len, *cap - *len - 1);
+
+			if (n <= 0)
+				return 0; /* replied early (an error): read what is there */
+			*len += (size_t)n;
+			size_t t = take_progress(*buf, *len);
+
+			memmove(*buf, *buf + t, *len - t);
+			*len -= t;
+			if (*len + 1 == *cap) {
+				char *b = realloc(*buf, *cap *= 2);
+
+				if (!b) {
+					*why = "out of memory";
+					return -1;
+				}
+				*buf = b;
+			}
+		}
+	}
+	return 0;
+}
+
+json_object *sl_client_request(const char *socket_path, const char *line, int body_fd, const char **why)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct timeval tv = { .tv_sec = REPLY_TIMEOUT_S };
 	size_t len = 0, cap = 65536;
-	char *buf = NULL;
+	char *buf = malloc(cap);
 	json_object *reply = NULL;
-	int fd;
+	int fd = -1;
 
 	*why = NULL;
+	if (!buf) {
+		*why = "out of memory";
+		return NULL;
+	}
 	if (strlen(socket_path) >= sizeof(sa.sun_path)) {
 		*why = "socket path too long";
-		return NULL;
+		goto out;
 	}
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", socket_path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -38,16 +131,12 @@ json_object *sl_client_request(const char *socket_path, const char *line, const 
 		*why = strerror(errno);
 		goto out;
 	}
+	if (body_fd >= 0 && stream_body(fd, body_fd, &buf, &len, &cap, why))
+		goto out;
 	shutdown(fd, SHUT_WR);
-	buf = malloc(cap);
 	for (;;) {
-		ssize_t n;
+		ssize_t n = read(fd, buf + len, cap - len - 1);
 
-		if (!buf) {
-			*why = "out of memory";
-			goto out;
-		}
-		n = read(fd, buf + len, cap - len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -57,11 +146,19 @@ json_object *sl_client_request(const char *socket_path, const char *line, const 
 		if (n == 0)
 			break;
 		len += (size_t)n;
+		if (body_fd >= 0) {
+			size_t t = take_progress(buf, len);
+
+			memmove(buf, buf + t, len - t);
+			len -= t;
+		}
 		if (len + 1 == cap) {
 			char *b = realloc(buf, cap *= 2);
 
-			if (!b)
-				free(buf);
+			if (!b) {
+				*why = "out of memory";
+				goto out;
+			}
 			buf = b;
 		}
 	}

@@ -4,14 +4,18 @@
 #include <stdio.h>
 #include <json-c/json.h>
 
-/* Send one request line to the daemon and parse its JSON reply. Returns
- * NULL with *why set (errno text) when the daemon cannot be reached. */
-json_object *sl_client_request(const char *socket_path, const char *line, const char **why);
+/* Send one request line to the daemon and parse its JSON reply. With
+ * body_fd >= 0, what it reads from there follows the line (set restore),
+ * and progress lines the daemon sends meanwhile go to stderr. Returns NULL
+ * with *why set (errno text) when the daemon cannot be reached. */
+json_object *sl_client_request(const char *socket_path, const char *line, int body_fd, const char **why);
 
 /* Human rendering of reply data: arrays of objects become aligned tables,
  * objects become "key: value" lines with nested tables indented. */
 void sl_render(FILE *out, json_object *data);
 void sl_render_table(FILE *out, json_object *rows, int indent);
+/* `set list` reply data in the layout of `ipset list` */
+void sl_render_set_list(FILE *out, json_object *data);
 
 /* For --watch: add a "pps" column to rows, from their "packets" against the
  * previous sample's row with the same non-counter fields. */

@@ -101,6 +101,7 @@ static int print_error(json_object *reply, int json)
 static void render(const struct sl_cmd *cmd, json_object *data, int json)
 {
 	const char *w = cmd->spec->words;
+	json_object *text = NULL;
 
 	if (json) {
 		printf("%s\n", json_object_to_json_string_ext(data, JSON_C_TO_STRING_PRETTY));
@@ -109,6 +110,12 @@ static void render(const struct sl_cmd *cmd, json_object *data, int json)
 
 		json_object_object_get_ex(data, "config", &cfg);
 		fputs(cfg ? json_object_get_string(cfg) : "", stdout);
+	} else if (json_object_object_get_ex(data, "text", &text)) {
+		fputs(json_object_get_string(text), stdout); /* output in another tool's format */
+	} else if (json_object_object_get_ex(data, "message", &text)) {
+		printf("%s\n", json_object_get_string(text));
+	} else if (!strcmp(w, "set list")) {
+		sl_render_set_list(stdout, data);
 	} else if (json_object_is_type(data, json_type_object) && !json_object_object_length(data)) {
 		printf("ok\n");
 	} else {
@@ -122,7 +129,8 @@ static int run_once(const char *sock, const char *line, const struct sl_cmd *cmd
 		    json_object **keep, double watch_s)
 {
 	const char *why;
-	json_object *reply = sl_client_request(sock, line, &why), *status = NULL, *data = NULL;
+	json_object *reply = sl_client_request(sock, line, cmd->spec->flags & SL_CMD_BODY ? STDIN_FILENO : -1, &why);
+	json_object *status = NULL, *data = NULL;
 	int rc;
 
 	if (!reply)

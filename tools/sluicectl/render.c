@@ -1,3 +1,4 @@
+#include <stdbool.h>
 #include <string.h>
 
 #include "ctl.h"
@@ -168,4 +169,36 @@ void sl_add_rates(json_object *rows, json_object *prev, double seconds)
 			prev ? (long long)((double)(now - (pp ? json_object_get_int64(pp) : 0)) / seconds + 0.5) : 0));
 	}
 	json_object_put(before);
+}
+
+static const char *str_of(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : "";
+}
+
+void sl_render_set_list(FILE *out, json_object *data)
+{
+	json_object *sets = NULL, *members, *flag = NULL;
+	bool names = json_object_object_get_ex(data, "names_only", &flag);
+
+	json_object_object_get_ex(data, "sets", &sets);
+	for (size_t i = 0; sets && i < json_object_array_length(sets); i++) {
+		json_object *s = json_object_array_get_idx(sets, i);
+
+		if (names) {
+			fprintf(out, "%s\n", str_of(s, "name"));
+			continue;
+		}
+		/* the layout of `ipset list` */
+		fprintf(out, "%sName: %s\nType: %s\nHeader: %s\nSize in memory: %s\nReferences: %s\n"
+			     "Number of entries: %s\n", i ? "\n" : "", str_of(s, "name"), str_of(s, "type"),
+			str_of(s, "header"), str_of(s, "memory"), str_of(s, "references"), str_of(s, "entries"));
+		if (!json_object_object_get_ex(s, "members", &members))
+			continue;
+		fprintf(out, "Members:\n");
+		for (size_t m = 0; m < json_object_array_length(members); m++)
+			fprintf(out, "%s\n", str_of(json_object_array_get_idx(members, m), "line"));
+	}
 }

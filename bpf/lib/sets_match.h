@@ -1,0 +1,274 @@
+/* Matching one packet against ipset-like sets (bpf/sets.bpf.c): what
+ * ipset's kernel side takes from a packet (ports, ICMP type/code, MACs),
+ * the key tuple for one rule's directions, and the lookup rules for entry
+ * values: timeouts, nomatch exceptions, counters, and the LPM fallback past
+ * expired prefixes. Knows no map by name: the program hands in the inner
+ * map of the rule's set. */
+#ifndef SLUICE_BPF_SETS_MATCH_H
+#define SLUICE_BPF_SETS_MATCH_H
+
+#include <bpf/bpf_helpers.h>
+#include "sluice/sets.h"
+#include "lib/compat.h"
+#include "lib/parse.h"
+
+#ifndef NEXTHDR_NONE
+#define NEXTHDR_NONE 59 /* IPv6 "no next header" */
+#endif
+
+/* LPM lookups after an expired hit: one per shorter prefix there can be
+ * (hash:net6 /128 down to /1, net,port6 likewise), plus one */
+#define SL_SET_LPM_TRIES 129
+
+/* The L4 part of a packet as ip_set_get_ip4_port()/ip_set_get_ip6_port()
+ * see it (net/netfilter/ipset/ip_set_getport.c). */
+struct sl_set_l4 {
+	__u8 ok;        /* a port dimension can match (the port may be 0) */
+	__u8 tcpudp;    /* TCP or UDP with ports: bitmap:port can match */
+	__u8 proto;
+	__u8 pad;
+	__u16 sport, dport; /* host order; ICMP: type << 8 | code both ways */
+};
+
+/* Fill *l4 from a parsed packet (status OK). UDP-Lite, which the shared
+ * parser does not read, is read here from the frame; returns
+ * SL_PARSE_TRUNCATED when its header is cut, else SL_PARSE_OK. */
+static __always_inline int sl_set_l4_of(const struct sl_pkt *p, void *data, void *data_end,
+					struct sl_set_l4 *l4)
+{
+	__u8 proto = p->l4_proto;
+
+	l4->ok = 0;
+	l4->tcpudp = 0;
+	l4->proto = proto;
+	l4->pad = 0;
+	l4->sport = 0;
+	l4->dport = 0;
+	if (p->family == SL_FAMILY_IPV4) {
+		if (proto == 0)
+			return SL_PARSE_OK; /* ipset: protocol <= 0, no match */
+		if (p->frag == SL_FRAG_LATER) {
+			switch (proto) {
+			case IPPROTO_TCP:
+			case IPPROTO_SCTP:
+			case IPPROTO_UDP:
+			case IPPROTO_UDPLITE:
+			case IPPROTO_ICMP:
+				return SL_PARSE_OK; /* their ports are in the first fragment */
+			default:
+				l4->ok = 1; /* no ports to miss: port 0 matches */
+				return SL_PARSE_OK;
+			}
+		}
+	} else if (p->frag == SL_FRAG_LATER || proto == NEXTHDR_NONE) {
+		/* ipv6_skip_exthdr() stops at a later fragment and fails on "no
+		 * next header": ipset matches no port there */
+		return SL_PARSE_OK;
+	}
+	switch (proto) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+	case IPPROTO_SCTP:
+		l4->sport = p->sport;
+		l4->dport = p->dport;
+		l4->tcpudp = proto != IPPROTO_SCTP;
+		break;
+	case IPPROTO_UDPLITE: {
+		__u32 off = p->l4_off;
+		__u8 *h;
+
+		if (off > 0x7ff) /* no real header chain is this long */
+			return SL_PARSE_TRUNCATED;
+		h = data + off;
+		if ((void *)(h + 8) > data_end)
+			return SL_PARSE_TRUNCATED;
+		l4->sport = (h[0] << 8) | h[1];
+		l4->dport = (h[2] << 8) | h[3];
+		break;
+	}
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		l4->sport = l4->dport = (__u16)(p->icmp_type << 8 | p->icmp_code);
+		break;
+	}
+	l4->ok = 1;
+	return SL_PARSE_OK;
+}
+
+static __always_inline bool sl_set_class_has_port(__u8 cls)
+{
+	return cls == SL_CLASS_IPPORT4 || cls == SL_CLASS_IPPORT6 || cls == SL_CLASS_NETPORT4 ||
+	       cls == SL_CLASS_NETPORT6 || cls == SL_CLASS_IPPORTIP4 || cls == SL_CLASS_IPPORTIP6;
+}
+
+/* the family a class's keys hold; 0 for hash:mac and bitmap:port */
+static __always_inline __u8 sl_set_class_family(__u8 cls)
+{
+	switch (cls) {
+	case SL_CLASS_IP4:
+	case SL_CLASS_NET4:
+	case SL_CLASS_IPPORT4:
+	case SL_CLASS_NETPORT4:
+	case SL_CLASS_IPPORTIP4:
+		return SL_FAMILY_IPV4;
+	case SL_CLASS_IP6:
+	case SL_CLASS_NET6:
+	case SL_CLASS_IPPORT6:
+	case SL_CLASS_NETPORT6:
+	case SL_CLASS_IPPORTIP6:
+		return SL_FAMILY_IPV6;
+	}
+	return 0;
+}
+
+/* Whether a rule on a set of class `cls` (and `family`) looks at a packet of
+ * this family at all. As iptables and ip6tables keep apart, a rule on an
+ * IPv4 set never sees IPv6 packets, not even inverted; hash:mac and
+ * bitmap:port sets see both. */
+static __always_inline bool sl_set_rule_applies(__u8 cls, __u8 family, const struct sl_pkt *p)
+{
+	__u8 cfam = sl_set_class_family(cls);
+
+	return (!family || family == p->family) && (!cfam || cfam == p->family);
+}
+
+/* The tuple for a set of class `cls` matched in directions `dims` (bit i:
+ * dimension i from the source). False when the set cannot match this
+ * packet at all: the other family, no port where the class needs one,
+ * bitmap:port on anything but TCP/UDP, a zero MAC (as ipset). */
+static __always_inline bool sl_set_tuple_of(__u8 cls, __u8 family, __u8 dims, const struct sl_pkt *p,
+					     const struct sl_set_l4 *l4, struct sl_set_tuple *t)
+{
+	__u8 cfam = sl_set_class_family(cls);
+
+	if ((family && family != p->family) || (cfam && cfam != p->family))
+		return false;
+	__builtin_memset(t, 0, sizeof(*t));
+	if (cls == SL_CLASS_MAC) {
+		const __u8 *m = dims & 1 ? p->smac : p->dmac;
+
+		if (!(m[0] | m[1] | m[2] | m[3] | m[4] | m[5]))
+			return false;
+		__builtin_memcpy(t->mac, m, 6);
+		return true;
+	}
+	if (cls == SL_CLASS_PORT) {
+		if (!l4->tcpudp)
+			return false;
+		t->port = dims & 1 ? l4->sport : l4->dport;
+		return true;
+	}
+	__builtin_memcpy(t->addr, dims & 1 ? p->saddr : p->daddr, 16);
+	t->cidr = cfam == SL_FAMILY_IPV4 ? 32 : 128; /* LPM lookups: the whole address */
+	if (sl_set_class_has_port(cls)) {
+		if (!l4->ok)
+			return false;
+		t->port = dims & 2 ? l4->sport : l4->dport;
+		t->proto = l4->proto;
+	}
+	if (cls == SL_CLASS_IPPORTIP4 || cls == SL_CLASS_IPPORTIP6)
+		__builtin_memcpy(t->addr2, dims & 4 ? p->saddr : p->daddr, 16);
+	return true;
+}
+
+/* An entry found: 1 it matches, 0 a nomatch exception (the set does not
+ * match), -1 expired (absent). Counts the frame on a live entry with
+ * counters, nomatch ones included: ipset updates an element's counters
+ * before it looks at nomatch. */
+static __always_inline int sl_set_hit(struct sl_set_value *v, __u64 bytes)
+{
+	__u64 expires = v->expires_ns;
+
+	if (expires && expires <= bpf_ktime_get_ns())
+		return -1;
+	if (v->flags & SL_SETV_COUNTERS) {
+		__sync_fetch_and_add(&v->packets, 1);
+		__sync_fetch_and_add(&v->bytes, bytes);
+	}
+	return !(v->flags & SL_SETV_NOMATCH);
+}
+
+/* A lookup in one set: the key (built here) and, for the LPM classes, the
+ * state of the fallback past expired prefixes. */
+struct sl_set_lookup {
+	union {
+		__u8 key[SL_SET_KEY_MAX];   /* LPM keys start with __u32 prefixlen */
+		__u32 prefixlen;
+		__u64 align_;
+	};
+	void *inner;        /* the set's map */
+	__u64 bytes;
+	__u32 next;         /* LPM: the prefix to try next */
+	__u32 min;          /* LPM: the shortest prefix an entry can have */
+	__u32 base;         /* LPM: bits before the address (net,port: proto and port) */
+	int result;
+};
+
+/* One bpf_loop() step: look up the next shorter prefix; stop at a live
+ * entry (match or nomatch), a miss, or the shortest prefix. */
+static long sl_set_lpm_step(__u64 i, void *ctx)
+{
+	struct sl_set_lookup *l = ctx;
+	struct sl_set_value *v;
+	__u32 hit;
+	int rc;
+
+	if (l->next < l->min)
+		return 1;
+	l->prefixlen = l->next;
+	v = bpf_map_lookup_elem(l->inner, l->key);
+	if (!v)
+		return 1;
+	rc = sl_set_hit(v, l->bytes);
+	if (rc >= 0) {
+		l->result = rc;
+		return 1;
+	}
+	/* expired: below its own prefix; always shorter than the last try */
+	hit = l->base + v->cidr;
+	if (hit > l->next)
+		hit = l->next;
+	if (hit <= l->min)
+		return 1;
+	l->next = hit - 1;
+	return 0;
+}
+
+/* Look l->key up in `inner`; true when the set matches. */
+static __always_inline bool sl_set_lookup_hash(struct sl_set_lookup *l, void *inner)
+{
+	struct sl_set_value *v = bpf_map_lookup_elem(inner, l->key);
+
+	return v && sl_set_hit(v, l->bytes) > 0;
+}
+
+/* The same for an LPM class whose prefixes run from min_prefix up, the
+ * address starting `base` bits into the key. The longest prefix wins; an
+ * expired entry is skipped for the next shorter one, as ipset tries every
+ * prefix length of the set from the most specific. */
+static __always_inline bool sl_set_lookup_lpm(struct sl_set_lookup *l, void *inner, __u32 base)
+{
+	struct sl_set_value *v = bpf_map_lookup_elem(inner, l->key);
+	__u32 hit;
+	int rc;
+
+	if (!v)
+		return false;
+	rc = sl_set_hit(v, l->bytes);
+	if (rc >= 0)
+		return rc;
+	hit = base + v->cidr;
+	if (hit > l->prefixlen)
+		hit = l->prefixlen;
+	if (hit <= base + 1)
+		return false; /* nothing shorter can be an entry */
+	l->inner = inner;
+	l->base = base;
+	l->min = base + 1;
+	l->next = hit - 1;
+	l->result = 0;
+	bpf_loop(SL_SET_LPM_TRIES, sl_set_lpm_step, l, 0);
+	return l->result > 0;
+}
+
+#endif

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ipset-like sets matched by rules, at XDP (ingress) and tcx (egress or
+ * ingress). A hook's rules are read-only data set before load: in order,
+ * each looks its set up with the packet's fields in the rule's directions,
+ * `!` inverts, and a matching rule counts the frame, then drops it, passes
+ * it, or goes on (count). No matching rule: the frame passes. Frames that
+ * do not parse are counted and passed, never matched.
+ *
+ * Sets live in inner maps of one ARRAY_OF_MAPS per key class (see
+ * include/sluice/sets.h). The rules are constants to the verifier, so it
+ * walks only each rule's own class. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "sluice/sets.h"
+#include "lib/compat.h"
+#include "lib/parse.h"
+#include "lib/sets_match.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* set by userspace before load */
+const volatile __u32 sl_hook_id = 0;   /* this hook's row in sl_hstat_v1 */
+const volatile __u32 sl_nrules = 0;
+const volatile struct sl_rule sl_rules[SL_RULES_MAX] = {};
+
+/* ---- maps ------------------------------------------------------------------ */
+
+/* One outer map per class. The inner template gives the kernel the layout
+ * every set of the class must have (userspace creates the sets with any
+ * max_entries) and puts the key and value types into this object's BTF. */
+#define SL_SET_OUTER(name, inner_type, key_type)                               \
+	struct {                                                               \
+		__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);                      \
+		__uint(max_entries, SL_SET_SLOTS);                             \
+		__type(key, __u32);                                            \
+		__array(values, struct {                                       \
+			__uint(type, inner_type);                              \
+			__uint(max_entries, 1);                                \
+			__uint(map_flags, BPF_F_NO_PREALLOC);                  \
+			__type(key, key_type);                                 \
+			__type(value, struct sl_set_value);                    \
+		});                                                            \
+	} name SEC(".maps")
+
+SL_SET_OUTER(sl_sc_ip4_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_ip4);
+SL_SET_OUTER(sl_sc_ip6_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_ip6);
+SL_SET_OUTER(sl_sc_net4_v1, BPF_MAP_TYPE_LPM_TRIE, struct sl_set_key_net4);
+SL_SET_OUTER(sl_sc_net6_v1, BPF_MAP_TYPE_LPM_TRIE, struct sl_set_key_net6);
+SL_SET_OUTER(sl_sc_ipp4_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_ipport4);
+SL_SET_OUTER(sl_sc_ipp6_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_ipport6);
+SL_SET_OUTER(sl_sc_netp4_v1, BPF_MAP_TYPE_LPM_TRIE, struct sl_set_key_netport4);
+SL_SET_OUTER(sl_sc_netp6_v1, BPF_MAP_TYPE_LPM_TRIE, struct sl_set_key_netport6);
+SL_SET_OUTER(sl_sc_ippi4_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_ipportip4);
+SL_SET_OUTER(sl_sc_ippi6_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_ipportip6);
+SL_SET_OUTER(sl_sc_mac_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_mac);
+SL_SET_OUTER(sl_sc_port_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_port);
+
+/* Never read: keeps the key and value structs whole in this object's BTF,
+ * where userspace looks them up by name to give the sets it creates BTF.
+ * (clang 14 emits a type reached only through an inner map template as a
+ * forward declaration.) */
+const volatile struct {
+	struct sl_set_key_ip4 ip4;
+	struct sl_set_key_ip6 ip6;
+	struct sl_set_key_net4 net4;
+	struct sl_set_key_net6 net6;
+	struct sl_set_key_ipport4 ipport4;
+	struct sl_set_key_ipport6 ipport6;
+	struct sl_set_key_netport4 netport4;
+	struct sl_set_key_netport6 netport6;
+	struct sl_set_key_ipportip4 ipportip4;
+	struct sl_set_key_ipportip6 ipportip6;
+	struct sl_set_key_mac mac;
+	struct sl_set_key_port port;
+	struct sl_set_value value;
+} sl_set_btf_types = {};
+
+/* userspace's record of each slot; the program never reads it (declared
+ * here so it has BTF and pins with the rest) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SL_SET_SLOTS);
+	__type(key, __u32);
+	__type(value, struct sl_set_meta);
+} SL_SET_META_MAP SEC(".maps");
+
+/* userspace's records of rules, hooks and the config they came from, also
+ * never read here: for bpftool, and for a restarted daemon */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SL_RULES_TOTAL);
+	__type(key, __u32);
+	__type(value, struct sl_rule_meta);
+} SL_RULE_META_MAP SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SL_HOOKS_MAX);
+	__type(key, __u32);
+	__type(value, struct sl_hook_meta);
+} SL_HOOK_META_MAP SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sl_sets_config);
+} SL_SET_CFG_MAP SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SL_RULE_IDS);
+	__type(key, __u32);
+	__type(value, struct sl_rule_count);
+} SL_RULE_STATS_MAP SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SL_HOOKS_MAX);
+	__type(key, __u32);
+	__type(value, struct sl_hook_count);
+} SL_HOOK_STATS_MAP SEC(".maps");
+
+/* ---- matching ---------------------------------------------------------------- */
+
+/* the set in `slot` of class `cls`, NULL when the slot is empty */
+static __always_inline void *sl_set_map(__u8 cls, __u32 slot)
+{
+	switch (cls) {
+#define SL_SET_CASE(c, name) case c: return bpf_map_lookup_elem(&name, &slot);
+	SL_SET_CLASS_MAPS(SL_SET_CASE)
+#undef SL_SET_CASE
+	}
+	return NULL;
+}
+
+/* Whether the rule's set matches the packet (before `!`). */
+static __always_inline bool sl_set_matches(__u8 cls, __u16 slot, __u8 family, __u8 dims,
+					   const struct sl_pkt *p, const struct sl_set_l4 *l4, __u64 bytes)
+{
+	struct sl_set_lookup l;
+	struct sl_set_tuple t;
+	void *inner;
+
+	if (!sl_set_tuple_of(cls, family, dims, p, l4, &t))
+		return false;
+	inner = sl_set_map(cls, slot);
+	if (!inner)
+		return false;
+	sl_set_key_build(cls, &t, l.key);
+	l.bytes = bytes;
+	switch (cls) {
+	case SL_CLASS_NET4:
+	case SL_CLASS_NET6:
+		return sl_set_lookup_lpm(&l, inner, 0);
+	case SL_CLASS_NETPORT4:
+	case SL_CLASS_NETPORT6:
+		return sl_set_lookup_lpm(&l, inner, SL_NETPORT_PREFIX);
+	}
+	return sl_set_lookup_hash(&l, inner);
+}
+
+static __always_inline void sl_rule_count(__u16 id, __u64 bytes)
+{
+	__u32 key = id;
+	struct sl_rule_count *c = bpf_map_lookup_elem(&SL_RULE_STATS_MAP, &key);
+
+	if (c) {
+		c->packets++;
+		c->bytes += bytes;
+	}
+}
+
+/* Parse the frame and its L4 part as ipset sees it; an sl_parse status. */
+static __always_inline int sl_sets_parse(void *data, void *data_end, struct sl_pkt *p, struct sl_set_l4 *l4)
+{
+	int status = sl_parse(data, data_end, p);
+
+	return status == SL_PARSE_OK ? sl_set_l4_of(p, data, data_end, l4) : status;
+}
+
+/* The parser as global functions: the verifier checks a global function
+ * once, on its own, and its callers see *p and *l4 as unknown bytes. Inline,
+ * every path out of the parser (hundreds: VLAN tags times IPv6 extension
+ * header chains) would carry its own constants into the rules and be
+ * verified through them separately. (The parser alone is over 300k
+ * verified instructions: its IPv6 extension header loop is walked once per
+ * chain of header types.) */
+__noinline int sl_sets_parse_xdp(struct xdp_md *ctx, struct sl_pkt *p, struct sl_set_l4 *l4)
+{
+	if (!p || !l4)
+		return SL_PARSE_MALFORMED;
+	__builtin_memset(l4, 0, sizeof(*l4));
+	return sl_sets_parse((void *)(long)ctx->data, (void *)(long)ctx->data_end, p, l4);
+}
+
+__noinline int sl_sets_parse_tc(struct __sk_buff *skb, struct sl_pkt *p, struct sl_set_l4 *l4)
+{
+	if (!p || !l4)
+		return SL_PARSE_MALFORMED;
+	__builtin_memset(l4, 0, sizeof(*l4));
+	return sl_sets_parse((void *)(long)skb->data, (void *)(long)skb->data_end, p, l4);
+}
+
+/* Count the frame on this hook and run the rules; true to drop. */
+static __always_inline bool sl_sets_verdict(const struct sl_pkt *p, const struct sl_set_l4 *l4, int status,
+					    __u64 bytes)
+{
+	__u32 hook = sl_hook_id;
+	struct sl_hook_count *hs = bpf_map_lookup_elem(&SL_HOOK_STATS_MAP, &hook);
+
+	if (hs)
+		hs->packets++;
+	if (status == SL_PARSE_NOT_IP) {
+		if (hs)
+			hs->not_ip++;
+		return false;
+	}
+	if (status != SL_PARSE_OK) {
+		if (hs)
+			hs->unparsed++;
+		return false;
+	}
+
+	for (__u32 i = 0; i < SL_RULES_MAX; i++) {
+		bool match;
+
+		if (i >= sl_nrules)
+			break;
+		if (!sl_set_rule_applies(sl_rules[i].cls, sl_rules[i].family, p))
+			continue;
+		match = sl_set_matches(sl_rules[i].cls, sl_rules[i].slot, sl_rules[i].family, sl_rules[i].src_dims,
+				       p, l4, bytes);
+		if (match == (bool)sl_rules[i].invert)
+			continue; /* the rule does not match */
+		sl_rule_count(sl_rules[i].id, bytes);
+		switch (sl_rules[i].action) {
+		case SL_ACT_DROP:
+			if (hs)
+				hs->dropped++;
+			return true;
+		case SL_ACT_PASS:
+			return false;
+		}
+	}
+	return false;
+}
+
+/* ---- programs ------------------------------------------------------------------ */
+
+SEC("xdp")
+int sl_sets_xdp(struct xdp_md *ctx)
+{
+	struct sl_set_l4 l4;
+	struct sl_pkt p;
+	int status = sl_sets_parse_xdp(ctx, &p, &l4);
+
+	return sl_sets_verdict(&p, &l4, status, ctx->data_end - ctx->data) ? XDP_DROP : XDP_PASS;
+}
+
+/* headers beyond the linear area are pulled in up to this much */
+#define SL_SETS_PULL 256
+
+SEC("tc")
+int sl_sets_tc(struct __sk_buff *skb)
+{
+	struct sl_set_l4 l4;
+	struct sl_pkt p;
+	int status = sl_sets_parse_tc(skb, &p, &l4);
+	__u32 len = skb->len, linear = skb->data_end - skb->data;
+
+	if (status == SL_PARSE_TRUNCATED && len > linear && linear < SL_SETS_PULL &&
+	    !bpf_skb_pull_data(skb, len < SL_SETS_PULL ? len : SL_SETS_PULL))
+		status = sl_sets_parse_tc(skb, &p, &l4); /* headers were in the paged part */
+	return sl_sets_verdict(&p, &l4, status, len) ? TCX_DROP : TCX_NEXT;
+}

@@ -1,0 +1,331 @@
+/* ipset-like sets and the rules that match them: every struct and limit the
+ * set programs (bpf/sets.bpf.c) and the daemon (src/features/sets*.c) share.
+ *
+ * A set lives in one BPF map (its "slot"). The maps of one key layout sit in
+ * one outer ARRAY_OF_MAPS per key class (sl_sc_<class>_v1, indexed by slot),
+ * so a program reaches any set of that class without knowing it at build
+ * time. Rules are compiled into each hook's program as read-only data: a
+ * rule names (class, slot), and a rule change, `set swap` included, loads a
+ * new program and swaps it in with bpf_link_update(), so a packet sees
+ * either the old rules and sets or the new ones, never a mix.
+ *
+ * Key bytes are built by sl_set_key_build() below, from the packet in BPF
+ * and from a parsed element in userspace: one builder, so both sides agree
+ * on every byte. */
+#ifndef SLUICE_SETS_H
+#define SLUICE_SETS_H
+
+#include "sluice/types.h"
+
+#define SL_SET_SLOTS      256    /* sets at once (every class together) */
+#define SL_RULES_MAX      32     /* rules on one hook */
+#define SL_RULE_IDS       1024   /* rule counter slots (sl_rstat_v1) */
+#define SL_HOOKS_MAX      64     /* (netns, device, direction) attach points */
+
+#define SL_RULES_TOTAL    256    /* rules over all hooks */
+
+#define SL_SET_META_MAP   sl_sets_v1   /* ARRAY[SL_SET_SLOTS] of struct sl_set_meta */
+#define SL_RULE_META_MAP  sl_rules_v1  /* ARRAY[SL_RULES_TOTAL] of struct sl_rule_meta */
+#define SL_HOOK_META_MAP  sl_hooks_v1  /* ARRAY[SL_HOOKS_MAX] of struct sl_hook_meta */
+#define SL_SET_CFG_MAP    sl_setcfg_v1 /* ARRAY[1] of struct sl_sets_config */
+#define SL_RULE_STATS_MAP sl_rstat_v1  /* PERCPU_ARRAY[SL_RULE_IDS] of struct sl_rule_count */
+#define SL_HOOK_STATS_MAP sl_hstat_v1  /* PERCPU_ARRAY[SL_HOOKS_MAX] of struct sl_hook_count */
+
+/* One outer map per key class; the inner maps are HASH (or LPM_TRIE for the
+ * net classes) with BPF_F_NO_PREALLOC, so memory follows the contents. */
+enum sl_set_class {
+	SL_CLASS_IP4 = 0,        /* hash:ip inet */
+	SL_CLASS_IP6 = 1,        /* hash:ip inet6 */
+	SL_CLASS_NET4 = 2,       /* hash:net inet (LPM) */
+	SL_CLASS_NET6 = 3,       /* hash:net inet6 (LPM) */
+	SL_CLASS_IPPORT4 = 4,    /* hash:ip,port inet */
+	SL_CLASS_IPPORT6 = 5,
+	SL_CLASS_NETPORT4 = 6,   /* hash:net,port inet (LPM over proto, port, addr) */
+	SL_CLASS_NETPORT6 = 7,
+	SL_CLASS_IPPORTIP4 = 8,  /* hash:ip,port,ip inet */
+	SL_CLASS_IPPORTIP6 = 9,
+	SL_CLASS_MAC = 10,       /* hash:mac */
+	SL_CLASS_PORT = 11,      /* bitmap:port (a hash of ports in its range) */
+	SL_CLASS_COUNT
+};
+
+/* Outer map names, indexed by class (pinned under <pin-root>/maps/). */
+#define SL_SET_CLASS_MAPS(X) \
+	X(SL_CLASS_IP4, sl_sc_ip4_v1) X(SL_CLASS_IP6, sl_sc_ip6_v1) \
+	X(SL_CLASS_NET4, sl_sc_net4_v1) X(SL_CLASS_NET6, sl_sc_net6_v1) \
+	X(SL_CLASS_IPPORT4, sl_sc_ipp4_v1) X(SL_CLASS_IPPORT6, sl_sc_ipp6_v1) \
+	X(SL_CLASS_NETPORT4, sl_sc_netp4_v1) X(SL_CLASS_NETPORT6, sl_sc_netp6_v1) \
+	X(SL_CLASS_IPPORTIP4, sl_sc_ippi4_v1) X(SL_CLASS_IPPORTIP6, sl_sc_ippi6_v1) \
+	X(SL_CLASS_MAC, sl_sc_mac_v1) X(SL_CLASS_PORT, sl_sc_port_v1)
+
+/* --- keys: one struct per class, no implicit padding ------------------------ */
+
+struct sl_set_key_ip4 { __u8 addr[4]; };
+struct sl_set_key_ip6 { __u8 addr[16]; };
+/* LPM keys: prefixlen counts bits of the bytes after it */
+struct sl_set_key_net4 { __u32 prefixlen; __u8 addr[4]; };
+struct sl_set_key_net6 { __u32 prefixlen; __u8 addr[16]; };
+struct sl_set_key_ipport4 { __u8 addr[4]; __u8 port[2]; __u8 proto; __u8 pad; };
+struct sl_set_key_ipport6 { __u8 addr[16]; __u8 port[2]; __u8 proto; __u8 pad; };
+/* proto and port lead so the prefix always covers them: prefixlen = 24 + cidr */
+struct sl_set_key_netport4 { __u32 prefixlen; __u8 proto; __u8 port[2]; __u8 addr[4]; __u8 pad; };
+struct sl_set_key_netport6 { __u32 prefixlen; __u8 proto; __u8 port[2]; __u8 addr[16]; __u8 pad; };
+struct sl_set_key_ipportip4 { __u8 addr[4]; __u8 addr2[4]; __u8 port[2]; __u8 proto; __u8 pad; };
+struct sl_set_key_ipportip6 { __u8 addr[16]; __u8 addr2[16]; __u8 port[2]; __u8 proto; __u8 pad; };
+struct sl_set_key_mac { __u8 mac[6]; __u8 pad[2]; };
+struct sl_set_key_port { __u8 port[2]; __u8 pad[2]; };
+
+SL_STATIC_ASSERT(sizeof(struct sl_set_key_netport4) == 12, "netport4 key");
+SL_STATIC_ASSERT(sizeof(struct sl_set_key_netport6) == 24, "netport6 key");
+SL_STATIC_ASSERT(sizeof(struct sl_set_key_ipportip6) == 36, "ipportip6 key");
+
+#define SL_SET_KEY_MAX 36   /* the largest key above */
+#define SL_NETPORT_PREFIX 24 /* proto (8) + port (16) bits before the address */
+
+/* --- values ------------------------------------------------------------------ */
+
+enum sl_set_value_flags {
+	SL_SETV_NOMATCH = 1 << 0,  /* hash:net* exception: a hit here is a miss */
+	SL_SETV_COUNTERS = 1 << 1, /* count packets/bytes on a hit */
+};
+
+struct sl_set_value {
+	__u64 expires_ns;   /* bpf_ktime_get_ns() / CLOCK_MONOTONIC; 0 = never */
+	__u64 packets;      /* with SL_SETV_COUNTERS, added atomically */
+	__u64 bytes;        /* frame length from the Ethernet header */
+	__u8 flags;         /* enum sl_set_value_flags */
+	__u8 cidr;          /* net classes: the entry's prefix length, so an
+			     * expired entry can be skipped for a shorter one */
+	__u8 pad[6];
+};
+SL_STATIC_ASSERT(sizeof(struct sl_set_value) == 32, "sl_set_value layout");
+
+/* What userspace keeps per slot, for bpftool and for a restarted daemon.
+ * The dataplane never reads it. */
+struct sl_set_meta {
+	char name[32];
+	__u8 used;
+	__u8 type;          /* enum sl_set_type (src/features/sets_lang.h) */
+	__u8 family;        /* enum sl_family; 0 for hash:mac, bitmap:port */
+	__u8 cls;           /* enum sl_set_class */
+	__u32 flags;        /* enum sl_set_spec_flags */
+	__u32 maxelem;
+	__u32 timeout;      /* default seconds, with a timeout flag */
+	__u32 hashsize;
+	__u16 range_from, range_to; /* bitmap:port */
+	__u32 map_id;       /* the slot's BPF map */
+	__u32 initval;      /* kept for printing, when a create line gave it */
+	__u8 bucketsize;    /* likewise */
+	__u8 pad[7];
+};
+SL_STATIC_ASSERT(sizeof(struct sl_set_meta) == 72, "sl_set_meta layout");
+
+/* --- rules ---------------------------------------------------------------------- */
+
+enum sl_rule_action {
+	SL_ACT_DROP = 0,
+	SL_ACT_PASS = 1,    /* stop evaluating, let the frame through */
+	SL_ACT_COUNT = 2,   /* count and go on to the next rule */
+};
+
+/* One compiled rule, as a hook's program keeps it in read-only data. */
+struct sl_rule {
+	__u16 id;           /* counter slot in sl_rstat_v1 */
+	__u16 slot;         /* the set's slot in the outer map of cls */
+	__u8 cls;           /* enum sl_set_class */
+	__u8 family;        /* the set's family; 0 matches either */
+	__u8 src_dims;      /* bit i: dimension i is matched on the source */
+	__u8 invert;        /* `!`: the rule matches when the set does not */
+	__u8 action;        /* enum sl_rule_action */
+	__u8 pad[3];
+};
+SL_STATIC_ASSERT(sizeof(struct sl_rule) == 12, "sl_rule layout");
+
+/* A rule as the operator wrote it (userspace only: for bpftool and for a
+ * restarted daemon). */
+struct sl_rule_meta {
+	char netns[32];     /* "" = the daemon's own */
+	char dev[16];
+	char set[32];
+	__u32 prio;
+	__u16 id;           /* counter slot in sl_rstat_v1 */
+	__u8 used;
+	__u8 dir;           /* 0 ingress (XDP), 1 egress (tc) */
+	__u8 ndirs;
+	__u8 src_dims;
+	__u8 invert;
+	__u8 action;
+};
+SL_STATIC_ASSERT(sizeof(struct sl_rule_meta) == 92, "sl_rule_meta layout");
+
+enum sl_hook_mode {
+	SL_HOOK_XDP_NATIVE = 1,
+	SL_HOOK_XDP_GENERIC = 2,
+	SL_HOOK_TCX = 3,
+};
+
+/* An attach point with its pinned link <pin-root>/links/sl_hook_<index>
+ * (userspace only). */
+struct sl_hook_meta {
+	char netns[32];
+	char dev[16];
+	__u32 ifindex;      /* in that namespace */
+	__u32 link_id;
+	__u8 used;
+	__u8 dir;
+	__u8 mode;          /* enum sl_hook_mode */
+	__u8 pad[5];
+};
+SL_STATIC_ASSERT(sizeof(struct sl_hook_meta) == 64, "sl_hook_meta layout");
+
+/* Which config the pinned sets and rules were last made from (userspace
+ * only): a daemon restarted on the same config keeps them as they are,
+ * changes made at run time included. */
+struct sl_sets_config {
+	__u64 config_digest; /* FNV-1a of the config's set and rule lines */
+	__u64 applied;       /* 1 once a config was applied */
+};
+
+struct sl_rule_count {
+	__u64 packets;
+	__u64 bytes;
+};
+
+/* Per hook, summed over CPUs by userspace. */
+struct sl_hook_count {
+	__u64 packets;      /* every frame the program saw */
+	__u64 unparsed;     /* truncated or malformed: passed, never matched */
+	__u64 not_ip;       /* other ethertypes: passed */
+	__u64 dropped;
+};
+
+/* --- the one key builder ------------------------------------------------------------ */
+
+/* The fields a key is made of, in one place: from a packet (with the
+ * rule's directions applied) or from a parsed element. Addresses in network
+ * byte order (IPv4 in the first four bytes), port in host order (ICMP:
+ * type << 8 | code, as ipset keeps it). */
+struct sl_set_tuple {
+	__u8 addr[16];
+	__u8 addr2[16];
+	__u8 mac[6];
+	__u8 proto;
+	__u8 cidr;          /* net classes: prefix length of addr */
+	__u16 port;
+	__u16 pad;
+};
+
+static __always_inline void sl_set_put_port(__u8 out[2], __u16 port)
+{
+	out[0] = port >> 8;
+	out[1] = port & 0xff;
+}
+
+/* Fill `key` (SL_SET_KEY_MAX bytes, zeroed here) for class `cls`; returns
+ * the key size, 0 for an unknown class. */
+static __always_inline int sl_set_key_build(__u8 cls, const struct sl_set_tuple *t, void *key)
+{
+	__builtin_memset(key, 0, SL_SET_KEY_MAX);
+	switch (cls) {
+	case SL_CLASS_IP4: {
+		struct sl_set_key_ip4 *k = key;
+
+		__builtin_memcpy(k->addr, t->addr, 4);
+		return sizeof(*k);
+	}
+	case SL_CLASS_IP6: {
+		struct sl_set_key_ip6 *k = key;
+
+		__builtin_memcpy(k->addr, t->addr, 16);
+		return sizeof(*k);
+	}
+	case SL_CLASS_NET4: {
+		struct sl_set_key_net4 *k = key;
+
+		k->prefixlen = t->cidr;
+		__builtin_memcpy(k->addr, t->addr, 4);
+		return sizeof(*k);
+	}
+	case SL_CLASS_NET6: {
+		struct sl_set_key_net6 *k = key;
+
+		k->prefixlen = t->cidr;
+		__builtin_memcpy(k->addr, t->addr, 16);
+		return sizeof(*k);
+	}
+	case SL_CLASS_IPPORT4: {
+		struct sl_set_key_ipport4 *k = key;
+
+		__builtin_memcpy(k->addr, t->addr, 4);
+		sl_set_put_port(k->port, t->port);
+		k->proto = t->proto;
+		return sizeof(*k);
+	}
+	case SL_CLASS_IPPORT6: {
+		struct sl_set_key_ipport6 *k = key;
+
+		__builtin_memcpy(k->addr, t->addr, 16);
+		sl_set_put_port(k->port, t->port);
+		k->proto = t->proto;
+		return sizeof(*k);
+	}
+	case SL_CLASS_NETPORT4: {
+		struct sl_set_key_netport4 *k = key;
+
+		k->prefixlen = SL_NETPORT_PREFIX + t->cidr;
+		k->proto = t->proto;
+		sl_set_put_port(k->port, t->port);
+		__builtin_memcpy(k->addr, t->addr, 4);
+		return sizeof(*k);
+	}
+	case SL_CLASS_NETPORT6: {
+		struct sl_set_key_netport6 *k = key;
+
+		k->prefixlen = SL_NETPORT_PREFIX + t->cidr;
+		k->proto = t->proto;
+		sl_set_put_port(k->port, t->port);
+		__builtin_memcpy(k->addr, t->addr, 16);
+		return sizeof(*k);
+	}
+	case SL_CLASS_IPPORTIP4: {
+		struct sl_set_key_ipportip4 *k = key;
+
+		__builtin_memcpy(k->addr, t->addr, 4);
+		__builtin_memcpy(k->addr2, t->addr2, 4);
+		sl_set_put_port(k->port, t->port);
+		k->proto = t->proto;
+		return sizeof(*k);
+	}
+	case SL_CLASS_IPPORTIP6: {
+		struct sl_set_key_ipportip6 *k = key;
+
+		__builtin_memcpy(k->addr, t->addr, 16);
+		__builtin_memcpy(k->addr2, t->addr2, 16);
+		sl_set_put_port(k->port, t->port);
+		k->proto = t->proto;
+		return sizeof(*k);
+	}
+	case SL_CLASS_MAC: {
+		struct sl_set_key_mac *k = key;
+
+		__builtin_memcpy(k->mac, t->mac, 6);
+		return sizeof(*k);
+	}
+	case SL_CLASS_PORT: {
+		struct sl_set_key_port *k = key;
+
+		sl_set_put_port(k->port, t->port);
+		return sizeof(*k);
+	}
+	}
+	return 0;
+}
+
+/* The net classes are LPM tries whose key starts with a prefix length. */
+static __always_inline bool sl_set_class_is_lpm(__u8 cls)
+{
+	return cls == SL_CLASS_NET4 || cls == SL_CLASS_NET6 || cls == SL_CLASS_NETPORT4 ||
+	       cls == SL_CLASS_NETPORT6;
+}
+
+#endif

@@ -1,0 +1,612 @@
+/* Rules onto hooks: one program per (netns, device, direction) with its
+ * rules compiled in as read-only data, attached with a pinned bpf_link
+ * (XDP native, else generic, on ingress; tcx on egress) and replaced in
+ * place with bpf_link_update(). A change loads every program it needs
+ * first and switches them after, undoing the switched ones if one fails. */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/bpf_info.h"
+#include "core/caps.h"
+#include "core/log.h"
+#include "core/netns.h"
+#include "core/pin.h"
+#include "features/sets.h"
+#include "sets.skel.h"
+
+/* the kernel's, newer than libbpf 1.1's headers */
+#define SL_BPF_TCX_INGRESS 46
+#define SL_BPF_TCX_EGRESS 47
+#define SL_XDP_FLAGS_SKB_MODE (1U << 1)
+#define SL_XDP_FLAGS_DRV_MODE (1U << 2)
+
+static void hook_pin(const struct sets_priv *p, int h, char *out, size_t size)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "sl_hook_%d", h);
+	sl_pin_path(out, size, p->pin_root, SL_PIN_LINKS, name);
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* --- rule ids and persistence ------------------------------------------------------ */
+
+static bool id_used(const struct sets_catalog *c, uint16_t id)
+{
+	for (int i = 0; c && i < c->nrules; i++)
+		if (c->rule[i].id == id)
+			return true;
+	return false;
+}
+
+/* A rule equal to a live one keeps its id (and counters) across a reload;
+ * a new one gets a free id with zeroed counters. */
+static int assign_id(struct sets_priv *p, struct sets_catalog *c, struct rules_rule *r, struct sl_error *err)
+{
+	if (c != &p->live)
+		for (int i = 0; i < p->live.nrules; i++)
+			if (rules_same(&p->live.rule[i], r) && !id_used(c, p->live.rule[i].id)) {
+				r->id = p->live.rule[i].id;
+				return 0;
+			}
+	for (uint16_t id = 0; id < SL_RULE_IDS; id++) {
+		if (id_used(&p->live, id) || id_used(c, id))
+			continue;
+		r->id = id;
+		uint32_t key = id;
+		sl_percpu_zero(p->shared_fd[SM_RSTAT], &key, sizeof(struct sl_rule_count));
+		return 0;
+	}
+	return sl_fail(err, SL_E_USAGE, 0, "no free rule counter (%d in use)", SL_RULE_IDS);
+}
+
+void rules_store(struct sets_priv *p, const struct sets_catalog *c)
+{
+	for (uint32_t i = 0; i < SL_RULES_TOTAL; i++) {
+		struct sl_rule_meta m = { 0 };
+
+		if ((int)i < c->nrules) {
+			const struct rules_rule *r = &c->rule[i];
+
+			snprintf(m.netns, sizeof(m.netns), "%s", r->netns);
+			snprintf(m.dev, sizeof(m.dev), "%s", r->dev);
+			snprintf(m.set, sizeof(m.set), "%s", r->set);
+			m.prio = r->prio;
+			m.id = r->id;
+			m.used = 1;
+			m.dir = r->dir;
+			m.ndirs = r->ndirs;
+			m.src_dims = r->src_dims;
+			m.invert = r->invert;
+			m.action = r->action;
+		}
+		bpf_map_update_elem(p->shared_fd[SM_RULES], &i, &m, BPF_ANY);
+	}
+}
+
+static void hook_store(struct sets_priv *p, int h)
+{
+	const struct sets_hook *k = &p->hook[h];
+	struct sl_hook_meta m = { 0 };
+	uint32_t key = (uint32_t)h;
+
+	if (k->used) {
+		snprintf(m.netns, sizeof(m.netns), "%s", k->netns);
+		snprintf(m.dev, sizeof(m.dev), "%s", k->dev);
+		m.ifindex = k->ifindex;
+		m.link_id = sl_link_id(k->link_fd);
+		m.used = 1;
+		m.dir = k->dir;
+		m.mode = k->mode;
+	}
+	bpf_map_update_elem(p->shared_fd[SM_HOOKS], &key, &m, BPF_ANY);
+}
+
+int rules_adopt(struct sets_priv *p, struct sets_catalog *c, struct sl_error *err)
+{
+	(void)err;
+	for (uint32_t i = 0; i < SL_RULES_TOTAL && c->nrules < RULES_MAX_TOTAL; i++) {
+		struct sl_rule_meta m;
+		struct rules_rule *r = &c->rule[c->nrules];
+
+		if (bpf_map_lookup_elem(p->shared_fd[SM_RULES], &i, &m) || !m.used)
+			continue;
+		memset(r, 0, sizeof(*r));
+		snprintf(r->netns, sizeof(r->netns), "%.*s", (int)sizeof(m.netns) - 1, m.netns);
+		snprintf(r->dev, sizeof(r->dev), "%.*s", (int)sizeof(m.dev) - 1, m.dev);
+		snprintf(r->set, sizeof(r->set), "%.*s", (int)sizeof(m.set) - 1, m.set);
+		r->prio = m.prio;
+		r->id = m.id;
+		r->dir = m.dir;
+		r->ndirs = m.ndirs;
+		r->src_dims = m.src_dims;
+		r->invert = m.invert;
+		r->action = m.action;
+		c->nrules++;
+	}
+	for (uint32_t h = 0; h < SL_HOOKS_MAX; h++) {
+		struct sets_hook *k = &p->hook[h];
+		struct sl_hook_meta m;
+		char path[512];
+
+		if (bpf_map_lookup_elem(p->shared_fd[SM_HOOKS], &h, &m) || !m.used)
+			continue;
+		hook_pin(p, (int)h, path, sizeof(path));
+		k->link_fd = bpf_obj_get(path);
+		if (k->link_fd < 0) {
+			sl_warn("hook %.*s %s: pinned link gone; forgetting it", (int)sizeof(m.dev), m.dev,
+				m.dir ? "egress" : "ingress");
+			hook_store(p, (int)h);
+			continue;
+		}
+		k->used = true;
+		snprintf(k->netns, sizeof(k->netns), "%.*s", (int)sizeof(m.netns) - 1, m.netns);
+		snprintf(k->dev, sizeof(k->dev), "%.*s", (int)sizeof(m.dev) - 1, m.dev);
+		k->dir = m.dir;
+		k->mode = m.mode;
+		k->ifindex = m.ifindex;
+		k->prog_fd = sl_link_prog_fd(k->link_fd); /* to switch back to, if a change fails */
+	}
+	return 0;
+}
+
+/* --- programs -------------------------------------------------------------------------- */
+
+static int cmp_prio(const void *a, const void *b)
+{
+	const struct rules_rule *const *x = a, *const *y = b;
+
+	if ((*x)->prio != (*y)->prio)
+		return (*x)->prio < (*y)->prio ? -1 : 1;
+	return *x < *y ? -1 : *x > *y; /* the order they were added */
+}
+
+/* Load the program of hook `h` with the rules of `c` on it. */
+static int load_hook_prog(struct sets_priv *p, const struct sets_catalog *c, int h, const struct rules_rule *hook,
+			  struct bpf_object **obj_out, int *fd_out, struct sl_error *err)
+{
+	const struct rules_rule *mine[SL_RULES_MAX + 1];
+	struct sets_bpf *skel;
+	struct bpf_map *map;
+	int n = 0, rc;
+
+	for (int i = 0; i < c->nrules; i++) {
+		if (!rules_same_hook(&c->rule[i], hook))
+			continue;
+		if (n == SL_RULES_MAX)
+			return sl_fail(err, SL_E_USAGE, 0, "dev %s %s: at most %d rules per hook", hook->dev,
+				       hook->dir ? "egress" : "ingress", SL_RULES_MAX);
+		mine[n++] = &c->rule[i];
+	}
+	qsort(mine, (size_t)n, sizeof(mine[0]), cmp_prio);
+	skel = sets_bpf__open();
+	if (!skel)
+		return sl_fail(err, SL_E_KERNEL, 0, "rules: cannot open the BPF object: %s", strerror(errno));
+	skel->rodata->sl_hook_id = (__u32)h;
+	skel->rodata->sl_nrules = (__u32)n;
+	for (int i = 0; i < n; i++) {
+		const struct sets_set *s = sets_find(c, mine[i]->set);
+		struct sl_rule *r = (struct sl_rule *)&skel->rodata->sl_rules[i];
+
+		if (!s) {
+			sets_bpf__destroy(skel);
+			return sl_fail(err, SL_E_USAGE, 0, "rule: set '%s' does not exist", mine[i]->set);
+		}
+		r->id = mine[i]->id;
+		r->slot = (__u16)s->slot;
+		r->cls = s->cls;
+		r->family = (__u8)s->spec.family;
+		r->src_dims = mine[i]->src_dims;
+		r->invert = mine[i]->invert;
+		r->action = mine[i]->action;
+	}
+	bpf_program__set_autoload(skel->progs.sl_sets_xdp, hook->dir == RULES_INGRESS);
+	bpf_program__set_autoload(skel->progs.sl_sets_tc, hook->dir == RULES_EGRESS);
+	bpf_object__for_each_map(map, skel->obj) {
+		struct bpf_map *base;
+
+		if (bpf_map__is_internal(map))
+			continue;
+		base = bpf_object__find_map_by_name(p->base, bpf_map__name(map));
+		if (!base || bpf_map__reuse_fd(map, bpf_map__fd(base))) {
+			sets_bpf__destroy(skel);
+			return sl_fail(err, SL_E_KERNEL, 0, "rules: map %s: cannot share it", bpf_map__name(map));
+		}
+	}
+	rc = sets_bpf__load(skel);
+	if (rc) {
+		sets_bpf__destroy(skel);
+		return sl_fail(err, SL_E_KERNEL, 0, "dev %s: the rule program does not load: %s", hook->dev,
+			       strerror(-rc));
+	}
+	*fd_out = bpf_program__fd(hook->dir == RULES_INGRESS ? skel->progs.sl_sets_xdp : skel->progs.sl_sets_tc);
+	*obj_out = skel->obj;
+	skel->obj = NULL;
+	sets_bpf__destroy(skel);
+	return 0;
+}
+
+/* --- attach inside a namespace ----------------------------------------------------------- */
+
+/* Run in the namespace `netns` ("" = our own): resolve the device and
+ * create the link there. */
+static int attach_link(const char *netns, const char *dev, uint8_t dir, int prog_fd, uint32_t *ifindex,
+		       uint8_t *mode, struct sl_error *err)
+{
+	int self = -1, target = -1, link = -1;
+
+	if (netns[0]) {
+		char path[512];
+
+		snprintf(path, sizeof(path), "%s/%s", SL_NETNS_DIR, netns);
+		self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		target = open(path, O_RDONLY | O_CLOEXEC);
+		if (target < 0) {
+			sl_fail(err, SL_E_USAGE, 0, "network namespace '%s' not found (%s: %s)", netns, path,
+				strerror(errno));
+			goto out;
+		}
+		/* setns() needs CAP_SYS_ADMIN: raised for this call only */
+		if (self < 0 || sl_caps_sys_admin(true) || setns(target, CLONE_NEWNET)) {
+			sl_fail(err, SL_E_KERNEL, 0, "cannot enter network namespace '%s': %s", netns, strerror(errno));
+			sl_caps_sys_admin(false);
+			goto out;
+		}
+		sl_caps_sys_admin(false);
+	}
+	*ifindex = if_nametoindex(dev);
+	if (!*ifindex) {
+		sl_fail(err, SL_E_USAGE, 0, "no device '%s'%s%s", dev, netns[0] ? " in network namespace " : "", netns);
+		goto back;
+	}
+	if (dir == RULES_INGRESS) {
+		LIBBPF_OPTS(bpf_link_create_opts, o, .flags = SL_XDP_FLAGS_DRV_MODE);
+
+		*mode = SL_HOOK_XDP_NATIVE;
+		link = bpf_link_create(prog_fd, (int)*ifindex, BPF_XDP, &o);
+		if (link < 0 && (errno == EOPNOTSUPP || errno == EINVAL)) {
+			/* the driver has no XDP of its own: the generic hook, and say so */
+			o.flags = SL_XDP_FLAGS_SKB_MODE;
+			*mode = SL_HOOK_XDP_GENERIC;
+			link = bpf_link_create(prog_fd, (int)*ifindex, BPF_XDP, &o);
+		}
+	} else {
+		*mode = SL_HOOK_TCX;
+		link = bpf_link_create(prog_fd, (int)*ifindex, (enum bpf_attach_type)SL_BPF_TCX_EGRESS, NULL);
+	}
+	if (link < 0)
+		sl_fail(err, SL_E_KERNEL, 0, "dev %s: cannot attach the %s program: %s", dev,
+			dir == RULES_INGRESS ? "XDP" : "tcx egress", strerror(errno));
+back:
+	if (netns[0] && (sl_caps_sys_admin(true) || setns(self, CLONE_NEWNET)))
+		sl_err("cannot return to our own network namespace: %s", strerror(errno));
+	sl_caps_sys_admin(false);
+out:
+	if (self >= 0)
+		close(self);
+	if (target >= 0)
+		close(target);
+	return link;
+}
+
+const char *rules_mode_name(uint8_t mode)
+{
+	switch (mode) {
+	case SL_HOOK_XDP_NATIVE: return "xdp";
+	case SL_HOOK_XDP_GENERIC: return "xdp-generic";
+	case SL_HOOK_TCX: return "tcx";
+	default: return "none";
+	}
+}
+
+/* --- sync ------------------------------------------------------------------------------------ */
+
+struct plan {
+	int hook;                       /* index in p->hook */
+	bool fresh;                     /* a new attach (else an update) */
+	struct bpf_object *obj;
+	int prog_fd;
+	int link_fd;                    /* fresh: the new link */
+	uint32_t ifindex;
+	uint8_t mode;
+	bool done;
+};
+
+static int find_hook(const struct sets_priv *p, const struct rules_rule *r)
+{
+	for (int h = 0; h < SL_HOOKS_MAX; h++)
+		if (p->hook[h].used && !strcmp(p->hook[h].netns, r->netns) && !strcmp(p->hook[h].dev, r->dev) &&
+		    p->hook[h].dir == r->dir)
+			return h;
+	return -1;
+}
+
+static int free_hook(const struct sets_priv *p, const struct plan *plans, int n)
+{
+	for (int h = 0; h < SL_HOOKS_MAX; h++) {
+		bool taken = p->hook[h].used;
+
+		for (int i = 0; i < n && !taken; i++)
+			taken = plans[i].hook == h;
+		if (!taken)
+			return h;
+	}
+	return -1;
+}
+
+static bool hook_wanted(const struct sets_catalog *c, const struct sets_hook *k)
+{
+	for (int i = 0; i < c->nrules; i++)
+		if (!strcmp(c->rule[i].netns, k->netns) && !strcmp(c->rule[i].dev, k->dev) && c->rule[i].dir == k->dir)
+			return true;
+	return false;
+}
+
+static void plans_drop(struct plan *plans, int n)
+{
+	for (int i = 0; i < n; i++) {
+		close_fd(&plans[i].link_fd);
+		bpf_object__close(plans[i].obj);
+	}
+}
+
+int rules_sync(struct sets_priv *p, const struct sets_catalog *c, struct sl_error *err)
+{
+	struct plan *plans = calloc(SL_HOOKS_MAX, sizeof(*plans));
+	int n = 0, i;
+
+	if (!plans)
+		return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
+	/* 1. a program per wanted hook, loaded before anything changes */
+	for (int r = 0; r < c->nrules; r++) {
+		struct plan *pl;
+		int h = find_hook(p, &c->rule[r]);
+		bool seen = false;
+
+		/* one plan per hook: the first of its rules makes it */
+		for (i = 0; i < r && !seen; i++)
+			seen = rules_same_hook(&c->rule[i], &c->rule[r]);
+		if (seen)
+			continue;
+		if (n == SL_HOOKS_MAX || (h < 0 && (h = free_hook(p, plans, n)) < 0)) {
+			plans_drop(plans, n);
+			free(plans);
+			return sl_fail(err, SL_E_USAGE, 0, "at most %d devices and directions carry rules", SL_HOOKS_MAX);
+		}
+		pl = &plans[n];
+		pl->hook = h;
+		pl->fresh = !p->hook[h].used;
+		pl->link_fd = -1;
+		if (load_hook_prog(p, c, h, &c->rule[r], &pl->obj, &pl->prog_fd, err)) {
+			plans_drop(plans, n);
+			free(plans);
+			return -1;
+		}
+		n++;
+		if (pl->fresh) {
+			struct sets_hook *k = &p->hook[h];
+
+			/* fill the hook now; `used` only once attached */
+			snprintf(k->netns, sizeof(k->netns), "%s", c->rule[r].netns);
+			snprintf(k->dev, sizeof(k->dev), "%s", c->rule[r].dev);
+			k->dir = c->rule[r].dir;
+		}
+	}
+	/* 2. switch: update the links we have, attach the new ones */
+	for (i = 0; i < n; i++) {
+		struct plan *pl = &plans[i];
+		struct sets_hook *k = &p->hook[pl->hook];
+
+		if (!pl->fresh) {
+			if (bpf_link_update(k->link_fd, pl->prog_fd, NULL)) {
+				sl_fail(err, SL_E_KERNEL, 0, "dev %s %s: cannot replace the program: %s", k->dev,
+					k->dir ? "egress" : "ingress", strerror(errno));
+				goto undo;
+			}
+		} else {
+			char path[512];
+
+			pl->link_fd = attach_link(k->netns, k->dev, k->dir, pl->prog_fd, &pl->ifindex, &pl->mode, err);
+			if (pl->link_fd < 0)
+				goto undo;
+			hook_pin(p, pl->hook, path, sizeof(path));
+			unlink(path);
+			if (bpf_obj_pin(pl->link_fd, path)) {
+				sl_fail(err, SL_E_KERNEL, 0, "pin %s: %s", path, strerror(errno));
+				goto undo;
+			}
+		}
+		pl->done = true;
+	}
+	/* 3. commit: hooks take their new programs; hooks without rules go */
+	for (i = 0; i < n; i++) {
+		struct plan *pl = &plans[i];
+		struct sets_hook *k = &p->hook[pl->hook];
+
+		close_fd(&k->prog_fd);
+		bpf_object__close(k->obj);
+		k->obj = pl->obj;
+		k->prog_fd = pl->prog_fd;
+		pl->obj = NULL;
+		if (pl->fresh) {
+			k->link_fd = pl->link_fd;
+			pl->link_fd = -1;
+			k->ifindex = pl->ifindex;
+			k->mode = pl->mode;
+			k->used = true;
+		}
+		hook_store(p, pl->hook);
+	}
+	for (int h = 0; h < SL_HOOKS_MAX; h++) {
+		struct sets_hook *k = &p->hook[h];
+		char path[512];
+
+		if (!k->used || hook_wanted(c, k))
+			continue;
+		hook_pin(p, h, path, sizeof(path));
+		unlink(path); /* the last reference but ours: closing detaches */
+		close_fd(&k->link_fd);
+		close_fd(&k->prog_fd);
+		bpf_object__close(k->obj);
+		k->obj = NULL;
+		k->used = false;
+		hook_store(p, h);
+	}
+	free(plans);
+	return 0;
+undo:
+	while (i-- > 0) {
+		struct plan *pl = &plans[i];
+		struct sets_hook *k = &p->hook[pl->hook];
+		char path[512];
+
+		if (!pl->done)
+			continue;
+		if (pl->fresh) {
+			hook_pin(p, pl->hook, path, sizeof(path));
+			unlink(path);
+		} else if (k->prog_fd < 0 || bpf_link_update(k->link_fd, k->prog_fd, NULL)) {
+			sl_err("dev %s: cannot switch back to the previous program: %s", k->dev, strerror(errno));
+		}
+	}
+	plans_drop(plans, n);
+	free(plans);
+	return -1;
+}
+
+/* --- add, del, list, release ---------------------------------------------------------------------- */
+
+int rules_add(struct sets_priv *p, struct sets_catalog *c, struct rules_rule *r, struct sl_error *err)
+{
+	const struct sets_set *s = sets_find(c, r->set);
+
+	if (r->id != RULES_ID_NONE)
+		return sl_fail(err, SL_E_USAGE, 0, "rule add: give the rule, not an id");
+	if (!s)
+		return sl_fail(err, SL_E_USAGE, 0, "rule: set '%s' does not exist", r->set);
+	if (rules_check_dims(r, &s->spec, err))
+		return -1;
+	if (c->nrules == RULES_MAX_TOTAL)
+		return sl_fail(err, SL_E_USAGE, 0, "at most %d rules", RULES_MAX_TOTAL);
+	if (assign_id(p, c, r, err))
+		return -1;
+	c->rule[c->nrules++] = *r;
+	if (rules_sync(p, c, err)) {
+		c->nrules--;
+		return -1;
+	}
+	if (c == &p->live)
+		rules_store(p, c);
+	return 0;
+}
+
+int rules_del(struct sets_priv *p, struct sets_catalog *c, const struct rules_rule *r, struct sl_error *err)
+{
+	struct rules_rule gone;
+	int i;
+
+	for (i = 0; i < c->nrules; i++)
+		if (r->id != RULES_ID_NONE ? c->rule[i].id == r->id : rules_same(&c->rule[i], r))
+			break;
+	if (i == c->nrules)
+		return sl_fail(err, SL_E_USAGE, 0, "no such rule (see `sluicectl rule list`)");
+	gone = c->rule[i];
+	memmove(&c->rule[i], &c->rule[i + 1], (size_t)(c->nrules - i - 1) * sizeof(gone));
+	c->nrules--;
+	if (rules_sync(p, c, err)) {
+		memmove(&c->rule[i + 1], &c->rule[i], (size_t)(c->nrules - i) * sizeof(gone));
+		c->rule[i] = gone;
+		c->nrules++;
+		return -1;
+	}
+	if (c == &p->live)
+		rules_store(p, c);
+	return 0;
+}
+
+json_object *rules_list_json(struct sets_priv *p, const struct sets_catalog *c)
+{
+	json_object *arr = json_object_new_array();
+
+	for (int i = 0; i < c->nrules; i++) {
+		const struct rules_rule *r = &c->rule[i];
+		json_object *o = json_object_new_object();
+		char dirs[16] = "";
+		uint64_t sum[2] = { 0, 0 };
+		uint32_t key = r->id;
+		int h = find_hook(p, r);
+
+		for (int d = 0; d < r->ndirs; d++)
+			snprintf(dirs + strlen(dirs), sizeof(dirs) - strlen(dirs), "%s%s", d ? "," : "",
+				 r->src_dims & (1u << d) ? "src" : "dst");
+		sl_percpu_sum(p->shared_fd[SM_RSTAT], &key, sum, 2);
+		json_object_object_add(o, "id", json_object_new_int(r->id));
+		json_object_object_add(o, "dev", json_object_new_string(r->dev));
+		json_object_object_add(o, "netns", json_object_new_string(r->netns[0] ? r->netns : "host"));
+		json_object_object_add(o, "hook", json_object_new_string(r->dir == RULES_EGRESS ? "egress" : "ingress"));
+		json_object_object_add(o, "mode", json_object_new_string(rules_mode_name(h >= 0 ? p->hook[h].mode : 0)));
+		json_object_object_add(o, "prio", json_object_new_int64(r->prio));
+		json_object_object_add(o, "set", json_object_new_string(r->set));
+		json_object_object_add(o, "dirs", json_object_new_string(dirs));
+		json_object_object_add(o, "invert", json_object_new_boolean(r->invert));
+		json_object_object_add(o, "action", json_object_new_string(rules_action_name(r->action)));
+		json_object_object_add(o, "packets", json_object_new_uint64(sum[0]));
+		json_object_object_add(o, "bytes", json_object_new_uint64(sum[1]));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+json_object *rules_hooks_json(struct sets_priv *p)
+{
+	json_object *arr = json_object_new_array();
+
+	for (int h = 0; h < SL_HOOKS_MAX; h++) {
+		const struct sets_hook *k = &p->hook[h];
+		json_object *o;
+		uint64_t sum[4] = { 0 };
+		uint32_t key = (uint32_t)h;
+
+		if (!k->used)
+			continue;
+		o = json_object_new_object();
+		sl_percpu_sum(p->shared_fd[SM_HSTAT], &key, sum, 4);
+		json_object_object_add(o, "dev", json_object_new_string(k->dev));
+		json_object_object_add(o, "netns", json_object_new_string(k->netns[0] ? k->netns : "host"));
+		json_object_object_add(o, "hook", json_object_new_string(k->dir == RULES_EGRESS ? "egress" : "ingress"));
+		json_object_object_add(o, "mode", json_object_new_string(rules_mode_name(k->mode)));
+		json_object_object_add(o, "link_id", json_object_new_int64(sl_link_id(k->link_fd)));
+		json_object_object_add(o, "packets", json_object_new_uint64(sum[0]));
+		json_object_object_add(o, "unparsed", json_object_new_uint64(sum[1]));
+		json_object_object_add(o, "not_ip", json_object_new_uint64(sum[2]));
+		json_object_object_add(o, "dropped", json_object_new_uint64(sum[3]));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+void rules_release(struct sets_priv *p)
+{
+	for (int h = 0; h < SL_HOOKS_MAX; h++) {
+		struct sets_hook *k = &p->hook[h];
+
+		close_fd(&k->link_fd);
+		close_fd(&k->prog_fd);
+		bpf_object__close(k->obj);
+		k->obj = NULL;
+		k->used = false;
+	}
+}

@@ -1,0 +1,237 @@
+/* Internals of the sets feature (ipset-like sets and the rules that match
+ * them), shared by its files:
+ *
+ *   sets.c          the module: config journal, apply, run, save, status
+ *   sets_maps.c     one set's BPF map: create, pin, entries, comments, GC
+ *   sets_catalog.c  ipset's commands on a catalog of sets, ipset's errors
+ *   sets_show.c     list / save output
+ *   sets_query.c    the read commands, restore, status
+ *   rules.c         rule syntax
+ *   rules_hooks.c   compiling rules into hook programs, attach, counters
+ *
+ * Sets live in the kernel (pinned maps); the daemon keeps their catalog
+ * (names, specs, slots, fds) in sets_priv. */
+#ifndef SLUICE_FEATURES_SETS_H
+#define SLUICE_FEATURES_SETS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <json-c/json.h>
+
+#include "core/feature.h"
+#include "features/sets_lang.h"
+#include "sluice/sets.h"
+
+/* --- one set ------------------------------------------------------------------- */
+
+struct sets_set {
+	struct sl_set_spec spec;    /* name inside */
+	int slot;                   /* index in the class's outer map and the meta map */
+	int map_fd;                 /* maps/sl_set_<slot> */
+	int cmt_fd;                 /* maps/sl_setc_<slot> (comment sets), else -1 */
+	uint8_t cls;                /* enum sl_set_class */
+};
+
+/* --- rules ----------------------------------------------------------------------- */
+
+#define SL_NETNS_NAME_MAX 32
+#define SL_DEV_NAME_MAX 16
+
+enum rules_dir { RULES_INGRESS = 0, RULES_EGRESS = 1 };
+
+struct rules_rule {
+	char netns[SL_NETNS_NAME_MAX];  /* "" = the daemon's own */
+	char dev[SL_DEV_NAME_MAX];
+	uint8_t dir;                    /* enum rules_dir */
+	uint32_t prio;
+	char set[SL_SET_NAME_MAX + 1];
+	uint8_t ndirs;                  /* DIR words given */
+	uint8_t src_dims;               /* bit i: dimension i is src */
+	bool invert;
+	uint8_t action;                 /* enum sl_rule_action */
+	uint16_t id;                    /* counter slot; 0xffff until assigned */
+};
+
+#define RULES_DEFAULT_PRIO 100
+#define RULES_MAX_TOTAL SL_RULES_TOTAL
+#define RULES_ID_NONE 0xffff
+
+/* `rule add`/`rule del` words (after those two words) into a rule; `id N`
+ * gives a rule with only its id set. */
+int rules_parse(int argc, char *const argv[], const int *cols, struct rules_rule *r, struct sl_error *err);
+/* A rule names a direction for every dimension of its set. */
+int rules_check_dims(const struct rules_rule *r, const struct sl_set_spec *spec, struct sl_error *err);
+const char *rules_action_name(uint8_t action);
+const char *rules_mode_name(uint8_t mode);
+/* The words of a rule as `rule add` takes them. */
+int rules_format(const struct rules_rule *r, char *out, size_t size);
+bool rules_same(const struct rules_rule *a, const struct rules_rule *b); /* all but id */
+bool rules_same_hook(const struct rules_rule *a, const struct rules_rule *b);
+
+/* --- a catalog: the sets and rules of one state ---------------------------------- */
+
+struct sets_catalog {
+	struct sets_set *set[SL_SET_SLOTS];   /* by position, first nsets used */
+	int nsets;
+	struct rules_rule rule[RULES_MAX_TOTAL];
+	int nrules;
+};
+
+struct sets_set *sets_find(const struct sets_catalog *c, const char *name);
+/* sl_set_lookup_fn over a catalog (ctx) */
+const struct sl_set_spec *sets_lookup_spec(const char *name, void *catalog);
+
+/* --- attached hooks ---------------------------------------------------------------- */
+
+struct sets_hook {
+	bool used;
+	char netns[SL_NETNS_NAME_MAX];
+	char dev[SL_DEV_NAME_MAX];
+	uint8_t dir;
+	uint8_t mode;                   /* enum sl_hook_mode */
+	uint32_t ifindex;
+	int link_fd;
+	int prog_fd;                    /* the program behind the link, when known */
+	struct bpf_object *obj;         /* the loaded object of prog_fd (ours), or NULL */
+	int nrules;
+};
+
+/* --- the module's runtime ------------------------------------------------------------- */
+
+enum sets_shared_map { SM_META, SM_RSTAT, SM_HSTAT, SM_CFG, SM_HOOKS, SM_RULES, SM_COUNT };
+
+struct sets_priv {
+	bool loaded;                    /* shared maps open, live catalog read from pins */
+	bool applied;                   /* live_digest is a config's */
+	struct bpf_object *base;        /* loaded once: creates/reuses the shared maps, BTF */
+	int outer_fd[SL_CLASS_COUNT];
+	int shared_fd[SM_COUNT];
+	int btf_fd;
+	uint32_t key_type_id[SL_CLASS_COUNT], value_type_id;
+	bool slot_busy[SL_SET_SLOTS];   /* across the live and a shadow catalog */
+	struct sets_catalog live;
+	struct sets_hook hook[SL_HOOKS_MAX];
+	uint64_t live_digest;           /* of the config journal the live catalog came from */
+	/* background collection of expired entries */
+	int gc_pos;                     /* next position in live.set[] */
+	uint8_t gc_key[SL_SET_KEY_MAX];
+	bool gc_key_valid;
+	char pin_root[256];
+};
+
+/* The feature's config state: the config's set and rule lines, validated,
+ * replayed by apply() onto fresh maps. */
+struct sets_state {
+	char *journal;                  /* NUL-separated command lines */
+	size_t len, cap;
+	int *lineno;                    /* per journal line: its line in the config */
+	size_t nlines, lines_cap;
+	uint64_t digest;                /* FNV-1a of the journal */
+	/* staging view: the sets and rules after the lines so far */
+	struct sl_set_spec *spec;       /* nspecs entries */
+	int nspecs;
+	struct rules_rule *rule;
+	int nrules;
+};
+
+/* --- sets_maps.c -------------------------------------------------------------------- */
+
+uint8_t sets_class_of(const struct sl_set_spec *spec);
+/* Create the set's map (and comment map) in a free slot, pin them, put the
+ * map into its outer map and write its meta. */
+int sets_map_create(struct sets_priv *p, const struct sl_set_spec *spec, struct sets_set **out,
+		    struct sl_error *err);
+/* A fresh empty map in place of the set's (flush: one pointer swap for
+ * the dataplane). */
+int sets_map_flush(struct sets_priv *p, struct sets_set *s, struct sl_error *err);
+/* Unpin, drop from the outer and meta maps, close, free. */
+void sets_map_free(struct sets_priv *p, struct sets_set *s);
+void sets_meta_write(struct sets_priv *p, const struct sets_set *s);
+/* Open every set pinned in the meta map into `c` (daemon start). */
+int sets_maps_adopt(struct sets_priv *p, struct sets_catalog *c, struct sl_error *err);
+
+uint64_t sets_now_ns(void);
+int sets_key_size(const struct sets_set *s);
+/* The value a new entry gets (timeout, counters, nomatch, cidr) */
+void sets_entry_value(const struct sets_set *s, const struct sl_set_elem *e, struct sl_set_value *v);
+/* Keep (or drop, without one) the element's comment in a comment set */
+void sets_comment_put(const struct sets_set *s, const void *key, const struct sl_set_elem *e);
+/* Key bytes of one expanded element; returns the key size. */
+int sets_elem_key(const struct sets_set *s, const struct sl_set_elem *e, void *key);
+/* Lookup: 1 live entry (value filled), 0 absent or expired. */
+int sets_entry_get(const struct sets_set *s, const void *key, struct sl_set_value *v);
+/* ipset's test: 1 in the set, 0 not (nomatch and expiry as the dataplane). */
+int sets_entry_test(const struct sets_set *s, const struct sl_set_elem *e);
+/* The element of a key and value (for printing). */
+void sets_entry_elem(const struct sets_set *s, const void *key, const struct sl_set_value *v,
+		     struct sl_set_elem *e);
+int sets_comment_get(const struct sets_set *s, const void *key, char *out, size_t size);
+/* Delete expired entries of one set, at most `budget` keys looked at,
+ * continuing from *cursor; returns the keys looked at. */
+long sets_map_collect(struct sets_set *s, void *cursor, bool *cursor_valid, long budget);
+/* Every live entry: the callback gets key and value; stops on nonzero. */
+typedef int (*sets_entry_fn)(const struct sets_set *s, const void *key, const struct sl_set_value *v,
+			     void *ctx);
+int sets_map_walk(const struct sets_set *s, sets_entry_fn fn, void *ctx);
+long sets_map_entries(const struct sets_set *s);   /* live ones */
+uint64_t sets_map_memory(const struct sets_set *s); /* bytes, from fdinfo memlock */
+
+/* --- sets_catalog.c: ipset's commands ------------------------------------------------------ */
+
+int sets_cmd_create(struct sets_priv *p, struct sets_catalog *c, const struct sl_set_spec *spec, bool exist,
+		    struct sl_error *err);
+/* add / del of an element pattern (expanded), all or nothing */
+int sets_cmd_adt(struct sets_priv *p, struct sets_catalog *c, enum sl_set_cmd cmd, const char *name,
+		 const struct sl_set_elem *pat, bool exist, struct sl_error *err);
+/* 1 in the set, 0 not, -1 error */
+int sets_cmd_test(struct sets_catalog *c, const char *name, const struct sl_set_elem *pat, struct sl_error *err);
+int sets_cmd_flush(struct sets_priv *p, struct sets_catalog *c, const char *name, struct sl_error *err);
+int sets_cmd_destroy(struct sets_priv *p, struct sets_catalog *c, const char *name, struct sl_error *err);
+int sets_cmd_rename(struct sets_priv *p, struct sets_catalog *c, const char *from, const char *to,
+		    struct sl_error *err);
+int sets_cmd_swap(struct sets_priv *p, struct sets_catalog *c, const char *a, const char *b, struct sl_error *err);
+/* One parsed ipset line onto a catalog. */
+int sets_cmd_line(struct sets_priv *p, struct sets_catalog *c, const struct sl_set_line *l, struct sl_error *err);
+/* Remove every set of the catalog (unpinned: they are gone) */
+void sets_catalog_free(struct sets_priv *p, struct sets_catalog *c);
+/* Close the catalog's fds, leaving its sets pinned (daemon stop) */
+void sets_catalog_close(struct sets_catalog *c);
+
+/* --- sets_show.c ------------------------------------------------------------------------------- */
+
+/* `ipset save` text of one set (or all with name NULL or ""), each line
+ * after `prefix` ("" for ipset, "set " for a config file) */
+int sets_save_text(const struct sets_catalog *c, const char *name, const char *prefix, FILE *out,
+		   struct sl_error *err);
+json_object *sets_list_json(const struct sets_catalog *c, const char *name, bool terse, struct sl_error *err);
+
+/* --- rules_hooks.c ------------------------------------------------------------------------------ */
+
+/* Make the attached hooks match the rules of `c`: load a program per hook
+ * with its rules compiled in, swap it in (bpf_link_update) or attach it,
+ * detach hooks without rules. All or nothing. */
+int rules_sync(struct sets_priv *p, const struct sets_catalog *c, struct sl_error *err);
+/* Rules from the rule map into `c`, hooks from the hook map and their pins */
+int rules_adopt(struct sets_priv *p, struct sets_catalog *c, struct sl_error *err);
+/* Write the rules of the live catalog to the rule map */
+void rules_store(struct sets_priv *p, const struct sets_catalog *c);
+/* Add / remove a rule (r->id selects, when given) and sync the hooks; all or nothing */
+int rules_add(struct sets_priv *p, struct sets_catalog *c, struct rules_rule *r, struct sl_error *err);
+int rules_del(struct sets_priv *p, struct sets_catalog *c, const struct rules_rule *r, struct sl_error *err);
+json_object *rules_list_json(struct sets_priv *p, const struct sets_catalog *c);
+json_object *rules_hooks_json(struct sets_priv *p);
+void rules_release(struct sets_priv *p);
+
+/* --- sets_query.c ------------------------------------------------------------------------------- */
+
+int sets_query(const struct sl_env *env, void *priv, const void *state, const struct sl_cmd *cmd,
+	       json_object **out, struct sl_error *err);
+json_object *sets_status(const struct sl_env *env, void *priv, const void *state);
+/* `set restore`: ipset restore input from the request's body, as one change */
+int sets_restore(const struct sl_env *env, struct sets_priv *p, const struct sl_cmd *cmd, json_object **out,
+		 struct sl_error *err);
+int sets_ensure_loaded(const struct sl_env *env, struct sets_priv *p, struct sl_error *err);
+/* The words of a `set VERB` / `rule VERB` command after its verb */
+int sets_cmd_words(const struct sl_cmd *cmd, char *argv[], int cols[], int *end_col);
+
+#endif

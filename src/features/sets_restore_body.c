@@ -1,0 +1,500 @@
+/* `set restore`: ipset restore input, streamed as the request's body, as
+ * one change. Sets the input creates are new maps; a set that exists and
+ * is written to is first cloned into a new map, and the clone is what the
+ * input changes. Nothing the dataplane reads changes until the end, when
+ * the hooks switch to the clones (bpf_link_update) and the old maps go; an
+ * error anywhere undoes the lot. Adds to hash sets go to the kernel in
+ * batches (BPF_MAP_UPDATE_BATCH); LPM tries have no batch operations. */
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/body.h"
+#include "core/log.h"
+#include "features/sets.h"
+
+#define BATCH 4096
+#define PROGRESS_EVERY 100000
+
+enum txn_kind { T_CREATED, T_CLONED, T_DESTROYED, T_RENAMED, T_SWAPPED };
+
+struct txn_rec {
+	enum txn_kind kind;
+	struct sets_set *set;           /* created, clone, destroyed */
+	struct sets_set *orig;          /* cloned: the set the dataplane still uses */
+	char a[SL_SET_NAME_MAX + 1], b[SL_SET_NAME_MAX + 1];
+};
+
+struct batch {
+	struct sets_set *s;
+	bool exist;
+	uint32_t n;
+	uint8_t keys[BATCH * SL_SET_KEY_MAX];
+	struct sl_set_value vals[BATCH];
+};
+
+/* Fingerprints of the keys this restore added, so a duplicate add is
+ * caught without a lookup per key (batch updates cannot refuse existing
+ * keys). A fingerprint hit is confirmed against the batch and the map. */
+struct seen {
+	uint64_t *slot;
+	size_t cap, n;
+};
+
+struct txn {
+	struct sets_priv *p;
+	struct seen seen;
+	struct txn_rec *rec;
+	size_t n, cap;
+	bool exist_all;                 /* restore -exist */
+	bool relink;                    /* hooks must switch at commit */
+	unsigned long entries;
+	struct batch *b;
+};
+
+static int record(struct txn *t, enum txn_kind kind, struct sets_set *set, struct sets_set *orig, const char *a,
+		  const char *b, struct sl_error *err)
+{
+	struct txn_rec *r;
+
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		struct txn_rec *n = realloc(t->rec, cap * sizeof(*n));
+
+		if (!n)
+			return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
+		t->rec = n;
+		t->cap = cap;
+	}
+	r = &t->rec[t->n++];
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	r->set = set;
+	r->orig = orig;
+	snprintf(r->a, sizeof(r->a), "%s", a ? a : "");
+	snprintf(r->b, sizeof(r->b), "%s", b ? b : "");
+	return 0;
+}
+
+static uint64_t fingerprint(const struct sets_set *s, const uint8_t *key, int ks)
+{
+	uint64_t h = 0xcbf29ce484222325ull ^ (uint64_t)s->slot;
+
+	for (int i = 0; i < ks; i++)
+		h = (h ^ key[i]) * 0x100000001b3ull;
+	return h ? h : 1;
+}
+
+/* true if the fingerprint was there already; adds it otherwise */
+static int seen_add(struct seen *z, uint64_t fp, bool *was, struct sl_error *err)
+{
+	size_t i;
+
+	if ((z->n + 1) * 2 > z->cap) {
+		size_t cap = z->cap ? z->cap * 2 : 1 << 16;
+		uint64_t *n = calloc(cap, sizeof(*n));
+
+		if (!n)
+			return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
+		for (size_t k = 0; k < z->cap; k++)
+			if (z->slot[k])
+				for (i = z->slot[k] & (cap - 1); n[i] || (n[i] = z->slot[k], 0); i = (i + 1) & (cap - 1))
+					;
+		free(z->slot);
+		z->slot = n;
+		z->cap = cap;
+	}
+	for (i = fp & (z->cap - 1); z->slot[i]; i = (i + 1) & (z->cap - 1))
+		if (z->slot[i] == fp) {
+			*was = true;
+			return 0;
+		}
+	z->slot[i] = fp;
+	z->n++;
+	*was = false;
+	return 0;
+}
+
+static bool created_here(const struct txn *t, const struct sets_set *s)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->rec[i].kind == T_CREATED && t->rec[i].set == s)
+			return true;
+	return false;
+}
+
+static bool owned(const struct txn *t, const struct sets_set *s)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if ((t->rec[i].kind == T_CREATED || t->rec[i].kind == T_CLONED) && t->rec[i].set == s)
+			return true;
+	return false;
+}
+
+static int catalog_index(const struct sets_catalog *c, const struct sets_set *s)
+{
+	for (int i = 0; i < c->nsets; i++)
+		if (c->set[i] == s)
+			return i;
+	return -1;
+}
+
+static int copy_entries(const struct sets_set *from, struct sets_set *to, struct sl_error *err)
+{
+	uint8_t key[SL_SET_KEY_MAX], next[SL_SET_KEY_MAX];
+	char comment[SL_SET_COMMENT_MAX + 1];
+	bool first = true;
+
+	while (!bpf_map_get_next_key(from->map_fd, first ? NULL : key, next)) {
+		struct sl_set_value v;
+
+		first = false;
+		memcpy(key, next, sizeof(key));
+		if (bpf_map_lookup_elem(from->map_fd, key, &v))
+			continue; /* collected meanwhile */
+		if (bpf_map_update_elem(to->map_fd, key, &v, BPF_ANY))
+			return sl_fail(err, SL_E_KERNEL, 0, "set %s: copying: %s", from->spec.name, strerror(errno));
+		if (from->cmt_fd >= 0 && to->cmt_fd >= 0 && !bpf_map_lookup_elem(from->cmt_fd, key, comment))
+			bpf_map_update_elem(to->cmt_fd, key, comment, BPF_ANY);
+	}
+	return 0;
+}
+
+/* The set `name` as this restore may write it: created here, or a clone
+ * (empty when `empty`, for a flush) standing in for the live one. */
+static struct sets_set *writable(struct txn *t, const char *name, bool empty, struct sl_error *err)
+{
+	struct sets_catalog *c = &t->p->live;
+	struct sets_set *s = sets_find(c, name), *clone;
+
+	if (!s) {
+		sl_fail(err, SL_E_USAGE, 0, "the set with the given name does not exist: %s", name);
+		return NULL;
+	}
+	if (owned(t, s))
+		return s;
+	if (sets_map_create(t->p, &s->spec, &clone, err))
+		return NULL;
+	if ((!empty && copy_entries(s, clone, err)) || record(t, T_CLONED, clone, s, NULL, NULL, err)) {
+		sets_map_free(t->p, clone);
+		return NULL;
+	}
+	c->set[catalog_index(c, s)] = clone;
+	t->relink = true;
+	return clone;
+}
+
+/* --- batched adds ------------------------------------------------------------------------ */
+
+static int entry_exists_fail(const struct sets_set *s, const void *key, const struct sl_set_value *v,
+			     struct sl_error *err)
+{
+	struct sl_set_elem e;
+	char text[SL_SET_LINE_MAX];
+
+	sets_entry_elem(s, key, v, &e);
+	if (sl_set_elem_format(&s->spec, &e, text, sizeof(text)) < 0)
+		snprintf(text, sizeof(text), "?");
+	return sl_fail(err, SL_E_USAGE, 0, "element cannot be added to the set: it's already added: %s (set %s)", text,
+		       s->spec.name);
+}
+
+static int flush_batch(struct txn *t, struct sl_error *err)
+{
+	struct batch *b = t->b;
+	struct sets_set *s = b->s;
+	uint32_t done = 0;
+	bool collected = false;
+	size_t ks;
+
+	if (!b->n)
+		return 0;
+	ks = (size_t)sets_key_size(s);
+	while (done < b->n) {
+		/* duplicates were refused before batching: the batch overwrites */
+		LIBBPF_OPTS(bpf_map_batch_opts, o);
+		uint32_t count = b->n - done;
+		int rc = bpf_map_update_batch(s->map_fd, b->keys + done * ks, &b->vals[done], &count, &o);
+
+		done += count;
+		if (!rc)
+			break;
+		if (errno == E2BIG && (s->spec.flags & SL_SET_F_TIMEOUT) && !collected) {
+			uint8_t cursor[SL_SET_KEY_MAX];
+			bool valid = false;
+
+			do
+				sets_map_collect(s, cursor, &valid, 1 << 20);
+			while (valid);
+			collected = true;
+		} else if (errno == E2BIG || errno == ENOSPC) {
+			return sl_fail(err, SL_E_KERNEL, 0, "set %s: hash is full, cannot add more elements (maxelem %u)",
+				       s->spec.name, s->spec.maxelem);
+		} else {
+			return sl_fail(err, SL_E_KERNEL, 0, "set %s: %s", s->spec.name, strerror(errno));
+		}
+	}
+	t->entries += b->n;
+	b->n = 0;
+	return 0;
+}
+
+/* An add without -exist of an entry there already: -1 with err set. */
+static int is_duplicate(struct txn *t, struct sets_set *s, const uint8_t *key, struct sl_error *err)
+{
+	int ks = sets_key_size(s);
+	struct sl_set_value v;
+	bool was;
+
+	if (seen_add(&t->seen, fingerprint(s, key, ks), &was, err))
+		return -1;
+	if (was) { /* added by this restore, or a fingerprint collision */
+		for (uint32_t i = 0; i < t->b->n; i++)
+			if (t->b->s == s && !memcmp(t->b->keys + (size_t)i * (size_t)ks, key, (size_t)ks))
+				return entry_exists_fail(s, key, &t->b->vals[i], err);
+	}
+	/* a set that existed before has entries this restore did not add */
+	if ((was || !created_here(t, s)) && sets_entry_get(s, key, &v))
+		return entry_exists_fail(s, key, &v, err);
+	return 0;
+}
+
+static int batch_add(struct txn *t, struct sets_set *s, const struct sl_set_elem *pat, bool exist,
+		     struct sl_error *err)
+{
+	struct batch *b = t->b;
+	struct sl_set_iter it;
+	struct sl_set_elem e;
+
+	if (b->s != s || b->exist != exist) {
+		if (flush_batch(t, err))
+			return -1;
+		b->s = s;
+		b->exist = exist;
+	}
+	if (sl_set_expand_init(&it, &s->spec, pat, 0, err))
+		return -1;
+	while (sl_set_expand_next(&it, &e)) {
+		uint8_t *key = b->keys + (size_t)b->n * (size_t)sets_key_size(s);
+
+		if (s->spec.type == SL_SET_BITMAP_PORT && (e.port < s->spec.range_from || e.port > s->spec.range_to))
+			return sl_fail(err, SL_E_USAGE, 0, "element is out of the range of the set: %u (set %s)", e.port,
+				       s->spec.name);
+		sets_elem_key(s, &e, key);
+		if (!exist && is_duplicate(t, s, key, err))
+			return -1;
+		sets_entry_value(s, &e, &b->vals[b->n]);
+		if (s->cmt_fd >= 0)
+			sets_comment_put(s, key, &e);
+		if (++b->n == BATCH && flush_batch(t, err))
+			return -1;
+	}
+	return 0;
+}
+
+/* --- one line ------------------------------------------------------------------------------- */
+
+static int destroy(struct txn *t, const char *name, struct sl_error *err)
+{
+	struct sets_catalog *c = &t->p->live;
+
+	for (int i = c->nsets - 1; i >= 0; i--) {
+		struct sets_set *s = c->set[i];
+
+		if (*name && strcmp(s->spec.name, name))
+			continue;
+		for (int r = 0; r < c->nrules; r++)
+			if (!strcmp(c->rule[r].set, s->spec.name))
+				return sl_fail(err, SL_E_USAGE, 0, "set cannot be destroyed: it is in use by a rule: %s",
+					       s->spec.name);
+		if (record(t, T_DESTROYED, s, NULL, NULL, NULL, err))
+			return -1;
+		memmove(&c->set[i], &c->set[i + 1], (size_t)(c->nsets - i - 1) * sizeof(c->set[0]));
+		c->nsets--;
+	}
+	return 0;
+}
+
+static int restore_line(struct txn *t, const struct sl_set_line *l, struct sl_error *err)
+{
+	struct sets_catalog *c = &t->p->live;
+	struct sets_set *s;
+	bool exist = l->exist || t->exist_all;
+
+	if (l->cmd != SL_SETCMD_ADD && flush_batch(t, err))
+		return -1;
+	switch (l->cmd) {
+	case SL_SETCMD_CREATE: {
+		struct sl_set_spec spec = l->spec;
+		int before = c->nsets;
+
+		if (exist)
+			spec.flags |= SL_SET_F_EXIST;
+		if (sets_cmd_create(t->p, c, &spec, exist, err))
+			return -1;
+		return c->nsets > before ? record(t, T_CREATED, c->set[c->nsets - 1], NULL, NULL, NULL, err) : 0;
+	}
+	case SL_SETCMD_ADD:
+		s = writable(t, l->name, false, err);
+		if (!s)
+			return -1;
+		if (sl_set_class_is_lpm(s->cls)) /* no batch operations on LPM tries */
+			return flush_batch(t, err) || sets_cmd_adt(t->p, c, l->cmd, l->name, &l->elem, exist, err);
+		return batch_add(t, s, &l->elem, exist, err);
+	case SL_SETCMD_DEL:
+		if (!writable(t, l->name, false, err))
+			return -1;
+		return sets_cmd_adt(t->p, c, l->cmd, l->name, &l->elem, exist, err);
+	case SL_SETCMD_FLUSH:
+		for (int i = 0; i < c->nsets; i++) {
+			if (*l->name && strcmp(c->set[i]->spec.name, l->name))
+				continue;
+			if (owned(t, c->set[i]) ? sets_map_flush(t->p, c->set[i], err)
+						: !writable(t, c->set[i]->spec.name, true, err))
+				return -1;
+		}
+		if (*l->name && !sets_find(c, l->name))
+			return sl_fail(err, SL_E_USAGE, 0, "the set with the given name does not exist: %s", l->name);
+		return 0;
+	case SL_SETCMD_DESTROY:
+		if (*l->name && !sets_find(c, l->name))
+			return sl_fail(err, SL_E_USAGE, 0, "the set with the given name does not exist: %s", l->name);
+		return destroy(t, l->name, err);
+	case SL_SETCMD_RENAME:
+		return sets_cmd_rename(t->p, c, l->name, l->name2, err) ||
+		       record(t, T_RENAMED, NULL, NULL, l->name, l->name2, err);
+	case SL_SETCMD_SWAP:
+		t->relink = true;
+		return sets_cmd_swap(t->p, c, l->name, l->name2, err) ||
+		       record(t, T_SWAPPED, NULL, NULL, l->name, l->name2, err);
+	case SL_SETCMD_TEST: {
+		int in = sets_cmd_test(c, l->name, &l->elem, err);
+
+		return in < 0 ? -1 : in ? 0 : sl_fail(err, SL_E_NEGATIVE, 0, "element is NOT in set %s", l->name);
+	}
+	default:
+		return 0;
+	}
+}
+
+/* --- commit and undo ---------------------------------------------------------------------------- */
+
+static void undo(struct txn *t)
+{
+	struct sets_catalog *c = &t->p->live;
+
+	while (t->n-- > 0) {
+		struct txn_rec *r = &t->rec[t->n];
+		struct sl_error e = { 0 };
+		int i;
+
+		switch (r->kind) {
+		case T_CREATED:
+			if ((i = catalog_index(c, r->set)) >= 0) {
+				memmove(&c->set[i], &c->set[i + 1], (size_t)(c->nsets - i - 1) * sizeof(c->set[0]));
+				c->nsets--;
+			}
+			sets_map_free(t->p, r->set);
+			break;
+		case T_CLONED:
+			if ((i = catalog_index(c, r->set)) >= 0)
+				c->set[i] = r->orig;
+			sets_map_free(t->p, r->set);
+			sets_meta_write(t->p, r->orig);
+			break;
+		case T_DESTROYED:
+			c->set[c->nsets++] = r->set;
+			break;
+		case T_RENAMED:
+			sets_cmd_rename(t->p, c, r->b, r->a, &e);
+			break;
+		case T_SWAPPED:
+			sets_cmd_swap(t->p, c, r->a, r->b, &e);
+			break;
+		}
+	}
+}
+
+static int commit(struct txn *t, struct sl_error *err)
+{
+	if (flush_batch(t, err) || (t->relink && rules_sync(t->p, &t->p->live, err)))
+		return -1;
+	/* the dataplane has switched: what it used before can go */
+	for (size_t i = 0; i < t->n; i++) {
+		struct txn_rec *r = &t->rec[i];
+
+		if (r->kind == T_CLONED)
+			sets_map_free(t->p, r->orig);
+		else if (r->kind == T_DESTROYED)
+			sets_map_free(t->p, r->set);
+	}
+	/* the clones carry the names now */
+	for (int i = 0; i < t->p->live.nsets; i++)
+		sets_meta_write(t->p, t->p->live.set[i]);
+	rules_store(t->p, &t->p->live);
+	return 0;
+}
+
+int sets_restore(const struct sl_env *env, struct sets_priv *p, const struct sl_cmd *cmd, json_object **out,
+		 struct sl_error *err)
+{
+	char *argv[SL_MAX_TOKENS], *line = malloc(SL_MAX_LINE + 2);
+	int cols[SL_MAX_TOKENS], end_col, argc = sets_cmd_words(cmd, argv, cols, &end_col), rc = -1, got;
+	struct sl_set_line *l = malloc(sizeof(*l));
+	struct txn t = { .p = p, .b = malloc(sizeof(struct batch)) };
+	struct sl_body *body = env->body;
+
+	if (!line || !l || !t.b) {
+		sl_fail(err, SL_E_KERNEL, 0, "out of memory");
+		goto out;
+	}
+	t.b->n = 0;
+	t.b->s = NULL;
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-exist") && strcmp(argv[i], "-!")) {
+			sl_fail(err, SL_E_USAGE, cols[i], "set restore: unexpected '%s' (the input comes on stdin)", argv[i]);
+			goto out;
+		}
+		t.exist_all = true;
+	}
+	if (!body) {
+		sl_fail(err, SL_E_USAGE, 0, "set restore reads its input from the request body");
+		goto out;
+	}
+	while ((got = sl_body_line(body, line, SL_MAX_LINE + 2, err)) > 0) {
+		int r = sl_set_line_parse(line, sets_lookup_spec, &p->live, l, err);
+
+		if (r > 0)
+			r = restore_line(&t, l, err) ? -1 : 0;
+		if (r < 0) {
+			char msg[sizeof(err->msg)];
+
+			memcpy(msg, err->msg, sizeof(msg));
+			snprintf(err->msg, sizeof(err->msg), "line %lu: %.440s; nothing was changed", body->line_no, msg);
+			if (err->code == SL_E_NEGATIVE)
+				err->code = SL_E_USAGE;
+			break;
+		}
+		if (!(body->line_no % PROGRESS_EVERY))
+			sl_body_progress(body, "set restore: %lu lines, %lu entries", body->line_no,
+					 t.entries + t.b->n);
+	}
+	if (got == 0 && !commit(&t, err))
+		rc = 0;
+	if (rc) {
+		undo(&t);
+		goto out;
+	}
+	*out = json_object_new_object();
+	json_object_object_add(*out, "lines", json_object_new_uint64(body->line_no));
+	json_object_object_add(*out, "entries_batched", json_object_new_uint64(t.entries));
+	json_object_object_add(*out, "sets", json_object_new_int(p->live.nsets));
+out:
+	free(t.rec);
+	free(t.seen.slot);
+	free(t.b);
+	free(l);
+	free(line);
+	return rc;
+}

@@ -1,0 +1,152 @@
+# Sets matched on real traffic between two namespaces, checked against the
+# kernel's own counters: UDP datagrams that reach namespace b's stack show
+# in its /proc/net/snmp (NoPorts: nothing listens), so every packet sent
+# is either counted by the kernel or dropped by a rule and counted there.
+#   drop by source set (XDP ingress), pass by destination set before a
+#   catch-all drop, per-rule and per-entry counters, egress (tcx) drops,
+#   swap under traffic loses nothing, timeouts expire, a full set refuses
+#   the next add and keeps the rest, a set in use cannot be destroyed,
+#   IPv6 and the daemon's restart.
+. "$(dirname "$0")/lib.sh"
+
+a=$(ns_new a)
+b=$(ns_new b)
+veth_pair "$a" "$b"
+daemon_start d
+
+noports() { snmp "$b" Udp NoPorts; }
+noports6() { snmp "$b" snmp6 Udp6NoPorts; }
+send() { # DST PORT COUNT [more sluice-gen options]
+	dst=$1 port=$2 count=$3
+	shift 3
+	ip netns exec "$a" "$GEN" send --dst "$dst" --port "$port" --count "$count" "$@" >/dev/null || fail "send"
+}
+rule_count() { # ID: packets the rule matched
+	ctl d -j rule list | jq -r --argjson id "$1" '.rules[] | select(.id == $id) | .packets'
+}
+rule_id() { # SET ACTION
+	ctl d -j rule list | jq -r --arg s "$1" --arg a "$2" '[.rules[] | select(.set == $s and .action == $a)][0].id'
+}
+
+note "drop by source set: XDP on b's ingress"
+ctl d set create blk hash:ip counters >/dev/null || fail "create"
+ctl d set add blk 10.99.0.1 >/dev/null || fail "add"
+ctl d rule add dev vb netns "$b" ingress match-set blk src action drop >/dev/null || fail "rule add"
+mode=$(ctl d -j rule list | jq -r '.hooks[0].mode')
+[ "$mode" = xdp ] || fail "veth takes native XDP; the hook says '$mode'"
+n0=$(noports)
+send 10.99.0.2 9 1000
+assert_eq "$n0" "$(noports)" "datagrams that reached b's stack"
+drop=$(rule_id blk drop)
+assert_eq 1000 "$(rule_count "$drop")" "drop rule counter"
+assert_eq 1000 "$(ctl d -j set list blk | jq '.sets[0].members[0].packets')" "the entry's packet counter"
+ctl d set test blk 10.99.0.1 >/dev/null || fail "test of a member"
+expect_exit 1 ctl d set test blk 10.99.0.3
+
+note "pass by destination set runs before a catch-all drop"
+ctl d set create web hash:ip,port >/dev/null
+ctl d set add web 10.99.0.2,udp:7000 >/dev/null
+ctl d set create none hash:ip >/dev/null
+ctl d rule add dev vb netns "$b" ingress prio 10 match-set web dst,dst action pass >/dev/null || fail "pass rule"
+ctl d rule add dev vb netns "$b" ingress prio 20 match-set none src ! action drop >/dev/null || fail "catch-all"
+n0=$(noports)
+send 10.99.0.2 7000 300
+send 10.99.0.2 7001 200
+assert_eq "$((n0 + 300))" "$(noports)" "only port 7000 reached b"
+assert_eq 300 "$(rule_count "$(rule_id web pass)")" "pass rule counter"
+assert_eq 200 "$(rule_count "$(rule_id none drop)")" "catch-all counter"
+expect_exit 2 ctl d set destroy none
+ctl d set list none >/dev/null || fail "a refused destroy removed the set"
+ctl d rule del dev vb netns "$b" ingress prio 20 match-set none src ! action drop >/dev/null || fail "rule del"
+ctl d set destroy none >/dev/null || fail "destroy once no rule uses it"
+
+note "egress: tcx on a's device"
+ctl d set create out hash:ip >/dev/null
+ctl d set add out 10.99.0.2 >/dev/null
+ctl d rule add dev va netns "$a" egress match-set out dst action drop >/dev/null || fail "egress rule"
+assert_eq tcx "$(ctl d -j rule list | jq -r '.hooks[] | select(.dev == "va") | .mode')" "egress hook"
+n0=$(noports)
+send 10.99.0.2 7000 100
+assert_eq "$n0" "$(noports)" "egress drops never leave a"
+assert_eq 100 "$(rule_count "$(rule_id out drop)")" "egress rule counter"
+ctl d rule del dev va netns "$a" egress match-set out dst action drop >/dev/null || fail "rule del"
+send 10.99.0.2 7000 100
+assert_eq "$((n0 + 100))" "$(noports)" "after rule del, traffic flows"
+
+note "IPv6"
+ctl d set create blk6 hash:net family inet6 >/dev/null
+ctl d set add blk6 fd99::/64 >/dev/null
+ctl d set add blk6 fd99::1/128 nomatch >/dev/null
+ctl d rule add dev vb netns "$b" ingress prio 5 match-set blk6 src action drop >/dev/null || fail "v6 rule"
+m0=$(noports6)
+send fd99::2 9 100
+assert_eq "$((m0 + 100))" "$(noports6)" "a nomatch host inside a dropped net passes"
+ctl d set del blk6 fd99::1/128 >/dev/null
+send fd99::2 9 100
+assert_eq "$((m0 + 100))" "$(noports6)" "without the exception the net drops"
+
+note "swap under traffic loses nothing"
+ctl d set del blk 10.99.0.1 >/dev/null
+ctl d set create blk2 hash:ip counters >/dev/null
+ctl d set add blk2 10.99.0.1 >/dev/null
+n0=$(noports)
+c0=$(rule_count "$drop")
+ip netns exec "$a" "$GEN" send --dst 10.99.0.2 --port 9 --count 40000 --rate 20000 >"$T_TMP/gen" &
+gen=$!
+swaps=0
+while kill -0 "$gen" 2>/dev/null; do
+	ctl d set swap blk blk2 >/dev/null || fail "swap"
+	swaps=$((swaps + 1))
+done
+wait "$gen" || fail "sender"
+[ "$swaps" -ge 4 ] || fail "only $swaps swaps during the traffic"
+dropped=$(($(rule_count "$drop") - c0))
+passed=$(($(noports) - n0))
+note "$swaps swaps: $dropped dropped, $passed passed"
+assert_eq 40000 "$((dropped + passed))" "dropped + passed"
+[ "$dropped" -gt 0 ] && [ "$passed" -gt 0 ] || fail "the swaps changed nothing"
+ctl d set flush blk >/dev/null && ctl d set flush blk2 >/dev/null || fail "flush"
+
+note "timeouts expire at once for the dataplane"
+ctl d set create tmo hash:ip timeout 600 >/dev/null
+ctl d set add tmo 10.99.0.1 timeout 1 >/dev/null
+ctl d rule add dev vb netns "$b" ingress prio 1 match-set tmo src action drop >/dev/null
+n0=$(noports)
+send 10.99.0.2 9 50
+assert_eq "$n0" "$(noports)" "dropped while the entry lives"
+sleep 1.2
+expect_exit 1 ctl d set test tmo 10.99.0.1
+send 10.99.0.2 9 50
+assert_eq "$((n0 + 50))" "$(noports)" "passes once the entry expired"
+
+note "a full set refuses the next add and keeps every entry"
+ctl d set create full hash:ip maxelem 2 timeout 0 >/dev/null
+ctl d set add full 10.1.0.1 >/dev/null
+ctl d set add full 10.1.0.2 >/dev/null
+expect_exit 4 ctl d set add full 10.1.0.3
+grep -q "full" "$T_TMP/out" || fail "the error does not say the set is full: $(cat "$T_TMP/out")"
+ctl d set add -exist full 10.1.0.2 timeout 100 >/dev/null || fail "updating an entry of a full set"
+assert_eq 2 "$(ctl d -j set list full | jq '.sets[0].entries')" "entries kept"
+expect_exit 4 ctl d set add -exist full 10.1.0.0/30
+assert_eq "10.1.0.1 10.1.0.2" "$(ctl d -j set list full | jq -r '[.sets[0].members[].elem] | sort | join(" ")')" \
+	"a range that does not fit adds nothing"
+
+note "the daemon restarts without touching the dataplane"
+ctl d set add tmo 10.99.0.1 timeout 0 >/dev/null || fail "a permanent entry"
+link=$(ctl d -j rule list | jq '.hooks[] | select(.dev == "vb") | .link_id')
+before=$(ctl d set save)
+daemon_stop d
+n0=$(noports)
+send 10.99.0.2 9 100
+assert_eq "$n0" "$(noports)" "rules keep dropping while no daemon runs"
+daemon_start d
+assert_eq "$link" "$(ctl d -j rule list | jq '.hooks[] | select(.dev == "vb") | .link_id')" "link adopted"
+assert_eq "$before" "$(ctl d set save)" "sets adopted"
+
+note "--cleanup leaves nothing"
+daemon_stop d
+"$SLUICED" --cleanup --pin-root "$(pin_root d)" >/dev/null || fail "cleanup"
+ip -n "$b" -j link show vb | jq -e '.[0].xdp == null' >/dev/null || fail "XDP still on vb"
+n0=$(noports)
+send 10.99.0.2 9 10
+assert_eq "$((n0 + 10))" "$(noports)" "traffic flows after cleanup"
