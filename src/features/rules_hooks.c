@@ -504,12 +504,13 @@ int rules_add(struct sets_priv *p, struct sets_catalog *c, struct rules_rule *r,
 	if (assign_id(p, c, r, err))
 		return -1;
 	c->rule[c->nrules++] = *r;
+	if (c != &p->live)
+		return 0; /* a catalog being built: apply() syncs it whole at the end */
 	if (rules_sync(p, c, err)) {
 		c->nrules--;
 		return -1;
 	}
-	if (c == &p->live)
-		rules_store(p, c);
+	rules_store(p, c);
 	return 0;
 }
 
@@ -526,14 +527,15 @@ int rules_del(struct sets_priv *p, struct sets_catalog *c, const struct rules_ru
 	gone = c->rule[i];
 	memmove(&c->rule[i], &c->rule[i + 1], (size_t)(c->nrules - i - 1) * sizeof(gone));
 	c->nrules--;
+	if (c != &p->live)
+		return 0;
 	if (rules_sync(p, c, err)) {
 		memmove(&c->rule[i + 1], &c->rule[i], (size_t)(c->nrules - i) * sizeof(gone));
 		c->rule[i] = gone;
 		c->nrules++;
 		return -1;
 	}
-	if (c == &p->live)
-		rules_store(p, c);
+	rules_store(p, c);
 	return 0;
 }
 

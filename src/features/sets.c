@@ -375,7 +375,7 @@ static int exec_cmd(struct sets_priv *p, struct sets_catalog *c, const struct sl
 	if (!rc)
 		rc = sets_cmd_line(p, c, l, err);
 	/* a swap changes which slot a rule's set name reaches */
-	if (!rc && l->cmd == SL_SETCMD_SWAP && rules_sync(p, c, err)) {
+	if (!rc && l->cmd == SL_SETCMD_SWAP && c == &p->live && rules_sync(p, c, err)) {
 		struct sl_error e2 = { 0 };
 
 		sets_cmd_swap(p, c, l->name, l->name2, &e2);

@@ -215,7 +215,9 @@ int rules_sync(struct sets_priv *p, const struct sets_catalog *c, struct sl_erro
 int rules_adopt(struct sets_priv *p, struct sets_catalog *c, struct sl_error *err);
 /* Write the rules of the live catalog to the rule map */
 void rules_store(struct sets_priv *p, const struct sets_catalog *c);
-/* Add / remove a rule (r->id selects, when given) and sync the hooks; all or nothing */
+/* Add / remove a rule (r->id selects, when given); on the live catalog the
+ * hooks follow at once, all or nothing (a catalog being built is synced
+ * whole by apply()) */
 int rules_add(struct sets_priv *p, struct sets_catalog *c, struct rules_rule *r, struct sl_error *err);
 int rules_del(struct sets_priv *p, struct sets_catalog *c, const struct rules_rule *r, struct sl_error *err);
 json_object *rules_list_json(struct sets_priv *p, const struct sets_catalog *c);
