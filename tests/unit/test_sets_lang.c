@@ -1910,7 +1910,31 @@ static void oracle_sluice(struct run *r, uint64_t seed, char *kernel_saved, char
 		snprintf(line, sizeof(line), "destroy %s", rt);
 		ns_run(r->ns, line, NULL, NULL, 0);
 	}
-	cr_log_info("ipset_oracle %-12s sluiced: %d probes compared with ipset test", r->spec.name, probes);
+	/* and the kernel's save, unchanged but for the name, into sluiced */
+	{
+		struct text in = { 0 };
+		char *save = NULL, *l, pat[64];
+
+		snprintf(copy, bufsize, "%s", kernel_saved);
+		snprintf(pat, sizeof(pat), " %s ", r->spec.name);
+		for (l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+			char buf[SL_SET_LINE_MAX + 64], *at = strstr(l, pat);
+
+			cr_assert_not_null(at, "odd kernel save line '%s'", l);
+			snprintf(buf, sizeof(buf), "%.*s %s %s", (int)(at - l), l, rt, at + strlen(pat));
+			text_add(&in, buf);
+		}
+		cr_expect_eq(sluice_req("set restore", in.s, text, bufsize), 0, "set restore of ipset's save: %s", text);
+		free(in.s);
+		snprintf(line, sizeof(line), "set save %s", rt);
+		cr_expect_eq(sluice_req(line, NULL, copy, bufsize), 0, "set save: %s", copy);
+		snprintf(ks, strlen(kernel_saved) + 1, "%s", kernel_saved);
+		compare_saves("sluiced's restore of ipset's save", copy, rt, ks, r->spec.name);
+		snprintf(line, sizeof(line), "set destroy %s", rt);
+		sluice_req(line, NULL, NULL, 0);
+	}
+	cr_log_info("ipset_oracle %-12s sluiced: %d probes compared with ipset test, save/restore both ways",
+		    r->spec.name, probes);
 	snprintf(line, sizeof(line), "set destroy %s", r->spec.name);
 	cr_expect_eq(sluice_req(line, NULL, text, bufsize), 0, "set destroy: %s", text);
 	free(text);
