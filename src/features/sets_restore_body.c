@@ -480,8 +480,18 @@ int sets_restore(const struct sl_env *env, struct sets_priv *p, const struct sl_
 			sl_body_progress(body, "set restore: %lu lines, %lu entries", body->line_no,
 					 t.entries + t.b->n);
 	}
-	if (got == 0 && !commit(&t, err))
-		rc = 0;
+	if (got == 0) {
+		if (!commit(&t, err)) {
+			rc = 0;
+		} else {
+			/* a batch of adds failed at the end of the input */
+			char msg[sizeof(err->msg)];
+
+			memcpy(msg, err->msg, sizeof(msg));
+			snprintf(err->msg, sizeof(err->msg), "at the end of the input (%lu lines): %.400s; nothing was changed",
+				 body->line_no, msg);
+		}
+	}
 	if (rc) {
 		undo(&t);
 		goto out;
