@@ -158,12 +158,6 @@ struct sl_rule_meta {
 };
 SL_STATIC_ASSERT(sizeof(struct sl_rule_meta) == 92, "sl_rule_meta layout");
 
-enum sl_hook_mode {
-	SL_HOOK_XDP_NATIVE = 1,
-	SL_HOOK_XDP_GENERIC = 2,
-	SL_HOOK_TCX = 3,
-};
-
 /* An attach point with its pinned link <pin-root>/links/sl_hook_<index>
  * (userspace only). */
 struct sl_hook_meta {
@@ -173,7 +167,7 @@ struct sl_hook_meta {
 	__u32 link_id;
 	__u8 used;
 	__u8 dir;
-	__u8 mode;          /* enum sl_hook_mode */
+	__u8 mode;          /* enum sl_attach_mode (src/core/attach.h): 1 xdp, 2 xdp-generic, 3 tcx */
 	__u8 pad[5];
 };
 SL_STATIC_ASSERT(sizeof(struct sl_hook_meta) == 64, "sl_hook_meta layout");

@@ -1,6 +1,12 @@
 #include "core/netns.h"
 
+#include "core/caps.h"
+#include "core/log.h"
+
 #include <dirent.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <unistd.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -61,4 +67,45 @@ void sl_netns_name(uint32_t inode, char *out, size_t size)
 		}
 	}
 	closedir(d);
+}
+
+int sl_netns_enter(const char *name, int *self, struct sl_error *err)
+{
+	char path[512];
+	int target;
+
+	*self = -1;
+	if (!name || !*name)
+		return 0;
+	if (strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+		return sl_fail(err, SL_E_USAGE, 0, "'%s' is not a network namespace name", name);
+	snprintf(path, sizeof(path), "%s/%s", SL_NETNS_DIR, name);
+	target = open(path, O_RDONLY | O_CLOEXEC);
+	if (target < 0)
+		return sl_fail(err, SL_E_USAGE, 0, "network namespace '%s' not found (%s: %s)", name, path,
+			       strerror(errno));
+	*self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	/* setns() needs CAP_SYS_ADMIN: raised for this call only */
+	if (*self < 0 || sl_caps_sys_admin(true) || setns(target, CLONE_NEWNET)) {
+		sl_fail(err, SL_E_KERNEL, 0, "cannot enter network namespace '%s': %s", name, strerror(errno));
+		sl_caps_sys_admin(false);
+		close(target);
+		if (*self >= 0)
+			close(*self);
+		*self = -1;
+		return -1;
+	}
+	sl_caps_sys_admin(false);
+	close(target);
+	return 0;
+}
+
+void sl_netns_leave(int self)
+{
+	if (self < 0)
+		return;
+	if (sl_caps_sys_admin(true) || setns(self, CLONE_NEWNET))
+		sl_err("cannot return to our own network namespace: %s", strerror(errno));
+	sl_caps_sys_admin(false);
+	close(self);
 }

@@ -12,6 +12,11 @@
 /* inode of the caller's own namespace ("host" in output) */
 uint32_t sl_netns_self(void);
 int sl_netns_by_name(const char *name, uint32_t *inode, struct sl_error *err);
+/* Enter the namespace `name` (from /run/netns; "" or NULL: stay) for a
+ * moment: *self gets our own, to hand to sl_netns_leave(). The daemon is
+ * single-threaded, so everything between the two runs in `name`. */
+int sl_netns_enter(const char *name, int *self, struct sl_error *err);
+void sl_netns_leave(int self);
 /* "host", a name from /run/netns, or the inode number as text */
 void sl_netns_name(uint32_t inode, char *out, size_t size);
 

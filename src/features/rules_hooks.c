@@ -6,26 +6,18 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <net/if.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "core/attach.h"
 #include "core/bpf_info.h"
-#include "core/caps.h"
 #include "core/log.h"
 #include "core/netns.h"
 #include "core/pin.h"
 #include "features/sets.h"
 #include "sets.skel.h"
-
-/* the kernel's, newer than libbpf 1.1's headers */
-#define SL_BPF_TCX_INGRESS 46
-#define SL_BPF_TCX_EGRESS 47
-#define SL_XDP_FLAGS_SKB_MODE (1U << 1)
-#define SL_XDP_FLAGS_DRV_MODE (1U << 2)
 
 static void hook_pin(const struct sets_priv *p, int h, char *out, size_t size)
 {
@@ -241,75 +233,26 @@ static int load_hook_prog(struct sets_priv *p, const struct sets_catalog *c, int
 
 /* --- attach inside a namespace ----------------------------------------------------------- */
 
-/* Run in the namespace `netns` ("" = our own): resolve the device and
- * create the link there. */
+/* Resolve the device and create the link in the namespace `netns` ("" =
+ * our own). */
 static int attach_link(const char *netns, const char *dev, uint8_t dir, int prog_fd, uint32_t *ifindex,
 		       uint8_t *mode, struct sl_error *err)
 {
-	int self = -1, target = -1, link = -1;
+	int self, link = -1;
 
-	if (netns[0]) {
-		char path[512];
-
-		snprintf(path, sizeof(path), "%s/%s", SL_NETNS_DIR, netns);
-		self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-		target = open(path, O_RDONLY | O_CLOEXEC);
-		if (target < 0) {
-			sl_fail(err, SL_E_USAGE, 0, "network namespace '%s' not found (%s: %s)", netns, path,
-				strerror(errno));
-			goto out;
-		}
-		/* setns() needs CAP_SYS_ADMIN: raised for this call only */
-		if (self < 0 || sl_caps_sys_admin(true) || setns(target, CLONE_NEWNET)) {
-			sl_fail(err, SL_E_KERNEL, 0, "cannot enter network namespace '%s': %s", netns, strerror(errno));
-			sl_caps_sys_admin(false);
-			goto out;
-		}
-		sl_caps_sys_admin(false);
-	}
+	if (sl_netns_enter(netns, &self, err))
+		return -1;
 	*ifindex = if_nametoindex(dev);
 	if (!*ifindex) {
 		sl_fail(err, SL_E_USAGE, 0, "no device '%s'%s%s", dev, netns[0] ? " in network namespace " : "", netns);
-		goto back;
-	}
-	if (dir == RULES_INGRESS) {
-		LIBBPF_OPTS(bpf_link_create_opts, o, .flags = SL_XDP_FLAGS_DRV_MODE);
-
-		*mode = SL_HOOK_XDP_NATIVE;
-		link = bpf_link_create(prog_fd, (int)*ifindex, BPF_XDP, &o);
-		if (link < 0 && (errno == EOPNOTSUPP || errno == EINVAL)) {
-			/* the driver has no XDP of its own: the generic hook, and say so */
-			o.flags = SL_XDP_FLAGS_SKB_MODE;
-			*mode = SL_HOOK_XDP_GENERIC;
-			link = bpf_link_create(prog_fd, (int)*ifindex, BPF_XDP, &o);
-		}
+	} else if (dir == RULES_INGRESS) {
+		link = sl_attach_xdp(prog_fd, (int)*ifindex, dev, mode, err);
 	} else {
-		*mode = SL_HOOK_TCX;
-		link = bpf_link_create(prog_fd, (int)*ifindex, (enum bpf_attach_type)SL_BPF_TCX_EGRESS, NULL);
+		*mode = SL_ATTACH_TCX;
+		link = sl_attach_tcx(prog_fd, (int)*ifindex, true, dev, err);
 	}
-	if (link < 0)
-		sl_fail(err, SL_E_KERNEL, 0, "dev %s: cannot attach the %s program: %s", dev,
-			dir == RULES_INGRESS ? "XDP" : "tcx egress", strerror(errno));
-back:
-	if (netns[0] && (sl_caps_sys_admin(true) || setns(self, CLONE_NEWNET)))
-		sl_err("cannot return to our own network namespace: %s", strerror(errno));
-	sl_caps_sys_admin(false);
-out:
-	if (self >= 0)
-		close(self);
-	if (target >= 0)
-		close(target);
+	sl_netns_leave(self);
 	return link;
-}
-
-const char *rules_mode_name(uint8_t mode)
-{
-	switch (mode) {
-	case SL_HOOK_XDP_NATIVE: return "xdp";
-	case SL_HOOK_XDP_GENERIC: return "xdp-generic";
-	case SL_HOOK_TCX: return "tcx";
-	default: return "none";
-	}
 }
 
 /* --- sync ------------------------------------------------------------------------------------ */
@@ -559,7 +502,7 @@ json_object *rules_list_json(struct sets_priv *p, const struct sets_catalog *c)
 		json_object_object_add(o, "dev", json_object_new_string(r->dev));
 		json_object_object_add(o, "netns", json_object_new_string(r->netns[0] ? r->netns : "host"));
 		json_object_object_add(o, "hook", json_object_new_string(r->dir == RULES_EGRESS ? "egress" : "ingress"));
-		json_object_object_add(o, "mode", json_object_new_string(rules_mode_name(h >= 0 ? p->hook[h].mode : 0)));
+		json_object_object_add(o, "mode", json_object_new_string(sl_attach_mode_name(h >= 0 ? p->hook[h].mode : 0)));
 		json_object_object_add(o, "prio", json_object_new_int64(r->prio));
 		json_object_object_add(o, "set", json_object_new_string(r->set));
 		json_object_object_add(o, "dirs", json_object_new_string(dirs));
@@ -589,7 +532,7 @@ json_object *rules_hooks_json(struct sets_priv *p)
 		json_object_object_add(o, "dev", json_object_new_string(k->dev));
 		json_object_object_add(o, "netns", json_object_new_string(k->netns[0] ? k->netns : "host"));
 		json_object_object_add(o, "hook", json_object_new_string(k->dir == RULES_EGRESS ? "egress" : "ingress"));
-		json_object_object_add(o, "mode", json_object_new_string(rules_mode_name(k->mode)));
+		json_object_object_add(o, "mode", json_object_new_string(sl_attach_mode_name(k->mode)));
 		json_object_object_add(o, "link_id", json_object_new_int64(sl_link_id(k->link_fd)));
 		json_object_object_add(o, "packets", json_object_new_uint64(sum[0]));
 		json_object_object_add(o, "unparsed", json_object_new_uint64(sum[1]));

@@ -62,7 +62,6 @@ int rules_parse(int argc, char *const argv[], const int *cols, struct rules_rule
 /* A rule names a direction for every dimension of its set. */
 int rules_check_dims(const struct rules_rule *r, const struct sl_set_spec *spec, struct sl_error *err);
 const char *rules_action_name(uint8_t action);
-const char *rules_mode_name(uint8_t mode);
 /* The words of a rule as `rule add` takes them. */
 int rules_format(const struct rules_rule *r, char *out, size_t size);
 bool rules_same(const struct rules_rule *a, const struct rules_rule *b); /* all but id */
@@ -88,7 +87,7 @@ struct sets_hook {
 	char netns[SL_NETNS_NAME_MAX];
 	char dev[SL_DEV_NAME_MAX];
 	uint8_t dir;
-	uint8_t mode;                   /* enum sl_hook_mode */
+	uint8_t mode;                   /* enum sl_attach_mode */
 	uint32_t ifindex;
 	int link_fd;
 	int prog_fd;                    /* the program behind the link, when known */

@@ -55,6 +55,31 @@ static int show_help(int argc, char **argv)
 	return 0;
 }
 
+/* `--json` after a read command's words, as `sluicectl mcast groups --json`:
+ * the same as -j before the command. Configuration commands keep their
+ * words as they are (an ipset comment may be any word). */
+static int take_json_word(int argc, char **argv, int *json)
+{
+	struct sl_tokens toks = { .n = 0 };
+	const struct sl_cmd_spec *spec;
+	int nwords, out;
+
+	for (int i = 0; i < argc && toks.n < SL_MAX_TOKENS; i++)
+		toks.tok[toks.n++] = (struct sl_token){ .text = argv[i], .col = 0 };
+	spec = sl_find_spec(&toks, &nwords);
+	if (!spec || (spec->flags & (SL_CMD_CONFIG | SL_CMD_ACTION)))
+		return argc;
+	out = nwords;
+	for (int i = nwords; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			*json = 1;
+			continue;
+		}
+		argv[out++] = argv[i];
+	}
+	return out;
+}
+
 /* An error of sluicectl's own, shaped like the daemon's error replies so
  * that -j output always parses the same way; `col` 0 means none. */
 /* errors switch to JSON under -j, in the daemon's error shape */
@@ -187,6 +212,7 @@ int main(int argc, char **argv)
 	}
 	if (wants_help(argc, argv) >= 0)
 		return show_help(wants_help(argc, argv), argv);
+	argc = take_json_word(argc, argv, &json);
 	cmd = malloc(sizeof(*cmd));
 	if (!cmd)
 		return SL_E_USAGE;
