@@ -19,7 +19,7 @@ SL_CFLAGS := $(CFLAGS) -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Isrc -I$(B)/ske
 # BPF_PROG() hands every program an unused ctx argument: unused-parameter is noise there
 BPF_CFLAGS := -target bpf -g -O2 -std=gnu11 $(WARN) -Wno-unused-parameter -D__TARGET_ARCH_$(ARCH) \
              -Iinclude -Ivmlinux -Ibpf -MMD -MP
-LIBS      := -lbpf -lelf -lz -ljson-c -lcap -lsystemd
+LIBS      := -lbpf -lelf -lz -ljson-c -lcap -lsystemd -lmnl
 GEN_LIBS  := -ljson-c
 
 ifeq ($(V),1)
@@ -152,8 +152,18 @@ run: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(B)/sluiced
 
+# benchmark programs: tests/bench/*.c, linked as the BPF tests (they reuse
+# their fixtures), built by `make bench` only
+BENCH_SRCS := $(wildcard tests/bench/*.c)
+BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(B)/bench/%)
+
+$(B)/bench/%: $(call obj,tests/bench/%.c $(BPFT_LIB_SRCS)) $(DAEMON_LIB) $(COMMON_LIB)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) -lcriterion
+
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all $(BENCH_BINS)
 	$(Q)sh tests/bench/bench.sh $(B)
 
 vmlinux:

@@ -8,7 +8,7 @@ set -e
 TOOLS="clang:clang bpftool:bpftool pkg-config:pkg-config ip:iproute2 jq:jq socat:socat
        systemd-analyze:systemd iperf3:iperf3 bpftrace:bpftrace ipset:ipset"
 LIBS="libbpf:libbpf-dev libelf:libelf-dev zlib:zlib1g-dev libcap:libcap-dev criterion:libcriterion-dev
-      json-c:libjson-c-dev libsystemd:libsystemd-dev"
+      json-c:libjson-c-dev libsystemd:libsystemd-dev libmnl:libmnl-dev"
 
 missing=""
 for pair in $TOOLS; do

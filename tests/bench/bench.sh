@@ -18,8 +18,45 @@
 #      with sluice drop tracing on / off, and whether sluice's NO_SOCKET
 #      count equals the NoPorts delta ("exact")
 #   5. the same storm with a bpftrace kfree_skb counter (drops.bt) on / off
+#   6. per-packet cost of one set rule (match-set SET src, drop) in the XDP
+#      program, from BPF_PROG_TEST_RUN (the kernel's own ns/packet over 1M
+#      runs of one matching frame; build/bench/sets_cost, from
+#      tests/bench/sets_cost.c): hash:ip with 1M / 1 entries (flat is the
+#      goal) and 1000 / 1, hash:net of random /8-/32 prefixes likewise (an
+#      LPM trie: the cost grows with its depth; the slope is per 10x
+#      entries), and the program without rules for scale
+#   7. loading 1M hash:ip entries: `sluicectl set restore` / `ipset restore`
+#      (in the receiving namespace) of one `ipset save` file, A B B A; the
+#      memory each reports for the set (informational); `nft -f` of the same
+#      elements as an nftables set, timed once
+#   8. set drop: the sender's address is in the 1M set, 64 B to the
+#      receiving veth, dropped by one dataplane at a time: sluice's XDP rule
+#      (`rule add dev ... ingress match-set SET src action drop`), iptables
+#      raw PREROUTING `-m set --match-set SET src -j DROP` on ipset (the row
+#      says iptables-nft or -legacy), or an nftables prerouting chain at
+#      priority raw, `ip saddr @set counter drop`; run in the order sluice,
+#      iptables, nft, nft, iptables, sluice. drops/s is the dataplane's own
+#      counter delta over the sender's seconds, and "drops/s / sender pps"
+#      says whether the dropper kept up (1.00x: the sender was the limit).
+#      Where the work runs: without XDP the veth hands each packet to the
+#      receive path in softirq on the sending CPU; with native XDP on the
+#      receiving veth it queues the packet for that veth's NAPI, also
+#      scheduled on the sending CPU. So by default sender and dropper share
+#      one CPU, and one sender thread is the limit for every dataplane: the
+#      drops/s ratio then says little about the droppers. What each costs
+#      is "softirq CPU per drop" (all of a dropper's work runs in softirq,
+#      none of the sender's): /proc/stat softirq time of all CPUs over the
+#      drops, tick-sampled (a few % of noise). Under SLUICE_BENCH_RPS=1 the
+#      netfilter drops move to the receiver CPU, the XDP drop does not (XDP
+#      runs before RPS). The say lines show the CPUs each dropper ran on.
+#      veth runs XDP on a page-pool copy of every skb sent from a local
+#      socket (its headroom is under XDP's 256 B), a cost a NIC's native
+#      XDP does not have. The daemon for 7 and 8 runs sets only (no drop
+#      tracing); drop tracing programs of other sluice instances on the
+#      machine tax every drop path (noted when there are any).
 #
 # Environment:
+#   SLUICE_BENCH_ONLY     base (1-5) or sets (6-8); default: everything
 #   SLUICE_BENCH_SECONDS  seconds per measurement (default 3)
 #   SLUICE_BENCH_CPUS     "SENDER RECEIVER" CPUs (default "0 1")
 #   SLUICE_BENCH_RPS=1    steer the receiving veth's packets to the receiver
@@ -40,6 +77,7 @@ GEN=$B/sluice-gen
 SLUICED=$B/sluiced
 SLUICECTL=$B/sluicectl
 DUR=${SLUICE_BENCH_SECONDS:-3}
+ONLY=${SLUICE_BENCH_ONLY:-}
 RPS=${SLUICE_BENCH_RPS:-0}
 set -- ${SLUICE_BENCH_CPUS:-0 1}
 CPU_TX=$1
@@ -68,6 +106,12 @@ MOUNTED=""              # filesystems we mounted and unmount again
 
 say() { echo "-- $*" >&2; }
 die() { echo "bench: $*" >&2; exit 1; }
+
+case $ONLY in
+''|base|sets) ;;
+*) die "SLUICE_BENCH_ONLY: '$ONLY' is not base or sets" ;;
+esac
+want() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; } # want SECTIONS: run them?
 
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces, BPF)"
 for t in ip jq taskset awk "$GEN" "$SLUICED" "$SLUICECTL"; do
@@ -219,8 +263,13 @@ storm() {
 
 ctl() { "$SLUICECTL" --socket "$SOCK" "$@"; }
 
-daemon_start() {
-	spawn "$TMP/sluiced.log" "$SLUICED" --pin-root "$PIN" --socket "$SOCK"
+need_bpffs() {
+	mountpoint -q /sys/fs/bpf || { mount -t bpf bpf /sys/fs/bpf && MOUNTED="/sys/fs/bpf $MOUNTED"; } ||
+		die "bpffs is not mounted at /sys/fs/bpf and cannot be mounted"
+}
+
+daemon_start() { # [sluiced options]: the embedded default config unless --config
+	spawn "$TMP/sluiced.log" "$SLUICED" --pin-root "$PIN" --socket "$SOCK" "$@"
 	DAEMON_PID=$LAST
 	wait_for 20 ctl status || die "sluiced did not come up: $(cat "$TMP/sluiced.log")"
 }
@@ -255,6 +304,18 @@ mean() {
 	jq -s "map($f | numbers) | if length > 0 then add / length else \"n/a\" end" "$@" 2>/dev/null || echo n/a
 }
 
+avg() { # FILE...: the mean of the numbers in the files
+	cat "$@" 2>/dev/null | awk '{ s += $1; n++ } END { if (n) printf "%.3f", s / n; else print "n/a" }'
+}
+
+timed() { # OUT command...: run it (standard input passed on); wall seconds into OUT
+	out=$1
+	shift
+	t0=$(date +%s.%N)
+	"$@" || return 1
+	awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f\n", b - a }' >"$out"
+}
+
 # abba A-TAG "A-ARGS" B-TAG "B-ARGS": run A B B A, so a drift in the
 # machine's speed during the four runs hits A and B alike; rows use means
 abba() {
@@ -264,145 +325,388 @@ abba() {
 	pair "$1.2" $2
 }
 
-# --- 1. sendmmsg vs sendmsg --------------------------------------------------------
-say "1/5 sendmmsg (--batch 64) vs sendmsg (--batch 1), 64 B"
-abba mmsg "--batch 64 --size 64" msg "--batch 1 --size 64"
-pair_row "send --batch 64 / --batch 1, 64 B (sender)" \
-	"$(mean .pps "$TMP"/mmsg.?.send)" "$(mean .pps "$TMP"/msg.?.send)" pps ">= 1.20x"
-pair_row "send --batch 64 / --batch 1, 64 B (sink)" \
-	"$(mean .pps "$TMP"/mmsg.?.sink)" "$(mean .pps "$TMP"/msg.?.sink)" pps "-"
+if want base; then
+	# --- 1. sendmmsg vs sendmsg --------------------------------------------------------
+	say "1/8 sendmmsg (--batch 64) vs sendmsg (--batch 1), 64 B"
+	abba mmsg "--batch 64 --size 64" msg "--batch 1 --size 64"
+	pair_row "send --batch 64 / --batch 1, 64 B (sender)" \
+		"$(mean .pps "$TMP"/mmsg.?.send)" "$(mean .pps "$TMP"/msg.?.send)" pps ">= 1.20x"
+	pair_row "send --batch 64 / --batch 1, 64 B (sink)" \
+		"$(mean .pps "$TMP"/mmsg.?.sink)" "$(mean .pps "$TMP"/msg.?.sink)" pps "-"
 
-# the same through the port-less bridge, checked against its own tx counter
-dummy_tx() { ip -n "$NS_TX" -s -j link show "$IF_DUMMY" | jq '.[0].stats64.tx.packets'; }
-dummy_send() { # TAG ARGS...
-	tag=$1
-	shift
-	t0=$(dummy_tx)
-	DST=$DUMMY_NET.2
-	send "$TMP/$tag.send" --port "$PORT" "$@"
-	DST=
-	echo $(($(dummy_tx) - t0)) >"$TMP/$tag.tx"
-}
-for t in dm.1 dmsg.1 dmsg.2 dm.2; do
-	case $t in dm.*) dummy_send "$t" --batch 64 --size 64 ;; *) dummy_send "$t" --batch 1 --size 64 ;; esac
-done
-pair_row "  same, port-less bridge (no receive path)" \
-	"$(mean .pps "$TMP"/dm.?.send)" "$(mean .pps "$TMP"/dmsg.?.send)" pps ">= 1.20x"
-sent=$(jq -s 'map(.packets) | add' "$TMP"/dm.?.send "$TMP"/dmsg.?.send)
-seen=$(cat "$TMP"/dm.?.tx "$TMP"/dmsg.?.tx | awk '{ s += $1 } END { print s }')
-row "    sent vs the bridge's tx counter" "$sent" "$seen" "$([ "$sent" = "$seen" ] && echo exact || echo MISMATCH)" "exact"
+	# the same through the port-less bridge, checked against its own tx counter
+	dummy_tx() { ip -n "$NS_TX" -s -j link show "$IF_DUMMY" | jq '.[0].stats64.tx.packets'; }
+	dummy_send() { # TAG ARGS...
+		tag=$1
+		shift
+		t0=$(dummy_tx)
+		DST=$DUMMY_NET.2
+		send "$TMP/$tag.send" --port "$PORT" "$@"
+		DST=
+		echo $(($(dummy_tx) - t0)) >"$TMP/$tag.tx"
+	}
+	for t in dm.1 dmsg.1 dmsg.2 dm.2; do
+		case $t in dm.*) dummy_send "$t" --batch 64 --size 64 ;; *) dummy_send "$t" --batch 1 --size 64 ;; esac
+	done
+	pair_row "  same, port-less bridge (no receive path)" \
+		"$(mean .pps "$TMP"/dm.?.send)" "$(mean .pps "$TMP"/dmsg.?.send)" pps ">= 1.20x"
+	sent=$(jq -s 'map(.packets) | add' "$TMP"/dm.?.send "$TMP"/dmsg.?.send)
+	seen=$(cat "$TMP"/dm.?.tx "$TMP"/dmsg.?.tx | awk '{ s += $1 } END { print s }')
+	row "    sent vs the bridge's tx counter" "$sent" "$seen" "$([ "$sent" = "$seen" ] && echo exact || echo MISMATCH)" "exact"
 
-# --- 2. GSO -------------------------------------------------------------------
-say "2/5 UDP GSO (--gso 1400 --size 14000) vs --size 1400"
-abba gso "--gso 1400 --size 14000" nogso "--size 1400"
-for side in send sink; do
-	pair_row "GSO 1400 x10 / no GSO, 1400 B ($side)" \
-		"$(mean '.bps / 8' "$TMP"/gso.?.$side)" "$(mean '.bps / 8' "$TMP"/nogso.?.$side)" B/s "-"
-done
+	# --- 2. GSO -------------------------------------------------------------------
+	say "2/8 UDP GSO (--gso 1400 --size 14000) vs --size 1400"
+	abba gso "--gso 1400 --size 14000" nogso "--size 1400"
+	for side in send sink; do
+		pair_row "GSO 1400 x10 / no GSO, 1400 B ($side)" \
+			"$(mean '.bps / 8' "$TMP"/gso.?.$side)" "$(mean '.bps / 8' "$TMP"/nogso.?.$side)" B/s "-"
+	done
 
-# --- 3. sluice-gen vs iperf3 --------------------------------------------------------
-# iperf3 TAG: one iperf3 -u run; the client's JSON (it has both sides) in TAG
-iperf() {
-	spawn "$TMP/$1.server" ip netns exec "$NS_RX" taskset -c "$CPU_RX" \
-		iperf3 -s -1 -B "$B4" -p "$IPERF_PORT" -J
-	srv=$LAST
-	wait_for 5 sh -c "ip netns exec '$NS_RX' ss -Hltn 'sport = :$IPERF_PORT' | grep -q ." ||
-		die "iperf3 server did not listen: $(cat "$TMP/$1.server")"
-	ip netns exec "$NS_TX" taskset -c "$CPU_TX" iperf3 -c "$B4" -p "$IPERF_PORT" \
-		-u -b 0 -l 64 -t "$DUR" -J >"$TMP/$1" 2>&1 ||
-		say "iperf3 client failed: $(jget .error "$TMP/$1")"
-	stop_pid "$srv" TERM
-}
+	# --- 3. sluice-gen vs iperf3 --------------------------------------------------------
+	# iperf3 TAG: one iperf3 -u run; the client's JSON (it has both sides) in TAG
+	iperf() {
+		spawn "$TMP/$1.server" ip netns exec "$NS_RX" taskset -c "$CPU_RX" \
+			iperf3 -s -1 -B "$B4" -p "$IPERF_PORT" -J
+		srv=$LAST
+		wait_for 5 sh -c "ip netns exec '$NS_RX' ss -Hltn 'sport = :$IPERF_PORT' | grep -q ." ||
+			die "iperf3 server did not listen: $(cat "$TMP/$1.server")"
+		ip netns exec "$NS_TX" taskset -c "$CPU_TX" iperf3 -c "$B4" -p "$IPERF_PORT" \
+			-u -b 0 -l 64 -t "$DUR" -J >"$TMP/$1" 2>&1 ||
+			say "iperf3 client failed: $(jget .error "$TMP/$1")"
+		stop_pid "$srv" TERM
+	}
 
-say "3/5 sluice-gen vs iperf3 -u -b 0 -l 64"
-if command -v iperf3 >/dev/null 2>&1; then
-	pair gen64.1 --size 64
-	iperf iperf.1
-	iperf iperf.2
-	pair gen64.2 --size 64
-	# sender: end.sum (the client's side); receiver: what the server got,
-	# sent minus lost, over the server's interval
-	ip_tx=$(mean '.end.sum | select(.seconds > 0) | .packets / .seconds' "$TMP"/iperf.?)
-	ip_rx=$(mean '.end.sum_received | select(.seconds > 0) | (.packets - .lost_packets) / .seconds' "$TMP"/iperf.?)
-	pair_row "sluice-gen / iperf3 -u, 64 B (sender)" \
-		"$(mean .pps "$TMP"/gen64.?.send)" "$ip_tx" pps "-"
-	pair_row "sluice-gen / iperf3 -u, 64 B (receiver)" \
-		"$(mean .pps "$TMP"/gen64.?.sink)" "$ip_rx" pps "-"
-else
-	row "sluice-gen / iperf3 -u, 64 B" "-" "-" "skipped" "no iperf3"
-fi
-
-# --- 4. and 5. drop storm ---------------------------------------------------------
-# bracketed: off, sluice on, bpftrace on, off; the baseline is the mean of
-# the two off runs, and their ratio shows how noisy the machine is
-say "4/5 drop storm to closed port $CLOSED: tracing off / sluice on / bpftrace on / off"
-others=$(bpftool prog show 2>/dev/null | grep -c ' name sl_drops_kfree ')
-[ "${others:-0}" -gt 0 ] &&
-	say "note: $others sl_drops_kfree program(s) of other sluice instances are attached; 'off' includes them"
-mountpoint -q /sys/fs/bpf || { mount -t bpf bpf /sys/fs/bpf && MOUNTED="/sys/fs/bpf $MOUNTED"; } ||
-	die "bpffs is not mounted at /sys/fs/bpf and cannot be mounted"
-
-storm off1
-off1=$STORM_PPS
-
-daemon_start
-ctl drops reset --netns "$NS_RX" >/dev/null || die "sluicectl drops reset failed"
-storm sluice
-on_sluice=$STORM_PPS
-noports_delta=$STORM_DELTA
-ctl -j drops --netns "$NS_RX" >"$TMP/drops.json" 2>&1
-counted=$(jq '[.[] | select(.reason == "NO_SOCKET") | .packets] | add // 0' "$TMP/drops.json" 2>/dev/null)
-case $counted in
-''|*[!0-9]*) exact="no answer"; counted=n/a ;;
-*) if [ "$counted" = "$noports_delta" ]; then exact=exact
-   else exact="MISMATCH $((counted - noports_delta))"; fi ;;
-esac
-if [ "$exact" != exact ]; then
-	say "sluice's count is not exact; its view of every namespace and its own counters:"
-	{ ctl drops --all; ctl drops stats; bpftool prog show name sl_drops_kfree; } 2>&1 | sed 's/^/     /' >&2
-fi
-daemon_stop
-
-say "5/5 the same storm with bpftrace (tests/bench/drops.bt)"
-on_bt=""
-if command -v bpftrace >/dev/null 2>&1; then
-	if ! mountpoint -q /sys/kernel/tracing; then
-		mount -t tracefs nodev /sys/kernel/tracing && MOUNTED="/sys/kernel/tracing $MOUNTED"
-	fi
-	spawn "$TMP/bpftrace.out" bpftrace "$HERE/drops.bt"
-	bt=$LAST
-	if wait_for 60 grep -q Attaching "$TMP/bpftrace.out"; then
-		sleep 1 # "Attaching" comes just before the attach itself
-		storm bpftrace
-		on_bt=$STORM_PPS
+	say "3/8 sluice-gen vs iperf3 -u -b 0 -l 64"
+	if command -v iperf3 >/dev/null 2>&1; then
+		pair gen64.1 --size 64
+		iperf iperf.1
+		iperf iperf.2
+		pair gen64.2 --size 64
+		# sender: end.sum (the client's side); receiver: what the server got,
+		# sent minus lost, over the server's interval
+		ip_tx=$(mean '.end.sum | select(.seconds > 0) | .packets / .seconds' "$TMP"/iperf.?)
+		ip_rx=$(mean '.end.sum_received | select(.seconds > 0) | (.packets - .lost_packets) / .seconds' "$TMP"/iperf.?)
+		pair_row "sluice-gen / iperf3 -u, 64 B (sender)" \
+			"$(mean .pps "$TMP"/gen64.?.send)" "$ip_tx" pps "-"
+		pair_row "sluice-gen / iperf3 -u, 64 B (receiver)" \
+			"$(mean .pps "$TMP"/gen64.?.sink)" "$ip_rx" pps "-"
 	else
-		say "bpftrace did not attach: $(cat "$TMP/bpftrace.out")"
+		row "sluice-gen / iperf3 -u, 64 B" "-" "-" "skipped" "no iperf3"
 	fi
-	stop_pid "$bt" INT
-	say "  bpftrace's map (reason 3 = NO_SOCKET; every namespace, whole attach time):"
-	grep '^@' "$TMP/bpftrace.out" | sed 's/^/     /' >&2
-else
-	say "no bpftrace: skipped"
+
+	# --- 4. and 5. drop storm ---------------------------------------------------------
+	# bracketed: off, sluice on, bpftrace on, off; the baseline is the mean of
+	# the two off runs, and their ratio shows how noisy the machine is
+	say "4/8 drop storm to closed port $CLOSED: tracing off / sluice on / bpftrace on / off"
+	others=$(bpftool prog show 2>/dev/null | grep -c ' name sl_drops_kfree ')
+	[ "${others:-0}" -gt 0 ] &&
+		say "note: $others sl_drops_kfree program(s) of other sluice instances are attached; 'off' includes them"
+	need_bpffs
+
+	storm off1
+	off1=$STORM_PPS
+
+	daemon_start
+	ctl drops reset --netns "$NS_RX" >/dev/null || die "sluicectl drops reset failed"
+	storm sluice
+	on_sluice=$STORM_PPS
+	noports_delta=$STORM_DELTA
+	ctl -j drops --netns "$NS_RX" >"$TMP/drops.json" 2>&1
+	counted=$(jq '[.[] | select(.reason == "NO_SOCKET") | .packets] | add // 0' "$TMP/drops.json" 2>/dev/null)
+	case $counted in
+	''|*[!0-9]*) exact="no answer"; counted=n/a ;;
+	*) if [ "$counted" = "$noports_delta" ]; then exact=exact
+	   else exact="MISMATCH $((counted - noports_delta))"; fi ;;
+	esac
+	if [ "$exact" != exact ]; then
+		say "sluice's count is not exact; its view of every namespace and its own counters:"
+		{ ctl drops --all; ctl drops stats; bpftool prog show name sl_drops_kfree; } 2>&1 | sed 's/^/     /' >&2
+	fi
+	daemon_stop
+
+	say "5/8 the same storm with bpftrace (tests/bench/drops.bt)"
+	on_bt=""
+	if command -v bpftrace >/dev/null 2>&1; then
+		if ! mountpoint -q /sys/kernel/tracing; then
+			mount -t tracefs nodev /sys/kernel/tracing && MOUNTED="/sys/kernel/tracing $MOUNTED"
+		fi
+		spawn "$TMP/bpftrace.out" bpftrace "$HERE/drops.bt"
+		bt=$LAST
+		if wait_for 60 grep -q Attaching "$TMP/bpftrace.out"; then
+			sleep 1 # "Attaching" comes just before the attach itself
+			storm bpftrace
+			on_bt=$STORM_PPS
+		else
+			say "bpftrace did not attach: $(cat "$TMP/bpftrace.out")"
+		fi
+		stop_pid "$bt" INT
+		say "  bpftrace's map (reason 3 = NO_SOCKET; every namespace, whole attach time):"
+		grep '^@' "$TMP/bpftrace.out" | sed 's/^/     /' >&2
+	else
+		say "no bpftrace: skipped"
+	fi
+
+	storm off2
+	off2=$STORM_PPS
+	off=$(awk -v a="$off1" -v b="$off2" 'BEGIN { printf "%.1f", (a + b) / 2 }')
+
+	pair_row "drop storm: sluice tracing on / off" "$on_sluice" "$off" pps ">= 0.95x"
+	row "  sluice NO_SOCKET rows vs NoPorts delta" "$counted" "$noports_delta" "$exact" "exact"
+	if [ -n "$on_bt" ]; then
+		pair_row "drop storm: bpftrace on / off" "$on_bt" "$off" pps "(vs sluice)"
+		pair_row "drop storm: sluice on / bpftrace on" "$on_sluice" "$on_bt" pps "-"
+	else
+		row "drop storm: bpftrace on / off" "-" "-" "skipped" "no bpftrace"
+	fi
+	pair_row "  noise: storm off run 2 / run 1" "$off2" "$off1" pps "~1.00x"
 fi
 
-storm off2
-off2=$STORM_PPS
-off=$(awk -v a="$off1" -v b="$off2" 'BEGIN { printf "%.1f", (a + b) / 2 }')
+# --- 6. to 8. ipset-style sets --------------------------------------------------------
+if want sets; then
+	# --- 6. per-packet cost: BPF_PROG_TEST_RUN, set size 1 / 1000 / 1M
+	say "6/8 per-packet cost of one set rule, XDP BPF_PROG_TEST_RUN (build/bench/sets_cost)"
+	COST=$B/bench/sets_cost
+	: >"$TMP/cost.out"
+	if [ -x "$COST" ]; then
+		# --jobs 1: its two tests timed side by side would share the CPUs
+		"$COST" --jobs 1 >"$TMP/cost.out" 2>"$TMP/cost.log" ||
+			say "sets_cost failed; its rows are n/a: $(grep -v '^\[====\]' "$TMP/cost.log" | tail -n 8)"
+		sed 's/^/     /' "$TMP/cost.out" >&2
+	fi
+	cost_ns() { # CLASS ENTRIES: the median ns/packet sets_cost printed, or nothing
+		awk -v c="$1" -v n="$2" '$1 == "sets-cost" {
+			for (i = 2; i <= NF; i++) { k = v = $i; sub(/=.*/, "", k); sub(/^[^=]*=/, "", v); f[k] = v }
+			if (f["class"] == c && f["entries"] == n) print f["ns"] }' "$TMP/cost.out"
+	}
+	if [ -s "$TMP/cost.out" ]; then
+		ip1=$(cost_ns hash:ip 1)
+		net1=$(cost_ns hash:net 1)
+		net6=$(cost_ns hash:net 1000000)
+		pair_row "set rule cost, hash:ip: 1M / 1 entry (ns/pkt)" "$(cost_ns hash:ip 1000000)" "$ip1" ns \
+			"~1.00x (+-10%)"
+		pair_row "  hash:ip: 1000 / 1 entry" "$(cost_ns hash:ip 1000)" "$ip1" ns "~1.00x (+-10%)"
+		pair_row "  no rule at all / hash:ip 1 entry" "$(cost_ns none 0)" "$ip1" ns "-"
+		pair_row "set rule cost, hash:net /8-/32: 1M / 1 entry" "$net6" "$net1" ns \
+			"$(awk -v a="$net6" -v b="$net1" 'BEGIN { if (a > 0 && b > 0) printf "slope %+.1f ns per 10x", (a - b) / 6; else print "-" }')"
+		pair_row "  hash:net: 1000 / 1 entry" "$(cost_ns hash:net 1000)" "$net1" ns "-"
+	else
+		row "set rule cost (BPF_PROG_TEST_RUN)" "-" "-" "skipped" \
+			"$([ -x "$COST" ] && echo "sets_cost failed" || echo "no $COST (make bench builds it)")"
+	fi
 
-pair_row "drop storm: sluice tracing on / off" "$on_sluice" "$off" pps ">= 0.95x"
-row "  sluice NO_SOCKET rows vs NoPorts delta" "$counted" "$noports_delta" "$exact" "exact"
-if [ -n "$on_bt" ]; then
-	pair_row "drop storm: bpftrace on / off" "$on_bt" "$off" pps "(vs sluice)"
-	pair_row "drop storm: sluice on / bpftrace on" "$on_sluice" "$on_bt" pps "-"
-else
-	row "drop storm: bpftrace on / off" "-" "-" "skipped" "no bpftrace"
+	# --- 7. loading 1M entries: sluicectl set restore, ipset restore, nft -f
+	SET=slbench             # the set: in sluice, in the receiver's ipset, and as nft table name
+	SET_N=1000000
+	have_ipset=""
+	have_nft=""
+	command -v ipset >/dev/null 2>&1 && command -v iptables >/dev/null 2>&1 && have_ipset=1
+	command -v nft >/dev/null 2>&1 && have_nft=1
+	say "7/8 loading $SET_N hash:ip entries: sluicectl set restore / ipset restore (in $NS_RX), A B B A; nft -f once"
+	need_bpffs
+	# sets only: no drop tracing, whose kfree_skb program would tax netfilter's drops
+	printf '# bench: sets and rules only\n' >"$TMP/sets.conf"
+	daemon_start --config "$TMP/sets.conf"
+	# the sender's address among 999999 others from 100.64.0.0/10, all
+	# different (i * 526539 mod 2^22 is a bijection)
+	awk -v src="$A4" -v n="$SET_N" 'BEGIN {
+		for (i = 0; i < n - 1; i++) {
+			if (i == int(n / 2)) print src
+			a = 1681915904 + (i * 526539) % 4194304
+			printf "%d.%d.%d.%d\n", int(a / 16777216), int(a / 65536) % 256, int(a / 256) % 256, a % 256
+		} }' >"$TMP/set.addrs"
+	{ echo "create $SET hash:ip family inet hashsize 1024 maxelem 2000000"
+	  sed "s/^/add $SET /" "$TMP/set.addrs"; } >"$TMP/set.ipset"
+	{ echo "table ip $SET {"
+	  echo "	counter drops { }"
+	  echo "	set s { type ipv4_addr; size 2000000; elements = {"
+	  sed '$!s/$/,/' "$TMP/set.addrs"
+	  echo "	} }"
+	  echo "}"; } >"$TMP/set.nft"
+
+	sluice_restore() { # TAG
+		ctl set destroy "$SET" >/dev/null 2>&1
+		timed "$TMP/$1.secs" ctl set restore <"$TMP/set.ipset" >/dev/null 2>"$TMP/$1.progress" ||
+			die "sluicectl set restore failed: $(tail -n 3 "$TMP/$1.progress")"
+		say "  $1: sluicectl set restore $(cat "$TMP/$1.secs")s"
+	}
+	ipset_restore() { # TAG
+		[ -n "$have_ipset" ] || return 0
+		ip netns exec "$NS_RX" ipset destroy "$SET" >/dev/null 2>&1
+		if timed "$TMP/$1.secs" ip netns exec "$NS_RX" ipset restore <"$TMP/set.ipset" 2>"$TMP/$1.err"; then
+			say "  $1: ipset restore $(cat "$TMP/$1.secs")s"
+		else
+			say "ipset restore failed, ipset skipped: $(head -n 3 "$TMP/$1.err")"
+			have_ipset=""
+		fi
+	}
+	sluice_restore rs.1
+	ipset_restore ri.1
+	ipset_restore ri.2
+	[ -n "$have_ipset" ] && sluice_restore rs.2
+	if [ -n "$have_nft" ]; then
+		timed "$TMP/nft.secs" ip netns exec "$NS_RX" nft -f "$TMP/set.nft" 2>"$TMP/nft.err" ||
+			{ say "nft -f failed, nftables skipped: $(head -n 3 "$TMP/nft.err")"; have_nft=""; }
+		[ -n "$have_nft" ] && say "  nft -f $(cat "$TMP/nft.secs")s"
+	fi
+	ctl -j set list -terse "$SET" >"$TMP/set.json" 2>&1
+	s_entries=$(jget '.sets[0].entries' "$TMP/set.json")
+	[ "$s_entries" = "$SET_N" ] || die "sluice's set holds ${s_entries:-nothing}, not $SET_N: $(cat "$TMP/set.json")"
+	rs=$(avg "$TMP"/rs.?.secs)
+	if [ -n "$have_ipset" ]; then
+		ip netns exec "$NS_RX" ipset list -terse "$SET" >"$TMP/ipset.list" 2>&1
+		i_entries=$(awk -F ': ' '$1 == "Number of entries" { print $2 }' "$TMP/ipset.list")
+		[ "$i_entries" = "$SET_N" ] || die "ipset's set holds ${i_entries:-nothing}, not $SET_N: $(cat "$TMP/ipset.list")"
+		pair_row "set restore, 1M hash:ip: sluicectl / ipset (s)" "$rs" "$(avg "$TMP"/ri.?.secs)" s "- (lower: faster)"
+		pair_row "  memory: sluice / ipset (as each reports)" "$(jget '.sets[0].memory' "$TMP/set.json")" \
+			"$(awk -F ': ' '$1 == "Size in memory" { print $2 }' "$TMP/ipset.list")" B "info"
+	else
+		row "set restore, 1M hash:ip: sluicectl / ipset" "$(human "$rs" s)" "-" "skipped" "no ipset/iptables"
+	fi
+	if [ -n "$have_nft" ]; then
+		pair_row "  sluicectl restore / nft -f, 1M-element set (once)" "$rs" "$(cat "$TMP/nft.secs")" s "-"
+	fi
+
+	# --- 8. drops: sluice XDP, iptables + ipset, nftables set, on the same traffic
+	IPT_BACKEND=$(iptables -V 2>/dev/null | sed -n 's/.*(\(.*\)).*/\1/p') # nf_tables or legacy
+	case $IPT_BACKEND in
+	nf_tables) IPT=iptables-nft ;;
+	legacy) IPT=iptables-legacy ;;
+	*) IPT=iptables ;;
+	esac
+	RULE="dev $IF_RX netns $NS_RX ingress match-set $SET src action drop"
+	NFT_RULE="add rule ip $SET pre ip saddr @s counter name drops drop"
+	say "8/8 drop $A4 (in the 1M set) at $IF_RX: sluice XDP, $IPT raw PREROUTING + ipset, nftables prerouting (raw) set, in the order s i n n i s"
+	others=$(bpftool prog show 2>/dev/null | grep -c ' name sl_drops_kfree ')
+	[ "${others:-0}" -gt 0 ] &&
+		say "note: $others sl_drops_kfree program(s) of other sluice instances are attached; every drop below pays for them"
+
+	dp_on() { # DP: one dataplane drops, alone
+		case $1 in
+		sluice) ctl rule add $RULE >/dev/null ;;
+		ipt) ip netns exec "$NS_RX" iptables -t raw -A PREROUTING -m set --match-set "$SET" src -j DROP ;;
+		nft) ip netns exec "$NS_RX" nft "add chain ip $SET pre { type filter hook prerouting priority raw; }; $NFT_RULE" ;;
+		esac
+	}
+	dp_off() { # DP: and nothing of it stays on the packet path
+		case $1 in
+		sluice) ctl rule del $RULE >/dev/null ;;
+		# iptables-nft keeps the raw table's base chain hooked in, even empty
+		ipt) ip netns exec "$NS_RX" iptables -t raw -D PREROUTING -m set --match-set "$SET" src -j DROP &&
+			{ [ "$IPT_BACKEND" != nf_tables ] || ip netns exec "$NS_RX" nft delete table ip raw; } ;;
+		nft) ip netns exec "$NS_RX" nft delete chain ip "$SET" pre ;;
+		esac
+	}
+	dp_count() { # DP: its drop counter; nft's since the last call (`nft reset counter`:
+		# listing anything in a table with a 1M-element set takes nft seconds)
+		case $1 in
+		sluice) ctl -j rule list | jq --arg s "$SET" '[.rules[] | select(.set == $s) | .packets] | add // 0' ;;
+		ipt) ip netns exec "$NS_RX" iptables -t raw -L PREROUTING -v -x -n | awk '/match-set/ { print $1; exit }' ;;
+		nft) ip netns exec "$NS_RX" nft -j reset counter ip "$SET" drops |
+			jq '.nftables[] | select(.counter) | .counter.packets' ;;
+		esac
+	}
+	veth_drops() { ip -n "$NS_TX" -s -j link show "$IF_TX" | jq '.[0].stats64.tx.dropped'; }
+	# cpu_counts DP: "CPU COUNT" lines, packets the dropper saw on each CPU:
+	# sluice's hook counters, else the kernel's per-CPU receive count
+	# (softnet_stat, host-wide: other traffic on the machine adds to it)
+	cpu_counts() {
+		if [ "$1" = sluice ]; then
+			bpftool -j map dump pinned "$PIN/maps/sl_hstat_v1" 2>/dev/null |
+				jq -r '[.[].formatted.values[] | [.cpu, .value.packets]] | group_by(.[0])[] |
+					"\(.[0][0]) \(map(.[1]) | add)"'
+		else
+			i=0
+			while read -r processed _; do
+				echo "$i $((0x$processed))"
+				i=$((i + 1))
+			done </proc/net/softnet_stat
+		fi
+	}
+	# softirq time of every CPU, in USER_HZ ticks: the dropper's work all
+	# runs in softirq (the veth's NAPI or backlog), the sender's does not
+	softirq_ticks() { awk '$1 ~ /^cpu[0-9]+$/ { s += $8 } END { print s }' /proc/stat; }
+	HZ_USER=$(getconf CLK_TCK)
+	cpu_shares() { # BEFORE AFTER (cpu_counts files): "CPU0 97%, CPU1 3%"
+		awk 'NR == FNR { b[$1] = $2; next } { d[$1] = $2 - b[$1]; t += d[$1] }
+			END { for (c in d) if (t > 0 && d[c] * 100 >= t) s = s sprintf("%sCPU%s %.0f%%", s == "" ? "" : ", ", c, 100 * d[c] / t); print (s == "" ? "?" : s) }' "$1" "$2"
+	}
+
+	drop_run() { # DP TAG: TAG.send (sender JSON), TAG.drops, TAG.dpps
+		dp_on "$1" || die "cannot put the $1 drop rule in place"
+		c0=$(dp_count "$1")
+		v0=$(veth_drops)
+		cpu_counts "$1" >"$TMP/$2.cpu0"
+		t0=$(softirq_ticks)
+		send "$TMP/$2.send" --port "$PORT" --size 64
+		sleep 0.1       # packets still in a softirq backlog or the veth ring
+		t1=$(softirq_ticks)
+		c1=$(dp_count "$1")
+		v1=$(veth_drops)
+		cpu_counts "$1" >"$TMP/$2.cpu1"
+		[ "$1" = sluice ] && ctl -j rule list >"$TMP/$2.rules" 2>&1
+		dp_off "$1" || die "cannot remove the $1 drop rule"
+		case $c0$c1 in *[!0-9]*|'') die "no $1 drop counter ('$c0', '$c1')" ;; esac
+		d=$((c1 - c0))
+		[ "$1" = nft ] && d=$c1
+		secs=$(jget .seconds "$TMP/$2.send")
+		echo "$d" >"$TMP/$2.drops"
+		awk -v d="$d" -v s="$secs" 'BEGIN { printf "%.1f\n", (s > 0 ? d / s : 0) }' >"$TMP/$2.dpps"
+		awk -v t=$((t1 - t0)) -v hz="$HZ_USER" -v d="$d" 'BEGIN { printf "%.1f\n", (d > 0 ? t * 1e9 / hz / d : 0) }' \
+			>"$TMP/$2.sns"
+		say "  $2: $1 dropped $d of $(jget .packets "$TMP/$2.send") sent in ${secs}s; the veth dropped $((v1 - v0));" \
+			"dropper on $(cpu_shares "$TMP/$2.cpu0" "$TMP/$2.cpu1"); softirq $(cat "$TMP/$2.sns") ns/drop"
+	}
+
+	# the other dataplanes' rules can be made here (and are gone again)?
+	if [ -n "$have_ipset" ] && ! { dp_on ipt && dp_off ipt; } >"$TMP/ipt.err" 2>&1; then
+		say "$IPT cannot match the set, skipped: $(head -n 3 "$TMP/ipt.err")"
+		have_ipset=""
+	fi
+	if [ -n "$have_nft" ] && ! { dp_on nft && dp_off nft; } >"$TMP/nftc.err" 2>&1; then
+		say "nft cannot make the drop chain, skipped: $(head -n 3 "$TMP/nftc.err")"
+		have_nft=""
+	fi
+	dps="sluice"
+	[ -n "$have_ipset" ] && dps="$dps ipt"
+	[ -n "$have_nft" ] && dps="$dps nft"
+	for dp in $dps; do drop_run "$dp" "d$dp.1"; done
+	for dp in $(echo "$dps" | awk '{ for (i = NF; i > 0; i--) printf "%s ", $i }'); do drop_run "$dp" "d$dp.2"; done
+	daemon_stop
+
+	mode=$(jq -r '.hooks[0].mode // "?"' "$TMP/dsluice.1.rules" 2>/dev/null | tr '[:lower:]' '[:upper:]')
+	dp_name() {
+		case $1 in
+		sluice) echo "sluice $mode" ;;
+		ipt) echo "$IPT+ipset" ;;
+		nft) echo "nftables set" ;;
+		esac
+	}
+	drop_rows() { # A B GOAL: drops/s and softirq CPU per drop of two dataplanes that ran
+		case " $dps " in *" $1 "*) ;; *) return ;; esac
+		case " $dps " in *" $2 "*) ;; *) return ;; esac
+		pair_row "set drop/s, 1M hash:ip: $(dp_name "$1") / $(dp_name "$2")" \
+			"$(avg "$TMP/d$1".?.dpps)" "$(avg "$TMP/d$2".?.dpps)" pps "$3"
+		# B / A: how many times less CPU A takes per drop
+		pair_row "  softirq CPU per drop: $(dp_name "$2") / $(dp_name "$1")" \
+			"$(avg "$TMP/d$2".?.sns)" "$(avg "$TMP/d$1".?.sns)" ns "$3"
+	}
+	drop_rows sluice ipt ">= 2.00x"
+	drop_rows sluice nft "-"
+	drop_rows ipt nft "-"
+	for dp in $dps; do
+		pair_row "  $(dp_name "$dp"): drops/s / sender pps" "$(avg "$TMP/d$dp".?.dpps)" \
+			"$(mean .pps "$TMP/d$dp".?.send)" pps "1.00x: kept up"
+	done
+	[ -z "$have_ipset" ] && row "set drop: $IPT + ipset" "-" "-" "skipped" "no ipset/iptables"
+	[ -z "$have_nft" ] && row "set drop: nftables" "-" "-" "skipped" "no nft"
 fi
-pair_row "  noise: storm off run 2 / run 1" "$off2" "$off1" pps "~1.00x"
 
 # --- report ----------------------------------------------------------------------
 echo
 echo "sluice bench: ${DUR}s per measurement, sender CPU $CPU_TX, receiver CPU $CPU_RX$([ "$RPS" = 1 ] && echo " (RPS)"), $(uname -r)"
-echo "rows 1-3: means of 2 runs each, in the order A B B A; drop storm: off, sluice, bpftrace, off"
+want base && echo "rows 1-3: means of 2 runs each, in the order A B B A; drop storm: off, sluice, bpftrace, off"
+want sets && echo "sets: rule cost = medians of BPF_PROG_TEST_RUN samples (sizes 1 2 3 3 2 1); restore: means, A B B A;" &&
+	echo "      set drop: means of 2 runs, order sluice, iptables, nft, nft, iptables, sluice; sender and dropper CPU: see the header"
 awk -F '\t' '
 	{ for (i = 1; i <= 5; i++) { c[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } }
 	END {

@@ -255,6 +255,17 @@ static void build_row(struct pkt *p, const void *arg)
 	build_frame(p, &f);
 }
 
+size_t sfx_frame(const char *words, __u8 *buf, size_t cap)
+{
+	const struct sfx_row r = { .frame = words };
+	struct pkt p;
+
+	pkt_init(&p, buf, cap);
+	build_row(&p, &r);
+	pkt_finish(&p);
+	return pkt_ok(&p) ? p.len : 0;
+}
+
 static size_t frame_len(const struct sfx_row *r)
 {
 	uint8_t buf[PKT_MAX];
@@ -579,6 +590,11 @@ int sfx_prog_fd(const struct sfx *f, bool xdp)
 double sfx_load_ms(const struct sfx *f)
 {
 	return f->load_ms;
+}
+
+int sfx_set_fd(const struct sfx *f, size_t set)
+{
+	return set < f->spec->nsets ? f->set_fd[set] : -1;
 }
 
 /* ---- counters ----------------------------------------------------------------------- */

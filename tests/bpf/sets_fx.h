@@ -79,7 +79,13 @@ size_t sfx_run_rows(struct sfx *f);               /* XDP and tc */
 size_t sfx_run_rows_on(struct sfx *f, bool xdp);   /* one of them */
 int sfx_prog_fd(const struct sfx *f, bool xdp);
 double sfx_load_ms(const struct sfx *f);        /* open to loaded, sets excluded */
+int sfx_set_fd(const struct sfx *f, size_t set);  /* the map of spec->sets[set] */
 void sfx_free(struct sfx *f);
+
+/* A frame from its words (see above) into buf: its length, 0 when the words
+ * are wrong or it does not fit. For benchmarks that run a row's frame
+ * themselves. */
+size_t sfx_frame(const char *words, __u8 *buf, size_t cap);
 
 /* One rule, as the daemon compiles it. */
 #define SFX_RULE(id_, cls_, slot_, family_, dims_, invert_, action_)                             \

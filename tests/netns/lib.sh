@@ -132,6 +132,7 @@ expect_exit() {
 # group id)
 spawn() {
 	setsid "$@" &
+	LAST_SPAWN=$!
 	T_PIDS="$T_PIDS $!"
 }
 
