@@ -127,8 +127,8 @@ struct {
 static __always_inline void *sl_set_map(__u8 cls, __u32 slot)
 {
 	switch (cls) {
-#define SL_SET_CASE(c, name) case c: return bpf_map_lookup_elem(&name, &slot);
-	SL_SET_CLASS_MAPS(SL_SET_CASE)
+#define SL_SET_CASE(c, name, key) case c: return bpf_map_lookup_elem(&name, &slot);
+	SL_SET_CLASSES(SL_SET_CASE)
 #undef SL_SET_CASE
 	}
 	return NULL;

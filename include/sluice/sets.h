@@ -49,14 +49,17 @@ enum sl_set_class {
 	SL_CLASS_COUNT
 };
 
-/* Outer map names, indexed by class (pinned under <pin-root>/maps/). */
-#define SL_SET_CLASS_MAPS(X) \
-	X(SL_CLASS_IP4, sl_sc_ip4_v1) X(SL_CLASS_IP6, sl_sc_ip6_v1) \
-	X(SL_CLASS_NET4, sl_sc_net4_v1) X(SL_CLASS_NET6, sl_sc_net6_v1) \
-	X(SL_CLASS_IPPORT4, sl_sc_ipp4_v1) X(SL_CLASS_IPPORT6, sl_sc_ipp6_v1) \
-	X(SL_CLASS_NETPORT4, sl_sc_netp4_v1) X(SL_CLASS_NETPORT6, sl_sc_netp6_v1) \
-	X(SL_CLASS_IPPORTIP4, sl_sc_ippi4_v1) X(SL_CLASS_IPPORTIP6, sl_sc_ippi6_v1) \
-	X(SL_CLASS_MAC, sl_sc_mac_v1) X(SL_CLASS_PORT, sl_sc_port_v1)
+/* Per class: its outer map (pinned under <pin-root>/maps/) and its key
+ * struct (below; userspace finds it by name in the object's BTF). */
+#define SL_SET_CLASSES(X) \
+	X(SL_CLASS_IP4, sl_sc_ip4_v1, sl_set_key_ip4) X(SL_CLASS_IP6, sl_sc_ip6_v1, sl_set_key_ip6) \
+	X(SL_CLASS_NET4, sl_sc_net4_v1, sl_set_key_net4) X(SL_CLASS_NET6, sl_sc_net6_v1, sl_set_key_net6) \
+	X(SL_CLASS_IPPORT4, sl_sc_ipp4_v1, sl_set_key_ipport4) X(SL_CLASS_IPPORT6, sl_sc_ipp6_v1, sl_set_key_ipport6) \
+	X(SL_CLASS_NETPORT4, sl_sc_netp4_v1, sl_set_key_netport4) \
+	X(SL_CLASS_NETPORT6, sl_sc_netp6_v1, sl_set_key_netport6) \
+	X(SL_CLASS_IPPORTIP4, sl_sc_ippi4_v1, sl_set_key_ipportip4) \
+	X(SL_CLASS_IPPORTIP6, sl_sc_ippi6_v1, sl_set_key_ipportip6) \
+	X(SL_CLASS_MAC, sl_sc_mac_v1, sl_set_key_mac) X(SL_CLASS_PORT, sl_sc_port_v1, sl_set_key_port)
 
 /* --- keys: one struct per class, no implicit padding ------------------------ */
 

@@ -249,6 +249,7 @@ static int parse_tokens(struct sl_cmd *cmd, struct sl_error *err)
 
 int sl_parse_line(const char *line, struct sl_cmd *cmd, struct sl_error *err)
 {
+	cmd->line = 0;
 	if (sl_tokenize(line, &cmd->toks, err))
 		return -1;
 	if (cmd->toks.n == 0)

@@ -86,6 +86,10 @@ enum sl_cmd_flags {
 	SL_CMD_BODY = 1 << 2,   /* sluicectl streams its standard input after the line */
 };
 
+/* The line a client sends after a whole body: a body that ends without it
+ * was cut short (the client died) and is refused whole. */
+#define SL_BODY_END "\x04"
+
 struct sl_cmd_spec {
 	const char *words;                 /* "drops enable" */
 	unsigned flags;                    /* enum sl_cmd_flags */
@@ -111,6 +115,7 @@ struct sl_cmd {
 	struct sl_tokens toks;
 	struct sl_value opt[SL_MAX_OPTS];   /* indexed like spec->opts */
 	struct sl_value arg[SL_MAX_ARGS];   /* indexed like spec->args */
+	int line;                           /* its line in a config file; 0 elsewhere */
 };
 
 /* An empty option table, for commands without options. */

@@ -17,6 +17,7 @@ void sl_body_init(struct sl_body *b, int fd, const char *pre, size_t pre_len)
 	b->pre_off = 0;
 	b->len = b->off = 0;
 	b->eof = fd < 0;
+	b->complete = false;
 	b->line_no = 0;
 }
 
@@ -83,6 +84,10 @@ int sl_body_line(struct sl_body *b, char *out, size_t size, struct sl_error *err
 			if (n && out[n - 1] == '\r')
 				out[n - 1] = '\0';
 			b->off += n + (nl != NULL);
+			if (!strcmp(out, SL_BODY_END)) {
+				b->complete = true;
+				return 0;
+			}
 			b->line_no++;
 			return 1;
 		}
@@ -92,7 +97,23 @@ int sl_body_line(struct sl_body *b, char *out, size_t size, struct sl_error *err
 		if (r < 0)
 			return -1;
 		if (r == 0 && b->off == b->len)
-			return 0;
+			return sl_fail(err, SL_E_USAGE, 0, "the input ended after line %lu without its end mark "
+				       "(the client went away?)", b->line_no);
+	}
+}
+
+void sl_body_drain(struct sl_body *b)
+{
+	struct sl_error err;
+
+	while (!b->complete && !b->eof) {
+		memset(&err, 0, sizeof(err));
+		b->off = b->len; /* what is buffered goes unread */
+		if (fill(b, &err) <= 0)
+			break; /* the end, or a stalled client */
+		/* the end line may be in what came */
+		if (memmem(b->buf, b->len, "\n" SL_BODY_END "\n", 3))
+			b->complete = true;
 	}
 }
 

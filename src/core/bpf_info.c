@@ -103,6 +103,16 @@ int64_t sl_prog_recursion_misses(int prog_fd)
 	return (int64_t)info.recursion_misses;
 }
 
+uint32_t sl_link_ifindex(int link_fd)
+{
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+
+	/* xdp.ifindex and (kernel 6.6+, past libbpf 1.1's headers) tcx.ifindex
+	 * are both the first word of the union */
+	return bpf_obj_get_info_by_fd(link_fd, &info, &len) ? 0 : info.xdp.ifindex;
+}
+
 uint32_t sl_link_id(int link_fd)
 {
 	struct bpf_link_info info = {};

@@ -30,6 +30,8 @@ int sl_link_prog_fd(int link_fd);
  * CPU (a tracepoint hit again from an interrupt). -1 when unknown. */
 int64_t sl_prog_recursion_misses(int prog_fd);
 
+/* the device an XDP or tcx link is on; 0 once the device went away */
+uint32_t sl_link_ifindex(int link_fd);
 /* id of a link, or 0 */
 uint32_t sl_link_id(int link_fd);
 /* Add `value` to CPU 0's slot of per-CPU __u64 `key` (userspace-owned

@@ -86,6 +86,7 @@ int sl_config_stage(const char *text, struct sl_states *out, int *ncmds, struct 
 				cmd->spec->words);
 			goto fail;
 		}
+		cmd->line = line;
 		if (sl_features[f]->stage(s.st[f], cmd, err))
 			goto fail;
 		n++;

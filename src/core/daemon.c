@@ -63,7 +63,15 @@ int sl_daemon_apply(struct sl_daemon *d, struct sl_states *next, bool replace, s
 		sl_states_free(&d->states);
 		d->states = *next;
 		next->st = NULL;
+		d->started = true;
 		return 0;
+	}
+	if (!d->started) {
+		/* at start the "previous state" is none: rolling back would tear
+		 * down what an earlier daemon left pinned; the failing feature
+		 * itself changed nothing */
+		sl_err("%s: %s", sl_features[i]->name, err->msg);
+		return -1;
 	}
 	sl_err("%s: %s; restoring the previous state", sl_features[i]->name, err->msg);
 	while (i-- > 0) {
@@ -85,8 +93,8 @@ int sl_daemon_reload(struct sl_daemon *d, struct sl_error *err)
 		return -1;
 	if (sl_config_stage(text, &next, NULL, err))
 		sl_config_print_error(stderr, sl_daemon_config_name(d), text, err);
-	else
-		rc = sl_daemon_apply(d, &next, true, err);
+	else if ((rc = sl_daemon_apply(d, &next, true, err)) && err->line)
+		sl_config_print_error(stderr, sl_daemon_config_name(d), text, err);
 	sl_states_free(&next);
 	free(text);
 	return rc;
@@ -213,6 +221,8 @@ char *sl_daemon_request(void *daemon, const char *line, int fd, const char *rest
 		sl_body_init(body, fd, rest, rest_len);
 		d->env.body = body;
 		rc = sl_features[f]->query(&d->env, d->priv[f], d->states.st[f], cmd, &data, &err);
+		if (cmd->spec->flags & SL_CMD_BODY)
+			sl_body_drain(body); /* a reply before the input ended (an error): read the rest */
 		d->env.body = NULL;
 		free(body);
 	}

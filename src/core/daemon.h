@@ -19,6 +19,7 @@ struct sl_daemon {
 	int epfd, sigfd, timerfd;
 	struct sl_ctl ctl;
 	bool stop;
+	bool started;              /* a config was applied: there is a state to roll back to */
 };
 
 /* text of the config in force: the file, or the embedded default */

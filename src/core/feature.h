@@ -40,10 +40,11 @@ struct sl_feature {
 	/* print the running state as config lines: `state`, plus what lives in
 	 * the kernel only when priv is given (NULL: just the staged state) */
 	void (*save)(void *priv, const void *state, FILE *out);
-	/* optional: a config command at run time, applied to the kernel and
-	 * folded into `state` in place, all or nothing. Features whose state
-	 * is too large to copy per command have it; the others are staged on a
-	 * copy and applied whole. */
+	/* optional: a config command at run time, applied to the kernel in
+	 * place, all or nothing; what it changed lives in `state` or in the
+	 * feature's runtime (sets keep theirs in the kernel, and save() prints
+	 * them from there). Features whose state is too large to copy per
+	 * command have it; the others are staged on a copy and applied whole. */
 	int (*run)(const struct sl_env *env, void *priv, void *state, const struct sl_cmd *cmd,
 		   struct sl_error *err);
 	/* optional: free what a state owns beyond its own state_size bytes

@@ -96,7 +96,6 @@ static int start(struct sl_daemon *d)
 		free(text);
 		return EXIT_USAGE;
 	}
-	free(text);
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	/* the socket first: a start refused there creates no pin root */
 	if (d->epfd < 0 || sl_daemon_init(d, &err) ||
@@ -105,14 +104,19 @@ static int start(struct sl_daemon *d)
 	    (d->lock_fd = sl_pin_root_lock(d->env.pin_root, &err)) < 0) {
 		sl_err("%s", err.msg[0] ? err.msg : strerror(errno));
 		sl_states_free(&first);
+		free(text);
 		return EXIT_RUNTIME;
 	}
 	/* adopt what is pinned, load what is missing */
 	if (sl_daemon_apply(d, &first, false, &err)) {
 		sl_err("cannot start: %s", err.msg);
+		if (err.line) /* a config line the kernel refused: point at it */
+			sl_config_print_error(stderr, sl_daemon_config_name(d), text, &err);
 		sl_states_free(&first);
+		free(text);
 		return EXIT_RUNTIME;
 	}
+	free(text);
 	if (sl_caps_drop_to_runtime())
 		sl_warn("cannot drop capabilities: %s", strerror(errno));
 	sl_info("ready: config %s, pin root %s, socket %s (capabilities kept: %s)", sl_daemon_config_name(d),

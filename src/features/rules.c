@@ -35,8 +35,10 @@ static int parse_dirs(const char *text, int col, struct rules_rule *r, struct sl
 	r->ndirs = 0;
 	r->src_dims = 0;
 	for (w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-		if (r->ndirs == 3)
-			return sl_fail(err, SL_E_USAGE, col, "match-set: at most three directions, got '%s'", text);
+		/* iptables takes up to six; a set uses as many as it has dimensions */
+		if (r->ndirs == RULES_DIRS_MAX)
+			return sl_fail(err, SL_E_USAGE, col, "match-set: at most %d directions, got '%s'", RULES_DIRS_MAX,
+				       text);
 		if (!strcmp(w, "src"))
 			r->src_dims |= (uint8_t)(1u << r->ndirs);
 		else if (strcmp(w, "dst"))
@@ -44,7 +46,7 @@ static int parse_dirs(const char *text, int col, struct rules_rule *r, struct sl
 		r->ndirs++;
 	}
 	if (!r->ndirs || text[strlen(text) - 1] == ',' || text[0] == ',' || strstr(text, ",,"))
-		return sl_fail(err, SL_E_USAGE, col, "match-set: '%s' is not DIR[,DIR,DIR]", text);
+		return sl_fail(err, SL_E_USAGE, col, "match-set: '%s' is not DIR[,DIR...]", text);
 	return 0;
 }
 
@@ -90,6 +92,8 @@ int rules_parse(int argc, char *const argv[], const int *cols, struct rules_rule
 			if (copy_name(r->dev, sizeof(r->dev), "dev", argv[i], cols[i], err))
 				return -1;
 		} else if (!strcmp(w, "netns")) {
+			if (r->netns[0])
+				return sl_fail(err, SL_E_USAGE, cols[i], "netns given twice");
 			i++;
 			if (copy_name(r->netns, sizeof(r->netns), "netns", argv[i], cols[i], err))
 				return -1;
@@ -127,6 +131,8 @@ int rules_parse(int argc, char *const argv[], const int *cols, struct rules_rule
 		} else if (!strcmp(w, "action")) {
 			int a;
 
+			if (have_action)
+				return sl_fail(err, SL_E_USAGE, cols[i], "action given twice");
 			for (a = 0; a <= SL_ACT_COUNT && strcmp(argv[i + 1], action_names[a]); a++)
 				;
 			if (a > SL_ACT_COUNT)
@@ -162,14 +168,20 @@ int rules_check_dims(const struct rules_rule *r, const struct sl_set_spec *spec,
 	return 0;
 }
 
+void rules_dirs(const struct rules_rule *r, char *out, size_t size)
+{
+	out[0] = '\0';
+	for (int i = 0; i < r->ndirs; i++)
+		snprintf(out + strlen(out), size - strlen(out), "%s%s", i ? "," : "",
+			 r->src_dims & (1u << i) ? "src" : "dst");
+}
+
 int rules_format(const struct rules_rule *r, char *out, size_t size)
 {
-	char dirs[16] = "";
+	char dirs[32];
 	int n;
 
-	for (int i = 0; i < r->ndirs; i++)
-		snprintf(dirs + strlen(dirs), sizeof(dirs) - strlen(dirs), "%s%s", i ? "," : "",
-			 r->src_dims & (1u << i) ? "src" : "dst");
+	rules_dirs(r, dirs, sizeof(dirs));
 	n = snprintf(out, size, "dev %s%s%s %s prio %u match-set %s %s%s action %s", r->dev,
 		     r->netns[0] ? " netns " : "", r->netns, r->dir == RULES_EGRESS ? "egress" : "ingress", r->prio,
 		     r->set, dirs, r->invert ? " !" : "", rules_action_name(r->action));

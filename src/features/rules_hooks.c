@@ -34,6 +34,18 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
+/* The hook's program: owned by its object when we loaded it, by us when
+ * we adopted the link of an earlier daemon. */
+static void hook_prog_release(struct sets_hook *k)
+{
+	if (k->obj)
+		bpf_object__close(k->obj); /* closes prog_fd too */
+	else
+		close_fd(&k->prog_fd);
+	k->obj = NULL;
+	k->prog_fd = -1;
+}
+
 /* --- rule ids and persistence ------------------------------------------------------ */
 
 static bool id_used(const struct sets_catalog *c, uint16_t id)
@@ -127,6 +139,10 @@ int rules_adopt(struct sets_priv *p, struct sets_catalog *c, struct sl_error *er
 		r->src_dims = m.src_dims;
 		r->invert = m.invert;
 		r->action = m.action;
+		if (!sets_find(c, r->set)) {
+			sl_warn("rule %u: set '%s' is gone; dropping the rule", r->id, r->set);
+			continue;
+		}
 		c->nrules++;
 	}
 	for (uint32_t h = 0; h < SL_HOOKS_MAX; h++) {
@@ -151,6 +167,7 @@ int rules_adopt(struct sets_priv *p, struct sets_catalog *c, struct sl_error *er
 		k->mode = m.mode;
 		k->ifindex = m.ifindex;
 		k->prog_fd = sl_link_prog_fd(k->link_fd); /* to switch back to, if a change fails */
+		k->ncompiled = -1; /* what it was loaded with is not known: the next change reloads it */
 	}
 	return 0;
 }
@@ -166,47 +183,50 @@ static int cmp_prio(const void *a, const void *b)
 	return *x < *y ? -1 : *x > *y; /* the order they were added */
 }
 
-/* Load the program of hook `h` with the rules of `c` on it. */
-static int load_hook_prog(struct sets_priv *p, const struct sets_catalog *c, int h, const struct rules_rule *hook,
-			  struct bpf_object **obj_out, int *fd_out, struct sl_error *err)
+/* The rules of `c` on the hook of `hook`, as the program keeps them. */
+static int compile_hook(const struct sets_catalog *c, const struct rules_rule *hook, struct sl_rule *out, int *n,
+			struct sl_error *err)
 {
 	const struct rules_rule *mine[SL_RULES_MAX + 1];
-	struct sets_bpf *skel;
-	struct bpf_map *map;
-	int n = 0, rc;
 
+	*n = 0;
 	for (int i = 0; i < c->nrules; i++) {
 		if (!rules_same_hook(&c->rule[i], hook))
 			continue;
-		if (n == SL_RULES_MAX)
+		if (*n == SL_RULES_MAX)
 			return sl_fail(err, SL_E_USAGE, 0, "dev %s %s: at most %d rules per hook", hook->dev,
 				       hook->dir ? "egress" : "ingress", SL_RULES_MAX);
-		mine[n++] = &c->rule[i];
+		mine[(*n)++] = &c->rule[i];
 	}
-	qsort(mine, (size_t)n, sizeof(mine[0]), cmp_prio);
-	skel = sets_bpf__open();
+	qsort(mine, (size_t)*n, sizeof(mine[0]), cmp_prio);
+	memset(out, 0, SL_RULES_MAX * sizeof(*out));
+	for (int i = 0; i < *n; i++) {
+		const struct sets_set *s = sets_find(c, mine[i]->set);
+
+		if (!s)
+			return sl_fail(err, SL_E_USAGE, 0, "rule: set '%s' does not exist", mine[i]->set);
+		out[i] = (struct sl_rule){ .id = mine[i]->id, .slot = (__u16)s->slot, .cls = s->cls,
+					   .family = (__u8)s->spec.family, .src_dims = mine[i]->src_dims,
+					   .invert = mine[i]->invert, .action = mine[i]->action };
+	}
+	return 0;
+}
+
+/* Load the program of hook `h` with `n` compiled rules. */
+static int load_hook_prog(struct sets_priv *p, int h, uint8_t dir, const char *dev, const struct sl_rule *rules, int n,
+			  struct bpf_object **obj_out, int *fd_out, struct sl_error *err)
+{
+	struct sets_bpf *skel = sets_bpf__open();
+	struct bpf_map *map;
+	int rc;
+
 	if (!skel)
 		return sl_fail(err, SL_E_KERNEL, 0, "rules: cannot open the BPF object: %s", strerror(errno));
 	skel->rodata->sl_hook_id = (__u32)h;
 	skel->rodata->sl_nrules = (__u32)n;
-	for (int i = 0; i < n; i++) {
-		const struct sets_set *s = sets_find(c, mine[i]->set);
-		struct sl_rule *r = (struct sl_rule *)&skel->rodata->sl_rules[i];
-
-		if (!s) {
-			sets_bpf__destroy(skel);
-			return sl_fail(err, SL_E_USAGE, 0, "rule: set '%s' does not exist", mine[i]->set);
-		}
-		r->id = mine[i]->id;
-		r->slot = (__u16)s->slot;
-		r->cls = s->cls;
-		r->family = (__u8)s->spec.family;
-		r->src_dims = mine[i]->src_dims;
-		r->invert = mine[i]->invert;
-		r->action = mine[i]->action;
-	}
-	bpf_program__set_autoload(skel->progs.sl_sets_xdp, hook->dir == RULES_INGRESS);
-	bpf_program__set_autoload(skel->progs.sl_sets_tc, hook->dir == RULES_EGRESS);
+	memcpy((void *)skel->rodata->sl_rules, rules, (size_t)n * sizeof(*rules));
+	bpf_program__set_autoload(skel->progs.sl_sets_xdp, dir == RULES_INGRESS);
+	bpf_program__set_autoload(skel->progs.sl_sets_tc, dir == RULES_EGRESS);
 	bpf_object__for_each_map(map, skel->obj) {
 		struct bpf_map *base;
 
@@ -221,10 +241,9 @@ static int load_hook_prog(struct sets_priv *p, const struct sets_catalog *c, int
 	rc = sets_bpf__load(skel);
 	if (rc) {
 		sets_bpf__destroy(skel);
-		return sl_fail(err, SL_E_KERNEL, 0, "dev %s: the rule program does not load: %s", hook->dev,
-			       strerror(-rc));
+		return sl_fail(err, SL_E_KERNEL, 0, "dev %s: the rule program does not load: %s", dev, strerror(-rc));
 	}
-	*fd_out = bpf_program__fd(hook->dir == RULES_INGRESS ? skel->progs.sl_sets_xdp : skel->progs.sl_sets_tc);
+	*fd_out = bpf_program__fd(dir == RULES_INGRESS ? skel->progs.sl_sets_xdp : skel->progs.sl_sets_tc);
 	*obj_out = skel->obj;
 	skel->obj = NULL;
 	sets_bpf__destroy(skel);
@@ -255,24 +274,45 @@ static int attach_link(const char *netns, const char *dev, uint8_t dir, int prog
 	return link;
 }
 
+/* the rule's device exists, in its namespace */
+static int device_check(const struct rules_rule *r, struct sl_error *err)
+{
+	int self, rc = 0;
+
+	if (sl_netns_enter(r->netns, &self, err))
+		return -1;
+	if (!if_nametoindex(r->dev))
+		rc = sl_fail(err, SL_E_USAGE, 0, "no device '%s'%s%s", r->dev, r->netns[0] ? " in network namespace " : "",
+			     r->netns);
+	sl_netns_leave(self);
+	return rc;
+}
+
 /* --- sync ------------------------------------------------------------------------------------ */
 
 struct plan {
 	int hook;                       /* index in p->hook */
 	bool fresh;                     /* a new attach (else an update) */
+	struct sl_rule rules[SL_RULES_MAX];
+	int nrules;
 	struct bpf_object *obj;
 	int prog_fd;
-	int link_fd;                    /* fresh: the new link */
+	int link_fd;                    /* a new link (fresh, or replacing a severed one) */
 	uint32_t ifindex;
 	uint8_t mode;
-	bool done;
+	bool done, lost;                /* switched; its device is gone (left detached) */
 };
+
+/* the hook a rule runs on */
+static bool hook_is(const struct sets_hook *k, const struct rules_rule *r)
+{
+	return !strcmp(k->netns, r->netns) && !strcmp(k->dev, r->dev) && k->dir == r->dir;
+}
 
 static int find_hook(const struct sets_priv *p, const struct rules_rule *r)
 {
 	for (int h = 0; h < SL_HOOKS_MAX; h++)
-		if (p->hook[h].used && !strcmp(p->hook[h].netns, r->netns) && !strcmp(p->hook[h].dev, r->dev) &&
-		    p->hook[h].dir == r->dir)
+		if (p->hook[h].used && hook_is(&p->hook[h], r))
 			return h;
 	return -1;
 }
@@ -293,7 +333,7 @@ static int free_hook(const struct sets_priv *p, const struct plan *plans, int n)
 static bool hook_wanted(const struct sets_catalog *c, const struct sets_hook *k)
 {
 	for (int i = 0; i < c->nrules; i++)
-		if (!strcmp(c->rule[i].netns, k->netns) && !strcmp(c->rule[i].dev, k->dev) && c->rule[i].dir == k->dir)
+		if (hook_is(k, &c->rule[i]))
 			return true;
 	return false;
 }
@@ -304,6 +344,25 @@ static void plans_drop(struct plan *plans, int n)
 		close_fd(&plans[i].link_fd);
 		bpf_object__close(plans[i].obj);
 	}
+	free(plans);
+}
+
+/* A new link for the plan's hook, pinned. */
+static int attach_plan(struct sets_priv *p, struct plan *pl, struct sl_error *err)
+{
+	struct sets_hook *k = &p->hook[pl->hook];
+	char path[512];
+
+	pl->link_fd = attach_link(k->netns, k->dev, k->dir, pl->prog_fd, &pl->ifindex, &pl->mode, err);
+	if (pl->link_fd < 0)
+		return -1;
+	hook_pin(p, pl->hook, path, sizeof(path));
+	unlink(path);
+	if (bpf_obj_pin(pl->link_fd, path)) {
+		close_fd(&pl->link_fd);
+		return sl_fail(err, SL_E_KERNEL, 0, "pin %s: %s", path, strerror(errno));
+	}
+	return 0;
 }
 
 int rules_sync(struct sets_priv *p, const struct sets_catalog *c, struct sl_error *err)
@@ -313,9 +372,9 @@ int rules_sync(struct sets_priv *p, const struct sets_catalog *c, struct sl_erro
 
 	if (!plans)
 		return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
-	/* 1. a program per wanted hook, loaded before anything changes */
+	/* 1. a program per hook whose rules changed, loaded before anything changes */
 	for (int r = 0; r < c->nrules; r++) {
-		struct plan *pl;
+		struct plan *pl = &plans[n];
 		int h = find_hook(p, &c->rule[r]);
 		bool seen = false;
 
@@ -324,18 +383,24 @@ int rules_sync(struct sets_priv *p, const struct sets_catalog *c, struct sl_erro
 			seen = rules_same_hook(&c->rule[i], &c->rule[r]);
 		if (seen)
 			continue;
-		if (n == SL_HOOKS_MAX || (h < 0 && (h = free_hook(p, plans, n)) < 0)) {
+		if (h < 0 && (h = free_hook(p, plans, n)) < 0) {
 			plans_drop(plans, n);
-			free(plans);
 			return sl_fail(err, SL_E_USAGE, 0, "at most %d devices and directions carry rules", SL_HOOKS_MAX);
 		}
-		pl = &plans[n];
 		pl->hook = h;
 		pl->fresh = !p->hook[h].used;
 		pl->link_fd = -1;
-		if (load_hook_prog(p, c, h, &c->rule[r], &pl->obj, &pl->prog_fd, err)) {
+		if (compile_hook(c, &c->rule[r], pl->rules, &pl->nrules, err)) {
 			plans_drop(plans, n);
-			free(plans);
+			return -1;
+		}
+		/* the same rules on the same slots: the program there is right */
+		if (!pl->fresh && p->hook[h].ncompiled == pl->nrules &&
+		    !memcmp(p->hook[h].compiled, pl->rules, (size_t)pl->nrules * sizeof(pl->rules[0])))
+			continue;
+		if (load_hook_prog(p, h, c->rule[r].dir, c->rule[r].dev, pl->rules, pl->nrules, &pl->obj, &pl->prog_fd,
+				   err)) {
+			plans_drop(plans, n);
 			return -1;
 		}
 		n++;
@@ -353,23 +418,23 @@ int rules_sync(struct sets_priv *p, const struct sets_catalog *c, struct sl_erro
 		struct plan *pl = &plans[i];
 		struct sets_hook *k = &p->hook[pl->hook];
 
-		if (!pl->fresh) {
-			if (bpf_link_update(k->link_fd, pl->prog_fd, NULL)) {
+		if (pl->fresh) {
+			if (attach_plan(p, pl, err))
+				goto undo;
+		} else if (bpf_link_update(k->link_fd, pl->prog_fd, NULL)) {
+			struct sl_error e2 = { 0 };
+
+			if (errno != ENOLINK) {
 				sl_fail(err, SL_E_KERNEL, 0, "dev %s %s: cannot replace the program: %s", k->dev,
 					k->dir ? "egress" : "ingress", strerror(errno));
 				goto undo;
 			}
-		} else {
-			char path[512];
-
-			pl->link_fd = attach_link(k->netns, k->dev, k->dir, pl->prog_fd, &pl->ifindex, &pl->mode, err);
-			if (pl->link_fd < 0)
-				goto undo;
-			hook_pin(p, pl->hook, path, sizeof(path));
-			unlink(path);
-			if (bpf_obj_pin(pl->link_fd, path)) {
-				sl_fail(err, SL_E_KERNEL, 0, "pin %s: %s", path, strerror(errno));
-				goto undo;
+			/* the device went away: attach again if it is back, else
+			 * leave the hook detached rather than refuse every change */
+			if (attach_plan(p, pl, &e2)) {
+				sl_warn("dev %s %s: detached (%s); its rules wait for it", k->dev,
+					k->dir ? "egress" : "ingress", e2.msg);
+				pl->lost = true;
 			}
 		}
 		pl->done = true;
@@ -379,18 +444,21 @@ int rules_sync(struct sets_priv *p, const struct sets_catalog *c, struct sl_erro
 		struct plan *pl = &plans[i];
 		struct sets_hook *k = &p->hook[pl->hook];
 
-		close_fd(&k->prog_fd);
-		bpf_object__close(k->obj);
+		hook_prog_release(k);
 		k->obj = pl->obj;
 		k->prog_fd = pl->prog_fd;
 		pl->obj = NULL;
-		if (pl->fresh) {
+		memcpy(k->compiled, pl->rules, sizeof(k->compiled));
+		k->ncompiled = pl->nrules;
+		if (pl->link_fd >= 0) {
+			close_fd(&k->link_fd);
 			k->link_fd = pl->link_fd;
 			pl->link_fd = -1;
 			k->ifindex = pl->ifindex;
 			k->mode = pl->mode;
-			k->used = true;
 		}
+		k->used = true;
+		k->detached = pl->lost;
 		hook_store(p, pl->hook);
 	}
 	for (int h = 0; h < SL_HOOKS_MAX; h++) {
@@ -402,31 +470,31 @@ int rules_sync(struct sets_priv *p, const struct sets_catalog *c, struct sl_erro
 		hook_pin(p, h, path, sizeof(path));
 		unlink(path); /* the last reference but ours: closing detaches */
 		close_fd(&k->link_fd);
-		close_fd(&k->prog_fd);
-		bpf_object__close(k->obj);
-		k->obj = NULL;
-		k->used = false;
+		hook_prog_release(k);
+		memset(k, 0, sizeof(*k));
+		k->link_fd = k->prog_fd = -1;
 		hook_store(p, h);
 	}
-	free(plans);
+	plans_drop(plans, n);
 	return 0;
 undo:
 	while (i-- > 0) {
 		struct plan *pl = &plans[i];
 		struct sets_hook *k = &p->hook[pl->hook];
-		char path[512];
+		int old = k->prog_fd;
 
-		if (!pl->done)
+		if (!pl->done || pl->lost)
 			continue;
 		if (pl->fresh) {
+			char path[512];
+
 			hook_pin(p, pl->hook, path, sizeof(path));
 			unlink(path);
-		} else if (k->prog_fd < 0 || bpf_link_update(k->link_fd, k->prog_fd, NULL)) {
+		} else if (old < 0 || bpf_link_update(k->link_fd, old, NULL)) {
 			sl_err("dev %s: cannot switch back to the previous program: %s", k->dev, strerror(errno));
 		}
 	}
 	plans_drop(plans, n);
-	free(plans);
 	return -1;
 }
 
@@ -446,9 +514,15 @@ int rules_add(struct sets_priv *p, struct sets_catalog *c, struct rules_rule *r,
 		return sl_fail(err, SL_E_USAGE, 0, "at most %d rules", RULES_MAX_TOTAL);
 	if (assign_id(p, c, r, err))
 		return -1;
+	if (c != &p->live) {
+		/* a catalog being built: apply() syncs it whole at the end; a
+		 * device that is not there is found now, on the rule's own line */
+		if (device_check(r, err))
+			return -1;
+		c->rule[c->nrules++] = *r;
+		return 0;
+	}
 	c->rule[c->nrules++] = *r;
-	if (c != &p->live)
-		return 0; /* a catalog being built: apply() syncs it whole at the end */
 	if (rules_sync(p, c, err)) {
 		c->nrules--;
 		return -1;
@@ -489,14 +563,12 @@ json_object *rules_list_json(struct sets_priv *p, const struct sets_catalog *c)
 	for (int i = 0; i < c->nrules; i++) {
 		const struct rules_rule *r = &c->rule[i];
 		json_object *o = json_object_new_object();
-		char dirs[16] = "";
+		char dirs[32];
 		uint64_t sum[2] = { 0, 0 };
 		uint32_t key = r->id;
 		int h = find_hook(p, r);
 
-		for (int d = 0; d < r->ndirs; d++)
-			snprintf(dirs + strlen(dirs), sizeof(dirs) - strlen(dirs), "%s%s", d ? "," : "",
-				 r->src_dims & (1u << d) ? "src" : "dst");
+		rules_dirs(r, dirs, sizeof(dirs));
 		sl_percpu_sum(p->shared_fd[SM_RSTAT], &key, sum, 2);
 		json_object_object_add(o, "id", json_object_new_int(r->id));
 		json_object_object_add(o, "dev", json_object_new_string(r->dev));
@@ -532,7 +604,9 @@ json_object *rules_hooks_json(struct sets_priv *p)
 		json_object_object_add(o, "dev", json_object_new_string(k->dev));
 		json_object_object_add(o, "netns", json_object_new_string(k->netns[0] ? k->netns : "host"));
 		json_object_object_add(o, "hook", json_object_new_string(k->dir == RULES_EGRESS ? "egress" : "ingress"));
-		json_object_object_add(o, "mode", json_object_new_string(sl_attach_mode_name(k->mode)));
+		json_object_object_add(o, "mode", json_object_new_string(k->detached || !sl_link_ifindex(k->link_fd)
+										 ? "detached"
+										 : sl_attach_mode_name(k->mode)));
 		json_object_object_add(o, "link_id", json_object_new_int64(sl_link_id(k->link_fd)));
 		json_object_object_add(o, "packets", json_object_new_uint64(sum[0]));
 		json_object_object_add(o, "unparsed", json_object_new_uint64(sum[1]));
@@ -549,9 +623,7 @@ void rules_release(struct sets_priv *p)
 		struct sets_hook *k = &p->hook[h];
 
 		close_fd(&k->link_fd);
-		close_fd(&k->prog_fd);
-		bpf_object__close(k->obj);
-		k->obj = NULL;
+		hook_prog_release(k);
 		k->used = false;
 	}
 }

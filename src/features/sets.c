@@ -36,14 +36,26 @@ static void state_free(void *st)
 	struct sets_state *s = st;
 
 	free(s->journal);
+	free(s->lineno);
 	free(s->spec);
 	free(s->rule);
 	memset(s, 0, sizeof(*s));
 }
 
-static int journal_add(struct sets_state *s, const char *line, struct sl_error *err)
+static int journal_add(struct sets_state *s, const char *line, int lineno, struct sl_error *err)
 {
 	size_t n = strlen(line) + 1;
+
+	if (s->nlines == s->lines_cap) {
+		size_t cap = s->lines_cap ? s->lines_cap * 2 : 256;
+		int *l = realloc(s->lineno, cap * sizeof(*l));
+
+		if (!l)
+			return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
+		s->lineno = l;
+		s->lines_cap = cap;
+	}
+	s->lineno[s->nlines] = lineno;
 
 	if (s->len + n > s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 4096;
@@ -161,14 +173,6 @@ static int stage_rule(struct sets_state *s, const struct sl_cmd *cmd, struct sl_
 	return 0;
 }
 
-static bool rule_uses(const struct sets_state *s, const char *name)
-{
-	for (int i = 0; i < s->nrules; i++)
-		if (!strcmp(s->rule[i].set, name))
-			return true;
-	return false;
-}
-
 /* what a set line does to the staging view of names and specs */
 static int stage_set(struct sets_state *s, const struct sl_set_line *l, struct sl_error *err)
 {
@@ -176,6 +180,8 @@ static int stage_set(struct sets_state *s, const struct sl_set_line *l, struct s
 
 	switch (l->cmd) {
 	case SL_SETCMD_CREATE:
+		if (i >= 0 && l->exist && sets_specs_equal(&s->spec[i], &l->spec))
+			return 0; /* -exist: the same set again is fine, as ipset has it */
 		if (i >= 0)
 			return sl_fail(err, SL_E_USAGE, 0, "set '%s' is created twice", l->name);
 		if (s->nspecs == SL_SET_SLOTS / 2)
@@ -197,13 +203,13 @@ static int stage_set(struct sets_state *s, const struct sl_set_line *l, struct s
 	case SL_SETCMD_FLUSH:
 	case SL_SETCMD_DESTROY:
 		if (*l->name && i < 0)
-			return sl_fail(err, SL_E_USAGE, 0, "set '%s' does not exist", l->name);
+			return sets_no_set(l->name, err);
 		if (l->cmd == SL_SETCMD_FLUSH)
 			return 0;
 		for (int k = s->nspecs - 1; k >= 0; k--) {
 			if (*l->name && k != i)
 				continue;
-			if (rule_uses(s, s->spec[k].name))
+			if (sets_rules_using(s->rule, s->nrules, s->spec[k].name))
 				return sl_fail(err, SL_E_USAGE, 0, "set '%s' is used by a rule", s->spec[k].name);
 			memmove(&s->spec[k], &s->spec[k + 1], (size_t)(s->nspecs - k - 1) * sizeof(s->spec[0]));
 			s->nspecs--;
@@ -213,7 +219,7 @@ static int stage_set(struct sets_state *s, const struct sl_set_line *l, struct s
 	case SL_SETCMD_SWAP:
 		j = stage_spec_index(s, l->name2);
 		if (i < 0)
-			return sl_fail(err, SL_E_USAGE, 0, "set '%s' does not exist", l->name);
+			return sets_no_set(l->name, err);
 		if (l->cmd == SL_SETCMD_RENAME) {
 			if (j >= 0)
 				return sl_fail(err, SL_E_USAGE, 0, "set '%s' already exists", l->name2);
@@ -224,7 +230,7 @@ static int stage_set(struct sets_state *s, const struct sl_set_line *l, struct s
 			return 0;
 		}
 		if (j < 0)
-			return sl_fail(err, SL_E_USAGE, 0, "set '%s' does not exist", l->name2);
+			return sets_no_set(l->name2, err);
 		if (s->spec[i].type != s->spec[j].type || s->spec[i].family != s->spec[j].family)
 			return sl_fail(err, SL_E_USAGE, 0, "sets '%s' and '%s' differ in type", l->name, l->name2);
 		snprintf(s->spec[i].name, sizeof(s->spec[i].name), "%s", l->name2);
@@ -256,27 +262,24 @@ static int stage(void *st, const struct sl_cmd *cmd, struct sl_error *err)
 	}
 	if (sl_cmd_format(cmd, false, line, sizeof(line)) < 0)
 		return sl_fail(err, SL_E_USAGE, 0, "command too long");
-	return journal_add(s, line, err);
+	return journal_add(s, line, cmd->line, err);
 }
 
 /* --- the shared maps and BTF ----------------------------------------------------------- */
 
 static const char *const class_map_names[SL_CLASS_COUNT] = {
-#define X(cls, name) [cls] = SL_STR(name),
-	SL_SET_CLASS_MAPS(X)
+#define X(cls, name, key) [cls] = SL_STR(name),
+	SL_SET_CLASSES(X)
 #undef X
 };
 
 static const char *const class_key_types[SL_CLASS_COUNT] = {
-	[SL_CLASS_IP4] = "sl_set_key_ip4", [SL_CLASS_IP6] = "sl_set_key_ip6",
-	[SL_CLASS_NET4] = "sl_set_key_net4", [SL_CLASS_NET6] = "sl_set_key_net6",
-	[SL_CLASS_IPPORT4] = "sl_set_key_ipport4", [SL_CLASS_IPPORT6] = "sl_set_key_ipport6",
-	[SL_CLASS_NETPORT4] = "sl_set_key_netport4", [SL_CLASS_NETPORT6] = "sl_set_key_netport6",
-	[SL_CLASS_IPPORTIP4] = "sl_set_key_ipportip4", [SL_CLASS_IPPORTIP6] = "sl_set_key_ipportip6",
-	[SL_CLASS_MAC] = "sl_set_key_mac", [SL_CLASS_PORT] = "sl_set_key_port",
+#define X(cls, name, key) [cls] = SL_STR(key),
+	SL_SET_CLASSES(X)
+#undef X
 };
 
-const char *const sets_shared_map_names[SM_COUNT] = {
+static const char *const sets_shared_map_names[SM_COUNT] = {
 	[SM_META] = SL_STR(SL_SET_META_MAP), [SM_RSTAT] = SL_STR(SL_RULE_STATS_MAP),
 	[SM_HSTAT] = SL_STR(SL_HOOK_STATS_MAP), [SM_HOOKS] = SL_STR(SL_HOOK_META_MAP),
 	[SM_RULES] = SL_STR(SL_RULE_META_MAP), [SM_CFG] = SL_STR(SL_SET_CFG_MAP),
@@ -381,6 +384,9 @@ static int exec_cmd(struct sets_priv *p, struct sets_catalog *c, const struct sl
 		sets_cmd_swap(p, c, l->name, l->name2, &e2);
 		rc = -1;
 	}
+	/* a rename changes the set names the rules hold: keep the records true */
+	if (!rc && c == &p->live && (l->cmd == SL_SETCMD_RENAME || l->cmd == SL_SETCMD_SWAP))
+		rules_store(p, c);
 	free(l);
 	return rc;
 }
@@ -413,6 +419,7 @@ static int replay(struct sets_priv *p, const struct sets_state *s, struct sets_c
 			memcpy(msg, err->msg, sizeof(msg));
 			snprintf(err->msg, sizeof(err->msg), "%.200s: %.300s", line, msg);
 			err->col = 0;
+			err->line = s->lineno[i]; /* the config file's line (0 at run time) */
 			rc = -1;
 		}
 	}

@@ -1,11 +1,13 @@
 /* Internals of the sets feature (ipset-like sets and the rules that match
  * them), shared by its files:
  *
- *   sets.c          the module: config journal, apply, run, save, status
- *   sets_maps.c     one set's BPF map: create, pin, entries, comments, GC
+ *   sets_cmds.c     the grammar (set ..., rule ...), shared with sluicectl
+ *   sets.c          the module: config journal, apply, run, save
+ *   sets_maps.c     one set's BPF map: create, flush, pin, entries, comments, GC
  *   sets_catalog.c  ipset's commands on a catalog of sets, ipset's errors
+ *   sets_restore_body.c  set restore: a streamed input as one transaction
  *   sets_show.c     list / save output
- *   sets_query.c    the read commands, restore, status
+ *   sets_query.c    the read commands and status
  *   rules.c         rule syntax
  *   rules_hooks.c   compiling rules into hook programs, attach, counters
  *
@@ -45,7 +47,7 @@ struct rules_rule {
 	uint8_t dir;                    /* enum rules_dir */
 	uint32_t prio;
 	char set[SL_SET_NAME_MAX + 1];
-	uint8_t ndirs;                  /* DIR words given */
+	uint8_t ndirs;                  /* DIR words given, up to RULES_DIRS_MAX */
 	uint8_t src_dims;               /* bit i: dimension i is src */
 	bool invert;
 	uint8_t action;                 /* enum sl_rule_action */
@@ -55,6 +57,7 @@ struct rules_rule {
 #define RULES_DEFAULT_PRIO 100
 #define RULES_MAX_TOTAL SL_RULES_TOTAL
 #define RULES_ID_NONE 0xffff
+#define RULES_DIRS_MAX 6                /* iptables' --match-set takes up to six */
 
 /* `rule add`/`rule del` words (after those two words) into a rule; `id N`
  * gives a rule with only its id set. */
@@ -62,6 +65,8 @@ int rules_parse(int argc, char *const argv[], const int *cols, struct rules_rule
 /* A rule names a direction for every dimension of its set. */
 int rules_check_dims(const struct rules_rule *r, const struct sl_set_spec *spec, struct sl_error *err);
 const char *rules_action_name(uint8_t action);
+/* "src,dst,..." of a rule's directions */
+void rules_dirs(const struct rules_rule *r, char *out, size_t size);
 /* The words of a rule as `rule add` takes them. */
 int rules_format(const struct rules_rule *r, char *out, size_t size);
 bool rules_same(const struct rules_rule *a, const struct rules_rule *b); /* all but id */
@@ -77,6 +82,10 @@ struct sets_catalog {
 };
 
 struct sets_set *sets_find(const struct sets_catalog *c, const char *name);
+/* ipset's "does not exist" for `name`; returns -1 */
+int sets_no_set(const char *name, struct sl_error *err);
+/* how many of `rules` match on the set `name` */
+int sets_rules_using(const struct rules_rule *rules, int nrules, const char *name);
 /* sl_set_lookup_fn over a catalog (ctx) */
 const struct sl_set_spec *sets_lookup_spec(const char *name, void *catalog);
 
@@ -89,10 +98,12 @@ struct sets_hook {
 	uint8_t dir;
 	uint8_t mode;                   /* enum sl_attach_mode */
 	uint32_t ifindex;
+	bool detached;                  /* its device went away; the rules wait */
 	int link_fd;
 	int prog_fd;                    /* the program behind the link, when known */
-	struct bpf_object *obj;         /* the loaded object of prog_fd (ours), or NULL */
-	int nrules;
+	struct bpf_object *obj;         /* owns prog_fd when we loaded it; NULL when adopted */
+	struct sl_rule compiled[SL_RULES_MAX]; /* what prog_fd was loaded with */
+	int ncompiled;                  /* -1: unknown (adopted) */
 };
 
 /* --- the module's runtime ------------------------------------------------------------- */
@@ -141,8 +152,16 @@ uint8_t sets_class_of(const struct sl_set_spec *spec);
 int sets_map_create(struct sets_priv *p, const struct sl_set_spec *spec, struct sets_set **out,
 		    struct sl_error *err);
 /* A fresh empty map in place of the set's (flush: one pointer swap for
- * the dataplane). */
+ * the dataplane). The steps, for flushing several sets as one: */
+struct sets_flush {
+	int fd, cfd;                    /* the empty map and comment map */
+};
 int sets_map_flush(struct sets_priv *p, struct sets_set *s, struct sl_error *err);
+int sets_flush_prepare(struct sets_priv *p, struct sets_set *s, struct sets_flush *f, struct sl_error *err);
+int sets_flush_switch(struct sets_priv *p, struct sets_set *s, struct sets_flush *f, struct sl_error *err);
+void sets_flush_undo(struct sets_priv *p, struct sets_set *s);
+void sets_flush_abort(struct sets_priv *p, struct sets_set *s, struct sets_flush *f);
+void sets_flush_commit(struct sets_priv *p, struct sets_set *s, struct sets_flush *f);
 /* Unpin, drop from the outer and meta maps, close, free. */
 void sets_map_free(struct sets_priv *p, struct sets_set *s);
 void sets_meta_write(struct sets_priv *p, const struct sets_set *s);
@@ -158,6 +177,7 @@ void sets_comment_put(const struct sets_set *s, const void *key, const struct sl
 /* Key bytes of one expanded element; returns the key size. */
 int sets_elem_key(const struct sets_set *s, const struct sl_set_elem *e, void *key);
 /* Lookup: 1 live entry (value filled), 0 absent or expired. */
+int sets_entry_exact(const struct sets_set *s, const void *key, struct sl_set_value *v); /* expired too */
 int sets_entry_get(const struct sets_set *s, const void *key, struct sl_set_value *v);
 /* ipset's test: 1 in the set, 0 not (nomatch and expiry as the dataplane). */
 int sets_entry_test(const struct sets_set *s, const struct sl_set_elem *e);
@@ -177,13 +197,17 @@ uint64_t sets_map_memory(const struct sets_set *s); /* bytes, from fdinfo memloc
 
 /* --- sets_catalog.c: ipset's commands ------------------------------------------------------ */
 
+/* Equal as sets (the printing-only options aside) */
+bool sets_specs_equal(const struct sl_set_spec *a, const struct sl_set_spec *b);
 int sets_cmd_create(struct sets_priv *p, struct sets_catalog *c, const struct sl_set_spec *spec, bool exist,
 		    struct sl_error *err);
 /* add / del of an element pattern (expanded), all or nothing */
-int sets_cmd_adt(struct sets_priv *p, struct sets_catalog *c, enum sl_set_cmd cmd, const char *name,
-		 const struct sl_set_elem *pat, bool exist, struct sl_error *err);
+int sets_cmd_adt(struct sets_catalog *c, enum sl_set_cmd cmd, const char *name, const struct sl_set_elem *pat,
+		 bool exist, struct sl_error *err);
 /* 1 in the set, 0 not, -1 error */
 int sets_cmd_test(struct sets_catalog *c, const char *name, const struct sl_set_elem *pat, struct sl_error *err);
+/* Delete every expired entry of the set now (a full set makes room). */
+void sets_collect_all(struct sets_set *s);
 int sets_cmd_flush(struct sets_priv *p, struct sets_catalog *c, const char *name, struct sl_error *err);
 int sets_cmd_destroy(struct sets_priv *p, struct sets_catalog *c, const char *name, struct sl_error *err);
 int sets_cmd_rename(struct sets_priv *p, struct sets_catalog *c, const char *from, const char *to,

@@ -25,12 +25,12 @@ const struct sl_set_spec *sets_lookup_spec(const char *name, void *catalog)
 	return s ? &s->spec : NULL;
 }
 
-static int no_set(const char *name, struct sl_error *err)
+int sets_no_set(const char *name, struct sl_error *err)
 {
 	return sl_fail(err, SL_E_USAGE, 0, "the set with the given name does not exist: %s", name);
 }
 
-static bool specs_equal(const struct sl_set_spec *a, const struct sl_set_spec *b)
+bool sets_specs_equal(const struct sl_set_spec *a, const struct sl_set_spec *b)
 {
 	unsigned mask = ~(unsigned)(SL_SET_F_EXIST | SL_SET_F_BUCKETSIZE | SL_SET_F_INITVAL);
 
@@ -46,7 +46,7 @@ int sets_cmd_create(struct sets_priv *p, struct sets_catalog *c, const struct sl
 
 	if (s) {
 		/* ipset: -exist accepts a set that is already there, if it is the same */
-		if (exist && specs_equal(&s->spec, spec))
+		if (exist && sets_specs_equal(&s->spec, spec))
 			return 0;
 		return sl_fail(err, SL_E_USAGE, 0, "set cannot be created: set with the same name already exists: %s",
 			       spec->name);
@@ -63,7 +63,9 @@ int sets_cmd_create(struct sets_priv *p, struct sets_catalog *c, const struct sl
 struct undo {
 	uint8_t key[SL_SET_KEY_MAX];
 	bool had;                       /* the key was there (and was overwritten) */
+	bool had_comment;
 	struct sl_set_value old;
+	char comment[SL_SET_COMMENT_MAX + 1];
 };
 
 void sets_entry_value(const struct sets_set *s, const struct sl_set_elem *e, struct sl_set_value *v)
@@ -88,7 +90,7 @@ static bool in_range(const struct sets_set *s, const struct sl_set_elem *e)
 	return s->spec.type != SL_SET_BITMAP_PORT || (e->port >= s->spec.range_from && e->port <= s->spec.range_to);
 }
 
-static void collect_all(struct sets_set *s)
+void sets_collect_all(struct sets_set *s)
 {
 	uint8_t cursor[SL_SET_KEY_MAX];
 	bool valid = false;
@@ -104,7 +106,7 @@ static int put_entry(struct sets_set *s, const void *key, const struct sl_set_va
 		return 0;
 	if (errno == E2BIG && (s->spec.flags & SL_SET_F_TIMEOUT)) {
 		/* ipset makes room by collecting expired entries first */
-		collect_all(s);
+		sets_collect_all(s);
 		if (!bpf_map_update_elem(s->map_fd, key, v, BPF_ANY))
 			return 0;
 	}
@@ -139,6 +141,33 @@ static int element_text_fail(const struct sets_set *s, const struct sl_set_elem 
 	return sl_fail(err, SL_E_USAGE, 0, "%s: %s (set %s)", what, text, s->spec.name);
 }
 
+/* The first pass of add (adding) and del: refuse before anything is
+ * written. Without -exist, an add of a live entry and a del of an absent
+ * one are refused, as ipset refuses them. */
+static int check_entries(const struct sets_set *s, const struct sl_set_elem *pat, bool exist, bool adding,
+			 struct sl_error *err)
+{
+	struct sl_set_iter it;
+	struct sl_set_elem e;
+
+	if (sl_set_expand_init(&it, &s->spec, pat, 0, err))
+		return -1;
+	while (sl_set_expand_next(&it, &e)) {
+		uint8_t key[SL_SET_KEY_MAX];
+		struct sl_set_value v;
+
+		if (!in_range(s, &e))
+			return element_text_fail(s, &e, "element is out of the range of the set", err);
+		sets_elem_key(s, &e, key);
+		if (!exist && sets_entry_get(s, key, &v) == adding)
+			return element_text_fail(s, &e,
+						 adding ? "element cannot be added to the set: it's already added"
+							: "element cannot be deleted from the set: it's not added",
+						 err);
+	}
+	return 0;
+}
+
 static int add_entries(struct sets_set *s, const struct sl_set_elem *pat, bool exist, struct sl_error *err)
 {
 	struct sl_set_iter it;
@@ -149,17 +178,8 @@ static int add_entries(struct sets_set *s, const struct sl_set_elem *pat, bool e
 
 	if (sl_set_expand_init(&it, &s->spec, pat, 0, err))
 		return -1;
-	/* first pass: refuse before anything is written */
-	while (sl_set_expand_next(&it, &e)) {
-		uint8_t key[SL_SET_KEY_MAX];
-		struct sl_set_value v;
-
-		if (!in_range(s, &e))
-			return element_text_fail(s, &e, "element is out of the range of the set", err);
-		sets_elem_key(s, &e, key);
-		if (!exist && sets_entry_get(s, key, &v))
-			return element_text_fail(s, &e, "element cannot be added to the set: it's already added", err);
-	}
+	if (check_entries(s, pat, exist, true, err))
+		return -1;
 	undo = calloc((size_t)it.count ? (size_t)it.count : 1, sizeof(*undo));
 	if (!undo)
 		return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
@@ -169,8 +189,15 @@ static int add_entries(struct sets_set *s, const struct sl_set_elem *pat, bool e
 		struct sl_set_value v;
 
 		sets_elem_key(s, &e, u->key);
-		u->had = !bpf_map_lookup_elem(s->map_fd, u->key, &u->old);
+		u->had = sets_entry_exact(s, u->key, &u->old);
+		u->had_comment = !sets_comment_get(s, u->key, u->comment, sizeof(u->comment));
 		sets_entry_value(s, &e, &v);
+		if (u->had && !(e.flags & (SL_ELEM_F_PACKETS | SL_ELEM_F_BYTES)) &&
+		    !(u->old.expires_ns && u->old.expires_ns <= sets_now_ns())) {
+			/* a re-add (-exist) keeps the counters, as ipset does */
+			v.packets = u->old.packets;
+			v.bytes = u->old.bytes;
+		}
 		if (put_entry(s, u->key, &v, err))
 			goto undo_all;
 		n++;
@@ -184,6 +211,12 @@ undo_all:
 			bpf_map_update_elem(s->map_fd, undo[n].key, &undo[n].old, BPF_ANY);
 		else
 			bpf_map_delete_elem(s->map_fd, undo[n].key);
+		if (s->cmt_fd < 0)
+			continue;
+		if (undo[n].had_comment)
+			bpf_map_update_elem(s->cmt_fd, undo[n].key, undo[n].comment, BPF_ANY);
+		else
+			bpf_map_delete_elem(s->cmt_fd, undo[n].key);
 	}
 out:
 	free(undo);
@@ -195,18 +228,8 @@ static int del_entries(struct sets_set *s, const struct sl_set_elem *pat, bool e
 	struct sl_set_iter it;
 	struct sl_set_elem e;
 
-	if (sl_set_expand_init(&it, &s->spec, pat, 0, err))
+	if (check_entries(s, pat, exist, false, err))
 		return -1;
-	while (sl_set_expand_next(&it, &e)) {
-		uint8_t key[SL_SET_KEY_MAX];
-		struct sl_set_value v;
-
-		if (!in_range(s, &e))
-			return element_text_fail(s, &e, "element is out of the range of the set", err);
-		sets_elem_key(s, &e, key);
-		if (!exist && !sets_entry_get(s, key, &v))
-			return element_text_fail(s, &e, "element cannot be deleted from the set: it's not added", err);
-	}
 	sl_set_expand_init(&it, &s->spec, pat, 0, err);
 	while (sl_set_expand_next(&it, &e)) {
 		uint8_t key[SL_SET_KEY_MAX];
@@ -219,14 +242,13 @@ static int del_entries(struct sets_set *s, const struct sl_set_elem *pat, bool e
 	return 0;
 }
 
-int sets_cmd_adt(struct sets_priv *p, struct sets_catalog *c, enum sl_set_cmd cmd, const char *name,
-		 const struct sl_set_elem *pat, bool exist, struct sl_error *err)
+int sets_cmd_adt(struct sets_catalog *c, enum sl_set_cmd cmd, const char *name, const struct sl_set_elem *pat,
+		 bool exist, struct sl_error *err)
 {
 	struct sets_set *s = sets_find(c, name);
 
-	(void)p;
 	if (!s)
-		return no_set(name, err);
+		return sets_no_set(name, err);
 	return cmd == SL_SETCMD_ADD ? add_entries(s, pat, exist, err) : del_entries(s, pat, exist, err);
 }
 
@@ -237,7 +259,7 @@ int sets_cmd_test(struct sets_catalog *c, const char *name, const struct sl_set_
 	struct sl_set_elem e;
 
 	if (!s)
-		return no_set(name, err);
+		return sets_no_set(name, err);
 	/* as the kernel: a range or CIDR of hosts tests its first entry */
 	if (sl_set_expand_init(&it, &s->spec, pat, UINT64_MAX, err) || !sl_set_expand_next(&it, &e))
 		return -1;
@@ -248,24 +270,44 @@ int sets_cmd_test(struct sets_catalog *c, const char *name, const struct sl_set_
 
 int sets_cmd_flush(struct sets_priv *p, struct sets_catalog *c, const char *name, struct sl_error *err)
 {
-	struct sets_set *s;
+	struct sets_flush f[SL_SET_SLOTS];
+	struct sets_set *one[1];
+	struct sets_set **sets = c->set;
+	int n = c->nsets, i, k;
 
-	if (!*name) {
-		for (int i = 0; i < c->nsets; i++)
-			if (sets_map_flush(p, c->set[i], err))
-				return -1;
-		return 0;
+	if (*name) {
+		one[0] = sets_find(c, name);
+		if (!one[0])
+			return sets_no_set(name, err);
+		sets = one;
+		n = 1;
 	}
-	s = sets_find(c, name);
-	return s ? sets_map_flush(p, s, err) : no_set(name, err);
+	/* all of them or none: every empty map first, then the switches */
+	for (i = 0; i < n; i++)
+		if (sets_flush_prepare(p, sets[i], &f[i], err))
+			goto abort;
+	for (k = 0; k < n; k++)
+		if (sets_flush_switch(p, sets[k], &f[k], err)) {
+			while (k-- > 0)
+				sets_flush_undo(p, sets[k]);
+			goto abort;
+		}
+	for (k = 0; k < n; k++)
+		sets_flush_commit(p, sets[k], &f[k]);
+	return 0;
+abort:
+	while (i-- > 0)
+		sets_flush_abort(p, sets[i], &f[i]);
+	return -1;
 }
 
-static bool set_in_use(const struct sets_catalog *c, const char *name)
+int sets_rules_using(const struct rules_rule *rules, int nrules, const char *name)
 {
-	for (int i = 0; i < c->nrules; i++)
-		if (!strcmp(c->rule[i].set, name))
-			return true;
-	return false;
+	int n = 0;
+
+	for (int i = 0; i < nrules; i++)
+		n += !strcmp(rules[i].set, name);
+	return n;
 }
 
 static void remove_at(struct sets_priv *p, struct sets_catalog *c, int i)
@@ -278,10 +320,10 @@ static void remove_at(struct sets_priv *p, struct sets_catalog *c, int i)
 int sets_cmd_destroy(struct sets_priv *p, struct sets_catalog *c, const char *name, struct sl_error *err)
 {
 	if (*name && !sets_find(c, name))
-		return no_set(name, err);
+		return sets_no_set(name, err);
 	/* ipset: a set in use is refused, and destroying all refuses if any is */
 	for (int i = 0; i < c->nsets; i++)
-		if ((!*name || !strcmp(c->set[i]->spec.name, name)) && set_in_use(c, c->set[i]->spec.name))
+		if ((!*name || !strcmp(c->set[i]->spec.name, name)) && sets_rules_using(c->rule, c->nrules, c->set[i]->spec.name))
 			return sl_fail(err, SL_E_USAGE, 0,
 				       "set cannot be destroyed: it is in use by a rule: %s (see `sluicectl rule list`)",
 				       c->set[i]->spec.name);
@@ -297,7 +339,7 @@ int sets_cmd_rename(struct sets_priv *p, struct sets_catalog *c, const char *fro
 	struct sets_set *s = sets_find(c, from);
 
 	if (!s)
-		return no_set(from, err);
+		return sets_no_set(from, err);
 	if (sets_find(c, to))
 		return sl_fail(err, SL_E_USAGE, 0, "set cannot be renamed: a set with the new name already exists: %s",
 			       to);
@@ -316,9 +358,9 @@ int sets_cmd_swap(struct sets_priv *p, struct sets_catalog *c, const char *a, co
 	char tmp[SL_SET_NAME_MAX + 1];
 
 	if (!sa)
-		return no_set(a, err);
+		return sets_no_set(a, err);
 	if (!sb)
-		return no_set(b, err);
+		return sets_no_set(b, err);
 	if (sa->spec.type != sb->spec.type || sa->spec.family != sb->spec.family)
 		return sl_fail(err, SL_E_USAGE, 0, "the sets cannot be swapped: their type does not match (%s: %s, %s: %s)",
 			       a, sl_set_types[sa->spec.type].name, b, sl_set_types[sb->spec.type].name);
@@ -339,7 +381,7 @@ int sets_cmd_line(struct sets_priv *p, struct sets_catalog *c, const struct sl_s
 		return sets_cmd_create(p, c, &l->spec, l->exist, err);
 	case SL_SETCMD_ADD:
 	case SL_SETCMD_DEL:
-		return sets_cmd_adt(p, c, l->cmd, l->name, &l->elem, l->exist, err);
+		return sets_cmd_adt(c, l->cmd, l->name, &l->elem, l->exist, err);
 	case SL_SETCMD_FLUSH:
 		return sets_cmd_flush(p, c, l->name, err);
 	case SL_SETCMD_DESTROY:

@@ -114,6 +114,9 @@ int sl_set_name_check(const char *name, int col, struct sl_error *err)
 			       SL_SET_NAME_MAX);
 	if (name[0] == '-')
 		return sl_fail(err, SL_E_USAGE, col, "set name '%s' starts with '-'", name);
+	/* ipset takes them, but its save output (and sluice's) would not read back */
+	if (strpbrk(name, " \t\"'#\\"))
+		return sl_fail(err, SL_E_USAGE, col, "set name '%s' holds a blank, quote, '#' or backslash", name);
 	return 0;
 }
 

@@ -188,60 +188,110 @@ fail:
 	return -1;
 }
 
-/* replace one pinned map by a new one, the pin switching in one rename */
-static int replace_pinned(int *fd, int new_fd, const char *path, struct sl_error *err)
+/* Flushing sets in three steps, so several go as one: empty maps made and
+ * their pins staged (nothing changes); the outer maps switched to them (the
+ * dataplane sees them empty from here); the pins committed and the old maps
+ * closed. sets_flush_undo() puts the old maps back. */
+int sets_flush_prepare(struct sets_priv *p, struct sets_set *s, struct sets_flush *f, struct sl_error *err)
 {
-	if (sl_pin_stage(new_fd, path, err) || sl_pin_commit(path, err)) {
-		sl_pin_unstage(path);
-		close(new_fd);
-		return -1;
+	char path[512];
+
+	f->fd = new_map(p, s->cls, capacity(&s->spec), s->slot, false);
+	f->cfd = -1;
+	if (f->fd < 0)
+		return sl_fail(err, SL_E_KERNEL, 0, "set %s: cannot create an empty map: %s", s->spec.name,
+			       strerror(errno));
+	if (s->cmt_fd >= 0 && (f->cfd = new_map(p, s->cls, capacity(&s->spec), s->slot, true)) < 0) {
+		sl_fail(err, SL_E_KERNEL, 0, "set %s: cannot create an empty comment map: %s", s->spec.name,
+			strerror(errno));
+		goto fail;
 	}
-	close(*fd);
-	*fd = new_fd;
+	slot_pin(p, s->slot, false, path, sizeof(path));
+	if (sl_pin_stage(f->fd, path, err))
+		goto fail;
+	slot_pin(p, s->slot, true, path, sizeof(path));
+	if (f->cfd >= 0 && sl_pin_stage(f->cfd, path, err))
+		goto fail;
 	return 0;
+fail:
+	sets_flush_abort(p, s, f);
+	return -1;
+}
+
+int sets_flush_switch(struct sets_priv *p, struct sets_set *s, struct sets_flush *f, struct sl_error *err)
+{
+	uint32_t key = (uint32_t)s->slot;
+
+	if (bpf_map_update_elem(p->outer_fd[s->cls], &key, &f->fd, BPF_ANY))
+		return sl_fail(err, SL_E_KERNEL, 0, "set %s: outer map: %s", s->spec.name, strerror(errno));
+	return 0;
+}
+
+void sets_flush_undo(struct sets_priv *p, struct sets_set *s)
+{
+	uint32_t key = (uint32_t)s->slot;
+
+	if (bpf_map_update_elem(p->outer_fd[s->cls], &key, &s->map_fd, BPF_ANY))
+		sl_err("set %s: cannot put its map back: %s", s->spec.name, strerror(errno));
+}
+
+void sets_flush_abort(struct sets_priv *p, struct sets_set *s, struct sets_flush *f)
+{
+	char path[512];
+
+	slot_pin(p, s->slot, false, path, sizeof(path));
+	sl_pin_unstage(path);
+	slot_pin(p, s->slot, true, path, sizeof(path));
+	sl_pin_unstage(path);
+	if (f->fd >= 0)
+		close(f->fd);
+	if (f->cfd >= 0)
+		close(f->cfd);
+	f->fd = f->cfd = -1;
+}
+
+void sets_flush_commit(struct sets_priv *p, struct sets_set *s, struct sets_flush *f)
+{
+	struct sl_error err = { 0 };
+	char path[512];
+
+	slot_pin(p, s->slot, false, path, sizeof(path));
+	if (sl_pin_commit(path, &err))
+		sl_warn("set %s: %s", s->spec.name, err.msg);
+	close(s->map_fd);
+	s->map_fd = f->fd;
+	if (f->cfd >= 0) {
+		slot_pin(p, s->slot, true, path, sizeof(path));
+		if (sl_pin_commit(path, &err))
+			sl_warn("set %s: %s", s->spec.name, err.msg);
+		close(s->cmt_fd);
+		s->cmt_fd = f->cfd;
+	}
+	sets_meta_write(p, s);
 }
 
 int sets_map_flush(struct sets_priv *p, struct sets_set *s, struct sl_error *err)
 {
-	int fd = new_map(p, s->cls, capacity(&s->spec), s->slot, false), cfd = -1;
-	uint32_t key = (uint32_t)s->slot;
-	char path[512];
+	struct sets_flush f;
 
-	if (fd < 0)
-		return sl_fail(err, SL_E_KERNEL, 0, "set %s: cannot create an empty map: %s", s->spec.name,
-			       strerror(errno));
-	if (s->cmt_fd >= 0 && (cfd = new_map(p, s->cls, capacity(&s->spec), s->slot, true)) < 0) {
-		close(fd);
-		return sl_fail(err, SL_E_KERNEL, 0, "set %s: cannot create an empty comment map: %s",
-			       s->spec.name, strerror(errno));
-	}
-	/* the dataplane sees the empty map from this one update on */
-	if (bpf_map_update_elem(p->outer_fd[s->cls], &key, &fd, BPF_ANY)) {
-		sl_fail(err, SL_E_KERNEL, 0, "set %s: outer map: %s", s->spec.name, strerror(errno));
-		close(fd);
-		if (cfd >= 0)
-			close(cfd);
+	if (sets_flush_prepare(p, s, &f, err))
+		return -1;
+	if (sets_flush_switch(p, s, &f, err)) {
+		sets_flush_abort(p, s, &f);
 		return -1;
 	}
-	slot_pin(p, s->slot, false, path, sizeof(path));
-	if (replace_pinned(&s->map_fd, fd, path, err))
-		return -1;
-	if (cfd >= 0) {
-		slot_pin(p, s->slot, true, path, sizeof(path));
-		if (replace_pinned(&s->cmt_fd, cfd, path, err))
-			return -1;
-	}
-	sets_meta_write(p, s);
+	sets_flush_commit(p, s, &f);
 	return 0;
 }
 
 void sets_map_free(struct sets_priv *p, struct sets_set *s)
 {
-	uint32_t key = (uint32_t)s->slot;
+	uint32_t key;
 	char path[512];
 
 	if (!s)
 		return;
+	key = (uint32_t)s->slot;
 	bpf_map_delete_elem(p->outer_fd[s->cls], &key);
 	meta_clear(p, s->slot);
 	slot_pin(p, s->slot, false, path, sizeof(path));
@@ -265,6 +315,11 @@ int sets_maps_adopt(struct sets_priv *p, struct sets_catalog *c, struct sl_error
 
 		if (bpf_map_lookup_elem(p->shared_fd[SM_META], &key, &m) || !m.used)
 			continue;
+		if (m.type >= SL_SET_TYPE_COUNT || m.cls >= SL_CLASS_COUNT) {
+			sl_warn("slot %d: a set record this daemon does not know (type %u, class %u); left alone", slot,
+				m.type, m.cls);
+			continue;
+		}
 		s = calloc(1, sizeof(*s));
 		if (!s)
 			return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
@@ -321,7 +376,7 @@ static bool expired(const struct sl_set_value *v, uint64_t now)
 	return v->expires_ns && v->expires_ns <= now;
 }
 
-int sets_entry_get(const struct sets_set *s, const void *key, struct sl_set_value *v)
+int sets_entry_exact(const struct sets_set *s, const void *key, struct sl_set_value *v)
 {
 	if (bpf_map_lookup_elem(s->map_fd, key, v))
 		return 0;
@@ -334,7 +389,12 @@ int sets_entry_get(const struct sets_set *s, const void *key, struct sl_set_valu
 		if (own != *plen)
 			return 0;
 	}
-	return !expired(v, sets_now_ns());
+	return 1;
+}
+
+int sets_entry_get(const struct sets_set *s, const void *key, struct sl_set_value *v)
+{
+	return sets_entry_exact(s, key, v) && !expired(v, sets_now_ns());
 }
 
 /* The longest live prefix covering a host key, as the dataplane finds it:

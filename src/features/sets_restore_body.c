@@ -169,7 +169,7 @@ static struct sets_set *writable(struct txn *t, const char *name, bool empty, st
 	struct sets_set *s = sets_find(c, name), *clone;
 
 	if (!s) {
-		sl_fail(err, SL_E_USAGE, 0, "the set with the given name does not exist: %s", name);
+		sets_no_set(name, err);
 		return NULL;
 	}
 	if (owned(t, s))
@@ -221,12 +221,7 @@ static int flush_batch(struct txn *t, struct sl_error *err)
 		if (!rc)
 			break;
 		if (errno == E2BIG && (s->spec.flags & SL_SET_F_TIMEOUT) && !collected) {
-			uint8_t cursor[SL_SET_KEY_MAX];
-			bool valid = false;
-
-			do
-				sets_map_collect(s, cursor, &valid, 1 << 20);
-			while (valid);
+			sets_collect_all(s); /* make room, as ipset does */
 			collected = true;
 		} else if (errno == E2BIG || errno == ENOSPC) {
 			return sl_fail(err, SL_E_KERNEL, 0, "set %s: hash is full, cannot add more elements (maxelem %u)",
@@ -304,10 +299,9 @@ static int destroy(struct txn *t, const char *name, struct sl_error *err)
 
 		if (*name && strcmp(s->spec.name, name))
 			continue;
-		for (int r = 0; r < c->nrules; r++)
-			if (!strcmp(c->rule[r].set, s->spec.name))
-				return sl_fail(err, SL_E_USAGE, 0, "set cannot be destroyed: it is in use by a rule: %s",
-					       s->spec.name);
+		if (sets_rules_using(c->rule, c->nrules, s->spec.name))
+			return sl_fail(err, SL_E_USAGE, 0, "set cannot be destroyed: it is in use by a rule: %s",
+				       s->spec.name);
 		if (record(t, T_DESTROYED, s, NULL, NULL, NULL, err))
 			return -1;
 		memmove(&c->set[i], &c->set[i + 1], (size_t)(c->nsets - i - 1) * sizeof(c->set[0]));
@@ -340,12 +334,12 @@ static int restore_line(struct txn *t, const struct sl_set_line *l, struct sl_er
 		if (!s)
 			return -1;
 		if (sl_set_class_is_lpm(s->cls)) /* no batch operations on LPM tries */
-			return flush_batch(t, err) || sets_cmd_adt(t->p, c, l->cmd, l->name, &l->elem, exist, err);
+			return flush_batch(t, err) || sets_cmd_adt(c, l->cmd, l->name, &l->elem, exist, err);
 		return batch_add(t, s, &l->elem, exist, err);
 	case SL_SETCMD_DEL:
 		if (!writable(t, l->name, false, err))
 			return -1;
-		return sets_cmd_adt(t->p, c, l->cmd, l->name, &l->elem, exist, err);
+		return sets_cmd_adt(c, l->cmd, l->name, &l->elem, exist, err);
 	case SL_SETCMD_FLUSH:
 		for (int i = 0; i < c->nsets; i++) {
 			if (*l->name && strcmp(c->set[i]->spec.name, l->name))
@@ -355,11 +349,11 @@ static int restore_line(struct txn *t, const struct sl_set_line *l, struct sl_er
 				return -1;
 		}
 		if (*l->name && !sets_find(c, l->name))
-			return sl_fail(err, SL_E_USAGE, 0, "the set with the given name does not exist: %s", l->name);
+			return sets_no_set(l->name, err);
 		return 0;
 	case SL_SETCMD_DESTROY:
 		if (*l->name && !sets_find(c, l->name))
-			return sl_fail(err, SL_E_USAGE, 0, "the set with the given name does not exist: %s", l->name);
+			return sets_no_set(l->name, err);
 		return destroy(t, l->name, err);
 	case SL_SETCMD_RENAME:
 		return sets_cmd_rename(t->p, c, l->name, l->name2, err) ||

@@ -51,7 +51,7 @@ int sets_save_text(const struct sets_catalog *c, const char *name, const char *p
 	bool all = !name || !*name;
 
 	if (!all && !sets_find(c, name))
-		return sl_fail(err, SL_E_USAGE, 0, "the set with the given name does not exist: %s", name);
+		return sets_no_set(name, err);
 	/* ipset save prints every create line first, then the entries */
 	for (int i = 0; i < c->nsets; i++)
 		if ((all || !strcmp(c->set[i]->spec.name, name)) && create_line(c->set[i], prefix, out, err))
@@ -70,8 +70,9 @@ static int member_json(const struct sets_set *s, const void *key, const struct s
 
 	sets_entry_elem(s, key, v, &e);
 	/* the add line minus "add NAME ": the element and its options */
-	if (sl_set_add_format(&s->spec, &e, text, sizeof(text)) < 0)
-		text[0] = '\0';
+	/* "add NAME " comes first */
+	if (sl_set_add_format(&s->spec, &e, text, sizeof(text)) < (int)strlen(s->spec.name) + 5)
+		snprintf(text, sizeof(text), "add %s ?", s->spec.name);
 	json_object_object_add(m, "line", json_object_new_string(text + 5 + strlen(s->spec.name)));
 	if (sl_set_elem_format(&s->spec, &e, text, sizeof(text)) < 0)
 		text[0] = '\0';
@@ -90,15 +91,6 @@ static int member_json(const struct sets_set *s, const void *key, const struct s
 	return 0;
 }
 
-static int references(const struct sets_catalog *c, const char *name)
-{
-	int n = 0;
-
-	for (int i = 0; i < c->nrules; i++)
-		n += !strcmp(c->rule[i].set, name);
-	return n;
-}
-
 static json_object *set_json(const struct sets_catalog *c, const struct sets_set *s, bool terse)
 {
 	json_object *o = json_object_new_object();
@@ -113,7 +105,7 @@ static json_object *set_json(const struct sets_catalog *c, const struct sets_set
 	json_object_object_add(o, "type", json_object_new_string(sl_set_types[s->spec.type].name));
 	json_object_object_add(o, "header", json_object_new_string(header));
 	json_object_object_add(o, "memory", json_object_new_uint64(sets_map_memory(s)));
-	json_object_object_add(o, "references", json_object_new_int(references(c, s->spec.name)));
+	json_object_object_add(o, "references", json_object_new_int(sets_rules_using(c->rule, c->nrules, s->spec.name)));
 	json_object_object_add(o, "entries", json_object_new_int64(sets_map_entries(s)));
 	json_object_object_add(o, "slot", json_object_new_int(s->slot));
 	snprintf(pin, sizeof(pin), "maps/sl_set_%d", s->slot);
@@ -132,7 +124,7 @@ json_object *sets_list_json(const struct sets_catalog *c, const char *name, bool
 	json_object *arr;
 
 	if (name && *name && !sets_find(c, name)) {
-		sl_fail(err, SL_E_USAGE, 0, "the set with the given name does not exist: %s", name);
+		sets_no_set(name, err);
 		return NULL;
 	}
 	arr = json_object_new_array();

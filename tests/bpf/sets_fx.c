@@ -474,8 +474,8 @@ static void add_element(struct sfx *f, int set, const char *line)
 static struct bpf_map *outer_map(struct sets_bpf *skel, __u8 cls)
 {
 	struct bpf_map *maps[SL_CLASS_COUNT] = {
-#define SFX_OUTER(c, name) [c] = skel->maps.name,
-		SL_SET_CLASS_MAPS(SFX_OUTER)
+#define SFX_OUTER(c, name, key) [c] = skel->maps.name,
+		SL_SET_CLASSES(SFX_OUTER)
 #undef SFX_OUTER
 	};
 
@@ -484,12 +484,9 @@ static struct bpf_map *outer_map(struct sets_bpf *skel, __u8 cls)
 
 /* the key struct of each class, as userspace finds it in the object's BTF */
 static const char *const key_type[SL_CLASS_COUNT] = {
-	[SL_CLASS_IP4] = "sl_set_key_ip4", [SL_CLASS_IP6] = "sl_set_key_ip6",
-	[SL_CLASS_NET4] = "sl_set_key_net4", [SL_CLASS_NET6] = "sl_set_key_net6",
-	[SL_CLASS_IPPORT4] = "sl_set_key_ipport4", [SL_CLASS_IPPORT6] = "sl_set_key_ipport6",
-	[SL_CLASS_NETPORT4] = "sl_set_key_netport4", [SL_CLASS_NETPORT6] = "sl_set_key_netport6",
-	[SL_CLASS_IPPORTIP4] = "sl_set_key_ipportip4", [SL_CLASS_IPPORTIP6] = "sl_set_key_ipportip6",
-	[SL_CLASS_MAC] = "sl_set_key_mac", [SL_CLASS_PORT] = "sl_set_key_port",
+#define SFX_KEY(c, name, key) [c] = SL_STR(key),
+	SL_SET_CLASSES(SFX_KEY)
+#undef SFX_KEY
 };
 
 /* A set as the daemon makes one: a map of the class's layout, any size,

@@ -9,6 +9,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "common/grammar.h"
 #include "ctl.h"
 
 #define REPLY_TIMEOUT_S 30
@@ -60,8 +61,15 @@ static int stream_body(int fd, int body_fd, char **buf, size_t *len, size_t *cap
 				*why = strerror(errno);
 				return -1;
 			}
-			if (n == 0)
+			if (n == 0) {
+				/* all sent: the end line tells the daemon the input is whole */
+				static const char end[] = "\n" SL_BODY_END "\n";
+
+				memcpy(chunk, end, sizeof(end) - 1);
+				have = sizeof(end) - 1;
+				off = 0;
 				in_open = false;
+			}
 			if (n > 0) {
 				have = (size_t)n;
 				off = 0;
@@ -85,6 +93,8 @@ static int stream_body(int fd, int body_fd, char **buf, size_t *len, size_t *cap
 
 			memmove(*buf, *buf + t, *len - t);
 			*len -= t;
+			if (*len && memchr(*buf, '\n', *len))
+				return 0; /* the reply came before the input ended: stop sending */
 			if (*len + 1 == *cap) {
 				char *b = realloc(*buf, *cap *= 2);
 
@@ -139,6 +149,8 @@ json_object *sl_client_request(const char *socket_path, const char *line, int bo
 
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == ECONNRESET && len)
+			break; /* the daemon closed with input unread: its reply is here */
 		if (n < 0) {
 			*why = errno == EAGAIN ? "no reply (timed out)" : strerror(errno);
 			goto out;
