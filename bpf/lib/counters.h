@@ -41,4 +41,19 @@ static __always_inline int sl_pcpu_add(void *map, const void *key, __u64 packets
 	return err ? -E2BIG : 0;
 }
 
+/* This CPU's slot of `key` in a per-CPU hash, created from *init (zeroes,
+ * of the map's value size) when missing: for counter structs of any shape,
+ * where sl_pcpu_add() fits only {packets, bytes}. NULL when the map is full
+ * and the key is new. */
+static __always_inline void *sl_pcpu_slot(void *map, const void *key, const void *init)
+{
+	void *v = bpf_map_lookup_elem(map, key);
+
+	if (v)
+		return v;
+	/* -EEXIST (another CPU inserted it meanwhile) is fine: look it up */
+	bpf_map_update_elem(map, key, init, BPF_NOEXIST);
+	return bpf_map_lookup_elem(map, key);
+}
+
 #endif

@@ -74,25 +74,35 @@ static __always_inline int sl_parse_ip6(struct sl_cursor *c, struct sl_pkt *p)
 	__builtin_memcpy(p->saddr, &ip6->saddr, 16);
 	__builtin_memcpy(p->daddr, &ip6->daddr, 16);
 	nh = ip6->nexthdr;
-	for (int i = 0; i < SL_PARSE_MAX_IP6_EXT && sl_ip6_ext(nh); i++) {
-		__u8 *h = c->pos;
-		__u32 len;
+	{
+		void *base = c->pos;
+		__u32 off = 0;
 
-		if ((void *)(h + 8) > c->end)
-			return SL_PARSE_TRUNCATED;
-		if (nh == NEXTHDR_FRAGMENT) {
-			__u16 off = (h[2] << 8) | h[3];
+		for (int i = 0; i < SL_PARSE_MAX_IP6_EXT && sl_ip6_ext(nh); i++) {
+			__u8 *h;
+			__u32 len;
 
-			p->frag = off & 0xfff8 ? SL_FRAG_LATER : off & 1 ? SL_FRAG_FIRST : SL_FRAG_NONE;
-			len = 8;
-		} else if (nh == NEXTHDR_AUTH) {
-			len = (h[1] + 2) * 4;
-		} else {
-			len = (h[1] + 1) * 8;
+			off &= 0x3fff; /* 6 headers of at most 2048 bytes */
+			h = base + off;
+			if ((void *)(h + 8) > c->end)
+				return SL_PARSE_TRUNCATED;
+			if (nh == NEXTHDR_FRAGMENT) {
+				__u16 fo = (h[2] << 8) | h[3];
+
+				p->frag = fo & 0xfff8 ? SL_FRAG_LATER : fo & 1 ? SL_FRAG_FIRST : SL_FRAG_NONE;
+				len = 8;
+			} else if (nh == NEXTHDR_AUTH) {
+				len = (h[1] + 2) * 4;
+			} else {
+				len = (h[1] + 1) * 8;
+			}
+			nh = h[0];
+			off += len;
 		}
-		nh = h[0];
-		if (!SL_PULL(c, len))
+		off &= 0x3fff;
+		if (base + off > c->end)
 			return SL_PARSE_TRUNCATED;
+		c->pos = base + off;
 	}
 	if (sl_ip6_ext(nh))
 		return SL_PARSE_MALFORMED; /* a chain longer than we follow */

@@ -2,3 +2,4 @@
  * linked into sluicectl) and the daemon's module registry. */
 SL_FEATURE(drops)
 SL_FEATURE(sets)
+SL_FEATURE(mcast)

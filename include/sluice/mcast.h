@@ -1,0 +1,123 @@
+/* Bridge multicast flooding policy: what bpf/mcast.bpf.c and the daemon's
+ * mcast module (src/features/mcast*.c) share.
+ *
+ * Two tc programs (tcx links) on every port of an enabled bridge:
+ *   ingress  snoops IGMPv1/v2/v3 and MLDv1/v2 reports, leaves and dones
+ *            into the membership maps, and marks a port that hears a
+ *            general query (IGMP or MLD) or a PIM hello a learned router
+ *            port for a while;
+ *   egress   lets IPv4/IPv6 multicast data out of a port only if the port
+ *            is a member of the group or a router port (registered group),
+ *            or a router port (unregistered group); a port with `flood on`
+ *            gets everything. Link-local control groups (224.0.0.0/24,
+ *            ff02::/16), IGMP/MLD themselves and non-IP frames are never
+ *            touched.
+ * One program object is loaded per bridge with that bridge's id in
+ * read-only data (sl_mc_bridge); ports are told apart by ifindex, which is
+ * unique inside the bridge's namespace. */
+#ifndef SLUICE_MCAST_H
+#define SLUICE_MCAST_H
+
+#include "sluice/types.h"
+
+#define SL_MC_BRIDGES      16      /* bridges with the policy at once */
+#define SL_MC_PORTS        1024    /* (bridge, port) records */
+#define SL_MC_MEMBERS      65536   /* (bridge, group, port) memberships */
+#define SL_MC_GROUPS       16384   /* (bridge, group) */
+
+#define SL_MC_CONFIG_MAP   sl_mccfg_v1   /* ARRAY[SL_MC_BRIDGES] of struct sl_mc_config */
+#define SL_MC_PORT_MAP     sl_mcport_v1  /* HASH sl_mc_port_key -> struct sl_mc_port */
+#define SL_MC_MEMBER_MAP   sl_mcmemb_v1  /* HASH sl_mc_member_key -> struct sl_mc_member */
+#define SL_MC_GROUP_MAP    sl_mcgrp_v1   /* HASH sl_mc_group_key -> struct sl_mc_group */
+#define SL_MC_STATS_MAP    sl_mcstat_v1  /* PERCPU_HASH sl_mc_port_key -> struct sl_mc_port_stats */
+#define SL_MC_BRIDGE_MAP   sl_mcbr_v1    /* ARRAY[SL_MC_BRIDGES] of struct sl_mc_bridge_meta */
+
+/* Per bridge, written by the daemon (timers in ns). */
+struct sl_mc_config {
+	__u64 membership_ns;   /* group membership interval: robustness x query
+				* interval + query response interval (RFC 3376 8.4) */
+	__u64 leave_ns;        /* after a leave/done: last member query time */
+	__u64 router_ns;       /* a port that heard a querier or PIM hello stays
+				* a learned router port this long */
+	__u32 enabled;
+	__u32 pad;
+};
+
+/* Which bridge an index is (userspace only: for bpftool and a restarted
+ * daemon). Port links are pinned as links/sl_mc_<index>_<ifindex>_{in,eg}. */
+struct sl_mc_bridge_meta {
+	char netns[32];        /* "" = the daemon's own */
+	char name[16];
+	__u32 ifindex;
+	__u32 used;
+};
+
+struct sl_mc_port_key {
+	__u32 bridge;          /* index into sl_mccfg_v1 */
+	__u32 ifindex;         /* the port, in the bridge's namespace */
+};
+
+enum sl_mc_router {
+	SL_MC_ROUTER_AUTO = 0, /* learned from queries and PIM hellos */
+	SL_MC_ROUTER_ON = 1,   /* always a router port (static) */
+	SL_MC_ROUTER_OFF = 2,  /* never, whatever it hears */
+};
+
+/* Per port: the operator's settings (daemon) and what was learned (BPF). */
+struct sl_mc_port {
+	__u64 router_until_ns; /* learned router port until then (auto) */
+	__u8 router;           /* enum sl_mc_router */
+	__u8 flood;            /* 1: every multicast frame goes out here */
+	__u8 pad[6];
+};
+
+/* One membership: group on a port. A group address is 16 bytes; IPv4 is
+ * in the first four, the rest zero. */
+struct sl_mc_member_key {
+	__u32 bridge;
+	__u32 ifindex;
+	__u8 family;           /* 4 or 6 */
+	__u8 pad[3];
+	__u8 group[16];
+};
+
+struct sl_mc_member {
+	__u64 expires_ns;      /* bpf_ktime_get_ns() */
+	__u8 version;          /* what last reported it: 1..3 IGMP, 1..2 MLD (+ 0x10 for MLD) */
+	__u8 pad[7];
+};
+
+/* Whether a group has any member on the bridge: the newest expiry of its
+ * memberships (a registered group is one with a live entry here). */
+struct sl_mc_group_key {
+	__u32 bridge;
+	__u8 family;
+	__u8 pad[3];
+	__u8 group[16];
+};
+
+struct sl_mc_group {
+	__u64 expires_ns;
+};
+
+SL_STATIC_ASSERT(sizeof(struct sl_mc_config) == 32, "sl_mc_config layout");
+SL_STATIC_ASSERT(sizeof(struct sl_mc_bridge_meta) == 56, "sl_mc_bridge_meta layout");
+SL_STATIC_ASSERT(sizeof(struct sl_mc_port_key) == 8, "sl_mc_port_key layout");
+SL_STATIC_ASSERT(sizeof(struct sl_mc_port) == 16, "sl_mc_port layout");
+SL_STATIC_ASSERT(sizeof(struct sl_mc_member_key) == 28, "sl_mc_member_key layout");
+SL_STATIC_ASSERT(sizeof(struct sl_mc_member) == 16, "sl_mc_member layout");
+SL_STATIC_ASSERT(sizeof(struct sl_mc_group_key) == 24, "sl_mc_group_key layout");
+SL_STATIC_ASSERT(sizeof(struct sl_mc_group) == 8, "sl_mc_group layout");
+
+/* Per port, per CPU. */
+struct sl_mc_port_stats {
+	__u64 passed;          /* multicast data let out of this port */
+	__u64 suppressed;      /* multicast data held back from this port */
+	__u64 reports;         /* joins seen on this port (records, all versions) */
+	__u64 leaves;          /* leaves/dones seen (incl. v3 TO_IN{}) */
+	__u64 queries;         /* general queries and PIM hellos heard */
+	__u64 malformed;       /* IGMP/MLD messages that did not parse */
+};
+SL_STATIC_ASSERT(sizeof(struct sl_mc_port_stats) == 48, "sl_mc_port_stats layout");
+
+#endif

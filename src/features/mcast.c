@@ -1,0 +1,374 @@
+/* Bridge multicast flooding policy: the daemon module. The state is the
+ * config (bridges with their timers, port settings); apply() loads one
+ * program object per bridge, attaches it to every port with tcx links
+ * (updating links it finds pinned), and tick() follows ports that come
+ * and go through rtnetlink link events. */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/netns.h"
+#include "core/pin.h"
+#include "features/mcast.h"
+#include "mcast.skel.h"
+
+static const char *const map_names[MM_COUNT] = {
+	[MM_CONFIG] = SL_STR(SL_MC_CONFIG_MAP), [MM_PORT] = SL_STR(SL_MC_PORT_MAP),
+	[MM_MEMBER] = SL_STR(SL_MC_MEMBER_MAP), [MM_GROUP] = SL_STR(SL_MC_GROUP_MAP),
+	[MM_STATS] = SL_STR(SL_MC_STATS_MAP),   [MM_BRIDGE] = SL_STR(SL_MC_BRIDGE_MAP),
+};
+
+static void state_init(void *st)
+{
+	memset(st, 0, sizeof(struct mcast_state));
+}
+
+static int stage(void *st, const struct sl_cmd *cmd, struct sl_error *err)
+{
+	char *argv[SL_MAX_TOKENS];
+	int cols[SL_MAX_TOKENS], argc = sl_rest(cmd, argv, cols);
+
+	if (!strcmp(cmd->spec->words, "mcast bridge"))
+		return mcast_parse_bridge(st, argc, argv, cols, err);
+	return mcast_parse_port(st, argc, argv, cols, err);
+}
+
+static void save(void *priv, const void *st, FILE *out)
+{
+	(void)priv; /* what is learned (memberships, router ports) is not configuration */
+	mcast_save_state(st, out);
+}
+
+/* --- the shared maps ------------------------------------------------------------ */
+
+int mcast_ensure_loaded(const struct sl_env *env, struct mcast_priv *p, struct sl_error *err)
+{
+	struct mcast_bpf *skel;
+	int rc;
+
+	if (p->loaded)
+		return 0;
+	snprintf(p->pin_root, sizeof(p->pin_root), "%s", env->pin_root);
+	skel = mcast_bpf__open();
+	if (!skel)
+		return sl_fail(err, SL_E_KERNEL, 0, "mcast: cannot open the BPF object: %s", strerror(errno));
+	if (sl_pin_maps(skel->obj, env->pin_root, err)) {
+		mcast_bpf__destroy(skel);
+		return -1;
+	}
+	rc = mcast_bpf__load(skel);
+	if (rc) {
+		mcast_bpf__destroy(skel);
+		return sl_fail(err, SL_E_KERNEL, 0, "mcast: cannot load the BPF object: %s", strerror(-rc));
+	}
+	p->base = skel->obj;
+	skel->obj = NULL;
+	mcast_bpf__destroy(skel);
+	for (int m = 0; m < MM_COUNT; m++) {
+		struct bpf_map *map = bpf_object__find_map_by_name(p->base, map_names[m]);
+
+		if (!map)
+			return sl_fail(err, SL_E_KERNEL, 0, "mcast: map %s missing", map_names[m]);
+		p->map_fd[m] = bpf_map__fd(map);
+	}
+	/* what a daemon before us left: bridges by index, their ports' links */
+	for (uint32_t id = 0; id < SL_MC_BRIDGES; id++) {
+		struct sl_mc_bridge_meta m;
+		struct mcast_bridge_rt *b = &p->br[id];
+
+		if (bpf_map_lookup_elem(p->map_fd[MM_BRIDGE], &id, &m) || !m.used)
+			continue;
+		b->active = true;
+		snprintf(b->netns, sizeof(b->netns), "%.*s", (int)sizeof(m.netns) - 1, m.netns);
+		snprintf(b->name, sizeof(b->name), "%.*s", (int)sizeof(m.name) - 1, m.name);
+		b->ifindex = m.ifindex;
+		mcast_links_adopt(p, (int)id);
+	}
+	p->loaded = true;
+	return 0;
+}
+
+/* --- apply ------------------------------------------------------------------------ */
+
+struct plan {
+	int id;
+	const struct mcast_bridge_cfg *cfg;
+	uint32_t ifindex;
+	struct mcast_link ports[MC_BRIDGE_PORTS + 1];
+	int nports;
+	struct bpf_object *obj;
+	int prog_in, prog_eg;
+};
+
+static int bridge_index(const struct mcast_priv *p, const struct mcast_bridge_cfg *c, const struct plan *plans, int n)
+{
+	int id;
+
+	for (id = 0; id < SL_MC_BRIDGES; id++)
+		if (p->br[id].active && !strcmp(p->br[id].name, c->name) && !strcmp(p->br[id].netns, c->netns))
+			return id;
+	for (id = 0; id < SL_MC_BRIDGES; id++) {
+		bool taken = p->br[id].active;
+
+		for (int i = 0; i < n && !taken; i++)
+			taken = plans[i].id == id;
+		if (!taken)
+			return id;
+	}
+	return -1;
+}
+
+static void write_config(struct mcast_priv *p, int id, const struct mcast_timers *t)
+{
+	struct sl_mc_config c = {
+		.membership_ns = ((uint64_t)t->robustness * t->query_interval + t->response_interval) * 1000000000ull,
+		.leave_ns = (uint64_t)t->robustness * t->last_member_ms * 1000000ull,
+		.router_ns = (uint64_t)t->router_timeout * 1000000000ull,
+		.enabled = 1,
+	};
+	uint32_t key = (uint32_t)id;
+
+	if (bpf_map_update_elem(p->map_fd[MM_CONFIG], &key, &c, BPF_ANY))
+		sl_warn("mcast: bridge %d config: %s", id, strerror(errno));
+}
+
+/* In the bridge's namespace: attach every listed port, detach the others. */
+static int sync_ports(struct mcast_priv *p, int id, const struct mcast_link *ports, int n, struct sl_error *err)
+{
+	struct mcast_bridge_rt *b = &p->br[id];
+	int rc = 0;
+
+	for (int k = b->nports - 1; k >= 0; k--) {
+		bool still = false;
+
+		for (int i = 0; i < n && !still; i++)
+			still = ports[i].ifindex == b->port[k].ifindex;
+		if (!still) {
+			sl_info("mcast: %s left bridge %s; detached", b->port[k].name, b->name);
+			mcast_port_detach(p, id, k);
+		}
+	}
+	for (int i = 0; i < n; i++)
+		if (mcast_port_attach(p, id, &ports[i], err))
+			rc = -1; /* go on: the other ports still get the policy */
+	return rc;
+}
+
+static void bridge_off(struct mcast_priv *p, int id)
+{
+	struct mcast_bridge_rt *b = &p->br[id];
+
+	while (b->nports > 0)
+		mcast_port_detach(p, id, b->nports - 1);
+	if (b->nl_fd >= 0)
+		close(b->nl_fd);
+	b->nl_fd = -1;
+	bpf_object__close(b->obj);
+	b->obj = NULL;
+	mcast_maps_forget(p, id);
+	sl_info("mcast: policy off on bridge %s", b->name);
+	b->active = false;
+	mcast_meta_write(p, id);
+	memset(b, 0, sizeof(*b));
+	b->nl_fd = b->prog_in = b->prog_eg = -1;
+}
+
+static void plans_free(struct plan *plans, int n)
+{
+	for (int i = 0; i < n; i++)
+		bpf_object__close(plans[i].obj);
+	free(plans);
+}
+
+static int apply(const struct sl_env *env, void *priv, const void *st, bool replace, struct sl_error *err)
+{
+	const struct mcast_state *s = st;
+	struct mcast_priv *p = priv;
+	struct plan *plans;
+	int n = 0, rc = 0;
+
+	(void)replace; /* programs are small: every apply loads them afresh and updates the links */
+	if (!s->nbr && !p->loaded) {
+		/* nothing to enable, nothing left by an earlier daemon: load nothing */
+		int fd = sl_pin_open(env->pin_root, SL_PIN_MAPS, SL_STR(SL_MC_BRIDGE_MAP));
+
+		if (fd < 0)
+			return 0;
+		close(fd);
+	}
+	if (mcast_ensure_loaded(env, p, err))
+		return -1;
+	plans = calloc(SL_MC_BRIDGES, sizeof(*plans));
+	if (!plans)
+		return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
+	/* 1. everything that can fail on bad input, before anything changes */
+	for (int i = 0; i < s->nbr; i++, n++) {
+		struct plan *pl = &plans[n];
+		int self;
+
+		pl->cfg = &s->br[i];
+		pl->id = bridge_index(p, pl->cfg, plans, n);
+		if (pl->id < 0) {
+			plans_free(plans, n);
+			return sl_fail(err, SL_E_USAGE, 0, "at most %d bridges", SL_MC_BRIDGES);
+		}
+		if (sl_netns_enter(pl->cfg->netns, &self, err)) {
+			plans_free(plans, n);
+			return -1;
+		}
+		rc = mcast_list_ports(pl->cfg->name, &pl->ifindex, pl->ports, MC_BRIDGE_PORTS + 1, &pl->nports, err);
+		sl_netns_leave(self);
+		if (rc || mcast_load_bridge_prog(p, pl->id, &pl->obj, &pl->prog_in, &pl->prog_eg, err)) {
+			char msg[sizeof(err->msg)];
+
+			memcpy(msg, err->msg, sizeof(msg));
+			snprintf(err->msg, sizeof(err->msg), "mcast bridge %s%s%s: %.400s", pl->cfg->name,
+				 pl->cfg->netns[0] ? " netns " : "", pl->cfg->netns, msg);
+			plans_free(plans, n + 1);
+			return -1;
+		}
+	}
+	/* 2. switch */
+	p->applied = *s;
+	p->state = &p->applied;
+	rc = 0;
+	for (int i = 0; i < n; i++) {
+		struct plan *pl = &plans[i];
+		struct mcast_bridge_rt *b = &p->br[pl->id];
+		struct bpf_object *old = b->obj;
+		int self;
+
+		if (!b->active) {
+			memset(b, 0, sizeof(*b));
+			b->nl_fd = -1;
+			b->active = true;
+			snprintf(b->netns, sizeof(b->netns), "%s", pl->cfg->netns);
+			snprintf(b->name, sizeof(b->name), "%s", pl->cfg->name);
+		}
+		b->ifindex = pl->ifindex;
+		b->obj = pl->obj;
+		b->prog_in = pl->prog_in;
+		b->prog_eg = pl->prog_eg;
+		pl->obj = NULL;
+		write_config(p, pl->id, &pl->cfg->t);
+		mcast_meta_write(p, pl->id);
+		if (sl_netns_enter(b->netns, &self, err)) {
+			rc = -1;
+			continue;
+		}
+		if (sync_ports(p, pl->id, pl->ports, pl->nports, err))
+			rc = -1;
+		if (b->nl_fd < 0 && (b->nl_fd = mcast_watch_open(err)) < 0)
+			rc = -1;
+		sl_netns_leave(self);
+		bpf_object__close(old); /* the links hold the new programs now */
+		sl_info("mcast: policy on bridge %s%s%s, %d ports", b->name, b->netns[0] ? " in " : "", b->netns,
+			b->nports);
+	}
+	for (int id = 0; id < SL_MC_BRIDGES; id++) {
+		bool wanted = false;
+
+		for (int i = 0; i < n && !wanted; i++)
+			wanted = plans[i].id == id;
+		if (p->br[id].active && !wanted)
+			bridge_off(p, id);
+	}
+	plans_free(plans, n);
+	return rc;
+}
+
+/* --- following ports ------------------------------------------------------------------ */
+
+static void note_event(const struct mcast_link *l, bool gone, void *ctx)
+{
+	(void)l, (void)gone;
+	*(bool *)ctx = true; /* any link event: look at the ports again */
+}
+
+#define COLLECT_EVERY 25 /* ticks: 5 s */
+
+static void tick(void *priv)
+{
+	struct mcast_priv *p = priv;
+
+	if (p->loaded && !(++p->ticks % COLLECT_EVERY)) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		mcast_collect(p, (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec);
+	}
+	for (int id = 0; id < SL_MC_BRIDGES; id++) {
+		struct mcast_bridge_rt *b = &p->br[id];
+		struct mcast_link ports[MC_BRIDGE_PORTS + 1];
+		struct sl_error err = { 0 };
+		bool changed = false;
+		int n, self;
+
+		if (!b->active || b->nl_fd < 0)
+			continue;
+		if (mcast_watch_drain(b->nl_fd, note_event, &changed) < 0)
+			changed = true;
+		if (!changed || sl_netns_enter(b->netns, &self, &err))
+			continue;
+		if (mcast_list_ports(b->name, &b->ifindex, ports, MC_BRIDGE_PORTS + 1, &n, &err) ||
+		    sync_ports(p, id, ports, n, &err))
+			sl_warn("mcast: bridge %s: %s", b->name, err.msg);
+		sl_netns_leave(self);
+	}
+}
+
+static void priv_init(void *priv)
+{
+	struct mcast_priv *p = priv;
+
+	for (int m = 0; m < MM_COUNT; m++)
+		p->map_fd[m] = -1;
+	for (int id = 0; id < SL_MC_BRIDGES; id++) {
+		p->br[id].nl_fd = p->br[id].prog_in = p->br[id].prog_eg = -1;
+		for (int k = 0; k < MC_BRIDGE_PORTS; k++)
+			p->br[id].port[k].link_in = p->br[id].port[k].link_eg = -1;
+	}
+}
+
+static void release(void *priv)
+{
+	struct mcast_priv *p = priv;
+
+	for (int id = 0; id < SL_MC_BRIDGES; id++) {
+		struct mcast_bridge_rt *b = &p->br[id];
+
+		for (int k = 0; k < b->nports; k++) {
+			if (b->port[k].link_in >= 0)
+				close(b->port[k].link_in);
+			if (b->port[k].link_eg >= 0)
+				close(b->port[k].link_eg);
+		}
+		if (b->nl_fd >= 0)
+			close(b->nl_fd);
+		bpf_object__close(b->obj);
+		memset(b, 0, sizeof(*b));
+	}
+	bpf_object__close(p->base);
+	memset(p, 0, sizeof(*p));
+	priv_init(p);
+}
+
+const struct sl_feature sl_mcast_feature = {
+	.name = "mcast",
+	.state_size = sizeof(struct mcast_state),
+	.priv_size = sizeof(struct mcast_priv),
+	.priv_init = priv_init,
+	.state_init = state_init,
+	.stage = stage,
+	.apply = apply,
+	.save = save,
+	.query = mcast_query,
+	.status = mcast_status,
+	.tick = tick,
+	.release = release,
+};

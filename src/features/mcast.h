@@ -1,0 +1,135 @@
+/* Internals of the bridge multicast policy module:
+ *
+ *   mcast.c        the module: state, stage, save, apply, tick, release
+ *   mcast_parse.c  `mcast bridge` / `mcast port` words into the state
+ *   mcast_ports.c  a bridge's ports by rtnetlink (libmnl): list, watch
+ *   mcast_links.c  programs per bridge, tcx links per port, their pins
+ *   mcast_query.c  groups, ports, status
+ */
+#ifndef SLUICE_FEATURES_MCAST_H
+#define SLUICE_FEATURES_MCAST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <json-c/json.h>
+
+#include "core/feature.h"
+#include "sluice/mcast.h"
+
+#define MC_NETNS_MAX 32
+#define MC_DEV_MAX 16
+#define MC_PORT_CFG_MAX 256
+#define MC_BRIDGE_PORTS 64
+
+/* --- configuration ------------------------------------------------------------ */
+
+struct mcast_timers {
+	uint32_t robustness;            /* 2 */
+	uint32_t query_interval;        /* seconds, 125 */
+	uint32_t response_interval;     /* seconds, 10 */
+	uint32_t last_member_ms;        /* 1000 */
+	uint32_t router_timeout;        /* seconds, 255 */
+};
+
+struct mcast_bridge_cfg {
+	char netns[MC_NETNS_MAX];
+	char name[MC_DEV_MAX];
+	struct mcast_timers t;
+};
+
+struct mcast_port_cfg {
+	char netns[MC_NETNS_MAX];
+	char dev[MC_DEV_MAX];
+	bool router_set, flood_set;
+	uint8_t router;                 /* enum sl_mc_router */
+	uint8_t flood;
+};
+
+struct mcast_state {
+	int nbr;
+	struct mcast_bridge_cfg br[SL_MC_BRIDGES];
+	int nport;
+	struct mcast_port_cfg port[MC_PORT_CFG_MAX];
+};
+
+void mcast_timers_default(struct mcast_timers *t);
+/* `mcast bridge ...` / `mcast port ...` words onto a state */
+int mcast_parse_bridge(struct mcast_state *s, int argc, char *const argv[], const int *cols, struct sl_error *err);
+int mcast_parse_port(struct mcast_state *s, int argc, char *const argv[], const int *cols, struct sl_error *err);
+void mcast_save_state(const struct mcast_state *s, FILE *out);
+const struct mcast_port_cfg *mcast_port_cfg(const struct mcast_state *s, const char *netns, const char *dev);
+const char *mcast_router_name(uint8_t router);
+
+/* --- runtime -------------------------------------------------------------------- */
+
+struct mcast_port_rt {
+	uint32_t ifindex;
+	char name[MC_DEV_MAX];
+	int link_in, link_eg;
+};
+
+struct mcast_bridge_rt {
+	bool active;
+	char netns[MC_NETNS_MAX];
+	char name[MC_DEV_MAX];
+	uint32_t ifindex;
+	struct bpf_object *obj;         /* this bridge's programs (rodata: its index) */
+	int prog_in, prog_eg;
+	int nl_fd;                      /* link events in the bridge's namespace */
+	int nports;
+	struct mcast_port_rt port[MC_BRIDGE_PORTS];
+};
+
+enum mcast_map { MM_CONFIG, MM_PORT, MM_MEMBER, MM_GROUP, MM_STATS, MM_BRIDGE, MM_COUNT };
+
+struct mcast_priv {
+	bool loaded;
+	struct bpf_object *base;        /* creates or reuses the pinned maps */
+	int map_fd[MM_COUNT];
+	struct mcast_bridge_rt br[SL_MC_BRIDGES];
+	struct mcast_state applied;     /* the config applied last (ports found later need it) */
+	const struct mcast_state *state; /* &applied once something was applied */
+	char pin_root[256];
+	unsigned ticks;                 /* for the sweep of expired entries */
+};
+
+/* mcast_ports.c: a port as rtnetlink lists it */
+struct mcast_link {
+	uint32_t ifindex;
+	uint32_t master;
+	char name[MC_DEV_MAX];
+	bool is_bridge;
+};
+
+/* The bridge's ifindex and its ports, in the current namespace. */
+int mcast_list_ports(const char *bridge, uint32_t *ifindex, struct mcast_link *ports, int max, int *n,
+		     struct sl_error *err);
+/* A non-blocking rtnetlink socket subscribed to link events (current ns). */
+int mcast_watch_open(struct sl_error *err);
+/* Drain link events: fn for each link seen; returns events read, -1 if
+ * some were lost (list the ports again). */
+int mcast_watch_drain(int fd, void (*fn)(const struct mcast_link *l, bool gone, void *ctx), void *ctx);
+
+/* mcast_links.c */
+int mcast_load_bridge_prog(struct mcast_priv *p, int id, struct bpf_object **obj, int *prog_in, int *prog_eg,
+			   struct sl_error *err);
+/* attach (or switch to the bridge's current programs) one port; in the bridge's namespace */
+int mcast_port_attach(struct mcast_priv *p, int id, const struct mcast_link *l, struct sl_error *err);
+void mcast_port_detach(struct mcast_priv *p, int id, int k);
+/* the port's map record, keeping what was learned */
+void mcast_port_record(struct mcast_priv *p, int id, uint32_t ifindex, const struct mcast_port_cfg *cfg);
+/* pinned links of bridge `id` into br[id].port[] (daemon start) */
+void mcast_links_adopt(struct mcast_priv *p, int id);
+/* delete memberships and groups that expired before `now` (ns, monotonic) */
+void mcast_collect(struct mcast_priv *p, uint64_t now);
+/* remove every map entry of bridge `id` */
+void mcast_maps_forget(struct mcast_priv *p, int id);
+void mcast_meta_write(struct mcast_priv *p, int id);
+
+/* mcast_query.c */
+int mcast_query(const struct sl_env *env, void *priv, const void *state, const struct sl_cmd *cmd, json_object **out,
+		struct sl_error *err);
+json_object *mcast_status(const struct sl_env *env, void *priv, const void *state);
+int mcast_ensure_loaded(const struct sl_env *env, struct mcast_priv *p, struct sl_error *err);
+
+#endif

@@ -1,0 +1,165 @@
+/* mcast groups, mcast ports, and the module's status entry. */
+#include <bpf/bpf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/bpf_info.h"
+#include "features/drops.h"
+#include "features/mcast.h"
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts); /* bpf_ktime_get_ns() */
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static const char *port_name(const struct mcast_bridge_rt *b, uint32_t ifindex, char *buf, size_t size)
+{
+	for (int k = 0; k < b->nports; k++)
+		if (b->port[k].ifindex == ifindex)
+			return b->port[k].name;
+	snprintf(buf, size, "if%u", ifindex);
+	return buf;
+}
+
+/* one row per (bridge, group): member ports, seconds left (the longest) */
+static json_object *groups_json(struct mcast_priv *p)
+{
+	json_object *rows = json_object_new_array();
+	uint64_t now = now_ns();
+	size_t n;
+	struct sl_mc_member_key *keys = sl_map_keys(p->map_fd[MM_MEMBER], &n);
+
+	for (size_t i = 0; keys && i < n; i++) {
+		const struct sl_mc_member_key *k = &keys[i];
+		const struct mcast_bridge_rt *b;
+		struct sl_mc_member m;
+		char addr[64], name[32], ports[512];
+		json_object *row = NULL;
+
+		if (k->bridge >= SL_MC_BRIDGES || !p->br[k->bridge].active ||
+		    bpf_map_lookup_elem(p->map_fd[MM_MEMBER], k, &m) || m.expires_ns <= now)
+			continue;
+		b = &p->br[k->bridge];
+		drops_addr_str(k->family, k->group, addr, sizeof(addr));
+		for (size_t r = 0; r < json_object_array_length(rows) && !row; r++) {
+			json_object *o = json_object_array_get_idx(rows, r), *br, *g, *ns;
+
+			json_object_object_get_ex(o, "bridge", &br);
+			json_object_object_get_ex(o, "netns", &ns);
+			json_object_object_get_ex(o, "group", &g);
+			if (!strcmp(json_object_get_string(br), b->name) && !strcmp(json_object_get_string(g), addr) &&
+			    !strcmp(json_object_get_string(ns), b->netns[0] ? b->netns : "host"))
+				row = o;
+		}
+		if (!row) {
+			row = json_object_new_object();
+			json_object_object_add(row, "bridge", json_object_new_string(b->name));
+			json_object_object_add(row, "netns", json_object_new_string(b->netns[0] ? b->netns : "host"));
+			json_object_object_add(row, "group", json_object_new_string(addr));
+			json_object_object_add(row, "ports", json_object_new_string(""));
+			json_object_object_add(row, "seconds_left", json_object_new_int64(0));
+			json_object_array_add(rows, row);
+		}
+		{
+			json_object *pv, *sv;
+			int64_t left = (int64_t)((m.expires_ns - now + 999999999ull) / 1000000000ull);
+
+			json_object_object_get_ex(row, "ports", &pv);
+			json_object_object_get_ex(row, "seconds_left", &sv);
+			snprintf(ports, sizeof(ports), "%s%s%s", json_object_get_string(pv),
+				 *json_object_get_string(pv) ? "," : "", port_name(b, k->ifindex, name, sizeof(name)));
+			json_object_object_add(row, "ports", json_object_new_string(ports));
+			if (left > json_object_get_int64(sv))
+				json_object_object_add(row, "seconds_left", json_object_new_int64(left));
+		}
+	}
+	free(keys);
+	return rows;
+}
+
+static json_object *ports_json(struct mcast_priv *p)
+{
+	json_object *rows = json_object_new_array();
+	uint64_t now = now_ns();
+
+	for (int id = 0; id < SL_MC_BRIDGES; id++) {
+		const struct mcast_bridge_rt *b = &p->br[id];
+
+		for (int k = 0; b->active && k < b->nports; k++) {
+			struct sl_mc_port_key key = { .bridge = (__u32)id, .ifindex = b->port[k].ifindex };
+			struct sl_mc_port v = { 0 };
+			uint64_t st[6] = { 0 };
+			json_object *o = json_object_new_object();
+			char router[48];
+
+			bpf_map_lookup_elem(p->map_fd[MM_PORT], &key, &v);
+			sl_percpu_sum(p->map_fd[MM_STATS], &key, st, 6);
+			if (v.router == SL_MC_ROUTER_AUTO && v.router_until_ns > now)
+				snprintf(router, sizeof(router), "learned (%llus left)",
+					 (unsigned long long)((v.router_until_ns - now) / 1000000000ull));
+			else
+				snprintf(router, sizeof(router), "%s", mcast_router_name(v.router));
+			json_object_object_add(o, "bridge", json_object_new_string(b->name));
+			json_object_object_add(o, "netns", json_object_new_string(b->netns[0] ? b->netns : "host"));
+			json_object_object_add(o, "port", json_object_new_string(b->port[k].name));
+			json_object_object_add(o, "router", json_object_new_string(router));
+			json_object_object_add(o, "flood", json_object_new_boolean(v.flood));
+			json_object_object_add(o, "passed", json_object_new_uint64(st[0]));
+			json_object_object_add(o, "suppressed", json_object_new_uint64(st[1]));
+			json_object_object_add(o, "reports", json_object_new_uint64(st[2]));
+			json_object_object_add(o, "leaves", json_object_new_uint64(st[3]));
+			json_object_object_add(o, "queries", json_object_new_uint64(st[4]));
+			json_object_object_add(o, "malformed", json_object_new_uint64(st[5]));
+			json_object_array_add(rows, o);
+		}
+	}
+	return rows;
+}
+
+int mcast_query(const struct sl_env *env, void *priv, const void *state, const struct sl_cmd *cmd, json_object **out,
+		struct sl_error *err)
+{
+	struct mcast_priv *p = priv;
+
+	(void)state;
+	if (!p->loaded) { /* the policy was never enabled: nothing to show */
+		*out = json_object_new_array();
+		return 0;
+	}
+	(void)env;
+	if (!strcmp(cmd->spec->words, "mcast groups"))
+		*out = groups_json(p);
+	else if (!strcmp(cmd->spec->words, "mcast ports"))
+		*out = ports_json(p);
+	else
+		return sl_fail(err, SL_E_USAGE, 1, "'%s' is not a query", cmd->spec->words);
+	return 0;
+}
+
+json_object *mcast_status(const struct sl_env *env, void *priv, const void *state)
+{
+	struct mcast_priv *p = priv;
+	const struct mcast_state *s = state;
+	json_object *o = json_object_new_object(), *br = json_object_new_array();
+
+	(void)env;
+	for (int id = 0; p->loaded && id < SL_MC_BRIDGES; id++) {
+		json_object *b;
+
+		if (!p->br[id].active)
+			continue;
+		b = json_object_new_object();
+		json_object_object_add(b, "bridge", json_object_new_string(p->br[id].name));
+		json_object_object_add(b, "netns", json_object_new_string(p->br[id].netns[0] ? p->br[id].netns : "host"));
+		json_object_object_add(b, "ports", json_object_new_int(p->br[id].nports));
+		json_object_array_add(br, b);
+	}
+	json_object_object_add(o, "bridges_configured", json_object_new_int(s->nbr));
+	json_object_object_add(o, "bridges", br);
+	return o;
+}

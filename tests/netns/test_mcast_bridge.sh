@@ -1,0 +1,203 @@
+# The bridge multicast policy against the kernel's own snooping bridge, on
+# real traffic. Four hosts behind one bridge: h1 sends, h2 joins group G1,
+# h3 sits behind the router port, h4 joins nothing. Each host counts what
+# arrives on its interface (nftables netdev ingress counters, below any IP
+# stack). The delivery matrix for a registered group, an unregistered group
+# and a link-local group, after a leave and after the membership expired,
+# for IPv4 and IPv6, must be the same:
+#   kernel: mcast_snooping 1, mcast_querier 1 (with its start-up delay
+#           waited out), mcast_router 2 on the router port;
+#   sluice: the same bridge with mcast_snooping 0 (which floods everything)
+#           and `mcast bridge … enable`, `mcast port … router on`.
+# The IPv6 link-local group is ff02::1: the kernel snoops the rest of
+# ff02::/16 (ff02::fb goes to router ports only unless a host joins it),
+# where sluice, as the policy says, leaves all of ff02::/16 alone.
+. "$(dirname "$0")/lib.sh"
+command -v nft >/dev/null || skip "missing nft"
+
+sw=$(ns_new sw)
+for h in 1 2 3 4; do
+	eval "h$h=\$(ns_new h$h)"
+done
+ip netns exec "$sw" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+ip -n "$sw" link add br0 type bridge mcast_snooping 0
+for h in 1 2 3 4; do
+	ns=$(eval echo "\$h$h")
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+	ip -n "$ns" link add eth0 type veth peer name p$h netns "$sw"
+	ip -n "$ns" addr add 10.98.0.$h/24 dev eth0
+	ip -n "$ns" addr add fd98::$h/64 dev eth0 nodad
+	ip -n "$ns" link set eth0 up
+	ip -n "$ns" route add 224.0.0.0/4 dev eth0
+	ip -n "$sw" link set p$h master br0
+	ip -n "$sw" link set p$h up
+	# what arrives on eth0, per group, before any IP processing
+	ip netns exec "$ns" nft -f - <<NFT || fail "nft in h$h"
+table netdev count {
+	chain in {
+		type filter hook ingress device eth0 priority 0;
+		ip daddr 239.1.1.1 udp dport 5000 counter
+		ip daddr 239.2.2.2 udp dport 5000 counter
+		ip daddr 224.0.0.251 udp dport 5000 counter
+		ip6 daddr ff0e::1:1 udp dport 5000 counter
+		ip6 daddr ff0e::2:2 udp dport 5000 counter
+		ip6 daddr ff02::1 udp dport 5000 counter
+	}
+}
+NFT
+done
+ip -n "$sw" addr add 10.98.0.254/24 dev br0
+ip -n "$sw" addr add fd98::fe/64 dev br0 nodad
+ip -n "$sw" link set br0 up
+GROUPS4="239.1.1.1 239.2.2.2 224.0.0.251"
+GROUPS6="ff0e::1:1 ff0e::2:2 ff02::1"
+
+counts() { # NS: the six counters, in rule order
+	ip netns exec "$1" nft -j list chain netdev count in |
+		jq -r '[.nftables[] | .rule? // empty | .expr[] | .counter? // empty | .packets] | join(" ")'
+}
+mark() { # remember the counters, so the next matrix shows what came since
+	for h in 1 2 3 4; do counts "$(eval echo "\$h$h")" >"$T_TMP/mark$h"; done
+}
+since() { # H: counters of host H since the mark
+	counts "$(eval echo "\$h$1")" | awk -v before="$(cat "$T_TMP/mark$1")" \
+		'{ split(before, b, " "); for (i = 1; i <= NF; i++) printf "%s%d", (i > 1 ? " " : ""), $i - b[i]; print "" }'
+}
+send_all() { # 20 datagrams to each group, v4 and v6, from h1
+	for g in $GROUPS4; do
+		ip netns exec "$h1" "$GEN" send --dst "$g" --port 5000 --count 20 --src 10.98.0.1 >/dev/null || fail "send $g"
+	done
+	for g in $GROUPS6; do
+		ip netns exec "$h1" "$GEN" send --dst "$g%eth0" --port 5000 --count 20 >/dev/null || fail "send $g"
+	done
+	sleep 0.3
+}
+matrix() { # one line: h2, h3, h4 counters (h1 sends)
+	echo "h2[$(since 2)] h3[$(since 3)] h4[$(since 4)] h1[$(since 1)]"
+}
+join_g1() { # h2 joins G1 for v4 and v6 (sinks hold the membership)
+	rm -f "$T_TMP/r4" "$T_TMP/r6"
+	spawn ip netns exec "$h2" "$GEN" sink --port 5000 --bind 239.1.1.1 --ready-file "$T_TMP/r4" >/dev/null
+	J4=$LAST_SPAWN
+	spawn ip netns exec "$h2" "$GEN" sink --port 5000 --bind ff0e::1:1%eth0 --ready-file "$T_TMP/r6" >/dev/null
+	J6=$LAST_SPAWN
+	wait_file "$T_TMP/r4"
+	wait_file "$T_TMP/r6"
+}
+leave_g1() { # closing the sockets leaves the groups
+	kill -- "-$J4" "-$J6" 2>/dev/null
+	wait "$J4" "$J6" 2>/dev/null
+}
+
+# the phases, the same in both modes; prints one matrix line per phase
+run_phases() {
+	join_g1
+	sleep "$SETTLE"
+	[ -n "${MCAST_DEBUG:-}" ] && ip netns exec "$sw" bridge mdb show >&2
+	mark
+	send_all
+	echo "joined: $(matrix)"
+	leave_g1
+	sleep 2
+	mark
+	send_all
+	echo "left: $(matrix)"
+	join_g1
+	sleep "$SETTLE"
+	# h2 stops answering and reporting, without leaving: the membership expires
+	ip netns exec "$h2" nft -f - <<NFT || fail "nft quiet"
+table inet quiet {
+	chain out {
+		type filter hook output priority 0;
+		ip protocol igmp drop
+		icmpv6 type { mld-listener-report, mld2-listener-report, mld-listener-done } drop
+	}
+}
+NFT
+	sleep 7
+	mark
+	send_all
+	echo "expired: $(matrix)"
+	ip netns exec "$h2" nft delete table inet quiet
+	leave_g1
+}
+
+expected() { # the policy, worked out by hand: registered G1 to h2 and the router port h3,
+	# unregistered G2 to h3 only, link-local to all; nothing back to h1 but
+	# its own ff02::1 datagrams, looped back by its stack (every IPv6 host is
+	# a member of ff02::1) and so seen on its eth0's ingress
+	cat <<EXP
+joined: h2[20 0 20 20 0 20] h3[20 20 20 20 20 20] h4[0 0 20 0 0 20] h1[0 0 0 0 0 20]
+left: h2[0 0 20 0 0 20] h3[20 20 20 20 20 20] h4[0 0 20 0 0 20] h1[0 0 0 0 0 20]
+expired: h2[0 0 20 0 0 20] h3[20 20 20 20 20 20] h4[0 0 20 0 0 20] h1[0 0 0 0 0 20]
+EXP
+}
+
+note "the kernel's snooping (querier on, router port static)"
+ip -n "$sw" link set br0 type bridge mcast_snooping 1 mcast_query_interval 200 \
+	mcast_query_response_interval 100 mcast_membership_interval 500 mcast_last_member_interval 50 \
+	mcast_startup_query_interval 100 || fail "bridge settings"
+# the querier on its own, once snooping runs: set together with it, the
+# kernel never counts its own querier as present and keeps flooding
+ip -n "$sw" link set br0 type bridge mcast_querier 1 || fail "querier"
+ip -n "$sw" link set p3 type bridge_slave mcast_router 2
+sleep 3 # the querier's start-up: until it has queried, the kernel floods
+SETTLE=2
+run_phases >"$T_TMP/kernel"
+cat "$T_TMP/kernel"
+assert_eq "$(expected)" "$(cat "$T_TMP/kernel")" "the kernel's delivery matrix (the oracle itself)"
+
+note "sluice on the same bridge with snooping off"
+ip -n "$sw" link set br0 type bridge mcast_snooping 0
+ip -n "$sw" link set br0 type bridge mcast_querier 0
+ip -n "$sw" link set p3 type bridge_slave mcast_router 1
+daemon_start d
+ctl d mcast bridge br0 netns "$sw" enable robustness 2 query-interval 2 query-response-interval 1 \
+	last-member-interval 500 >/dev/null || fail "mcast bridge enable"
+ctl d mcast port dev p3 netns "$sw" router on >/dev/null || fail "router port"
+SETTLE=1
+run_phases >"$T_TMP/sluice"
+cat "$T_TMP/sluice"
+assert_eq "$(cat "$T_TMP/kernel")" "$(cat "$T_TMP/sluice")" "sluice's delivery matrix against the kernel's"
+ctl d mcast ports
+ctl d mcast groups
+
+note "a port added later gets the policy; one that leaves the bridge loses it"
+h5=$(ns_new h5)
+ip -n "$h5" link add eth0 type veth peer name p5 netns "$sw"
+ip -n "$h5" addr add 10.98.0.5/24 dev eth0
+ip -n "$h5" link set eth0 up
+ip netns exec "$h5" nft add table netdev count
+ip netns exec "$h5" nft add chain netdev count in '{ type filter hook ingress device eth0 priority 0; }'
+ip netns exec "$h5" nft add rule netdev count in ip daddr 239.2.2.2 udp dport 5000 counter
+ip -n "$sw" link set p5 master br0
+ip -n "$sw" link set p5 up
+for _ in $(seq 40); do
+	ctl d -j mcast ports | jq -e '.[] | select(.port == "p5")' >/dev/null && break
+	sleep 0.1
+done
+ctl d -j mcast ports | jq -e '.[] | select(.port == "p5")' >/dev/null || fail "p5 was not picked up"
+c5() { counts "$h5"; }
+before=$(c5)
+ip netns exec "$h1" "$GEN" send --dst 239.2.2.2 --port 5000 --count 20 --src 10.98.0.1 >/dev/null
+sleep 0.3
+assert_eq "$before" "$(c5)" "an unregistered group on the new port"
+ip -n "$sw" link set p5 nomaster
+for _ in $(seq 40); do
+	ctl d -j mcast ports | jq -e '.[] | select(.port == "p5")' >/dev/null || break
+	sleep 0.1
+done
+ctl d -j mcast ports | jq -e '.[] | select(.port == "p5")' >/dev/null && fail "p5 is still listed after leaving"
+[ -z "$(ls "$(pin_root d)/links" | grep "^sl_mc_.*_$(ip -n "$sw" -j link show p5 | jq '.[0].ifindex')_")" ] ||
+	fail "p5's links are still pinned"
+
+note "save, and disable"
+ctl d save >"$T_TMP/saved"
+grep -q "^mcast bridge br0 netns $sw enable query-interval 2 query-response-interval 1 last-member-interval 500$" \
+	"$T_TMP/saved" || fail "save: $(cat "$T_TMP/saved")"
+grep -q "^mcast port dev p3 netns $sw router on$" "$T_TMP/saved" || fail "save lacks the router port"
+ctl d mcast bridge br0 netns "$sw" disable >/dev/null || fail "disable"
+[ -z "$(ls "$(pin_root d)/links" | grep '^sl_mc_')" ] || fail "links left after disable"
+mark
+send_all
+assert_eq "20 20 20 20 20 20" "$(since 4)" "h4 after disable: the bridge floods everything again"
