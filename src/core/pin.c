@@ -180,6 +180,22 @@ int sl_pin_maps(struct bpf_object *obj, const char *root, struct sl_error *err)
 	return 0;
 }
 
+int sl_maps_share(struct bpf_object *obj, struct bpf_object *from, struct sl_error *err)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, obj) {
+		struct bpf_map *base;
+
+		if (bpf_map__is_internal(map))
+			continue;
+		base = bpf_object__find_map_by_name(from, bpf_map__name(map));
+		if (!base || bpf_map__reuse_fd(map, bpf_map__fd(base)))
+			return sl_fail(err, SL_E_KERNEL, 0, "map %s: cannot share it", bpf_map__name(map));
+	}
+	return 0;
+}
+
 static void staged_path(char *out, size_t size, const char *path)
 {
 	snprintf(out, size, "%s__new", path);

@@ -24,6 +24,10 @@ int sl_pin_path(char *out, size_t size, const char *root, const char *kind, cons
 /* Give every non-internal map of `obj` its pin path, so that load() reuses
  * a pinned map of the same name or pins the new one. */
 int sl_pin_maps(struct bpf_object *obj, const char *root, struct sl_error *err);
+/* Give every non-internal map of `obj` the fd of the same-named map of
+ * `from` (an object loaded before), so another load of the same programs
+ * (with other read-only data) shares the first one's maps. */
+int sl_maps_share(struct bpf_object *obj, struct bpf_object *from, struct sl_error *err);
 /* Replacing a pin in two steps, so several pins can be prepared first and
  * then switched together: stage pins `fd` next to `path` (bpffs reserves
  * dots, so at "<path>__new"); commit renames it over `path` in one step, so

@@ -44,22 +44,14 @@ int mcast_load_bridge_prog(struct mcast_priv *p, int id, struct bpf_object **obj
 			   struct sl_error *err)
 {
 	struct mcast_bpf *skel = mcast_bpf__open();
-	struct bpf_map *map;
 	int rc;
 
 	if (!skel)
 		return sl_fail(err, SL_E_KERNEL, 0, "mcast: cannot open the BPF object: %s", strerror(errno));
 	skel->rodata->sl_mc_bridge = (__u32)id;
-	bpf_object__for_each_map(map, skel->obj) {
-		struct bpf_map *base;
-
-		if (bpf_map__is_internal(map))
-			continue;
-		base = bpf_object__find_map_by_name(p->base, bpf_map__name(map));
-		if (!base || bpf_map__reuse_fd(map, bpf_map__fd(base))) {
-			mcast_bpf__destroy(skel);
-			return sl_fail(err, SL_E_KERNEL, 0, "mcast: map %s: cannot share it", bpf_map__name(map));
-		}
+	if (sl_maps_share(skel->obj, p->base, err)) {
+		mcast_bpf__destroy(skel);
+		return -1;
 	}
 	rc = mcast_bpf__load(skel);
 	if (rc) {

@@ -217,7 +217,6 @@ static int load_hook_prog(struct sets_priv *p, int h, uint8_t dir, const char *d
 			  struct bpf_object **obj_out, int *fd_out, struct sl_error *err)
 {
 	struct sets_bpf *skel = sets_bpf__open();
-	struct bpf_map *map;
 	int rc;
 
 	if (!skel)
@@ -227,16 +226,9 @@ static int load_hook_prog(struct sets_priv *p, int h, uint8_t dir, const char *d
 	memcpy((void *)skel->rodata->sl_rules, rules, (size_t)n * sizeof(*rules));
 	bpf_program__set_autoload(skel->progs.sl_sets_xdp, dir == RULES_INGRESS);
 	bpf_program__set_autoload(skel->progs.sl_sets_tc, dir == RULES_EGRESS);
-	bpf_object__for_each_map(map, skel->obj) {
-		struct bpf_map *base;
-
-		if (bpf_map__is_internal(map))
-			continue;
-		base = bpf_object__find_map_by_name(p->base, bpf_map__name(map));
-		if (!base || bpf_map__reuse_fd(map, bpf_map__fd(base))) {
-			sets_bpf__destroy(skel);
-			return sl_fail(err, SL_E_KERNEL, 0, "rules: map %s: cannot share it", bpf_map__name(map));
-		}
+	if (sl_maps_share(skel->obj, p->base, err)) {
+		sets_bpf__destroy(skel);
+		return -1;
 	}
 	rc = sets_bpf__load(skel);
 	if (rc) {
