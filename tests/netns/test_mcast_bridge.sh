@@ -162,6 +162,33 @@ assert_eq "$(cat "$T_TMP/kernel")" "$(cat "$T_TMP/sluice")" "sluice's delivery m
 ctl d mcast ports
 ctl d mcast groups
 
+note "a learned router port: a querier behind p3"
+ctl d mcast port dev p3 netns "$sw" router auto >/dev/null || fail "router auto"
+# h3 becomes a querier: its eth0 joins a snooping bridge of its own, which
+# sends IGMP general queries out of it, towards p3
+ip -n "$h3" link add br3 type bridge mcast_snooping 1 mcast_query_interval 100 mcast_startup_query_interval 100
+ip -n "$h3" link set eth0 master br3
+ip -n "$h3" link set br3 up
+ip -n "$h3" link set br3 type bridge mcast_querier 1
+for _ in $(seq 50); do
+	ctl d -j mcast ports | jq -e '.[] | select(.port == "p3") | .router | startswith("learned")' >/dev/null && break
+	sleep 0.1
+done
+ctl d -j mcast ports | jq -e '.[] | select(.port == "p3") | .router | startswith("learned")' >/dev/null ||
+	fail "p3 did not become a learned router port: $(ctl d -j mcast ports)"
+mark
+ip netns exec "$h1" "$GEN" send --dst 239.2.2.2 --port 5000 --count 20 --src 10.98.0.1 >/dev/null
+sleep 0.3
+assert_eq "0 20 0 0 0 0" "$(since 3)" "an unregistered group reaches the learned router port"
+assert_eq "0 0 0 0 0 0" "$(since 4)" "and not the others"
+ctl d mcast port dev p3 netns "$sw" router off >/dev/null || fail "router off"
+mark
+ip netns exec "$h1" "$GEN" send --dst 239.2.2.2 --port 5000 --count 20 --src 10.98.0.1 >/dev/null
+sleep 0.3
+assert_eq "0 0 0 0 0 0" "$(since 3)" "router off: queries heard or not, no unregistered groups"
+ip -n "$h3" link set eth0 nomaster
+ctl d mcast port dev p3 netns "$sw" router on >/dev/null
+
 note "a port added later gets the policy; one that leaves the bridge loses it"
 h5=$(ns_new h5)
 ip -n "$h5" link add eth0 type veth peer name p5 netns "$sw"
