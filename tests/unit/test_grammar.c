@@ -587,7 +587,8 @@ Test(help, help_names_every_option)
 					     "drops disable", "drops reset", "drops events", "drops stats",
 					     "set create", "set add", "set del", "set test", "set list",
 					     "set save", "set restore", "set flush", "set destroy", "set rename",
-					     "set swap", "rule add", "rule del", "rule list" };
+					     "set swap", "rule add", "rule del", "rule list", "mcast bridge",
+					     "mcast port", "mcast groups", "mcast ports" };
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
 		const struct sl_cmd_spec *s = spec_of(words[i]);
@@ -635,7 +636,8 @@ Test(help, command_list)
 					     "drops disable", "drops reset", "drops events", "drops stats",
 					     "set create", "set add", "set del", "set test", "set list",
 					     "set save", "set restore", "set flush", "set destroy", "set rename",
-					     "set swap", "rule add", "rule del", "rule list" };
+					     "set swap", "rule add", "rule del", "rule list", "mcast bridge",
+					     "mcast port", "mcast groups", "mcast ports" };
 	char *text;
 	int lines = 0;
 
