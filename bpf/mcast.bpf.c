@@ -91,6 +91,16 @@ struct {
 
 /* ---- shared ------------------------------------------------------------------ */
 
+/* the frame's first byte: the group bit of its destination MAC */
+static __always_inline bool sl_mc_mac_multicast(struct __sk_buff *skb)
+{
+	__u8 *d = (void *)(long)skb->data;
+
+	if ((void *)(d + 1) > (void *)(long)skb->data_end)
+		return true; /* not linear enough to tell: parse and see */
+	return d[0] & 1;
+}
+
 static __always_inline const struct sl_mc_config *sl_mc_config(void)
 {
 	__u32 bridge = sl_mc_bridge;
@@ -300,7 +310,8 @@ int sl_mc_ingress(struct __sk_buff *skb)
 {
 	struct sl_pkt p;
 
-	if (!sl_mc_config())
+	/* IGMP, MLD and PIM hellos all go to multicast MACs */
+	if (!sl_mc_mac_multicast(skb) || !sl_mc_config())
 		return TCX_NEXT;
 	if (sl_mc_parse_skb(skb, &p) == SL_PARSE_OK)
 		sl_mc_snoop(skb, &p);
@@ -367,15 +378,47 @@ static __always_inline bool sl_mc_pass(__u32 ifindex, const struct sl_pkt *p)
 	return pass;
 }
 
+/* A membership report or leave/done (not a query): as the kernel's bridge
+ * does, these go to router ports only, so hosts do not hear each other's
+ * reports and hold theirs back (IGMPv2/MLDv1 report suppression). */
+static __always_inline bool sl_mc_is_report(struct __sk_buff *skb, const struct sl_pkt *p)
+{
+	__u8 type;
+
+	if (!sl_mc_is_igmp_mld(p))
+		return false;
+	if (p->family == SL_FAMILY_IPV6)
+		return p->icmp_type != SL_MLD_QUERY;
+	if (bpf_skb_load_bytes(skb, p->l4_off, &type, 1))
+		return false;
+	return type == SL_IGMPV1_REPORT || type == SL_IGMPV2_REPORT || type == SL_IGMPV2_LEAVE ||
+	       type == SL_IGMPV3_REPORT;
+}
+
+/* a router port (static or learned) or a flood port */
+static __always_inline bool sl_mc_to_routers(__u32 ifindex)
+{
+	struct sl_mc_port_key pk = { .bridge = sl_mc_bridge, .ifindex = ifindex };
+	const struct sl_mc_port *port = bpf_map_lookup_elem(&SL_MC_PORT_MAP, &pk);
+
+	return !port || port->flood || port->router == SL_MC_ROUTER_ON ||
+	       (port->router == SL_MC_ROUTER_AUTO && port->router_until_ns > bpf_ktime_get_ns());
+}
+
 SEC("tc")
 int sl_mc_egress(struct __sk_buff *skb)
 {
 	struct sl_pkt p;
 
-	if (!sl_mc_config())
+	/* unicast first: most frames, and none of the policy's business */
+	if (!sl_mc_mac_multicast(skb) || !sl_mc_config())
 		return TCX_NEXT;
-	/* frames that do not parse are none of the policy's business */
-	if (sl_mc_parse_skb(skb, &p) != SL_PARSE_OK || !sl_mc_is_data(&p))
+	/* frames that do not parse are none of the policy's business either */
+	if (sl_mc_parse_skb(skb, &p) != SL_PARSE_OK)
+		return TCX_NEXT;
+	if (sl_mc_is_report(skb, &p))
+		return sl_mc_to_routers(skb->ifindex) ? TCX_NEXT : TCX_DROP;
+	if (!sl_mc_is_data(&p))
 		return TCX_NEXT;
 	return sl_mc_pass(skb->ifindex, &p) ? TCX_NEXT : TCX_DROP;
 }
