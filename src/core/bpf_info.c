@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 uint64_t sl_object_id(const void *data, size_t len)
 {
@@ -101,6 +102,14 @@ int64_t sl_prog_recursion_misses(int prog_fd)
 	if (prog_fd < 0 || bpf_obj_get_info_by_fd(prog_fd, &info, &len))
 		return -1;
 	return (int64_t)info.recursion_misses;
+}
+
+uint64_t sl_ktime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 uint32_t sl_link_ifindex(int link_fd)

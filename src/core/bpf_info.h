@@ -32,6 +32,8 @@ int64_t sl_prog_recursion_misses(int prog_fd);
 
 /* the device an XDP or tcx link is on; 0 once the device went away */
 uint32_t sl_link_ifindex(int link_fd);
+/* CLOCK_MONOTONIC in ns: the clock of bpf_ktime_get_ns(), for expiry times */
+uint64_t sl_ktime_ns(void);
 /* id of a link, or 0 */
 uint32_t sl_link_id(int link_fd);
 /* Add `value` to CPU 0's slot of per-CPU __u64 `key` (userspace-owned

@@ -42,6 +42,8 @@ static int set_caps(bool sys_admin)
 	return rc ? -1 : 0;
 }
 
+static bool dropped; /* the start-up drop happened */
+
 int sl_caps_drop_to_runtime(void)
 {
 	/* the bounding set first: that needs CAP_SETPCAP, dropped below. Under
@@ -49,14 +51,18 @@ int sl_caps_drop_to_runtime(void)
 	for (cap_value_t c = 0; c <= CAP_LAST_CAP; c++)
 		if (!kept(c) && cap_get_bound(c) == 1 && cap_drop_bound(c))
 			return -1;
+	dropped = true;
 	return set_caps(false);
 }
 
 int sl_caps_sys_admin(bool on)
 {
-	cap_t now = cap_get_proc();
+	cap_t now;
 	cap_flag_value_t prm = CAP_CLEAR;
 
+	if (!dropped)
+		return 0; /* before the start-up drop every capability is there: touch nothing */
+	now = cap_get_proc();
 	if (!now)
 		return -1;
 	cap_get_flag(now, CAP_SYS_ADMIN, CAP_PERMITTED, &prm);

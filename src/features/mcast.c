@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/bpf_info.h"
 #include "core/log.h"
 #include "core/netns.h"
 #include "core/pin.h"
@@ -61,6 +62,9 @@ int mcast_ensure_loaded(const struct sl_env *env, struct mcast_priv *p, struct s
 		mcast_bpf__destroy(skel);
 		return -1;
 	}
+	/* this load only makes (or reuses) the maps: each bridge loads its own programs */
+	bpf_program__set_autoload(skel->progs.sl_mc_ingress, false);
+	bpf_program__set_autoload(skel->progs.sl_mc_egress, false);
 	rc = mcast_bpf__load(skel);
 	if (rc) {
 		mcast_bpf__destroy(skel);
@@ -98,9 +102,11 @@ int mcast_ensure_loaded(const struct sl_env *env, struct mcast_priv *p, struct s
 struct plan {
 	int id;
 	const struct mcast_bridge_cfg *cfg;
-	uint32_t ifindex;
-	struct mcast_link ports[MC_BRIDGE_PORTS + 1];
+	uint32_t ifindex, netns_ino;
+	struct mcast_link ports[MC_BRIDGE_PORTS];
 	int nports;
+	int nl_fd;                      /* opened before the ports are listed */
+	bool waiting;                   /* an enabled bridge that is gone for now */
 	struct bpf_object *obj;
 	int prog_in, prog_eg;
 };
@@ -180,9 +186,34 @@ static void bridge_off(struct mcast_priv *p, int id)
 
 static void plans_free(struct plan *plans, int n)
 {
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		bpf_object__close(plans[i].obj);
+		if (plans[i].nl_fd >= 0)
+			close(plans[i].nl_fd);
+	}
 	free(plans);
+}
+
+/* In the bridge's namespace: hear link events first, then list the ports,
+ * so a port added meanwhile is not missed. */
+static int look(const char *netns, const char *bridge, struct plan *pl, struct sl_error *err)
+{
+	int self;
+
+	pl->nl_fd = -1;
+	pl->nports = 0;
+	if (netns[0] && sl_netns_by_name(netns, &pl->netns_ino, err))
+		return -1;
+	if (sl_netns_enter(netns, &self, err))
+		return -1;
+	pl->nl_fd = mcast_watch_open(err);
+	if (pl->nl_fd < 0 ||
+	    mcast_list_ports(bridge, &pl->ifindex, pl->ports, MC_BRIDGE_PORTS, &pl->nports, err)) {
+		sl_netns_leave(self);
+		return -1;
+	}
+	sl_netns_leave(self);
+	return 0;
 }
 
 static int apply(const struct sl_env *env, void *priv, const void *st, bool replace, struct sl_error *err)
@@ -192,7 +223,7 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 	struct plan *plans;
 	int n = 0, rc = 0;
 
-	(void)replace; /* programs are small: every apply loads them afresh and updates the links */
+	(void)replace; /* every apply loads the programs afresh and updates the links */
 	if (!s->nbr && !p->loaded) {
 		/* nothing to enable, nothing left by an earlier daemon: load nothing */
 		int fd = sl_pin_open(env->pin_root, SL_PIN_MAPS, SL_STR(SL_MC_BRIDGE_MAP));
@@ -206,10 +237,12 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 	plans = calloc(SL_MC_BRIDGES, sizeof(*plans));
 	if (!plans)
 		return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
+	for (int i = 0; i < SL_MC_BRIDGES; i++)
+		plans[i].nl_fd = -1;
 	/* 1. everything that can fail on bad input, before anything changes */
 	for (int i = 0; i < s->nbr; i++, n++) {
 		struct plan *pl = &plans[n];
-		int self;
+		struct sl_error why = { 0 };
 
 		pl->cfg = &s->br[i];
 		pl->id = bridge_index(p, pl->cfg, plans, n);
@@ -217,18 +250,21 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 			plans_free(plans, n);
 			return sl_fail(err, SL_E_USAGE, 0, "at most %d bridges", SL_MC_BRIDGES);
 		}
-		if (sl_netns_enter(pl->cfg->netns, &self, err)) {
-			plans_free(plans, n);
-			return -1;
+		if (look(pl->cfg->netns, pl->cfg->name, pl, &why)) {
+			if (!p->br[pl->id].active) {
+				/* a new enable of what is not there: say so */
+				snprintf(err->msg, sizeof(err->msg), "mcast bridge %s%s%s: %.400s", pl->cfg->name,
+					 pl->cfg->netns[0] ? " netns " : "", pl->cfg->netns, why.msg);
+				err->code = why.code;
+				err->col = 0;
+				plans_free(plans, n + 1);
+				return -1;
+			}
+			/* enabled before and gone now (a restart, a reload): it waits */
+			sl_warn("mcast: bridge %s: %s; waiting for it", pl->cfg->name, why.msg);
+			pl->waiting = true;
 		}
-		rc = mcast_list_ports(pl->cfg->name, &pl->ifindex, pl->ports, MC_BRIDGE_PORTS + 1, &pl->nports, err);
-		sl_netns_leave(self);
-		if (rc || mcast_load_bridge_prog(p, pl->id, &pl->obj, &pl->prog_in, &pl->prog_eg, err)) {
-			char msg[sizeof(err->msg)];
-
-			memcpy(msg, err->msg, sizeof(msg));
-			snprintf(err->msg, sizeof(err->msg), "mcast bridge %s%s%s: %.400s", pl->cfg->name,
-				 pl->cfg->netns[0] ? " netns " : "", pl->cfg->netns, msg);
+		if (mcast_load_bridge_prog(p, pl->id, &pl->obj, &pl->prog_in, &pl->prog_eg, err)) {
 			plans_free(plans, n + 1);
 			return -1;
 		}
@@ -236,7 +272,6 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 	/* 2. switch */
 	p->applied = *s;
 	p->state = &p->applied;
-	rc = 0;
 	for (int i = 0; i < n; i++) {
 		struct plan *pl = &plans[i];
 		struct mcast_bridge_rt *b = &p->br[pl->id];
@@ -250,25 +285,34 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 			snprintf(b->netns, sizeof(b->netns), "%s", pl->cfg->netns);
 			snprintf(b->name, sizeof(b->name), "%s", pl->cfg->name);
 		}
-		b->ifindex = pl->ifindex;
 		b->obj = pl->obj;
 		b->prog_in = pl->prog_in;
 		b->prog_eg = pl->prog_eg;
 		pl->obj = NULL;
 		write_config(p, pl->id, &pl->cfg->t);
-		mcast_meta_write(p, pl->id);
-		if (sl_netns_enter(b->netns, &self, err)) {
-			rc = -1;
-			continue;
+		if (b->nl_fd >= 0)
+			close(b->nl_fd);
+		b->nl_fd = pl->nl_fd;
+		pl->nl_fd = -1;
+		b->waiting = pl->waiting;
+		if (!pl->waiting) {
+			b->ifindex = pl->ifindex;
+			b->netns_ino = pl->netns_ino;
 		}
-		if (sync_ports(p, pl->id, pl->ports, pl->nports, err))
+		mcast_meta_write(p, pl->id);
+		if (pl->waiting) {
+			while (b->nports > 0) /* their devices are gone or no longer its ports */
+				mcast_port_detach(p, pl->id, b->nports - 1);
+		} else if (sl_netns_enter(b->netns, &self, err) == 0) {
+			if (sync_ports(p, pl->id, pl->ports, pl->nports, err))
+				rc = -1;
+			sl_netns_leave(self);
+		} else {
 			rc = -1;
-		if (b->nl_fd < 0 && (b->nl_fd = mcast_watch_open(err)) < 0)
-			rc = -1;
-		sl_netns_leave(self);
+		}
 		bpf_object__close(old); /* the links hold the new programs now */
-		sl_info("mcast: policy on bridge %s%s%s, %d ports", b->name, b->netns[0] ? " in " : "", b->netns,
-			b->nports);
+		sl_info("mcast: policy on bridge %s%s%s, %d ports%s", b->name, b->netns[0] ? " in " : "", b->netns,
+			b->nports, b->waiting ? " (waiting for it)" : "");
 	}
 	for (int id = 0; id < SL_MC_BRIDGES; id++) {
 		bool wanted = false;
@@ -284,41 +328,75 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 
 /* --- following ports ------------------------------------------------------------------ */
 
-static void note_event(const struct mcast_link *l, bool gone, void *ctx)
+#define COLLECT_EVERY 25 /* ticks: 5 s */
+#define RETRY_EVERY 5    /* ticks: a waiting bridge is looked for once a second */
+
+/* its namespace is no longer the one we attached in (deleted, or a new one
+ * under the same name) */
+static bool netns_changed(const struct mcast_bridge_rt *b)
 {
-	(void)l, (void)gone;
-	*(bool *)ctx = true; /* any link event: look at the ports again */
+	struct sl_error err;
+	uint32_t ino;
+
+	return b->netns[0] && (sl_netns_by_name(b->netns, &ino, &err) || ino != b->netns_ino);
 }
 
-#define COLLECT_EVERY 25 /* ticks: 5 s */
+/* Look at the bridge again: attach new ports, detach gone ones; a bridge
+ * or namespace that went away detaches everything and waits. */
+static void resync(struct mcast_priv *p, int id)
+{
+	struct mcast_bridge_rt *b = &p->br[id];
+	struct plan *pl = calloc(1, sizeof(*pl));
+	struct sl_error err = { 0 };
+	int self;
+
+	if (!pl)
+		return;
+	if (look(b->netns, b->name, pl, &err)) {
+		if (!b->waiting)
+			sl_warn("mcast: bridge %s: %s; detached from its ports, waiting for it", b->name, err.msg);
+		while (b->nports > 0)
+			mcast_port_detach(p, id, b->nports - 1);
+		if (b->nl_fd >= 0)
+			close(b->nl_fd); /* it may hold a deleted namespace alive */
+		b->nl_fd = -1;
+		b->waiting = true;
+	} else {
+		if (b->waiting)
+			sl_info("mcast: bridge %s is back", b->name);
+		if (b->nl_fd >= 0)
+			close(b->nl_fd);
+		b->nl_fd = pl->nl_fd;
+		pl->nl_fd = -1;
+		b->waiting = false;
+		b->ifindex = pl->ifindex;
+		b->netns_ino = pl->netns_ino;
+		mcast_meta_write(p, id);
+		if (!sl_netns_enter(b->netns, &self, &err)) {
+			if (sync_ports(p, id, pl->ports, pl->nports, &err))
+				sl_warn("mcast: bridge %s: %s", b->name, err.msg);
+			sl_netns_leave(self);
+		}
+	}
+	plans_free(pl, 1);
+}
 
 static void tick(void *priv)
 {
 	struct mcast_priv *p = priv;
 
-	if (p->loaded && !(++p->ticks % COLLECT_EVERY)) {
-		struct timespec ts;
-
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		mcast_collect(p, (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec);
-	}
+	if (!p->loaded)
+		return;
+	if (!(++p->ticks % COLLECT_EVERY))
+		mcast_collect(p, sl_ktime_ns());
 	for (int id = 0; id < SL_MC_BRIDGES; id++) {
 		struct mcast_bridge_rt *b = &p->br[id];
-		struct mcast_link ports[MC_BRIDGE_PORTS + 1];
-		struct sl_error err = { 0 };
-		bool changed = false;
-		int n, self;
 
-		if (!b->active || b->nl_fd < 0)
+		if (!b->active)
 			continue;
-		if (mcast_watch_drain(b->nl_fd, note_event, &changed) < 0)
-			changed = true;
-		if (!changed || sl_netns_enter(b->netns, &self, &err))
-			continue;
-		if (mcast_list_ports(b->name, &b->ifindex, ports, MC_BRIDGE_PORTS + 1, &n, &err) ||
-		    sync_ports(p, id, ports, n, &err))
-			sl_warn("mcast: bridge %s: %s", b->name, err.msg);
-		sl_netns_leave(self);
+		if (b->waiting ? !(p->ticks % RETRY_EVERY)
+			       : netns_changed(b) || (b->nl_fd >= 0 && mcast_watch_drain(b->nl_fd)))
+			resync(p, id);
 	}
 }
 

@@ -76,6 +76,9 @@ struct mcast_bridge_rt {
 	struct bpf_object *obj;         /* this bridge's programs (rodata: its index) */
 	int prog_in, prog_eg;
 	int nl_fd;                      /* link events in the bridge's namespace */
+	uint32_t netns_ino;             /* that namespace, to notice it going away */
+	bool waiting;                   /* its namespace or the bridge itself is gone:
+					 * no ports, looked for again now and then */
 	int nports;
 	struct mcast_port_rt port[MC_BRIDGE_PORTS];
 };
@@ -106,9 +109,9 @@ int mcast_list_ports(const char *bridge, uint32_t *ifindex, struct mcast_link *p
 		     struct sl_error *err);
 /* A non-blocking rtnetlink socket subscribed to link events (current ns). */
 int mcast_watch_open(struct sl_error *err);
-/* Drain link events: fn for each link seen; returns events read, -1 if
- * some were lost (list the ports again). */
-int mcast_watch_drain(int fd, void (*fn)(const struct mcast_link *l, bool gone, void *ctx), void *ctx);
+/* Drain link events; nonzero when there were any (or some were lost):
+ * then the ports are listed again. */
+int mcast_watch_drain(int fd);
 
 /* mcast_links.c */
 int mcast_load_bridge_prog(struct mcast_priv *p, int id, struct bpf_object **obj, int *prog_in, int *prog_eg,

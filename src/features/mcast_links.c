@@ -138,6 +138,17 @@ int mcast_port_attach(struct mcast_priv *p, int id, const struct mcast_link *l, 
 	return 0;
 }
 
+static void forget_port_members(struct mcast_priv *p, int id, uint32_t ifindex)
+{
+	size_t n;
+	struct sl_mc_member_key *keys = sl_map_keys(p->map_fd[MM_MEMBER], &n);
+
+	for (size_t i = 0; keys && i < n; i++)
+		if (keys[i].bridge == (uint32_t)id && keys[i].ifindex == ifindex)
+			bpf_map_delete_elem(p->map_fd[MM_MEMBER], &keys[i]);
+	free(keys);
+}
+
 void mcast_port_detach(struct mcast_priv *p, int id, int k)
 {
 	struct mcast_bridge_rt *b = &p->br[id];
@@ -156,6 +167,7 @@ void mcast_port_detach(struct mcast_priv *p, int id, int k)
 	}
 	bpf_map_delete_elem(p->map_fd[MM_PORT], &key);
 	bpf_map_delete_elem(p->map_fd[MM_STATS], &key);
+	forget_port_members(p, id, pt->ifindex); /* as the kernel's bridge flushes a removed port's groups */
 	memmove(pt, pt + 1, (size_t)(b->nports - k - 1) * sizeof(*pt));
 	b->nports--;
 }

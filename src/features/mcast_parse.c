@@ -27,9 +27,10 @@ void mcast_timers_default(struct mcast_timers *t)
 
 static int name_word(char *dst, size_t size, const char *what, const char *text, int col, struct sl_error *err)
 {
-	if (!*text || strlen(text) >= size || strchr(text, '/'))
-		return sl_fail(err, SL_E_USAGE, col, "%s: '%s' is not a name (1..%zu characters, no '/')", what, text,
-			       size - 1);
+	/* blanks, quotes, '#' and backslashes would not read back from save */
+	if (!*text || strlen(text) >= size || strpbrk(text, "/ \t\"'#\\"))
+		return sl_fail(err, SL_E_USAGE, col, "%s: '%s' is not a name (1..%zu characters, no '/', blank, "
+			       "quote, '#' or backslash)", what, text, size - 1);
 	snprintf(dst, size, "%s", text);
 	return 0;
 }
@@ -144,9 +145,13 @@ int mcast_parse_port(struct mcast_state *s, int argc, char *const argv[], const 
 			return sl_fail(err, SL_E_USAGE, end_col(argc, argv, cols), "%s needs a value", w);
 		i++;
 		if (!strcmp(w, "dev")) {
+			if (p.dev[0])
+				return sl_fail(err, SL_E_USAGE, cols[i - 1], "dev given twice");
 			if (name_word(p.dev, sizeof(p.dev), "dev", argv[i], cols[i], err))
 				return -1;
 		} else if (!strcmp(w, "netns")) {
+			if (p.netns[0])
+				return sl_fail(err, SL_E_USAGE, cols[i - 1], "netns given twice");
 			if (name_word(p.netns, sizeof(p.netns), "netns", argv[i], cols[i], err))
 				return -1;
 		} else if (!strcmp(w, "router")) {

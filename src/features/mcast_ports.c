@@ -1,6 +1,6 @@
-/* A bridge's ports over rtnetlink (libmnl): a dump of the links whose
- * master is the bridge, and a socket that hears links come and go. All in
- * the caller's current network namespace. */
+/* A bridge's ports over rtnetlink (libmnl): one dump of the namespace's
+ * links, and a socket that hears links come and go. All in the caller's
+ * current network namespace. */
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
@@ -12,7 +12,13 @@
 
 #include "features/mcast.h"
 
-/* one RTM_NEWLINK/DELLINK message into l */
+#define MC_DUMP_LINKS 4096
+/* libmnl 1.0.5+ has MNL_SOCKET_DUMP_SIZE: a dump message may exceed a page */
+#ifndef MNL_SOCKET_DUMP_SIZE
+#define MNL_SOCKET_DUMP_SIZE 32768
+#endif
+
+/* one RTM_NEWLINK message into l */
 static void link_of(const struct nlmsghdr *nlh, struct mcast_link *l)
 {
 	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
@@ -41,46 +47,35 @@ static void link_of(const struct nlmsghdr *nlh, struct mcast_link *l)
 }
 
 struct dump {
-	uint32_t want_master;            /* 0: the bridge itself, by name */
-	const char *bridge;
-	struct mcast_link *out;
-	int max, n;
-	struct mcast_link self;
-	bool found;
+	struct mcast_link *all;
+	int n;
 };
 
 static int dump_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct dump *d = data;
-	struct mcast_link l;
 
-	if (nlh->nlmsg_type != RTM_NEWLINK)
-		return MNL_CB_OK;
-	link_of(nlh, &l);
-	if (!strcmp(l.name, d->bridge)) {
-		d->self = l;
-		d->found = true;
-	}
-	if (d->want_master && l.master == d->want_master && d->n < d->max)
-		d->out[d->n++] = l;
+	if (nlh->nlmsg_type == RTM_NEWLINK && d->n < MC_DUMP_LINKS)
+		link_of(nlh, &d->all[d->n++]);
 	return MNL_CB_OK;
 }
 
-/* all links of the namespace through cb */
+/* every link of the namespace; a dump cut short is an error, never a list */
 static int dump_links(struct dump *d, struct sl_error *err)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char *buf = malloc(MNL_SOCKET_DUMP_SIZE);
 	struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifm;
 	unsigned seq = (unsigned)time(NULL), port;
-	int rc = -1;
+	int rc = -1, r = MNL_CB_OK;
 	ssize_t n;
 
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+	if (!buf || !nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		sl_fail(err, SL_E_KERNEL, 0, "rtnetlink: %s", strerror(errno));
 		goto out;
 	}
+	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_GETLINK;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = seq;
@@ -91,44 +86,61 @@ static int dump_links(struct dump *d, struct sl_error *err)
 		sl_fail(err, SL_E_KERNEL, 0, "rtnetlink: %s", strerror(errno));
 		goto out;
 	}
-	while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
-		int r = mnl_cb_run(buf, (size_t)n, seq, port, dump_cb, d);
-
-		if (r == MNL_CB_ERROR) {
-			sl_fail(err, SL_E_KERNEL, 0, "rtnetlink: %s", strerror(errno));
-			goto out;
-		}
-		if (r == MNL_CB_STOP)
-			break;
+	while (r > MNL_CB_STOP && (n = mnl_socket_recvfrom(nl, buf, MNL_SOCKET_DUMP_SIZE)) > 0)
+		r = mnl_cb_run(buf, (size_t)n, seq, port, dump_cb, d);
+	if (r != MNL_CB_STOP) {
+		sl_fail(err, SL_E_KERNEL, 0, "rtnetlink link dump: %s", strerror(errno ? errno : EIO));
+		goto out;
+	}
+	if (d->n == MC_DUMP_LINKS) {
+		sl_fail(err, SL_E_KERNEL, 0, "more than %d links in the namespace", MC_DUMP_LINKS - 1);
+		goto out;
 	}
 	rc = 0;
 out:
 	if (nl)
 		mnl_socket_close(nl);
+	free(buf);
 	return rc;
 }
 
 int mcast_list_ports(const char *bridge, uint32_t *ifindex, struct mcast_link *ports, int max, int *n,
 		     struct sl_error *err)
 {
-	struct dump d = { .bridge = bridge };
+	struct dump d = { .all = calloc(MC_DUMP_LINKS, sizeof(struct mcast_link)) };
+	const struct mcast_link *self = NULL;
+	int rc = -1;
 
+	if (!d.all)
+		return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
 	if (dump_links(&d, err))
-		return -1;
-	if (!d.found)
-		return sl_fail(err, SL_E_USAGE, 0, "no device '%s'", bridge);
-	if (!d.self.is_bridge)
-		return sl_fail(err, SL_E_USAGE, 0, "'%s' is not a bridge", bridge);
-	*ifindex = d.self.ifindex;
-	d.want_master = d.self.ifindex;
-	d.out = ports;
-	d.max = max;
-	if (dump_links(&d, err))
-		return -1;
-	if (d.n == max)
-		return sl_fail(err, SL_E_USAGE, 0, "bridge %s: more than %d ports", bridge, max - 1);
-	*n = d.n;
-	return 0;
+		goto out;
+	for (int i = 0; i < d.n && !self; i++)
+		if (!strcmp(d.all[i].name, bridge))
+			self = &d.all[i];
+	if (!self) {
+		sl_fail(err, SL_E_USAGE, 0, "no device '%s'", bridge);
+		goto out;
+	}
+	if (!self->is_bridge) {
+		sl_fail(err, SL_E_USAGE, 0, "'%s' is not a bridge", bridge);
+		goto out;
+	}
+	*ifindex = self->ifindex;
+	*n = 0;
+	for (int i = 0; i < d.n; i++) {
+		if (d.all[i].master != self->ifindex)
+			continue;
+		if (*n == max) {
+			sl_fail(err, SL_E_USAGE, 0, "more than %d ports", max);
+			goto out;
+		}
+		ports[(*n)++] = d.all[i];
+	}
+	rc = 0;
+out:
+	free(d.all);
+	return rc;
 }
 
 int mcast_watch_open(struct sl_error *err)
@@ -149,34 +161,15 @@ int mcast_watch_open(struct sl_error *err)
 	return fd;
 }
 
-struct watch {
-	void (*fn)(const struct mcast_link *l, bool gone, void *ctx);
-	void *ctx;
-};
-
-static int watch_cb(const struct nlmsghdr *nlh, void *data)
+int mcast_watch_drain(int fd)
 {
-	struct watch *w = data;
-	struct mcast_link l;
-
-	if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
-		return MNL_CB_OK;
-	link_of(nlh, &l);
-	w->fn(&l, nlh->nlmsg_type == RTM_DELLINK, w->ctx);
-	return MNL_CB_OK;
-}
-
-int mcast_watch_drain(int fd, void (*fn)(const struct mcast_link *l, bool gone, void *ctx), void *ctx)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct watch w = { fn, ctx };
+	char buf[8192];
 	int events = 0;
 	ssize_t n;
 
-	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
-		mnl_cb_run(buf, (size_t)n, 0, 0, watch_cb, &w);
+	/* what changed does not matter: any event means "list the ports again" */
+	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
 		events++;
-	}
-	/* events were lost (the socket overflowed): the caller lists again */
-	return n < 0 && errno == ENOBUFS ? -1 : events;
+	/* events were lost (the socket overflowed): list again all the same */
+	return n < 0 && errno == ENOBUFS ? 1 : events;
 }

@@ -9,14 +9,6 @@
 #include "features/drops.h"
 #include "features/mcast.h"
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts); /* bpf_ktime_get_ns() */
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static const char *port_name(const struct mcast_bridge_rt *b, uint32_t ifindex, char *buf, size_t size)
 {
 	for (int k = 0; k < b->nports; k++)
@@ -30,7 +22,7 @@ static const char *port_name(const struct mcast_bridge_rt *b, uint32_t ifindex, 
 static json_object *groups_json(struct mcast_priv *p)
 {
 	json_object *rows = json_object_new_array();
-	uint64_t now = now_ns();
+	uint64_t now = sl_ktime_ns();
 	size_t n;
 	struct sl_mc_member_key *keys = sl_map_keys(p->map_fd[MM_MEMBER], &n);
 
@@ -85,7 +77,7 @@ static json_object *groups_json(struct mcast_priv *p)
 static json_object *ports_json(struct mcast_priv *p)
 {
 	json_object *rows = json_object_new_array();
-	uint64_t now = now_ns();
+	uint64_t now = sl_ktime_ns();
 
 	for (int id = 0; id < SL_MC_BRIDGES; id++) {
 		const struct mcast_bridge_rt *b = &p->br[id];

@@ -18,8 +18,9 @@ static int copy_name(char *dst, size_t size, const char *what, const char *text,
 {
 	if (!*text || strlen(text) >= size)
 		return sl_fail(err, SL_E_USAGE, col, "%s: '%s' must be 1..%zu characters", what, text, size - 1);
-	if (strchr(text, '/'))
-		return sl_fail(err, SL_E_USAGE, col, "%s: '%s' must not contain '/'", what, text);
+	if (strpbrk(text, "/ \t\"'#\\")) /* it would not read back from save */
+		return sl_fail(err, SL_E_USAGE, col, "%s: '%s' must not contain '/', blanks, quotes, '#' or backslashes",
+			       what, text);
 	snprintf(dst, size, "%s", text);
 	return 0;
 }

@@ -325,6 +325,9 @@ int sets_ensure_loaded(const struct sl_env *env, struct sets_priv *p, struct sl_
 		sets_bpf__destroy(skel);
 		return -1;
 	}
+	/* this load makes (or reuses) the maps and gives the BTF; each hook loads its own programs */
+	bpf_program__set_autoload(skel->progs.sl_sets_xdp, false);
+	bpf_program__set_autoload(skel->progs.sl_sets_tc, false);
 	rc = sets_bpf__load(skel);
 	if (rc) {
 		sets_bpf__destroy(skel);

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/bpf_info.h"
 #include "core/log.h"
 #include "core/pin.h"
 #include "features/sets.h"
@@ -18,11 +19,7 @@ static int key_size(uint8_t cls);
 
 uint64_t sets_now_ns(void)
 {
-	struct timespec ts;
-
-	/* bpf_ktime_get_ns() is CLOCK_MONOTONIC */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return sl_ktime_ns();
 }
 
 uint8_t sets_class_of(const struct sl_set_spec *spec)

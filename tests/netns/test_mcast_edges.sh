@@ -1,0 +1,79 @@
+# The bridge multicast policy when things go away: a bridge that is not
+# there cannot be enabled; a port leaving takes its memberships with it;
+# a deleted bridge detaches from its former ports and waits, coming back
+# when the bridge does; a deleted namespace is let go (sluice holds no
+# reference that keeps it alive); a restart with the bridge gone starts.
+. "$(dirname "$0")/lib.sh"
+
+sw=$(ns_new sw)
+h=$(ns_new h)
+ip -n "$sw" link add br0 type bridge mcast_snooping 0
+ip -n "$sw" link set br0 up
+for p in p1 p2; do
+	ip -n "$sw" link add $p type veth peer name q$p
+	ip -n "$sw" link set $p master br0
+	ip -n "$sw" link set $p up
+	ip -n "$sw" link set q$p up
+done
+ip -n "$h" link add eth0 type veth peer name p3 netns "$sw"
+ip -n "$h" link set eth0 up
+ip -n "$sw" link set p3 master br0
+ip -n "$sw" link set p3 up
+conf=$T_TMP/sluice.conf
+echo "mcast bridge br0 netns $sw enable" >"$conf"
+daemon_start d --config "$conf"
+links() { ls "$(pin_root d)/links" | grep -c '^sl_mc_'; }
+wait_links() { # N
+	for _ in $(seq 40); do [ "$(links)" = "$1" ] && return 0; sleep 0.1; done
+	fail "expected $1 mcast links, have $(links)"
+}
+
+note "enabling what is not there"
+expect_exit 2 ctl d mcast bridge nosuch netns "$sw" enable
+grep -q "no device 'nosuch'" "$T_TMP/out" || fail "$(cat "$T_TMP/out")"
+expect_exit 2 ctl d mcast bridge br0 netns nosuch enable
+ip -n "$sw" link add notbr type veth peer name notbr2
+expect_exit 2 ctl d mcast bridge notbr netns "$sw" enable
+grep -q "not a bridge" "$T_TMP/out" || fail "$(cat "$T_TMP/out")"
+
+note "a port that leaves takes its memberships"
+wait_links 6
+bpftool map update pinned "$(pin_root d)/maps/sl_mcmemb_v1" \
+	key hex 00 00 00 00 $(printf '%02x ' $(ip -n "$sw" -j link show p1 | jq '.[0].ifindex') | sed 's/$/00 00 00/') \
+	04 00 00 00 ef 01 01 01 00 00 00 00 00 00 00 00 00 00 00 00 \
+	value hex ff ff ff ff ff ff ff 7f 02 00 00 00 00 00 00 00 2>/dev/null ||
+	fail "could not plant a membership"
+[ "$(ctl d -j mcast groups | jq length)" = 1 ] || fail "the planted membership does not show"
+ip -n "$sw" link set p1 nomaster
+wait_links 4
+assert_eq 0 "$(ctl d -j mcast groups | jq length)" "memberships of the port that left"
+
+note "a deleted bridge: its ports lose the policy; it is taken up again when back"
+ip -n "$sw" link del br0
+wait_links 0
+ip -n "$sw" link add br0 type bridge mcast_snooping 0
+ip -n "$sw" link set p2 master br0
+ip -n "$sw" link set br0 up
+wait_links 2
+
+note "a restart with the bridge gone starts, and waits"
+daemon_stop d
+ip -n "$sw" link del br0
+daemon_start d --config "$conf"
+wait_links 0
+ctl d -j status | jq -e '.features[] | select(.name == "mcast") | .bridges | length == 1' >/dev/null ||
+	fail "the bridge is not kept: $(ctl d -j status)"
+
+note "a deleted namespace is let go"
+ip -n "$sw" link add br0 type bridge mcast_snooping 0
+ip -n "$sw" link set p3 master br0
+ip -n "$sw" link set br0 up
+wait_links 2
+ip netns del "$sw"
+# the switch namespace dies only if nothing holds it: then h's veth loses its peer
+for _ in $(seq 40); do
+	ip -n "$h" link show eth0 >/dev/null 2>&1 || break
+	sleep 0.1
+done
+ip -n "$h" link show eth0 >/dev/null 2>&1 && fail "the deleted namespace is kept alive (h's veth still has its peer)"
+wait_links 0
