@@ -19,6 +19,24 @@ static const char *port_name(const struct mcast_bridge_rt *b, uint32_t ifindex, 
 }
 
 /* one row per (bridge, group): member ports, seconds left (the longest) */
+/* memberships of one (bridge, group) next to each other */
+static int cmp_member(const void *a, const void *b)
+{
+	const struct sl_mc_member_key *x = a, *y = b;
+
+	if (x->bridge != y->bridge)
+		return x->bridge < y->bridge ? -1 : 1;
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	return memcmp(x->group, y->group, sizeof(x->group));
+}
+
+static bool same_group(const struct sl_mc_member_key *x, const struct sl_mc_member_key *y)
+{
+	return x->bridge == y->bridge && x->family == y->family && !memcmp(x->group, y->group, sizeof(x->group));
+}
+
+/* one row per (bridge, group): member ports, seconds left (the longest) */
 static json_object *groups_json(struct mcast_priv *p)
 {
 	json_object *rows = json_object_new_array();
@@ -26,49 +44,41 @@ static json_object *groups_json(struct mcast_priv *p)
 	size_t n;
 	struct sl_mc_member_key *keys = sl_map_keys(p->map_fd[MM_MEMBER], &n);
 
-	for (size_t i = 0; keys && i < n; i++) {
-		const struct sl_mc_member_key *k = &keys[i];
-		const struct mcast_bridge_rt *b;
-		struct sl_mc_member m;
-		char addr[64], name[32], ports[512];
-		json_object *row = NULL;
+	if (keys)
+		qsort(keys, n, sizeof(*keys), cmp_member);
+	for (size_t i = 0; keys && i < n;) {
+		const struct mcast_bridge_rt *b = keys[i].bridge < SL_MC_BRIDGES ? &p->br[keys[i].bridge] : NULL;
+		char addr[64], name[32];
+		json_object *ports = json_object_new_array();
+		uint64_t last = 0;
+		size_t j;
 
-		if (k->bridge >= SL_MC_BRIDGES || !p->br[k->bridge].active ||
-		    bpf_map_lookup_elem(p->map_fd[MM_MEMBER], k, &m) || m.expires_ns <= now)
-			continue;
-		b = &p->br[k->bridge];
-		drops_addr_str(k->family, k->group, addr, sizeof(addr));
-		for (size_t r = 0; r < json_object_array_length(rows) && !row; r++) {
-			json_object *o = json_object_array_get_idx(rows, r), *br, *g, *ns;
+		for (j = i; j < n && same_group(&keys[i], &keys[j]); j++) {
+			struct sl_mc_member m;
 
-			json_object_object_get_ex(o, "bridge", &br);
-			json_object_object_get_ex(o, "netns", &ns);
-			json_object_object_get_ex(o, "group", &g);
-			if (!strcmp(json_object_get_string(br), b->name) && !strcmp(json_object_get_string(g), addr) &&
-			    !strcmp(json_object_get_string(ns), b->netns[0] ? b->netns : "host"))
-				row = o;
+			if (!b || !b->active || bpf_map_lookup_elem(p->map_fd[MM_MEMBER], &keys[j], &m) ||
+			    m.expires_ns <= now)
+				continue;
+			json_object_array_add(ports, json_object_new_string(port_name(b, keys[j].ifindex, name,
+											 sizeof(name))));
+			if (m.expires_ns > last)
+				last = m.expires_ns;
 		}
-		if (!row) {
-			row = json_object_new_object();
+		if (json_object_array_length(ports)) {
+			json_object *row = json_object_new_object();
+
+			drops_addr_str(keys[i].family, keys[i].group, addr, sizeof(addr));
 			json_object_object_add(row, "bridge", json_object_new_string(b->name));
 			json_object_object_add(row, "netns", json_object_new_string(b->netns[0] ? b->netns : "host"));
 			json_object_object_add(row, "group", json_object_new_string(addr));
-			json_object_object_add(row, "ports", json_object_new_string(""));
-			json_object_object_add(row, "seconds_left", json_object_new_int64(0));
+			json_object_object_add(row, "ports", ports);
+			json_object_object_add(row, "seconds_left",
+					       json_object_new_int64((int64_t)((last - now + 999999999ull) / 1000000000ull)));
 			json_object_array_add(rows, row);
+		} else {
+			json_object_put(ports);
 		}
-		{
-			json_object *pv, *sv;
-			int64_t left = (int64_t)((m.expires_ns - now + 999999999ull) / 1000000000ull);
-
-			json_object_object_get_ex(row, "ports", &pv);
-			json_object_object_get_ex(row, "seconds_left", &sv);
-			snprintf(ports, sizeof(ports), "%s%s%s", json_object_get_string(pv),
-				 *json_object_get_string(pv) ? "," : "", port_name(b, k->ifindex, name, sizeof(name)));
-			json_object_object_add(row, "ports", json_object_new_string(ports));
-			if (left > json_object_get_int64(sv))
-				json_object_object_add(row, "seconds_left", json_object_new_int64(left));
-		}
+		i = j;
 	}
 	free(keys);
 	return rows;

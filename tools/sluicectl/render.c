@@ -5,12 +5,32 @@
 
 #define MAX_COLS 24
 
+/* a list of words ("ports": ["p1","p2"]) fits a cell as p1,p2 */
+static bool is_word_list(json_object *v)
+{
+	if (!json_object_is_type(v, json_type_array))
+		return false;
+	for (size_t i = 0; i < json_object_array_length(v); i++)
+		if (!json_object_is_type(json_object_array_get_idx(v, i), json_type_string))
+			return false;
+	return true;
+}
+
 static const char *cell(json_object *v)
 {
+	static char joined[1024];
+
 	if (!v)
 		return "-";
 	if (json_object_is_type(v, json_type_string))
 		return json_object_get_string(v);
+	if (is_word_list(v)) {
+		joined[0] = '\0';
+		for (size_t i = 0; i < json_object_array_length(v); i++)
+			snprintf(joined + strlen(joined), sizeof(joined) - strlen(joined), "%s%s", i ? "," : "",
+				 json_object_get_string(json_object_array_get_idx(v, i)));
+		return joined;
+	}
 	return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
 }
 
@@ -71,7 +91,7 @@ void sl_render_table(FILE *out, json_object *rows, int indent)
 
 static int is_nested(json_object *v)
 {
-	return json_object_is_type(v, json_type_object) || json_object_is_type(v, json_type_array);
+	return json_object_is_type(v, json_type_object) || (json_object_is_type(v, json_type_array) && !is_word_list(v));
 }
 
 /* an array of flat objects: fit for a table */
