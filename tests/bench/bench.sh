@@ -54,9 +54,42 @@
 #      XDP does not have. The daemon for 7 and 8 runs sets only (no drop
 #      tracing); drop tracing programs of other sluice instances on the
 #      machine tax every drop path (noted when there are any).
+#   9. bridge multicast policy (bpf/mcast.bpf.c), per-packet cost from
+#      BPF_PROG_TEST_RUN (build/bench/mcast_cost, from
+#      tests/bench/mcast_cost.c; medians, cases timed 1..n n..1): the egress
+#      decision for 64 B data of a registered group to a member port, to a
+#      non-member port (suppressed), of an unregistered group to a non-router
+#      port (suppressed), to a static router port, each against link-local
+#      224.0.0.251 (passed untouched: the program's floor); ingress for a
+#      data frame (nothing to snoop) and the snoop of a one-record and a
+#      64-record IGMPv3 report (refreshing memberships; the slope is per
+#      record)
+#  10. multicast through a bridge: a bridge in its own namespace, four
+#      hosts behind veth ports: h1 sends 64 B UDP to 239.1.1.1 (sluice-gen,
+#      --batch 64, as fast as it can), h2 has joined it (a sluice-gen sink
+#      bound to the group counts what arrives), h3 sits behind the router
+#      port, h4 joins nothing. The same traffic through three bridges:
+#      policy = mcast_snooping 0 + `sluicectl mcast bridge ... enable` and
+#      `mcast port dev p3 ... router on`; flood = mcast_snooping 0 alone
+#      (every port gets everything); kernel = mcast_snooping 1 with its
+#      querier (switched on apart from snooping, its start-up waited out, as
+#      tests/netns/test_mcast_bridge.sh does) and mcast_router 2 on p3. Run
+#      in the order policy flood kernel kernel flood policy, each after the
+#      join is seen by the bridge (sluice's groups or the kernel's mdb).
+#      pps at the member (sink) and at the sender; what h4 received of the
+#      group (nftables netdev ingress counter, below its IP stack; without
+#      nft: every frame on its interface). The whole forwarding path (h1's
+#      veth, the bridge, every port's veth and the hosts' receive paths)
+#      runs in softirq on the sender's CPU: the sender's pps is the path's
+#      cost. With mcast_snooping 0 the bridge copies every frame to every
+#      port and up its own stack (br0, which drops it); sluice drops h4's
+#      copy at p4's egress, after the bridge made it. The kernel's snooping
+#      makes neither copy: "sender time per frame" is what that and the
+#      programs cost (the programs' share: 9's "in + 3 out").
 #
 # Environment:
-#   SLUICE_BENCH_ONLY     base (1-5) or sets (6-8); default: everything
+#   SLUICE_BENCH_ONLY     base (1-5), sets (6-8) or mcast (9-10); default:
+#                         everything
 #   SLUICE_BENCH_SECONDS  seconds per measurement (default 3)
 #   SLUICE_BENCH_CPUS     "SENDER RECEIVER" CPUs (default "0 1")
 #   SLUICE_BENCH_RPS=1    steer the receiving veth's packets to the receiver
@@ -103,13 +136,14 @@ TMP=""
 PIDS=""                 # every background process we started
 DAEMON_PID=""
 MOUNTED=""              # filesystems we mounted and unmount again
+MC_NS=""                # the multicast bridge's namespaces (10), once made
 
 say() { echo "-- $*" >&2; }
 die() { echo "bench: $*" >&2; exit 1; }
 
 case $ONLY in
-''|base|sets) ;;
-*) die "SLUICE_BENCH_ONLY: '$ONLY' is not base or sets" ;;
+''|base|sets|mcast) ;;
+*) die "SLUICE_BENCH_ONLY: '$ONLY' is not base, sets or mcast" ;;
 esac
 want() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; } # want SECTIONS: run them?
 
@@ -143,6 +177,7 @@ cleanup() {
 	rm -f "$SOCK"
 	ip netns del "$NS_TX" 2>/dev/null
 	ip netns del "$NS_RX" 2>/dev/null
+	for n in $MC_NS; do ip netns del "$n" 2>/dev/null; done
 	for m in $MOUNTED; do umount "$m" 2>/dev/null; done
 	cd /
 	[ -n "$TMP" ] && rm -rf "$TMP"
@@ -701,12 +736,241 @@ if want sets; then
 	[ -z "$have_nft" ] && row "set drop: nftables" "-" "-" "skipped" "no nft"
 fi
 
+# --- 9. and 10. bridge multicast policy ----------------------------------------------
+if want mcast; then
+	# --- 9. per-packet cost: BPF_PROG_TEST_RUN of the egress and ingress programs
+	say "9/10 bridge multicast policy, per-packet cost, tc BPF_PROG_TEST_RUN (build/bench/mcast_cost)"
+	MCOST=$B/bench/mcast_cost
+	: >"$TMP/mcost.out"
+	if [ -x "$MCOST" ]; then
+		"$MCOST" --jobs 1 >"$TMP/mcost.out" 2>"$TMP/mcost.log" ||
+			say "mcast_cost failed; its rows are n/a: $(grep -v '^\[====\]' "$TMP/mcost.log" | tail -n 8)"
+		sed 's/^/     /' "$TMP/mcost.out" >&2
+	fi
+	mc_cost() { # CASE [FIELD]: what mcast_cost printed for the case (ns by default);
+		# CASE "many": the report with more than one record
+		awk -v c="$1" -v k="${2:-ns}" '$1 == "mcast-cost" {
+			for (i = 2; i <= NF; i++) { n = v = $i; sub(/=.*/, "", n); sub(/^[^=]*=/, "", v); f[n] = v }
+			if (f["case"] == c || (c == "many" && f["prog"] == "ingress" && f["records"] > 1)) print f[k] }' \
+			"$TMP/mcost.out"
+	}
+	if [ -s "$TMP/mcost.out" ]; then
+		ll=$(mc_cost egress-linklocal)
+		pair_row "mcast egress: registered, member port / link-local (ns/pkt)" "$(mc_cost egress-member)" "$ll" ns \
+			"- (passed)"
+		pair_row "  registered, non-member port / link-local" "$(mc_cost egress-nonmember)" "$ll" ns "- (suppressed)"
+		pair_row "  unregistered, non-router port / link-local" "$(mc_cost egress-unreg)" "$ll" ns "- (suppressed)"
+		pair_row "  static router port / link-local" "$(mc_cost egress-router)" "$ll" ns "- (passed)"
+		row "  a data frame in (ingress, nothing to snoop)" "$(human "$(mc_cost ingress-data)" ns)" "-" "-" "-"
+		one=$(mc_cost ingress-v3-1)
+		many=$(mc_cost many)
+		nrec=$(mc_cost many records)
+		pair_row "mcast snoop: IGMPv3 report, $nrec records / 1 record" "$many" "$one" ns \
+			"$(awk -v a="$many" -v b="$one" -v n="$nrec" 'BEGIN {
+				if (a > 0 && b > 0 && n > 1) printf "slope %.1f ns per record", (a - b) / (n - 1); else print "-" }')"
+		# what the programs add to one frame in 10's bridge: in at the
+		# sender's port, out to the member, the router port and h4
+		row "  one data frame through 10's bridge (in + 3 out)" "$(awk -v a="$(mc_cost ingress-data)" \
+			-v b="$(mc_cost egress-member)" -v c="$(mc_cost egress-router)" -v d="$(mc_cost egress-nonmember)" \
+			'BEGIN { if (a > 0 && b > 0 && c > 0 && d > 0) printf "%.0f ns", a + b + c + d; else print "n/a" }')" "-" "-" "-"
+	else
+		row "mcast policy cost (BPF_PROG_TEST_RUN)" "-" "-" "skipped" \
+			"$([ -x "$MCOST" ] && echo "mcast_cost failed" || echo "no $MCOST (make bench builds it)")"
+	fi
+
+	# --- 10. multicast through a bridge: sluice policy, flood, kernel snooping
+	MC_GROUP=239.1.1.1
+	MC_NET=10.204.0         # hosts .1 to .4, the bridge .254
+	MC_SW=slb-$ID-msw       # the bridge (br0) and its ports p1..p4
+	MC_H1=slb-$ID-mh1       # the sender
+	MC_H2=slb-$ID-mh2       # the member
+	MC_H3=slb-$ID-mh3       # behind the router port
+	MC_H4=slb-$ID-mh4       # joins nothing
+	mc_nft=""
+	command -v nft >/dev/null 2>&1 && mc_nft=1
+	say "10/10 64 B multicast to a joined group through a bridge: sluice policy, flood, kernel snooping (p f k k f p)"
+	need_bpffs
+	# with mcast_snooping 0 every frame is dropped twice (up br0's stack, and
+	# at h4 or by sluice at p4), with the kernel's snooping never
+	mc_tracers() { bpftool prog show 2>/dev/null | grep -c ' name sl_drops_kfree '; }
+	mc_others=$(mc_tracers)
+	[ "${mc_others:-0}" -gt 0 ] &&
+		say "note: $mc_others sl_drops_kfree program(s) of other sluice instances are attached; policy and flood pay for them twice per frame, kernel snooping not at all"
+	mc_setup() {
+		for ns in "$MC_SW" "$MC_H1" "$MC_H2" "$MC_H3" "$MC_H4"; do
+			ip netns add "$ns" || return 1
+			MC_NS="$MC_NS $ns"
+			ip -n "$ns" link set lo up || return 1
+			# IPv4 only: no MLD, router or neighbour solicitations in the counters
+			ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+				net.ipv6.conf.default.disable_ipv6=1 2>/dev/null
+		done
+		ip -n "$MC_SW" link add br0 type bridge mcast_snooping 0 || return 1
+		for h in 1 2 3 4; do
+			eval "ns=\$MC_H$h"
+			ip -n "$ns" link add eth0 type veth peer name "p$h" netns "$MC_SW" &&
+			ip -n "$ns" addr add "$MC_NET.$h/24" dev eth0 &&
+			ip -n "$ns" link set eth0 up &&
+			ip -n "$ns" route add 224.0.0.0/4 dev eth0 &&
+			ip -n "$MC_SW" link set "p$h" master br0 &&
+			ip -n "$MC_SW" link set "p$h" up || return 1
+		done
+		ip -n "$MC_SW" addr add "$MC_NET.254/24" dev br0 &&
+		ip -n "$MC_SW" link set br0 up || return 1
+		# what reaches h4 of the group, below its IP stack
+		[ -z "$mc_nft" ] || ip netns exec "$MC_H4" nft -f - <<NFT
+table netdev slbench {
+	chain in {
+		type filter hook ingress device eth0 priority 0;
+		ip daddr $MC_GROUP udp dport $PORT counter
+	}
+}
+NFT
+	}
+	mc_setup || die "cannot set up the multicast bridge's namespaces"
+
+	mc_rx() { ip -n "$1" -s -j link show "$2" | jq '.[0].stats64.rx.packets'; } # NS DEV
+	mc_h4() { # what h4 has received of the group (without nft: every frame)
+		if [ -n "$mc_nft" ]; then
+			ip netns exec "$MC_H4" nft -j list chain netdev slbench in |
+				jq '[.nftables[] | .rule? // empty | .expr[] | .counter? // empty | .packets] | add // 0'
+		else
+			mc_rx "$MC_H4" eth0
+		fi
+	}
+	mc_supp() { # PORT: sluice's suppressed counter there
+		ctl -j mcast ports | jq --arg p "$1" --arg n "$MC_SW" \
+			'[.[] | select(.port == $p and .netns == $n) | .suppressed] | add // 0'
+	}
+	mc_ports_on() { # sluice has all four ports, p3 a static router port
+		ctl -j mcast ports | jq -e --arg n "$MC_SW" '[.[] | select(.netns == $n)] |
+			length == 4 and any(.[]; .port == "p3" and (.router | startswith("on")))'
+	}
+	mc_joined() { # CONFIG: the bridge has seen h2 join (sluice's groups, the kernel's mdb)
+		case $1 in
+		policy) ctl -j mcast groups | jq -e --arg g "$MC_GROUP" --arg n "$MC_SW" 'any(.[]; .group == $g and
+			.netns == $n and .seconds_left > 0 and
+			(.ports | if type == "string" then split(",") else . end | any(.[]; . == "p2")))' ;;
+		kernel) ip netns exec "$MC_SW" bridge -j mdb show dev br0 | jq -e --arg g "$MC_GROUP" \
+			'any(.. | objects | select(has("grp")); .grp == $g and .port == "p2")' ;;
+		esac
+	}
+
+	mc_state() { # CONFIG: what the bridge knows, for a failure's message
+		case $1 in
+		policy) ctl mcast groups 2>&1; ctl mcast ports 2>&1 ;;
+		kernel) ip netns exec "$MC_SW" bridge mdb show dev br0 2>&1 ;;
+		esac
+	}
+
+	MC_CFG=flood            # as made: mcast_snooping 0, no sluice
+	mc_config() { # policy | flood | kernel: the bridge in that configuration
+		[ "$1" = "$MC_CFG" ] && return 0
+		case $MC_CFG in
+		policy) ctl mcast bridge br0 netns "$MC_SW" disable >/dev/null || die "sluicectl mcast bridge disable failed" ;;
+		kernel) { ip -n "$MC_SW" link set br0 type bridge mcast_snooping 0 &&
+			  ip -n "$MC_SW" link set br0 type bridge mcast_querier 0 &&
+			  ip -n "$MC_SW" link set p3 type bridge_slave mcast_router 1; } ||
+				die "cannot switch the bridge's snooping off" ;;
+		esac
+		case $1 in
+		policy)
+			{ ctl mcast bridge br0 netns "$MC_SW" enable >/dev/null &&
+			  ctl mcast port dev p3 netns "$MC_SW" router on >/dev/null; } ||
+				die "sluicectl mcast bridge br0 netns $MC_SW enable failed"
+			wait_for 5 mc_ports_on || die "sluice does not show the bridge's 4 ports: $(ctl mcast ports 2>&1)" ;;
+		kernel)
+			# as tests/netns/test_mcast_bridge.sh: the querier switched on
+			# apart from snooping, once it runs (set together, the kernel never
+			# counts its own querier as present and floods); until the
+			# querier counts (a query response interval, here 1 s, after it
+			# is switched on) the kernel floods: 3 s leaves room
+			{ ip -n "$MC_SW" link set br0 type bridge mcast_snooping 1 mcast_query_response_interval 100 \
+				mcast_startup_query_interval 100 &&
+			  ip -n "$MC_SW" link set br0 type bridge mcast_querier 1 &&
+			  ip -n "$MC_SW" link set p3 type bridge_slave mcast_router 2; } ||
+				die "cannot switch the bridge's snooping on"
+			sleep 3 ;;
+		esac
+		MC_CFG=$1
+	}
+
+	# mc_run CONFIG TAG: the member's sink joins, the bridge sees it, h1
+	# sends; TAG.send and TAG.sink hold the JSON, TAG.h4 what h4 got
+	mc_run() {
+		mc_config "$1"
+		rm -f "$TMP/mc.ready"
+		spawn "$TMP/$2.sink" ip netns exec "$MC_H2" taskset -c "$CPU_RX" "$GEN" sink --bind "$MC_GROUP" \
+			--port "$PORT" --json --ready-file "$TMP/mc.ready"
+		mc_sink=$LAST
+		wait_for 5 test -e "$TMP/mc.ready" || die "the member's sink did not join: $(cat "$TMP/$2.sink")"
+		[ "$1" = flood ] || wait_for 10 mc_joined "$1" || die "$1: the bridge did not see h2 join $MC_GROUP: $(mc_state "$1")"
+		mc_h4_0=$(mc_h4)
+		mc_h3_0=$(mc_rx "$MC_H3" eth0)
+		mc_br_0=$(mc_rx "$MC_SW" br0)
+		mc_s0=0
+		[ "$1" = policy ] && mc_s0=$(mc_supp p4)
+		ip netns exec "$MC_H1" "$GEN" send --dst "$MC_GROUP" --port "$PORT" --src "$MC_NET.1" --size 64 \
+			--batch 64 --cpu "$CPU_TX" --duration "$DUR" --json >"$TMP/$2.send" 2>"$TMP/$2.err" ||
+			die "sluice-gen send to $MC_GROUP: $(cat "$TMP/$2.err")"
+		sleep 0.2       # packets still in a softirq backlog or the socket queue
+		echo $(($(mc_h4) - mc_h4_0)) >"$TMP/$2.h4"
+		mc_h3=$(($(mc_rx "$MC_H3" eth0) - mc_h3_0))
+		mc_br=$(($(mc_rx "$MC_SW" br0) - mc_br_0))
+		mc_note=""
+		[ "$1" = policy ] && mc_note="; sluice suppressed $(($(mc_supp p4) - mc_s0)) at p4"
+		stop_pid "$mc_sink" INT
+		say "  $2 $1: sent $(jget .packets "$TMP/$2.send") ($(human "$(jget .pps "$TMP/$2.send")" pps))," \
+			"member got $(jget .packets "$TMP/$2.sink") ($(human "$(jget .pps "$TMP/$2.sink")" pps)," \
+			"$(jget .drops "$TMP/$2.sink") socket drops), router host $mc_h3 frames, non-member" \
+			"$(cat "$TMP/$2.h4"), br0 $mc_br$mc_note"
+	}
+
+	printf '# bench: bridge multicast only\n' >"$TMP/mcast.conf"
+	daemon_start --config "$TMP/mcast.conf"
+	mc_run policy mp.1
+	mc_run flood mf.1
+	mc_run kernel mk.1
+	mc_run kernel mk.2
+	mc_run flood mf.2
+	mc_run policy mp.2
+	mc_config flood
+	daemon_stop
+	[ "$(mc_tracers)" = "${mc_others:-0}" ] ||
+		say "note: $(mc_tracers) sl_drops_kfree program(s) of other sluice instances at the end, $mc_others at the start"
+
+	mp=$(mean .pps "$TMP"/mp.?.sink)
+	pair_row "mcast 64 B through a bridge, member pps: policy / no policy" "$mp" "$(mean .pps "$TMP"/mf.?.sink)" \
+		pps "-"
+	pair_row "  member pps: policy / kernel snooping" "$mp" "$(mean .pps "$TMP"/mk.?.sink)" pps ">= 0.90x"
+	mps=$(mean .pps "$TMP"/mp.?.send)
+	pair_row "  sender pps: policy / no policy" "$mps" "$(mean .pps "$TMP"/mf.?.send)" pps "-"
+	mks=$(mean .pps "$TMP"/mk.?.send)
+	pair_row "  sender pps: policy / kernel snooping" "$mps" "$mks" pps "-"
+	# the sender's CPU runs the whole path: what the policy's bridge costs
+	# per frame more than the kernel's (its programs' share: 9's in + 3 out)
+	row "  sender time per frame: policy - kernel snooping" "$(awk -v a="$mps" -v b="$mks" \
+		'BEGIN { if (a > 0 && b > 0) printf "%.0f ns", 1e9 / a - 1e9 / b; else print "n/a" }')" "-" "-" \
+		"vs 9: one frame (in + 3 out)"
+	mc_got_row() { # TAG NAME GOAL: what h4 got of what was sent, both runs
+		got=$(cat "$TMP/$1".?.h4 | awk '{ s += $1 } END { print s + 0 }')
+		sent=$(jq -s 'map(.packets) | add' "$TMP/$1".?.send)
+		row "  non-member got / sent$([ -z "$mc_nft" ] && echo " (all frames)"): $2" "$got" "$sent" \
+			"$(awk -v a="$got" -v b="$sent" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }')" "$3"
+	}
+	mc_got_row mp "policy" "0"
+	mc_got_row mf "no policy" "1.00x (all)"
+	mc_got_row mk "kernel snooping" "0"
+fi
+
 # --- report ----------------------------------------------------------------------
 echo
 echo "sluice bench: ${DUR}s per measurement, sender CPU $CPU_TX, receiver CPU $CPU_RX$([ "$RPS" = 1 ] && echo " (RPS)"), $(uname -r)"
 want base && echo "rows 1-3: means of 2 runs each, in the order A B B A; drop storm: off, sluice, bpftrace, off"
 want sets && echo "sets: rule cost = medians of BPF_PROG_TEST_RUN samples (sizes 1 2 3 3 2 1); restore: means, A B B A;" &&
 	echo "      set drop: means of 2 runs, order sluice, iptables, nft, nft, iptables, sluice; sender and dropper CPU: see the header"
+want mcast && echo "mcast: policy cost = medians of BPF_PROG_TEST_RUN samples (cases 1..n n..1); through the bridge:" &&
+	echo "       means of 2 runs, order policy, flood (no policy), kernel snooping, kernel, flood, policy"
 awk -F '\t' '
 	{ for (i = 1; i <= 5; i++) { c[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } }
 	END {

@@ -25,8 +25,8 @@
 #define TCX_NEXT ((__u32)-1)
 #define TCX_DROP 2
 
-#define MAX_RECS 16
-#define MAX_ENTS 32
+#define MAX_RECS 64  /* a 64-record report: tests/bench/mcast_cost.c */
+#define MAX_ENTS 160 /* its 64 memberships and groups, and more */
 #define INGRESS_IFINDEX 11 /* skb_iif in every row: not the port */
 
 #define NS 1000000000ull
@@ -150,7 +150,7 @@ static bool parse_pair(const char *s, char *a, char *b, size_t n)
 
 static void parse_frame(const char *spec, struct frame *f)
 {
-	char buf[512], *save = NULL;
+	char buf[2048], *save = NULL;
 	unsigned long v;
 
 	memset(f, 0, sizeof(*f));
@@ -408,6 +408,17 @@ static void build_row(struct pkt *p, const void *arg)
 	build_frame(p, &f);
 }
 
+size_t mfx_frame(const char *words, __u8 *buf, size_t cap)
+{
+	const struct mfx_row r = { .frame = words };
+	struct pkt p;
+
+	pkt_init(&p, buf, cap);
+	build_row(&p, &r);
+	pkt_finish(&p);
+	return pkt_ok(&p) ? p.len : 0;
+}
+
 /* ---- map entries ---------------------------------------------------------------- */
 
 enum tsym { TS_ZERO, TS_EXPIRED, TS_SOON, TS_LIVE, TS_JOIN, TS_LEAVE, TS_ROUTER };
@@ -548,7 +559,7 @@ static const char *parse_ent(char *s, bool after, struct ent *e)
 
 static size_t parse_ents(const char *spec, bool after, struct ent *out, const char **err)
 {
-	char buf[1024], *save = NULL;
+	char buf[8192], *save = NULL;
 	size_t n = 0;
 
 	*err = NULL;

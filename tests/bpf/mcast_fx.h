@@ -107,6 +107,12 @@ int mfx_prog_fd(const struct mfx *f, bool egress);
  * failed (each reported through Criterion). */
 size_t mfx_run(struct mfx *f, bool egress, const struct mfx_row *rows, size_t n);
 
+/* A frame from its words (see above) into buf: its length, 0 when the words
+ * are wrong or it does not fit. For benchmarks that run a row's frame
+ * themselves, after mfx_run() has checked the row (which leaves the maps
+ * in the state of its last row). */
+size_t mfx_frame(const char *words, __u8 *buf, size_t cap);
+
 #define MFX_N(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif
