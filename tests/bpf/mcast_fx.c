@@ -59,21 +59,6 @@ struct frame {
 	const char *error;
 };
 
-static bool parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned b[6];
-	char end;
-
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &end) != 6)
-		return false;
-	for (int i = 0; i < 6; i++) {
-		if (b[i] > 0xff)
-			return false;
-		mac[i] = (uint8_t)b[i];
-	}
-	return true;
-}
-
 static bool num(const char *s, unsigned long max, unsigned long *out)
 {
 	char *end;
@@ -136,18 +121,6 @@ static bool parse_rec(const char *s, struct rec *r)
 	return true;
 }
 
-static bool parse_pair(const char *s, char *a, char *b, size_t n)
-{
-	const char *gt = strchr(s, '>');
-
-	if (!gt || (size_t)(gt - s) >= n || strlen(gt + 1) >= n)
-		return false;
-	memcpy(a, s, (size_t)(gt - s));
-	a[gt - s] = 0;
-	strcpy(b, gt + 1);
-	return true;
-}
-
 static void parse_frame(const char *spec, struct frame *f)
 {
 	char buf[2048], *save = NULL;
@@ -164,7 +137,7 @@ static void parse_frame(const char *spec, struct frame *f)
 		if (!strcmp(w, "q")) {
 			f->vlan = true;
 		} else if (!strncmp(w, "dmac=", 5)) {
-			f->has_dmac = parse_mac(w + 5, f->dmac);
+			f->has_dmac = pkt_word_mac(w + 5, f->dmac);
 			if (!f->has_dmac)
 				f->error = "bad dmac";
 		} else if (!strcmp(w, "arp")) {
@@ -172,7 +145,7 @@ static void parse_frame(const char *spec, struct frame *f)
 		} else if (!strcmp(w, "4") || !strcmp(w, "6")) {
 			f->family = w[0] - '0';
 		} else if (strchr(w, '>') && f->family && !f->dst[0]) {
-			if (!parse_pair(w, f->src, f->dst, sizeof(f->src)))
+			if (!pkt_word_pair(w, f->src, f->dst, sizeof(f->src)))
 				f->error = "bad address pair";
 		} else if (!strcmp(w, "ra")) {
 			f->ra = true;

@@ -1,5 +1,6 @@
 /* Frame builder core: the cursor, protocol chaining, and the lengths and
  * checksums pkt_finish() writes. Header layouts live in pkt_hdr.c. */
+#include <stdio.h>
 #include <string.h>
 
 #include "pkt_impl.h"
@@ -225,5 +226,32 @@ bool pkt_push_letter(struct pkt *p, char c)
 		pkt_fail(p, "unknown header letter");
 		return false;
 	}
+	return true;
+}
+
+bool pkt_word_mac(const char *s, uint8_t mac[6])
+{
+	unsigned b[6];
+	char end;
+
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &end) != 6)
+		return false;
+	for (int i = 0; i < 6; i++) {
+		if (b[i] > 0xff)
+			return false;
+		mac[i] = (uint8_t)b[i];
+	}
+	return true;
+}
+
+bool pkt_word_pair(const char *s, char *a, char *b, size_t size)
+{
+	const char *gt = strchr(s, '>');
+
+	if (!gt || (size_t)(gt - s) >= size || strlen(gt + 1) >= size)
+		return false;
+	memcpy(a, s, (size_t)(gt - s));
+	a[gt - s] = 0;
+	strcpy(b, gt + 1);
 	return true;
 }

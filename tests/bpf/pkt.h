@@ -143,4 +143,10 @@ void pkt_truncate(struct pkt *p, size_t len);
 uint32_t pkt_csum_add(uint32_t sum, const void *data, size_t n);
 uint16_t pkt_csum_fold(uint32_t sum);
 
+/* Words of the fixtures' frame languages (sets_fx.c, mcast_fx.c). */
+/* "aa:bb:cc:dd:ee:ff" */
+bool pkt_word_mac(const char *s, uint8_t mac[6]);
+/* "A>B" into a and b (each of `size` bytes) */
+bool pkt_word_pair(const char *s, char *a, char *b, size_t size);
+
 #endif

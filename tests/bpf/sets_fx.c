@@ -50,33 +50,6 @@ struct frame {
 	const char *error;
 };
 
-static bool parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned b[6];
-	char end;
-
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &end) != 6)
-		return false;
-	for (int i = 0; i < 6; i++) {
-		if (b[i] > 0xff)
-			return false;
-		mac[i] = (uint8_t)b[i];
-	}
-	return true;
-}
-
-static bool parse_pair(const char *s, char *a, size_t an, char *b, size_t bn)
-{
-	const char *gt = strchr(s, '>');
-
-	if (!gt || (size_t)(gt - s) >= an || strlen(gt + 1) >= bn)
-		return false;
-	memcpy(a, s, (size_t)(gt - s));
-	a[gt - s] = 0;
-	strcpy(b, gt + 1);
-	return true;
-}
-
 static bool parse_ports(const char *s, uint16_t *sp, uint16_t *dp)
 {
 	unsigned a, b;
@@ -120,11 +93,11 @@ static void parse_frame(const char *spec, struct frame *f)
 			else
 				f->tags[f->ntags++] = w[0];
 		} else if (!strncmp(w, "smac=", 5)) {
-			f->has_smac = parse_mac(w + 5, f->smac);
+			f->has_smac = pkt_word_mac(w + 5, f->smac);
 			if (!f->has_smac)
 				f->error = "bad smac";
 		} else if (!strncmp(w, "dmac=", 5)) {
-			f->has_dmac = parse_mac(w + 5, f->dmac);
+			f->has_dmac = pkt_word_mac(w + 5, f->dmac);
 			if (!f->has_dmac)
 				f->error = "bad dmac";
 		} else if (!strcmp(w, "arp")) {
@@ -164,7 +137,7 @@ static void parse_frame(const char *spec, struct frame *f)
 			if (!parse_ports(w, &f->sport, &f->dport))
 				f->error = "bad ports";
 		} else if (strchr(w, '>') && f->family) {
-			if (!parse_pair(w, f->src, sizeof(f->src), f->dst, sizeof(f->dst)))
+			if (!pkt_word_pair(w, f->src, f->dst, sizeof(f->src)))
 				f->error = "bad address pair";
 		} else if (strchr(w, '/') && (f->l4 == L4_ICMP || f->l4 == L4_ICMP6)) {
 			if (!parse_type_code(w, &f->type, &f->code))
@@ -410,7 +383,7 @@ static bool tuple_of(__u8 cls, const char *elem, struct sl_set_tuple *t)
 		return nparts == 3 && addr_of(part[0], t->addr, &family) && port_of(part[1], t) &&
 		       addr_of(part[2], t->addr2, &family);
 	case SL_CLASS_MAC:
-		return parse_mac(part[0], t->mac);
+		return pkt_word_mac(part[0], t->mac);
 	case SL_CLASS_PORT: {
 		unsigned a;
 		char end;
