@@ -107,7 +107,8 @@ SL_STATIC_ASSERT(sizeof(struct sl_set_value) == 32, "sl_set_value layout");
  * The dataplane never reads it. */
 struct sl_set_meta {
 	char name[32];
-	__u8 used;
+	__u8 used;          /* 1 a set; 2 one being built (a reload's or a
+			     * restore's, not switched to yet) */
 	__u8 type;          /* enum sl_set_type (src/features/sets_lang.h) */
 	__u8 family;        /* enum sl_family; 0 for hash:mac, bitmap:port */
 	__u8 cls;           /* enum sl_set_class */

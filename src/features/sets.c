@@ -467,15 +467,22 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 	shadow = calloc(1, sizeof(*shadow));
 	if (!shadow)
 		return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
+	p->building = true; /* a daemon killed before the switch leaves them marked */
 	if (replay(p, s, shadow, err) || rules_sync(p, shadow, err)) {
+		p->building = false;
 		sets_catalog_free(p, shadow);
 		free(shadow);
 		return -1;
 	}
+	p->building = false;
 	/* the hooks use the new sets now: the old ones can go */
 	sets_catalog_free(p, &p->live);
 	p->live = *shadow;
 	free(shadow);
+	for (int i = 0; i < p->live.nsets; i++) {
+		p->live.set[i]->building = false; /* live now */
+		sets_meta_write(p, p->live.set[i]);
+	}
 	rules_store(p, &p->live);
 	p->live_digest = s->digest;
 	p->applied = true;

@@ -32,6 +32,7 @@ struct sets_set {
 	int map_fd;                 /* maps/sl_set_<slot> */
 	int cmt_fd;                 /* maps/sl_setc_<slot> (comment sets), else -1 */
 	uint8_t cls;                /* enum sl_set_class */
+	bool building;              /* made by a reload or restore not switched to yet */
 };
 
 /* --- rules ----------------------------------------------------------------------- */
@@ -113,6 +114,7 @@ enum sets_shared_map { SM_META, SM_RSTAT, SM_HSTAT, SM_CFG, SM_HOOKS, SM_RULES, 
 struct sets_priv {
 	bool loaded;                    /* shared maps open, live catalog read from pins */
 	bool applied;                   /* live_digest is a config's */
+	bool building;                  /* sets made now are a reload's or restore's, not live yet */
 	struct bpf_object *base;        /* loaded once: creates/reuses the shared maps, BTF */
 	int outer_fd[SL_CLASS_COUNT];
 	int shared_fd[SM_COUNT];

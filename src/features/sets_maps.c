@@ -16,6 +16,7 @@
 #define COMMENT_SIZE (SL_SET_COMMENT_MAX + 1)
 
 static int key_size(uint8_t cls);
+static void sets_map_release(struct sets_priv *p, struct sets_set *s);
 
 uint64_t sets_now_ns(void)
 {
@@ -86,7 +87,7 @@ static uint32_t capacity(const struct sl_set_spec *spec)
 
 void sets_meta_write(struct sets_priv *p, const struct sets_set *s)
 {
-	struct sl_set_meta m = { .used = 1 };
+	struct sl_set_meta m = { .used = s->building ? 2 : 1 };
 	uint32_t key = (uint32_t)s->slot;
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
@@ -145,6 +146,7 @@ int sets_map_create(struct sets_priv *p, const struct sl_set_spec *spec, struct 
 	s->spec.flags &= ~(unsigned)SL_SET_F_EXIST;
 	s->slot = slot;
 	s->cls = sets_class_of(spec);
+	s->building = p->building;
 	s->cmt_fd = -1;
 	s->map_fd = new_map(p, s->cls, capacity(spec), slot, false);
 	if (s->map_fd < 0) {
@@ -281,14 +283,12 @@ int sets_map_flush(struct sets_priv *p, struct sets_set *s, struct sl_error *err
 	return 0;
 }
 
-void sets_map_free(struct sets_priv *p, struct sets_set *s)
+/* the slot empty again: out of the outer and meta maps, pins gone, fds closed */
+static void sets_map_release(struct sets_priv *p, struct sets_set *s)
 {
-	uint32_t key;
+	uint32_t key = (uint32_t)s->slot;
 	char path[512];
 
-	if (!s)
-		return;
-	key = (uint32_t)s->slot;
 	bpf_map_delete_elem(p->outer_fd[s->cls], &key);
 	meta_clear(p, s->slot);
 	slot_pin(p, s->slot, false, path, sizeof(path));
@@ -297,8 +297,16 @@ void sets_map_free(struct sets_priv *p, struct sets_set *s)
 	unlink(path);
 	if (s->cmt_fd >= 0)
 		close(s->cmt_fd);
-	close(s->map_fd);
+	if (s->map_fd >= 0)
+		close(s->map_fd);
 	p->slot_busy[s->slot] = false;
+}
+
+void sets_map_free(struct sets_priv *p, struct sets_set *s)
+{
+	if (!s)
+		return;
+	sets_map_release(p, s);
 	free(s);
 }
 
@@ -312,6 +320,16 @@ int sets_maps_adopt(struct sets_priv *p, struct sets_catalog *c, struct sl_error
 
 		if (bpf_map_lookup_elem(p->shared_fd[SM_META], &key, &m) || !m.used)
 			continue;
+		if (m.used == 2) {
+			/* built by a reload or restore that never finished: nothing uses it */
+			struct sets_set dead = { .slot = slot, .cls = m.cls < SL_CLASS_COUNT ? m.cls : 0 };
+
+			sl_info("set %s (slot %d): left half-built by an earlier daemon; removed", m.name, slot);
+			dead.map_fd = -1;
+			dead.cmt_fd = -1;
+			sets_map_release(p, &dead);
+			continue;
+		}
 		if (m.type >= SL_SET_TYPE_COUNT || m.cls >= SL_CLASS_COUNT) {
 			sl_warn("slot %d: a set record this daemon does not know (type %u, class %u); left alone", slot,
 				m.type, m.cls);

@@ -423,9 +423,11 @@ static int commit(struct txn *t, struct sl_error *err)
 		else if (r->kind == T_DESTROYED)
 			sets_map_free(t->p, r->set);
 	}
-	/* the clones carry the names now */
-	for (int i = 0; i < t->p->live.nsets; i++)
+	/* the clones carry the names now, and all of it is live */
+	for (int i = 0; i < t->p->live.nsets; i++) {
+		t->p->live.set[i]->building = false;
 		sets_meta_write(t->p, t->p->live.set[i]);
+	}
 	rules_store(t->p, &t->p->live);
 	return 0;
 }
@@ -445,6 +447,7 @@ int sets_restore(const struct sl_env *env, struct sets_priv *p, const struct sl_
 	}
 	t.b->n = 0;
 	t.b->s = NULL;
+	p->building = true; /* what this restore makes is not live until the commit */
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "-exist") && strcmp(argv[i], "-!")) {
 			sl_fail(err, SL_E_USAGE, cols[i], "set restore: unexpected '%s' (the input comes on stdin)", argv[i]);
@@ -495,6 +498,7 @@ int sets_restore(const struct sl_env *env, struct sets_priv *p, const struct sl_
 	json_object_object_add(*out, "entries_batched", json_object_new_uint64(t.entries));
 	json_object_object_add(*out, "sets", json_object_new_int(p->live.nsets));
 out:
+	p->building = false;
 	free(t.rec);
 	free(t.seen.slot);
 	free(t.b);

@@ -85,3 +85,22 @@ sed -i '1a set create a hash:ip' "$T_TMP/bad.conf"
 expect_exit 1 "$SLUICED" --pin-root "$(pin_root d)" --socket "$(sock_path d)" --config "$T_TMP/bad.conf"
 grep -q "bad.conf:3:" "$T_TMP/out" || fail "the error does not point at line 3: $(cat "$T_TMP/out")"
 assert_eq "$links" "$(ls "$(pin_root d)/links" | sort | tr '\n' ' ')" "pinned links after the failed start"
+
+note "a daemon killed in the middle of a restore leaves nothing half-built behind"
+rm -f "$T_TMP/in"
+mkfifo "$T_TMP/in"
+daemon_start r
+ctl r set create keep hash:ip >/dev/null
+ctl r set add keep 192.0.2.1 >/dev/null
+"$SLUICECTL" --socket "$(sock_path r)" set restore <"$T_TMP/in" >/dev/null 2>&1 &
+client=$!
+exec 7>"$T_TMP/in"
+printf 'create half hash:ip\nadd half 1.1.1.1\nadd keep 192.0.2.2\n' >&7
+sleep 0.5
+daemon_stop r KILL
+exec 7>&-
+wait "$client" 2>/dev/null
+daemon_start r
+assert_eq "keep" "$(ctl r -j set list -n | jq -r '[.sets[].name] | sort | join(" ")')" "sets after the restart"
+assert_eq "192.0.2.1" "$(ctl r -j set list keep | jq -r '[.sets[0].members[].elem] | join(" ")')" "keep's entries"
+assert_eq 1 "$(ls "$(pin_root r)/maps" | grep -c '^sl_set_[0-9]')" "set maps pinned"
