@@ -450,7 +450,6 @@ int rules_sync(struct sets_priv *p, const struct sets_catalog *c, struct sl_erro
 			k->mode = pl->mode;
 		}
 		k->used = true;
-		k->detached = pl->lost;
 		hook_store(p, pl->hook);
 	}
 	for (int h = 0; h < SL_HOOKS_MAX; h++) {
@@ -596,7 +595,7 @@ json_object *rules_hooks_json(struct sets_priv *p)
 		json_object_object_add(o, "dev", json_object_new_string(k->dev));
 		json_object_object_add(o, "netns", json_object_new_string(k->netns[0] ? k->netns : "host"));
 		json_object_object_add(o, "hook", json_object_new_string(k->dir == RULES_EGRESS ? "egress" : "ingress"));
-		json_object_object_add(o, "mode", json_object_new_string(k->detached || !sl_link_ifindex(k->link_fd)
+		json_object_object_add(o, "mode", json_object_new_string(!sl_link_ifindex(k->link_fd)
 										 ? "detached"
 										 : sl_attach_mode_name(k->mode)));
 		json_object_object_add(o, "link_id", json_object_new_int64(sl_link_id(k->link_fd)));

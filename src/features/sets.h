@@ -99,7 +99,6 @@ struct sets_hook {
 	uint8_t dir;
 	uint8_t mode;                   /* enum sl_attach_mode */
 	uint32_t ifindex;
-	bool detached;                  /* its device went away; the rules wait */
 	int link_fd;
 	int prog_fd;                    /* the program behind the link, when known */
 	struct bpf_object *obj;         /* owns prog_fd when we loaded it; NULL when adopted */

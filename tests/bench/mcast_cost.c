@@ -47,6 +47,7 @@
 #include <string.h>
 
 #include "../bpf/mcast_fx.h"
+#include "../bpf/fixture.h"
 #include "../bpf/pkt.h"
 
 #define TCX_NEXT ((__u32)-1)
@@ -142,19 +143,9 @@ static void sample(struct mfx *f, struct cost *c, unsigned repeat)
 	c->ns[c->n++] = o.duration;
 }
 
-static int cmp_uint(const void *a, const void *b)
-{
-	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static void report(struct cost *c, unsigned repeat)
 {
-	double median;
-
-	qsort(c->ns, c->n, sizeof(c->ns[0]), cmp_uint);
-	median = c->n % 2 ? c->ns[c->n / 2] : (c->ns[c->n / 2 - 1] + c->ns[c->n / 2]) / 2.0;
+	double median = fx_median(c->ns, c->n); /* sorted now: min first, max last */
 	printf("mcast-cost case=%s prog=%s records=%u ns=%.1f min=%u max=%u samples=%u repeat=%u\n", c->name,
 	       c->egress ? "egress" : "ingress", c->records, median, c->ns[0], c->ns[c->n - 1], c->n, repeat);
 	fflush(stdout);

@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../bpf/fixture.h"
 #include "../bpf/pkt.h"
 #include "../bpf/sets_fx.h"
 
@@ -189,19 +190,9 @@ static void sample(struct cost *c, const __u8 *frame, size_t len, unsigned repea
 	c->ns[c->n++] = o.duration;
 }
 
-static int cmp_uint(const void *a, const void *b)
-{
-	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static void report(struct cost *c, unsigned repeat)
 {
-	double median;
-
-	qsort(c->ns, c->n, sizeof(c->ns[0]), cmp_uint);
-	median = c->n % 2 ? c->ns[c->n / 2] : (c->ns[c->n / 2 - 1] + c->ns[c->n / 2]) / 2.0;
+	double median = fx_median(c->ns, c->n); /* sorted now: min first, max last */
 	printf("sets-cost class=%s entries=%u ns=%.1f min=%u max=%u samples=%u repeat=%u\n", c->cls_name, c->entries,
 	       median, c->ns[0], c->ns[c->n - 1], c->n, repeat);
 	fflush(stdout);

@@ -118,3 +118,18 @@ size_t fx_run_table(const struct fx_target *t, const struct fx_case *rows, size_
 		cr_log_error("%s: %zu of %zu fixture rows failed", t->name, failed, n);
 	return failed;
 }
+
+static int cmp_unsigned(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+double fx_median(unsigned *v, size_t n)
+{
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_unsigned);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}

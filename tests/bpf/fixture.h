@@ -66,6 +66,8 @@ bool fx_fail(struct fx_why *why, const char *fmt, ...) __attribute__((format(pri
 
 /* SLUICE_FIXTURE_REPEAT, or 1 */
 unsigned fx_repeat(void);
+/* The median of n timings (sorts them in place). */
+double fx_median(unsigned *v, size_t n);
 
 /* Skip the current Criterion test unless this process may load BPF
  * programs (root, or CAP_BPF + CAP_NET_ADMIN + CAP_PERFMON). */

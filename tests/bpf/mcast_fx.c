@@ -384,12 +384,8 @@ static void build_row(struct pkt *p, const void *arg)
 size_t mfx_frame(const char *words, __u8 *buf, size_t cap)
 {
 	const struct mfx_row r = { .frame = words };
-	struct pkt p;
 
-	pkt_init(&p, buf, cap);
-	build_row(&p, &r);
-	pkt_finish(&p);
-	return pkt_ok(&p) ? p.len : 0;
+	return pkt_build(build_row, &r, buf, cap);
 }
 
 /* ---- map entries ---------------------------------------------------------------- */

@@ -255,3 +255,13 @@ bool pkt_word_pair(const char *s, char *a, char *b, size_t size)
 	strcpy(b, gt + 1);
 	return true;
 }
+
+size_t pkt_build(void (*build)(struct pkt *p, const void *arg), const void *arg, uint8_t *buf, size_t cap)
+{
+	struct pkt p;
+
+	pkt_init(&p, buf, cap);
+	build(&p, arg);
+	pkt_finish(&p);
+	return pkt_ok(&p) ? p.len : 0;
+}

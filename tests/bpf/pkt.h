@@ -143,6 +143,9 @@ void pkt_truncate(struct pkt *p, size_t len);
 uint32_t pkt_csum_add(uint32_t sum, const void *data, size_t n);
 uint16_t pkt_csum_fold(uint32_t sum);
 
+/* A builder (an fx_case's) run into buf: the frame's length, 0 on failure. */
+size_t pkt_build(void (*build)(struct pkt *p, const void *arg), const void *arg, uint8_t *buf, size_t cap);
+
 /* Words of the fixtures' frame languages (sets_fx.c, mcast_fx.c). */
 /* "aa:bb:cc:dd:ee:ff" */
 bool pkt_word_mac(const char *s, uint8_t mac[6]);

@@ -231,12 +231,8 @@ static void build_row(struct pkt *p, const void *arg)
 size_t sfx_frame(const char *words, __u8 *buf, size_t cap)
 {
 	const struct sfx_row r = { .frame = words };
-	struct pkt p;
 
-	pkt_init(&p, buf, cap);
-	build_row(&p, &r);
-	pkt_finish(&p);
-	return pkt_ok(&p) ? p.len : 0;
+	return pkt_build(build_row, &r, buf, cap);
 }
 
 static size_t frame_len(const struct sfx_row *r)

@@ -8,23 +8,18 @@
 #include <string.h>
 
 #include "features/mcast.h"
+#include "words.h"
 
 static struct mcast_state st;
 static struct sl_error err;
 
 static int words(const char *line, int (*fn)(struct mcast_state *, int, char *const[], const int *, struct sl_error *))
 {
-	static struct sl_tokens toks;
-	char *argv[SL_MAX_TOKENS];
-	int cols[SL_MAX_TOKENS];
+	static struct words w;
 
 	memset(&err, 0, sizeof(err));
-	cr_assert_eq(sl_tokenize(line, &toks, &err), 0, "%s", err.msg);
-	for (int i = 0; i < toks.n; i++) {
-		argv[i] = (char *)toks.tok[i].text;
-		cols[i] = toks.tok[i].col;
-	}
-	return fn(&st, toks.n, argv, cols, &err);
+	split(line, &w);
+	return fn(&st, w.n, w.argv, w.cols, &err);
 }
 
 #define BRIDGE(line) words(line, mcast_parse_bridge)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "features/sets.h"
+#include "words.h"
 
 static struct rules_rule rule;
 static struct sl_error err;
@@ -12,17 +13,11 @@ static struct sl_error err;
 /* parse the words of `line` (after "rule add") */
 static int parse(const char *line)
 {
-	static struct sl_tokens toks;
-	char *argv[SL_MAX_TOKENS];
-	int cols[SL_MAX_TOKENS];
+	static struct words w;
 
 	memset(&err, 0, sizeof(err));
-	cr_assert_eq(sl_tokenize(line, &toks, &err), 0, "%s", err.msg);
-	for (int i = 0; i < toks.n; i++) {
-		argv[i] = (char *)toks.tok[i].text;
-		cols[i] = toks.tok[i].col;
-	}
-	return rules_parse(toks.n, argv, cols, &rule, &err);
+	split(line, &w);
+	return rules_parse(w.n, w.argv, w.cols, &rule, &err);
 }
 
 Test(rules, full_rule_and_defaults)

@@ -18,29 +18,11 @@
 #include <json-c/json.h>
 
 #include "features/sets_lang.h"
+#include "words.h"
 #include "../../tools/sluicectl/ctl.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* words of a line with their columns, split by the project's tokenizer */
-struct words {
-	struct sl_tokens toks;
-	char *argv[SL_MAX_TOKENS];
-	int cols[SL_MAX_TOKENS];
-	int n;
-};
-
-static void split(const char *line, struct words *w)
-{
-	struct sl_error err = { 0 };
-
-	cr_assert_eq(sl_tokenize(line, &w->toks, &err), 0, "tokenize '%s': %s", line, err.msg);
-	w->n = w->toks.n;
-	for (int i = 0; i < w->n; i++) {
-		w->argv[i] = (char *)w->toks.tok[i].text;
-		w->cols[i] = w->toks.tok[i].col;
-	}
-}
 
 static void spec_of(const char *create, struct sl_set_spec *spec)
 {
