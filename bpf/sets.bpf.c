@@ -3,8 +3,9 @@
  * ingress). A hook's rules are read-only data set before load: in order,
  * each looks its set up with the packet's fields in the rule's directions,
  * `!` inverts, and a matching rule counts the frame, then drops it, passes
- * it, or goes on (count). No matching rule: the frame passes. Frames that
- * do not parse are counted and passed, never matched.
+ * it, or goes on (count). No matching rule: the frame passes. A frame that
+ * does not parse is counted and seen only by the hook's `unparsed` rules
+ * (fail-closed hooks drop it); with none, it passes.
  *
  * Sets live in inner maps of one ARRAY_OF_MAPS per key class (see
  * include/sluice/sets.h). The rules are constants to the verifier, so it
@@ -216,23 +217,25 @@ static __always_inline bool sl_sets_verdict(const struct sl_pkt *p, const struct
 			hs->not_ip++;
 		return false;
 	}
-	if (status != SL_PARSE_OK) {
-		if (hs)
-			hs->unparsed++;
-		return false;
-	}
+	if (status != SL_PARSE_OK && hs)
+		hs->unparsed++;
 
 	for (__u32 i = 0; i < SL_RULES_MAX; i++) {
-		bool match;
-
 		if (i >= sl_nrules)
 			break;
-		if (!sl_set_rule_applies(sl_rules[i].cls, sl_rules[i].family, p))
+		/* an unparsed frame meets only `unparsed` rules, a parsed one only set rules */
+		if ((sl_rules[i].match == SL_MATCH_UNPARSED) != (status != SL_PARSE_OK))
 			continue;
-		match = sl_set_matches(sl_rules[i].cls, sl_rules[i].slot, sl_rules[i].family, sl_rules[i].src_dims,
-				       p, l4, bytes);
-		if (match == (bool)sl_rules[i].invert)
-			continue; /* the rule does not match */
+		if (sl_rules[i].match == SL_MATCH_SET) {
+			bool match;
+
+			if (!sl_set_rule_applies(sl_rules[i].cls, sl_rules[i].family, p))
+				continue;
+			match = sl_set_matches(sl_rules[i].cls, sl_rules[i].slot, sl_rules[i].family,
+					       sl_rules[i].src_dims, p, l4, bytes);
+			if (match == (bool)sl_rules[i].invert)
+				continue; /* the rule does not match */
+		}
 		sl_rule_count(sl_rules[i].id, bytes);
 		switch (sl_rules[i].action) {
 		case SL_ACT_DROP:

@@ -25,7 +25,7 @@
 #define SL_RULES_TOTAL    256    /* rules over all hooks */
 
 #define SL_SET_META_MAP   sl_sets_v1   /* ARRAY[SL_SET_SLOTS] of struct sl_set_meta */
-#define SL_RULE_META_MAP  sl_rules_v1  /* ARRAY[SL_RULES_TOTAL] of struct sl_rule_meta */
+#define SL_RULE_META_MAP  sl_rules_v2  /* ARRAY[SL_RULES_TOTAL] of struct sl_rule_meta */
 #define SL_HOOK_META_MAP  sl_hooks_v1  /* ARRAY[SL_HOOKS_MAX] of struct sl_hook_meta */
 #define SL_SET_CFG_MAP    sl_setcfg_v1 /* ARRAY[1] of struct sl_sets_config */
 #define SL_RULE_STATS_MAP sl_rstat_v1  /* PERCPU_ARRAY[SL_RULE_IDS] of struct sl_rule_count */
@@ -132,6 +132,14 @@ enum sl_rule_action {
 	SL_ACT_COUNT = 2,   /* count and go on to the next rule */
 };
 
+/* What a rule matches. Numbers are stored in pinned maps: never reused. */
+enum sl_rule_match {
+	SL_MATCH_SET = 0,       /* `match-set SET DIR…`: a parsed frame in (or, with `!`, not in) a set */
+	SL_MATCH_UNPARSED = 1,  /* `unparsed`: a frame the parser gave up on (truncated, malformed,
+				 * more IPv6 extension headers than it walks); no other rule sees
+				 * such a frame */
+};
+
 /* One compiled rule, as a hook's program keeps it in read-only data. */
 struct sl_rule {
 	__u16 id;           /* counter slot in sl_rstat_v1 */
@@ -141,7 +149,8 @@ struct sl_rule {
 	__u8 src_dims;      /* bit i: dimension i is matched on the source */
 	__u8 invert;        /* `!`: the rule matches when the set does not */
 	__u8 action;        /* enum sl_rule_action */
-	__u8 pad[3];
+	__u8 match;         /* enum sl_rule_match; with SL_MATCH_UNPARSED only id and action count */
+	__u8 pad[2];
 };
 SL_STATIC_ASSERT(sizeof(struct sl_rule) == 12, "sl_rule layout");
 
@@ -159,8 +168,10 @@ struct sl_rule_meta {
 	__u8 src_dims;
 	__u8 invert;
 	__u8 action;
+	__u8 match;         /* enum sl_rule_match (v2); set is "" for SL_MATCH_UNPARSED */
+	__u8 pad[3];
 };
-SL_STATIC_ASSERT(sizeof(struct sl_rule_meta) == 92, "sl_rule_meta layout");
+SL_STATIC_ASSERT(sizeof(struct sl_rule_meta) == 96, "sl_rule_meta layout");
 
 /* An attach point with its pinned link <pin-root>/links/sl_hook_<index>
  * (userspace only). */

@@ -1,6 +1,6 @@
 /* Rule syntax: `rule add dev IFACE [netns NAME] ingress|egress [prio N]
- * [!] match-set SET DIR[,DIR...] [!] action drop|pass|count`, keywords in
- * any order; `rule del` takes the same words or `id N`. */
+ * ([!] match-set SET DIR[,DIR...] | unparsed) action drop|pass|count`,
+ * keywords in any order; `rule del` takes the same words or `id N`. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,7 +66,8 @@ static int number(const char *what, const char *text, int col, unsigned long max
 
 int rules_parse(int argc, char *const argv[], const int *cols, struct rules_rule *r, struct sl_error *err)
 {
-	bool have_dir = false, have_action = false, have_set = false, have_prio = false;
+	bool have_dir = false, have_action = false, have_set = false, have_prio = false, have_unparsed = false;
+	int set_col = 0, unparsed_col = 0, invert_col = 0; /* where those words are, for errors */
 	int end_col = argc ? cols[argc - 1] + (int)strlen(argv[argc - 1]) + 1 : 1;
 	unsigned long v;
 
@@ -115,10 +116,12 @@ int rules_parse(int argc, char *const argv[], const int *cols, struct rules_rule
 			if (r->invert)
 				return sl_fail(err, SL_E_USAGE, cols[i], "'!' given twice");
 			r->invert = true;
+			invert_col = cols[i];
 		} else if (!strcmp(w, "match-set")) {
 			if (have_set)
 				return sl_fail(err, SL_E_USAGE, cols[i], "one match-set per rule");
 			i++;
+			set_col = cols[i - 1];
 			if (sl_set_name_check(argv[i], cols[i], err))
 				return -1;
 			snprintf(r->set, sizeof(r->set), "%s", argv[i]);
@@ -129,6 +132,12 @@ int rules_parse(int argc, char *const argv[], const int *cols, struct rules_rule
 				return -1;
 			i++;
 			have_set = true;
+		} else if (!strcmp(w, "unparsed")) {
+			if (have_unparsed)
+				return sl_fail(err, SL_E_USAGE, cols[i], "unparsed given twice");
+			have_unparsed = true;
+			unparsed_col = cols[i];
+			r->match = SL_MATCH_UNPARSED;
 		} else if (!strcmp(w, "action")) {
 			int a;
 
@@ -150,8 +159,14 @@ int rules_parse(int argc, char *const argv[], const int *cols, struct rules_rule
 		return sl_fail(err, SL_E_USAGE, end_col, "rule: missing dev IFACE");
 	if (!have_dir)
 		return sl_fail(err, SL_E_USAGE, end_col, "rule: missing ingress or egress");
-	if (!have_set)
-		return sl_fail(err, SL_E_USAGE, end_col, "rule: missing match-set SET DIR[,DIR...]");
+	if (have_set && have_unparsed)
+		return sl_fail(err, SL_E_USAGE, set_col > unparsed_col ? set_col : unparsed_col,
+			       "rule: give match-set or unparsed, not both");
+	if (!have_set && !have_unparsed)
+		return sl_fail(err, SL_E_USAGE, end_col, "rule: missing match-set SET DIR[,DIR...] (or unparsed)");
+	/* `!` would match every frame that does parse: a catch-all rule in disguise */
+	if (have_unparsed && r->invert)
+		return sl_fail(err, SL_E_USAGE, invert_col, "rule: '!' does not go with unparsed");
 	if (!have_action)
 		return sl_fail(err, SL_E_USAGE, end_col, "rule: missing action drop|pass|count");
 	return 0;
@@ -161,6 +176,8 @@ int rules_check_dims(const struct rules_rule *r, const struct sl_set_spec *spec,
 {
 	int dims = sl_set_types[spec->type].dims;
 
+	if (r->match == SL_MATCH_UNPARSED)
+		return 0;
 	/* iptables accepts fewer and then never matches: say so instead */
 	if (r->ndirs < dims)
 		return sl_fail(err, SL_E_USAGE, 0, "match-set %s: %s has %d dimension%s, %d direction%s given",
@@ -179,13 +196,17 @@ void rules_dirs(const struct rules_rule *r, char *out, size_t size)
 
 int rules_format(const struct rules_rule *r, char *out, size_t size)
 {
-	char dirs[32];
+	char dirs[32], match[96];
 	int n;
 
 	rules_dirs(r, dirs, sizeof(dirs));
-	n = snprintf(out, size, "dev %s%s%s %s prio %u match-set %s %s%s action %s", r->dev,
-		     r->netns[0] ? " netns " : "", r->netns, r->dir == RULES_EGRESS ? "egress" : "ingress", r->prio,
-		     r->set, dirs, r->invert ? " !" : "", rules_action_name(r->action));
+	if (r->match == SL_MATCH_UNPARSED)
+		snprintf(match, sizeof(match), "unparsed");
+	else
+		snprintf(match, sizeof(match), "match-set %s %s%s", r->set, dirs, r->invert ? " !" : "");
+	n = snprintf(out, size, "dev %s%s%s %s prio %u %s action %s", r->dev, r->netns[0] ? " netns " : "",
+		     r->netns, r->dir == RULES_EGRESS ? "egress" : "ingress", r->prio, match,
+		     rules_action_name(r->action));
 	return n < 0 || (size_t)n >= size ? -1 : n;
 }
 
@@ -196,6 +217,7 @@ bool rules_same_hook(const struct rules_rule *a, const struct rules_rule *b)
 
 bool rules_same(const struct rules_rule *a, const struct rules_rule *b)
 {
-	return rules_same_hook(a, b) && a->prio == b->prio && !strcmp(a->set, b->set) && a->ndirs == b->ndirs &&
+	return rules_same_hook(a, b) && a->prio == b->prio && a->match == b->match && !strcmp(a->set, b->set) &&
+	       a->ndirs == b->ndirs &&
 	       a->src_dims == b->src_dims && a->invert == b->invert && a->action == b->action;
 }

@@ -96,6 +96,7 @@ void rules_store(struct sets_priv *p, const struct sets_catalog *c)
 			m.src_dims = r->src_dims;
 			m.invert = r->invert;
 			m.action = r->action;
+			m.match = r->match;
 		}
 		bpf_map_update_elem(p->shared_fd[SM_RULES], &i, &m, BPF_ANY);
 	}
@@ -139,7 +140,12 @@ int rules_adopt(struct sets_priv *p, struct sets_catalog *c, struct sl_error *er
 		r->src_dims = m.src_dims;
 		r->invert = m.invert;
 		r->action = m.action;
-		if (!sets_find(c, r->set)) {
+		r->match = m.match;
+		if (r->match != SL_MATCH_SET && r->match != SL_MATCH_UNPARSED) {
+			sl_warn("rule %u: match kind %u is not one this build knows; dropping the rule", r->id, r->match);
+			continue;
+		}
+		if (r->match == SL_MATCH_SET && !sets_find(c, r->set)) {
 			sl_warn("rule %u: set '%s' is gone; dropping the rule", r->id, r->set);
 			continue;
 		}
@@ -203,6 +209,11 @@ static int compile_hook(const struct sets_catalog *c, const struct rules_rule *h
 	for (int i = 0; i < *n; i++) {
 		const struct sets_set *s = sets_find(c, mine[i]->set);
 
+		if (mine[i]->match == SL_MATCH_UNPARSED) {
+			out[i] = (struct sl_rule){ .id = mine[i]->id, .action = mine[i]->action,
+						   .match = SL_MATCH_UNPARSED };
+			continue;
+		}
 		if (!s)
 			return sl_fail(err, SL_E_USAGE, 0, "rule: set '%s' does not exist", mine[i]->set);
 		out[i] = (struct sl_rule){ .id = mine[i]->id, .slot = (__u16)s->slot, .cls = s->cls,
@@ -497,9 +508,9 @@ int rules_add(struct sets_priv *p, struct sets_catalog *c, struct rules_rule *r,
 
 	if (r->id != RULES_ID_NONE)
 		return sl_fail(err, SL_E_USAGE, 0, "rule add: give the rule, not an id");
-	if (!s)
+	if (r->match == SL_MATCH_SET && !s)
 		return sl_fail(err, SL_E_USAGE, 0, "rule: set '%s' does not exist", r->set);
-	if (rules_check_dims(r, &s->spec, err))
+	if (r->match == SL_MATCH_SET && rules_check_dims(r, &s->spec, err))
 		return -1;
 	if (c->nrules == RULES_MAX_TOTAL)
 		return sl_fail(err, SL_E_USAGE, 0, "at most %d rules", RULES_MAX_TOTAL);
@@ -567,6 +578,8 @@ json_object *rules_list_json(struct sets_priv *p, const struct sets_catalog *c)
 		json_object_object_add(o, "hook", json_object_new_string(r->dir == RULES_EGRESS ? "egress" : "ingress"));
 		json_object_object_add(o, "mode", json_object_new_string(sl_attach_mode_name(h >= 0 ? p->hook[h].mode : 0)));
 		json_object_object_add(o, "prio", json_object_new_int64(r->prio));
+		json_object_object_add(o, "match", json_object_new_string(r->match == SL_MATCH_UNPARSED ? "unparsed"
+													: "set"));
 		json_object_object_add(o, "set", json_object_new_string(r->set));
 		json_object_object_add(o, "dirs", json_object_new_string(dirs));
 		json_object_object_add(o, "invert", json_object_new_boolean(r->invert));

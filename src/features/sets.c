@@ -146,11 +146,14 @@ static int stage_rule(struct sets_state *s, const struct sl_cmd *cmd, struct sl_
 		return -1;
 	if (r.id != RULES_ID_NONE)
 		return sl_fail(err, SL_E_USAGE, cols[0], "a config file names rules by what they match, not by id");
-	spec = stage_lookup(r.set, s);
-	if (!spec)
-		return sl_fail(err, SL_E_USAGE, 0, "rule: set '%s' does not exist (create it on an earlier line)", r.set);
-	if (rules_check_dims(&r, spec, err))
-		return -1;
+	if (r.match == SL_MATCH_SET) {
+		spec = stage_lookup(r.set, s);
+		if (!spec)
+			return sl_fail(err, SL_E_USAGE, 0, "rule: set '%s' does not exist (create it on an earlier line)",
+				       r.set);
+		if (rules_check_dims(&r, spec, err))
+			return -1;
+	}
 	if (!strcmp(cmd->spec->words, "rule del")) {
 		for (int i = 0; i < s->nrules; i++)
 			if (rules_same(&s->rule[i], &r)) {

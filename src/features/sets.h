@@ -52,6 +52,7 @@ struct rules_rule {
 	uint8_t src_dims;               /* bit i: dimension i is src */
 	bool invert;
 	uint8_t action;                 /* enum sl_rule_action */
+	uint8_t match;                  /* enum sl_rule_match; set is "" for SL_MATCH_UNPARSED */
 	uint16_t id;                    /* counter slot; 0xffff until assigned */
 };
 

@@ -12,8 +12,8 @@
 	"                         packets N bytes N, comment \"TEXT\", -exist"
 
 #define RULE_HELP \
-	"dev IFACE [netns NAME] ingress|egress [prio N] match-set SET DIR[,DIR...]\n" \
-	"                         [!] action drop|pass|count"
+	"dev IFACE [netns NAME] ingress|egress [prio N]\n" \
+	"                         (match-set SET DIR[,DIR...] [!] | unparsed) action drop|pass|count"
 
 const struct sl_cmd_spec sl_sets_cmds[] = {
 	{ .words = "set create", .flags = SL_CMD_CONFIG, .opts = sl_no_opts,
@@ -65,7 +65,10 @@ const struct sl_cmd_spec sl_sets_cmds[] = {
 	  .summary = "match a set on a device: XDP on ingress, tc (tcx) on egress",
 	  .help = "DIR is src or dst per set dimension, as iptables' --match-set. Rules run in\n"
 		  "prio order (then in the order added); the first drop or pass decides, count\n"
-		  "goes on. Frames that do not parse pass and are counted." },
+		  "goes on. A frame that does not parse (truncated, malformed, more IPv6\n"
+		  "extension headers than the parser walks) is counted and meets only the hook's\n"
+		  "`unparsed` rules: `unparsed action drop` makes the hook fail closed; without\n"
+		  "one such frames pass." },
 	{ .words = "rule del", .flags = SL_CMD_CONFIG, .opts = sl_no_opts,
 	  .args = REST("dev IFACE ... | id N", false, "the rule as added, or its id from `rule list`"),
 	  .summary = "remove a rule" },

@@ -33,6 +33,11 @@
 #define PASSES(d, f, rules_, hits_) { .desc = (d), .frame = (f), .rules = (rules_), .hits = (hits_) }
 #define DROPS(d, f, rules_, hits_) { .desc = (d), .frame = (f), .drop = true, .rules = (rules_), .hits = (hits_) }
 #define UNPARSED(d, f) { .desc = (d), .frame = (f), .hook = SFX_UNPARSED }
+/* an unparsed frame that `unparsed` rules count (and drop, with drop_) */
+#define UNPARSED_BY(d, f, drop_, rules_) \
+	{ .desc = (d), .frame = (f), .drop = (drop_), .rules = (rules_), .hook = SFX_UNPARSED }
+/* an `unparsed` rule: only its id and action count */
+#define RU(id_, act) { .id = (id_), .action = (act), .match = SL_MATCH_UNPARSED }
 #define NOT_IP(d, f) { .desc = (d), .frame = (f), .hook = SFX_NOT_IP }
 
 #define RUN(hook, rules, sets, rows)                                                                \
@@ -645,6 +650,58 @@ Test(sets_progs, unparsed_frames_pass)
 	};
 
 	RUN(22, rules, sets, rows);
+}
+
+/* A fail-closed hook: `unparsed` rules see every frame that does not parse
+ * and nothing else; set rules never see those frames. */
+Test(sets_progs, unparsed_rules_fail_closed)
+{
+	const struct sfx_set sets[] = {
+		SET(SL_CLASS_IP4, 0, "10.0.0.1 #a"),
+		SET(SL_CLASS_IP6, 1, "2001:db8::1 #b"),
+	};
+	static const struct sl_rule rules[] = {
+		RU(7, COUNT),
+		R(1, SL_CLASS_IP4, 0, V4, S, 0, DROP),
+		R(2, SL_CLASS_IP6, 1, V6, S, 0, DROP),
+		RU(8, DROP),
+	};
+	static const struct sfx_row rows[] = {
+		DROPS("a parsed frame from the blocked source: its set rule only", "4 10.0.0.1>10.0.0.9 udp", "1",
+		      "a"),
+		PASSES("a parsed frame from elsewhere: no rule", "4 10.0.0.2>10.0.0.9 udp", "", ""),
+		UNPARSED_BY("seven ipv6 extension headers from the blocked source: dropped unparsed",
+			    "6 2001:db8::1>2001:db8::9 ext=HDDDDDD udp 1>53", true, "7 8"),
+		DROPS("six extension headers parse: the set rule", "6 2001:db8::1>2001:db8::9 ext=HDDDDD udp 1>53",
+		      "2", "b"),
+		UNPARSED_BY("udp cut inside its header", "4 10.0.0.1>10.0.0.9 udp cut=38", true, "7 8"),
+		UNPARSED_BY("ipv4 ihl 4", "4 ihl=0x44 udp", true, "7 8"),
+		UNPARSED_BY("three vlan tags", "a q q 4 10.0.0.1>10.0.0.9 udp", true, "7 8"),
+		NOT_IP("arp still passes", "arp"),
+	};
+
+	RUN(24, rules, sets, rows);
+}
+
+/* `unparsed action pass` decides before a later `unparsed` drop; the rules
+ * run in order for unparsed frames as for parsed ones. */
+Test(sets_progs, unparsed_rules_pass_first)
+{
+	const struct sfx_set sets[] = {
+		EMPTY(SL_CLASS_MAC, 0),
+	};
+	static const struct sl_rule rules[] = {
+		RU(3, PASS),
+		R(1, SL_CLASS_MAC, 0, 0, S, INV, DROP),
+		RU(4, DROP),
+	};
+	static const struct sfx_row rows[] = {
+		DROPS("a parsed frame: the catch-all set rule", "4 udp", "1", ""),
+		UNPARSED_BY("cut inside udp: passed by the first unparsed rule", "4 udp cut=38", false, "3"),
+		NOT_IP("arp", "arp"),
+	};
+
+	RUN(25, rules, sets, rows);
 }
 
 /* Cuts tc's test_run refuses with EINVAL (an IP ethertype without a whole

@@ -50,6 +50,7 @@ Test(rules, format_round_trip)
 		"dev veth0 netns blue egress prio 7 match-set web src,dst,src ! action count",
 		"dev eth1 ingress prio 100 match-set bad dst action drop",
 		"dev lo ingress prio 0 match-set a src action pass",
+		"dev v0 netns blue ingress prio 1 unparsed action drop",
 	};
 	char out[512];
 
@@ -99,7 +100,7 @@ Test(rules, errors_name_the_word)
 	static const struct bad cases[] = {
 		{ "ingress match-set s src action drop", "missing dev", 37 },
 		{ "dev v0 match-set s src action drop", "missing ingress or egress", 36 },
-		{ "dev v0 ingress action drop", "missing match-set", 28 },
+		{ "dev v0 ingress action drop", "missing match-set SET DIR[,DIR...] (or unparsed)", 28 },
 		{ "dev v0 ingress match-set s src", "missing action", 32 },
 		{ "dev v0 ingress match-set s sideways action drop", "not src or dst", 28 },
 		{ "dev v0 ingress match-set s src,dst,src,dst,src,dst,src action drop", "at most 6", 28 },
@@ -116,6 +117,9 @@ Test(rules, errors_name_the_word)
 		{ "dev v0 ingress match-set s", "needs DIR", 28 },
 		{ "dev", "needs a value", 5 },
 		{ "dev v0 ! ! ingress match-set s src action drop", "twice", 10 },
+		{ "dev v0 ingress unparsed unparsed action drop", "unparsed given twice", 25 },
+		{ "dev v0 ingress unparsed match-set s src action drop", "not both", 25 },
+		{ "dev v0 ingress ! unparsed action drop", "'!' does not go with unparsed", 16 },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -135,4 +139,24 @@ Test(rules, directions_must_cover_the_set)
 	cr_assert(strstr(err.msg, "2 dimensions, 1 direction given"), "%s", err.msg);
 	cr_assert_eq(parse("dev v0 ingress match-set ipport src,dst,dst action drop"), 0);
 	cr_assert_eq(rules_check_dims(&rule, &spec, &err), 0, "extra directions are ignored, as iptables does");
+}
+
+/* `unparsed` stands in for match-set: no set, no directions, and a rule
+ * that differs from a set rule only in what it matches is another rule */
+Test(rules, unparsed_rule)
+{
+	struct rules_rule set_rule;
+	struct sl_set_spec spec;
+
+	cr_assert_eq(parse("dev v0 ingress match-set s src action drop"), 0, "%s", err.msg);
+	set_rule = rule;
+	cr_assert_eq(set_rule.match, SL_MATCH_SET);
+	cr_assert_eq(parse("action drop unparsed ingress dev v0"), 0, "%s", err.msg);
+	cr_assert_eq(rule.match, SL_MATCH_UNPARSED);
+	cr_assert_str_eq(rule.set, "");
+	cr_assert_eq(rule.ndirs, 0);
+	cr_assert(rules_same_hook(&set_rule, &rule));
+	cr_assert_not(rules_same(&set_rule, &rule));
+	sl_set_spec_init(&spec, "ipport", SL_SET_HASH_IP_PORT);
+	cr_assert_eq(rules_check_dims(&rule, &spec, &err), 0, "an unparsed rule names no set dimensions");
 }
