@@ -1,6 +1,8 @@
 # Shared helpers for integration tests: namespaces, daemons, assertions.
 # Source it from a test; everything it creates is removed on exit, pass or
-# fail. Without root the test exits 77 (skipped) with the reason.
+# fail. Without root the test exits 77 (skipped) with the reason. A tool
+# the test needs is `require`d (missing: the test fails); the only skips
+# run as root are skip_kernel / skip_btf, which check what they claim.
 #
 #   . "$(dirname "$0")/lib.sh"
 #   ns=$(ns_new a)          # unique namespace name, loopback up
@@ -16,14 +18,32 @@ T_ID="sl$$"
 T_DAEMONS=""
 T_PIDS=""
 
+SL_SRC=$(cd "$(dirname "$0")/../.." && pwd)
+. "$SL_SRC/tests/machine.sh"
+
+# A skip whose reason is not a "machine:" property (tests/machine.sh) is a
+# failure when tests/run.sh runs as root.
 skip() { echo "SKIP: $*"; exit 77; }
 fail() { echo "FAIL: $*"; exit 1; }
 note() { echo "-- $*"; }
 
-[ "$(id -u)" = 0 ] || skip "needs root (network namespaces, BPF)"
-for tool in ip jq; do
-	command -v "$tool" >/dev/null 2>&1 || skip "missing $tool"
-done
+# skip_kernel CONFIG_X [WHY]: skip when the running kernel does not set
+# CONFIG_X (read from /proc/config.gz here); go on when it does
+skip_kernel() {
+	[ -r /proc/config.gz ] || fail "skip_kernel $1: /proc/config.gz is not readable, cannot tell"
+	kconfig_unset "$1" && skip "machine: $1 is not set (/proc/config.gz)${2:+: $2}"
+	return 0
+}
+
+# skip_btf NAME [WHY]: skip when the kernel's BTF has no type NAME
+skip_btf() {
+	require bpftool
+	btf_lacks "$1" && skip "machine: BTF has no $1${2:+: $2}"
+	return 0
+}
+
+[ "$(id -u)" = 0 ] || skip "machine: not root (network namespaces, BPF)"
+require ip jq
 # a missing build is a failure, not a reason to skip
 for bin in "$SLUICED" "$SLUICECTL" "$GEN"; do
 	[ -x "$bin" ] || fail "$bin is not built (make all; SLUICE_BUILD=${SLUICE_BUILD:-build})"

@@ -5,9 +5,7 @@
 # stdout, exit 3. The deadline and busy reply: test_daemon_lifecycle and
 # tests/unit/test_ctl.c.
 . "$(dirname "$0")/lib.sh"
-for tool in socat ss timeout; do
-	command -v $tool >/dev/null || skip "missing $tool"
-done
+require socat ss timeout
 
 daemon_start c -v
 

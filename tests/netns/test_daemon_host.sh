@@ -3,7 +3,7 @@
 # else (read from /proc, not from the daemon), tells systemd it is
 # ready over $NOTIFY_SOCKET, and sluicectl --watch repeats with rates.
 . "$(dirname "$0")/lib.sh"
-command -v socat >/dev/null || skip "missing socat"
+require socat
 
 ns=$(ns_new a)
 notify=$T_TMP/notify.sock
@@ -45,7 +45,7 @@ rate=$(awk '$2 == "NO_SOCKET" { r = $NF } END { print r + 0 }' "$T_TMP/watch")
 note "ok: --watch shows ~$rate pps"
 
 note "restarted without CAP_SYS_ADMIN (as under the unit), it adopts and still reads recursion misses"
-command -v setpriv >/dev/null || skip "missing setpriv for the capped restart"
+require setpriv # the capped restart
 ids=$(ctl d -j status | jq -c '[.features[0].programs[].prog_id]')
 daemon_stop d
 printf '#!/bin/sh\nexec setpriv --bounding-set=-all,+bpf,+perfmon,+net_admin --inh-caps=-all %s "$@"\n' \

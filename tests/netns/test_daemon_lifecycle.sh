@@ -3,9 +3,7 @@
 # kept), bad config (nothing changes), coexistence, the control socket
 # under silent and malformed clients, --cleanup (nothing left).
 . "$(dirname "$0")/lib.sh"
-for tool in bpftool socat ss timeout; do
-	command -v $tool >/dev/null || skip "missing $tool"
-done
+require bpftool socat ss timeout
 
 ns=$(ns_new a)
 conf=$T_TMP/sluice.conf

@@ -1,7 +1,7 @@
 # A port scan fills the counter map; drops to new ports are then counted
 # under the namespace's "other" row, so the total still equals NoPorts.
 . "$(dirname "$0")/lib.sh"
-command -v bash >/dev/null || skip "needs bash (/dev/udp) for the scan"
+require bash # /dev/udp for the scan
 
 ns=$(ns_new a)
 daemon_start d

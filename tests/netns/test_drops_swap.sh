@@ -4,7 +4,7 @@
 # counts stay exact across reloads under traffic. --cleanup only removes
 # BPF objects on bpffs.
 . "$(dirname "$0")/lib.sh"
-command -v bpftool >/dev/null || skip "missing bpftool"
+require bpftool
 
 ns=$(ns_new a)
 links=$(pin_root d)/links

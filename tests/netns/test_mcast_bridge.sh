@@ -13,7 +13,7 @@
 # ff02::/16 (ff02::fb goes to router ports only unless a host joins it),
 # where sluice, as the policy says, leaves all of ff02::/16 alone.
 . "$(dirname "$0")/lib.sh"
-command -v nft >/dev/null || skip "missing nft"
+require nft
 
 sw=$(ns_new sw)
 for h in 1 2 3 4; do

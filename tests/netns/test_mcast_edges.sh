@@ -4,7 +4,7 @@
 # when the bridge does; a deleted namespace is let go (sluice holds no
 # reference that keeps it alive); a restart with the bridge gone starts.
 . "$(dirname "$0")/lib.sh"
-command -v bpftool >/dev/null || skip "missing bpftool"
+require bpftool
 
 sw=$(ns_new sw)
 h=$(ns_new h)

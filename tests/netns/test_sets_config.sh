@@ -6,7 +6,7 @@
 # a device without native XDP falls back to generic mode and says so, and
 # expired entries are collected from the map in the background.
 . "$(dirname "$0")/lib.sh"
-command -v bpftool >/dev/null || skip "missing bpftool"
+require bpftool
 
 a=$(ns_new a)
 b=$(ns_new b)

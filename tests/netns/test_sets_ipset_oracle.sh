@@ -9,7 +9,7 @@
 # lines and lines both must refuse are compared too.
 . "$(dirname "$0")/lib.sh"
 
-command -v ipset >/dev/null 2>&1 || skip "missing ipset (apt-get install ipset)"
+require ipset
 bin=$B/tests/unit/test_sets_lang
 [ -x "$bin" ] || fail "$bin is not built (make build/tests/unit/test_sets_lang)"
 

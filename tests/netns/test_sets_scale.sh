@@ -5,8 +5,7 @@
 # the rest; a restore that would overflow it changes nothing; the set
 # still drops on real traffic.
 . "$(dirname "$0")/lib.sh"
-command -v ipset >/dev/null 2>&1 || skip "missing ipset"
-command -v bpftool >/dev/null || skip "missing bpftool"
+require ipset bpftool
 
 a=$(ns_new a)
 b=$(ns_new b)
