@@ -11,17 +11,18 @@
 #   require nft ipset          # fail unless installed
 #   kconfig_unset CONFIG_X     # true when the running kernel lacks it
 
-# package_of TOOL: the package mk/deps.sh installs it from ("?" if none)
+# package_of TOOL: the package mk/deps.sh installs it from (empty if none)
 package_of() {
-	pkg=$(tr ' \t"' '\n\n\n' <"${SL_SRC:-.}/mk/deps.sh" 2>/dev/null | sed -n "s|^$1:||p" | head -n 1)
-	echo "${pkg:-?}"
+	tr ' \t"' '\n\n\n' <"${SL_SRC:-.}/mk/deps.sh" 2>/dev/null | sed -n "s|^$1:||p" | head -n 1
 }
 
 # require TOOL...: each must be on PATH; a missing one fails the test
 require() {
 	for tool; do
 		command -v "$tool" >/dev/null 2>&1 && continue
-		echo "FAIL: missing $tool (package $(package_of "$tool"); 'make deps' installs it)"
+		pkg=$(package_of "$tool")
+		echo "FAIL: missing $tool (${pkg:+package $pkg: }$([ -n "$pkg" ] && echo "'make deps' installs it" ||
+			echo "not in mk/deps.sh's list: add it there"))"
 		exit 1
 	done
 }
