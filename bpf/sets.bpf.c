@@ -74,6 +74,7 @@ const volatile struct {
 	struct sl_set_key_mac mac;
 	struct sl_set_key_port port;
 	struct sl_set_value value;
+	struct sl_set_comment comment;   /* a comment map's value */
 } sl_set_btf_types = {};
 
 /* userspace's record of each slot; the program never reads it (declared

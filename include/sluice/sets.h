@@ -30,6 +30,10 @@
 #define SL_SET_CFG_MAP    sl_setcfg_v1 /* ARRAY[1] of struct sl_sets_config */
 #define SL_RULE_STATS_MAP sl_rstat_v1  /* PERCPU_ARRAY[SL_RULE_IDS] of struct sl_rule_count */
 #define SL_HOOK_STATS_MAP sl_hstat_v1  /* PERCPU_ARRAY[SL_HOOKS_MAX] of struct sl_hook_count */
+/* One map per set and, for sets created with `comment`, one for its comments,
+ * pinned as maps/<prefix><slot> (the kernel's map name is the same). */
+#define SL_SET_SLOT_MAP_PREFIX "sl_set_v1_"  /* HASH or LPM_TRIE: sl_set_key_<class> -> sl_set_value */
+#define SL_SET_CMT_MAP_PREFIX  "sl_setc_v1_" /* HASH: sl_set_key_<class> -> struct sl_set_comment */
 
 /* One outer map per key class; the inner maps are HASH (or LPM_TRIE for the
  * net classes) with BPF_F_NO_PREALLOC, so memory follows the contents. */
@@ -103,13 +107,52 @@ struct sl_set_value {
 };
 SL_STATIC_ASSERT(sizeof(struct sl_set_value) == 32, "sl_set_value layout");
 
+/* A comment map's value: the entry's comment, NUL-terminated. */
+#define SL_SET_COMMENT_SIZE 256  /* ipset's IPSET_MAX_COMMENT_SIZE + 1 */
+struct sl_set_comment {
+	char text[SL_SET_COMMENT_SIZE];
+};
+
+/* --- what userspace keeps per slot -------------------------------------------- */
+
+/* The numbers below are stored in pinned maps (sl_set_meta): never reuse
+ * or renumber one; a new value takes a new number. */
+
+/* ipset's set types (their names are in src/features/sets_lang.c). */
+enum sl_set_type {
+	SL_SET_HASH_IP = 0,
+	SL_SET_HASH_NET = 1,
+	SL_SET_HASH_IP_PORT = 2,
+	SL_SET_HASH_NET_PORT = 3,
+	SL_SET_HASH_IP_PORT_IP = 4,
+	SL_SET_HASH_MAC = 5,
+	SL_SET_BITMAP_PORT = 6,
+	SL_SET_TYPE_COUNT = 7,   /* not a type: one past the last */
+};
+
+/* A set's create options. */
+enum sl_set_spec_flags {
+	SL_SET_F_TIMEOUT    = 1 << 0,
+	SL_SET_F_COUNTERS   = 1 << 1,
+	SL_SET_F_COMMENT    = 1 << 2,
+	SL_SET_F_EXIST      = 1 << 3, /* -exist: an equal set may already be there (never stored) */
+	SL_SET_F_BUCKETSIZE = 1 << 4, /* given, kept for printing */
+	SL_SET_F_INITVAL    = 1 << 5,
+};
+
+/* What a slot holds. */
+enum sl_set_slot_use {
+	SL_SLOT_FREE = 0,
+	SL_SLOT_USED = 1,        /* a set */
+	SL_SLOT_BUILDING = 2,    /* a reload's or a restore's set, not switched to yet */
+};
+
 /* What userspace keeps per slot, for bpftool and for a restarted daemon.
  * The dataplane never reads it. */
 struct sl_set_meta {
 	char name[32];
-	__u8 used;          /* 1 a set; 2 one being built (a reload's or a
-			     * restore's, not switched to yet) */
-	__u8 type;          /* enum sl_set_type (src/features/sets_lang.h) */
+	__u8 used;          /* enum sl_set_slot_use */
+	__u8 type;          /* enum sl_set_type */
 	__u8 family;        /* enum sl_family; 0 for hash:mac, bitmap:port */
 	__u8 cls;           /* enum sl_set_class */
 	__u32 flags;        /* enum sl_set_spec_flags */
@@ -125,6 +168,13 @@ struct sl_set_meta {
 SL_STATIC_ASSERT(sizeof(struct sl_set_meta) == 72, "sl_set_meta layout");
 
 /* --- rules ---------------------------------------------------------------------- */
+
+/* Which way a hook sees frames (sl_rule_meta.dir, sl_hook_meta.dir; pinned:
+ * numbers never reused). */
+enum sl_hook_dir {
+	SL_DIR_INGRESS = 0,  /* XDP */
+	SL_DIR_EGRESS = 1,   /* tcx egress */
+};
 
 enum sl_rule_action {
 	SL_ACT_DROP = 0,
@@ -163,7 +213,7 @@ struct sl_rule_meta {
 	__u32 prio;
 	__u16 id;           /* counter slot in sl_rstat_v1 */
 	__u8 used;
-	__u8 dir;           /* 0 ingress (XDP), 1 egress (tc) */
+	__u8 dir;           /* enum sl_hook_dir */
 	__u8 ndirs;
 	__u8 src_dims;
 	__u8 invert;
@@ -181,8 +231,8 @@ struct sl_hook_meta {
 	__u32 ifindex;      /* in that namespace */
 	__u32 link_id;
 	__u8 used;
-	__u8 dir;
-	__u8 mode;          /* enum sl_attach_mode (src/core/attach.h): 1 xdp, 2 xdp-generic, 3 tcx */
+	__u8 dir;           /* enum sl_hook_dir */
+	__u8 mode;          /* enum sl_attach_mode (sluice/attach.h) */
 	__u8 pad[5];
 };
 SL_STATIC_ASSERT(sizeof(struct sl_hook_meta) == 64, "sl_hook_meta layout");

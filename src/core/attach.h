@@ -7,13 +7,7 @@
 #include <stdint.h>
 
 #include "common/grammar.h"
-
-enum sl_attach_mode {
-	SL_ATTACH_NONE = 0,
-	SL_ATTACH_XDP_NATIVE = 1,
-	SL_ATTACH_XDP_GENERIC = 2,
-	SL_ATTACH_TCX = 3,
-};
+#include "sluice/attach.h"
 
 /* XDP in the driver; where the driver has none, the generic hook (*mode
  * says which). Returns the link fd, or -1 with err naming `dev`. */

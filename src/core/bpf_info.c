@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/log.h"
+
 uint64_t sl_object_id(const void *data, size_t len)
 {
 	const unsigned char *p = data;
@@ -130,10 +132,44 @@ uint32_t sl_link_id(int link_fd)
 	return bpf_obj_get_info_by_fd(link_fd, &info, &len) ? 0 : info.id;
 }
 
+/* per-CPU values are laid out 8-byte aligned, one per possible CPU */
+static size_t percpu_stride(size_t value_size)
+{
+	return (value_size + 7) & ~(size_t)7;
+}
+
+/* The number of possible CPUs when `fd` is a per-CPU map whose values take
+ * `size` bytes per CPU; else -1 (errno EINVAL), logged: a reader that
+ * disagrees with the map about its value is a bug, and reading on would
+ * misplace every CPU's counters (or overrun the buffer). */
+static int percpu_check(int fd, size_t size)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	int ncpu = libbpf_num_possible_cpus();
+
+	if (ncpu <= 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -1;
+	if (info.type != BPF_MAP_TYPE_PERCPU_HASH && info.type != BPF_MAP_TYPE_PERCPU_ARRAY &&
+	    info.type != BPF_MAP_TYPE_LRU_PERCPU_HASH && info.type != BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE) {
+		sl_err("map %s (id %u) is a %s map, not a per-CPU one", info.name, info.id,
+		       libbpf_bpf_map_type_str(info.type) ?: "?");
+		errno = EINVAL;
+		return -1;
+	}
+	if (percpu_stride(info.value_size) != percpu_stride(size)) {
+		sl_err("map %s (id %u): per-CPU value size %u, the reader expects %zu; not read", info.name, info.id,
+		       info.value_size, size);
+		errno = EINVAL;
+		return -1;
+	}
+	return ncpu;
+}
+
 int sl_percpu_zero(int fd, const void *key, size_t value_size)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	size_t stride = (value_size + 7) & ~(size_t)7; /* per-CPU values are 8-byte aligned */
+	int ncpu = percpu_check(fd, value_size);
+	size_t stride = percpu_stride(value_size);
 	void *zeros;
 	int rc;
 
@@ -149,7 +185,7 @@ int sl_percpu_zero(int fd, const void *key, size_t value_size)
 
 int sl_percpu_add(int fd, const void *key, uint64_t value)
 {
-	int ncpu = libbpf_num_possible_cpus();
+	int ncpu = percpu_check(fd, sizeof(value));
 	uint64_t *vals;
 	int rc;
 
@@ -189,24 +225,29 @@ json_object *sl_link_status(int fd, int prog_fd, const char *program, const char
 	return o;
 }
 
-int sl_percpu_sum(int fd, const void *key, uint64_t *sum, int nfields)
+int sl_percpu_sum_sized(int fd, const void *key, void *sum, size_t size)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	uint64_t *vals;
+	int ncpu = percpu_check(fd, size);
+	uint64_t *vals, *out = sum;
+	size_t nfields = size / sizeof(uint64_t);
 
+	memset(sum, 0, size);
+	if (size % sizeof(uint64_t)) {
+		errno = EINVAL;
+		return -1;
+	}
 	if (ncpu <= 0)
 		return -1;
-	vals = calloc((size_t)ncpu * (size_t)nfields, sizeof(*vals));
+	vals = calloc((size_t)ncpu, size);
 	if (!vals)
 		return -1;
-	memset(sum, 0, sizeof(*sum) * (size_t)nfields);
 	if (bpf_map_lookup_elem(fd, key, vals)) {
 		free(vals);
 		return -1;
 	}
 	for (int c = 0; c < ncpu; c++)
-		for (int f = 0; f < nfields; f++)
-			sum[f] += vals[c * nfields + f];
+		for (size_t f = 0; f < nfields; f++)
+			out[f] += vals[(size_t)c * nfields + f];
 	free(vals);
 	return 0;
 }

@@ -43,7 +43,21 @@ int sl_percpu_add(int fd, const void *key, uint64_t value);
 /* Zero `key` of a per-CPU map on every CPU (values of `value_size`). */
 int sl_percpu_zero(int fd, const void *key, size_t value_size);
 
-/* Sum a per-CPU value made of `nfields` __u64 counters into `sum`. */
-int sl_percpu_sum(int fd, const void *key, uint64_t *sum, int nfields);
+/* Sum over CPUs of the per-CPU value at `key`, a struct of `size` bytes
+ * made only of __u64 counters, into `sum` (zeroed first). The map's value
+ * size must be that struct's (rounded up to 8, as the kernel lays per-CPU
+ * values out): anything else is refused (-1, errno EINVAL, logged with the
+ * map's name), never read with the wrong stride. Use SL_PERCPU_SUM. */
+int sl_percpu_sum_sized(int fd, const void *key, void *sum, size_t size);
+
+/* SL_PERCPU_SUM(fd, &key, &value): value's own type gives the size, so no
+ * caller spells a field count or an offset. */
+#define SL_PERCPU_SUM(fd, key, sum)                                                          \
+	((void)sizeof(struct {                                                               \
+		_Static_assert(sizeof(*(sum)) % sizeof(uint64_t) == 0,                       \
+			       "a per-CPU sum needs a struct of __u64 counters");            \
+		int unused;                                                                  \
+	}),                                                                                  \
+	 sl_percpu_sum_sized((fd), (key), (sum), sizeof(*(sum))))
 
 #endif

@@ -165,11 +165,33 @@ int sl_pin_root_cleanup(const char *root, struct sl_error *err)
 	return 0;
 }
 
+int sl_pin_check_maps(struct bpf_object *obj, const char *root, struct sl_error *err)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, obj) {
+		const struct sl_map_layout want = {
+			.type = bpf_map__type(map), .key_size = bpf_map__key_size(map),
+			.value_size = bpf_map__value_size(map), .max_entries = bpf_map__max_entries(map),
+			.flags = bpf_map__map_flags(map),
+		};
+
+		if (bpf_map__is_internal(map))
+			continue;
+		if (sl_pin_check_family(root, bpf_map__name(map), err) ||
+		    sl_pin_check_layout(root, bpf_map__name(map), &want, err))
+			return -1;
+	}
+	return 0;
+}
+
 int sl_pin_maps(struct bpf_object *obj, const char *root, struct sl_error *err)
 {
 	struct bpf_map *map;
 	char path[4096];
 
+	if (sl_pin_check_maps(obj, root, err))
+		return -1;
 	bpf_object__for_each_map(map, obj) {
 		if (bpf_map__is_internal(map))
 			continue; /* .rodata/.bss belong to one program load */

@@ -3,6 +3,7 @@
 #define SLUICE_PIN_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <bpf/libbpf.h>
 
 #include "common/grammar.h"
@@ -21,8 +22,36 @@ int sl_pin_root_lock(const char *root, struct sl_error *err);
 int sl_pin_root_cleanup(const char *root, struct sl_error *err);
 
 int sl_pin_path(char *out, size_t size, const char *root, const char *kind, const char *name);
+
+/* What a pinned map must be for this build to read it. */
+struct sl_map_layout {
+	uint32_t type;          /* enum bpf_map_type */
+	uint32_t key_size, value_size;
+	uint32_t max_entries;   /* 0: any */
+	uint32_t flags;
+};
+/* 0 when root/maps/name is absent or has layout `want`; otherwise -1 with
+ * err naming the pin and each difference. Run before a load reuses a pin,
+ * so an old layout is refused, never read with the wrong sizes. */
+int sl_pin_check_layout(const char *root, const char *name, const struct sl_map_layout *want,
+			struct sl_error *err);
+/* The layout of an open map, for the check above (0, or -1 with errno). */
+int sl_map_layout_of(int fd, struct sl_map_layout *out);
+/* Map pin names carry a layout version: "<family>_v<N>", or for one map per
+ * slot the prefix "<family>_v<N>_" followed by the slot. Refuse (-1, err
+ * naming it) a pin under root/maps of the same family with another version
+ * or none (an older build's), so a stale layout is never left beside the
+ * new one to be misread; --cleanup removes it. Names without a version are
+ * not checked. */
+int sl_pin_check_family(const char *root, const char *name, struct sl_error *err);
+
+/* Both checks for every non-internal map of `obj` (opened, not loaded):
+ * for a feature that reads its pins before it loads anything. */
+int sl_pin_check_maps(struct bpf_object *obj, const char *root, struct sl_error *err);
 /* Give every non-internal map of `obj` its pin path, so that load() reuses
- * a pinned map of the same name or pins the new one. */
+ * a pinned map of the same name or pins the new one. A pin of another
+ * layout is refused first (sl_pin_check_maps), and left as it is. Call it
+ * once the maps' sizes are final. */
 int sl_pin_maps(struct bpf_object *obj, const char *root, struct sl_error *err);
 /* Give every non-internal map of `obj` the fd of the same-named map of
  * `from` (an object loaded before), so another load of the same programs

@@ -78,6 +78,8 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 	struct drops_priv *p = priv;
 	struct sl_drops_config cfg, want = { 0 };
 
+	if (drops_check_pins(env, err))
+		return -1;
 	if (!s->enabled) {
 		if (drops_detach(env, p, err))
 			return -1;

@@ -81,6 +81,9 @@ void drops_close_maps(struct drops_priv *p);
 int drops_open_maps(const struct sl_env *env, struct drops_priv *p, struct sl_error *err);
 int drops_read_config(const struct sl_env *env, struct drops_priv *p, struct sl_drops_config *cfg);
 int drops_write_config(struct drops_priv *p, const struct sl_drops_config *cfg, struct sl_error *err);
+/* Refuse pins of another layout (core/pin.h) before anything reads them:
+ * adopting reads the pinned maps without a load that would check them. */
+int drops_check_pins(const struct sl_env *env, struct sl_error *err);
 int drops_adoptable(const struct sl_env *env, struct drops_priv *p);
 int drops_adopt(const struct sl_env *env, struct drops_priv *p, struct sl_error *err);
 int drops_load_and_swap(const struct sl_env *env, struct drops_priv *p, const struct sl_drops_config *want,

@@ -34,13 +34,13 @@ static int add_rows(int fd, uint32_t netns, struct drops_row **rows, size_t *n)
 	}
 	*rows = r;
 	for (size_t i = 0; i < nkeys; i++) {
-		uint64_t sum[2];
+		struct sl_drop_count sum;
 
-		if ((netns && keys[i].netns != netns) || sl_percpu_sum(fd, &keys[i], sum, 2))
+		if ((netns && keys[i].netns != netns) || SL_PERCPU_SUM(fd, &keys[i], &sum))
 			continue; /* another namespace, or deleted meanwhile */
 		r[*n].key = keys[i];
-		r[*n].packets = sum[0];
-		r[(*n)++].bytes = sum[1];
+		r[*n].packets = sum.packets;
+		r[(*n)++].bytes = sum.bytes;
 	}
 	free(keys);
 	return 0;
@@ -83,10 +83,10 @@ static json_object *socket_rows_json(int fd, uint32_t netns)
 	char ns[64];
 
 	for (size_t i = 0; keys && i < n; i++) {
-		uint64_t sum[2];
+		struct sl_drop_count sum;
 		json_object *o;
 
-		if ((netns && keys[i].netns != netns) || sl_percpu_sum(fd, &keys[i], sum, 2))
+		if ((netns && keys[i].netns != netns) || SL_PERCPU_SUM(fd, &keys[i], &sum))
 			continue;
 		o = json_object_new_object();
 		sl_netns_name(keys[i].netns, ns, sizeof(ns));
@@ -94,8 +94,8 @@ static json_object *socket_rows_json(int fd, uint32_t netns)
 		json_object_object_add(o, "family", json_object_new_string(drops_family_name(keys[i].family)));
 		json_object_object_add(o, "port", json_object_new_int(keys[i].port));
 		json_object_object_add(o, "error", json_object_new_string(strerrorname_np(-keys[i].err) ?: "?"));
-		json_object_object_add(o, "packets", json_object_new_uint64(sum[0]));
-		json_object_object_add(o, "bytes", json_object_new_uint64(sum[1]));
+		json_object_object_add(o, "packets", json_object_new_uint64(sum.packets));
+		json_object_object_add(o, "bytes", json_object_new_uint64(sum.bytes));
 		json_object_array_add(arr, o);
 	}
 	free(keys);
@@ -109,7 +109,7 @@ static json_object *stats_json(struct drops_priv *p)
 
 	for (__u32 i = 0; i < SL_DSTAT_MAX; i++) {
 		if (p->map_fd[M_STATS] >= 0)
-			sl_percpu_sum(p->map_fd[M_STATS], &i, &v[i], 1);
+			SL_PERCPU_SUM(p->map_fd[M_STATS], &i, &v[i]); /* one __u64 per stat */
 		if (stat_names[i])
 			json_object_object_add(o, stat_names[i], json_object_new_uint64(v[i]));
 	}

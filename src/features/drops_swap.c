@@ -111,6 +111,18 @@ int drops_write_config(struct drops_priv *p, const struct sl_drops_config *cfg, 
 	return 0;
 }
 
+int drops_check_pins(const struct sl_env *env, struct sl_error *err)
+{
+	struct drops_bpf *skel = drops_bpf__open();
+	int rc;
+
+	if (!skel)
+		return sl_fail(err, SL_E_KERNEL, 0, "cannot open drops BPF object: %s", strerror(errno));
+	rc = sl_pin_check_maps(skel->obj, env->pin_root, err);
+	drops_bpf__destroy(skel);
+	return rc;
+}
+
 /* true when both links are pinned, came from this build, and are the ones
  * the config names as active (a daemon that died mid-swap leaves others) */
 int drops_adoptable(const struct sl_env *env, struct drops_priv *p)

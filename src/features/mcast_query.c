@@ -95,12 +95,12 @@ static json_object *ports_json(struct mcast_priv *p)
 		for (int k = 0; b->active && k < b->nports; k++) {
 			struct sl_mc_port_key key = { .bridge = (__u32)id, .ifindex = b->port[k].ifindex };
 			struct sl_mc_port v = { 0 };
-			uint64_t st[6] = { 0 };
+			struct sl_mc_port_stats st;
 			json_object *o = json_object_new_object();
 			char router[48];
 
 			bpf_map_lookup_elem(p->map_fd[MM_PORT], &key, &v);
-			sl_percpu_sum(p->map_fd[MM_STATS], &key, st, 6);
+			SL_PERCPU_SUM(p->map_fd[MM_STATS], &key, &st); /* zeroed if absent */
 			if (v.router == SL_MC_ROUTER_AUTO && v.router_until_ns > now)
 				snprintf(router, sizeof(router), "learned (%llus left)",
 					 (unsigned long long)((v.router_until_ns - now) / 1000000000ull));
@@ -111,12 +111,12 @@ static json_object *ports_json(struct mcast_priv *p)
 			json_object_object_add(o, "port", json_object_new_string(b->port[k].name));
 			json_object_object_add(o, "router", json_object_new_string(router));
 			json_object_object_add(o, "flood", json_object_new_boolean(v.flood));
-			json_object_object_add(o, "passed", json_object_new_uint64(st[0]));
-			json_object_object_add(o, "suppressed", json_object_new_uint64(st[1]));
-			json_object_object_add(o, "reports", json_object_new_uint64(st[2]));
-			json_object_object_add(o, "leaves", json_object_new_uint64(st[3]));
-			json_object_object_add(o, "queries", json_object_new_uint64(st[4]));
-			json_object_object_add(o, "malformed", json_object_new_uint64(st[5]));
+			json_object_object_add(o, "passed", json_object_new_uint64(st.passed));
+			json_object_object_add(o, "suppressed", json_object_new_uint64(st.suppressed));
+			json_object_object_add(o, "reports", json_object_new_uint64(st.reports));
+			json_object_object_add(o, "leaves", json_object_new_uint64(st.leaves));
+			json_object_object_add(o, "queries", json_object_new_uint64(st.queries));
+			json_object_object_add(o, "malformed", json_object_new_uint64(st.malformed));
 			json_object_array_add(rows, o);
 		}
 	}

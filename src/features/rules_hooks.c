@@ -566,12 +566,12 @@ json_object *rules_list_json(struct sets_priv *p, const struct sets_catalog *c)
 		const struct rules_rule *r = &c->rule[i];
 		json_object *o = json_object_new_object();
 		char dirs[32];
-		uint64_t sum[2] = { 0, 0 };
+		struct sl_rule_count sum;
 		uint32_t key = r->id;
 		int h = find_hook(p, r);
 
 		rules_dirs(r, dirs, sizeof(dirs));
-		sl_percpu_sum(p->shared_fd[SM_RSTAT], &key, sum, 2);
+		SL_PERCPU_SUM(p->shared_fd[SM_RSTAT], &key, &sum); /* zeroed if unreadable */
 		json_object_object_add(o, "id", json_object_new_int(r->id));
 		json_object_object_add(o, "dev", json_object_new_string(r->dev));
 		json_object_object_add(o, "netns", json_object_new_string(r->netns[0] ? r->netns : "host"));
@@ -584,8 +584,8 @@ json_object *rules_list_json(struct sets_priv *p, const struct sets_catalog *c)
 		json_object_object_add(o, "dirs", json_object_new_string(dirs));
 		json_object_object_add(o, "invert", json_object_new_boolean(r->invert));
 		json_object_object_add(o, "action", json_object_new_string(rules_action_name(r->action)));
-		json_object_object_add(o, "packets", json_object_new_uint64(sum[0]));
-		json_object_object_add(o, "bytes", json_object_new_uint64(sum[1]));
+		json_object_object_add(o, "packets", json_object_new_uint64(sum.packets));
+		json_object_object_add(o, "bytes", json_object_new_uint64(sum.bytes));
 		json_object_array_add(arr, o);
 	}
 	return arr;
@@ -598,13 +598,13 @@ json_object *rules_hooks_json(struct sets_priv *p)
 	for (int h = 0; h < SL_HOOKS_MAX; h++) {
 		const struct sets_hook *k = &p->hook[h];
 		json_object *o;
-		uint64_t sum[4] = { 0 };
+		struct sl_hook_count sum;
 		uint32_t key = (uint32_t)h;
 
 		if (!k->used)
 			continue;
 		o = json_object_new_object();
-		sl_percpu_sum(p->shared_fd[SM_HSTAT], &key, sum, 4);
+		SL_PERCPU_SUM(p->shared_fd[SM_HSTAT], &key, &sum);
 		json_object_object_add(o, "dev", json_object_new_string(k->dev));
 		json_object_object_add(o, "netns", json_object_new_string(k->netns[0] ? k->netns : "host"));
 		json_object_object_add(o, "hook", json_object_new_string(k->dir == RULES_EGRESS ? "egress" : "ingress"));
@@ -612,10 +612,10 @@ json_object *rules_hooks_json(struct sets_priv *p)
 										 ? "detached"
 										 : sl_attach_mode_name(k->mode)));
 		json_object_object_add(o, "link_id", json_object_new_int64(sl_link_id(k->link_fd)));
-		json_object_object_add(o, "packets", json_object_new_uint64(sum[0]));
-		json_object_object_add(o, "unparsed", json_object_new_uint64(sum[1]));
-		json_object_object_add(o, "not_ip", json_object_new_uint64(sum[2]));
-		json_object_object_add(o, "dropped", json_object_new_uint64(sum[3]));
+		json_object_object_add(o, "packets", json_object_new_uint64(sum.packets));
+		json_object_object_add(o, "unparsed", json_object_new_uint64(sum.unparsed));
+		json_object_object_add(o, "not_ip", json_object_new_uint64(sum.not_ip));
+		json_object_object_add(o, "dropped", json_object_new_uint64(sum.dropped));
 		json_object_array_add(arr, o);
 	}
 	return arr;

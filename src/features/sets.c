@@ -307,7 +307,9 @@ static void type_ids(struct sets_priv *p)
 	}
 	id = btf ? btf__find_by_name_kind(btf, "sl_set_value", BTF_KIND_STRUCT) : -1;
 	p->value_type_id = id > 0 ? (uint32_t)id : 0;
-	if (!p->value_type_id)
+	id = btf ? btf__find_by_name_kind(btf, "sl_set_comment", BTF_KIND_STRUCT) : -1;
+	p->comment_type_id = id > 0 ? (uint32_t)id : 0;
+	if (!p->value_type_id || !p->comment_type_id)
 		sl_warn("sets: no BTF for the set types; bpftool shows set entries as hex");
 }
 
@@ -324,7 +326,7 @@ int sets_ensure_loaded(const struct sl_env *env, struct sets_priv *p, struct sl_
 	skel = sets_bpf__open();
 	if (!skel)
 		return sl_fail(err, SL_E_KERNEL, 0, "sets: cannot open the BPF object: %s", strerror(errno));
-	if (sl_pin_maps(skel->obj, env->pin_root, err)) {
+	if (sets_maps_check_versions(env->pin_root, err) || sl_pin_maps(skel->obj, env->pin_root, err)) {
 		sets_bpf__destroy(skel);
 		return -1;
 	}

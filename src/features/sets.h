@@ -29,8 +29,8 @@
 struct sets_set {
 	struct sl_set_spec spec;    /* name inside */
 	int slot;                   /* index in the class's outer map and the meta map */
-	int map_fd;                 /* maps/sl_set_<slot> */
-	int cmt_fd;                 /* maps/sl_setc_<slot> (comment sets), else -1 */
+	int map_fd;                 /* maps/SL_SET_SLOT_MAP_PREFIX<slot> */
+	int cmt_fd;                 /* maps/SL_SET_CMT_MAP_PREFIX<slot> (comment sets), else -1 */
 	uint8_t cls;                /* enum sl_set_class */
 	bool building;              /* made by a reload or restore not switched to yet */
 };
@@ -40,7 +40,8 @@ struct sets_set {
 #define SL_NETNS_NAME_MAX 32
 #define SL_DEV_NAME_MAX 16
 
-enum rules_dir { RULES_INGRESS = 0, RULES_EGRESS = 1 };
+/* the pinned numbers (enum sl_hook_dir), under the rules' own names */
+enum rules_dir { RULES_INGRESS = SL_DIR_INGRESS, RULES_EGRESS = SL_DIR_EGRESS };
 
 struct rules_rule {
 	char netns[SL_NETNS_NAME_MAX];  /* "" = the daemon's own */
@@ -119,7 +120,7 @@ struct sets_priv {
 	int outer_fd[SL_CLASS_COUNT];
 	int shared_fd[SM_COUNT];
 	int btf_fd;
-	uint32_t key_type_id[SL_CLASS_COUNT], value_type_id;
+	uint32_t key_type_id[SL_CLASS_COUNT], value_type_id, comment_type_id;
 	bool slot_busy[SL_SET_SLOTS];   /* across the live and a shadow catalog */
 	struct sets_catalog live;
 	struct sets_hook hook[SL_HOOKS_MAX];
@@ -167,7 +168,11 @@ void sets_flush_commit(struct sets_priv *p, struct sets_set *s, struct sets_flus
 /* Unpin, drop from the outer and meta maps, close, free. */
 void sets_map_free(struct sets_priv *p, struct sets_set *s);
 void sets_meta_write(struct sets_priv *p, const struct sets_set *s);
-/* Open every set pinned in the meta map into `c` (daemon start). */
+/* Refuse per-set map pins of another layout version (core/pin.h), before
+ * the load creates anything. */
+int sets_maps_check_versions(const char *pin_root, struct sl_error *err);
+/* Open every set pinned in the meta map into `c` (daemon start); a set map
+ * of another layout is refused. */
 int sets_maps_adopt(struct sets_priv *p, struct sets_catalog *c, struct sl_error *err);
 
 uint64_t sets_now_ns(void);

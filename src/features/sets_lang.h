@@ -54,24 +54,13 @@
 #include <stdint.h>
 
 #include "common/grammar.h"
-#include "sluice/types.h"
+#include "sluice/sets.h"  /* enum sl_set_type, enum sl_set_spec_flags: pinned numbers */
 
 #define SL_SET_NAME_MAX     31    /* IPSET_MAXNAMELEN - 1 */
-#define SL_SET_COMMENT_MAX  255   /* IPSET_MAX_COMMENT_SIZE */
+#define SL_SET_COMMENT_MAX  (SL_SET_COMMENT_SIZE - 1) /* IPSET_MAX_COMMENT_SIZE */
 #define SL_SET_TIMEOUT_MAX  2147483u  /* seconds; ipset's limit (ms fit in an int) */
 #define SL_SET_EXPAND_MAX   65536 /* default cap on entries from one element */
 #define SL_SET_LINE_MAX     (SL_MAX_LINE + 64) /* enough for any printed line */
-
-enum sl_set_type {
-	SL_SET_HASH_IP,
-	SL_SET_HASH_NET,
-	SL_SET_HASH_IP_PORT,
-	SL_SET_HASH_NET_PORT,
-	SL_SET_HASH_IP_PORT_IP,
-	SL_SET_HASH_MAC,
-	SL_SET_BITMAP_PORT,
-	SL_SET_TYPE_COUNT,
-};
 
 /* What one comma-separated part of an element is. */
 enum sl_set_part {
@@ -84,7 +73,8 @@ enum sl_set_part {
 	SL_PART_MAC,
 };
 
-/* The one table of set types (sl_set_types[type]). */
+/* The one table of set types (sl_set_types[type]), indexed by enum
+ * sl_set_type, whose numbers live in sluice/sets.h since pins store them. */
 struct sl_set_type_info {
 	const char *name;           /* "hash:ip,port" */
 	const char *alias;          /* ipset's old name ("ipporthash"), or NULL */
@@ -103,15 +93,6 @@ extern const struct sl_set_type_info sl_set_types[SL_SET_TYPE_COUNT];
 const struct sl_set_type_info *sl_set_type_find(const char *name, enum sl_set_type *type);
 
 /* --- create ------------------------------------------------------------ */
-
-enum sl_set_spec_flags {
-	SL_SET_F_TIMEOUT    = 1 << 0,
-	SL_SET_F_COUNTERS   = 1 << 1,
-	SL_SET_F_COMMENT    = 1 << 2,
-	SL_SET_F_EXIST      = 1 << 3, /* -exist: an equal set may already be there */
-	SL_SET_F_BUCKETSIZE = 1 << 4, /* given, kept for printing */
-	SL_SET_F_INITVAL    = 1 << 5,
-};
 
 struct sl_set_spec {
 	char name[SL_SET_NAME_MAX + 1];

@@ -13,7 +13,7 @@
 #include "core/pin.h"
 #include "features/sets.h"
 
-#define COMMENT_SIZE (SL_SET_COMMENT_MAX + 1)
+_Static_assert(sizeof(struct sl_set_comment) == SL_SET_COMMENT_MAX + 1, "a comment map value holds any comment");
 
 static int key_size(uint8_t cls);
 static void sets_map_release(struct sets_priv *p, struct sets_set *s);
@@ -52,30 +52,47 @@ static int key_size(uint8_t cls)
 	return sl_set_key_build(cls, &t, key);
 }
 
+/* a slot's map name, which is also its pin's (fits BPF_OBJ_NAME_LEN) */
+static void slot_name(int slot, bool comments, char out[16])
+{
+	snprintf(out, 16, "%s%d", comments ? SL_SET_CMT_MAP_PREFIX : SL_SET_SLOT_MAP_PREFIX, slot);
+}
+
 static void slot_pin(const struct sets_priv *p, int slot, bool comments, char *out, size_t size)
 {
-	char name[32];
+	char name[16];
 
-	snprintf(name, sizeof(name), "%s_%d", comments ? "sl_setc" : "sl_set", slot);
+	slot_name(slot, comments, name);
 	sl_pin_path(out, size, p->pin_root, SL_PIN_MAPS, name);
+}
+
+/* what a set's map (or its comment map) is: made so, and adopted only so */
+static struct sl_map_layout slot_layout(uint8_t cls, uint32_t max_entries, bool comments)
+{
+	return (struct sl_map_layout){
+		/* comments are looked up by whole key only */
+		.type = !comments && sl_set_class_is_lpm(cls) ? BPF_MAP_TYPE_LPM_TRIE : BPF_MAP_TYPE_HASH,
+		.key_size = (uint32_t)key_size(cls),
+		.value_size = comments ? sizeof(struct sl_set_comment) : sizeof(struct sl_set_value),
+		.max_entries = max_entries,
+		.flags = BPF_F_NO_PREALLOC,
+	};
 }
 
 static int new_map(const struct sets_priv *p, uint8_t cls, uint32_t max_entries, int slot, bool comments)
 {
-	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_NO_PREALLOC);
-	enum bpf_map_type type = sl_set_class_is_lpm(cls) ? BPF_MAP_TYPE_LPM_TRIE : BPF_MAP_TYPE_HASH;
+	struct sl_map_layout l = slot_layout(cls, max_entries, comments);
+	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = l.flags);
+	uint32_t value_type = comments ? p->comment_type_id : p->value_type_id;
 	char name[16];
 
-	snprintf(name, sizeof(name), "%s_%d", comments ? "sl_setc" : "sl_set", slot);
-	if (!comments && p->btf_fd >= 0 && p->key_type_id[cls]) {
+	slot_name(slot, comments, name);
+	if (p->btf_fd >= 0 && p->key_type_id[cls] && value_type) {
 		o.btf_fd = (__u32)p->btf_fd;
 		o.btf_key_type_id = p->key_type_id[cls];
-		o.btf_value_type_id = p->value_type_id;
+		o.btf_value_type_id = value_type;
 	}
-	if (comments)
-		type = BPF_MAP_TYPE_HASH; /* looked up by whole key only */
-	return bpf_map_create(type, name, (__u32)key_size(cls), comments ? COMMENT_SIZE : sizeof(struct sl_set_value),
-			      max_entries, &o);
+	return bpf_map_create((enum bpf_map_type)l.type, name, l.key_size, l.value_size, l.max_entries, &o);
 }
 
 static uint32_t capacity(const struct sl_set_spec *spec)
@@ -87,7 +104,7 @@ static uint32_t capacity(const struct sl_set_spec *spec)
 
 void sets_meta_write(struct sets_priv *p, const struct sets_set *s)
 {
-	struct sl_set_meta m = { .used = s->building ? 2 : 1 };
+	struct sl_set_meta m = { .used = s->building ? SL_SLOT_BUILDING : SL_SLOT_USED };
 	uint32_t key = (uint32_t)s->slot;
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
@@ -310,8 +327,39 @@ void sets_map_free(struct sets_priv *p, struct sets_set *s)
 	free(s);
 }
 
+int sets_maps_check_versions(const char *pin_root, struct sl_error *err)
+{
+	return sl_pin_check_family(pin_root, SL_SET_SLOT_MAP_PREFIX, err) ||
+	       sl_pin_check_family(pin_root, SL_SET_CMT_MAP_PREFIX, err) ? -1 : 0;
+}
+
+/* Before adopting anything: each recorded set's maps have the layout this
+ * build reads (their max_entries is the set's own, so any). */
+static int check_slot_pins(const struct sets_priv *p, struct sl_error *err)
+{
+	for (int slot = 0; slot < SL_SET_SLOTS; slot++) {
+		struct sl_set_meta m;
+		uint32_t key = (uint32_t)slot;
+
+		if (bpf_map_lookup_elem(p->shared_fd[SM_META], &key, &m) || m.used != SL_SLOT_USED ||
+		    m.cls >= SL_CLASS_COUNT)
+			continue;
+		for (int cmt = 0; cmt < 2; cmt++) {
+			struct sl_map_layout want = slot_layout(m.cls, 0, cmt);
+			char name[16];
+
+			slot_name(slot, cmt, name);
+			if (sl_pin_check_layout(p->pin_root, name, &want, err))
+				return -1;
+		}
+	}
+	return 0;
+}
+
 int sets_maps_adopt(struct sets_priv *p, struct sets_catalog *c, struct sl_error *err)
 {
+	if (check_slot_pins(p, err))
+		return -1;
 	for (int slot = 0; slot < SL_SET_SLOTS; slot++) {
 		struct sl_set_meta m;
 		uint32_t key = (uint32_t)slot;
@@ -320,7 +368,7 @@ int sets_maps_adopt(struct sets_priv *p, struct sets_catalog *c, struct sl_error
 
 		if (bpf_map_lookup_elem(p->shared_fd[SM_META], &key, &m) || !m.used)
 			continue;
-		if (m.used == 2) {
+		if (m.used == SL_SLOT_BUILDING) {
 			/* built by a reload or restore that never finished: nothing uses it */
 			struct sets_set dead = { .slot = slot, .cls = m.cls < SL_CLASS_COUNT ? m.cls : 0 };
 
@@ -515,12 +563,12 @@ void sets_entry_elem(const struct sets_set *s, const void *key, const struct sl_
 
 int sets_comment_get(const struct sets_set *s, const void *key, char *out, size_t size)
 {
-	char text[COMMENT_SIZE];
+	struct sl_set_comment c;
 
-	if (s->cmt_fd < 0 || bpf_map_lookup_elem(s->cmt_fd, key, text))
+	if (s->cmt_fd < 0 || bpf_map_lookup_elem(s->cmt_fd, key, &c))
 		return -1;
-	text[sizeof(text) - 1] = '\0';
-	snprintf(out, size, "%s", text);
+	c.text[sizeof(c.text) - 1] = '\0';
+	snprintf(out, size, "%s", c.text);
 	return 0;
 }
 

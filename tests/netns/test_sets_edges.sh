@@ -103,4 +103,4 @@ wait "$client" 2>/dev/null
 daemon_start r
 assert_eq "keep" "$(ctl r -j set list -n | jq -r '[.sets[].name] | sort | join(" ")')" "sets after the restart"
 assert_eq "192.0.2.1" "$(ctl r -j set list keep | jq -r '[.sets[0].members[].elem] | join(" ")')" "keep's entries"
-assert_eq 1 "$(ls "$(pin_root r)/maps" | grep -c '^sl_set_[0-9]')" "set maps pinned"
+assert_eq 1 "$(ls "$(pin_root r)/maps" | grep -c '^sl_set_v1_[0-9]')" "set maps pinned"
