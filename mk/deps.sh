@@ -4,9 +4,14 @@
 # prints what is missing and the command to get it.
 set -e
 
-# command:package pairs for tools, pkg-config:package pairs for libraries
-TOOLS="clang:clang bpftool:bpftool pkg-config:pkg-config ip:iproute2 jq:jq socat:socat
-       systemd-analyze:systemd iperf3:iperf3 bpftrace:bpftrace ipset:ipset"
+# command:package pairs for tools, pkg-config:package pairs for libraries.
+# TOOLS holds every command a test or benchmark calls beyond the base system
+# (tests/lint/check_test_deps.sh checks that, as part of `make test`).
+TOOLS="nft:nftables ipset:ipset iptables:iptables
+       clang:clang bpftool:bpftool pkg-config:pkg-config
+       ip:iproute2 ss:iproute2 bridge:iproute2 jq:jq socat:socat sysctl:procps
+       setpriv:util-linux taskset:util-linux systemd-analyze:systemd
+       iperf3:iperf3 bpftrace:bpftrace"
 LIBS="libbpf:libbpf-dev libelf:libelf-dev zlib:zlib1g-dev libcap:libcap-dev criterion:libcriterion-dev
       json-c:libjson-c-dev libsystemd:libsystemd-dev libmnl:libmnl-dev"
 
