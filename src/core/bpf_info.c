@@ -152,7 +152,7 @@ static int percpu_check(int fd, size_t size)
 		return -1;
 	if (info.type != BPF_MAP_TYPE_PERCPU_HASH && info.type != BPF_MAP_TYPE_PERCPU_ARRAY &&
 	    info.type != BPF_MAP_TYPE_LRU_PERCPU_HASH && info.type != BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE) {
-		sl_err("map %s (id %u) is a %s map, not a per-CPU one", info.name, info.id,
+		sl_err("map %s (id %u) is of type %s, not a per-CPU one; not read", info.name, info.id,
 		       libbpf_bpf_map_type_str(info.type) ?: "?");
 		errno = EINVAL;
 		return -1;

@@ -35,7 +35,7 @@ static const char *type_name(uint32_t type)
 	return s ? s : "unknown";
 }
 
-/* append ", what N, this build expects M" (no comma first) */
+/* append "; what N, this build expects M" (no "; " first) */
 __attribute__((format(printf, 4, 5))) static void add_diff(char *out, size_t size, size_t *n, const char *fmt, ...)
 {
 	va_list ap;
@@ -44,7 +44,7 @@ __attribute__((format(printf, 4, 5))) static void add_diff(char *out, size_t siz
 	if (*n >= size)
 		return;
 	if (*n)
-		*n += (size_t)snprintf(out + *n, size - *n, ", ");
+		*n += (size_t)snprintf(out + *n, size - *n, "; ");
 	if (*n >= size)
 		return;
 	va_start(ap, fmt);
