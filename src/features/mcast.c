@@ -129,7 +129,7 @@ static int bridge_index(const struct mcast_priv *p, const struct mcast_bridge_cf
 	return -1;
 }
 
-static void write_config(struct mcast_priv *p, int id, const struct mcast_timers *t)
+static int write_config(struct mcast_priv *p, int id, const struct mcast_timers *t, struct sl_error *err)
 {
 	struct sl_mc_config c = {
 		.membership_ns = ((uint64_t)t->robustness * t->query_interval + t->response_interval) * 1000000000ull,
@@ -140,14 +140,14 @@ static void write_config(struct mcast_priv *p, int id, const struct mcast_timers
 	uint32_t key = (uint32_t)id;
 
 	if (bpf_map_update_elem(p->map_fd[MM_CONFIG], &key, &c, BPF_ANY))
-		sl_warn("mcast: bridge %d config: %s", id, strerror(errno));
+		return sl_fail(err, SL_E_KERNEL, 0, "mcast: bridge %d config: %s", id, strerror(errno));
+	return 0;
 }
 
-/* In the bridge's namespace: attach every listed port, detach the others. */
-static int sync_ports(struct mcast_priv *p, int id, const struct mcast_link *ports, int n, struct sl_error *err)
+/* detach the ports of bridge `id` that are not in the list */
+static void drop_gone(struct mcast_priv *p, int id, const struct mcast_link *ports, int n)
 {
 	struct mcast_bridge_rt *b = &p->br[id];
-	int rc = 0;
 
 	for (int k = b->nports - 1; k >= 0; k--) {
 		bool still = false;
@@ -159,8 +159,17 @@ static int sync_ports(struct mcast_priv *p, int id, const struct mcast_link *por
 			mcast_port_detach(p, id, k);
 		}
 	}
+}
+
+/* In the bridge's namespace, following link events: attach every listed
+ * port, detach the others; a port that fails is skipped (logged). */
+static int sync_ports(struct mcast_priv *p, int id, const struct mcast_link *ports, int n, struct sl_error *err)
+{
+	int rc = 0;
+
+	drop_gone(p, id, ports, n);
 	for (int i = 0; i < n; i++)
-		if (mcast_port_attach(p, id, &ports[i], err))
+		if (mcast_port_attach(p, id, &ports[i], NULL, err))
 			rc = -1; /* go on: the other ports still get the policy */
 	return rc;
 }
@@ -216,12 +225,69 @@ static int look(const char *netns, const char *bridge, struct plan *pl, struct s
 	return 0;
 }
 
+/* The bridge's part of the switch that can fail, journalled in `u`: its
+ * new programs, config and record, every listed port attached or moved to
+ * the new programs. */
+static int switch_bridge(struct mcast_priv *p, const struct plan *pl, struct mcast_undo *u, struct sl_error *err)
+{
+	struct mcast_bridge_rt *b = &p->br[pl->id];
+	int self, rc = 0;
+
+	mcast_undo_bridge(u, p, pl->id);
+	if (!b->active) {
+		memset(b, 0, sizeof(*b));
+		b->nl_fd = -1;
+		b->active = true;
+		snprintf(b->netns, sizeof(b->netns), "%s", pl->cfg->netns);
+		snprintf(b->name, sizeof(b->name), "%s", pl->cfg->name);
+	}
+	b->prog_in = pl->prog_in;
+	b->prog_eg = pl->prog_eg;
+	if (!pl->waiting)
+		b->ifindex = pl->ifindex;
+	if (write_config(p, pl->id, &pl->cfg->t, err))
+		return -1;
+	if (mcast_meta_write(p, pl->id))
+		return sl_fail(err, SL_E_KERNEL, 0, "mcast: bridge %s record: %s", b->name, strerror(errno));
+	if (pl->waiting)
+		return 0; /* its ports go at commit */
+	if (sl_netns_enter(b->netns, &self, err))
+		return -1;
+	for (int i = 0; i < pl->nports && !rc; i++)
+		rc = mcast_port_attach(p, pl->id, &pl->ports[i], u, err);
+	sl_netns_leave(self);
+	return rc;
+}
+
+/* The bridge's part that cannot fail: the new programs' object and link
+ * event socket kept, the old ones closed, ports that left detached. */
+static void commit_bridge(struct mcast_priv *p, struct plan *pl)
+{
+	struct mcast_bridge_rt *b = &p->br[pl->id];
+
+	bpf_object__close(b->obj); /* the links hold the new programs now */
+	b->obj = pl->obj;
+	pl->obj = NULL;
+	if (b->nl_fd >= 0)
+		close(b->nl_fd);
+	b->nl_fd = pl->nl_fd;
+	pl->nl_fd = -1;
+	b->waiting = pl->waiting;
+	if (!pl->waiting)
+		b->netns_ino = pl->netns_ino;
+	/* waiting: its devices are gone or no longer its ports */
+	drop_gone(p, pl->id, pl->ports, pl->waiting ? 0 : pl->nports);
+	sl_info("mcast: policy on bridge %s%s%s, %d ports%s", b->name, b->netns[0] ? " in " : "", b->netns, b->nports,
+		b->waiting ? " (waiting for it)" : "");
+}
+
 static int apply(const struct sl_env *env, void *priv, const void *st, bool replace, struct sl_error *err)
 {
 	const struct mcast_state *s = st;
 	struct mcast_priv *p = priv;
+	struct mcast_undo *u;
 	struct plan *plans;
-	int n = 0, rc = 0;
+	int n = 0;
 
 	(void)replace; /* every apply loads the programs afresh and updates the links */
 	if (!s->nbr && !p->loaded) {
@@ -269,51 +335,22 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 			return -1;
 		}
 	}
-	/* 2. switch */
-	p->applied = *s;
-	p->state = &p->applied;
-	for (int i = 0; i < n; i++) {
-		struct plan *pl = &plans[i];
-		struct mcast_bridge_rt *b = &p->br[pl->id];
-		struct bpf_object *old = b->obj;
-		int self;
-
-		if (!b->active) {
-			memset(b, 0, sizeof(*b));
-			b->nl_fd = -1;
-			b->active = true;
-			snprintf(b->netns, sizeof(b->netns), "%s", pl->cfg->netns);
-			snprintf(b->name, sizeof(b->name), "%s", pl->cfg->name);
-		}
-		b->obj = pl->obj;
-		b->prog_in = pl->prog_in;
-		b->prog_eg = pl->prog_eg;
-		pl->obj = NULL;
-		write_config(p, pl->id, &pl->cfg->t);
-		if (b->nl_fd >= 0)
-			close(b->nl_fd);
-		b->nl_fd = pl->nl_fd;
-		pl->nl_fd = -1;
-		b->waiting = pl->waiting;
-		if (!pl->waiting) {
-			b->ifindex = pl->ifindex;
-			b->netns_ino = pl->netns_ino;
-		}
-		mcast_meta_write(p, pl->id);
-		if (pl->waiting) {
-			while (b->nports > 0) /* their devices are gone or no longer its ports */
-				mcast_port_detach(p, pl->id, b->nports - 1);
-		} else if (sl_netns_enter(b->netns, &self, err) == 0) {
-			if (sync_ports(p, pl->id, pl->ports, pl->nports, err))
-				rc = -1;
-			sl_netns_leave(self);
-		} else {
-			rc = -1;
-		}
-		bpf_object__close(old); /* the links hold the new programs now */
-		sl_info("mcast: policy on bridge %s%s%s, %d ports%s", b->name, b->netns[0] ? " in " : "", b->netns,
-			b->nports, b->waiting ? " (waiting for it)" : "");
+	/* 2. the switch, undone exactly if any part of it fails */
+	u = mcast_undo_begin(p, s, err);
+	if (!u) {
+		plans_free(plans, n);
+		return -1;
 	}
+	for (int i = 0; i < n; i++)
+		if (switch_bridge(p, &plans[i], u, err)) {
+			mcast_undo_rollback(u, p);
+			plans_free(plans, n);
+			return -1;
+		}
+	/* 3. what cannot be undone, once nothing can fail */
+	mcast_undo_commit(u);
+	for (int i = 0; i < n; i++)
+		commit_bridge(p, &plans[i]);
 	for (int id = 0; id < SL_MC_BRIDGES; id++) {
 		bool wanted = false;
 
@@ -322,8 +359,10 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 		if (p->br[id].active && !wanted)
 			bridge_off(p, id);
 	}
+	p->applied = *s;
+	p->state = &p->applied;
 	plans_free(plans, n);
-	return rc;
+	return 0;
 }
 
 /* --- following ports ------------------------------------------------------------------ */

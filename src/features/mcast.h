@@ -4,6 +4,7 @@
  *   mcast_parse.c  `mcast bridge` / `mcast port` words into the state
  *   mcast_ports.c  a bridge's ports by rtnetlink (libmnl): list, watch
  *   mcast_links.c  programs per bridge, tcx links per port, their pins
+ *   mcast_undo.c   what an apply changed, to put it back if it fails
  *   mcast_query.c  groups, ports, status
  */
 #ifndef SLUICE_FEATURES_MCAST_H
@@ -20,6 +21,9 @@
 #define MC_DEV_MAX 16
 #define MC_PORT_CFG_MAX 256
 #define MC_BRIDGE_PORTS 64
+/* an apply attaches the ports it finds before it detaches the ones that
+ * left (only once nothing can fail): room for both at once */
+#define MC_PORT_SLOTS (2 * MC_BRIDGE_PORTS)
 
 /* --- configuration ------------------------------------------------------------ */
 
@@ -80,7 +84,7 @@ struct mcast_bridge_rt {
 	bool waiting;                   /* its namespace or the bridge itself is gone:
 					 * no ports, looked for again now and then */
 	int nports;
-	struct mcast_port_rt port[MC_BRIDGE_PORTS];
+	struct mcast_port_rt port[MC_PORT_SLOTS];
 };
 
 enum mcast_map { MM_CONFIG, MM_PORT, MM_MEMBER, MM_GROUP, MM_STATS, MM_BRIDGE, MM_COUNT };
@@ -113,21 +117,64 @@ int mcast_watch_open(struct sl_error *err);
  * then the ports are listed again. */
 int mcast_watch_drain(int fd);
 
+/* What an apply changed, kept until it succeeds (mcast_undo.c). */
+struct mcast_undo_link {        /* one side (ingress, egress) of a port */
+	int prog;               /* moved to the new program: the one it ran (our fd), else -1 */
+	int old;                /* replaced (it had died): the link held before, else -1 */
+	bool created;           /* attached and pinned by this apply */
+};
+
+struct mcast_undo_port {
+	int id;
+	uint32_t ifindex;
+	bool fresh;             /* not attached before: undone by detaching it */
+	bool had_record;
+	struct sl_mc_port record;       /* its port map record before */
+	struct mcast_undo_link side[2]; /* ingress, egress */
+};
+
+struct mcast_undo {
+	const struct mcast_state *state;        /* p->state before */
+	bool saved[SL_MC_BRIDGES];
+	struct mcast_bridge_rt br[SL_MC_BRIDGES]; /* runtimes before */
+	struct sl_mc_config cfg[SL_MC_BRIDGES];
+	struct sl_mc_bridge_meta meta[SL_MC_BRIDGES];
+	int nport;
+	struct mcast_undo_port port[SL_MC_BRIDGES * MC_BRIDGE_PORTS];
+};
+
+/* mcast_undo.c: begin (p->state becomes `next` for the ports' records),
+ * save a bridge before its first change, put everything back, or keep it */
+struct mcast_undo *mcast_undo_begin(struct mcast_priv *p, const struct mcast_state *next, struct sl_error *err);
+void mcast_undo_bridge(struct mcast_undo *u, struct mcast_priv *p, int id);
+void mcast_undo_rollback(struct mcast_undo *u, struct mcast_priv *p);
+void mcast_undo_commit(struct mcast_undo *u);
+
 /* mcast_links.c */
 int mcast_load_bridge_prog(struct mcast_priv *p, int id, struct bpf_object **obj, int *prog_in, int *prog_eg,
 			   struct sl_error *err);
-/* attach (or switch to the bridge's current programs) one port; in the bridge's namespace */
-int mcast_port_attach(struct mcast_priv *p, int id, const struct mcast_link *l, struct sl_error *err);
+int mcast_port_find(const struct mcast_bridge_rt *b, uint32_t ifindex);
+/* attach (or switch to the bridge's current programs) one port; in the
+ * bridge's namespace. With `u`, what it changes is recorded there and a
+ * failure leaves the undo to it; without, a port that fails is detached. */
+int mcast_port_attach(struct mcast_priv *p, int id, const struct mcast_link *l, struct mcast_undo *u,
+		      struct sl_error *err);
+/* one side of a port back to how `j` says it was */
+void mcast_link_undo(struct mcast_priv *p, int id, uint32_t ifindex, bool egress, int *link,
+		     const struct mcast_undo_link *j);
+/* programs off the port first, then its records and memberships, then its
+ * pins: once the pins are gone, so is everything else of the port */
 void mcast_port_detach(struct mcast_priv *p, int id, int k);
 /* the port's map record, keeping what was learned */
-void mcast_port_record(struct mcast_priv *p, int id, uint32_t ifindex, const struct mcast_port_cfg *cfg);
+int mcast_port_record(struct mcast_priv *p, int id, uint32_t ifindex, const struct mcast_port_cfg *cfg,
+		      struct sl_error *err);
 /* pinned links of bridge `id` into br[id].port[] (daemon start) */
 void mcast_links_adopt(struct mcast_priv *p, int id);
 /* delete memberships and groups that expired before `now` (ns, monotonic) */
 void mcast_collect(struct mcast_priv *p, uint64_t now);
 /* remove every map entry of bridge `id` */
 void mcast_maps_forget(struct mcast_priv *p, int id);
-void mcast_meta_write(struct mcast_priv *p, int id);
+int mcast_meta_write(struct mcast_priv *p, int id);
 
 /* mcast_query.c */
 int mcast_query(const struct sl_env *env, void *priv, const void *state, const struct sl_cmd *cmd, json_object **out,

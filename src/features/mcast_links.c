@@ -25,7 +25,7 @@ static void link_pin(const struct mcast_priv *p, int id, uint32_t ifindex, bool 
 	sl_pin_path(out, size, p->pin_root, SL_PIN_LINKS, name);
 }
 
-void mcast_meta_write(struct mcast_priv *p, int id)
+int mcast_meta_write(struct mcast_priv *p, int id)
 {
 	const struct mcast_bridge_rt *b = &p->br[id];
 	struct sl_mc_bridge_meta m = { 0 };
@@ -37,7 +37,7 @@ void mcast_meta_write(struct mcast_priv *p, int id)
 		m.ifindex = b->ifindex;
 		m.used = 1;
 	}
-	bpf_map_update_elem(p->map_fd[MM_BRIDGE], &key, &m, BPF_ANY);
+	return bpf_map_update_elem(p->map_fd[MM_BRIDGE], &key, &m, BPF_ANY);
 }
 
 int mcast_load_bridge_prog(struct mcast_priv *p, int id, struct bpf_object **obj, int *prog_in, int *prog_eg,
@@ -66,7 +66,8 @@ int mcast_load_bridge_prog(struct mcast_priv *p, int id, struct bpf_object **obj
 	return 0;
 }
 
-void mcast_port_record(struct mcast_priv *p, int id, uint32_t ifindex, const struct mcast_port_cfg *cfg)
+int mcast_port_record(struct mcast_priv *p, int id, uint32_t ifindex, const struct mcast_port_cfg *cfg,
+		      struct sl_error *err)
 {
 	struct sl_mc_port_key key = { .bridge = (__u32)id, .ifindex = ifindex };
 	struct sl_mc_port v = { 0 };
@@ -75,10 +76,11 @@ void mcast_port_record(struct mcast_priv *p, int id, uint32_t ifindex, const str
 	v.router = cfg && cfg->router_set ? cfg->router : SL_MC_ROUTER_AUTO;
 	v.flood = cfg && cfg->flood_set ? cfg->flood : 0;
 	if (bpf_map_update_elem(p->map_fd[MM_PORT], &key, &v, BPF_ANY))
-		sl_warn("mcast: port %u record: %s", ifindex, strerror(errno));
+		return sl_fail(err, SL_E_KERNEL, 0, "mcast: port %u record: %s", ifindex, strerror(errno));
+	return 0;
 }
 
-static int find_port(const struct mcast_bridge_rt *b, uint32_t ifindex)
+int mcast_port_find(const struct mcast_bridge_rt *b, uint32_t ifindex)
 {
 	for (int k = 0; k < b->nports; k++)
 		if (b->port[k].ifindex == ifindex)
@@ -86,18 +88,31 @@ static int find_port(const struct mcast_bridge_rt *b, uint32_t ifindex)
 	return -1;
 }
 
-/* a link to the bridge's current program: update a held one, else create and pin */
+/* A link to the bridge's current program: update a held one, else create
+ * and pin. With `j`, what it did is recorded there (`was`: the program the
+ * link ran, when known) and a replaced link is kept for the undo. */
 static int link_to(struct mcast_priv *p, int id, uint32_t ifindex, const char *dev, bool egress, int *link,
-		   struct sl_error *err)
+		   struct mcast_undo_link *j, int was, struct sl_error *err)
 {
 	int prog = egress ? p->br[id].prog_eg : p->br[id].prog_in;
 	char path[512];
 
 	if (*link >= 0) {
-		if (!bpf_link_update(*link, prog, NULL))
+		/* the program to go back to, before the link moves off it */
+		int back = !j ? -1 : was >= 0 ? dup(was) : sl_link_prog_fd(*link);
+
+		if (!bpf_link_update(*link, prog, NULL)) {
+			if (j)
+				j->prog = back;
 			return 0;
+		}
+		if (back >= 0)
+			close(back);
 		/* the port was deleted and came back, or the link died: a new one */
-		close(*link);
+		if (j)
+			j->old = *link;
+		else
+			close(*link);
 		*link = -1;
 	}
 	*link = sl_attach_tcx(prog, (int)ifindex, egress, dev, err);
@@ -106,33 +121,77 @@ static int link_to(struct mcast_priv *p, int id, uint32_t ifindex, const char *d
 	link_pin(p, id, ifindex, egress, path, sizeof(path));
 	unlink(path);
 	if (bpf_obj_pin(*link, path)) {
-		sl_fail(err, SL_E_KERNEL, 0, "pin %s: %s", path, strerror(errno));
-		close(*link);
+		sl_fail(err, SL_E_KERNEL, 0, "dev %s: pin %s: %s", dev, path, strerror(errno));
+		close(*link); /* unpinned: closing detaches it */
 		*link = -1;
 		return -1;
 	}
+	if (j)
+		j->created = true;
 	return 0;
 }
 
-int mcast_port_attach(struct mcast_priv *p, int id, const struct mcast_link *l, struct sl_error *err)
+void mcast_link_undo(struct mcast_priv *p, int id, uint32_t ifindex, bool egress, int *link,
+		     const struct mcast_undo_link *j)
+{
+	char path[512];
+
+	link_pin(p, id, ifindex, egress, path, sizeof(path));
+	if (j->created && *link >= 0) {
+		bpf_link_detach(*link);
+		unlink(path);
+		close(*link);
+		*link = -1;
+	}
+	if (j->old >= 0) {
+		*link = j->old;
+		if (bpf_obj_pin(*link, path))
+			sl_warn("mcast: undo: pin %s again: %s", path, strerror(errno));
+	}
+	if (j->prog >= 0 && *link >= 0 && bpf_link_update(*link, j->prog, NULL))
+		sl_warn("mcast: undo: link %s back to its program: %s", path, strerror(errno));
+}
+
+/* a journal entry for the port, before anything of it changes */
+static struct mcast_undo_port *journal(struct mcast_undo *u, struct mcast_priv *p, int id, uint32_t ifindex,
+				       bool fresh)
+{
+	struct sl_mc_port_key key = { .bridge = (__u32)id, .ifindex = ifindex };
+	struct mcast_undo_port *e = &u->port[u->nport++];
+
+	*e = (struct mcast_undo_port){ .id = id, .ifindex = ifindex, .fresh = fresh };
+	e->had_record = !bpf_map_lookup_elem(p->map_fd[MM_PORT], &key, &e->record);
+	for (int s = 0; s < 2; s++)
+		e->side[s] = (struct mcast_undo_link){ .prog = -1, .old = -1 };
+	return e;
+}
+
+int mcast_port_attach(struct mcast_priv *p, int id, const struct mcast_link *l, struct mcast_undo *u,
+		      struct sl_error *err)
 {
 	struct mcast_bridge_rt *b = &p->br[id];
-	int k = find_port(b, l->ifindex);
+	int k = mcast_port_find(b, l->ifindex);
+	struct mcast_undo_port *e = NULL;
 	struct mcast_port_rt *pt;
 
 	if (k < 0) {
-		if (b->nports == MC_BRIDGE_PORTS)
+		if (b->nports == MC_PORT_SLOTS)
 			return sl_fail(err, SL_E_USAGE, 0, "bridge %s: more than %d ports", b->name, MC_BRIDGE_PORTS);
 		k = b->nports++;
 		b->port[k] = (struct mcast_port_rt){ .ifindex = l->ifindex, .link_in = -1, .link_eg = -1 };
 	}
+	if (u) /* room for all: an apply lists at most MC_BRIDGE_PORTS per bridge */
+		e = journal(u, p, id, l->ifindex, b->port[k].link_in < 0 && b->port[k].link_eg < 0);
 	pt = &b->port[k];
 	snprintf(pt->name, sizeof(pt->name), "%s", l->name);
 	/* the record first: egress passes everything on a port without one */
-	mcast_port_record(p, id, l->ifindex, mcast_port_cfg(p->state, b->netns, l->name));
-	if (link_to(p, id, l->ifindex, l->name, false, &pt->link_in, err) ||
-	    link_to(p, id, l->ifindex, l->name, true, &pt->link_eg, err)) {
-		mcast_port_detach(p, id, k);
+	if (mcast_port_record(p, id, l->ifindex, mcast_port_cfg(p->state, b->netns, l->name), err) ||
+	    link_to(p, id, l->ifindex, l->name, false, &pt->link_in, e ? &e->side[0] : NULL,
+		    u ? u->br[id].prog_in : -1, err) ||
+	    link_to(p, id, l->ifindex, l->name, true, &pt->link_eg, e ? &e->side[1] : NULL,
+		    u ? u->br[id].prog_eg : -1, err)) {
+		if (!u)
+			mcast_port_detach(p, id, k);
 		return -1;
 	}
 	return 0;
@@ -156,18 +215,24 @@ void mcast_port_detach(struct mcast_priv *p, int id, int k)
 	struct sl_mc_port_key key = { .bridge = (__u32)id, .ifindex = pt->ifindex };
 	char path[512];
 
+	/* off the port first: no snooping adds a membership after the flush */
+	if (pt->link_in >= 0)
+		bpf_link_detach(pt->link_in);
+	if (pt->link_eg >= 0)
+		bpf_link_detach(pt->link_eg);
+	bpf_map_delete_elem(p->map_fd[MM_PORT], &key);
+	bpf_map_delete_elem(p->map_fd[MM_STATS], &key);
+	forget_port_members(p, id, pt->ifindex); /* as the kernel's bridge flushes a removed port's groups */
+	/* the pins last: whoever sees them gone sees the port's state gone */
 	for (int eg = 0; eg < 2; eg++) {
 		int *fd = eg ? &pt->link_eg : &pt->link_in;
 
 		link_pin(p, id, pt->ifindex, eg, path, sizeof(path));
-		unlink(path); /* then closing the last fd detaches */
+		unlink(path);
 		if (*fd >= 0)
 			close(*fd);
 		*fd = -1;
 	}
-	bpf_map_delete_elem(p->map_fd[MM_PORT], &key);
-	bpf_map_delete_elem(p->map_fd[MM_STATS], &key);
-	forget_port_members(p, id, pt->ifindex); /* as the kernel's bridge flushes a removed port's groups */
 	memmove(pt, pt + 1, (size_t)(b->nports - k - 1) * sizeof(*pt));
 	b->nports--;
 }
@@ -196,8 +261,8 @@ void mcast_links_adopt(struct mcast_priv *p, int id)
 		fd = bpf_obj_get(path);
 		if (fd < 0)
 			continue;
-		k = find_port(b, ifindex);
-		if (k < 0 && b->nports < MC_BRIDGE_PORTS) {
+		k = mcast_port_find(b, ifindex);
+		if (k < 0 && b->nports < MC_PORT_SLOTS) {
 			k = b->nports++;
 			b->port[k] = (struct mcast_port_rt){ .ifindex = ifindex, .link_in = -1, .link_eg = -1 };
 		}
