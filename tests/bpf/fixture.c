@@ -83,6 +83,15 @@ static bool run_row(const struct fx_target *t, const struct fx_case *c, const vo
 	return c->check ? c->check(c, t->ctx, why) : true;
 }
 
+/* One line per row for tests/run.sh to count. One write each, flushed:
+ * Criterion's workers (--jobs) share the log, and a worker that crashes
+ * must not lose the rows it already ran. */
+static void row_line(const char *result, const struct fx_target *t, const struct fx_case *c)
+{
+	printf("fixture-row: %s %s: %s\n", result, t->name ? t->name : "-", c->desc);
+	fflush(stdout);
+}
+
 bool fx_run(const struct fx_target *t, const struct fx_case *c)
 {
 	__u8 built[PKT_MAX];
@@ -101,8 +110,11 @@ bool fx_run(const struct fx_target *t, const struct fx_case *c)
 		in = built;
 		in_len = (__u32)p.len;
 	}
-	if (run_row(t, c, in, in_len, &why))
+	if (run_row(t, c, in, in_len, &why)) {
+		row_line("PASS", t, c);
 		return true;
+	}
+	row_line("FAIL", t, c);
 	cr_expect(false, "%s: %s\n    input (%u bytes): %s", c->desc, why.msg, in_len,
 		  hex(in, in_len, h, sizeof(h)));
 	return false;

@@ -5,7 +5,8 @@
  * (the verdict), optionally the output frame, optionally a check of map or
  * global state. fx_run_table() runs every row and reports each failing row
  * by its description through Criterion (non-fatal), so one run lists all
- * broken rows.
+ * broken rows. Every row run prints "fixture-row: PASS|FAIL PROG: DESC" on
+ * stdout, which tests/run.sh counts.
  *
  * Perf mode: SLUICE_FIXTURE_REPEAT=N runs every row N times in the kernel
  * and prints one "fixture-perf" line per row with ns/packet from the
