@@ -1,20 +1,87 @@
 #!/bin/sh
 # Run the test suites and end with one summary line.
-#   sh tests/run.sh BUILD_DIR [unit|bpf|netns|systemd]...
-# Criterion binaries pass or fail as a whole; shell tests exit 0 (pass),
-# 77 (skipped, with the reason on their output) or anything else (fail).
-# A suite with nothing to run fails: a missing build is not a pass.
+#   sh tests/run.sh BUILD_DIR [lint|unit|bpf|netns|systemd]...
+#
+# What is counted is what ran: each Criterion test (from the TAP report
+# each binary writes), each fixture row (the "fixture-row: PASS|FAIL" lines
+# tests/bpf/fixture.c prints; the test running them counts too) and each
+# shell test. Shell tests exit 0 (pass), 77 (skipped, the reason on their
+# last line) or anything else (fail). Every skipped test is listed by name.
+#
+# Run as root, a skip is a failure unless its reason is a property of the
+# machine that tests/machine.sh confirms here ("machine: CONFIG_X is not
+# set", "machine: BTF has no NAME"): a missing tool is never one. A suite
+# with nothing to run fails: a missing build is not a pass.
 B=${1:-build}
 [ $# -gt 0 ] && shift
-SUITES=${*:-unit bpf netns systemd}
-pass=0 fail=0 skip=0 failed=""
+SUITES=${*:-lint unit bpf netns systemd}
+SL_SRC=$(cd "$(dirname "$0")/.." && pwd)
+. "$SL_SRC/tests/machine.sh"
+pass=0 fail=0 skip=0 failed="" skipped=""
 start=$(date +%s)
 # checked before anything is created under it
 [ -d "$B" ] || { echo "sluice tests: build directory '$B' does not exist (run make first)"; exit 2; }
 log_dir=$B/test-logs
 mkdir -p "$log_dir" 2>/dev/null && [ -w "$log_dir" ] || log_dir=$(mktemp -d /tmp/sluice-test-logs.XXXXXX)
 
-run() { # name command...
+count_fail() { # NAME: count one failure
+	fail=$((fail + 1))
+	failed="$failed $1"
+}
+
+# skipped NAME REASON: a skip, or a failure when run as root for a reason
+# that is not a true property of this machine
+skipped() {
+	if [ "$(id -u)" = 0 ] && ! { case $2 in "machine: "*) machine_claim_true "${2#machine: }" ;; *) false ;; esac; }; then
+		count_fail "$1(skip)"
+		printf '  FAIL  %s skipped as root, not for a property of the machine: %s\n' "$1" "$2"
+		return
+	fi
+	skip=$((skip + 1))
+	skipped="$skipped $1"
+	printf '  SKIP  %s: %s\n' "$1" "$2"
+}
+
+show_log() { sed 's/^/        | /' "$1" | tail -n 40; }
+
+# criterion NAME BINARY: every test and fixture row it ran
+criterion() {
+	log="$log_dir/$(echo "$1" | tr '/' '_').log"
+	tap=$log.tap
+	rm -f "$tap"
+	t0=$(date +%s)
+	"$2" --jobs 2 --verbose --tap="$tap" >"$log" 2>&1
+	rc=$?
+	dt=$(($(date +%s) - t0))
+	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tap" 2>/dev/null)
+	ok=$(grep '^ok - ' "$tap" 2>/dev/null | grep -vc ' # SKIP ')
+	bad=$(grep -c '^not ok - ' "$tap" 2>/dev/null)
+	rows_ok=$(grep -c '^fixture-row: PASS ' "$log")
+	rows_bad=$(grep -c '^fixture-row: FAIL ' "$log")
+	nskip=$(grep '^ok - .* # SKIP ' "$tap" 2>/dev/null | grep -c .)
+	pass=$((pass + ok + rows_ok))
+	[ -n "$plan" ] && [ "$plan" = $((ok + bad + nskip)) ] && [ "$rc$bad$rows_bad" = 000 ] && verdict=PASS || verdict=FAIL
+	printf '  %s  %-34s %3s tests, %4s rows %4ss\n' $verdict "$1" "$((ok + bad + nskip))" \
+		"$((rows_ok + rows_bad))" "$dt"
+	grep '^not ok - ' "$tap" 2>/dev/null | while read -r _ _ _ test _; do echo "        failed: $test"; done
+	for test in $(grep '^not ok - ' "$tap" 2>/dev/null | awk '{ print $4 }'); do count_fail "$1:$test"; done
+	grep '^fixture-row: FAIL ' "$log" | sed 's/^fixture-row: FAIL /        failed row: /'
+	[ "$rows_bad" = 0 ] || { fail=$((fail + rows_bad)); failed="$failed $1(${rows_bad}rows)"; }
+	grep '^ok - .* # SKIP ' "$tap" 2>/dev/null | sed 's/^ok - \([^ ]*\) .* # SKIP /\1 /' >"$log.skips"
+	while read -r test reason; do skipped "$1:$test" "$reason"; done <"$log.skips"
+	# what the report cannot show: a binary that died, or one that lost tests
+	if [ -z "$plan" ] || [ "$plan" != $((ok + bad + nskip)) ]; then
+		count_fail "$1(incomplete)"
+		echo "        the TAP report lists $((ok + bad + nskip)) of ${plan:-?} tests (exit $rc)"
+	elif [ "$rc" != 0 ] && [ "$bad$rows_bad" = 00 ]; then
+		count_fail "$1(exit-$rc)"
+		echo "        exit $rc with no failing test"
+	fi
+	[ $verdict = PASS ] || show_log "$log"
+}
+
+# shell NAME command...: one test, its exit code the verdict
+shell() {
 	name=$1
 	shift
 	log="$log_dir/$(echo "$name" | tr '/' '_').log"
@@ -22,17 +89,12 @@ run() { # name command...
 	"$@" >"$log" 2>&1
 	rc=$?
 	dt=$(($(date +%s) - t0))
-	# a Criterion binary whose every test skipped (e.g. no root) is a skip
-	if [ $rc = 0 ] && grep -q 'Synthesis: Tested: 0 ' "$log"; then
-		rc=77
-		echo "every test skipped: $(grep -m1 -io 'needs [^.]*' "$log" || echo 'see log')" >>"$log"
-	fi
 	case $rc in
 	0) pass=$((pass + 1)); printf '  PASS  %-40s %3ss\n' "$name" "$dt" ;;
-	77) skip=$((skip + 1)); printf '  SKIP  %-40s %s\n' "$name" "$(tail -n 1 "$log")" ;;
-	*) fail=$((fail + 1)); failed="$failed $name"
+	77) skipped "$name" "$(tail -n 1 "$log" | sed 's/^SKIP: //')" ;;
+	*) count_fail "$name"
 	   printf '  FAIL  %-40s %3ss (exit %s)\n' "$name" "$dt" "$rc"
-	   sed 's/^/        | /' "$log" | tail -n 40 ;;
+	   show_log "$log" ;;
 	esac
 }
 
@@ -56,7 +118,7 @@ leftovers() { # BEFORE (live_objects' output)
 }
 
 no_tests() { # SUITE WHERE
-	fail=$((fail + 1)); failed="$failed $1(none)"
+	count_fail "$1(none)"
 	echo "  FAIL  $1: no tests found in $2 (not built? make check-$1 builds them)"
 }
 
@@ -68,18 +130,25 @@ for suite in $SUITES; do
 		for t in "$B"/tests/"$suite"/test_*; do
 			[ -x "$t" ] || continue
 			found=$((found + 1))
-			run "$suite/$(basename "$t")" "$t" --jobs 2 --verbose
+			criterion "$suite/$(basename "$t")" "$t"
 		done
 		[ $found -gt 0 ] || no_tests "$suite" "$B/tests/$suite" ;;
+	lint)
+		for t in "$SL_SRC"/tests/lint/check_*.sh; do
+			[ -f "$t" ] || continue
+			found=$((found + 1))
+			shell "lint/$(basename "$t" .sh)" sh "$t"
+		done
+		[ $found -gt 0 ] || no_tests "$suite" "tests/lint" ;;
 	netns|systemd)
 		for t in tests/"$suite"/test_*.sh; do
 			[ -f "$t" ] || continue
 			found=$((found + 1))
 			before=$(live_objects) # in memory: runs may share the log directory
-			run "$suite/$(basename "$t" .sh)" env SLUICE_BUILD="$B" sh "$t"
+			shell "$suite/$(basename "$t" .sh)" env SLUICE_BUILD="$B" sh "$t"
 			left=$(leftovers "$before")
 			if [ -n "$left" ]; then
-				fail=$((fail + 1)); failed="$failed $(basename "$t" .sh)(left-behind)"
+				count_fail "$(basename "$t" .sh)(left-behind)"
 				echo "  FAIL  left behind by $(basename "$t" .sh): $left"
 			fi
 		done
@@ -88,5 +157,5 @@ for suite in $SUITES; do
 	esac
 done
 
-echo "sluice tests: $pass passed, $fail failed, $skip skipped in $(($(date +%s) - start))s${failed:+ (failed:$failed)}"
+echo "sluice tests: $pass passed, $fail failed, $skip skipped in $(($(date +%s) - start))s${failed:+ (failed:$failed)}${skipped:+ (skipped:$skipped)}"
 [ "$fail" -eq 0 ]
