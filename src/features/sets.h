@@ -168,6 +168,10 @@ void sets_flush_commit(struct sets_priv *p, struct sets_set *s, struct sets_flus
 /* Unpin, drop from the outer and meta maps, close, free. */
 void sets_map_free(struct sets_priv *p, struct sets_set *s);
 void sets_meta_write(struct sets_priv *p, const struct sets_set *s);
+/* A slot's map name, which is also its pin's under maps/ (fits
+ * BPF_OBJ_NAME_LEN): SL_SET_SLOT_MAP_PREFIX or, for comments,
+ * SL_SET_CMT_MAP_PREFIX, then the slot. */
+void sets_slot_name(int slot, bool comments, char out[16]);
 /* Refuse per-set map pins of another layout version (core/pin.h), before
  * the load creates anything. */
 int sets_maps_check_versions(const char *pin_root, struct sl_error *err);

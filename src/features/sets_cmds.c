@@ -3,6 +3,7 @@
  * command are ipset's own syntax, parsed by sets_lang (shared by sluiced
  * and sluicectl). */
 #include "common/grammar.h"
+#include "sluice/sets.h"
 
 #define REST(meta, opt, text) \
 	(const struct sl_arg_spec[]){ { .metavar = meta, .kind = SL_REST, .optional = opt, .help = text }, { 0 } }
@@ -23,8 +24,8 @@ const struct sl_cmd_spec sl_sets_cmds[] = {
 		       "                         maxelem N, timeout N, counters, comment, range FROM-TO\n"
 		       "                         (bitmap:port), -exist"),
 	  .summary = "create a set (ipset create)",
-	  .help = "The set is a BPF map pinned under <pin-root>/maps/sl_set_<slot>; maxelem is its\n"
-		  "max_entries, so a full set refuses new entries and keeps the old ones." },
+	  .help = "The set is a BPF map pinned under <pin-root>/maps/" SL_SET_SLOT_MAP_PREFIX "<slot>; maxelem is\n"
+		  "its max_entries, so a full set refuses new entries and keeps the old ones." },
 	{ .words = "set add", .flags = SL_CMD_CONFIG, .opts = sl_no_opts,
 	  .args = REST("NAME ELEM [OPTIONS]", false, ELEM_HELP),
 	  .summary = "add an element, a range or a CIDR of them (ipset add)",

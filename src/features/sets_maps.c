@@ -52,8 +52,7 @@ static int key_size(uint8_t cls)
 	return sl_set_key_build(cls, &t, key);
 }
 
-/* a slot's map name, which is also its pin's (fits BPF_OBJ_NAME_LEN) */
-static void slot_name(int slot, bool comments, char out[16])
+void sets_slot_name(int slot, bool comments, char out[16])
 {
 	snprintf(out, 16, "%s%d", comments ? SL_SET_CMT_MAP_PREFIX : SL_SET_SLOT_MAP_PREFIX, slot);
 }
@@ -62,7 +61,7 @@ static void slot_pin(const struct sets_priv *p, int slot, bool comments, char *o
 {
 	char name[16];
 
-	slot_name(slot, comments, name);
+	sets_slot_name(slot, comments, name);
 	sl_pin_path(out, size, p->pin_root, SL_PIN_MAPS, name);
 }
 
@@ -86,7 +85,7 @@ static int new_map(const struct sets_priv *p, uint8_t cls, uint32_t max_entries,
 	uint32_t value_type = comments ? p->comment_type_id : p->value_type_id;
 	char name[16];
 
-	slot_name(slot, comments, name);
+	sets_slot_name(slot, comments, name);
 	if (p->btf_fd >= 0 && p->key_type_id[cls] && value_type) {
 		o.btf_fd = (__u32)p->btf_fd;
 		o.btf_key_type_id = p->key_type_id[cls];
@@ -348,7 +347,7 @@ static int check_slot_pins(const struct sets_priv *p, struct sl_error *err)
 			struct sl_map_layout want = slot_layout(m.cls, 0, cmt);
 			char name[16];
 
-			slot_name(slot, cmt, name);
+			sets_slot_name(slot, cmt, name);
 			if (sl_pin_check_layout(p->pin_root, name, &want, err))
 				return -1;
 		}

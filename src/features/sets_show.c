@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/pin.h"
 #include "features/sets.h"
 
 struct save_ctx {
@@ -94,7 +95,7 @@ static int member_json(const struct sets_set *s, const void *key, const struct s
 static json_object *set_json(const struct sets_catalog *c, const struct sets_set *s, bool terse)
 {
 	json_object *o = json_object_new_object();
-	char line[SL_SET_LINE_MAX], pin[64];
+	char line[SL_SET_LINE_MAX], pin[64], name[16];
 	const char *header;
 	size_t skip = strlen("create ") + strlen(s->spec.name) + 1 + strlen(sl_set_types[s->spec.type].name);
 
@@ -108,7 +109,8 @@ static json_object *set_json(const struct sets_catalog *c, const struct sets_set
 	json_object_object_add(o, "references", json_object_new_int(sets_rules_using(c->rule, c->nrules, s->spec.name)));
 	json_object_object_add(o, "entries", json_object_new_int64(sets_map_entries(s)));
 	json_object_object_add(o, "slot", json_object_new_int(s->slot));
-	snprintf(pin, sizeof(pin), "maps/sl_set_%d", s->slot);
+	sets_slot_name(s->slot, false, name);
+	snprintf(pin, sizeof(pin), "%s/%s", SL_PIN_MAPS, name);
 	json_object_object_add(o, "pin", json_object_new_string(pin));
 	if (!terse) {
 		json_object *members = json_object_new_array();
