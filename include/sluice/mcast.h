@@ -76,7 +76,7 @@ struct sl_mc_port {
 struct sl_mc_member_key {
 	__u32 bridge;
 	__u32 ifindex;
-	__u8 family;           /* 4 or 6 */
+	__u8 family;           /* enum sl_family */
 	__u8 pad[3];
 	__u8 group[16];
 };
@@ -91,7 +91,7 @@ struct sl_mc_member {
  * memberships (a registered group is one with a live entry here). */
 struct sl_mc_group_key {
 	__u32 bridge;
-	__u8 family;
+	__u8 family;           /* enum sl_family */
 	__u8 pad[3];
 	__u8 group[16];
 };
