@@ -12,17 +12,52 @@
 # The IPv6 link-local group is ff02::1: the kernel snoops the rest of
 # ff02::/16 (ff02::fb goes to router ports only unless a host joins it),
 # where sluice, as the policy says, leaves all of ff02::/16 alone.
+# Under sluice, what it reports per port (`mcast ports`: passed,
+# suppressed) must also equal what the receivers counted: passed what the
+# host got, suppressed what entered the bridge (counted on the sender's
+# port) and did not reach it. No step waits a fixed time: each waits for
+# the state it needs (memberships in the bridge's own view, a marker
+# frame behind the traffic), with a generous bound.
 . "$(dirname "$0")/lib.sh"
 require nft
+
+# A frame's way through the bridge is one FIFO when h1 sends from one CPU:
+# h1's veth queues it to that CPU's backlog, the bridge forwards it from
+# there and every port's veth queues its copies to the same backlog. So a
+# marker sent last (to a link-local group: every port gets it, in both
+# modes) reaching a host means everything sent before it has been
+# delivered to that host or decided against, and counted on the way.
+CPU=$(taskset -pc $$ | sed 's/.*: //; s/[,-].*//')
+MARK_HOSTS="2 3 4" # the hosts on bridge ports, that a marker reaches
 
 sw=$(ns_new sw)
 for h in 1 2 3 4; do
 	eval "h$h=\$(ns_new h$h)"
 done
+ns_of() { # KEY: 1..5 for a host, sw for the bridge's namespace
+	case $1 in sw) echo "$sw" ;; *) eval echo "\$h$1" ;; esac
+}
+count_table() { # NS DEV: counters of what arrives on DEV, per group, before any IP
+	# processing; the seventh counts markers
+	ip netns exec "$1" nft -f - <<NFT || fail "nft in $1"
+table netdev count {
+	chain in {
+		type filter hook ingress device $2 priority 0;
+		ip daddr 239.1.1.1 udp dport 5000 counter
+		ip daddr 239.2.2.2 udp dport 5000 counter
+		ip daddr 224.0.0.251 udp dport 5000 counter
+		ip6 daddr ff0e::1:1 udp dport 5000 counter
+		ip6 daddr ff0e::2:2 udp dport 5000 counter
+		ip6 daddr ff02::1 udp dport 5000 counter
+		udp dport 5001 counter
+	}
+}
+NFT
+}
 ip netns exec "$sw" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
 ip -n "$sw" link add br0 type bridge mcast_snooping 0
 for h in 1 2 3 4; do
-	ns=$(eval echo "\$h$h")
+	ns=$(ns_of $h)
 	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
 	ip -n "$ns" link add eth0 type veth peer name p$h netns "$sw"
 	ip -n "$ns" addr add 10.98.0.$h/24 dev eth0
@@ -31,46 +66,55 @@ for h in 1 2 3 4; do
 	ip -n "$ns" route add 224.0.0.0/4 dev eth0
 	ip -n "$sw" link set p$h master br0
 	ip -n "$sw" link set p$h up
-	# what arrives on eth0, per group, before any IP processing
-	ip netns exec "$ns" nft -f - <<NFT || fail "nft in h$h"
-table netdev count {
-	chain in {
-		type filter hook ingress device eth0 priority 0;
-		ip daddr 239.1.1.1 udp dport 5000 counter
-		ip daddr 239.2.2.2 udp dport 5000 counter
-		ip daddr 224.0.0.251 udp dport 5000 counter
-		ip6 daddr ff0e::1:1 udp dport 5000 counter
-		ip6 daddr ff0e::2:2 udp dport 5000 counter
-		ip6 daddr ff02::1 udp dport 5000 counter
-	}
-}
-NFT
+	count_table "$ns" eth0
 done
+count_table "$sw" p1 # what enters the bridge from the sender
 ip -n "$sw" addr add 10.98.0.254/24 dev br0
 ip -n "$sw" addr add fd98::fe/64 dev br0 nodad
 ip -n "$sw" link set br0 up
 GROUPS4="239.1.1.1 239.2.2.2 224.0.0.251"
 GROUPS6="ff0e::1:1 ff0e::2:2 ff02::1"
 
-counts() { # NS: the six counters, in rule order
+counters() { # NS: the seven counters, in rule order
 	ip netns exec "$1" nft -j list chain netdev count in |
 		jq -r '[.nftables[] | .rule? // empty | .expr[] | .counter? // empty | .packets] | join(" ")'
 }
-mark() { # remember the counters, so the next matrix shows what came since
-	for h in 1 2 3 4; do counts "$(eval echo "\$h$h")" >"$T_TMP/mark$h"; done
+counts() { counters "$1" | cut -d' ' -f1-6; } # NS: the six group counters
+mark() { # remember the counters (and sluice's), so what follows shows what came since
+	for k in 1 2 3 4 ${h5:+5} sw; do counts "$(ns_of $k)" >"$T_TMP/mark$k"; done
+	[ "$MODE" = sluice ] && stats >"$T_TMP/stats.mark"
+	return 0
 }
-since() { # H: counters of host H since the mark
-	counts "$(eval echo "\$h$1")" | awk -v before="$(cat "$T_TMP/mark$1")" \
+since() { # KEY: counters of host KEY (or sw) since the mark
+	counts "$(ns_of $1)" | awk -v before="$(cat "$T_TMP/mark$1")" \
 		'{ split(before, b, " "); for (i = 1; i <= NF; i++) printf "%s%d", (i > 1 ? " " : ""), $i - b[i]; print "" }'
+}
+data() { awk '{ print $1 + $2 + $4 + $5 }'; } # of six counters: the groups the policy decides on
+wait_for() { # SECONDS WHAT COMMAND...: until COMMAND succeeds, polled
+	t=$1 what=$2
+	shift 2
+	for _ in $(seq $((t * 10))); do "$@" && return 0; sleep 0.1; done
+	fail "$what: not within ${t}s"
+}
+gen1() { ip netns exec "$h1" taskset -c "$CPU" "$GEN" send "$@" >/dev/null || fail "send $*"; }
+marked() { # every host past its count before the marker
+	for k in $MARK_HOSTS; do
+		[ "$(counters "$(ns_of $k)" | cut -d' ' -f7)" -gt "$(cat "$T_TMP/marker$k")" ] || return 1
+	done
+}
+sync_marker() { # send the marker after what h1 sent and wait until every host has it
+	for k in $MARK_HOSTS; do counters "$(ns_of $k)" | cut -d' ' -f7 >"$T_TMP/marker$k"; done
+	gen1 --dst 224.0.0.251 --port 5001 --count 1 --src 10.98.0.1
+	wait_for 20 "the marker reaching hosts $MARK_HOSTS" marked
 }
 send_all() { # 20 datagrams to each group, v4 and v6, from h1
 	for g in $GROUPS4; do
-		ip netns exec "$h1" "$GEN" send --dst "$g" --port 5000 --count 20 --src 10.98.0.1 >/dev/null || fail "send $g"
+		gen1 --dst "$g" --port 5000 --count 20 --src 10.98.0.1
 	done
 	for g in $GROUPS6; do
-		ip netns exec "$h1" "$GEN" send --dst "$g%eth0" --port 5000 --count 20 >/dev/null || fail "send $g"
+		gen1 --dst "$g%eth0" --port 5000 --count 20
 	done
-	sleep 0.3
+	sync_marker
 }
 matrix() { # one line: h2, h3, h4 counters (h1 sends)
 	echo "h2[$(since 2)] h3[$(since 3)] h4[$(since 4)] h1[$(since 1)]"
@@ -88,22 +132,52 @@ leave_g1() { # closing the sockets leaves the groups
 	kill -- "-$J4" "-$J6" 2>/dev/null
 	wait "$J4" "$J6" 2>/dev/null
 }
+member() { # GROUP: h2's port p2 is a member of GROUP, as the bridge in charge sees it
+	if [ "$MODE" = kernel ]; then
+		bridge -n "$sw" -j mdb show dev br0 | jq -e --arg g "$1" '.[].mdb[]? | select(.port == "p2" and .grp == $g)' >/dev/null
+	else
+		ctl d -j mcast groups | jq -e --arg g "$1" '.[] | select(.group == $g) | .ports | index("p2")' >/dev/null
+	fi
+}
+joined() { member 239.1.1.1 && member ff0e::1:1; }
+gone() { ! member 239.1.1.1 && ! member ff0e::1:1; }
+
+stats() { # sluice's count per port: port passed suppressed
+	ctl d -j mcast ports | jq -r '.[] | "\(.port) \(.passed) \(.suppressed)"'
+}
+check_counters() { # PHASE: in sluice's mode, what it reports per port equals what the
+	# receivers counted: passed = the data frames the host received, suppressed
+	# = those that entered the bridge and did not reach it (the sender's own
+	# port is offered none)
+	[ "$MODE" = sluice ] || return 0
+	stats >"$T_TMP/stats.now"
+	in=$(since sw | data)
+	for h in 1 2 3 4; do
+		got=$(since $h | data)
+		[ $h = 1 ] && held=0 || held=$((in - got))
+		assert_eq "$got $held" "$(awk -v p=p$h 'FNR == NR { if ($1 == p) { pa = $2; su = $3 } next }
+			$1 == p { print $2 - pa, $3 - su }' "$T_TMP/stats.mark" "$T_TMP/stats.now")" \
+			"$1: p$h passed, suppressed (sluice) against h$h's count of the $in data frames sent"
+	done
+}
 
 # the phases, the same in both modes; prints one matrix line per phase
 run_phases() {
 	join_g1
-	sleep "$SETTLE"
+	wait_for 20 "h2's joins registered" joined
 	[ -n "${MCAST_DEBUG:-}" ] && ip netns exec "$sw" bridge mdb show >&2
 	mark
 	send_all
 	echo "joined: $(matrix)"
+	check_counters joined >&2
 	leave_g1
-	sleep 2
+	wait_for 20 "h2's leaves taking effect" gone
 	mark
 	send_all
 	echo "left: $(matrix)"
+	check_counters left >&2
 	join_g1
-	sleep "$SETTLE"
+	wait_for 20 "h2's joins registered again" joined
 	# h2 stops answering and reporting, without leaving: the membership expires
 	ip netns exec "$h2" nft -f - <<NFT || fail "nft quiet"
 table inet quiet {
@@ -114,10 +188,11 @@ table inet quiet {
 	}
 }
 NFT
-	sleep 7
+	wait_for 30 "h2's memberships expiring" gone
 	mark
 	send_all
 	echo "expired: $(matrix)"
+	check_counters expired >&2
 	ip netns exec "$h2" nft delete table inet quiet
 	leave_g1
 }
@@ -134,6 +209,7 @@ EXP
 }
 
 note "the kernel's snooping (querier on, router port static)"
+MODE=kernel
 ip -n "$sw" link set br0 type bridge mcast_snooping 1 mcast_query_interval 200 \
 	mcast_query_response_interval 100 mcast_membership_interval 500 mcast_last_member_interval 50 \
 	mcast_startup_query_interval 100 || fail "bridge settings"
@@ -141,8 +217,16 @@ ip -n "$sw" link set br0 type bridge mcast_snooping 1 mcast_query_interval 200 \
 # kernel never counts its own querier as present and keeps flooding
 ip -n "$sw" link set br0 type bridge mcast_querier 1 || fail "querier"
 ip -n "$sw" link set p3 type bridge_slave mcast_router 2
-sleep 3 # the querier's start-up: until it has queried, the kernel floods
-SETTLE=2
+# until its querier has started, the kernel floods every group: wait until
+# an unregistered group (v4 and v6) no longer reaches h4
+unregistered_held() {
+	mark
+	gen1 --dst 239.2.2.2 --port 5000 --count 1 --src 10.98.0.1
+	gen1 --dst ff0e::2:2%eth0 --port 5000 --count 1
+	sync_marker
+	[ "$(since 4)" = "0 0 0 0 0 0" ]
+}
+wait_for 30 "the kernel's querier taking charge" unregistered_held
 run_phases >"$T_TMP/kernel"
 cat "$T_TMP/kernel"
 assert_eq "$(expected)" "$(cat "$T_TMP/kernel")" "the kernel's delivery matrix (the oracle itself)"
@@ -155,7 +239,7 @@ daemon_start d
 ctl d mcast bridge br0 netns "$sw" enable robustness 2 query-interval 2 query-response-interval 1 \
 	last-member-interval 500 >/dev/null || fail "mcast bridge enable"
 ctl d mcast port dev p3 netns "$sw" router on >/dev/null || fail "router port"
-SETTLE=1
+MODE=sluice
 run_phases >"$T_TMP/sluice"
 cat "$T_TMP/sluice"
 assert_eq "$(cat "$T_TMP/kernel")" "$(cat "$T_TMP/sluice")" "sluice's delivery matrix against the kernel's"
@@ -170,21 +254,19 @@ ip -n "$h3" link add br3 type bridge mcast_snooping 1 mcast_query_interval 100 m
 ip -n "$h3" link set eth0 master br3
 ip -n "$h3" link set br3 up
 ip -n "$h3" link set br3 type bridge mcast_querier 1
-for _ in $(seq 50); do
-	ctl d -j mcast ports | jq -e '.[] | select(.port == "p3") | .router | startswith("learned")' >/dev/null && break
-	sleep 0.1
-done
-ctl d -j mcast ports | jq -e '.[] | select(.port == "p3") | .router | startswith("learned")' >/dev/null ||
-	fail "p3 did not become a learned router port: $(ctl d -j mcast ports)"
+p3_learned() {
+	ctl d -j mcast ports | jq -e '.[] | select(.port == "p3") | .router | startswith("learned")' >/dev/null
+}
+wait_for 30 "p3 becoming a learned router port" p3_learned
 mark
-ip netns exec "$h1" "$GEN" send --dst 239.2.2.2 --port 5000 --count 20 --src 10.98.0.1 >/dev/null
-sleep 0.3
+gen1 --dst 239.2.2.2 --port 5000 --count 20 --src 10.98.0.1
+sync_marker
 assert_eq "0 20 0 0 0 0" "$(since 3)" "an unregistered group reaches the learned router port"
 assert_eq "0 0 0 0 0 0" "$(since 4)" "and not the others"
 ctl d mcast port dev p3 netns "$sw" router off >/dev/null || fail "router off"
 mark
-ip netns exec "$h1" "$GEN" send --dst 239.2.2.2 --port 5000 --count 20 --src 10.98.0.1 >/dev/null
-sleep 0.3
+gen1 --dst 239.2.2.2 --port 5000 --count 20 --src 10.98.0.1
+sync_marker
 assert_eq "0 0 0 0 0 0" "$(since 3)" "router off: queries heard or not, no unregistered groups"
 ip -n "$h3" link set eth0 nomaster
 ctl d mcast port dev p3 netns "$sw" router on >/dev/null
@@ -194,27 +276,20 @@ h5=$(ns_new h5)
 ip -n "$h5" link add eth0 type veth peer name p5 netns "$sw"
 ip -n "$h5" addr add 10.98.0.5/24 dev eth0
 ip -n "$h5" link set eth0 up
-ip netns exec "$h5" nft add table netdev count
-ip netns exec "$h5" nft add chain netdev count in '{ type filter hook ingress device eth0 priority 0; }'
-ip netns exec "$h5" nft add rule netdev count in ip daddr 239.2.2.2 udp dport 5000 counter
+count_table "$h5" eth0
 ip -n "$sw" link set p5 master br0
 ip -n "$sw" link set p5 up
-for _ in $(seq 40); do
-	ctl d -j mcast ports | jq -e '.[] | select(.port == "p5")' >/dev/null && break
-	sleep 0.1
-done
-ctl d -j mcast ports | jq -e '.[] | select(.port == "p5")' >/dev/null || fail "p5 was not picked up"
-c5() { counts "$h5"; }
-before=$(c5)
-ip netns exec "$h1" "$GEN" send --dst 239.2.2.2 --port 5000 --count 20 --src 10.98.0.1 >/dev/null
-sleep 0.3
-assert_eq "$before" "$(c5)" "an unregistered group on the new port"
+p5_listed() { ctl d -j mcast ports | jq -e '.[] | select(.port == "p5")' >/dev/null; }
+p5_unlisted() { ! p5_listed; }
+wait_for 20 "p5 being picked up" p5_listed
+MARK_HOSTS="2 3 4 5"
+mark
+gen1 --dst 239.2.2.2 --port 5000 --count 20 --src 10.98.0.1
+sync_marker
+assert_eq "0 0 0 0 0 0" "$(since 5)" "an unregistered group on the new port"
 ip -n "$sw" link set p5 nomaster
-for _ in $(seq 40); do
-	ctl d -j mcast ports | jq -e '.[] | select(.port == "p5")' >/dev/null || break
-	sleep 0.1
-done
-ctl d -j mcast ports | jq -e '.[] | select(.port == "p5")' >/dev/null && fail "p5 is still listed after leaving"
+MARK_HOSTS="2 3 4"
+wait_for 20 "p5 being let go" p5_unlisted
 [ -z "$(ls "$(pin_root d)/links" | grep "^sl_mc_.*_$(ip -n "$sw" -j link show p5 | jq '.[0].ifindex')_")" ] ||
 	fail "p5's links are still pinned"
 

@@ -37,6 +37,48 @@ ip -n "$sw" link add notbr type veth peer name notbr2
 expect_exit 2 ctl d mcast bridge notbr netns "$sw" enable
 grep -q "not a bridge" "$T_TMP/out" || fail "$(cat "$T_TMP/out")"
 
+note "one port refused midway: the apply changes nothing"
+wait_links 6
+# a second bridge whose second port the kernel refuses: a directory sits
+# where its egress link would be pinned, so bpffs refuses the pin (EEXIST).
+# The apply that enables br1 first moves br0's links to new programs and
+# attaches br1's first port, then meets the refusal.
+ip -n "$sw" link add br1 type bridge mcast_snooping 0
+ip -n "$sw" link set br1 up
+for p in r1 r2; do
+	ip -n "$sw" link add $p type veth peer name q$p
+	ip -n "$sw" link set $p master br1
+	ip -n "$sw" link set $p up
+done
+ifx() { ip -n "$sw" -j link show "$1" | jq '.[0].ifindex'; }
+[ "$(ifx r1)" -lt "$(ifx r2)" ] || fail "r2 is not listed after r1"
+squat="$(pin_root d)/links/sl_mc_1_$(ifx r2)_eg" # br1 takes the first free index, 1
+mkdir "$squat"
+dataplane() { # links (pin, link id, program id) and every mcast map, as the kernel has them
+	for l in $(ls "$(pin_root d)/links" | grep '^sl_mc_'); do
+		[ -d "$(pin_root d)/links/$l" ] ||
+			echo "$l $(bpftool -j link show pinned "$(pin_root d)/links/$l" | jq -c '[.id, .prog_id]')"
+	done
+	for m in sl_mccfg_v1 sl_mcport_v1 sl_mcmemb_v1 sl_mcgrp_v1 sl_mcstat_v1 sl_mcbr_v1; do
+		echo "$m $(bpftool -j map dump pinned "$(pin_root d)/maps/$m" | jq -c .)"
+	done
+}
+dataplane >"$T_TMP/dp.before"
+ctl d save >"$T_TMP/save.before"
+expect_exit 4 ctl d mcast bridge br1 netns "$sw" enable
+grep -q "dev r2: pin .*sl_mc_1_$(ifx r2)_eg: File exists" "$T_TMP/out" || fail "unclear error: $(cat "$T_TMP/out")"
+dataplane >"$T_TMP/dp.after"
+diff "$T_TMP/dp.before" "$T_TMP/dp.after" >&2 || fail "the failed apply changed links or maps"
+ctl d save >"$T_TMP/save.after"
+diff "$T_TMP/save.before" "$T_TMP/save.after" >&2 || fail "the failed apply changed what save prints"
+note "ok: links, programs, maps and save as before the failed apply"
+rmdir "$squat"
+ctl d mcast bridge br1 netns "$sw" enable >/dev/null || fail "enable br1 once the pin is free"
+wait_links 10
+ctl d mcast bridge br1 netns "$sw" disable >/dev/null || fail "disable br1"
+wait_links 6
+ip -n "$sw" link del br1
+
 note "a port that leaves takes its memberships"
 wait_links 6
 bpftool map update pinned "$(pin_root d)/maps/sl_mcmemb_v1" \
