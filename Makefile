@@ -59,7 +59,7 @@ BPFT_SRCS  := $(wildcard tests/bpf/test_*.c)
 BPFT_LIB_SRCS := $(filter-out tests/bpf/test_%,$(filter-out %.bpf.c,$(wildcard tests/bpf/*.c)))
 BPFT_BINS  := $(BPFT_SRCS:tests/bpf/%.c=$(B)/tests/bpf/%)
 
-.PHONY: all deps run test check-unit check-bpf check-netns check-systemd bench \
+.PHONY: all deps run test check-unit check-bpf check-netns check-systemd bench fuzz fuzz-bins \
         vmlinux install uninstall clean
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -165,6 +165,23 @@ $(B)/bench/%: $(call obj,tests/bench/%.c $(BPFT_LIB_SRCS)) $(DAEMON_LIB) $(COMMO
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all $(BENCH_BINS)
 	$(Q)sh tests/bench/bench.sh $(B)
+
+# libFuzzer targets (tests/fuzz/fuzz_*.c): the whole tree built again with
+# clang and ASan/UBSan in $(B)/fuzz, so the code under test is instrumented.
+# `make fuzz` builds them; tests/fuzz/run.sh runs each for a bounded time.
+FUZZ_SRCS   := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_BINS    = $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/%)
+
+fuzz:
+	$(Q)$(MAKE) --no-print-directory B=$(B)/fuzz CC=$(CLANG) \
+		CFLAGS="-O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -fsanitize=fuzzer-no-link" fuzz-bins
+
+fuzz-bins: $(FUZZ_BINS)
+
+$(B)/fuzz_%: $(call obj,tests/fuzz/fuzz_%.c) $(DAEMON_LIB) $(COMMON_LIB)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ $(LIBS)
 
 vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/vmlinux.h

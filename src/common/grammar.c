@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/utf8.h"
+
 int sl_fail(struct sl_error *err, enum sl_code code, int col, const char *fmt, ...)
 {
 	va_list ap;
@@ -17,6 +19,7 @@ int sl_fail(struct sl_error *err, enum sl_code code, int col, const char *fmt, .
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+	sl_utf8_sanitize(err->msg); /* it quotes user input, maybe cut mid-character */
 	return -1;
 }
 
@@ -25,12 +28,18 @@ int sl_tokenize(const char *line, struct sl_tokens *out, struct sl_error *err)
 	size_t len = strlen(line);
 	char *w = out->buf;
 	const char *p = line;
+	size_t valid;
 
 	out->n = 0;
 	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
 	if (len > SL_MAX_LINE)
 		return sl_fail(err, SL_E_USAGE, SL_MAX_LINE, "line longer than %d bytes", SL_MAX_LINE);
+	valid = sl_utf8_valid_len(line, len);
+	/* replies, save output and pinned names are UTF-8 text */
+	if (valid < len)
+		return sl_fail(err, SL_E_USAGE, (int)valid + 1, "byte 0x%02x is not valid UTF-8 here",
+			       (unsigned char)line[valid]);
 	while ((size_t)(p - line) < len) {
 		char quote = 0;
 

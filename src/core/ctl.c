@@ -122,18 +122,12 @@ static char *error_reply(int code, const char *fmt, ...) __attribute__((format(p
 static char *error_reply(int code, const char *fmt, ...)
 {
 	struct sl_error err = { .code = code };
-	json_object *r;
-	char *s;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(err.msg, sizeof(err.msg), fmt, ap);
 	va_end(ap);
-	r = sl_error_json(&err, NULL);
-	if (asprintf(&s, "%s\n", json_object_to_json_string_ext(r, JSON_C_TO_STRING_PLAIN)) < 0)
-		s = NULL;
-	json_object_put(r);
-	return s;
+	return sl_reply_line(NULL, &err, NULL);
 }
 
 static int free_slot(const struct sl_ctl *ctl)

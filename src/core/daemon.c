@@ -100,25 +100,6 @@ int sl_daemon_reload(struct sl_daemon *d, struct sl_error *err)
 	return rc;
 }
 
-/* `source` names the config file when err->line points into it */
-static char *reply_json(json_object *data, const struct sl_error *err, const char *source)
-{
-	json_object *r;
-	char *s;
-
-	if (err) {
-		r = sl_error_json(err, source);
-	} else {
-		r = json_object_new_object();
-		json_object_object_add(r, "status", json_object_new_string("ok"));
-		json_object_object_add(r, "data", data ? data : json_object_new_object());
-	}
-	if (asprintf(&s, "%s\n", json_object_to_json_string_ext(r, JSON_C_TO_STRING_PLAIN)) < 0)
-		s = NULL;
-	json_object_put(r);
-	return s;
-}
-
 static json_object *status_json(struct sl_daemon *d)
 {
 	json_object *o = json_object_new_object(), *feats = json_object_new_array();
@@ -187,7 +168,7 @@ char *sl_daemon_request(void *daemon, const char *line, int fd, const char *rest
 
 	if (!cmd) {
 		sl_fail(&err, SL_E_KERNEL, 0, "out of memory");
-		return reply_json(NULL, &err, NULL);
+		return sl_reply_line(NULL, &err, NULL);
 	}
 	rc = sl_parse_line(line, cmd, &err);
 	if (rc == 0)
@@ -227,9 +208,8 @@ char *sl_daemon_request(void *daemon, const char *line, int fd, const char *rest
 		free(body);
 	}
 out:
-	reply = reply_json(data, rc ? &err : NULL, sl_daemon_config_name(d));
-	if (rc && data)
-		json_object_put(data);
+	/* the config file's name, when err->line points into it */
+	reply = sl_reply_line(data, rc ? &err : NULL, sl_daemon_config_name(d));
 	free(cmd);
 	return reply;
 }

@@ -1,0 +1,149 @@
+/* libFuzzer target: the control socket's request path, from the bytes a
+ * client writes to the reply it reads back. The daemon's own socket code
+ * (core/ctl.c: framing, NUL and length checks) hands each request line to
+ * a handler that parses it with the daemon's grammar, stages a config
+ * command onto a copy of its feature's state (the validation every run-time
+ * command gets before the kernel is touched) and answers with the daemon's
+ * reply line (common/reply.c). Every reply must be one line of strictly
+ * valid JSON (UTF-8 checked) with a "status", whatever the client sent. */
+#include <errno.h>
+#include <stdbool.h>
+#include <json-c/json.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "common/reply.h"
+#include "core/config.h"
+#include "core/ctl.h"
+#include "core/feature.h"
+
+static struct sl_ctl ctl;
+static struct sl_states states;
+static int epfd = -1;
+
+static char *handle(void *ctx, const char *line, int fd, const char *rest, size_t rest_len)
+{
+	struct sl_cmd *cmd = malloc(sizeof(*cmd));
+	struct sl_error err = { 0 };
+	int rc, f;
+
+	(void)ctx, (void)fd, (void)rest, (void)rest_len;
+	if (!cmd)
+		abort();
+	rc = sl_parse_line(line, cmd, &err);
+	if (rc == 0)
+		rc = sl_fail(&err, SL_E_USAGE, 0, "empty request");
+	if (rc > 0 && (f = sl_feature_of(cmd)) >= 0 && (cmd->spec->flags & SL_CMD_CONFIG)) {
+		const struct sl_feature *feat = sl_features[f];
+		struct sl_states copy;
+
+		/* stage onto fresh states: a feature's state may own memory */
+		if (sl_states_new(&copy))
+			abort();
+		rc = feat->stage(copy.st[f], cmd, &err) ? -1 : 1;
+		sl_states_free(&copy);
+	}
+	free(cmd);
+	return sl_reply_line(NULL, rc < 0 ? &err : NULL, NULL);
+}
+
+static void setup(void)
+{
+	struct sl_error err = { 0 };
+	char path[108];
+
+	snprintf(path, sizeof(path), "/tmp/sluice-fuzz-ctl.%d.sock", (int)getpid());
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+	sl_ctl_init(&ctl);
+	if (epfd < 0 || sl_states_new(&states) || sl_ctl_open(&ctl, path, epfd, handle, NULL, &err)) {
+		fprintf(stderr, "fuzz setup: %s\n", err.msg);
+		abort();
+	}
+}
+
+static bool clients_left(void)
+{
+	for (int i = 0; i < SL_CTL_MAX_CLIENTS; i++)
+		if (ctl.c[i].fd >= 0)
+			return true;
+	return false;
+}
+
+/* Run the daemon's side until it has accepted the client, answered it and
+ * let it go (a reply written, or the client dropped). */
+static void pump(void)
+{
+	struct epoll_event ev[8];
+	bool accepted = false;
+
+	for (int rounds = 0; rounds < 1000 && (!accepted || clients_left()); rounds++) {
+		int n = epoll_wait(epfd, ev, 8, 1000);
+
+		if (n <= 0)
+			abort(); /* the daemon's side stalled: a hang is a bug too */
+		for (int i = 0; i < n; i++) {
+			accepted |= ev[i].data.u32 == SL_CTL_TAG;
+			sl_ctl_event(&ctl, ev[i].data.u32, ev[i].events);
+		}
+	}
+}
+
+static void check_reply(const char *reply, size_t len, const uint8_t *data, size_t size)
+{
+	struct json_tokener *tok = json_tokener_new();
+	json_object *o, *status;
+
+	if (!len || reply[len - 1] != '\n' || memchr(reply, '\n', len - 1)) {
+		fprintf(stderr, "reply is not one line (%zu bytes) for a %zu-byte request\n", len, size);
+		abort();
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	o = json_tokener_parse_ex(tok, reply, (int)len - 1);
+	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
+	    !json_object_object_get_ex(o, "status", &status)) {
+		fprintf(stderr, "reply is not valid JSON (%s): %.*s\n",
+			json_tokener_error_desc(json_tokener_get_error(tok)), (int)len, reply);
+		abort();
+	}
+	(void)data;
+	json_object_put(o);
+	json_tokener_free(tok);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	static char reply[1 << 16];
+	size_t got = 0;
+	int fd;
+
+	if (epfd < 0)
+		setup();
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", ctl.path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		abort();
+	/* a request is at most one line: what fits the socket buffer is enough */
+	if (size && send(fd, data, size > 60000 ? 60000 : size, MSG_NOSIGNAL) < 0)
+		abort();
+	shutdown(fd, SHUT_WR);
+	pump();
+	for (;;) {
+		ssize_t n = recv(fd, reply + got, sizeof(reply) - 1 - got, MSG_DONTWAIT);
+
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (!size && !got)
+		return 0; /* a client that sends nothing gets nothing */
+	check_reply(reply, got, data, size);
+	return 0;
+}

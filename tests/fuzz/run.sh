@@ -1,0 +1,38 @@
+#!/bin/sh
+# Run every libFuzzer target (make fuzz builds them in BUILD/fuzz) for a
+# bounded time on its corpus in tests/fuzz/corpus/<target>/, which is read,
+# never written: new inputs go to a scratch directory. Any crash, sanitizer
+# report or leak fails; a crashing input is kept in BUILD/fuzz/crashes/.
+#   sh tests/fuzz/run.sh BUILD [SECONDS_PER_TARGET]
+# Prints one summary line per target: runs, coverage (edges), corpus.
+B=${1:-build}
+SECS=${2:-${SLUICE_FUZZ_SECONDS:-40}}
+dir=$(dirname "$0")
+crashes=$B/fuzz/crashes
+rm -rf "$crashes" && mkdir -p "$crashes" # this run's findings only
+rc=0
+found=0
+for src in "$dir"/fuzz_*.c; do
+	t=$(basename "$src" .c)
+	bin=$B/fuzz/$t
+	[ -x "$bin" ] || { echo "FAIL: $bin is not built (make fuzz)"; rc=1; continue; }
+	found=$((found + 1))
+	scratch=$(mktemp -d "/tmp/sluice-fuzz-$t.XXXXXX")
+	log=$scratch.log
+	"$bin" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -error_exitcode=1 \
+		-artifact_prefix="$crashes/$t-" "$scratch" "$dir/corpus/$t" >"$log" 2>&1
+	st=$?
+	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+	cov=$(grep -a 'DONE\|INITED' "$log" | tail -n 1 | sed -n 's/.*cov: \([0-9]*\).*/\1/p')
+	corp=$(find "$scratch" -type f | wc -l)
+	if [ "$st" = 0 ]; then
+		echo "fuzz $t: ${runs:-?} runs in ${SECS}s, ${cov:-?} edges covered, $corp new inputs: clean"
+	else
+		echo "FAIL: fuzz $t exited $st after ${runs:-?} runs; input kept in $crashes:"
+		grep -a -A 30 'ERROR\|SUMMARY\|deadly' "$log" | head -n 60
+		rc=1
+	fi
+	rm -rf "$scratch" "$log"
+done
+[ "$found" -gt 0 ] || { echo "FAIL: no fuzz targets in $dir"; rc=1; }
+exit $rc
