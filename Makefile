@@ -128,12 +128,19 @@ $(B)/tests/bpf/%: $(call obj,tests/bpf/%.c $(BPFT_LIB_SRCS)) $(DAEMON_LIB) $(COM
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) -lcriterion
 
+# the ipset oracle's probe (tests/netns/test_sets_ipset_oracle.sh): frames
+# through the daemon's pinned hook programs
+PROBE := $(B)/tests/tools/sl-probe
+$(PROBE): $(call obj,tests/tools/sl-probe.c tests/bpf/pkt.c tests/bpf/pkt_hdr.c)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ -lbpf -lelf -lz
 
 deps:
 	$(Q)sh mk/deps.sh
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) $(BPFT_BINS)
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) $(BPFT_BINS) $(PROBE)
 	$(Q)sh tests/run.sh $(B)
 
 check-unit: all $(UNIT_BINS)
@@ -142,7 +149,7 @@ check-unit: all $(UNIT_BINS)
 check-bpf: all $(BPFT_BINS)
 	$(Q)sh tests/run.sh $(B) bpf
 
-check-netns: all $(UNIT_BINS)
+check-netns: all $(UNIT_BINS) $(PROBE)
 	$(Q)sh tests/run.sh $(B) netns
 
 check-systemd:

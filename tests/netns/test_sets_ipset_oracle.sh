@@ -1,23 +1,216 @@
-# sluice's sets against the kernel's ipset: in a private namespace, the
-# ipset_oracle tests of the unit test binary restore a few hundred
-# generated elements per set type and family (fixed seeds, varied
-# spellings) into the kernel and into a running sluiced (`set restore`),
-# then compare: the kernel's `ipset save` with what sluice's parser and
-# printer make of the lines and with sluiced's `set save`; `ipset test`
-# with `set test` on every member, a near miss of each, a host inside each
-# net and random elements; sluiced's save restored into the kernel. Create
-# lines and lines both must refuse are compared too.
+# sluice's sets against the kernel's ipset, in a private namespace.
+#
+# 1. The ipset_oracle tests of the unit test binary restore a few hundred
+#    generated elements per set type and family (fixed seeds, varied
+#    spellings) into the kernel and into a running sluiced (`set restore`),
+#    then compare: the kernel's `ipset save` with what sluice's parser and
+#    printer make of the lines and with sluiced's `set save`; `ipset test`
+#    with `set test` on every member, a near miss of each, a host inside
+#    each net and random elements; sluiced's save restored into the kernel.
+#    Create lines and lines both must refuse are compared too.
+# 2. Meanwhile, through the programs themselves: `set test` is a userspace
+#    copy of the BPF lookup, so it cannot catch a bug in the lookup. For
+#    every type and family, sets_oracle_gen.awk draws entries (nested
+#    nomatch exceptions, entry timeouts) and probe elements; a second sluiced
+#    gets each set and a drop rule on it at XDP (ingress) and tcx (egress)
+#    of a veth of its own. Each probe is answered by `ipset test`, `set
+#    test`, and the XDP and tc programs the daemon loaded (sl-probe: a frame
+#    built from the element's text through bpf_prog_test_run_opts), and all
+#    four must agree. Short-lived entries are probed while they live and,
+#    once ipset and sluiced both say they expired, again. The set maps'
+#    keys, read by BTF field name with bpftool, must hold what ipset lists
+#    (addresses, port bytes in network order, protocol, prefix, nomatch,
+#    timeout), so a key layout bug the daemon and the programs share shows.
 . "$(dirname "$0")/lib.sh"
 
 require ipset
 bin=$B/tests/unit/test_sets_lang
 [ -x "$bin" ] || fail "$bin is not built (make build/tests/unit/test_sets_lang)"
+probe=$B/tests/tools/sl-probe
+[ -x "$probe" ] || fail "$probe is not built (make $probe)"
+gen=$(dirname "$0")/sets_oracle_gen.awk
 
 ns=$(ns_new ipset)
 ip netns exec "$ns" ipset list -n >"$T_TMP/list" 2>&1 || skip "ipset does not work here: $(cat "$T_TMP/list")"
 
 daemon_start d
-SLUICE_ORACLE_SOCKET=$(sock_path d) SLUICE_IPSET_NS=$ns "$bin" --filter 'ipset_oracle/*' --verbose --jobs 1 >"$T_TMP/out" 2>&1
+spawn env SLUICE_ORACLE_SOCKET="$(sock_path d)" SLUICE_IPSET_NS="$ns" "$bin" --filter 'ipset_oracle/*' \
+	--verbose --jobs 1 >"$T_TMP/out" 2>&1
+unit=$LAST_SPAWN
+
+# --- 2. through the programs (while 1. runs: its own daemon and sets) --------------
+SHORT=8 # seconds a short-lived entry lives: several times what probing them takes
+q=$T_TMP/q
+mkdir "$q"
+rns=$(ns_new hooks)
+daemon_start q
+t_start=$(date +%s)
+# name, type, family, the rule's directions (every dimension tried on each
+# side somewhere), create options
+cat >"$q/sets" <<'EOF'
+ip4 hash:ip inet src timeout 0
+ip6 hash:ip inet6 dst timeout 0 counters
+net4 hash:net inet src timeout 0
+net6 hash:net inet6 dst timeout 0 counters
+ipp4 hash:ip,port inet src,dst timeout 0 counters
+ipp6 hash:ip,port inet6 dst,src timeout 0
+netp4 hash:net,port inet dst,dst timeout 0
+netp6 hash:net,port inet6 src,src timeout 0 counters
+ippi4 hash:ip,port,ip inet src,dst,dst timeout 0
+ippi6 hash:ip,port,ip inet6 dst,src,src timeout 0 counters
+mac hash:mac - src timeout 0
+port bitmap:port - dst range 0-4095 timeout 0
+EOF
+
+# each set: generated, restored into the kernel and sluiced, and dropped by
+# rules at XDP and tcx on veth h<i>
+i=0
+while read -r n type fam dims opts <&3; do
+	awk -v dir="$q" -v name="sl_q_$n" -v type="$type" -v fam="$fam" -v opts="$opts" -v seed=$((i * 7919 + 17)) \
+		-v lines=60 -v short=$SHORT -f "$gen" || fail "sets_oracle_gen.awk failed for $type $fam"
+	ip -n "$rns" link add "h$i" type veth peer name "g$i" || fail "veth h$i"
+	ip -n "$rns" link set "h$i" up && ip -n "$rns" link set "g$i" up || fail "veth h$i up"
+	ip netns exec "$ns" ipset restore <"$q/sl_q_$n.kernel" || fail "ipset restore of sl_q_$n"
+	ctl q set restore <"$q/sl_q_$n.sluice" >"$q/restore.out" 2>&1 || { cat "$q/restore.out"; fail "set restore of sl_q_$n"; }
+	for hook in ingress egress; do
+		ctl q rule add dev "h$i" netns "$rns" "$hook" match-set "sl_q_$n" "$dims" action drop </dev/null >/dev/null ||
+			fail "rule add on sl_q_$n"
+	done
+	i=$((i + 1))
+done 3<"$q/sets"
+
+# the pinned link of each hook, and the map of each set (by the id the slot
+# records: pin names are the daemon's business)
+ctl q -j rule list >"$q/rules.json" || fail "rule list"
+for f in "$(pin_root q)"/links/sl_hook_*; do
+	echo "$(bpftool -j link show pinned "$f" | jq .id) $f"
+done >"$q/pins"
+link_of() { # DEV ingress|egress: the hook's pinned link
+	id=$(jq -r --arg d "$1" --arg h "$2" '.hooks[] | select(.dev == $d and .hook == $h) | .link_id' "$q/rules.json")
+	awk -v id="$id" '$1 == id { print $2 }' "$q/pins"
+}
+[ "$(jq -c '[.hooks[] | .mode] | unique' "$q/rules.json")" = '["tcx","xdp"]' ] ||
+	fail "hooks are not native XDP and tcx: $(jq -c '[.hooks[] | .mode]' "$q/rules.json")"
+bpftool -j map dump pinned "$(ls -d "$(pin_root q)"/maps/sl_sets_v* | tail -n 1)" >"$q/meta.json" ||
+	fail "no set slot map under $(pin_root q)/maps"
+
+# layout: each set map's keys by BTF field name, as ipset lists the entries
+# (sl-probe key reads ipset's text on its own: no sluice code in between)
+KEYS_JQ='def b: map(tostring) | join(".");
+.[] | .formatted as $e | $e.key as $k | [
+	(if $k.prefixlen == null then "-" else $k.prefixlen - $base | tostring end),
+	(if $k.addr == null then "-" else $k.addr | b end),
+	(if $k.port == null then "-" else $k.port[0] * 256 + $k.port[1] | tostring end),
+	(if $k.proto == null then "-" else $k.proto | tostring end),
+	(if $k.addr2 == null then "-" else $k.addr2 | b end),
+	(if $k.mac == null then "-" else $k.mac | b end),
+	($e.value.flags % 2 | tostring),
+	(if $e.value.expires_ns > 0 then "1" else "0" end)] | join(" ")'
+layout() { # NAME TYPE FAMILY
+	ip netns exec "$ns" ipset save "$1" | sed -n "s/^add $1 //p" | "$probe" key "$2" "$3" | sort >"$q/$1.kkeys"
+	id=$(jq -r --arg n "$1" '.[] | .formatted.value | select(.name == $n) | .map_id' "$q/meta.json")
+	base=0
+	[ "$2" = hash:net,port ] && base=24 # the key's prefix covers proto and port first
+	bpftool -j map dump id "$id" | jq -r --argjson base $base "$KEYS_JQ" | sort >"$q/$1.mkeys"
+	total=$(wc -l <"$q/$1.kkeys")
+	same=$(comm -12 "$q/$1.kkeys" "$q/$1.mkeys" | wc -l)
+	echo "   layout $2 $3: $same/$total entries' key fields (map $id) as ipset lists them"
+	[ "$total" -gt 0 ] && [ "$same" = "$total" ] && [ "$(wc -l <"$q/$1.mkeys")" = "$total" ] && return 0
+	echo "     (< ipset, > map; fields: cidr addr port proto addr2 mac nomatch timed)"
+	diff "$q/$1.kkeys" "$q/$1.mkeys" | grep '^[<>]' | head -n 8 | sed 's/^/     /'
+	return 1
+}
+
+# Four answers per probe ("ELEM KERNEL_ELEM ..." lines), each "ELEM verdict"
+kernel_says() { # SET IN: one ipset process (its interactive mode) answers them all
+	awk -v s="$1" '{ print "test " s " " $2 } END { print "quit" }' "$2" |
+		ip netns exec "$ns" ipset - 2>&1 >/dev/null |
+		awk '/ is NOT in set /{ print "nomatch"; next } / is in set /{ print "match"; next } { print "error: " $0 }' \
+			>"$2.kans"
+	cut -d' ' -f1 "$2" | paste -d' ' - "$2.kans" # one answer per line: a line short shows as a disagreement
+}
+sluice_says() { # SET IN
+	while read -r e _; do
+		if out=$(ctl q set test "$1" "$e" 2>&1); then echo "$e match"
+		else case $out in *"is NOT in set"*) echo "$e nomatch" ;; *) echo "$e error: $(echo $out)" ;; esac; fi
+	done <"$2"
+}
+# ask all four about the probes in IN; answers into OUT.{k,s,x,t}
+ask() { # IN OUT NAME TYPE FAMILY DIMS DEV
+	sluice_says "$3" "$1" >"$2.s" &
+	kernel_says "$3" "$1" >"$2.k"
+	cut -d' ' -f1 "$1" | "$probe" run "$4" "$5" "$6" "$(link_of "$7" ingress)" >"$2.x"
+	cut -d' ' -f1 "$1" | "$probe" run "$4" "$5" "$6" "$(link_of "$7" egress)" >"$2.t"
+	wait $!
+}
+# all four agree on every probe (and with column COL of IN, if given)
+agree() { # IN OUT WHAT [COL]
+	paste -d'|' "$2.k" "$2.s" "$2.x" "$2.t" "$1" | awk -F'|' -v what="$3" -v col="${4:-0}" '
+		function ans(x) { sub(/^[^ ]* /, "", x); return x }
+		{
+			n++; split($5, in_, " "); v = ans($1)
+			if ($1 == $2 && $1 == $3 && $1 == $4 && (v == "match" || v == "nomatch") && (!col || v == in_[col])) {
+				agree++; m += v == "match"
+			} else if (bad++ < 8)
+				printf "     %s: ipset test %s | set test %s | XDP %s | tc %s%s\n", in_[1], ans($1), ans($2),
+					ans($3), ans($4), col ? " (expected " in_[col] ")" : ""
+		}
+		END {
+			printf "   %s: %d/%d agree (ipset test = set test = XDP = tc), %d match\n", what, agree, n, m
+			exit !(n > 0 && agree == n && (col || (m > 0 && m < n)))
+		}'
+}
+for_sets() { # FUNCTION: called with i name type family dims for each set; bad=1 if one failed
+	i=0 bad=0
+	while read -r n type fam dims _ <&3; do
+		"$1" "$i" "sl_q_$n" "$type" "$fam" "$dims" || bad=1
+		i=$((i + 1))
+	done 3<"$q/sets"
+}
+failed=""
+note "through the programs: key layout"
+do_layout() { layout "$2" "$3" "$4"; }
+for_sets do_layout
+[ $bad = 0 ] || failed="$failed; set maps' keys differ from ipset's entries"
+
+# short-lived entries, probed at once (they live for $SHORT s)
+cat "$q"/*.short.kernel | ip netns exec "$ns" ipset restore || fail "ipset restore of the short-lived entries"
+cat "$q"/*.short.sluice | ctl q set restore >"$q/restore.out" 2>&1 || { cat "$q/restore.out"; fail "set restore of the short-lived entries"; }
+t0=$(date +%s)
+note "through the programs: short-lived entries, live"
+do_before() { ask "$q/$2.short.probes" "$q/$2.before" "$2" "$3" "$4" "$5" "h$1" && agree "$q/$2.short.probes" "$q/$2.before" "$3 $4 live" 3; }
+for_sets do_before
+[ $bad = 0 ] || failed="$failed; the four disagree on live short-lived entries (probed in $(($(date +%s) - t0)) s of their $SHORT)"
+
+note "through the programs: probes"
+do_probe() { ask "$q/$2.probes" "$q/$2.out" "$2" "$3" "$4" "$5" "h$1" && agree "$q/$2.probes" "$q/$2.out" "$3 $4"; }
+for_sets do_probe
+[ $bad = 0 ] || failed="$failed; ipset test, set test and the XDP and tc programs disagree"
+
+# expiry: wait until ipset and sluiced both say so, then ask all four
+note "through the programs: short-lived entries, expired"
+expired() { # i name type family dims
+	kernel_says "$2" "$q/$2.short.probes" | cut -d' ' -f2 >"$q/$2.ek"
+	sluice_says "$2" "$q/$2.short.probes" | cut -d' ' -f2 >"$q/$2.es"
+	cut -d' ' -f4 "$q/$2.short.probes" >"$q/$2.want"
+	cmp -s "$q/$2.ek" "$q/$2.want" && cmp -s "$q/$2.es" "$q/$2.want"
+}
+for _ in $(seq 60); do
+	for_sets expired
+	[ $bad = 0 ] && break
+	sleep 0.5
+done
+[ $bad = 0 ] || fail "$failed; short-lived entries did not expire in ipset and sluiced within 30 s"
+do_after() { ask "$q/$2.short.probes" "$q/$2.after" "$2" "$3" "$4" "$5" "h$1" && agree "$q/$2.short.probes" "$q/$2.after" "$3 $4 expired" 4; }
+for_sets do_after
+[ $bad = 0 ] || failed="$failed; the four disagree once the short-lived entries expired"
+do_destroy() { ip netns exec "$ns" ipset destroy "$2"; }
+for_sets do_destroy
+note "through the programs: done in $(($(date +%s) - t_start)) s"
+[ -z "$failed" ] || fail "${failed#; } (see above)"
+
+# --- 1. the unit oracle's results -----------------------------------------------------
+wait "$unit"
 rc=$?
 grep -v -e '^\[SKIP\]' -e '^\[====\] Running' "$T_TMP/out"
 [ $rc = 0 ] || fail "sluice and the kernel's ipset disagree (see above)"
