@@ -24,8 +24,8 @@ conf=$T_TMP/sluice.conf
 echo "mcast bridge br0 netns $sw enable" >"$conf"
 daemon_start d --config "$conf"
 links() { ls "$(pin_root d)/links" | grep -c '^sl_mc_'; }
-wait_links() { # N
-	for _ in $(seq 40); do [ "$(links)" = "$1" ] && return 0; sleep 0.1; done
+wait_links() { # N, within a generous 20 s (the daemon follows link events every 0.2 s)
+	for _ in $(seq 200); do [ "$(links)" = "$1" ] && return 0; sleep 0.1; done
 	fail "expected $1 mcast links, have $(links)"
 }
 
@@ -116,7 +116,7 @@ ip -n "$sw" link set br0 up
 wait_links 2
 ip netns del "$sw"
 # the switch namespace dies only if nothing holds it: then h's veth loses its peer
-for _ in $(seq 40); do
+for _ in $(seq 300); do # the kernel frees a namespace in the background: up to 30 s
 	ip -n "$h" link show eth0 >/dev/null 2>&1 || break
 	sleep 0.1
 done
