@@ -21,12 +21,14 @@
 . "$(dirname "$0")/lib.sh"
 require nft
 
-# A frame's way through the bridge is one FIFO when h1 sends from one CPU:
-# h1's veth queues it to that CPU's backlog, the bridge forwards it from
-# there and every port's veth queues its copies to the same backlog. So a
-# marker sent last (to a link-local group: every port gets it, in both
-# modes) reaching a host means everything sent before it has been
-# delivered to that host or decided against, and counted on the way.
+# A frame's way through the bridge keeps its order when h1 sends from one
+# CPU: a veth hands what it sends to its peer's one receive queue (that
+# CPU's backlog, or the peer's NAPI ring), the bridge takes frames from p1
+# one by one and forwards each to every port (tc egress decides there) and
+# their veths queue the copies the same way. So a marker sent last (to a
+# link-local group: every port gets it, in both modes) reaching a host
+# means everything sent before it was delivered to that host or decided
+# against, and counted on the way.
 CPU=$(taskset -pc $$ | sed 's/.*: //; s/[,-].*//')
 MARK_HOSTS="2 3 4" # the hosts on bridge ports, that a marker reaches
 
