@@ -54,6 +54,10 @@ GEN_LIB    := $(B)/lib/libsluice-gen.a
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/unit/%)
+# Criterion binaries that need a namespace and daemon a netns test sets
+# up: built with the tests, run only by that script
+ORACLE_SRCS := $(wildcard tests/oracle/test_*.c)
+ORACLE_BINS := $(ORACLE_SRCS:tests/oracle/%.c=$(B)/tests/oracle/%)
 BPFT_SRCS  := $(wildcard tests/bpf/test_*.c)
 # the fixture runner and packet builders every BPF test links
 BPFT_LIB_SRCS := $(filter-out tests/bpf/test_%,$(filter-out %.bpf.c,$(wildcard tests/bpf/*.c)))
@@ -121,6 +125,11 @@ $(B)/tests/unit/%: $(call obj,tests/unit/%.c) $(DAEMON_LIB) $(CTL_LIB) $(GEN_LIB
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) -lcriterion
 
+$(B)/tests/oracle/%: $(call obj,tests/oracle/%.c) $(DAEMON_LIB) $(CTL_LIB) $(GEN_LIB) $(COMMON_LIB)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) -lcriterion
+
 $(call obj,$(BPFT_SRCS) $(BPFT_LIB_SRCS)): | $(TEST_SKELS)
 
 $(B)/tests/bpf/%: $(call obj,tests/bpf/%.c $(BPFT_LIB_SRCS)) $(DAEMON_LIB) $(COMMON_LIB)
@@ -140,7 +149,7 @@ deps:
 	$(Q)sh mk/deps.sh
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) $(BPFT_BINS) $(PROBE)
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) $(BPFT_BINS) $(ORACLE_BINS) $(PROBE)
 	$(Q)sh tests/run.sh $(B)
 
 check-unit: all $(UNIT_BINS)
@@ -149,7 +158,7 @@ check-unit: all $(UNIT_BINS)
 check-bpf: all $(BPFT_BINS)
 	$(Q)sh tests/run.sh $(B) bpf
 
-check-netns: all $(UNIT_BINS) $(PROBE)
+check-netns: all $(ORACLE_BINS) $(PROBE)
 	$(Q)sh tests/run.sh $(B) netns
 
 check-systemd:

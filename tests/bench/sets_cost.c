@@ -40,6 +40,7 @@
 #include "../bpf/fixture.h"
 #include "../bpf/pkt.h"
 #include "../bpf/sets_fx.h"
+#include "../lib/rng.h"
 
 #define XDP_DROP 1
 #define XDP_PASS 2
@@ -127,14 +128,11 @@ static unsigned count_keys(int fd)
 	return n;
 }
 
-static __u64 rng_state = 0x9e3779b97f4a7c15ull;
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 
-static __u32 rng32(void) /* xorshift64*: the same prefixes every run */
+static __u32 rng32(void) /* the same prefixes every run */
 {
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return (__u32)((rng_state * 0x2545f4914f6cdd1dull) >> 32);
+	return (__u32)(sl_test_rng(&rng_state) >> 32);
 }
 
 /* n more prefixes /8../32, all different, none the frame's /32 */
