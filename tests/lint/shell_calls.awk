@@ -32,6 +32,14 @@ pass == 1 {
 # a new file: reset the lexer
 FNR == 1 { depth = 0; mode[0] = "N"; pd[0] = 0; hd = ""; buf[0] = side = ""; cur_ln = 1; nout = 1 }
 
+# a command held by absolute path in a variable (PY=/usr/bin/python3) is
+# called through it: count the call, by that path, where it is named
+pass == 2 && match($0, /^[ \t]*[A-Za-z_][A-Za-z0-9_]*=\/(usr\/)?s?bin\/[A-Za-z0-9_.+-]+/) {
+	path = substr($0, RSTART, RLENGTH)
+	sub(/^[^=]*=/, "", path)
+	printf "%s:%d: %s\n", FILENAME, FNR, path
+}
+
 pass == 2 {
 	if (hd != "") { # inside a heredoc body: data until the delimiter
 		l = $0
