@@ -63,7 +63,7 @@ BPFT_SRCS  := $(wildcard tests/bpf/test_*.c)
 BPFT_LIB_SRCS := $(filter-out tests/bpf/test_%,$(filter-out %.bpf.c,$(wildcard tests/bpf/*.c)))
 BPFT_BINS  := $(BPFT_SRCS:tests/bpf/%.c=$(B)/tests/bpf/%)
 
-.PHONY: all deps run test check-unit check-bpf check-netns check-systemd bench fuzz fuzz-bins \
+.PHONY: all deps run test check-unit check-bpf check-netns check-systemd check-fuzz bench fuzz fuzz-bins \
         vmlinux install uninstall clean
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -150,6 +150,7 @@ deps:
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) $(BPFT_BINS) $(ORACLE_BINS) $(PROBE)
+	$(Q)$(MAKE) --no-print-directory fuzz
 	$(Q)sh tests/run.sh $(B)
 
 check-unit: all $(UNIT_BINS)
@@ -163,6 +164,9 @@ check-netns: all $(ORACLE_BINS) $(PROBE)
 
 check-systemd:
 	$(Q)sh tests/run.sh $(B) systemd
+
+check-fuzz: fuzz
+	$(Q)sh tests/run.sh $(B) fuzz
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory all

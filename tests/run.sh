@@ -1,6 +1,6 @@
 #!/bin/sh
 # Run the test suites and end with one summary line.
-#   sh tests/run.sh BUILD_DIR [lint|unit|bpf|netns|systemd]...
+#   sh tests/run.sh BUILD_DIR [lint|unit|bpf|netns|systemd|fuzz]...
 #
 # What is counted is what ran: each Criterion test (from the TAP report
 # each binary writes), each fixture row (the "fixture-row: PASS|FAIL" lines
@@ -14,7 +14,7 @@
 # with nothing to run fails: a missing build is not a pass.
 B=${1:-build}
 [ $# -gt 0 ] && shift
-SUITES=${*:-lint unit bpf netns systemd}
+SUITES=${*:-lint unit bpf netns systemd fuzz}
 SL_SRC=$(cd "$(dirname "$0")/.." && pwd)
 . "$SL_SRC/tests/machine.sh"
 pass=0 fail=0 skip=0 failed="" skipped=""
@@ -160,6 +160,15 @@ for suite in $SUITES; do
 			fi
 		done
 		[ $found -gt 0 ] || no_tests "$suite" "tests/$suite (run from the source tree)" ;;
+	fuzz) # each libFuzzer target for a bounded time (SLUICE_FUZZ_SECONDS, default 40)
+		for t in "$SL_SRC"/tests/fuzz/fuzz_*.c; do
+			[ -f "$t" ] || continue
+			found=$((found + 1))
+			t=$(basename "$t" .c)
+			shell "fuzz/$t" sh "$SL_SRC/tests/fuzz/run.sh" "$B" "${SLUICE_FUZZ_SECONDS:-40}" "$t"
+			sed -n 's/^fuzz /        /p' "$log_dir/fuzz_$t.log"
+		done
+		[ $found -gt 0 ] || no_tests "$suite" "tests/fuzz" ;;
 	*) echo "unknown suite $suite"; exit 2 ;;
 	esac
 done

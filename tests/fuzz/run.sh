@@ -3,17 +3,20 @@
 # bounded time on its corpus in tests/fuzz/corpus/<target>/, which is read,
 # never written: new inputs go to a scratch directory. Any crash, sanitizer
 # report or leak fails; a crashing input is kept in BUILD/fuzz/crashes/.
-#   sh tests/fuzz/run.sh BUILD [SECONDS_PER_TARGET]
+#   sh tests/fuzz/run.sh BUILD [SECONDS_PER_TARGET [TARGET...]]
 # Prints one summary line per target: runs, coverage (edges), corpus.
 B=${1:-build}
 SECS=${2:-${SLUICE_FUZZ_SECONDS:-40}}
+[ $# -gt 2 ] && shift 2 || set --
 dir=$(dirname "$0")
+targets=$*
+[ -n "$targets" ] || targets=$(ls "$dir"/fuzz_*.c | sed 's|.*/||; s|\.c$||')
 crashes=$B/fuzz/crashes
-rm -rf "$crashes" && mkdir -p "$crashes" # this run's findings only
+mkdir -p "$crashes"
 rc=0
 found=0
-for src in "$dir"/fuzz_*.c; do
-	t=$(basename "$src" .c)
+for t in $targets; do
+	rm -f "$crashes/$t-"* # this run's findings only
 	bin=$B/fuzz/$t
 	[ -x "$bin" ] || { echo "FAIL: $bin is not built (make fuzz)"; rc=1; continue; }
 	found=$((found + 1))
