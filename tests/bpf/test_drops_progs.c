@@ -119,46 +119,60 @@ static void send_udp(const struct sockaddr *addr, socklen_t alen, int n, size_t 
 	close(fd);
 }
 
-/* packets this namespace's rows of the counter map hold for (reason, family) */
-static unsigned long long counted(__u32 netns, __u32 reason, __u8 family)
+/* The packets of every row of a per-CPU drop-count map that `want` takes
+ * (keys of key_size bytes, at most 64). */
+static unsigned long long packets_where(struct bpf_map *map, size_t key_size,
+					bool (*want)(const void *key, const void *ctx), const void *ctx)
 {
-	int fd = bpf_map__fd(skel->maps.SL_DROPS_COUNTERS_MAP), ncpu = libbpf_num_possible_cpus();
+	int fd = bpf_map__fd(map), ncpu = libbpf_num_possible_cpus();
 	struct sl_drop_count vals[ncpu > 0 ? ncpu : 1];
-	struct sl_drop_key key, next, *prev = NULL;
+	unsigned char key[64], next[64];
 	unsigned long long sum = 0;
+	void *prev = NULL;
 
-	cr_assert_eq(bpf_map__value_size(skel->maps.SL_DROPS_COUNTERS_MAP), sizeof(vals[0]));
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		if (key.netns != netns || key.reason != reason || key.family != family)
+	cr_assert_eq(bpf_map__key_size(map), key_size);
+	cr_assert_leq(key_size, sizeof(key));
+	cr_assert_eq(bpf_map__value_size(map), sizeof(vals[0]));
+	while (!bpf_map_get_next_key(fd, prev, next)) {
+		memcpy(key, next, key_size);
+		prev = key;
+		if (!want(key, ctx))
 			continue;
-		cr_assert_eq(bpf_map_lookup_elem(fd, &key, vals), 0);
+		cr_assert_eq(bpf_map_lookup_elem(fd, key, vals), 0);
 		for (int c = 0; c < ncpu; c++)
 			sum += vals[c].packets;
 	}
 	return sum;
 }
 
+static bool same_reason(const void *key, const void *ctx)
+{
+	const struct sl_drop_key *k = key, *want = ctx;
+
+	return k->netns == want->netns && k->reason == want->reason && k->family == want->family;
+}
+
+/* packets this namespace's rows of the counter map hold for (reason, family) */
+static unsigned long long counted(__u32 netns, __u32 reason, __u8 family)
+{
+	struct sl_drop_key want = { .netns = netns, .reason = reason, .family = family };
+
+	return packets_where(skel->maps.SL_DROPS_COUNTERS_MAP, sizeof(want), same_reason, &want);
+}
+
+static bool same_port(const void *key, const void *ctx)
+{
+	const struct sl_qfail_key *k = key, *want = ctx;
+
+	return k->netns == want->netns && k->port == want->port;
+}
+
 /* packets of this namespace's socket-view rows (udp_fail_queue_rcv_skb) */
 static unsigned long long qfailed(__u32 netns, __u16 port)
 {
-	int fd = bpf_map__fd(skel->maps.SL_DROPS_QFAIL_MAP), ncpu = libbpf_num_possible_cpus();
-	struct sl_drop_count vals[ncpu > 0 ? ncpu : 1];
-	struct sl_qfail_key key, next, *prev = NULL;
-	unsigned long long sum = 0;
+	struct sl_qfail_key want = { .netns = netns, .port = port };
 
-	cr_assert_eq(bpf_map__value_size(skel->maps.SL_DROPS_QFAIL_MAP), sizeof(vals[0]));
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		if (key.netns != netns || key.port != port)
-			continue;
-		cr_assert_eq(bpf_map_lookup_elem(fd, &key, vals), 0);
-		for (int c = 0; c < ncpu; c++)
-			sum += vals[c].packets;
-	}
-	return sum;
+	return packets_where(skel->maps.SL_DROPS_QFAIL_MAP, sizeof(want), same_port, &want);
 }
 
 static __u32 reason_value(const char *name)

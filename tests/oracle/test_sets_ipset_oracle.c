@@ -21,6 +21,7 @@
 #include <json-c/json.h>
 
 #include "features/sets_lang.h"
+#include "../unit/set_spec.h"
 #include "../unit/words.h"
 #include "../lib/rng.h"
 
@@ -30,14 +31,6 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 
-static void spec_of(const char *create, struct sl_set_spec *spec)
-{
-	struct words w;
-	struct sl_error err = { 0 };
-
-	split(create, &w);
-	cr_assert_eq(sl_set_spec_parse(w.n, w.argv, w.cols, spec, &err), 0, "create %s: %s", create, err.msg);
-}
 
 /* --- the kernel's ipset as the oracle ---------------------------------------------------- */
 

@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 
 #include "features/sets_lang.h"
+#include "set_spec.h"
 #include "words.h"
 #include "../lib/rng.h"
 #include "../../tools/sluicectl/ctl.h"
@@ -24,14 +25,6 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 
-static void spec_of(const char *create, struct sl_set_spec *spec)
-{
-	struct words w;
-	struct sl_error err = { 0 };
-
-	split(create, &w);
-	cr_assert_eq(sl_set_spec_parse(w.n, w.argv, w.cols, spec, &err), 0, "create %s: %s", create, err.msg);
-}
 
 /* --- the type table ---------------------------------------------------------- */
 
