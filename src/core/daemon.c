@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/body.h"
+#include "core/fault.h"
 #include "core/log.h"
 #include "core/pin.h"
 #include "default_config.h"
@@ -52,14 +53,29 @@ int sl_daemon_init(struct sl_daemon *d, struct sl_error *err)
 	return 0;
 }
 
+/* Features apply last-listed first. Each apply is all or nothing, but
+ * what one feature changed cannot be undone at start (what an earlier
+ * daemon left pinned is no state this one holds), so a start must fail
+ * before anything has changed. list.h lists first what needs nothing of
+ * the host (drops: tracepoints) and after it the features on the host's
+ * devices and namespaces, which are what a staged config can still fail on
+ * (a device that is missing or taken): they go first. */
+static int apply_order(int k)
+{
+	return sl_nfeatures - 1 - k;
+}
+
 int sl_daemon_apply(struct sl_daemon *d, struct sl_states *next, bool replace, struct sl_error *err)
 {
-	int i;
+	int i = 0, k;
 
-	for (i = 0; i < sl_nfeatures; i++)
+	for (k = 0; k < sl_nfeatures; k++) {
+		i = apply_order(k);
+		sl_fault_point(d->started ? "reload-core" : "start", d->started ? 1 + k : SL_START_FEATURES + k);
 		if (sl_features[i]->apply(&d->env, d->priv[i], next->st[i], replace, err))
 			break;
-	if (i == sl_nfeatures) {
+	}
+	if (k == sl_nfeatures) {
 		sl_states_free(&d->states);
 		d->states = *next;
 		next->st = NULL;
@@ -69,14 +85,14 @@ int sl_daemon_apply(struct sl_daemon *d, struct sl_states *next, bool replace, s
 	if (!d->started) {
 		/* at start the "previous state" is none: rolling back would tear
 		 * down what an earlier daemon left pinned; the failing feature
-		 * itself changed nothing */
-		sl_err("%s: %s", sl_features[i]->name, err->msg);
+		 * itself changed nothing (the caller reports the error) */
 		return -1;
 	}
 	sl_err("%s: %s; restoring the previous state", sl_features[i]->name, err->msg);
-	while (i-- > 0) {
+	while (k-- > 0) {
 		struct sl_error e2 = { 0 };
 
+		i = apply_order(k);
 		if (sl_features[i]->apply(&d->env, d->priv[i], d->states.st[i], false, &e2))
 			sl_err("%s: could not restore the previous state: %s", sl_features[i]->name, e2.msg);
 	}

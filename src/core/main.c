@@ -11,6 +11,7 @@
 #include "common/paths.h"
 #include "core/caps.h"
 #include "core/daemon.h"
+#include "core/fault.h"
 #include "core/log.h"
 #include "core/pin.h"
 
@@ -96,33 +97,43 @@ static int start(struct sl_daemon *d)
 		free(text);
 		return EXIT_USAGE;
 	}
+	sl_fault_point("start", SL_START_STAGED);
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	/* the socket first: a start refused there creates no pin root */
 	if (d->epfd < 0 || sl_daemon_init(d, &err) ||
 	    sl_ctl_open(&d->ctl, d->socket_path, d->epfd, sl_daemon_request, d, &err) ||
+	    (sl_fault_point("start", SL_START_LISTENING), false) ||
 	    sl_pin_root_prepare(d->env.pin_root, &err) ||
+	    (sl_fault_point("start", SL_START_PREPARED), false) ||
 	    (d->lock_fd = sl_pin_root_lock(d->env.pin_root, &err)) < 0) {
 		sl_err("%s", err.msg[0] ? err.msg : strerror(errno));
 		sl_states_free(&first);
 		free(text);
 		return EXIT_RUNTIME;
 	}
+	sl_fault_point("start", SL_START_LOCKED);
 	/* adopt what is pinned, load what is missing */
 	if (sl_daemon_apply(d, &first, false, &err)) {
-		sl_err("cannot start: %s", err.msg);
+		/* what an earlier daemon left pinned stays as it was */
+		sl_err("cannot start; the pinned dataplane is left as it was");
 		if (err.line) /* a config line the kernel refused: point at it */
 			sl_config_print_error(stderr, sl_daemon_config_name(d), text, &err);
+		else
+			sl_err("%s", err.msg);
 		sl_states_free(&first);
 		free(text);
 		return EXIT_RUNTIME;
 	}
 	free(text);
+	sl_fault_point("start", SL_START_FEATURES + sl_nfeatures);
 	if (sl_caps_drop_to_runtime())
 		sl_warn("cannot drop capabilities: %s", strerror(errno));
+	sl_fault_point("start", SL_START_FEATURES + sl_nfeatures + 1);
 	sl_info("ready: config %s, pin root %s, socket %s (capabilities kept: %s)", sl_daemon_config_name(d),
 		d->env.pin_root, d->socket_path, sl_caps_runtime_names());
 	sd_notifyf(0, "READY=1\nSTATUS=running %s, pins under %s\nMAINPID=%d", sl_daemon_config_name(d),
 		   d->env.pin_root, getpid());
+	sl_fault_point("start", SL_START_FEATURES + sl_nfeatures + 2);
 	return sl_daemon_run(d) ? EXIT_RUNTIME : 0;
 }
 
