@@ -145,6 +145,7 @@ struct sets_state {
 	int nspecs;
 	struct rules_rule *rule;
 	int nrules;
+	struct sets_stage *stage;       /* per spec: the entries staged (sets_stage.h) */
 };
 
 /* --- sets_maps.c -------------------------------------------------------------------- */
