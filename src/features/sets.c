@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "core/pin.h"
 #include "features/sets.h"
+#include "features/sets_stage.h"
 #include "sets.skel.h"
 
 #define GC_BUDGET 4096 /* keys looked at per 200 ms tick */
@@ -39,6 +40,7 @@ static void state_free(void *st)
 	free(s->lineno);
 	free(s->spec);
 	free(s->rule);
+	sets_stage_free(s->stage);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -176,8 +178,9 @@ static int stage_rule(struct sets_state *s, const struct sl_cmd *cmd, struct sl_
 	return 0;
 }
 
-/* what a set line does to the staging view of names and specs */
-static int stage_set(struct sets_state *s, const struct sl_set_line *l, struct sl_error *err)
+/* what a set line does to the staging view of names, specs and entries;
+ * `col` is the element's column */
+static int stage_set(struct sets_state *s, const struct sl_set_line *l, int col, struct sl_error *err)
 {
 	int i = stage_spec_index(s, l->name), j;
 
@@ -196,25 +199,33 @@ static int stage_set(struct sets_state *s, const struct sl_set_line *l, struct s
 				return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
 			s->spec = n;
 		}
+		if (sets_stage_created(&s->stage, s->nspecs))
+			return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
 		s->spec[s->nspecs++] = l->spec;
 		return 0;
 	case SL_SETCMD_TEST:
 		return sl_fail(err, SL_E_USAGE, 0, "set test is a question, not configuration");
 	case SL_SETCMD_ADD:
 	case SL_SETCMD_DEL:
-		return 0; /* the set exists: the parser looked it up */
+		/* the set exists (the parser looked it up): refuse what the kernel would */
+		return sets_stage_adt(s->stage, i, &s->spec[i], l, col, err);
 	case SL_SETCMD_FLUSH:
 	case SL_SETCMD_DESTROY:
 		if (*l->name && i < 0)
 			return sets_no_set(l->name, err);
-		if (l->cmd == SL_SETCMD_FLUSH)
+		if (l->cmd == SL_SETCMD_FLUSH) {
+			for (int k = 0; k < s->nspecs; k++)
+				if (!*l->name || k == i)
+					sets_stage_flushed(s->stage, k);
 			return 0;
+		}
 		for (int k = s->nspecs - 1; k >= 0; k--) {
 			if (*l->name && k != i)
 				continue;
 			if (sets_rules_using(s->rule, s->nrules, s->spec[k].name))
 				return sl_fail(err, SL_E_USAGE, 0, "set '%s' is used by a rule", s->spec[k].name);
 			memmove(&s->spec[k], &s->spec[k + 1], (size_t)(s->nspecs - k - 1) * sizeof(s->spec[0]));
+			sets_stage_removed(s->stage, k);
 			s->nspecs--;
 		}
 		return 0;
@@ -254,11 +265,15 @@ static int stage(void *st, const struct sl_cmd *cmd, struct sl_error *err)
 			return -1;
 	} else {
 		struct sl_set_line *l = malloc(sizeof(*l));
-		int rc;
+		char *argv[SL_MAX_TOKENS];
+		int cols[SL_MAX_TOKENS], end_col, rc;
 
 		if (!l)
 			return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
-		rc = parse_set_cmd(cmd, stage_lookup, s, l, err) || stage_set(s, l, err);
+		/* NAME ELEM ...: an entry's error points at the element */
+		rc = sets_cmd_words(cmd, argv, cols, &end_col);
+		rc = parse_set_cmd(cmd, stage_lookup, s, l, err) ||
+		     stage_set(s, l, rc > 1 ? cols[1] : cmd->toks.tok[0].col, err);
 		free(l);
 		if (rc)
 			return -1;
