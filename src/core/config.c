@@ -140,6 +140,62 @@ char *sl_config_read(const char *path, struct sl_error *err)
 	return text;
 }
 
+/* where `word` stands alone in `msg` ('quoted' if `quoted`), or NULL */
+static const char *word_in(const char *msg, const char *word, bool quoted)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = strstr(msg, word); n && p; p = strstr(p + 1, word)) {
+		char before = p > msg ? p[-1] : ' ', after = p[n] ? p[n] : ' ';
+
+		if (quoted ? before == '\'' && after == '\'' :
+			     strchr(" (,", before) && strchr(" ),:", after))
+			return p;
+	}
+	return NULL;
+}
+
+void sl_config_locate(const char *text, struct sl_error *err)
+{
+	struct sl_cmd *cmd;
+	struct sl_error e2 = { 0 };
+	char buf[SL_MAX_LINE + 1], canon[SL_MAX_LINE + 1];
+	const char *p = text, *msg = err->msg, *best = NULL;
+	int skip = 1, col = 0;
+	size_t len;
+
+	if (err->line <= 0 || err->col > 0)
+		return;
+	for (int l = 1; l < err->line && *p; l++)
+		p += strcspn(p, "\n") + (p[strcspn(p, "\n")] == '\n');
+	len = strcspn(p, "\n");
+	if (len > SL_MAX_LINE || !(cmd = malloc(sizeof(*cmd))))
+		return;
+	memcpy(buf, p, len);
+	buf[len] = '\0';
+	if (sl_parse_line(buf, cmd, &e2) != 1)
+		goto out;
+	/* a message may start with the line as the journal spells it */
+	len = sl_cmd_format(cmd, false, canon, sizeof(canon)) > 0 ? strlen(canon) : 0;
+	if (len && !strncmp(msg, canon, len) && msg[len] == ':')
+		msg += len + 1;
+	for (const char *w = cmd->spec->words; *w; w++)
+		skip += *w == ' ';
+	/* the word the message names, quoted first; else the command's object */
+	for (int quoted = 1; quoted >= 0 && !best; quoted--)
+		for (int k = skip; k < cmd->toks.n; k++) {
+			const char *at = word_in(msg, cmd->toks.tok[k].text, quoted);
+
+			if (at && (!best || at < best)) {
+				best = at;
+				col = cmd->toks.tok[k].col;
+			}
+		}
+	err->col = best ? col : cmd->toks.tok[skip < cmd->toks.n ? skip : 0].col;
+out:
+	free(cmd);
+}
+
 void sl_config_print_error(FILE *out, const char *source, const char *text, const struct sl_error *err)
 {
 	const char *p = text;

@@ -23,6 +23,11 @@ int sl_config_stage(const char *text, struct sl_states *out, int *ncmds, struct 
 /* Read a whole config file (at most 16 MiB) into a NUL-terminated string. */
 char *sl_config_read(const char *path, struct sl_error *err);
 
+/* An error found while applying line err->line (col 0: the feature could
+ * not tell the word): the column of the word of that line the message
+ * names ('quoted' first), else of the word after the command's words. */
+void sl_config_locate(const char *text, struct sl_error *err);
+
 /* "source:line:col: message" plus the offending line with a caret. */
 void sl_config_print_error(FILE *out, const char *source, const char *text, const struct sl_error *err);
 

@@ -109,8 +109,10 @@ int sl_daemon_reload(struct sl_daemon *d, struct sl_error *err)
 		return -1;
 	if (sl_config_stage(text, &next, NULL, err))
 		sl_config_print_error(stderr, sl_daemon_config_name(d), text, err);
-	else if ((rc = sl_daemon_apply(d, &next, true, err)) && err->line)
+	else if ((rc = sl_daemon_apply(d, &next, true, err)) && err->line) {
+		sl_config_locate(text, err); /* the reply carries the column too */
 		sl_config_print_error(stderr, sl_daemon_config_name(d), text, err);
+	}
 	sl_states_free(&next);
 	free(text);
 	return rc;
