@@ -130,10 +130,16 @@ static int parse_set_cmd(const struct sl_cmd *cmd, sl_set_lookup_fn lookup, void
 {
 	char *argv[SL_MAX_TOKENS];
 	int cols[SL_MAX_TOKENS], end_col;
-	int argc = sets_cmd_words(cmd, argv, cols, &end_col);
+	int argc = sets_cmd_words(cmd, argv, cols, &end_col), col = cols[0];
 
-	return sl_set_args_parse(set_verb(cmd->spec->words), argc, argv, cols, end_col, lookup, ctx, l, err) < 0
-		       ? -1 : 0;
+	if (sl_set_args_parse(set_verb(cmd->spec->words), argc, argv, cols, end_col, lookup, ctx, l, err) < 0)
+		return -1;
+	if (l->cmd != SL_SETCMD_CREATE)
+		return 0;
+	for (int i = 2; i + 1 < argc; i++)
+		if (!strcmp(argv[i], "maxelem"))
+			col = cols[i + 1];
+	return sets_spec_check(&l->spec, col, err);
 }
 
 static int stage_rule(struct sets_state *s, const struct sl_cmd *cmd, struct sl_error *err)

@@ -2,8 +2,6 @@
  * shared by the sets_*.c files. */
 #include "features/sets_lang.h"
 
-#include "common/utf8.h"
-
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -119,8 +117,6 @@ int sl_set_name_check(const char *name, int col, struct sl_error *err)
 	/* ipset takes them, but its save output (and sluice's) would not read back */
 	if (strpbrk(name, " \t\"'#\\"))
 		return sl_fail(err, SL_E_USAGE, col, "set name '%s' holds a blank, quote, '#' or backslash", name);
-	if (sl_utf8_valid_len(name, len) < len) /* it is pinned, listed and sent as JSON */
-		return sl_fail(err, SL_E_USAGE, col, "set name '%s' is not valid UTF-8", name);
 	return 0;
 }
 
@@ -199,8 +195,6 @@ static int opt_hashsize(struct sl_set_spec *spec, const char *name, const char *
 	return 0;
 }
 
-#define SL_SET_HASH_MAXELEM (1u << 27) /* the most a BPF hash map holds */
-
 static int opt_maxelem(struct sl_set_spec *spec, const char *name, const char *value, int col,
 		       struct sl_error *err)
 {
@@ -208,9 +202,6 @@ static int opt_maxelem(struct sl_set_spec *spec, const char *name, const char *v
 
 	if (sl_set_number_or_fail(name, value, col, UINT32_MAX, &n, err))
 		return -1;
-	/* ipset takes 0 and then refuses every add; a BPF map cannot be empty */
-	if (!n)
-		return sl_fail(err, SL_E_USAGE, col, "maxelem 0: a set holds at least 1 element");
 	spec->maxelem = (uint32_t)n;
 	return 0;
 }
@@ -321,7 +312,6 @@ static int parse_create_opts(int argc, char *const argv[], const int *cols, stru
 	const struct sl_set_type_info *ti = &sl_set_types[spec->type];
 	bool seen[N(create_opts)] = { false };
 	bool family_seen = false;
-	int maxelem_col = 0;
 
 	for (int i = 2; i < argc; i++) {
 		const struct create_opt *o = create_opt_find(argv[i]);
@@ -349,16 +339,7 @@ static int parse_create_opts(int argc, char *const argv[], const int *cols, stru
 		spec->flags |= o->flag;
 		if (o->apply && o->apply(spec, argv[value ? i - 1 : i], value, col, err))
 			return -1;
-		if (o->apply == opt_maxelem)
-			maxelem_col = col;
 	}
-	/* the kernel sizes a BPF hash map's buckets in 32 bits: at most 2^27
-	 * entries (E2BIG beyond); hash:net* sets are LPM tries, without that
-	 * limit, but their comments are kept in a hash */
-	if (spec->maxelem > SL_SET_HASH_MAXELEM && (ti->part[0] != SL_PART_NET || (spec->flags & SL_SET_F_COMMENT)))
-		return sl_fail(err, SL_E_USAGE, maxelem_col, "maxelem %u: a %s set%s holds at most %u elements",
-			       spec->maxelem, ti->name, ti->part[0] == SL_PART_NET ? " with comments" : "",
-			       SL_SET_HASH_MAXELEM);
 	if (ti->bitmap && !seen[create_opt_find("range") - create_opts])
 		return sl_fail(err, SL_E_USAGE, sl_set_word_col(argv, cols, 1), "%s needs range FROM-TO", ti->name);
 	return 0;

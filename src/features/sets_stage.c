@@ -183,6 +183,21 @@ void sets_stage_free(struct sets_stage *st)
 	free(st);
 }
 
+int sets_spec_check(const struct sl_set_spec *spec, int col, struct sl_error *err)
+{
+	const struct sl_set_type_info *ti = &sl_set_types[spec->type];
+	bool net = ti->part[0] == SL_PART_NET;
+
+	if (ti->bitmap)
+		return 0;
+	if (!spec->maxelem)
+		return sl_fail(err, SL_E_USAGE, col, "maxelem 0: a set holds at least 1 element");
+	if (spec->maxelem > SL_SET_HASH_MAXELEM && (!net || (spec->flags & SL_SET_F_COMMENT)))
+		return sl_fail(err, SL_E_USAGE, col, "maxelem %u: a %s set%s holds at most %u elements", spec->maxelem,
+			       ti->name, net ? " with comments" : "", SL_SET_HASH_MAXELEM);
+	return 0;
+}
+
 /* ipset's refusal of one entry, worded as sets_catalog.c words it */
 static int entry_fail(const struct sl_set_spec *spec, const struct sl_set_elem *e, const char *what, int col,
 		      struct sl_error *err)

@@ -23,6 +23,13 @@ void sets_stage_flushed(struct sets_stage *st, int idx);
  * refused as the kernel would refuse it, at column `col` (the element's). */
 int sets_stage_adt(struct sets_stage *st, int idx, const struct sl_set_spec *spec, const struct sl_set_line *l,
 		   int col, struct sl_error *err);
+/* What ipset's language takes but a BPF map cannot hold, refused at
+ * `col` (the maxelem word's) as a usage error rather than the kernel's
+ * EINVAL/E2BIG: maxelem 0 (ipset makes the set and refuses every add),
+ * and more than a BPF hash map holds (2^27: the kernel sizes its buckets in
+ * 32 bits; hash:net* sets are LPM tries, but their comments are a hash). */
+#define SL_SET_HASH_MAXELEM (1u << 27)
+int sets_spec_check(const struct sl_set_spec *spec, int col, struct sl_error *err);
 /* Entries staged in the set at `idx` */
 unsigned long sets_stage_count(const struct sets_stage *st, int idx);
 void sets_stage_free(struct sets_stage *st);
