@@ -215,3 +215,49 @@ veth_pair() {
 	ip -n "$1" neigh replace fd99::2 lladdr "$mb" dev va nud permanent
 	ip -n "$2" neigh replace fd99::1 lladdr "$ma" dev vb nud permanent
 }
+
+# daemon_launch NAME [sluiced args...]: start sluiced in the background and
+# return at once (daemon_ready waits for it). A SLUICE_FAULT in the
+# environment arms a fault point (src/core/fault.h).
+daemon_launch() {
+	d=$1
+	shift
+	case " $T_DAEMONS " in *" $d "*) ;; *) T_DAEMONS="$T_DAEMONS $d" ;; esac
+	"$SLUICED" --pin-root "$(pin_root "$d")" --socket "$(sock_path "$d")" "$@" \
+		>>"$T_TMP/$d.log" 2>&1 &
+	echo $! >"$T_TMP/$d.pid"
+}
+
+# daemon_alive NAME: its process runs (a killed child of this shell stays
+# a zombie until reaped, and kill -0 still finds a zombie)
+daemon_alive() {
+	[ -f "$T_TMP/$1.pid" ] || return 1
+	st=$(awk '{ print $3 }' "/proc/$(cat "$T_TMP/$1.pid")/stat" 2>/dev/null)
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+
+# daemon_ready NAME [SECONDS]: until the daemon answers (0) or its process
+# has ended (1); fails when neither happens within SECONDS (10)
+daemon_ready() {
+	for _ in $(seq $((${2:-10} * 20))); do
+		ctl "$1" status >/dev/null 2>&1 && return 0
+		daemon_alive "$1" || return 1
+		sleep 0.05
+	done
+	fail "daemon $1 neither answered nor ended within ${2:-10} s"
+}
+
+# daemon_reap NAME [SECONDS]: until the process has ended, then reap it;
+# its exit status goes to REAPED (137: SIGKILL). Not in $(...): a subshell
+# cannot wait for this shell's child. Fails when it still runs after
+# SECONDS (10).
+daemon_reap() {
+	for _ in $(seq $((${2:-10} * 20))); do
+		daemon_alive "$1" || break
+		sleep 0.05
+	done
+	daemon_alive "$1" && fail "daemon $1 still runs after ${2:-10} s"
+	wait "$(cat "$T_TMP/$1.pid")"
+	REAPED=$?
+	rm -f "$T_TMP/$1.pid"
+}
