@@ -3,7 +3,8 @@
 #
 # Run as root, a skip is honest only when it states a property of the
 # machine that can be checked here: "machine: CONFIG_X is not set" (read
-# from /proc/config.gz) or "machine: BTF has no NAME" (the kernel's BTF).
+# from /proc/config.gz or /boot/config-RELEASE) or "machine: BTF has no NAME"
+# (the kernel's BTF).
 # run.sh re-checks the claim; a missing tool is never such a property: a
 # test calls `require TOOL` and fails, naming the package to install.
 #
@@ -27,11 +28,23 @@ require() {
 	done
 }
 
+# kconfig_text: the running kernel's config, from /proc/config.gz or, as
+# Debian ships it, /boot/config-RELEASE; fails when neither is readable
+kconfig_text() {
+	if [ -r /proc/config.gz ]; then
+		gzip -dc /proc/config.gz
+	elif [ -r "/boot/config-$(uname -r)" ]; then
+		cat "/boot/config-$(uname -r)"
+	else
+		return 1
+	fi
+}
+
 # kconfig_unset CONFIG_X: the running kernel's config does not set it (1
 # when it is set or the config cannot be read: nothing to claim then)
 kconfig_unset() {
-	[ -r /proc/config.gz ] || return 1
-	! gzip -dc /proc/config.gz | grep -q "^$1=[ym]"
+	kconfig_text >/dev/null 2>&1 || return 1
+	! kconfig_text | grep -q "^$1=[ym]"
 }
 
 # btf_lacks NAME: the kernel's BTF has no type named NAME (1 when it has

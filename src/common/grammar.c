@@ -28,18 +28,12 @@ int sl_tokenize(const char *line, struct sl_tokens *out, struct sl_error *err)
 	size_t len = strlen(line);
 	char *w = out->buf;
 	const char *p = line;
-	size_t valid;
 
 	out->n = 0;
 	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
 	if (len > SL_MAX_LINE)
 		return sl_fail(err, SL_E_USAGE, SL_MAX_LINE, "line longer than %d bytes", SL_MAX_LINE);
-	valid = sl_utf8_valid_len(line, len);
-	/* replies, save output and pinned names are UTF-8 text */
-	if (valid < len)
-		return sl_fail(err, SL_E_USAGE, (int)valid + 1, "byte 0x%02x is not valid UTF-8 here",
-			       (unsigned char)line[valid]);
 	while ((size_t)(p - line) < len) {
 		char quote = 0;
 
@@ -61,6 +55,21 @@ int sl_tokenize(const char *line, struct sl_tokens *out, struct sl_error *err)
 			if ((c < 0x20 && c != '\t') || c == 0x7f) /* a tab here is quoted */
 				return sl_fail(err, SL_E_USAGE, (int)(p - line) + 1,
 					       "control character 0x%02x not allowed", c);
+			/* words are UTF-8 (replies and pinned names are); quoted text
+			 * may hold other bytes: ipset's save quotes comments, which it
+			 * keeps byte for byte, and their reader converts them */
+			if (c >= 0x80 && !quote) {
+				size_t n = sl_utf8_char_len(p, len - (size_t)(p - line));
+
+				if (!n)
+					return sl_fail(err, SL_E_USAGE, (int)(p - line) + 1,
+						       "byte 0x%02x is not valid UTF-8 (quote text in another encoding)",
+						       c);
+				memcpy(w, p, n);
+				w += n;
+				p += n;
+				continue;
+			}
 			if (!quote && (c == '"' || c == '\'')) {
 				quote = (char)c;
 			} else if (quote && c == (unsigned char)quote) {
@@ -141,6 +150,8 @@ static int parse_value(enum sl_kind kind, const char *name, const char *text, in
 	case SL_STRING:
 		if (kind == SL_STRING && !*text)
 			return sl_fail(err, SL_E_USAGE, col, "%s: empty value", name);
+		if (kind == SL_STRING && sl_utf8_valid_len(text, strlen(text)) < strlen(text))
+			return sl_fail(err, SL_E_USAGE, col, "%s: the value is not valid UTF-8", name);
 		return 0;
 	case SL_UINT: {
 		char *end;
@@ -266,10 +277,11 @@ int sl_parse_line(const char *line, struct sl_cmd *cmd, struct sl_error *err)
 	return parse_tokens(cmd, err) ? -1 : 1;
 }
 
-/* a word needs quotes when it holds blanks, quotes, '#', a backslash or nothing */
+/* a word needs quotes when it holds blanks, quotes, '#', a backslash,
+ * bytes that are not UTF-8 (only quoted text may), or nothing */
 static bool needs_quotes(const char *s)
 {
-	return !*s || strpbrk(s, " \t\"'#\\") != NULL;
+	return !*s || strpbrk(s, " \t\"'#\\") != NULL || sl_utf8_valid_len(s, strlen(s)) < strlen(s);
 }
 
 /* one byte, keeping room for the NUL; -1 when it does not fit */

@@ -36,6 +36,11 @@ static size_t seq_len(const unsigned char *s, size_t n)
 	return need;
 }
 
+size_t sl_utf8_char_len(const char *s, size_t n)
+{
+	return n ? seq_len((const unsigned char *)s, n) : 0;
+}
+
 size_t sl_utf8_valid_len(const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -64,4 +69,32 @@ void sl_utf8_sanitize(char *s)
 		}
 		off += n;
 	}
+}
+
+int sl_utf8_from_latin1(const char *s, char *out, size_t size)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t len = strlen(s), off = 0, w = 0;
+
+	while (off < len) {
+		size_t n = seq_len(u + off, len - off);
+
+		if (n) {
+			if (w + n >= size)
+				return -1;
+			memcpy(out + w, s + off, n);
+			w += n;
+			off += n;
+			continue;
+		}
+		if (w + 2 >= size)
+			return -1;
+		out[w++] = (char)(0xc0 | u[off] >> 6);
+		out[w++] = (char)(0x80 | (u[off] & 0x3f));
+		off++;
+	}
+	if (w >= size)
+		return -1;
+	out[w] = '\0';
+	return (int)w;
 }

@@ -157,7 +157,9 @@ static int percpu_check(int fd, size_t size)
 		errno = EINVAL;
 		return -1;
 	}
-	if (percpu_stride(info.value_size) != percpu_stride(size)) {
+	/* exact: a struct that only covers the value rounded up would read
+	 * the padding as part of a field */
+	if (info.value_size != size) {
 		sl_err("map %s (id %u): per-CPU value size %u, the reader expects %zu; not read", info.name, info.id,
 		       info.value_size, size);
 		errno = EINVAL;

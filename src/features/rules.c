@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/utf8.h"
 #include "features/sets.h"
 
 static const char *const action_names[] = { [SL_ACT_DROP] = "drop", [SL_ACT_PASS] = "pass", [SL_ACT_COUNT] = "count" };
@@ -21,6 +22,8 @@ static int copy_name(char *dst, size_t size, const char *what, const char *text,
 	if (strpbrk(text, "/ \t\"'#\\")) /* it would not read back from save */
 		return sl_fail(err, SL_E_USAGE, col, "%s: '%s' must not contain '/', blanks, quotes, '#' or backslashes",
 			       what, text);
+	if (sl_utf8_valid_len(text, strlen(text)) < strlen(text)) /* listed in JSON replies */
+		return sl_fail(err, SL_E_USAGE, col, "%s: '%s' is not valid UTF-8", what, text);
 	snprintf(dst, size, "%s", text);
 	return 0;
 }

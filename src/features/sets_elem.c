@@ -2,6 +2,7 @@
  * parser per part kind, chosen by the type table) and the per-element
  * options of add/del/test. */
 #include "features/sets_lang.h"
+#include "common/utf8.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -451,13 +452,16 @@ static int apply_bytes(struct part_ctx *c, const char *value, int col)
 
 static int apply_comment(struct part_ctx *c, const char *value, int col)
 {
-	size_t len = strlen(value);
+	int len;
 
 	if (strchr(value, '"')) /* ipset prints it between double quotes, unescaped */
 		return sl_fail(c->err, SL_E_USAGE, col, "comment may not contain '\"'");
-	if (len > SL_SET_COMMENT_MAX)
+	/* ipset keeps a comment's bytes as given; sluice's replies are JSON, so
+	 * bytes that are not UTF-8 are read as Latin-1 (a save from a Latin-1
+	 * system restores; its é comes back as UTF-8) */
+	len = sl_utf8_from_latin1(value, c->e->comment, sizeof(c->e->comment));
+	if (len < 0 || len > SL_SET_COMMENT_MAX)
 		return sl_fail(c->err, SL_E_USAGE, col, "comment longer than %d characters", SL_SET_COMMENT_MAX);
-	memcpy(c->e->comment, value, len + 1);
 	if (len) /* the kernel keeps no empty comment */
 		c->e->flags |= SL_ELEM_F_COMMENT;
 	return 0;

@@ -2,6 +2,8 @@
  * shared by the sets_*.c files. */
 #include "features/sets_lang.h"
 
+#include "common/utf8.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -117,6 +119,8 @@ int sl_set_name_check(const char *name, int col, struct sl_error *err)
 	/* ipset takes them, but its save output (and sluice's) would not read back */
 	if (strpbrk(name, " \t\"'#\\"))
 		return sl_fail(err, SL_E_USAGE, col, "set name '%s' holds a blank, quote, '#' or backslash", name);
+	if (sl_utf8_valid_len(name, len) < len) /* it is pinned, listed and sent as JSON */
+		return sl_fail(err, SL_E_USAGE, col, "set name '%s' is not valid UTF-8", name);
 	return 0;
 }
 

@@ -202,7 +202,7 @@ static void assert_exact(const char *what, unsigned long long kernel, unsigned l
 		  (long long)misses);
 }
 
-Test(drops_progs, real_drops_match_snmp, .init = setup, .fini = teardown)
+Test(drops_progs, real_drops_match_snmp)
 {
 	enum { N4 = 37, N6 = 23, FLOOD = 400 };
 	__u32 netns = private_netns(), no_socket = reason_value("NO_SOCKET"),

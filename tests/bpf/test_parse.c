@@ -172,14 +172,14 @@ static struct fx_target target(bool xdp)
 	};
 }
 
-Test(parse, complete_frames_xdp, .init = setup, .fini = teardown)
+Test(parse, complete_frames_xdp)
 {
 	struct fx_target t = target(true);
 
 	cr_assert_eq(run_complete(&t, XDP_PASS), 0, "failing rows above");
 }
 
-Test(parse, complete_frames_tc, .init = setup, .fini = teardown)
+Test(parse, complete_frames_tc)
 {
 	struct fx_target t = target(false);
 
@@ -217,7 +217,7 @@ static size_t sweep(const char *spec, const struct pkt_ip4 *ip4, size_t from, si
 	return failed;
 }
 
-Test(parse, truncated_everywhere, .init = setup, .fini = teardown)
+Test(parse, truncated_everywhere)
 {
 	size_t failed = 0;
 

@@ -28,10 +28,11 @@ fail() { echo "FAIL: $*"; exit 1; }
 note() { echo "-- $*"; }
 
 # skip_kernel CONFIG_X [WHY]: skip when the running kernel does not set
-# CONFIG_X (read from /proc/config.gz here); go on when it does
+# CONFIG_X (its config read here: /proc/config.gz or /boot/config-RELEASE);
+# go on when it does
 skip_kernel() {
-	[ -r /proc/config.gz ] || fail "skip_kernel $1: /proc/config.gz is not readable, cannot tell"
-	kconfig_unset "$1" && skip "machine: $1 is not set (/proc/config.gz)${2:+: $2}"
+	kconfig_text >/dev/null 2>&1 || fail "skip_kernel $1: neither /proc/config.gz nor /boot/config-$(uname -r) is readable, cannot tell"
+	kconfig_unset "$1" && skip "machine: $1 is not set (the kernel's config)${2:+: $2}"
 	return 0
 }
 

@@ -104,3 +104,13 @@ daemon_start r
 assert_eq "keep" "$(ctl r -j set list -n | jq -r '[.sets[].name] | sort | join(" ")')" "sets after the restart"
 assert_eq "192.0.2.1" "$(ctl r -j set list keep | jq -r '[.sets[0].members[].elem] | join(" ")')" "keep's entries"
 assert_eq 1 "$(ls "$(pin_root r)/maps" | grep -c '^sl_set_v1_[0-9]')" "set maps pinned"
+
+note "ipset save with a comment that is not UTF-8 restores (read as Latin-1)"
+k=$(ns_new k)
+ip netns exec "$k" ipset create lat hash:ip comment || fail "kernel ipset create"
+ip netns exec "$k" ipset add lat 192.0.2.9 comment "$(printf 'caf\351')" || fail "kernel ipset add"
+ip netns exec "$k" ipset save lat | ctl r set restore >"$T_TMP/out" 2>&1 || fail "restore: $(cat "$T_TMP/out")"
+ctl r -j set list lat >"$T_TMP/lat.json" || fail "list"
+jq -e . "$T_TMP/lat.json" >/dev/null || fail "the listing is not valid JSON"
+assert_eq "$(printf 'caf\303\251')" "$(jq -r '.sets[0].members[0].comment' "$T_TMP/lat.json")" "the comment, as UTF-8"
+expect_exit 2 ctl r set create "$(printf 'b\377')" hash:ip

@@ -69,3 +69,28 @@ Test(utf8, messages_cut_mid_character_stay_valid)
 		cr_assert_eq(sl_utf8_valid_len(err.msg, strlen(err.msg)), strlen(err.msg), "pad %d", pad);
 	}
 }
+
+/* quoted text may hold other bytes (ipset keeps comments byte for byte);
+ * a set name or an unquoted word may not */
+Test(utf8, quoted_text_passes_the_tokenizer)
+{
+	static struct sl_tokens toks;
+	struct sl_error err = { 0 };
+
+	cr_assert_eq(sl_tokenize("add s 1.2.3.4 comment \"caf\xe9\"", &toks, &err), 0, "%s", err.msg);
+	cr_assert_eq(toks.n, 5);
+	cr_assert_str_eq(toks.tok[4].text, "caf\xe9");
+	cr_assert_eq(sl_tokenize("add s\xe9 1.2.3.4", &toks, &err), -1);
+	cr_assert_eq(err.col, 6);
+}
+
+Test(utf8, latin1_bytes_become_utf8)
+{
+	char out[16];
+
+	cr_assert_eq(sl_utf8_from_latin1("caf\xe9", out, sizeof(out)), 5);
+	cr_assert_str_eq(out, "caf\xc3\xa9");
+	cr_assert_eq(sl_utf8_from_latin1("caf\xc3\xa9", out, sizeof(out)), 5, "valid UTF-8 is kept as it is");
+	cr_assert_str_eq(out, "caf\xc3\xa9");
+	cr_assert_eq(sl_utf8_from_latin1("\xff\xff\xff\xff\xff\xff\xff\xff", out, sizeof(out)), -1, "16 bytes and a NUL");
+}
