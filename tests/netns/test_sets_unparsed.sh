@@ -17,8 +17,18 @@ ma=$(ip -n "$a" -j link show va | jq -r '.[0].address')
 mb=$(ip -n "$b" -j link show vb | jq -r '.[0].address')
 
 noports6() { snmp "$b" snmp6 Udp6NoPorts; }
-send_ext() { # EXT_HEADERS COUNT: from a's fd99::1 to b's fd99::2 port 9; prints how many a's egress refused
-	ip netns exec "$a" "$PY" "$SEND" va "$ma" "$mb" fd99::1 fd99::2 9 "$1" "$2" >"$T_TMP/sent" || fail "send_ext"
+# EXT_HEADERS COUNT: from a's fd99::1 to b's fd99::2 port 9, then an IPv4
+# marker from one CPU; returns once b has counted the marker (so every
+# frame before it is handled); prints how many a's egress refused
+send_ext() {
+	m0=$(snmp "$b" Udp NoPorts)
+	ip netns exec "$a" taskset -c 0 "$PY" "$SEND" va "$ma" "$mb" fd99::1 fd99::2 9 "$1" "$2" 10.99.0.1 10.99.0.2 \
+		>"$T_TMP/sent" || fail "send_ext"
+	for _ in $(seq 200); do
+		[ "$(snmp "$b" Udp NoPorts)" -gt "$m0" ] && break
+		sleep 0.05
+	done
+	[ "$(snmp "$b" Udp NoPorts)" -gt "$m0" ] || fail "the marker behind the frames never reached b"
 	awk '{ print $4 }' "$T_TMP/sent"
 }
 rule_field() { # MATCH ACTION FIELD
@@ -55,7 +65,7 @@ ctl d -j rule list | jq -e '[.rules[] | select(.match == "unparsed")][0].set == 
 	fail "an unparsed rule names no set"
 
 note "parsed traffic from elsewhere still flows"
-n2=$(snmp "$b" Udp NoPorts)
+n2=$(snmp "$b" Udp NoPorts) # the markers above count here too: read after them
 ip netns exec "$a" "$GEN" send --dst 10.99.0.2 --port 9 --count 250 >/dev/null || fail "send v4"
 assert_eq "$((n2 + 250))" "$(snmp "$b" Udp NoPorts)" "IPv4 datagrams that reached b"
 

@@ -3,7 +3,11 @@
 as raw Ethernet frames on one interface (AF_PACKET, so they pass the
 sender's tc egress like any frame).
 
-  send_ip6_ext.py IFACE SRC_MAC DST_MAC SRC6 DST6 PORT NEXT_HEADERS COUNT
+  send_ip6_ext.py IFACE SRC_MAC DST_MAC SRC6 DST6 PORT NEXT_HEADERS COUNT [SRC4 DST4]
+
+With SRC4 DST4, one plain IPv4 UDP datagram to PORT follows, a marker:
+sent from the same CPU behind the others, once the receiver has counted
+it, it has handled every frame before it too.
 
 Prints "sent N refused R": R the frames the sender's own tc egress
 dropped (the kernel answers those with ENOBUFS). The receiver's stack accepts any number of such headers, while sluice's
@@ -41,10 +45,17 @@ def frame(smac, dmac, src, dst, port, nexts, seq):
     return dmac + smac + struct.pack("!H", 0x86DD) + ip6 + ext + udp
 
 
+def marker(smac, dmac, src, dst, port):
+    udp = struct.pack("!HHHH", 40000, port, 8, 0)  # no checksum: allowed in IPv4
+    ip4 = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 28, 0, 0x4000, 64, socket.IPPROTO_UDP, 0, src, dst)
+    ip4 = ip4[:10] + struct.pack("!H", checksum(ip4)) + ip4[12:]
+    return dmac + smac + struct.pack("!H", 0x0800) + ip4 + udp
+
+
 def main(argv):
-    if len(argv) != 9:
+    if len(argv) not in (9, 11):
         sys.exit(__doc__)
-    iface, smac, dmac, src, dst, port, nexts, count = argv[1:]
+    iface, smac, dmac, src, dst, port, nexts, count = argv[1:9]
     mac = lambda m: bytes.fromhex(m.replace(":", ""))
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.bind((iface, 0))
@@ -58,6 +69,8 @@ def main(argv):
             if e.errno != errno.ENOBUFS:
                 raise
             refused += 1
+    if len(argv) == 11:
+        s.send(marker(mac(smac), mac(dmac), socket.inet_aton(argv[9]), socket.inet_aton(argv[10]), int(port)))
     print("sent %s refused %d" % (count, refused))
 
 
