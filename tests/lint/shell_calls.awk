@@ -48,7 +48,7 @@ pass == 2 {
 		cur_ln = FNR + 1
 		next
 	}
-	lex($0)
+	lex(case_patterns_off($0))
 	if (!cont && depth == 0)
 		new_line()
 	else if (!cont && code_level() == depth)
@@ -188,4 +188,27 @@ function statement(s,    w, n, i, k) {
 		report(w[i])
 		return
 	}
+}
+
+# A case pattern list ("reload | reload-core)", also after "case X in") is
+# no pipeline: drop it, so its words are not taken for commands. (Step by
+# step: mawk 1.3.4 mis-matches a repeated group with three alternatives.)
+function case_patterns_off(line,    at) {
+	if (match(line, /^[ \t]*case[ \t].*[ \t]in[ \t]/)) {
+		at = RLENGTH
+		return substr(line, 1, at) patterns_off(substr(line, at + 1))
+	}
+	return patterns_off(line)
+}
+
+function patterns_off(text,    pat, rest) {
+	pat = "[A-Za-z0-9_.*?$\"'-]+"
+	rest = text
+	if (match(rest, /^[ \t]*\(?/))
+		rest = substr(rest, RLENGTH + 1)
+	while (match(rest, "^" pat "[ \t]*[|][ \t]*"))
+		rest = substr(rest, RLENGTH + 1)
+	if (match(rest, "^" pat "[ \t]*[)]"))
+		return substr(rest, RLENGTH + 1)
+	return text
 }
