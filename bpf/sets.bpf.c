@@ -81,7 +81,7 @@ const volatile struct {
  * here so it has BTF and pins with the rest) */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, SL_SET_SLOTS);
+	__uint(max_entries, SL_CATALOG_BANKS * SL_SET_SLOTS);
 	__type(key, __u32);
 	__type(value, struct sl_set_meta);
 } SL_SET_META_MAP SEC(".maps");
@@ -90,7 +90,7 @@ struct {
  * never read here: for bpftool, and for a restarted daemon */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, SL_RULES_TOTAL);
+	__uint(max_entries, SL_CATALOG_BANKS * SL_RULES_TOTAL);
 	__type(key, __u32);
 	__type(value, struct sl_rule_meta);
 } SL_RULE_META_MAP SEC(".maps");

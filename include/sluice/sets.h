@@ -24,10 +24,15 @@
 
 #define SL_RULES_TOTAL    256    /* rules over all hooks */
 
-#define SL_SET_META_MAP   sl_sets_v1   /* ARRAY[SL_SET_SLOTS] of struct sl_set_meta */
-#define SL_RULE_META_MAP  sl_rules_v2  /* ARRAY[SL_RULES_TOTAL] of struct sl_rule_meta */
+/* The catalog (sets and rules) is kept in two banks: generation G's in
+ * bank G & 1, so a change writes the next one beside the committed one
+ * (see struct sl_sets_config). Row of slot s in bank b: b * SL_SET_SLOTS + s;
+ * rule row i of bank b: b * SL_RULES_TOTAL + i. */
+#define SL_CATALOG_BANKS  2
+#define SL_SET_META_MAP   sl_sets_v2   /* ARRAY[2 * SL_SET_SLOTS] of struct sl_set_meta */
+#define SL_RULE_META_MAP  sl_rules_v3  /* ARRAY[2 * SL_RULES_TOTAL] of struct sl_rule_meta */
 #define SL_HOOK_META_MAP  sl_hooks_v1  /* ARRAY[SL_HOOKS_MAX] of struct sl_hook_meta */
-#define SL_SET_CFG_MAP    sl_setcfg_v1 /* ARRAY[1] of struct sl_sets_config */
+#define SL_SET_CFG_MAP    sl_setcfg_v2 /* ARRAY[1] of struct sl_sets_config */
 #define SL_RULE_STATS_MAP sl_rstat_v1  /* PERCPU_ARRAY[SL_RULE_IDS] of struct sl_rule_count */
 #define SL_HOOK_STATS_MAP sl_hstat_v1  /* PERCPU_ARRAY[SL_HOOKS_MAX] of struct sl_hook_count */
 /* One map per set and, for sets created with `comment`, one for its comments,
@@ -140,15 +145,15 @@ enum sl_set_spec_flags {
 	SL_SET_F_INITVAL    = 1 << 5,
 };
 
-/* What a slot holds. */
+/* What a slot holds in one bank's generation. */
 enum sl_set_slot_use {
 	SL_SLOT_FREE = 0,
 	SL_SLOT_USED = 1,        /* a set */
-	SL_SLOT_BUILDING = 2,    /* a reload's or a restore's set, not switched to yet */
+	/* 2 was "building" (sl_sets_v1): the generation now says what is live */
 };
 
-/* What userspace keeps per slot, for bpftool and for a restarted daemon.
- * The dataplane never reads it. */
+/* What userspace keeps per slot and generation, for bpftool and for a
+ * restarted daemon. The dataplane never reads it. */
 struct sl_set_meta {
 	char name[32];
 	__u8 used;          /* enum sl_set_slot_use */
@@ -160,10 +165,12 @@ struct sl_set_meta {
 	__u32 timeout;      /* default seconds, with a timeout flag */
 	__u32 hashsize;
 	__u16 range_from, range_to; /* bitmap:port */
-	__u32 map_id;       /* the slot's BPF map */
+	__u32 map_id;       /* the slot's BPF map in this generation (a flush
+			     * makes a new one: a restart re-pins the one named here) */
 	__u32 initval;      /* kept for printing, when a create line gave it */
 	__u8 bucketsize;    /* likewise */
-	__u8 pad[7];
+	__u8 pad[3];
+	__u32 cmt_map_id;   /* its comment map, 0 without comments */
 };
 SL_STATIC_ASSERT(sizeof(struct sl_set_meta) == 72, "sl_set_meta layout");
 
@@ -237,13 +244,40 @@ struct sl_hook_meta {
 };
 SL_STATIC_ASSERT(sizeof(struct sl_hook_meta) == 64, "sl_hook_meta layout");
 
-/* Which config the pinned sets and rules were last made from (userspace
- * only): a daemon restarted on the same config keeps them as they are,
- * changes made at run time included. */
+/* What a transaction was doing when it opened (sl_sets_config.open_op;
+ * pinned: numbers never reused). */
+enum sl_txn_op {
+	SL_TXN_NONE = 0,
+	SL_TXN_RELOAD = 1,   /* a config applied by a reload */
+	SL_TXN_APPLY = 2,    /* a config applied at start */
+	SL_TXN_RESTORE = 3,
+	SL_TXN_SWAP = 4,
+	SL_TXN_RULE = 5,     /* rule add / del */
+	SL_TXN_FLUSH = 6,
+	SL_TXN_DESTROY = 7,
+	SL_TXN_CREATE = 8,
+	SL_TXN_RENAME = 9,
+	SL_TXN_OP_COUNT
+};
+
+/* The commit record (userspace only). The committed state is generation
+ * committed_gen: the catalog in bank committed_gen & 1, its maps, and the
+ * config it came from. A change writes generation committed_gen + 1 into
+ * the other bank, sets open_gen to it, switches the dataplane, and commits
+ * by writing this record once with committed_gen = open_gen: one map
+ * update, so a crash leaves either generation whole. A start that finds
+ * open_gen != committed_gen puts the dataplane back on committed_gen. A
+ * daemon restarted on the same config keeps the committed state, changes
+ * made at run time included. */
 struct sl_sets_config {
 	__u64 config_digest; /* FNV-1a of the config's set and rule lines */
 	__u64 applied;       /* 1 once a config was applied */
+	__u64 committed_gen;
+	__u64 open_gen;      /* == committed_gen unless a change is switching */
+	__u32 open_op;       /* enum sl_txn_op of that change */
+	__u32 pad;
 };
+SL_STATIC_ASSERT(sizeof(struct sl_sets_config) == 40, "sl_sets_config layout");
 
 struct sl_rule_count {
 	__u64 packets;

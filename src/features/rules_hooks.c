@@ -77,10 +77,11 @@ static int assign_id(struct sets_priv *p, struct sets_catalog *c, struct rules_r
 	return sl_fail(err, SL_E_USAGE, 0, "no free rule counter (%d in use)", SL_RULE_IDS);
 }
 
-void rules_store(struct sets_priv *p, const struct sets_catalog *c)
+int rules_store(struct sets_priv *p, const struct sets_catalog *c, int bank, struct sl_error *err)
 {
 	for (uint32_t i = 0; i < SL_RULES_TOTAL; i++) {
 		struct sl_rule_meta m = { 0 };
+		uint32_t key = (uint32_t)bank * SL_RULES_TOTAL + i;
 
 		if ((int)i < c->nrules) {
 			const struct rules_rule *r = &c->rule[i];
@@ -98,8 +99,10 @@ void rules_store(struct sets_priv *p, const struct sets_catalog *c)
 			m.action = r->action;
 			m.match = r->match;
 		}
-		bpf_map_update_elem(p->shared_fd[SM_RULES], &i, &m, BPF_ANY);
+		if (bpf_map_update_elem(p->shared_fd[SM_RULES], &key, &m, BPF_ANY))
+			return sl_fail(err, SL_E_KERNEL, 0, "rules: cannot write the rule records: %s", strerror(errno));
 	}
+	return 0;
 }
 
 static void hook_store(struct sets_priv *p, int h)
@@ -120,14 +123,15 @@ static void hook_store(struct sets_priv *p, int h)
 	bpf_map_update_elem(p->shared_fd[SM_HOOKS], &key, &m, BPF_ANY);
 }
 
-int rules_adopt(struct sets_priv *p, struct sets_catalog *c, struct sl_error *err)
+int rules_adopt(struct sets_priv *p, struct sets_catalog *c, int bank, struct sl_error *err)
 {
 	(void)err;
 	for (uint32_t i = 0; i < SL_RULES_TOTAL && c->nrules < RULES_MAX_TOTAL; i++) {
 		struct sl_rule_meta m;
 		struct rules_rule *r = &c->rule[c->nrules];
+		uint32_t key = (uint32_t)bank * SL_RULES_TOTAL + i;
 
-		if (bpf_map_lookup_elem(p->shared_fd[SM_RULES], &i, &m) || !m.used)
+		if (bpf_map_lookup_elem(p->shared_fd[SM_RULES], &key, &m) || !m.used)
 			continue;
 		memset(r, 0, sizeof(*r));
 		snprintf(r->netns, sizeof(r->netns), "%.*s", (int)sizeof(m.netns) - 1, m.netns);
@@ -156,9 +160,14 @@ int rules_adopt(struct sets_priv *p, struct sets_catalog *c, struct sl_error *er
 		struct sl_hook_meta m;
 		char path[512];
 
-		if (bpf_map_lookup_elem(p->shared_fd[SM_HOOKS], &h, &m) || !m.used)
-			continue;
 		hook_pin(p, (int)h, path, sizeof(path));
+		if (bpf_map_lookup_elem(p->shared_fd[SM_HOOKS], &h, &m) || !m.used) {
+			/* attached and pinned by a daemon that died before recording
+			 * it: the link is no state's (unpinned, it detaches) */
+			if (!unlink(path))
+				sl_info("hook %u: a link pinned without a record; removed", h);
+			continue;
+		}
 		k->link_fd = bpf_obj_get(path);
 		if (k->link_fd < 0) {
 			sl_warn("hook %.*s %s: pinned link gone; forgetting it", (int)sizeof(m.dev), m.dev,
@@ -441,6 +450,7 @@ int rules_sync(struct sets_priv *p, const struct sets_catalog *c, struct sl_erro
 			}
 		}
 		pl->done = true;
+		sets_txn_point(p);
 	}
 	/* 3. commit: hooks take their new programs; hooks without rules go */
 	for (i = 0; i < n; i++) {
@@ -476,6 +486,7 @@ int rules_sync(struct sets_priv *p, const struct sets_catalog *c, struct sl_erro
 		memset(k, 0, sizeof(*k));
 		k->link_fd = k->prog_fd = -1;
 		hook_store(p, h);
+		sets_txn_point(p);
 	}
 	plans_drop(plans, n);
 	return 0;
@@ -494,6 +505,8 @@ undo:
 			unlink(path);
 		} else if (old < 0 || bpf_link_update(k->link_fd, old, NULL)) {
 			sl_err("dev %s: cannot switch back to the previous program: %s", k->dev, strerror(errno));
+			k->ncompiled = -1; /* not known: the next change reloads it */
+			p->txn.hooks_unsure = true;
 		}
 	}
 	plans_drop(plans, n);
@@ -516,26 +529,16 @@ int rules_add(struct sets_priv *p, struct sets_catalog *c, struct rules_rule *r,
 		return sl_fail(err, SL_E_USAGE, 0, "at most %d rules", RULES_MAX_TOTAL);
 	if (assign_id(p, c, r, err))
 		return -1;
-	if (c != &p->live) {
-		/* a catalog being built: apply() syncs it whole at the end; a
-		 * device that is not there is found now, on the rule's own line */
-		if (device_check(r, err))
-			return -1;
-		c->rule[c->nrules++] = *r;
-		return 0;
-	}
-	c->rule[c->nrules++] = *r;
-	if (rules_sync(p, c, err)) {
-		c->nrules--;
+	/* a catalog being built: a device that is not there is found now, on
+	 * the rule's own line (the live one finds it when its hooks sync) */
+	if (c != &p->live && device_check(r, err))
 		return -1;
-	}
-	rules_store(p, c);
+	c->rule[c->nrules++] = *r;
 	return 0;
 }
 
-int rules_del(struct sets_priv *p, struct sets_catalog *c, const struct rules_rule *r, struct sl_error *err)
+int rules_del(struct sets_catalog *c, const struct rules_rule *r, struct sl_error *err)
 {
-	struct rules_rule gone;
 	int i;
 
 	for (i = 0; i < c->nrules; i++)
@@ -543,18 +546,8 @@ int rules_del(struct sets_priv *p, struct sets_catalog *c, const struct rules_ru
 			break;
 	if (i == c->nrules)
 		return sl_fail(err, SL_E_USAGE, 0, "no such rule (see `sluicectl rule list`)");
-	gone = c->rule[i];
-	memmove(&c->rule[i], &c->rule[i + 1], (size_t)(c->nrules - i - 1) * sizeof(gone));
+	memmove(&c->rule[i], &c->rule[i + 1], (size_t)(c->nrules - i - 1) * sizeof(c->rule[0]));
 	c->nrules--;
-	if (c != &p->live)
-		return 0;
-	if (rules_sync(p, c, err)) {
-		memmove(&c->rule[i + 1], &c->rule[i], (size_t)(c->nrules - i) * sizeof(gone));
-		c->rule[i] = gone;
-		c->nrules++;
-		return -1;
-	}
-	rules_store(p, c);
 	return 0;
 }
 

@@ -7,8 +7,9 @@
  * free slots, then switches every hook's program over to them
  * (bpf_link_update) and only then frees the old sets. So a start or reload
  * makes the sets exactly what the config says, and no packet sees a set
- * half built. `sluicectl save` prints the live sets and rules, so saving
- * and loading that reproduces them. */
+ * half built. Each of these changes is one transaction (sets_txn.c), with
+ * one commit point a crash cannot split. `sluicectl save` prints the live
+ * sets and rules, so saving and loading that reproduces them. */
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -370,7 +371,8 @@ int sets_ensure_loaded(const struct sl_env *env, struct sets_priv *p, struct sl_
 		if ((p->shared_fd[m] = map_fd_of(p->base, sets_shared_map_names[m])) < 0)
 			return sl_fail(err, SL_E_KERNEL, 0, "sets: map %s missing", sets_shared_map_names[m]);
 	type_ids(p);
-	if (sets_maps_adopt(p, &p->live, err) || rules_adopt(p, &p->live, err))
+	/* the committed state, whatever a dead daemon was doing */
+	if (sets_txn_recover(p, err))
 		return -1;
 	p->loaded = true;
 	return 0;
@@ -388,7 +390,7 @@ static int exec_rule(struct sets_priv *p, struct sets_catalog *c, const struct s
 	if (rules_parse(argc, argv, cols, &r, err))
 		return -1;
 	if (!strcmp(cmd->spec->words, "rule del"))
-		return rules_del(p, c, &r, err);
+		return rules_del(c, &r, err);
 	return rules_add(p, c, &r, err);
 }
 
@@ -406,28 +408,44 @@ static int exec_cmd(struct sets_priv *p, struct sets_catalog *c, const struct sl
 	rc = parse_set_cmd(cmd, sets_lookup_spec, c, l, err);
 	if (!rc)
 		rc = sets_cmd_line(p, c, l, err);
-	/* a swap changes which slot a rule's set name reaches */
-	if (!rc && l->cmd == SL_SETCMD_SWAP && c == &p->live && rules_sync(p, c, err)) {
-		struct sl_error e2 = { 0 };
-
-		sets_cmd_swap(p, c, l->name, l->name2, &e2);
-		rc = -1;
-	}
-	/* a rename changes the set names the rules hold: keep the records true */
-	if (!rc && c == &p->live && (l->cmd == SL_SETCMD_RENAME || l->cmd == SL_SETCMD_SWAP))
-		rules_store(p, c);
 	free(l);
 	return rc;
+}
+
+/* The transaction a run-time command is; SL_TXN_NONE for entries (add,
+ * del, test), changed in place as ipset changes them. */
+static enum sl_txn_op run_op(const struct sl_cmd *cmd)
+{
+	static const struct { const char *w; enum sl_txn_op op; } ops[] = {
+		{ "set create", SL_TXN_CREATE }, { "set flush", SL_TXN_FLUSH }, { "set destroy", SL_TXN_DESTROY },
+		{ "set rename", SL_TXN_RENAME }, { "set swap", SL_TXN_SWAP }, { "rule add", SL_TXN_RULE },
+		{ "rule del", SL_TXN_RULE },
+	};
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (!strcmp(cmd->spec->words, ops[i].w))
+			return ops[i].op;
+	return SL_TXN_NONE;
 }
 
 static int run(const struct sl_env *env, void *priv, void *st, const struct sl_cmd *cmd, struct sl_error *err)
 {
 	struct sets_priv *p = priv;
+	enum sl_txn_op op = run_op(cmd);
 
 	(void)st; /* run-time changes live in the kernel; the journal is the config's */
 	if (sets_ensure_loaded(env, p, err))
 		return -1;
-	return exec_cmd(p, &p->live, cmd, err);
+	if (op == SL_TXN_NONE)
+		return exec_cmd(p, &p->live, cmd, err);
+	/* the catalog changes in memory; the commit makes it the kernel's */
+	if (sets_txn_begin(p, op, err))
+		return -1;
+	if (exec_cmd(p, &p->live, cmd, err) || sets_txn_commit(p, &p->live, false, 0, err)) {
+		sets_txn_abort(p, &p->live);
+		return -1;
+	}
+	return 0;
 }
 
 /* --- apply: replay the journal onto fresh sets, then switch ----------------------------------- */
@@ -456,23 +474,6 @@ static int replay(struct sets_priv *p, const struct sets_state *s, struct sets_c
 	return rc;
 }
 
-static bool pinned_digest_is(struct sets_priv *p, uint64_t digest)
-{
-	struct sl_sets_config cfg;
-	uint32_t key = 0;
-
-	return !bpf_map_lookup_elem(p->shared_fd[SM_CFG], &key, &cfg) && cfg.applied && cfg.config_digest == digest;
-}
-
-static void pinned_digest_set(struct sets_priv *p, uint64_t digest)
-{
-	struct sl_sets_config cfg = { .config_digest = digest, .applied = 1 };
-	uint32_t key = 0;
-
-	if (bpf_map_update_elem(p->shared_fd[SM_CFG], &key, &cfg, BPF_ANY))
-		sl_warn("sets: cannot record the config digest: %s", strerror(errno));
-}
-
 static int apply(const struct sl_env *env, void *priv, const void *st, bool replace, struct sl_error *err)
 {
 	const struct sets_state *s = st;
@@ -483,9 +484,9 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 		return -1;
 	if (!replace && p->applied && p->live_digest == s->digest)
 		return 0;
-	if (!replace && !p->applied && pinned_digest_is(p, s->digest)) {
-		/* a restart on the config the pinned sets came from: keep them,
-		 * with what changed at run time */
+	if (!replace && !p->applied && !p->reapply && p->cfg.applied && p->cfg.config_digest == s->digest) {
+		/* a restart on the config the committed state came from: keep
+		 * it, with what changed at run time */
 		p->applied = true;
 		p->live_digest = s->digest;
 		return 0;
@@ -493,26 +494,21 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 	shadow = calloc(1, sizeof(*shadow));
 	if (!shadow)
 		return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
-	p->building = true; /* a daemon killed before the switch leaves them marked */
-	if (replay(p, s, shadow, err) || rules_sync(p, shadow, err)) {
-		p->building = false;
-		sets_catalog_free(p, shadow);
+	/* the new sets are built beside the old; the commit switches the hooks
+	 * to them and then frees the old */
+	if (sets_txn_begin(p, replace ? SL_TXN_RELOAD : SL_TXN_APPLY, err)) {
 		free(shadow);
 		return -1;
 	}
-	p->building = false;
-	/* the hooks use the new sets now: the old ones can go */
-	sets_catalog_free(p, &p->live);
-	p->live = *shadow;
-	free(shadow);
-	for (int i = 0; i < p->live.nsets; i++) {
-		p->live.set[i]->building = false; /* live now */
-		sets_meta_write(p, p->live.set[i]);
+	if (replay(p, s, shadow, err) || sets_txn_commit(p, shadow, true, s->digest, err)) {
+		sets_txn_abort(p, shadow);
+		free(shadow);
+		return -1;
 	}
-	rules_store(p, &p->live);
+	free(shadow);
 	p->live_digest = s->digest;
 	p->applied = true;
-	pinned_digest_set(p, s->digest);
+	p->reapply = false;
 	return 0;
 }
 

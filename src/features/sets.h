@@ -3,6 +3,8 @@
  *
  *   sets_cmds.c     the grammar (set ..., rule ...), shared with sluicectl
  *   sets.c          the module: config journal, apply, run, save
+ *   sets_txn.c      transactions: the one commit point of every change, and
+ *                   the recovery a start runs (what a crash left, undone)
  *   sets_maps.c     one set's BPF map: create, flush, pin, entries, comments, GC
  *   sets_catalog.c  ipset's commands on a catalog of sets, ipset's errors
  *   sets_restore_body.c  set restore: a streamed input as one transaction
@@ -32,7 +34,6 @@ struct sets_set {
 	int map_fd;                 /* maps/SL_SET_SLOT_MAP_PREFIX<slot> */
 	int cmt_fd;                 /* maps/SL_SET_CMT_MAP_PREFIX<slot> (comment sets), else -1 */
 	uint8_t cls;                /* enum sl_set_class */
-	bool building;              /* made by a reload or restore not switched to yet */
 };
 
 /* --- rules ----------------------------------------------------------------------- */
@@ -108,6 +109,35 @@ struct sets_hook {
 	int ncompiled;                  /* -1: unknown (adopted) */
 };
 
+/* --- transactions (sets_txn.c) ------------------------------------------------------ */
+
+/* A committed set a flush in the open transaction replaces with empty maps:
+ * the set holds the new fds (pinned beside the old as "<pin>__new") and
+ * this keeps the committed ones until the commit. */
+struct sets_txn_flush {
+	struct sets_set *s;
+	int fd, cfd;
+};
+
+/* The open transaction. Every change to the sets and rules of the live
+ * catalog runs in one: sets it makes are freed if it fails; committed sets
+ * it drops are freed only after its commit. */
+struct sets_txn {
+	enum sl_txn_op op;              /* SL_TXN_NONE: none open */
+	int step;                       /* the last fault point passed */
+	struct sets_catalog *before;    /* the committed catalog, as it began */
+	char (*names)[SL_SET_NAME_MAX + 1]; /* before's set names (rename and swap change them) */
+	struct sets_set *created[SL_SET_SLOTS];
+	int ncreated;
+	struct sets_set *retired[SL_SET_SLOTS];
+	int nretired;
+	struct sets_txn_flush flushed[SL_SET_SLOTS];
+	int nflushed;
+	bool opened;                    /* open_gen written: a crash from here is recovered */
+	bool synced;                    /* the hooks run `next`'s rules */
+	bool hooks_unsure;              /* a hook could not be switched back */
+};
+
 /* --- the module's runtime ------------------------------------------------------------- */
 
 enum sets_shared_map { SM_META, SM_RSTAT, SM_HSTAT, SM_CFG, SM_HOOKS, SM_RULES, SM_COUNT };
@@ -115,7 +145,9 @@ enum sets_shared_map { SM_META, SM_RSTAT, SM_HSTAT, SM_CFG, SM_HOOKS, SM_RULES, 
 struct sets_priv {
 	bool loaded;                    /* shared maps open, live catalog read from pins */
 	bool applied;                   /* live_digest is a config's */
-	bool building;                  /* sets made now are a reload's or restore's, not live yet */
+	bool reapply;                   /* a start found a config's apply cut short: apply it again */
+	struct sl_sets_config cfg;      /* the commit record as last written */
+	struct sets_txn txn;
 	struct bpf_object *base;        /* loaded once: creates/reuses the shared maps, BTF */
 	int outer_fd[SL_CLASS_COUNT];
 	int shared_fd[SM_COUNT];
@@ -156,19 +188,12 @@ uint8_t sets_class_of(const struct sl_set_spec *spec);
 int sets_map_create(struct sets_priv *p, const struct sl_set_spec *spec, struct sets_set **out,
 		    struct sl_error *err);
 /* A fresh empty map in place of the set's (flush: one pointer swap for
- * the dataplane). The steps, for flushing several sets as one: */
-struct sets_flush {
-	int fd, cfd;                    /* the empty map and comment map */
-};
+ * the dataplane), at once: for a set no committed state holds. */
 int sets_map_flush(struct sets_priv *p, struct sets_set *s, struct sl_error *err);
-int sets_flush_prepare(struct sets_priv *p, struct sets_set *s, struct sets_flush *f, struct sl_error *err);
-int sets_flush_switch(struct sets_priv *p, struct sets_set *s, struct sets_flush *f, struct sl_error *err);
-void sets_flush_undo(struct sets_priv *p, struct sets_set *s);
-void sets_flush_abort(struct sets_priv *p, struct sets_set *s, struct sets_flush *f);
-void sets_flush_commit(struct sets_priv *p, struct sets_set *s, struct sets_flush *f);
-/* Unpin, drop from the outer and meta maps, close, free. */
+/* Unpin, drop from the outer map, close, free. */
 void sets_map_free(struct sets_priv *p, struct sets_set *s);
-void sets_meta_write(struct sets_priv *p, const struct sets_set *s);
+/* The set's record as a catalog bank keeps it */
+void sets_meta_of(const struct sets_set *s, struct sl_set_meta *m);
 /* A slot's map name, which is also its pin's under maps/ (fits
  * BPF_OBJ_NAME_LEN): SL_SET_SLOT_MAP_PREFIX or, for comments,
  * SL_SET_CMT_MAP_PREFIX, then the slot. */
@@ -176,9 +201,23 @@ void sets_slot_name(int slot, bool comments, char out[16]);
 /* Refuse per-set map pins of another layout version (core/pin.h), before
  * the load creates anything. */
 int sets_maps_check_versions(const char *pin_root, struct sl_error *err);
-/* Open every set pinned in the meta map into `c` (daemon start); a set map
- * of another layout is refused. */
-int sets_maps_adopt(struct sets_priv *p, struct sets_catalog *c, struct sl_error *err);
+/* Open every set of catalog bank `bank` into `c` (daemon start): each
+ * record's map is found by its id (the pin, or a flush's staged pin, which
+ * then takes the pin's place) and put back into its outer map, so the
+ * dataplane reaches what the record names; a set map of another layout is
+ * refused. */
+int sets_maps_adopt(struct sets_priv *p, struct sets_catalog *c, int bank, struct sl_error *err);
+/* Free every slot no set of the live catalog holds: out of its outer map,
+ * pins gone. Returns how many had something left. */
+int sets_maps_sweep(struct sets_priv *p);
+/* A committed set's flush inside the open transaction: empty maps made and
+ * staged, the set holds them; sets_txn_commit switches (sets_outer_put)
+ * and pins them (sets_flush_pins_commit); an abort puts the committed maps
+ * `fd`, `cfd` back (sets_flush_unstage). */
+int sets_flush_stage(struct sets_priv *p, struct sets_set *s, struct sl_error *err);
+int sets_outer_put(struct sets_priv *p, const struct sets_set *s, int fd, struct sl_error *err);
+void sets_flush_pins_commit(struct sets_priv *p, const struct sets_set *s);
+void sets_flush_unstage(struct sets_priv *p, struct sets_set *s, int fd, int cfd);
 
 uint64_t sets_now_ns(void);
 int sets_key_size(const struct sets_set *s);
@@ -222,13 +261,11 @@ int sets_cmd_test(struct sets_catalog *c, const char *name, const struct sl_set_
 void sets_collect_all(struct sets_set *s);
 int sets_cmd_flush(struct sets_priv *p, struct sets_catalog *c, const char *name, struct sl_error *err);
 int sets_cmd_destroy(struct sets_priv *p, struct sets_catalog *c, const char *name, struct sl_error *err);
-int sets_cmd_rename(struct sets_priv *p, struct sets_catalog *c, const char *from, const char *to,
+int sets_cmd_rename(struct sets_catalog *c, const char *from, const char *to,
 		    struct sl_error *err);
-int sets_cmd_swap(struct sets_priv *p, struct sets_catalog *c, const char *a, const char *b, struct sl_error *err);
+int sets_cmd_swap(struct sets_catalog *c, const char *a, const char *b, struct sl_error *err);
 /* One parsed ipset line onto a catalog. */
 int sets_cmd_line(struct sets_priv *p, struct sets_catalog *c, const struct sl_set_line *l, struct sl_error *err);
-/* Remove every set of the catalog (unpinned: they are gone) */
-void sets_catalog_free(struct sets_priv *p, struct sets_catalog *c);
 /* Close the catalog's fds, leaving its sets pinned (daemon stop) */
 void sets_catalog_close(struct sets_catalog *c);
 
@@ -244,17 +281,18 @@ json_object *sets_list_json(const struct sets_catalog *c, const char *name, bool
 
 /* Make the attached hooks match the rules of `c`: load a program per hook
  * with its rules compiled in, swap it in (bpf_link_update) or attach it,
- * detach hooks without rules. All or nothing. */
+ * detach hooks without rules. All or nothing. A fault point of the open
+ * transaction follows each switch. */
 int rules_sync(struct sets_priv *p, const struct sets_catalog *c, struct sl_error *err);
-/* Rules from the rule map into `c`, hooks from the hook map and their pins */
-int rules_adopt(struct sets_priv *p, struct sets_catalog *c, struct sl_error *err);
-/* Write the rules of the live catalog to the rule map */
-void rules_store(struct sets_priv *p, const struct sets_catalog *c);
-/* Add / remove a rule (r->id selects, when given); on the live catalog the
- * hooks follow at once, all or nothing (a catalog being built is synced
- * whole by apply()) */
+/* Rules of catalog bank `bank` into `c`, hooks from the hook map and their
+ * pins (a link pinned without a hook record is a dead daemon's: unpinned) */
+int rules_adopt(struct sets_priv *p, struct sets_catalog *c, int bank, struct sl_error *err);
+/* Write the rules of `c` to catalog bank `bank` */
+int rules_store(struct sets_priv *p, const struct sets_catalog *c, int bank, struct sl_error *err);
+/* Add / remove a rule (r->id selects, when given) in catalog `c`; the hooks
+ * follow when the transaction commits */
 int rules_add(struct sets_priv *p, struct sets_catalog *c, struct rules_rule *r, struct sl_error *err);
-int rules_del(struct sets_priv *p, struct sets_catalog *c, const struct rules_rule *r, struct sl_error *err);
+int rules_del(struct sets_catalog *c, const struct rules_rule *r, struct sl_error *err);
 json_object *rules_list_json(struct sets_priv *p, const struct sets_catalog *c);
 json_object *rules_hooks_json(struct sets_priv *p);
 void rules_release(struct sets_priv *p);
@@ -268,6 +306,37 @@ json_object *sets_status(const struct sl_env *env, void *priv, const void *state
 int sets_restore(const struct sl_env *env, struct sets_priv *p, const struct sl_cmd *cmd, json_object **out,
 		 struct sl_error *err);
 int sets_ensure_loaded(const struct sl_env *env, struct sets_priv *p, struct sl_error *err);
+
+/* --- sets_txn.c ------------------------------------------------------------------------------ */
+
+/* Open a transaction on the live catalog. Its fault points are named by
+ * sets_txn_op_name(op) ("reload", "restore", "swap", "rule", ...). */
+int sets_txn_begin(struct sets_priv *p, enum sl_txn_op op, struct sl_error *err);
+const char *sets_txn_op_name(enum sl_txn_op op);
+/* The next numbered fault point of the open transaction (none open: none) */
+void sets_txn_point(struct sets_priv *p);
+/* A set the open transaction made (freed if it fails) */
+void sets_txn_created(struct sets_priv *p, struct sets_set *s);
+/* A set leaving the catalog: one the open transaction made goes now; a
+ * committed one at the commit, so an abort can put it back. */
+void sets_txn_retire(struct sets_priv *p, struct sets_set *s);
+/* true for a set of the committed state while a transaction is open */
+bool sets_txn_committed(const struct sets_priv *p, const struct sets_set *s);
+/* Keep a committed set's maps that a flush replaces (see sets_flush_stage) */
+void sets_txn_flushed(struct sets_priv *p, struct sets_set *s, int fd, int cfd);
+/* Make `next` the live, committed state: write it to the other bank, mark
+ * the generation open, switch the flushed sets' maps and the hooks, commit
+ * (one write of the commit record, with `digest` when `config`), then
+ * free what it replaced. On failure nothing changed (sets_txn_abort). */
+int sets_txn_commit(struct sets_priv *p, struct sets_catalog *next, bool config, uint64_t digest,
+		    struct sl_error *err);
+/* Undo the open transaction: the live catalog back as it began, the sets
+ * it made freed (`next`: the catalog it built, may be the live one) */
+void sets_txn_abort(struct sets_priv *p, struct sets_catalog *next);
+/* Daemon start: read the commit record, adopt the committed generation,
+ * and if a change was cut short, put the hooks back on it; then free
+ * whatever no committed set holds. */
+int sets_txn_recover(struct sets_priv *p, struct sl_error *err);
 /* The words of a `set VERB` / `rule VERB` command after its verb */
 int sets_cmd_words(const struct sl_cmd *cmd, char *argv[], int cols[], int *end_col);
 

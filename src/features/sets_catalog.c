@@ -270,10 +270,9 @@ int sets_cmd_test(struct sets_catalog *c, const char *name, const struct sl_set_
 
 int sets_cmd_flush(struct sets_priv *p, struct sets_catalog *c, const char *name, struct sl_error *err)
 {
-	struct sets_flush f[SL_SET_SLOTS];
 	struct sets_set *one[1];
 	struct sets_set **sets = c->set;
-	int n = c->nsets, i, k;
+	int n = c->nsets;
 
 	if (*name) {
 		one[0] = sets_find(c, name);
@@ -282,23 +281,13 @@ int sets_cmd_flush(struct sets_priv *p, struct sets_catalog *c, const char *name
 		sets = one;
 		n = 1;
 	}
-	/* all of them or none: every empty map first, then the switches */
-	for (i = 0; i < n; i++)
-		if (sets_flush_prepare(p, sets[i], &f[i], err))
-			goto abort;
-	for (k = 0; k < n; k++)
-		if (sets_flush_switch(p, sets[k], &f[k], err)) {
-			while (k-- > 0)
-				sets_flush_undo(p, sets[k]);
-			goto abort;
-		}
-	for (k = 0; k < n; k++)
-		sets_flush_commit(p, sets[k], &f[k]);
+	/* a committed set's empty maps switch in at the commit, all of them or
+	 * none (a failure aborts the transaction); a set the transaction made
+	 * is nobody's yet: emptied at once */
+	for (int i = 0; i < n; i++)
+		if (sets_txn_committed(p, sets[i]) ? sets_flush_stage(p, sets[i], err) : sets_map_flush(p, sets[i], err))
+			return -1;
 	return 0;
-abort:
-	while (i-- > 0)
-		sets_flush_abort(p, sets[i], &f[i]);
-	return -1;
 }
 
 int sets_rules_using(const struct rules_rule *rules, int nrules, const char *name)
@@ -312,7 +301,7 @@ int sets_rules_using(const struct rules_rule *rules, int nrules, const char *nam
 
 static void remove_at(struct sets_priv *p, struct sets_catalog *c, int i)
 {
-	sets_map_free(p, c->set[i]);
+	sets_txn_retire(p, c->set[i]);
 	memmove(&c->set[i], &c->set[i + 1], (size_t)(c->nsets - i - 1) * sizeof(c->set[0]));
 	c->nsets--;
 }
@@ -333,7 +322,7 @@ int sets_cmd_destroy(struct sets_priv *p, struct sets_catalog *c, const char *na
 	return 0;
 }
 
-int sets_cmd_rename(struct sets_priv *p, struct sets_catalog *c, const char *from, const char *to,
+int sets_cmd_rename(struct sets_catalog *c, const char *from, const char *to,
 		    struct sl_error *err)
 {
 	struct sets_set *s = sets_find(c, from);
@@ -348,11 +337,10 @@ int sets_cmd_rename(struct sets_priv *p, struct sets_catalog *c, const char *fro
 		if (!strcmp(c->rule[i].set, from))
 			snprintf(c->rule[i].set, sizeof(c->rule[i].set), "%s", to);
 	snprintf(s->spec.name, sizeof(s->spec.name), "%s", to);
-	sets_meta_write(p, s);
 	return 0;
 }
 
-int sets_cmd_swap(struct sets_priv *p, struct sets_catalog *c, const char *a, const char *b, struct sl_error *err)
+int sets_cmd_swap(struct sets_catalog *c, const char *a, const char *b, struct sl_error *err)
 {
 	struct sets_set *sa = sets_find(c, a), *sb = sets_find(c, b);
 	char tmp[SL_SET_NAME_MAX + 1];
@@ -369,8 +357,6 @@ int sets_cmd_swap(struct sets_priv *p, struct sets_catalog *c, const char *a, co
 	snprintf(tmp, sizeof(tmp), "%s", sa->spec.name);
 	snprintf(sa->spec.name, sizeof(sa->spec.name), "%s", sb->spec.name);
 	snprintf(sb->spec.name, sizeof(sb->spec.name), "%s", tmp);
-	sets_meta_write(p, sa);
-	sets_meta_write(p, sb);
 	return 0;
 }
 
@@ -387,9 +373,9 @@ int sets_cmd_line(struct sets_priv *p, struct sets_catalog *c, const struct sl_s
 	case SL_SETCMD_DESTROY:
 		return sets_cmd_destroy(p, c, l->name, err);
 	case SL_SETCMD_RENAME:
-		return sets_cmd_rename(p, c, l->name, l->name2, err);
+		return sets_cmd_rename(c, l->name, l->name2, err);
 	case SL_SETCMD_SWAP:
-		return sets_cmd_swap(p, c, l->name, l->name2, err);
+		return sets_cmd_swap(c, l->name, l->name2, err);
 	case SL_SETCMD_TEST: {
 		int in = sets_cmd_test(c, l->name, &l->elem, err);
 
@@ -400,13 +386,6 @@ int sets_cmd_line(struct sets_priv *p, struct sets_catalog *c, const struct sl_s
 		return 0;
 	}
 	return sl_fail(err, SL_E_USAGE, 0, "unknown set command");
-}
-
-void sets_catalog_free(struct sets_priv *p, struct sets_catalog *c)
-{
-	while (c->nsets > 0)
-		remove_at(p, c, c->nsets - 1);
-	c->nrules = 0;
 }
 
 void sets_catalog_close(struct sets_catalog *c)

@@ -101,37 +101,32 @@ static uint32_t capacity(const struct sl_set_spec *spec)
 	return spec->maxelem;
 }
 
-void sets_meta_write(struct sets_priv *p, const struct sets_set *s)
+static uint32_t map_id(int fd)
 {
-	struct sl_set_meta m = { .used = s->building ? SL_SLOT_BUILDING : SL_SLOT_USED };
-	uint32_t key = (uint32_t)s->slot;
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
 
-	snprintf(m.name, sizeof(m.name), "%s", s->spec.name);
-	m.type = (uint8_t)s->spec.type;
-	m.family = (uint8_t)s->spec.family;
-	m.cls = s->cls;
-	m.flags = s->spec.flags & ~(unsigned)SL_SET_F_EXIST;
-	m.maxelem = s->spec.maxelem;
-	m.timeout = s->spec.timeout;
-	m.hashsize = s->spec.hashsize;
-	m.range_from = s->spec.range_from;
-	m.range_to = s->spec.range_to;
-	m.bucketsize = s->spec.bucketsize;
-	m.initval = s->spec.initval;
-	if (!bpf_obj_get_info_by_fd(s->map_fd, &info, &len))
-		m.map_id = info.id;
-	if (bpf_map_update_elem(p->shared_fd[SM_META], &key, &m, BPF_ANY))
-		sl_warn("set %s: meta record: %s", s->spec.name, strerror(errno));
+	return fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len) ? info.id : 0;
 }
 
-static void meta_clear(struct sets_priv *p, int slot)
+void sets_meta_of(const struct sets_set *s, struct sl_set_meta *m)
 {
-	struct sl_set_meta m = { 0 };
-	uint32_t key = (uint32_t)slot;
-
-	bpf_map_update_elem(p->shared_fd[SM_META], &key, &m, BPF_ANY);
+	memset(m, 0, sizeof(*m));
+	m->used = SL_SLOT_USED;
+	snprintf(m->name, sizeof(m->name), "%s", s->spec.name);
+	m->type = (uint8_t)s->spec.type;
+	m->family = (uint8_t)s->spec.family;
+	m->cls = s->cls;
+	m->flags = s->spec.flags & ~(unsigned)SL_SET_F_EXIST;
+	m->maxelem = s->spec.maxelem;
+	m->timeout = s->spec.timeout;
+	m->hashsize = s->spec.hashsize;
+	m->range_from = s->spec.range_from;
+	m->range_to = s->spec.range_to;
+	m->bucketsize = s->spec.bucketsize;
+	m->initval = s->spec.initval;
+	m->map_id = map_id(s->map_fd);
+	m->cmt_map_id = map_id(s->cmt_fd);
 }
 
 static int pin_fresh(int fd, const char *path, struct sl_error *err)
@@ -162,7 +157,6 @@ int sets_map_create(struct sets_priv *p, const struct sl_set_spec *spec, struct 
 	s->spec.flags &= ~(unsigned)SL_SET_F_EXIST;
 	s->slot = slot;
 	s->cls = sets_class_of(spec);
-	s->building = p->building;
 	s->cmt_fd = -1;
 	s->map_fd = new_map(p, s->cls, capacity(spec), slot, false);
 	if (s->map_fd < 0) {
@@ -189,8 +183,10 @@ int sets_map_create(struct sets_priv *p, const struct sl_set_spec *spec, struct 
 		goto fail_pins;
 	}
 	p->slot_busy[slot] = true;
-	sets_meta_write(p, s);
+	/* no record yet: the transaction's commit writes the catalog */
+	sets_txn_created(p, s);
 	*out = s;
+	sets_txn_point(p);
 	return 0;
 fail_pins:
 	unlink(path);
@@ -203,69 +199,52 @@ fail:
 	return -1;
 }
 
-/* Flushing sets in three steps, so several go as one: empty maps made and
- * their pins staged (nothing changes); the outer maps switched to them (the
- * dataplane sees them empty from here); the pins committed and the old maps
- * closed. sets_flush_undo() puts the old maps back. */
-int sets_flush_prepare(struct sets_priv *p, struct sets_set *s, struct sets_flush *f, struct sl_error *err)
+/* A flush makes empty maps and stages their pins beside the set's
+ * ("<pin>__new"); the outer map switching to them is what the dataplane
+ * sees; the pins are committed (renamed over the old) after that. */
+static int flush_prepare(struct sets_priv *p, struct sets_set *s, int *fd, int *cfd, struct sl_error *err)
 {
 	char path[512];
 
-	f->fd = new_map(p, s->cls, capacity(&s->spec), s->slot, false);
-	f->cfd = -1;
-	if (f->fd < 0)
+	*fd = new_map(p, s->cls, capacity(&s->spec), s->slot, false);
+	*cfd = -1;
+	if (*fd < 0)
 		return sl_fail(err, SL_E_KERNEL, 0, "set %s: cannot create an empty map: %s", s->spec.name,
 			       strerror(errno));
-	if (s->cmt_fd >= 0 && (f->cfd = new_map(p, s->cls, capacity(&s->spec), s->slot, true)) < 0) {
+	if (s->cmt_fd >= 0 && (*cfd = new_map(p, s->cls, capacity(&s->spec), s->slot, true)) < 0) {
 		sl_fail(err, SL_E_KERNEL, 0, "set %s: cannot create an empty comment map: %s", s->spec.name,
 			strerror(errno));
 		goto fail;
 	}
 	slot_pin(p, s->slot, false, path, sizeof(path));
-	if (sl_pin_stage(f->fd, path, err))
+	if (sl_pin_stage(*fd, path, err))
 		goto fail;
 	slot_pin(p, s->slot, true, path, sizeof(path));
-	if (f->cfd >= 0 && sl_pin_stage(f->cfd, path, err))
+	if (*cfd >= 0 && sl_pin_stage(*cfd, path, err))
 		goto fail;
 	return 0;
 fail:
-	sets_flush_abort(p, s, f);
-	return -1;
-}
-
-int sets_flush_switch(struct sets_priv *p, struct sets_set *s, struct sets_flush *f, struct sl_error *err)
-{
-	uint32_t key = (uint32_t)s->slot;
-
-	if (bpf_map_update_elem(p->outer_fd[s->cls], &key, &f->fd, BPF_ANY))
-		return sl_fail(err, SL_E_KERNEL, 0, "set %s: outer map: %s", s->spec.name, strerror(errno));
-	return 0;
-}
-
-void sets_flush_undo(struct sets_priv *p, struct sets_set *s)
-{
-	uint32_t key = (uint32_t)s->slot;
-
-	if (bpf_map_update_elem(p->outer_fd[s->cls], &key, &s->map_fd, BPF_ANY))
-		sl_err("set %s: cannot put its map back: %s", s->spec.name, strerror(errno));
-}
-
-void sets_flush_abort(struct sets_priv *p, struct sets_set *s, struct sets_flush *f)
-{
-	char path[512];
-
 	slot_pin(p, s->slot, false, path, sizeof(path));
 	sl_pin_unstage(path);
 	slot_pin(p, s->slot, true, path, sizeof(path));
 	sl_pin_unstage(path);
-	if (f->fd >= 0)
-		close(f->fd);
-	if (f->cfd >= 0)
-		close(f->cfd);
-	f->fd = f->cfd = -1;
+	if (*cfd >= 0)
+		close(*cfd);
+	close(*fd);
+	return -1;
 }
 
-void sets_flush_commit(struct sets_priv *p, struct sets_set *s, struct sets_flush *f)
+int sets_outer_put(struct sets_priv *p, const struct sets_set *s, int fd, struct sl_error *err)
+{
+	uint32_t key = (uint32_t)s->slot;
+
+	if (bpf_map_update_elem(p->outer_fd[s->cls], &key, &fd, BPF_ANY))
+		return sl_fail(err, SL_E_KERNEL, 0, "set %s: outer map slot %d: %s", s->spec.name, s->slot,
+			       strerror(errno));
+	return 0;
+}
+
+void sets_flush_pins_commit(struct sets_priv *p, const struct sets_set *s)
 {
 	struct sl_error err = { 0 };
 	char path[512];
@@ -273,29 +252,62 @@ void sets_flush_commit(struct sets_priv *p, struct sets_set *s, struct sets_flus
 	slot_pin(p, s->slot, false, path, sizeof(path));
 	if (sl_pin_commit(path, &err))
 		sl_warn("set %s: %s", s->spec.name, err.msg);
+	slot_pin(p, s->slot, true, path, sizeof(path));
+	if (s->cmt_fd >= 0 && sl_pin_commit(path, &err))
+		sl_warn("set %s: %s", s->spec.name, err.msg);
+}
+
+int sets_flush_stage(struct sets_priv *p, struct sets_set *s, struct sl_error *err)
+{
+	int fd, cfd;
+
+	if (flush_prepare(p, s, &fd, &cfd, err))
+		return -1;
+	sets_txn_flushed(p, s, s->map_fd, s->cmt_fd);
+	s->map_fd = fd;
+	s->cmt_fd = cfd;
+	sets_txn_point(p);
+	return 0;
+}
+
+void sets_flush_unstage(struct sets_priv *p, struct sets_set *s, int fd, int cfd)
+{
+	struct sl_error err = { 0 };
+	char path[512];
+
+	if (sets_outer_put(p, s, fd, &err))
+		sl_err("%s", err.msg);
+	slot_pin(p, s->slot, false, path, sizeof(path));
+	sl_pin_unstage(path);
+	slot_pin(p, s->slot, true, path, sizeof(path));
+	sl_pin_unstage(path);
 	close(s->map_fd);
-	s->map_fd = f->fd;
-	if (f->cfd >= 0) {
-		slot_pin(p, s->slot, true, path, sizeof(path));
-		if (sl_pin_commit(path, &err))
-			sl_warn("set %s: %s", s->spec.name, err.msg);
+	if (s->cmt_fd >= 0)
 		close(s->cmt_fd);
-		s->cmt_fd = f->cfd;
-	}
-	sets_meta_write(p, s);
+	s->map_fd = fd;
+	s->cmt_fd = cfd;
 }
 
 int sets_map_flush(struct sets_priv *p, struct sets_set *s, struct sl_error *err)
 {
-	struct sets_flush f;
+	int fd, cfd;
 
-	if (sets_flush_prepare(p, s, &f, err))
+	if (flush_prepare(p, s, &fd, &cfd, err))
 		return -1;
-	if (sets_flush_switch(p, s, &f, err)) {
-		sets_flush_abort(p, s, &f);
+	if (sets_outer_put(p, s, fd, err)) {
+		int old = s->map_fd, oldc = s->cmt_fd;
+
+		s->map_fd = fd; /* unstage closes the set's (new) maps and puts the old back */
+		s->cmt_fd = cfd;
+		sets_flush_unstage(p, s, old, oldc);
 		return -1;
 	}
-	sets_flush_commit(p, s, &f);
+	close(s->map_fd);
+	if (s->cmt_fd >= 0)
+		close(s->cmt_fd);
+	s->map_fd = fd;
+	s->cmt_fd = cfd;
+	sets_flush_pins_commit(p, s);
 	return 0;
 }
 
@@ -306,7 +318,6 @@ static void sets_map_release(struct sets_priv *p, struct sets_set *s)
 	char path[512];
 
 	bpf_map_delete_elem(p->outer_fd[s->cls], &key);
-	meta_clear(p, s->slot);
 	slot_pin(p, s->slot, false, path, sizeof(path));
 	unlink(path);
 	slot_pin(p, s->slot, true, path, sizeof(path));
@@ -334,11 +345,11 @@ int sets_maps_check_versions(const char *pin_root, struct sl_error *err)
 
 /* Before adopting anything: each recorded set's maps have the layout this
  * build reads (their max_entries is the set's own, so any). */
-static int check_slot_pins(const struct sets_priv *p, struct sl_error *err)
+static int check_slot_pins(const struct sets_priv *p, int bank, struct sl_error *err)
 {
 	for (int slot = 0; slot < SL_SET_SLOTS; slot++) {
 		struct sl_set_meta m;
-		uint32_t key = (uint32_t)slot;
+		uint32_t key = (uint32_t)(bank * SL_SET_SLOTS + slot);
 
 		if (bpf_map_lookup_elem(p->shared_fd[SM_META], &key, &m) || m.used != SL_SLOT_USED ||
 		    m.cls >= SL_CLASS_COUNT)
@@ -355,31 +366,51 @@ static int check_slot_pins(const struct sets_priv *p, struct sl_error *err)
 	return 0;
 }
 
-int sets_maps_adopt(struct sets_priv *p, struct sets_catalog *c, struct sl_error *err)
+/* The map a record names (by id): the pin, or the staged pin of a flush
+ * that committed before its pin was renamed (then renamed now). -1 when
+ * neither is it. */
+static int adopt_map(const struct sets_priv *p, int slot, bool comments, uint32_t want, const char *set)
 {
-	if (check_slot_pins(p, err))
+	struct sl_error err = { 0 };
+	char path[512];
+	int fd;
+
+	slot_pin(p, slot, comments, path, sizeof(path));
+	fd = bpf_obj_get(path);
+	if (fd >= 0 && (!want || map_id(fd) == want)) {
+		sl_pin_unstage(path); /* an uncommitted flush's empty map */
+		return fd;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (sl_pin_commit(path, &err))
+		return -1;
+	fd = bpf_obj_get(path);
+	if (fd >= 0 && map_id(fd) == want) {
+		sl_info("set %s (slot %d): its committed flush finished now (the empty map pinned)", set, slot);
+		return fd;
+	}
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+int sets_maps_adopt(struct sets_priv *p, struct sets_catalog *c, int bank, struct sl_error *err)
+{
+	if (check_slot_pins(p, bank, err))
 		return -1;
 	for (int slot = 0; slot < SL_SET_SLOTS; slot++) {
 		struct sl_set_meta m;
-		uint32_t key = (uint32_t)slot;
+		uint32_t key = (uint32_t)(bank * SL_SET_SLOTS + slot);
+		struct sl_error e = { 0 };
 		struct sets_set *s;
-		char path[512];
 
-		if (bpf_map_lookup_elem(p->shared_fd[SM_META], &key, &m) || !m.used)
+		if (bpf_map_lookup_elem(p->shared_fd[SM_META], &key, &m) || m.used != SL_SLOT_USED)
 			continue;
-		if (m.used == SL_SLOT_BUILDING) {
-			/* built by a reload or restore that never finished: nothing uses it */
-			struct sets_set dead = { .slot = slot, .cls = m.cls < SL_CLASS_COUNT ? m.cls : 0 };
-
-			sl_info("set %s (slot %d): left half-built by an earlier daemon; removed", m.name, slot);
-			dead.map_fd = -1;
-			dead.cmt_fd = -1;
-			sets_map_release(p, &dead);
-			continue;
-		}
 		if (m.type >= SL_SET_TYPE_COUNT || m.cls >= SL_CLASS_COUNT) {
 			sl_warn("slot %d: a set record this daemon does not know (type %u, class %u); left alone", slot,
 				m.type, m.cls);
+			p->slot_busy[slot] = true;
 			continue;
 		}
 		s = calloc(1, sizeof(*s));
@@ -398,10 +429,8 @@ int sets_maps_adopt(struct sets_priv *p, struct sets_catalog *c, struct sl_error
 		s->spec.initval = m.initval;
 		s->slot = slot;
 		s->cls = m.cls;
-		slot_pin(p, slot, false, path, sizeof(path));
-		s->map_fd = bpf_obj_get(path);
-		slot_pin(p, slot, true, path, sizeof(path));
-		s->cmt_fd = m.flags & SL_SET_F_COMMENT ? bpf_obj_get(path) : -1;
+		s->map_fd = adopt_map(p, slot, false, m.map_id, m.name);
+		s->cmt_fd = m.flags & SL_SET_F_COMMENT ? adopt_map(p, slot, true, m.cmt_map_id, m.name) : -1;
 		if (s->map_fd < 0 || c->nsets == SL_SET_SLOTS) {
 			sl_warn("set %s (slot %d): pinned map missing; dropping its record", m.name, slot);
 			if (s->map_fd >= 0)
@@ -409,13 +438,39 @@ int sets_maps_adopt(struct sets_priv *p, struct sets_catalog *c, struct sl_error
 			if (s->cmt_fd >= 0)
 				close(s->cmt_fd);
 			free(s);
-			meta_clear(p, slot);
 			continue;
 		}
+		/* the dataplane reaches what the record names (a flush cut short
+		 * may have switched the outer map to a map no record holds) */
+		if (sets_outer_put(p, s, s->map_fd, &e))
+			sl_warn("%s", e.msg);
 		p->slot_busy[slot] = true;
 		c->set[c->nsets++] = s;
 	}
 	return 0;
+}
+
+int sets_maps_sweep(struct sets_priv *p)
+{
+	int freed = 0;
+
+	for (int slot = 0; slot < SL_SET_SLOTS; slot++) {
+		uint32_t key = (uint32_t)slot;
+		bool found = false;
+		char path[512];
+
+		if (p->slot_busy[slot])
+			continue;
+		for (int c = 0; c < SL_CLASS_COUNT; c++)
+			found |= !bpf_map_delete_elem(p->outer_fd[c], &key);
+		for (int cmt = 0; cmt < 2; cmt++) {
+			slot_pin(p, slot, cmt, path, sizeof(path));
+			found |= !unlink(path);
+			sl_pin_unstage(path);
+		}
+		freed += found;
+	}
+	return freed;
 }
 
 /* --- entries ------------------------------------------------------------------------ */

@@ -1,9 +1,9 @@
 /* `set restore`: ipset restore input, streamed as the request's body, as
- * one change. Sets the input creates are new maps; a set that exists and
- * is written to is first cloned into a new map, and the clone is what the
- * input changes. Nothing the dataplane reads changes until the end, when
- * the hooks switch to the clones (bpf_link_update) and the old maps go; an
- * error anywhere undoes the lot. Adds to hash sets go to the kernel in
+ * one change (one transaction, sets_txn.c). Sets the input creates are new
+ * maps; a set that exists and is written to is first cloned into a new map,
+ * and the clone is what the input changes. Nothing the dataplane reads
+ * changes until the end, when the hooks switch to the clones
+ * (bpf_link_update) and the old maps go; an error anywhere undoes the lot. Adds to hash sets go to the kernel in
  * batches (BPF_MAP_UPDATE_BATCH); LPM tries have no batch operations. */
 #include <bpf/bpf.h>
 #include <errno.h>
@@ -17,13 +17,14 @@
 #define BATCH 4096
 #define PROGRESS_EVERY 100000
 
-enum txn_kind { T_CREATED, T_CLONED, T_DESTROYED, T_RENAMED, T_SWAPPED };
+/* What this restore made (the transaction frees it if the restore fails,
+ * and frees what the clones replace once it commits): kept to know which
+ * sets it may write in place. */
+enum txn_kind { T_CREATED, T_CLONED };
 
 struct txn_rec {
 	enum txn_kind kind;
-	struct sets_set *set;           /* created, clone, destroyed */
-	struct sets_set *orig;          /* cloned: the set the dataplane still uses */
-	char a[SL_SET_NAME_MAX + 1], b[SL_SET_NAME_MAX + 1];
+	struct sets_set *set;           /* created, or the clone; NULL once destroyed again */
 };
 
 struct batch {
@@ -48,13 +49,11 @@ struct txn {
 	struct txn_rec *rec;
 	size_t n, cap;
 	bool exist_all;                 /* restore -exist */
-	bool relink;                    /* hooks must switch at commit */
 	unsigned long entries;
 	struct batch *b;
 };
 
-static int record(struct txn *t, enum txn_kind kind, struct sets_set *set, struct sets_set *orig, const char *a,
-		  const char *b, struct sl_error *err)
+static int record(struct txn *t, enum txn_kind kind, struct sets_set *set, struct sl_error *err)
 {
 	struct txn_rec *r;
 
@@ -71,9 +70,6 @@ static int record(struct txn *t, enum txn_kind kind, struct sets_set *set, struc
 	memset(r, 0, sizeof(*r));
 	r->kind = kind;
 	r->set = set;
-	r->orig = orig;
-	snprintf(r->a, sizeof(r->a), "%s", a ? a : "");
-	snprintf(r->b, sizeof(r->b), "%s", b ? b : "");
 	return 0;
 }
 
@@ -127,7 +123,7 @@ static bool created_here(const struct txn *t, const struct sets_set *s)
 static bool owned(const struct txn *t, const struct sets_set *s)
 {
 	for (size_t i = 0; i < t->n; i++)
-		if ((t->rec[i].kind == T_CREATED || t->rec[i].kind == T_CLONED) && t->rec[i].set == s)
+		if (t->rec[i].set == s)
 			return true;
 	return false;
 }
@@ -176,12 +172,12 @@ static struct sets_set *writable(struct txn *t, const char *name, bool empty, st
 		return s;
 	if (sets_map_create(t->p, &s->spec, &clone, err))
 		return NULL;
-	if ((!empty && copy_entries(s, clone, err)) || record(t, T_CLONED, clone, s, NULL, NULL, err)) {
-		sets_map_free(t->p, clone);
+	if ((!empty && copy_entries(s, clone, err)) || record(t, T_CLONED, clone, err)) {
+		sets_txn_retire(t->p, clone);
 		return NULL;
 	}
+	/* the committed set stays until the commit frees it */
 	c->set[catalog_index(c, s)] = clone;
-	t->relink = true;
 	return clone;
 }
 
@@ -302,10 +298,14 @@ static int destroy(struct txn *t, const char *name, struct sl_error *err)
 		if (sets_rules_using(c->rule, c->nrules, s->spec.name))
 			return sl_fail(err, SL_E_USAGE, 0, "set cannot be destroyed: it is in use by a rule: %s",
 				       s->spec.name);
-		if (record(t, T_DESTROYED, s, NULL, NULL, NULL, err))
-			return -1;
 		memmove(&c->set[i], &c->set[i + 1], (size_t)(c->nsets - i - 1) * sizeof(c->set[0]));
 		c->nsets--;
+		/* one this restore made is gone now: forget it, so a set made
+		 * later at the same address is not taken for it */
+		for (size_t k = 0; k < t->n; k++)
+			if (t->rec[k].set == s)
+				t->rec[k].set = NULL;
+		sets_txn_retire(t->p, s);
 	}
 	return 0;
 }
@@ -327,7 +327,7 @@ static int restore_line(struct txn *t, const struct sl_set_line *l, struct sl_er
 			spec.flags |= SL_SET_F_EXIST;
 		if (sets_cmd_create(t->p, c, &spec, exist, err))
 			return -1;
-		return c->nsets > before ? record(t, T_CREATED, c->set[c->nsets - 1], NULL, NULL, NULL, err) : 0;
+		return c->nsets > before ? record(t, T_CREATED, c->set[c->nsets - 1], err) : 0;
 	}
 	case SL_SETCMD_ADD:
 		s = writable(t, l->name, false, err);
@@ -356,12 +356,9 @@ static int restore_line(struct txn *t, const struct sl_set_line *l, struct sl_er
 			return sets_no_set(l->name, err);
 		return destroy(t, l->name, err);
 	case SL_SETCMD_RENAME:
-		return sets_cmd_rename(t->p, c, l->name, l->name2, err) ||
-		       record(t, T_RENAMED, NULL, NULL, l->name, l->name2, err);
+		return sets_cmd_rename(c, l->name, l->name2, err);
 	case SL_SETCMD_SWAP:
-		t->relink = true;
-		return sets_cmd_swap(t->p, c, l->name, l->name2, err) ||
-		       record(t, T_SWAPPED, NULL, NULL, l->name, l->name2, err);
+		return sets_cmd_swap(c, l->name, l->name2, err);
 	case SL_SETCMD_TEST: {
 		int in = sets_cmd_test(c, l->name, &l->elem, err);
 
@@ -372,64 +369,13 @@ static int restore_line(struct txn *t, const struct sl_set_line *l, struct sl_er
 	}
 }
 
-/* --- commit and undo ---------------------------------------------------------------------------- */
+/* --- commit ---------------------------------------------------------------------------------- */
 
-static void undo(struct txn *t)
-{
-	struct sets_catalog *c = &t->p->live;
-
-	while (t->n-- > 0) {
-		struct txn_rec *r = &t->rec[t->n];
-		struct sl_error e = { 0 };
-		int i;
-
-		switch (r->kind) {
-		case T_CREATED:
-			if ((i = catalog_index(c, r->set)) >= 0) {
-				memmove(&c->set[i], &c->set[i + 1], (size_t)(c->nsets - i - 1) * sizeof(c->set[0]));
-				c->nsets--;
-			}
-			sets_map_free(t->p, r->set);
-			break;
-		case T_CLONED:
-			if ((i = catalog_index(c, r->set)) >= 0)
-				c->set[i] = r->orig;
-			sets_map_free(t->p, r->set);
-			sets_meta_write(t->p, r->orig);
-			break;
-		case T_DESTROYED:
-			c->set[c->nsets++] = r->set;
-			break;
-		case T_RENAMED:
-			sets_cmd_rename(t->p, c, r->b, r->a, &e);
-			break;
-		case T_SWAPPED:
-			sets_cmd_swap(t->p, c, r->a, r->b, &e);
-			break;
-		}
-	}
-}
-
+/* the last adds, then the transaction's commit (a failure is undone by
+ * sets_txn_abort: the live catalog as it was, what the restore made freed) */
 static int commit(struct txn *t, struct sl_error *err)
 {
-	if (flush_batch(t, err) || (t->relink && rules_sync(t->p, &t->p->live, err)))
-		return -1;
-	/* the dataplane has switched: what it used before can go */
-	for (size_t i = 0; i < t->n; i++) {
-		struct txn_rec *r = &t->rec[i];
-
-		if (r->kind == T_CLONED)
-			sets_map_free(t->p, r->orig);
-		else if (r->kind == T_DESTROYED)
-			sets_map_free(t->p, r->set);
-	}
-	/* the clones carry the names now, and all of it is live */
-	for (int i = 0; i < t->p->live.nsets; i++) {
-		t->p->live.set[i]->building = false;
-		sets_meta_write(t->p, t->p->live.set[i]);
-	}
-	rules_store(t->p, &t->p->live);
-	return 0;
+	return flush_batch(t, err) || sets_txn_commit(t->p, &t->p->live, false, 0, err) ? -1 : 0;
 }
 
 int sets_restore(const struct sl_env *env, struct sets_priv *p, const struct sl_cmd *cmd, json_object **out,
@@ -447,7 +393,6 @@ int sets_restore(const struct sl_env *env, struct sets_priv *p, const struct sl_
 	}
 	t.b->n = 0;
 	t.b->s = NULL;
-	p->building = true; /* what this restore makes is not live until the commit */
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "-exist") && strcmp(argv[i], "-!")) {
 			sl_fail(err, SL_E_USAGE, cols[i], "set restore: unexpected '%s' (the input comes on stdin)", argv[i]);
@@ -459,6 +404,9 @@ int sets_restore(const struct sl_env *env, struct sets_priv *p, const struct sl_
 		sl_fail(err, SL_E_USAGE, 0, "set restore reads its input from the request body");
 		goto out;
 	}
+	/* what this restore makes is not live until the commit */
+	if (sets_txn_begin(p, SL_TXN_RESTORE, err))
+		goto out;
 	while ((got = sl_body_line(body, line, SL_MAX_LINE + 2, err)) > 0) {
 		int r = sl_set_line_parse(line, sets_lookup_spec, &p->live, l, err);
 
@@ -490,7 +438,7 @@ int sets_restore(const struct sl_env *env, struct sets_priv *p, const struct sl_
 		}
 	}
 	if (rc) {
-		undo(&t);
+		sets_txn_abort(p, &p->live);
 		goto out;
 	}
 	*out = json_object_new_object();
@@ -498,7 +446,6 @@ int sets_restore(const struct sl_env *env, struct sets_priv *p, const struct sl_
 	json_object_object_add(*out, "entries_batched", json_object_new_uint64(t.entries));
 	json_object_object_add(*out, "sets", json_object_new_int(p->live.nsets));
 out:
-	p->building = false;
 	free(t.rec);
 	free(t.seen.slot);
 	free(t.b);

@@ -46,9 +46,14 @@ refused() {
 }
 
 note "a shared map of the current name with another value size"
-plant sl_sets_v1 type array key 4 value 64 entries 256
-refused "$sets_conf" sl_sets_v1 "pin maps/sl_sets_v1: value size 64, this build expects 72 $HINT" \
+plant sl_sets_v2 type array key 4 value 64 entries 512
+refused "$sets_conf" sl_sets_v2 "pin maps/sl_sets_v2: value size 64, this build expects 72 $HINT" \
 	"sets meta map, 64-byte values"
+
+note "the sets meta map of the layout before the catalog banks (sl_sets_v1)"
+plant sl_sets_v1 type array key 4 value 72 entries 256
+refused "$sets_conf" sl_sets_v1 "pin maps/sl_sets_v1: this build uses maps/sl_sets_v2 instead $HINT" \
+	"old sets meta map"
 
 note "a per-set map of the unversioned layout (sl_set_<slot>)"
 plant sl_set_3 type hash key 4 value 32 entries 16 flags 1
