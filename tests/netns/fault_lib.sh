@@ -112,7 +112,8 @@ blocked_burst() {
 
 # --- the operations the tests kill, against daemon d -----------------------------------
 
-extra_rule="dev vb netns $b ingress prio 20 match-set spare src action drop"
+# extra_rule add|del: the rule the rule actions add and remove
+extra_rule() { ctl d rule "$1" dev vb netns "$b" ingress prio 20 match-set spare src action drop; }
 seq 0 299 | awk '{ printf "add blk 10.98.%d.%d\n", $1 / 250, $1 % 250 + 1 }' >"$T_TMP/restore.body"
 # the blocked element leaves and comes back inside one restore
 { echo "del blk 10.99.0.1"; cat "$T_TMP/restore.body"; echo "add blk 10.99.0.1"; } >"$T_TMP/restore.txt"
@@ -123,8 +124,8 @@ run() {
 	reload) ctl d reload ;;
 	restore) ctl d set restore <"$T_TMP/restore.txt" ;;
 	swap) ctl d set swap blk blk2 ;;
-	rule-add) ctl d rule add $extra_rule ;;
-	rule-del) ctl d rule del $extra_rule ;;
+	rule-add) extra_rule add ;;
+	rule-del) extra_rule del ;;
 	flush) ctl d set flush blk2 ;;
 	destroy) ctl d set destroy spare ;;
 	rename) ctl d set rename spare spare2 ;;
@@ -136,7 +137,7 @@ run() {
 # prepare ACTION: bring the config's state to the one the action starts from
 prepare() {
 	case $1 in
-	rule-del) ctl d rule add $extra_rule >/dev/null || fail "rule add before rule-del" ;;
+	rule-del) extra_rule add >/dev/null || fail "rule add before rule-del" ;;
 	esac
 }
 

@@ -71,7 +71,7 @@ printf '%-12s %-12s %6s %6s %16s %22s\n' op action steps kills "blocked delivere
 total_kills=0
 row() { # OP ACTION STEPS KILLS BLOCKED LOST
 	printf '%-12s %-12s %6s %6s %16s %22s\n' "$@" >>"$T_TMP/table"
-	total_kills=$(($total_kills + $4))
+	total_kills=$((total_kills + $4))
 }
 
 # every op but start: the armed daemon adopts the pinned state, then runs
