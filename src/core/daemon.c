@@ -16,6 +16,7 @@
 #include "core/fault.h"
 #include "core/log.h"
 #include "core/pin.h"
+#include "core/request.h"
 #include "default_config.h"
 
 #define TAG_SIGNAL 1
@@ -175,61 +176,51 @@ static int run_config_cmd(struct sl_daemon *d, int f, const struct sl_cmd *cmd, 
 	return rc;
 }
 
+static int core_cmd(void *ctx, const struct sl_cmd *cmd, json_object **data, struct sl_error *err)
+{
+	struct sl_daemon *d = ctx;
+	const char *w = cmd->spec->words;
+
+	if (!strcmp(w, "status"))
+		*data = status_json(d);
+	else if (!strcmp(w, "save"))
+		*data = save_json(d);
+	else if (!strcmp(w, "reload"))
+		return sl_daemon_reload(d, err);
+	else
+		return sl_fail(err, SL_E_USAGE, 1, "'%s' is not handled by the daemon", w);
+	return 0;
+}
+
+static int config_cmd(void *ctx, int f, const struct sl_cmd *cmd, struct sl_error *err)
+{
+	return run_config_cmd(ctx, f, cmd, err);
+}
+
+static int query_cmd(void *ctx, int f, const struct sl_cmd *cmd, struct sl_body *body, json_object **data,
+		     struct sl_error *err)
+{
+	struct sl_daemon *d = ctx;
+	int rc;
+
+	d->env.body = body;
+	rc = sl_features[f]->query(&d->env, d->priv[f], d->states.st[f], cmd, data, err);
+	d->env.body = NULL;
+	return rc;
+}
+
+static const char *config_source(void *ctx)
+{
+	return sl_daemon_config_name(ctx);
+}
+
+static const struct sl_request_ops daemon_ops = {
+	.core = core_cmd, .config = config_cmd, .query = query_cmd, .source = config_source,
+};
+
 char *sl_daemon_request(void *daemon, const char *line, int fd, const char *rest, size_t rest_len)
 {
-	struct sl_daemon *d = daemon;
-	struct sl_error err = { 0 };
-	struct sl_cmd *cmd = malloc(sizeof(*cmd));
-	json_object *data = NULL;
-	char *reply;
-	int rc = -1, f;
-
-	if (!cmd) {
-		sl_fail(&err, SL_E_KERNEL, 0, "out of memory");
-		return sl_reply_line(NULL, &err, NULL);
-	}
-	rc = sl_parse_line(line, cmd, &err);
-	if (rc == 0)
-		rc = sl_fail(&err, SL_E_USAGE, 0, "empty request");
-	if (rc < 0)
-		goto out;
-	f = sl_feature_of(cmd);
-	sl_debug("request: %s", line);
-	if (f < 0) {
-		const char *w = cmd->spec->words;
-
-		rc = 0;
-		if (!strcmp(w, "status"))
-			data = status_json(d);
-		else if (!strcmp(w, "save"))
-			data = save_json(d);
-		else if (!strcmp(w, "reload"))
-			rc = sl_daemon_reload(d, &err);
-		else
-			rc = sl_fail(&err, SL_E_USAGE, 1, "'%s' is not handled by the daemon", w);
-	} else if (cmd->spec->flags & SL_CMD_CONFIG) {
-		rc = run_config_cmd(d, f, cmd, &err);
-	} else {
-		struct sl_body *body = malloc(sizeof(*body));
-
-		/* a query may read the request's body (set restore) */
-		if (!body) {
-			rc = sl_fail(&err, SL_E_KERNEL, 0, "out of memory");
-			goto out;
-		}
-		sl_body_init(body, fd, rest, rest_len);
-		d->env.body = body;
-		rc = sl_features[f]->query(&d->env, d->priv[f], d->states.st[f], cmd, &data, &err);
-		if (cmd->spec->flags & SL_CMD_BODY)
-			sl_body_drain(body); /* a reply before the input ended (an error): read the rest */
-		d->env.body = NULL;
-		free(body);
-	}
-out:
-	/* the config file's name, when err->line points into it */
-	reply = sl_reply_line(data, rc ? &err : NULL, sl_daemon_config_name(d));
-	free(cmd);
-	return reply;
+	return sl_request_answer(&daemon_ops, daemon, line, fd, rest, rest_len);
 }
 
 static void handled_signals(sigset_t *mask)

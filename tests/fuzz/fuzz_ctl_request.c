@@ -1,14 +1,16 @@
 /* libFuzzer target: the control socket's request path, from the bytes a
  * client writes to the reply it reads back. The daemon's own socket code
  * (core/ctl.c: framing, NUL and length checks) hands each request line to
- * a handler that parses it with the daemon's grammar, stages a config
- * command onto a copy of its feature's state (the validation every run-time
- * command gets before the kernel is touched) and answers with the daemon's
- * reply line (common/reply.c). Every reply must be one line of strictly
- * valid JSON (UTF-8 checked) with a "status", whatever the client sent. */
+ * the daemon's own request path (core/request.c: the grammar, routing,
+ * the request body, the reply line), with handlers that stop short of the
+ * kernel: a config command is staged onto a fresh copy of its feature's
+ * state (the validation every run-time command gets first), a query that
+ * takes a body reads it to the end, line by line. Every reply must be one
+ * line of strictly valid JSON (UTF-8 checked) with a "status", whatever the
+ * client sent. */
 #include <errno.h>
-#include <stdbool.h>
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,39 +20,67 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "common/reply.h"
+#include "core/body.h"
 #include "core/config.h"
 #include "core/ctl.h"
 #include "core/feature.h"
+#include "core/request.h"
 
 static struct sl_ctl ctl;
-static struct sl_states states;
 static int epfd = -1;
+
+static int core_cmd(void *ctx, const struct sl_cmd *cmd, json_object **data, struct sl_error *err)
+{
+	(void)ctx, (void)cmd, (void)err;
+	*data = json_object_new_object();
+	return 0;
+}
+
+static int config_cmd(void *ctx, int f, const struct sl_cmd *cmd, struct sl_error *err)
+{
+	struct sl_states copy;
+	int rc;
+
+	(void)ctx;
+	/* fresh states: a feature's state may own memory */
+	if (sl_states_new(&copy))
+		abort();
+	rc = sl_features[f]->stage(copy.st[f], cmd, err);
+	sl_states_free(&copy);
+	return rc;
+}
+
+static int query_cmd(void *ctx, int f, const struct sl_cmd *cmd, struct sl_body *body, json_object **data,
+		     struct sl_error *err)
+{
+	static char line[SL_MAX_LINE + 2];
+	int got;
+
+	(void)ctx, (void)f;
+	if (!(cmd->spec->flags & SL_CMD_BODY))
+		return 0;
+	while ((got = sl_body_line(body, line, sizeof(line), err)) > 0)
+		;
+	if (got < 0)
+		return -1;
+	*data = json_object_new_object();
+	json_object_object_add(*data, "lines", json_object_new_uint64(body->line_no));
+	return 0;
+}
+
+static const char *source(void *ctx)
+{
+	(void)ctx;
+	return "fuzz.conf";
+}
+
+static const struct sl_request_ops ops = {
+	.core = core_cmd, .config = config_cmd, .query = query_cmd, .source = source,
+};
 
 static char *handle(void *ctx, const char *line, int fd, const char *rest, size_t rest_len)
 {
-	struct sl_cmd *cmd = malloc(sizeof(*cmd));
-	struct sl_error err = { 0 };
-	int rc, f;
-
-	(void)ctx, (void)fd, (void)rest, (void)rest_len;
-	if (!cmd)
-		abort();
-	rc = sl_parse_line(line, cmd, &err);
-	if (rc == 0)
-		rc = sl_fail(&err, SL_E_USAGE, 0, "empty request");
-	if (rc > 0 && (f = sl_feature_of(cmd)) >= 0 && (cmd->spec->flags & SL_CMD_CONFIG)) {
-		const struct sl_feature *feat = sl_features[f];
-		struct sl_states copy;
-
-		/* stage onto fresh states: a feature's state may own memory */
-		if (sl_states_new(&copy))
-			abort();
-		rc = feat->stage(copy.st[f], cmd, &err) ? -1 : 1;
-		sl_states_free(&copy);
-	}
-	free(cmd);
-	return sl_reply_line(NULL, rc < 0 ? &err : NULL, NULL);
+	return sl_request_answer(&ops, ctx, line, fd, rest, rest_len);
 }
 
 static void setup(void)
@@ -61,7 +91,7 @@ static void setup(void)
 	snprintf(path, sizeof(path), "/tmp/sluice-fuzz-ctl.%d.sock", (int)getpid());
 	epfd = epoll_create1(EPOLL_CLOEXEC);
 	sl_ctl_init(&ctl);
-	if (epfd < 0 || sl_states_new(&states) || sl_ctl_open(&ctl, path, epfd, handle, NULL, &err)) {
+	if (epfd < 0 || sl_ctl_open(&ctl, path, epfd, handle, NULL, &err)) {
 		fprintf(stderr, "fuzz setup: %s\n", err.msg);
 		abort();
 	}
