@@ -150,9 +150,10 @@ back_to_config() {
 	cmp -s "$T_TMP/now" "$T_TMP/ref" || { diff "$T_TMP/ref" "$T_TMP/now"; fail "a reload did not restore the config's state"; }
 }
 
-# restart [WHY]: the daemon on the same config, unarmed, until it answers
+# restart WHY [CONF]: the daemon on the same config (or CONF), unarmed,
+# until it answers
 restart() {
-	daemon_launch d --config "$conf"
+	daemon_launch d --config "${2:-$conf}"
 	daemon_ready d 20 || { tail -n 20 "$T_TMP/d.log"; fail "restart $1: the daemon did not come up"; }
 }
 
