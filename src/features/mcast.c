@@ -281,6 +281,29 @@ static void commit_bridge(struct mcast_priv *p, struct plan *pl)
 		b->waiting ? " (waiting for it)" : "");
 }
 
+/* Every bridge of `s` is there, each checked as apply checks it (used
+ * before anything is loaded or pinned). */
+static int look_all(const struct mcast_state *s, struct sl_error *err)
+{
+	for (int i = 0; i < s->nbr; i++) {
+		const struct mcast_bridge_cfg *c = &s->br[i];
+		struct sl_error why = { 0 };
+		struct plan pl = { .nl_fd = -1 };
+		int rc = look(c->netns, c->name, &pl, &why);
+
+		if (pl.nl_fd >= 0)
+			close(pl.nl_fd);
+		if (rc) {
+			snprintf(err->msg, sizeof(err->msg), "mcast bridge %s%s%s: %.400s", c->name,
+				 c->netns[0] ? " netns " : "", c->netns, why.msg);
+			err->code = why.code;
+			err->col = 0;
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int apply(const struct sl_env *env, void *priv, const void *st, bool replace, struct sl_error *err)
 {
 	const struct mcast_state *s = st;
@@ -290,13 +313,20 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 	int n = 0;
 
 	(void)replace; /* every apply loads the programs afresh and updates the links */
-	if (!s->nbr && !p->loaded) {
-		/* nothing to enable, nothing left by an earlier daemon: load nothing */
+	/* pins of another layout are refused even when nothing here uses them */
+	for (int m = 0; m < MM_COUNT && !p->loaded; m++)
+		if (sl_pin_check_family(env->pin_root, map_names[m], err))
+			return -1;
+	if (!p->loaded) {
 		int fd = sl_pin_open(env->pin_root, SL_PIN_MAPS, SL_STR(SL_MC_BRIDGE_MAP));
 
-		if (fd < 0)
-			return 0;
-		close(fd);
+		/* nothing left by an earlier daemon: nothing to load without a
+		 * bridge to enable, and an enable of what is not there fails
+		 * before anything is pinned */
+		if (fd < 0 && (!s->nbr || look_all(s, err)))
+			return s->nbr ? -1 : 0;
+		if (fd >= 0)
+			close(fd);
 	}
 	if (mcast_ensure_loaded(env, p, err))
 		return -1;

@@ -29,6 +29,23 @@ wait_links() { # N, within a generous 20 s (the daemon follows link events every
 	fail "expected $1 mcast links, have $(links)"
 }
 
+note "a failed first enable pins nothing"
+daemon_start e
+expect_exit 2 ctl e mcast bridge nosuch netns "$sw" enable
+assert_eq 0 "$(ls "$(pin_root e)/maps" | grep -c '^sl_mc')" "mcast maps pinned by a failed first enable"
+expect_exit 2 ctl e mcast bridge br0 netns nosuch enable
+assert_eq 0 "$(ls "$(pin_root e)/maps" | grep -c '^sl_mc')" "mcast maps pinned by an enable in a missing namespace"
+daemon_stop e
+
+note "a pin of another mcast layout is refused by a daemon that does not use mcast"
+old=$(pin_root old)
+mkdir -p "$old/maps"
+bpftool map create "$old/maps/sl_mcbr_v0" type array key 4 value 48 entries 8 name sl_mcbr_v0 || fail "plant"
+timeout 10 "$SLUICED" --pin-root "$old" --socket "$(sock_path old)" >"$T_TMP/out" 2>&1
+assert_eq 1 "$?" "exit code of a start on an old mcast pin"
+grep -qF "pin maps/sl_mcbr_v0: this build uses maps/sl_mcbr_v1 instead" "$T_TMP/out" || fail "$(cat "$T_TMP/out")"
+expect_exit 0 "$SLUICED" --cleanup --pin-root "$old"
+
 note "enabling what is not there"
 expect_exit 2 ctl d mcast bridge nosuch netns "$sw" enable
 grep -q "no device 'nosuch'" "$T_TMP/out" || fail "$(cat "$T_TMP/out")"
