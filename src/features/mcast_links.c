@@ -101,6 +101,10 @@ static int link_to(struct mcast_priv *p, int id, uint32_t ifindex, const char *d
 		/* the program to go back to, before the link moves off it */
 		int back = !j ? -1 : was >= 0 ? dup(was) : sl_link_prog_fd(*link);
 
+		/* without it an undo could not move the link back: change nothing */
+		if (j && back < 0)
+			return sl_fail(err, SL_E_KERNEL, 0, "dev %s: cannot read the program its link runs now: %s", dev,
+				       strerror(errno));
 		if (!bpf_link_update(*link, prog, NULL)) {
 			if (j)
 				j->prog = back;
@@ -145,7 +149,8 @@ void mcast_link_undo(struct mcast_priv *p, int id, uint32_t ifindex, bool egress
 	}
 	if (j->old >= 0) {
 		*link = j->old;
-		if (bpf_obj_pin(*link, path))
+		/* its pin went only when a new link took the path */
+		if (j->created && bpf_obj_pin(*link, path))
 			sl_warn("mcast: undo: pin %s again: %s", path, strerror(errno));
 	}
 	if (j->prog >= 0 && *link >= 0 && bpf_link_update(*link, j->prog, NULL))
