@@ -168,10 +168,12 @@ static int run_config_cmd(struct sl_daemon *d, int f, const struct sl_cmd *cmd, 
 	if (!next)
 		return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
 	memcpy(next, d->states.st[f], feat->state_size);
+	d->env.interactive = true;
 	if (!feat->stage(next, cmd, err) && !feat->apply(&d->env, d->priv[f], next, false, err)) {
 		memcpy(d->states.st[f], next, feat->state_size);
 		rc = 0;
 	}
+	d->env.interactive = false;
 	free(next);
 	return rc;
 }

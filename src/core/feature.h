@@ -18,6 +18,9 @@ struct sl_env {
 	const char *pin_root;     /* e.g. /sys/fs/bpf/sluice */
 	bool verbose;
 	struct sl_body *body;     /* during a query: the request's body (core/body.h) */
+	/* apply() of one command at run time (not of a config at start or
+	 * reload): what it names must be there now; a config waits for it */
+	bool interactive;
 };
 
 struct sl_feature {

@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -304,6 +305,30 @@ static int look_all(const struct mcast_state *s, struct sl_error *err)
 	return 0;
 }
 
+/* A port setting given at run time names a device that is there (a typo
+ * is refused, not kept in save); one from a config, or kept from before,
+ * may wait for its port to come. */
+static int ports_there(const struct mcast_priv *p, const struct mcast_state *s, struct sl_error *err)
+{
+	for (int i = 0; i < s->nport; i++) {
+		const struct mcast_port_cfg *c = &s->port[i];
+		const struct mcast_port_cfg *was = mcast_port_cfg(&p->applied, c->netns, c->dev);
+		int self;
+		bool there;
+
+		if (was)
+			continue;
+		if (sl_netns_enter(c->netns, &self, err))
+			return -1;
+		there = if_nametoindex(c->dev) != 0;
+		sl_netns_leave(self);
+		if (!there)
+			return sl_fail(err, SL_E_USAGE, 0, "mcast port: no device '%s'%s%s", c->dev,
+				       c->netns[0] ? " in network namespace " : "", c->netns);
+	}
+	return 0;
+}
+
 static int apply(const struct sl_env *env, void *priv, const void *st, bool replace, struct sl_error *err)
 {
 	const struct mcast_state *s = st;
@@ -313,6 +338,8 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 	int n = 0;
 
 	(void)replace; /* every apply loads the programs afresh and updates the links */
+	if (env->interactive && ports_there(p, s, err))
+		return -1;
 	/* pins of another layout are refused even when nothing here uses them */
 	for (int m = 0; m < MM_COUNT && !p->loaded; m++)
 		if (sl_pin_check_family(env->pin_root, map_names[m], err))

@@ -46,6 +46,13 @@ assert_eq 1 "$?" "exit code of a start on an old mcast pin"
 grep -qF "pin maps/sl_mcbr_v0: this build uses maps/sl_mcbr_v1 instead" "$T_TMP/out" || fail "$(cat "$T_TMP/out")"
 expect_exit 0 "$SLUICED" --cleanup --pin-root "$old"
 
+note "a port setting at run time for a device that is not there is refused, and not saved"
+expect_exit 2 ctl d mcast port dev nosuchdev netns "$sw" router on
+grep -q "no device 'nosuchdev'" "$T_TMP/out" || fail "$(cat "$T_TMP/out")"
+ctl d save | grep -q nosuchdev && fail "save holds the refused port setting"
+expect_exit 0 ctl d mcast port dev p2 netns "$sw" flood on
+ctl d save | grep -q "mcast port dev p2 netns $sw.*flood on" || fail "save lacks the port setting: $(ctl d save)"
+
 note "enabling what is not there"
 expect_exit 2 ctl d mcast bridge nosuch netns "$sw" enable
 grep -q "no device 'nosuch'" "$T_TMP/out" || fail "$(cat "$T_TMP/out")"
