@@ -121,7 +121,7 @@ struct sets_txn_flush {
 
 /* The open transaction. Every change to the sets and rules of the live
  * catalog runs in one: sets it makes are freed if it fails; committed sets
- * it drops are freed only after its commit. */
+ * the new catalog lacks are freed only after its commit. */
 struct sets_txn {
 	enum sl_txn_op op;              /* SL_TXN_NONE: none open */
 	int step;                       /* the last fault point passed */
@@ -129,8 +129,6 @@ struct sets_txn {
 	char (*names)[SL_SET_NAME_MAX + 1]; /* before's set names (rename and swap change them) */
 	struct sets_set *created[SL_SET_SLOTS];
 	int ncreated;
-	struct sets_set *retired[SL_SET_SLOTS];
-	int nretired;
 	struct sets_txn_flush flushed[SL_SET_SLOTS];
 	int nflushed;
 	bool opened;                    /* open_gen written: a crash from here is recovered */

@@ -215,6 +215,9 @@ int sets_txn_commit(struct sets_priv *p, struct sets_catalog *next, bool config,
 			sets_map_free(p, t->before->set[i]);
 			sets_txn_point(p);
 		}
+	for (int i = 0; i < t->ncreated; i++)
+		if (!holds(next, t->created[i]))
+			sets_map_free(p, t->created[i]); /* made, then left out: nobody's */
 	if (next != &p->live)
 		p->live = *next;
 	txn_end(p);
