@@ -94,6 +94,10 @@ link_of() { # DEV ingress|egress: the hook's pinned link
 	fail "hooks are not native XDP and tcx: $(jq -c '[.hooks[] | .mode]' "$q/rules.json")"
 bpftool -j map dump pinned "$(ls -d "$(pin_root q)"/maps/sl_sets_v* | tail -n 1)" >"$q/meta.json" ||
 	fail "no set slot map under $(pin_root q)/maps"
+# the set records come in two banks of 256 slots; the committed
+# generation's is committed_gen % 2 (include/sluice/sets.h)
+bank=$(bpftool -j map dump pinned "$(ls -d "$(pin_root q)"/maps/sl_setcfg_v* | tail -n 1)" |
+	jq '.[0].formatted.value.committed_gen % 2') || fail "no commit record under $(pin_root q)/maps"
 
 # layout: each set map's keys by BTF field name, as ipset lists the entries
 # (sl-probe key reads ipset's text on its own: no sluice code in between)
@@ -109,7 +113,8 @@ KEYS_JQ='def b: map(tostring) | join(".");
 	(if $e.value.expires_ns > 0 then "1" else "0" end)] | join(" ")'
 layout() { # NAME TYPE FAMILY
 	ip netns exec "$ns" ipset save "$1" | sed -n "s/^add $1 //p" | "$probe" key "$2" "$3" | sort >"$q/$1.kkeys"
-	id=$(jq -r --arg n "$1" '.[] | .formatted.value | select(.name == $n) | .map_id' "$q/meta.json")
+	id=$(jq -r --arg n "$1" --argjson b "$bank" '.[] | select(.formatted.key / 256 | floor == $b) |
+		.formatted.value | select(.name == $n and .used == 1) | .map_id' "$q/meta.json")
 	base=0
 	[ "$2" = hash:net,port ] && base=24 # the key's prefix covers proto and port first
 	bpftool -j map dump id "$id" | jq -r --argjson base $base "$KEYS_JQ" | sort >"$q/$1.mkeys"
