@@ -115,12 +115,13 @@ static int start(struct sl_daemon *d)
 	/* adopt what is pinned, load what is missing */
 	if (sl_daemon_apply(d, &first, false, &err)) {
 		/* what an earlier daemon left pinned stays as it was */
-		sl_err("cannot start; the pinned dataplane is left as it was");
 		if (err.line) { /* a config line the kernel refused: point at it */
+			sl_err("cannot start; the pinned dataplane is left as it was");
 			sl_config_locate(text, &err);
 			sl_config_print_error(stderr, sl_daemon_config_name(d), text, &err);
-		} else
-			sl_err("%s", err.msg);
+		} else {
+			sl_err("cannot start: %s; the pinned dataplane is left as it was", err.msg);
+		}
 		sl_states_free(&first);
 		free(text);
 		return EXIT_RUNTIME;

@@ -474,12 +474,35 @@ static int replay(struct sets_priv *p, const struct sets_state *s, struct sets_c
 	return rc;
 }
 
+/* -1 with err set when the pin root holds sets pins of another layout
+ * (refused even when no set is configured, as a load would refuse them) */
+static int pins_of_another_layout(const char *root, struct sl_error *err)
+{
+	for (int m = 0; m < SM_COUNT; m++)
+		if (sl_pin_check_family(root, sets_shared_map_names[m], err))
+			return -1;
+	for (int c = 0; c < SL_CLASS_COUNT; c++)
+		if (sl_pin_check_family(root, class_map_names[c], err))
+			return -1;
+	return sl_pin_check_family(root, SL_SET_SLOT_MAP_PREFIX, err) ||
+	       sl_pin_check_family(root, SL_SET_CMT_MAP_PREFIX, err) ? -1 : 0;
+}
+
 static int apply(const struct sl_env *env, void *priv, const void *st, bool replace, struct sl_error *err)
 {
 	const struct sets_state *s = st;
 	struct sets_priv *p = priv;
 	struct sets_catalog *shadow;
 
+	if (!p->loaded && !s->nlines) {
+		/* no set or rule line, and none left by an earlier daemon (no
+		 * commit record): nothing to load, nothing pinned */
+		int fd = sl_pin_open(env->pin_root, SL_PIN_MAPS, SL_STR(SL_SET_CFG_MAP));
+
+		if (fd < 0)
+			return pins_of_another_layout(env->pin_root, err);
+		close(fd);
+	}
 	if (sets_ensure_loaded(env, p, err))
 		return -1;
 	if (!replace && p->applied && p->live_digest == s->digest)
