@@ -33,6 +33,7 @@ struct batch {
 	uint32_t n;
 	uint8_t keys[BATCH * SL_SET_KEY_MAX];
 	struct sl_set_value vals[BATCH];
+	unsigned long line[BATCH];      /* the input line that added each entry */
 };
 
 /* Fingerprints of the keys this restore added, so a duplicate add is
@@ -51,6 +52,8 @@ struct txn {
 	bool exist_all;                 /* restore -exist */
 	unsigned long entries;
 	struct batch *b;
+	unsigned long line;             /* the input line being read */
+	unsigned long fail_line;        /* the line of the entry a batch update refused */
 };
 
 static int record(struct txn *t, enum txn_kind kind, struct sets_set *set, struct sl_error *err)
@@ -216,6 +219,8 @@ static int flush_batch(struct txn *t, struct sl_error *err)
 		done += count;
 		if (!rc)
 			break;
+		/* count: the entries written before the refused one */
+		t->fail_line = b->line[done < b->n ? done : b->n - 1];
 		if (errno == E2BIG && (s->spec.flags & SL_SET_F_TIMEOUT) && !collected) {
 			sets_collect_all(s); /* make room, as ipset does */
 			collected = true;
@@ -276,6 +281,7 @@ static int batch_add(struct txn *t, struct sets_set *s, const struct sl_set_elem
 		if (!exist && is_duplicate(t, s, key, err))
 			return -1;
 		sets_entry_value(s, &e, &b->vals[b->n]);
+		b->line[b->n] = t->line;
 		if (s->cmt_fd >= 0)
 			sets_comment_put(s, key, &e);
 		if (++b->n == BATCH && flush_batch(t, err))
@@ -410,13 +416,16 @@ int sets_restore(const struct sl_env *env, struct sets_priv *p, const struct sl_
 	while ((got = sl_body_line(body, line, SL_MAX_LINE + 2, err)) > 0) {
 		int r = sl_set_line_parse(line, sets_lookup_spec, &p->live, l, err);
 
+		t.line = body->line_no;
 		if (r > 0)
 			r = restore_line(&t, l, err) ? -1 : 0;
 		if (r < 0) {
 			char msg[sizeof(err->msg)];
 
 			memcpy(msg, err->msg, sizeof(msg));
-			snprintf(err->msg, sizeof(err->msg), "line %lu: %.440s; nothing was changed", body->line_no, msg);
+			/* a batch flushed here may have failed on an entry of an earlier line */
+			snprintf(err->msg, sizeof(err->msg), "line %lu: %.440s; nothing was changed",
+				 t.fail_line ? t.fail_line : body->line_no, msg);
 			if (err->code == SL_E_NEGATIVE)
 				err->code = SL_E_USAGE;
 			break;
@@ -433,8 +442,13 @@ int sets_restore(const struct sl_env *env, struct sets_priv *p, const struct sl_
 			char msg[sizeof(err->msg)];
 
 			memcpy(msg, err->msg, sizeof(msg));
-			snprintf(err->msg, sizeof(err->msg), "at the end of the input (%lu lines): %.400s; nothing was changed",
-				 body->line_no, msg);
+			if (t.fail_line) /* the batch flushed at the end: its entry's line */
+				snprintf(err->msg, sizeof(err->msg), "line %lu: %.440s; nothing was changed", t.fail_line,
+					 msg);
+			else
+				snprintf(err->msg, sizeof(err->msg),
+					 "at the end of the input (%lu lines): %.400s; nothing was changed", body->line_no,
+					 msg);
 		}
 	}
 	if (rc) {
