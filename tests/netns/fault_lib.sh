@@ -177,3 +177,30 @@ killed() {
 	grep -q "fault point $1:$2: killing myself" "$T_TMP/d.log" ||
 		{ tail -n 20 "$T_TMP/d.log"; fail "$1:$2: killed, but not at its fault point"; }
 }
+
+# after_restart ACTION WHAT: after a restart, the state is the one before or
+# after ACTION, a fresh allowed burst arrives whole, and no blocked datagram
+# reached b since the call before (the burst is through, so is all sent
+# before it). Counts into bursts, lost and bprev; WHAT names the kill.
+after_restart() {
+	save_of d >"$T_TMP/now"
+	if ! cmp -s "$T_TMP/now" "$T_TMP/before.$1" && ! cmp -s "$T_TMP/now" "$T_TMP/after.$1"; then
+		problem "$2 ($1): after the restart, save is neither the state before nor after:"
+		diff "$T_TMP/before.$1" "$T_TMP/now" | sed 's/^/    /'
+	fi
+	l=$(burst)
+	bursts=$((bursts + 200))
+	[ "$l" = 0 ] || problem "$2 ($1): $l of 200 allowed datagrams lost after the restart"
+	lost=$((lost + l))
+	bn=$(nft_count blocked)
+	if [ "$bn" != "$bprev" ]; then
+		problem "$2 ($1): $((bn - bprev)) blocked datagrams reached b since the check before"
+		# an open dataplane can look like the config: a reload closes it,
+		# so the next kill is judged on its own
+		ctl d reload >/dev/null || fail "reload after an open dataplane"
+		burst >/dev/null
+		bursts=$((bursts + 200))
+		bn=$(nft_count blocked)
+	fi
+	bprev=$bn
+}

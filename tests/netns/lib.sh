@@ -84,12 +84,8 @@ sock_path() { echo "$T_TMP/$1.sock"; }
 
 # daemon_start NAME [sluiced args...]: start and wait until it answers
 daemon_start() {
+	daemon_launch "$@"
 	d=$1
-	shift
-	case " $T_DAEMONS " in *" $d "*) ;; *) T_DAEMONS="$T_DAEMONS $d" ;; esac
-	"$SLUICED" --pin-root "$(pin_root "$d")" --socket "$(sock_path "$d")" "$@" \
-		>>"$T_TMP/$d.log" 2>&1 &
-	echo $! >"$T_TMP/$d.pid"
 	for _ in $(seq 100); do
 		ctl "$d" status >/dev/null 2>&1 && return 0
 		kill -0 "$(cat "$T_TMP/$d.pid")" 2>/dev/null || break

@@ -42,31 +42,8 @@ conf2=$T_TMP/fault2.conf
 
 has_op() { case " $(echo $ops) " in *" $1 "*) ;; *) return 1 ;; esac; }
 
-# check ACTION OP K: after the restart, the state is before or after, a
-# fresh allowed burst arrives whole, and no blocked datagram reached b
-# since the check before (the burst is through, so is all sent before it)
-check() {
-	save_of d >"$T_TMP/now"
-	if ! cmp -s "$T_TMP/now" "$T_TMP/before.$1" && ! cmp -s "$T_TMP/now" "$T_TMP/after.$1"; then
-		problem "$2:$3 ($1): after the restart, save is neither the state before nor after:"
-		diff "$T_TMP/before.$1" "$T_TMP/now" | sed 's/^/    /'
-	fi
-	l=$(burst)
-	bursts=$((bursts + 200))
-	[ "$l" = 0 ] || problem "$2:$3 ($1): $l of 200 allowed datagrams lost after the restart"
-	lost=$((lost + l))
-	bn=$(nft_count blocked)
-	if [ "$bn" != "$bprev" ]; then
-		problem "$2:$3 ($1): $((bn - bprev)) blocked datagrams reached b"
-		# an open dataplane can look like the config: a reload closes it,
-		# so the next step is judged on its own
-		ctl d reload >/dev/null || fail "reload after an open dataplane"
-		burst >/dev/null
-		bursts=$((bursts + 200))
-		bn=$(nft_count blocked)
-	fi
-	bprev=$bn
-}
+# check ACTION OP K: after_restart, the kill named by its op and step
+check() { after_restart "$1" "$2:$3"; }
 
 # armed_start OP K CONF: daemon d started on CONF, armed with OP:K. 0: it
 # came up (step K is past the op's last); 1: it died at OP:K.

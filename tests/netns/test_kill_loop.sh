@@ -38,7 +38,7 @@ awk -v n="$KILLS" -v seed="$SEED" -v acts="$ACTIONS" 'BEGIN {
 }' >"$T_TMP/plan"
 note "seed $SEED (SLUICE_SEED=$SEED reruns this plan)"
 
-kills=0 lost=0 bursts=0 bb=$b0
+kills=0 lost=0 bursts=0 bprev=$b0
 while read -r act ms; do
 	prepare "$act"
 	[ "$act" = start ] && daemon_stop d && daemon_launch d --config "$conf"
@@ -51,27 +51,7 @@ while read -r act ms; do
 	kills=$((kills + 1))
 	echo "$act $ms" >>"$T_TMP/done"
 	restart "after a kill $ms ms into $act"
-	save_of d >"$T_TMP/now"
-	if ! cmp -s "$T_TMP/now" "$T_TMP/before.$act" && ! cmp -s "$T_TMP/now" "$T_TMP/after.$act"; then
-		problem "kill $kills, $ms ms into $act: after the restart, save is neither the state before nor after:"
-		diff "$T_TMP/before.$act" "$T_TMP/now" | sed 's/^/    /'
-	fi
-	l=$(burst)
-	bursts=$((bursts + 200))
-	[ "$l" = 0 ] || problem "kill $kills, $ms ms into $act: $l of 200 allowed datagrams lost after the restart"
-	lost=$((lost + l))
-	# the burst is through, and with it every blocked datagram sent before
-	bn=$(nft_count blocked)
-	if [ "$bn" != "$bb" ]; then
-		problem "kill $kills, $ms ms into $act: $((bn - bb)) blocked datagrams reached b since the kill before"
-		# an open dataplane can look like the config: a reload closes it,
-		# so the next kill is judged on its own
-		ctl d reload >/dev/null || fail "reload after an open dataplane"
-		burst >/dev/null
-		bursts=$((bursts + 200))
-		bn=$(nft_count blocked)
-	fi
-	bb=$bn
+	after_restart "$act" "kill $kills, $ms ms in"
 	back_to_config
 done <"$T_TMP/plan"
 
