@@ -507,7 +507,9 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 		return -1;
 	if (!replace && p->applied && p->live_digest == s->digest)
 		return 0;
-	if (!replace && !p->applied && !p->reapply && p->cfg.applied && p->cfg.config_digest == s->digest) {
+	/* (an empty config is never applied, so its sets are all run-time ones) */
+	if (!replace && !p->applied && !p->reapply &&
+	    (p->cfg.applied ? p->cfg.config_digest == s->digest : !s->nlines)) {
 		/* a restart on the config the committed state came from: keep
 		 * it, with what changed at run time */
 		p->applied = true;
