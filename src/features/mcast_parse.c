@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/utf8.h"
 #include "features/mcast.h"
 
 static const char *const router_names[] = { [SL_MC_ROUTER_AUTO] = "auto", [SL_MC_ROUTER_ON] = "on",
@@ -31,6 +32,8 @@ static int name_word(char *dst, size_t size, const char *what, const char *text,
 	if (!*text || strlen(text) >= size || strpbrk(text, "/ \t\"'#\\"))
 		return sl_fail(err, SL_E_USAGE, col, "%s: '%s' is not a name (1..%zu characters, no '/', blank, "
 			       "quote, '#' or backslash)", what, text, size - 1);
+	if (sl_utf8_valid_len(text, strlen(text)) < strlen(text)) /* saved, listed in JSON */
+		return sl_fail(err, SL_E_USAGE, col, "%s: '%s' is not valid UTF-8", what, text);
 	snprintf(dst, size, "%s", text);
 	return 0;
 }
