@@ -456,6 +456,8 @@ static int apply_comment(struct part_ctx *c, const char *value, int col)
 
 	if (strchr(value, '"')) /* ipset prints it between double quotes, unescaped */
 		return sl_fail(c->err, SL_E_USAGE, col, "comment may not contain '\"'");
+	if (*value && value[strlen(value) - 1] == '\\') /* printed as is, it would escape the closing quote */
+		return sl_fail(c->err, SL_E_USAGE, col, "comment may not end with a backslash");
 	/* ipset keeps a comment's bytes as given; sluice's replies are JSON, so
 	 * bytes that are not UTF-8 are read as Latin-1 (a save from a Latin-1
 	 * system restores; its é comes back as UTF-8) */
