@@ -204,3 +204,15 @@ after_restart() {
 	fi
 	bprev=$bn
 }
+
+# start_under_traffic: the daemon on the config (save must hold its lines),
+# then both senders; n0 and b0 are b's NoPorts and blocked counts then
+start_under_traffic() {
+	daemon_start d --config "$conf"
+	save_of d >"$T_TMP/ref"
+	miss=$(save_matches_conf "$T_TMP/ref") || { cat "$T_TMP/ref"; fail "the config's line '$miss' is not in save"; }
+	allowed_on
+	blocked_on
+	n0=$(snmp "$b" Udp NoPorts)
+	b0=$(nft_count blocked)
+}

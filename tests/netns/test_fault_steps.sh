@@ -68,13 +68,7 @@ row() {
 row_start() { kills=0 lost=0 bb=$(nft_count blocked); }
 
 note "first start, on an empty pin root"
-daemon_start d --config "$conf"
-save_of d >"$T_TMP/ref"
-miss=$(save_matches_conf "$T_TMP/ref") || { cat "$T_TMP/ref"; fail "the config's line '$miss' is not in save"; }
-allowed_on
-blocked_on
-n0=$(snmp "$b" Udp NoPorts)
-b0=$(nft_count blocked)
+start_under_traffic
 bprev=$b0
 bursts=200
 assert_eq 0 "$(burst)" "allowed datagrams lost before any fault"

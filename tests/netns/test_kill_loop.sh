@@ -18,13 +18,7 @@ problem() {
 	fails=$((fails + 1))
 }
 
-daemon_start d --config "$conf"
-save_of d >"$T_TMP/ref"
-miss=$(save_matches_conf "$T_TMP/ref") || { cat "$T_TMP/ref"; fail "the config's line '$miss' is not in save"; }
-allowed_on
-blocked_on
-n0=$(snmp "$b" Udp NoPorts)
-b0=$(nft_count blocked)
+start_under_traffic
 learn reload restore swap rule-add rule-del
 for act in start runtime; do
 	cp "$T_TMP/ref" "$T_TMP/before.$act"
