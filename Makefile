@@ -38,11 +38,14 @@ TEST_BPF_SRCS := $(wildcard tests/bpf/*.bpf.c)
 TEST_BPF_OBJS := $(TEST_BPF_SRCS:tests/bpf/%.bpf.c=$(B)/bpf/%.bpf.o)
 TEST_SKELS    := $(TEST_BPF_SRCS:tests/bpf/%.bpf.c=$(B)/skel/%.skel.h)
 
-# code shared by the daemon and the CLI: grammar, command specs, JSON helpers
-COMMON_SRCS  := $(wildcard src/common/*.c) $(wildcard src/features/*_cmds.c)
-# the daemon: feature-blind core plus one module per feature
-DAEMON_SRCS  := $(filter-out src/core/main.c,$(wildcard src/core/*.c)) \
-                $(filter-out %_cmds.c,$(wildcard src/features/*.c))
+# code shared by the daemon and the CLI: grammar, each feature's command
+# specs (src/features/*/cmds.c), JSON helpers
+FEATURE_SRCS := $(wildcard src/features/*/*.c src/features/*/*/*.c)
+COMMON_SRCS  := $(wildcard src/common/*.c) $(filter %/cmds.c,$(FEATURE_SRCS))
+# the daemon: feature-blind core, the helpers features share (src/lib), and
+# one folder per feature
+DAEMON_SRCS  := $(filter-out src/core/main.c,$(wildcard src/core/*.c)) $(wildcard src/lib/*.c) \
+                $(filter-out %/cmds.c,$(FEATURE_SRCS))
 CTL_SRCS     := $(filter-out tools/sluicectl/main.c,$(wildcard tools/sluicectl/*.c))
 GEN_SRCS     := $(filter-out tools/sluice-gen/main.c,$(wildcard tools/sluice-gen/*.c))
 

@@ -1,5 +1,5 @@
 /* Bridge multicast flooding policy: what bpf/mcast.bpf.c and the daemon's
- * mcast module (src/features/mcast*.c) share.
+ * mcast module (src/features/mcast/) share.
  *
  * Two tc programs (tcx links) on every port of an enabled bridge:
  *   ingress  snoops IGMPv1/v2/v3 and MLDv1/v2 reports, leaves and dones

@@ -1,5 +1,5 @@
 /* ipset-like sets and the rules that match them: every struct and limit the
- * set programs (bpf/sets.bpf.c) and the daemon (src/features/sets*.c) share.
+ * set programs (bpf/sets.bpf.c) and the daemon (src/features/sets/) share.
  *
  * A set lives in one BPF map (its "slot"). The maps of one key layout sit in
  * one outer ARRAY_OF_MAPS per key class (sl_sc_<class>_v1, indexed by slot),
@@ -123,7 +123,7 @@ struct sl_set_comment {
 /* The numbers below are stored in pinned maps (sl_set_meta): never reuse
  * or renumber one; a new value takes a new number. */
 
-/* ipset's set types (their names are in src/features/sets_lang.c). */
+/* ipset's set types (their names are in src/features/sets/ipset/types.c). */
 enum sl_set_type {
 	SL_SET_HASH_IP = 0,
 	SL_SET_HASH_NET = 1,

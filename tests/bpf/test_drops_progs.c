@@ -25,8 +25,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/bpf_info.h"
-#include "core/btf_enum.h"
+#include "lib/bpf_info.h"
+#include "lib/btf_enum.h"
 #include "drops.skel.h"
 #include "fixture.h"
 #include "sluice/drops.h"

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/bpf_info.h"
+#include "lib/bpf_info.h"
 #include "core/pin.h"
 #include "fixture.h"
 #include "sluice/drops.h"

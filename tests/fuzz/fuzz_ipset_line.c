@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "features/sets_lang.h"
+#include "features/sets/ipset/ipset.h"
 
 #define SETS_MAX 16
 

@@ -20,7 +20,7 @@
 #include <unistd.h>
 #include <json-c/json.h>
 
-#include "features/sets_lang.h"
+#include "features/sets/ipset/ipset.h"
 #include "../unit/set_spec.h"
 #include "../unit/words.h"
 #include "../lib/rng.h"

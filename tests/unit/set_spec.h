@@ -3,7 +3,7 @@
 #ifndef SLUICE_TEST_SET_SPEC_H
 #define SLUICE_TEST_SET_SPEC_H
 
-#include "features/sets_lang.h"
+#include "features/sets/ipset/ipset.h"
 #include "words.h"
 
 static inline void spec_of(const char *create, struct sl_set_spec *spec)

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/btf_enum.h"
+#include "lib/btf_enum.h"
 
 #define PREFIX "SKB_DROP_REASON_"
 

@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "core/netns.h"
-#include "features/drops.h"
+#include "lib/netns.h"
+#include "features/drops/drops.h"
 
 #define V4 SL_FAMILY_IPV4
 #define V6 SL_FAMILY_IPV6

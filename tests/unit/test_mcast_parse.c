@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "features/mcast.h"
+#include "features/mcast/mcast.h"
 #include "words.h"
 
 static struct mcast_state st;

@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "features/sets.h"
+#include "features/sets/sets.h"
 #include "words.h"
 
 static struct rules_rule rule;

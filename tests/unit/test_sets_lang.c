@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <json-c/json.h>
 
-#include "features/sets_lang.h"
+#include "features/sets/ipset/ipset.h"
 #include "set_spec.h"
 #include "words.h"
 #include "../lib/rng.h"

@@ -1,0 +1,332 @@
+/* One program object per bridge (its index in read-only data), two tcx
+ * links per port pinned as links/sl_mc_<bridge>_<ifindex>_{in,eg}, the
+ * port's record in the port map, and forgetting a bridge. */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/attach.h"
+#include "lib/bpf_info.h"
+#include "core/log.h"
+#include "core/pin.h"
+#include "features/mcast/mcast.h"
+#include "mcast.skel.h"
+
+static void link_pin(const struct mcast_priv *p, int id, uint32_t ifindex, bool egress, char *out, size_t size)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "sl_mc_%d_%u_%s", id, ifindex, egress ? "eg" : "in");
+	sl_pin_path(out, size, p->pin_root, SL_PIN_LINKS, name);
+}
+
+int mcast_meta_write(struct mcast_priv *p, int id)
+{
+	const struct mcast_bridge_rt *b = &p->br[id];
+	struct sl_mc_bridge_meta m = { 0 };
+	uint32_t key = (uint32_t)id;
+
+	if (b->active) {
+		snprintf(m.netns, sizeof(m.netns), "%s", b->netns);
+		snprintf(m.name, sizeof(m.name), "%s", b->name);
+		m.ifindex = b->ifindex;
+		m.used = 1;
+	}
+	return bpf_map_update_elem(p->map_fd[MM_BRIDGE], &key, &m, BPF_ANY);
+}
+
+int mcast_load_bridge_prog(struct mcast_priv *p, int id, struct bpf_object **obj, int *prog_in, int *prog_eg,
+			   struct sl_error *err)
+{
+	struct mcast_bpf *skel = mcast_bpf__open();
+	int rc;
+
+	if (!skel)
+		return sl_fail(err, SL_E_KERNEL, 0, "mcast: cannot open the BPF object: %s", strerror(errno));
+	skel->rodata->sl_mc_bridge = (__u32)id;
+	if (sl_maps_share(skel->obj, p->base, err)) {
+		mcast_bpf__destroy(skel);
+		return -1;
+	}
+	rc = mcast_bpf__load(skel);
+	if (rc) {
+		mcast_bpf__destroy(skel);
+		return sl_fail(err, SL_E_KERNEL, 0, "mcast: the programs do not load: %s", strerror(-rc));
+	}
+	*prog_in = bpf_program__fd(skel->progs.sl_mc_ingress);
+	*prog_eg = bpf_program__fd(skel->progs.sl_mc_egress);
+	*obj = skel->obj;
+	skel->obj = NULL;
+	mcast_bpf__destroy(skel);
+	return 0;
+}
+
+int mcast_port_record(struct mcast_priv *p, int id, uint32_t ifindex, const struct mcast_port_cfg *cfg,
+		      struct sl_error *err)
+{
+	struct sl_mc_port_key key = { .bridge = (__u32)id, .ifindex = ifindex };
+	struct sl_mc_port v = { 0 };
+
+	bpf_map_lookup_elem(p->map_fd[MM_PORT], &key, &v); /* keep router_until_ns */
+	v.router = cfg && cfg->router_set ? cfg->router : SL_MC_ROUTER_AUTO;
+	v.flood = cfg && cfg->flood_set ? cfg->flood : 0;
+	if (bpf_map_update_elem(p->map_fd[MM_PORT], &key, &v, BPF_ANY))
+		return sl_fail(err, SL_E_KERNEL, 0, "mcast: port %u record: %s", ifindex, strerror(errno));
+	return 0;
+}
+
+int mcast_port_find(const struct mcast_bridge_rt *b, uint32_t ifindex)
+{
+	for (int k = 0; k < b->nports; k++)
+		if (b->port[k].ifindex == ifindex)
+			return k;
+	return -1;
+}
+
+/* A link to the bridge's current program: update a held one, else create
+ * and pin. With `j`, what it did is recorded there (`was`: the program the
+ * link ran, when known) and a replaced link is kept for the undo. */
+static int link_to(struct mcast_priv *p, int id, uint32_t ifindex, const char *dev, bool egress, int *link,
+		   struct mcast_undo_link *j, int was, struct sl_error *err)
+{
+	int prog = egress ? p->br[id].prog_eg : p->br[id].prog_in;
+	char path[512];
+
+	if (*link >= 0) {
+		/* the program to go back to, before the link moves off it */
+		int back = !j ? -1 : was >= 0 ? dup(was) : sl_link_prog_fd(*link);
+
+		/* without it an undo could not move the link back: change nothing */
+		if (j && back < 0)
+			return sl_fail(err, SL_E_KERNEL, 0, "dev %s: cannot read the program its link runs now: %s", dev,
+				       strerror(errno));
+		if (!bpf_link_update(*link, prog, NULL)) {
+			if (j)
+				j->prog = back;
+			return 0;
+		}
+		if (back >= 0)
+			close(back);
+		/* the port was deleted and came back, or the link died: a new one */
+		if (j)
+			j->old = *link;
+		else
+			close(*link);
+		*link = -1;
+	}
+	*link = sl_attach_tcx(prog, (int)ifindex, egress, dev, err);
+	if (*link < 0)
+		return -1;
+	link_pin(p, id, ifindex, egress, path, sizeof(path));
+	unlink(path);
+	if (bpf_obj_pin(*link, path)) {
+		sl_fail(err, SL_E_KERNEL, 0, "dev %s: pin %s: %s", dev, path, strerror(errno));
+		close(*link); /* unpinned: closing detaches it */
+		*link = -1;
+		return -1;
+	}
+	if (j)
+		j->created = true;
+	return 0;
+}
+
+void mcast_link_undo(struct mcast_priv *p, int id, uint32_t ifindex, bool egress, int *link,
+		     const struct mcast_undo_link *j)
+{
+	char path[512];
+
+	link_pin(p, id, ifindex, egress, path, sizeof(path));
+	if (j->created && *link >= 0) {
+		bpf_link_detach(*link);
+		unlink(path);
+		close(*link);
+		*link = -1;
+	}
+	if (j->old >= 0) {
+		*link = j->old;
+		/* its pin went only when a new link took the path */
+		if (j->created && bpf_obj_pin(*link, path))
+			sl_warn("mcast: undo: pin %s again: %s", path, strerror(errno));
+	}
+	if (j->prog >= 0 && *link >= 0 && bpf_link_update(*link, j->prog, NULL))
+		sl_warn("mcast: undo: link %s back to its program: %s", path, strerror(errno));
+}
+
+/* a journal entry for the port, before anything of it changes */
+static struct mcast_undo_port *journal(struct mcast_undo *u, struct mcast_priv *p, int id, uint32_t ifindex,
+				       bool fresh)
+{
+	struct sl_mc_port_key key = { .bridge = (__u32)id, .ifindex = ifindex };
+	struct mcast_undo_port *e = &u->port[u->nport++];
+
+	*e = (struct mcast_undo_port){ .id = id, .ifindex = ifindex, .fresh = fresh };
+	e->had_record = !bpf_map_lookup_elem(p->map_fd[MM_PORT], &key, &e->record);
+	for (int s = 0; s < 2; s++)
+		e->side[s] = (struct mcast_undo_link){ .prog = -1, .old = -1 };
+	return e;
+}
+
+int mcast_port_attach(struct mcast_priv *p, int id, const struct mcast_link *l, struct mcast_undo *u,
+		      struct sl_error *err)
+{
+	struct mcast_bridge_rt *b = &p->br[id];
+	int k = mcast_port_find(b, l->ifindex);
+	struct mcast_undo_port *e = NULL;
+	struct mcast_port_rt *pt;
+
+	if (k < 0) {
+		if (b->nports == MC_PORT_SLOTS)
+			return sl_fail(err, SL_E_USAGE, 0, "bridge %s: more than %d ports", b->name, MC_BRIDGE_PORTS);
+		k = b->nports++;
+		b->port[k] = (struct mcast_port_rt){ .ifindex = l->ifindex, .link_in = -1, .link_eg = -1 };
+	}
+	if (u) /* room for all: an apply lists at most MC_BRIDGE_PORTS per bridge */
+		e = journal(u, p, id, l->ifindex, b->port[k].link_in < 0 && b->port[k].link_eg < 0);
+	pt = &b->port[k];
+	snprintf(pt->name, sizeof(pt->name), "%s", l->name);
+	/* the record first: egress passes everything on a port without one */
+	if (mcast_port_record(p, id, l->ifindex, mcast_port_cfg(p->state, b->netns, l->name), err) ||
+	    link_to(p, id, l->ifindex, l->name, false, &pt->link_in, e ? &e->side[0] : NULL,
+		    u ? u->br[id].prog_in : -1, err) ||
+	    link_to(p, id, l->ifindex, l->name, true, &pt->link_eg, e ? &e->side[1] : NULL,
+		    u ? u->br[id].prog_eg : -1, err)) {
+		if (!u)
+			mcast_port_detach(p, id, k);
+		return -1;
+	}
+	return 0;
+}
+
+static void forget_port_members(struct mcast_priv *p, int id, uint32_t ifindex)
+{
+	size_t n;
+	struct sl_mc_member_key *keys = sl_map_keys(p->map_fd[MM_MEMBER], &n);
+
+	for (size_t i = 0; keys && i < n; i++)
+		if (keys[i].bridge == (uint32_t)id && keys[i].ifindex == ifindex)
+			bpf_map_delete_elem(p->map_fd[MM_MEMBER], &keys[i]);
+	free(keys);
+}
+
+void mcast_port_detach(struct mcast_priv *p, int id, int k)
+{
+	struct mcast_bridge_rt *b = &p->br[id];
+	struct mcast_port_rt *pt = &b->port[k];
+	struct sl_mc_port_key key = { .bridge = (__u32)id, .ifindex = pt->ifindex };
+	char path[512];
+
+	/* off the port first: no snooping adds a membership after the flush */
+	if (pt->link_in >= 0)
+		bpf_link_detach(pt->link_in);
+	if (pt->link_eg >= 0)
+		bpf_link_detach(pt->link_eg);
+	bpf_map_delete_elem(p->map_fd[MM_PORT], &key);
+	bpf_map_delete_elem(p->map_fd[MM_STATS], &key);
+	forget_port_members(p, id, pt->ifindex); /* as the kernel's bridge flushes a removed port's groups */
+	/* the pins last: whoever sees them gone sees the port's state gone */
+	for (int eg = 0; eg < 2; eg++) {
+		int *fd = eg ? &pt->link_eg : &pt->link_in;
+
+		link_pin(p, id, pt->ifindex, eg, path, sizeof(path));
+		unlink(path);
+		if (*fd >= 0)
+			close(*fd);
+		*fd = -1;
+	}
+	memmove(pt, pt + 1, (size_t)(b->nports - k - 1) * sizeof(*pt));
+	b->nports--;
+}
+
+void mcast_links_adopt(struct mcast_priv *p, int id)
+{
+	struct mcast_bridge_rt *b = &p->br[id];
+	char dir[512], prefix[32];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/%s", p->pin_root, SL_PIN_LINKS);
+	snprintf(prefix, sizeof(prefix), "sl_mc_%d_", id);
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		unsigned ifindex;
+		char side[4], path[768];
+		int k, fd;
+
+		if (strncmp(de->d_name, prefix, strlen(prefix)) ||
+		    sscanf(de->d_name + strlen(prefix), "%u_%2s", &ifindex, side) != 2)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue;
+		k = mcast_port_find(b, ifindex);
+		if (k < 0 && b->nports < MC_PORT_SLOTS) {
+			k = b->nports++;
+			b->port[k] = (struct mcast_port_rt){ .ifindex = ifindex, .link_in = -1, .link_eg = -1 };
+		}
+		if (k < 0) {
+			close(fd);
+			continue;
+		}
+		if (!strcmp(side, "eg"))
+			b->port[k].link_eg = fd;
+		else
+			b->port[k].link_in = fd;
+	}
+	closedir(d);
+}
+
+/* delete every key of `map` whose leading __u32 is the bridge index */
+static void forget_in(int fd, size_t key_size, int id)
+{
+	size_t n;
+	uint8_t *keys = sl_map_keys(fd, &n);
+
+	for (size_t i = 0; keys && i < n; i++) {
+		uint32_t bridge;
+
+		memcpy(&bridge, keys + i * key_size, sizeof(bridge));
+		if (bridge == (uint32_t)id)
+			bpf_map_delete_elem(fd, keys + i * key_size);
+	}
+	free(keys);
+}
+
+/* delete the entries of `map` whose value (a __u64 expiry first) has passed */
+static void collect_in(int fd, size_t key_size, size_t value_size, uint64_t now)
+{
+	size_t n;
+	uint8_t *keys = sl_map_keys(fd, &n);
+	uint64_t v[4];
+
+	for (size_t i = 0; keys && i < n && value_size <= sizeof(v); i++)
+		if (!bpf_map_lookup_elem(fd, keys + i * key_size, v) && v[0] <= now)
+			bpf_map_delete_elem(fd, keys + i * key_size);
+	free(keys);
+}
+
+void mcast_collect(struct mcast_priv *p, uint64_t now)
+{
+	/* the programs treat these as absent already; this makes room */
+	collect_in(p->map_fd[MM_MEMBER], sizeof(struct sl_mc_member_key), sizeof(struct sl_mc_member), now);
+	collect_in(p->map_fd[MM_GROUP], sizeof(struct sl_mc_group_key), sizeof(struct sl_mc_group), now);
+}
+
+void mcast_maps_forget(struct mcast_priv *p, int id)
+{
+	struct sl_mc_config off = { 0 };
+	uint32_t key = (uint32_t)id;
+
+	bpf_map_update_elem(p->map_fd[MM_CONFIG], &key, &off, BPF_ANY);
+	forget_in(p->map_fd[MM_PORT], sizeof(struct sl_mc_port_key), id);
+	forget_in(p->map_fd[MM_STATS], sizeof(struct sl_mc_port_key), id);
+	forget_in(p->map_fd[MM_MEMBER], sizeof(struct sl_mc_member_key), id);
+	forget_in(p->map_fd[MM_GROUP], sizeof(struct sl_mc_group_key), id);
+}

@@ -1,0 +1,548 @@
+/* Bridge multicast flooding policy: the daemon module. The state is the
+ * config (bridges with their timers, port settings); apply() loads one
+ * program object per bridge, attaches it to every port with tcx links
+ * (updating links it finds pinned), and tick() follows ports that come
+ * and go through rtnetlink link events. */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/bpf_info.h"
+#include "core/log.h"
+#include "lib/netns.h"
+#include "core/pin.h"
+#include "features/mcast/mcast.h"
+#include "mcast.skel.h"
+
+static const char *const map_names[MM_COUNT] = {
+	[MM_CONFIG] = SL_STR(SL_MC_CONFIG_MAP), [MM_PORT] = SL_STR(SL_MC_PORT_MAP),
+	[MM_MEMBER] = SL_STR(SL_MC_MEMBER_MAP), [MM_GROUP] = SL_STR(SL_MC_GROUP_MAP),
+	[MM_STATS] = SL_STR(SL_MC_STATS_MAP),   [MM_BRIDGE] = SL_STR(SL_MC_BRIDGE_MAP),
+};
+
+static void state_init(void *st)
+{
+	memset(st, 0, sizeof(struct mcast_state));
+}
+
+static int stage(void *st, const struct sl_cmd *cmd, struct sl_error *err)
+{
+	char *argv[SL_MAX_TOKENS];
+	int cols[SL_MAX_TOKENS], argc = sl_rest(cmd, argv, cols);
+
+	if (!strcmp(cmd->spec->words, "mcast bridge"))
+		return mcast_parse_bridge(st, argc, argv, cols, err);
+	return mcast_parse_port(st, argc, argv, cols, err);
+}
+
+static void save(void *priv, const void *st, FILE *out)
+{
+	(void)priv; /* what is learned (memberships, router ports) is not configuration */
+	mcast_save_state(st, out);
+}
+
+/* --- the shared maps ------------------------------------------------------------ */
+
+int mcast_ensure_loaded(const struct sl_env *env, struct mcast_priv *p, struct sl_error *err)
+{
+	struct mcast_bpf *skel;
+	int rc;
+
+	if (p->loaded)
+		return 0;
+	snprintf(p->pin_root, sizeof(p->pin_root), "%s", env->pin_root);
+	skel = mcast_bpf__open();
+	if (!skel)
+		return sl_fail(err, SL_E_KERNEL, 0, "mcast: cannot open the BPF object: %s", strerror(errno));
+	if (sl_pin_maps(skel->obj, env->pin_root, err)) {
+		mcast_bpf__destroy(skel);
+		return -1;
+	}
+	/* this load only makes (or reuses) the maps: each bridge loads its own programs */
+	bpf_program__set_autoload(skel->progs.sl_mc_ingress, false);
+	bpf_program__set_autoload(skel->progs.sl_mc_egress, false);
+	rc = mcast_bpf__load(skel);
+	if (rc) {
+		mcast_bpf__destroy(skel);
+		return sl_fail(err, SL_E_KERNEL, 0, "mcast: cannot load the BPF object: %s", strerror(-rc));
+	}
+	p->base = skel->obj;
+	skel->obj = NULL;
+	mcast_bpf__destroy(skel);
+	for (int m = 0; m < MM_COUNT; m++) {
+		struct bpf_map *map = bpf_object__find_map_by_name(p->base, map_names[m]);
+
+		if (!map)
+			return sl_fail(err, SL_E_KERNEL, 0, "mcast: map %s missing", map_names[m]);
+		p->map_fd[m] = bpf_map__fd(map);
+	}
+	/* what a daemon before us left: bridges by index, their ports' links */
+	for (uint32_t id = 0; id < SL_MC_BRIDGES; id++) {
+		struct sl_mc_bridge_meta m;
+		struct mcast_bridge_rt *b = &p->br[id];
+
+		if (bpf_map_lookup_elem(p->map_fd[MM_BRIDGE], &id, &m) || !m.used)
+			continue;
+		b->active = true;
+		snprintf(b->netns, sizeof(b->netns), "%.*s", (int)sizeof(m.netns) - 1, m.netns);
+		snprintf(b->name, sizeof(b->name), "%.*s", (int)sizeof(m.name) - 1, m.name);
+		b->ifindex = m.ifindex;
+		mcast_links_adopt(p, (int)id);
+	}
+	p->loaded = true;
+	return 0;
+}
+
+/* --- apply ------------------------------------------------------------------------ */
+
+struct plan {
+	int id;
+	const struct mcast_bridge_cfg *cfg;
+	uint32_t ifindex, netns_ino;
+	struct mcast_link ports[MC_BRIDGE_PORTS];
+	int nports;
+	int nl_fd;                      /* opened before the ports are listed */
+	bool waiting;                   /* an enabled bridge that is gone for now */
+	struct bpf_object *obj;
+	int prog_in, prog_eg;
+};
+
+static int bridge_index(const struct mcast_priv *p, const struct mcast_bridge_cfg *c, const struct plan *plans, int n)
+{
+	int id;
+
+	for (id = 0; id < SL_MC_BRIDGES; id++)
+		if (p->br[id].active && !strcmp(p->br[id].name, c->name) && !strcmp(p->br[id].netns, c->netns))
+			return id;
+	for (id = 0; id < SL_MC_BRIDGES; id++) {
+		bool taken = p->br[id].active;
+
+		for (int i = 0; i < n && !taken; i++)
+			taken = plans[i].id == id;
+		if (!taken)
+			return id;
+	}
+	return -1;
+}
+
+static int write_config(struct mcast_priv *p, int id, const struct mcast_timers *t, struct sl_error *err)
+{
+	struct sl_mc_config c = {
+		.membership_ns = ((uint64_t)t->robustness * t->query_interval + t->response_interval) * 1000000000ull,
+		.leave_ns = (uint64_t)t->robustness * t->last_member_ms * 1000000ull,
+		.router_ns = (uint64_t)t->router_timeout * 1000000000ull,
+		.enabled = 1,
+	};
+	uint32_t key = (uint32_t)id;
+
+	if (bpf_map_update_elem(p->map_fd[MM_CONFIG], &key, &c, BPF_ANY))
+		return sl_fail(err, SL_E_KERNEL, 0, "mcast: bridge %d config: %s", id, strerror(errno));
+	return 0;
+}
+
+/* detach the ports of bridge `id` that are not in the list */
+static void drop_gone(struct mcast_priv *p, int id, const struct mcast_link *ports, int n)
+{
+	struct mcast_bridge_rt *b = &p->br[id];
+
+	for (int k = b->nports - 1; k >= 0; k--) {
+		bool still = false;
+
+		for (int i = 0; i < n && !still; i++)
+			still = ports[i].ifindex == b->port[k].ifindex;
+		if (!still) {
+			sl_info("mcast: %s left bridge %s; detached", b->port[k].name, b->name);
+			mcast_port_detach(p, id, k);
+		}
+	}
+}
+
+/* In the bridge's namespace, following link events: attach every listed
+ * port, detach the others; a port that fails is skipped (logged). */
+static int sync_ports(struct mcast_priv *p, int id, const struct mcast_link *ports, int n, struct sl_error *err)
+{
+	int rc = 0;
+
+	drop_gone(p, id, ports, n);
+	for (int i = 0; i < n; i++)
+		if (mcast_port_attach(p, id, &ports[i], NULL, err))
+			rc = -1; /* go on: the other ports still get the policy */
+	return rc;
+}
+
+static void bridge_off(struct mcast_priv *p, int id)
+{
+	struct mcast_bridge_rt *b = &p->br[id];
+
+	while (b->nports > 0)
+		mcast_port_detach(p, id, b->nports - 1);
+	if (b->nl_fd >= 0)
+		close(b->nl_fd);
+	b->nl_fd = -1;
+	bpf_object__close(b->obj);
+	b->obj = NULL;
+	mcast_maps_forget(p, id);
+	sl_info("mcast: policy off on bridge %s", b->name);
+	b->active = false;
+	mcast_meta_write(p, id);
+	memset(b, 0, sizeof(*b));
+	b->nl_fd = b->prog_in = b->prog_eg = -1;
+}
+
+static void plans_free(struct plan *plans, int n)
+{
+	for (int i = 0; i < n; i++) {
+		bpf_object__close(plans[i].obj);
+		if (plans[i].nl_fd >= 0)
+			close(plans[i].nl_fd);
+	}
+	free(plans);
+}
+
+/* In the bridge's namespace: hear link events first, then list the ports,
+ * so a port added meanwhile is not missed. */
+static int look(const char *netns, const char *bridge, struct plan *pl, struct sl_error *err)
+{
+	int self;
+
+	pl->nl_fd = -1;
+	pl->nports = 0;
+	if (netns[0] && sl_netns_by_name(netns, &pl->netns_ino, err))
+		return -1;
+	if (sl_netns_enter(netns, &self, err))
+		return -1;
+	pl->nl_fd = mcast_watch_open(err);
+	if (pl->nl_fd < 0 ||
+	    mcast_list_ports(bridge, &pl->ifindex, pl->ports, MC_BRIDGE_PORTS, &pl->nports, err)) {
+		sl_netns_leave(self);
+		return -1;
+	}
+	sl_netns_leave(self);
+	return 0;
+}
+
+/* The bridge's part of the switch that can fail, journalled in `u`: its
+ * new programs, config and record, every listed port attached or moved to
+ * the new programs. */
+static int switch_bridge(struct mcast_priv *p, const struct plan *pl, struct mcast_undo *u, struct sl_error *err)
+{
+	struct mcast_bridge_rt *b = &p->br[pl->id];
+	int self, rc = 0;
+
+	mcast_undo_bridge(u, p, pl->id);
+	if (!b->active) {
+		memset(b, 0, sizeof(*b));
+		b->nl_fd = -1;
+		b->active = true;
+		snprintf(b->netns, sizeof(b->netns), "%s", pl->cfg->netns);
+		snprintf(b->name, sizeof(b->name), "%s", pl->cfg->name);
+	}
+	b->prog_in = pl->prog_in;
+	b->prog_eg = pl->prog_eg;
+	if (!pl->waiting)
+		b->ifindex = pl->ifindex;
+	if (write_config(p, pl->id, &pl->cfg->t, err))
+		return -1;
+	if (mcast_meta_write(p, pl->id))
+		return sl_fail(err, SL_E_KERNEL, 0, "mcast: bridge %s record: %s", b->name, strerror(errno));
+	if (pl->waiting)
+		return 0; /* its ports go at commit */
+	if (sl_netns_enter(b->netns, &self, err))
+		return -1;
+	for (int i = 0; i < pl->nports && !rc; i++)
+		rc = mcast_port_attach(p, pl->id, &pl->ports[i], u, err);
+	sl_netns_leave(self);
+	return rc;
+}
+
+/* The bridge's part that cannot fail: the new programs' object and link
+ * event socket kept, the old ones closed, ports that left detached. */
+static void commit_bridge(struct mcast_priv *p, struct plan *pl)
+{
+	struct mcast_bridge_rt *b = &p->br[pl->id];
+
+	bpf_object__close(b->obj); /* the links hold the new programs now */
+	b->obj = pl->obj;
+	pl->obj = NULL;
+	if (b->nl_fd >= 0)
+		close(b->nl_fd);
+	b->nl_fd = pl->nl_fd;
+	pl->nl_fd = -1;
+	b->waiting = pl->waiting;
+	if (!pl->waiting)
+		b->netns_ino = pl->netns_ino;
+	/* waiting: its devices are gone or no longer its ports */
+	drop_gone(p, pl->id, pl->ports, pl->waiting ? 0 : pl->nports);
+	sl_info("mcast: policy on bridge %s%s%s, %d ports%s", b->name, b->netns[0] ? " in " : "", b->netns, b->nports,
+		b->waiting ? " (waiting for it)" : "");
+}
+
+/* Every bridge of `s` is there, each checked as apply checks it (used
+ * before anything is loaded or pinned). */
+static int look_all(const struct mcast_state *s, struct sl_error *err)
+{
+	for (int i = 0; i < s->nbr; i++) {
+		const struct mcast_bridge_cfg *c = &s->br[i];
+		struct sl_error why = { 0 };
+		struct plan pl = { .nl_fd = -1 };
+		int rc = look(c->netns, c->name, &pl, &why);
+
+		if (pl.nl_fd >= 0)
+			close(pl.nl_fd);
+		if (rc) {
+			snprintf(err->msg, sizeof(err->msg), "mcast bridge %s%s%s: %.400s", c->name,
+				 c->netns[0] ? " netns " : "", c->netns, why.msg);
+			err->code = why.code;
+			err->col = 0;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* A port setting given at run time names a device that is there (a typo
+ * is refused, not kept in save); one from a config, or kept from before,
+ * may wait for its port to come. */
+static int ports_there(const struct mcast_priv *p, const struct mcast_state *s, struct sl_error *err)
+{
+	for (int i = 0; i < s->nport; i++) {
+		const struct mcast_port_cfg *c = &s->port[i];
+		const struct mcast_port_cfg *was = mcast_port_cfg(&p->applied, c->netns, c->dev);
+		int self;
+		bool there;
+
+		if (was)
+			continue;
+		if (sl_netns_enter(c->netns, &self, err))
+			return -1;
+		there = if_nametoindex(c->dev) != 0;
+		sl_netns_leave(self);
+		if (!there)
+			return sl_fail(err, SL_E_USAGE, 0, "mcast port: no device '%s'%s%s", c->dev,
+				       c->netns[0] ? " in network namespace " : "", c->netns);
+	}
+	return 0;
+}
+
+static int apply(const struct sl_env *env, void *priv, const void *st, bool replace, struct sl_error *err)
+{
+	const struct mcast_state *s = st;
+	struct mcast_priv *p = priv;
+	struct mcast_undo *u;
+	struct plan *plans;
+	int n = 0;
+
+	(void)replace; /* every apply loads the programs afresh and updates the links */
+	if (env->interactive && ports_there(p, s, err))
+		return -1;
+	/* pins of another layout are refused even when nothing here uses them */
+	for (int m = 0; m < MM_COUNT && !p->loaded; m++)
+		if (sl_pin_check_family(env->pin_root, map_names[m], err))
+			return -1;
+	if (!p->loaded) {
+		int fd = sl_pin_open(env->pin_root, SL_PIN_MAPS, SL_STR(SL_MC_BRIDGE_MAP));
+
+		/* nothing left by an earlier daemon: nothing to load without a
+		 * bridge to enable, and an enable of what is not there fails
+		 * before anything is pinned */
+		if (fd < 0 && (!s->nbr || look_all(s, err)))
+			return s->nbr ? -1 : 0;
+		if (fd >= 0)
+			close(fd);
+	}
+	if (mcast_ensure_loaded(env, p, err))
+		return -1;
+	plans = calloc(SL_MC_BRIDGES, sizeof(*plans));
+	if (!plans)
+		return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
+	for (int i = 0; i < SL_MC_BRIDGES; i++)
+		plans[i].nl_fd = -1;
+	/* 1. everything that can fail on bad input, before anything changes */
+	for (int i = 0; i < s->nbr; i++, n++) {
+		struct plan *pl = &plans[n];
+		struct sl_error why = { 0 };
+
+		pl->cfg = &s->br[i];
+		pl->id = bridge_index(p, pl->cfg, plans, n);
+		if (pl->id < 0) {
+			plans_free(plans, n);
+			return sl_fail(err, SL_E_USAGE, 0, "at most %d bridges", SL_MC_BRIDGES);
+		}
+		if (look(pl->cfg->netns, pl->cfg->name, pl, &why)) {
+			if (!p->br[pl->id].active) {
+				/* a new enable of what is not there: say so */
+				snprintf(err->msg, sizeof(err->msg), "mcast bridge %s%s%s: %.400s", pl->cfg->name,
+					 pl->cfg->netns[0] ? " netns " : "", pl->cfg->netns, why.msg);
+				err->code = why.code;
+				err->col = 0;
+				plans_free(plans, n + 1);
+				return -1;
+			}
+			/* enabled before and gone now (a restart, a reload): it waits */
+			sl_warn("mcast: bridge %s: %s; waiting for it", pl->cfg->name, why.msg);
+			pl->waiting = true;
+		}
+		if (mcast_load_bridge_prog(p, pl->id, &pl->obj, &pl->prog_in, &pl->prog_eg, err)) {
+			plans_free(plans, n + 1);
+			return -1;
+		}
+	}
+	/* 2. the switch, undone exactly if any part of it fails */
+	u = mcast_undo_begin(p, s, err);
+	if (!u) {
+		plans_free(plans, n);
+		return -1;
+	}
+	for (int i = 0; i < n; i++)
+		if (switch_bridge(p, &plans[i], u, err)) {
+			mcast_undo_rollback(u, p);
+			plans_free(plans, n);
+			return -1;
+		}
+	/* 3. what cannot be undone, once nothing can fail */
+	mcast_undo_commit(u);
+	for (int i = 0; i < n; i++)
+		commit_bridge(p, &plans[i]);
+	for (int id = 0; id < SL_MC_BRIDGES; id++) {
+		bool wanted = false;
+
+		for (int i = 0; i < n && !wanted; i++)
+			wanted = plans[i].id == id;
+		if (p->br[id].active && !wanted)
+			bridge_off(p, id);
+	}
+	p->applied = *s;
+	p->state = &p->applied;
+	plans_free(plans, n);
+	return 0;
+}
+
+/* --- following ports ------------------------------------------------------------------ */
+
+#define COLLECT_EVERY 25 /* ticks: 5 s */
+#define RETRY_EVERY 5    /* ticks: a waiting bridge is looked for once a second */
+
+/* its namespace is no longer the one we attached in (deleted, or a new one
+ * under the same name) */
+static bool netns_changed(const struct mcast_bridge_rt *b)
+{
+	struct sl_error err;
+	uint32_t ino;
+
+	return b->netns[0] && (sl_netns_by_name(b->netns, &ino, &err) || ino != b->netns_ino);
+}
+
+/* Look at the bridge again: attach new ports, detach gone ones; a bridge
+ * or namespace that went away detaches everything and waits. */
+static void resync(struct mcast_priv *p, int id)
+{
+	struct mcast_bridge_rt *b = &p->br[id];
+	struct plan *pl = calloc(1, sizeof(*pl));
+	struct sl_error err = { 0 };
+	int self;
+
+	if (!pl)
+		return;
+	if (look(b->netns, b->name, pl, &err)) {
+		if (!b->waiting)
+			sl_warn("mcast: bridge %s: %s; detached from its ports, waiting for it", b->name, err.msg);
+		while (b->nports > 0)
+			mcast_port_detach(p, id, b->nports - 1);
+		if (b->nl_fd >= 0)
+			close(b->nl_fd); /* it may hold a deleted namespace alive */
+		b->nl_fd = -1;
+		b->waiting = true;
+	} else {
+		if (b->waiting)
+			sl_info("mcast: bridge %s is back", b->name);
+		if (b->nl_fd >= 0)
+			close(b->nl_fd);
+		b->nl_fd = pl->nl_fd;
+		pl->nl_fd = -1;
+		b->waiting = false;
+		b->ifindex = pl->ifindex;
+		b->netns_ino = pl->netns_ino;
+		mcast_meta_write(p, id);
+		if (!sl_netns_enter(b->netns, &self, &err)) {
+			if (sync_ports(p, id, pl->ports, pl->nports, &err))
+				sl_warn("mcast: bridge %s: %s", b->name, err.msg);
+			sl_netns_leave(self);
+		}
+	}
+	plans_free(pl, 1);
+}
+
+static void tick(void *priv)
+{
+	struct mcast_priv *p = priv;
+
+	if (!p->loaded)
+		return;
+	if (!(++p->ticks % COLLECT_EVERY))
+		mcast_collect(p, sl_ktime_ns());
+	for (int id = 0; id < SL_MC_BRIDGES; id++) {
+		struct mcast_bridge_rt *b = &p->br[id];
+
+		if (!b->active)
+			continue;
+		if (b->waiting ? !(p->ticks % RETRY_EVERY)
+			       : netns_changed(b) || (b->nl_fd >= 0 && mcast_watch_drain(b->nl_fd)))
+			resync(p, id);
+	}
+}
+
+static void priv_init(void *priv)
+{
+	struct mcast_priv *p = priv;
+
+	for (int m = 0; m < MM_COUNT; m++)
+		p->map_fd[m] = -1;
+	for (int id = 0; id < SL_MC_BRIDGES; id++) {
+		p->br[id].nl_fd = p->br[id].prog_in = p->br[id].prog_eg = -1;
+		for (int k = 0; k < MC_BRIDGE_PORTS; k++)
+			p->br[id].port[k].link_in = p->br[id].port[k].link_eg = -1;
+	}
+}
+
+static void release(void *priv)
+{
+	struct mcast_priv *p = priv;
+
+	for (int id = 0; id < SL_MC_BRIDGES; id++) {
+		struct mcast_bridge_rt *b = &p->br[id];
+
+		for (int k = 0; k < b->nports; k++) {
+			if (b->port[k].link_in >= 0)
+				close(b->port[k].link_in);
+			if (b->port[k].link_eg >= 0)
+				close(b->port[k].link_eg);
+		}
+		if (b->nl_fd >= 0)
+			close(b->nl_fd);
+		bpf_object__close(b->obj);
+		memset(b, 0, sizeof(*b));
+	}
+	bpf_object__close(p->base);
+	memset(p, 0, sizeof(*p));
+	priv_init(p);
+}
+
+const struct sl_feature sl_mcast_feature = {
+	.name = "mcast",
+	.state_size = sizeof(struct mcast_state),
+	.priv_size = sizeof(struct mcast_priv),
+	.priv_init = priv_init,
+	.state_init = state_init,
+	.stage = stage,
+	.apply = apply,
+	.save = save,
+	.query = mcast_query,
+	.status = mcast_status,
+	.tick = tick,
+	.release = release,
+};

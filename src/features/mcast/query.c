@@ -1,0 +1,167 @@
+/* mcast groups, mcast ports, and the module's status entry. */
+#include <bpf/bpf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/bpf_info.h"
+#include "features/drops/drops.h"
+#include "features/mcast/mcast.h"
+
+static const char *port_name(const struct mcast_bridge_rt *b, uint32_t ifindex, char *buf, size_t size)
+{
+	for (int k = 0; k < b->nports; k++)
+		if (b->port[k].ifindex == ifindex)
+			return b->port[k].name;
+	snprintf(buf, size, "if%u", ifindex);
+	return buf;
+}
+
+/* one row per (bridge, group): member ports, seconds left (the longest) */
+/* memberships of one (bridge, group) next to each other */
+static int cmp_member(const void *a, const void *b)
+{
+	const struct sl_mc_member_key *x = a, *y = b;
+
+	if (x->bridge != y->bridge)
+		return x->bridge < y->bridge ? -1 : 1;
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	return memcmp(x->group, y->group, sizeof(x->group));
+}
+
+static bool same_group(const struct sl_mc_member_key *x, const struct sl_mc_member_key *y)
+{
+	return x->bridge == y->bridge && x->family == y->family && !memcmp(x->group, y->group, sizeof(x->group));
+}
+
+/* one row per (bridge, group): member ports, seconds left (the longest) */
+static json_object *groups_json(struct mcast_priv *p)
+{
+	json_object *rows = json_object_new_array();
+	uint64_t now = sl_ktime_ns();
+	size_t n;
+	struct sl_mc_member_key *keys = sl_map_keys(p->map_fd[MM_MEMBER], &n);
+
+	if (keys)
+		qsort(keys, n, sizeof(*keys), cmp_member);
+	for (size_t i = 0; keys && i < n;) {
+		const struct mcast_bridge_rt *b = keys[i].bridge < SL_MC_BRIDGES ? &p->br[keys[i].bridge] : NULL;
+		char addr[64], name[32];
+		json_object *ports = json_object_new_array();
+		uint64_t last = 0;
+		size_t j;
+
+		for (j = i; j < n && same_group(&keys[i], &keys[j]); j++) {
+			struct sl_mc_member m;
+
+			if (!b || !b->active || bpf_map_lookup_elem(p->map_fd[MM_MEMBER], &keys[j], &m) ||
+			    m.expires_ns <= now)
+				continue;
+			json_object_array_add(ports, json_object_new_string(port_name(b, keys[j].ifindex, name,
+											 sizeof(name))));
+			if (m.expires_ns > last)
+				last = m.expires_ns;
+		}
+		if (json_object_array_length(ports)) {
+			json_object *row = json_object_new_object();
+
+			drops_addr_str(keys[i].family, keys[i].group, addr, sizeof(addr));
+			json_object_object_add(row, "bridge", json_object_new_string(b->name));
+			json_object_object_add(row, "netns", json_object_new_string(b->netns[0] ? b->netns : "host"));
+			json_object_object_add(row, "group", json_object_new_string(addr));
+			json_object_object_add(row, "ports", ports);
+			json_object_object_add(row, "seconds_left",
+					       json_object_new_int64((int64_t)((last - now + 999999999ull) / 1000000000ull)));
+			json_object_array_add(rows, row);
+		} else {
+			json_object_put(ports);
+		}
+		i = j;
+	}
+	free(keys);
+	return rows;
+}
+
+static json_object *ports_json(struct mcast_priv *p)
+{
+	json_object *rows = json_object_new_array();
+	uint64_t now = sl_ktime_ns();
+
+	for (int id = 0; id < SL_MC_BRIDGES; id++) {
+		const struct mcast_bridge_rt *b = &p->br[id];
+
+		for (int k = 0; b->active && k < b->nports; k++) {
+			struct sl_mc_port_key key = { .bridge = (__u32)id, .ifindex = b->port[k].ifindex };
+			struct sl_mc_port v = { 0 };
+			struct sl_mc_port_stats st;
+			json_object *o = json_object_new_object();
+			char router[48];
+
+			bpf_map_lookup_elem(p->map_fd[MM_PORT], &key, &v);
+			SL_PERCPU_SUM(p->map_fd[MM_STATS], &key, &st); /* zeroed if absent */
+			if (v.router == SL_MC_ROUTER_AUTO && v.router_until_ns > now)
+				snprintf(router, sizeof(router), "learned (%llus left)",
+					 (unsigned long long)((v.router_until_ns - now) / 1000000000ull));
+			else
+				snprintf(router, sizeof(router), "%s", mcast_router_name(v.router));
+			json_object_object_add(o, "bridge", json_object_new_string(b->name));
+			json_object_object_add(o, "netns", json_object_new_string(b->netns[0] ? b->netns : "host"));
+			json_object_object_add(o, "port", json_object_new_string(b->port[k].name));
+			json_object_object_add(o, "router", json_object_new_string(router));
+			json_object_object_add(o, "flood", json_object_new_boolean(v.flood));
+			json_object_object_add(o, "passed", json_object_new_uint64(st.passed));
+			json_object_object_add(o, "suppressed", json_object_new_uint64(st.suppressed));
+			json_object_object_add(o, "reports", json_object_new_uint64(st.reports));
+			json_object_object_add(o, "leaves", json_object_new_uint64(st.leaves));
+			json_object_object_add(o, "queries", json_object_new_uint64(st.queries));
+			json_object_object_add(o, "malformed", json_object_new_uint64(st.malformed));
+			json_object_array_add(rows, o);
+		}
+	}
+	return rows;
+}
+
+int mcast_query(const struct sl_env *env, void *priv, const void *state, const struct sl_cmd *cmd, json_object **out,
+		struct sl_error *err)
+{
+	struct mcast_priv *p = priv;
+
+	(void)state;
+	if (!p->loaded) { /* the policy was never enabled: nothing to show */
+		*out = json_object_new_array();
+		return 0;
+	}
+	(void)env;
+	if (!strcmp(cmd->spec->words, "mcast groups"))
+		*out = groups_json(p);
+	else if (!strcmp(cmd->spec->words, "mcast ports"))
+		*out = ports_json(p);
+	else
+		return sl_fail(err, SL_E_USAGE, 1, "'%s' is not a query", cmd->spec->words);
+	return 0;
+}
+
+json_object *mcast_status(const struct sl_env *env, void *priv, const void *state)
+{
+	struct mcast_priv *p = priv;
+	const struct mcast_state *s = state;
+	json_object *o = json_object_new_object(), *br = json_object_new_array();
+
+	(void)env;
+	for (int id = 0; p->loaded && id < SL_MC_BRIDGES; id++) {
+		json_object *b;
+
+		if (!p->br[id].active)
+			continue;
+		b = json_object_new_object();
+		json_object_object_add(b, "bridge", json_object_new_string(p->br[id].name));
+		json_object_object_add(b, "netns", json_object_new_string(p->br[id].netns[0] ? p->br[id].netns : "host"));
+		json_object_object_add(b, "ports", json_object_new_int(p->br[id].nports));
+		json_object_array_add(br, b);
+	}
+	json_object_object_add(o, "bridges_configured", json_object_new_int(s->nbr));
+	json_object_object_add(o, "bridges", br);
+	return o;
+}

@@ -1,0 +1,98 @@
+/* apply()'s switch as all or nothing: before a bridge's first change its
+ * runtime and map records are saved, and each port's change is journalled
+ * (mcast_port_attach); a failure puts the links, programs and records back
+ * exactly, in reverse order. What cannot be put back (flushing the
+ * memberships of ports that left, turning bridges off) runs only after
+ * everything that can fail has succeeded. */
+#include <bpf/bpf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "features/mcast/mcast.h"
+
+struct mcast_undo *mcast_undo_begin(struct mcast_priv *p, const struct mcast_state *next, struct sl_error *err)
+{
+	struct mcast_undo *u = calloc(1, sizeof(*u));
+
+	if (!u) {
+		sl_fail(err, SL_E_KERNEL, 0, "out of memory");
+		return NULL;
+	}
+	u->state = p->state;
+	p->state = next; /* the ports' records are written from it */
+	return u;
+}
+
+void mcast_undo_bridge(struct mcast_undo *u, struct mcast_priv *p, int id)
+{
+	uint32_t key = (uint32_t)id;
+
+	if (u->saved[id])
+		return;
+	u->saved[id] = true;
+	u->br[id] = p->br[id];
+	bpf_map_lookup_elem(p->map_fd[MM_CONFIG], &key, &u->cfg[id]);
+	bpf_map_lookup_elem(p->map_fd[MM_BRIDGE], &key, &u->meta[id]);
+}
+
+static void port_back(struct mcast_priv *p, const struct mcast_undo_port *e)
+{
+	struct mcast_bridge_rt *b = &p->br[e->id];
+	struct sl_mc_port_key key = { .bridge = (__u32)e->id, .ifindex = e->ifindex };
+	int k = mcast_port_find(b, e->ifindex);
+
+	if (k < 0)
+		return;
+	if (e->fresh) { /* as if never attached: links, record, what it snooped meanwhile */
+		mcast_port_detach(p, e->id, k);
+		return;
+	}
+	mcast_link_undo(p, e->id, e->ifindex, false, &b->port[k].link_in, &e->side[0]);
+	mcast_link_undo(p, e->id, e->ifindex, true, &b->port[k].link_eg, &e->side[1]);
+	if (e->had_record)
+		bpf_map_update_elem(p->map_fd[MM_PORT], &key, &e->record, BPF_ANY);
+	else
+		bpf_map_delete_elem(p->map_fd[MM_PORT], &key);
+}
+
+/* the program fds the journal holds */
+static void undo_free(struct mcast_undo *u)
+{
+	for (int i = 0; i < u->nport; i++)
+		for (int s = 0; s < 2; s++)
+			if (u->port[i].side[s].prog >= 0)
+				close(u->port[i].side[s].prog);
+	free(u);
+}
+
+void mcast_undo_rollback(struct mcast_undo *u, struct mcast_priv *p)
+{
+	for (int i = u->nport - 1; i >= 0; i--)
+		port_back(p, &u->port[i]);
+	for (int id = 0; id < SL_MC_BRIDGES; id++) {
+		uint32_t key = (uint32_t)id;
+
+		if (!u->saved[id])
+			continue;
+		if (!u->br[id].active) /* a bridge this apply enabled: whatever it snooped */
+			mcast_maps_forget(p, id);
+		bpf_map_update_elem(p->map_fd[MM_CONFIG], &key, &u->cfg[id], BPF_ANY);
+		bpf_map_update_elem(p->map_fd[MM_BRIDGE], &key, &u->meta[id], BPF_ANY);
+		/* the links it held are the ones held again (replaced ones were put back) */
+		p->br[id] = u->br[id];
+	}
+	p->state = u->state;
+	undo_free(u);
+}
+
+void mcast_undo_commit(struct mcast_undo *u)
+{
+	/* links replaced because they had died go now */
+	for (int i = 0; i < u->nport; i++)
+		for (int s = 0; s < 2; s++)
+			if (u->port[i].side[s].old >= 0)
+				close(u->port[i].side[s].old);
+	undo_free(u);
+}

@@ -1,0 +1,401 @@
+/* ipset's commands on a catalog of sets, with ipset's answers. Each command
+ * changes everything it names or nothing: adds are checked before the
+ * first write and undone if the kernel refuses one midway. */
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "features/sets/sets.h"
+
+struct sets_set *sets_find(const struct sets_catalog *c, const char *name)
+{
+	for (int i = 0; i < c->nsets; i++)
+		if (!strcmp(c->set[i]->spec.name, name))
+			return c->set[i];
+	return NULL;
+}
+
+const struct sl_set_spec *sets_lookup_spec(const char *name, void *catalog)
+{
+	struct sets_set *s = sets_find(catalog, name);
+
+	return s ? &s->spec : NULL;
+}
+
+int sets_no_set(const char *name, struct sl_error *err)
+{
+	return sl_fail(err, SL_E_USAGE, 0, "the set with the given name does not exist: %s", name);
+}
+
+bool sets_specs_equal(const struct sl_set_spec *a, const struct sl_set_spec *b)
+{
+	unsigned mask = ~(unsigned)(SL_SET_F_EXIST | SL_SET_F_BUCKETSIZE | SL_SET_F_INITVAL);
+
+	return a->type == b->type && a->family == b->family && (a->flags & mask) == (b->flags & mask) &&
+	       a->maxelem == b->maxelem && a->timeout == b->timeout && a->hashsize == b->hashsize &&
+	       a->range_from == b->range_from && a->range_to == b->range_to;
+}
+
+int sets_cmd_create(struct sets_priv *p, struct sets_catalog *c, const struct sl_set_spec *spec, bool exist,
+		    struct sl_error *err)
+{
+	struct sets_set *s = sets_find(c, spec->name);
+
+	if (s) {
+		/* ipset: -exist accepts a set that is already there, if it is the same */
+		if (exist && sets_specs_equal(&s->spec, spec))
+			return 0;
+		return sl_fail(err, SL_E_USAGE, 0, "set cannot be created: set with the same name already exists: %s",
+			       spec->name);
+	}
+	if (c->nsets == SL_SET_SLOTS)
+		return sl_fail(err, SL_E_USAGE, 0, "set cannot be created: %d sets exist", SL_SET_SLOTS);
+	if (sets_map_create(p, spec, &s, err))
+		return -1;
+	c->set[c->nsets++] = s;
+	return 0;
+}
+
+/* what an add changed, so it can be undone */
+struct undo {
+	uint8_t key[SL_SET_KEY_MAX];
+	bool had;                       /* the key was there (and was overwritten) */
+	bool had_comment;
+	struct sl_set_value old;
+	char comment[SL_SET_COMMENT_MAX + 1];
+};
+
+void sets_entry_value(const struct sets_set *s, const struct sl_set_elem *e, struct sl_set_value *v)
+{
+	uint32_t timeout = e->flags & SL_ELEM_F_TIMEOUT ? e->timeout : s->spec.timeout;
+
+	memset(v, 0, sizeof(*v));
+	if ((s->spec.flags & SL_SET_F_TIMEOUT) && timeout)
+		v->expires_ns = sets_now_ns() + (uint64_t)timeout * 1000000000ull;
+	if (s->spec.flags & SL_SET_F_COUNTERS) {
+		v->flags |= SL_SETV_COUNTERS;
+		v->packets = e->flags & SL_ELEM_F_PACKETS ? e->packets : 0;
+		v->bytes = e->flags & SL_ELEM_F_BYTES ? e->bytes : 0;
+	}
+	if (e->flags & SL_ELEM_F_NOMATCH)
+		v->flags |= SL_SETV_NOMATCH;
+	v->cidr = e->cidr;
+}
+
+static bool in_range(const struct sets_set *s, const struct sl_set_elem *e)
+{
+	return s->spec.type != SL_SET_BITMAP_PORT || (e->port >= s->spec.range_from && e->port <= s->spec.range_to);
+}
+
+void sets_collect_all(struct sets_set *s)
+{
+	uint8_t cursor[SL_SET_KEY_MAX];
+	bool valid = false;
+
+	do
+		sets_map_collect(s, cursor, &valid, 1 << 20);
+	while (valid);
+}
+
+static int put_entry(struct sets_set *s, const void *key, const struct sl_set_value *v, struct sl_error *err)
+{
+	if (!bpf_map_update_elem(s->map_fd, key, v, BPF_ANY))
+		return 0;
+	if (errno == E2BIG && (s->spec.flags & SL_SET_F_TIMEOUT)) {
+		/* ipset makes room by collecting expired entries first */
+		sets_collect_all(s);
+		if (!bpf_map_update_elem(s->map_fd, key, v, BPF_ANY))
+			return 0;
+	}
+	if (errno == E2BIG || errno == ENOSPC)
+		return sl_fail(err, SL_E_KERNEL, 0, "set %s: hash is full, cannot add more elements (maxelem %u)",
+			       s->spec.name, s->spec.maxelem);
+	return sl_fail(err, SL_E_KERNEL, 0, "set %s: %s", s->spec.name, strerror(errno));
+}
+
+void sets_comment_put(const struct sets_set *s, const void *key, const struct sl_set_elem *e)
+{
+	char text[SL_SET_COMMENT_MAX + 1] = "";
+
+	if (s->cmt_fd < 0)
+		return;
+	if (!(e->flags & SL_ELEM_F_COMMENT)) {
+		bpf_map_delete_elem(s->cmt_fd, key);
+		return;
+	}
+	snprintf(text, sizeof(text), "%s", e->comment);
+	if (bpf_map_update_elem(s->cmt_fd, key, text, BPF_ANY))
+		sl_warn("set %s: comment not kept: %s", s->spec.name, strerror(errno));
+}
+
+static int element_text_fail(const struct sets_set *s, const struct sl_set_elem *e, const char *what,
+			     struct sl_error *err)
+{
+	char text[SL_SET_LINE_MAX];
+
+	if (sl_set_elem_format(&s->spec, e, text, sizeof(text)) < 0)
+		snprintf(text, sizeof(text), "?");
+	return sl_fail(err, SL_E_USAGE, 0, "%s: %s (set %s)", what, text, s->spec.name);
+}
+
+/* The first pass of add (adding) and del: refuse before anything is
+ * written. Without -exist, an add of a live entry and a del of an absent
+ * one are refused, as ipset refuses them. */
+static int check_entries(const struct sets_set *s, const struct sl_set_elem *pat, bool exist, bool adding,
+			 struct sl_error *err)
+{
+	struct sl_set_iter it;
+	struct sl_set_elem e;
+
+	if (sl_set_expand_init(&it, &s->spec, pat, 0, err))
+		return -1;
+	while (sl_set_expand_next(&it, &e)) {
+		uint8_t key[SL_SET_KEY_MAX];
+		struct sl_set_value v;
+
+		if (!in_range(s, &e))
+			return element_text_fail(s, &e, "element is out of the range of the set", err);
+		sets_elem_key(s, &e, key);
+		if (!exist && sets_entry_get(s, key, &v) == adding)
+			return element_text_fail(s, &e,
+						 adding ? "element cannot be added to the set: it's already added"
+							: "element cannot be deleted from the set: it's not added",
+						 err);
+	}
+	return 0;
+}
+
+static int add_entries(struct sets_set *s, const struct sl_set_elem *pat, bool exist, struct sl_error *err)
+{
+	struct sl_set_iter it;
+	struct sl_set_elem e;
+	struct undo *undo;
+	size_t n = 0;
+	int rc = -1;
+
+	if (sl_set_expand_init(&it, &s->spec, pat, 0, err))
+		return -1;
+	if (check_entries(s, pat, exist, true, err))
+		return -1;
+	undo = calloc((size_t)it.count ? (size_t)it.count : 1, sizeof(*undo));
+	if (!undo)
+		return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
+	sl_set_expand_init(&it, &s->spec, pat, 0, err);
+	while (sl_set_expand_next(&it, &e)) {
+		struct undo *u = &undo[n];
+		struct sl_set_value v;
+
+		sets_elem_key(s, &e, u->key);
+		u->had = sets_entry_exact(s, u->key, &u->old);
+		u->had_comment = !sets_comment_get(s, u->key, u->comment, sizeof(u->comment));
+		sets_entry_value(s, &e, &v);
+		if (u->had && !(e.flags & (SL_ELEM_F_PACKETS | SL_ELEM_F_BYTES)) &&
+		    !(u->old.expires_ns && u->old.expires_ns <= sets_now_ns())) {
+			/* a re-add (-exist) keeps the counters, as ipset does */
+			v.packets = u->old.packets;
+			v.bytes = u->old.bytes;
+		}
+		if (put_entry(s, u->key, &v, err))
+			goto undo_all;
+		n++;
+		sets_comment_put(s, u->key, &e);
+	}
+	rc = 0;
+	goto out;
+undo_all:
+	while (n-- > 0) {
+		if (undo[n].had)
+			bpf_map_update_elem(s->map_fd, undo[n].key, &undo[n].old, BPF_ANY);
+		else
+			bpf_map_delete_elem(s->map_fd, undo[n].key);
+		if (s->cmt_fd < 0)
+			continue;
+		if (undo[n].had_comment)
+			bpf_map_update_elem(s->cmt_fd, undo[n].key, undo[n].comment, BPF_ANY);
+		else
+			bpf_map_delete_elem(s->cmt_fd, undo[n].key);
+	}
+out:
+	free(undo);
+	return rc;
+}
+
+static int del_entries(struct sets_set *s, const struct sl_set_elem *pat, bool exist, struct sl_error *err)
+{
+	struct sl_set_iter it;
+	struct sl_set_elem e;
+
+	if (check_entries(s, pat, exist, false, err))
+		return -1;
+	sl_set_expand_init(&it, &s->spec, pat, 0, err);
+	while (sl_set_expand_next(&it, &e)) {
+		uint8_t key[SL_SET_KEY_MAX];
+
+		sets_elem_key(s, &e, key);
+		bpf_map_delete_elem(s->map_fd, key);
+		if (s->cmt_fd >= 0)
+			bpf_map_delete_elem(s->cmt_fd, key);
+	}
+	return 0;
+}
+
+int sets_cmd_adt(struct sets_catalog *c, enum sl_set_cmd cmd, const char *name, const struct sl_set_elem *pat,
+		 bool exist, struct sl_error *err)
+{
+	struct sets_set *s = sets_find(c, name);
+
+	if (!s)
+		return sets_no_set(name, err);
+	return cmd == SL_SETCMD_ADD ? add_entries(s, pat, exist, err) : del_entries(s, pat, exist, err);
+}
+
+int sets_cmd_test(struct sets_catalog *c, const char *name, const struct sl_set_elem *pat, struct sl_error *err)
+{
+	struct sets_set *s = sets_find(c, name);
+	struct sl_set_iter it;
+	struct sl_set_elem e;
+
+	if (!s)
+		return sets_no_set(name, err);
+	/* as the kernel: a range or CIDR of hosts tests its first entry */
+	if (sl_set_expand_init(&it, &s->spec, pat, UINT64_MAX, err) || !sl_set_expand_next(&it, &e))
+		return -1;
+	if (!in_range(s, &e))
+		return 0;
+	return sets_entry_test(s, &e);
+}
+
+int sets_cmd_flush(struct sets_priv *p, struct sets_catalog *c, const char *name, struct sl_error *err)
+{
+	struct sets_set *one[1];
+	struct sets_set **sets = c->set;
+	int n = c->nsets;
+
+	if (*name) {
+		one[0] = sets_find(c, name);
+		if (!one[0])
+			return sets_no_set(name, err);
+		sets = one;
+		n = 1;
+	}
+	/* a committed set's empty maps switch in at the commit, all of them or
+	 * none (a failure aborts the transaction); a set the transaction made
+	 * is nobody's yet: emptied at once */
+	for (int i = 0; i < n; i++)
+		if (sets_txn_committed(p, sets[i]) ? sets_flush_stage(p, sets[i], err) : sets_map_flush(p, sets[i], err))
+			return -1;
+	return 0;
+}
+
+int sets_rules_using(const struct rules_rule *rules, int nrules, const char *name)
+{
+	int n = 0;
+
+	for (int i = 0; i < nrules; i++)
+		n += !strcmp(rules[i].set, name);
+	return n;
+}
+
+static void remove_at(struct sets_priv *p, struct sets_catalog *c, int i)
+{
+	sets_txn_retire(p, c->set[i]);
+	memmove(&c->set[i], &c->set[i + 1], (size_t)(c->nsets - i - 1) * sizeof(c->set[0]));
+	c->nsets--;
+}
+
+int sets_cmd_destroy(struct sets_priv *p, struct sets_catalog *c, const char *name, struct sl_error *err)
+{
+	if (*name && !sets_find(c, name))
+		return sets_no_set(name, err);
+	/* ipset: a set in use is refused, and destroying all refuses if any is */
+	for (int i = 0; i < c->nsets; i++)
+		if ((!*name || !strcmp(c->set[i]->spec.name, name)) && sets_rules_using(c->rule, c->nrules, c->set[i]->spec.name))
+			return sl_fail(err, SL_E_USAGE, 0,
+				       "set cannot be destroyed: it is in use by a rule: %s (see `sluicectl rule list`)",
+				       c->set[i]->spec.name);
+	for (int i = c->nsets - 1; i >= 0; i--)
+		if (!*name || !strcmp(c->set[i]->spec.name, name))
+			remove_at(p, c, i);
+	return 0;
+}
+
+int sets_cmd_rename(struct sets_catalog *c, const char *from, const char *to,
+		    struct sl_error *err)
+{
+	struct sets_set *s = sets_find(c, from);
+
+	if (!s)
+		return sets_no_set(from, err);
+	if (sets_find(c, to))
+		return sl_fail(err, SL_E_USAGE, 0, "set cannot be renamed: a set with the new name already exists: %s",
+			       to);
+	/* rules follow the set, as iptables' rules follow the set's index */
+	for (int i = 0; i < c->nrules; i++)
+		if (!strcmp(c->rule[i].set, from))
+			snprintf(c->rule[i].set, sizeof(c->rule[i].set), "%s", to);
+	snprintf(s->spec.name, sizeof(s->spec.name), "%s", to);
+	return 0;
+}
+
+int sets_cmd_swap(struct sets_catalog *c, const char *a, const char *b, struct sl_error *err)
+{
+	struct sets_set *sa = sets_find(c, a), *sb = sets_find(c, b);
+	char tmp[SL_SET_NAME_MAX + 1];
+
+	if (!sa)
+		return sets_no_set(a, err);
+	if (!sb)
+		return sets_no_set(b, err);
+	if (sa->spec.type != sb->spec.type || sa->spec.family != sb->spec.family)
+		return sl_fail(err, SL_E_USAGE, 0, "the sets cannot be swapped: their type does not match (%s: %s, %s: %s)",
+			       a, sl_set_types[sa->spec.type].name, b, sl_set_types[sb->spec.type].name);
+	/* names trade places; rules keep naming theirs, so they now reach the
+	 * other slot once their programs are rebuilt */
+	snprintf(tmp, sizeof(tmp), "%s", sa->spec.name);
+	snprintf(sa->spec.name, sizeof(sa->spec.name), "%s", sb->spec.name);
+	snprintf(sb->spec.name, sizeof(sb->spec.name), "%s", tmp);
+	return 0;
+}
+
+int sets_cmd_line(struct sets_priv *p, struct sets_catalog *c, const struct sl_set_line *l, struct sl_error *err)
+{
+	switch (l->cmd) {
+	case SL_SETCMD_CREATE:
+		return sets_cmd_create(p, c, &l->spec, l->exist, err);
+	case SL_SETCMD_ADD:
+	case SL_SETCMD_DEL:
+		return sets_cmd_adt(c, l->cmd, l->name, &l->elem, l->exist, err);
+	case SL_SETCMD_FLUSH:
+		return sets_cmd_flush(p, c, l->name, err);
+	case SL_SETCMD_DESTROY:
+		return sets_cmd_destroy(p, c, l->name, err);
+	case SL_SETCMD_RENAME:
+		return sets_cmd_rename(c, l->name, l->name2, err);
+	case SL_SETCMD_SWAP:
+		return sets_cmd_swap(c, l->name, l->name2, err);
+	case SL_SETCMD_TEST: {
+		int in = sets_cmd_test(c, l->name, &l->elem, err);
+
+		return in < 0 ? -1 : in ? 0 : sl_fail(err, SL_E_NEGATIVE, 0, "element is not in set %s", l->name);
+	}
+	case SL_SETCMD_NONE:
+	case SL_SETCMD_COMMIT:
+		return 0;
+	}
+	return sl_fail(err, SL_E_USAGE, 0, "unknown set command");
+}
+
+void sets_catalog_close(struct sets_catalog *c)
+{
+	for (int i = 0; i < c->nsets; i++) {
+		if (c->set[i]->cmt_fd >= 0)
+			close(c->set[i]->cmt_fd);
+		close(c->set[i]->map_fd);
+		free(c->set[i]);
+	}
+	c->nsets = 0;
+	c->nrules = 0;
+}

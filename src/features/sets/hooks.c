@@ -1,0 +1,626 @@
+/* Rules onto hooks: one program per (netns, device, direction) with its
+ * rules compiled in as read-only data, attached with a pinned bpf_link
+ * (XDP native, else generic, on ingress; tcx on egress) and replaced in
+ * place with bpf_link_update(). A change loads every program it needs
+ * first and switches them after, undoing the switched ones if one fails. */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/attach.h"
+#include "lib/bpf_info.h"
+#include "core/log.h"
+#include "lib/netns.h"
+#include "core/pin.h"
+#include "features/sets/sets.h"
+#include "sets.skel.h"
+
+static void hook_pin(const struct sets_priv *p, int h, char *out, size_t size)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "sl_hook_%d", h);
+	sl_pin_path(out, size, p->pin_root, SL_PIN_LINKS, name);
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* The hook's program: owned by its object when we loaded it, by us when
+ * we adopted the link of an earlier daemon. */
+static void hook_prog_release(struct sets_hook *k)
+{
+	if (k->obj)
+		bpf_object__close(k->obj); /* closes prog_fd too */
+	else
+		close_fd(&k->prog_fd);
+	k->obj = NULL;
+	k->prog_fd = -1;
+}
+
+/* --- rule ids and persistence ------------------------------------------------------ */
+
+static bool id_used(const struct sets_catalog *c, uint16_t id)
+{
+	for (int i = 0; c && i < c->nrules; i++)
+		if (c->rule[i].id == id)
+			return true;
+	return false;
+}
+
+/* A rule equal to a live one keeps its id (and counters) across a reload;
+ * a new one gets a free id with zeroed counters. */
+static int assign_id(struct sets_priv *p, struct sets_catalog *c, struct rules_rule *r, struct sl_error *err)
+{
+	if (c != &p->live)
+		for (int i = 0; i < p->live.nrules; i++)
+			if (rules_same(&p->live.rule[i], r) && !id_used(c, p->live.rule[i].id)) {
+				r->id = p->live.rule[i].id;
+				return 0;
+			}
+	for (uint16_t id = 0; id < SL_RULE_IDS; id++) {
+		if (id_used(&p->live, id) || id_used(c, id))
+			continue;
+		r->id = id;
+		uint32_t key = id;
+		sl_percpu_zero(p->shared_fd[SM_RSTAT], &key, sizeof(struct sl_rule_count));
+		return 0;
+	}
+	return sl_fail(err, SL_E_USAGE, 0, "no free rule counter (%d in use)", SL_RULE_IDS);
+}
+
+int rules_store(struct sets_priv *p, const struct sets_catalog *c, int bank, struct sl_error *err)
+{
+	for (uint32_t i = 0; i < SL_RULES_TOTAL; i++) {
+		struct sl_rule_meta m = { 0 };
+		uint32_t key = (uint32_t)bank * SL_RULES_TOTAL + i;
+
+		if ((int)i < c->nrules) {
+			const struct rules_rule *r = &c->rule[i];
+
+			snprintf(m.netns, sizeof(m.netns), "%s", r->netns);
+			snprintf(m.dev, sizeof(m.dev), "%s", r->dev);
+			snprintf(m.set, sizeof(m.set), "%s", r->set);
+			m.prio = r->prio;
+			m.id = r->id;
+			m.used = 1;
+			m.dir = r->dir;
+			m.ndirs = r->ndirs;
+			m.src_dims = r->src_dims;
+			m.invert = r->invert;
+			m.action = r->action;
+			m.match = r->match;
+		}
+		if (bpf_map_update_elem(p->shared_fd[SM_RULES], &key, &m, BPF_ANY))
+			return sl_fail(err, SL_E_KERNEL, 0, "rules: cannot write the rule records: %s", strerror(errno));
+	}
+	return 0;
+}
+
+static void hook_store(struct sets_priv *p, int h)
+{
+	const struct sets_hook *k = &p->hook[h];
+	struct sl_hook_meta m = { 0 };
+	uint32_t key = (uint32_t)h;
+
+	if (k->used) {
+		snprintf(m.netns, sizeof(m.netns), "%s", k->netns);
+		snprintf(m.dev, sizeof(m.dev), "%s", k->dev);
+		m.ifindex = k->ifindex;
+		m.link_id = sl_link_id(k->link_fd);
+		m.used = 1;
+		m.dir = k->dir;
+		m.mode = k->mode;
+	}
+	bpf_map_update_elem(p->shared_fd[SM_HOOKS], &key, &m, BPF_ANY);
+}
+
+int rules_adopt(struct sets_priv *p, struct sets_catalog *c, int bank, struct sl_error *err)
+{
+	(void)err;
+	for (uint32_t i = 0; i < SL_RULES_TOTAL && c->nrules < RULES_MAX_TOTAL; i++) {
+		struct sl_rule_meta m;
+		struct rules_rule *r = &c->rule[c->nrules];
+		uint32_t key = (uint32_t)bank * SL_RULES_TOTAL + i;
+
+		if (bpf_map_lookup_elem(p->shared_fd[SM_RULES], &key, &m) || !m.used)
+			continue;
+		memset(r, 0, sizeof(*r));
+		snprintf(r->netns, sizeof(r->netns), "%.*s", (int)sizeof(m.netns) - 1, m.netns);
+		snprintf(r->dev, sizeof(r->dev), "%.*s", (int)sizeof(m.dev) - 1, m.dev);
+		snprintf(r->set, sizeof(r->set), "%.*s", (int)sizeof(m.set) - 1, m.set);
+		r->prio = m.prio;
+		r->id = m.id;
+		r->dir = m.dir;
+		r->ndirs = m.ndirs;
+		r->src_dims = m.src_dims;
+		r->invert = m.invert;
+		r->action = m.action;
+		r->match = m.match;
+		if (r->match != SL_MATCH_SET && r->match != SL_MATCH_UNPARSED) {
+			sl_warn("rule %u: match kind %u is not one this build knows; dropping the rule", r->id, r->match);
+			continue;
+		}
+		if (r->match == SL_MATCH_SET && !sets_find(c, r->set)) {
+			sl_warn("rule %u: set '%s' is gone; dropping the rule", r->id, r->set);
+			continue;
+		}
+		c->nrules++;
+	}
+	for (uint32_t h = 0; h < SL_HOOKS_MAX; h++) {
+		struct sets_hook *k = &p->hook[h];
+		struct sl_hook_meta m;
+		char path[512];
+
+		hook_pin(p, (int)h, path, sizeof(path));
+		if (bpf_map_lookup_elem(p->shared_fd[SM_HOOKS], &h, &m) || !m.used) {
+			/* attached and pinned by a daemon that died before recording
+			 * it: the link is no state's (unpinned, it detaches) */
+			if (!unlink(path))
+				sl_info("hook %u: a link pinned without a record; removed", h);
+			continue;
+		}
+		k->link_fd = bpf_obj_get(path);
+		if (k->link_fd < 0) {
+			sl_warn("hook %.*s %s: pinned link gone; forgetting it", (int)sizeof(m.dev), m.dev,
+				m.dir ? "egress" : "ingress");
+			hook_store(p, (int)h);
+			continue;
+		}
+		k->used = true;
+		snprintf(k->netns, sizeof(k->netns), "%.*s", (int)sizeof(m.netns) - 1, m.netns);
+		snprintf(k->dev, sizeof(k->dev), "%.*s", (int)sizeof(m.dev) - 1, m.dev);
+		k->dir = m.dir;
+		k->mode = m.mode;
+		k->ifindex = m.ifindex;
+		k->prog_fd = sl_link_prog_fd(k->link_fd); /* to switch back to, if a change fails */
+		k->ncompiled = -1; /* what it was loaded with is not known: the next change reloads it */
+	}
+	return 0;
+}
+
+/* --- programs -------------------------------------------------------------------------- */
+
+static int cmp_prio(const void *a, const void *b)
+{
+	const struct rules_rule *const *x = a, *const *y = b;
+
+	if ((*x)->prio != (*y)->prio)
+		return (*x)->prio < (*y)->prio ? -1 : 1;
+	return *x < *y ? -1 : *x > *y; /* the order they were added */
+}
+
+/* The rules of `c` on the hook of `hook`, as the program keeps them. */
+static int compile_hook(const struct sets_catalog *c, const struct rules_rule *hook, struct sl_rule *out, int *n,
+			struct sl_error *err)
+{
+	const struct rules_rule *mine[SL_RULES_MAX + 1];
+
+	*n = 0;
+	for (int i = 0; i < c->nrules; i++) {
+		if (!rules_same_hook(&c->rule[i], hook))
+			continue;
+		if (*n == SL_RULES_MAX)
+			return sl_fail(err, SL_E_USAGE, 0, "dev %s %s: at most %d rules per hook", hook->dev,
+				       hook->dir ? "egress" : "ingress", SL_RULES_MAX);
+		mine[(*n)++] = &c->rule[i];
+	}
+	qsort(mine, (size_t)*n, sizeof(mine[0]), cmp_prio);
+	memset(out, 0, SL_RULES_MAX * sizeof(*out));
+	for (int i = 0; i < *n; i++) {
+		const struct sets_set *s = sets_find(c, mine[i]->set);
+
+		if (mine[i]->match == SL_MATCH_UNPARSED) {
+			out[i] = (struct sl_rule){ .id = mine[i]->id, .action = mine[i]->action,
+						   .match = SL_MATCH_UNPARSED };
+			continue;
+		}
+		if (!s)
+			return sl_fail(err, SL_E_USAGE, 0, "rule: set '%s' does not exist", mine[i]->set);
+		out[i] = (struct sl_rule){ .id = mine[i]->id, .slot = (__u16)s->slot, .cls = s->cls,
+					   .family = (__u8)s->spec.family, .src_dims = mine[i]->src_dims,
+					   .invert = mine[i]->invert, .action = mine[i]->action };
+	}
+	return 0;
+}
+
+/* Load the program of hook `h` with `n` compiled rules. */
+static int load_hook_prog(struct sets_priv *p, int h, uint8_t dir, const char *dev, const struct sl_rule *rules, int n,
+			  struct bpf_object **obj_out, int *fd_out, struct sl_error *err)
+{
+	struct sets_bpf *skel = sets_bpf__open();
+	int rc;
+
+	if (!skel)
+		return sl_fail(err, SL_E_KERNEL, 0, "rules: cannot open the BPF object: %s", strerror(errno));
+	skel->rodata->sl_hook_id = (__u32)h;
+	skel->rodata->sl_nrules = (__u32)n;
+	memcpy((void *)skel->rodata->sl_rules, rules, (size_t)n * sizeof(*rules));
+	bpf_program__set_autoload(skel->progs.sl_sets_xdp, dir == RULES_INGRESS);
+	bpf_program__set_autoload(skel->progs.sl_sets_tc, dir == RULES_EGRESS);
+	if (sl_maps_share(skel->obj, p->base, err)) {
+		sets_bpf__destroy(skel);
+		return -1;
+	}
+	rc = sets_bpf__load(skel);
+	if (rc) {
+		sets_bpf__destroy(skel);
+		return sl_fail(err, SL_E_KERNEL, 0, "dev %s: the rule program does not load: %s", dev, strerror(-rc));
+	}
+	*fd_out = bpf_program__fd(dir == RULES_INGRESS ? skel->progs.sl_sets_xdp : skel->progs.sl_sets_tc);
+	*obj_out = skel->obj;
+	skel->obj = NULL;
+	sets_bpf__destroy(skel);
+	return 0;
+}
+
+/* --- attach inside a namespace ----------------------------------------------------------- */
+
+/* Resolve the device and create the link in the namespace `netns` ("" =
+ * our own). */
+static int attach_link(const char *netns, const char *dev, uint8_t dir, int prog_fd, uint32_t *ifindex,
+		       uint8_t *mode, struct sl_error *err)
+{
+	int self, link = -1;
+
+	if (sl_netns_enter(netns, &self, err))
+		return -1;
+	*ifindex = if_nametoindex(dev);
+	if (!*ifindex) {
+		sl_fail(err, SL_E_USAGE, 0, "no device '%s'%s%s", dev, netns[0] ? " in network namespace " : "", netns);
+	} else if (dir == RULES_INGRESS) {
+		link = sl_attach_xdp(prog_fd, (int)*ifindex, dev, mode, err);
+	} else {
+		*mode = SL_ATTACH_TCX;
+		link = sl_attach_tcx(prog_fd, (int)*ifindex, true, dev, err);
+	}
+	sl_netns_leave(self);
+	return link;
+}
+
+/* the rule's device exists, in its namespace */
+static int device_check(const struct rules_rule *r, struct sl_error *err)
+{
+	int self, rc = 0;
+
+	if (sl_netns_enter(r->netns, &self, err))
+		return -1;
+	if (!if_nametoindex(r->dev))
+		rc = sl_fail(err, SL_E_USAGE, 0, "no device '%s'%s%s", r->dev, r->netns[0] ? " in network namespace " : "",
+			     r->netns);
+	sl_netns_leave(self);
+	return rc;
+}
+
+/* --- sync ------------------------------------------------------------------------------------ */
+
+struct plan {
+	int hook;                       /* index in p->hook */
+	bool fresh;                     /* a new attach (else an update) */
+	struct sl_rule rules[SL_RULES_MAX];
+	int nrules;
+	struct bpf_object *obj;
+	int prog_fd;
+	int link_fd;                    /* a new link (fresh, or replacing a severed one) */
+	uint32_t ifindex;
+	uint8_t mode;
+	bool done, lost;                /* switched; its device is gone (left detached) */
+};
+
+/* the hook a rule runs on */
+static bool hook_is(const struct sets_hook *k, const struct rules_rule *r)
+{
+	return !strcmp(k->netns, r->netns) && !strcmp(k->dev, r->dev) && k->dir == r->dir;
+}
+
+static int find_hook(const struct sets_priv *p, const struct rules_rule *r)
+{
+	for (int h = 0; h < SL_HOOKS_MAX; h++)
+		if (p->hook[h].used && hook_is(&p->hook[h], r))
+			return h;
+	return -1;
+}
+
+static int free_hook(const struct sets_priv *p, const struct plan *plans, int n)
+{
+	for (int h = 0; h < SL_HOOKS_MAX; h++) {
+		bool taken = p->hook[h].used;
+
+		for (int i = 0; i < n && !taken; i++)
+			taken = plans[i].hook == h;
+		if (!taken)
+			return h;
+	}
+	return -1;
+}
+
+static bool hook_wanted(const struct sets_catalog *c, const struct sets_hook *k)
+{
+	for (int i = 0; i < c->nrules; i++)
+		if (hook_is(k, &c->rule[i]))
+			return true;
+	return false;
+}
+
+static void plans_drop(struct plan *plans, int n)
+{
+	for (int i = 0; i < n; i++) {
+		close_fd(&plans[i].link_fd);
+		bpf_object__close(plans[i].obj);
+	}
+	free(plans);
+}
+
+/* A new link for the plan's hook, pinned. */
+static int attach_plan(struct sets_priv *p, struct plan *pl, struct sl_error *err)
+{
+	struct sets_hook *k = &p->hook[pl->hook];
+	char path[512];
+
+	pl->link_fd = attach_link(k->netns, k->dev, k->dir, pl->prog_fd, &pl->ifindex, &pl->mode, err);
+	if (pl->link_fd < 0)
+		return -1;
+	hook_pin(p, pl->hook, path, sizeof(path));
+	unlink(path);
+	if (bpf_obj_pin(pl->link_fd, path)) {
+		close_fd(&pl->link_fd);
+		return sl_fail(err, SL_E_KERNEL, 0, "pin %s: %s", path, strerror(errno));
+	}
+	return 0;
+}
+
+int rules_sync(struct sets_priv *p, const struct sets_catalog *c, struct sl_error *err)
+{
+	struct plan *plans = calloc(SL_HOOKS_MAX, sizeof(*plans));
+	int n = 0, i;
+
+	if (!plans)
+		return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
+	/* 1. a program per hook whose rules changed, loaded before anything changes */
+	for (int r = 0; r < c->nrules; r++) {
+		struct plan *pl = &plans[n];
+		int h = find_hook(p, &c->rule[r]);
+		bool seen = false;
+
+		/* one plan per hook: the first of its rules makes it */
+		for (i = 0; i < r && !seen; i++)
+			seen = rules_same_hook(&c->rule[i], &c->rule[r]);
+		if (seen)
+			continue;
+		if (h < 0 && (h = free_hook(p, plans, n)) < 0) {
+			plans_drop(plans, n);
+			return sl_fail(err, SL_E_USAGE, 0, "at most %d devices and directions carry rules", SL_HOOKS_MAX);
+		}
+		pl->hook = h;
+		pl->fresh = !p->hook[h].used;
+		pl->link_fd = -1;
+		if (compile_hook(c, &c->rule[r], pl->rules, &pl->nrules, err)) {
+			plans_drop(plans, n);
+			return -1;
+		}
+		/* the same rules on the same slots: the program there is right */
+		if (!pl->fresh && p->hook[h].ncompiled == pl->nrules &&
+		    !memcmp(p->hook[h].compiled, pl->rules, (size_t)pl->nrules * sizeof(pl->rules[0])))
+			continue;
+		if (load_hook_prog(p, h, c->rule[r].dir, c->rule[r].dev, pl->rules, pl->nrules, &pl->obj, &pl->prog_fd,
+				   err)) {
+			plans_drop(plans, n);
+			return -1;
+		}
+		n++;
+		if (pl->fresh) {
+			struct sets_hook *k = &p->hook[h];
+
+			/* fill the hook now; `used` only once attached */
+			snprintf(k->netns, sizeof(k->netns), "%s", c->rule[r].netns);
+			snprintf(k->dev, sizeof(k->dev), "%s", c->rule[r].dev);
+			k->dir = c->rule[r].dir;
+		}
+	}
+	/* 2. switch: update the links we have, attach the new ones */
+	for (i = 0; i < n; i++) {
+		struct plan *pl = &plans[i];
+		struct sets_hook *k = &p->hook[pl->hook];
+
+		if (pl->fresh) {
+			if (attach_plan(p, pl, err))
+				goto undo;
+		} else if (bpf_link_update(k->link_fd, pl->prog_fd, NULL)) {
+			struct sl_error e2 = { 0 };
+
+			if (errno != ENOLINK) {
+				sl_fail(err, SL_E_KERNEL, 0, "dev %s %s: cannot replace the program: %s", k->dev,
+					k->dir ? "egress" : "ingress", strerror(errno));
+				goto undo;
+			}
+			/* the device went away: attach again if it is back, else
+			 * leave the hook detached rather than refuse every change */
+			if (attach_plan(p, pl, &e2)) {
+				sl_warn("dev %s %s: detached (%s); its rules wait for it", k->dev,
+					k->dir ? "egress" : "ingress", e2.msg);
+				pl->lost = true;
+			}
+		}
+		pl->done = true;
+		sets_txn_point(p);
+	}
+	/* 3. commit: hooks take their new programs; hooks without rules go */
+	for (i = 0; i < n; i++) {
+		struct plan *pl = &plans[i];
+		struct sets_hook *k = &p->hook[pl->hook];
+
+		hook_prog_release(k);
+		k->obj = pl->obj;
+		k->prog_fd = pl->prog_fd;
+		pl->obj = NULL;
+		memcpy(k->compiled, pl->rules, sizeof(k->compiled));
+		k->ncompiled = pl->nrules;
+		if (pl->link_fd >= 0) {
+			close_fd(&k->link_fd);
+			k->link_fd = pl->link_fd;
+			pl->link_fd = -1;
+			k->ifindex = pl->ifindex;
+			k->mode = pl->mode;
+		}
+		k->used = true;
+		hook_store(p, pl->hook);
+	}
+	for (int h = 0; h < SL_HOOKS_MAX; h++) {
+		struct sets_hook *k = &p->hook[h];
+		char path[512];
+
+		if (!k->used || hook_wanted(c, k))
+			continue;
+		hook_pin(p, h, path, sizeof(path));
+		unlink(path); /* the last reference but ours: closing detaches */
+		close_fd(&k->link_fd);
+		hook_prog_release(k);
+		memset(k, 0, sizeof(*k));
+		k->link_fd = k->prog_fd = -1;
+		hook_store(p, h);
+		sets_txn_point(p);
+	}
+	plans_drop(plans, n);
+	return 0;
+undo:
+	while (i-- > 0) {
+		struct plan *pl = &plans[i];
+		struct sets_hook *k = &p->hook[pl->hook];
+		int old = k->prog_fd;
+
+		if (!pl->done || pl->lost)
+			continue;
+		if (pl->fresh) {
+			char path[512];
+
+			hook_pin(p, pl->hook, path, sizeof(path));
+			unlink(path);
+		} else if (old < 0 || bpf_link_update(k->link_fd, old, NULL)) {
+			sl_err("dev %s: cannot switch back to the previous program: %s", k->dev, strerror(errno));
+			k->ncompiled = -1; /* not known: the next change reloads it */
+			p->txn.hooks_unsure = true;
+		}
+	}
+	plans_drop(plans, n);
+	return -1;
+}
+
+/* --- add, del, list, release ---------------------------------------------------------------------- */
+
+int rules_add(struct sets_priv *p, struct sets_catalog *c, struct rules_rule *r, struct sl_error *err)
+{
+	const struct sets_set *s = sets_find(c, r->set);
+
+	if (r->id != RULES_ID_NONE)
+		return sl_fail(err, SL_E_USAGE, 0, "rule add: give the rule, not an id");
+	if (r->match == SL_MATCH_SET && !s)
+		return sl_fail(err, SL_E_USAGE, 0, "rule: set '%s' does not exist", r->set);
+	if (r->match == SL_MATCH_SET && rules_check_dims(r, &s->spec, err))
+		return -1;
+	if (c->nrules == RULES_MAX_TOTAL)
+		return sl_fail(err, SL_E_USAGE, 0, "at most %d rules", RULES_MAX_TOTAL);
+	if (assign_id(p, c, r, err))
+		return -1;
+	/* a catalog being built: a device that is not there is found now, on
+	 * the rule's own line (the live one finds it when its hooks sync) */
+	if (c != &p->live && device_check(r, err))
+		return -1;
+	c->rule[c->nrules++] = *r;
+	return 0;
+}
+
+int rules_del(struct sets_catalog *c, const struct rules_rule *r, struct sl_error *err)
+{
+	int i;
+
+	for (i = 0; i < c->nrules; i++)
+		if (r->id != RULES_ID_NONE ? c->rule[i].id == r->id : rules_same(&c->rule[i], r))
+			break;
+	if (i == c->nrules)
+		return sl_fail(err, SL_E_USAGE, 0, "no such rule (see `sluicectl rule list`)");
+	memmove(&c->rule[i], &c->rule[i + 1], (size_t)(c->nrules - i - 1) * sizeof(c->rule[0]));
+	c->nrules--;
+	return 0;
+}
+
+json_object *rules_list_json(struct sets_priv *p, const struct sets_catalog *c)
+{
+	json_object *arr = json_object_new_array();
+
+	for (int i = 0; i < c->nrules; i++) {
+		const struct rules_rule *r = &c->rule[i];
+		json_object *o = json_object_new_object();
+		char dirs[32];
+		struct sl_rule_count sum;
+		uint32_t key = r->id;
+		int h = find_hook(p, r);
+
+		rules_dirs(r, dirs, sizeof(dirs));
+		SL_PERCPU_SUM(p->shared_fd[SM_RSTAT], &key, &sum); /* zeroed if unreadable */
+		json_object_object_add(o, "id", json_object_new_int(r->id));
+		json_object_object_add(o, "dev", json_object_new_string(r->dev));
+		json_object_object_add(o, "netns", json_object_new_string(r->netns[0] ? r->netns : "host"));
+		json_object_object_add(o, "hook", json_object_new_string(r->dir == RULES_EGRESS ? "egress" : "ingress"));
+		json_object_object_add(o, "mode", json_object_new_string(sl_attach_mode_name(h >= 0 ? p->hook[h].mode : 0)));
+		json_object_object_add(o, "prio", json_object_new_int64(r->prio));
+		json_object_object_add(o, "match", json_object_new_string(r->match == SL_MATCH_UNPARSED ? "unparsed"
+													: "set"));
+		json_object_object_add(o, "set", json_object_new_string(r->set));
+		json_object_object_add(o, "dirs", json_object_new_string(dirs));
+		json_object_object_add(o, "invert", json_object_new_boolean(r->invert));
+		json_object_object_add(o, "action", json_object_new_string(rules_action_name(r->action)));
+		json_object_object_add(o, "packets", json_object_new_uint64(sum.packets));
+		json_object_object_add(o, "bytes", json_object_new_uint64(sum.bytes));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+json_object *rules_hooks_json(struct sets_priv *p)
+{
+	json_object *arr = json_object_new_array();
+
+	for (int h = 0; h < SL_HOOKS_MAX; h++) {
+		const struct sets_hook *k = &p->hook[h];
+		json_object *o;
+		struct sl_hook_count sum;
+		uint32_t key = (uint32_t)h;
+
+		if (!k->used)
+			continue;
+		o = json_object_new_object();
+		SL_PERCPU_SUM(p->shared_fd[SM_HSTAT], &key, &sum);
+		json_object_object_add(o, "dev", json_object_new_string(k->dev));
+		json_object_object_add(o, "netns", json_object_new_string(k->netns[0] ? k->netns : "host"));
+		json_object_object_add(o, "hook", json_object_new_string(k->dir == RULES_EGRESS ? "egress" : "ingress"));
+		json_object_object_add(o, "mode", json_object_new_string(!sl_link_ifindex(k->link_fd)
+										 ? "detached"
+										 : sl_attach_mode_name(k->mode)));
+		json_object_object_add(o, "link_id", json_object_new_int64(sl_link_id(k->link_fd)));
+		json_object_object_add(o, "packets", json_object_new_uint64(sum.packets));
+		json_object_object_add(o, "unparsed", json_object_new_uint64(sum.unparsed));
+		json_object_object_add(o, "not_ip", json_object_new_uint64(sum.not_ip));
+		json_object_object_add(o, "dropped", json_object_new_uint64(sum.dropped));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+void rules_release(struct sets_priv *p)
+{
+	for (int h = 0; h < SL_HOOKS_MAX; h++) {
+		struct sets_hook *k = &p->hook[h];
+
+		close_fd(&k->link_fd);
+		hook_prog_release(k);
+		k->used = false;
+	}
+}

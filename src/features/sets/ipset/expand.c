@@ -1,0 +1,108 @@
+/* Patterns to entries, the way the kernel's ipset stores them. */
+#include "features/sets/ipset/ipset.h"
+
+#include <string.h>
+
+static uint32_t get_v4(const uint8_t addr[16])
+{
+	return (uint32_t)addr[0] << 24 | (uint32_t)addr[1] << 16 | (uint32_t)addr[2] << 8 | addr[3];
+}
+
+static void put_v4(uint8_t addr[16], uint32_t a)
+{
+	addr[0] = (uint8_t)(a >> 24);
+	addr[1] = (uint8_t)(a >> 16);
+	addr[2] = (uint8_t)(a >> 8);
+	addr[3] = (uint8_t)a;
+}
+
+/* The largest CIDR block that starts at `from` and ends by `to` (the
+ * kernel's ip_set_range_to_cidr(): never /0). Returns its last address. */
+static uint32_t block(uint32_t from, uint32_t to, uint8_t *cidr)
+{
+	for (int i = 1; i < 32; i++) {
+		uint32_t host = (uint32_t)(0xffffffffull >> i), last = from | host;
+
+		if ((from & host) == 0 && last <= to) {
+			*cidr = (uint8_t)i;
+			return last;
+		}
+	}
+	*cidr = 32;
+	return from;
+}
+
+static uint64_t count_blocks(uint32_t from, uint32_t to)
+{
+	uint64_t n = 0;
+	uint8_t cidr;
+
+	for (uint64_t a = from; a <= to; n++)
+		a = (uint64_t)block((uint32_t)a, to, &cidr) + 1;
+	return n;
+}
+
+int sl_set_expand_init(struct sl_set_iter *it, const struct sl_set_spec *spec, const struct sl_set_elem *pat,
+		       uint64_t max, struct sl_error *err)
+{
+	uint64_t addrs = 1;
+	char text[SL_SET_LINE_MAX];
+
+	memset(it, 0, sizeof(*it));
+	it->next = *pat;
+	it->next.flags &= ~(unsigned)(SL_ELEM_F_ADDR_RANGE | SL_ELEM_F_PORT_RANGE);
+	if (pat->flags & SL_ELEM_F_ADDR_RANGE) {
+		it->addr_steps = true;
+		it->net_blocks = sl_set_types[spec->type].part[0] == SL_PART_NET;
+		it->addr = get_v4(pat->addr);
+		it->addr_last = get_v4(pat->addr_to);
+		addrs = it->net_blocks ? count_blocks(it->addr, it->addr_last) : (uint64_t)it->addr_last - it->addr + 1;
+	}
+	it->port_first = pat->port;
+	it->port_last = pat->flags & SL_ELEM_F_PORT_RANGE ? pat->port_to : pat->port;
+	it->port = it->port_first;
+	it->count = addrs * (it->port_last - it->port_first + 1);
+	if (!max)
+		max = SL_SET_EXPAND_MAX;
+	if (it->count > max) {
+		if (sl_set_elem_format(spec, pat, text, sizeof(text)) < 0)
+			text[0] = '\0';
+		return sl_fail(err, SL_E_USAGE, 0, "'%s' expands to %llu entries, more than %llu", text,
+			       (unsigned long long)it->count, (unsigned long long)max);
+	}
+	return 0;
+}
+
+/* past the current address or block; done after the last */
+static void next_addr(struct sl_set_iter *it)
+{
+	uint8_t cidr;
+	uint32_t last = it->net_blocks ? block(it->addr, it->addr_last, &cidr) : it->addr;
+
+	if (!it->addr_steps || last >= it->addr_last)
+		it->done = true;
+	else
+		it->addr = last + 1;
+}
+
+int sl_set_expand_next(struct sl_set_iter *it, struct sl_set_elem *elem)
+{
+	if (it->done)
+		return 0;
+	*elem = it->next;
+	if (it->addr_steps) {
+		put_v4(elem->addr, it->addr);
+		if (it->net_blocks)
+			block(it->addr, it->addr_last, &elem->cidr);
+		else
+			elem->cidr = 32;
+	}
+	elem->port = (uint16_t)it->port;
+	if (it->port < it->port_last) {
+		it->port++;
+	} else {
+		it->port = it->port_first;
+		next_addr(it);
+	}
+	return 1;
+}

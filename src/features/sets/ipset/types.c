@@ -1,0 +1,413 @@
+/* The set type table, create options (parse and print), numbers and names
+ * shared by the sets_*.c files. */
+#include "features/sets/ipset/ipset.h"
+
+#include "common/utf8.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+const struct sl_set_type_info sl_set_types[SL_SET_TYPE_COUNT] = {
+	[SL_SET_HASH_IP] = {
+		.name = "hash:ip", .alias = "iphash", .metavar = "IP",
+		.dims = 1, .part = { SL_PART_IP }, .family = true,
+	},
+	[SL_SET_HASH_NET] = {
+		.name = "hash:net", .alias = "nethash", .metavar = "IP[/CIDR]",
+		.dims = 1, .part = { SL_PART_NET }, .family = true, .nomatch = true, .null_addr = true,
+	},
+	[SL_SET_HASH_IP_PORT] = {
+		.name = "hash:ip,port", .alias = "ipporthash", .metavar = "IP,PORT",
+		.dims = 2, .part = { SL_PART_IP, SL_PART_PROTO_PORT }, .family = true,
+	},
+	[SL_SET_HASH_NET_PORT] = {
+		.name = "hash:net,port", .metavar = "IP[/CIDR],PORT",
+		.dims = 2, .part = { SL_PART_NET, SL_PART_PROTO_PORT }, .family = true, .nomatch = true,
+		.null_addr = true,
+	},
+	[SL_SET_HASH_IP_PORT_IP] = {
+		.name = "hash:ip,port,ip", .alias = "ipportiphash", .metavar = "IP,PORT,IP",
+		.dims = 3, .part = { SL_PART_IP, SL_PART_PROTO_PORT, SL_PART_IP_ONE }, .family = true,
+		.null_addr = true,
+	},
+	[SL_SET_HASH_MAC] = {
+		.name = "hash:mac", .alias = "machash", .metavar = "MAC",
+		.dims = 1, .part = { SL_PART_MAC },
+	},
+	[SL_SET_BITMAP_PORT] = {
+		.name = "bitmap:port", .alias = "portmap", .metavar = "PORT",
+		.dims = 1, .part = { SL_PART_PORT }, .bitmap = true,
+	},
+};
+
+const struct sl_set_type_info *sl_set_type_find(const char *name, enum sl_set_type *type)
+{
+	for (int t = 0; t < SL_SET_TYPE_COUNT; t++) {
+		const struct sl_set_type_info *ti = &sl_set_types[t];
+
+		if (!strcmp(name, ti->name) || (ti->alias && !strcmp(name, ti->alias))) {
+			if (type)
+				*type = (enum sl_set_type)t;
+			return ti;
+		}
+	}
+	return NULL;
+}
+
+const char *sl_set_family_name(enum sl_family family)
+{
+	return family == SL_FAMILY_IPV6 ? "inet6" : "inet";
+}
+
+int sl_set_number(const char *text, unsigned long long max, unsigned long long *out)
+{
+	char *end;
+	unsigned long long v;
+
+	/* strtoull would take blanks and a sign; ipset's own output has neither */
+	if (*text < '0' || *text > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(text, &end, 0);
+	if (*end)
+		return -1;
+	if (errno == ERANGE || v > max)
+		return -2;
+	*out = v;
+	return 0;
+}
+
+int sl_set_number_or_fail(const char *what, const char *text, int col, unsigned long long max,
+			  unsigned long long *out, struct sl_error *err)
+{
+	int rc = sl_set_number(text, max, out);
+
+	if (rc == -1)
+		return sl_fail(err, SL_E_USAGE, col, "%s '%s' is not a number", what, text);
+	if (rc == -2)
+		return sl_fail(err, SL_E_USAGE, col, "%s %s out of range 0..%llu", what, text, max);
+	return 0;
+}
+
+int sl_set_word_col(char *const argv[], const int *cols, int i)
+{
+	int col = 1;
+
+	if (cols)
+		return cols[i];
+	for (int j = 0; j < i; j++)
+		col += (int)strlen(argv[j]) + 1;
+	return col;
+}
+
+int sl_set_name_check(const char *name, int col, struct sl_error *err)
+{
+	size_t len = strlen(name);
+
+	if (!len)
+		return sl_fail(err, SL_E_USAGE, col, "empty set name");
+	if (len > SL_SET_NAME_MAX)
+		return sl_fail(err, SL_E_USAGE, col, "set name '%s' is longer than %d characters", name,
+			       SL_SET_NAME_MAX);
+	if (name[0] == '-')
+		return sl_fail(err, SL_E_USAGE, col, "set name '%s' starts with '-'", name);
+	/* ipset takes them, but its save output (and sluice's) would not read back */
+	if (strpbrk(name, " \t\"'#\\"))
+		return sl_fail(err, SL_E_USAGE, col, "set name '%s' holds a blank, quote, '#' or backslash", name);
+	if (sl_utf8_valid_len(name, len) < len) /* it is pinned, listed and sent as JSON */
+		return sl_fail(err, SL_E_USAGE, col, "set name '%s' is not valid UTF-8", name);
+	return 0;
+}
+
+/* --- create options -------------------------------------------------------- */
+
+void sl_set_spec_init(struct sl_set_spec *spec, const char *name, enum sl_set_type type)
+{
+	memset(spec, 0, sizeof(*spec));
+	snprintf(spec->name, sizeof(spec->name), "%s", name);
+	spec->type = type;
+	if (sl_set_types[type].family)
+		spec->family = SL_FAMILY_IPV4;
+	if (!sl_set_types[type].bitmap) {
+		spec->hashsize = 1024;
+		spec->maxelem = 65536;
+	}
+}
+
+/* the kernel's hash table size: a power of two, at least 64 */
+static uint32_t norm_hashsize(uint64_t n)
+{
+	uint64_t size = 64;
+
+	while (size < n)
+		size <<= 1;
+	return (uint32_t)size;
+}
+
+/* the kernel's bucket size: even, 2..12 */
+static uint8_t norm_bucketsize(unsigned long long n)
+{
+	if (n < 2)
+		return 2;
+	if (n > 12)
+		return 12;
+	return (uint8_t)(n + (n & 1));
+}
+
+enum opt_where {
+	OPT_ANY = 0,
+	OPT_HASH = 1 << 0,   /* hash types only */
+	OPT_BITMAP = 1 << 1, /* bitmap:port only */
+	OPT_FAMILY = 1 << 2, /* types with a family */
+};
+
+struct create_opt {
+	const char *name;
+	bool value;             /* takes the next word */
+	unsigned where;         /* enum opt_where */
+	unsigned flag;          /* a flag option sets this spec flag (apply: NULL) */
+	int (*apply)(struct sl_set_spec *spec, const char *name, const char *value, int col, struct sl_error *err);
+};
+
+static int opt_family(struct sl_set_spec *spec, const char *name, const char *value, int col, struct sl_error *err)
+{
+	const char *v = value ? value : name; /* "-4"/"-6" stand alone */
+
+	if (!strcmp(v, "inet") || !strcmp(v, "ipv4") || !strcmp(v, "-4"))
+		spec->family = SL_FAMILY_IPV4;
+	else if (!strcmp(v, "inet6") || !strcmp(v, "ipv6") || !strcmp(v, "-6"))
+		spec->family = SL_FAMILY_IPV6;
+	else
+		return sl_fail(err, SL_E_USAGE, col, "family '%s' is not inet or inet6", v);
+	return 0;
+}
+
+static int opt_hashsize(struct sl_set_spec *spec, const char *name, const char *value, int col,
+			struct sl_error *err)
+{
+	unsigned long long n;
+
+	/* beyond 2^31 the kernel cannot round up to a power of two */
+	if (sl_set_number_or_fail(name, value, col, 1ull << 31, &n, err))
+		return -1;
+	spec->hashsize = norm_hashsize(n);
+	return 0;
+}
+
+static int opt_maxelem(struct sl_set_spec *spec, const char *name, const char *value, int col,
+		       struct sl_error *err)
+{
+	unsigned long long n;
+
+	if (sl_set_number_or_fail(name, value, col, UINT32_MAX, &n, err))
+		return -1;
+	spec->maxelem = (uint32_t)n;
+	return 0;
+}
+
+static int opt_timeout(struct sl_set_spec *spec, const char *name, const char *value, int col,
+		       struct sl_error *err)
+{
+	unsigned long long n;
+
+	if (sl_set_number_or_fail(name, value, col, SL_SET_TIMEOUT_MAX, &n, err))
+		return -1;
+	spec->timeout = (uint32_t)n;
+	spec->flags |= SL_SET_F_TIMEOUT;
+	return 0;
+}
+
+static int opt_bucketsize(struct sl_set_spec *spec, const char *name, const char *value, int col,
+			  struct sl_error *err)
+{
+	unsigned long long n;
+
+	if (sl_set_number_or_fail(name, value, col, 255, &n, err))
+		return -1;
+	spec->bucketsize = norm_bucketsize(n);
+	spec->flags |= SL_SET_F_BUCKETSIZE;
+	return 0;
+}
+
+static int opt_initval(struct sl_set_spec *spec, const char *name, const char *value, int col,
+		       struct sl_error *err)
+{
+	unsigned long long n;
+
+	if (sl_set_number_or_fail(name, value, col, UINT32_MAX, &n, err))
+		return -1;
+	spec->initval = (uint32_t)n;
+	spec->flags |= SL_SET_F_INITVAL;
+	return 0;
+}
+
+static int opt_range(struct sl_set_spec *spec, const char *name, const char *value, int col,
+		     struct sl_error *err)
+{
+	const char *proto = "tcp", *colon = strchr(value, ':');
+	bool range;
+
+	(void)name;
+	/* ipset takes an optional tcp: or udp: here, for the service names */
+	if (colon && (!strncmp(value, "tcp:", 4) || !strncmp(value, "udp:", 4))) {
+		proto = value[0] == 't' ? "tcp" : "udp";
+		col += (int)(colon + 1 - value);
+		value = colon + 1;
+	}
+	if (sl_set_port_range(value, proto, col, &spec->range_from, &spec->range_to, &range, err))
+		return -1;
+	if (!range)
+		return sl_fail(err, SL_E_USAGE, col, "range needs FROM-TO, got '%s'", value);
+	return 0;
+}
+
+/* Options as ipset's create takes them. Valued options may be given once
+ * (ipset: "... already specified"), flags any number of times. */
+static const struct create_opt create_opts[] = {
+	{ "family", true, OPT_FAMILY, 0, opt_family },
+	{ "-4", false, OPT_FAMILY, 0, opt_family },
+	{ "-6", false, OPT_FAMILY, 0, opt_family },
+	{ "hashsize", true, OPT_HASH, 0, opt_hashsize },
+	{ "maxelem", true, OPT_HASH, 0, opt_maxelem },
+	{ "range", true, OPT_BITMAP, 0, opt_range },
+	{ "timeout", true, OPT_ANY, 0, opt_timeout },
+	{ "counters", false, OPT_ANY, SL_SET_F_COUNTERS, NULL },
+	{ "comment", false, OPT_ANY, SL_SET_F_COMMENT, NULL },
+	{ "bucketsize", true, OPT_HASH, 0, opt_bucketsize },
+	{ "initval", true, OPT_HASH, 0, opt_initval },
+	{ "-exist", false, OPT_ANY, SL_SET_F_EXIST, NULL },
+	{ "-!", false, OPT_ANY, SL_SET_F_EXIST, NULL },
+};
+
+/* ipset options sluice leaves out: named, so the message is not "unknown" */
+static const char *const unsupported_opts[] = { "netmask", "bitmask", "skbinfo", "forceadd", "markmask", NULL };
+
+static const struct create_opt *create_opt_find(const char *name)
+{
+	for (size_t i = 0; i < N(create_opts); i++)
+		if (!strcmp(name, create_opts[i].name))
+			return &create_opts[i];
+	return NULL;
+}
+
+static bool opt_fits(const struct create_opt *o, const struct sl_set_type_info *ti)
+{
+	return !((o->where & OPT_HASH) && ti->bitmap) && !((o->where & OPT_BITMAP) && !ti->bitmap) &&
+	       !((o->where & OPT_FAMILY) && !ti->family);
+}
+
+static int unknown_create_opt(const char *word, int col, struct sl_error *err)
+{
+	for (int i = 0; unsupported_opts[i]; i++)
+		if (!strcmp(word, unsupported_opts[i]))
+			return sl_fail(err, SL_E_USAGE, col, "option '%s' is not supported by sluice", word);
+	return sl_fail(err, SL_E_USAGE, col, "unknown option '%s'", word);
+}
+
+/* the option words after NAME TYPE */
+static int parse_create_opts(int argc, char *const argv[], const int *cols, struct sl_set_spec *spec,
+			     struct sl_error *err)
+{
+	const struct sl_set_type_info *ti = &sl_set_types[spec->type];
+	bool seen[N(create_opts)] = { false };
+	bool family_seen = false;
+
+	for (int i = 2; i < argc; i++) {
+		const struct create_opt *o = create_opt_find(argv[i]);
+		int col = sl_set_word_col(argv, cols, i);
+		const char *value = NULL;
+
+		if (!o)
+			return unknown_create_opt(argv[i], col, err);
+		if (!opt_fits(o, ti))
+			return sl_fail(err, SL_E_USAGE, col, "option '%s' is not for %s", argv[i], ti->name);
+		if (o->apply == opt_family) { /* three spellings, one option */
+			if (family_seen)
+				return sl_fail(err, SL_E_USAGE, col, "family given twice");
+			family_seen = true;
+		} else if (o->value && seen[o - create_opts]) {
+			return sl_fail(err, SL_E_USAGE, col, "%s given twice", o->name);
+		}
+		seen[o - create_opts] = true;
+		if (o->value) {
+			if (i + 1 >= argc)
+				return sl_fail(err, SL_E_USAGE, col, "%s needs a value", o->name);
+			value = argv[++i];
+			col = sl_set_word_col(argv, cols, i);
+		}
+		spec->flags |= o->flag;
+		if (o->apply && o->apply(spec, argv[value ? i - 1 : i], value, col, err))
+			return -1;
+	}
+	if (ti->bitmap && !seen[create_opt_find("range") - create_opts])
+		return sl_fail(err, SL_E_USAGE, sl_set_word_col(argv, cols, 1), "%s needs range FROM-TO", ti->name);
+	return 0;
+}
+
+int sl_set_spec_parse(int argc, char *const argv[], const int *cols, struct sl_set_spec *spec,
+		      struct sl_error *err)
+{
+	enum sl_set_type type;
+
+	if (argc < 1)
+		return sl_fail(err, SL_E_USAGE, 0, "create needs NAME TYPE");
+	if (sl_set_name_check(argv[0], sl_set_word_col(argv, cols, 0), err))
+		return -1;
+	if (argc < 2) /* the column after the name */
+		return sl_fail(err, SL_E_USAGE, sl_set_word_col(argv, cols, 0) + (int)strlen(argv[0]) + 1,
+			       "create %s needs a TYPE", argv[0]);
+	if (!sl_set_type_find(argv[1], &type))
+		return sl_fail(err, SL_E_USAGE, sl_set_word_col(argv, cols, 1), "unknown set type '%s'", argv[1]);
+	sl_set_spec_init(spec, argv[0], type);
+	return parse_create_opts(argc, argv, cols, spec, err);
+}
+
+bool sl_set_append(char *out, size_t size, int *len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*len < 0 || (size_t)*len >= size) {
+		*len = -1;
+		return false;
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(out + *len, size - (size_t)*len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)(*len + n) >= size) {
+		*len = -1;
+		return false;
+	}
+	*len += n;
+	return true;
+}
+
+int sl_set_spec_format(const struct sl_set_spec *spec, char *out, size_t size)
+{
+	const struct sl_set_type_info *ti = &sl_set_types[spec->type];
+	int len = 0;
+
+	sl_set_append(out, size, &len, "create %s %s", spec->name, ti->name);
+	if (ti->family)
+		sl_set_append(out, size, &len, " family %s", sl_set_family_name(spec->family));
+	if (ti->bitmap)
+		sl_set_append(out, size, &len, " range %u-%u", spec->range_from, spec->range_to);
+	else
+		sl_set_append(out, size, &len, " hashsize %u maxelem %u", spec->hashsize, spec->maxelem);
+	if (spec->flags & SL_SET_F_TIMEOUT)
+		sl_set_append(out, size, &len, " timeout %u", spec->timeout);
+	if (spec->flags & SL_SET_F_COUNTERS)
+		sl_set_append(out, size, &len, " counters");
+	if (spec->flags & SL_SET_F_COMMENT)
+		sl_set_append(out, size, &len, " comment");
+	if (spec->flags & SL_SET_F_BUCKETSIZE)
+		sl_set_append(out, size, &len, " bucketsize %u", spec->bucketsize);
+	if (spec->flags & SL_SET_F_INITVAL)
+		sl_set_append(out, size, &len, " initval 0x%08x", spec->initval);
+	return len;
+}

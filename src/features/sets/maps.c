@@ -1,0 +1,758 @@
+/* One set's BPF maps: create in a free slot, pin, reach from the dataplane
+ * through the class's outer map; entries, comments, expiry. */
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/bpf_info.h"
+#include "core/log.h"
+#include "core/pin.h"
+#include "features/sets/sets.h"
+
+_Static_assert(sizeof(struct sl_set_comment) == SL_SET_COMMENT_MAX + 1, "a comment map value holds any comment");
+
+static int key_size(uint8_t cls);
+static void sets_map_release(struct sets_priv *p, struct sets_set *s);
+
+uint64_t sets_now_ns(void)
+{
+	return sl_ktime_ns();
+}
+
+uint8_t sets_class_of(const struct sl_set_spec *spec)
+{
+	bool v6 = spec->family == SL_FAMILY_IPV6;
+
+	switch (spec->type) {
+	case SL_SET_HASH_IP: return v6 ? SL_CLASS_IP6 : SL_CLASS_IP4;
+	case SL_SET_HASH_NET: return v6 ? SL_CLASS_NET6 : SL_CLASS_NET4;
+	case SL_SET_HASH_IP_PORT: return v6 ? SL_CLASS_IPPORT6 : SL_CLASS_IPPORT4;
+	case SL_SET_HASH_NET_PORT: return v6 ? SL_CLASS_NETPORT6 : SL_CLASS_NETPORT4;
+	case SL_SET_HASH_IP_PORT_IP: return v6 ? SL_CLASS_IPPORTIP6 : SL_CLASS_IPPORTIP4;
+	case SL_SET_HASH_MAC: return SL_CLASS_MAC;
+	case SL_SET_BITMAP_PORT:
+	default: return SL_CLASS_PORT;
+	}
+}
+
+int sets_key_size(const struct sets_set *s)
+{
+	return key_size(s->cls);
+}
+
+static int key_size(uint8_t cls)
+{
+	struct sl_set_tuple t = { 0 };
+	uint8_t key[SL_SET_KEY_MAX];
+
+	return sl_set_key_build(cls, &t, key);
+}
+
+void sets_slot_name(int slot, bool comments, char out[16])
+{
+	snprintf(out, 16, "%s%d", comments ? SL_SET_CMT_MAP_PREFIX : SL_SET_SLOT_MAP_PREFIX, slot);
+}
+
+static void slot_pin(const struct sets_priv *p, int slot, bool comments, char *out, size_t size)
+{
+	char name[16];
+
+	sets_slot_name(slot, comments, name);
+	sl_pin_path(out, size, p->pin_root, SL_PIN_MAPS, name);
+}
+
+/* what a set's map (or its comment map) is: made so, and adopted only so */
+static struct sl_map_layout slot_layout(uint8_t cls, uint32_t max_entries, bool comments)
+{
+	return (struct sl_map_layout){
+		/* comments are looked up by whole key only */
+		.type = !comments && sl_set_class_is_lpm(cls) ? BPF_MAP_TYPE_LPM_TRIE : BPF_MAP_TYPE_HASH,
+		.key_size = (uint32_t)key_size(cls),
+		.value_size = comments ? sizeof(struct sl_set_comment) : sizeof(struct sl_set_value),
+		.max_entries = max_entries,
+		.flags = BPF_F_NO_PREALLOC,
+	};
+}
+
+static int new_map(const struct sets_priv *p, uint8_t cls, uint32_t max_entries, int slot, bool comments)
+{
+	struct sl_map_layout l = slot_layout(cls, max_entries, comments);
+	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = l.flags);
+	uint32_t value_type = comments ? p->comment_type_id : p->value_type_id;
+	char name[16];
+
+	sets_slot_name(slot, comments, name);
+	if (p->btf_fd >= 0 && p->key_type_id[cls] && value_type) {
+		o.btf_fd = (__u32)p->btf_fd;
+		o.btf_key_type_id = p->key_type_id[cls];
+		o.btf_value_type_id = value_type;
+	}
+	return bpf_map_create((enum bpf_map_type)l.type, name, l.key_size, l.value_size, l.max_entries, &o);
+}
+
+static uint32_t capacity(const struct sl_set_spec *spec)
+{
+	if (spec->type == SL_SET_BITMAP_PORT)
+		return (uint32_t)spec->range_to - spec->range_from + 1;
+	return spec->maxelem;
+}
+
+static uint32_t map_id(int fd)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	return fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len) ? info.id : 0;
+}
+
+void sets_meta_of(const struct sets_set *s, struct sl_set_meta *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->used = SL_SLOT_USED;
+	snprintf(m->name, sizeof(m->name), "%s", s->spec.name);
+	m->type = (uint8_t)s->spec.type;
+	m->family = (uint8_t)s->spec.family;
+	m->cls = s->cls;
+	m->flags = s->spec.flags & ~(unsigned)SL_SET_F_EXIST;
+	m->maxelem = s->spec.maxelem;
+	m->timeout = s->spec.timeout;
+	m->hashsize = s->spec.hashsize;
+	m->range_from = s->spec.range_from;
+	m->range_to = s->spec.range_to;
+	m->bucketsize = s->spec.bucketsize;
+	m->initval = s->spec.initval;
+	m->map_id = map_id(s->map_fd);
+	m->cmt_map_id = map_id(s->cmt_fd);
+}
+
+static int pin_fresh(int fd, const char *path, struct sl_error *err)
+{
+	unlink(path); /* a leftover of a daemon that died between pin and meta */
+	if (bpf_obj_pin(fd, path))
+		return sl_fail(err, SL_E_KERNEL, 0, "pin %s: %s", path, strerror(errno));
+	return 0;
+}
+
+int sets_map_create(struct sets_priv *p, const struct sl_set_spec *spec, struct sets_set **out,
+		    struct sl_error *err)
+{
+	struct sets_set *s;
+	char path[512], cpath[512];
+	uint32_t key;
+	int slot;
+
+	for (slot = 0; slot < SL_SET_SLOTS && p->slot_busy[slot]; slot++)
+		;
+	if (slot == SL_SET_SLOTS)
+		return sl_fail(err, SL_E_KERNEL, 0, "no free set slot: sluice holds at most %d sets (%d while "
+			       "a reload builds the new ones next to the old)", SL_SET_SLOTS, SL_SET_SLOTS / 2);
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
+	s->spec = *spec;
+	s->spec.flags &= ~(unsigned)SL_SET_F_EXIST;
+	s->slot = slot;
+	s->cls = sets_class_of(spec);
+	s->cmt_fd = -1;
+	s->map_fd = new_map(p, s->cls, capacity(spec), slot, false);
+	if (s->map_fd < 0) {
+		sl_fail(err, SL_E_KERNEL, 0, "set %s: cannot create its map (%u entries): %s", spec->name,
+			capacity(spec), strerror(errno));
+		free(s);
+		return -1;
+	}
+	if (spec->flags & SL_SET_F_COMMENT) {
+		s->cmt_fd = new_map(p, s->cls, capacity(spec), slot, true);
+		if (s->cmt_fd < 0) {
+			sl_fail(err, SL_E_KERNEL, 0, "set %s: cannot create its comment map: %s", spec->name,
+				strerror(errno));
+			goto fail;
+		}
+	}
+	slot_pin(p, slot, false, path, sizeof(path));
+	slot_pin(p, slot, true, cpath, sizeof(cpath));
+	if (pin_fresh(s->map_fd, path, err) || (s->cmt_fd >= 0 && pin_fresh(s->cmt_fd, cpath, err)))
+		goto fail_pins;
+	key = (uint32_t)slot;
+	if (bpf_map_update_elem(p->outer_fd[s->cls], &key, &s->map_fd, BPF_ANY)) {
+		sl_fail(err, SL_E_KERNEL, 0, "set %s: outer map slot %d: %s", spec->name, slot, strerror(errno));
+		goto fail_pins;
+	}
+	p->slot_busy[slot] = true;
+	/* no record yet: the transaction's commit writes the catalog */
+	sets_txn_created(p, s);
+	*out = s;
+	sets_txn_point(p);
+	return 0;
+fail_pins:
+	unlink(path);
+	unlink(cpath);
+fail:
+	if (s->cmt_fd >= 0)
+		close(s->cmt_fd);
+	close(s->map_fd);
+	free(s);
+	return -1;
+}
+
+/* A flush makes empty maps and stages their pins beside the set's
+ * ("<pin>__new"); the outer map switching to them is what the dataplane
+ * sees; the pins are committed (renamed over the old) after that. */
+static int flush_prepare(struct sets_priv *p, struct sets_set *s, int *fd, int *cfd, struct sl_error *err)
+{
+	char path[512];
+
+	*fd = new_map(p, s->cls, capacity(&s->spec), s->slot, false);
+	*cfd = -1;
+	if (*fd < 0)
+		return sl_fail(err, SL_E_KERNEL, 0, "set %s: cannot create an empty map: %s", s->spec.name,
+			       strerror(errno));
+	if (s->cmt_fd >= 0 && (*cfd = new_map(p, s->cls, capacity(&s->spec), s->slot, true)) < 0) {
+		sl_fail(err, SL_E_KERNEL, 0, "set %s: cannot create an empty comment map: %s", s->spec.name,
+			strerror(errno));
+		goto fail;
+	}
+	slot_pin(p, s->slot, false, path, sizeof(path));
+	if (sl_pin_stage(*fd, path, err))
+		goto fail;
+	slot_pin(p, s->slot, true, path, sizeof(path));
+	if (*cfd >= 0 && sl_pin_stage(*cfd, path, err))
+		goto fail;
+	return 0;
+fail:
+	slot_pin(p, s->slot, false, path, sizeof(path));
+	sl_pin_unstage(path);
+	slot_pin(p, s->slot, true, path, sizeof(path));
+	sl_pin_unstage(path);
+	if (*cfd >= 0)
+		close(*cfd);
+	close(*fd);
+	return -1;
+}
+
+int sets_outer_put(struct sets_priv *p, const struct sets_set *s, int fd, struct sl_error *err)
+{
+	uint32_t key = (uint32_t)s->slot;
+
+	if (bpf_map_update_elem(p->outer_fd[s->cls], &key, &fd, BPF_ANY))
+		return sl_fail(err, SL_E_KERNEL, 0, "set %s: outer map slot %d: %s", s->spec.name, s->slot,
+			       strerror(errno));
+	return 0;
+}
+
+void sets_flush_pins_commit(struct sets_priv *p, const struct sets_set *s)
+{
+	struct sl_error err = { 0 };
+	char path[512];
+
+	slot_pin(p, s->slot, false, path, sizeof(path));
+	if (sl_pin_commit(path, &err))
+		sl_warn("set %s: %s", s->spec.name, err.msg);
+	slot_pin(p, s->slot, true, path, sizeof(path));
+	if (s->cmt_fd >= 0 && sl_pin_commit(path, &err))
+		sl_warn("set %s: %s", s->spec.name, err.msg);
+}
+
+int sets_flush_stage(struct sets_priv *p, struct sets_set *s, struct sl_error *err)
+{
+	int fd, cfd;
+
+	if (flush_prepare(p, s, &fd, &cfd, err))
+		return -1;
+	sets_txn_flushed(p, s, s->map_fd, s->cmt_fd);
+	s->map_fd = fd;
+	s->cmt_fd = cfd;
+	sets_txn_point(p);
+	return 0;
+}
+
+void sets_flush_unstage(struct sets_priv *p, struct sets_set *s, int fd, int cfd)
+{
+	struct sl_error err = { 0 };
+	char path[512];
+
+	if (sets_outer_put(p, s, fd, &err))
+		sl_err("%s", err.msg);
+	slot_pin(p, s->slot, false, path, sizeof(path));
+	sl_pin_unstage(path);
+	slot_pin(p, s->slot, true, path, sizeof(path));
+	sl_pin_unstage(path);
+	close(s->map_fd);
+	if (s->cmt_fd >= 0)
+		close(s->cmt_fd);
+	s->map_fd = fd;
+	s->cmt_fd = cfd;
+}
+
+int sets_map_flush(struct sets_priv *p, struct sets_set *s, struct sl_error *err)
+{
+	int fd, cfd;
+
+	if (flush_prepare(p, s, &fd, &cfd, err))
+		return -1;
+	if (sets_outer_put(p, s, fd, err)) {
+		int old = s->map_fd, oldc = s->cmt_fd;
+
+		s->map_fd = fd; /* unstage closes the set's (new) maps and puts the old back */
+		s->cmt_fd = cfd;
+		sets_flush_unstage(p, s, old, oldc);
+		return -1;
+	}
+	close(s->map_fd);
+	if (s->cmt_fd >= 0)
+		close(s->cmt_fd);
+	s->map_fd = fd;
+	s->cmt_fd = cfd;
+	sets_flush_pins_commit(p, s);
+	return 0;
+}
+
+/* the slot empty again: out of the outer and meta maps, pins gone, fds closed */
+static void sets_map_release(struct sets_priv *p, struct sets_set *s)
+{
+	uint32_t key = (uint32_t)s->slot;
+	char path[512];
+
+	bpf_map_delete_elem(p->outer_fd[s->cls], &key);
+	slot_pin(p, s->slot, false, path, sizeof(path));
+	unlink(path);
+	slot_pin(p, s->slot, true, path, sizeof(path));
+	unlink(path);
+	if (s->cmt_fd >= 0)
+		close(s->cmt_fd);
+	if (s->map_fd >= 0)
+		close(s->map_fd);
+	p->slot_busy[s->slot] = false;
+}
+
+void sets_map_free(struct sets_priv *p, struct sets_set *s)
+{
+	if (!s)
+		return;
+	sets_map_release(p, s);
+	free(s);
+}
+
+int sets_maps_check_versions(const char *pin_root, struct sl_error *err)
+{
+	return sl_pin_check_family(pin_root, SL_SET_SLOT_MAP_PREFIX, err) ||
+	       sl_pin_check_family(pin_root, SL_SET_CMT_MAP_PREFIX, err) ? -1 : 0;
+}
+
+/* Before adopting anything: each recorded set's maps have the layout this
+ * build reads (their max_entries is the set's own, so any). */
+static int check_slot_pins(const struct sets_priv *p, int bank, struct sl_error *err)
+{
+	for (int slot = 0; slot < SL_SET_SLOTS; slot++) {
+		struct sl_set_meta m;
+		uint32_t key = (uint32_t)(bank * SL_SET_SLOTS + slot);
+
+		if (bpf_map_lookup_elem(p->shared_fd[SM_META], &key, &m) || m.used != SL_SLOT_USED ||
+		    m.cls >= SL_CLASS_COUNT)
+			continue;
+		for (int cmt = 0; cmt < 2; cmt++) {
+			struct sl_map_layout want = slot_layout(m.cls, 0, cmt);
+			char name[16];
+
+			sets_slot_name(slot, cmt, name);
+			if (sl_pin_check_layout(p->pin_root, name, &want, err))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* The map a record names (by id): the pin, or the staged pin of a flush
+ * that committed before its pin was renamed (then renamed now). -1 when
+ * neither is it. */
+static int adopt_map(const struct sets_priv *p, int slot, bool comments, uint32_t want, const char *set)
+{
+	struct sl_error err = { 0 };
+	char path[512];
+	int fd;
+
+	slot_pin(p, slot, comments, path, sizeof(path));
+	fd = bpf_obj_get(path);
+	if (fd >= 0 && (!want || map_id(fd) == want)) {
+		sl_pin_unstage(path); /* an uncommitted flush's empty map */
+		return fd;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (sl_pin_commit(path, &err))
+		return -1;
+	fd = bpf_obj_get(path);
+	if (fd >= 0 && map_id(fd) == want) {
+		sl_info("set %s (slot %d): its committed flush finished now (the empty map pinned)", set, slot);
+		return fd;
+	}
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+int sets_maps_adopt(struct sets_priv *p, struct sets_catalog *c, int bank, struct sl_error *err)
+{
+	if (check_slot_pins(p, bank, err))
+		return -1;
+	for (int slot = 0; slot < SL_SET_SLOTS; slot++) {
+		struct sl_set_meta m;
+		uint32_t key = (uint32_t)(bank * SL_SET_SLOTS + slot);
+		struct sl_error e = { 0 };
+		struct sets_set *s;
+
+		if (bpf_map_lookup_elem(p->shared_fd[SM_META], &key, &m) || m.used != SL_SLOT_USED)
+			continue;
+		if (m.type >= SL_SET_TYPE_COUNT || m.cls >= SL_CLASS_COUNT) {
+			sl_warn("slot %d: a set record this daemon does not know (type %u, class %u); left alone", slot,
+				m.type, m.cls);
+			p->slot_busy[slot] = true;
+			continue;
+		}
+		s = calloc(1, sizeof(*s));
+		if (!s)
+			return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
+		m.name[sizeof(m.name) - 1] = '\0';
+		sl_set_spec_init(&s->spec, m.name, (enum sl_set_type)m.type);
+		s->spec.family = (enum sl_family)m.family;
+		s->spec.flags = m.flags;
+		s->spec.maxelem = m.maxelem;
+		s->spec.timeout = m.timeout;
+		s->spec.hashsize = m.hashsize;
+		s->spec.range_from = m.range_from;
+		s->spec.range_to = m.range_to;
+		s->spec.bucketsize = m.bucketsize;
+		s->spec.initval = m.initval;
+		s->slot = slot;
+		s->cls = m.cls;
+		s->map_fd = adopt_map(p, slot, false, m.map_id, m.name);
+		s->cmt_fd = m.flags & SL_SET_F_COMMENT ? adopt_map(p, slot, true, m.cmt_map_id, m.name) : -1;
+		if (s->map_fd < 0 || c->nsets == SL_SET_SLOTS) {
+			sl_warn("set %s (slot %d): pinned map missing; dropping its record", m.name, slot);
+			if (s->map_fd >= 0)
+				close(s->map_fd);
+			if (s->cmt_fd >= 0)
+				close(s->cmt_fd);
+			free(s);
+			continue;
+		}
+		/* the dataplane reaches what the record names (a flush cut short
+		 * may have switched the outer map to a map no record holds) */
+		if (sets_outer_put(p, s, s->map_fd, &e))
+			sl_warn("%s", e.msg);
+		p->slot_busy[slot] = true;
+		c->set[c->nsets++] = s;
+	}
+	return 0;
+}
+
+int sets_maps_sweep(struct sets_priv *p)
+{
+	int freed = 0;
+
+	for (int slot = 0; slot < SL_SET_SLOTS; slot++) {
+		uint32_t key = (uint32_t)slot;
+		bool found = false;
+		char path[512];
+
+		if (p->slot_busy[slot])
+			continue;
+		for (int c = 0; c < SL_CLASS_COUNT; c++)
+			found |= !bpf_map_delete_elem(p->outer_fd[c], &key);
+		for (int cmt = 0; cmt < 2; cmt++) {
+			slot_pin(p, slot, cmt, path, sizeof(path));
+			found |= !unlink(path);
+			sl_pin_unstage(path);
+		}
+		freed += found;
+	}
+	return freed;
+}
+
+/* --- entries ------------------------------------------------------------------------ */
+
+int sets_elem_key(const struct sets_set *s, const struct sl_set_elem *e, void *key)
+{
+	struct sl_set_tuple t = { 0 };
+
+	memcpy(t.addr, e->addr, sizeof(t.addr));
+	memcpy(t.addr2, e->addr2, sizeof(t.addr2));
+	memcpy(t.mac, e->mac, sizeof(t.mac));
+	t.proto = e->proto;
+	t.port = e->port;
+	t.cidr = e->cidr;
+	return sl_set_key_build(s->cls, &t, key);
+}
+
+static bool expired(const struct sl_set_value *v, uint64_t now)
+{
+	return v->expires_ns && v->expires_ns <= now;
+}
+
+int sets_entry_exact(const struct sets_set *s, const void *key, struct sl_set_value *v)
+{
+	if (bpf_map_lookup_elem(s->map_fd, key, v))
+		return 0;
+	if (sl_set_class_is_lpm(s->cls)) {
+		/* an LPM lookup answers the longest covering prefix: exact only if its own */
+		const __u32 *plen = key;
+		uint32_t own = v->cidr + (s->cls == SL_CLASS_NETPORT4 || s->cls == SL_CLASS_NETPORT6 ?
+					  SL_NETPORT_PREFIX : 0);
+
+		if (own != *plen)
+			return 0;
+	}
+	return 1;
+}
+
+int sets_entry_get(const struct sets_set *s, const void *key, struct sl_set_value *v)
+{
+	return sets_entry_exact(s, key, v) && !expired(v, sets_now_ns());
+}
+
+/* The longest live prefix covering a host key, as the dataplane finds it:
+ * expired entries are skipped for shorter ones. */
+static int lpm_host_lookup(const struct sets_set *s, void *key, struct sl_set_value *v)
+{
+	__u32 *plen = key;
+	uint32_t base = s->cls == SL_CLASS_NETPORT4 || s->cls == SL_CLASS_NETPORT6 ? SL_NETPORT_PREFIX : 0;
+	uint64_t now = sets_now_ns();
+
+	while (!bpf_map_lookup_elem(s->map_fd, key, v)) {
+		if (!expired(v, now))
+			return 1;
+		if (v->cidr == 0)
+			return 0;
+		*plen = base + v->cidr - 1u;
+	}
+	return 0;
+}
+
+int sets_entry_test(const struct sets_set *s, const struct sl_set_elem *e)
+{
+	uint8_t key[SL_SET_KEY_MAX];
+	struct sl_set_value v;
+	bool host = e->cidr == (e->family == SL_FAMILY_IPV6 ? 128 : 32);
+	int hit;
+
+	sets_elem_key(s, e, key);
+	if (sl_set_class_is_lpm(s->cls) && host)
+		hit = lpm_host_lookup(s, key, &v);
+	else
+		hit = sets_entry_get(s, key, &v);
+	if (!hit)
+		return 0;
+	/* a nomatch entry answers "not in the set", unless the test asks for it */
+	return !(v.flags & SL_SETV_NOMATCH) || (e->flags & SL_ELEM_F_NOMATCH);
+}
+
+static uint16_t get_port(const uint8_t b[2])
+{
+	return (uint16_t)(b[0] << 8 | b[1]);
+}
+
+void sets_entry_elem(const struct sets_set *s, const void *key, const struct sl_set_value *v,
+		     struct sl_set_elem *e)
+{
+	const uint8_t *k = key;
+	bool v6 = s->spec.family == SL_FAMILY_IPV6;
+	int alen = v6 ? 16 : 4;
+
+	memset(e, 0, sizeof(*e));
+	e->family = (uint8_t)s->spec.family;
+	e->cidr = e->cidr2 = (uint8_t)(alen * 8);
+	switch (s->cls) {
+	case SL_CLASS_IP4: case SL_CLASS_IP6:
+		memcpy(e->addr, k, (size_t)alen);
+		break;
+	case SL_CLASS_NET4: case SL_CLASS_NET6:
+		memcpy(e->addr, k + 4, (size_t)alen);
+		e->cidr = v->cidr;
+		break;
+	case SL_CLASS_IPPORT4: case SL_CLASS_IPPORT6:
+		memcpy(e->addr, k, (size_t)alen);
+		e->port = get_port(k + alen);
+		e->proto = k[alen + 2];
+		break;
+	case SL_CLASS_NETPORT4: case SL_CLASS_NETPORT6:
+		e->proto = k[4];
+		e->port = get_port(k + 5);
+		memcpy(e->addr, k + 7, (size_t)alen);
+		e->cidr = v->cidr;
+		break;
+	case SL_CLASS_IPPORTIP4: case SL_CLASS_IPPORTIP6:
+		memcpy(e->addr, k, (size_t)alen);
+		memcpy(e->addr2, k + alen, (size_t)alen);
+		e->port = get_port(k + 2 * alen);
+		e->proto = k[2 * alen + 2];
+		break;
+	case SL_CLASS_MAC:
+		memcpy(e->mac, k, 6);
+		break;
+	case SL_CLASS_PORT:
+		e->port = get_port(k);
+		break;
+	}
+	if (v->flags & SL_SETV_NOMATCH)
+		e->flags |= SL_ELEM_F_NOMATCH;
+	if (s->spec.flags & SL_SET_F_TIMEOUT) {
+		uint64_t now = sets_now_ns();
+
+		e->flags |= SL_ELEM_F_TIMEOUT;
+		/* seconds left, rounded up: right after an add that is the timeout given */
+		e->timeout = v->expires_ns > now ? (uint32_t)((v->expires_ns - now + 999999999ull) / 1000000000ull) : 0;
+	}
+	if (s->spec.flags & SL_SET_F_COUNTERS) {
+		e->flags |= SL_ELEM_F_PACKETS | SL_ELEM_F_BYTES;
+		e->packets = v->packets;
+		e->bytes = v->bytes;
+	}
+	if (s->cmt_fd >= 0 && !sets_comment_get(s, key, e->comment, sizeof(e->comment)) && e->comment[0])
+		e->flags |= SL_ELEM_F_COMMENT;
+}
+
+int sets_comment_get(const struct sets_set *s, const void *key, char *out, size_t size)
+{
+	struct sl_set_comment c;
+
+	if (s->cmt_fd < 0 || bpf_map_lookup_elem(s->cmt_fd, key, &c))
+		return -1;
+	c.text[sizeof(c.text) - 1] = '\0';
+	snprintf(out, size, "%s", c.text);
+	return 0;
+}
+
+/* Walk keys from *cursor (or the start); fn on each. */
+static long walk_keys(const struct sets_set *s, void *cursor, bool *valid, long budget,
+		      int (*fn)(const struct sets_set *s, const void *key, void *ctx), void *ctx)
+{
+	uint8_t next[SL_SET_KEY_MAX];
+	long n = 0;
+
+	while (budget < 0 || n < budget) {
+		if (bpf_map_get_next_key(s->map_fd, *valid ? cursor : NULL, next)) {
+			*valid = false;
+			break;
+		}
+		memcpy(cursor, next, sizeof(next));
+		*valid = true;
+		n++;
+		if (fn(s, next, ctx))
+			break;
+	}
+	return n;
+}
+
+static void delete_entry(struct sets_set *s, const void *key)
+{
+	bpf_map_delete_elem(s->map_fd, key);
+	if (s->cmt_fd >= 0)
+		bpf_map_delete_elem(s->cmt_fd, key);
+}
+
+long sets_map_collect(struct sets_set *s, void *cursor, bool *cursor_valid, long budget)
+{
+	uint8_t next[SL_SET_KEY_MAX], doomed[SL_SET_KEY_MAX];
+	uint64_t now = sets_now_ns();
+	bool pending = false;
+	struct sl_set_value v;
+	long n = 0;
+
+	/* a key is deleted only once the walk has moved past it: the next key
+	 * of a deleted one would restart the walk from the first. So the last
+	 * key of one call is deleted by the next. */
+	if (*cursor_valid && !bpf_map_lookup_elem(s->map_fd, cursor, &v) && expired(&v, now)) {
+		memcpy(doomed, cursor, sizeof(doomed));
+		pending = true;
+	}
+	while (n < budget) {
+		if (bpf_map_get_next_key(s->map_fd, *cursor_valid ? cursor : NULL, next)) {
+			*cursor_valid = false;
+			break;
+		}
+		if (pending)
+			delete_entry(s, doomed);
+		pending = false;
+		memcpy(cursor, next, sizeof(next));
+		*cursor_valid = true;
+		n++;
+		if (!bpf_map_lookup_elem(s->map_fd, next, &v) && expired(&v, now)) {
+			memcpy(doomed, next, sizeof(next));
+			pending = true;
+		}
+	}
+	if (pending && !*cursor_valid)
+		delete_entry(s, doomed); /* the walk is over: nothing comes after it */
+	return n;
+}
+
+struct walk_ctx {
+	sets_entry_fn fn;
+	void *ctx;
+	uint64_t now;
+	int rc;
+};
+
+static int walk_one(const struct sets_set *s, const void *key, void *ctx)
+{
+	struct walk_ctx *w = ctx;
+	struct sl_set_value v;
+
+	if (bpf_map_lookup_elem(s->map_fd, key, &v) || expired(&v, w->now))
+		return 0;
+	w->rc = w->fn(s, key, &v, w->ctx);
+	return w->rc;
+}
+
+int sets_map_walk(const struct sets_set *s, sets_entry_fn fn, void *ctx)
+{
+	struct walk_ctx w = { .fn = fn, .ctx = ctx, .now = sets_now_ns() };
+	uint8_t cursor[SL_SET_KEY_MAX];
+	bool valid = false;
+
+	walk_keys(s, cursor, &valid, -1, walk_one, &w);
+	return w.rc;
+}
+
+static int count_one(const struct sets_set *s, const void *key, const struct sl_set_value *v, void *ctx)
+{
+	(void)s, (void)key, (void)v;
+	++*(long *)ctx;
+	return 0;
+}
+
+long sets_map_entries(const struct sets_set *s)
+{
+	long n = 0;
+
+	sets_map_walk(s, count_one, &n);
+	return n;
+}
+
+static uint64_t fd_memlock(int fd)
+{
+	char path[64], line[128];
+	unsigned long long v = 0;
+	FILE *f;
+
+	if (fd < 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "memlock: %llu", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+uint64_t sets_map_memory(const struct sets_set *s)
+{
+	return fd_memlock(s->map_fd) + fd_memlock(s->cmt_fd);
+}

@@ -1,0 +1,346 @@
+/* The sets feature: ipset's sets as pinned BPF maps, and the rules that
+ * match them on a device's XDP ingress or tc hooks. It owns the set and rule
+ * maps, the hook programs and their links, under <pin root>/maps and /links.
+ * This header is what its files share:
+ *
+ *   cmds.c          the grammar (set ..., rule ...), shared with sluicectl
+ *   module.c        the module: config journal, apply, run, save
+ *   txn.c           transactions: the one commit point of every change, and
+ *                   the recovery a start runs (what a crash left, undone)
+ *   maps.c          one set's BPF map: create, flush, pin, entries, comments, GC
+ *   catalog.c       ipset's commands on a catalog of sets, ipset's errors
+ *   restore_body.c  set restore: a streamed input as one transaction
+ *   stage.c         the entries a config's set lines leave, checked unapplied
+ *   show.c          list / save output
+ *   query.c         the read commands and status
+ *   rules.c         rule syntax
+ *   hooks.c         compiling rules into hook programs, attach, counters
+ *   ipset/          the ipset language alone (types, elements, save lines):
+ *                   no kernel, shared with the fuzzers and unit tests
+ *
+ * Sets live in the kernel (pinned maps); the daemon keeps their catalog
+ * (names, specs, slots, fds) in sets_priv. */
+#ifndef SLUICE_FEATURES_SETS_H
+#define SLUICE_FEATURES_SETS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <json-c/json.h>
+
+#include "core/feature.h"
+#include "features/sets/ipset/ipset.h"
+#include "sluice/sets.h"
+
+/* --- one set ------------------------------------------------------------------- */
+
+struct sets_set {
+	struct sl_set_spec spec;    /* name inside */
+	int slot;                   /* index in the class's outer map and the meta map */
+	int map_fd;                 /* maps/SL_SET_SLOT_MAP_PREFIX<slot> */
+	int cmt_fd;                 /* maps/SL_SET_CMT_MAP_PREFIX<slot> (comment sets), else -1 */
+	uint8_t cls;                /* enum sl_set_class */
+};
+
+/* --- rules ----------------------------------------------------------------------- */
+
+#define SL_NETNS_NAME_MAX 32
+#define SL_DEV_NAME_MAX 16
+
+/* the pinned numbers (enum sl_hook_dir), under the rules' own names */
+enum rules_dir { RULES_INGRESS = SL_DIR_INGRESS, RULES_EGRESS = SL_DIR_EGRESS };
+
+struct rules_rule {
+	char netns[SL_NETNS_NAME_MAX];  /* "" = the daemon's own */
+	char dev[SL_DEV_NAME_MAX];
+	uint8_t dir;                    /* enum rules_dir */
+	uint32_t prio;
+	char set[SL_SET_NAME_MAX + 1];
+	uint8_t ndirs;                  /* DIR words given, up to RULES_DIRS_MAX */
+	uint8_t src_dims;               /* bit i: dimension i is src */
+	bool invert;
+	uint8_t action;                 /* enum sl_rule_action */
+	uint8_t match;                  /* enum sl_rule_match; set is "" for SL_MATCH_UNPARSED */
+	uint16_t id;                    /* counter slot; 0xffff until assigned */
+};
+
+#define RULES_DEFAULT_PRIO 100
+#define RULES_MAX_TOTAL SL_RULES_TOTAL
+#define RULES_ID_NONE 0xffff
+#define RULES_DIRS_MAX 6                /* iptables' --match-set takes up to six */
+
+/* `rule add`/`rule del` words (after those two words) into a rule; `id N`
+ * gives a rule with only its id set. */
+int rules_parse(int argc, char *const argv[], const int *cols, struct rules_rule *r, struct sl_error *err);
+/* A rule names a direction for every dimension of its set. */
+int rules_check_dims(const struct rules_rule *r, const struct sl_set_spec *spec, struct sl_error *err);
+const char *rules_action_name(uint8_t action);
+/* "src,dst,..." of a rule's directions */
+void rules_dirs(const struct rules_rule *r, char *out, size_t size);
+/* The words of a rule as `rule add` takes them. */
+int rules_format(const struct rules_rule *r, char *out, size_t size);
+bool rules_same(const struct rules_rule *a, const struct rules_rule *b); /* all but id */
+bool rules_same_hook(const struct rules_rule *a, const struct rules_rule *b);
+
+/* --- a catalog: the sets and rules of one state ---------------------------------- */
+
+struct sets_catalog {
+	struct sets_set *set[SL_SET_SLOTS];   /* by position, first nsets used */
+	int nsets;
+	struct rules_rule rule[RULES_MAX_TOTAL];
+	int nrules;
+};
+
+struct sets_set *sets_find(const struct sets_catalog *c, const char *name);
+/* ipset's "does not exist" for `name`; returns -1 */
+int sets_no_set(const char *name, struct sl_error *err);
+/* how many of `rules` match on the set `name` */
+int sets_rules_using(const struct rules_rule *rules, int nrules, const char *name);
+/* sl_set_lookup_fn over a catalog (ctx) */
+const struct sl_set_spec *sets_lookup_spec(const char *name, void *catalog);
+
+/* --- attached hooks ---------------------------------------------------------------- */
+
+struct sets_hook {
+	bool used;
+	char netns[SL_NETNS_NAME_MAX];
+	char dev[SL_DEV_NAME_MAX];
+	uint8_t dir;
+	uint8_t mode;                   /* enum sl_attach_mode */
+	uint32_t ifindex;
+	int link_fd;
+	int prog_fd;                    /* the program behind the link, when known */
+	struct bpf_object *obj;         /* owns prog_fd when we loaded it; NULL when adopted */
+	struct sl_rule compiled[SL_RULES_MAX]; /* what prog_fd was loaded with */
+	int ncompiled;                  /* -1: unknown (adopted) */
+};
+
+/* --- transactions (txn.c) ------------------------------------------------------ */
+
+/* A committed set a flush in the open transaction replaces with empty maps:
+ * the set holds the new fds (pinned beside the old as "<pin>__new") and
+ * this keeps the committed ones until the commit. */
+struct sets_txn_flush {
+	struct sets_set *s;
+	int fd, cfd;
+};
+
+/* The open transaction. Every change to the sets and rules of the live
+ * catalog runs in one: sets it makes are freed if it fails; committed sets
+ * the new catalog lacks are freed only after its commit. */
+struct sets_txn {
+	enum sl_txn_op op;              /* SL_TXN_NONE: none open */
+	int step;                       /* the last fault point passed */
+	struct sets_catalog *before;    /* the committed catalog, as it began */
+	char (*names)[SL_SET_NAME_MAX + 1]; /* before's set names (rename and swap change them) */
+	struct sets_set *created[SL_SET_SLOTS];
+	int ncreated;
+	struct sets_txn_flush flushed[SL_SET_SLOTS];
+	int nflushed;
+	bool opened;                    /* open_gen written: a crash from here is recovered */
+	bool synced;                    /* the hooks run `next`'s rules */
+	bool hooks_unsure;              /* a hook could not be switched back */
+};
+
+/* --- the module's runtime ------------------------------------------------------------- */
+
+enum sets_shared_map { SM_META, SM_RSTAT, SM_HSTAT, SM_CFG, SM_HOOKS, SM_RULES, SM_COUNT };
+
+struct sets_priv {
+	bool loaded;                    /* shared maps open, live catalog read from pins */
+	bool applied;                   /* live_digest is a config's */
+	bool reapply;                   /* a start found a config's apply cut short: apply it again */
+	struct sl_sets_config cfg;      /* the commit record as last written */
+	struct sets_txn txn;
+	struct bpf_object *base;        /* loaded once: creates/reuses the shared maps, BTF */
+	int outer_fd[SL_CLASS_COUNT];
+	int shared_fd[SM_COUNT];
+	int btf_fd;
+	uint32_t key_type_id[SL_CLASS_COUNT], value_type_id, comment_type_id;
+	bool slot_busy[SL_SET_SLOTS];   /* across the live and a shadow catalog */
+	struct sets_catalog live;
+	struct sets_hook hook[SL_HOOKS_MAX];
+	uint64_t live_digest;           /* of the config journal the live catalog came from */
+	/* background collection of expired entries */
+	int gc_pos;                     /* next position in live.set[] */
+	uint8_t gc_key[SL_SET_KEY_MAX];
+	bool gc_key_valid;
+	char pin_root[256];
+};
+
+/* The feature's config state: the config's set and rule lines, validated,
+ * replayed by apply() onto fresh maps. */
+struct sets_state {
+	char *journal;                  /* NUL-separated command lines */
+	size_t len, cap;
+	int *lineno;                    /* per journal line: its line in the config */
+	size_t nlines, lines_cap;
+	uint64_t digest;                /* FNV-1a of the journal */
+	/* staging view: the sets and rules after the lines so far */
+	struct sl_set_spec *spec;       /* nspecs entries */
+	int nspecs;
+	struct rules_rule *rule;
+	int nrules;
+	struct sets_stage *stage;       /* per spec: the entries staged (stage.h) */
+};
+
+/* --- maps.c -------------------------------------------------------------------- */
+
+uint8_t sets_class_of(const struct sl_set_spec *spec);
+/* Create the set's map (and comment map) in a free slot, pin them, put the
+ * map into its outer map and write its meta. */
+int sets_map_create(struct sets_priv *p, const struct sl_set_spec *spec, struct sets_set **out,
+		    struct sl_error *err);
+/* A fresh empty map in place of the set's (flush: one pointer swap for
+ * the dataplane), at once: for a set no committed state holds. */
+int sets_map_flush(struct sets_priv *p, struct sets_set *s, struct sl_error *err);
+/* Unpin, drop from the outer map, close, free. */
+void sets_map_free(struct sets_priv *p, struct sets_set *s);
+/* The set's record as a catalog bank keeps it */
+void sets_meta_of(const struct sets_set *s, struct sl_set_meta *m);
+/* A slot's map name, which is also its pin's under maps/ (fits
+ * BPF_OBJ_NAME_LEN): SL_SET_SLOT_MAP_PREFIX or, for comments,
+ * SL_SET_CMT_MAP_PREFIX, then the slot. */
+void sets_slot_name(int slot, bool comments, char out[16]);
+/* Refuse per-set map pins of another layout version (core/pin.h), before
+ * the load creates anything. */
+int sets_maps_check_versions(const char *pin_root, struct sl_error *err);
+/* Open every set of catalog bank `bank` into `c` (daemon start): each
+ * record's map is found by its id (the pin, or a flush's staged pin, which
+ * then takes the pin's place) and put back into its outer map, so the
+ * dataplane reaches what the record names; a set map of another layout is
+ * refused. */
+int sets_maps_adopt(struct sets_priv *p, struct sets_catalog *c, int bank, struct sl_error *err);
+/* Free every slot no set of the live catalog holds: out of its outer map,
+ * pins gone. Returns how many had something left. */
+int sets_maps_sweep(struct sets_priv *p);
+/* A committed set's flush inside the open transaction: empty maps made and
+ * staged, the set holds them; sets_txn_commit switches (sets_outer_put)
+ * and pins them (sets_flush_pins_commit); an abort puts the committed maps
+ * `fd`, `cfd` back (sets_flush_unstage). */
+int sets_flush_stage(struct sets_priv *p, struct sets_set *s, struct sl_error *err);
+int sets_outer_put(struct sets_priv *p, const struct sets_set *s, int fd, struct sl_error *err);
+void sets_flush_pins_commit(struct sets_priv *p, const struct sets_set *s);
+void sets_flush_unstage(struct sets_priv *p, struct sets_set *s, int fd, int cfd);
+
+uint64_t sets_now_ns(void);
+int sets_key_size(const struct sets_set *s);
+/* The value a new entry gets (timeout, counters, nomatch, cidr) */
+void sets_entry_value(const struct sets_set *s, const struct sl_set_elem *e, struct sl_set_value *v);
+/* Keep (or drop, without one) the element's comment in a comment set */
+void sets_comment_put(const struct sets_set *s, const void *key, const struct sl_set_elem *e);
+/* Key bytes of one expanded element; returns the key size. */
+int sets_elem_key(const struct sets_set *s, const struct sl_set_elem *e, void *key);
+/* Lookup: 1 live entry (value filled), 0 absent or expired. */
+int sets_entry_exact(const struct sets_set *s, const void *key, struct sl_set_value *v); /* expired too */
+int sets_entry_get(const struct sets_set *s, const void *key, struct sl_set_value *v);
+/* ipset's test: 1 in the set, 0 not (nomatch and expiry as the dataplane). */
+int sets_entry_test(const struct sets_set *s, const struct sl_set_elem *e);
+/* The element of a key and value (for printing). */
+void sets_entry_elem(const struct sets_set *s, const void *key, const struct sl_set_value *v,
+		     struct sl_set_elem *e);
+int sets_comment_get(const struct sets_set *s, const void *key, char *out, size_t size);
+/* Delete expired entries of one set, at most `budget` keys looked at,
+ * continuing from *cursor; returns the keys looked at. */
+long sets_map_collect(struct sets_set *s, void *cursor, bool *cursor_valid, long budget);
+/* Every live entry: the callback gets key and value; stops on nonzero. */
+typedef int (*sets_entry_fn)(const struct sets_set *s, const void *key, const struct sl_set_value *v,
+			     void *ctx);
+int sets_map_walk(const struct sets_set *s, sets_entry_fn fn, void *ctx);
+long sets_map_entries(const struct sets_set *s);   /* live ones */
+uint64_t sets_map_memory(const struct sets_set *s); /* bytes, from fdinfo memlock */
+
+/* --- catalog.c: ipset's commands ------------------------------------------------------ */
+
+/* Equal as sets (the printing-only options aside) */
+bool sets_specs_equal(const struct sl_set_spec *a, const struct sl_set_spec *b);
+int sets_cmd_create(struct sets_priv *p, struct sets_catalog *c, const struct sl_set_spec *spec, bool exist,
+		    struct sl_error *err);
+/* add / del of an element pattern (expanded), all or nothing */
+int sets_cmd_adt(struct sets_catalog *c, enum sl_set_cmd cmd, const char *name, const struct sl_set_elem *pat,
+		 bool exist, struct sl_error *err);
+/* 1 in the set, 0 not, -1 error */
+int sets_cmd_test(struct sets_catalog *c, const char *name, const struct sl_set_elem *pat, struct sl_error *err);
+/* Delete every expired entry of the set now (a full set makes room). */
+void sets_collect_all(struct sets_set *s);
+int sets_cmd_flush(struct sets_priv *p, struct sets_catalog *c, const char *name, struct sl_error *err);
+int sets_cmd_destroy(struct sets_priv *p, struct sets_catalog *c, const char *name, struct sl_error *err);
+int sets_cmd_rename(struct sets_catalog *c, const char *from, const char *to,
+		    struct sl_error *err);
+int sets_cmd_swap(struct sets_catalog *c, const char *a, const char *b, struct sl_error *err);
+/* One parsed ipset line onto a catalog. */
+int sets_cmd_line(struct sets_priv *p, struct sets_catalog *c, const struct sl_set_line *l, struct sl_error *err);
+/* Close the catalog's fds, leaving its sets pinned (daemon stop) */
+void sets_catalog_close(struct sets_catalog *c);
+
+/* --- show.c ------------------------------------------------------------------------------- */
+
+/* `ipset save` text of one set (or all with name NULL or ""), each line
+ * after `prefix` ("" for ipset, "set " for a config file) */
+int sets_save_text(const struct sets_catalog *c, const char *name, const char *prefix, FILE *out,
+		   struct sl_error *err);
+json_object *sets_list_json(const struct sets_catalog *c, const char *name, bool terse, struct sl_error *err);
+
+/* --- hooks.c ------------------------------------------------------------------------------ */
+
+/* Make the attached hooks match the rules of `c`: load a program per hook
+ * with its rules compiled in, swap it in (bpf_link_update) or attach it,
+ * detach hooks without rules. All or nothing. A fault point of the open
+ * transaction follows each switch. */
+int rules_sync(struct sets_priv *p, const struct sets_catalog *c, struct sl_error *err);
+/* Rules of catalog bank `bank` into `c`, hooks from the hook map and their
+ * pins (a link pinned without a hook record is a dead daemon's: unpinned) */
+int rules_adopt(struct sets_priv *p, struct sets_catalog *c, int bank, struct sl_error *err);
+/* Write the rules of `c` to catalog bank `bank` */
+int rules_store(struct sets_priv *p, const struct sets_catalog *c, int bank, struct sl_error *err);
+/* Add / remove a rule (r->id selects, when given) in catalog `c`; the hooks
+ * follow when the transaction commits */
+int rules_add(struct sets_priv *p, struct sets_catalog *c, struct rules_rule *r, struct sl_error *err);
+int rules_del(struct sets_catalog *c, const struct rules_rule *r, struct sl_error *err);
+json_object *rules_list_json(struct sets_priv *p, const struct sets_catalog *c);
+json_object *rules_hooks_json(struct sets_priv *p);
+void rules_release(struct sets_priv *p);
+
+/* --- query.c ------------------------------------------------------------------------------- */
+
+int sets_query(const struct sl_env *env, void *priv, const void *state, const struct sl_cmd *cmd,
+	       json_object **out, struct sl_error *err);
+json_object *sets_status(const struct sl_env *env, void *priv, const void *state);
+/* `set restore`: ipset restore input from the request's body, as one change */
+int sets_restore(const struct sl_env *env, struct sets_priv *p, const struct sl_cmd *cmd, json_object **out,
+		 struct sl_error *err);
+int sets_ensure_loaded(const struct sl_env *env, struct sets_priv *p, struct sl_error *err);
+
+/* --- txn.c ------------------------------------------------------------------------------ */
+
+/* Open a transaction on the live catalog. Its fault points are named by
+ * sets_txn_op_name(op) ("reload", "restore", "swap", "rule", ...). */
+int sets_txn_begin(struct sets_priv *p, enum sl_txn_op op, struct sl_error *err);
+const char *sets_txn_op_name(enum sl_txn_op op);
+/* The next numbered fault point of the open transaction (none open: none) */
+void sets_txn_point(struct sets_priv *p);
+/* A set the open transaction made (freed if it fails) */
+void sets_txn_created(struct sets_priv *p, struct sets_set *s);
+/* A set leaving the catalog: one the open transaction made goes now; a
+ * committed one at the commit, so an abort can put it back. */
+void sets_txn_retire(struct sets_priv *p, struct sets_set *s);
+/* true for a set of the committed state while a transaction is open */
+bool sets_txn_committed(const struct sets_priv *p, const struct sets_set *s);
+/* Keep a committed set's maps that a flush replaces (see sets_flush_stage) */
+void sets_txn_flushed(struct sets_priv *p, struct sets_set *s, int fd, int cfd);
+/* Make `next` the live, committed state: write it to the other bank, mark
+ * the generation open, switch the flushed sets' maps and the hooks, commit
+ * (one write of the commit record, with `digest` when `config`), then
+ * free what it replaced. On failure nothing changed (sets_txn_abort). */
+int sets_txn_commit(struct sets_priv *p, struct sets_catalog *next, bool config, uint64_t digest,
+		    struct sl_error *err);
+/* Undo the open transaction: the live catalog back as it began, the sets
+ * it made freed (`next`: the catalog it built, may be the live one) */
+void sets_txn_abort(struct sets_priv *p, struct sets_catalog *next);
+/* Daemon start: read the commit record, adopt the committed generation,
+ * and if a change was cut short, put the hooks back on it; then free
+ * whatever no committed set holds. */
+int sets_txn_recover(struct sets_priv *p, struct sl_error *err);
+/* The words of a `set VERB` / `rule VERB` command after its verb */
+int sets_cmd_words(const struct sl_cmd *cmd, char *argv[], int cols[], int *end_col);
+
+#endif
