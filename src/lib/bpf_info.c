@@ -8,17 +8,11 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "lib/hash.h"
 
 uint64_t sl_object_id(const void *data, size_t len)
 {
-	const unsigned char *p = data;
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
+	return sl_fnv1a(SL_FNV1A_INIT, data, len);
 }
 
 void *sl_map_keys(int fd, size_t *n)

@@ -9,6 +9,7 @@
 
 #include "lib/netns.h"
 #include "features/drops/drops.h"
+#include "lib/addr.h"
 
 #define V4 SL_FAMILY_IPV4
 #define V6 SL_FAMILY_IPV6
@@ -379,20 +380,20 @@ Test(rows_json, addr_str)
 
 	for (size_t i = 0; i < N(cases); i++) {
 		set_addr(cases[i].family, cases[i].in, addr);
-		drops_addr_str(cases[i].family, addr, out, sizeof(out));
+		sl_addr_str(cases[i].family, addr, out, sizeof(out));
 		cr_assert_str_eq(out, cases[i].out);
 	}
 
 	/* IPv4 uses the first 4 bytes only */
 	set_addr(V6, "a00:102:ffff::1", addr);
-	drops_addr_str(V4, addr, out, sizeof(out));
+	sl_addr_str(V4, addr, out, sizeof(out));
 	cr_assert_str_eq(out, "10.0.1.2");
 
 	/* too small a buffer gives "?" */
 	set_addr(V4, "192.0.2.1", addr);
-	drops_addr_str(V4, addr, out, 9);
+	sl_addr_str(V4, addr, out, 9);
 	cr_assert_str_eq(out, "?");
-	drops_addr_str(V4, addr, out, 10);
+	sl_addr_str(V4, addr, out, 10);
 	cr_assert_str_eq(out, "192.0.2.1");
 }
 

@@ -38,8 +38,6 @@ json_object *drops_rows_json(const struct drops_row *rows, size_t n, enum drops_
 /* "NO_SOCKET" from the kernel's BTF, or "REASON_<n>" when unnamed */
 const char *drops_reason_name(const struct sl_enum_names *reasons, uint32_t reason, char *buf, size_t size);
 const char *drops_family_name(uint8_t family);
-/* text form of an address of `family` */
-void drops_addr_str(uint8_t family, const uint8_t addr[16], char *out, size_t size);
 
 /* The most recent sampled events, kept by the daemon. */
 #define DROPS_RECENT 256

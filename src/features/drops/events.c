@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 
+#include "lib/addr.h"
 #include "lib/netns.h"
 
 void drops_recent_push(struct drops_recent *r, const struct sl_drop_event *e)
@@ -22,10 +23,10 @@ static json_object *event_json(const struct sl_drop_event *e, const struct sl_en
 	json_object_object_add(o, "reason",
 			       json_object_new_string(drops_reason_name(reasons, e->reason, buf, sizeof(buf))));
 	json_object_object_add(o, "family", json_object_new_string(drops_family_name(e->family)));
-	drops_addr_str(e->family, e->saddr, buf, sizeof(buf));
+	sl_addr_str(e->family, e->saddr, buf, sizeof(buf));
 	json_object_object_add(o, "saddr", json_object_new_string(buf));
 	json_object_object_add(o, "sport", json_object_new_int(e->sport));
-	drops_addr_str(e->family, e->daddr, buf, sizeof(buf));
+	sl_addr_str(e->family, e->daddr, buf, sizeof(buf));
 	json_object_object_add(o, "daddr", json_object_new_string(buf));
 	json_object_object_add(o, "dport", json_object_new_int(e->dport));
 	json_object_object_add(o, "ifindex", json_object_new_int64(e->ifindex));

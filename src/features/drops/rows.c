@@ -1,11 +1,11 @@
 /* Drop counter rows: aggregation and JSON (pure; unit tested). */
 #include "features/drops/drops.h"
 
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/addr.h"
 #include "lib/netns.h"
 
 const char *drops_family_name(uint8_t family)
@@ -21,12 +21,6 @@ const char *drops_reason_name(const struct sl_enum_names *reasons, uint32_t reas
 		return name;
 	snprintf(buf, size, "REASON_%u", reason);
 	return buf;
-}
-
-void drops_addr_str(uint8_t family, const uint8_t addr[16], char *out, size_t size)
-{
-	if (!inet_ntop(family == SL_FAMILY_IPV6 ? AF_INET6 : AF_INET, addr, out, (socklen_t)size))
-		snprintf(out, size, "?");
 }
 
 /* drop the fields `by` does not keep */
@@ -96,7 +90,7 @@ json_object *drops_rows_json(const struct drops_row *rows, size_t n, enum drops_
 				       json_object_new_string(drops_reason_name(reasons, k->reason, buf, sizeof(buf))));
 		json_object_object_add(o, "family", json_object_new_string(drops_family_name(k->family)));
 		if (by == DROPS_BY_ADDR) {
-			drops_addr_str(k->family, k->addr, buf, sizeof(buf));
+			sl_addr_str(k->family, k->addr, buf, sizeof(buf));
 			json_object_object_add(o, "addr", json_object_new_string(buf));
 		}
 		if (by != DROPS_BY_REASON)

@@ -14,6 +14,7 @@
 #include "lib/bpf_info.h"
 #include "core/log.h"
 #include "core/pin.h"
+#include "lib/bpf_obj.h"
 #include "features/mcast/mcast.h"
 #include "mcast.skel.h"
 
@@ -44,19 +45,13 @@ int mcast_load_bridge_prog(struct mcast_priv *p, int id, struct bpf_object **obj
 			   struct sl_error *err)
 {
 	struct mcast_bpf *skel = mcast_bpf__open();
-	int rc;
 
 	if (!skel)
 		return sl_fail(err, SL_E_KERNEL, 0, "mcast: cannot open the BPF object: %s", strerror(errno));
 	skel->rodata->sl_mc_bridge = (__u32)id;
-	if (sl_maps_share(skel->obj, p->base, err)) {
+	if (sl_obj_load_instance(skel->obj, p->base, "mcast", "the programs do not load", err)) {
 		mcast_bpf__destroy(skel);
 		return -1;
-	}
-	rc = mcast_bpf__load(skel);
-	if (rc) {
-		mcast_bpf__destroy(skel);
-		return sl_fail(err, SL_E_KERNEL, 0, "mcast: the programs do not load: %s", strerror(-rc));
 	}
 	*prog_in = bpf_program__fd(skel->progs.sl_mc_ingress);
 	*prog_eg = bpf_program__fd(skel->progs.sl_mc_egress);

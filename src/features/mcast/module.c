@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "lib/netns.h"
 #include "core/pin.h"
+#include "lib/bpf_obj.h"
 #include "features/mcast/mcast.h"
 #include "mcast.skel.h"
 
@@ -51,7 +52,6 @@ static void save(void *priv, const void *st, FILE *out)
 int mcast_ensure_loaded(const struct sl_env *env, struct mcast_priv *p, struct sl_error *err)
 {
 	struct mcast_bpf *skel;
-	int rc;
 
 	if (p->loaded)
 		return 0;
@@ -59,28 +59,16 @@ int mcast_ensure_loaded(const struct sl_env *env, struct mcast_priv *p, struct s
 	skel = mcast_bpf__open();
 	if (!skel)
 		return sl_fail(err, SL_E_KERNEL, 0, "mcast: cannot open the BPF object: %s", strerror(errno));
-	if (sl_pin_maps(skel->obj, env->pin_root, err)) {
+	/* the maps only: each bridge loads its own programs */
+	if (sl_obj_load_maps("mcast", skel->obj, env->pin_root, err)) {
 		mcast_bpf__destroy(skel);
 		return -1;
 	}
-	/* this load only makes (or reuses) the maps: each bridge loads its own programs */
-	bpf_program__set_autoload(skel->progs.sl_mc_ingress, false);
-	bpf_program__set_autoload(skel->progs.sl_mc_egress, false);
-	rc = mcast_bpf__load(skel);
-	if (rc) {
-		mcast_bpf__destroy(skel);
-		return sl_fail(err, SL_E_KERNEL, 0, "mcast: cannot load the BPF object: %s", strerror(-rc));
-	}
 	p->base = skel->obj;
-	skel->obj = NULL;
+	skel->obj = NULL; /* the skeleton wrapper goes; the object stays ours */
 	mcast_bpf__destroy(skel);
-	for (int m = 0; m < MM_COUNT; m++) {
-		struct bpf_map *map = bpf_object__find_map_by_name(p->base, map_names[m]);
-
-		if (!map)
-			return sl_fail(err, SL_E_KERNEL, 0, "mcast: map %s missing", map_names[m]);
-		p->map_fd[m] = bpf_map__fd(map);
-	}
+	if (sl_obj_map_fds("mcast", p->base, map_names, MM_COUNT, p->map_fd, err))
+		return -1;
 	/* what a daemon before us left: bridges by index, their ports' links */
 	for (uint32_t id = 0; id < SL_MC_BRIDGES; id++) {
 		struct sl_mc_bridge_meta m;

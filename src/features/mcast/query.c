@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "lib/bpf_info.h"
-#include "features/drops/drops.h"
+#include "lib/addr.h"
 #include "features/mcast/mcast.h"
 
 static const char *port_name(const struct mcast_bridge_rt *b, uint32_t ifindex, char *buf, size_t size)
@@ -67,7 +67,7 @@ static json_object *groups_json(struct mcast_priv *p)
 		if (json_object_array_length(ports)) {
 			json_object *row = json_object_new_object();
 
-			drops_addr_str(keys[i].family, keys[i].group, addr, sizeof(addr));
+			sl_addr_str(keys[i].family, keys[i].group, addr, sizeof(addr));
 			json_object_object_add(row, "bridge", json_object_new_string(b->name));
 			json_object_object_add(row, "netns", json_object_new_string(b->netns[0] ? b->netns : "host"));
 			json_object_object_add(row, "group", json_object_new_string(addr));

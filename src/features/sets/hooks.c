@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "lib/netns.h"
 #include "core/pin.h"
+#include "lib/bpf_obj.h"
 #include "features/sets/sets.h"
 #include "sets.skel.h"
 
@@ -237,7 +238,7 @@ static int load_hook_prog(struct sets_priv *p, int h, uint8_t dir, const char *d
 			  struct bpf_object **obj_out, int *fd_out, struct sl_error *err)
 {
 	struct sets_bpf *skel = sets_bpf__open();
-	int rc;
+	char what[64];
 
 	if (!skel)
 		return sl_fail(err, SL_E_KERNEL, 0, "rules: cannot open the BPF object: %s", strerror(errno));
@@ -246,14 +247,10 @@ static int load_hook_prog(struct sets_priv *p, int h, uint8_t dir, const char *d
 	memcpy((void *)skel->rodata->sl_rules, rules, (size_t)n * sizeof(*rules));
 	bpf_program__set_autoload(skel->progs.sl_sets_xdp, dir == RULES_INGRESS);
 	bpf_program__set_autoload(skel->progs.sl_sets_tc, dir == RULES_EGRESS);
-	if (sl_maps_share(skel->obj, p->base, err)) {
+	snprintf(what, sizeof(what), "dev %s", dev);
+	if (sl_obj_load_instance(skel->obj, p->base, what, "the rule program does not load", err)) {
 		sets_bpf__destroy(skel);
 		return -1;
-	}
-	rc = sets_bpf__load(skel);
-	if (rc) {
-		sets_bpf__destroy(skel);
-		return sl_fail(err, SL_E_KERNEL, 0, "dev %s: the rule program does not load: %s", dev, strerror(-rc));
 	}
 	*fd_out = bpf_program__fd(dir == RULES_INGRESS ? skel->progs.sl_sets_xdp : skel->progs.sl_sets_tc);
 	*obj_out = skel->obj;

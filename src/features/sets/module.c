@@ -20,6 +20,8 @@
 
 #include "core/log.h"
 #include "core/pin.h"
+#include "lib/bpf_obj.h"
+#include "lib/hash.h"
 #include "features/sets/sets.h"
 #include "features/sets/stage.h"
 #include "sets.skel.h"
@@ -75,13 +77,8 @@ static int journal_add(struct sets_state *s, const char *line, int lineno, struc
 	memcpy(s->journal + s->len, line, n);
 	s->len += n;
 	s->nlines++;
-	/* FNV-1a over the lines and their ends */
-	if (!s->digest)
-		s->digest = 0xcbf29ce484222325ull;
-	for (size_t i = 0; i < n; i++) {
-		s->digest ^= (uint8_t)line[i];
-		s->digest *= 0x100000001b3ull;
-	}
+	/* over the lines and their ends */
+	s->digest = sl_fnv1a(s->digest ? s->digest : SL_FNV1A_INIT, line, n);
 	return 0;
 }
 
@@ -310,13 +307,6 @@ static const char *const sets_shared_map_names[SM_COUNT] = {
 	[SM_RULES] = SL_STR(SL_RULE_META_MAP), [SM_CFG] = SL_STR(SL_SET_CFG_MAP),
 };
 
-static int map_fd_of(struct bpf_object *obj, const char *name)
-{
-	struct bpf_map *m = bpf_object__find_map_by_name(obj, name);
-
-	return m ? bpf_map__fd(m) : -1;
-}
-
 static void type_ids(struct sets_priv *p)
 {
 	const struct btf *btf = bpf_object__btf(p->base);
@@ -340,7 +330,6 @@ static void type_ids(struct sets_priv *p)
 int sets_ensure_loaded(const struct sl_env *env, struct sets_priv *p, struct sl_error *err)
 {
 	struct sets_bpf *skel;
-	int rc;
 
 	if (p->loaded)
 		return 0;
@@ -348,28 +337,17 @@ int sets_ensure_loaded(const struct sl_env *env, struct sets_priv *p, struct sl_
 	skel = sets_bpf__open();
 	if (!skel)
 		return sl_fail(err, SL_E_KERNEL, 0, "sets: cannot open the BPF object: %s", strerror(errno));
-	if (sets_maps_check_versions(env->pin_root, err) || sl_pin_maps(skel->obj, env->pin_root, err)) {
+	/* the maps and the BTF only: each hook loads its own programs */
+	if (sets_maps_check_versions(env->pin_root, err) || sl_obj_load_maps("sets", skel->obj, env->pin_root, err)) {
 		sets_bpf__destroy(skel);
 		return -1;
 	}
-	/* this load makes (or reuses) the maps and gives the BTF; each hook loads its own programs */
-	bpf_program__set_autoload(skel->progs.sl_sets_xdp, false);
-	bpf_program__set_autoload(skel->progs.sl_sets_tc, false);
-	rc = sets_bpf__load(skel);
-	if (rc) {
-		sets_bpf__destroy(skel);
-		return sl_fail(err, SL_E_KERNEL, 0, "sets: cannot load the BPF object: %s", strerror(-rc));
-	}
 	p->base = skel->obj;
-	/* the skeleton wrapper goes; the object stays ours */
-	skel->obj = NULL;
+	skel->obj = NULL; /* the skeleton wrapper goes; the object stays ours */
 	sets_bpf__destroy(skel);
-	for (int c = 0; c < SL_CLASS_COUNT; c++)
-		if ((p->outer_fd[c] = map_fd_of(p->base, class_map_names[c])) < 0)
-			return sl_fail(err, SL_E_KERNEL, 0, "sets: map %s missing", class_map_names[c]);
-	for (int m = 0; m < SM_COUNT; m++)
-		if ((p->shared_fd[m] = map_fd_of(p->base, sets_shared_map_names[m])) < 0)
-			return sl_fail(err, SL_E_KERNEL, 0, "sets: map %s missing", sets_shared_map_names[m]);
+	if (sl_obj_map_fds("sets", p->base, class_map_names, SL_CLASS_COUNT, p->outer_fd, err) ||
+	    sl_obj_map_fds("sets", p->base, sets_shared_map_names, SM_COUNT, p->shared_fd, err))
+		return -1;
 	type_ids(p);
 	/* the committed state, whatever a dead daemon was doing */
 	if (sets_txn_recover(p, err))

@@ -13,6 +13,7 @@
 #include "core/body.h"
 #include "core/log.h"
 #include "features/sets/sets.h"
+#include "lib/hash.h"
 
 #define BATCH 4096
 #define PROGRESS_EVERY 100000
@@ -78,10 +79,8 @@ static int record(struct txn *t, enum txn_kind kind, struct sets_set *set, struc
 
 static uint64_t fingerprint(const struct sets_set *s, const uint8_t *key, int ks)
 {
-	uint64_t h = 0xcbf29ce484222325ull ^ (uint64_t)s->slot;
+	uint64_t h = sl_fnv1a(SL_FNV1A_INIT ^ (uint64_t)s->slot, key, (size_t)ks);
 
-	for (int i = 0; i < ks; i++)
-		h = (h ^ key[i]) * 0x100000001b3ull;
 	return h ? h : 1;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "features/sets/sets.h"
+#include "lib/hash.h"
 
 enum { EMPTY, USED, GONE };
 
@@ -22,21 +23,10 @@ struct sets_stage {
 	int n, cap;
 };
 
-static uint64_t hash_key(const uint8_t *k, int n)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	for (int i = 0; i < n; i++) {
-		h ^= k[i];
-		h *= 0x100000001b3ull;
-	}
-	return h;
-}
-
 /* the slot holding `key`, or the first free one on its probe path */
 static size_t probe(const struct keyset *ks, const uint8_t *key, bool *found)
 {
-	size_t i = hash_key(key, ks->ksize) & (ks->cap - 1), free_at = SIZE_MAX;
+	size_t i = sl_fnv1a(SL_FNV1A_INIT, key, (size_t)ks->ksize) & (ks->cap - 1), free_at = SIZE_MAX;
 
 	for (;; i = (i + 1) & (ks->cap - 1)) {
 		if (ks->flag[i] == EMPTY) {

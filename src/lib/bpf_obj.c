@@ -1,0 +1,46 @@
+#include "lib/bpf_obj.h"
+
+#include <string.h>
+
+#include "core/pin.h"
+
+int sl_obj_load_maps(const char *feature, struct bpf_object *obj, const char *pin_root, struct sl_error *err)
+{
+	struct bpf_program *prog;
+	int rc;
+
+	if (sl_pin_maps(obj, pin_root, err))
+		return -1;
+	bpf_object__for_each_program(prog, obj)
+		bpf_program__set_autoload(prog, false);
+	rc = bpf_object__load(obj);
+	if (rc)
+		return sl_fail(err, SL_E_KERNEL, 0, "%s: cannot load the BPF object: %s", feature, strerror(-rc));
+	return 0;
+}
+
+int sl_obj_load_instance(struct bpf_object *obj, struct bpf_object *base, const char *what, const char *fail_msg,
+			 struct sl_error *err)
+{
+	int rc;
+
+	if (sl_maps_share(obj, base, err))
+		return -1;
+	rc = bpf_object__load(obj);
+	if (rc)
+		return sl_fail(err, SL_E_KERNEL, 0, "%s: %s: %s", what, fail_msg, strerror(-rc));
+	return 0;
+}
+
+int sl_obj_map_fds(const char *feature, struct bpf_object *obj, const char *const names[], int n, int fds[],
+		   struct sl_error *err)
+{
+	for (int i = 0; i < n; i++) {
+		struct bpf_map *map = bpf_object__find_map_by_name(obj, names[i]);
+
+		if (!map)
+			return sl_fail(err, SL_E_KERNEL, 0, "%s: map %s missing", feature, names[i]);
+		fds[i] = bpf_map__fd(map);
+	}
+	return 0;
+}
