@@ -46,9 +46,7 @@ struct sl_mc_config {
 /* Which bridge an index is (userspace only: for bpftool and a restarted
  * daemon). Port links are pinned as links/sl_mc_<index>_<ifindex>_{in,eg}. */
 struct sl_mc_bridge_meta {
-	char netns[32];        /* "" = the daemon's own */
-	char name[16];
-	__u32 ifindex;
+	struct sl_dev_place bridge;
 	__u32 used;
 };
 

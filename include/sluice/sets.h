@@ -233,9 +233,7 @@ SL_STATIC_ASSERT(sizeof(struct sl_rule_meta) == 96, "sl_rule_meta layout");
 /* An attach point with its pinned link <pin-root>/links/sl_hook_<index>
  * (userspace only). */
 struct sl_hook_meta {
-	char netns[32];
-	char dev[16];
-	__u32 ifindex;      /* in that namespace */
+	struct sl_dev_place dev;
 	__u32 link_id;
 	__u8 used;
 	__u8 dir;           /* enum sl_hook_dir */

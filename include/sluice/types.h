@@ -25,4 +25,13 @@ enum sl_family {
 	SL_FAMILY_IPV6 = 6,
 };
 
+/* A device in a network namespace, as pinned records name what the daemon
+ * attached to, so that a restart finds it again. */
+struct sl_dev_place {
+	char netns[32];     /* a name from `ip netns`; "" = the daemon's own */
+	char dev[16];
+	__u32 ifindex;      /* in that namespace */
+};
+SL_STATIC_ASSERT(sizeof(struct sl_dev_place) == 52, "sl_dev_place layout");
+
 #endif

@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "core/pin.h"
 #include "lib/bpf_obj.h"
+#include "lib/place.h"
 #include "features/mcast/mcast.h"
 #include "mcast.skel.h"
 
@@ -33,9 +34,7 @@ int mcast_meta_write(struct mcast_priv *p, int id)
 	uint32_t key = (uint32_t)id;
 
 	if (b->active) {
-		snprintf(m.netns, sizeof(m.netns), "%s", b->netns);
-		snprintf(m.name, sizeof(m.name), "%s", b->name);
-		m.ifindex = b->ifindex;
+		sl_place_set(&m.bridge, b->netns, b->name, b->ifindex);
 		m.used = 1;
 	}
 	return bpf_map_update_elem(p->map_fd[MM_BRIDGE], &key, &m, BPF_ANY);

@@ -17,6 +17,7 @@
 #include "lib/netns.h"
 #include "core/pin.h"
 #include "lib/bpf_obj.h"
+#include "lib/place.h"
 #include "features/mcast/mcast.h"
 #include "mcast.skel.h"
 
@@ -77,9 +78,7 @@ int mcast_ensure_loaded(const struct sl_env *env, struct mcast_priv *p, struct s
 		if (bpf_map_lookup_elem(p->map_fd[MM_BRIDGE], &id, &m) || !m.used)
 			continue;
 		b->active = true;
-		snprintf(b->netns, sizeof(b->netns), "%.*s", (int)sizeof(m.netns) - 1, m.netns);
-		snprintf(b->name, sizeof(b->name), "%.*s", (int)sizeof(m.name) - 1, m.name);
-		b->ifindex = m.ifindex;
+		sl_place_get(&m.bridge, b->netns, sizeof(b->netns), b->name, sizeof(b->name), &b->ifindex);
 		mcast_links_adopt(p, (int)id);
 	}
 	p->loaded = true;

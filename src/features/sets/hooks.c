@@ -17,6 +17,7 @@
 #include "lib/netns.h"
 #include "core/pin.h"
 #include "lib/bpf_obj.h"
+#include "lib/place.h"
 #include "features/sets/sets.h"
 #include "sets.skel.h"
 
@@ -113,9 +114,7 @@ static void hook_store(struct sets_priv *p, int h)
 	uint32_t key = (uint32_t)h;
 
 	if (k->used) {
-		snprintf(m.netns, sizeof(m.netns), "%s", k->netns);
-		snprintf(m.dev, sizeof(m.dev), "%s", k->dev);
-		m.ifindex = k->ifindex;
+		sl_place_set(&m.dev, k->netns, k->dev, k->ifindex);
 		m.link_id = sl_link_id(k->link_fd);
 		m.used = 1;
 		m.dir = k->dir;
@@ -171,17 +170,15 @@ int rules_adopt(struct sets_priv *p, struct sets_catalog *c, int bank, struct sl
 		}
 		k->link_fd = bpf_obj_get(path);
 		if (k->link_fd < 0) {
-			sl_warn("hook %.*s %s: pinned link gone; forgetting it", (int)sizeof(m.dev), m.dev,
+			sl_warn("hook %.*s %s: pinned link gone; forgetting it", (int)sizeof(m.dev.dev), m.dev.dev,
 				m.dir ? "egress" : "ingress");
 			hook_store(p, (int)h);
 			continue;
 		}
 		k->used = true;
-		snprintf(k->netns, sizeof(k->netns), "%.*s", (int)sizeof(m.netns) - 1, m.netns);
-		snprintf(k->dev, sizeof(k->dev), "%.*s", (int)sizeof(m.dev) - 1, m.dev);
+		sl_place_get(&m.dev, k->netns, sizeof(k->netns), k->dev, sizeof(k->dev), &k->ifindex);
 		k->dir = m.dir;
 		k->mode = m.mode;
-		k->ifindex = m.ifindex;
 		k->prog_fd = sl_link_prog_fd(k->link_fd); /* to switch back to, if a change fails */
 		k->ncompiled = -1; /* what it was loaded with is not known: the next change reloads it */
 	}
