@@ -17,6 +17,7 @@
 #include "lib/netns.h"
 #include "core/pin.h"
 #include "lib/bpf_obj.h"
+#include "lib/slots.h"
 #include "lib/place.h"
 #include "features/mcast/mcast.h"
 #include "mcast.skel.h"
@@ -99,22 +100,13 @@ struct plan {
 	int prog_in, prog_eg;
 };
 
-static int bridge_index(const struct mcast_priv *p, const struct mcast_bridge_cfg *c, const struct plan *plans, int n)
+/* the slot of a bridge enabled before, else a free one from `taken` */
+static int bridge_index(const struct mcast_priv *p, const struct mcast_bridge_cfg *c, struct sl_slots *taken)
 {
-	int id;
-
-	for (id = 0; id < SL_MC_BRIDGES; id++)
+	for (int id = 0; id < SL_MC_BRIDGES; id++)
 		if (p->br[id].active && !strcmp(p->br[id].name, c->name) && !strcmp(p->br[id].netns, c->netns))
 			return id;
-	for (id = 0; id < SL_MC_BRIDGES; id++) {
-		bool taken = p->br[id].active;
-
-		for (int i = 0; i < n && !taken; i++)
-			taken = plans[i].id == id;
-		if (!taken)
-			return id;
-	}
-	return -1;
+	return sl_slot_take(taken, SL_MC_BRIDGES);
 }
 
 static int write_config(struct mcast_priv *p, int id, const struct mcast_timers *t, struct sl_error *err)
@@ -322,6 +314,7 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 	struct mcast_priv *p = priv;
 	struct mcast_undo *u;
 	struct plan *plans;
+	struct sl_slots taken = { 0 };
 	int n = 0;
 
 	(void)replace; /* every apply loads the programs afresh and updates the links */
@@ -349,13 +342,15 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 		return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
 	for (int i = 0; i < SL_MC_BRIDGES; i++)
 		plans[i].nl_fd = -1;
+	for (int id = 0; id < SL_MC_BRIDGES; id++)
+		sl_slot_set(&taken, id, p->br[id].active);
 	/* 1. everything that can fail on bad input, before anything changes */
 	for (int i = 0; i < s->nbr; i++, n++) {
 		struct plan *pl = &plans[n];
 		struct sl_error why = { 0 };
 
 		pl->cfg = &s->br[i];
-		pl->id = bridge_index(p, pl->cfg, plans, n);
+		pl->id = bridge_index(p, pl->cfg, &taken);
 		if (pl->id < 0) {
 			plans_free(plans, n);
 			return sl_fail(err, SL_E_USAGE, 0, "at most %d bridges", SL_MC_BRIDGES);

@@ -17,6 +17,7 @@
 #include "lib/netns.h"
 #include "core/pin.h"
 #include "lib/bpf_obj.h"
+#include "lib/slots.h"
 #include "lib/place.h"
 #include "features/sets/sets.h"
 #include "sets.skel.h"
@@ -323,19 +324,6 @@ static int find_hook(const struct sets_priv *p, const struct rules_rule *r)
 	return -1;
 }
 
-static int free_hook(const struct sets_priv *p, const struct plan *plans, int n)
-{
-	for (int h = 0; h < SL_HOOKS_MAX; h++) {
-		bool taken = p->hook[h].used;
-
-		for (int i = 0; i < n && !taken; i++)
-			taken = plans[i].hook == h;
-		if (!taken)
-			return h;
-	}
-	return -1;
-}
-
 static bool hook_wanted(const struct sets_catalog *c, const struct sets_hook *k)
 {
 	for (int i = 0; i < c->nrules; i++)
@@ -374,10 +362,13 @@ static int attach_plan(struct sets_priv *p, struct plan *pl, struct sl_error *er
 int rules_sync(struct sets_priv *p, const struct sets_catalog *c, struct sl_error *err)
 {
 	struct plan *plans = calloc(SL_HOOKS_MAX, sizeof(*plans));
+	struct sl_slots taken = { 0 };
 	int n = 0, i;
 
 	if (!plans)
 		return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
+	for (int h = 0; h < SL_HOOKS_MAX; h++)
+		sl_slot_set(&taken, h, p->hook[h].used);
 	/* 1. a program per hook whose rules changed, loaded before anything changes */
 	for (int r = 0; r < c->nrules; r++) {
 		struct plan *pl = &plans[n];
@@ -389,7 +380,7 @@ int rules_sync(struct sets_priv *p, const struct sets_catalog *c, struct sl_erro
 			seen = rules_same_hook(&c->rule[i], &c->rule[r]);
 		if (seen)
 			continue;
-		if (h < 0 && (h = free_hook(p, plans, n)) < 0) {
+		if (h < 0 && (h = sl_slot_take(&taken, SL_HOOKS_MAX)) < 0) {
 			plans_drop(plans, n);
 			return sl_fail(err, SL_E_USAGE, 0, "at most %d devices and directions carry rules", SL_HOOKS_MAX);
 		}
