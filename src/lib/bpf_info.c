@@ -221,6 +221,16 @@ json_object *sl_link_status(int fd, int prog_fd, const char *program, const char
 	return o;
 }
 
+json_object *sl_prog_off_status(const char *program, const char *attach, const char *why)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "program", json_object_new_string(program));
+	json_object_object_add(o, "attach", json_object_new_string(attach));
+	json_object_object_add(o, "off", json_object_new_string(why));
+	return o;
+}
+
 int sl_percpu_sum_sized(int fd, const void *key, void *sum, size_t size)
 {
 	int ncpu = percpu_check(fd, size);

@@ -22,6 +22,9 @@ json_object *sl_map_status(int fd, const char *pin);
 /* {"program","prog_id","link_id","attach","pin","recursion_misses"} for a
  * link fd and its program's fd (-1 if not held) */
 json_object *sl_link_status(int fd, int prog_fd, const char *program, const char *attach, const char *pin);
+/* {"program","attach","off"}: a program the running kernel cannot run,
+ * with why (lib/kernel.h's sl_kcap_needs) */
+json_object *sl_prog_off_status(const char *program, const char *attach, const char *why);
 
 /* fd of the program behind a link (needs CAP_SYS_ADMIN: call before
  * capabilities are dropped); -1 on failure */

@@ -99,6 +99,8 @@ int drops_adopt(const struct sl_env *env, struct drops_priv *p, struct sl_error 
 int drops_load_and_swap(const struct sl_env *env, struct drops_priv *p, const struct sl_drops_config *want,
 			struct sl_error *err);
 int drops_detach(const struct sl_env *env, struct drops_priv *p, struct sl_error *err);
+/* NULL when link `i`'s program runs on this kernel, else why not */
+const char *drops_link_off(int i);
 
 /* module.c */
 void drops_load_reason_names(struct drops_priv *p);

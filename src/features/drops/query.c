@@ -200,6 +200,9 @@ int drops_query(const struct sl_env *env, void *priv, const void *st, const stru
 	size_t n;
 
 	if (how == DROPS_BY_SOCKET) {
+		if (drops_link_off(L_UDPQ))
+			return sl_fail(err, SL_E_KERNEL, by->col, "--by socket: the socket-side view is off: %s",
+				       drops_link_off(L_UDPQ));
 		*out = socket_rows_json(p->map_fd[M_QFAIL], netns);
 		return 0;
 	}
@@ -227,6 +230,9 @@ json_object *drops_status(const struct sl_env *env, void *priv, const void *st)
 		if (p->link_fd[i] >= 0)
 			json_object_array_add(progs, sl_link_status(p->link_fd[i], p->prog_fd[i],
 								    drops_links[i].prog, drops_links[i].attach, path));
+		else if (s->enabled && drops_link_off(i))
+			json_object_array_add(progs, sl_prog_off_status(drops_links[i].prog, drops_links[i].attach,
+									drops_link_off(i)));
 	}
 	for (int i = 0; i < NMAPS; i++) {
 		sl_pin_path(path, sizeof(path), env->pin_root, SL_PIN_MAPS, drops_map_names[i]);

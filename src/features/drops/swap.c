@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "lib/bpf_info.h"
+#include "lib/kernel.h"
 #include "core/log.h"
 #include "core/pin.h"
 #include "features/drops/drops.h"
@@ -29,6 +30,26 @@ const struct drops_link drops_links[NLINKS] = {
 	{ "sl_drops_kfree", "drops_kfree_skb", "tp_btf/kfree_skb" },
 	{ "sl_drops_udpq", "drops_udp_fail_queue_rcv_skb", "tp_btf/udp_fail_queue_rcv_skb" },
 };
+
+/* what a link needs of the kernel beyond tp_btf, and what is lost without it */
+static const struct {
+	enum sl_kcap needs; /* SL_KCAP_COUNT: nothing */
+	const char *loses;
+} link_optional[NLINKS] = {
+	[L_KFREE] = { SL_KCAP_COUNT, NULL },
+	[L_UDPQ] = { SL_KCAP_UDPQ_SKB, "socket-side view off (drops --by socket)" },
+};
+
+const char *drops_link_off(int i)
+{
+	static char why[NLINKS][160];
+	enum sl_kcap c = link_optional[i].needs;
+
+	if (c == SL_KCAP_COUNT || sl_kernel_has(c))
+		return NULL;
+	snprintf(why[i], sizeof(why[i]), "%s; %s", sl_kcap_needs(c), link_optional[i].loses);
+	return why[i];
+}
 
 static uint64_t this_object_id(void)
 {
@@ -123,8 +144,9 @@ int drops_check_pins(const struct sl_env *env, struct sl_error *err)
 	return rc;
 }
 
-/* true when both links are pinned, came from this build, and are the ones
- * the config names as active (a daemon that died mid-swap leaves others) */
+/* true when the links this kernel has are pinned, came from this build, and
+ * are the ones the config names as active (a daemon that died mid-swap
+ * leaves others), and the ones it lacks are neither pinned nor named */
 int drops_adoptable(const struct sl_env *env, struct drops_priv *p)
 {
 	struct sl_drops_config cfg;
@@ -137,7 +159,7 @@ int drops_adoptable(const struct sl_env *env, struct drops_priv *p)
 
 		if (fd >= 0)
 			close(fd);
-		if (!id || id != cfg.link_id[i])
+		if (drops_link_off(i) ? id || cfg.link_id[i] : !id || id != cfg.link_id[i])
 			return 0;
 	}
 	return 1;
@@ -148,7 +170,7 @@ int drops_adopt(const struct sl_env *env, struct drops_priv *p, struct sl_error 
 	if (p->map_fd[0] < 0 && drops_open_maps(env, p, err))
 		return -1;
 	for (int i = 0; i < NLINKS; i++) {
-		if (p->link_fd[i] >= 0)
+		if (p->link_fd[i] >= 0 || drops_link_off(i))
 			continue;
 		p->link_fd[i] = sl_pin_open(env->pin_root, SL_PIN_LINKS, drops_links[i].pin);
 		if (p->link_fd[i] < 0)
@@ -221,14 +243,20 @@ int drops_load_and_swap(const struct sl_env *env, struct drops_priv *p, const st
 	if (sl_pin_maps(skel->obj, env->pin_root, err))
 		goto out;
 	skel->rodata->sl_gen = old_cfg.active_gen + 1;
+	struct bpf_program *progs[NLINKS] = { skel->progs.sl_drops_kfree, skel->progs.sl_drops_udpq };
+
+	/* a program whose tracepoint this kernel lacks is left out, not fatal */
+	for (int i = 0; i < NLINKS; i++)
+		if (drops_link_off(i))
+			bpf_program__set_autoload(progs[i], false);
 	if (drops_bpf__load(skel)) {
 		sl_fail(err, SL_E_KERNEL, 0, "cannot load drops programs: %s (run with -v for the verifier log)",
 			strerror(errno));
 		goto out;
 	}
-	struct bpf_program *progs[NLINKS] = { skel->progs.sl_drops_kfree, skel->progs.sl_drops_udpq };
-
 	for (int i = 0; i < NLINKS; i++) {
+		if (drops_link_off(i))
+			continue; /* link_id 0: none */
 		nl[i] = bpf_program__attach(progs[i]);
 		if (!nl[i]) {
 			sl_fail(err, SL_E_KERNEL, 0, "cannot attach %s to %s: %s", drops_links[i].prog,
@@ -253,7 +281,7 @@ int drops_load_and_swap(const struct sl_env *env, struct drops_priv *p, const st
 			goto out;
 		}
 	for (; staged < NLINKS; staged++)
-		if (sl_pin_stage(bpf_link__fd(nl[staged]), path[staged], err))
+		if (nl[staged] && sl_pin_stage(bpf_link__fd(nl[staged]), path[staged], err))
 			goto out;
 	cfg.active_gen = old_cfg.active_gen + 1;
 	cfg.object_id = this_object_id();
@@ -261,24 +289,37 @@ int drops_load_and_swap(const struct sl_env *env, struct drops_priv *p, const st
 		goto out;
 	flipped = 1;
 	for (; committed < NLINKS; committed++)
-		if (sl_pin_commit(path[committed], err))
+		if (nl[committed] ? sl_pin_commit(path[committed], err)
+				  : unlink(path[committed]) && errno != ENOENT &&
+					    sl_fail(err, SL_E_KERNEL, 0, "cannot unpin %s: %s", path[committed],
+						    strerror(errno)))
 			goto out;
 	keep_misses(p);
 	for (int i = 0; i < NLINKS; i++) {
 		drops_close_fd(&p->link_fd[i]);
 		drops_close_fd(&p->prog_fd[i]); /* the old program goes with its link */
+		if (!nl[i]) {
+			char prog[4096];
+
+			sl_pin_path(prog, sizeof(prog), env->pin_root, SL_PIN_PROGS, drops_links[i].pin);
+			unlink(prog); /* an earlier generation's, if any */
+			continue;
+		}
 		p->link_fd[i] = dup(bpf_link__fd(nl[i]));
 		p->prog_fd[i] = dup(bpf_program__fd(progs[i]));
 		pin_prog(env, p->prog_fd[i], i);
 	}
 	rc = 0;
-	sl_info("drops: programs generation %u attached (%s, %s)", cfg.active_gen, drops_links[0].attach,
-		drops_links[1].attach);
+	sl_info("drops: programs generation %u attached (%s%s%s)", cfg.active_gen, drops_links[L_KFREE].attach,
+		nl[L_UDPQ] ? ", " : "", nl[L_UDPQ] ? drops_links[L_UDPQ].attach : "");
+	for (int i = 0; i < NLINKS; i++)
+		if (drops_link_off(i))
+			sl_warn("drops: %s left out: %s", drops_links[i].attach, drops_link_off(i));
 out:
 	if (rc) {
 		/* put back the old links' pins (or none, as before) and their flag */
 		for (int i = 0; i < committed; i++)
-			if (old_fd[i] < 0 ? unlink(path[i]) : sl_pin_stage(old_fd[i], path[i], NULL) ||
+			if (old_fd[i] < 0 ? unlink(path[i]) && errno != ENOENT : sl_pin_stage(old_fd[i], path[i], NULL) ||
 								  sl_pin_commit(path[i], NULL))
 				sl_err("drops: could not restore %s; run sluicectl reload", path[i]);
 		for (int i = 0; i < staged; i++)

@@ -1,0 +1,115 @@
+#include "lib/kernel.h"
+
+#include <bpf/btf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+
+struct kcap {
+	const char *name, *needs;
+	bool (*probe)(const struct btf *btf);
+};
+
+/* the FUNC_PROTO behind a tp_btf typedef btf_trace_NAME; its first
+ * parameter is the context, the tracepoint's own arguments follow */
+static int tp_btf_args(const struct btf *btf, const char *tp)
+{
+	char name[128];
+	const struct btf_type *t = NULL;
+	int id, ptr;
+
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	id = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF);
+	ptr = id < 0 ? -1 : btf__resolve_type(btf, (__u32)id);
+	if (ptr >= 0)
+		t = btf__type_by_id(btf, (__u32)ptr);
+	if (!t || !btf_is_ptr(t))
+		return -1;
+	t = btf__type_by_id(btf, t->type);
+	return t && btf_is_func_proto(t) ? btf_vlen(t) - 1 : -1;
+}
+
+static bool enum_has(const struct btf *btf, const char *type, const char *value)
+{
+	int id = btf__find_by_name_kind(btf, type, BTF_KIND_ENUM);
+	const struct btf_type *t = id < 0 ? NULL : btf__type_by_id(btf, (__u32)id);
+	const struct btf_enum *e = t ? btf_enum(t) : NULL;
+
+	for (int i = 0; t && i < btf_vlen(t); i++)
+		if (!strcmp(btf__name_by_offset(btf, e[i].name_off), value))
+			return true;
+	return false;
+}
+
+static bool probe_udpq_skb(const struct btf *btf)
+{
+	return tp_btf_args(btf, "udp_fail_queue_rcv_skb") >= 3; /* rc, sk, skb */
+}
+
+static bool probe_tcx(const struct btf *btf)
+{
+	return enum_has(btf, "bpf_attach_type", "BPF_TCX_INGRESS");
+}
+
+static const struct kcap kcaps[SL_KCAP_COUNT] = {
+	[SL_KCAP_UDPQ_SKB] = { "udpq-skb", "needs 6.10 for the skb argument",
+			       probe_udpq_skb },
+	[SL_KCAP_TCX] = { "tcx", "needs 6.6 for tcx links", probe_tcx },
+};
+
+/* the probes' answers, taken once; then the test hook's pretences */
+static bool probed, has[SL_KCAP_COUNT];
+
+static void pretend_lacks(void)
+{
+	const char *env = getenv("SLUICE_KERNEL_LACKS");
+	char list[256], *save = NULL;
+
+	if (!env || !*env)
+		return;
+	snprintf(list, sizeof(list), "%s", env);
+	for (char *w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		int c;
+
+		for (c = 0; c < SL_KCAP_COUNT && strcmp(kcaps[c].name, w); c++)
+			;
+		if (c == SL_KCAP_COUNT) {
+			sl_warn("SLUICE_KERNEL_LACKS: no kernel capability '%s'; ignored", w);
+			continue;
+		}
+		sl_warn("SLUICE_KERNEL_LACKS: acting as if the kernel lacked %s (a test hook)", w);
+		has[c] = false;
+	}
+}
+
+static void probe_all(void)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+
+	for (int c = 0; c < SL_KCAP_COUNT; c++)
+		has[c] = btf && kcaps[c].probe(btf);
+	if (!btf)
+		sl_warn("kernel BTF unreadable: every optional kernel capability is taken as absent");
+	btf__free(btf);
+	pretend_lacks();
+	probed = true;
+}
+
+bool sl_kernel_has(enum sl_kcap c)
+{
+	if (!probed)
+		probe_all();
+	return has[c];
+}
+
+const char *sl_kcap_name(enum sl_kcap c)
+{
+	return kcaps[c].name;
+}
+
+const char *sl_kcap_needs(enum sl_kcap c)
+{
+	return kcaps[c].needs;
+}

@@ -1,0 +1,27 @@
+/* What the running kernel has, probed once from its BTF. A program or an
+ * attach mode the kernel lacks is then left out, with a reason that names
+ * the kernel release that brings it, instead of failing its whole feature
+ * (or the daemon) at load time.
+ *
+ * Test hook, not a feature: SLUICE_KERNEL_LACKS="name,name" (names below)
+ * makes the daemon act as if the kernel lacked them, so the degraded paths
+ * run on any kernel; the daemon logs that it pretends. */
+#ifndef SLUICE_LIB_KERNEL_H
+#define SLUICE_LIB_KERNEL_H
+
+#include <stdbool.h>
+
+enum sl_kcap {
+	SL_KCAP_UDPQ_SKB, /* udp:udp_fail_queue_rcv_skb passes the skb (6.10) */
+	SL_KCAP_TCX,      /* tcx links on a device's tc hooks (6.6) */
+	SL_KCAP_COUNT,
+};
+
+/* true when the running kernel has it (and no test pretends otherwise) */
+bool sl_kernel_has(enum sl_kcap c);
+/* its name in SLUICE_KERNEL_LACKS and in status: "udpq-skb" */
+const char *sl_kcap_name(enum sl_kcap c);
+/* why it matters, with the release that brings it: "needs 6.10 for the skb argument" */
+const char *sl_kcap_needs(enum sl_kcap c);
+
+#endif
