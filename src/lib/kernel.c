@@ -59,6 +59,11 @@ static const struct kcap kcaps[SL_KCAP_COUNT] = {
 	[SL_KCAP_TCX] = { "tcx", "needs 6.6 for tcx links", probe_tcx },
 };
 
+bool sl_kcap_probe(enum sl_kcap c, const struct btf *btf)
+{
+	return kcaps[c].probe(btf);
+}
+
 /* the probes' answers, taken once; then the test hook's pretences */
 static bool probed, has[SL_KCAP_COUNT];
 
@@ -89,7 +94,7 @@ static void probe_all(void)
 	struct btf *btf = btf__load_vmlinux_btf();
 
 	for (int c = 0; c < SL_KCAP_COUNT; c++)
-		has[c] = btf && kcaps[c].probe(btf);
+		has[c] = btf && sl_kcap_probe((enum sl_kcap)c, btf);
 	if (!btf)
 		sl_warn("kernel BTF unreadable: every optional kernel capability is taken as absent");
 	btf__free(btf);

@@ -19,6 +19,9 @@ enum sl_kcap {
 
 /* true when the running kernel has it (and no test pretends otherwise) */
 bool sl_kernel_has(enum sl_kcap c);
+/* the probe alone, against any BTF (a kernel's, or one built by a test) */
+struct btf;
+bool sl_kcap_probe(enum sl_kcap c, const struct btf *btf);
 /* its name in SLUICE_KERNEL_LACKS and in status: "udpq-skb" */
 const char *sl_kcap_name(enum sl_kcap c);
 /* why it matters, with the release that brings it: "needs 6.10 for the skb argument" */
