@@ -79,6 +79,35 @@ struct sl_arg_spec {
 };
 
 struct sl_cmd;
+struct sl_env;       /* core/feature.h: where the daemon runs a command */
+struct json_object;
+
+/* What the daemon does with a command, named in the command's spec, so one
+ * table per feature says both how a command reads and what runs it:
+ *  - stage: a config command (SL_CMD_CONFIG) folded into its feature's
+ *    state, without side effects (a config file is staged whole before
+ *    anything is applied);
+ *  - run: a config command at run time, applied to the kernel in place, all
+ *    or nothing, for a feature whose state is too large to copy per command
+ *    (without it the core stages onto a copy of the state and applies that);
+ *  - query: every other command, a read or an action; *out is the reply's
+ *    "data". */
+typedef int sl_stage_fn(void *state, const struct sl_cmd *cmd, struct sl_error *err);
+typedef int sl_run_fn(const struct sl_env *env, void *priv, void *state, const struct sl_cmd *cmd,
+		      struct sl_error *err);
+typedef int sl_query_fn(const struct sl_env *env, void *priv, const void *state, const struct sl_cmd *cmd,
+			struct json_object **out, struct sl_error *err);
+
+/* A handler in a spec table. sluicectl links the same tables without the
+ * daemon's code, so there every handler is NULL; the daemon's copy of each
+ * table is built with -DSL_DAEMON (Makefile), where a misspelled handler
+ * does not compile and a missing one stops the daemon at start
+ * (sl_features_check). */
+#ifdef SL_DAEMON
+#define SL_HANDLER(fn) (fn)
+#else
+#define SL_HANDLER(fn) NULL
+#endif
 
 enum sl_cmd_flags {
 	SL_CMD_CONFIG = 1 << 0, /* changes running state; allowed in a config file */
@@ -99,6 +128,14 @@ struct sl_cmd_spec {
 	const char *help;
 	/* extra checks across options (conflicts); may be NULL */
 	int (*validate)(const struct sl_cmd *cmd, struct sl_error *err);
+	/* the daemon's handlers (SL_HANDLER): stage, and run where the feature
+	 * has it, for a config command; query for any other */
+	sl_stage_fn *stage;
+	sl_run_fn *run;
+	sl_query_fn *query;
+	/* the feature's own code for the command, for a handler that serves
+	 * several (the sets feature: which ipset verb or rule change) */
+	int op;
 };
 
 struct sl_value {

@@ -87,7 +87,7 @@ int sl_config_stage(const char *text, struct sl_states *out, int *ncmds, struct 
 			goto fail;
 		}
 		cmd->line = line;
-		if (sl_features[f]->stage(s.st[f], cmd, err))
+		if (sl_stage_of(cmd, f)(s.st[f], cmd, err))
 			goto fail;
 		n++;
 	}

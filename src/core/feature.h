@@ -69,6 +69,23 @@ struct sl_feature {
 #undef SL_FEATURE
 
 extern const struct sl_feature *const sl_features[];
+
+/* The handlers of `cmd`: its spec's, or, until every table names them, its
+ * feature's (transitional). */
+static inline sl_stage_fn *sl_stage_of(const struct sl_cmd *cmd, int f)
+{
+	return cmd->spec->stage ? cmd->spec->stage : sl_features[f]->stage;
+}
+
+static inline sl_run_fn *sl_run_of(const struct sl_cmd *cmd, int f)
+{
+	return cmd->spec->stage ? cmd->spec->run : sl_features[f]->run;
+}
+
+static inline sl_query_fn *sl_query_of(const struct sl_cmd *cmd, int f)
+{
+	return cmd->spec->query ? cmd->spec->query : sl_features[f]->query;
+}
 extern const int sl_nfeatures;
 
 #endif
