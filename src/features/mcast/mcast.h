@@ -180,9 +180,11 @@ void mcast_collect(struct mcast_priv *p, uint64_t now);
 void mcast_maps_forget(struct mcast_priv *p, int id);
 int mcast_meta_write(struct mcast_priv *p, int id);
 
-/* query.c */
-int mcast_query(const struct sl_env *env, void *priv, const void *state, const struct sl_cmd *cmd, json_object **out,
-		struct sl_error *err);
+/* module.c: the config commands' handlers (cmds.c) */
+sl_stage_fn mcast_stage_bridge, mcast_stage_port;
+
+/* query.c: the read commands' handlers (cmds.c), and status */
+sl_query_fn mcast_query_groups, mcast_query_ports;
 json_object *mcast_status(const struct sl_env *env, void *priv, const void *state);
 int mcast_ensure_loaded(const struct sl_env *env, struct mcast_priv *p, struct sl_error *err);
 
