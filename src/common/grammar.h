@@ -123,7 +123,7 @@ struct sl_cmd_spec {
 	const char *words;                 /* "drops enable" */
 	unsigned flags;                    /* enum sl_cmd_flags */
 	const struct sl_arg_spec *args;    /* terminated by metavar == NULL */
-	const struct sl_opt_spec *opts;    /* terminated by name == NULL */
+	const struct sl_opt_spec *opts;    /* terminated by name == NULL; laid out by an enum */
 	const char *summary;
 	const char *help;
 	/* extra checks across options (conflicts); may be NULL */
@@ -150,8 +150,12 @@ struct sl_value {
 struct sl_cmd {
 	const struct sl_cmd_spec *spec;
 	struct sl_tokens toks;
-	struct sl_value opt[SL_MAX_OPTS];   /* indexed like spec->opts */
-	struct sl_value arg[SL_MAX_ARGS];   /* indexed like spec->args */
+	/* indexed like spec->opts and spec->args: a table declares an enum of
+	 * its slots and lays itself out by it (drops/cmds.c), so the daemon
+	 * reads cmd->opt[DROPS_OPT_NETNS], and a misspelled slot does not
+	 * compile */
+	struct sl_value opt[SL_MAX_OPTS];
+	struct sl_value arg[SL_MAX_ARGS];
 	int line;                           /* its line in a config file; 0 elsewhere */
 };
 
@@ -176,10 +180,6 @@ int sl_parse_words(int argc, char *const argv[], struct sl_cmd *cmd, struct sl_e
 /* Join words into one line, quoting the ones that need it. Returns the
  * length, or -1 if it does not fit. */
 int sl_join_words(int argc, char *const argv[], char *out, size_t size);
-
-/* Option lookup by name: the value slot (never NULL for a name in the spec). */
-const struct sl_value *sl_opt(const struct sl_cmd *cmd, const char *name);
-const struct sl_value *sl_arg(const struct sl_cmd *cmd, const char *metavar);
 
 /* The words the command's SL_REST argument took: their count, with
  * argv/cols (each of SL_MAX_TOKENS entries) filled; 0 when none. */
