@@ -62,10 +62,10 @@ struct sl_feature {
 
 extern const struct sl_feature *const sl_features[];
 
-/* Every command of every feature names the handlers the core calls for it
- * (see sl_cmd_spec); -1 with err naming the first that does not. The
- * daemon checks this before it does anything else. */
-int sl_features_check(struct sl_error *err);
+/* Every command of every feature in `tables` (sl_command_tables) names the
+ * handlers the core calls for it (see sl_cmd_spec); -1 with err naming the
+ * first that does not. The daemon checks this before it does anything else. */
+int sl_features_check(const struct sl_cmd_spec *const tables[], struct sl_error *err);
 extern const int sl_nfeatures;
 
 #endif

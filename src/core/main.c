@@ -182,7 +182,7 @@ int main(int argc, char **argv)
 	}
 	sl_log_init(d.env.verbose);
 	sl_daemon_block_signals();
-	if (sl_features_check(&err)) { /* a build whose command tables lack a handler */
+	if (sl_features_check(sl_command_tables, &err)) { /* a build whose command tables lack a handler */
 		fprintf(stderr, "sluiced: %s\n", err.msg);
 		return EXIT_RUNTIME;
 	}

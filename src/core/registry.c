@@ -27,11 +27,11 @@ static const char *handler_fault(const struct sl_cmd_spec *spec, const struct sl
 	return spec->query ? "is a config command but has a query handler" : NULL;
 }
 
-int sl_features_check(struct sl_error *err)
+int sl_features_check(const struct sl_cmd_spec *const tables[], struct sl_error *err)
 {
 	/* table 0 is the core's own (status, save, reload; common/commands.c) */
-	for (int t = 0; sl_command_tables[t]; t++)
-		for (const struct sl_cmd_spec *s = sl_command_tables[t]; s->words; s++) {
+	for (int t = 0; tables[t]; t++)
+		for (const struct sl_cmd_spec *s = tables[t]; s->words; s++) {
 			int f = sl_feature_of(s);
 			const char *fault;
 
