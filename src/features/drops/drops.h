@@ -4,7 +4,8 @@
  * owns two tracepoint links and its counter maps, nothing on a packet path.
  * This header is what its files share:
  *
- *   cmds.c    the grammar (drops ...), shared with sluicectl
+ *   cmds.c    the grammar (drops ...) with each command's handler, shared
+ *             with sluicectl
  *   module.c  the module: state, stage, save, apply
  *   swap.c    pins, maps and programs: adopt, load, replace, detach
  *   rows.c    counter rows: aggregation and JSON (pure)

@@ -3,7 +3,8 @@
  * bridge, two tc links per port, and the group and port maps. This header is
  * what its files share:
  *
- *   cmds.c    the grammar (mcast ...), shared with sluicectl
+ *   cmds.c    the grammar (mcast ...) with each command's handler, shared
+ *             with sluicectl
  *   module.c  the module: state, stage, save, apply, tick, release
  *   parse.c   `mcast bridge` / `mcast port` words into the state
  *   ports.c   a bridge's ports by rtnetlink (libmnl): list, watch

@@ -3,7 +3,8 @@
  * maps, the hook programs and their links, under <pin root>/maps and /links.
  * This header is what its files share:
  *
- *   cmds.c          the grammar (set ..., rule ...), shared with sluicectl
+ *   cmds.c          the grammar (set ..., rule ...) with each command's
+ *                   handler, shared with sluicectl
  *   module.c        the module: config journal, apply, run, save
  *   txn.c           transactions: the one commit point of every change, and
  *                   the recovery a start runs (what a crash left, undone)
