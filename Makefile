@@ -38,10 +38,12 @@ TEST_BPF_SRCS := $(wildcard tests/bpf/*.bpf.c)
 TEST_BPF_OBJS := $(TEST_BPF_SRCS:tests/bpf/%.bpf.c=$(B)/bpf/%.bpf.o)
 TEST_SKELS    := $(TEST_BPF_SRCS:tests/bpf/%.bpf.c=$(B)/skel/%.skel.h)
 
-# code shared by the daemon and the CLI: grammar, each feature's command
-# specs (src/features/*/cmds.c), JSON helpers
+# code shared by the daemon and the CLI: grammar, command registry, JSON helpers
 FEATURE_SRCS := $(wildcard src/features/*/*.c src/features/*/*/*.c)
-COMMON_SRCS  := $(wildcard src/common/*.c) $(filter %/cmds.c,$(FEATURE_SRCS))
+COMMON_SRCS  := $(wildcard src/common/*.c)
+# each feature's command specs (src/features/*/cmds.c) name the daemon's
+# handlers; see CTL_CMDS below
+CMDS_SRCS    := $(filter %/cmds.c,$(FEATURE_SRCS))
 # the daemon: feature-blind core, the helpers features share (src/lib), and
 # one folder per feature
 DAEMON_SRCS  := $(filter-out src/core/main.c,$(wildcard src/core/*.c)) $(wildcard src/lib/*.c) \
@@ -54,6 +56,12 @@ COMMON_LIB := $(B)/lib/libsluice-common.a
 DAEMON_LIB := $(B)/lib/libsluice-daemon.a
 CTL_LIB    := $(B)/lib/libsluicectl.a
 GEN_LIB    := $(B)/lib/libsluice-gen.a
+# the command specs are built twice: with their handlers for the daemon
+# (-DSL_DAEMON) and without for sluicectl (SL_HANDLER gives NULL), and each
+# program links its copy as objects, never from an archive, so none picks up
+# the other's
+CTL_CMDS    := $(call obj,$(CMDS_SRCS))
+DAEMON_CMDS := $(patsubst %.c,$(B)/obj/%.daemon.o,$(CMDS_SRCS))
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/unit/%)
@@ -94,6 +102,11 @@ $(B)/obj/%.o: %.c | $(SKELS) $(B)/gen/default_config.h
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(SL_CFLAGS) -c $< -o $@
 
+$(B)/obj/%.daemon.o: %.c | $(SKELS) $(B)/gen/default_config.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(SL_CFLAGS) -DSL_DAEMON -c $< -o $@
+
 # the embedded default configuration is etc/sluice.conf as a C string
 $(B)/gen/default_config.h: etc/sluice.conf mk/embed.sh
 	$(call msg,GEN,$@)
@@ -110,11 +123,11 @@ $(DAEMON_LIB): $(call obj,$(DAEMON_SRCS))
 $(CTL_LIB):    $(call obj,$(CTL_SRCS))
 $(GEN_LIB):    $(call obj,$(GEN_SRCS))
 
-$(B)/sluiced: $(call obj,src/core/main.c) $(DAEMON_LIB) $(COMMON_LIB)
+$(B)/sluiced: $(call obj,src/core/main.c) $(DAEMON_CMDS) $(DAEMON_LIB) $(COMMON_LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(B)/sluicectl: $(call obj,tools/sluicectl/main.c) $(CTL_LIB) $(COMMON_LIB)
+$(B)/sluicectl: $(call obj,tools/sluicectl/main.c) $(CTL_CMDS) $(CTL_LIB) $(COMMON_LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ -ljson-c
 
@@ -123,19 +136,19 @@ $(B)/sluice-gen: $(call obj,tools/sluice-gen/main.c) $(GEN_LIB)
 	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ $(GEN_LIBS)
 
 # --- tests ------------------------------------------------------------------
-$(B)/tests/unit/%: $(call obj,tests/unit/%.c) $(DAEMON_LIB) $(CTL_LIB) $(GEN_LIB) $(COMMON_LIB)
+$(B)/tests/unit/%: $(call obj,tests/unit/%.c) $(DAEMON_CMDS) $(DAEMON_LIB) $(CTL_LIB) $(GEN_LIB) $(COMMON_LIB)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) -lcriterion
 
-$(B)/tests/oracle/%: $(call obj,tests/oracle/%.c) $(DAEMON_LIB) $(CTL_LIB) $(GEN_LIB) $(COMMON_LIB)
+$(B)/tests/oracle/%: $(call obj,tests/oracle/%.c) $(DAEMON_CMDS) $(DAEMON_LIB) $(CTL_LIB) $(GEN_LIB) $(COMMON_LIB)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) -lcriterion
 
 $(call obj,$(BPFT_SRCS) $(BPFT_LIB_SRCS)): | $(TEST_SKELS)
 
-$(B)/tests/bpf/%: $(call obj,tests/bpf/%.c $(BPFT_LIB_SRCS)) $(DAEMON_LIB) $(COMMON_LIB)
+$(B)/tests/bpf/%: $(call obj,tests/bpf/%.c $(BPFT_LIB_SRCS)) $(DAEMON_CMDS) $(DAEMON_LIB) $(COMMON_LIB)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) -lcriterion
@@ -180,7 +193,7 @@ run: deps
 BENCH_SRCS := $(wildcard tests/bench/*.c)
 BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(B)/bench/%)
 
-$(B)/bench/%: $(call obj,tests/bench/%.c $(BPFT_LIB_SRCS)) $(DAEMON_LIB) $(COMMON_LIB)
+$(B)/bench/%: $(call obj,tests/bench/%.c $(BPFT_LIB_SRCS)) $(DAEMON_CMDS) $(DAEMON_LIB) $(COMMON_LIB)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) -lcriterion
@@ -202,7 +215,7 @@ fuzz:
 
 fuzz-bins: $(FUZZ_BINS)
 
-$(B)/fuzz_%: $(call obj,tests/fuzz/fuzz_%.c) $(DAEMON_LIB) $(COMMON_LIB)
+$(B)/fuzz_%: $(call obj,tests/fuzz/fuzz_%.c) $(DAEMON_CMDS) $(DAEMON_LIB) $(COMMON_LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ $(LIBS)
 

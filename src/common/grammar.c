@@ -337,14 +337,6 @@ int sl_parse_words(int argc, char *const argv[], struct sl_cmd *cmd, struct sl_e
 	return sl_parse_line(line, cmd, err) == 1 ? 0 : -1;
 }
 
-const struct sl_value *sl_opt(const struct sl_cmd *cmd, const char *name)
-{
-	for (int k = 0; cmd->spec->opts && cmd->spec->opts[k].name; k++)
-		if (!strcmp(cmd->spec->opts[k].name, name))
-			return &cmd->opt[k];
-	abort(); /* a programming error: the name is not in the spec */
-}
-
 int sl_rest(const struct sl_cmd *cmd, char *argv[], int cols[])
 {
 	const struct sl_value *v = NULL;
@@ -360,14 +352,6 @@ int sl_rest(const struct sl_cmd *cmd, char *argv[], int cols[])
 		cols[n] = cmd->toks.tok[i].col;
 	}
 	return n;
-}
-
-const struct sl_value *sl_arg(const struct sl_cmd *cmd, const char *metavar)
-{
-	for (int k = 0; cmd->spec->args && cmd->spec->args[k].metavar; k++)
-		if (!strcmp(cmd->spec->args[k].metavar, metavar))
-			return &cmd->arg[k];
-	abort();
 }
 
 int sl_cmd_format(const struct sl_cmd *cmd, bool with_client_only, char *out, size_t size)

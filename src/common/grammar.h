@@ -79,6 +79,35 @@ struct sl_arg_spec {
 };
 
 struct sl_cmd;
+struct sl_env;       /* core/feature.h: where the daemon runs a command */
+struct json_object;
+
+/* What the daemon does with a command, named in the command's spec, so one
+ * table per feature says both how a command reads and what runs it:
+ *  - stage: a config command (SL_CMD_CONFIG) folded into its feature's
+ *    state, without side effects (a config file is staged whole before
+ *    anything is applied);
+ *  - run: a config command at run time, applied to the kernel in place, all
+ *    or nothing, for a feature whose state is too large to copy per command
+ *    (without it the core stages onto a copy of the state and applies that);
+ *  - query: every other command, a read or an action; *out is the reply's
+ *    "data". */
+typedef int sl_stage_fn(void *state, const struct sl_cmd *cmd, struct sl_error *err);
+typedef int sl_run_fn(const struct sl_env *env, void *priv, void *state, const struct sl_cmd *cmd,
+		      struct sl_error *err);
+typedef int sl_query_fn(const struct sl_env *env, void *priv, const void *state, const struct sl_cmd *cmd,
+			struct json_object **out, struct sl_error *err);
+
+/* A handler in a spec table. sluicectl links the same tables without the
+ * daemon's code, so there every handler is NULL; the daemon's copy of each
+ * table is built with -DSL_DAEMON (Makefile), where a misspelled handler
+ * does not compile and a missing one stops the daemon at start
+ * (sl_features_check). */
+#ifdef SL_DAEMON
+#define SL_HANDLER(fn) (fn)
+#else
+#define SL_HANDLER(fn) NULL
+#endif
 
 enum sl_cmd_flags {
 	SL_CMD_CONFIG = 1 << 0, /* changes running state; allowed in a config file */
@@ -94,11 +123,19 @@ struct sl_cmd_spec {
 	const char *words;                 /* "drops enable" */
 	unsigned flags;                    /* enum sl_cmd_flags */
 	const struct sl_arg_spec *args;    /* terminated by metavar == NULL */
-	const struct sl_opt_spec *opts;    /* terminated by name == NULL */
+	const struct sl_opt_spec *opts;    /* terminated by name == NULL; laid out by an enum */
 	const char *summary;
 	const char *help;
 	/* extra checks across options (conflicts); may be NULL */
 	int (*validate)(const struct sl_cmd *cmd, struct sl_error *err);
+	/* the daemon's handlers (SL_HANDLER): stage, and run where the feature
+	 * has it, for a config command; query for any other */
+	sl_stage_fn *stage;
+	sl_run_fn *run;
+	sl_query_fn *query;
+	/* the feature's own code for the command, for a handler that serves
+	 * several (the sets feature: which ipset verb or rule change) */
+	int op;
 };
 
 struct sl_value {
@@ -113,8 +150,12 @@ struct sl_value {
 struct sl_cmd {
 	const struct sl_cmd_spec *spec;
 	struct sl_tokens toks;
-	struct sl_value opt[SL_MAX_OPTS];   /* indexed like spec->opts */
-	struct sl_value arg[SL_MAX_ARGS];   /* indexed like spec->args */
+	/* indexed like spec->opts and spec->args: a table declares an enum of
+	 * its slots and lays itself out by it (drops/cmds.c), so the daemon
+	 * reads cmd->opt[DROPS_OPT_NETNS], and a misspelled slot does not
+	 * compile */
+	struct sl_value opt[SL_MAX_OPTS];
+	struct sl_value arg[SL_MAX_ARGS];
 	int line;                           /* its line in a config file; 0 elsewhere */
 };
 
@@ -139,10 +180,6 @@ int sl_parse_words(int argc, char *const argv[], struct sl_cmd *cmd, struct sl_e
 /* Join words into one line, quoting the ones that need it. Returns the
  * length, or -1 if it does not fit. */
 int sl_join_words(int argc, char *const argv[], char *out, size_t size);
-
-/* Option lookup by name: the value slot (never NULL for a name in the spec). */
-const struct sl_value *sl_opt(const struct sl_cmd *cmd, const char *name);
-const struct sl_value *sl_arg(const struct sl_cmd *cmd, const char *metavar);
 
 /* The words the command's SL_REST argument took: their count, with
  * argv/cols (each of SL_MAX_TOKENS entries) filled; 0 when none. */

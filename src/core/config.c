@@ -35,9 +35,9 @@ void sl_states_free(struct sl_states *s)
 	s->st = NULL;
 }
 
-int sl_feature_of(const struct sl_cmd *cmd)
+int sl_feature_of(const struct sl_cmd_spec *spec)
 {
-	const char *w = cmd->spec->words;
+	const char *w = spec->words;
 	size_t len = strcspn(w, " ");
 
 	for (int i = 0; i < sl_nfeatures; i++) {
@@ -79,7 +79,7 @@ int sl_config_stage(const char *text, struct sl_states *out, int *ncmds, struct 
 			goto fail;
 		if (r == 0)
 			continue;
-		f = sl_feature_of(cmd);
+		f = sl_feature_of(cmd->spec);
 		if (!(cmd->spec->flags & SL_CMD_CONFIG) || f < 0) {
 			sl_fail(err, SL_E_USAGE, cmd->toks.tok[0].col,
 				"'%s' is not a configuration command (it does not describe running state)",
@@ -87,7 +87,7 @@ int sl_config_stage(const char *text, struct sl_states *out, int *ncmds, struct 
 			goto fail;
 		}
 		cmd->line = line;
-		if (sl_features[f]->stage(s.st[f], cmd, err))
+		if (cmd->spec->stage(s.st[f], cmd, err))
 			goto fail;
 		n++;
 	}

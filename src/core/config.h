@@ -12,8 +12,9 @@ struct sl_states {
 int sl_states_new(struct sl_states *s);           /* every feature off */
 void sl_states_free(struct sl_states *s);
 
-/* The feature index that owns `cmd` (by its first word); -1 for a core command. */
-int sl_feature_of(const struct sl_cmd *cmd);
+/* The feature index that owns a command (by its first word); -1 for a core
+ * command. */
+int sl_feature_of(const struct sl_cmd_spec *spec);
 
 /* Parse every line of `text` and fold each config command into fresh
  * states. On the first error, err->line/col locate it and *out is untouched.

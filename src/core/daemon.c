@@ -162,14 +162,14 @@ static int run_config_cmd(struct sl_daemon *d, int f, const struct sl_cmd *cmd, 
 	void *next;
 	int rc = -1;
 
-	if (feat->run)
-		return feat->run(&d->env, d->priv[f], d->states.st[f], cmd, err);
+	if (cmd->spec->run)
+		return cmd->spec->run(&d->env, d->priv[f], d->states.st[f], cmd, err);
 	next = malloc(feat->state_size);
 	if (!next)
 		return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
 	memcpy(next, d->states.st[f], feat->state_size);
 	d->env.interactive = true;
-	if (!feat->stage(next, cmd, err) && !feat->apply(&d->env, d->priv[f], next, false, err)) {
+	if (!cmd->spec->stage(next, cmd, err) && !feat->apply(&d->env, d->priv[f], next, false, err)) {
 		memcpy(d->states.st[f], next, feat->state_size);
 		rc = 0;
 	}
@@ -206,7 +206,7 @@ static int query_cmd(void *ctx, int f, const struct sl_cmd *cmd, struct sl_body 
 	int rc;
 
 	d->env.body = body;
-	rc = sl_features[f]->query(&d->env, d->priv[f], d->states.st[f], cmd, data, err);
+	rc = cmd->spec->query(&d->env, d->priv[f], d->states.st[f], cmd, data, err);
 	d->env.body = NULL;
 	return rc;
 }

@@ -2,7 +2,10 @@
  *
  * A feature keeps its configuration as a plain state struct. Config commands
  * are staged onto a copy of the state (pure validation, no kernel access);
- * apply() then makes the kernel match a state, all or nothing. */
+ * apply() then makes the kernel match a state, all or nothing. Each command
+ * names its own handlers (stage, run, query) in its spec, in the feature's
+ * cmds.c (common/grammar.h); the core calls the ones of the spec the parser
+ * chose. */
 #ifndef SLUICE_FEATURE_H
 #define SLUICE_FEATURE_H
 
@@ -33,8 +36,6 @@ struct sl_feature {
 	void (*priv_init)(void *priv);
 	/* the state with the feature off, as when no config line mentions it */
 	void (*state_init)(void *state);
-	/* fold one SL_CMD_CONFIG command into `state`; no side effects */
-	int (*stage)(void *state, const struct sl_cmd *cmd, struct sl_error *err);
 	/* make the kernel match `state`. `replace` swaps programs even when the
 	 * pinned ones came from this same build. On failure the dataplane is as
 	 * it was before the call. */
@@ -43,19 +44,10 @@ struct sl_feature {
 	/* print the running state as config lines: `state`, plus what lives in
 	 * the kernel only when priv is given (NULL: just the staged state) */
 	void (*save)(void *priv, const void *state, FILE *out);
-	/* optional: a config command at run time, applied to the kernel in
-	 * place, all or nothing; what it changed lives in `state` or in the
-	 * feature's runtime (sets keep theirs in the kernel, and save() prints
-	 * them from there). Features whose state is too large to copy per
-	 * command have it; the others are staged on a copy and applied whole. */
-	int (*run)(const struct sl_env *env, void *priv, void *state, const struct sl_cmd *cmd,
-		   struct sl_error *err);
 	/* optional: free what a state owns beyond its own state_size bytes
-	 * (states that own memory have it, and must not be copied flat) */
+	 * (states that own memory have it, and must not be copied flat: their
+	 * config commands each have a run handler) */
 	void (*state_free)(void *state);
-	/* a read command or an action; *out is the reply's "data" */
-	int (*query)(const struct sl_env *env, void *priv, const void *state, const struct sl_cmd *cmd,
-		     json_object **out, struct sl_error *err);
 	/* one entry of `sluicectl status` */
 	json_object *(*status)(const struct sl_env *env, void *priv, const void *state);
 	/* periodic work (draining ring buffers); may be NULL */
@@ -69,6 +61,11 @@ struct sl_feature {
 #undef SL_FEATURE
 
 extern const struct sl_feature *const sl_features[];
+
+/* Every command of every feature in `tables` (sl_command_tables) names the
+ * handlers the core calls for it (see sl_cmd_spec); -1 with err naming the
+ * first that does not. The daemon checks this before it does anything else. */
+int sl_features_check(const struct sl_cmd_spec *const tables[], struct sl_error *err);
 extern const int sl_nfeatures;
 
 #endif

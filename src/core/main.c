@@ -155,6 +155,7 @@ int main(int argc, char **argv)
 	};
 	struct sl_daemon d = { .env.pin_root = SL_DEFAULT_PIN_ROOT, .socket_path = SL_DEFAULT_SOCKET,
 			       .lock_fd = -1, .epfd = -1, .sigfd = -1, .timerfd = -1 };
+	struct sl_error err = { 0 };
 	int c, check = 0, clean = 0, rc;
 
 	sl_ctl_init(&d.ctl);
@@ -181,6 +182,10 @@ int main(int argc, char **argv)
 	}
 	sl_log_init(d.env.verbose);
 	sl_daemon_block_signals();
+	if (sl_features_check(sl_command_tables, &err)) { /* a build whose command tables lack a handler */
+		fprintf(stderr, "sluiced: %s\n", err.msg);
+		return EXIT_RUNTIME;
+	}
 	if (check)
 		return check_config(&d);
 	if (clean)

@@ -25,7 +25,7 @@ char *sl_request_answer(const struct sl_request_ops *ops, void *ctx, const char 
 		rc = sl_fail(&err, SL_E_USAGE, 0, "empty request");
 	if (rc < 0)
 		goto out;
-	f = sl_feature_of(cmd);
+	f = sl_feature_of(cmd->spec);
 	sl_debug("request: %s", line);
 	if (f < 0) {
 		rc = ops->core(ctx, cmd, &data, &err);

@@ -45,7 +45,7 @@ static int config_cmd(void *ctx, int f, const struct sl_cmd *cmd, struct sl_erro
 	/* fresh states: a feature's state may own memory */
 	if (sl_states_new(&copy))
 		abort();
-	rc = sl_features[f]->stage(copy.st[f], cmd, err);
+	rc = cmd->spec->stage(copy.st[f], cmd, err);
 	sl_states_free(&copy);
 	return rc;
 }

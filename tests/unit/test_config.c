@@ -267,11 +267,11 @@ Test(config, feature_of)
 			drops = i;
 	cr_assert_geq(drops, 0);
 	cr_assert_eq(sl_parse_line("drops enable", &cmd, &err), 1);
-	cr_assert_eq(sl_feature_of(&cmd), drops);
+	cr_assert_eq(sl_feature_of(cmd.spec), drops);
 	cr_assert_eq(sl_parse_line("drops", &cmd, &err), 1);
-	cr_assert_eq(sl_feature_of(&cmd), drops);
+	cr_assert_eq(sl_feature_of(cmd.spec), drops);
 	cr_assert_eq(sl_parse_line("status", &cmd, &err), 1);
-	cr_assert_eq(sl_feature_of(&cmd), -1);
+	cr_assert_eq(sl_feature_of(cmd.spec), -1);
 }
 
 /* --- error printing ----------------------------------------------------- */

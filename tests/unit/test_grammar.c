@@ -3,12 +3,12 @@
  * validate hooks), quoting round trips, canonical formatting and help text. */
 #include <criterion/criterion.h>
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/grammar.h"
+#include "features/drops/drops.h"
 
 static struct sl_tokens toks;
 static struct sl_cmd cmd;
@@ -275,7 +275,7 @@ Test(parse, find_spec_needs_whole_words)
 Test(parse, options_values_and_columns)
 {
 	cr_assert_eq(parse("drops enable --sample-rate 250"), 1, "%s", err.msg);
-	const struct sl_value *rate = sl_opt(&cmd, "--sample-rate");
+	const struct sl_value *rate = &cmd.opt[DROPS_OPT_SAMPLE_RATE];
 
 	cr_assert(rate->set);
 	cr_assert_eq(rate->num, 250);
@@ -283,14 +283,14 @@ Test(parse, options_values_and_columns)
 	cr_assert_eq(rate->col, 28);
 
 	cr_assert_eq(parse("drops enable"), 1, "%s", err.msg);
-	cr_assert_not(sl_opt(&cmd, "--sample-rate")->set);
+	cr_assert_not(cmd.opt[DROPS_OPT_SAMPLE_RATE].set);
 
 	cr_assert_eq(parse("drops  --watch 2 --by addr --netns \"blue ns\""), 1, "%s", err.msg);
-	const struct sl_value *by = sl_opt(&cmd, "--by"), *watch = sl_opt(&cmd, "--watch"),
-			      *netns = sl_opt(&cmd, "--netns"), *all = sl_opt(&cmd, "--all");
+	const struct sl_value *by = &cmd.opt[DROPS_OPT_BY], *watch = &cmd.opt[DROPS_OPT_WATCH],
+			      *netns = &cmd.opt[DROPS_OPT_NETNS], *all = &cmd.opt[DROPS_OPT_ALL];
 
 	cr_assert(by->set);
-	cr_assert_eq(by->num, 2, "index of 'addr' in the choices");
+	cr_assert_eq(by->num, DROPS_BY_ADDR, "index of 'addr' in the choices");
 	cr_assert_str_eq(by->str, "addr");
 	cr_assert_eq(by->col, 23);
 	cr_assert(watch->set);
@@ -302,28 +302,29 @@ Test(parse, options_values_and_columns)
 	cr_assert_not(all->set);
 
 	cr_assert_eq(parse("drops reset --all"), 1, "%s", err.msg);
-	cr_assert(sl_opt(&cmd, "--all")->set);
-	cr_assert_eq(sl_opt(&cmd, "--all")->col, 13);
-	cr_assert_not(sl_opt(&cmd, "--netns")->set);
+	cr_assert(cmd.opt[DROPS_OPT_ALL].set);
+	cr_assert_eq(cmd.opt[DROPS_OPT_ALL].col, 13);
+	cr_assert_not(cmd.opt[DROPS_OPT_NETNS].set);
 }
 
 Test(parse, uint_bounds_accepted)
 {
 	static const struct {
-		const char *line, *opt;
+		const char *line;
+		int opt;
 		unsigned long long num;
 	} cases[] = {
-		{ "drops enable --sample-rate 0", "--sample-rate", 0 },
-		{ "drops enable --sample-rate 10000", "--sample-rate", 10000 },
-		{ "drops enable --sample-rate 007", "--sample-rate", 7 },
-		{ "drops --watch 1", "--watch", 1 },
-		{ "drops --watch 3600", "--watch", 3600 },
-		{ "drops events --count 256", "--count", 256 },
+		{ "drops enable --sample-rate 0", DROPS_OPT_SAMPLE_RATE, 0 },
+		{ "drops enable --sample-rate 10000", DROPS_OPT_SAMPLE_RATE, 10000 },
+		{ "drops enable --sample-rate 007", DROPS_OPT_SAMPLE_RATE, 7 },
+		{ "drops --watch 1", DROPS_OPT_WATCH, 1 },
+		{ "drops --watch 3600", DROPS_OPT_WATCH, 3600 },
+		{ "drops events --count 256", DROPS_OPT_COUNT, 256 },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		cr_assert_eq(parse(cases[i].line), 1, "'%s': %s", cases[i].line, err.msg);
-		cr_assert_eq(sl_opt(&cmd, cases[i].opt)->num, cases[i].num, "'%s'", cases[i].line);
+		cr_assert_eq(cmd.opt[cases[i].opt].num, cases[i].num, "'%s'", cases[i].line);
 	}
 }
 
@@ -379,7 +380,7 @@ Test(parse, netns_and_all_apart_are_fine)
 {
 	cr_assert_eq(parse("drops --netns blue"), 1, "%s", err.msg);
 	cr_assert_eq(parse("drops events --all --count 5"), 1, "%s", err.msg);
-	cr_assert_eq(sl_opt(&cmd, "--count")->num, 5);
+	cr_assert_eq(cmd.opt[DROPS_OPT_COUNT].num, 5);
 }
 
 Test(parse, option_value_may_look_like_a_word)
@@ -387,22 +388,16 @@ Test(parse, option_value_may_look_like_a_word)
 	/* a value is whatever word follows the option, even a command word */
 	cr_assert_eq(parse("drops --netns enable"), 1, "%s", err.msg);
 	cr_assert_str_eq(cmd.spec->words, "drops");
-	cr_assert_str_eq(sl_opt(&cmd, "--netns")->str, "enable");
+	cr_assert_str_eq(cmd.opt[DROPS_OPT_NETNS].str, "enable");
 }
 
 Test(parse, reparse_clears_old_values)
 {
 	cr_assert_eq(parse("drops --all --by port"), 1, "%s", err.msg);
 	cr_assert_eq(parse("drops --watch 3"), 1, "%s", err.msg);
-	cr_assert_not(sl_opt(&cmd, "--all")->set);
-	cr_assert_not(sl_opt(&cmd, "--by")->set);
-	cr_assert(sl_opt(&cmd, "--watch")->set);
-}
-
-Test(parse, sl_opt_unknown_name_aborts, .signal = SIGABRT)
-{
-	cr_assert_eq(parse("drops enable"), 1, "%s", err.msg);
-	sl_opt(&cmd, "--no-such-option");
+	cr_assert_not(cmd.opt[DROPS_OPT_ALL].set);
+	cr_assert_not(cmd.opt[DROPS_OPT_BY].set);
+	cr_assert(cmd.opt[DROPS_OPT_WATCH].set);
 }
 
 Test(parse, words)
@@ -412,10 +407,10 @@ Test(parse, words)
 	memset(&err, 0, sizeof(err));
 	cr_assert_eq(sl_parse_words(5, argv, &cmd, &err), 0, "%s", err.msg);
 	cr_assert_str_eq(cmd.spec->words, "drops");
-	cr_assert_str_eq(sl_opt(&cmd, "--netns")->str, "my ns");
+	cr_assert_str_eq(cmd.opt[DROPS_OPT_NETNS].str, "my ns");
 	/* columns of the joined line: drops --netns "my ns" --by port */
-	cr_assert_eq(sl_opt(&cmd, "--netns")->col, 15);
-	cr_assert_eq(sl_opt(&cmd, "--by")->col, 28);
+	cr_assert_eq(cmd.opt[DROPS_OPT_NETNS].col, 15);
+	cr_assert_eq(cmd.opt[DROPS_OPT_BY].col, 28);
 
 	char *bad[] = { "drops", "--by", "nope" };
 
@@ -446,7 +441,7 @@ Test(parse, words_of_exactly_the_line_limit)
 
 	memset(&err, 0, sizeof(err));
 	cr_assert_eq(sl_parse_words(3, argv, &cmd, &err), 0, "%s", err.msg);
-	cr_assert_eq(strlen(sl_opt(&cmd, "--netns")->str), SL_MAX_LINE - 14);
+	cr_assert_eq(strlen(cmd.opt[DROPS_OPT_NETNS].str), SL_MAX_LINE - 14);
 }
 
 /* --- quoting round trips ------------------------------------------------ */

@@ -4,7 +4,8 @@
  * owns two tracepoint links and its counter maps, nothing on a packet path.
  * This header is what its files share:
  *
- *   cmds.c    the grammar (drops ...), shared with sluicectl
+ *   cmds.c    the grammar (drops ...) with each command's handler, shared
+ *             with sluicectl
  *   module.c  the module: state, stage, save, apply
  *   swap.c    pins, maps and programs: adopt, load, replace, detach
  *   rows.c    counter rows: aggregation and JSON (pure)
@@ -21,7 +22,18 @@
 #include "sluice/drops.h"
 #include "lib/btf_enum.h"
 
+/* --by: the order of its choices in cmds.c */
 enum drops_by { DROPS_BY_REASON, DROPS_BY_PORT, DROPS_BY_ADDR, DROPS_BY_SOCKET };
+
+/* The option slots of the drops commands: each table in cmds.c is laid out
+ * by one of these (designated initializers), and the daemon reads
+ * cmd->opt[DROPS_OPT_NETNS]. The scope options come first in every table
+ * that has them, so `drops`, `drops reset` and `drops events` index them
+ * alike; each *_NOPTS is its table's length. */
+enum drops_scope_opt { DROPS_OPT_NETNS, DROPS_OPT_ALL, DROPS_SCOPE_NOPTS };
+enum drops_show_opt { DROPS_OPT_BY = DROPS_SCOPE_NOPTS, DROPS_OPT_WATCH, DROPS_SHOW_NOPTS };
+enum drops_events_opt { DROPS_OPT_COUNT = DROPS_SCOPE_NOPTS, DROPS_EVENTS_NOPTS };
+enum drops_enable_opt { DROPS_OPT_SAMPLE_RATE, DROPS_ENABLE_NOPTS };
 
 struct drops_row {
 	struct sl_drop_key key;
@@ -102,12 +114,12 @@ int drops_detach(const struct sl_env *env, struct drops_priv *p, struct sl_error
 /* NULL when link `i`'s program runs on this kernel, else why not */
 const char *drops_link_off(int i);
 
-/* module.c */
+/* module.c: the config commands' handlers (cmds.c), and what queries share */
+sl_stage_fn drops_stage_enable, drops_stage_disable;
 void drops_load_reason_names(struct drops_priv *p);
 
-/* query.c: read commands and status */
-int drops_query(const struct sl_env *env, void *priv, const void *state, const struct sl_cmd *cmd,
-		json_object **out, struct sl_error *err);
+/* query.c: the handlers of the read commands and the reset (cmds.c), and status */
+sl_query_fn drops_query_rows, drops_query_events, drops_query_stats, drops_query_reset;
 json_object *drops_status(const struct sl_env *env, void *priv, const void *state);
 
 #endif

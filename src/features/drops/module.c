@@ -20,19 +20,23 @@ static void state_init(void *st)
 	s->sample_rate = DROPS_DEFAULT_SAMPLE_RATE;
 }
 
-static int stage(void *st, const struct sl_cmd *cmd, struct sl_error *err)
+int drops_stage_enable(void *st, const struct sl_cmd *cmd, struct sl_error *err)
 {
+	const struct sl_value *rate = &cmd->opt[DROPS_OPT_SAMPLE_RATE];
 	struct drops_state *s = st;
 
 	(void)err;
-	if (!strcmp(cmd->spec->words, "drops enable")) {
-		const struct sl_value *rate = sl_opt(cmd, "--sample-rate");
+	s->enabled = 1;
+	s->sample_rate = rate->set ? (unsigned)rate->num : DROPS_DEFAULT_SAMPLE_RATE;
+	return 0;
+}
 
-		s->enabled = 1;
-		s->sample_rate = rate->set ? (unsigned)rate->num : DROPS_DEFAULT_SAMPLE_RATE;
-	} else {
-		s->enabled = 0;
-	}
+int drops_stage_disable(void *st, const struct sl_cmd *cmd, struct sl_error *err)
+{
+	struct drops_state *s = st;
+
+	(void)cmd, (void)err;
+	s->enabled = 0;
 	return 0;
 }
 
@@ -136,10 +140,8 @@ const struct sl_feature sl_drops_feature = {
 	.priv_size = sizeof(struct drops_priv),
 	.priv_init = priv_init,
 	.state_init = state_init,
-	.stage = stage,
 	.apply = apply,
 	.save = save,
-	.query = drops_query,
 	.status = drops_status,
 	.tick = tick,
 	.release = release,

@@ -63,10 +63,10 @@ static struct drops_row *read_rows(const struct drops_priv *p, uint32_t netns, s
 /* --netns NAME / --all / default (the daemon's namespace); 0 = all */
 static int scope_of(const struct sl_cmd *cmd, uint32_t *netns, struct sl_error *err)
 {
-	const struct sl_value *name = sl_opt(cmd, "--netns");
+	const struct sl_value *name = &cmd->opt[DROPS_OPT_NETNS];
 
 	*netns = sl_netns_self();
-	if (sl_opt(cmd, "--all")->set)
+	if (cmd->opt[DROPS_OPT_ALL].set)
 		*netns = 0;
 	else if (name->set && sl_netns_by_name(name->str, netns, err)) {
 		err->col = name->col;
@@ -160,45 +160,76 @@ static void reset(struct drops_priv *p, uint32_t netns)
 	}
 }
 
-int drops_query(const struct sl_env *env, void *priv, const void *st, const struct sl_cmd *cmd,
-		 json_object **out, struct sl_error *err)
+/* what every read needs: the counter maps (pinned by an earlier enable)
+ * and the kernel's reason names */
+static int ready(const struct sl_env *env, struct drops_priv *p, struct sl_error *err)
 {
-	struct drops_priv *p = priv;
-	const char *w = cmd->spec->words;
-	uint32_t netns = 0;
-
-	(void)st;
 	if (p->map_fd[0] < 0 && drops_open_maps(env, p, NULL))
 		return sl_fail(err, SL_E_NEGATIVE, 0, "drop tracing has never been enabled (drops enable)");
 	drops_load_reason_names(p);
-	if (!strcmp(w, "drops stats")) {
-		*out = stats_json(p);
-		return 0;
-	}
-	if (scope_of(cmd, &netns, err))
-		return -1;
-	if (!strcmp(w, "drops reset")) {
-		reset(p, netns);
-		*out = json_object_new_object();
-		return 0;
-	}
-	if (!strcmp(w, "drops events")) {
-		const struct sl_value *count = sl_opt(cmd, "--count");
-		json_object *o = stats_json(p);
+	return 0;
+}
 
-		json_object_object_add(o, "events",
-				       drops_recent_json(&p->recent, netns, count->set ? (unsigned)count->num
-										     : DROPS_DEFAULT_EVENT_COUNT,
-							 &p->reasons));
-		*out = o;
-		return 0;
-	}
-	/* "drops" */
-	const struct sl_value *by = sl_opt(cmd, "--by");
+/* drops stats */
+int drops_query_stats(const struct sl_env *env, void *priv, const void *st, const struct sl_cmd *cmd,
+		      json_object **out, struct sl_error *err)
+{
+	(void)st, (void)cmd;
+	if (ready(env, priv, err))
+		return -1;
+	*out = stats_json(priv);
+	return 0;
+}
+
+/* drops reset [--netns NAME | --all] */
+int drops_query_reset(const struct sl_env *env, void *priv, const void *st, const struct sl_cmd *cmd,
+		      json_object **out, struct sl_error *err)
+{
+	uint32_t netns = 0;
+
+	(void)st;
+	if (ready(env, priv, err) || scope_of(cmd, &netns, err))
+		return -1;
+	reset(priv, netns);
+	*out = json_object_new_object();
+	return 0;
+}
+
+/* drops events [--netns NAME | --all] [--count N] */
+int drops_query_events(const struct sl_env *env, void *priv, const void *st, const struct sl_cmd *cmd,
+		       json_object **out, struct sl_error *err)
+{
+	const struct sl_value *count = &cmd->opt[DROPS_OPT_COUNT];
+	struct drops_priv *p = priv;
+	uint32_t netns = 0;
+	json_object *o;
+
+	(void)st;
+	if (ready(env, p, err) || scope_of(cmd, &netns, err))
+		return -1;
+	o = stats_json(p);
+	json_object_object_add(o, "events",
+			       drops_recent_json(&p->recent, netns,
+						 count->set ? (unsigned)count->num : DROPS_DEFAULT_EVENT_COUNT,
+						 &p->reasons));
+	*out = o;
+	return 0;
+}
+
+/* drops [--netns NAME | --all] [--by KEY] */
+int drops_query_rows(const struct sl_env *env, void *priv, const void *st, const struct sl_cmd *cmd,
+		     json_object **out, struct sl_error *err)
+{
+	const struct sl_value *by = &cmd->opt[DROPS_OPT_BY];
 	enum drops_by how = by->set ? (enum drops_by)by->num : DROPS_BY_PORT;
+	struct drops_priv *p = priv;
 	struct drops_row *rows;
+	uint32_t netns = 0;
 	size_t n;
 
+	(void)st;
+	if (ready(env, p, err) || scope_of(cmd, &netns, err))
+		return -1;
 	if (how == DROPS_BY_SOCKET) {
 		if (drops_link_off(L_UDPQ))
 			return sl_fail(err, SL_E_KERNEL, by->col, "--by socket: the socket-side view is off: %s",

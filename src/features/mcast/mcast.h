@@ -3,7 +3,8 @@
  * bridge, two tc links per port, and the group and port maps. This header is
  * what its files share:
  *
- *   cmds.c    the grammar (mcast ...), shared with sluicectl
+ *   cmds.c    the grammar (mcast ...) with each command's handler, shared
+ *             with sluicectl
  *   module.c  the module: state, stage, save, apply, tick, release
  *   parse.c   `mcast bridge` / `mcast port` words into the state
  *   ports.c   a bridge's ports by rtnetlink (libmnl): list, watch
@@ -180,9 +181,11 @@ void mcast_collect(struct mcast_priv *p, uint64_t now);
 void mcast_maps_forget(struct mcast_priv *p, int id);
 int mcast_meta_write(struct mcast_priv *p, int id);
 
-/* query.c */
-int mcast_query(const struct sl_env *env, void *priv, const void *state, const struct sl_cmd *cmd, json_object **out,
-		struct sl_error *err);
+/* module.c: the config commands' handlers (cmds.c) */
+sl_stage_fn mcast_stage_bridge, mcast_stage_port;
+
+/* query.c: the read commands' handlers (cmds.c), and status */
+sl_query_fn mcast_query_groups, mcast_query_ports;
 json_object *mcast_status(const struct sl_env *env, void *priv, const void *state);
 int mcast_ensure_loaded(const struct sl_env *env, struct mcast_priv *p, struct sl_error *err);
 

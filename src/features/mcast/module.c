@@ -33,13 +33,21 @@ static void state_init(void *st)
 	memset(st, 0, sizeof(struct mcast_state));
 }
 
-static int stage(void *st, const struct sl_cmd *cmd, struct sl_error *err)
+/* mcast bridge BRIDGE [netns NAME] enable|disable [TIMERS] */
+int mcast_stage_bridge(void *st, const struct sl_cmd *cmd, struct sl_error *err)
 {
 	char *argv[SL_MAX_TOKENS];
 	int cols[SL_MAX_TOKENS], argc = sl_rest(cmd, argv, cols);
 
-	if (!strcmp(cmd->spec->words, "mcast bridge"))
-		return mcast_parse_bridge(st, argc, argv, cols, err);
+	return mcast_parse_bridge(st, argc, argv, cols, err);
+}
+
+/* mcast port dev PORT [netns NAME] [router on|off|auto] [flood on|off] */
+int mcast_stage_port(void *st, const struct sl_cmd *cmd, struct sl_error *err)
+{
+	char *argv[SL_MAX_TOKENS];
+	int cols[SL_MAX_TOKENS], argc = sl_rest(cmd, argv, cols);
+
 	return mcast_parse_port(st, argc, argv, cols, err);
 }
 
@@ -520,10 +528,8 @@ const struct sl_feature sl_mcast_feature = {
 	.priv_size = sizeof(struct mcast_priv),
 	.priv_init = priv_init,
 	.state_init = state_init,
-	.stage = stage,
 	.apply = apply,
 	.save = save,
-	.query = mcast_query,
 	.status = mcast_status,
 	.tick = tick,
 	.release = release,

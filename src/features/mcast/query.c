@@ -123,23 +123,25 @@ static json_object *ports_json(struct mcast_priv *p)
 	return rows;
 }
 
-int mcast_query(const struct sl_env *env, void *priv, const void *state, const struct sl_cmd *cmd, json_object **out,
-		struct sl_error *err)
+/* mcast groups: an empty list while the policy was never enabled */
+int mcast_query_groups(const struct sl_env *env, void *priv, const void *state, const struct sl_cmd *cmd,
+		       json_object **out, struct sl_error *err)
 {
 	struct mcast_priv *p = priv;
 
-	(void)state;
-	if (!p->loaded) { /* the policy was never enabled: nothing to show */
-		*out = json_object_new_array();
-		return 0;
-	}
-	(void)env;
-	if (!strcmp(cmd->spec->words, "mcast groups"))
-		*out = groups_json(p);
-	else if (!strcmp(cmd->spec->words, "mcast ports"))
-		*out = ports_json(p);
-	else
-		return sl_fail(err, SL_E_USAGE, 1, "'%s' is not a query", cmd->spec->words);
+	(void)env, (void)state, (void)cmd, (void)err;
+	*out = p->loaded ? groups_json(p) : json_object_new_array();
+	return 0;
+}
+
+/* mcast ports: as groups */
+int mcast_query_ports(const struct sl_env *env, void *priv, const void *state, const struct sl_cmd *cmd,
+		      json_object **out, struct sl_error *err)
+{
+	struct mcast_priv *p = priv;
+
+	(void)env, (void)state, (void)cmd, (void)err;
+	*out = p->loaded ? ports_json(p) : json_object_new_array();
 	return 0;
 }
 

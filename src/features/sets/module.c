@@ -108,21 +108,6 @@ int sets_cmd_words(const struct sl_cmd *cmd, char *argv[], int cols[], int *end_
 	return sl_rest(cmd, argv, cols);
 }
 
-static enum sl_set_cmd set_verb(const char *words)
-{
-	static const struct { const char *w; enum sl_set_cmd c; } verbs[] = {
-		{ "set create", SL_SETCMD_CREATE }, { "set add", SL_SETCMD_ADD },
-		{ "set del", SL_SETCMD_DEL }, { "set test", SL_SETCMD_TEST },
-		{ "set flush", SL_SETCMD_FLUSH }, { "set destroy", SL_SETCMD_DESTROY },
-		{ "set rename", SL_SETCMD_RENAME }, { "set swap", SL_SETCMD_SWAP },
-	};
-
-	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		if (!strcmp(words, verbs[i].w))
-			return verbs[i].c;
-	return SL_SETCMD_NONE;
-}
-
 static int parse_set_cmd(const struct sl_cmd *cmd, sl_set_lookup_fn lookup, void *ctx, struct sl_set_line *l,
 			 struct sl_error *err)
 {
@@ -130,7 +115,7 @@ static int parse_set_cmd(const struct sl_cmd *cmd, sl_set_lookup_fn lookup, void
 	int cols[SL_MAX_TOKENS], end_col;
 	int argc = sets_cmd_words(cmd, argv, cols, &end_col), col = cols[0];
 
-	if (sl_set_args_parse(set_verb(cmd->spec->words), argc, argv, cols, end_col, lookup, ctx, l, err) < 0)
+	if (sl_set_args_parse((enum sl_set_cmd)cmd->spec->op, argc, argv, cols, end_col, lookup, ctx, l, err) < 0)
 		return -1;
 	if (l->cmd != SL_SETCMD_CREATE)
 		return 0;
@@ -160,7 +145,7 @@ static int stage_rule(struct sets_state *s, const struct sl_cmd *cmd, struct sl_
 		if (rules_check_dims(&r, spec, err))
 			return -1;
 	}
-	if (!strcmp(cmd->spec->words, "rule del")) {
+	if (cmd->spec->op == SETS_OP_RULE_DEL) {
 		for (int i = 0; i < s->nrules; i++)
 			if (rules_same(&s->rule[i], &r)) {
 				memmove(&s->rule[i], &s->rule[i + 1], (size_t)(s->nrules - i - 1) * sizeof(r));
@@ -259,12 +244,12 @@ static int stage_set(struct sets_state *s, const struct sl_set_line *l, int col,
 	}
 }
 
-static int stage(void *st, const struct sl_cmd *cmd, struct sl_error *err)
+int sets_stage(void *st, const struct sl_cmd *cmd, struct sl_error *err)
 {
 	struct sets_state *s = st;
 	char line[SL_MAX_LINE + 1];
 
-	if (!strncmp(cmd->spec->words, "rule ", 5)) {
+	if (sets_op_is_rule(cmd->spec->op)) {
 		if (stage_rule(s, cmd, err))
 			return -1;
 	} else {
@@ -367,7 +352,7 @@ static int exec_rule(struct sets_priv *p, struct sets_catalog *c, const struct s
 
 	if (rules_parse(argc, argv, cols, &r, err))
 		return -1;
-	if (!strcmp(cmd->spec->words, "rule del"))
+	if (cmd->spec->op == SETS_OP_RULE_DEL)
 		return rules_del(c, &r, err);
 	return rules_add(p, c, &r, err);
 }
@@ -378,7 +363,7 @@ static int exec_cmd(struct sets_priv *p, struct sets_catalog *c, const struct sl
 	struct sl_set_line *l;
 	int rc;
 
-	if (!strncmp(cmd->spec->words, "rule ", 5))
+	if (sets_op_is_rule(cmd->spec->op))
 		return exec_rule(p, c, cmd, err);
 	l = malloc(sizeof(*l));
 	if (!l)
@@ -394,19 +379,19 @@ static int exec_cmd(struct sets_priv *p, struct sets_catalog *c, const struct sl
  * del, test), changed in place as ipset changes them. */
 static enum sl_txn_op run_op(const struct sl_cmd *cmd)
 {
-	static const struct { const char *w; enum sl_txn_op op; } ops[] = {
-		{ "set create", SL_TXN_CREATE }, { "set flush", SL_TXN_FLUSH }, { "set destroy", SL_TXN_DESTROY },
-		{ "set rename", SL_TXN_RENAME }, { "set swap", SL_TXN_SWAP }, { "rule add", SL_TXN_RULE },
-		{ "rule del", SL_TXN_RULE },
-	};
-
-	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		if (!strcmp(cmd->spec->words, ops[i].w))
-			return ops[i].op;
-	return SL_TXN_NONE;
+	switch (cmd->spec->op) {
+	case SL_SETCMD_CREATE: return SL_TXN_CREATE;
+	case SL_SETCMD_FLUSH: return SL_TXN_FLUSH;
+	case SL_SETCMD_DESTROY: return SL_TXN_DESTROY;
+	case SL_SETCMD_RENAME: return SL_TXN_RENAME;
+	case SL_SETCMD_SWAP: return SL_TXN_SWAP;
+	case SETS_OP_RULE_ADD:
+	case SETS_OP_RULE_DEL: return SL_TXN_RULE;
+	default: return SL_TXN_NONE;
+	}
 }
 
-static int run(const struct sl_env *env, void *priv, void *st, const struct sl_cmd *cmd, struct sl_error *err)
+int sets_run(const struct sl_env *env, void *priv, void *st, const struct sl_cmd *cmd, struct sl_error *err)
 {
 	struct sets_priv *p = priv;
 	enum sl_txn_op op = run_op(cmd);
@@ -599,11 +584,8 @@ const struct sl_feature sl_sets_feature = {
 	.priv_init = priv_init,
 	.state_init = state_init,
 	.state_free = state_free,
-	.stage = stage,
 	.apply = apply,
-	.run = run,
 	.save = save,
-	.query = sets_query,
 	.status = sets_status,
 	.tick = tick,
 	.release = release,

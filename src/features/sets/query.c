@@ -7,13 +7,20 @@
 #include "core/log.h"
 #include "features/sets/sets.h"
 
-static int query_test(struct sets_priv *p, const struct sl_cmd *cmd, json_object **out, struct sl_error *err)
+/* set test NAME ELEM [nomatch] */
+int sets_query_test(const struct sl_env *env, void *priv, const void *state, const struct sl_cmd *cmd,
+		    json_object **out, struct sl_error *err)
 {
 	char *argv[SL_MAX_TOKENS], text[SL_SET_LINE_MAX];
 	int cols[SL_MAX_TOKENS], end_col, argc = sets_cmd_words(cmd, argv, cols, &end_col), in = -1;
-	struct sl_set_line *l = malloc(sizeof(*l));
+	struct sets_priv *p = priv;
+	struct sl_set_line *l;
 	const struct sets_set *s;
 
+	(void)state;
+	if (sets_ensure_loaded(env, p, err))
+		return -1;
+	l = malloc(sizeof(*l));
 	if (!l)
 		return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
 	if (sl_set_args_parse(SL_SETCMD_TEST, argc, argv, cols, end_col, sets_lookup_spec, &p->live, l, err) < 0)
@@ -41,15 +48,20 @@ out:
 	return in < 0 ? -1 : 0;
 }
 
-/* [NAME] [-terse|-t] [-name|-n] [-output|-o plain|save] */
-static int query_list(struct sets_priv *p, const struct sl_cmd *cmd, json_object **out, struct sl_error *err)
+/* set list [NAME] [-terse|-t] [-name|-n] [-output|-o plain|save] */
+int sets_query_list(const struct sl_env *env, void *priv, const void *state, const struct sl_cmd *cmd,
+		    json_object **out, struct sl_error *err)
 {
 	char *argv[SL_MAX_TOKENS];
 	int cols[SL_MAX_TOKENS], end_col, argc = sets_cmd_words(cmd, argv, cols, &end_col);
+	struct sets_priv *p = priv;
 	const char *name = NULL;
 	bool terse = false, names = false, save = false;
 	json_object *sets;
 
+	(void)state;
+	if (sets_ensure_loaded(env, p, err))
+		return -1;
 	for (int i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "-terse") || !strcmp(argv[i], "-t")) {
 			terse = true;
@@ -98,13 +110,19 @@ static int query_list(struct sets_priv *p, const struct sl_cmd *cmd, json_object
 	return 0;
 }
 
-static int query_save(struct sets_priv *p, const struct sl_cmd *cmd, json_object **out, struct sl_error *err)
+/* set save [NAME] */
+int sets_query_save(const struct sl_env *env, void *priv, const void *state, const struct sl_cmd *cmd,
+		    json_object **out, struct sl_error *err)
 {
 	char *argv[SL_MAX_TOKENS], *buf = NULL;
 	int cols[SL_MAX_TOKENS], end_col, argc = sets_cmd_words(cmd, argv, cols, &end_col), rc;
+	struct sets_priv *p = priv;
 	size_t len = 0;
 	FILE *f;
 
+	(void)state;
+	if (sets_ensure_loaded(env, p, err))
+		return -1;
 	if (argc > 1)
 		return sl_fail(err, SL_E_USAGE, cols[1], "set save takes at most a set name");
 	f = open_memstream(&buf, &len);
@@ -120,30 +138,29 @@ static int query_save(struct sets_priv *p, const struct sl_cmd *cmd, json_object
 	return rc;
 }
 
-int sets_query(const struct sl_env *env, void *priv, const void *state, const struct sl_cmd *cmd,
-	       json_object **out, struct sl_error *err)
+/* set restore [-exist], its input in the request's body */
+int sets_query_restore(const struct sl_env *env, void *priv, const void *state, const struct sl_cmd *cmd,
+		       json_object **out, struct sl_error *err)
+{
+	(void)state;
+	if (sets_ensure_loaded(env, priv, err))
+		return -1;
+	return sets_restore(env, priv, cmd, out, err);
+}
+
+/* rule list */
+int sets_query_rules(const struct sl_env *env, void *priv, const void *state, const struct sl_cmd *cmd,
+		     json_object **out, struct sl_error *err)
 {
 	struct sets_priv *p = priv;
-	const char *w = cmd->spec->words;
 
-	(void)state;
+	(void)state, (void)cmd;
 	if (sets_ensure_loaded(env, p, err))
 		return -1;
-	if (!strcmp(w, "set test"))
-		return query_test(p, cmd, out, err);
-	if (!strcmp(w, "set list"))
-		return query_list(p, cmd, out, err);
-	if (!strcmp(w, "set save"))
-		return query_save(p, cmd, out, err);
-	if (!strcmp(w, "set restore"))
-		return sets_restore(env, p, cmd, out, err);
-	if (!strcmp(w, "rule list")) {
-		*out = json_object_new_object();
-		json_object_object_add(*out, "rules", rules_list_json(p, &p->live));
-		json_object_object_add(*out, "hooks", rules_hooks_json(p));
-		return 0;
-	}
-	return sl_fail(err, SL_E_USAGE, 1, "'%s' is not a query", w);
+	*out = json_object_new_object();
+	json_object_object_add(*out, "rules", rules_list_json(p, &p->live));
+	json_object_object_add(*out, "hooks", rules_hooks_json(p));
+	return 0;
 }
 
 json_object *sets_status(const struct sl_env *env, void *priv, const void *state)

@@ -3,7 +3,8 @@
  * maps, the hook programs and their links, under <pin root>/maps and /links.
  * This header is what its files share:
  *
- *   cmds.c          the grammar (set ..., rule ...), shared with sluicectl
+ *   cmds.c          the grammar (set ..., rule ...) with each command's
+ *                   handler, shared with sluicectl
  *   module.c        the module: config journal, apply, run, save
  *   txn.c           transactions: the one commit point of every change, and
  *                   the recovery a start runs (what a crash left, undone)
@@ -300,10 +301,30 @@ json_object *rules_list_json(struct sets_priv *p, const struct sets_catalog *c);
 json_object *rules_hooks_json(struct sets_priv *p);
 void rules_release(struct sets_priv *p);
 
+/* --- the command handlers (named in cmds.c) ------------------------------------------------ */
+
+/* What a config command's spec tells sets_stage and sets_run (its .op): a
+ * set command's ipset verb (enum sl_set_cmd), or one of these. */
+enum sets_op {
+	SETS_OP_RULE_ADD = SL_SETCMD_COMMIT + 1,
+	SETS_OP_RULE_DEL,
+};
+
+static inline bool sets_op_is_rule(int op)
+{
+	return op == SETS_OP_RULE_ADD || op == SETS_OP_RULE_DEL;
+}
+
+/* module.c: every config command, set or rule: staged into the config
+ * journal, or run on the live sets at run time */
+sl_stage_fn sets_stage;
+sl_run_fn sets_run;
+
+/* query.c: the read commands, and `set restore` (restore_body.c) */
+sl_query_fn sets_query_test, sets_query_list, sets_query_save, sets_query_restore, sets_query_rules;
+
 /* --- query.c ------------------------------------------------------------------------------- */
 
-int sets_query(const struct sl_env *env, void *priv, const void *state, const struct sl_cmd *cmd,
-	       json_object **out, struct sl_error *err);
 json_object *sets_status(const struct sl_env *env, void *priv, const void *state);
 /* `set restore`: ipset restore input from the request's body, as one change */
 int sets_restore(const struct sl_env *env, struct sets_priv *p, const struct sl_cmd *cmd, json_object **out,
