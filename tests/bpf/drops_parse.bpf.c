@@ -28,10 +28,21 @@ int drops_parse(struct __sk_buff *skb)
 	if (len > SL_DROPS_HDR_COPY)
 		len = SL_DROPS_HDR_COPY;
 	dp_out.len = len;
-	/* the helper wants a provably non-zero, bounded length */
-	if (len >= 1 && len <= SL_DROPS_HDR_COPY && bpf_skb_load_bytes(skb, ETH_HLEN, hdr, len)) {
-		dp_out.rc = DP_LOAD_ERR;
-		return TC_ACT_OK;
+	/* The helper wants a provably non-zero, bounded length. A 6.1 verifier
+	 * loses the lower bound that `len >= 1` gives (clang folds the two
+	 * compares into one on a copy), so build the range it keeps: n - 1
+	 * masked to [0, COPY - 1], plus one. The empty asm stops clang from
+	 * seeing that this is len again. */
+	_Static_assert((SL_DROPS_HDR_COPY & (SL_DROPS_HDR_COPY - 1)) == 0, "the mask needs a power of two");
+	if (len) {
+		__u32 n = len - 1;
+
+		asm volatile("" : "+r"(n));
+		n = (n & (SL_DROPS_HDR_COPY - 1)) + 1;
+		if (bpf_skb_load_bytes(skb, ETH_HLEN, hdr, n)) {
+			dp_out.rc = DP_LOAD_ERR;
+			return TC_ACT_OK;
+		}
 	}
 	dp_out.rc = sl_parse_udp_copy(hdr, len, &t);
 	dp_out.family = t.family;
