@@ -8,7 +8,7 @@
  *   module.c  the module: state, stage, save, apply
  *   swap.c    pins, maps and programs: adopt, load, replace, detach
  *   rows.c    counter rows: aggregation and JSON (pure)
- *   events.c  the window of recent sampled events
+ *   events.c  the window of recent sampled events, fed by the event loop
  *   query.c   the read commands and status
  */
 #ifndef SLUICE_FEATURES_DROPS_H
@@ -79,7 +79,8 @@ struct drops_priv {
 	int map_fd[NMAPS];      /* -1 when not open */
 	int link_fd[NLINKS];    /* -1 when not attached by us */
 	int prog_fd[NLINKS];    /* the programs behind them, for recursion_misses */
-	struct ring_buffer *rb;
+	struct ring_buffer *rb; /* its epoll fd is in `loop` while it is open */
+	struct sl_loop *loop;
 	struct sl_enum_names reasons;
 	int reasons_loaded;
 	struct drops_recent recent;
@@ -87,7 +88,9 @@ struct drops_priv {
 
 /* swap.c: pins, maps, programs */
 void drops_close_fd(int *fd);
+/* the ring buffer leaves the event loop before it closes */
 void drops_close_maps(struct drops_priv *p);
+/* every pinned map, and the ring buffer joined to env->loop */
 int drops_open_maps(const struct sl_env *env, struct drops_priv *p, struct sl_error *err);
 int drops_read_config(const struct sl_env *env, struct drops_priv *p, struct sl_drops_config *cfg);
 int drops_write_config(struct drops_priv *p, const struct sl_drops_config *cfg, struct sl_error *err);
@@ -102,6 +105,11 @@ int drops_detach(const struct sl_env *env, struct drops_priv *p, struct sl_error
 
 /* module.c */
 void drops_load_reason_names(struct drops_priv *p);
+/* events.c: take every event the ring buffer holds now */
+void drops_events_drain(struct drops_priv *p);
+/* events.c: the ring buffer's callbacks (libbpf's, and the loop's) */
+int drops_on_event(void *ctx, void *data, size_t size);
+void drops_on_ring(void *arg, int fd, uint32_t events);
 
 /* query.c: read commands and status */
 int drops_query(const struct sl_env *env, void *priv, const void *state, const struct sl_cmd *cmd,

@@ -99,14 +99,6 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 	return drops_write_config(p, &cfg, err);
 }
 
-static void tick(void *priv)
-{
-	struct drops_priv *p = priv;
-
-	if (p->rb)
-		ring_buffer__consume(p->rb);
-}
-
 static void release(void *priv)
 {
 	struct drops_priv *p = priv;
@@ -141,6 +133,5 @@ const struct sl_feature sl_drops_feature = {
 	.save = save,
 	.query = drops_query,
 	.status = drops_status,
-	.tick = tick,
 	.release = release,
 };

@@ -171,6 +171,7 @@ int drops_query(const struct sl_env *env, void *priv, const void *st, const stru
 	if (p->map_fd[0] < 0 && drops_open_maps(env, p, NULL))
 		return sl_fail(err, SL_E_NEGATIVE, 0, "drop tracing has never been enabled (drops enable)");
 	drops_load_reason_names(p);
+	drops_events_drain(p); /* what the loop has not read yet counts too */
 	if (!strcmp(w, "drops stats")) {
 		*out = stats_json(p);
 		return 0;
