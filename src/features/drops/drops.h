@@ -9,6 +9,7 @@
  *   swap.c    pins, maps and programs: adopt, load, replace, detach
  *   rows.c    counter rows: aggregation and JSON (pure)
  *   events.c  the window of recent sampled events, fed by the event loop
+ *   budget.c  --sample-rate as the programs' per-CPU event budget
  *   query.c   the read commands and status
  */
 #ifndef SLUICE_FEATURES_DROPS_H
@@ -50,6 +51,13 @@ void drops_recent_push(struct drops_recent *r, const struct sl_drop_event *e);
 /* up to `max` newest events of `netns` (0 = any), oldest first */
 json_object *drops_recent_json(const struct drops_recent *r, uint32_t netns, unsigned max,
 			       const struct sl_enum_names *reasons);
+
+struct sl_drops_config;
+/* the per-CPU event budget (events_per_window, window_ns) for `rate`
+ * events/s over `ncpu` CPUs, its bursts within a quarter of the ring */
+void drops_event_budget(unsigned rate, unsigned ncpu, struct sl_drops_config *cfg);
+/* how many events the ring buffer holds */
+unsigned drops_ring_events(void);
 
 /* ---- the daemon module's shared internals (module.c, swap.c,
  * query.c) ---------------------------------------------------- */

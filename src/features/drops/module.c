@@ -47,16 +47,11 @@ static void save(void *priv, const void *st, FILE *out)
 		fprintf(out, "drops disable\n");
 }
 
-/* Spread `rate` events/s over the CPUs: rate/ncpu per CPU per second, or,
- * for rates below one per CPU, one per CPU per ncpu/rate seconds. */
 static void event_budget_of(unsigned rate, struct sl_drops_config *cfg)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
-	if (ncpu < 1)
-		ncpu = 1;
-	cfg->events_per_window = rate ? (rate >= ncpu ? rate / (unsigned)ncpu : 1) : 0;
-	cfg->window_ns = rate && rate < ncpu ? 1000000000ULL * (unsigned long long)ncpu / rate : 1000000000ULL;
+	drops_event_budget(rate, ncpu < 1 ? 1 : (unsigned)ncpu, cfg);
 }
 
 void drops_load_reason_names(struct drops_priv *p)
