@@ -308,6 +308,7 @@ static void on_client(void *arg, int fd, uint32_t events)
 			client_read(ctl, c);
 		return;
 	}
+	sl_loop_del_fd(ctl->loop, fd); /* no client's: it would wake the loop for ever */
 }
 
 void sl_ctl_expire(struct sl_ctl *ctl)

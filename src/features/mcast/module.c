@@ -488,6 +488,9 @@ static void on_link_event(void *arg, int fd, uint32_t events)
 				resync(p, id); /* replaces this very fd */
 			return;
 		}
+	/* no bridge's: left readable, it would wake the loop for ever */
+	sl_warn("mcast: link events on fd %d, which no bridge holds; no longer watched", fd);
+	sl_loop_del_fd(p->loop, fd);
 }
 
 /* What no event announces: a waiting bridge's namespace or device coming
