@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/loop.h"
 
 uint64_t sl_now_ms(void)
 {
@@ -30,7 +31,7 @@ void sl_ctl_init(struct sl_ctl *ctl)
 {
 	memset(ctl, 0, sizeof(*ctl));
 	ctl->listen_fd = -1;
-	ctl->epfd = -1;
+	ctl->sweep_fd = -1;
 	for (int i = 0; i < SL_CTL_MAX_CLIENTS; i++)
 		ctl->c[i].fd = -1;
 }
@@ -61,11 +62,16 @@ static int mkdir_parent(const char *path)
 	return mkdir(dir, 0755) && errno != EEXIST ? -1 : 0;
 }
 
-int sl_ctl_open(struct sl_ctl *ctl, const char *path, int epfd, sl_ctl_handler h, void *ctx,
+static void on_listener(void *arg, int fd, uint32_t events);
+static void on_sweep(void *arg)
+{
+	sl_ctl_expire(arg);
+}
+
+int sl_ctl_open(struct sl_ctl *ctl, const char *path, struct sl_loop *loop, sl_ctl_handler h, void *ctx,
 		struct sl_error *err)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = SL_CTL_TAG };
 	struct stat st;
 
 	sl_ctl_init(ctl);
@@ -98,11 +104,12 @@ int sl_ctl_open(struct sl_ctl *ctl, const char *path, int epfd, sl_ctl_handler h
 		sl_ctl_close(ctl);
 		return sl_fail(err, SL_E_KERNEL, 0, "cannot listen on '%s': %s", path, strerror(e));
 	}
-	ctl->epfd = epfd;
+	ctl->loop = loop;
 	ctl->handler = h;
 	ctl->ctx = ctx;
-	if (epoll_ctl(epfd, EPOLL_CTL_ADD, ctl->listen_fd, &ev))
-		return sl_fail(err, SL_E_KERNEL, 0, "epoll: %s", strerror(errno));
+	if (sl_loop_add_fd(loop, ctl->listen_fd, EPOLLIN, on_listener, ctl) ||
+	    (ctl->sweep_fd = sl_loop_add_timer(loop, SL_CTL_SWEEP_MS, on_sweep, ctl)) < 0)
+		return sl_fail(err, SL_E_KERNEL, 0, "event loop: %s", strerror(errno));
 	return 0;
 }
 
@@ -110,8 +117,7 @@ static void drop_client(struct sl_ctl *ctl, struct sl_ctl_client *c)
 {
 	if (c->fd < 0)
 		return;
-	epoll_ctl(ctl->epfd, EPOLL_CTL_DEL, c->fd, NULL);
-	close(c->fd);
+	sl_loop_close_fd(ctl->loop, &c->fd);
 	free(c->out);
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
@@ -181,16 +187,18 @@ static void refuse_busy(struct sl_ctl *ctl, int fd)
 	}
 }
 
+static void on_client(void *arg, int fd, uint32_t events);
+
 static void add_client(struct sl_ctl *ctl, int slot, int fd)
 {
 	struct sl_ctl_client *c = &ctl->c[slot];
-	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = SL_CTL_TAG + 1 + (uint32_t)slot };
 
 	memset(c, 0, sizeof(*c));
 	c->fd = fd;
 	c->active_ms = sl_now_ms();
 	c->deadline_ms = c->active_ms + SL_CTL_TIMEOUT_MS;
-	if (epoll_ctl(ctl->epfd, EPOLL_CTL_ADD, fd, &ev))
+	ctl->accepted++;
+	if (sl_loop_add_fd(ctl->loop, fd, EPOLLIN, on_client, ctl))
 		drop_client(ctl, c);
 }
 
@@ -212,31 +220,29 @@ static void accept_clients(struct sl_ctl *ctl)
 	}
 }
 
-static void start_reply(struct sl_ctl *ctl, struct sl_ctl_client *c, int slot, char *reply)
+static void start_reply(struct sl_ctl *ctl, struct sl_ctl_client *c, char *reply)
 {
-	struct epoll_event ev = { .events = EPOLLOUT, .data.u32 = SL_CTL_TAG + 1 + (uint32_t)slot };
-
 	c->out = reply;
 	c->out_len = reply ? strlen(reply) : 0;
 	c->out_off = 0;
-	if (!reply || epoll_ctl(ctl->epfd, EPOLL_CTL_MOD, c->fd, &ev))
+	if (!reply || sl_loop_mod_fd(ctl->loop, c->fd, EPOLLOUT))
 		drop_client(ctl, c);
 }
 
 /* Answer the request in c->in[0, len). A NUL would silently cut it short
  * for the C-string handler, so such a request is refused whole. */
-static void answer(struct sl_ctl *ctl, struct sl_ctl_client *c, int slot, size_t len)
+static void answer(struct sl_ctl *ctl, struct sl_ctl_client *c, size_t len)
 {
 	if (memchr(c->in, '\0', len)) {
-		start_reply(ctl, c, slot, error_reply(SL_E_USAGE, "request contains a NUL byte"));
+		start_reply(ctl, c, error_reply(SL_E_USAGE, "request contains a NUL byte"));
 		return;
 	}
 	c->in[len] = '\0';
-	start_reply(ctl, c, slot,
+	start_reply(ctl, c,
 		    ctl->handler(ctl->ctx, c->in, c->fd, c->in + len + 1, c->in_len > len ? c->in_len - len - 1 : 0));
 }
 
-static void client_read(struct sl_ctl *ctl, struct sl_ctl_client *c, int slot)
+static void client_read(struct sl_ctl *ctl, struct sl_ctl_client *c)
 {
 	for (;;) {
 		ssize_t n = read(c->fd, c->in + c->in_len, sizeof(c->in) - 1 - c->in_len);
@@ -249,18 +255,18 @@ static void client_read(struct sl_ctl *ctl, struct sl_ctl_client *c, int slot)
 			return;
 		}
 		if (n == 0) { /* EOF: a request without its newline still counts */
-			answer(ctl, c, slot, c->in_len);
+			answer(ctl, c, c->in_len);
 			return;
 		}
 		c->active_ms = sl_now_ms();
 		c->in_len += (size_t)n;
 		nl = memchr(c->in, '\n', c->in_len);
 		if (nl) {
-			answer(ctl, c, slot, (size_t)(nl - c->in));
+			answer(ctl, c, (size_t)(nl - c->in));
 			return;
 		}
 		if (c->in_len >= sizeof(c->in) - 1) {
-			start_reply(ctl, c, slot,
+			start_reply(ctl, c,
 				    error_reply(SL_E_USAGE, "request longer than %d bytes", SL_MAX_LINE));
 			return;
 		}
@@ -281,23 +287,28 @@ static void client_write(struct sl_ctl *ctl, struct sl_ctl_client *c)
 	drop_client(ctl, c); /* done, or the client went away */
 }
 
-void sl_ctl_event(struct sl_ctl *ctl, uint32_t tag, uint32_t events)
+static void on_listener(void *arg, int fd, uint32_t events)
 {
-	struct sl_ctl_client *c;
-	int slot;
+	(void)fd, (void)events;
+	accept_clients(arg);
+}
 
-	if (tag == SL_CTL_TAG) {
-		accept_clients(ctl);
+static void on_client(void *arg, int fd, uint32_t events)
+{
+	struct sl_ctl *ctl = arg;
+
+	for (int i = 0; i < SL_CTL_MAX_CLIENTS; i++) {
+		struct sl_ctl_client *c = &ctl->c[i];
+
+		if (c->fd != fd)
+			continue;
+		if (c->out)
+			client_write(ctl, c);
+		else if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+			client_read(ctl, c);
 		return;
 	}
-	slot = (int)(tag - SL_CTL_TAG - 1);
-	if (slot < 0 || slot >= SL_CTL_MAX_CLIENTS || ctl->c[slot].fd < 0)
-		return;
-	c = &ctl->c[slot];
-	if (c->out)
-		client_write(ctl, c);
-	else if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
-		client_read(ctl, c, slot);
+	sl_loop_del_fd(ctl->loop, fd); /* no client's: it would wake the loop for ever */
 }
 
 void sl_ctl_expire(struct sl_ctl *ctl)
@@ -315,9 +326,9 @@ void sl_ctl_close(struct sl_ctl *ctl)
 {
 	for (int i = 0; i < SL_CTL_MAX_CLIENTS; i++)
 		drop_client(ctl, &ctl->c[i]);
+	sl_loop_close_fd(ctl->loop, &ctl->sweep_fd);
 	if (ctl->listen_fd >= 0) {
-		close(ctl->listen_fd);
+		sl_loop_close_fd(ctl->loop, &ctl->listen_fd);
 		unlink(ctl->path);
 	}
-	ctl->listen_fd = -1;
 }

@@ -11,8 +11,11 @@
 
 #include "common/grammar.h"
 
+struct sl_loop;
+
 #define SL_CTL_MAX_CLIENTS 32
 #define SL_CTL_TIMEOUT_MS  5000
+#define SL_CTL_SWEEP_MS    500     /* how often deadlines are checked */
 
 struct sl_ctl_client {
 	int fd;                         /* -1 = free slot */
@@ -31,25 +34,25 @@ typedef char *(*sl_ctl_handler)(void *ctx, const char *line, int fd, const char 
 
 struct sl_ctl {
 	int listen_fd;
-	int epfd;
+	int sweep_fd;                   /* the deadline timer */
+	struct sl_loop *loop;
 	char path[108];
 	struct sl_ctl_client c[SL_CTL_MAX_CLIENTS];
 	sl_ctl_handler handler;
 	void *ctx;
 	unsigned refused;               /* busy replies since the last warning */
 	uint64_t refused_warn_ms;
+	unsigned long accepted;         /* connections taken, ever */
 };
 
 /* an unopened control socket: safe to close */
 void sl_ctl_init(struct sl_ctl *ctl);
 /* Bind and listen at `path` (mode 0600), refusing a path another live
- * daemon listens on. Registers fds with `epfd` (data.u32 = tag + slot). */
-int sl_ctl_open(struct sl_ctl *ctl, const char *path, int epfd, sl_ctl_handler h, void *ctx,
+ * daemon listens on. The listener, every client and a deadline sweep
+ * (every SL_CTL_SWEEP_MS) join `loop`. */
+int sl_ctl_open(struct sl_ctl *ctl, const char *path, struct sl_loop *loop, sl_ctl_handler h, void *ctx,
 		struct sl_error *err);
-/* epoll tag of control fds: SL_CTL_TAG for the listener, SL_CTL_TAG+1+i clients */
-#define SL_CTL_TAG 0x1000
-void sl_ctl_event(struct sl_ctl *ctl, uint32_t tag, uint32_t events);
-/* drop clients past their deadline */
+/* drop clients past their deadline (the sweep's work) */
 void sl_ctl_expire(struct sl_ctl *ctl);
 void sl_ctl_close(struct sl_ctl *ctl);
 

@@ -8,20 +8,16 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
-#include <sys/timerfd.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include "core/body.h"
 #include "core/fault.h"
 #include "core/log.h"
+#include "core/loop.h"
 #include "core/pin.h"
 #include "core/request.h"
 #include "default_config.h"
-
-#define TAG_SIGNAL 1
-#define TAG_TIMER  2
-#define TICK_MS    200
 
 const char *sl_daemon_config_name(const struct sl_daemon *d)
 {
@@ -40,10 +36,48 @@ char *sl_daemon_config_text(const struct sl_daemon *d, struct sl_error *err)
 	return t;
 }
 
+/* A feature's periodic work, as the loop calls it. */
+struct sl_daemon_timer {
+	int fd;
+	void (*run)(void *priv);
+	void *priv;
+};
+
+static void on_feature_timer(void *arg)
+{
+	const struct sl_daemon_timer *t = arg;
+
+	t->run(t->priv);
+}
+
+static int add_feature_timers(struct sl_daemon *d)
+{
+	int n = 0, k = 0;
+
+	for (int i = 0; i < sl_nfeatures; i++)
+		for (const struct sl_feature_timer *t = sl_features[i]->timers; t && t->run; t++)
+			n++;
+	d->timers = calloc((size_t)n + 1, sizeof(*d->timers));
+	if (!d->timers)
+		return -1;
+	for (int i = 0; i <= n; i++)
+		d->timers[i].fd = -1;
+	for (int i = 0; i < sl_nfeatures; i++)
+		for (const struct sl_feature_timer *t = sl_features[i]->timers; t && t->run; t++, k++) {
+			d->timers[k].run = t->run;
+			d->timers[k].priv = d->priv[i];
+			d->timers[k].fd = sl_loop_add_timer(d->loop, t->period_ms, on_feature_timer, &d->timers[k]);
+			if (d->timers[k].fd < 0)
+				return -1;
+		}
+	return 0;
+}
+
 int sl_daemon_init(struct sl_daemon *d, struct sl_error *err)
 {
+	d->loop = d->env.loop = sl_loop_new();
 	d->priv = calloc((size_t)sl_nfeatures, sizeof(*d->priv));
-	if (!d->priv || sl_states_new(&d->states))
+	if (!d->loop || !d->priv || sl_states_new(&d->states))
 		return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
 	for (int i = 0; i < sl_nfeatures; i++) {
 		d->priv[i] = calloc(1, sl_features[i]->priv_size);
@@ -51,6 +85,8 @@ int sl_daemon_init(struct sl_daemon *d, struct sl_error *err)
 			return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
 		sl_features[i]->priv_init(d->priv[i]);
 	}
+	if (add_feature_timers(d))
+		return sl_fail(err, SL_E_KERNEL, 0, "event loop timers: %s", strerror(errno));
 	return 0;
 }
 
@@ -242,29 +278,13 @@ void sl_daemon_block_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-static int setup_loop(struct sl_daemon *d)
+static void on_signal(void *arg, int fd, uint32_t events)
 {
-	struct itimerspec its = { .it_interval = { 0, TICK_MS * 1000000L }, .it_value = { 0, TICK_MS * 1000000L } };
-	struct epoll_event ev = { .events = EPOLLIN };
-	sigset_t mask;
-
-	handled_signals(&mask);
-	d->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	d->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (d->sigfd < 0 || d->timerfd < 0 || timerfd_settime(d->timerfd, 0, &its, NULL))
-		return -1;
-	ev.data.u32 = TAG_SIGNAL;
-	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->sigfd, &ev))
-		return -1;
-	ev.data.u32 = TAG_TIMER;
-	return epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->timerfd, &ev);
-}
-
-static void on_signal(struct sl_daemon *d)
-{
+	struct sl_daemon *d = arg;
 	struct signalfd_siginfo si;
 
-	while (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
+	(void)events;
+	while (read(fd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
 			struct sl_error err = { 0 };
 
@@ -276,44 +296,24 @@ static void on_signal(struct sl_daemon *d)
 			sd_notify(0, "READY=1");
 		} else {
 			sl_info("signal %u: stopping; the pinned dataplane keeps running", si.ssi_signo);
-			d->stop = true;
+			sl_loop_stop(d->loop);
 		}
 	}
 }
 
 int sl_daemon_run(struct sl_daemon *d)
 {
-	struct epoll_event evs[16];
+	sigset_t mask;
 
-	if (setup_loop(d)) {
+	handled_signals(&mask);
+	d->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (d->sigfd < 0 || sl_loop_add_fd(d->loop, d->sigfd, EPOLLIN, on_signal, d)) {
 		sl_err("event loop setup: %s", strerror(errno));
 		return -1;
 	}
-	while (!d->stop) {
-		int n = epoll_wait(d->epfd, evs, 16, -1);
-
-		if (n < 0 && errno != EINTR) {
-			sl_err("epoll_wait: %s", strerror(errno));
-			return -1;
-		}
-		for (int i = 0; i < n; i++) {
-			uint32_t tag = evs[i].data.u32;
-
-			if (tag == TAG_SIGNAL) {
-				on_signal(d);
-			} else if (tag == TAG_TIMER) {
-				uint64_t ticks;
-
-				if (read(d->timerfd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
-					sl_debug("timerfd: %s", strerror(errno));
-				for (int f = 0; f < sl_nfeatures; f++)
-					if (sl_features[f]->tick)
-						sl_features[f]->tick(d->priv[f]);
-				sl_ctl_expire(&d->ctl);
-			} else {
-				sl_ctl_event(&d->ctl, tag, evs[i].events);
-			}
-		}
+	if (sl_loop_run(d->loop)) {
+		sl_err("epoll_wait: %s", strerror(errno));
+		return -1;
 	}
 	return 0;
 }
@@ -321,12 +321,18 @@ int sl_daemon_run(struct sl_daemon *d)
 void sl_daemon_fini(struct sl_daemon *d)
 {
 	sl_ctl_close(&d->ctl);
+	for (int i = 0; d->timers && d->timers[i].fd >= 0; i++)
+		sl_loop_close_fd(d->loop, &d->timers[i].fd);
+	free(d->timers);
+	sl_loop_close_fd(d->loop, &d->sigfd);
 	for (int i = 0; d->priv && i < sl_nfeatures; i++) {
 		if (d->priv[i])
 			sl_features[i]->release(d->priv[i]);
 		free(d->priv[i]);
 	}
 	free(d->priv);
+	sl_loop_free(d->loop);
+	d->loop = d->env.loop = NULL;
 	sl_states_free(&d->states);
 	if (d->lock_fd >= 0)
 		close(d->lock_fd);

@@ -9,6 +9,8 @@
 #include "core/ctl.h"
 #include "core/feature.h"
 
+struct sl_daemon_timer;
+
 struct sl_daemon {
 	struct sl_env env;
 	const char *config_path;   /* NULL: the embedded default */
@@ -16,9 +18,10 @@ struct sl_daemon {
 	struct sl_states states;   /* what the kernel runs now */
 	void **priv;
 	int lock_fd;
-	int epfd, sigfd, timerfd;
+	struct sl_loop *loop;      /* env.loop: what every fd and timer joins */
+	int sigfd;
+	struct sl_daemon_timer *timers; /* the features' periodic work; fd -1 ends it */
 	struct sl_ctl ctl;
-	bool stop;
 	bool started;              /* a config was applied: there is a state to roll back to */
 };
 
@@ -29,6 +32,7 @@ const char *sl_daemon_config_name(const struct sl_daemon *d);
 /* Block SIGTERM/SIGINT/SIGHUP: call first thing, so a signal during start
  * waits for the event loop (signalfd) instead of killing a half-done swap. */
 void sl_daemon_block_signals(void);
+/* the event loop, the features' runtimes and their timers */
 int sl_daemon_init(struct sl_daemon *d, struct sl_error *err);
 /* make the kernel match `next` (all features); on failure roll back */
 int sl_daemon_apply(struct sl_daemon *d, struct sl_states *next, bool replace, struct sl_error *err);

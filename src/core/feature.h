@@ -16,14 +16,25 @@
 #include "common/grammar.h"
 
 struct sl_body;
+struct sl_loop;
 
 struct sl_env {
 	const char *pin_root;     /* e.g. /sys/fs/bpf/sluice */
 	bool verbose;
+	/* the daemon's event loop (core/loop.h), for the whole run: a feature
+	 * adds the fds that tell it of work (a ring buffer, a netlink socket)
+	 * with a callback when it opens them, and sl_loop_close_fd()s them */
+	struct sl_loop *loop;
 	struct sl_body *body;     /* during a query: the request's body (core/body.h) */
 	/* apply() of one command at run time (not of a config at start or
 	 * reload): what it names must be there now; a config waits for it */
 	bool interactive;
+};
+
+/* Work that no fd announces, done every period_ms by the core's loop. */
+struct sl_feature_timer {
+	unsigned period_ms;
+	void (*run)(void *priv);
 };
 
 struct sl_feature {
@@ -50,8 +61,10 @@ struct sl_feature {
 	void (*state_free)(void *state);
 	/* one entry of `sluicectl status` */
 	json_object *(*status)(const struct sl_env *env, void *priv, const void *state);
-	/* periodic work (draining ring buffers); may be NULL */
-	void (*tick)(void *priv);
+	/* truly periodic work (expiry sweeps), each at its own period; a
+	 * list ended by a NULL run, or NULL. Whatever an fd can announce
+	 * joins env->loop instead. */
+	const struct sl_feature_timer *timers;
 	/* close userspace handles; the pinned dataplane stays */
 	void (*release)(void *priv);
 };

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
@@ -98,10 +97,8 @@ static int start(struct sl_daemon *d)
 		return EXIT_USAGE;
 	}
 	sl_fault_point("start", SL_START_STAGED);
-	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	/* the socket first: a start refused there creates no pin root */
-	if (d->epfd < 0 || sl_daemon_init(d, &err) ||
-	    sl_ctl_open(&d->ctl, d->socket_path, d->epfd, sl_daemon_request, d, &err) ||
+	if (sl_daemon_init(d, &err) || sl_ctl_open(&d->ctl, d->socket_path, d->loop, sl_daemon_request, d, &err) ||
 	    (sl_fault_point("start", SL_START_LISTENING), false) ||
 	    sl_pin_root_prepare(d->env.pin_root, &err) ||
 	    (sl_fault_point("start", SL_START_PREPARED), false) ||
@@ -154,7 +151,7 @@ int main(int argc, char **argv)
 		{ 0 },
 	};
 	struct sl_daemon d = { .env.pin_root = SL_DEFAULT_PIN_ROOT, .socket_path = SL_DEFAULT_SOCKET,
-			       .lock_fd = -1, .epfd = -1, .sigfd = -1, .timerfd = -1 };
+			       .lock_fd = -1, .sigfd = -1 };
 	struct sl_error err = { 0 };
 	int c, check = 0, clean = 0, rc;
 

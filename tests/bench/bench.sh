@@ -16,7 +16,20 @@
 #   3. sluice-gen / iperf3 -u -b 0 -l 64, pps at the sender and receiver
 #   4. drop storm to a closed port: NoPorts/s in the receiving namespace
 #      with sluice drop tracing on / off, and whether sluice's NO_SOCKET
-#      count equals the NoPorts delta ("exact")
+#      count equals the NoPorts delta ("exact"). Then sampled drop events
+#      under the storm sent from both CPUs at once (so every CPU's event
+#      budget is spent): events the daemon received per second and events
+#      lost (ring buffer full) at the top --sample-rate, the ring read by
+#      the event loop as events come / the old design, emulated on the same
+#      daemon: --sample-rate 10000 as that design budgeted it (rate / ncpu
+#      per CPU per 1 s window, spent in one burst as the storm begins,
+#      written into sl_dcfg_v2) and the ring read only every 200 ms (the
+#      daemon SIGSTOPped but for 5 ms every 200 ms). Order loop tick tick
+#      loop. "events / sample rate" says what limits each: the loop
+#      loses nothing and is held to the rate itself (each CPU's budget per
+#      9.1 ms window; a window in which that CPU's sender was not running
+#      goes unused, so on a busy machine it stays under 1.00), the tick
+#      loses what the 3640-event ring cannot hold between two reads
 #   5. the same storm with a bpftrace kfree_skb counter (drops.bt) on / off
 #   6. per-packet cost of one set rule (match-set SET src, drop) in the XDP
 #      program, from BPF_PROG_TEST_RUN (the kernel's own ns/packet over 1M
@@ -130,6 +143,8 @@ B6=fd00:201::2
 PORT=5000               # the sink's port
 IPERF_PORT=5201
 CLOSED=9                # nothing listens here: every datagram is NO_SOCKET
+EV_MAX=100000           # the top --sample-rate (src/features/drops/cmds.c)
+EV_OLD=10000            # the old design's top rate, its ring read every 200 ms
 PIN=/sys/fs/bpf/sluice-bench-$ID
 SOCK=/tmp/sluice-bench-$ID.sock
 TMP=""
@@ -457,6 +472,63 @@ if want base; then
 		say "sluice's count is not exact; its view of every namespace and its own counters:"
 		{ ctl drops --all; ctl drops stats; bpftool prog show name sl_drops_kfree; } 2>&1 | sed 's/^/     /' >&2
 	fi
+
+	# --- 4, continued: the event rate, at the top --sample-rate ---------------
+	# The old design: the daemon read the ring every 200 ms, and each CPU
+	# spent its budget (rate / ncpu per 1 s window) in one burst as a storm
+	# began. It is emulated on this daemon: that budget written into the
+	# config map, the daemon stopped but for a moment every 200 ms.
+	say "4/8 sampled drop events, storm from both CPUs: --sample-rate $EV_MAX read by the event loop / $EV_OLD read every 200 ms (the old design, emulated)"
+	ev_storm() { # TAG: the storm from the sender's and the receiver's CPU at once
+		senders=""
+		for c in "$CPU_TX" "$CPU_RX"; do
+			ip netns exec "$NS_TX" "$GEN" send --dst "$B4" --port "$CLOSED" --cpu "$c" --duration "$DUR" \
+				--json >"$TMP/$1.$c.send" 2>"$TMP/$1.$c.err" &
+			senders="$senders $!"
+		done
+		for p in $senders; do wait "$p" || die "sluice-gen send: $(cat "$TMP/$1".*.err)"; done
+		sleep 0.1       # packets still in a softirq backlog
+	}
+	old_budget() { # the old design's budget: rate / ncpu per CPU per 1 s window
+		cfg=$PIN/maps/sl_dcfg_v2
+		ncpu=$(getconf _NPROCESSORS_ONLN)
+		# struct sl_drops_config: events_per_window @4 (u32), window_ns @8 (u64), little endian
+		set -- $(bpftool -j map lookup pinned "$cfg" key 0 0 0 0 | jq -r '.value[] | ltrimstr("0x")')
+		[ $# = 32 ] || die "unexpected sl_drops_config size $#"
+		epw=$(printf '%08x' $((EV_OLD / ncpu)) | sed 's/\(..\)\(..\)\(..\)\(..\)/\4 \3 \2 \1/')
+		bpftool map update pinned "$cfg" key 0 0 0 0 value hex $1 $2 $3 $4 $epw 00 ca 9a 3b 00 00 00 00 \
+			$(echo "$@" | cut -d' ' -f17-32) || die "cannot write the old design's event budget"
+	}
+	ev_run() { # TAG loop|tick: events over one storm into TAG.ev: received/s lost seen/s
+		if [ "$2" = tick ]; then
+			ctl drops enable --sample-rate "$EV_OLD" >/dev/null && old_budget
+		else
+			ctl drops enable --sample-rate "$EV_MAX" >/dev/null
+		fi || die "sluicectl drops enable failed"
+		s0=$(ctl -j drops stats)
+		if [ "$2" = tick ]; then
+			spawn "$TMP/$1.tick" sh -c 'while kill -STOP "$1"; do sleep 0.2; kill -CONT "$1"; sleep 0.005; done' \
+				tick "$DAEMON_PID"
+			tick=$LAST
+		fi
+		ev_storm "$1"
+		if [ "$2" = tick ]; then
+			stop_pid "$tick"
+			kill -CONT "$DAEMON_PID"
+		fi
+		s1=$(ctl -j drops stats) # reads what is left in the ring first
+		secs=$(cat "$TMP/$1".*.send | jq -s 'map(.seconds) | max')
+		printf '%s\n%s\n' "$s0" "$s1" | jq -s --argjson s "${secs:-0}" -r 'if $s > 0 then
+			"\((.[1].events_received - .[0].events_received) / $s) \(.[1].events_lost - .[0].events_lost) \((.[1].udp_drops_seen - .[0].udp_drops_seen) / $s)"
+			else "n/a n/a n/a" end' >"$TMP/$1.ev"
+		how=$2
+		set -- $(cat "$TMP/$1.ev")
+		say "  $how: $(human "$1" /s) events received, $2 lost; drops $(human "$3" /s)"
+	}
+	ev_run evl.1 loop
+	ev_run evt.1 tick
+	ev_run evt.2 tick
+	ev_run evl.2 loop
 	daemon_stop
 
 	say "5/8 the same storm with bpftrace (tests/bench/drops.bt)"
@@ -494,6 +566,15 @@ if want base; then
 		row "drop storm: bpftrace on / off" "-" "-" "skipped" "no bpftrace"
 	fi
 	pair_row "  noise: storm off run 2 / run 1" "$off2" "$off1" pps "~1.00x"
+	ev_col() { cat "$TMP"/$1.?.ev 2>/dev/null | awk -v k="$2" '$k != "n/a" { s += $k; n++ } END { if (n) printf "%.1f", s / n; else print "n/a" }'; }
+	evl=$(ev_col evl 1)
+	evt=$(ev_col evt 1)
+	pair_row "drop events/s, 2-CPU storm: loop at $EV_MAX / 200 ms tick at $EV_OLD" "$evl" "$evt" /s \
+		"0 lost at the cap"
+	row "  events lost per storm: loop / tick" "$(ev_col evl 2)" "$(ev_col evt 2)" "-" "0 / -"
+	row "  events / sample rate: loop / tick" "$(awk -v a="$evl" -v r="$EV_MAX" 'BEGIN { if (a > 0) printf "%.2f", a / r; else print "n/a" }')" \
+		"$(awk -v a="$evt" -v r="$EV_OLD" 'BEGIN { if (a > 0) printf "%.2f", a / r; else print "n/a" }')" "-" \
+		"limit: loop the rate; tick the ring"
 fi
 
 # --- 6. to 8. ipset-style sets --------------------------------------------------------

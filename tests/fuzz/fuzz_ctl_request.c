@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -24,10 +23,11 @@
 #include "core/config.h"
 #include "core/ctl.h"
 #include "core/feature.h"
+#include "core/loop.h"
 #include "core/request.h"
 
 static struct sl_ctl ctl;
-static int epfd = -1;
+static struct sl_loop *loop;
 
 static int core_cmd(void *ctx, const struct sl_cmd *cmd, json_object **data, struct sl_error *err)
 {
@@ -89,9 +89,9 @@ static void setup(void)
 	char path[108];
 
 	snprintf(path, sizeof(path), "/tmp/sluice-fuzz-ctl.%d.sock", (int)getpid());
-	epfd = epoll_create1(EPOLL_CLOEXEC);
+	loop = sl_loop_new();
 	sl_ctl_init(&ctl);
-	if (epfd < 0 || sl_ctl_open(&ctl, path, epfd, handle, NULL, &err)) {
+	if (!loop || sl_ctl_open(&ctl, path, loop, handle, NULL, &err)) {
 		fprintf(stderr, "fuzz setup: %s\n", err.msg);
 		abort();
 	}
@@ -109,19 +109,11 @@ static bool clients_left(void)
  * let it go (a reply written, or the client dropped). */
 static void pump(void)
 {
-	struct epoll_event ev[8];
-	bool accepted = false;
+	unsigned long before = ctl.accepted;
 
-	for (int rounds = 0; rounds < 1000 && (!accepted || clients_left()); rounds++) {
-		int n = epoll_wait(epfd, ev, 8, 1000);
-
-		if (n <= 0)
+	for (int rounds = 0; rounds < 1000 && (ctl.accepted == before || clients_left()); rounds++)
+		if (sl_loop_run_once(loop, 1000) <= 0)
 			abort(); /* the daemon's side stalled: a hang is a bug too */
-		for (int i = 0; i < n; i++) {
-			accepted |= ev[i].data.u32 == SL_CTL_TAG;
-			sl_ctl_event(&ctl, ev[i].data.u32, ev[i].events);
-		}
-	}
 }
 
 static void check_reply(const char *reply, size_t len, const uint8_t *data, size_t size)
@@ -153,7 +145,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t got = 0;
 	int fd;
 
-	if (epfd < 0)
+	if (!loop)
 		setup();
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", ctl.path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);

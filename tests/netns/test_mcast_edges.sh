@@ -24,7 +24,7 @@ conf=$T_TMP/sluice.conf
 echo "mcast bridge br0 netns $sw enable" >"$conf"
 daemon_start d --config "$conf"
 links() { ls "$(pin_root d)/links" | grep -c '^sl_mc_'; }
-wait_links() { # N, within a generous 20 s (the daemon follows link events every 0.2 s)
+wait_links() { # N, within a generous 20 s (link events reach the daemon at once; a bridge that is gone is looked for every 1 s)
 	for _ in $(seq 200); do [ "$(links)" = "$1" ] && return 0; sleep 0.1; done
 	fail "expected $1 mcast links, have $(links)"
 }

@@ -164,7 +164,7 @@ Test(config, error_locates_line_and_column_and_changes_nothing)
 	assert_saved(&st, SAVED_ON(7));
 
 	assert_rejected("# header\n\ndrops enable --sample-rate 2000000\ndrops disable\n", 3, 28,
-			"--sample-rate: 2000000 is out of range 0..10000");
+			"--sample-rate: 2000000 is out of range 0..100000");
 	assert_rejected("drops disable\n\n  drops enable --rate 5\n", 3, 16,
 			"drops enable: unknown option '--rate'");
 	assert_rejected("drops disable\ndrops enable --sample-rate \"5\n", 2, 28, "unterminated \" quote");

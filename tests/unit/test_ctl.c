@@ -9,20 +9,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/ctl.h"
+#include "core/loop.h"
 
 #define NCLIENTS SL_CTL_MAX_CLIENTS
 
 static char dir[] = "/tmp/sluice-ctl-XXXXXX";
 static char path[sizeof(dir) + 16];
 static struct sl_ctl ctl;
-static int epfd = -1;
+static struct sl_loop *loop;
 static int calls;                 /* handler invocations */
 static char last_line[SL_MAX_LINE + 2];
 static size_t big_reply;          /* >0: the handler answers this many bytes */
@@ -49,16 +49,15 @@ static void setup(void)
 
 	cr_assert_not_null(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
 	snprintf(path, sizeof(path), "%s/ctl.sock", dir);
-	epfd = epoll_create1(EPOLL_CLOEXEC);
-	cr_assert_geq(epfd, 0);
-	cr_assert_eq(sl_ctl_open(&ctl, path, epfd, handler, NULL, &err), 0, "%s", err.msg);
+	loop = sl_loop_new();
+	cr_assert_not_null(loop);
+	cr_assert_eq(sl_ctl_open(&ctl, path, loop, handler, NULL, &err), 0, "%s", err.msg);
 }
 
 static void teardown(void)
 {
 	sl_ctl_close(&ctl);
-	if (epfd >= 0)
-		close(epfd);
+	sl_loop_free(loop);
 	rmdir(dir);
 }
 
@@ -67,12 +66,8 @@ TestSuite(ctl, .init = setup, .fini = teardown);
 /* run the daemon side until nothing happens for `ms` */
 static void pump(int ms)
 {
-	struct epoll_event evs[16];
-	int n;
-
-	while ((n = epoll_wait(epfd, evs, 16, ms)) > 0)
-		for (int i = 0; i < n; i++)
-			sl_ctl_event(&ctl, evs[i].data.u32, evs[i].events);
+	while (sl_loop_run_once(loop, ms) > 0)
+		;
 	sl_ctl_expire(&ctl);
 }
 

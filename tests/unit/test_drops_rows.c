@@ -542,3 +542,45 @@ Test(recent, event_fields)
 	cr_assert_str_eq(str_of(o, "daddr"), "198.51.100.1");
 	json_object_put(arr);
 }
+
+/* --sample-rate as the programs' event budget: the rate kept, and no
+ * burst (one window of every CPU) over a quarter of the ring buffer */
+Test(drops_budget, rate_kept_bursts_within_a_quarter_ring)
+{
+	static const unsigned rates[] = { 1, 2, 3, 7, 100, 101, 909, 910, 911, 1000, 9999, 10000, 50000, 100000, 1000000 };
+	static const unsigned cpus[] = { 1, 2, 3, 8, 64 };
+	struct sl_drops_config c;
+
+	cr_assert_eq(drops_ring_events(), SL_DROPS_EVENTS_BYTES / 72, "64-byte events, 8-byte headers");
+	for (size_t i = 0; i < N(rates); i++)
+		for (size_t k = 0; k < N(cpus); k++) {
+			unsigned r = rates[i], n = cpus[k];
+			double per_s;
+
+			drops_event_budget(r, n, &c);
+			cr_assert_geq(c.events_per_window, 1);
+			per_s = (double)c.events_per_window * n * 1e9 / (double)c.window_ns;
+			cr_assert(per_s >= r * 0.999 && per_s <= r * 1.001, "rate %u on %u CPUs: %.1f/s", r, n, per_s);
+			if (c.events_per_window > 1)
+				cr_assert_leq(c.events_per_window * n, drops_ring_events() / 4, "rate %u on %u CPUs: burst %u",
+					      r, n, c.events_per_window * n);
+			cr_assert_leq(c.window_ns, r >= n ? 1000000000ull : 1000000000ull * n / r);
+		}
+}
+
+Test(drops_budget, low_rates_as_before)
+{
+	struct sl_drops_config c;
+
+	drops_event_budget(0, 2, &c);
+	cr_assert_eq(c.events_per_window, 0, "0 = counters only");
+	drops_event_budget(100, 2, &c); /* the default: 50 per CPU per second */
+	cr_assert_eq(c.events_per_window, 50);
+	cr_assert_eq(c.window_ns, 1000000000ull);
+	drops_event_budget(1, 4, &c); /* one per CPU every 4 s */
+	cr_assert_eq(c.events_per_window, 1);
+	cr_assert_eq(c.window_ns, 4000000000ull);
+	drops_event_budget(100000, 2, &c); /* 455 per CPU every 9.1 ms */
+	cr_assert_eq(c.events_per_window, 455);
+	cr_assert_eq(c.window_ns, 9100000ull);
+}

@@ -315,7 +315,7 @@ Test(parse, uint_bounds_accepted)
 		unsigned long long num;
 	} cases[] = {
 		{ "drops enable --sample-rate 0", DROPS_OPT_SAMPLE_RATE, 0 },
-		{ "drops enable --sample-rate 10000", DROPS_OPT_SAMPLE_RATE, 10000 },
+		{ "drops enable --sample-rate 100000", DROPS_OPT_SAMPLE_RATE, 100000 },
 		{ "drops enable --sample-rate 007", DROPS_OPT_SAMPLE_RATE, 7 },
 		{ "drops --watch 1", DROPS_OPT_WATCH, 1 },
 		{ "drops --watch 3600", DROPS_OPT_WATCH, 3600 },
@@ -348,10 +348,10 @@ Test(parse, errors)
 		{ "drops enable --sample-rate -1", 28, "--sample-rate: expected a number, got '-1'" },
 		{ "drops enable --sample-rate +1", 28, "--sample-rate: expected a number, got '+1'" },
 		{ "drops enable --sample-rate ''", 28, "--sample-rate: expected a number, got ''" },
-		{ "drops enable --sample-rate 10001", 28,
-		  "--sample-rate: 10001 is out of range 0..10000" },
+		{ "drops enable --sample-rate 100001", 28,
+		  "--sample-rate: 100001 is out of range 0..100000" },
 		{ "drops enable --sample-rate 99999999999999999999999", 28,
-		  "--sample-rate: 99999999999999999999999 is out of range 0..10000" },
+		  "--sample-rate: 99999999999999999999999 is out of range 0..100000" },
 		{ "drops --watch 0", 15, "--watch: 0 is out of range 1..3600" },
 		{ "drops events --count 257", 22, "--count: 257 is out of range 1..256" },
 		{ "drops --by color", 12, "--by: 'color' is not one of reason, port, addr, socket" },

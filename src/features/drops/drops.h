@@ -9,7 +9,8 @@
  *   module.c  the module: state, stage, save, apply
  *   swap.c    pins, maps and programs: adopt, load, replace, detach
  *   rows.c    counter rows: aggregation and JSON (pure)
- *   events.c  the window of recent sampled events
+ *   events.c  the window of recent sampled events, fed by the event loop
+ *   budget.c  --sample-rate as the programs' per-CPU event budget
  *   query.c   the read commands and status
  */
 #ifndef SLUICE_FEATURES_DROPS_H
@@ -63,6 +64,13 @@ void drops_recent_push(struct drops_recent *r, const struct sl_drop_event *e);
 json_object *drops_recent_json(const struct drops_recent *r, uint32_t netns, unsigned max,
 			       const struct sl_enum_names *reasons);
 
+struct sl_drops_config;
+/* the per-CPU event budget (events_per_window, window_ns) for `rate`
+ * events/s over `ncpu` CPUs, its bursts within a quarter of the ring */
+void drops_event_budget(unsigned rate, unsigned ncpu, struct sl_drops_config *cfg);
+/* how many events the ring buffer holds */
+unsigned drops_ring_events(void);
+
 /* ---- the daemon module's shared internals (module.c, swap.c,
  * query.c) ---------------------------------------------------- */
 #include <bpf/libbpf.h>
@@ -91,7 +99,8 @@ struct drops_priv {
 	int map_fd[NMAPS];      /* -1 when not open */
 	int link_fd[NLINKS];    /* -1 when not attached by us */
 	int prog_fd[NLINKS];    /* the programs behind them, for recursion_misses */
-	struct ring_buffer *rb;
+	struct ring_buffer *rb; /* its epoll fd is in `loop` while it is open */
+	struct sl_loop *loop;
 	struct sl_enum_names reasons;
 	int reasons_loaded;
 	struct drops_recent recent;
@@ -99,7 +108,9 @@ struct drops_priv {
 
 /* swap.c: pins, maps, programs */
 void drops_close_fd(int *fd);
+/* the ring buffer leaves the event loop before it closes */
 void drops_close_maps(struct drops_priv *p);
+/* every pinned map, and the ring buffer joined to env->loop */
 int drops_open_maps(const struct sl_env *env, struct drops_priv *p, struct sl_error *err);
 int drops_read_config(const struct sl_env *env, struct drops_priv *p, struct sl_drops_config *cfg);
 int drops_write_config(struct drops_priv *p, const struct sl_drops_config *cfg, struct sl_error *err);
@@ -117,6 +128,11 @@ const char *drops_link_off(int i);
 /* module.c: the config commands' handlers (cmds.c), and what queries share */
 sl_stage_fn drops_stage_enable, drops_stage_disable;
 void drops_load_reason_names(struct drops_priv *p);
+/* events.c: take every event the ring buffer holds now */
+void drops_events_drain(struct drops_priv *p);
+/* events.c: the ring buffer's callbacks (libbpf's, and the loop's) */
+int drops_on_event(void *ctx, void *data, size_t size);
+void drops_on_ring(void *arg, int fd, uint32_t events);
 
 /* query.c: the handlers of the read commands and the reset (cmds.c), and status */
 sl_query_fn drops_query_rows, drops_query_events, drops_query_stats, drops_query_reset;

@@ -1,7 +1,10 @@
-/* The daemon's window of recent sampled drop events. */
+/* The daemon's window of recent sampled drop events, fed from the ring
+ * buffer whenever the event loop sees it readable. */
 #include "features/drops/drops.h"
 
 #include <stdio.h>
+
+#include "core/log.h"
 
 #include "lib/addr.h"
 #include "lib/netns.h"
@@ -10,6 +13,27 @@ void drops_recent_push(struct drops_recent *r, const struct sl_drop_event *e)
 {
 	r->ev[r->received % DROPS_RECENT] = *e;
 	r->received++;
+}
+
+int drops_on_event(void *ctx, void *data, size_t size)
+{
+	struct drops_priv *p = ctx;
+
+	if (size >= sizeof(struct sl_drop_event))
+		drops_recent_push(&p->recent, data);
+	return 0;
+}
+
+void drops_events_drain(struct drops_priv *p)
+{
+	if (p->rb && ring_buffer__consume(p->rb) < 0)
+		sl_debug("drops: reading the event ring buffer failed");
+}
+
+void drops_on_ring(void *arg, int fd, uint32_t events)
+{
+	(void)fd, (void)events;
+	drops_events_drain(arg);
 }
 
 static json_object *event_json(const struct sl_drop_event *e, const struct sl_enum_names *reasons)

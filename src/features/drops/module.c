@@ -51,16 +51,11 @@ static void save(void *priv, const void *st, FILE *out)
 		fprintf(out, "drops disable\n");
 }
 
-/* Spread `rate` events/s over the CPUs: rate/ncpu per CPU per second, or,
- * for rates below one per CPU, one per CPU per ncpu/rate seconds. */
 static void event_budget_of(unsigned rate, struct sl_drops_config *cfg)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
-	if (ncpu < 1)
-		ncpu = 1;
-	cfg->events_per_window = rate ? (rate >= ncpu ? rate / (unsigned)ncpu : 1) : 0;
-	cfg->window_ns = rate && rate < ncpu ? 1000000000ULL * (unsigned long long)ncpu / rate : 1000000000ULL;
+	drops_event_budget(rate, ncpu < 1 ? 1 : (unsigned)ncpu, cfg);
 }
 
 void drops_load_reason_names(struct drops_priv *p)
@@ -103,14 +98,6 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 	return drops_write_config(p, &cfg, err);
 }
 
-static void tick(void *priv)
-{
-	struct drops_priv *p = priv;
-
-	if (p->rb)
-		ring_buffer__consume(p->rb);
-}
-
 static void release(void *priv)
 {
 	struct drops_priv *p = priv;
@@ -143,6 +130,5 @@ const struct sl_feature sl_drops_feature = {
 	.apply = apply,
 	.save = save,
 	.status = drops_status,
-	.tick = tick,
 	.release = release,
 };

@@ -167,6 +167,7 @@ static int ready(const struct sl_env *env, struct drops_priv *p, struct sl_error
 	if (p->map_fd[0] < 0 && drops_open_maps(env, p, NULL))
 		return sl_fail(err, SL_E_NEGATIVE, 0, "drop tracing has never been enabled (drops enable)");
 	drops_load_reason_names(p);
+	drops_events_drain(p); /* what the loop has not read yet counts too */
 	return 0;
 }
 

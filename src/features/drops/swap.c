@@ -11,11 +11,13 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <unistd.h>
 
 #include "lib/bpf_info.h"
 #include "lib/kernel.h"
 #include "core/log.h"
+#include "core/loop.h"
 #include "core/pin.h"
 #include "features/drops/drops.h"
 #include "drops.skel.h"
@@ -68,19 +70,12 @@ void drops_close_fd(int *fd)
 
 void drops_close_maps(struct drops_priv *p)
 {
+	if (p->rb)
+		sl_loop_del_fd(p->loop, ring_buffer__epoll_fd(p->rb));
 	ring_buffer__free(p->rb);
 	p->rb = NULL;
 	for (int i = 0; i < NMAPS; i++)
 		drops_close_fd(&p->map_fd[i]);
-}
-
-static int on_event(void *ctx, void *data, size_t size)
-{
-	struct drops_priv *p = ctx;
-
-	if (size >= sizeof(struct sl_drop_event))
-		drops_recent_push(&p->recent, data);
-	return 0;
 }
 
 /* (Re)open every pinned map. Returns 0 when all are pinned. */
@@ -97,12 +92,20 @@ int drops_open_maps(const struct sl_env *env, struct drops_priv *p, struct sl_er
 				       strerror(e));
 		}
 	}
-	p->rb = ring_buffer__new(p->map_fd[M_EVENTS], on_event, p, NULL);
+	p->rb = ring_buffer__new(p->map_fd[M_EVENTS], drops_on_event, p, NULL);
 	if (!p->rb) {
 		int e = errno;
 
 		drops_close_maps(p);
 		return sl_fail(err, SL_E_KERNEL, 0, "cannot read event ring buffer: %s", strerror(e));
+	}
+	/* events are read as they come, not on a timer */
+	p->loop = env->loop;
+	if (p->loop && sl_loop_add_fd(p->loop, ring_buffer__epoll_fd(p->rb), EPOLLIN, drops_on_ring, p)) {
+		int e = errno;
+
+		drops_close_maps(p);
+		return sl_fail(err, SL_E_KERNEL, 0, "cannot watch the event ring buffer: %s", strerror(e));
 	}
 	return 0;
 }

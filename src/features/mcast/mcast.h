@@ -5,7 +5,8 @@
  *
  *   cmds.c    the grammar (mcast ...) with each command's handler, shared
  *             with sluicectl
- *   module.c  the module: state, stage, save, apply, tick, release
+ *   module.c  the module: state, stage, save, apply, release, and
+ *             following ports (link events through the event loop)
  *   parse.c   `mcast bridge` / `mcast port` words into the state
  *   ports.c   a bridge's ports by rtnetlink (libmnl): list, watch
  *   links.c   programs per bridge, tc links per port, their pins
@@ -84,7 +85,8 @@ struct mcast_bridge_rt {
 	uint32_t ifindex;
 	struct bpf_object *obj;         /* this bridge's programs (rodata: its index) */
 	int prog_in, prog_eg;
-	int nl_fd;                      /* link events in the bridge's namespace */
+	int nl_fd;                      /* link events in the bridge's namespace;
+					 * in the event loop while open */
 	uint32_t netns_ino;             /* that namespace, to notice it going away */
 	bool waiting;                   /* its namespace or the bridge itself is gone:
 					 * no ports, looked for again now and then */
@@ -102,7 +104,7 @@ struct mcast_priv {
 	struct mcast_state applied;     /* the config applied last (ports found later need it) */
 	const struct mcast_state *state; /* &applied once something was applied */
 	char pin_root[256];
-	unsigned ticks;                 /* for the sweep of expired entries */
+	struct sl_loop *loop;           /* where the bridges' nl_fd are watched */
 };
 
 /* ports.c: a port as rtnetlink lists it */

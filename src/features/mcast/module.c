@@ -1,19 +1,21 @@
 /* Bridge multicast flooding policy: the daemon module. The state is the
  * config (bridges with their timers, port settings); apply() loads one
  * program object per bridge, attaches it to every port with tcx links
- * (updating links it finds pinned), and tick() follows ports that come
- * and go through rtnetlink link events. */
+ * (updating links it finds pinned), and each bridge's rtnetlink socket in
+ * the event loop follows ports that come and go. */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "lib/bpf_info.h"
 #include "core/log.h"
+#include "core/loop.h"
 #include "lib/netns.h"
 #include "core/pin.h"
 #include "lib/bpf_obj.h"
@@ -66,6 +68,7 @@ int mcast_ensure_loaded(const struct sl_env *env, struct mcast_priv *p, struct s
 	if (p->loaded)
 		return 0;
 	snprintf(p->pin_root, sizeof(p->pin_root), "%s", env->pin_root);
+	p->loop = env->loop;
 	skel = mcast_bpf__open();
 	if (!skel)
 		return sl_fail(err, SL_E_KERNEL, 0, "mcast: cannot open the BPF object: %s", strerror(errno));
@@ -132,6 +135,22 @@ static int write_config(struct mcast_priv *p, int id, const struct mcast_timers 
 	return 0;
 }
 
+static void on_link_event(void *arg, int fd, uint32_t events);
+
+/* Make `fd` (or -1) the bridge's link event socket: the one before leaves
+ * the event loop and is closed, the new one joins. The only place a
+ * bridge's nl_fd changes, so none is closed while the loop watches it. */
+static void bridge_listen(struct mcast_priv *p, int id, int fd)
+{
+	struct mcast_bridge_rt *b = &p->br[id];
+
+	sl_loop_close_fd(p->loop, &b->nl_fd);
+	b->nl_fd = fd;
+	if (fd >= 0 && p->loop && sl_loop_add_fd(p->loop, fd, EPOLLIN, on_link_event, p))
+		sl_warn("mcast: bridge %s: cannot watch link events (%s); ports that come and go are missed",
+			b->name, strerror(errno));
+}
+
 /* detach the ports of bridge `id` that are not in the list */
 static void drop_gone(struct mcast_priv *p, int id, const struct mcast_link *ports, int n)
 {
@@ -168,9 +187,7 @@ static void bridge_off(struct mcast_priv *p, int id)
 
 	while (b->nports > 0)
 		mcast_port_detach(p, id, b->nports - 1);
-	if (b->nl_fd >= 0)
-		close(b->nl_fd);
-	b->nl_fd = -1;
+	bridge_listen(p, id, -1);
 	bpf_object__close(b->obj);
 	b->obj = NULL;
 	mcast_maps_forget(p, id);
@@ -256,9 +273,7 @@ static void commit_bridge(struct mcast_priv *p, struct plan *pl)
 	bpf_object__close(b->obj); /* the links hold the new programs now */
 	b->obj = pl->obj;
 	pl->obj = NULL;
-	if (b->nl_fd >= 0)
-		close(b->nl_fd);
-	b->nl_fd = pl->nl_fd;
+	bridge_listen(p, pl->id, pl->nl_fd);
 	pl->nl_fd = -1;
 	b->waiting = pl->waiting;
 	if (!pl->waiting)
@@ -414,8 +429,8 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 
 /* --- following ports ------------------------------------------------------------------ */
 
-#define COLLECT_EVERY 25 /* ticks: 5 s */
-#define RETRY_EVERY 5    /* ticks: a waiting bridge is looked for once a second */
+#define COLLECT_MS 5000 /* expired memberships and groups are deleted */
+#define LOOK_MS 1000    /* a waiting bridge is looked for, namespaces checked */
 
 /* its namespace is no longer the one we attached in (deleted, or a new one
  * under the same name) */
@@ -443,16 +458,12 @@ static void resync(struct mcast_priv *p, int id)
 			sl_warn("mcast: bridge %s: %s; detached from its ports, waiting for it", b->name, err.msg);
 		while (b->nports > 0)
 			mcast_port_detach(p, id, b->nports - 1);
-		if (b->nl_fd >= 0)
-			close(b->nl_fd); /* it may hold a deleted namespace alive */
-		b->nl_fd = -1;
+		bridge_listen(p, id, -1); /* it may hold a deleted namespace alive */
 		b->waiting = true;
 	} else {
 		if (b->waiting)
 			sl_info("mcast: bridge %s is back", b->name);
-		if (b->nl_fd >= 0)
-			close(b->nl_fd);
-		b->nl_fd = pl->nl_fd;
+		bridge_listen(p, id, pl->nl_fd);
 		pl->nl_fd = -1;
 		b->waiting = false;
 		b->ifindex = pl->ifindex;
@@ -467,24 +478,49 @@ static void resync(struct mcast_priv *p, int id)
 	plans_free(pl, 1);
 }
 
-static void tick(void *priv)
+/* A bridge's link event socket is readable: a port came, went, or
+ * changed (or events were lost): look at the bridge again. */
+static void on_link_event(void *arg, int fd, uint32_t events)
+{
+	struct mcast_priv *p = arg;
+
+	(void)events;
+	for (int id = 0; id < SL_MC_BRIDGES; id++)
+		if (p->br[id].active && p->br[id].nl_fd == fd) {
+			if (mcast_watch_drain(fd))
+				resync(p, id); /* replaces this very fd */
+			return;
+		}
+	/* no bridge's: left readable, it would wake the loop for ever */
+	sl_warn("mcast: link events on fd %d, which no bridge holds; no longer watched", fd);
+	sl_loop_del_fd(p->loop, fd);
+}
+
+/* What no event announces: a waiting bridge's namespace or device coming
+ * back, and a namespace deleted (our socket keeps it alive, so it sends no
+ * event of its own going). */
+static void look_again(void *priv)
 {
 	struct mcast_priv *p = priv;
 
-	if (!p->loaded)
-		return;
-	if (!(++p->ticks % COLLECT_EVERY))
-		mcast_collect(p, sl_ktime_ns());
-	for (int id = 0; id < SL_MC_BRIDGES; id++) {
-		struct mcast_bridge_rt *b = &p->br[id];
-
-		if (!b->active)
-			continue;
-		if (b->waiting ? !(p->ticks % RETRY_EVERY)
-			       : netns_changed(b) || (b->nl_fd >= 0 && mcast_watch_drain(b->nl_fd)))
+	for (int id = 0; p->loaded && id < SL_MC_BRIDGES; id++)
+		if (p->br[id].active && (p->br[id].waiting || netns_changed(&p->br[id])))
 			resync(p, id);
-	}
 }
+
+static void collect(void *priv)
+{
+	struct mcast_priv *p = priv;
+
+	if (p->loaded)
+		mcast_collect(p, sl_ktime_ns());
+}
+
+static const struct sl_feature_timer timers[] = {
+	{ LOOK_MS, look_again },
+	{ COLLECT_MS, collect },
+	{ 0 },
+};
 
 static void priv_init(void *priv)
 {
@@ -512,8 +548,7 @@ static void release(void *priv)
 			if (b->port[k].link_eg >= 0)
 				close(b->port[k].link_eg);
 		}
-		if (b->nl_fd >= 0)
-			close(b->nl_fd);
+		bridge_listen(p, id, -1);
 		bpf_object__close(b->obj);
 		memset(b, 0, sizeof(*b));
 	}
@@ -531,6 +566,6 @@ const struct sl_feature sl_mcast_feature = {
 	.apply = apply,
 	.save = save,
 	.status = mcast_status,
-	.tick = tick,
+	.timers = timers,
 	.release = release,
 };

@@ -26,7 +26,8 @@
 #include "features/sets/stage.h"
 #include "sets.skel.h"
 
-#define GC_BUDGET 4096 /* keys looked at per 200 ms tick */
+#define GC_MS 200      /* expired entries are collected this often, */
+#define GC_BUDGET 4096 /* looking at this many keys each time */
 
 /* --- the config journal --------------------------------------------------------- */
 
@@ -500,7 +501,7 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 	return 0;
 }
 
-/* --- save, tick, release ----------------------------------------------------------------------------- */
+/* --- save, collect, release ----------------------------------------------------------------------------- */
 
 static void save(void *priv, const void *st, FILE *out)
 {
@@ -528,7 +529,7 @@ static void save(void *priv, const void *st, FILE *out)
 	}
 }
 
-static void tick(void *priv)
+static void collect(void *priv)
 {
 	struct sets_priv *p = priv;
 	long budget = GC_BUDGET;
@@ -550,6 +551,11 @@ static void tick(void *priv)
 			break;
 	}
 }
+
+static const struct sl_feature_timer timers[] = {
+	{ GC_MS, collect },
+	{ 0 },
+};
 
 static void priv_init(void *priv)
 {
@@ -587,6 +593,6 @@ const struct sl_feature sl_sets_feature = {
 	.apply = apply,
 	.save = save,
 	.status = sets_status,
-	.tick = tick,
+	.timers = timers,
 	.release = release,
 };
