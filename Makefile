@@ -41,12 +41,12 @@ TEST_SKELS    := $(TEST_BPF_SRCS:tests/bpf/%.bpf.c=$(B)/skel/%.skel.h)
 # code shared by the daemon and the CLI: grammar, command registry, JSON helpers
 FEATURE_SRCS := $(wildcard src/features/*/*.c src/features/*/*/*.c)
 COMMON_SRCS  := $(wildcard src/common/*.c)
-# each feature's command specs (src/features/*/cmds.c) name the daemon's
+# the command specs (src/features/*/cmds.c, and the core's src/core/cmds.c) name the daemon's
 # handlers; see CTL_CMDS below
-CMDS_SRCS    := $(filter %/cmds.c,$(FEATURE_SRCS))
+CMDS_SRCS    := $(filter %/cmds.c,$(FEATURE_SRCS)) src/core/cmds.c
 # the daemon: feature-blind core, the helpers features share (src/lib), and
 # one folder per feature
-DAEMON_SRCS  := $(filter-out src/core/main.c,$(wildcard src/core/*.c)) $(wildcard src/lib/*.c) \
+DAEMON_SRCS  := $(filter-out src/core/main.c src/core/cmds.c,$(wildcard src/core/*.c)) $(wildcard src/lib/*.c) \
                 $(filter-out %/cmds.c,$(FEATURE_SRCS))
 CTL_SRCS     := $(filter-out tools/sluicectl/main.c,$(wildcard tools/sluicectl/*.c))
 GEN_SRCS     := $(filter-out tools/sluice-gen/main.c,$(wildcard tools/sluice-gen/*.c))

@@ -97,6 +97,8 @@ typedef int sl_run_fn(const struct sl_env *env, void *priv, void *state, const s
 		      struct sl_error *err);
 typedef int sl_query_fn(const struct sl_env *env, void *priv, const void *state, const struct sl_cmd *cmd,
 			struct json_object **out, struct sl_error *err);
+/* a core command's (status, save, reload): the daemon is `daemon` */
+typedef int sl_core_fn(void *daemon, const struct sl_cmd *cmd, struct json_object **out, struct sl_error *err);
 
 /* A handler in a spec table. sluicectl links the same tables without the
  * daemon's code, so there every handler is NULL; the daemon's copy of each
@@ -133,6 +135,7 @@ struct sl_cmd_spec {
 	sl_stage_fn *stage;
 	sl_run_fn *run;
 	sl_query_fn *query;
+	sl_core_fn *core;                  /* the core's own commands */
 	/* the feature's own code for the command, for a handler that serves
 	 * several (the sets feature: which ipset verb or rule change) */
 	int op;

@@ -214,20 +214,30 @@ static int run_config_cmd(struct sl_daemon *d, int f, const struct sl_cmd *cmd, 
 	return rc;
 }
 
+/* the core's commands (core/cmds.c) */
+int sl_core_status(void *daemon, const struct sl_cmd *cmd, json_object **out, struct sl_error *err)
+{
+	(void)cmd, (void)err;
+	*out = status_json(daemon);
+	return 0;
+}
+
+int sl_core_save(void *daemon, const struct sl_cmd *cmd, json_object **out, struct sl_error *err)
+{
+	(void)cmd, (void)err;
+	*out = save_json(daemon);
+	return 0;
+}
+
+int sl_core_reload(void *daemon, const struct sl_cmd *cmd, json_object **out, struct sl_error *err)
+{
+	(void)cmd, (void)out;
+	return sl_daemon_reload(daemon, err);
+}
+
 static int core_cmd(void *ctx, const struct sl_cmd *cmd, json_object **data, struct sl_error *err)
 {
-	struct sl_daemon *d = ctx;
-	const char *w = cmd->spec->words;
-
-	if (!strcmp(w, "status"))
-		*data = status_json(d);
-	else if (!strcmp(w, "save"))
-		*data = save_json(d);
-	else if (!strcmp(w, "reload"))
-		return sl_daemon_reload(d, err);
-	else
-		return sl_fail(err, SL_E_USAGE, 1, "'%s' is not handled by the daemon", w);
-	return 0;
+	return cmd->spec->core(ctx, cmd, data, err);
 }
 
 static int config_cmd(void *ctx, int f, const struct sl_cmd *cmd, struct sl_error *err)

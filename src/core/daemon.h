@@ -38,6 +38,8 @@ int sl_daemon_init(struct sl_daemon *d, struct sl_error *err);
 int sl_daemon_apply(struct sl_daemon *d, struct sl_states *next, bool replace, struct sl_error *err);
 /* re-read and apply the config, replacing programs */
 int sl_daemon_reload(struct sl_daemon *d, struct sl_error *err);
+/* the handlers of the core's commands (core/cmds.c) */
+sl_core_fn sl_core_status, sl_core_save, sl_core_reload;
 /* one control request -> malloc'ed JSON reply */
 char *sl_daemon_request(void *daemon, const char *line, int fd, const char *rest, size_t rest_len);
 int sl_daemon_run(struct sl_daemon *d);

@@ -35,8 +35,11 @@ int sl_features_check(const struct sl_cmd_spec *const tables[], struct sl_error 
 			int f = sl_feature_of(s);
 			const char *fault;
 
-			if (f < 0 && t == 0)
+			if (f < 0 && t == 0) {
+				if (!s->core)
+					return sl_fail(err, SL_E_USAGE, 0, "command '%s' has no core handler", s->words);
 				continue;
+			}
 			if (f < 0)
 				return sl_fail(err, SL_E_USAGE, 0, "command '%s': no feature owns its first word",
 					       s->words);

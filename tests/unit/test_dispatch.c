@@ -9,6 +9,7 @@
 
 #include "common/grammar.h"
 #include "core/config.h"
+#include "core/daemon.h"
 #include "core/feature.h"
 #include "features/drops/drops.h"
 #include "features/mcast/mcast.h"
@@ -141,6 +142,28 @@ Test(dispatch, check_refuses_a_command_without_its_handler)
 		cr_assert_eq(sl_features_check(tables, &err), -1, "%s accepted", cases[i].msg);
 		cr_assert_str_eq(err.msg, cases[i].msg);
 	}
+}
+
+/* the core's own commands: each has its handler, and a table without one
+ * is refused by name */
+Test(dispatch, core_commands_have_their_handlers)
+{
+	static const struct sl_cmd_spec no_core[] = {
+		{ .words = "status", .opts = sl_no_opts, .summary = "x" }, { 0 } };
+	const struct sl_cmd_spec *const tables[] = { no_core, NULL };
+	static const struct {
+		const char *line;
+		sl_core_fn *core;
+	} want[] = { { "status", sl_core_status }, { "save", sl_core_save }, { "reload", sl_core_reload } };
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		cr_assert_eq(sl_parse_line(want[i].line, &cmd, &err), 1, "%s: %s", want[i].line, err.msg);
+		cr_assert_lt(sl_feature_of(cmd.spec), 0, "'%s' is the core's", want[i].line);
+		cr_assert_eq(cmd.spec->core, want[i].core, "'%s' reaches its handler", want[i].line);
+	}
+	memset(&err, 0, sizeof(err));
+	cr_assert_eq(sl_features_check(tables, &err), -1);
+	cr_assert_str_eq(err.msg, "command 'status' has no core handler");
 }
 
 /* --- the slot enums agree with the tables ------------------------------- */
