@@ -81,15 +81,24 @@ void fx_skip_on_eperm(int err);
  * load it (skipping without privileges; any other failure, the verifier's
  * included, fails the test) and destroy it. Use with
  * `Test(suite, name, .init = setup, .fini = teardown)`. */
-#define FX_SKELETON(name)                                                         \
+#define FX_SKELETON(name) FX_SKELETON_PREP(name, (void))
+
+/* The same, with prep(skel) between open and load (what the daemon leaves
+ * out on a kernel that lacks it, say) */
+#define FX_SKELETON_PREP(name, prep)                                              \
 	static struct name##_bpf *skel;                                           \
 	static void setup(void)                                                   \
 	{                                                                         \
-		fx_require_bpf();                                                 \
-		skel = name##_bpf__open_and_load();                               \
-		if (!skel) {                                                      \
-			int err = -errno;                                         \
+		int err;                                                          \
                                                                                   \
+		fx_require_bpf();                                                 \
+		skel = name##_bpf__open();                                        \
+		cr_assert_not_null(skel, "opening " #name ": %s", strerror(errno)); \
+		prep(skel);                                                       \
+		err = name##_bpf__load(skel);                                     \
+		if (err) {                                                        \
+			name##_bpf__destroy(skel);                                \
+			skel = NULL;                                              \
 			fx_skip_on_eperm(err);                                    \
 			cr_assert_fail("loading " #name ": %s", strerror(-err));  \
 		}                                                                 \
