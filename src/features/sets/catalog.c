@@ -68,36 +68,9 @@ struct undo {
 	char comment[SL_SET_COMMENT_MAX + 1];
 };
 
-void sets_entry_value(const struct sets_set *s, const struct sl_set_elem *e, struct sl_set_value *v)
-{
-	uint32_t timeout = e->flags & SL_ELEM_F_TIMEOUT ? e->timeout : s->spec.timeout;
-
-	memset(v, 0, sizeof(*v));
-	if ((s->spec.flags & SL_SET_F_TIMEOUT) && timeout)
-		v->expires_ns = sets_now_ns() + (uint64_t)timeout * 1000000000ull;
-	if (s->spec.flags & SL_SET_F_COUNTERS) {
-		v->flags |= SL_SETV_COUNTERS;
-		v->packets = e->flags & SL_ELEM_F_PACKETS ? e->packets : 0;
-		v->bytes = e->flags & SL_ELEM_F_BYTES ? e->bytes : 0;
-	}
-	if (e->flags & SL_ELEM_F_NOMATCH)
-		v->flags |= SL_SETV_NOMATCH;
-	v->cidr = e->cidr;
-}
-
 static bool in_range(const struct sets_set *s, const struct sl_set_elem *e)
 {
 	return s->spec.type != SL_SET_BITMAP_PORT || (e->port >= s->spec.range_from && e->port <= s->spec.range_to);
-}
-
-void sets_collect_all(struct sets_set *s)
-{
-	uint8_t cursor[SL_SET_KEY_MAX];
-	bool valid = false;
-
-	do
-		sets_map_collect(s, cursor, &valid, 1 << 20);
-	while (valid);
 }
 
 static int put_entry(struct sets_set *s, const void *key, const struct sl_set_value *v, struct sl_error *err)
@@ -114,21 +87,6 @@ static int put_entry(struct sets_set *s, const void *key, const struct sl_set_va
 		return sl_fail(err, SL_E_KERNEL, 0, "set %s: hash is full, cannot add more elements (maxelem %u)",
 			       s->spec.name, s->spec.maxelem);
 	return sl_fail(err, SL_E_KERNEL, 0, "set %s: %s", s->spec.name, strerror(errno));
-}
-
-void sets_comment_put(const struct sets_set *s, const void *key, const struct sl_set_elem *e)
-{
-	char text[SL_SET_COMMENT_MAX + 1] = "";
-
-	if (s->cmt_fd < 0)
-		return;
-	if (!(e->flags & SL_ELEM_F_COMMENT)) {
-		bpf_map_delete_elem(s->cmt_fd, key);
-		return;
-	}
-	snprintf(text, sizeof(text), "%s", e->comment);
-	if (bpf_map_update_elem(s->cmt_fd, key, text, BPF_ANY))
-		sl_warn("set %s: comment not kept: %s", s->spec.name, strerror(errno));
 }
 
 static int element_text_fail(const struct sets_set *s, const struct sl_set_elem *e, const char *what,
@@ -193,7 +151,7 @@ static int add_entries(struct sets_set *s, const struct sl_set_elem *pat, bool e
 		u->had_comment = !sets_comment_get(s, u->key, u->comment, sizeof(u->comment));
 		sets_entry_value(s, &e, &v);
 		if (u->had && !(e.flags & (SL_ELEM_F_PACKETS | SL_ELEM_F_BYTES)) &&
-		    !(u->old.expires_ns && u->old.expires_ns <= sets_now_ns())) {
+		    !sets_value_expired(&u->old, sets_now_ns())) {
 			/* a re-add (-exist) keeps the counters, as ipset does */
 			v.packets = u->old.packets;
 			v.bytes = u->old.bytes;

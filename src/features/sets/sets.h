@@ -7,7 +7,10 @@
  *   module.c        the module: config journal, apply, run, save
  *   txn.c           transactions: the one commit point of every change, and
  *                   the recovery a start runs (what a crash left, undone)
- *   maps.c          one set's BPF map: create, flush, pin, entries, comments, GC
+ *   maps.c          one set's BPF maps: create, flush, pin, adopt, free
+ *   elem_codec.c    an element as key and value bytes, and back (no kernel)
+ *   entries.c       a set's entries in its maps: lookups, test, comments, walks
+ *   expiry.c        expired entries collected
  *   catalog.c       ipset's commands on a catalog of sets, ipset's errors
  *   restore_body.c  set restore: a streamed input as one transaction
  *   stage.c         the entries a config's set lines leave, checked unapplied
@@ -183,7 +186,7 @@ struct sets_state {
 	struct sets_stage *stage;       /* per spec: the entries staged (stage.h) */
 };
 
-/* --- maps.c -------------------------------------------------------------------- */
+/* --- maps.c: lifecycle ----------------------------------------------------------- */
 
 uint8_t sets_class_of(const struct sl_set_spec *spec);
 /* Create the set's map (and comment map) in a free slot, pin them, put the
@@ -223,31 +226,43 @@ void sets_flush_pins_commit(struct sets_priv *p, const struct sets_set *s);
 void sets_flush_unstage(struct sets_priv *p, struct sets_set *s, int fd, int cfd);
 
 uint64_t sets_now_ns(void);
+uint64_t sets_map_memory(const struct sets_set *s); /* bytes, from fdinfo memlock */
+
+/* --- elem_codec.c: entries as bytes ---------------------------------------------- */
+
 int sets_key_size(const struct sets_set *s);
-/* The value a new entry gets (timeout, counters, nomatch, cidr) */
-void sets_entry_value(const struct sets_set *s, const struct sl_set_elem *e, struct sl_set_value *v);
-/* Keep (or drop, without one) the element's comment in a comment set */
-void sets_comment_put(const struct sets_set *s, const void *key, const struct sl_set_elem *e);
 /* Key bytes of one expanded element; returns the key size. */
 int sets_elem_key(const struct sets_set *s, const struct sl_set_elem *e, void *key);
+/* The value a new entry gets (timeout, counters, nomatch, cidr) */
+void sets_entry_value(const struct sets_set *s, const struct sl_set_elem *e, struct sl_set_value *v);
+/* The element of a key and value (for printing). */
+void sets_entry_elem(const struct sets_set *s, const void *key, const struct sl_set_value *v,
+		     struct sl_set_elem *e);
+
+/* --- entries.c: a set's entries in the kernel ------------------------------------ */
+
+/* Keep (or drop, without one) the element's comment in a comment set */
+void sets_comment_put(const struct sets_set *s, const void *key, const struct sl_set_elem *e);
 /* Lookup: 1 live entry (value filled), 0 absent or expired. */
 int sets_entry_exact(const struct sets_set *s, const void *key, struct sl_set_value *v); /* expired too */
 int sets_entry_get(const struct sets_set *s, const void *key, struct sl_set_value *v);
 /* ipset's test: 1 in the set, 0 not (nomatch and expiry as the dataplane). */
 int sets_entry_test(const struct sets_set *s, const struct sl_set_elem *e);
-/* The element of a key and value (for printing). */
-void sets_entry_elem(const struct sets_set *s, const void *key, const struct sl_set_value *v,
-		     struct sl_set_elem *e);
 int sets_comment_get(const struct sets_set *s, const void *key, char *out, size_t size);
-/* Delete expired entries of one set, at most `budget` keys looked at,
- * continuing from *cursor; returns the keys looked at. */
-long sets_map_collect(struct sets_set *s, void *cursor, bool *cursor_valid, long budget);
 /* Every live entry: the callback gets key and value; stops on nonzero. */
 typedef int (*sets_entry_fn)(const struct sets_set *s, const void *key, const struct sl_set_value *v,
 			     void *ctx);
 int sets_map_walk(const struct sets_set *s, sets_entry_fn fn, void *ctx);
 long sets_map_entries(const struct sets_set *s);   /* live ones */
-uint64_t sets_map_memory(const struct sets_set *s); /* bytes, from fdinfo memlock */
+
+/* --- expiry.c ----------------------------------------------------------------------- */
+
+bool sets_value_expired(const struct sl_set_value *v, uint64_t now);
+/* Delete expired entries of one set, at most `budget` keys looked at,
+ * continuing from *cursor; returns the keys looked at. */
+long sets_map_collect(struct sets_set *s, void *cursor, bool *cursor_valid, long budget);
+/* Delete every expired entry of the set now (a full set makes room). */
+void sets_collect_all(struct sets_set *s);
 
 /* --- catalog.c: ipset's commands ------------------------------------------------------ */
 
@@ -260,8 +275,6 @@ int sets_cmd_adt(struct sets_catalog *c, enum sl_set_cmd cmd, const char *name, 
 		 bool exist, struct sl_error *err);
 /* 1 in the set, 0 not, -1 error */
 int sets_cmd_test(struct sets_catalog *c, const char *name, const struct sl_set_elem *pat, struct sl_error *err);
-/* Delete every expired entry of the set now (a full set makes room). */
-void sets_collect_all(struct sets_set *s);
 int sets_cmd_flush(struct sets_priv *p, struct sets_catalog *c, const char *name, struct sl_error *err);
 int sets_cmd_destroy(struct sets_priv *p, struct sets_catalog *c, const char *name, struct sl_error *err);
 int sets_cmd_rename(struct sets_catalog *c, const char *from, const char *to,
