@@ -72,6 +72,14 @@ struct sfx_spec {
  * without the privileges to load BPF programs. */
 size_t sfx_run(const struct sfx_spec *s);
 
+/* The same spec with its sets plain (include/sluice/sets.h: the compact
+ * layout, SL_CLASS_KEYS up) and its set rules on them: element labels
+ * dropped and rows' entry hits none (plain entries have no counters),
+ * verdicts and rule counters the same. Elements may not expire. */
+size_t sfx_run_plain(const struct sfx_spec *s);
+struct sfx_spec *sfx_plain(const struct sfx_spec *s);
+void sfx_plain_free(struct sfx_spec *p);
+
 /* The same in steps, for tests that look at the loaded programs too. */
 struct sfx;
 struct sfx *sfx_load(const struct sfx_spec *s); /* fails the test on error */

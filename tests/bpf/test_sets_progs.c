@@ -44,6 +44,15 @@
 	cr_assert_eq(sfx_run(&(struct sfx_spec){ (rules), SFX_N(rules), (sets), SFX_N(sets), (rows), \
 						 SFX_N(rows), (hook) }),                          \
 		     0, "failing rows above")
+/* and again with every set plain (the compact layout: no counters, no
+ * expiry; the same verdicts) */
+#define RUN_BOTH(hook, rules, sets, rows)                                                                     \
+	do {                                                                                                  \
+		const struct sfx_spec spec_ = { (rules), SFX_N(rules), (sets), SFX_N(sets), (rows), SFX_N(rows), \
+						(hook) };                                                     \
+		cr_assert_eq(sfx_run(&spec_), 0, "failing rows above");                                        \
+		cr_assert_eq(sfx_run_plain(&spec_), 0, "failing rows above, plain sets");                     \
+	} while (0)
 
 TestSuite(sets_progs);
 
@@ -67,7 +76,7 @@ Test(sets_progs, hash_ip4)
 		PASSES("ipv6 with the same leading bytes: an inet set never matches", "6 a00:1::>a00:1:: udp", "", ""),
 	};
 
-	RUN(0, rules, sets, rows);
+	RUN_BOTH(0, rules, sets, rows);
 }
 
 Test(sets_progs, hash_ip6)
@@ -88,7 +97,7 @@ Test(sets_progs, hash_ip6)
 		       "", ""),
 	};
 
-	RUN(1, rules, sets, rows);
+	RUN_BOTH(1, rules, sets, rows);
 }
 
 Test(sets_progs, hash_net4)
@@ -110,7 +119,7 @@ Test(sets_progs, hash_net4)
 		PASSES("ipv6 a00:1:: (10.0.0.1 leading bytes): no", "6 a00:1::>a00:1:: udp", "", ""),
 	};
 
-	RUN(2, rules, sets, rows);
+	RUN_BOTH(2, rules, sets, rows);
 }
 
 Test(sets_progs, hash_net6)
@@ -130,7 +139,7 @@ Test(sets_progs, hash_net6)
 		PASSES("near miss: 2001:db8:9::2", "6 2001:db8:9::2>2001:db8:9::2 udp", "", ""),
 	};
 
-	RUN(3, rules, sets, rows);
+	RUN_BOTH(3, rules, sets, rows);
 }
 
 /* hash:ip,port with every way ipset takes a port from a packet */
@@ -170,7 +179,7 @@ Test(sets_progs, hash_ipport4)
 		PASSES("ipv6 a00:1:: udp 53: no", "6 a00:1::>a00:1:: udp 53>53", "", ""),
 	};
 
-	RUN(4, rules, sets, rows);
+	RUN_BOTH(4, rules, sets, rows);
 }
 
 Test(sets_progs, hash_ipport6)
@@ -203,7 +212,7 @@ Test(sets_progs, hash_ipport6)
 		PASSES("ipv4 32.1.13.184 udp 53: no", "4 32.1.13.184>32.1.13.184 udp 53>53", "", ""),
 	};
 
-	RUN(5, rules, sets, rows);
+	RUN_BOTH(5, rules, sets, rows);
 }
 
 Test(sets_progs, hash_netport4)
@@ -230,7 +239,7 @@ Test(sets_progs, hash_netport4)
 		PASSES("near miss: icmp 3/3", "4 10.9.9.9>192.0.2.9 icmp 3/3", "", ""),
 	};
 
-	RUN(6, rules, sets, rows);
+	RUN_BOTH(6, rules, sets, rows);
 }
 
 Test(sets_progs, hash_netport6)
@@ -255,7 +264,7 @@ Test(sets_progs, hash_netport6)
 		       "", ""),
 	};
 
-	RUN(7, rules, sets, rows);
+	RUN_BOTH(7, rules, sets, rows);
 }
 
 Test(sets_progs, hash_ipportip4)
@@ -278,7 +287,7 @@ Test(sets_progs, hash_ipportip4)
 		PASSES("near miss: the first address", "4 10.0.0.4>10.0.0.2 udp 1000>53", "", ""),
 	};
 
-	RUN(8, rules, sets, rows);
+	RUN_BOTH(8, rules, sets, rows);
 }
 
 Test(sets_progs, hash_ipportip6)
@@ -300,7 +309,7 @@ Test(sets_progs, hash_ipportip6)
 		PASSES("near miss: the first address", "6 2001:db8::5>2001:db8::2 tcp 40000>22", "", ""),
 	};
 
-	RUN(9, rules, sets, rows);
+	RUN_BOTH(9, rules, sets, rows);
 }
 
 Test(sets_progs, hash_mac)
@@ -323,7 +332,7 @@ Test(sets_progs, hash_mac)
 		NOT_IP("arp from the MAC: not ip, no rule runs", "smac=02:00:00:00:00:aa arp"),
 	};
 
-	RUN(10, rules, sets, rows);
+	RUN_BOTH(10, rules, sets, rows);
 }
 
 Test(sets_progs, bitmap_port)
@@ -347,7 +356,7 @@ Test(sets_progs, bitmap_port)
 		DROPS("first fragment of udp to 443", "4 mf udp 1>443", "20", "b"),
 	};
 
-	RUN(11, rules, sets, rows);
+	RUN_BOTH(11, rules, sets, rows);
 }
 
 /* ---- rules: order, invert, families, empty slots ------------------------------------ */
@@ -374,7 +383,7 @@ Test(sets_progs, rule_order)
 		PASSES("nothing matches: pass", "4 192.0.2.9>10.0.0.3 udp", "", ""),
 	};
 
-	RUN(12, rules, sets, rows);
+	RUN_BOTH(12, rules, sets, rows);
 }
 
 Test(sets_progs, invert)
@@ -395,7 +404,7 @@ Test(sets_progs, invert)
 		PASSES("ipv6: rules on inet sets never see it, ! ones neither (as ip6tables)", "6 udp", "", ""),
 	};
 
-	RUN(13, rules, sets, rows);
+	RUN_BOTH(13, rules, sets, rows);
 }
 
 Test(sets_progs, families)
@@ -417,7 +426,7 @@ Test(sets_progs, families)
 		       "3 4", "m m"),
 	};
 
-	RUN(14, rules, sets, rows);
+	RUN_BOTH(14, rules, sets, rows);
 }
 
 Test(sets_progs, empty_slots)
@@ -435,7 +444,7 @@ Test(sets_progs, empty_slots)
 		PASSES("absent sets never match", "4 10.0.0.1>10.0.0.1 udp", "2 4", "a"),
 	};
 
-	RUN(15, rules, sets, rows);
+	RUN_BOTH(15, rules, sets, rows);
 }
 
 /* ---- nomatch, timeouts, the LPM fallback ---------------------------------------------- */
@@ -460,7 +469,7 @@ Test(sets_progs, nomatch_longest_prefix_wins)
 		DROPS("2001:db8:2::1", "6 2001:db8::9>2001:db8:2::1 udp", "6", "a6"),
 	};
 
-	RUN(16, rules, sets, rows);
+	RUN_BOTH(16, rules, sets, rows);
 }
 
 Test(sets_progs, timeouts)
@@ -576,7 +585,7 @@ Test(sets_progs, vlans)
 		UNPARSED("three tags: malformed, passed", "a q q 4 192.0.2.9>10.0.0.1 udp"),
 	};
 
-	RUN(19, rules, sets, rows);
+	RUN_BOTH(19, rules, sets, rows);
 }
 
 Test(sets_progs, ipv6_extension_headers)
@@ -598,7 +607,7 @@ Test(sets_progs, ipv6_extension_headers)
 		UNPARSED("seven extension headers: malformed", "6 2001:db8::9>2001:db8::1 ext=HDDDDDD udp 1>53"),
 	};
 
-	RUN(20, rules, sets, rows);
+	RUN_BOTH(20, rules, sets, rows);
 }
 
 Test(sets_progs, ipv4_fragments)
@@ -617,7 +626,7 @@ Test(sets_progs, ipv4_fragments)
 		PASSES("middle fragment: hash:ip only", "4 192.0.2.9>10.0.0.1 mf off=1 udp 1>53", "1", "a"),
 	};
 
-	RUN(21, rules, sets, rows);
+	RUN_BOTH(21, rules, sets, rows);
 }
 
 /* Frames that do not parse pass and are counted, even under a rule that
@@ -649,7 +658,7 @@ Test(sets_progs, unparsed_frames_pass)
 		NOT_IP("802.1Q arp", "q arp"),
 	};
 
-	RUN(22, rules, sets, rows);
+	RUN_BOTH(22, rules, sets, rows);
 }
 
 /* A fail-closed hook: `unparsed` rules see every frame that does not parse
@@ -680,7 +689,7 @@ Test(sets_progs, unparsed_rules_fail_closed)
 		NOT_IP("arp still passes", "arp"),
 	};
 
-	RUN(24, rules, sets, rows);
+	RUN_BOTH(24, rules, sets, rows);
 }
 
 /* `unparsed action pass` decides before a later `unparsed` drop; the rules
@@ -701,7 +710,7 @@ Test(sets_progs, unparsed_rules_pass_first)
 		NOT_IP("arp", "arp"),
 	};
 
-	RUN(25, rules, sets, rows);
+	RUN_BOTH(25, rules, sets, rows);
 }
 
 /* Cuts tc's test_run refuses with EINVAL (an IP ethertype without a whole
@@ -759,7 +768,7 @@ Test(sets_progs, thirty_two_rules)
 	size_t at4 = 0, at6 = 0;
 
 	for (unsigned i = 0; i < SL_RULES_MAX; i++) {
-		__u8 cls = (__u8)(i % SL_CLASS_COUNT);
+		__u8 cls = (__u8)(i % SL_CLASS_KEYS);
 		__u8 fam = cls == SL_CLASS_MAC || cls == SL_CLASS_PORT ? 0 : cls % 2 ? V6 : V4;
 		bool inv = i >= 24;
 
@@ -822,5 +831,5 @@ Test(sets_progs, any_set_size)
 		PASSES("ipv6", "6 2001:db8::9>2001:db8::1 udp 1>53", "2 4 6", "b d f"),
 	};
 
-	RUN(24, rules, sets, rows);
+	RUN_BOTH(24, rules, sets, rows);
 }

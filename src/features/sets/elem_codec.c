@@ -1,6 +1,12 @@
 /* A set's entries as bytes: an element's key (the one builder the programs
- * use too, sl_set_key_build), the value a new entry gets, and back from a
- * key and value to the element ipset prints. No kernel here. */
+ * use too, sl_set_key_build), the value a new entry gets and its bytes in
+ * the set's layout, and back from a key and value to the element ipset
+ * prints. No kernel here.
+ *
+ * Userspace always handles a value as struct sl_set_value. In a map it is
+ * that (sets with timeout, counters or comment), struct sl_set_nvalue
+ * (plain hash:net* sets: nomatch and prefix), or nothing (plain bucket
+ * tables: an entry is there or not). */
 #include <stdio.h>
 #include <string.h>
 
@@ -44,6 +50,42 @@ void sets_entry_value(const struct sets_set *s, const struct sl_set_elem *e, str
 	v->cidr = e->cidr;
 }
 
+uint32_t sets_value_size(uint8_t cls)
+{
+	if (sl_set_class_is_ptab(cls))
+		return 0;
+	return sl_set_class_plain(cls) ? sizeof(struct sl_set_nvalue) : sizeof(struct sl_set_value);
+}
+
+void sets_value_encode(uint8_t cls, const struct sl_set_value *v, void *raw)
+{
+	if (sl_set_class_is_ptab(cls))
+		return;
+	if (sl_set_class_plain(cls)) {
+		struct sl_set_nvalue n = { .flags = v->flags & SL_SETV_NOMATCH, .cidr = v->cidr };
+
+		memcpy(raw, &n, sizeof(n));
+		return;
+	}
+	memcpy(raw, v, sizeof(*v));
+}
+
+void sets_value_decode(uint8_t cls, const void *raw, struct sl_set_value *v)
+{
+	memset(v, 0, sizeof(*v));
+	if (sl_set_class_is_ptab(cls))
+		return;
+	if (sl_set_class_plain(cls)) {
+		struct sl_set_nvalue n;
+
+		memcpy(&n, raw, sizeof(n));
+		v->flags = n.flags & SL_SETV_NOMATCH;
+		v->cidr = n.cidr;
+		return;
+	}
+	memcpy(v, raw, sizeof(*v));
+}
+
 static uint16_t get_port(const uint8_t b[2])
 {
 	return (uint16_t)(b[0] << 8 | b[1]);
@@ -59,7 +101,7 @@ void sets_entry_elem(const struct sets_set *s, const void *key, const struct sl_
 	memset(e, 0, sizeof(*e));
 	e->family = (uint8_t)s->spec.family;
 	e->cidr = e->cidr2 = (uint8_t)(alen * 8);
-	switch (s->cls) {
+	switch (sl_set_key_class(s->cls)) {
 	case SL_CLASS_IP4: case SL_CLASS_IP6:
 		memcpy(e->addr, k, (size_t)alen);
 		break;

@@ -23,7 +23,7 @@ uint64_t sets_now_ns(void)
 	return sl_ktime_ns();
 }
 
-uint8_t sets_class_of(const struct sl_set_spec *spec)
+static uint8_t key_class_of(const struct sl_set_spec *spec)
 {
 	bool v6 = spec->family == SL_FAMILY_IPV6;
 
@@ -37,6 +37,39 @@ uint8_t sets_class_of(const struct sl_set_spec *spec)
 	case SL_SET_BITMAP_PORT:
 	default: return SL_CLASS_PORT;
 	}
+}
+
+uint8_t sets_class_of(const struct sl_set_spec *spec)
+{
+	/* what an entry can carry is fixed at create: without these, nothing
+	 * but the key (and a hash:net*'s nomatch, per entry) */
+	bool plain = !(spec->flags & (SL_SET_F_TIMEOUT | SL_SET_F_COUNTERS | SL_SET_F_COMMENT));
+
+	return (uint8_t)(key_class_of(spec) + (plain ? SL_CLASS_KEYS : 0));
+}
+
+const char *sets_layout_name(uint8_t cls)
+{
+	return sl_set_class_plain(cls) ? "plain" : "with entry values (timeout, counters or comment)";
+}
+
+uint32_t sets_capacity(const struct sl_set_spec *spec)
+{
+	if (spec->type == SL_SET_BITMAP_PORT)
+		return (uint32_t)spec->range_to - spec->range_from + 1;
+	return spec->maxelem;
+}
+
+/* a set map's max_entries for `capacity` entries: a bucket table's buckets */
+static uint32_t map_entries(uint8_t cls, uint32_t capacity)
+{
+	return sl_set_class_is_ptab(cls) ? sets_ptab_buckets_for(cls, capacity) : capacity;
+}
+
+/* the max_entries of the set's map now (a flush makes the same) */
+static uint32_t set_map_entries(const struct sets_set *s)
+{
+	return sl_set_class_is_ptab(s->cls) ? s->pt.nbuckets : sets_capacity(&s->spec);
 }
 
 static int key_size(uint8_t cls)
@@ -63,22 +96,35 @@ static void slot_pin(const struct sets_priv *p, int slot, bool comments, char *o
 /* what a set's map (or its comment map) is: made so, and adopted only so */
 static struct sl_map_layout slot_layout(uint8_t cls, uint32_t max_entries, bool comments)
 {
+	if (!comments && sl_set_class_is_ptab(cls))
+		return (struct sl_map_layout){
+			/* any size: the inner template's BPF_F_INNER_MAP lets it differ */
+			.type = BPF_MAP_TYPE_ARRAY,
+			.key_size = sizeof(__u32),
+			.value_size = sets_ptab_bucket_size(cls),
+			.max_entries = max_entries,
+			.flags = BPF_F_INNER_MAP,
+		};
 	return (struct sl_map_layout){
 		/* comments are looked up by whole key only */
 		.type = !comments && sl_set_class_is_lpm(cls) ? BPF_MAP_TYPE_LPM_TRIE : BPF_MAP_TYPE_HASH,
 		.key_size = (uint32_t)key_size(cls),
-		.value_size = comments ? sizeof(struct sl_set_comment) : sizeof(struct sl_set_value),
+		.value_size = comments ? sizeof(struct sl_set_comment) : sets_value_size(cls),
 		.max_entries = max_entries,
 		.flags = BPF_F_NO_PREALLOC,
 	};
 }
 
+/* A set's new, empty map (a bucket table's first bucket says its size
+ * before anyone can read it) or comment map */
 static int new_map(const struct sets_priv *p, uint8_t cls, uint32_t max_entries, int slot, bool comments)
 {
 	struct sl_map_layout l = slot_layout(cls, max_entries, comments);
 	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = l.flags);
-	uint32_t value_type = comments ? p->comment_type_id : p->value_type_id;
+	uint32_t value_type = comments ? p->comment_type_id : p->value_type_id[cls];
+	struct sets_ptab t = { 0 };
 	char name[16];
+	int fd;
 
 	sets_slot_name(slot, comments, name);
 	if (p->btf_fd >= 0 && p->key_type_id[cls] && value_type) {
@@ -86,14 +132,16 @@ static int new_map(const struct sets_priv *p, uint8_t cls, uint32_t max_entries,
 		o.btf_key_type_id = p->key_type_id[cls];
 		o.btf_value_type_id = value_type;
 	}
-	return bpf_map_create((enum bpf_map_type)l.type, name, l.key_size, l.value_size, l.max_entries, &o);
-}
+	fd = bpf_map_create((enum bpf_map_type)l.type, name, l.key_size, l.value_size, l.max_entries, &o);
+	if (fd >= 0 && !comments && sl_set_class_is_ptab(cls) &&
+	    (sets_ptab_init(&t, cls, max_entries) || sets_ptab_format(&t, fd))) {
+		int e = errno;
 
-static uint32_t capacity(const struct sl_set_spec *spec)
-{
-	if (spec->type == SL_SET_BITMAP_PORT)
-		return (uint32_t)spec->range_to - spec->range_from + 1;
-	return spec->maxelem;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
 }
 
 static uint32_t map_id(int fd)
@@ -153,15 +201,19 @@ int sets_map_create(struct sets_priv *p, const struct sl_set_spec *spec, struct 
 	s->slot = slot;
 	s->cls = sets_class_of(spec);
 	s->cmt_fd = -1;
-	s->map_fd = new_map(p, s->cls, capacity(spec), slot, false);
+	s->map_fd = new_map(p, s->cls, map_entries(s->cls, sets_capacity(spec)), slot, false);
 	if (s->map_fd < 0) {
 		sl_fail(err, SL_E_KERNEL, 0, "set %s: cannot create its map (%u entries): %s", spec->name,
-			capacity(spec), strerror(errno));
+			sets_capacity(spec), strerror(errno));
 		free(s);
 		return -1;
 	}
+	if (sl_set_class_is_ptab(s->cls)) {
+		sets_ptab_init(&s->pt, s->cls, map_entries(s->cls, sets_capacity(spec)));
+		s->pt.count = 0;
+	}
 	if (spec->flags & SL_SET_F_COMMENT) {
-		s->cmt_fd = new_map(p, s->cls, capacity(spec), slot, true);
+		s->cmt_fd = new_map(p, s->cls, sets_capacity(spec), slot, true);
 		if (s->cmt_fd < 0) {
 			sl_fail(err, SL_E_KERNEL, 0, "set %s: cannot create its comment map: %s", spec->name,
 				strerror(errno));
@@ -201,12 +253,12 @@ static int flush_prepare(struct sets_priv *p, struct sets_set *s, int *fd, int *
 {
 	char path[512];
 
-	*fd = new_map(p, s->cls, capacity(&s->spec), s->slot, false);
+	*fd = new_map(p, s->cls, set_map_entries(s), s->slot, false);
 	*cfd = -1;
 	if (*fd < 0)
 		return sl_fail(err, SL_E_KERNEL, 0, "set %s: cannot create an empty map: %s", s->spec.name,
 			       strerror(errno));
-	if (s->cmt_fd >= 0 && (*cfd = new_map(p, s->cls, capacity(&s->spec), s->slot, true)) < 0) {
+	if (s->cmt_fd >= 0 && (*cfd = new_map(p, s->cls, sets_capacity(&s->spec), s->slot, true)) < 0) {
 		sl_fail(err, SL_E_KERNEL, 0, "set %s: cannot create an empty comment map: %s", s->spec.name,
 			strerror(errno));
 		goto fail;
@@ -261,6 +313,7 @@ int sets_flush_stage(struct sets_priv *p, struct sets_set *s, struct sl_error *e
 	sets_txn_flushed(p, s, s->map_fd, s->cmt_fd);
 	s->map_fd = fd;
 	s->cmt_fd = cfd;
+	sets_ptab_emptied(&s->pt);
 	sets_txn_point(p);
 	return 0;
 }
@@ -281,6 +334,9 @@ void sets_flush_unstage(struct sets_priv *p, struct sets_set *s, int fd, int cfd
 		close(s->cmt_fd);
 	s->map_fd = fd;
 	s->cmt_fd = cfd;
+	/* the committed maps again: their count is read when needed */
+	sets_ptab_release(&s->pt);
+	s->pt.count = -1;
 }
 
 int sets_map_flush(struct sets_priv *p, struct sets_set *s, struct sl_error *err)
@@ -302,6 +358,7 @@ int sets_map_flush(struct sets_priv *p, struct sets_set *s, struct sl_error *err
 		close(s->cmt_fd);
 	s->map_fd = fd;
 	s->cmt_fd = cfd;
+	sets_ptab_emptied(&s->pt);
 	sets_flush_pins_commit(p, s);
 	return 0;
 }
@@ -321,6 +378,7 @@ static void sets_map_release(struct sets_priv *p, struct sets_set *s)
 		close(s->cmt_fd);
 	if (s->map_fd >= 0)
 		close(s->map_fd);
+	sets_ptab_release(&s->pt);
 	p->slot_busy[s->slot] = false;
 }
 
@@ -390,6 +448,28 @@ static int adopt_map(const struct sets_priv *p, int slot, bool comments, uint32_
 	return -1;
 }
 
+/* A bucket table's geometry from its map; bucket 0 must say the same size
+ * (the dataplane reads it there), else it is written again */
+static int adopt_table(struct sets_set *s)
+{
+	struct sl_map_layout l;
+	uint32_t zero = 0, *b;
+
+	if (sl_map_layout_of(s->map_fd, &l) || sets_ptab_init(&s->pt, s->cls, l.max_entries))
+		return -1;
+	b = calloc(1, s->pt.bsize);
+	if (!b)
+		return -1;
+	if (!bpf_map_lookup_elem(s->map_fd, &zero, b) && b[1] != l.max_entries) {
+		sl_warn("set %s: its table's first bucket says %u buckets, its map has %u; corrected", s->spec.name,
+			b[1], l.max_entries);
+		b[1] = l.max_entries;
+		bpf_map_update_elem(s->map_fd, &zero, b, BPF_ANY);
+	}
+	free(b);
+	return 0;
+}
+
 int sets_maps_adopt(struct sets_priv *p, struct sets_catalog *c, int bank, struct sl_error *err)
 {
 	if (check_slot_pins(p, bank, err))
@@ -426,6 +506,10 @@ int sets_maps_adopt(struct sets_priv *p, struct sets_catalog *c, int bank, struc
 		s->cls = m.cls;
 		s->map_fd = adopt_map(p, slot, false, m.map_id, m.name);
 		s->cmt_fd = m.flags & SL_SET_F_COMMENT ? adopt_map(p, slot, true, m.cmt_map_id, m.name) : -1;
+		if (s->map_fd >= 0 && sl_set_class_is_ptab(s->cls) && adopt_table(s)) {
+			close(s->map_fd);
+			s->map_fd = -1;
+		}
 		if (s->map_fd < 0 || c->nsets == SL_SET_SLOTS) {
 			sl_warn("set %s (slot %d): pinned map missing; dropping its record", m.name, slot);
 			if (s->map_fd >= 0)
