@@ -117,11 +117,10 @@ int sets_entries_put(struct sets_set *s, const uint8_t *keys, const struct sl_se
 		return 0;
 	}
 	if (sl_set_class_is_ptab(s->cls)) {
-		for (; *done < n; ++*done)
-			if (sets_ptab_insert(&s->pt, s->map_fd, keys + *done * ks, sets_capacity(&s->spec)))
-				return errno == E2BIG || errno == ENOSPC ? full_fail(s, err)
-					: sl_fail(err, SL_E_KERNEL, 0, "set %s: %s", s->spec.name, strerror(errno));
-		return 0;
+		if (!sets_ptab_insert_many(&s->pt, s->map_fd, keys, n, sets_capacity(&s->spec), done))
+			return 0;
+		return errno == E2BIG || errno == ENOSPC ? full_fail(s, err)
+			: sl_fail(err, SL_E_KERNEL, 0, "set %s: %s", s->spec.name, strerror(errno));
 	}
 	while (*done < n) {
 		/* the values are struct sl_set_value, the layout of these maps */

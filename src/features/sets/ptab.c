@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "features/sets/sets.h"
 
@@ -47,8 +48,7 @@ uint32_t sets_ptab_buckets_for(uint8_t cls, uint32_t entries)
 
 int sets_ptab_init(struct sets_ptab *t, uint8_t cls, uint32_t nbuckets)
 {
-	free(t->mem);
-	free(t->dirty);
+	sets_ptab_release(t);
 	memset(t, 0, sizeof(*t));
 	t->cls = cls;
 	t->slots = sl_set_pb_slots(cls);
@@ -63,9 +63,27 @@ int sets_ptab_init(struct sets_ptab *t, uint8_t cls, uint32_t nbuckets)
 	return 0;
 }
 
+/* a held table: zeroed, in huge pages where the kernel has them (a table
+ * of a million keys is thousands of pages, each a TLB miss without) */
+static uint8_t *table_alloc(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	madvise(p, size, MADV_HUGEPAGE);
+	return p;
+}
+
+static size_t table_size(const struct sets_ptab *t)
+{
+	return (size_t)t->nbuckets * t->bsize;
+}
+
 void sets_ptab_release(struct sets_ptab *t)
 {
-	free(t->mem);
+	if (t->mem)
+		munmap(t->mem, table_size(t));
 	free(t->dirty);
 	t->mem = NULL;
 	t->dirty = NULL;
@@ -278,10 +296,11 @@ int sets_ptab_hold(struct sets_ptab *t, int fd, bool empty)
 
 	if (t->mem)
 		return 0;
-	mem = calloc(t->nbuckets, t->bsize);
+	mem = table_alloc(table_size(t));
 	dirty = calloc(t->nbuckets, 1);
 	if (!mem || !dirty) {
-		free(mem);
+		if (mem)
+			munmap(mem, table_size(t));
 		free(dirty);
 		errno = ENOMEM;
 		return -1;
@@ -293,7 +312,7 @@ int sets_ptab_hold(struct sets_ptab *t, int fd, bool empty)
 		t->mem = mem;
 		if (each_bucket(&view, fd, hold_bucket, t)) {
 			t->mem = NULL;
-			free(mem);
+			munmap(mem, table_size(t));
 			free(dirty);
 			return -1;
 		}
@@ -491,6 +510,29 @@ int sets_ptab_insert(struct sets_ptab *t, int fd, const void *key, uint32_t maxe
 	if (!rc)
 		t->count++;
 	return rc;
+}
+
+int sets_ptab_insert_many(struct sets_ptab *t, int fd, const uint8_t *keys, uint32_t n, uint32_t maxelem,
+			  uint32_t *done)
+{
+	enum { AHEAD = 32 }; /* keys whose buckets are fetched while one is placed */
+	size_t ks = 4 * (size_t)t->words;
+
+	for (*done = 0; *done < n; ++*done) {
+		if (t->mem && *done + AHEAD < n) {
+			/* a held table is bigger than the caches: every bucket is a miss */
+			uint32_t b1, b2;
+
+			buckets_of(t, keys + (*done + AHEAD) * ks, &b1, &b2);
+			for (uint32_t off = 0; off < t->bsize; off += 64) {
+				__builtin_prefetch(t->mem + (size_t)b1 * t->bsize + off);
+				__builtin_prefetch(t->mem + (size_t)b2 * t->bsize + off);
+			}
+		}
+		if (sets_ptab_insert(t, fd, keys + *done * ks, maxelem))
+			return -1;
+	}
+	return 0;
 }
 
 struct copy {

@@ -308,6 +308,9 @@ int sets_ptab_find(const struct sets_ptab *t, int fd, const void *key);
 /* 0 added or there already; -1 with errno: E2BIG at maxelem, ENOSPC no
  * room found in the key's buckets (never seen below maxelem), or the kernel's */
 int sets_ptab_insert(struct sets_ptab *t, int fd, const void *key, uint32_t maxelem);
+/* n keys back to back, as sets_ptab_insert each; *done: how many were */
+int sets_ptab_insert_many(struct sets_ptab *t, int fd, const uint8_t *keys, uint32_t n, uint32_t maxelem,
+			  uint32_t *done);
 /* 1 deleted, 0 absent, -1 error */
 int sets_ptab_delete(struct sets_ptab *t, int fd, const void *key);
 long sets_ptab_count(const struct sets_ptab *t, int fd);
