@@ -178,6 +178,46 @@ static __always_inline void *sl_set_map(__u8 cls, __u32 slot)
 	return NULL;
 }
 
+/* A plain set's bucket tables: the scan of one bucket, as a global
+ * function per class, so the verifier checks each scan once rather than
+ * on every rule's path (a scan is 7-30 slots of 1-9 words). */
+#define SL_PB_FIND(cls, name, bucket)                                                                \
+	__noinline int sl_pb_find_##bucket(const struct bucket *b, const struct sl_set_lookup *l)      \
+	{                                                                                            \
+		if (!b || !l)                                                                        \
+			return -1;                                                                   \
+		return sl_set_pb_find((const __u32 *)b, l->key, sizeof(b->key[0]) / 4,               \
+				      sizeof(b->key) / sizeof(b->key[0]));                           \
+	}
+#define SL_PB_NONE(cls, name, key)
+SL_SET_PLAIN_CLASSES(SL_PB_FIND, SL_PB_NONE)
+
+static __always_inline int sl_pb_find(__u8 cls, const void *b, const struct sl_set_lookup *l)
+{
+	switch (cls) {
+#define SL_PB_CASE(c, name, bucket) case c: return sl_pb_find_##bucket(b, l);
+	SL_SET_PLAIN_CLASSES(SL_PB_CASE, SL_PB_NONE)
+#undef SL_PB_CASE
+	}
+	return -1;
+}
+
+/* The table's size is in bucket 0; then the key's two buckets are read. */
+static __always_inline bool sl_set_lookup_ptab(const struct sl_set_lookup *l, void *inner, __u8 cls, __u32 words)
+{
+	__u32 zero = 0, b1, b2;
+	const __u32 *b = bpf_map_lookup_elem(inner, &zero);
+
+	if (!b || b[1] < 2)
+		return false;
+	sl_set_ptab_buckets(sl_set_ptab_hash(l->key, words), b[1], &b1, &b2);
+	b = bpf_map_lookup_elem(inner, &b1);
+	if (b && sl_pb_find(cls, b, l) >= 0)
+		return true;
+	b = bpf_map_lookup_elem(inner, &b2);
+	return b && sl_pb_find(cls, b, l) >= 0;
+}
+
 /* Whether the rule's set matches the packet (before `!`). */
 static __always_inline bool sl_set_matches(__u8 cls, __u16 slot, __u8 family, __u8 dims,
 					   const struct sl_pkt *p, const struct sl_set_l4 *l4, __u64 bytes)

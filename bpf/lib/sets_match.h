@@ -2,9 +2,10 @@
  * ipset's kernel side takes from a packet (ports, ICMP type/code, MACs),
  * the key tuple for one rule's directions, and the lookup rules for entry
  * values: timeouts, nomatch exceptions, counters, and the LPM fallback past
- * expired prefixes; and plain sets, which have none of these (a bucket
- * table, or an LPM trie with nomatch only). Knows no map by name: the
- * program hands in the inner map of the rule's set. */
+ * expired prefixes; and plain LPM tries, which have nomatch only (plain
+ * bucket tables are looked up in bpf/sets.bpf.c, by a scan per class).
+ * Knows no map by name: the program hands in the inner map of the rule's
+ * set. */
 #ifndef SLUICE_BPF_SETS_MATCH_H
 #define SLUICE_BPF_SETS_MATCH_H
 
@@ -280,23 +281,6 @@ static __always_inline bool sl_set_lookup_lpm_plain(const struct sl_set_lookup *
 	struct sl_set_nvalue *v = bpf_map_lookup_elem(inner, l->key);
 
 	return v && !(v->flags & SL_SETV_NOMATCH);
-}
-
-/* A plain set's bucket table (class `cls`, keys of `words` words): bucket
- * 0 says how many buckets there are, then the key's two buckets are read. */
-static __always_inline bool sl_set_lookup_ptab(const struct sl_set_lookup *l, void *inner, __u8 cls, __u32 words)
-{
-	__u32 slots = sl_set_pb_slots(cls), zero = 0, b1, b2;
-	const __u32 *b = bpf_map_lookup_elem(inner, &zero);
-
-	if (!b || b[1] < 2)
-		return false;
-	sl_set_ptab_buckets(sl_set_ptab_hash(l->key, words), b[1], &b1, &b2);
-	b = bpf_map_lookup_elem(inner, &b1);
-	if (b && sl_set_pb_find(b, l->key, words, slots) >= 0)
-		return true;
-	b = bpf_map_lookup_elem(inner, &b2);
-	return b && sl_set_pb_find(b, l->key, words, slots) >= 0;
 }
 
 #endif

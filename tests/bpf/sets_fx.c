@@ -396,6 +396,13 @@ static bool tuple_of(__u8 cls, const char *elem, struct sl_set_tuple *t)
 	return false;
 }
 
+bool sfx_elem_key(__u8 cls, const char *elem, __u8 key[SL_SET_KEY_MAX])
+{
+	struct sl_set_tuple t;
+
+	return tuple_of(cls, elem, &t) && sl_set_key_build(cls, &t, key) > 0;
+}
+
 static __u64 now_ns(void)
 {
 	struct timespec ts;

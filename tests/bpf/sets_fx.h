@@ -95,6 +95,9 @@ void sfx_free(struct sfx *f);
  * themselves. */
 size_t sfx_frame(const char *words, __u8 *buf, size_t cap);
 
+/* The key of an element spelled as in a set's elems (no flags). */
+bool sfx_elem_key(__u8 cls, const char *elem, __u8 key[SL_SET_KEY_MAX]);
+
 /* One rule, as the daemon compiles it. */
 #define SFX_RULE(id_, cls_, slot_, family_, dims_, invert_, action_)                             \
 	{ .id = (id_), .slot = (slot_), .cls = (cls_), .family = (family_), .src_dims = (dims_), \

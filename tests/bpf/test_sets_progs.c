@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "features/sets/sets.h" /* the plain tables' geometry */
 #include "sets_fx.h"
 
 #define COUNT SL_ACT_COUNT
@@ -714,7 +715,7 @@ Test(sets_progs, unparsed_rules_pass_first)
 }
 
 /* Cuts tc's test_run refuses with EINVAL (an IP ethertype without a whole
- * IP header): XDP only. */
+ * IP header): XDP only; with the set plain too. */
 Test(sets_progs, truncated_headers_xdp)
 {
 	const struct sfx_set sets[] = {
@@ -730,17 +731,106 @@ Test(sets_progs, truncated_headers_xdp)
 		UNPARSED("inside the ipv6 header", "6 udp cut=40"),
 	};
 	struct sfx_spec spec = { rules, SFX_N(rules), sets, SFX_N(sets), rows, SFX_N(rows), 23 };
-	struct sfx *f = sfx_load(&spec);
-	size_t failed = sfx_run_rows_on(f, true);
+	struct sfx_spec *plain = sfx_plain(&spec);
+	size_t failed = 0;
 
-	sfx_free(f);
+	for (int pass = 0; pass < 2; pass++) {
+		struct sfx *f = sfx_load(pass ? plain : &spec);
+
+		failed += sfx_run_rows_on(f, true);
+		sfx_free(f);
+	}
+	sfx_plain_free(plain);
 	cr_assert_eq(failed, 0, "failing rows above");
+}
+
+/* ---- plain bucket tables, full ------------------------------------------------------------ */
+
+/* keys in their second bucket, of the n elements of a plain table (the
+ * table read back as the programs read it) */
+static unsigned in_second_bucket(int fd, __u8 cls, const char *const *elems, size_t n)
+{
+	__u32 zero = 0, hdr[80], b[80], words = (sets_ptab_bucket_size(cls) / 4 - SL_SET_PB_HDR_WORDS) /
+						       sl_set_pb_slots(cls);
+	unsigned second = 0;
+
+	cr_assert_eq(bpf_map_lookup_elem(fd, &zero, hdr), 0);
+	for (size_t i = 0; i < n; i++) {
+		__u8 key[SL_SET_KEY_MAX];
+		__u32 b1, b2;
+
+		cr_assert(sfx_elem_key(cls, elems[i], key), "element '%s'", elems[i]);
+		sl_set_ptab_buckets(sl_set_ptab_hash(key, words), hdr[1], &b1, &b2);
+		cr_assert_eq(bpf_map_lookup_elem(fd, &b1, b), 0);
+		if (sl_set_pb_find(b, key, words, sl_set_pb_slots(cls)) >= 0)
+			continue;
+		cr_assert_eq(bpf_map_lookup_elem(fd, &b2, b), 0);
+		cr_assert_geq(sl_set_pb_find(b, key, words, sl_set_pb_slots(cls)), 0, "'%s' in neither bucket", elems[i]);
+		second++;
+	}
+	return second;
+}
+
+/* Tables filled past their sizing (maxelem 150 of IPv4 addresses, 30 of
+ * ip,port,ip6 triples: 95% of their slots), so keys sit in both of their
+ * buckets and some were moved to make room: XDP and tc find every entry,
+ * and none of its near misses. */
+Test(sets_progs, plain_tables_full)
+{
+	enum { N4 = 200, N6 = 40 };
+	static char text4[N4][32], text6[N6][96], frames[2 * N4 + 2 * N6][128];
+	static const char *elems4[N4 + 1], *elems6[N6 + 1];
+	static struct sfx_row rows[2 * N4 + 2 * N6];
+	const struct sfx_set sets[] = {
+		{ .cls = SL_CLASS_IP4_P, .slot = 0, .max_entries = 150, .elems = elems4 },
+		{ .cls = SL_CLASS_IPPORTIP6_P, .slot = 0, .max_entries = 30, .elems = elems6 },
+	};
+	static const struct sl_rule rules[] = {
+		R(1, SL_CLASS_IP4_P, 0, V4, S, 0, DROP),
+		R(2, SL_CLASS_IPPORTIP6_P, 0, V6, DIMS(S, D, D), 0, DROP),
+	};
+	size_t n = 0;
+	struct sfx *f;
+
+	for (int i = 0; i < N4; i++) {
+		snprintf(text4[i], sizeof(text4[i]), "10.%d.%d.%d", i % 7, i / 7, (i * 37) % 251);
+		elems4[i] = text4[i];
+		snprintf(frames[n], sizeof(frames[n]), "4 %s>192.0.2.9 udp", text4[i]);
+		rows[n] = (struct sfx_row)DROPS("ipv4: an entry", frames[n], "1", "");
+		n++;
+		snprintf(frames[n], sizeof(frames[n]), "4 11.%d.%d.%d>192.0.2.9 udp", i % 7, i / 7, (i * 37) % 251);
+		rows[n] = (struct sfx_row)PASSES("ipv4: its near miss", frames[n], "", "");
+		n++;
+	}
+	for (int i = 0; i < N6; i++) {
+		snprintf(text6[i], sizeof(text6[i]), "2001:db8::%x,udp:53,2001:db8:1::%x", i + 1, 3 * i + 1);
+		elems6[i] = text6[i];
+		snprintf(frames[n], sizeof(frames[n]), "6 2001:db8::%x>2001:db8:1::%x udp 1000>53", i + 1, 3 * i + 1);
+		rows[n] = (struct sfx_row)DROPS("ip,port,ip6: an entry", frames[n], "2", "");
+		n++;
+		snprintf(frames[n], sizeof(frames[n]), "6 2001:db8::%x>2001:db8:1::%x udp 1000>53", i + 1, 3 * i + 2);
+		rows[n] = (struct sfx_row)PASSES("ip,port,ip6: its near miss", frames[n], "", "");
+		n++;
+	}
+	{
+		struct sfx_spec spec = { rules, SFX_N(rules), sets, SFX_N(sets), rows, n, 26 };
+		unsigned s4, s6;
+
+		f = sfx_load(&spec);
+		s4 = in_second_bucket(sfx_set_fd(f, 0), SL_CLASS_IP4_P, elems4, N4);
+		s6 = in_second_bucket(sfx_set_fd(f, 1), SL_CLASS_IPPORTIP6_P, elems6, N6);
+		cr_log_info("plain tables: %u of %d and %u of %d keys in their second bucket", s4, N4, s6, N6);
+		cr_assert(s4 > 0 && s6 > 0, "no key in its second bucket: the test misses half the lookup");
+		cr_assert_eq(sfx_run_rows(f), 0, "failing rows above");
+		sfx_free(f);
+	}
 }
 
 /* ---- the whole program ------------------------------------------------------------ */
 
 /* 32 rules over all 12 classes: the verifier accepts it (quickly), and a
- * frame of each family moves exactly the rules it should. */
+ * frame of each family moves exactly the rules it should; the same with
+ * every set plain. */
 Test(sets_progs, thirty_two_rules)
 {
 	const struct sfx_set sets[] = {
@@ -788,22 +878,27 @@ Test(sets_progs, thirty_two_rules)
 		       want6, ""),
 	};
 	struct sfx_spec spec = { rules, SFX_N(rules), sets, SFX_N(sets), rows, SFX_N(rows), SL_HOOKS_MAX - 1 };
-	struct sfx *f = sfx_load(&spec);
+	struct sfx_spec *plain = sfx_plain(&spec); /* and again, every set plain */
 
-	for (int xdp = 1; xdp >= 0; xdp--) {
-		struct bpf_prog_info info;
-		__u32 len = sizeof(info);
+	for (int pass = 0; pass < 2; pass++) {
+		struct sfx *f = sfx_load(pass ? plain : &spec);
 
-		memset(&info, 0, sizeof(info));
-		cr_assert_eq(bpf_obj_get_info_by_fd(sfx_prog_fd(f, xdp), &info, &len), 0);
-		printf("sets-prog %s: 32 rules of 12 classes: %u instructions verified, %u xlated, loaded in %.1f ms "
-		       "(both programs)\n",
-		       xdp ? "sl_sets_xdp" : "sl_sets_tc", info.verified_insns, info.xlated_prog_len / 8,
-		       sfx_load_ms(f));
+		for (int xdp = 1; xdp >= 0; xdp--) {
+			struct bpf_prog_info info;
+			__u32 len = sizeof(info);
+
+			memset(&info, 0, sizeof(info));
+			cr_assert_eq(bpf_obj_get_info_by_fd(sfx_prog_fd(f, xdp), &info, &len), 0);
+			printf("sets-prog %s: 32 rules of 12 %sclasses: %u instructions verified, %u xlated, loaded in "
+			       "%.1f ms (both programs)\n",
+			       xdp ? "sl_sets_xdp" : "sl_sets_tc", pass ? "plain " : "", info.verified_insns,
+			       info.xlated_prog_len / 8, sfx_load_ms(f));
+		}
+		cr_expect_lt(sfx_load_ms(f), 5000.0, "verifying 32 rules took %.0f ms", sfx_load_ms(f));
+		cr_assert_eq(sfx_run_rows(f), 0, "failing rows above%s", pass ? ", plain sets" : "");
+		sfx_free(f);
 	}
-	cr_expect_lt(sfx_load_ms(f), 5000.0, "verifying 32 rules took %.0f ms", sfx_load_ms(f));
-	cr_assert_eq(sfx_run_rows(f), 0, "failing rows above");
-	sfx_free(f);
+	sfx_plain_free(plain);
 }
 
 /* Sets of any size go into the outer maps, hash and LPM alike (the kernel
