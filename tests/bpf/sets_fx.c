@@ -605,6 +605,11 @@ int sfx_prog_fd(const struct sfx *f, bool xdp)
 	return bpf_program__fd(xdp ? f->skel->progs.sl_sets_xdp : f->skel->progs.sl_sets_tc);
 }
 
+struct sets_ptab *sfx_set_table(struct sfx *f, size_t set)
+{
+	return set < f->spec->nsets && sl_set_class_is_ptab(f->spec->sets[set].cls) ? &f->pt[set] : NULL;
+}
+
 double sfx_load_ms(const struct sfx *f)
 {
 	return f->load_ms;

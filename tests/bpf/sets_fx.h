@@ -38,6 +38,8 @@
 
 #include "sluice/sets.h"
 
+struct sets_ptab;
+
 struct sfx_set {
 	__u8 cls;                   /* enum sl_set_class */
 	__u16 slot;
@@ -88,6 +90,8 @@ size_t sfx_run_rows_on(struct sfx *f, bool xdp);   /* one of them */
 int sfx_prog_fd(const struct sfx *f, bool xdp);
 double sfx_load_ms(const struct sfx *f);        /* open to loaded, sets excluded */
 int sfx_set_fd(const struct sfx *f, size_t set);  /* the map of spec->sets[set] */
+/* a plain set's bucket table (src/features/sets/ptab.c), NULL for others */
+struct sets_ptab *sfx_set_table(struct sfx *f, size_t set);
 void sfx_free(struct sfx *f);
 
 /* A frame from its words (see above) into buf: its length, 0 when the words
