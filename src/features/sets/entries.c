@@ -109,8 +109,8 @@ int sets_entries_put(struct sets_set *s, const uint8_t *keys, const struct sl_se
 	bool collected = false;
 
 	*done = 0;
-	if (!sl_set_class_is_ptab(s->cls) && sl_set_class_plain(s->cls)) {
-		/* plain LPM tries: no batch operations on tries, one at a time */
+	if (sl_set_class_is_lpm(s->cls)) {
+		/* no batch operations on LPM tries: one at a time */
 		for (; *done < n; ++*done)
 			if (sets_entry_put(s, keys + *done * ks, &vals[*done], err))
 				return -1;
