@@ -50,7 +50,7 @@ uint8_t sets_class_of(const struct sl_set_spec *spec)
 
 const char *sets_layout_name(uint8_t cls)
 {
-	return sl_set_class_plain(cls) ? "plain" : "with entry values (timeout, counters or comment)";
+	return sl_set_class_plain(cls) ? "plain" : "with entry values";
 }
 
 uint32_t sets_capacity(const struct sl_set_spec *spec)
