@@ -2,8 +2,10 @@
  * ipset's kernel side takes from a packet (ports, ICMP type/code, MACs),
  * the key tuple for one rule's directions, and the lookup rules for entry
  * values: timeouts, nomatch exceptions, counters, and the LPM fallback past
- * expired prefixes. Knows no map by name: the program hands in the inner
- * map of the rule's set. */
+ * expired prefixes; and plain LPM tries, which have nomatch only (plain
+ * bucket tables are looked up in bpf/sets.bpf.c, by a scan per class).
+ * Knows no map by name: the program hands in the inner map of the rule's
+ * set. */
 #ifndef SLUICE_BPF_SETS_MATCH_H
 #define SLUICE_BPF_SETS_MATCH_H
 
@@ -97,14 +99,16 @@ static __always_inline int sl_set_l4_of(const struct sl_pkt *p, void *data, void
 
 static __always_inline bool sl_set_class_has_port(__u8 cls)
 {
-	return cls == SL_CLASS_IPPORT4 || cls == SL_CLASS_IPPORT6 || cls == SL_CLASS_NETPORT4 ||
-	       cls == SL_CLASS_NETPORT6 || cls == SL_CLASS_IPPORTIP4 || cls == SL_CLASS_IPPORTIP6;
+	__u8 k = sl_set_key_class(cls);
+
+	return k == SL_CLASS_IPPORT4 || k == SL_CLASS_IPPORT6 || k == SL_CLASS_NETPORT4 || k == SL_CLASS_NETPORT6 ||
+	       k == SL_CLASS_IPPORTIP4 || k == SL_CLASS_IPPORTIP6;
 }
 
 /* the family a class's keys hold; 0 for hash:mac and bitmap:port */
 static __always_inline __u8 sl_set_class_family(__u8 cls)
 {
-	switch (cls) {
+	switch (sl_set_key_class(cls)) {
 	case SL_CLASS_IP4:
 	case SL_CLASS_NET4:
 	case SL_CLASS_IPPORT4:
@@ -139,12 +143,12 @@ static __always_inline bool sl_set_rule_applies(__u8 cls, __u8 family, const str
 static __always_inline bool sl_set_tuple_of(__u8 cls, __u8 family, __u8 dims, const struct sl_pkt *p,
 					     const struct sl_set_l4 *l4, struct sl_set_tuple *t)
 {
-	__u8 cfam = sl_set_class_family(cls);
+	__u8 cfam = sl_set_class_family(cls), k = sl_set_key_class(cls);
 
 	if ((family && family != p->family) || (cfam && cfam != p->family))
 		return false;
 	__builtin_memset(t, 0, sizeof(*t));
-	if (cls == SL_CLASS_MAC) {
+	if (k == SL_CLASS_MAC) {
 		const __u8 *m = dims & 1 ? p->smac : p->dmac;
 
 		if (!(m[0] | m[1] | m[2] | m[3] | m[4] | m[5]))
@@ -152,7 +156,7 @@ static __always_inline bool sl_set_tuple_of(__u8 cls, __u8 family, __u8 dims, co
 		__builtin_memcpy(t->mac, m, 6);
 		return true;
 	}
-	if (cls == SL_CLASS_PORT) {
+	if (k == SL_CLASS_PORT) {
 		if (!l4->tcpudp)
 			return false;
 		t->port = dims & 1 ? l4->sport : l4->dport;
@@ -166,7 +170,7 @@ static __always_inline bool sl_set_tuple_of(__u8 cls, __u8 family, __u8 dims, co
 		t->port = dims & 2 ? l4->sport : l4->dport;
 		t->proto = l4->proto;
 	}
-	if (cls == SL_CLASS_IPPORTIP4 || cls == SL_CLASS_IPPORTIP6)
+	if (k == SL_CLASS_IPPORTIP4 || k == SL_CLASS_IPPORTIP6)
 		__builtin_memcpy(t->addr2, dims & 4 ? p->saddr : p->daddr, 16);
 	return true;
 }
@@ -269,6 +273,14 @@ static __always_inline bool sl_set_lookup_lpm(struct sl_set_lookup *l, void *inn
 	l->result = 0;
 	bpf_loop(SL_SET_LPM_TRIES, sl_set_lpm_step, l, 0);
 	return l->result > 0;
+}
+
+/* A plain set's LPM trie: the longest prefix decides, nothing expires. */
+static __always_inline bool sl_set_lookup_lpm_plain(const struct sl_set_lookup *l, void *inner)
+{
+	struct sl_set_nvalue *v = bpf_map_lookup_elem(inner, l->key);
+
+	return v && !(v->flags & SL_SETV_NOMATCH);
 }
 
 #endif

@@ -11,7 +11,17 @@
  *
  * Key bytes are built by sl_set_key_build() below, from the packet in BPF
  * and from a parsed element in userspace: one builder, so both sides agree
- * on every byte. */
+ * on every byte.
+ *
+ * Two layouts. A set created with timeout, counters or comment keeps a
+ * value per entry (struct sl_set_value: expiry, counters, nomatch) in a
+ * BPF hash or LPM trie. A "plain" set (none of the three) needs no value:
+ * its class is its key class + SL_CLASS_KEYS, with outer maps of its own
+ * (an outer map fixes its inner maps' value size). Plain hash:net* sets
+ * stay LPM tries with a 2-byte value (nomatch, prefix). The other plain
+ * sets are bucket tables (struct sl_set_pbucket_*, below) in an ARRAY map:
+ * no per-entry allocation, no per-entry header, about 6 bytes an entry
+ * where a hash element costs ~100. */
 #ifndef SLUICE_SETS_H
 #define SLUICE_SETS_H
 
@@ -55,6 +65,20 @@ enum sl_set_class {
 	SL_CLASS_IPPORTIP6 = 9,
 	SL_CLASS_MAC = 10,       /* hash:mac */
 	SL_CLASS_PORT = 11,      /* bitmap:port (a hash of ports in its range) */
+	SL_CLASS_KEYS = 12,      /* not a class: the key classes are 0 .. 11 */
+	/* plain sets (no timeout, counters or comment): key class + SL_CLASS_KEYS */
+	SL_CLASS_IP4_P = 12,     /* bucket table */
+	SL_CLASS_IP6_P = 13,
+	SL_CLASS_NET4_P = 14,    /* LPM trie, struct sl_set_nvalue */
+	SL_CLASS_NET6_P = 15,
+	SL_CLASS_IPPORT4_P = 16, /* bucket tables, the rest */
+	SL_CLASS_IPPORT6_P = 17,
+	SL_CLASS_NETPORT4_P = 18, /* LPM trie, struct sl_set_nvalue */
+	SL_CLASS_NETPORT6_P = 19,
+	SL_CLASS_IPPORTIP4_P = 20,
+	SL_CLASS_IPPORTIP6_P = 21,
+	SL_CLASS_MAC_P = 22,
+	SL_CLASS_PORT_P = 23,
 	SL_CLASS_COUNT
 };
 
@@ -69,6 +93,20 @@ enum sl_set_class {
 	X(SL_CLASS_IPPORTIP4, sl_sc_ippi4_v1, sl_set_key_ipportip4) \
 	X(SL_CLASS_IPPORTIP6, sl_sc_ippi6_v1, sl_set_key_ipportip6) \
 	X(SL_CLASS_MAC, sl_sc_mac_v1, sl_set_key_mac) X(SL_CLASS_PORT, sl_sc_port_v1, sl_set_key_port)
+
+/* The plain classes: T(class, outer map, bucket struct) for bucket tables
+ * (ARRAY maps, key __u32: the bucket), L(class, outer map, key struct) for
+ * the LPM tries (value struct sl_set_nvalue). */
+#define SL_SET_PLAIN_CLASSES(T, L) \
+	T(SL_CLASS_IP4_P, sl_scp_ip4_v1, sl_set_pbucket_ip4) T(SL_CLASS_IP6_P, sl_scp_ip6_v1, sl_set_pbucket_ip6) \
+	L(SL_CLASS_NET4_P, sl_scp_net4_v1, sl_set_key_net4) L(SL_CLASS_NET6_P, sl_scp_net6_v1, sl_set_key_net6) \
+	T(SL_CLASS_IPPORT4_P, sl_scp_ipp4_v1, sl_set_pbucket_ipport4) \
+	T(SL_CLASS_IPPORT6_P, sl_scp_ipp6_v1, sl_set_pbucket_ipport6) \
+	L(SL_CLASS_NETPORT4_P, sl_scp_netp4_v1, sl_set_key_netport4) \
+	L(SL_CLASS_NETPORT6_P, sl_scp_netp6_v1, sl_set_key_netport6) \
+	T(SL_CLASS_IPPORTIP4_P, sl_scp_ippi4_v1, sl_set_pbucket_ipportip4) \
+	T(SL_CLASS_IPPORTIP6_P, sl_scp_ippi6_v1, sl_set_pbucket_ipportip6) \
+	T(SL_CLASS_MAC_P, sl_scp_mac_v1, sl_set_pbucket_mac) T(SL_CLASS_PORT_P, sl_scp_port_v1, sl_set_pbucket_port)
 
 /* --- keys: one struct per class, no implicit padding ------------------------ */
 
@@ -111,6 +149,41 @@ struct sl_set_value {
 	__u8 pad[6];
 };
 SL_STATIC_ASSERT(sizeof(struct sl_set_value) == 32, "sl_set_value layout");
+
+/* A plain hash:net* entry's value (LPM trie): no expiry, no counters. */
+struct sl_set_nvalue {
+	__u8 flags;         /* SL_SETV_NOMATCH or 0 */
+	__u8 cidr;          /* the entry's prefix length (the trie answers a
+			     * lookup's longest match, not which prefix it was) */
+};
+SL_STATIC_ASSERT(sizeof(struct sl_set_nvalue) == 2, "sl_set_nvalue layout");
+
+/* A plain set's bucket table: an ARRAY of nbuckets buckets, each a bitmap
+ * of its used slots and up to SL_SET_PB_SLOTS_MAX keys. An entry lives in
+ * one of two buckets its key hashes to (sl_set_ptab_buckets), so a lookup
+ * reads at most two buckets; userspace moves entries between their two
+ * buckets (cuckoo) to make room. Bucket 0's nbuckets is the table's size,
+ * the one thing the dataplane must read first; 0 in the other buckets.
+ * Userspace writes a new key's bytes before its used bit and clears the
+ * bit before the bytes change, so a reader never sees half a key. */
+#define SL_SET_PB_HDR_WORDS 2
+#define SL_SET_PB_SLOTS_MAX 30
+#define SL_SET_PBUCKET(kname, nslots)                                                  \
+	struct sl_set_pbucket_##kname {                                                \
+		__u32 used;         /* bit s: slot s holds a key */                    \
+		__u32 nbuckets;     /* bucket 0: the table's bucket count; else 0 */    \
+		struct sl_set_key_##kname key[nslots];                                  \
+	}
+SL_SET_PBUCKET(ip4, 30);        /* 128 bytes */
+SL_SET_PBUCKET(ip6, 7);         /* 120 */
+SL_SET_PBUCKET(ipport4, 15);    /* 128 */
+SL_SET_PBUCKET(ipport6, 6);     /* 128 */
+SL_SET_PBUCKET(ipportip4, 10);  /* 128 */
+SL_SET_PBUCKET(ipportip6, 7);   /* 260 */
+SL_SET_PBUCKET(mac, 15);        /* 128 */
+SL_SET_PBUCKET(port, 30);       /* 128 */
+SL_STATIC_ASSERT(sizeof(struct sl_set_pbucket_ipportip6) == 260, "pbucket ipportip6");
+SL_STATIC_ASSERT(sizeof(struct sl_set_pbucket_ip4) == 128, "pbucket ip4");
 
 /* A comment map's value: the entry's comment, NUL-terminated. */
 #define SL_SET_COMMENT_SIZE 256  /* ipset's IPSET_MAX_COMMENT_SIZE + 1 */
@@ -159,7 +232,7 @@ struct sl_set_meta {
 	__u8 used;          /* enum sl_set_slot_use */
 	__u8 type;          /* enum sl_set_type */
 	__u8 family;        /* enum sl_family; 0 for hash:mac, bitmap:port */
-	__u8 cls;           /* enum sl_set_class */
+	__u8 cls;           /* enum sl_set_class: its layout too (plain classes) */
 	__u32 flags;        /* enum sl_set_spec_flags */
 	__u32 maxelem;
 	__u32 timeout;      /* default seconds, with a timeout flag */
@@ -312,12 +385,18 @@ static __always_inline void sl_set_put_port(__u8 out[2], __u16 port)
 	out[1] = port & 0xff;
 }
 
+/* the key class of any class (a plain set's keys are its key class's) */
+static __always_inline __u8 sl_set_key_class(__u8 cls)
+{
+	return cls >= SL_CLASS_KEYS ? cls - SL_CLASS_KEYS : cls;
+}
+
 /* Fill `key` (SL_SET_KEY_MAX bytes, zeroed here) for class `cls`; returns
  * the key size, 0 for an unknown class. */
 static __always_inline int sl_set_key_build(__u8 cls, const struct sl_set_tuple *t, void *key)
 {
 	__builtin_memset(key, 0, SL_SET_KEY_MAX);
-	switch (cls) {
+	switch (sl_set_key_class(cls)) {
 	case SL_CLASS_IP4: {
 		struct sl_set_key_ip4 *k = key;
 
@@ -415,8 +494,112 @@ static __always_inline int sl_set_key_build(__u8 cls, const struct sl_set_tuple 
 /* The net classes are LPM tries whose key starts with a prefix length. */
 static __always_inline bool sl_set_class_is_lpm(__u8 cls)
 {
-	return cls == SL_CLASS_NET4 || cls == SL_CLASS_NET6 || cls == SL_CLASS_NETPORT4 ||
-	       cls == SL_CLASS_NETPORT6;
+	__u8 k = sl_set_key_class(cls);
+
+	return k == SL_CLASS_NET4 || k == SL_CLASS_NET6 || k == SL_CLASS_NETPORT4 || k == SL_CLASS_NETPORT6;
+}
+
+/* bits before the address in an LPM key: net,port's protocol and port */
+static __always_inline __u32 sl_set_lpm_base(__u8 cls)
+{
+	__u8 k = sl_set_key_class(cls);
+
+	return k == SL_CLASS_NETPORT4 || k == SL_CLASS_NETPORT6 ? SL_NETPORT_PREFIX : 0;
+}
+
+static __always_inline bool sl_set_class_plain(__u8 cls)
+{
+	return cls >= SL_CLASS_KEYS && cls < SL_CLASS_COUNT;
+}
+
+/* a plain set kept as a bucket table (every plain class but the LPM ones) */
+static __always_inline bool sl_set_class_is_ptab(__u8 cls)
+{
+	return sl_set_class_plain(cls) && !sl_set_class_is_lpm(cls);
+}
+
+/* --- bucket tables: the hash both sides place and find keys with ------------------ */
+
+/* Slots in one bucket of a plain class's table (0: not a bucket table). */
+static __always_inline __u32 sl_set_pb_slots(__u8 cls)
+{
+	if (!sl_set_class_is_ptab(cls))
+		return 0;
+	switch (sl_set_key_class(cls)) {
+	case SL_CLASS_IP4: return 30;
+	case SL_CLASS_IP6: return 7;
+	case SL_CLASS_IPPORT4: return 15;
+	case SL_CLASS_IPPORT6: return 6;
+	case SL_CLASS_IPPORTIP4: return 10;
+	case SL_CLASS_IPPORTIP6: return 7;
+	case SL_CLASS_MAC: return 15;
+	case SL_CLASS_PORT: return 30;
+	}
+	return 0;
+}
+
+#define SL_SET_PTAB_SEED 0x736c6963u /* fixed: a table's placement must survive restarts */
+
+static __always_inline __u32 sl_set_ptab_mix(__u32 h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
+}
+
+/* A key of `words` 32-bit words (every key size is a multiple of 4). */
+static __always_inline __u32 sl_set_ptab_hash(const void *key, __u32 words)
+{
+	__u32 h = SL_SET_PTAB_SEED;
+
+	for (__u32 i = 0; i < SL_SET_KEY_MAX / 4; i++) {
+		__u32 w;
+
+		if (i >= words)
+			break;
+		__builtin_memcpy(&w, (const __u8 *)key + 4 * i, 4);
+		h = sl_set_ptab_mix(h ^ w) + i;
+	}
+	return h;
+}
+
+/* The two buckets of a key's hash among nb (>= 2): different, both < nb,
+ * without a division. */
+static __always_inline void sl_set_ptab_buckets(__u32 h, __u32 nb, __u32 *b1, __u32 *b2)
+{
+	__u32 h2 = sl_set_ptab_mix(h ^ 0x9e3779b9u), b;
+
+	*b1 = (__u32)(((__u64)h * nb) >> 32);
+	b = *b1 + 1 + (__u32)(((__u64)h2 * (nb - 1)) >> 32);
+	*b2 = b >= nb ? b - nb : b;
+}
+
+/* The slot of bucket `b` (its words) holding `key`, or -1. Every slot's
+ * words are compared without a branch; the used bit decides last. */
+static __always_inline int sl_set_pb_find(const __u32 *b, const void *key, __u32 words, __u32 slots)
+{
+	__u32 used = b[0];
+
+	for (__u32 s = 0; s < SL_SET_PB_SLOTS_MAX; s++) {
+		__u32 diff = 0;
+
+		if (s >= slots)
+			break;
+		for (__u32 i = 0; i < SL_SET_KEY_MAX / 4; i++) {
+			__u32 w;
+
+			if (i >= words)
+				break;
+			__builtin_memcpy(&w, (const __u8 *)key + 4 * i, 4);
+			diff |= b[SL_SET_PB_HDR_WORDS + s * words + i] ^ w;
+		}
+		if (!diff && (used >> s & 1))
+			return (int)s;
+	}
+	return -1;
 }
 
 #endif

@@ -37,11 +37,19 @@
 #      tests/bench/sets_cost.c): hash:ip with 1M / 1 entries (flat is the
 #      goal) and 1000 / 1, hash:net of random /8-/32 prefixes likewise (an
 #      LPM trie: the cost grows with its depth; the slope is per 10x
-#      entries), and the program without rules for scale
+#      entries), and the program without rules for scale; a plain hash:ip
+#      (no timeout, counters or comment: sluice's compact layout, a bucket
+#      table) with 1M / 1 entries, and 1M plain / 1M with values
 #   7. loading 1M hash:ip entries: `sluicectl set restore` / `ipset restore`
-#      (in the receiving namespace) of one `ipset save` file, A B B A; the
-#      memory each reports for the set (informational); `nft -f` of the same
-#      elements as an nftables set, timed once
+#      (in the receiving namespace) of one `ipset save` file, A B B A (the
+#      set is plain, as its create line has no timeout, counters or
+#      comment); the memory each reports for the set, sluice / ipset (goal
+#      <= 2x): sluice's is the set's map as the kernel accounts it (fdinfo
+#      memlock, bpftool's bytes_memlock: the whole preallocated table of
+#      buckets for maxelem 2M), ipset's its `Size in memory`; and, once, the
+#      same set with counters (the layout with a value per entry, a BPF hash)
+#      for comparison; `nft -f` of the same elements as an nftables set,
+#      timed once
 #   8. set drop: the sender's address is in the 1M set, 64 B to the
 #      receiving veth, dropped by one dataplane at a time: sluice's XDP rule
 #      (`rule add dev ... ingress match-set SET src action drop`), iptables
@@ -602,6 +610,10 @@ if want sets; then
 			"~1.00x (+-10%)"
 		pair_row "  hash:ip: 1000 / 1 entry" "$(cost_ns hash:ip 1000)" "$ip1" ns "~1.00x (+-10%)"
 		pair_row "  no rule at all / hash:ip 1 entry" "$(cost_ns none 0)" "$ip1" ns "-"
+		pair_row "set rule cost, plain hash:ip: 1M / 1 entry" "$(cost_ns hash:ip-plain 1000000)" \
+			"$(cost_ns hash:ip-plain 1)" ns "~1.00x (+-10%)"
+		pair_row "  1M: plain / with values (hash:ip-valued)" "$(cost_ns hash:ip-plain 1000000)" \
+			"$(cost_ns hash:ip-valued 1000000)" ns "-"
 		pair_row "set rule cost, hash:net /8-/32: 1M / 1 entry" "$net6" "$net1" ns \
 			"$(awk -v a="$net6" -v b="$net1" 'BEGIN { if (a > 0 && b > 0) printf "slope %+.1f ns per 10x", (a - b) / 6; else print "-" }')"
 		pair_row "  hash:net: 1000 / 1 entry" "$(cost_ns hash:net 1000)" "$net1" ns "-"
@@ -673,8 +685,15 @@ if want sets; then
 		i_entries=$(awk -F ': ' '$1 == "Number of entries" { print $2 }' "$TMP/ipset.list")
 		[ "$i_entries" = "$SET_N" ] || die "ipset's set holds ${i_entries:-nothing}, not $SET_N: $(cat "$TMP/ipset.list")"
 		pair_row "set restore, 1M hash:ip: sluicectl / ipset (s)" "$rs" "$(avg "$TMP"/ri.?.secs)" s "- (lower: faster)"
-		pair_row "  memory: sluice / ipset (as each reports)" "$(jget '.sets[0].memory' "$TMP/set.json")" \
-			"$(awk -F ': ' '$1 == "Size in memory" { print $2 }' "$TMP/ipset.list")" B "info"
+		imem=$(awk -F ': ' '$1 == "Size in memory" { print $2 }' "$TMP/ipset.list")
+		pair_row "  memory, plain: sluice / ipset (as each reports)" "$(jget '.sets[0].memory' "$TMP/set.json")" \
+			"$imem" B "<= 2.00x"
+		# the same million with counters: the layout with a value per entry
+		sed "1s/\$/ counters/; s/^\(create\|add\) $SET /\1 ${SET}_v /" "$TMP/set.ipset" |
+			ctl set restore >/dev/null 2>"$TMP/rv.progress" || say "the counters set's restore failed: $(tail -n 2 "$TMP/rv.progress")"
+		vmem=$(ctl -j set list -terse "${SET}_v" 2>/dev/null | jq '.sets[0].memory // empty')
+		ctl set destroy "${SET}_v" >/dev/null 2>&1
+		pair_row "  memory, with counters: sluice / ipset" "$vmem" "$imem" B "info"
 	else
 		row "set restore, 1M hash:ip: sluicectl / ipset" "$(human "$rs" s)" "-" "skipped" "no ipset/iptables"
 	fi

@@ -23,6 +23,10 @@
  *   hash:net  a /32 for the source among random prefixes /8 to /32 (length
  *             uniform, a prefix already there drawn again), so the trie is
  *             deep where the source is
+ *   hash:ip-plain  the same addresses in a plain set (no timeout, counters
+ *             or comment: a bucket table sized for the same maxelem),
+ *             timed beside hash:ip-valued, a million in the layout with
+ *             values (hash:ip's, again)
  *
  * It is a Criterion binary because the fixtures report through Criterion:
  * run it with --jobs 1 (two tests timed side by side on two CPUs mean
@@ -37,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "features/sets/sets.h" /* a plain set's table, filled as a restore fills it */
 #include "../bpf/fixture.h"
 #include "../bpf/pkt.h"
 #include "../bpf/sets_fx.h"
@@ -118,6 +123,25 @@ static void fill_ip4(int fd, unsigned n)
 	free(vals);
 }
 
+/* the same addresses into a plain set's table: held in memory, written whole */
+static void fill_ip4_plain(struct sets_ptab *t, int fd, unsigned n)
+{
+	__u8 *keys = calloc(n, 4), key[SL_SET_KEY_MAX];
+	__u32 done;
+
+	cr_assert(keys);
+	for (unsigned i = 0; i < n; i++) {
+		key_of(SL_CLASS_IP4_P, 0x64400000u + (__u32)((__u64)i * 526539u % (1u << 22)), 32, key);
+		memcpy(keys + 4 * (size_t)i, key, 4);
+	}
+	cr_assert_eq(sets_ptab_hold(t, fd, false), 0, "%s", strerror(errno));
+	cr_assert_eq(sets_ptab_insert_many(t, fd, keys, n, UINT32_MAX, &done), 0, "filling at %u of %u: %s", done, n,
+		     strerror(errno));
+	cr_assert_eq(sets_ptab_sync(t, fd), 0, "%s", strerror(errno));
+	sets_ptab_release(t);
+	free(keys);
+}
+
 static unsigned count_keys(int fd)
 {
 	__u8 key[SL_SET_KEY_MAX], next[SL_SET_KEY_MAX];
@@ -156,23 +180,28 @@ static void fill_net4(int fd, unsigned n)
 /* Load the program, build its set, fill it, check the frame on it. */
 static void setup_cost(struct cost *c, const char *cls_name, __u8 cls, unsigned entries)
 {
-	bool net = cls == SL_CLASS_NET4;
+	bool net = cls == SL_CLASS_NET4, plain = sl_set_class_plain(cls);
 
 	c->cls_name = cls_name;
 	c->entries = entries;
 	c->rule = (struct sl_rule)SFX_RULE(1, cls, 0, SL_FAMILY_IPV4, 1 /* src */, 0, SL_ACT_DROP);
-	c->elems[0] = net ? "10.201.0.1/32 #a" : "10.201.0.1 #a";
+	/* a plain entry has no counters: no label */
+	c->elems[0] = net ? "10.201.0.1/32 #a" : plain ? "10.201.0.1" : "10.201.0.1 #a";
 	c->elems[1] = NULL;
 	c->set = (struct sfx_set){ .cls = cls, .slot = 0, .max_entries = maxelem(entries), .elems = c->elems };
 	c->row = entries ? (struct sfx_row){ .desc = "source in the set: dropped", .frame = FRAME, .drop = true,
-					     .rules = "1", .hits = "a" }
+					     .rules = "1", .hits = plain ? "" : "a" }
 			 : (struct sfx_row){ .desc = "no rule: passed", .frame = FRAME, .rules = "", .hits = "" };
 	c->spec = (struct sfx_spec){ .rules = &c->rule, .nrules = entries ? 1 : 0, .sets = &c->set,
 				     .nsets = entries ? 1 : 0, .rows = &c->row, .nrows = 1 };
 	c->f = sfx_load(&c->spec);
-	if (entries > 1)
+	if (entries > 1 && plain)
+		fill_ip4_plain(sfx_set_table(c->f, 0), sfx_set_fd(c->f, 0), entries - 1);
+	else if (entries > 1)
 		(net ? fill_net4 : fill_ip4)(sfx_set_fd(c->f, 0), entries - 1);
-	if (entries)
+	if (entries && plain)
+		cr_assert_eq(sets_ptab_count(sfx_set_table(c->f, 0), sfx_set_fd(c->f, 0)), entries, "%s: entries", cls_name);
+	else if (entries)
 		cr_assert_eq(count_keys(sfx_set_fd(c->f, 0)), entries, "%s: entries", cls_name);
 	cr_assert_eq(sfx_run_rows_on(c->f, true), 0, "%s, %u entries: the frame's row fails", cls_name, entries);
 }
@@ -241,4 +270,15 @@ Test(sets_cost, hash_net)
 	for (size_t i = 0; i < NSIZES; i++)
 		setup_cost(&c[i], "hash:net", SL_CLASS_NET4, sizes[i]);
 	run_costs(c, NSIZES);
+}
+
+/* a plain set by size, and the same million with values, timed together */
+Test(sets_cost, hash_ip_plain)
+{
+	static struct cost c[NSIZES + 1];
+
+	for (size_t i = 0; i < NSIZES; i++)
+		setup_cost(&c[i], "hash:ip-plain", SL_CLASS_IP4_P, sizes[i]);
+	setup_cost(&c[NSIZES], "hash:ip-valued", SL_CLASS_IP4, sizes[NSIZES - 1]);
+	run_costs(c, NSIZES + 1);
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "sluice/sets.h" /* before the skeleton, which uses its structs */
+#include "features/sets/sets.h" /* plain sets' tables and values, as the daemon writes them */
 #include "fixture.h"
 #include "pkt.h"
 #include "sets.skel.h"
@@ -258,6 +259,7 @@ struct sfx {
 	const struct sfx_spec *spec;
 	struct sets_bpf *skel;
 	int set_fd[SFX_MAX_SETS];
+	struct sets_ptab pt[SFX_MAX_SETS];  /* plain sets' bucket tables */
 	struct entry ent[SFX_MAX_ENTRIES];
 	size_t nent;
 	int ncpu;
@@ -354,6 +356,7 @@ static bool tuple_of(__u8 cls, const char *elem, struct sl_set_tuple *t)
 	if (strlen(elem) >= sizeof(buf))
 		return false;
 	strcpy(buf, elem);
+	cls = sl_set_key_class(cls); /* plain sets' elements are spelled alike */
 	for (char *c = buf; *c && cls != SL_CLASS_MAC; c++)
 		if (*c == ',') {
 			if (nparts == 3)
@@ -391,6 +394,13 @@ static bool tuple_of(__u8 cls, const char *elem, struct sl_set_tuple *t)
 	}
 	}
 	return false;
+}
+
+bool sfx_elem_key(__u8 cls, const char *elem, __u8 key[SL_SET_KEY_MAX])
+{
+	struct sl_set_tuple t;
+
+	return tuple_of(cls, elem, &t) && sl_set_key_build(cls, &t, key) > 0;
 }
 
 static __u64 now_ns(void)
@@ -431,8 +441,24 @@ static void add_element(struct sfx *f, int set, const char *line)
 	}
 	v.cidr = t.cidr;
 	cr_assert_gt(sl_set_key_build(s->cls, &t, key), 0);
-	cr_assert_eq(bpf_map_update_elem(f->set_fd[set], key, &v, BPF_NOEXIST), 0, "add '%s': %s", line,
-		     strerror(errno));
+	if (sl_set_class_plain(s->cls)) {
+		__u8 raw[sizeof(v)];
+
+		/* a plain set carries no counters and nothing expires */
+		cr_assert(!label && !v.expires_ns, "element '%s': a plain set takes nomatch only", line);
+		if (sl_set_class_is_ptab(s->cls)) {
+			cr_assert_eq(sets_ptab_find(&f->pt[set], f->set_fd[set], key), 0, "'%s' added twice", line);
+			cr_assert_eq(sets_ptab_insert(&f->pt[set], f->set_fd[set], key, UINT32_MAX), 0, "add '%s': %s",
+				     line, strerror(errno));
+		} else {
+			sets_value_encode(s->cls, &v, raw);
+			cr_assert_eq(bpf_map_update_elem(f->set_fd[set], key, raw, BPF_NOEXIST), 0, "add '%s': %s", line,
+				     strerror(errno));
+		}
+	} else {
+		cr_assert_eq(bpf_map_update_elem(f->set_fd[set], key, &v, BPF_NOEXIST), 0, "add '%s': %s", line,
+			     strerror(errno));
+	}
 	cr_assert_lt(f->nent, SFX_MAX_ENTRIES);
 	f->ent[f->nent].set = set;
 	memcpy(f->ent[f->nent].key, key, sizeof(key));
@@ -445,17 +471,32 @@ static struct bpf_map *outer_map(struct sets_bpf *skel, __u8 cls)
 	struct bpf_map *maps[SL_CLASS_COUNT] = {
 #define SFX_OUTER(c, name, key) [c] = skel->maps.name,
 		SL_SET_CLASSES(SFX_OUTER)
+		SL_SET_PLAIN_CLASSES(SFX_OUTER, SFX_OUTER)
 #undef SFX_OUTER
 	};
 
 	return cls < SL_CLASS_COUNT ? maps[cls] : NULL;
 }
 
-/* the key struct of each class, as userspace finds it in the object's BTF */
+/* the key and value types of each class, as userspace finds them in the
+ * object's BTF */
 static const char *const key_type[SL_CLASS_COUNT] = {
 #define SFX_KEY(c, name, key) [c] = SL_STR(key),
+#define SFX_U32(c, name, bucket) [c] = "__u32",
 	SL_SET_CLASSES(SFX_KEY)
+	SL_SET_PLAIN_CLASSES(SFX_U32, SFX_KEY)
 #undef SFX_KEY
+#undef SFX_U32
+};
+static const char *const value_type[SL_CLASS_COUNT] = {
+#define SFX_FULL(c, name, key) [c] = "sl_set_value",
+#define SFX_BUCKET(c, name, bucket) [c] = SL_STR(bucket),
+#define SFX_NVALUE(c, name, key) [c] = "sl_set_nvalue",
+	SL_SET_CLASSES(SFX_FULL)
+	SL_SET_PLAIN_CLASSES(SFX_BUCKET, SFX_NVALUE)
+#undef SFX_FULL
+#undef SFX_BUCKET
+#undef SFX_NVALUE
 };
 
 /* A set as the daemon makes one: a map of the class's layout, any size,
@@ -464,28 +505,37 @@ static const char *const key_type[SL_CLASS_COUNT] = {
 static void make_set(struct sfx *f, int i)
 {
 	const struct sfx_set *s = &f->spec->sets[i];
-	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_NO_PREALLOC);
+	bool ptab = sl_set_class_is_ptab(s->cls);
+	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = ptab ? BPF_F_INNER_MAP : BPF_F_NO_PREALLOC);
 	const struct btf *btf = bpf_object__btf(f->skel->obj);
 	struct sl_set_tuple zero = { 0 };
 	__u8 key[SL_SET_KEY_MAX];
 	int key_size = sl_set_key_build(s->cls, &zero, key);
-	__u32 slot = s->slot;
+	__u32 slot = s->slot, entries = s->max_entries ? s->max_entries : 256;
+	__u32 value_size = ptab ? sets_ptab_bucket_size(s->cls) : sets_value_size(s->cls);
 	int kid, vid;
 	char name[16];
 
 	cr_assert_gt(key_size, 0, "set %d: class %u", i, s->cls);
 	cr_assert(btf, "the object has no BTF");
-	kid = btf__find_by_name_kind(btf, key_type[s->cls], BTF_KIND_STRUCT);
-	vid = btf__find_by_name_kind(btf, "sl_set_value", BTF_KIND_STRUCT);
-	cr_assert(kid > 0 && vid > 0, "struct %s / sl_set_value not in the object's BTF", key_type[s->cls]);
-	cr_assert_eq(btf__resolve_size(btf, kid), key_size, "BTF size of %s", key_type[s->cls]);
+	kid = btf__find_by_name_kind(btf, key_type[s->cls], ptab ? BTF_KIND_TYPEDEF : BTF_KIND_STRUCT);
+	vid = btf__find_by_name_kind(btf, value_type[s->cls], BTF_KIND_STRUCT);
+	cr_assert(kid > 0 && vid > 0, "%s / %s not in the object's BTF", key_type[s->cls], value_type[s->cls]);
+	cr_assert_eq(btf__resolve_size(btf, kid), ptab ? 4 : key_size, "BTF size of %s", key_type[s->cls]);
+	cr_assert_eq(btf__resolve_size(btf, vid), value_size, "BTF size of %s", value_type[s->cls]);
 	o.btf_fd = (__u32)btf__fd(btf);
 	o.btf_key_type_id = (__u32)kid;
 	o.btf_value_type_id = (__u32)vid;
 	snprintf(name, sizeof(name), "sfx_%u_%u", s->cls, s->slot);
-	f->set_fd[i] = bpf_map_create(sl_set_class_is_lpm(s->cls) ? BPF_MAP_TYPE_LPM_TRIE : BPF_MAP_TYPE_HASH, name,
-				      (__u32)key_size, sizeof(struct sl_set_value),
-				      s->max_entries ? s->max_entries : 256, &o);
+	if (ptab) { /* a bucket table for max_entries entries, as the daemon sizes one */
+		cr_assert_eq(sets_ptab_init(&f->pt[i], s->cls, sets_ptab_buckets_for(s->cls, entries)), 0);
+		f->set_fd[i] = bpf_map_create(BPF_MAP_TYPE_ARRAY, name, 4, value_size, f->pt[i].nbuckets, &o);
+		cr_assert_geq(f->set_fd[i], 0, "create set %d (class %u): %s", i, s->cls, strerror(errno));
+		cr_assert_eq(sets_ptab_format(&f->pt[i], f->set_fd[i]), 0, "set %d: %s", i, strerror(errno));
+	} else {
+		f->set_fd[i] = bpf_map_create(sl_set_class_is_lpm(s->cls) ? BPF_MAP_TYPE_LPM_TRIE : BPF_MAP_TYPE_HASH,
+					      name, (__u32)key_size, value_size, entries, &o);
+	}
 	cr_assert_geq(f->set_fd[i], 0, "create set %d (class %u): %s", i, s->cls, strerror(errno));
 	cr_assert_eq(bpf_map_update_elem(bpf_map__fd(outer_map(f->skel, s->cls)), &slot, &f->set_fd[i], BPF_ANY), 0,
 		     "set %d (class %u, %u entries) into its outer map: %s", i, s->cls,
@@ -541,9 +591,11 @@ void sfx_free(struct sfx *f)
 {
 	if (!f)
 		return;
-	for (size_t i = 0; i < SFX_MAX_SETS; i++)
+	for (size_t i = 0; i < SFX_MAX_SETS; i++) {
 		if (f->set_fd[i] >= 0)
 			close(f->set_fd[i]);
+		sets_ptab_release(&f->pt[i]);
+	}
 	sets_bpf__destroy(f->skel);
 	free(f);
 }
@@ -551,6 +603,11 @@ void sfx_free(struct sfx *f)
 int sfx_prog_fd(const struct sfx *f, bool xdp)
 {
 	return bpf_program__fd(xdp ? f->skel->progs.sl_sets_xdp : f->skel->progs.sl_sets_tc);
+}
+
+struct sets_ptab *sfx_set_table(struct sfx *f, size_t set)
+{
+	return set < f->spec->nsets && sl_set_class_is_ptab(f->spec->sets[set].cls) ? &f->pt[set] : NULL;
 }
 
 double sfx_load_ms(const struct sfx *f)
@@ -595,6 +652,10 @@ static void entry_counts(const struct sfx *f, size_t i, __u64 out[2])
 {
 	struct sl_set_value v;
 
+	if (sl_set_class_plain(f->spec->sets[f->ent[i].set].cls)) {
+		out[0] = out[1] = 0; /* no counters */
+		return;
+	}
 	cr_assert_eq(bpf_map_lookup_elem(f->set_fd[f->ent[i].set], f->ent[i].key, &v), 0, "entry %zu gone", i);
 	out[0] = v.packets;
 	out[1] = v.bytes;
@@ -734,5 +795,85 @@ size_t sfx_run(const struct sfx_spec *s)
 	size_t failed = sfx_run_rows(f);
 
 	sfx_free(f);
+	return failed;
+}
+
+/* ---- the same, plain ------------------------------------------------------------------- */
+
+/* an element without its labels ("10.0.0.1 #a nomatch" -> "10.0.0.1 nomatch") */
+static char *unlabelled(const char *elem)
+{
+	char *out = calloc(1, strlen(elem) + 1), *w, *save = NULL, *buf = strdup(elem);
+
+	cr_assert(out && buf);
+	for (w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		if (w[0] == '#')
+			continue;
+		if (*out)
+			strcat(out, " ");
+		strcat(out, w);
+	}
+	free(buf);
+	return out;
+}
+
+struct sfx_spec *sfx_plain(const struct sfx_spec *s)
+{
+	struct sfx_spec *p = calloc(1, sizeof(*p));
+	struct sl_rule *rules = calloc(s->nrules + 1, sizeof(*rules));
+	struct sfx_set *sets = calloc(s->nsets + 1, sizeof(*sets));
+	struct sfx_row *rows = calloc(s->nrows + 1, sizeof(*rows));
+
+	cr_assert(p && rules && sets && rows);
+	*p = *s;
+	for (size_t i = 0; i < s->nrules; i++) {
+		rules[i] = s->rules[i];
+		if (rules[i].match == SL_MATCH_SET && rules[i].cls < SL_CLASS_KEYS)
+			rules[i].cls += SL_CLASS_KEYS;
+	}
+	for (size_t i = 0; i < s->nsets; i++) {
+		size_t n = 0;
+		char **elems;
+
+		sets[i] = s->sets[i];
+		if (sets[i].cls < SL_CLASS_KEYS)
+			sets[i].cls += SL_CLASS_KEYS;
+		while (s->sets[i].elems && s->sets[i].elems[n])
+			n++;
+		elems = calloc(n + 1, sizeof(*elems));
+		cr_assert(elems);
+		for (size_t k = 0; k < n; k++)
+			elems[k] = unlabelled(s->sets[i].elems[k]);
+		sets[i].elems = (const char *const *)elems;
+	}
+	for (size_t i = 0; i < s->nrows; i++) {
+		rows[i] = s->rows[i];
+		rows[i].hits = ""; /* plain entries count nothing */
+	}
+	p->rules = rules;
+	p->sets = sets;
+	p->rows = rows;
+	return p;
+}
+
+void sfx_plain_free(struct sfx_spec *p)
+{
+	for (size_t i = 0; i < p->nsets; i++) {
+		for (char *const *e = (char *const *)p->sets[i].elems; e && *e; e++)
+			free(*e);
+		free((void *)p->sets[i].elems);
+	}
+	free((void *)p->rules);
+	free((void *)p->sets);
+	free((void *)p->rows);
+	free(p);
+}
+
+size_t sfx_run_plain(const struct sfx_spec *s)
+{
+	struct sfx_spec *p = sfx_plain(s);
+	size_t failed = sfx_run(p);
+
+	sfx_plain_free(p);
 	return failed;
 }

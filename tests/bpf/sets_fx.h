@@ -38,6 +38,8 @@
 
 #include "sluice/sets.h"
 
+struct sets_ptab;
+
 struct sfx_set {
 	__u8 cls;                   /* enum sl_set_class */
 	__u16 slot;
@@ -72,6 +74,14 @@ struct sfx_spec {
  * without the privileges to load BPF programs. */
 size_t sfx_run(const struct sfx_spec *s);
 
+/* The same spec with its sets plain (include/sluice/sets.h: the compact
+ * layout, SL_CLASS_KEYS up) and its set rules on them: element labels
+ * dropped and rows' entry hits none (plain entries have no counters),
+ * verdicts and rule counters the same. Elements may not expire. */
+size_t sfx_run_plain(const struct sfx_spec *s);
+struct sfx_spec *sfx_plain(const struct sfx_spec *s);
+void sfx_plain_free(struct sfx_spec *p);
+
 /* The same in steps, for tests that look at the loaded programs too. */
 struct sfx;
 struct sfx *sfx_load(const struct sfx_spec *s); /* fails the test on error */
@@ -80,12 +90,17 @@ size_t sfx_run_rows_on(struct sfx *f, bool xdp);   /* one of them */
 int sfx_prog_fd(const struct sfx *f, bool xdp);
 double sfx_load_ms(const struct sfx *f);        /* open to loaded, sets excluded */
 int sfx_set_fd(const struct sfx *f, size_t set);  /* the map of spec->sets[set] */
+/* a plain set's bucket table (src/features/sets/ptab.c), NULL for others */
+struct sets_ptab *sfx_set_table(struct sfx *f, size_t set);
 void sfx_free(struct sfx *f);
 
 /* A frame from its words (see above) into buf: its length, 0 when the words
  * are wrong or it does not fit. For benchmarks that run a row's frame
  * themselves. */
 size_t sfx_frame(const char *words, __u8 *buf, size_t cap);
+
+/* The key of an element spelled as in a set's elems (no flags). */
+bool sfx_elem_key(__u8 cls, const char *elem, __u8 key[SL_SET_KEY_MAX]);
 
 /* One rule, as the daemon compiles it. */
 #define SFX_RULE(id_, cls_, slot_, family_, dims_, invert_, action_)                             \

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "features/sets/sets.h" /* the plain tables' geometry */
 #include "sets_fx.h"
 
 #define COUNT SL_ACT_COUNT
@@ -44,6 +45,15 @@
 	cr_assert_eq(sfx_run(&(struct sfx_spec){ (rules), SFX_N(rules), (sets), SFX_N(sets), (rows), \
 						 SFX_N(rows), (hook) }),                          \
 		     0, "failing rows above")
+/* and again with every set plain (the compact layout: no counters, no
+ * expiry; the same verdicts) */
+#define RUN_BOTH(hook, rules, sets, rows)                                                                     \
+	do {                                                                                                  \
+		const struct sfx_spec spec_ = { (rules), SFX_N(rules), (sets), SFX_N(sets), (rows), SFX_N(rows), \
+						(hook) };                                                     \
+		cr_assert_eq(sfx_run(&spec_), 0, "failing rows above");                                        \
+		cr_assert_eq(sfx_run_plain(&spec_), 0, "failing rows above, plain sets");                     \
+	} while (0)
 
 TestSuite(sets_progs);
 
@@ -67,7 +77,7 @@ Test(sets_progs, hash_ip4)
 		PASSES("ipv6 with the same leading bytes: an inet set never matches", "6 a00:1::>a00:1:: udp", "", ""),
 	};
 
-	RUN(0, rules, sets, rows);
+	RUN_BOTH(0, rules, sets, rows);
 }
 
 Test(sets_progs, hash_ip6)
@@ -88,7 +98,7 @@ Test(sets_progs, hash_ip6)
 		       "", ""),
 	};
 
-	RUN(1, rules, sets, rows);
+	RUN_BOTH(1, rules, sets, rows);
 }
 
 Test(sets_progs, hash_net4)
@@ -110,7 +120,7 @@ Test(sets_progs, hash_net4)
 		PASSES("ipv6 a00:1:: (10.0.0.1 leading bytes): no", "6 a00:1::>a00:1:: udp", "", ""),
 	};
 
-	RUN(2, rules, sets, rows);
+	RUN_BOTH(2, rules, sets, rows);
 }
 
 Test(sets_progs, hash_net6)
@@ -130,7 +140,7 @@ Test(sets_progs, hash_net6)
 		PASSES("near miss: 2001:db8:9::2", "6 2001:db8:9::2>2001:db8:9::2 udp", "", ""),
 	};
 
-	RUN(3, rules, sets, rows);
+	RUN_BOTH(3, rules, sets, rows);
 }
 
 /* hash:ip,port with every way ipset takes a port from a packet */
@@ -170,7 +180,7 @@ Test(sets_progs, hash_ipport4)
 		PASSES("ipv6 a00:1:: udp 53: no", "6 a00:1::>a00:1:: udp 53>53", "", ""),
 	};
 
-	RUN(4, rules, sets, rows);
+	RUN_BOTH(4, rules, sets, rows);
 }
 
 Test(sets_progs, hash_ipport6)
@@ -203,7 +213,7 @@ Test(sets_progs, hash_ipport6)
 		PASSES("ipv4 32.1.13.184 udp 53: no", "4 32.1.13.184>32.1.13.184 udp 53>53", "", ""),
 	};
 
-	RUN(5, rules, sets, rows);
+	RUN_BOTH(5, rules, sets, rows);
 }
 
 Test(sets_progs, hash_netport4)
@@ -230,7 +240,7 @@ Test(sets_progs, hash_netport4)
 		PASSES("near miss: icmp 3/3", "4 10.9.9.9>192.0.2.9 icmp 3/3", "", ""),
 	};
 
-	RUN(6, rules, sets, rows);
+	RUN_BOTH(6, rules, sets, rows);
 }
 
 Test(sets_progs, hash_netport6)
@@ -255,7 +265,7 @@ Test(sets_progs, hash_netport6)
 		       "", ""),
 	};
 
-	RUN(7, rules, sets, rows);
+	RUN_BOTH(7, rules, sets, rows);
 }
 
 Test(sets_progs, hash_ipportip4)
@@ -278,7 +288,7 @@ Test(sets_progs, hash_ipportip4)
 		PASSES("near miss: the first address", "4 10.0.0.4>10.0.0.2 udp 1000>53", "", ""),
 	};
 
-	RUN(8, rules, sets, rows);
+	RUN_BOTH(8, rules, sets, rows);
 }
 
 Test(sets_progs, hash_ipportip6)
@@ -300,7 +310,7 @@ Test(sets_progs, hash_ipportip6)
 		PASSES("near miss: the first address", "6 2001:db8::5>2001:db8::2 tcp 40000>22", "", ""),
 	};
 
-	RUN(9, rules, sets, rows);
+	RUN_BOTH(9, rules, sets, rows);
 }
 
 Test(sets_progs, hash_mac)
@@ -323,7 +333,7 @@ Test(sets_progs, hash_mac)
 		NOT_IP("arp from the MAC: not ip, no rule runs", "smac=02:00:00:00:00:aa arp"),
 	};
 
-	RUN(10, rules, sets, rows);
+	RUN_BOTH(10, rules, sets, rows);
 }
 
 Test(sets_progs, bitmap_port)
@@ -347,7 +357,7 @@ Test(sets_progs, bitmap_port)
 		DROPS("first fragment of udp to 443", "4 mf udp 1>443", "20", "b"),
 	};
 
-	RUN(11, rules, sets, rows);
+	RUN_BOTH(11, rules, sets, rows);
 }
 
 /* ---- rules: order, invert, families, empty slots ------------------------------------ */
@@ -374,7 +384,7 @@ Test(sets_progs, rule_order)
 		PASSES("nothing matches: pass", "4 192.0.2.9>10.0.0.3 udp", "", ""),
 	};
 
-	RUN(12, rules, sets, rows);
+	RUN_BOTH(12, rules, sets, rows);
 }
 
 Test(sets_progs, invert)
@@ -395,7 +405,7 @@ Test(sets_progs, invert)
 		PASSES("ipv6: rules on inet sets never see it, ! ones neither (as ip6tables)", "6 udp", "", ""),
 	};
 
-	RUN(13, rules, sets, rows);
+	RUN_BOTH(13, rules, sets, rows);
 }
 
 Test(sets_progs, families)
@@ -417,7 +427,7 @@ Test(sets_progs, families)
 		       "3 4", "m m"),
 	};
 
-	RUN(14, rules, sets, rows);
+	RUN_BOTH(14, rules, sets, rows);
 }
 
 Test(sets_progs, empty_slots)
@@ -435,7 +445,7 @@ Test(sets_progs, empty_slots)
 		PASSES("absent sets never match", "4 10.0.0.1>10.0.0.1 udp", "2 4", "a"),
 	};
 
-	RUN(15, rules, sets, rows);
+	RUN_BOTH(15, rules, sets, rows);
 }
 
 /* ---- nomatch, timeouts, the LPM fallback ---------------------------------------------- */
@@ -460,7 +470,7 @@ Test(sets_progs, nomatch_longest_prefix_wins)
 		DROPS("2001:db8:2::1", "6 2001:db8::9>2001:db8:2::1 udp", "6", "a6"),
 	};
 
-	RUN(16, rules, sets, rows);
+	RUN_BOTH(16, rules, sets, rows);
 }
 
 Test(sets_progs, timeouts)
@@ -576,7 +586,7 @@ Test(sets_progs, vlans)
 		UNPARSED("three tags: malformed, passed", "a q q 4 192.0.2.9>10.0.0.1 udp"),
 	};
 
-	RUN(19, rules, sets, rows);
+	RUN_BOTH(19, rules, sets, rows);
 }
 
 Test(sets_progs, ipv6_extension_headers)
@@ -598,7 +608,7 @@ Test(sets_progs, ipv6_extension_headers)
 		UNPARSED("seven extension headers: malformed", "6 2001:db8::9>2001:db8::1 ext=HDDDDDD udp 1>53"),
 	};
 
-	RUN(20, rules, sets, rows);
+	RUN_BOTH(20, rules, sets, rows);
 }
 
 Test(sets_progs, ipv4_fragments)
@@ -617,7 +627,7 @@ Test(sets_progs, ipv4_fragments)
 		PASSES("middle fragment: hash:ip only", "4 192.0.2.9>10.0.0.1 mf off=1 udp 1>53", "1", "a"),
 	};
 
-	RUN(21, rules, sets, rows);
+	RUN_BOTH(21, rules, sets, rows);
 }
 
 /* Frames that do not parse pass and are counted, even under a rule that
@@ -649,7 +659,7 @@ Test(sets_progs, unparsed_frames_pass)
 		NOT_IP("802.1Q arp", "q arp"),
 	};
 
-	RUN(22, rules, sets, rows);
+	RUN_BOTH(22, rules, sets, rows);
 }
 
 /* A fail-closed hook: `unparsed` rules see every frame that does not parse
@@ -680,7 +690,7 @@ Test(sets_progs, unparsed_rules_fail_closed)
 		NOT_IP("arp still passes", "arp"),
 	};
 
-	RUN(24, rules, sets, rows);
+	RUN_BOTH(24, rules, sets, rows);
 }
 
 /* `unparsed action pass` decides before a later `unparsed` drop; the rules
@@ -701,11 +711,11 @@ Test(sets_progs, unparsed_rules_pass_first)
 		NOT_IP("arp", "arp"),
 	};
 
-	RUN(25, rules, sets, rows);
+	RUN_BOTH(25, rules, sets, rows);
 }
 
 /* Cuts tc's test_run refuses with EINVAL (an IP ethertype without a whole
- * IP header): XDP only. */
+ * IP header): XDP only; with the set plain too. */
 Test(sets_progs, truncated_headers_xdp)
 {
 	const struct sfx_set sets[] = {
@@ -721,17 +731,106 @@ Test(sets_progs, truncated_headers_xdp)
 		UNPARSED("inside the ipv6 header", "6 udp cut=40"),
 	};
 	struct sfx_spec spec = { rules, SFX_N(rules), sets, SFX_N(sets), rows, SFX_N(rows), 23 };
-	struct sfx *f = sfx_load(&spec);
-	size_t failed = sfx_run_rows_on(f, true);
+	struct sfx_spec *plain = sfx_plain(&spec);
+	size_t failed = 0;
 
-	sfx_free(f);
+	for (int pass = 0; pass < 2; pass++) {
+		struct sfx *f = sfx_load(pass ? plain : &spec);
+
+		failed += sfx_run_rows_on(f, true);
+		sfx_free(f);
+	}
+	sfx_plain_free(plain);
 	cr_assert_eq(failed, 0, "failing rows above");
+}
+
+/* ---- plain bucket tables, full ------------------------------------------------------------ */
+
+/* keys in their second bucket, of the n elements of a plain table (the
+ * table read back as the programs read it) */
+static unsigned in_second_bucket(int fd, __u8 cls, const char *const *elems, size_t n)
+{
+	__u32 zero = 0, hdr[80], b[80], words = (sets_ptab_bucket_size(cls) / 4 - SL_SET_PB_HDR_WORDS) /
+						       sl_set_pb_slots(cls);
+	unsigned second = 0;
+
+	cr_assert_eq(bpf_map_lookup_elem(fd, &zero, hdr), 0);
+	for (size_t i = 0; i < n; i++) {
+		__u8 key[SL_SET_KEY_MAX];
+		__u32 b1, b2;
+
+		cr_assert(sfx_elem_key(cls, elems[i], key), "element '%s'", elems[i]);
+		sl_set_ptab_buckets(sl_set_ptab_hash(key, words), hdr[1], &b1, &b2);
+		cr_assert_eq(bpf_map_lookup_elem(fd, &b1, b), 0);
+		if (sl_set_pb_find(b, key, words, sl_set_pb_slots(cls)) >= 0)
+			continue;
+		cr_assert_eq(bpf_map_lookup_elem(fd, &b2, b), 0);
+		cr_assert_geq(sl_set_pb_find(b, key, words, sl_set_pb_slots(cls)), 0, "'%s' in neither bucket", elems[i]);
+		second++;
+	}
+	return second;
+}
+
+/* Tables filled past their sizing (maxelem 150 of IPv4 addresses, 30 of
+ * ip,port,ip6 triples: 95% of their slots), so keys sit in both of their
+ * buckets and some were moved to make room: XDP and tc find every entry,
+ * and none of its near misses. */
+Test(sets_progs, plain_tables_full)
+{
+	enum { N4 = 200, N6 = 40 };
+	static char text4[N4][32], text6[N6][96], frames[2 * N4 + 2 * N6][128];
+	static const char *elems4[N4 + 1], *elems6[N6 + 1];
+	static struct sfx_row rows[2 * N4 + 2 * N6];
+	const struct sfx_set sets[] = {
+		{ .cls = SL_CLASS_IP4_P, .slot = 0, .max_entries = 150, .elems = elems4 },
+		{ .cls = SL_CLASS_IPPORTIP6_P, .slot = 0, .max_entries = 30, .elems = elems6 },
+	};
+	static const struct sl_rule rules[] = {
+		R(1, SL_CLASS_IP4_P, 0, V4, S, 0, DROP),
+		R(2, SL_CLASS_IPPORTIP6_P, 0, V6, DIMS(S, D, D), 0, DROP),
+	};
+	size_t n = 0;
+	struct sfx *f;
+
+	for (int i = 0; i < N4; i++) {
+		snprintf(text4[i], sizeof(text4[i]), "10.%d.%d.%d", i % 7, i / 7, (i * 37) % 251);
+		elems4[i] = text4[i];
+		snprintf(frames[n], sizeof(frames[n]), "4 %s>192.0.2.9 udp", text4[i]);
+		rows[n] = (struct sfx_row)DROPS("ipv4: an entry", frames[n], "1", "");
+		n++;
+		snprintf(frames[n], sizeof(frames[n]), "4 11.%d.%d.%d>192.0.2.9 udp", i % 7, i / 7, (i * 37) % 251);
+		rows[n] = (struct sfx_row)PASSES("ipv4: its near miss", frames[n], "", "");
+		n++;
+	}
+	for (int i = 0; i < N6; i++) {
+		snprintf(text6[i], sizeof(text6[i]), "2001:db8::%x,udp:53,2001:db8:1::%x", i + 1, 3 * i + 1);
+		elems6[i] = text6[i];
+		snprintf(frames[n], sizeof(frames[n]), "6 2001:db8::%x>2001:db8:1::%x udp 1000>53", i + 1, 3 * i + 1);
+		rows[n] = (struct sfx_row)DROPS("ip,port,ip6: an entry", frames[n], "2", "");
+		n++;
+		snprintf(frames[n], sizeof(frames[n]), "6 2001:db8::%x>2001:db8:1::%x udp 1000>53", i + 1, 3 * i + 2);
+		rows[n] = (struct sfx_row)PASSES("ip,port,ip6: its near miss", frames[n], "", "");
+		n++;
+	}
+	{
+		struct sfx_spec spec = { rules, SFX_N(rules), sets, SFX_N(sets), rows, n, 26 };
+		unsigned s4, s6;
+
+		f = sfx_load(&spec);
+		s4 = in_second_bucket(sfx_set_fd(f, 0), SL_CLASS_IP4_P, elems4, N4);
+		s6 = in_second_bucket(sfx_set_fd(f, 1), SL_CLASS_IPPORTIP6_P, elems6, N6);
+		cr_log_info("plain tables: %u of %d and %u of %d keys in their second bucket", s4, N4, s6, N6);
+		cr_assert(s4 > 0 && s6 > 0, "no key in its second bucket: the test misses half the lookup");
+		cr_assert_eq(sfx_run_rows(f), 0, "failing rows above");
+		sfx_free(f);
+	}
 }
 
 /* ---- the whole program ------------------------------------------------------------ */
 
 /* 32 rules over all 12 classes: the verifier accepts it (quickly), and a
- * frame of each family moves exactly the rules it should. */
+ * frame of each family moves exactly the rules it should; the same with
+ * every set plain. */
 Test(sets_progs, thirty_two_rules)
 {
 	const struct sfx_set sets[] = {
@@ -759,7 +858,7 @@ Test(sets_progs, thirty_two_rules)
 	size_t at4 = 0, at6 = 0;
 
 	for (unsigned i = 0; i < SL_RULES_MAX; i++) {
-		__u8 cls = (__u8)(i % SL_CLASS_COUNT);
+		__u8 cls = (__u8)(i % SL_CLASS_KEYS);
 		__u8 fam = cls == SL_CLASS_MAC || cls == SL_CLASS_PORT ? 0 : cls % 2 ? V6 : V4;
 		bool inv = i >= 24;
 
@@ -779,22 +878,27 @@ Test(sets_progs, thirty_two_rules)
 		       want6, ""),
 	};
 	struct sfx_spec spec = { rules, SFX_N(rules), sets, SFX_N(sets), rows, SFX_N(rows), SL_HOOKS_MAX - 1 };
-	struct sfx *f = sfx_load(&spec);
+	struct sfx_spec *plain = sfx_plain(&spec); /* and again, every set plain */
 
-	for (int xdp = 1; xdp >= 0; xdp--) {
-		struct bpf_prog_info info;
-		__u32 len = sizeof(info);
+	for (int pass = 0; pass < 2; pass++) {
+		struct sfx *f = sfx_load(pass ? plain : &spec);
 
-		memset(&info, 0, sizeof(info));
-		cr_assert_eq(bpf_obj_get_info_by_fd(sfx_prog_fd(f, xdp), &info, &len), 0);
-		printf("sets-prog %s: 32 rules of 12 classes: %u instructions verified, %u xlated, loaded in %.1f ms "
-		       "(both programs)\n",
-		       xdp ? "sl_sets_xdp" : "sl_sets_tc", info.verified_insns, info.xlated_prog_len / 8,
-		       sfx_load_ms(f));
+		for (int xdp = 1; xdp >= 0; xdp--) {
+			struct bpf_prog_info info;
+			__u32 len = sizeof(info);
+
+			memset(&info, 0, sizeof(info));
+			cr_assert_eq(bpf_obj_get_info_by_fd(sfx_prog_fd(f, xdp), &info, &len), 0);
+			printf("sets-prog %s: 32 rules of 12 %sclasses: %u instructions verified, %u xlated, loaded in "
+			       "%.1f ms (both programs)\n",
+			       xdp ? "sl_sets_xdp" : "sl_sets_tc", pass ? "plain " : "", info.verified_insns,
+			       info.xlated_prog_len / 8, sfx_load_ms(f));
+		}
+		cr_expect_lt(sfx_load_ms(f), 5000.0, "verifying 32 rules took %.0f ms", sfx_load_ms(f));
+		cr_assert_eq(sfx_run_rows(f), 0, "failing rows above%s", pass ? ", plain sets" : "");
+		sfx_free(f);
 	}
-	cr_expect_lt(sfx_load_ms(f), 5000.0, "verifying 32 rules took %.0f ms", sfx_load_ms(f));
-	cr_assert_eq(sfx_run_rows(f), 0, "failing rows above");
-	sfx_free(f);
+	sfx_plain_free(plain);
 }
 
 /* Sets of any size go into the outer maps, hash and LPM alike (the kernel
@@ -822,5 +926,5 @@ Test(sets_progs, any_set_size)
 		PASSES("ipv6", "6 2001:db8::9>2001:db8::1 udp 1>53", "2 4 6", "b d f"),
 	};
 
-	RUN(24, rules, sets, rows);
+	RUN_BOTH(24, rules, sets, rows);
 }

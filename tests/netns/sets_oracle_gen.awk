@@ -9,7 +9,9 @@
 #                        entries with a `timeout T` of T seconds (and the
 #                        entries around them), probed as "ELEM KERNEL_ELEM
 #                        BEFORE AFTER": the answer while they live and once
-#                        they expired
+#                        they expired; only for a set created with a
+#                        timeout (opts), whose entries also get one now and
+#                        then (a plain set's cannot)
 # The two inputs differ only for hash:mac, which this kernel lacks: there the
 # kernel gets bitmap:ip,mac with one address per MAC, and the kernel element
 # of a probe names the address of its MAC (or one without an entry).
@@ -86,7 +88,7 @@ function add(elem, extra,    kelem) {
 		kelem = macip[elem] "," elem
 	} else
 		kelem = elem
-	if (rand() < 0.2) extra = extra " timeout 600"
+	if (timed && rand() < 0.2) extra = extra " timeout 600"
 	print "add " name " " kelem extra > (out ".kernel")
 	print "add " name " " elem extra > (out ".sluice")
 	return 1
@@ -182,6 +184,7 @@ function shorts(    A, B, C, D, E, sfx, x, j) {
 
 BEGIN {
 	srand(seed)
+	timed = opts ~ /timeout/
 	v6 = fam == "inet6"; W = v6 ? 16 : 8; U = v6 ? 8 : 4
 	maxc = v6 ? 128 : 32; minc = v6 ? 48 : 14
 	split("hash:ip ip hash:net net hash:ip,port ipport hash:net,port netport hash:ip,port,ip ipportip hash:mac mac bitmap:port port", t, " ")
@@ -211,5 +214,5 @@ BEGIN {
 		else if (kind == "mac") probe(pool_mac())
 		else probe(rnd(4000))
 	}
-	shorts()
+	if (timed) shorts()
 }

@@ -2,7 +2,8 @@
 # refuses each with a message naming the pin and what differs, exits 1,
 # creates nothing and leaves the planted pin as it was; --cleanup removes
 # it. A good start gives the per-set and comment maps BTF (bpftool prints
-# their fields by name).
+# their fields by name), a plain set's bucket table too, and a plain set's
+# record over a map of the other layout is refused alike.
 . "$(dirname "$0")/lib.sh"
 require bpftool timeout
 
@@ -105,5 +106,30 @@ assert_eq 1 "$rc" "swapped set map: exit code"
 grep -qF "pin maps/sl_set_v1_0: value size 16, this build expects 32 $HINT" "$T_TMP/out" ||
 	fail "swapped set map: no message naming it"
 assert_eq "$id" "$(map_field sl_set_v1_0 id)" "swapped set map: the planted pin's map"
+expect_exit 0 "$SLUICED" --cleanup --pin-root "$root"
+[ ! -e "$root" ] || fail "--cleanup left $(ls -R "$root")"
+
+note "a plain set (no timeout, counters, comment): its bucket table carries BTF and is adopted"
+plain_conf=$T_TMP/plain.conf
+printf '%s\n' 'set create pl hash:ip' 'set add pl 192.0.2.1' >"$plain_conf"
+daemon_start d --config "$plain_conf"
+assert_eq '"array"' "$(map_field sl_set_v1_0 type)" "the plain set's map"
+bpftool map dump pinned "$root/maps/sl_set_v1_0" >"$T_TMP/plain.dump"
+grep -q '"used"' "$T_TMP/plain.dump" && grep -q '"nbuckets"' "$T_TMP/plain.dump" && grep -q '"addr"' "$T_TMP/plain.dump" ||
+	{ head -c 2000 "$T_TMP/plain.dump"; fail "the bucket table's dump has no field names"; }
+daemon_stop d
+daemon_start d --config "$plain_conf"
+ctl d set test pl 192.0.2.1 >/dev/null || fail "the adopted plain set lost its entry"
+daemon_stop d
+
+note "a plain set's record over a map of the other layout"
+rm "$root/maps/sl_set_v1_0"
+plant sl_set_v1_0 type hash key 4 value 32 entries 65536 flags 1
+timeout 10 "$SLUICED" --config "$plain_conf" --pin-root "$root" --socket "$(sock_path d)" >"$T_TMP/out" 2>&1
+rc=$?
+cat "$T_TMP/out"
+assert_eq 1 "$rc" "a plain record's map of the other layout: exit code"
+grep -qF "pin maps/sl_set_v1_0: type hash, this build expects array; value size 32, this build expects 128; flags 0x1, this build expects 0x1000 $HINT" "$T_TMP/out" ||
+	fail "a plain record's map of the other layout: no message naming it"
 expect_exit 0 "$SLUICED" --cleanup --pin-root "$root"
 [ ! -e "$root" ] || fail "--cleanup left $(ls -R "$root")"

@@ -996,6 +996,14 @@ ORACLE(hash_mac, "sl_o_mac", "hash:mac",
 ORACLE(bitmap_port, "sl_o_bport", "bitmap:port range 0-4095 timeout 100000 counters comment",
        BAD("4096", "4000-5000", "sctp:7", "70000", "1,2", "5 nomatch"))
 
+/* plain sets (no timeout, counters or comment: sluice's compact layout),
+ * of types the lines above test with entry values */
+ORACLE(hash_net_inet_plain, "sl_o_net4p", "hash:net",
+       BAD("10.0.0.0/0", "10.0.0.0/8 timeout 5", "10.0.0.0/8 packets 1", "10.0.0.0/8 comment x"))
+ORACLE(hash_ip_port_ip_inet6_plain, "sl_o_ippip6p", "hash:ip,port,ip family inet6",
+       BAD("::1,80", "::1,udp:53,::2 timeout 1", "::1,udp:53,::2 nomatch"))
+ORACLE(bitmap_port_plain, "sl_o_bportp", "bitmap:port range 0-4095", BAD("4096", "5 timeout 5", "5 nomatch"))
+
 /* create lines: the kernel reads the words as given, sluice prints them */
 Test(ipset_oracle, create_lines)
 {

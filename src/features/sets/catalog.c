@@ -68,67 +68,9 @@ struct undo {
 	char comment[SL_SET_COMMENT_MAX + 1];
 };
 
-void sets_entry_value(const struct sets_set *s, const struct sl_set_elem *e, struct sl_set_value *v)
-{
-	uint32_t timeout = e->flags & SL_ELEM_F_TIMEOUT ? e->timeout : s->spec.timeout;
-
-	memset(v, 0, sizeof(*v));
-	if ((s->spec.flags & SL_SET_F_TIMEOUT) && timeout)
-		v->expires_ns = sets_now_ns() + (uint64_t)timeout * 1000000000ull;
-	if (s->spec.flags & SL_SET_F_COUNTERS) {
-		v->flags |= SL_SETV_COUNTERS;
-		v->packets = e->flags & SL_ELEM_F_PACKETS ? e->packets : 0;
-		v->bytes = e->flags & SL_ELEM_F_BYTES ? e->bytes : 0;
-	}
-	if (e->flags & SL_ELEM_F_NOMATCH)
-		v->flags |= SL_SETV_NOMATCH;
-	v->cidr = e->cidr;
-}
-
 static bool in_range(const struct sets_set *s, const struct sl_set_elem *e)
 {
 	return s->spec.type != SL_SET_BITMAP_PORT || (e->port >= s->spec.range_from && e->port <= s->spec.range_to);
-}
-
-void sets_collect_all(struct sets_set *s)
-{
-	uint8_t cursor[SL_SET_KEY_MAX];
-	bool valid = false;
-
-	do
-		sets_map_collect(s, cursor, &valid, 1 << 20);
-	while (valid);
-}
-
-static int put_entry(struct sets_set *s, const void *key, const struct sl_set_value *v, struct sl_error *err)
-{
-	if (!bpf_map_update_elem(s->map_fd, key, v, BPF_ANY))
-		return 0;
-	if (errno == E2BIG && (s->spec.flags & SL_SET_F_TIMEOUT)) {
-		/* ipset makes room by collecting expired entries first */
-		sets_collect_all(s);
-		if (!bpf_map_update_elem(s->map_fd, key, v, BPF_ANY))
-			return 0;
-	}
-	if (errno == E2BIG || errno == ENOSPC)
-		return sl_fail(err, SL_E_KERNEL, 0, "set %s: hash is full, cannot add more elements (maxelem %u)",
-			       s->spec.name, s->spec.maxelem);
-	return sl_fail(err, SL_E_KERNEL, 0, "set %s: %s", s->spec.name, strerror(errno));
-}
-
-void sets_comment_put(const struct sets_set *s, const void *key, const struct sl_set_elem *e)
-{
-	char text[SL_SET_COMMENT_MAX + 1] = "";
-
-	if (s->cmt_fd < 0)
-		return;
-	if (!(e->flags & SL_ELEM_F_COMMENT)) {
-		bpf_map_delete_elem(s->cmt_fd, key);
-		return;
-	}
-	snprintf(text, sizeof(text), "%s", e->comment);
-	if (bpf_map_update_elem(s->cmt_fd, key, text, BPF_ANY))
-		sl_warn("set %s: comment not kept: %s", s->spec.name, strerror(errno));
 }
 
 static int element_text_fail(const struct sets_set *s, const struct sl_set_elem *e, const char *what,
@@ -193,12 +135,12 @@ static int add_entries(struct sets_set *s, const struct sl_set_elem *pat, bool e
 		u->had_comment = !sets_comment_get(s, u->key, u->comment, sizeof(u->comment));
 		sets_entry_value(s, &e, &v);
 		if (u->had && !(e.flags & (SL_ELEM_F_PACKETS | SL_ELEM_F_BYTES)) &&
-		    !(u->old.expires_ns && u->old.expires_ns <= sets_now_ns())) {
+		    !sets_value_expired(&u->old, sets_now_ns())) {
 			/* a re-add (-exist) keeps the counters, as ipset does */
 			v.packets = u->old.packets;
 			v.bytes = u->old.bytes;
 		}
-		if (put_entry(s, u->key, &v, err))
+		if (sets_entry_put(s, u->key, &v, err))
 			goto undo_all;
 		n++;
 		sets_comment_put(s, u->key, &e);
@@ -207,10 +149,12 @@ static int add_entries(struct sets_set *s, const struct sl_set_elem *pat, bool e
 	goto out;
 undo_all:
 	while (n-- > 0) {
+		struct sl_error ignored = { 0 };
+
 		if (undo[n].had)
-			bpf_map_update_elem(s->map_fd, undo[n].key, &undo[n].old, BPF_ANY);
+			sets_entry_put(s, undo[n].key, &undo[n].old, &ignored);
 		else
-			bpf_map_delete_elem(s->map_fd, undo[n].key);
+			sets_entry_del(s, undo[n].key);
 		if (s->cmt_fd < 0)
 			continue;
 		if (undo[n].had_comment)
@@ -235,9 +179,7 @@ static int del_entries(struct sets_set *s, const struct sl_set_elem *pat, bool e
 		uint8_t key[SL_SET_KEY_MAX];
 
 		sets_elem_key(s, &e, key);
-		bpf_map_delete_elem(s->map_fd, key);
-		if (s->cmt_fd >= 0)
-			bpf_map_delete_elem(s->cmt_fd, key);
+		sets_entry_del(s, key);
 	}
 	return 0;
 }
@@ -352,6 +294,13 @@ int sets_cmd_swap(struct sets_catalog *c, const char *a, const char *b, struct s
 	if (sa->spec.type != sb->spec.type || sa->spec.family != sb->spec.family)
 		return sl_fail(err, SL_E_USAGE, 0, "the sets cannot be swapped: their type does not match (%s: %s, %s: %s)",
 			       a, sl_set_types[sa->spec.type].name, b, sl_set_types[sb->spec.type].name);
+	/* a rule reaches a set through its class's outer map: a swap keeps each
+	 * set where it is and trades names, so the layouts must be the same */
+	if (sa->cls != sb->cls)
+		return sl_fail(err, SL_E_USAGE, 0,
+			       "the sets cannot be swapped: their type does not match (%s: %s %s, %s: %s %s)", a,
+			       sl_set_types[sa->spec.type].name, sets_layout_name(sa->cls), b,
+			       sl_set_types[sb->spec.type].name, sets_layout_name(sb->cls));
 	/* names trade places; rules keep naming theirs, so they now reach the
 	 * other slot once their programs are rebuilt */
 	snprintf(tmp, sizeof(tmp), "%s", sa->spec.name);
@@ -394,6 +343,7 @@ void sets_catalog_close(struct sets_catalog *c)
 		if (c->set[i]->cmt_fd >= 0)
 			close(c->set[i]->cmt_fd);
 		close(c->set[i]->map_fd);
+		sets_ptab_release(&c->set[i]->pt);
 		free(c->set[i]);
 	}
 	c->nsets = 0;

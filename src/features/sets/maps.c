@@ -1,5 +1,6 @@
-/* One set's BPF maps: create in a free slot, pin, reach from the dataplane
- * through the class's outer map; entries, comments, expiry. */
+/* One set's BPF maps, their lifecycle: create in a free slot, pin, reach
+ * from the dataplane through the class's outer map, flush, adopt at start,
+ * free. (Entries: entries.c; their bytes: elem_codec.c; expiry: expiry.c.) */
 #include <bpf/bpf.h>
 #include <errno.h>
 #include <stdio.h>
@@ -15,7 +16,6 @@
 
 _Static_assert(sizeof(struct sl_set_comment) == SL_SET_COMMENT_MAX + 1, "a comment map value holds any comment");
 
-static int key_size(uint8_t cls);
 static void sets_map_release(struct sets_priv *p, struct sets_set *s);
 
 uint64_t sets_now_ns(void)
@@ -23,7 +23,7 @@ uint64_t sets_now_ns(void)
 	return sl_ktime_ns();
 }
 
-uint8_t sets_class_of(const struct sl_set_spec *spec)
+static uint8_t key_class_of(const struct sl_set_spec *spec)
 {
 	bool v6 = spec->family == SL_FAMILY_IPV6;
 
@@ -39,9 +39,37 @@ uint8_t sets_class_of(const struct sl_set_spec *spec)
 	}
 }
 
-int sets_key_size(const struct sets_set *s)
+uint8_t sets_class_of(const struct sl_set_spec *spec)
 {
-	return key_size(s->cls);
+	/* what an entry can carry is fixed at create: without these, nothing
+	 * but the key (and a hash:net*'s nomatch, per entry) */
+	bool plain = !(spec->flags & (SL_SET_F_TIMEOUT | SL_SET_F_COUNTERS | SL_SET_F_COMMENT));
+
+	return (uint8_t)(key_class_of(spec) + (plain ? SL_CLASS_KEYS : 0));
+}
+
+const char *sets_layout_name(uint8_t cls)
+{
+	return sl_set_class_plain(cls) ? "plain" : "with entry values";
+}
+
+uint32_t sets_capacity(const struct sl_set_spec *spec)
+{
+	if (spec->type == SL_SET_BITMAP_PORT)
+		return (uint32_t)spec->range_to - spec->range_from + 1;
+	return spec->maxelem;
+}
+
+/* a set map's max_entries for `capacity` entries: a bucket table's buckets */
+static uint32_t map_entries(uint8_t cls, uint32_t capacity)
+{
+	return sl_set_class_is_ptab(cls) ? sets_ptab_buckets_for(cls, capacity) : capacity;
+}
+
+/* the max_entries of the set's map now (a flush makes the same) */
+static uint32_t set_map_entries(const struct sets_set *s)
+{
+	return sl_set_class_is_ptab(s->cls) ? s->pt.nbuckets : sets_capacity(&s->spec);
 }
 
 static int key_size(uint8_t cls)
@@ -68,22 +96,35 @@ static void slot_pin(const struct sets_priv *p, int slot, bool comments, char *o
 /* what a set's map (or its comment map) is: made so, and adopted only so */
 static struct sl_map_layout slot_layout(uint8_t cls, uint32_t max_entries, bool comments)
 {
+	if (!comments && sl_set_class_is_ptab(cls))
+		return (struct sl_map_layout){
+			/* any size: the inner template's BPF_F_INNER_MAP lets it differ */
+			.type = BPF_MAP_TYPE_ARRAY,
+			.key_size = sizeof(__u32),
+			.value_size = sets_ptab_bucket_size(cls),
+			.max_entries = max_entries,
+			.flags = BPF_F_INNER_MAP,
+		};
 	return (struct sl_map_layout){
 		/* comments are looked up by whole key only */
 		.type = !comments && sl_set_class_is_lpm(cls) ? BPF_MAP_TYPE_LPM_TRIE : BPF_MAP_TYPE_HASH,
 		.key_size = (uint32_t)key_size(cls),
-		.value_size = comments ? sizeof(struct sl_set_comment) : sizeof(struct sl_set_value),
+		.value_size = comments ? sizeof(struct sl_set_comment) : sets_value_size(cls),
 		.max_entries = max_entries,
 		.flags = BPF_F_NO_PREALLOC,
 	};
 }
 
+/* A set's new, empty map (a bucket table's first bucket says its size
+ * before anyone can read it) or comment map */
 static int new_map(const struct sets_priv *p, uint8_t cls, uint32_t max_entries, int slot, bool comments)
 {
 	struct sl_map_layout l = slot_layout(cls, max_entries, comments);
 	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = l.flags);
-	uint32_t value_type = comments ? p->comment_type_id : p->value_type_id;
+	uint32_t value_type = comments ? p->comment_type_id : p->value_type_id[cls];
+	struct sets_ptab t = { 0 };
 	char name[16];
+	int fd;
 
 	sets_slot_name(slot, comments, name);
 	if (p->btf_fd >= 0 && p->key_type_id[cls] && value_type) {
@@ -91,14 +132,16 @@ static int new_map(const struct sets_priv *p, uint8_t cls, uint32_t max_entries,
 		o.btf_key_type_id = p->key_type_id[cls];
 		o.btf_value_type_id = value_type;
 	}
-	return bpf_map_create((enum bpf_map_type)l.type, name, l.key_size, l.value_size, l.max_entries, &o);
-}
+	fd = bpf_map_create((enum bpf_map_type)l.type, name, l.key_size, l.value_size, l.max_entries, &o);
+	if (fd >= 0 && !comments && sl_set_class_is_ptab(cls) &&
+	    (sets_ptab_init(&t, cls, max_entries) || sets_ptab_format(&t, fd))) {
+		int e = errno;
 
-static uint32_t capacity(const struct sl_set_spec *spec)
-{
-	if (spec->type == SL_SET_BITMAP_PORT)
-		return (uint32_t)spec->range_to - spec->range_from + 1;
-	return spec->maxelem;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
 }
 
 static uint32_t map_id(int fd)
@@ -158,15 +201,19 @@ int sets_map_create(struct sets_priv *p, const struct sl_set_spec *spec, struct 
 	s->slot = slot;
 	s->cls = sets_class_of(spec);
 	s->cmt_fd = -1;
-	s->map_fd = new_map(p, s->cls, capacity(spec), slot, false);
+	s->map_fd = new_map(p, s->cls, map_entries(s->cls, sets_capacity(spec)), slot, false);
 	if (s->map_fd < 0) {
 		sl_fail(err, SL_E_KERNEL, 0, "set %s: cannot create its map (%u entries): %s", spec->name,
-			capacity(spec), strerror(errno));
+			sets_capacity(spec), strerror(errno));
 		free(s);
 		return -1;
 	}
+	if (sl_set_class_is_ptab(s->cls)) {
+		sets_ptab_init(&s->pt, s->cls, map_entries(s->cls, sets_capacity(spec)));
+		s->pt.count = 0;
+	}
 	if (spec->flags & SL_SET_F_COMMENT) {
-		s->cmt_fd = new_map(p, s->cls, capacity(spec), slot, true);
+		s->cmt_fd = new_map(p, s->cls, sets_capacity(spec), slot, true);
 		if (s->cmt_fd < 0) {
 			sl_fail(err, SL_E_KERNEL, 0, "set %s: cannot create its comment map: %s", spec->name,
 				strerror(errno));
@@ -206,12 +253,12 @@ static int flush_prepare(struct sets_priv *p, struct sets_set *s, int *fd, int *
 {
 	char path[512];
 
-	*fd = new_map(p, s->cls, capacity(&s->spec), s->slot, false);
+	*fd = new_map(p, s->cls, set_map_entries(s), s->slot, false);
 	*cfd = -1;
 	if (*fd < 0)
 		return sl_fail(err, SL_E_KERNEL, 0, "set %s: cannot create an empty map: %s", s->spec.name,
 			       strerror(errno));
-	if (s->cmt_fd >= 0 && (*cfd = new_map(p, s->cls, capacity(&s->spec), s->slot, true)) < 0) {
+	if (s->cmt_fd >= 0 && (*cfd = new_map(p, s->cls, sets_capacity(&s->spec), s->slot, true)) < 0) {
 		sl_fail(err, SL_E_KERNEL, 0, "set %s: cannot create an empty comment map: %s", s->spec.name,
 			strerror(errno));
 		goto fail;
@@ -266,6 +313,7 @@ int sets_flush_stage(struct sets_priv *p, struct sets_set *s, struct sl_error *e
 	sets_txn_flushed(p, s, s->map_fd, s->cmt_fd);
 	s->map_fd = fd;
 	s->cmt_fd = cfd;
+	sets_ptab_emptied(&s->pt);
 	sets_txn_point(p);
 	return 0;
 }
@@ -286,6 +334,9 @@ void sets_flush_unstage(struct sets_priv *p, struct sets_set *s, int fd, int cfd
 		close(s->cmt_fd);
 	s->map_fd = fd;
 	s->cmt_fd = cfd;
+	/* the committed maps again: their count is read when needed */
+	sets_ptab_release(&s->pt);
+	s->pt.count = -1;
 }
 
 int sets_map_flush(struct sets_priv *p, struct sets_set *s, struct sl_error *err)
@@ -307,6 +358,7 @@ int sets_map_flush(struct sets_priv *p, struct sets_set *s, struct sl_error *err
 		close(s->cmt_fd);
 	s->map_fd = fd;
 	s->cmt_fd = cfd;
+	sets_ptab_emptied(&s->pt);
 	sets_flush_pins_commit(p, s);
 	return 0;
 }
@@ -326,6 +378,7 @@ static void sets_map_release(struct sets_priv *p, struct sets_set *s)
 		close(s->cmt_fd);
 	if (s->map_fd >= 0)
 		close(s->map_fd);
+	sets_ptab_release(&s->pt);
 	p->slot_busy[s->slot] = false;
 }
 
@@ -395,6 +448,28 @@ static int adopt_map(const struct sets_priv *p, int slot, bool comments, uint32_
 	return -1;
 }
 
+/* A bucket table's geometry from its map; bucket 0 must say the same size
+ * (the dataplane reads it there), else it is written again */
+static int adopt_table(struct sets_set *s)
+{
+	struct sl_map_layout l;
+	uint32_t zero = 0, *b;
+
+	if (sl_map_layout_of(s->map_fd, &l) || sets_ptab_init(&s->pt, s->cls, l.max_entries))
+		return -1;
+	b = calloc(1, s->pt.bsize);
+	if (!b)
+		return -1;
+	if (!bpf_map_lookup_elem(s->map_fd, &zero, b) && b[1] != l.max_entries) {
+		sl_warn("set %s: its table's first bucket says %u buckets, its map has %u; corrected", s->spec.name,
+			b[1], l.max_entries);
+		b[1] = l.max_entries;
+		bpf_map_update_elem(s->map_fd, &zero, b, BPF_ANY);
+	}
+	free(b);
+	return 0;
+}
+
 int sets_maps_adopt(struct sets_priv *p, struct sets_catalog *c, int bank, struct sl_error *err)
 {
 	if (check_slot_pins(p, bank, err))
@@ -431,6 +506,10 @@ int sets_maps_adopt(struct sets_priv *p, struct sets_catalog *c, int bank, struc
 		s->cls = m.cls;
 		s->map_fd = adopt_map(p, slot, false, m.map_id, m.name);
 		s->cmt_fd = m.flags & SL_SET_F_COMMENT ? adopt_map(p, slot, true, m.cmt_map_id, m.name) : -1;
+		if (s->map_fd >= 0 && sl_set_class_is_ptab(s->cls) && adopt_table(s)) {
+			close(s->map_fd);
+			s->map_fd = -1;
+		}
 		if (s->map_fd < 0 || c->nsets == SL_SET_SLOTS) {
 			sl_warn("set %s (slot %d): pinned map missing; dropping its record", m.name, slot);
 			if (s->map_fd >= 0)
@@ -471,266 +550,6 @@ int sets_maps_sweep(struct sets_priv *p)
 		freed += found;
 	}
 	return freed;
-}
-
-/* --- entries ------------------------------------------------------------------------ */
-
-int sets_elem_key(const struct sets_set *s, const struct sl_set_elem *e, void *key)
-{
-	struct sl_set_tuple t = { 0 };
-
-	memcpy(t.addr, e->addr, sizeof(t.addr));
-	memcpy(t.addr2, e->addr2, sizeof(t.addr2));
-	memcpy(t.mac, e->mac, sizeof(t.mac));
-	t.proto = e->proto;
-	t.port = e->port;
-	t.cidr = e->cidr;
-	return sl_set_key_build(s->cls, &t, key);
-}
-
-static bool expired(const struct sl_set_value *v, uint64_t now)
-{
-	return v->expires_ns && v->expires_ns <= now;
-}
-
-int sets_entry_exact(const struct sets_set *s, const void *key, struct sl_set_value *v)
-{
-	if (bpf_map_lookup_elem(s->map_fd, key, v))
-		return 0;
-	if (sl_set_class_is_lpm(s->cls)) {
-		/* an LPM lookup answers the longest covering prefix: exact only if its own */
-		const __u32 *plen = key;
-		uint32_t own = v->cidr + (s->cls == SL_CLASS_NETPORT4 || s->cls == SL_CLASS_NETPORT6 ?
-					  SL_NETPORT_PREFIX : 0);
-
-		if (own != *plen)
-			return 0;
-	}
-	return 1;
-}
-
-int sets_entry_get(const struct sets_set *s, const void *key, struct sl_set_value *v)
-{
-	return sets_entry_exact(s, key, v) && !expired(v, sets_now_ns());
-}
-
-/* The longest live prefix covering a host key, as the dataplane finds it:
- * expired entries are skipped for shorter ones. */
-static int lpm_host_lookup(const struct sets_set *s, void *key, struct sl_set_value *v)
-{
-	__u32 *plen = key;
-	uint32_t base = s->cls == SL_CLASS_NETPORT4 || s->cls == SL_CLASS_NETPORT6 ? SL_NETPORT_PREFIX : 0;
-	uint64_t now = sets_now_ns();
-
-	while (!bpf_map_lookup_elem(s->map_fd, key, v)) {
-		if (!expired(v, now))
-			return 1;
-		if (v->cidr == 0)
-			return 0;
-		*plen = base + v->cidr - 1u;
-	}
-	return 0;
-}
-
-int sets_entry_test(const struct sets_set *s, const struct sl_set_elem *e)
-{
-	uint8_t key[SL_SET_KEY_MAX];
-	struct sl_set_value v;
-	bool host = e->cidr == (e->family == SL_FAMILY_IPV6 ? 128 : 32);
-	int hit;
-
-	sets_elem_key(s, e, key);
-	if (sl_set_class_is_lpm(s->cls) && host)
-		hit = lpm_host_lookup(s, key, &v);
-	else
-		hit = sets_entry_get(s, key, &v);
-	if (!hit)
-		return 0;
-	/* a nomatch entry answers "not in the set", unless the test asks for it */
-	return !(v.flags & SL_SETV_NOMATCH) || (e->flags & SL_ELEM_F_NOMATCH);
-}
-
-static uint16_t get_port(const uint8_t b[2])
-{
-	return (uint16_t)(b[0] << 8 | b[1]);
-}
-
-void sets_entry_elem(const struct sets_set *s, const void *key, const struct sl_set_value *v,
-		     struct sl_set_elem *e)
-{
-	const uint8_t *k = key;
-	bool v6 = s->spec.family == SL_FAMILY_IPV6;
-	int alen = v6 ? 16 : 4;
-
-	memset(e, 0, sizeof(*e));
-	e->family = (uint8_t)s->spec.family;
-	e->cidr = e->cidr2 = (uint8_t)(alen * 8);
-	switch (s->cls) {
-	case SL_CLASS_IP4: case SL_CLASS_IP6:
-		memcpy(e->addr, k, (size_t)alen);
-		break;
-	case SL_CLASS_NET4: case SL_CLASS_NET6:
-		memcpy(e->addr, k + 4, (size_t)alen);
-		e->cidr = v->cidr;
-		break;
-	case SL_CLASS_IPPORT4: case SL_CLASS_IPPORT6:
-		memcpy(e->addr, k, (size_t)alen);
-		e->port = get_port(k + alen);
-		e->proto = k[alen + 2];
-		break;
-	case SL_CLASS_NETPORT4: case SL_CLASS_NETPORT6:
-		e->proto = k[4];
-		e->port = get_port(k + 5);
-		memcpy(e->addr, k + 7, (size_t)alen);
-		e->cidr = v->cidr;
-		break;
-	case SL_CLASS_IPPORTIP4: case SL_CLASS_IPPORTIP6:
-		memcpy(e->addr, k, (size_t)alen);
-		memcpy(e->addr2, k + alen, (size_t)alen);
-		e->port = get_port(k + 2 * alen);
-		e->proto = k[2 * alen + 2];
-		break;
-	case SL_CLASS_MAC:
-		memcpy(e->mac, k, 6);
-		break;
-	case SL_CLASS_PORT:
-		e->port = get_port(k);
-		break;
-	}
-	if (v->flags & SL_SETV_NOMATCH)
-		e->flags |= SL_ELEM_F_NOMATCH;
-	if (s->spec.flags & SL_SET_F_TIMEOUT) {
-		uint64_t now = sets_now_ns();
-
-		e->flags |= SL_ELEM_F_TIMEOUT;
-		/* seconds left, rounded up: right after an add that is the timeout given */
-		e->timeout = v->expires_ns > now ? (uint32_t)((v->expires_ns - now + 999999999ull) / 1000000000ull) : 0;
-	}
-	if (s->spec.flags & SL_SET_F_COUNTERS) {
-		e->flags |= SL_ELEM_F_PACKETS | SL_ELEM_F_BYTES;
-		e->packets = v->packets;
-		e->bytes = v->bytes;
-	}
-	if (s->cmt_fd >= 0 && !sets_comment_get(s, key, e->comment, sizeof(e->comment)) && e->comment[0])
-		e->flags |= SL_ELEM_F_COMMENT;
-}
-
-int sets_comment_get(const struct sets_set *s, const void *key, char *out, size_t size)
-{
-	struct sl_set_comment c;
-
-	if (s->cmt_fd < 0 || bpf_map_lookup_elem(s->cmt_fd, key, &c))
-		return -1;
-	c.text[sizeof(c.text) - 1] = '\0';
-	snprintf(out, size, "%s", c.text);
-	return 0;
-}
-
-/* Walk keys from *cursor (or the start); fn on each. */
-static long walk_keys(const struct sets_set *s, void *cursor, bool *valid, long budget,
-		      int (*fn)(const struct sets_set *s, const void *key, void *ctx), void *ctx)
-{
-	uint8_t next[SL_SET_KEY_MAX];
-	long n = 0;
-
-	while (budget < 0 || n < budget) {
-		if (bpf_map_get_next_key(s->map_fd, *valid ? cursor : NULL, next)) {
-			*valid = false;
-			break;
-		}
-		memcpy(cursor, next, sizeof(next));
-		*valid = true;
-		n++;
-		if (fn(s, next, ctx))
-			break;
-	}
-	return n;
-}
-
-static void delete_entry(struct sets_set *s, const void *key)
-{
-	bpf_map_delete_elem(s->map_fd, key);
-	if (s->cmt_fd >= 0)
-		bpf_map_delete_elem(s->cmt_fd, key);
-}
-
-long sets_map_collect(struct sets_set *s, void *cursor, bool *cursor_valid, long budget)
-{
-	uint8_t next[SL_SET_KEY_MAX], doomed[SL_SET_KEY_MAX];
-	uint64_t now = sets_now_ns();
-	bool pending = false;
-	struct sl_set_value v;
-	long n = 0;
-
-	/* a key is deleted only once the walk has moved past it: the next key
-	 * of a deleted one would restart the walk from the first. So the last
-	 * key of one call is deleted by the next. */
-	if (*cursor_valid && !bpf_map_lookup_elem(s->map_fd, cursor, &v) && expired(&v, now)) {
-		memcpy(doomed, cursor, sizeof(doomed));
-		pending = true;
-	}
-	while (n < budget) {
-		if (bpf_map_get_next_key(s->map_fd, *cursor_valid ? cursor : NULL, next)) {
-			*cursor_valid = false;
-			break;
-		}
-		if (pending)
-			delete_entry(s, doomed);
-		pending = false;
-		memcpy(cursor, next, sizeof(next));
-		*cursor_valid = true;
-		n++;
-		if (!bpf_map_lookup_elem(s->map_fd, next, &v) && expired(&v, now)) {
-			memcpy(doomed, next, sizeof(next));
-			pending = true;
-		}
-	}
-	if (pending && !*cursor_valid)
-		delete_entry(s, doomed); /* the walk is over: nothing comes after it */
-	return n;
-}
-
-struct walk_ctx {
-	sets_entry_fn fn;
-	void *ctx;
-	uint64_t now;
-	int rc;
-};
-
-static int walk_one(const struct sets_set *s, const void *key, void *ctx)
-{
-	struct walk_ctx *w = ctx;
-	struct sl_set_value v;
-
-	if (bpf_map_lookup_elem(s->map_fd, key, &v) || expired(&v, w->now))
-		return 0;
-	w->rc = w->fn(s, key, &v, w->ctx);
-	return w->rc;
-}
-
-int sets_map_walk(const struct sets_set *s, sets_entry_fn fn, void *ctx)
-{
-	struct walk_ctx w = { .fn = fn, .ctx = ctx, .now = sets_now_ns() };
-	uint8_t cursor[SL_SET_KEY_MAX];
-	bool valid = false;
-
-	walk_keys(s, cursor, &valid, -1, walk_one, &w);
-	return w.rc;
-}
-
-static int count_one(const struct sets_set *s, const void *key, const struct sl_set_value *v, void *ctx)
-{
-	(void)s, (void)key, (void)v;
-	++*(long *)ctx;
-	return 0;
-}
-
-long sets_map_entries(const struct sets_set *s)
-{
-	long n = 0;
-
-	sets_map_walk(s, count_one, &n);
-	return n;
 }
 
 static uint64_t fd_memlock(int fd)

@@ -235,8 +235,11 @@ static int stage_set(struct sets_state *s, const struct sl_set_line *l, int col,
 		}
 		if (j < 0)
 			return sets_no_set(l->name2, err);
-		if (s->spec[i].type != s->spec[j].type || s->spec[i].family != s->spec[j].family)
-			return sl_fail(err, SL_E_USAGE, 0, "sets '%s' and '%s' differ in type", l->name, l->name2);
+		if (s->spec[i].type != s->spec[j].type || s->spec[i].family != s->spec[j].family ||
+		    sets_class_of(&s->spec[i]) != sets_class_of(&s->spec[j]))
+			return sl_fail(err, SL_E_USAGE, 0, "sets '%s' and '%s' differ in type (or layout: %s, %s)",
+				       l->name, l->name2, sets_layout_name(sets_class_of(&s->spec[i])),
+				       sets_layout_name(sets_class_of(&s->spec[j])));
 		snprintf(s->spec[i].name, sizeof(s->spec[i].name), "%s", l->name2);
 		snprintf(s->spec[j].name, sizeof(s->spec[j].name), "%s", l->name);
 		return 0;
@@ -278,13 +281,22 @@ int sets_stage(void *st, const struct sl_cmd *cmd, struct sl_error *err)
 static const char *const class_map_names[SL_CLASS_COUNT] = {
 #define X(cls, name, key) [cls] = SL_STR(name),
 	SL_SET_CLASSES(X)
+	SL_SET_PLAIN_CLASSES(X, X)
 #undef X
 };
 
-static const char *const class_key_types[SL_CLASS_COUNT] = {
-#define X(cls, name, key) [cls] = SL_STR(key),
+/* each class's map key and value types, by their names in the object's BTF */
+static const struct {
+	const char *key, *value;
+} class_types[SL_CLASS_COUNT] = {
+#define X(cls, name, key) [cls] = { SL_STR(key), "sl_set_value" },
+#define T(cls, name, bucket) [cls] = { "__u32", SL_STR(bucket) },
+#define L(cls, name, key) [cls] = { SL_STR(key), "sl_set_nvalue" },
 	SL_SET_CLASSES(X)
+	SL_SET_PLAIN_CLASSES(T, L)
 #undef X
+#undef T
+#undef L
 };
 
 static const char *const sets_shared_map_names[SM_COUNT] = {
@@ -298,16 +310,21 @@ static void type_ids(struct sets_priv *p)
 	const struct btf *btf = bpf_object__btf(p->base);
 	int id;
 
+	bool all = btf;
+
 	p->btf_fd = btf ? btf__fd(btf) : -1;
 	for (int c = 0; btf && c < SL_CLASS_COUNT; c++) {
-		id = btf__find_by_name_kind(btf, class_key_types[c], BTF_KIND_STRUCT);
+		const char *key = class_types[c].key;
+
+		id = btf__find_by_name_kind(btf, key, strncmp(key, "sl_", 3) ? BTF_KIND_TYPEDEF : BTF_KIND_STRUCT);
 		p->key_type_id[c] = id > 0 ? (uint32_t)id : 0;
+		id = btf__find_by_name_kind(btf, class_types[c].value, BTF_KIND_STRUCT);
+		p->value_type_id[c] = id > 0 ? (uint32_t)id : 0;
+		all &= p->key_type_id[c] && p->value_type_id[c];
 	}
-	id = btf ? btf__find_by_name_kind(btf, "sl_set_value", BTF_KIND_STRUCT) : -1;
-	p->value_type_id = id > 0 ? (uint32_t)id : 0;
 	id = btf ? btf__find_by_name_kind(btf, "sl_set_comment", BTF_KIND_STRUCT) : -1;
 	p->comment_type_id = id > 0 ? (uint32_t)id : 0;
-	if (!p->value_type_id || !p->comment_type_id)
+	if (!all || !p->comment_type_id)
 		sl_warn("sets: no BTF for the set types; bpftool shows set entries as hex");
 }
 

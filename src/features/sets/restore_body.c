@@ -3,8 +3,11 @@
  * maps; a set that exists and is written to is first cloned into a new map,
  * and the clone is what the input changes. Nothing the dataplane reads
  * changes until the end, when the hooks switch to the clones
- * (bpf_link_update) and the old maps go; an error anywhere undoes the lot. Adds to hash sets go to the kernel in
- * batches (BPF_MAP_UPDATE_BATCH); LPM tries have no batch operations. */
+ * (bpf_link_update) and the old maps go; an error anywhere undoes the lot.
+ * Adds to hash sets go to the kernel in batches (BPF_MAP_UPDATE_BATCH);
+ * LPM tries have no batch operations; a plain set's bucket table, which
+ * nothing reads before the commit, is built in memory and written whole
+ * just before it. */
 #include <bpf/bpf.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -138,27 +141,6 @@ static int catalog_index(const struct sets_catalog *c, const struct sets_set *s)
 	return -1;
 }
 
-static int copy_entries(const struct sets_set *from, struct sets_set *to, struct sl_error *err)
-{
-	uint8_t key[SL_SET_KEY_MAX], next[SL_SET_KEY_MAX];
-	char comment[SL_SET_COMMENT_MAX + 1];
-	bool first = true;
-
-	while (!bpf_map_get_next_key(from->map_fd, first ? NULL : key, next)) {
-		struct sl_set_value v;
-
-		first = false;
-		memcpy(key, next, sizeof(key));
-		if (bpf_map_lookup_elem(from->map_fd, key, &v))
-			continue; /* collected meanwhile */
-		if (bpf_map_update_elem(to->map_fd, key, &v, BPF_ANY))
-			return sl_fail(err, SL_E_KERNEL, 0, "set %s: copying: %s", from->spec.name, strerror(errno));
-		if (from->cmt_fd >= 0 && to->cmt_fd >= 0 && !bpf_map_lookup_elem(from->cmt_fd, key, comment))
-			bpf_map_update_elem(to->cmt_fd, key, comment, BPF_ANY);
-	}
-	return 0;
-}
-
 /* The set `name` as this restore may write it: created here, or a clone
  * (empty when `empty`, for a flush) standing in for the live one. */
 static struct sets_set *writable(struct txn *t, const char *name, bool empty, struct sl_error *err)
@@ -174,7 +156,8 @@ static struct sets_set *writable(struct txn *t, const char *name, bool empty, st
 		return s;
 	if (sets_map_create(t->p, &s->spec, &clone, err))
 		return NULL;
-	if ((!empty && copy_entries(s, clone, err)) || record(t, T_CLONED, clone, err)) {
+	if (sets_entries_hold(clone, true, err) || (!empty && sets_entries_copy(s, clone, err)) ||
+	    record(t, T_CLONED, clone, err)) {
 		sets_txn_retire(t->p, clone);
 		return NULL;
 	}
@@ -201,34 +184,15 @@ static int entry_exists_fail(const struct sets_set *s, const void *key, const st
 static int flush_batch(struct txn *t, struct sl_error *err)
 {
 	struct batch *b = t->b;
-	struct sets_set *s = b->s;
-	uint32_t done = 0;
-	bool collected = false;
-	size_t ks;
+	uint32_t done;
 
 	if (!b->n)
 		return 0;
-	ks = (size_t)sets_key_size(s);
-	while (done < b->n) {
-		/* duplicates were refused before batching: the batch overwrites */
-		LIBBPF_OPTS(bpf_map_batch_opts, o);
-		uint32_t count = b->n - done;
-		int rc = bpf_map_update_batch(s->map_fd, b->keys + done * ks, &b->vals[done], &count, &o);
-
-		done += count;
-		if (!rc)
-			break;
-		/* count: the entries written before the refused one */
+	/* duplicates were refused before batching: the batch overwrites */
+	if (sets_entries_put(b->s, b->keys, b->vals, b->n, &done, err)) {
+		/* done: the entries written before the refused one */
 		t->fail_line = b->line[done < b->n ? done : b->n - 1];
-		if (errno == E2BIG && (s->spec.flags & SL_SET_F_TIMEOUT) && !collected) {
-			sets_collect_all(s); /* make room, as ipset does */
-			collected = true;
-		} else if (errno == E2BIG || errno == ENOSPC) {
-			return sl_fail(err, SL_E_KERNEL, 0, "set %s: hash is full, cannot add more elements (maxelem %u)",
-				       s->spec.name, s->spec.maxelem);
-		} else {
-			return sl_fail(err, SL_E_KERNEL, 0, "set %s: %s", s->spec.name, strerror(errno));
-		}
+		return -1;
 	}
 	t->entries += b->n;
 	b->n = 0;
@@ -332,7 +296,10 @@ static int restore_line(struct txn *t, const struct sl_set_line *l, struct sl_er
 			spec.flags |= SL_SET_F_EXIST;
 		if (sets_cmd_create(t->p, c, &spec, exist, err))
 			return -1;
-		return c->nsets > before ? record(t, T_CREATED, c->set[c->nsets - 1], err) : 0;
+		if (c->nsets == before)
+			return 0; /* -exist, and there */
+		return record(t, T_CREATED, c->set[c->nsets - 1], err) ||
+		       sets_entries_hold(c->set[c->nsets - 1], true, err) ? -1 : 0;
 	}
 	case SL_SETCMD_ADD:
 		s = writable(t, l->name, false, err);
@@ -380,7 +347,13 @@ static int restore_line(struct txn *t, const struct sl_set_line *l, struct sl_er
  * sets_txn_abort: the live catalog as it was, what the restore made freed) */
 static int commit(struct txn *t, struct sl_error *err)
 {
-	return flush_batch(t, err) || sets_txn_commit(t->p, &t->p->live, false, 0, err) ? -1 : 0;
+	if (flush_batch(t, err))
+		return -1;
+	/* the tables built in memory into their maps, before any rule can reach them */
+	for (size_t i = 0; i < t->n; i++)
+		if (t->rec[i].set && sets_entries_sync(t->rec[i].set, err))
+			return -1;
+	return sets_txn_commit(t->p, &t->p->live, false, 0, err) ? -1 : 0;
 }
 
 int sets_restore(const struct sl_env *env, struct sets_priv *p, const struct sl_cmd *cmd, json_object **out,

@@ -8,7 +8,11 @@
  *   module.c        the module: config journal, apply, run, save
  *   txn.c           transactions: the one commit point of every change, and
  *                   the recovery a start runs (what a crash left, undone)
- *   maps.c          one set's BPF map: create, flush, pin, entries, comments, GC
+ *   maps.c          one set's BPF maps: create, flush, pin, adopt, free
+ *   elem_codec.c    an element as key and value bytes, and back (no kernel)
+ *   entries.c       a set's entries in its maps: lookups, test, comments, walks
+ *   expiry.c        expired entries collected
+ *   ptab.c          plain sets' bucket tables: place, find, move, walk
  *   catalog.c       ipset's commands on a catalog of sets, ipset's errors
  *   restore_body.c  set restore: a streamed input as one transaction
  *   stage.c         the entries a config's set lines leave, checked unapplied
@@ -34,12 +38,24 @@
 
 /* --- one set ------------------------------------------------------------------- */
 
+/* A plain set's bucket table (ptab.c), beside its map's fd. */
+struct sets_ptab {
+	uint8_t cls;                /* a plain class with buckets (sl_set_class_is_ptab) */
+	uint32_t slots, words;      /* per bucket; per key */
+	uint32_t bsize;             /* bytes per bucket */
+	uint32_t nbuckets;          /* the map's max_entries */
+	long count;                 /* entries; -1 until counted */
+	uint8_t *mem;               /* held: the whole table, written at sync */
+	uint8_t *dirty;             /* held: per bucket, changed since */
+};
+
 struct sets_set {
 	struct sl_set_spec spec;    /* name inside */
 	int slot;                   /* index in the class's outer map and the meta map */
 	int map_fd;                 /* maps/SL_SET_SLOT_MAP_PREFIX<slot> */
 	int cmt_fd;                 /* maps/SL_SET_CMT_MAP_PREFIX<slot> (comment sets), else -1 */
-	uint8_t cls;                /* enum sl_set_class */
+	uint8_t cls;                /* enum sl_set_class: plain classes are the compact layout */
+	struct sets_ptab pt;        /* plain bucket tables: the table of map_fd */
 };
 
 /* --- rules ----------------------------------------------------------------------- */
@@ -156,7 +172,7 @@ struct sets_priv {
 	int outer_fd[SL_CLASS_COUNT];
 	int shared_fd[SM_COUNT];
 	int btf_fd;
-	uint32_t key_type_id[SL_CLASS_COUNT], value_type_id, comment_type_id;
+	uint32_t key_type_id[SL_CLASS_COUNT], value_type_id[SL_CLASS_COUNT], comment_type_id;
 	bool slot_busy[SL_SET_SLOTS];   /* across the live and a shadow catalog */
 	struct sets_catalog live;
 	struct sets_hook hook[SL_HOOKS_MAX];
@@ -184,9 +200,15 @@ struct sets_state {
 	struct sets_stage *stage;       /* per spec: the entries staged (stage.h) */
 };
 
-/* --- maps.c -------------------------------------------------------------------- */
+/* --- maps.c: lifecycle ----------------------------------------------------------- */
 
+/* The set's class: its key class, plain (compact layout) without timeout,
+ * counters and comment */
 uint8_t sets_class_of(const struct sl_set_spec *spec);
+/* "plain" (the compact layout) or the layout with entry values, for messages */
+const char *sets_layout_name(uint8_t cls);
+/* The entries a set holds at most: maxelem, or a bitmap:port's range */
+uint32_t sets_capacity(const struct sl_set_spec *spec);
 /* Create the set's map (and comment map) in a free slot, pin them, put the
  * map into its outer map and write its meta. */
 int sets_map_create(struct sets_priv *p, const struct sl_set_spec *spec, struct sets_set **out,
@@ -224,31 +246,95 @@ void sets_flush_pins_commit(struct sets_priv *p, const struct sets_set *s);
 void sets_flush_unstage(struct sets_priv *p, struct sets_set *s, int fd, int cfd);
 
 uint64_t sets_now_ns(void);
+uint64_t sets_map_memory(const struct sets_set *s); /* bytes, from fdinfo memlock */
+
+/* --- elem_codec.c: entries as bytes ---------------------------------------------- */
+
 int sets_key_size(const struct sets_set *s);
-/* The value a new entry gets (timeout, counters, nomatch, cidr) */
-void sets_entry_value(const struct sets_set *s, const struct sl_set_elem *e, struct sl_set_value *v);
-/* Keep (or drop, without one) the element's comment in a comment set */
-void sets_comment_put(const struct sets_set *s, const void *key, const struct sl_set_elem *e);
 /* Key bytes of one expanded element; returns the key size. */
 int sets_elem_key(const struct sets_set *s, const struct sl_set_elem *e, void *key);
+/* The value a new entry gets (timeout, counters, nomatch, cidr) */
+void sets_entry_value(const struct sets_set *s, const struct sl_set_elem *e, struct sl_set_value *v);
+/* A map's value bytes in the set's layout (class `cls`): their size (0:
+ * none, a bucket table), and struct sl_set_value to and from them. */
+uint32_t sets_value_size(uint8_t cls);
+void sets_value_encode(uint8_t cls, const struct sl_set_value *v, void *raw);
+void sets_value_decode(uint8_t cls, const void *raw, struct sl_set_value *v);
+/* The element of a key and value (for printing). */
+void sets_entry_elem(const struct sets_set *s, const void *key, const struct sl_set_value *v,
+		     struct sl_set_elem *e);
+
+/* --- entries.c: a set's entries in the kernel ------------------------------------ */
+
+/* Keep (or drop, without one) the element's comment in a comment set */
+void sets_comment_put(const struct sets_set *s, const void *key, const struct sl_set_elem *e);
+/* Add or replace one entry (any layout); ipset's "hash is full" at maxelem
+ * (expired entries collected first to make room) */
+int sets_entry_put(struct sets_set *s, const void *key, const struct sl_set_value *v, struct sl_error *err);
+/* n entries (keys of the set's key size, back to back) as one batch where
+ * the layout has batches; *done: how many were written before a refusal */
+int sets_entries_put(struct sets_set *s, const uint8_t *keys, const struct sl_set_value *vals, uint32_t n,
+		     uint32_t *done, struct sl_error *err);
+/* The entry and its comment gone (absent: nothing) */
+void sets_entry_del(struct sets_set *s, const void *key);
+/* Every live entry of `from` (and its comment) into `to`, any layouts */
+int sets_entries_copy(const struct sets_set *from, struct sets_set *to, struct sl_error *err);
+/* A set nothing reads yet, worked on in memory until synced (bucket tables;
+ * nothing to do for the other layouts): `empty` when its map is new */
+int sets_entries_hold(struct sets_set *s, bool empty, struct sl_error *err);
+int sets_entries_sync(struct sets_set *s, struct sl_error *err);
 /* Lookup: 1 live entry (value filled), 0 absent or expired. */
 int sets_entry_exact(const struct sets_set *s, const void *key, struct sl_set_value *v); /* expired too */
 int sets_entry_get(const struct sets_set *s, const void *key, struct sl_set_value *v);
 /* ipset's test: 1 in the set, 0 not (nomatch and expiry as the dataplane). */
 int sets_entry_test(const struct sets_set *s, const struct sl_set_elem *e);
-/* The element of a key and value (for printing). */
-void sets_entry_elem(const struct sets_set *s, const void *key, const struct sl_set_value *v,
-		     struct sl_set_elem *e);
 int sets_comment_get(const struct sets_set *s, const void *key, char *out, size_t size);
-/* Delete expired entries of one set, at most `budget` keys looked at,
- * continuing from *cursor; returns the keys looked at. */
-long sets_map_collect(struct sets_set *s, void *cursor, bool *cursor_valid, long budget);
 /* Every live entry: the callback gets key and value; stops on nonzero. */
 typedef int (*sets_entry_fn)(const struct sets_set *s, const void *key, const struct sl_set_value *v,
 			     void *ctx);
 int sets_map_walk(const struct sets_set *s, sets_entry_fn fn, void *ctx);
 long sets_map_entries(const struct sets_set *s);   /* live ones */
-uint64_t sets_map_memory(const struct sets_set *s); /* bytes, from fdinfo memlock */
+
+/* --- ptab.c: plain sets' bucket tables (fd: the set's map) -------------------------- */
+
+uint32_t sets_ptab_bucket_size(uint8_t cls);
+/* buckets a table of class `cls` needs for `entries` */
+uint32_t sets_ptab_buckets_for(uint8_t cls, uint32_t entries);
+/* geometry of a table of `nbuckets`; count unknown, nothing held */
+int sets_ptab_init(struct sets_ptab *t, uint8_t cls, uint32_t nbuckets);
+/* a new map: bucket 0 says the table's size (before the dataplane sees it) */
+int sets_ptab_format(const struct sets_ptab *t, int fd);
+/* 1 there, 0 absent, -1 error */
+int sets_ptab_find(const struct sets_ptab *t, int fd, const void *key);
+/* 0 added or there already; -1 with errno: E2BIG at maxelem, ENOSPC no
+ * room found in the key's buckets (never seen below maxelem), or the kernel's */
+int sets_ptab_insert(struct sets_ptab *t, int fd, const void *key, uint32_t maxelem);
+/* n keys back to back, as sets_ptab_insert each; *done: how many were */
+int sets_ptab_insert_many(struct sets_ptab *t, int fd, const uint8_t *keys, uint32_t n, uint32_t maxelem,
+			  uint32_t *done);
+/* 1 deleted, 0 absent, -1 error */
+int sets_ptab_delete(struct sets_ptab *t, int fd, const void *key);
+long sets_ptab_count(const struct sets_ptab *t, int fd);
+/* fn on every key; stops on nonzero (returned) */
+int sets_ptab_walk(const struct sets_ptab *t, int fd, int (*fn)(const void *key, void *ctx), void *ctx);
+/* every key of `from` into `to` */
+int sets_ptab_copy_into(const struct sets_ptab *from, int ffd, struct sets_ptab *to, int tfd, uint32_t maxelem);
+/* Work on the table in memory (a table nothing reads yet: `empty` when its
+ * map is new), written to the map by sync; release drops it unwritten. */
+int sets_ptab_hold(struct sets_ptab *t, int fd, bool empty);
+int sets_ptab_sync(struct sets_ptab *t, int fd);
+void sets_ptab_release(struct sets_ptab *t);
+/* the table's map was replaced by a new empty one */
+void sets_ptab_emptied(struct sets_ptab *t);
+
+/* --- expiry.c ----------------------------------------------------------------------- */
+
+bool sets_value_expired(const struct sl_set_value *v, uint64_t now);
+/* Delete expired entries of one set, at most `budget` keys looked at,
+ * continuing from *cursor; returns the keys looked at. */
+long sets_map_collect(struct sets_set *s, void *cursor, bool *cursor_valid, long budget);
+/* Delete every expired entry of the set now (a full set makes room). */
+void sets_collect_all(struct sets_set *s);
 
 /* --- catalog.c: ipset's commands ------------------------------------------------------ */
 
@@ -261,8 +347,6 @@ int sets_cmd_adt(struct sets_catalog *c, enum sl_set_cmd cmd, const char *name, 
 		 bool exist, struct sl_error *err);
 /* 1 in the set, 0 not, -1 error */
 int sets_cmd_test(struct sets_catalog *c, const char *name, const struct sl_set_elem *pat, struct sl_error *err);
-/* Delete every expired entry of the set now (a full set makes room). */
-void sets_collect_all(struct sets_set *s);
 int sets_cmd_flush(struct sets_priv *p, struct sets_catalog *c, const char *name, struct sl_error *err);
 int sets_cmd_destroy(struct sets_priv *p, struct sets_catalog *c, const char *name, struct sl_error *err);
 int sets_cmd_rename(struct sets_catalog *c, const char *from, const char *to,

@@ -1,0 +1,152 @@
+/* A set's entries as bytes: an element's key (the one builder the programs
+ * use too, sl_set_key_build), the value a new entry gets and its bytes in
+ * the set's layout, and back from a key and value to the element ipset
+ * prints. No kernel here.
+ *
+ * Userspace always handles a value as struct sl_set_value. In a map it is
+ * that (sets with timeout, counters or comment), struct sl_set_nvalue
+ * (plain hash:net* sets: nomatch and prefix), or nothing (plain bucket
+ * tables: an entry is there or not). */
+#include <stdio.h>
+#include <string.h>
+
+#include "features/sets/sets.h"
+
+int sets_key_size(const struct sets_set *s)
+{
+	struct sl_set_tuple t = { 0 };
+	uint8_t key[SL_SET_KEY_MAX];
+
+	return sl_set_key_build(s->cls, &t, key);
+}
+
+int sets_elem_key(const struct sets_set *s, const struct sl_set_elem *e, void *key)
+{
+	struct sl_set_tuple t = { 0 };
+
+	memcpy(t.addr, e->addr, sizeof(t.addr));
+	memcpy(t.addr2, e->addr2, sizeof(t.addr2));
+	memcpy(t.mac, e->mac, sizeof(t.mac));
+	t.proto = e->proto;
+	t.port = e->port;
+	t.cidr = e->cidr;
+	return sl_set_key_build(s->cls, &t, key);
+}
+
+void sets_entry_value(const struct sets_set *s, const struct sl_set_elem *e, struct sl_set_value *v)
+{
+	uint32_t timeout = e->flags & SL_ELEM_F_TIMEOUT ? e->timeout : s->spec.timeout;
+
+	memset(v, 0, sizeof(*v));
+	if ((s->spec.flags & SL_SET_F_TIMEOUT) && timeout)
+		v->expires_ns = sets_now_ns() + (uint64_t)timeout * 1000000000ull;
+	if (s->spec.flags & SL_SET_F_COUNTERS) {
+		v->flags |= SL_SETV_COUNTERS;
+		v->packets = e->flags & SL_ELEM_F_PACKETS ? e->packets : 0;
+		v->bytes = e->flags & SL_ELEM_F_BYTES ? e->bytes : 0;
+	}
+	if (e->flags & SL_ELEM_F_NOMATCH)
+		v->flags |= SL_SETV_NOMATCH;
+	v->cidr = e->cidr;
+}
+
+uint32_t sets_value_size(uint8_t cls)
+{
+	if (sl_set_class_is_ptab(cls))
+		return 0;
+	return sl_set_class_plain(cls) ? sizeof(struct sl_set_nvalue) : sizeof(struct sl_set_value);
+}
+
+void sets_value_encode(uint8_t cls, const struct sl_set_value *v, void *raw)
+{
+	if (sl_set_class_is_ptab(cls))
+		return;
+	if (sl_set_class_plain(cls)) {
+		struct sl_set_nvalue n = { .flags = v->flags & SL_SETV_NOMATCH, .cidr = v->cidr };
+
+		memcpy(raw, &n, sizeof(n));
+		return;
+	}
+	memcpy(raw, v, sizeof(*v));
+}
+
+void sets_value_decode(uint8_t cls, const void *raw, struct sl_set_value *v)
+{
+	memset(v, 0, sizeof(*v));
+	if (sl_set_class_is_ptab(cls))
+		return;
+	if (sl_set_class_plain(cls)) {
+		struct sl_set_nvalue n;
+
+		memcpy(&n, raw, sizeof(n));
+		v->flags = n.flags & SL_SETV_NOMATCH;
+		v->cidr = n.cidr;
+		return;
+	}
+	memcpy(v, raw, sizeof(*v));
+}
+
+static uint16_t get_port(const uint8_t b[2])
+{
+	return (uint16_t)(b[0] << 8 | b[1]);
+}
+
+void sets_entry_elem(const struct sets_set *s, const void *key, const struct sl_set_value *v,
+		     struct sl_set_elem *e)
+{
+	const uint8_t *k = key;
+	bool v6 = s->spec.family == SL_FAMILY_IPV6;
+	int alen = v6 ? 16 : 4;
+
+	memset(e, 0, sizeof(*e));
+	e->family = (uint8_t)s->spec.family;
+	e->cidr = e->cidr2 = (uint8_t)(alen * 8);
+	switch (sl_set_key_class(s->cls)) {
+	case SL_CLASS_IP4: case SL_CLASS_IP6:
+		memcpy(e->addr, k, (size_t)alen);
+		break;
+	case SL_CLASS_NET4: case SL_CLASS_NET6:
+		memcpy(e->addr, k + 4, (size_t)alen);
+		e->cidr = v->cidr;
+		break;
+	case SL_CLASS_IPPORT4: case SL_CLASS_IPPORT6:
+		memcpy(e->addr, k, (size_t)alen);
+		e->port = get_port(k + alen);
+		e->proto = k[alen + 2];
+		break;
+	case SL_CLASS_NETPORT4: case SL_CLASS_NETPORT6:
+		e->proto = k[4];
+		e->port = get_port(k + 5);
+		memcpy(e->addr, k + 7, (size_t)alen);
+		e->cidr = v->cidr;
+		break;
+	case SL_CLASS_IPPORTIP4: case SL_CLASS_IPPORTIP6:
+		memcpy(e->addr, k, (size_t)alen);
+		memcpy(e->addr2, k + alen, (size_t)alen);
+		e->port = get_port(k + 2 * alen);
+		e->proto = k[2 * alen + 2];
+		break;
+	case SL_CLASS_MAC:
+		memcpy(e->mac, k, 6);
+		break;
+	case SL_CLASS_PORT:
+		e->port = get_port(k);
+		break;
+	}
+	if (v->flags & SL_SETV_NOMATCH)
+		e->flags |= SL_ELEM_F_NOMATCH;
+	if (s->spec.flags & SL_SET_F_TIMEOUT) {
+		uint64_t now = sets_now_ns();
+
+		e->flags |= SL_ELEM_F_TIMEOUT;
+		/* seconds left, rounded up: right after an add that is the timeout given */
+		e->timeout = v->expires_ns > now ? (uint32_t)((v->expires_ns - now + 999999999ull) / 1000000000ull) : 0;
+	}
+	if (s->spec.flags & SL_SET_F_COUNTERS) {
+		e->flags |= SL_ELEM_F_PACKETS | SL_ELEM_F_BYTES;
+		e->packets = v->packets;
+		e->bytes = v->bytes;
+	}
+	if (s->cmt_fd >= 0 && !sets_comment_get(s, key, e->comment, sizeof(e->comment)) && e->comment[0])
+		e->flags |= SL_ELEM_F_COMMENT;
+}
