@@ -27,7 +27,9 @@ static inline void sl_slot_set(struct sl_slots *s, int i, bool taken)
 		s->bits[i / 64] &= ~(1ull << (i % 64));
 }
 
-/* The lowest free slot below n, now taken; -1 when all n are taken. */
+/* The lowest free slot below n; -1 when all n are taken. */
+int sl_slot_lowest_free(const struct sl_slots *s, int n);
+/* The same, now taken. */
 int sl_slot_take(struct sl_slots *s, int n);
 
 #endif

@@ -111,6 +111,8 @@ struct plan {
 	int prog_in, prog_eg;
 };
 
+_Static_assert(SL_MC_BRIDGES <= SL_SLOTS_MAX, "bridges fit lib/slots.h");
+
 /* the slot of a bridge enabled before, else a free one from `taken` */
 static int bridge_index(const struct mcast_priv *p, const struct mcast_bridge_cfg *c, struct sl_slots *taken)
 {

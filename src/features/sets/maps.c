@@ -80,9 +80,12 @@ static int key_size(uint8_t cls)
 	return sl_set_key_build(cls, &t, key);
 }
 
+/* a map name (BPF_OBJ_NAME_LEN, 16 with its NUL): the prefix and at most
+ * three digits, which the cast shows the compiler */
+_Static_assert(SL_SET_SLOTS <= 256 && sizeof(SL_SET_CMT_MAP_PREFIX) - 1 + 3 < 16, "slot map names fit 16 bytes");
 void sets_slot_name(int slot, bool comments, char out[16])
 {
-	snprintf(out, 16, "%s%d", comments ? SL_SET_CMT_MAP_PREFIX : SL_SET_SLOT_MAP_PREFIX, slot);
+	snprintf(out, 16, "%s%u", comments ? SL_SET_CMT_MAP_PREFIX : SL_SET_SLOT_MAP_PREFIX, (unsigned)(uint8_t)slot);
 }
 
 static void slot_pin(const struct sets_priv *p, int slot, bool comments, char *out, size_t size)
@@ -188,9 +191,9 @@ int sets_map_create(struct sets_priv *p, const struct sl_set_spec *spec, struct 
 	uint32_t key;
 	int slot;
 
-	for (slot = 0; slot < SL_SET_SLOTS && p->slot_busy[slot]; slot++)
-		;
-	if (slot == SL_SET_SLOTS)
+	/* taken only once the set is in its outer map, below */
+	slot = sl_slot_lowest_free(&p->slot_busy, SL_SET_SLOTS);
+	if (slot < 0)
 		return sl_fail(err, SL_E_KERNEL, 0, "no free set slot: sluice holds at most %d sets (%d while "
 			       "a reload builds the new ones next to the old)", SL_SET_SLOTS, SL_SET_SLOTS / 2);
 	s = calloc(1, sizeof(*s));
@@ -229,7 +232,7 @@ int sets_map_create(struct sets_priv *p, const struct sl_set_spec *spec, struct 
 		sl_fail(err, SL_E_KERNEL, 0, "set %s: outer map slot %d: %s", spec->name, slot, strerror(errno));
 		goto fail_pins;
 	}
-	p->slot_busy[slot] = true;
+	sl_slot_set(&p->slot_busy, slot, true);
 	/* no record yet: the transaction's commit writes the catalog */
 	sets_txn_created(p, s);
 	*out = s;
@@ -379,7 +382,7 @@ static void sets_map_release(struct sets_priv *p, struct sets_set *s)
 	if (s->map_fd >= 0)
 		close(s->map_fd);
 	sets_ptab_release(&s->pt);
-	p->slot_busy[s->slot] = false;
+	sl_slot_set(&p->slot_busy, s->slot, false);
 }
 
 void sets_map_free(struct sets_priv *p, struct sets_set *s)
@@ -485,7 +488,7 @@ int sets_maps_adopt(struct sets_priv *p, struct sets_catalog *c, int bank, struc
 		if (m.type >= SL_SET_TYPE_COUNT || m.cls >= SL_CLASS_COUNT) {
 			sl_warn("slot %d: a set record this daemon does not know (type %u, class %u); left alone", slot,
 				m.type, m.cls);
-			p->slot_busy[slot] = true;
+			sl_slot_set(&p->slot_busy, slot, true);
 			continue;
 		}
 		s = calloc(1, sizeof(*s));
@@ -523,7 +526,7 @@ int sets_maps_adopt(struct sets_priv *p, struct sets_catalog *c, int bank, struc
 		 * may have switched the outer map to a map no record holds) */
 		if (sets_outer_put(p, s, s->map_fd, &e))
 			sl_warn("%s", e.msg);
-		p->slot_busy[slot] = true;
+		sl_slot_set(&p->slot_busy, slot, true);
 		c->set[c->nsets++] = s;
 	}
 	return 0;
@@ -538,7 +541,7 @@ int sets_maps_sweep(struct sets_priv *p)
 		bool found = false;
 		char path[512];
 
-		if (p->slot_busy[slot])
+		if (sl_slot_taken(&p->slot_busy, slot))
 			continue;
 		for (int c = 0; c < SL_CLASS_COUNT; c++)
 			found |= !bpf_map_delete_elem(p->outer_fd[c], &key);

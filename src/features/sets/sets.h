@@ -34,6 +34,7 @@
 
 #include "core/feature.h"
 #include "features/sets/ipset/ipset.h"
+#include "lib/slots.h"
 #include "sluice/sets.h"
 
 /* --- one set ------------------------------------------------------------------- */
@@ -162,6 +163,8 @@ struct sets_txn {
 
 enum sets_shared_map { SM_META, SM_RSTAT, SM_HSTAT, SM_CFG, SM_HOOKS, SM_RULES, SM_COUNT };
 
+_Static_assert(SL_SET_SLOTS <= SL_SLOTS_MAX && SL_HOOKS_MAX <= SL_SLOTS_MAX, "sets' slots fit lib/slots.h");
+
 struct sets_priv {
 	bool loaded;                    /* shared maps open, live catalog read from pins */
 	bool applied;                   /* live_digest is a config's */
@@ -173,7 +176,7 @@ struct sets_priv {
 	int shared_fd[SM_COUNT];
 	int btf_fd;
 	uint32_t key_type_id[SL_CLASS_COUNT], value_type_id[SL_CLASS_COUNT], comment_type_id;
-	bool slot_busy[SL_SET_SLOTS];   /* across the live and a shadow catalog */
+	struct sl_slots slot_busy;      /* across the live and a shadow catalog */
 	struct sets_catalog live;
 	struct sets_hook hook[SL_HOOKS_MAX];
 	uint64_t live_digest;           /* of the config journal the live catalog came from */
