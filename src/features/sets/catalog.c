@@ -210,6 +210,14 @@ int sets_cmd_test(struct sets_catalog *c, const char *name, const struct sl_set_
 	return sets_entry_test(s, &e);
 }
 
+int sets_cmd_test_answer(struct sets_catalog *c, const char *name, const struct sl_set_elem *pat,
+			 struct sl_error *err)
+{
+	int in = sets_cmd_test(c, name, pat, err);
+
+	return in < 0 ? -1 : in ? 0 : sl_fail(err, SL_E_NEGATIVE, 0, "element is NOT in set %s", name);
+}
+
 int sets_cmd_flush(struct sets_priv *p, struct sets_catalog *c, const char *name, struct sl_error *err)
 {
 	struct sets_set *one[1];
@@ -325,11 +333,8 @@ int sets_cmd_line(struct sets_priv *p, struct sets_catalog *c, const struct sl_s
 		return sets_cmd_rename(c, l->name, l->name2, err);
 	case SL_SETCMD_SWAP:
 		return sets_cmd_swap(c, l->name, l->name2, err);
-	case SL_SETCMD_TEST: {
-		int in = sets_cmd_test(c, l->name, &l->elem, err);
-
-		return in < 0 ? -1 : in ? 0 : sl_fail(err, SL_E_NEGATIVE, 0, "element is not in set %s", l->name);
-	}
+	case SL_SETCMD_TEST:
+		return sets_cmd_test_answer(c, l->name, &l->elem, err);
 	case SL_SETCMD_NONE:
 	case SL_SETCMD_COMMIT:
 		return 0;

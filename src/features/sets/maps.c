@@ -321,6 +321,16 @@ int sets_flush_stage(struct sets_priv *p, struct sets_set *s, struct sl_error *e
 	return 0;
 }
 
+/* the set's maps are `fd` and `cfd` from now on; its old ones are closed */
+static void take_maps(struct sets_set *s, int fd, int cfd)
+{
+	close(s->map_fd);
+	if (s->cmt_fd >= 0)
+		close(s->cmt_fd);
+	s->map_fd = fd;
+	s->cmt_fd = cfd;
+}
+
 void sets_flush_unstage(struct sets_priv *p, struct sets_set *s, int fd, int cfd)
 {
 	struct sl_error err = { 0 };
@@ -332,11 +342,7 @@ void sets_flush_unstage(struct sets_priv *p, struct sets_set *s, int fd, int cfd
 	sl_pin_unstage(path);
 	slot_pin(p, s->slot, true, path, sizeof(path));
 	sl_pin_unstage(path);
-	close(s->map_fd);
-	if (s->cmt_fd >= 0)
-		close(s->cmt_fd);
-	s->map_fd = fd;
-	s->cmt_fd = cfd;
+	take_maps(s, fd, cfd);
 	/* the committed maps again: their count is read when needed */
 	sets_ptab_release(&s->pt);
 	s->pt.count = -1;
@@ -356,11 +362,7 @@ int sets_map_flush(struct sets_priv *p, struct sets_set *s, struct sl_error *err
 		sets_flush_unstage(p, s, old, oldc);
 		return -1;
 	}
-	close(s->map_fd);
-	if (s->cmt_fd >= 0)
-		close(s->cmt_fd);
-	s->map_fd = fd;
-	s->cmt_fd = cfd;
+	take_maps(s, fd, cfd);
 	sets_ptab_emptied(&s->pt);
 	sets_flush_pins_commit(p, s);
 	return 0;

@@ -167,6 +167,19 @@ static int locate(const struct sets_ptab *t, int fd, const void *key, uint32_t *
 
 /* --- whole-table reads and writes ------------------------------------------------------ */
 
+/* key and value buffers for one batch syscall of IO_CHUNK buckets */
+static int io_buffers(const struct sets_ptab *t, uint32_t **keys, void **vals)
+{
+	*keys = malloc(IO_CHUNK * sizeof(**keys));
+	*vals = malloc((size_t)IO_CHUNK * t->bsize);
+	if (*keys && *vals)
+		return 0;
+	free(*keys);
+	free(*vals);
+	errno = ENOMEM;
+	return -1;
+}
+
 /* fn on each bucket in index order (from memory, or batches from the map) */
 static int each_bucket(const struct sets_ptab *t, int fd, int (*fn)(uint32_t i, uint32_t *b, void *ctx), void *ctx)
 {
@@ -186,14 +199,8 @@ static int each_bucket(const struct sets_ptab *t, int fd, int (*fn)(uint32_t i, 
 		free(b);
 		return rc;
 	}
-	keys = malloc(IO_CHUNK * sizeof(*keys));
-	vals = malloc((size_t)IO_CHUNK * t->bsize);
-	if (!keys || !vals) {
-		free(keys);
-		free(vals);
-		errno = ENOMEM;
+	if (io_buffers(t, &keys, (void **)&vals))
 		return -1;
-	}
 	while (!rc && i < t->nbuckets) {
 		LIBBPF_OPTS(bpf_map_batch_opts, o);
 		__u32 n = IO_CHUNK;
@@ -343,14 +350,8 @@ int sets_ptab_sync(struct sets_ptab *t, int fd)
 
 	if (!t->mem || fd < 0)
 		return 0;
-	keys = malloc(IO_CHUNK * sizeof(*keys));
-	vals = malloc((size_t)IO_CHUNK * t->bsize);
-	if (!keys || !vals) {
-		free(keys);
-		free(vals);
-		errno = ENOMEM;
+	if (io_buffers(t, &keys, (void **)&vals))
 		return -1;
-	}
 	for (uint32_t i = 0; i <= t->nbuckets && !rc; i++) {
 		if (i < t->nbuckets && t->dirty[i]) {
 			keys[n] = i;

@@ -327,17 +327,8 @@ static int restore_line(struct txn *t, const struct sl_set_line *l, struct sl_er
 		if (*l->name && !sets_find(c, l->name))
 			return sets_no_set(l->name, err);
 		return destroy(t, l->name, err);
-	case SL_SETCMD_RENAME:
-		return sets_cmd_rename(c, l->name, l->name2, err);
-	case SL_SETCMD_SWAP:
-		return sets_cmd_swap(c, l->name, l->name2, err);
-	case SL_SETCMD_TEST: {
-		int in = sets_cmd_test(c, l->name, &l->elem, err);
-
-		return in < 0 ? -1 : in ? 0 : sl_fail(err, SL_E_NEGATIVE, 0, "element is NOT in set %s", l->name);
-	}
-	default:
-		return 0;
+	default: /* rename, swap, test: as outside a restore */
+		return sets_cmd_line(t->p, c, l, err);
 	}
 }
 

@@ -350,6 +350,10 @@ int sets_cmd_adt(struct sets_catalog *c, enum sl_set_cmd cmd, const char *name, 
 		 bool exist, struct sl_error *err);
 /* 1 in the set, 0 not, -1 error */
 int sets_cmd_test(struct sets_catalog *c, const char *name, const struct sl_set_elem *pat, struct sl_error *err);
+/* the same as an answer: 0 in the set, -1 with SL_E_NEGATIVE (ipset's
+ * words) when not, -1 with the error when the test could not be made */
+int sets_cmd_test_answer(struct sets_catalog *c, const char *name, const struct sl_set_elem *pat,
+			 struct sl_error *err);
 int sets_cmd_flush(struct sets_priv *p, struct sets_catalog *c, const char *name, struct sl_error *err);
 int sets_cmd_destroy(struct sets_priv *p, struct sets_catalog *c, const char *name, struct sl_error *err);
 int sets_cmd_rename(struct sets_catalog *c, const char *from, const char *to,
