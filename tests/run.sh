@@ -128,7 +128,7 @@ leftovers() { # BEFORE (live_objects' output)
 
 no_tests() { # SUITE WHERE
 	count_fail "$1(none)"
-	echo "  FAIL  $1: no tests found in $2 (not built? make check-$1 builds them)"
+	echo "  FAIL  $1: no tests found in $2 (not built? make check-${1%%/*} builds them)"
 }
 
 # picked FILE: a test this run asked for (its whole suite, or it by name)
