@@ -14,7 +14,8 @@
 #
 # The kernel passes the unknown parameters of its command line to init as
 # environment: sluice_kdir is the unpacked kernel's directory on the host
-# (its lib/modules tree serves the guest's modprobe).
+# (its lib/modules tree serves the guest's modprobe), sluice_deadline the
+# seconds the command may take.
 export PATH=/run/sluice-kernel/bin:/bin:/usr/sbin:/usr/bin:/sbin
 
 die() {
@@ -70,7 +71,7 @@ if [ "${1:-}" != run ]; then
 	mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 out $k/out ||
 		die "cannot mount the results share (9p tag out)"
 	cp /bin/busybox $k/bin/busybox
-	for tool in sh poweroff stty sync; do ln -s busybox $k/bin/$tool; done
+	for tool in sh poweroff stty sync timeout; do ln -s busybox $k/bin/$tool; done
 	cp /init $k/init
 	umount /proc /sys /dev 2>/dev/null
 	exec switch_root $r /run/sluice-kernel/bin/sh /run/sluice-kernel/init run
@@ -81,9 +82,11 @@ out=$k/out
 cut -d' ' -f1 /proc/uptime >$out/booted
 # raw output: no CR before each LF
 stty -F /dev/ttyS1 -opost 2>/dev/null
+# the guest keeps its own deadline too: were run.sh killed outright, qemu
+# would still end (sluice_deadline: run.sh's timeout and a margin)
 (
 	cd "$(cat $out/cwd)" || exit 125
-	exec /bin/sh $out/cmd
+	exec timeout -s KILL "${sluice_deadline:-3600}" /bin/sh $out/cmd
 ) </dev/null >/dev/ttyS1 2>&1
 echo $? >$out/rc.part
 mv $out/rc.part $out/rc

@@ -91,7 +91,7 @@ t0=$(date +%s)
 qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 2G \
 	-nodefaults -no-reboot -display none -monitor none \
 	-kernel "$vmlinuz" -initrd "$T/initrd.cpio" \
-	-append "console=ttyS0 panic=-1 mitigations=off sluice_kdir=$kdir" \
+	-append "console=ttyS0 panic=-1 mitigations=off sluice_kdir=$kdir sluice_deadline=$((timeout + 60))" \
 	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
 	-virtfs "local,path=$T/out,mount_tag=out,security_model=none" \
 	-serial "file:$T/console.log" -serial "file:$T/output.log" \
