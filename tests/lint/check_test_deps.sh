@@ -1,10 +1,13 @@
 #!/bin/sh
 # Every command the test and benchmark scripts call is installed by
 # mk/deps.sh (its TOOLS list) or belongs to the base system, so no test can
-# find a tool missing on a fresh Debian 12 machine and stop testing.
+# find a tool missing on a fresh Debian 12 machine and stop testing. The
+# scripts of tests/kernel/ (make test-kernel) may also call what
+# mk/kernel_deps.sh installs.
 #
 #   sh tests/lint/check_test_deps.sh [SCRIPT...]   (default: every tests/**/*.sh)
-#   SLUICE_DEPS=FILE: check against another deps.sh (to see the check fail)
+#   SLUICE_DEPS=FILE, SLUICE_KERNEL_DEPS=FILE: check against other lists
+#   (to see the check fail)
 # Paths are taken from the top of the source tree.
 #
 # The calls are found by shell_calls.awk (first words of commands, `command
