@@ -74,7 +74,7 @@ BPFT_SRCS  := $(wildcard tests/bpf/test_*.c)
 BPFT_LIB_SRCS := $(filter-out tests/bpf/test_%,$(filter-out %.bpf.c,$(wildcard tests/bpf/*.c)))
 BPFT_BINS  := $(BPFT_SRCS:tests/bpf/%.c=$(B)/tests/bpf/%)
 
-.PHONY: all deps run test check-unit check-bpf check-netns check-systemd check-fuzz bench fuzz fuzz-bins \
+.PHONY: all deps run test test-kernel check-unit check-bpf check-netns check-systemd check-fuzz bench fuzz fuzz-bins \
         vmlinux install uninstall clean
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -168,6 +168,15 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) $(BPFT_BINS) $(ORACLE_BINS) $(PROBE)
 	$(Q)$(MAKE) --no-print-directory fuzz
 	$(Q)sh tests/run.sh $(B)
+
+# the BPF fixtures and netns suites on Debian 12's own kernel (6.1) under
+# qemu, beside this machine's kernel: a feature x kernel table
+# (tests/kernel/matrix.sh). Not part of `make test`. KERNEL_VERSION picks
+# another linux-image (default: the one Debian 12's linux-image-amd64 is).
+KERNEL_VERSION ?=
+test-kernel: deps
+	$(Q)$(MAKE) --no-print-directory all $(BPFT_BINS) $(ORACLE_BINS) $(PROBE)
+	$(Q)sh tests/kernel/matrix.sh $(B) $(KERNEL_VERSION)
 
 check-unit: all $(UNIT_BINS)
 	$(Q)sh tests/run.sh $(B) unit

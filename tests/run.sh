@@ -1,6 +1,8 @@
 #!/bin/sh
 # Run the test suites and end with one summary line.
 #   sh tests/run.sh BUILD_DIR [lint|unit|bpf|netns|systemd|fuzz]...
+#   sh tests/run.sh BUILD_DIR netns/test_sets_rules bpf/test_parse ...
+# (a suite, or one test of it by its file's name)
 #
 # What is counted is what ran: each Criterion test (from the TAP report
 # each binary writes), each fixture row (the "fixture-row: PASS|FAIL" lines
@@ -126,29 +128,37 @@ leftovers() { # BEFORE (live_objects' output)
 
 no_tests() { # SUITE WHERE
 	count_fail "$1(none)"
-	echo "  FAIL  $1: no tests found in $2 (not built? make check-$1 builds them)"
+	echo "  FAIL  $1: no tests found in $2 (not built? make check-${1%%/*} builds them)"
 }
 
+# picked FILE: a test this run asked for (its whole suite, or it by name)
+picked() { [ -z "$only" ] || [ "$(basename "$1" | sed 's/\.[a-z]*$//')" = "$only" ]; }
+
 for suite in $SUITES; do
-	echo "== $suite"
+	only=""
+	case $suite in */*) only=${suite#*/} suite=${suite%%/*} ;; esac
+	echo "== $suite${only:+ ($only)}"
 	found=0
 	case $suite in
 	unit|bpf)
 		for t in "$B"/tests/"$suite"/test_*; do
+			picked "$t" || continue
 			[ -x "$t" ] || continue
 			found=$((found + 1))
 			criterion "$suite/$(basename "$t")" "$t"
 		done
-		[ $found -gt 0 ] || no_tests "$suite" "$B/tests/$suite" ;;
+		[ $found -gt 0 ] || no_tests "$suite${only:+/$only}" "$B/tests/$suite" ;;
 	lint)
 		for t in "$SL_SRC"/tests/lint/check_*.sh; do
+			picked "$t" || continue
 			[ -f "$t" ] || continue
 			found=$((found + 1))
 			shell "lint/$(basename "$t" .sh)" sh "$t"
 		done
-		[ $found -gt 0 ] || no_tests "$suite" "tests/lint" ;;
+		[ $found -gt 0 ] || no_tests "$suite${only:+/$only}" "tests/lint" ;;
 	netns|systemd)
 		for t in tests/"$suite"/test_*.sh; do
+			picked "$t" || continue
 			[ -f "$t" ] || continue
 			found=$((found + 1))
 			before=$(live_objects) # in memory: runs may share the log directory
@@ -159,16 +169,17 @@ for suite in $SUITES; do
 				echo "  FAIL  left behind by $(basename "$t" .sh): $left"
 			fi
 		done
-		[ $found -gt 0 ] || no_tests "$suite" "tests/$suite (run from the source tree)" ;;
+		[ $found -gt 0 ] || no_tests "$suite${only:+/$only}" "tests/$suite (run from the source tree)" ;;
 	fuzz) # each libFuzzer target for a bounded time (SLUICE_FUZZ_SECONDS, default 40)
 		for t in "$SL_SRC"/tests/fuzz/fuzz_*.c; do
+			picked "$t" || continue
 			[ -f "$t" ] || continue
 			found=$((found + 1))
 			t=$(basename "$t" .c)
 			shell "fuzz/$t" sh "$SL_SRC/tests/fuzz/run.sh" "$B" "${SLUICE_FUZZ_SECONDS:-40}" "$t"
 			sed -n 's/^fuzz /        /p' "$log_dir/fuzz_$t.log"
 		done
-		[ $found -gt 0 ] || no_tests "$suite" "tests/fuzz" ;;
+		[ $found -gt 0 ] || no_tests "$suite${only:+/$only}" "tests/fuzz" ;;
 	*) echo "unknown suite $suite"; exit 2 ;;
 	esac
 done
