@@ -566,7 +566,9 @@ Test(mcast_progs, verifier_cost)
 		cr_assert_eq(bpf_obj_get_info_by_fd(bpf_program__fd(progs[i]), &info, &len), 0);
 		printf("mcast-prog %s: %u instructions verified, %u xlated, loaded in %.1f ms (both programs)\n",
 		       bpf_program__name(progs[i]), info.verified_insns, info.xlated_prog_len / 8, ms);
+		/* the verifier's work, not its time: far from its 1M limit */
+		cr_expect_lt(info.verified_insns, 500000, "%s: %u verified instructions", bpf_program__name(progs[i]),
+			     info.verified_insns);
 	}
-	cr_expect_lt(ms, 5000.0, "verifying took %.0f ms", ms);
 	mcast_bpf__destroy(s);
 }

@@ -893,8 +893,12 @@ Test(sets_progs, thirty_two_rules)
 			       "%.1f ms (both programs)\n",
 			       xdp ? "sl_sets_xdp" : "sl_sets_tc", pass ? "plain " : "", info.verified_insns,
 			       info.xlated_prog_len / 8, sfx_load_ms(f));
+			/* the verifier's work, not its time (the machine's speed is
+			 * no property of the program): half its 1M limit leaves room
+			 * for more classes and rules */
+			cr_expect_lt(info.verified_insns, 500000, "%s: 32 rules took %u verified instructions",
+				     xdp ? "xdp" : "tc", info.verified_insns);
 		}
-		cr_expect_lt(sfx_load_ms(f), 5000.0, "verifying 32 rules took %.0f ms", sfx_load_ms(f));
 		cr_assert_eq(sfx_run_rows(f), 0, "failing rows above%s", pass ? ", plain sets" : "");
 		sfx_free(f);
 	}
