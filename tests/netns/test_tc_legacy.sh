@@ -8,7 +8,7 @@
 #    --cleanup removes sluice's filters and leaves the operator's, and one
 #    that now runs someone else's program at sluice's place.
 . "$(dirname "$0")/lib.sh"
-require tc
+require tc bpftool nsenter
 export SLUICE_KERNEL_LACKS=tcx
 
 here=$(dirname "$0")
@@ -84,6 +84,11 @@ tc -n "$a" filter show dev vd egress | grep -q "handle 0x51ce0001 .*bytecode" ||
 cp "$T_TMP/good.conf" "$conf"
 
 note "--cleanup removes sluice's filters, and only them"
+# kept for later: an eBPF program someone else runs at sluice's place
+other=$(pin_root o)/progs/other
+T_DAEMONS="$T_DAEMONS o" # its pin root goes on exit
+mkdir -p "$(dirname "$other")"
+bpftool prog pin id "$id2" "$other" || fail "pin program $id2"
 daemon_stop d
 "$SLUICED" --cleanup --pin-root "$(pin_root d)" >/dev/null || fail "cleanup"
 assert_eq "" "$(ours va)" "sluice filters on va after --cleanup"
@@ -94,7 +99,9 @@ note "--cleanup leaves a filter someone else put at sluice's place"
 daemon_start d --config "$conf"
 assert_eq 1 "$(ours va | wc -l)" "sluice's filter again"
 daemon_stop d
-op_filter replace va 20942 0x51ce0001 || fail "replace at sluice's place"
+# nsenter, not tc -n: that remounts /sys, and bpffs with it
+nsenter --net="/run/netns/$a" tc filter replace dev va egress pref 20942 handle 0x51ce0001 protocol all bpf da object-pinned "$other" ||
+	fail "replace at sluice's place"
 "$SLUICED" --cleanup --pin-root "$(pin_root d)" >/dev/null || fail "cleanup"
-tc -n "$a" filter show dev va egress | grep -q "handle 0x51ce0001 .*bytecode" || fail "someone else's filter at sluice's place was removed"
+assert_eq "$id2" "$(ours va | awk '{ print $3 }')" "someone else's program at sluice's place after --cleanup"
 note "ok"
