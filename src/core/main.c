@@ -13,6 +13,7 @@
 #include "core/fault.h"
 #include "core/log.h"
 #include "core/pin.h"
+#include "lib/attach.h"
 
 
 enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
@@ -73,7 +74,8 @@ static int cleanup(const char *root)
 		return 0;
 	}
 	lock = sl_pin_root_lock(root, &err);
-	if (lock < 0 || sl_pin_root_cleanup(root, &err)) {
+	/* legacy tc filters are no pins: detached from their records first */
+	if (lock < 0 || sl_tc_cleanup(root, &err) || sl_pin_root_cleanup(root, &err)) {
 		fprintf(stderr, "sluiced: cleanup: %s\n", err.msg);
 		return EXIT_RUNTIME;
 	}

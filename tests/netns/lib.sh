@@ -43,6 +43,14 @@ skip_btf() {
 	return 0
 }
 
+# tc_mode: how the daemons a test starts attach tc programs: "tcx" (links,
+# 6.6+), or "tc" (cls_bpf filters on clsact) where the kernel has no tcx
+# or the test pretends so (SLUICE_KERNEL_LACKS=tcx, inherited by daemons)
+tc_mode() {
+	case ",${SLUICE_KERNEL_LACKS:-}," in *,tcx,*) echo tc && return 0 ;; esac
+	if grep -qa BPF_TCX_INGRESS /sys/kernel/btf/vmlinux 2>/dev/null; then echo tcx; else echo tc; fi
+}
+
 [ "$(id -u)" = 0 ] || skip "machine: not root (network namespaces, BPF)"
 require ip jq
 # a missing build is a failure, not a reason to skip

@@ -105,8 +105,8 @@ link_of() { # DEV ingress|egress: the hook's pinned link
 	id=$(jq -r --arg d "$1" --arg h "$2" '.hooks[] | select(.dev == $d and .hook == $h) | .link_id' "$q/rules.json")
 	awk -v id="$id" '$1 == id { print $2 }' "$q/pins"
 }
-[ "$(jq -c '[.hooks[] | .mode] | unique' "$q/rules.json")" = '["tcx","xdp"]' ] ||
-	fail "hooks are not native XDP and tcx: $(jq -c '[.hooks[] | .mode]' "$q/rules.json")"
+[ "$(jq -c '[.hooks[] | .mode] | unique' "$q/rules.json")" = "[\"$(tc_mode)\",\"xdp\"]" ] ||
+	fail "hooks are not native XDP and $(tc_mode): $(jq -c '[.hooks[] | .mode]' "$q/rules.json")"
 bpftool -j map dump pinned "$(ls -d "$(pin_root q)"/maps/sl_sets_v* | tail -n 1)" >"$q/meta.json" ||
 	fail "no set slot map under $(pin_root q)/maps"
 # the set records come in two banks of 256 slots; the committed

@@ -60,11 +60,11 @@ ctl d set list none >/dev/null || fail "a refused destroy removed the set"
 ctl d rule del dev vb netns "$b" ingress prio 20 match-set none src ! action drop >/dev/null || fail "rule del"
 ctl d set destroy none >/dev/null || fail "destroy once no rule uses it"
 
-note "egress: tcx on a's device"
+note "egress: $(tc_mode) on a's device"
 ctl d set create out hash:ip >/dev/null
 ctl d set add out 10.99.0.2 >/dev/null
 ctl d rule add dev va netns "$a" egress match-set out dst action drop >/dev/null || fail "egress rule"
-assert_eq tcx "$(ctl d -j rule list | jq -r '.hooks[] | select(.dev == "va") | .mode')" "egress hook"
+assert_eq "$(tc_mode)" "$(ctl d -j rule list | jq -r '.hooks[] | select(.dev == "va") | .mode')" "egress hook"
 n0=$(noports)
 send 10.99.0.2 7000 100
 assert_eq "$n0" "$(noports)" "egress drops never leave a"

@@ -1,9 +1,9 @@
-/* One program object per bridge (its index in read-only data), two tcx
- * links per port pinned as links/sl_mc_<bridge>_<ifindex>_{in,eg}, the
- * port's record in the port map, and forgetting a bridge. */
+/* One program object per bridge (its index in read-only data), two tc
+ * attachments per port (tcx links, else legacy filters: lib/attach.h)
+ * named sl_mc_<bridge>_<ifindex>_{in,eg}, the port's record in the port
+ * map, and forgetting a bridge. */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,12 +19,9 @@
 #include "features/mcast/mcast.h"
 #include "mcast.skel.h"
 
-static void link_pin(const struct mcast_priv *p, int id, uint32_t ifindex, bool egress, char *out, size_t size)
+static void link_name(int id, uint32_t ifindex, bool egress, char *out, size_t size)
 {
-	char name[64];
-
-	snprintf(name, sizeof(name), "sl_mc_%d_%u_%s", id, ifindex, egress ? "eg" : "in");
-	sl_pin_path(out, size, p->pin_root, SL_PIN_LINKS, name);
+	snprintf(out, size, "sl_mc_%d_%u_%s", id, ifindex, egress ? "eg" : "in");
 }
 
 int mcast_meta_write(struct mcast_priv *p, int id)
@@ -85,21 +82,21 @@ int mcast_port_find(const struct mcast_bridge_rt *b, uint32_t ifindex)
 /* A link to the bridge's current program: update a held one, else create
  * and pin. With `j`, what it did is recorded there (`was`: the program the
  * link ran, when known) and a replaced link is kept for the undo. */
-static int link_to(struct mcast_priv *p, int id, uint32_t ifindex, const char *dev, bool egress, int *link,
+static int link_to(struct mcast_priv *p, int id, uint32_t ifindex, const char *dev, bool egress, struct sl_att *link,
 		   struct mcast_undo_link *j, int was, struct sl_error *err)
 {
 	int prog = egress ? p->br[id].prog_eg : p->br[id].prog_in;
-	char path[512];
+	char name[SL_ATT_NAME_MAX];
 
-	if (*link >= 0) {
+	if (sl_att_held(link)) {
 		/* the program to go back to, before the link moves off it */
-		int back = !j ? -1 : was >= 0 ? dup(was) : sl_link_prog_fd(*link);
+		int back = !j ? -1 : was >= 0 ? dup(was) : sl_att_prog_fd(link);
 
 		/* without it an undo could not move the link back: change nothing */
 		if (j && back < 0)
 			return sl_fail(err, SL_E_KERNEL, 0, "dev %s: cannot read the program its link runs now: %s", dev,
 				       strerror(errno));
-		if (!bpf_link_update(*link, prog, NULL)) {
+		if (!sl_att_replace(link, prog)) {
 			if (j)
 				j->prog = back;
 			return 0;
@@ -110,45 +107,30 @@ static int link_to(struct mcast_priv *p, int id, uint32_t ifindex, const char *d
 		if (j)
 			j->old = *link;
 		else
-			close(*link);
-		*link = -1;
+			sl_att_release(link);
+		sl_att_init(link);
 	}
-	*link = sl_attach_tcx(prog, (int)ifindex, egress, dev, err);
-	if (*link < 0)
+	link_name(id, ifindex, egress, name, sizeof(name));
+	if (sl_att_tc(link, p->pin_root, name, p->br[id].netns, (int)ifindex, egress, SL_TC_OWNER_MCAST, prog, dev,
+		      err))
 		return -1;
-	link_pin(p, id, ifindex, egress, path, sizeof(path));
-	unlink(path);
-	if (bpf_obj_pin(*link, path)) {
-		sl_fail(err, SL_E_KERNEL, 0, "dev %s: pin %s: %s", dev, path, strerror(errno));
-		close(*link); /* unpinned: closing detaches it */
-		*link = -1;
-		return -1;
-	}
 	if (j)
 		j->created = true;
 	return 0;
 }
 
-void mcast_link_undo(struct mcast_priv *p, int id, uint32_t ifindex, bool egress, int *link,
-		     const struct mcast_undo_link *j)
+void mcast_link_undo(struct sl_att *link, const struct mcast_undo_link *j)
 {
-	char path[512];
-
-	link_pin(p, id, ifindex, egress, path, sizeof(path));
-	if (j->created && *link >= 0) {
-		bpf_link_detach(*link);
-		unlink(path);
-		close(*link);
-		*link = -1;
-	}
-	if (j->old >= 0) {
+	if (j->created && sl_att_held(link))
+		sl_att_detach(link);
+	if (sl_att_held(&j->old)) {
 		*link = j->old;
-		/* its pin went only when a new link took the path */
-		if (j->created && bpf_obj_pin(*link, path))
-			sl_warn("mcast: undo: pin %s again: %s", path, strerror(errno));
+		/* its pin or record went only when a new one took the name */
+		if (j->created && sl_att_repin(link))
+			sl_warn("mcast: undo: pin %s again: %s", link->name, strerror(errno));
 	}
-	if (j->prog >= 0 && *link >= 0 && bpf_link_update(*link, j->prog, NULL))
-		sl_warn("mcast: undo: link %s back to its program: %s", path, strerror(errno));
+	if (j->prog >= 0 && sl_att_held(link) && sl_att_replace(link, j->prog))
+		sl_warn("mcast: undo: %s back to its program: %s", link->name, strerror(errno));
 }
 
 /* a journal entry for the port, before anything of it changes */
@@ -160,8 +142,10 @@ static struct mcast_undo_port *journal(struct mcast_undo *u, struct mcast_priv *
 
 	*e = (struct mcast_undo_port){ .id = id, .ifindex = ifindex, .fresh = fresh };
 	e->had_record = !bpf_map_lookup_elem(p->map_fd[MM_PORT], &key, &e->record);
-	for (int s = 0; s < 2; s++)
-		e->side[s] = (struct mcast_undo_link){ .prog = -1, .old = -1 };
+	for (int s = 0; s < 2; s++) {
+		e->side[s] = (struct mcast_undo_link){ .prog = -1 };
+		sl_att_init(&e->side[s].old);
+	}
 	return e;
 }
 
@@ -177,10 +161,12 @@ int mcast_port_attach(struct mcast_priv *p, int id, const struct mcast_link *l, 
 		if (b->nports == MC_PORT_SLOTS)
 			return sl_fail(err, SL_E_USAGE, 0, "bridge %s: more than %d ports", b->name, MC_BRIDGE_PORTS);
 		k = b->nports++;
-		b->port[k] = (struct mcast_port_rt){ .ifindex = l->ifindex, .link_in = -1, .link_eg = -1 };
+		b->port[k] = (struct mcast_port_rt){ .ifindex = l->ifindex };
+		sl_att_init(&b->port[k].link_in);
+		sl_att_init(&b->port[k].link_eg);
 	}
 	if (u) /* room for all: an apply lists at most MC_BRIDGE_PORTS per bridge */
-		e = journal(u, p, id, l->ifindex, b->port[k].link_in < 0 && b->port[k].link_eg < 0);
+		e = journal(u, p, id, l->ifindex, !sl_att_held(&b->port[k].link_in) && !sl_att_held(&b->port[k].link_eg));
 	pt = &b->port[k];
 	snprintf(pt->name, sizeof(pt->name), "%s", l->name);
 	/* the record first: egress passes everything on a port without one */
@@ -212,26 +198,16 @@ void mcast_port_detach(struct mcast_priv *p, int id, int k)
 	struct mcast_bridge_rt *b = &p->br[id];
 	struct mcast_port_rt *pt = &b->port[k];
 	struct sl_mc_port_key key = { .bridge = (__u32)id, .ifindex = pt->ifindex };
-	char path[512];
 
 	/* off the port first: no snooping adds a membership after the flush */
-	if (pt->link_in >= 0)
-		bpf_link_detach(pt->link_in);
-	if (pt->link_eg >= 0)
-		bpf_link_detach(pt->link_eg);
+	sl_att_off(&pt->link_in);
+	sl_att_off(&pt->link_eg);
 	bpf_map_delete_elem(p->map_fd[MM_PORT], &key);
 	bpf_map_delete_elem(p->map_fd[MM_STATS], &key);
 	forget_port_members(p, id, pt->ifindex); /* as the kernel's bridge flushes a removed port's groups */
-	/* the pins last: whoever sees them gone sees the port's state gone */
-	for (int eg = 0; eg < 2; eg++) {
-		int *fd = eg ? &pt->link_eg : &pt->link_in;
-
-		link_pin(p, id, pt->ifindex, eg, path, sizeof(path));
-		unlink(path);
-		if (*fd >= 0)
-			close(*fd);
-		*fd = -1;
-	}
+	/* the pins (records) last: whoever sees them gone sees the port's state gone */
+	sl_att_detach(&pt->link_in);
+	sl_att_detach(&pt->link_eg);
 	memmove(pt, pt + 1, (size_t)(b->nports - k - 1) * sizeof(*pt));
 	b->nports--;
 }
@@ -239,42 +215,37 @@ void mcast_port_detach(struct mcast_priv *p, int id, int k)
 void mcast_links_adopt(struct mcast_priv *p, int id)
 {
 	struct mcast_bridge_rt *b = &p->br[id];
-	char dir[512], prefix[32];
-	struct dirent *de;
-	DIR *d;
+	struct sl_tc_name names[MC_PORT_SLOTS * 2];
+	char prefix[32];
+	int n;
 
-	snprintf(dir, sizeof(dir), "%s/%s", p->pin_root, SL_PIN_LINKS);
 	snprintf(prefix, sizeof(prefix), "sl_mc_%d_", id);
-	d = opendir(dir);
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
+	n = sl_att_names(p->pin_root, prefix, names, MC_PORT_SLOTS * 2);
+	for (int i = 0; i < n; i++) {
 		unsigned ifindex;
-		char side[4], path[768];
-		int k, fd;
+		char side[4];
+		struct sl_att a;
+		int k;
 
-		if (strncmp(de->d_name, prefix, strlen(prefix)) ||
-		    sscanf(de->d_name + strlen(prefix), "%u_%2s", &ifindex, side) != 2)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		fd = bpf_obj_get(path);
-		if (fd < 0)
+		if (sscanf(names[i].name + strlen(prefix), "%u_%2s", &ifindex, side) != 2 ||
+		    sl_att_adopt(&a, p->pin_root, names[i].name))
 			continue;
 		k = mcast_port_find(b, ifindex);
 		if (k < 0 && b->nports < MC_PORT_SLOTS) {
 			k = b->nports++;
-			b->port[k] = (struct mcast_port_rt){ .ifindex = ifindex, .link_in = -1, .link_eg = -1 };
+			b->port[k] = (struct mcast_port_rt){ .ifindex = ifindex };
+			sl_att_init(&b->port[k].link_in);
+			sl_att_init(&b->port[k].link_eg);
 		}
 		if (k < 0) {
-			close(fd);
+			sl_att_release(&a);
 			continue;
 		}
 		if (!strcmp(side, "eg"))
-			b->port[k].link_eg = fd;
+			b->port[k].link_eg = a;
 		else
-			b->port[k].link_in = fd;
+			b->port[k].link_in = a;
 	}
-	closedir(d);
 }
 
 /* delete every key of `map` whose leading __u32 is the bridge index */

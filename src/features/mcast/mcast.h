@@ -21,6 +21,7 @@
 #include <json-c/json.h>
 
 #include "core/feature.h"
+#include "lib/attach.h"
 #include "sluice/mcast.h"
 
 #define MC_NETNS_MAX 32
@@ -75,7 +76,7 @@ const char *mcast_router_name(uint8_t router);
 struct mcast_port_rt {
 	uint32_t ifindex;
 	char name[MC_DEV_MAX];
-	int link_in, link_eg;
+	struct sl_att link_in, link_eg; /* tcx links or legacy tc filters (lib/attach.h) */
 };
 
 struct mcast_bridge_rt {
@@ -127,7 +128,7 @@ int mcast_watch_drain(int fd);
 /* What an apply changed, kept until it succeeds (undo.c). */
 struct mcast_undo_link {        /* one side (ingress, egress) of a port */
 	int prog;               /* moved to the new program: the one it ran (our fd), else -1 */
-	int old;                /* replaced (it had died): the link held before, else -1 */
+	struct sl_att old;      /* replaced (it had died): the one held before, else not held */
 	bool created;           /* attached and pinned by this apply */
 };
 
@@ -167,15 +168,15 @@ int mcast_port_find(const struct mcast_bridge_rt *b, uint32_t ifindex);
 int mcast_port_attach(struct mcast_priv *p, int id, const struct mcast_link *l, struct mcast_undo *u,
 		      struct sl_error *err);
 /* one side of a port back to how `j` says it was */
-void mcast_link_undo(struct mcast_priv *p, int id, uint32_t ifindex, bool egress, int *link,
-		     const struct mcast_undo_link *j);
+void mcast_link_undo(struct sl_att *link, const struct mcast_undo_link *j);
 /* programs off the port first, then its records and memberships, then its
  * pins: once the pins are gone, so is everything else of the port */
 void mcast_port_detach(struct mcast_priv *p, int id, int k);
 /* the port's map record, keeping what was learned */
 int mcast_port_record(struct mcast_priv *p, int id, uint32_t ifindex, const struct mcast_port_cfg *cfg,
 		      struct sl_error *err);
-/* pinned links of bridge `id` into br[id].port[] (daemon start) */
+/* pinned links and recorded filters of bridge `id` into br[id].port[]
+ * (daemon start) */
 void mcast_links_adopt(struct mcast_priv *p, int id);
 /* delete memberships and groups that expired before `now` (ns, monotonic) */
 void mcast_collect(struct mcast_priv *p, uint64_t now);

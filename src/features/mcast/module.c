@@ -1,7 +1,7 @@
 /* Bridge multicast flooding policy: the daemon module. The state is the
  * config (bridges with their timers, port settings); apply() loads one
- * program object per bridge, attaches it to every port with tcx links
- * (updating links it finds pinned), and each bridge's rtnetlink socket in
+ * program object per bridge, attaches it to every port (tcx links, else
+ * legacy tc filters: lib/attach.h; updating those it finds pinned), and each bridge's rtnetlink socket in
  * the event loop follows ports that come and go. */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -532,8 +532,10 @@ static void priv_init(void *priv)
 		p->map_fd[m] = -1;
 	for (int id = 0; id < SL_MC_BRIDGES; id++) {
 		p->br[id].nl_fd = p->br[id].prog_in = p->br[id].prog_eg = -1;
-		for (int k = 0; k < MC_BRIDGE_PORTS; k++)
-			p->br[id].port[k].link_in = p->br[id].port[k].link_eg = -1;
+		for (int k = 0; k < MC_BRIDGE_PORTS; k++) {
+			sl_att_init(&p->br[id].port[k].link_in);
+			sl_att_init(&p->br[id].port[k].link_eg);
+		}
 	}
 }
 
@@ -545,10 +547,8 @@ static void release(void *priv)
 		struct mcast_bridge_rt *b = &p->br[id];
 
 		for (int k = 0; k < b->nports; k++) {
-			if (b->port[k].link_in >= 0)
-				close(b->port[k].link_in);
-			if (b->port[k].link_eg >= 0)
-				close(b->port[k].link_eg);
+			sl_att_release(&b->port[k].link_in);
+			sl_att_release(&b->port[k].link_eg);
 		}
 		bridge_listen(p, id, -1);
 		bpf_object__close(b->obj);

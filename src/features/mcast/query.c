@@ -109,6 +109,7 @@ static json_object *ports_json(struct mcast_priv *p)
 			json_object_object_add(o, "bridge", json_object_new_string(b->name));
 			json_object_object_add(o, "netns", json_object_new_string(b->netns[0] ? b->netns : "host"));
 			json_object_object_add(o, "port", json_object_new_string(b->port[k].name));
+			json_object_object_add(o, "attach", json_object_new_string(sl_attach_mode_name(b->port[k].link_eg.mode)));
 			json_object_object_add(o, "router", json_object_new_string(router));
 			json_object_object_add(o, "flood", json_object_new_boolean(v.flood));
 			json_object_object_add(o, "passed", json_object_new_uint64(st.passed));
@@ -161,6 +162,9 @@ json_object *mcast_status(const struct sl_env *env, void *priv, const void *stat
 		json_object_object_add(b, "bridge", json_object_new_string(p->br[id].name));
 		json_object_object_add(b, "netns", json_object_new_string(p->br[id].netns[0] ? p->br[id].netns : "host"));
 		json_object_object_add(b, "ports", json_object_new_int(p->br[id].nports));
+		/* how its ports' programs are attached: "tcx", or "tc" (legacy) */
+		json_object_object_add(b, "attach", json_object_new_string(sl_attach_mode_name(
+							    p->br[id].nports ? p->br[id].port[0].link_eg.mode : 0)));
 		json_object_array_add(br, b);
 	}
 	json_object_object_add(o, "bridges_configured", json_object_new_int(s->nbr));

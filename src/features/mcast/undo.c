@@ -49,8 +49,8 @@ static void port_back(struct mcast_priv *p, const struct mcast_undo_port *e)
 		mcast_port_detach(p, e->id, k);
 		return;
 	}
-	mcast_link_undo(p, e->id, e->ifindex, false, &b->port[k].link_in, &e->side[0]);
-	mcast_link_undo(p, e->id, e->ifindex, true, &b->port[k].link_eg, &e->side[1]);
+	mcast_link_undo(&b->port[k].link_in, &e->side[0]);
+	mcast_link_undo(&b->port[k].link_eg, &e->side[1]);
 	if (e->had_record)
 		bpf_map_update_elem(p->map_fd[MM_PORT], &key, &e->record, BPF_ANY);
 	else
@@ -92,7 +92,6 @@ void mcast_undo_commit(struct mcast_undo *u)
 	/* links replaced because they had died go now */
 	for (int i = 0; i < u->nport; i++)
 		for (int s = 0; s < 2; s++)
-			if (u->port[i].side[s].old >= 0)
-				close(u->port[i].side[s].old);
+			sl_att_release(&u->port[i].side[s].old);
 	undo_free(u);
 }

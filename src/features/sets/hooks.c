@@ -1,8 +1,9 @@
 /* Rules onto hooks: one program per (netns, device, direction) with its
- * rules compiled in as read-only data, attached with a pinned bpf_link
- * (XDP native, else generic, on ingress; tcx on egress) and replaced in
- * place with bpf_link_update(). A change loads every program it needs
- * first and switches them after, undoing the switched ones if one fails. */
+ * rules compiled in as read-only data, attached as lib/attach.h attaches
+ * (XDP native, else generic, on ingress; a tcx link, else a legacy tc
+ * filter, on egress) under the pin name sl_hook_<n>, and replaced in
+ * place. A change loads every program it needs first and switches them
+ * after, undoing the switched ones if one fails. */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
@@ -22,12 +23,9 @@
 #include "features/sets/sets.h"
 #include "sets.skel.h"
 
-static void hook_pin(const struct sets_priv *p, int h, char *out, size_t size)
+static void hook_name(int h, char *out, size_t size)
 {
-	char name[32];
-
-	snprintf(name, sizeof(name), "sl_hook_%d", h);
-	sl_pin_path(out, size, p->pin_root, SL_PIN_LINKS, name);
+	snprintf(out, size, "sl_hook_%d", h);
 }
 
 static void close_fd(int *fd)
@@ -116,10 +114,10 @@ static void hook_store(struct sets_priv *p, int h)
 
 	if (k->used) {
 		sl_place_set(&m.dev, k->netns, k->dev, k->ifindex);
-		m.link_id = sl_link_id(k->link_fd);
+		m.link_id = sl_att_link_id(&k->att);
 		m.used = 1;
 		m.dir = k->dir;
-		m.mode = k->mode;
+		m.mode = k->att.mode;
 	}
 	bpf_map_update_elem(p->shared_fd[SM_HOOKS], &key, &m, BPF_ANY);
 }
@@ -159,18 +157,19 @@ int rules_adopt(struct sets_priv *p, struct sets_catalog *c, int bank, struct sl
 	for (uint32_t h = 0; h < SL_HOOKS_MAX; h++) {
 		struct sets_hook *k = &p->hook[h];
 		struct sl_hook_meta m;
-		char path[512];
+		char name[32];
 
-		hook_pin(p, (int)h, path, sizeof(path));
+		hook_name((int)h, name, sizeof(name));
 		if (bpf_map_lookup_elem(p->shared_fd[SM_HOOKS], &h, &m) || !m.used) {
-			/* attached and pinned by a daemon that died before recording
-			 * it: the link is no state's (unpinned, it detaches) */
-			if (!unlink(path))
-				sl_info("hook %u: a link pinned without a record; removed", h);
+			/* attached by a daemon that died before recording it: the
+			 * link or filter is no state's */
+			if (!sl_att_adopt(&k->att, p->pin_root, name)) {
+				sl_att_detach(&k->att);
+				sl_info("hook %u: attached without a record; removed", h);
+			}
 			continue;
 		}
-		k->link_fd = bpf_obj_get(path);
-		if (k->link_fd < 0) {
+		if (sl_att_adopt(&k->att, p->pin_root, name)) {
 			sl_warn("hook %.*s %s: pinned link gone; forgetting it", (int)sizeof(m.dev.dev), m.dev.dev,
 				m.dir ? "egress" : "ingress");
 			hook_store(p, (int)h);
@@ -179,8 +178,9 @@ int rules_adopt(struct sets_priv *p, struct sets_catalog *c, int bank, struct sl
 		k->used = true;
 		sl_place_get(&m.dev, k->netns, sizeof(k->netns), k->dev, sizeof(k->dev), &k->ifindex);
 		k->dir = m.dir;
-		k->mode = m.mode;
-		k->prog_fd = sl_link_prog_fd(k->link_fd); /* to switch back to, if a change fails */
+		if (k->att.mode != SL_ATTACH_TC)
+			k->att.mode = m.mode; /* a link: which kind is the record's */
+		k->prog_fd = sl_att_prog_fd(&k->att); /* to switch back to, if a change fails */
 		k->ncompiled = -1; /* what it was loaded with is not known: the next change reloads it */
 	}
 	return 0;
@@ -259,26 +259,26 @@ static int load_hook_prog(struct sets_priv *p, int h, uint8_t dir, const char *d
 
 /* --- attach inside a namespace ----------------------------------------------------------- */
 
-/* Resolve the device and create the link in the namespace `netns` ("" =
- * our own). */
-static int attach_link(const char *netns, const char *dev, uint8_t dir, int prog_fd, uint32_t *ifindex,
-		       uint8_t *mode, struct sl_error *err)
+/* Resolve the device and attach in the namespace `netns` ("" = our own),
+ * pinned or recorded as hook `h`. */
+static int attach_hook(const struct sets_priv *p, int h, const char *netns, const char *dev, uint8_t dir,
+		       int prog_fd, uint32_t *ifindex, struct sl_att *att, struct sl_error *err)
 {
-	int self, link = -1;
+	int self, rc = -1;
+	char name[32];
 
+	hook_name(h, name, sizeof(name));
 	if (sl_netns_enter(netns, &self, err))
 		return -1;
 	*ifindex = if_nametoindex(dev);
-	if (!*ifindex) {
+	if (!*ifindex)
 		sl_fail(err, SL_E_USAGE, 0, "no device '%s'%s%s", dev, netns[0] ? " in network namespace " : "", netns);
-	} else if (dir == RULES_INGRESS) {
-		link = sl_attach_xdp(prog_fd, (int)*ifindex, dev, mode, err);
-	} else {
-		*mode = SL_ATTACH_TCX;
-		link = sl_attach_tcx(prog_fd, (int)*ifindex, true, dev, err);
-	}
+	else if (dir == RULES_INGRESS)
+		rc = sl_att_xdp(att, p->pin_root, name, prog_fd, (int)*ifindex, dev, err);
+	else
+		rc = sl_att_tc(att, p->pin_root, name, netns, (int)*ifindex, true, SL_TC_OWNER_SETS, prog_fd, dev, err);
 	sl_netns_leave(self);
-	return link;
+	return rc;
 }
 
 /* the rule's device exists, in its namespace */
@@ -304,9 +304,8 @@ struct plan {
 	int nrules;
 	struct bpf_object *obj;
 	int prog_fd;
-	int link_fd;                    /* a new link (fresh, or replacing a severed one) */
+	struct sl_att att;              /* a new attachment (fresh, or replacing a severed one) */
 	uint32_t ifindex;
-	uint8_t mode;
 	bool done, lost;                /* switched; its device is gone (left detached) */
 };
 
@@ -335,28 +334,18 @@ static bool hook_wanted(const struct sets_catalog *c, const struct sets_hook *k)
 static void plans_drop(struct plan *plans, int n)
 {
 	for (int i = 0; i < n; i++) {
-		close_fd(&plans[i].link_fd);
+		sl_att_release(&plans[i].att);
 		bpf_object__close(plans[i].obj);
 	}
 	free(plans);
 }
 
-/* A new link for the plan's hook, pinned. */
+/* A new attachment for the plan's hook, pinned or recorded. */
 static int attach_plan(struct sets_priv *p, struct plan *pl, struct sl_error *err)
 {
 	struct sets_hook *k = &p->hook[pl->hook];
-	char path[512];
 
-	pl->link_fd = attach_link(k->netns, k->dev, k->dir, pl->prog_fd, &pl->ifindex, &pl->mode, err);
-	if (pl->link_fd < 0)
-		return -1;
-	hook_pin(p, pl->hook, path, sizeof(path));
-	unlink(path);
-	if (bpf_obj_pin(pl->link_fd, path)) {
-		close_fd(&pl->link_fd);
-		return sl_fail(err, SL_E_KERNEL, 0, "pin %s: %s", path, strerror(errno));
-	}
-	return 0;
+	return attach_hook(p, pl->hook, k->netns, k->dev, k->dir, pl->prog_fd, &pl->ifindex, &pl->att, err);
 }
 
 int rules_sync(struct sets_priv *p, const struct sets_catalog *c, struct sl_error *err)
@@ -386,7 +375,7 @@ int rules_sync(struct sets_priv *p, const struct sets_catalog *c, struct sl_erro
 		}
 		pl->hook = h;
 		pl->fresh = !p->hook[h].used;
-		pl->link_fd = -1;
+		sl_att_init(&pl->att);
 		if (compile_hook(c, &c->rule[r], pl->rules, &pl->nrules, err)) {
 			plans_drop(plans, n);
 			return -1;
@@ -418,7 +407,7 @@ int rules_sync(struct sets_priv *p, const struct sets_catalog *c, struct sl_erro
 		if (pl->fresh) {
 			if (attach_plan(p, pl, err))
 				goto undo;
-		} else if (bpf_link_update(k->link_fd, pl->prog_fd, NULL)) {
+		} else if (sl_att_replace(&k->att, pl->prog_fd)) {
 			struct sl_error e2 = { 0 };
 
 			if (errno != ENOLINK) {
@@ -448,28 +437,25 @@ int rules_sync(struct sets_priv *p, const struct sets_catalog *c, struct sl_erro
 		pl->obj = NULL;
 		memcpy(k->compiled, pl->rules, sizeof(k->compiled));
 		k->ncompiled = pl->nrules;
-		if (pl->link_fd >= 0) {
-			close_fd(&k->link_fd);
-			k->link_fd = pl->link_fd;
-			pl->link_fd = -1;
+		if (sl_att_held(&pl->att)) {
+			sl_att_release(&k->att); /* severed: its pin or record is the new one's now */
+			k->att = pl->att;
+			sl_att_init(&pl->att);
 			k->ifindex = pl->ifindex;
-			k->mode = pl->mode;
 		}
 		k->used = true;
 		hook_store(p, pl->hook);
 	}
 	for (int h = 0; h < SL_HOOKS_MAX; h++) {
 		struct sets_hook *k = &p->hook[h];
-		char path[512];
 
 		if (!k->used || hook_wanted(c, k))
 			continue;
-		hook_pin(p, h, path, sizeof(path));
-		unlink(path); /* the last reference but ours: closing detaches */
-		close_fd(&k->link_fd);
+		sl_att_detach(&k->att);
 		hook_prog_release(k);
 		memset(k, 0, sizeof(*k));
-		k->link_fd = k->prog_fd = -1;
+		k->prog_fd = -1;
+		sl_att_init(&k->att);
 		hook_store(p, h);
 		sets_txn_point(p);
 	}
@@ -484,11 +470,8 @@ undo:
 		if (!pl->done || pl->lost)
 			continue;
 		if (pl->fresh) {
-			char path[512];
-
-			hook_pin(p, pl->hook, path, sizeof(path));
-			unlink(path);
-		} else if (old < 0 || bpf_link_update(k->link_fd, old, NULL)) {
+			sl_att_detach(&pl->att);
+		} else if (old < 0 || sl_att_replace(&k->att, old)) {
 			sl_err("dev %s: cannot switch back to the previous program: %s", k->dev, strerror(errno));
 			k->ncompiled = -1; /* not known: the next change reloads it */
 			p->txn.hooks_unsure = true;
@@ -554,7 +537,7 @@ json_object *rules_list_json(struct sets_priv *p, const struct sets_catalog *c)
 		json_object_object_add(o, "dev", json_object_new_string(r->dev));
 		json_object_object_add(o, "netns", json_object_new_string(r->netns[0] ? r->netns : "host"));
 		json_object_object_add(o, "hook", json_object_new_string(r->dir == RULES_EGRESS ? "egress" : "ingress"));
-		json_object_object_add(o, "mode", json_object_new_string(sl_attach_mode_name(h >= 0 ? p->hook[h].mode : 0)));
+		json_object_object_add(o, "mode", json_object_new_string(sl_attach_mode_name(h >= 0 ? p->hook[h].att.mode : 0)));
 		json_object_object_add(o, "prio", json_object_new_int64(r->prio));
 		json_object_object_add(o, "match", json_object_new_string(r->match == SL_MATCH_UNPARSED ? "unparsed"
 													: "set"));
@@ -586,10 +569,10 @@ json_object *rules_hooks_json(struct sets_priv *p)
 		json_object_object_add(o, "dev", json_object_new_string(k->dev));
 		json_object_object_add(o, "netns", json_object_new_string(k->netns[0] ? k->netns : "host"));
 		json_object_object_add(o, "hook", json_object_new_string(k->dir == RULES_EGRESS ? "egress" : "ingress"));
-		json_object_object_add(o, "mode", json_object_new_string(!sl_link_ifindex(k->link_fd)
+		json_object_object_add(o, "mode", json_object_new_string(!sl_att_ifindex(&k->att)
 										 ? "detached"
-										 : sl_attach_mode_name(k->mode)));
-		json_object_object_add(o, "link_id", json_object_new_int64(sl_link_id(k->link_fd)));
+										 : sl_attach_mode_name(k->att.mode)));
+		json_object_object_add(o, "link_id", json_object_new_int64(sl_att_link_id(&k->att)));
 		json_object_object_add(o, "packets", json_object_new_uint64(sum.packets));
 		json_object_object_add(o, "unparsed", json_object_new_uint64(sum.unparsed));
 		json_object_object_add(o, "not_ip", json_object_new_uint64(sum.not_ip));
@@ -604,7 +587,7 @@ void rules_release(struct sets_priv *p)
 	for (int h = 0; h < SL_HOOKS_MAX; h++) {
 		struct sets_hook *k = &p->hook[h];
 
-		close_fd(&k->link_fd);
+		sl_att_release(&k->att);
 		hook_prog_release(k);
 		k->used = false;
 	}

@@ -583,8 +583,10 @@ static void priv_init(void *priv)
 		p->outer_fd[c] = -1;
 	for (int m = 0; m < SM_COUNT; m++)
 		p->shared_fd[m] = -1;
-	for (int h = 0; h < SL_HOOKS_MAX; h++)
-		p->hook[h].link_fd = p->hook[h].prog_fd = -1;
+	for (int h = 0; h < SL_HOOKS_MAX; h++) {
+		p->hook[h].prog_fd = -1;
+		sl_att_init(&p->hook[h].att);
+	}
 }
 
 static void release(void *priv)

@@ -34,6 +34,7 @@
 
 #include "core/feature.h"
 #include "features/sets/ipset/ipset.h"
+#include "lib/attach.h"
 #include "lib/slots.h"
 #include "sluice/sets.h"
 
@@ -123,10 +124,9 @@ struct sets_hook {
 	char netns[SL_NETNS_NAME_MAX];
 	char dev[SL_DEV_NAME_MAX];
 	uint8_t dir;
-	uint8_t mode;                   /* enum sl_attach_mode */
 	uint32_t ifindex;
-	int link_fd;
-	int prog_fd;                    /* the program behind the link, when known */
+	struct sl_att att;              /* XDP link on ingress; tcx link or tc filter on egress */
+	int prog_fd;                    /* the program it runs, when known */
 	struct bpf_object *obj;         /* owns prog_fd when we loaded it; NULL when adopted */
 	struct sl_rule compiled[SL_RULES_MAX]; /* what prog_fd was loaded with */
 	int ncompiled;                  /* -1: unknown (adopted) */
