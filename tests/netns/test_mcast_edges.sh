@@ -23,7 +23,10 @@ ip -n "$sw" link set p3 up
 conf=$T_TMP/sluice.conf
 echo "mcast bridge br0 netns $sw enable" >"$conf"
 daemon_start d --config "$conf"
-links() { ls "$(pin_root d)/links" | grep -c '^sl_mc_'; }
+# mcast attachments: pinned tcx links, or recorded legacy tc filters
+records() { bpftool -j map dump pinned "$(pin_root d)/maps/sl_tc_filters_v1" 2>/dev/null |
+	jq -r '.[] | .formatted.key.name' | grep '^sl_mc_'; }
+links() { { ls "$(pin_root d)/links" | grep '^sl_mc_'; records; } | grep -c .; }
 wait_links() { # N, within a generous 20 s (link events reach the daemon at once; a bridge that is gone is looked for every 1 s)
 	for _ in $(seq 200); do [ "$(links)" = "$1" ] && return 0; sleep 0.1; done
 	fail "expected $1 mcast links, have $(links)"
@@ -76,14 +79,27 @@ for p in r1 r2; do
 done
 ifx() { ip -n "$sw" -j link show "$1" | jq '.[0].ifindex'; }
 [ "$(ifx r1)" -lt "$(ifx r2)" ] || fail "r2 is not listed after r1"
-squat="$(pin_root d)/links/sl_mc_1_$(ifx r2)_eg" # br1 takes the first free index, 1
-mkdir "$squat"
-squat_fail() { rmdir "$squat"; fail "$@"; } # --cleanup removes pins, not directories
+# r2's egress refused: its link's pin path taken by a directory (br1 takes
+# the first free index, 1), or with legacy tc a filter at sluice's place
+squat="$(pin_root d)/links/sl_mc_1_$(ifx r2)_eg"
+if [ "$(tc_mode)" = tcx ]; then
+	mkdir "$squat"
+	squat_msg="dev r2: pin .*sl_mc_1_$(ifx r2)_eg: File exists"
+	unsquat() { rmdir "$squat"; } # --cleanup removes pins, not directories
+else
+	tc -n "$sw" qdisc add dev r2 clsact
+	tc -n "$sw" filter add dev r2 egress pref 20942 handle 0x51ce0002 protocol all bpf bytecode '1,6 0 0 0,' ||
+		fail "a filter at sluice's place on r2"
+	squat_msg="dev r2: a tc egress filter is at sluice's place already"
+	unsquat() { tc -n "$sw" filter del dev r2 egress pref 20942 handle 0x51ce0002 bpf; }
+fi
+squat_fail() { unsquat; fail "$@"; }
 dataplane() { # links (pin, link id, program id) and every mcast map, as the kernel has them
 	for l in $(ls "$(pin_root d)/links" | grep '^sl_mc_'); do
 		[ -d "$(pin_root d)/links/$l" ] ||
 			echo "$l $(bpftool -j link show pinned "$(pin_root d)/links/$l" | jq -c '[.id, .prog_id]')"
 	done
+	bpftool -j map dump pinned "$(pin_root d)/maps/sl_tc_filters_v1" 2>/dev/null | jq -c 'sort_by(.formatted.key.name) | .[] | .formatted'
 	for m in sl_mccfg_v1 sl_mcport_v1 sl_mcmemb_v1 sl_mcgrp_v1 sl_mcstat_v1 sl_mcbr_v1; do
 		echo "$m $(bpftool -j map dump pinned "$(pin_root d)/maps/$m" | jq -c .)"
 	done
@@ -93,13 +109,13 @@ ctl d save >"$T_TMP/save.before"
 ctl d mcast bridge br1 netns "$sw" enable >"$T_TMP/out" 2>&1
 rc=$?
 [ $rc = 4 ] || squat_fail "enable br1 with a port refused: exit $rc, expected 4 (the kernel refused): $(cat "$T_TMP/out")"
-grep -q "dev r2: pin .*sl_mc_1_$(ifx r2)_eg: File exists" "$T_TMP/out" || squat_fail "unclear error: $(cat "$T_TMP/out")"
+grep -q "$squat_msg" "$T_TMP/out" || squat_fail "unclear error: $(cat "$T_TMP/out")"
 dataplane >"$T_TMP/dp.after"
 diff "$T_TMP/dp.before" "$T_TMP/dp.after" >&2 || squat_fail "the failed apply changed links or maps"
 ctl d save >"$T_TMP/save.after"
 diff "$T_TMP/save.before" "$T_TMP/save.after" >&2 || squat_fail "the failed apply changed what save prints"
 note "ok: links, programs, maps and save as before the failed apply"
-rmdir "$squat"
+unsquat
 ctl d mcast bridge br1 netns "$sw" enable >/dev/null || fail "enable br1 once the pin is free"
 wait_links 10
 ctl d mcast bridge br1 netns "$sw" disable >/dev/null || fail "disable br1"
