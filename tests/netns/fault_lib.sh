@@ -72,7 +72,7 @@ blocked_on() {
 }
 blocked_off() {
 	for p in $BLOCKED_PIDS; do
-		kill -- "-$p" 2>/dev/null
+		kill -TERM "-$p" 2>/dev/null
 		wait "$p" 2>/dev/null
 	done
 	BLOCKED_PIDS=""

@@ -68,7 +68,7 @@ t_cleanup() {
 		[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 		"$SLUICED" --cleanup --pin-root "$(pin_root "$d")" >/dev/null 2>&1
 	done
-	for p in $T_PIDS; do kill -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null; done
+	for p in $T_PIDS; do kill -TERM "-$p" 2>/dev/null || kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	# by prefix: ns_new runs in $(...) subshells, so no list of names survives
 	for ns in $(ip netns list | awk -v p="$T_ID-" 'index($1, p) == 1 { print $1 }'); do

@@ -131,7 +131,7 @@ join_g1() { # h2 joins G1 for v4 and v6 (sinks hold the membership)
 	wait_file "$T_TMP/r6"
 }
 leave_g1() { # closing the sockets leaves the groups
-	kill -- "-$J4" "-$J6" 2>/dev/null
+	kill -TERM "-$J4" "-$J6" 2>/dev/null
 	wait "$J4" "$J6" 2>/dev/null
 }
 member() { # GROUP: h2's port p2 is a member of GROUP, as the bridge in charge sees it
