@@ -164,15 +164,19 @@ $(PROBE): $(call obj,tests/tools/sl-probe.c tests/bpf/pkt.c tests/bpf/pkt_hdr.c)
 deps:
 	$(Q)sh mk/deps.sh
 
+# make test also runs tests/kernel/subset in Debian 12's own kernel under
+# qemu (the `kernel` suite): mk/kernel_deps.sh installs qemu and fetches it
 test: deps
+	$(Q)sh mk/kernel_deps.sh >/dev/null
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) $(BPFT_BINS) $(ORACLE_BINS) $(PROBE)
 	$(Q)$(MAKE) --no-print-directory fuzz
 	$(Q)sh tests/run.sh $(B)
 
 # the BPF fixtures and netns suites on Debian 12's own kernel (6.1) under
 # qemu, beside this machine's kernel: a feature x kernel table
-# (tests/kernel/matrix.sh). Not part of `make test`. KERNEL_VERSION picks
-# another linux-image (default: the one Debian 12's linux-image-amd64 is).
+# (tests/kernel/matrix.sh); `make test` runs a subset of it in the guest.
+# KERNEL_VERSION picks another linux-image (default: the one Debian 12's
+# linux-image-amd64 is).
 KERNEL_VERSION ?=
 test-kernel: deps
 	$(Q)$(MAKE) --no-print-directory all $(BPFT_BINS) $(ORACLE_BINS) $(PROBE)

@@ -1,5 +1,5 @@
 #!/bin/sh
-# What `make test-kernel` needs beyond mk/deps.sh: qemu and a static busybox
+# What `make test` and `make test-kernel` need beyond mk/deps.sh: qemu and a static busybox
 # to boot another kernel, and that kernel, Debian's linux-image package
 # unpacked into a cache (never installed: the host's /boot is untouched).
 #
@@ -8,8 +8,8 @@
 # lib/modules/VERSION with modules.dep); progress goes to stderr.
 # No VERSION: Debian 12's current kernel, the one linux-image-amd64
 # depends on. SLUICE_KERNEL_CACHE: the cache (/var/cache/sluice/kernels).
-# Kept apart from mk/deps.sh so that `make` and `make test` never
-# download a kernel.
+# Kept apart from mk/deps.sh so that `make run` never downloads a kernel;
+# `make test` and `make test-kernel` call it.
 set -e
 
 # command:package pairs, as in mk/deps.sh (tests/lint/check_test_deps.sh

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Run the test suites and end with one summary line.
-#   sh tests/run.sh BUILD_DIR [lint|unit|bpf|netns|systemd|fuzz]...
+#   sh tests/run.sh BUILD_DIR [lint|unit|bpf|netns|systemd|fuzz|kernel]...
 #   sh tests/run.sh BUILD_DIR netns/test_sets_rules bpf/test_parse ...
 # (a suite, or one test of it by its file's name)
 #
@@ -16,7 +16,7 @@
 # with nothing to run fails: a missing build is not a pass.
 B=${1:-build}
 [ $# -gt 0 ] && shift
-SUITES=${*:-lint unit bpf netns systemd fuzz}
+SUITES=${*:-lint unit bpf netns systemd fuzz kernel}
 SL_SRC=$(cd "$(dirname "$0")/.." && pwd)
 . "$SL_SRC/tests/machine.sh"
 pass=0 fail=0 skip=0 failed="" skipped=""
@@ -180,6 +180,32 @@ for suite in $SUITES; do
 			sed -n 's/^fuzz /        /p' "$log_dir/fuzz_$t.log"
 		done
 		[ $found -gt 0 ] || no_tests "$suite${only:+/$only}" "tests/fuzz" ;;
+	kernel) # tests/kernel/subset inside Debian 12's own kernel under qemu:
+		# the guest's tests count one by one, named after the kernel
+		found=1
+		kdir=$(sh "$SL_SRC/mk/kernel_deps.sh" 2>"$log_dir/kernel-deps.log") ||
+			{ count_fail "kernel(deps)"; echo "  FAIL  kernel: $(tail -n 1 "$log_dir/kernel-deps.log")"; continue; }
+		version=$(basename "$kdir")
+		out=$log_dir/kernel-$version
+		rm -rf "$out"
+		t0=$(date +%s)
+		# shellcheck disable=SC2046 # the list
+		(cd "$SL_SRC" && sh tests/kernel/guest.sh "$B" "$version" "$out" \
+			$(sed 's/#.*//' tests/kernel/subset)) >"$out.log" 2>&1
+		rc=$?
+		sed -n "s/^  \(PASS\|FAIL\|SKIP\)  /  \1  $version: /p; /^        /p" "$out.log"
+		counts=$(sed -n 's/^sluice tests: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped.*/\1 \2 \3/p' "$out.log" | tail -n 1)
+		if [ -z "$counts" ]; then
+			count_fail "kernel/$version(exit-$rc)"
+			echo "  FAIL  kernel $version: the guest's tests did not run to their end (exit $rc)"
+			tail -n 20 "$out.log" | sed 's/^/        | /'
+			continue
+		fi
+		set -- $counts
+		pass=$((pass + $1)) fail=$((fail + $2)) skip=$((skip + $3))
+		for t in $(sed -n 's/^sluice tests: .*(failed: \([^)]*\)).*/\1/p' "$out.log"); do failed="$failed $version:$t"; done
+		for t in $(sed -n 's/^sluice tests: .*(skipped: \([^)]*\)).*/\1/p' "$out.log"); do skipped="$skipped $version:$t"; done
+		echo "  kernel $version: $1 passed, $2 failed, $3 skipped in $(($(date +%s) - t0))s (logs: $out)" ;;
 	*) echo "unknown suite $suite"; exit 2 ;;
 	esac
 done

@@ -52,14 +52,8 @@ cp -r "$B/test-logs" "$out/host-logs"
 
 echo "== guest, kernel $guest under qemu: tests/run.sh $B bpf netns${SLOW:+ (not: $SLOW)}"
 t0=$(date +%s)
-# the guest's test logs go straight to the results share, so a guest the
-# timeout kills leaves them too (build/test-logs is replaced in the guest's
-# overlay only)
-# shellcheck disable=SC2016,SC2086 # expanded in the guest; the test list
-SLUICE_KERNEL_OUT=$out/$guest sh tests/kernel/run.sh "$guest" -- sh -c '
-	mkdir -p "$SLUICE_GUEST_OUT/test-logs"
-	rm -rf "$1/test-logs" && ln -s "$SLUICE_GUEST_OUT/test-logs" "$1/test-logs" || exit 125
-	exec sh tests/run.sh "$@"' guest "$B" $guest_tests 2>&1 | tee "$out/$guest.log" | grep --line-buffered -v '^        '
+# shellcheck disable=SC2086 # the test list
+sh tests/kernel/guest.sh "$B" "$guest" "$out/$guest" $guest_tests 2>&1 | tee "$out/$guest.log" | grep --line-buffered -v '^        '
 guest_s=$(($(date +%s) - t0))
 booted=$(cut -d. -f1 "$out/$guest/booted" 2>/dev/null)
 

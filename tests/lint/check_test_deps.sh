@@ -38,8 +38,8 @@ deps=${SLUICE_DEPS:-mk/deps.sh}
 # the commands of TOOLS="cmd:pkg ..." (it may span lines)
 tools_of() { sed -n '/^TOOLS="/,/"/p' "$1" | tr ' \t"' '\n\n\n' | sed -n 's/^TOOLS=//; s/:.*//p'; }
 tools=$(tools_of "$deps")
-# the guest harness (make test-kernel) has its own deps script, so that
-# `make test` never installs qemu: its TOOLS count for tests/kernel/ only
+# the guest harness (make test-kernel, the kernel suite) has its own deps
+# script, which `make run` never calls: its TOOLS count for tests/kernel/ only
 kernel_deps=${SLUICE_KERNEL_DEPS:-mk/kernel_deps.sh}
 kernel_tools=$(tools_of "$kernel_deps")
 [ -n "$kernel_tools" ] || { echo "FAIL: no TOOLS=\"cmd:package ...\" list in $kernel_deps"; exit 1; }

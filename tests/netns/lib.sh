@@ -24,7 +24,16 @@ SL_SRC=$(cd "$(dirname "$0")/../.." && pwd)
 # A skip whose reason is not a "machine:" property (tests/machine.sh) is a
 # failure when tests/run.sh runs as root.
 skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL: $*"; exit 1; }
+# a failure shows what each daemon of the test said last, before it goes
+fail() {
+	for d in $T_DAEMONS; do
+		[ -s "$T_TMP/$d.log" ] || continue
+		echo "   daemon $d's log, last lines:"
+		tail -n 8 "$T_TMP/$d.log" | sed 's/^/   | /'
+	done
+	echo "FAIL: $*"
+	exit 1
+}
 note() { echo "-- $*"; }
 
 # skip_kernel CONFIG_X [WHY]: skip when the running kernel does not set
