@@ -17,6 +17,10 @@ void sl_render_table(FILE *out, json_object *rows, int indent);
 /* `set list` reply data in the layout of `ipset list` */
 void sl_render_set_list(FILE *out, json_object *data);
 
+/* `sluicectl set ARGS` and sluice-ipset ARGS: ipset's command line against
+ * the daemon at socket_path; returns ipset's exit code (0, 1, 2). */
+int sl_ipset_main(const char *socket_path, int argc, char **argv);
+
 /* For --watch: add a "pps" column to rows, from their "packets" against the
  * previous sample's row with the same non-counter fields. */
 void sl_add_rates(json_object *rows, json_object *prev, double seconds);

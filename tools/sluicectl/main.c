@@ -1,5 +1,6 @@
 /* sluicectl: send one command line to sluiced and show its reply. */
 #include <getopt.h>
+#include <libgen.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,6 +195,9 @@ int main(int argc, char **argv)
 	char line[SL_MAX_LINE + 1];
 	int c, json = 0, rc;
 
+	/* sluice-ipset: ipset's whole command line, no sluicectl options */
+	if (!strcmp(basename(argv[0]), "sluice-ipset"))
+		return sl_ipset_main(sock, argc - 1, argv + 1);
 	/* '+': stop at the command, whose own options belong to the grammar */
 	while ((c = getopt_long(argc, argv, "+jh", opts, NULL)) != -1) {
 		switch (c) {
@@ -210,6 +214,10 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return SL_E_USAGE;
 	}
+	/* `set ...` speaks ipset (its options, exit codes and texts); with -j
+	 * the reply's JSON as for every other command */
+	if (!json && !strcmp(argv[0], "set"))
+		return sl_ipset_main(sock, argc - 1, argv + 1);
 	if (wants_help(argc, argv) >= 0)
 		return show_help(wants_help(argc, argv), argv);
 	argc = take_json_word(argc, argv, &json);

@@ -193,7 +193,7 @@ static int one_port(char *text, const char *proto, int col, uint16_t *port, stru
 	}
 	rc = sl_set_service_port(text, proto, port);
 	if (rc == -2)
-		return sl_fail(err, SL_E_USAGE, col, "port %s out of range 0..65535", text);
+		return sl_fail(err, SL_E_USAGE, col, "%s port %s out of range 0..65535", proto, text);
 	if (rc)
 		return sl_fail(err, SL_E_USAGE, col, "'%s' is neither a port number nor a %s service", text, proto);
 	return 0;
@@ -530,7 +530,7 @@ static int parse_opts(struct part_ctx *c, enum sl_set_cmd cmd, int argc, char *c
 		int col = sl_set_word_col(argv, cols, i);
 
 		for (size_t k = 0; k < N(elem_opts) && !o; k++)
-			if (!strcmp(argv[i], elem_opts[k].name))
+			if (!strcmp(sl_set_opt_word(argv[i]), elem_opts[k].name))
 				o = &elem_opts[k];
 		if (!o)
 			return sl_fail(c->err, SL_E_USAGE, col, "unknown option '%s'", argv[i]);

@@ -105,6 +105,11 @@ int sl_set_word_col(char *const argv[], const int *cols, int i)
 	return col;
 }
 
+const char *sl_set_opt_word(const char *word)
+{
+	return word[0] == '-' && word[1] == '-' && word[2] && word[2] != '-' ? word + 2 : word;
+}
+
 int sl_set_name_check(const char *name, int col, struct sl_error *err)
 {
 	size_t len = strlen(name);
@@ -318,7 +323,7 @@ static int parse_create_opts(int argc, char *const argv[], const int *cols, stru
 	bool family_seen = false;
 
 	for (int i = 2; i < argc; i++) {
-		const struct create_opt *o = create_opt_find(argv[i]);
+		const struct create_opt *o = create_opt_find(sl_set_opt_word(argv[i]));
 		int col = sl_set_word_col(argv, cols, i);
 		const char *value = NULL;
 
