@@ -78,6 +78,13 @@ static const char *ipset_text(const char *msg, char *buf, size_t size)
 	char value[64], proto[16];
 	unsigned cidr, max;
 
+	/* sets of one type but two layouts: ipset would swap them, so sluice's
+	 * reason (the layouts) follows ipset's words (README: differences) */
+	if (strstr(msg, "their type does not match") && (strstr(msg, " plain") || strstr(msg, " with entry values"))) {
+		snprintf(buf, size, "The sets cannot be swapped: their type does not match%.400s",
+			 strstr(msg, "match") + strlen("match"));
+		return buf;
+	}
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
 		if (strstr(msg, texts[i].sluice))
 			return texts[i].ipset;

@@ -215,12 +215,15 @@ int main(int argc, char **argv)
 		return SL_E_USAGE;
 	}
 	/* `set ...` speaks ipset (its options, exit codes and texts); with -j
-	 * the reply's JSON as for every other command */
+	 * or a read command's --json, the reply's JSON as for every other
+	 * command (`-h` is ipset's help there) */
+	if (strcmp(argv[0], "set") && wants_help(argc, argv) >= 0)
+		return show_help(wants_help(argc, argv), argv);
+	argc = take_json_word(argc, argv, &json);
 	if (!json && !strcmp(argv[0], "set"))
 		return sl_ipset_main(sock, argc - 1, argv + 1);
 	if (wants_help(argc, argv) >= 0)
 		return show_help(wants_help(argc, argv), argv);
-	argc = take_json_word(argc, argv, &json);
 	cmd = malloc(sizeof(*cmd));
 	if (!cmd)
 		return SL_E_USAGE;
