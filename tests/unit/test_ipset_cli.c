@@ -51,6 +51,7 @@ static const struct {
 	{ "a s 1.1.1.1", "set add s 1.1.1.1" },
 	{ "-A s 1.1.1.1", "set add s 1.1.1.1" },
 	{ "ad s 1.1.1.1 --timeout 5", "set add s 1.1.1.1 timeout 5" },
+	{ "add s 1.1.1.1 comment --x", "set add s 1.1.1.1 comment --x" }, /* a value keeps its dashes */
 	{ "del s 1.1.1.1", "set del s 1.1.1.1" },
 	{ "d s 1.1.1.1", "set del s 1.1.1.1" },
 	{ "-D s 1.1.1.1", "set del s 1.1.1.1" },

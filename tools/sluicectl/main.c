@@ -27,7 +27,9 @@ static void usage(FILE *out)
 		     "       sluicectl COMMAND --help\n\ncommands:\n");
 	sl_print_command_list(out);
 	fprintf(out, "\nexit codes: 0 ok, 1 negative answer, 2 usage or parse error,\n"
-		     "            3 daemon unreachable, 4 the kernel refused\n"
+		     "            3 daemon unreachable, 4 the kernel refused;\n"
+		     "            set (ipset's command line, also run as sluice-ipset): ipset's codes,\n"
+		     "            0 ok, 1 any error in what was asked, 2 a parameter problem\n"
 		     "socket: %s unless --socket or $SLUICE_SOCKET\n", SL_DEFAULT_SOCKET);
 }
 

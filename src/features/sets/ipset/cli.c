@@ -156,8 +156,6 @@ static int push(struct sl_ipset_req *req, const char *word, struct sl_error *err
 	return 0;
 }
 
-static char range_buf[64]; /* the range from --from/--to: one request per run */
-
 static int parse_create(int n, char *const a[], struct sl_ipset_req *req, struct sl_error *err)
 {
 	const char *from = NULL, *to = NULL;
@@ -213,11 +211,33 @@ static int parse_create(int n, char *const a[], struct sl_ipset_req *req, struct
 			return param(err, "Mandatory option `%s' is missing", "to");
 		if (!from)
 			return param(err, "Mandatory option `%s' is missing", "range");
-		snprintf(range_buf, sizeof(range_buf), "%s-%s", from, to);
-		if (push(req, "range", err) || push(req, range_buf, err))
+		snprintf(req->range_buf, sizeof(req->range_buf), "%s-%s", from, to);
+		if (push(req, "range", err) || push(req, req->range_buf, err))
 			return -1;
 	}
 	return 0;
+}
+
+/* add/del/test's option words (after NAME ELEM) that ipset knows */
+static const struct {
+	const char *name;
+	bool value;
+	bool add, test;             /* del takes none */
+	bool nomatch_types;         /* only where the type has nomatch */
+} elem_words[] = {
+	{ "timeout", true, true, false, false }, { "packets", true, true, false, false },
+	{ "bytes", true, true, false, false }, { "comment", true, true, false, false },
+	{ "skbmark", true, true, false, false }, { "skbprio", true, true, false, false },
+	{ "skbqueue", true, true, false, false }, { "nomatch", false, true, true, true },
+};
+
+/* an option word of add/del/test (`--timeout` is one once undashed) */
+static bool elem_word(const char *w)
+{
+	for (size_t k = 0; k < N(elem_words); k++)
+		if (!strcmp(w, elem_words[k].name))
+			return true;
+	return false;
 }
 
 int sl_ipset_cli_parse(int argc, char *const argv[], struct sl_ipset_req *req, struct sl_error *err)
@@ -290,7 +310,7 @@ int sl_ipset_cli_parse(int argc, char *const argv[], struct sl_ipset_req *req, s
 			return -1;
 	} else {
 		for (int i = 1; i < n; i++)
-			if (push(req, i > 2 ? sl_set_opt_word(rest[i]) : rest[i], err))
+			if (push(req, i > 2 && elem_word(sl_set_opt_word(rest[i])) ? sl_set_opt_word(rest[i]) : rest[i], err))
 				return -1;
 	}
 	if (req->exist && req->cmd != SL_IPSET_FLUSH && req->cmd != SL_IPSET_RENAME && req->cmd != SL_IPSET_SWAP &&
@@ -298,19 +318,6 @@ int sl_ipset_cli_parse(int argc, char *const argv[], struct sl_ipset_req *req, s
 		return push(req, "-exist", err);
 	return 0;
 }
-
-/* add/del/test's option words (after NAME ELEM) that ipset knows */
-static const struct {
-	const char *name;
-	bool value;
-	bool add, test;             /* del takes none */
-	bool nomatch_types;         /* only where the type has nomatch */
-} elem_words[] = {
-	{ "timeout", true, true, false, false }, { "packets", true, true, false, false },
-	{ "bytes", true, true, false, false }, { "comment", true, true, false, false },
-	{ "skbmark", true, true, false, false }, { "skbprio", true, true, false, false },
-	{ "skbqueue", true, true, false, false }, { "nomatch", false, true, true, true },
-};
 
 int sl_ipset_cli_check_elem(const struct sl_ipset_req *req, const struct sl_set_spec *spec, struct sl_error *err)
 {

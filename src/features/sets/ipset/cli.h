@@ -47,6 +47,7 @@ struct sl_ipset_req {
 	const char *words[SL_IPSET_WORDS];
 	const char *warning;        /* printed on stderr before running (ignored old options) */
 	char warn_buf[256];
+	char range_buf[64];         /* `range FROM-TO` made of --from/--to */
 };
 
 /* An ipset error: err->code is SL_IPSET_ERROR or SL_IPSET_PARAM, err->msg ipset's text
