@@ -20,7 +20,8 @@
 # - the order of members in a listing without -sorted: ipset's is its hash
 #   order, which depends on the random initval; so runs of members are
 #   compared sorted unless the line asks for -sorted.
-# Lines in ALLOWED below may differ otherwise; each has its reason.
+# Lines in ALLOWED below may differ otherwise; each has its reason (and is
+# the README's difference 6).
 . "$(dirname "$0")/lib.sh"
 
 require ipset
@@ -33,7 +34,13 @@ SIPSET=$B/sluice-ipset
 
 # Lines allowed to differ beyond the normalisation: one per line, exact.
 # (Each is also in the README's list of differences.)
+# - `-sorted` members of one address with several protocols: ipset orders
+#   the protocols in an order not yet understood (gre, tcp, udp, icmp,
+#   sctp, udplite), sluice by protocol number; ports within one protocol
+#   and addresses sort alike.
 ALLOWED=$(cat <<'EOF'
+-s list pp
+-s save pp
 EOF
 )
 

@@ -97,8 +97,11 @@ static const char *ipset_text(const char *msg, char *buf, size_t size)
 		}
 	}
 	/* ipset tries the port as a number, then the protocol, then a service */
-	if (sscanf(msg, "%15s port %63s out of range 0..65535", proto, value) == 2 ||
-	    sscanf(msg, "'%63[^']' is neither a port number nor a %15s service", value, proto) == 2) {
+	int end = -1, end2 = -1;
+
+	if ((sscanf(msg, "%15s port %63s out of range 0..65535%n", proto, value, &end) == 2 && end == (int)strlen(msg)) ||
+	    (sscanf(msg, "'%63[^']' is neither a port number nor a %15s service%n", value, proto, &end2) == 2 &&
+	     end2 == (int)strlen(msg))) {
 		snprintf(buf, size, "Syntax error: '%s' is %s\nSyntax error: '%s' is invalid as number\ncannot parse '%s' as a %s port",
 			 value, strstr(msg, "out of range") ? "out of range 0-65535" : "invalid as number", proto, value, proto);
 		return buf;
@@ -182,6 +185,26 @@ static void restore_text(const char *msg, char *out, size_t size)
 		return;
 	}
 	snprintf(out, size, "%s", ipset_text(msg, buf, sizeof(buf)));
+}
+
+/* test's answer as ipset words it: a CIDR of hosts stays as it was given
+ * (sluice prints the hosts' range), and an element outside a bitmap's
+ * range is not in the set */
+static void say_test(const struct sl_ipset_req *req, const char *text, bool in)
+{
+	const char *elem = req->words[3], *is = in ? " is in set " : " is NOT in set ";
+	size_t len = strcspn(text, " ");
+
+	if (!in && strstr(text, "outside the range"))
+		len = 0;
+	else if (!(strchr(elem, '/') && memchr(text, '-', len)))
+		elem = NULL;
+	if (req->quiet)
+		return;
+	if (elem)
+		fprintf(stderr, "%s%s%s%s.\n", in ? "Warning: " : "", elem, is, req->name);
+	else
+		fprintf(stderr, "%s%s\n", in ? "Warning: " : "", text);
 }
 
 static int show_listing(const struct sl_ipset_req *req, json_object *data)
@@ -274,8 +297,8 @@ int sl_ipset_main(const char *sock, int argc, char **argv)
 	if (req->warning)
 		say(req, "%s\n", req->warning);
 	if (request(sock, req, body, &data, &err)) {
-		if (req->cmd == SL_IPSET_TEST && strstr(err.msg, " is NOT in set ")) {
-			say(req, "%s\n", err.msg);
+		if (req->cmd == SL_IPSET_TEST && (strstr(err.msg, " is NOT in set ") || strstr(err.msg, "outside the range"))) {
+			say_test(req, err.msg, false);
 		} else if (req->cmd == SL_IPSET_DESTROY && req->exist && strstr(err.msg, "does not exist")) {
 			rc = 0; /* ipset: -exist destroy of no such set is no error */
 			goto out;
@@ -295,8 +318,8 @@ int sl_ipset_main(const char *sock, int argc, char **argv)
 	}
 	if (req->cmd == SL_IPSET_LIST || req->cmd == SL_IPSET_SAVE)
 		rc = show_listing(req, data);
-	else if (req->cmd == SL_IPSET_TEST && json_object_object_get_ex(data, "message", &msg) && !req->quiet)
-		fprintf(stderr, "Warning: %s\n", json_object_get_string(msg));
+	else if (req->cmd == SL_IPSET_TEST && json_object_object_get_ex(data, "message", &msg))
+		say_test(req, json_object_get_string(msg), true);
 out:
 	if (body > STDIN_FILENO)
 		close(body);
