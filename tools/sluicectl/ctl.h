@@ -1,6 +1,7 @@
 #ifndef SLUICECTL_H
 #define SLUICECTL_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <json-c/json.h>
 
@@ -9,6 +10,8 @@
  * and progress lines the daemon sends meanwhile go to stderr. Returns NULL
  * with *why set (errno text) when the daemon cannot be reached. */
 json_object *sl_client_request(const char *socket_path, const char *line, int body_fd, const char **why);
+/* Whether those progress lines are printed (default: yes). */
+void sl_client_progress(bool show);
 
 /* Human rendering of reply data: arrays of objects become aligned tables,
  * objects become "key: value" lines with nested tables indented. */

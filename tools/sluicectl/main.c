@@ -197,9 +197,12 @@ int main(int argc, char **argv)
 	char line[SL_MAX_LINE + 1];
 	int c, json = 0, rc;
 
-	/* sluice-ipset: ipset's whole command line, no sluicectl options */
-	if (!strcmp(basename(argv[0]), "sluice-ipset"))
+	/* sluice-ipset: ipset's whole command line, no sluicectl options, and
+	 * silent as ipset (a long restore's progress is sluicectl's) */
+	if (!strcmp(basename(argv[0]), "sluice-ipset")) {
+		sl_client_progress(false);
 		return sl_ipset_main(sock, argc - 1, argv + 1);
+	}
 	/* '+': stop at the command, whose own options belong to the grammar */
 	while ((c = getopt_long(argc, argv, "+jh", opts, NULL)) != -1) {
 		switch (c) {
