@@ -52,6 +52,8 @@ static const struct {
 	{ "'%63[^']' is not an IPv4 address (set %*s is family inet)%n",
 	  "Syntax error: cannot parse %s: resolving to IPv4 address failed" },
 	{ "'%63[^']' is not a protocol%n", "Syntax error: cannot parse '%s' as a protocol" },
+	{ "family '%63[^']' is not inet or inet6%n", "Syntax error: unknown inet family %s" },
+	{ "%63s already specified%n", "Syntax error: %s already specified" },
 	{ "%*s needs PORT: '%63[^']'%n", "Syntax error: Second element is missing from %s." },
 	{ "%*s needs IP: '%63[^']'%n", "Syntax error: Third element is missing from %s." },
 };
@@ -104,6 +106,10 @@ static const char *ipset_text(const char *msg, char *buf, size_t size)
 	     end2 == (int)strlen(msg))) {
 		snprintf(buf, size, "Syntax error: '%s' is %s\nSyntax error: '%s' is invalid as number\ncannot parse '%s' as a %s port",
 			 value, strstr(msg, "out of range") ? "out of range 0-65535" : "invalid as number", proto, value, proto);
+		return buf;
+	}
+	if (sscanf(msg, "%*s %63s out of range 0..%15s%n", value, proto, &end) == 2 && end == (int)strlen(msg)) {
+		snprintf(buf, size, "Syntax error: '%s' is out of range 0-%s", value, proto); /* a number's range */
 		return buf;
 	}
 	if (sscanf(msg, "CIDR /%u out of range 1..%u", &cidr, &max) == 2) {
