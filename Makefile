@@ -49,6 +49,9 @@ CMDS_SRCS    := $(filter %/cmds.c,$(FEATURE_SRCS)) src/core/cmds.c
 DAEMON_SRCS  := $(filter-out src/core/main.c src/core/cmds.c,$(wildcard src/core/*.c)) $(wildcard src/lib/*.c) \
                 $(filter-out %/cmds.c,$(FEATURE_SRCS))
 CTL_SRCS     := $(filter-out tools/sluicectl/main.c,$(wildcard tools/sluicectl/*.c))
+# the ipset language (parsers, printers, ipset's command line) is userspace
+# only: sluicectl links it too, for `set ...` and sluice-ipset
+IPSET_SRCS   := $(wildcard src/features/sets/ipset/*.c)
 GEN_SRCS     := $(filter-out tools/sluice-gen/main.c,$(wildcard tools/sluice-gen/*.c))
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
@@ -79,7 +82,7 @@ BPFT_BINS  := $(BPFT_SRCS:tests/bpf/%.c=$(B)/tests/bpf/%)
 .DELETE_ON_ERROR:
 .SECONDARY:
 
-all: $(B)/sluiced $(B)/sluicectl $(B)/sluice-gen
+all: $(B)/sluiced $(B)/sluicectl $(B)/sluice-gen $(B)/sluice-ipset
 
 # --- BPF --------------------------------------------------------------------
 $(B)/bpf/%.bpf.o: bpf/%.bpf.c | $(B)/bpf
@@ -120,7 +123,7 @@ $(B)/lib/%.a:
 
 $(COMMON_LIB): $(call obj,$(COMMON_SRCS))
 $(DAEMON_LIB): $(call obj,$(DAEMON_SRCS))
-$(CTL_LIB):    $(call obj,$(CTL_SRCS))
+$(CTL_LIB):    $(call obj,$(CTL_SRCS) $(IPSET_SRCS))
 $(GEN_LIB):    $(call obj,$(GEN_SRCS))
 
 $(B)/sluiced: $(call obj,src/core/main.c) $(DAEMON_CMDS) $(DAEMON_LIB) $(COMMON_LIB)
@@ -130,6 +133,11 @@ $(B)/sluiced: $(call obj,src/core/main.c) $(DAEMON_CMDS) $(DAEMON_LIB) $(COMMON_
 $(B)/sluicectl: $(call obj,tools/sluicectl/main.c) $(CTL_CMDS) $(CTL_LIB) $(COMMON_LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ -ljson-c
+
+# ipset's command line for scripts: sluicectl run by this name is `sluicectl set`
+$(B)/sluice-ipset: $(B)/sluicectl
+	$(call msg,LN,$@)
+	$(Q)ln -sf sluicectl $@
 
 $(B)/sluice-gen: $(call obj,tools/sluice-gen/main.c) $(GEN_LIB)
 	$(call msg,LD,$@)
@@ -240,6 +248,7 @@ install: all
 	           $(DESTDIR)/etc/sluice $(DESTDIR)$(PREFIX)/lib/systemd/system
 	install -m 0755 $(B)/sluiced $(DESTDIR)$(PREFIX)/sbin/sluiced
 	install -m 0755 $(B)/sluicectl $(B)/sluice-gen $(DESTDIR)$(PREFIX)/bin/
+	ln -sf sluicectl $(DESTDIR)$(PREFIX)/bin/sluice-ipset
 	test -e $(DESTDIR)/etc/sluice/sluice.conf || \
 	    install -m 0644 etc/sluice.conf $(DESTDIR)/etc/sluice/sluice.conf
 	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' systemd/sluiced.service.in > \
@@ -247,7 +256,7 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/sluiced $(DESTDIR)$(PREFIX)/bin/sluicectl \
-	      $(DESTDIR)$(PREFIX)/bin/sluice-gen \
+	      $(DESTDIR)$(PREFIX)/bin/sluice-gen $(DESTDIR)$(PREFIX)/bin/sluice-ipset \
 	      $(DESTDIR)$(PREFIX)/lib/systemd/system/sluiced.service
 
 $(B)/bpf $(B)/skel:

@@ -78,7 +78,7 @@ assert_eq 6 "$(entries blk)" "run-time add kept across the restart"
 ctl d set list extra >/dev/null || fail "run-time set kept across the restart"
 ctl d reload >/dev/null || fail "reload"
 assert_eq 5 "$(entries blk)" "the reload made blk the config's"
-expect_exit 2 ctl d set list extra
+expect_exit 1 ctl d set list extra
 n0=$(noports)
 send 10
 assert_eq "$n0" "$(noports)" "still dropping after the reload"

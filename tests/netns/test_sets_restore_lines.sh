@@ -20,7 +20,7 @@ input() {
 fails_at() {
 	input "$2" "$3" "${4:-}" >"$T_TMP/in"
 	ctl d set restore <"$T_TMP/in" >"$T_TMP/out" 2>&1 && fail "a restore beyond maxelem $2 succeeded"
-	grep -q "line $1: .*hash is full" "$T_TMP/out" || { cat "$T_TMP/out"; fail "the error does not name line $1"; }
+	grep -q "Error in line $1: Hash is full" "$T_TMP/out" || { cat "$T_TMP/out"; fail "the error does not name line $1"; }
 	ctl d set list "s$2" >/dev/null 2>&1 && fail "set s$2 exists after the failed restore"
 	note "ok: line $1 named, nothing changed"
 }

@@ -14,6 +14,13 @@
 
 #define REPLY_TIMEOUT_S 30
 
+static bool show_progress = true;
+
+void sl_client_progress(bool show)
+{
+	show_progress = show;
+}
+
 /* Print and drop complete {"progress": ...} lines at the start of buf;
  * returns the bytes consumed. */
 static size_t take_progress(char *buf, size_t len)
@@ -33,7 +40,8 @@ static size_t take_progress(char *buf, size_t len)
 			json_object_put(o);
 			return done; /* the reply */
 		}
-		fprintf(stderr, "sluicectl: %s\n", json_object_get_string(p));
+		if (show_progress)
+			fprintf(stderr, "sluicectl: %s\n", json_object_get_string(p));
 		json_object_put(o);
 		done = (size_t)(nl - buf) + 1;
 	}

@@ -1,5 +1,6 @@
 /* sluicectl: send one command line to sluiced and show its reply. */
 #include <getopt.h>
+#include <libgen.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,9 @@ static void usage(FILE *out)
 		     "       sluicectl COMMAND --help\n\ncommands:\n");
 	sl_print_command_list(out);
 	fprintf(out, "\nexit codes: 0 ok, 1 negative answer, 2 usage or parse error,\n"
-		     "            3 daemon unreachable, 4 the kernel refused\n"
+		     "            3 daemon unreachable, 4 the kernel refused;\n"
+		     "            set (ipset's command line, also run as sluice-ipset): ipset's codes,\n"
+		     "            0 ok, 1 any error in what was asked, 2 a parameter problem\n"
 		     "socket: %s unless --socket or $SLUICE_SOCKET\n", SL_DEFAULT_SOCKET);
 }
 
@@ -194,6 +197,12 @@ int main(int argc, char **argv)
 	char line[SL_MAX_LINE + 1];
 	int c, json = 0, rc;
 
+	/* sluice-ipset: ipset's whole command line, no sluicectl options, and
+	 * silent as ipset (a long restore's progress is sluicectl's) */
+	if (!strcmp(basename(argv[0]), "sluice-ipset")) {
+		sl_client_progress(false);
+		return sl_ipset_main(sock, argc - 1, argv + 1);
+	}
 	/* '+': stop at the command, whose own options belong to the grammar */
 	while ((c = getopt_long(argc, argv, "+jh", opts, NULL)) != -1) {
 		switch (c) {
@@ -210,9 +219,16 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return SL_E_USAGE;
 	}
-	if (wants_help(argc, argv) >= 0)
+	/* `set ...` speaks ipset (its options, exit codes and texts); with -j
+	 * or a read command's --json, the reply's JSON as for every other
+	 * command (`-h` is ipset's help there) */
+	if (strcmp(argv[0], "set") && wants_help(argc, argv) >= 0)
 		return show_help(wants_help(argc, argv), argv);
 	argc = take_json_word(argc, argv, &json);
+	if (!json && !strcmp(argv[0], "set"))
+		return sl_ipset_main(sock, argc - 1, argv + 1);
+	if (wants_help(argc, argv) >= 0)
+		return show_help(wants_help(argc, argv), argv);
 	cmd = malloc(sizeof(*cmd));
 	if (!cmd)
 		return SL_E_USAGE;

@@ -314,6 +314,13 @@ int sets_cmd_swap(struct sets_catalog *c, const char *a, const char *b, struct s
 	snprintf(tmp, sizeof(tmp), "%s", sa->spec.name);
 	snprintf(sa->spec.name, sizeof(sa->spec.name), "%s", sb->spec.name);
 	snprintf(sb->spec.name, sizeof(sb->spec.name), "%s", tmp);
+	/* and places in the catalog, so that a name keeps its place in
+	 * listings, as the kernel's ipset keeps a name at its index */
+	for (int i = 0; i < c->nsets; i++)
+		if (c->set[i] == sa)
+			c->set[i] = sb;
+		else if (c->set[i] == sb)
+			c->set[i] = sa;
 	return 0;
 }
 

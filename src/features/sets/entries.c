@@ -69,8 +69,9 @@ int sets_entry_test(const struct sets_set *s, const struct sl_set_elem *e)
 		hit = sets_entry_get(s, key, &v);
 	if (!hit)
 		return 0;
-	/* a nomatch entry answers "not in the set", unless the test asks for it */
-	return !(v.flags & SL_SETV_NOMATCH) || (e->flags & SL_ELEM_F_NOMATCH);
+	/* a nomatch entry answers "not in the set"; a test with nomatch asks
+	 * the other question, as ipset's: is what matches a nomatch entry? */
+	return !(v.flags & SL_SETV_NOMATCH) == !(e->flags & SL_ELEM_F_NOMATCH);
 }
 
 static int full_fail(const struct sets_set *s, struct sl_error *err)

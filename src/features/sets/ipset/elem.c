@@ -193,7 +193,7 @@ static int one_port(char *text, const char *proto, int col, uint16_t *port, stru
 	}
 	rc = sl_set_service_port(text, proto, port);
 	if (rc == -2)
-		return sl_fail(err, SL_E_USAGE, col, "port %s out of range 0..65535", text);
+		return sl_fail(err, SL_E_USAGE, col, "%s port %s out of range 0..65535", proto, text);
 	if (rc)
 		return sl_fail(err, SL_E_USAGE, col, "'%s' is neither a port number nor a %s service", text, proto);
 	return 0;
@@ -521,26 +521,53 @@ static const char *cmd_word(enum sl_set_cmd cmd)
 	return cmd == SL_SETCMD_DEL ? "del" : cmd == SL_SETCMD_TEST ? "test" : "add";
 }
 
-static int parse_opts(struct part_ctx *c, enum sl_set_cmd cmd, int argc, char *const argv[], const int *cols)
+static const struct elem_opt *elem_opt_find(const char *word)
+{
+	for (size_t k = 0; k < N(elem_opts); k++)
+		if (!strcmp(sl_set_opt_word(word), elem_opts[k].name))
+			return &elem_opts[k];
+	return NULL;
+}
+
+/* ipset refuses an option given twice before it looks at what the set
+ * takes, so `timeout 5 timeout 6` is that error in any set */
+static int find_repeats(struct part_ctx *c, int argc, char *const argv[], const int *cols)
 {
 	bool seen[N(elem_opts)] = { false };
 
 	for (int i = 1; i < argc; i++) {
-		const struct elem_opt *o = NULL;
+		const struct elem_opt *o = elem_opt_find(argv[i]);
+
+		if (!o || !o->value)
+			continue;
+		if (seen[o - elem_opts])
+			return sl_fail(c->err, SL_E_USAGE, sl_set_word_col(argv, cols, i), "%s already specified", o->name);
+		seen[o - elem_opts] = true;
+		i++;
+	}
+	return 0;
+}
+
+static int parse_opts(struct part_ctx *c, enum sl_set_cmd cmd, int argc, char *const argv[], const int *cols)
+{
+	bool seen[N(elem_opts)] = { false };
+
+	if (find_repeats(c, argc, argv, cols))
+		return -1;
+
+	for (int i = 1; i < argc; i++) {
+		const struct elem_opt *o = elem_opt_find(argv[i]);
 		int col = sl_set_word_col(argv, cols, i);
 
-		for (size_t k = 0; k < N(elem_opts) && !o; k++)
-			if (!strcmp(argv[i], elem_opts[k].name))
-				o = &elem_opts[k];
 		if (!o)
 			return sl_fail(c->err, SL_E_USAGE, col, "unknown option '%s'", argv[i]);
 		if (!(o->cmds & CMD(cmd)))
 			return sl_fail(c->err, SL_E_USAGE, col, "%s takes no option '%s'", cmd_word(cmd), o->name);
+		if (o->value && seen[o - elem_opts]) /* ipset checks this first */
+			return sl_fail(c->err, SL_E_USAGE, col, "%s already specified", o->name);
 		if (o->spec_flag && !(c->spec->flags & o->spec_flag))
 			return sl_fail(c->err, SL_E_USAGE, col, "%s given but set '%s' was created without %s", o->name,
 				       c->spec->name, o->spec_word);
-		if (o->value && seen[o - elem_opts])
-			return sl_fail(c->err, SL_E_USAGE, col, "%s given twice", o->name);
 		seen[o - elem_opts] = true;
 		if (o->value && i + 1 >= argc)
 			return sl_fail(c->err, SL_E_USAGE, col, "%s needs a value", o->name);

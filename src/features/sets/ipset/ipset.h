@@ -243,6 +243,9 @@ int sl_set_word_col(char *const argv[], const int *cols, int i);
  * with a dash); a reversed range is swapped, as ipset does. */
 int sl_set_port_range(const char *text, const char *proto, int col, uint16_t *from, uint16_t *to,
 		      bool *range, struct sl_error *err);
+/* An option word as ipset takes it: `--maxelem` is `maxelem` (ipset's old
+ * spelling, still in scripts and restore files); other words unchanged. */
+const char *sl_set_opt_word(const char *word);
 /* A set name: 1..31 characters, not starting with '-'. */
 int sl_set_name_check(const char *name, int col, struct sl_error *err);
 const char *sl_set_family_name(enum sl_family family);

@@ -105,6 +105,11 @@ int sl_set_word_col(char *const argv[], const int *cols, int i)
 	return col;
 }
 
+const char *sl_set_opt_word(const char *word)
+{
+	return word[0] == '-' && word[1] == '-' && word[2] && word[2] != '-' ? word + 2 : word;
+}
+
 int sl_set_name_check(const char *name, int col, struct sl_error *err)
 {
 	size_t len = strlen(name);
@@ -318,7 +323,7 @@ static int parse_create_opts(int argc, char *const argv[], const int *cols, stru
 	bool family_seen = false;
 
 	for (int i = 2; i < argc; i++) {
-		const struct create_opt *o = create_opt_find(argv[i]);
+		const struct create_opt *o = create_opt_find(sl_set_opt_word(argv[i]));
 		int col = sl_set_word_col(argv, cols, i);
 		const char *value = NULL;
 
@@ -327,11 +332,11 @@ static int parse_create_opts(int argc, char *const argv[], const int *cols, stru
 		if (!opt_fits(o, ti))
 			return sl_fail(err, SL_E_USAGE, col, "option '%s' is not for %s", argv[i], ti->name);
 		if (o->apply == opt_family) { /* three spellings, one option */
-			if (family_seen)
-				return sl_fail(err, SL_E_USAGE, col, "family given twice");
+			if (family_seen) /* ipset's words: the word given second */
+				return sl_fail(err, SL_E_USAGE, col, "%s already specified", argv[i][0] == '-' ? argv[i] : "family");
 			family_seen = true;
 		} else if (o->value && seen[o - create_opts]) {
-			return sl_fail(err, SL_E_USAGE, col, "%s given twice", o->name);
+			return sl_fail(err, SL_E_USAGE, col, "%s already specified", o->name);
 		}
 		seen[o - create_opts] = true;
 		if (o->value) {
@@ -343,6 +348,12 @@ static int parse_create_opts(int argc, char *const argv[], const int *cols, stru
 		spec->flags |= o->flag;
 		if (o->apply && o->apply(spec, argv[value ? i - 1 : i], value, col, err))
 			return -1;
+	}
+	/* the kernel's create line has both: an initval alone comes with the
+	 * default bucketsize (a bucketsize alone, with a random initval there) */
+	if ((spec->flags & SL_SET_F_INITVAL) && !(spec->flags & SL_SET_F_BUCKETSIZE)) {
+		spec->bucketsize = 12;
+		spec->flags |= SL_SET_F_BUCKETSIZE;
 	}
 	if (ti->bitmap && !seen[create_opt_find("range") - create_opts])
 		return sl_fail(err, SL_E_USAGE, sl_set_word_col(argv, cols, 1), "%s needs range FROM-TO", ti->name);

@@ -1,0 +1,336 @@
+/* `sluicectl set ...` and sluice-ipset: ipset's command line, run against
+ * sluiced. src/features/sets/ipset/cli.c turns the words into sluice's;
+ * this runs them, prints what ipset prints (listings: ipset_out.c) and
+ * exits as ipset does: 0 ok, 1 any error in what was asked, 2 a parameter
+ * problem. Messages are ipset's texts with ipset's "ipset v7.17: " prefix,
+ * so that scripts which read them see what they expect. */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/grammar.h"
+#include "ctl.h"
+#include "ipset_out.h"
+#include "ipset_run.h"
+
+/* What sluiced says, and how ipset says it. Matched anywhere in the
+ * daemon's message (which names the set or element after it). */
+static const struct {
+	const char *sluice, *ipset;
+} texts[] = {
+	{ "the set with the given name does not exist", "The set with the given name does not exist" },
+	{ "' does not exist", "The set with the given name does not exist" }, /* the line parser's */
+	{ "set cannot be created: set with the same name already exists",
+	  "Set cannot be created: set with the same name already exists" },
+	{ "element cannot be added to the set: it's already added", "Element cannot be added to the set: it's already added" },
+	{ "element cannot be deleted from the set: it's not added", "Element cannot be deleted from the set: it's not added" },
+	{ "set cannot be renamed: a set with the new name already exists",
+	  "Set cannot be renamed: a set with the new name already exists" },
+	{ "the sets cannot be swapped: their type does not match", "The sets cannot be swapped: their type does not match" },
+	{ "set cannot be destroyed: it is in use by a rule", "Set cannot be destroyed: it is in use by a kernel component" },
+	{ "hash is full, cannot add more elements", "Hash is full, cannot add more elements" },
+	{ "element is out of the range of the set", "Element is out of the range of the set" },
+	{ "outside the range", "Element is out of the range of the set" },
+	{ "timeout given but set", "Timeout cannot be used: set was created without timeout support" },
+	{ "packets given but set", "Packet/byte counters cannot be used: set was created without counter support" },
+	{ "bytes given but set", "Packet/byte counters cannot be used: set was created without counter support" },
+	{ "comment given but set", "Comment cannot be used: set was created without comment support" },
+};
+
+/* sluice's words for a value ipset cannot parse, and ipset's: the value
+ * is cut from the first and printed into the second */
+static const struct {
+	const char *sluice;         /* sscanf format: one %[...], then %n (matched to the end) */
+	const char *ipset;          /* printf format with the value */
+} syntax[] = {
+	{ "%*s '%63[^']' is not a number%n", "Syntax error: '%s' is invalid as number" },
+	{ "'%63[^']' is not an IPv4 address%n", "Syntax error: cannot parse %s: resolving to IPv4 address failed" },
+	{ "'%63[^']' is not an IPv6 address%n", "Syntax error: cannot parse %s: resolving to IPv6 address failed" },
+	{ "'%63[^']' is not an IPv6 address (set %*s is family inet6)%n",
+	  "Syntax error: cannot parse %s: resolving to IPv6 address failed" },
+	{ "'%63[^']' is not an IPv4 address (set %*s is family inet)%n",
+	  "Syntax error: cannot parse %s: resolving to IPv4 address failed" },
+	{ "'%63[^']' is not a protocol%n", "Syntax error: cannot parse '%s' as a protocol" },
+	{ "family '%63[^']' is not inet or inet6%n", "Syntax error: unknown inet family %s" },
+	{ "%63s already specified%n", "Syntax error: %s already specified" },
+	{ "%*s needs PORT: '%63[^']'%n", "Syntax error: Second element is missing from %s." },
+	{ "%*s needs IP: '%63[^']'%n", "Syntax error: Third element is missing from %s." },
+};
+
+static void say(const struct sl_ipset_req *req, const char *fmt, const char *msg)
+{
+	if (!req->quiet)
+		fprintf(stderr, fmt, msg);
+}
+
+static int fail_with(const struct sl_ipset_req *req, const struct sl_error *err)
+{
+	if (!req->quiet) {
+		fprintf(stderr, "%s: %s\n", SL_IPSET_BANNER, err->msg);
+		if (err->code == SL_IPSET_PARAM)
+			fprintf(stderr, "%s\n", SL_IPSET_HINT);
+	}
+	return err->code == SL_IPSET_PARAM ? SL_IPSET_PARAM : SL_IPSET_ERROR;
+}
+
+/* ipset's text for a daemon message (into buf), or the message itself */
+static const char *ipset_text(const char *msg, char *buf, size_t size)
+{
+	char value[64], proto[16];
+	unsigned cidr, max;
+
+	/* sets of one type but two layouts: ipset would swap them, so sluice's
+	 * reason (the layouts) follows ipset's words (README: differences) */
+	if (strstr(msg, "their type does not match") && (strstr(msg, " plain") || strstr(msg, " with entry values"))) {
+		snprintf(buf, size, "The sets cannot be swapped: their type does not match%.400s",
+			 strstr(msg, "match") + strlen("match"));
+		return buf;
+	}
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		if (strstr(msg, texts[i].sluice))
+			return texts[i].ipset;
+	for (size_t i = 0; i < sizeof(syntax) / sizeof(syntax[0]); i++) {
+		int end = -1;
+
+		if (sscanf(msg, syntax[i].sluice, value, &end) == 1 && end == (int)strlen(msg)) {
+			snprintf(buf, size, syntax[i].ipset, value);
+			return buf;
+		}
+	}
+	/* ipset tries the port as a number, then the protocol, then a service */
+	int end = -1, end2 = -1;
+
+	if ((sscanf(msg, "%15s port %63s out of range 0..65535%n", proto, value, &end) == 2 && end == (int)strlen(msg)) ||
+	    (sscanf(msg, "'%63[^']' is neither a port number nor a %15s service%n", value, proto, &end2) == 2 &&
+	     end2 == (int)strlen(msg))) {
+		snprintf(buf, size, "Syntax error: '%s' is %s\nSyntax error: '%s' is invalid as number\ncannot parse '%s' as a %s port",
+			 value, strstr(msg, "out of range") ? "out of range 0-65535" : "invalid as number", proto, value, proto);
+		return buf;
+	}
+	if (sscanf(msg, "%*s %63s out of range 0..%15s%n", value, proto, &end) == 2 && end == (int)strlen(msg)) {
+		snprintf(buf, size, "Syntax error: '%s' is out of range 0-%s", value, proto); /* a number's range */
+		return buf;
+	}
+	if (sscanf(msg, "CIDR /%u out of range 1..%u", &cidr, &max) == 2) {
+		snprintf(buf, size, "Syntax error: '%u' is out of range 0-%u", cidr, max);
+		return buf;
+	}
+	return msg;
+}
+
+/* One request of words; on success *data (if asked) holds the reply's data.
+ * Returns 0, or 1 with err->msg holding ipset's text. */
+static int request(const char *sock, const struct sl_ipset_req *req, int body_fd, json_object **data,
+		   struct sl_error *err)
+{
+	struct sl_cmd *cmd = malloc(sizeof(*cmd));
+	char line[SL_MAX_LINE + 1];
+	json_object *reply, *status = NULL, *v = NULL;
+	const char *why;
+	int rc = SL_IPSET_ERROR;
+
+	err->code = SL_IPSET_ERROR;
+	if (!cmd)
+		return sl_fail(err, SL_IPSET_ERROR, 0, "out of memory"), SL_IPSET_ERROR;
+	if (sl_parse_words(req->nwords, (char *const *)req->words, cmd, err) ||
+	    sl_cmd_format(cmd, false, line, sizeof(line)) < 0) {
+		err->code = SL_IPSET_ERROR;
+		free(cmd);
+		return SL_IPSET_ERROR;
+	}
+	free(cmd);
+	reply = sl_client_request(sock, line, body_fd, &why);
+	if (!reply) {
+		sl_fail(err, SL_IPSET_ERROR, 0, "cannot reach sluiced at %s: %s", sock, why ? why : "unknown error");
+		return SL_IPSET_ERROR;
+	}
+	json_object_object_get_ex(reply, "status", &status);
+	if (status && !strcmp(json_object_get_string(status), "ok")) {
+		if (data && json_object_object_get_ex(reply, "data", &v))
+			*data = json_object_get(v);
+		rc = 0;
+	} else {
+		json_object_object_get_ex(reply, "error", &v);
+		snprintf(err->msg, sizeof(err->msg), "%s", v ? json_object_get_string(v) : "error");
+		err->code = SL_IPSET_ERROR;
+	}
+	json_object_put(reply);
+	return rc;
+}
+
+int sl_ipset_set_spec(const char *sock, const char *name, struct sl_set_spec *spec)
+{
+	struct sl_ipset_req q = { .nwords = 4, .words = { "set", "list", name, "-terse" } };
+	json_object *data = NULL, *sets = NULL;
+	struct sl_error err;
+	int rc = -1;
+
+	if (request(sock, &q, -1, &data, &err))
+		return -1;
+	if (json_object_object_get_ex(data, "sets", &sets) && json_object_array_length(sets) == 1)
+		rc = sl_ipset_spec_of(json_object_array_get_idx(sets, 0), spec);
+	json_object_put(data);
+	return rc;
+}
+
+/* "line N: MSG; nothing was changed" -> "Error in line N: MSG" */
+static void restore_text(const char *msg, char *out, size_t size)
+{
+	unsigned long n;
+	int used = 0;
+	char body[512], buf[512];
+
+	if (sscanf(msg, "line %lu: %n", &n, &used) == 1 && used) {
+		snprintf(body, sizeof(body), "%s", msg + used);
+		char *tail = strstr(body, "; nothing was changed");
+
+		if (tail)
+			*tail = '\0';
+		snprintf(out, size, "Error in line %lu: %.440s", n, ipset_text(body, buf, sizeof(buf)));
+		return;
+	}
+	snprintf(out, size, "%s", ipset_text(msg, buf, sizeof(buf)));
+}
+
+/* test's answer as ipset words it: a CIDR of hosts stays as it was given
+ * (sluice prints the hosts' range), and an element outside a bitmap's
+ * range is not in the set */
+static void say_test(const struct sl_ipset_req *req, const char *text, bool in)
+{
+	const char *elem = req->words[3], *is = in ? " is in set " : " is NOT in set ";
+	size_t len = strcspn(text, " ");
+
+	if (!in && strstr(text, "outside the range"))
+		len = 0;
+	else if (!(strchr(elem, '/') && memchr(text, '-', len)))
+		elem = NULL;
+	if (req->quiet)
+		return;
+	if (elem)
+		fprintf(stderr, "%s%s%s%s.\n", in ? "Warning: " : "", elem, is, req->name);
+	else
+		fprintf(stderr, "%s%s\n", in ? "Warning: " : "", text);
+}
+
+static int show_listing(const struct sl_ipset_req *req, json_object *data)
+{
+	json_object *sets = NULL, *text = NULL;
+
+	if (req->file && !freopen(req->file, "w", stdout)) {
+		say(req, "ipset v7.17: Cannot open %s for writing\n", req->file);
+		return SL_IPSET_ERROR;
+	}
+	if (req->output == SL_IPSET_OUT_SAVE) {
+		json_object_object_get_ex(data, "text", &text);
+		sl_ipset_print_save(stdout, text ? json_object_get_string(text) : "", req->sorted);
+		return 0;
+	}
+	json_object_object_get_ex(data, "sets", &sets);
+	for (size_t i = 0; req->sorted && sets && i < json_object_array_length(sets); i++)
+		sl_ipset_sort_members(json_object_array_get_idx(sets, i));
+	if (req->output == SL_IPSET_OUT_XML)
+		sl_ipset_print_xml(stdout, sets, req->names, req->terse);
+	else
+		sl_ipset_print_plain(stdout, sets, req->names, req->terse);
+	return 0;
+}
+
+static int help(const struct sl_ipset_req *req)
+{
+	const char *type = req->name ? sl_ipset_help_type(req->name) : sl_ipset_help_types;
+	struct sl_error err;
+
+	if (!type && !sl_ipset_type_known(req->name)) {
+		sl_fail(&err, SL_IPSET_PARAM, 0, "Unknown settype: `%s'", req->name);
+		fail_with(req, &err);
+		fputs(sl_ipset_help_text, stdout);
+		return SL_IPSET_PARAM;
+	}
+	fputs(sl_ipset_help_text, stdout);
+	fputs(type ? type : "\n", stdout); /* a type sluice lacks: no options to show */
+	return 0;
+}
+
+int sl_ipset_main(const char *sock, int argc, char **argv)
+{
+	struct sl_ipset_req *req = calloc(1, sizeof(*req));
+	struct sl_error err;
+	struct sl_set_spec spec;
+	json_object *data = NULL, *msg = NULL;
+	int body = -1, in, rc;
+
+	if (!req)
+		return SL_IPSET_ERROR;
+	if (sl_ipset_cli_parse(argc, argv, req, &err)) {
+		rc = fail_with(req, &err);
+		goto out;
+	}
+	rc = 0;
+	switch (req->cmd) {
+	case SL_IPSET_HELP:
+		rc = help(req);
+		goto out;
+	case SL_IPSET_VERSION:
+		printf("%s, protocol version: 7\n", SL_IPSET_BANNER);
+		goto out;
+	case SL_IPSET_QUIT:
+		goto out;
+	case SL_IPSET_ADD:
+	case SL_IPSET_DEL:
+	case SL_IPSET_TEST:
+		if (sl_ipset_cli_check_elem(req, sl_ipset_set_spec(sock, req->name, &spec) ? NULL : &spec, &err)) {
+			rc = fail_with(req, &err);
+			goto out;
+		}
+		break;
+	case SL_IPSET_RESTORE:
+		body = req->file ? open(req->file, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+		if (body < 0) { /* ipset exits 255, silently */
+			rc = 255;
+			goto out;
+		}
+		in = body;
+		body = sl_ipset_restore_input(sock, in, req, &rc);
+		if (in > STDIN_FILENO)
+			close(in);
+		if (body < 0)
+			goto out;
+		break;
+	default:
+		break;
+	}
+	if (req->warning)
+		say(req, "%s\n", req->warning);
+	if (request(sock, req, body, &data, &err)) {
+		if (req->cmd == SL_IPSET_TEST && (strstr(err.msg, " is NOT in set ") || strstr(err.msg, "outside the range"))) {
+			say_test(req, err.msg, false);
+		} else if (req->cmd == SL_IPSET_DESTROY && req->exist && strstr(err.msg, "does not exist")) {
+			rc = 0; /* ipset: -exist destroy of no such set is no error */
+			goto out;
+		} else if (req->cmd == SL_IPSET_SWAP && strstr(err.msg, "does not exist") && req->name2 &&
+			   sl_ipset_set_spec(sock, req->name, &spec) == 0) {
+			snprintf(err.msg, sizeof(err.msg), "Sets cannot be swapped: the second set does not exist");
+			fail_with(req, &err);
+		} else {
+			char text[sizeof(err.msg)];
+
+			restore_text(err.msg, text, sizeof(text));
+			snprintf(err.msg, sizeof(err.msg), "%s", text);
+			fail_with(req, &err);
+		}
+		rc = SL_IPSET_ERROR;
+		goto out;
+	}
+	if (req->cmd == SL_IPSET_LIST || req->cmd == SL_IPSET_SAVE)
+		rc = show_listing(req, data);
+	else if (req->cmd == SL_IPSET_TEST && json_object_object_get_ex(data, "message", &msg))
+		say_test(req, json_object_get_string(msg), true);
+out:
+	if (body > STDIN_FILENO)
+		close(body);
+	json_object_put(data);
+	free(req);
+	fflush(stdout);
+	return rc;
+}

@@ -1,0 +1,266 @@
+/* Listings in ipset's forms (see ipset_out.h). */
+#include "ipset_out.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *str_of(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : "";
+}
+
+/* "NAME TYPE" and the header's words make the create line's words */
+int sl_ipset_spec_of(json_object *set, struct sl_set_spec *spec)
+{
+	char line[SL_SET_LINE_MAX];
+	struct sl_set_line l;
+	struct sl_error err;
+
+	snprintf(line, sizeof(line), "create %s %s %s", str_of(set, "name"), str_of(set, "type"), str_of(set, "header"));
+	if (sl_set_line_parse(line, NULL, NULL, &l, &err) != 1)
+		return -1;
+	*spec = l.spec;
+	return 0;
+}
+
+/* --- sorting ------------------------------------------------------------ */
+
+struct keyed {
+	struct sl_set_elem e;
+	bool ok;
+	int index;                  /* ties and unparsed keep their order */
+};
+
+static void key_of(const struct sl_set_spec *spec, const char *elem, struct keyed *k)
+{
+	char buf[SL_SET_LINE_MAX], *w[1] = { buf };
+	struct sl_error err;
+
+	snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(elem, " "), elem);
+	k->ok = !sl_set_elem_parse(spec, SL_SETCMD_ADD, 1, w, NULL, &k->e, &err);
+}
+
+static int cmp_keyed(const void *pa, const void *pb)
+{
+	const struct keyed *a = pa, *b = pb;
+	int c;
+
+	if (a->ok != b->ok)
+		return a->ok ? -1 : 1;
+	if (!a->ok)
+		return a->index - b->index;
+	if ((c = memcmp(a->e.addr, b->e.addr, sizeof(a->e.addr))) || (c = a->e.cidr - b->e.cidr) ||
+	    (c = a->e.proto - b->e.proto) || (c = a->e.port - b->e.port) ||
+	    (c = memcmp(a->e.addr2, b->e.addr2, sizeof(a->e.addr2))) || (c = memcmp(a->e.mac, b->e.mac, sizeof(a->e.mac))))
+		return c;
+	return a->index - b->index;
+}
+
+/* the order of `n` element texts: perm[i] is the i-th smallest */
+static void sort_order(const struct sl_set_spec *spec, const char *const *elems, int n, int *perm)
+{
+	struct keyed *k = calloc((size_t)n, sizeof(*k));
+
+	if (!k) {
+		for (int i = 0; i < n; i++)
+			perm[i] = i;
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		key_of(spec, elems[i], &k[i]);
+		k[i].index = i;
+	}
+	qsort(k, (size_t)n, sizeof(*k), cmp_keyed);
+	for (int i = 0; i < n; i++)
+		perm[i] = k[i].index;
+	free(k);
+}
+
+void sl_ipset_sort_members(json_object *set)
+{
+	json_object *members = NULL, *sorted;
+	struct sl_set_spec spec;
+	const char **elems;
+	int n, *perm;
+
+	if (!json_object_object_get_ex(set, "members", &members) || sl_ipset_spec_of(set, &spec))
+		return;
+	n = (int)json_object_array_length(members);
+	elems = calloc((size_t)n + 1, sizeof(*elems));
+	perm = calloc((size_t)n + 1, sizeof(*perm));
+	if (elems && perm) {
+		for (int i = 0; i < n; i++)
+			elems[i] = str_of(json_object_array_get_idx(members, (size_t)i), "elem");
+		sort_order(&spec, elems, n, perm);
+		sorted = json_object_new_array();
+		for (int i = 0; i < n; i++)
+			json_object_array_add(sorted, json_object_get(json_object_array_get_idx(members, (size_t)perm[i])));
+		json_object_object_add(set, "members", sorted);
+	}
+	free(elems);
+	free(perm);
+}
+
+/* --- plain and XML ------------------------------------------------------ */
+
+void sl_ipset_print_plain(FILE *out, json_object *sets, bool names, bool terse)
+{
+	for (size_t i = 0; sets && i < json_object_array_length(sets); i++) {
+		json_object *s = json_object_array_get_idx(sets, i), *members = NULL;
+
+		if (names) {
+			fprintf(out, "%s\n", str_of(s, "name"));
+			continue;
+		}
+		fprintf(out, "%sName: %s\nType: %s\nHeader: %s\nSize in memory: %s\nReferences: %s\n"
+			     "Number of entries: %s\n", i ? "\n" : "", str_of(s, "name"), str_of(s, "type"),
+			str_of(s, "header"), str_of(s, "memory"), str_of(s, "references"), str_of(s, "entries"));
+		if (terse)
+			continue;
+		fprintf(out, "Members:\n");
+		json_object_object_get_ex(s, "members", &members);
+		for (size_t m = 0; members && m < json_object_array_length(members); m++)
+			fprintf(out, "%s\n", str_of(json_object_array_get_idx(members, m), "line"));
+	}
+}
+
+/* valued header options; every other word is a flag (<counters/>) */
+static bool header_valued(const char *w)
+{
+	static const char *const valued[] = { "family", "hashsize", "maxelem", "timeout", "bucketsize", "initval",
+					      "range", "netmask", "bitmask", "markmask", "size", NULL };
+
+	for (int i = 0; valued[i]; i++)
+		if (!strcmp(w, valued[i]))
+			return true;
+	return false;
+}
+
+static void xml_header(FILE *out, const char *header)
+{
+	char buf[SL_SET_LINE_MAX], *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", header);
+	for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		char *v = header_valued(w) ? strtok_r(NULL, " ", &save) : NULL;
+
+		if (v)
+			fprintf(out, "<%s>%s</%s>", w, v, w);
+		else
+			fprintf(out, "<%s/>", w);
+	}
+}
+
+/* ipset's order: elem, timeout, nomatch, packets, bytes, comment (quoted) */
+static void xml_member(FILE *out, json_object *m)
+{
+	json_object *v = NULL;
+
+	fprintf(out, "<member><elem>%s</elem>", str_of(m, "elem"));
+	if (json_object_object_get_ex(m, "timeout", &v))
+		fprintf(out, "<timeout>%s</timeout>", json_object_get_string(v));
+	if (json_object_object_get_ex(m, "nomatch", &v))
+		fprintf(out, "<nomatch/>");
+	if (json_object_object_get_ex(m, "packets", &v))
+		fprintf(out, "<packets>%s</packets>", json_object_get_string(v));
+	if (json_object_object_get_ex(m, "bytes", &v))
+		fprintf(out, "<bytes>%s</bytes>", json_object_get_string(v));
+	if (json_object_object_get_ex(m, "comment", &v))
+		fprintf(out, "<comment>\"%s\"</comment>", json_object_get_string(v));
+	fprintf(out, "</member>\n");
+}
+
+void sl_ipset_print_xml(FILE *out, json_object *sets, bool names, bool terse)
+{
+	fprintf(out, "<ipsets>\n");
+	for (size_t i = 0; sets && i < json_object_array_length(sets); i++) {
+		json_object *s = json_object_array_get_idx(sets, i), *members = NULL;
+
+		if (names) {
+			fprintf(out, "<ipset name=\"%s\"/>\n", str_of(s, "name"));
+			continue;
+		}
+		fprintf(out, "<ipset name=\"%s\">\n<type>%s</type>\n<header>", str_of(s, "name"), str_of(s, "type"));
+		xml_header(out, str_of(s, "header"));
+		fprintf(out, "\n<memsize>%s</memsize>\n<references>%s</references>\n<numentries>%s</numentries>\n"
+			     "</header>\n", str_of(s, "memory"), str_of(s, "references"), str_of(s, "entries"));
+		if (!terse) {
+			fprintf(out, "<members>\n");
+			json_object_object_get_ex(s, "members", &members);
+			for (size_t m = 0; members && m < json_object_array_length(members); m++)
+				xml_member(out, json_object_array_get_idx(members, m));
+			fprintf(out, "</members>\n");
+		}
+		fprintf(out, "</ipset>\n");
+	}
+	fprintf(out, "</ipsets>\n");
+}
+
+/* --- save ----------------------------------------------------------------- */
+
+/* the set name of a save line: its second word */
+static size_t name_of(const char *line, const char **name)
+{
+	const char *p = strchr(line, ' ');
+
+	*name = p ? p + 1 : "";
+	return strcspn(*name, " \n");
+}
+
+static bool same_name(const char *line, const char *name, size_t len)
+{
+	const char *n;
+
+	return name_of(line, &n) == len && !strncmp(n, name, len);
+}
+
+void sl_ipset_print_save(FILE *out, const char *text, bool sorted)
+{
+	char *copy = strdup(text), *save = NULL;
+	const char **lines = NULL, **adds;
+	int n = 0, cap = 0, *perm;
+
+	if (!copy)
+		return;
+	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (n == cap) {
+			const char **grown = realloc(lines, (size_t)(cap = cap ? 2 * cap : 64) * sizeof(*lines));
+
+			if (!grown)
+				goto out;
+			lines = grown;
+		}
+		lines[n++] = l;
+	}
+	adds = calloc((size_t)n + 1, sizeof(*adds));
+	perm = calloc((size_t)n + 1, sizeof(*perm));
+	for (int i = 0; adds && perm && i < n; i++) {
+		struct sl_set_line cl;
+		struct sl_error err;
+		const char *name;
+		size_t len = name_of(lines[i], &name);
+		int na = 0;
+
+		if (strncmp(lines[i], "create ", 7))
+			continue;
+		fprintf(out, "%s\n", lines[i]);
+		for (int k = 0; k < n; k++)
+			if (!strncmp(lines[k], "add ", 4) && same_name(lines[k], name, len))
+				adds[na++] = lines[k] + 5 + len; /* the element and its options */
+		if (sorted && sl_set_line_parse(lines[i], NULL, NULL, &cl, &err) == 1) {
+			sort_order(&cl.spec, adds, na, perm);
+		} else {
+			for (int k = 0; k < na; k++)
+				perm[k] = k;
+		}
+		for (int k = 0; k < na; k++)
+			fprintf(out, "add %.*s %s\n", (int)len, name, adds[perm[k]]);
+	}
+	free(adds);
+	free(perm);
+out:
+	free(lines);
+	free(copy);
+}
