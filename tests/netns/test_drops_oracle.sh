@@ -59,9 +59,17 @@ assert_eq "$d_np" "$(ctl d -j drops --netns "$a" | jq '[.[] | select(.family == 
 assert_eq "$d_rb" "$(ctl d -j drops --netns "$a" --by addr | jq '[.[] | select(.addr == "127.0.0.1" and .port == 7004) | .packets] | add')" \
 	"--by addr puts overflow drops on 127.0.0.1:7004"
 
-# udp_fail_queue_rcv_skb sees the same overflows, from the socket's side
-assert_eq "$((d_rb + d_rb6))" "$(ctl d -j drops --netns "$a" --by socket | jq '[.[] | select(.error == "ENOMEM") | .packets] | add')" \
-	"udp_fail_queue_rcv_skb ENOMEM == RcvbufErrors deltas"
+# udp_fail_queue_rcv_skb sees the same overflows, from the socket's side;
+# on a kernel without its skb argument (before 6.10) the program is off
+# and the view says why (test_drops_degrade checks that in full)
+off=$(ctl d -j status | jq -r '.. | objects | select(.program? == "sl_drops_udpq") | .off // empty')
+if [ -z "$off" ]; then
+	assert_eq "$((d_rb + d_rb6))" "$(ctl d -j drops --netns "$a" --by socket | jq '[.[] | select(.error == "ENOMEM") | .packets] | add')" \
+		"udp_fail_queue_rcv_skb ENOMEM == RcvbufErrors deltas"
+else
+	note "udp_fail_queue_rcv_skb is off on this kernel: $off"
+	expect_exit 4 ctl d drops --netns "$a" --by socket
+fi
 
 # sampled events exist and stay within the rate limit
 ev=$(ctl d -j drops events --netns "$a" --count 5)
