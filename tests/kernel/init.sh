@@ -7,7 +7,8 @@
 # (modules.load, in dependency order), mount the host's root read-only
 # over 9p, lay a tmpfs over it (overlayfs) so tests can write, mount what
 # the tests expect (proc, sys, dev, bpffs, tracefs, cgroup2, a fresh /run
-# and /tmp) and switch root into it.
+# and /tmp, the current directory again if it was under those) and switch
+# root into it.
 # Stage 2 (argument "run", PID 1 in the new root): run the command
 # run.sh left on the "out" share with its output on the second serial
 # port, write its exit code next to it, and power off.
@@ -70,6 +71,15 @@ if [ "${1:-}" != run ]; then
 	mkdir -p $k/bin $k/out
 	mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 out $k/out ||
 		die "cannot mount the results share (9p tag out)"
+	# a source tree under the host's /tmp or /run (a CI clone) is hidden by
+	# the fresh ones above: lay it back at its path, writable as the rest
+	cwd=$(cat $k/out/cwd)
+	case $cwd in
+	/tmp/* | /run/*)
+		mkdir -p "$r$cwd" /rw/cwd-upper /rw/cwd-work
+		mount -t overlay -o "lowerdir=/lower$cwd,upperdir=/rw/cwd-upper,workdir=/rw/cwd-work" overlay "$r$cwd" ||
+			die "cannot lay the overlay over $cwd" ;;
+	esac
 	cp /bin/busybox $k/bin/busybox
 	for tool in sh poweroff stty sync timeout; do ln -s busybox $k/bin/$tool; done
 	cp /init $k/init
