@@ -17,6 +17,7 @@
 #include "core/loop.h"
 #include "core/pin.h"
 #include "core/request.h"
+#include "lib/kernel.h"
 #include "default_config.h"
 
 const char *sl_daemon_config_name(const struct sl_daemon *d)
@@ -164,6 +165,7 @@ static json_object *status_json(struct sl_daemon *d)
 	json_object_object_add(o, "config", json_object_new_string(sl_daemon_config_name(d)));
 	json_object_object_add(o, "pin_root", json_object_new_string(d->env.pin_root));
 	json_object_object_add(o, "socket", json_object_new_string(d->socket_path));
+	json_object_object_add(o, "kernel", sl_kernel_status());
 	for (int i = 0; i < sl_nfeatures; i++) {
 		json_object *f = sl_features[i]->status(&d->env, d->priv[i], d->states.st[i]);
 

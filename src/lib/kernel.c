@@ -1,9 +1,11 @@
 #include "lib/kernel.h"
 
 #include <bpf/btf.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "core/log.h"
 
@@ -43,6 +45,26 @@ static bool enum_has(const struct btf *btf, const char *type, const char *value)
 	return false;
 }
 
+/* an enumerator of any enum, named or not (uapi flags such as
+ * BPF_F_BROADCAST live in anonymous enums) */
+static bool enumerator_exists(const struct btf *btf, const char *value)
+{
+	__u32 n = btf__type_cnt(btf);
+
+	for (__u32 id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const struct btf_enum *e;
+
+		if (!btf_is_enum(t))
+			continue;
+		e = btf_enum(t);
+		for (int i = 0; i < btf_vlen(t); i++)
+			if (!strcmp(btf__name_by_offset(btf, e[i].name_off), value))
+				return true;
+	}
+	return false;
+}
+
 static bool probe_udpq_skb(const struct btf *btf)
 {
 	return tp_btf_args(btf, "udp_fail_queue_rcv_skb") >= 3; /* rc, sk, skb */
@@ -53,10 +75,32 @@ static bool probe_tcx(const struct btf *btf)
 	return enum_has(btf, "bpf_attach_type", "BPF_TCX_INGRESS");
 }
 
+static bool probe_struct_ops_link(const struct btf *btf)
+{
+	return enum_has(btf, "bpf_link_type", "BPF_LINK_TYPE_STRUCT_OPS");
+}
+
+/* live frames came with the page pool of test runs and its per-page head */
+static bool probe_xdp_live_frames(const struct btf *btf)
+{
+	return btf__find_by_name_kind(btf, "xdp_page_head", BTF_KIND_STRUCT) > 0;
+}
+
+static bool probe_devmap_broadcast(const struct btf *btf)
+{
+	return enumerator_exists(btf, "BPF_F_BROADCAST");
+}
+
 static const struct kcap kcaps[SL_KCAP_COUNT] = {
 	[SL_KCAP_UDPQ_SKB] = { "udpq-skb", "needs 6.10 for the skb argument",
 			       probe_udpq_skb },
 	[SL_KCAP_TCX] = { "tcx", "needs 6.6 for tcx links", probe_tcx },
+	[SL_KCAP_STRUCT_OPS_LINK] = { "struct-ops-link", "needs 6.4 for struct_ops links",
+				      probe_struct_ops_link },
+	[SL_KCAP_XDP_LIVE_FRAMES] = { "xdp-live-frames", "needs 5.18 for XDP live frames",
+				      probe_xdp_live_frames },
+	[SL_KCAP_DEVMAP_BROADCAST] = { "devmap-broadcast", "needs 5.13 for devmap broadcast",
+				       probe_devmap_broadcast },
 };
 
 bool sl_kcap_probe(enum sl_kcap c, const struct btf *btf)
@@ -117,4 +161,21 @@ const char *sl_kcap_name(enum sl_kcap c)
 const char *sl_kcap_needs(enum sl_kcap c)
 {
 	return kcaps[c].needs;
+}
+
+json_object *sl_kernel_status(void)
+{
+	json_object *o = json_object_new_object(), *has = json_object_new_array(), *lacks = json_object_new_object();
+	struct utsname u;
+
+	json_object_object_add(o, "release", json_object_new_string(uname(&u) ? "unknown" : u.release));
+	for (int c = 0; c < SL_KCAP_COUNT; c++) {
+		if (sl_kernel_has((enum sl_kcap)c))
+			json_object_array_add(has, json_object_new_string(kcaps[c].name));
+		else
+			json_object_object_add(lacks, kcaps[c].name, json_object_new_string(kcaps[c].needs));
+	}
+	json_object_object_add(o, "has", has);
+	json_object_object_add(o, "lacks", lacks);
+	return o;
 }

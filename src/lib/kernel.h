@@ -14,6 +14,11 @@
 enum sl_kcap {
 	SL_KCAP_UDPQ_SKB, /* udp:udp_fail_queue_rcv_skb passes the skb (6.10) */
 	SL_KCAP_TCX,      /* tcx links on a device's tc hooks (6.6) */
+	/* for the features to come (issues 11-15); status shows them now so an
+	 * operator sees what the kernel offers before enabling them */
+	SL_KCAP_STRUCT_OPS_LINK, /* struct_ops registered through a bpf_link (6.4) */
+	SL_KCAP_XDP_LIVE_FRAMES, /* BPF_PROG_RUN with BPF_F_TEST_XDP_LIVE_FRAMES (5.18) */
+	SL_KCAP_DEVMAP_BROADCAST, /* bpf_redirect_map with BPF_F_BROADCAST (5.13) */
 	SL_KCAP_COUNT,
 };
 
@@ -26,5 +31,10 @@ bool sl_kcap_probe(enum sl_kcap c, const struct btf *btf);
 const char *sl_kcap_name(enum sl_kcap c);
 /* why it matters, with the release that brings it: "needs 6.10 for the skb argument" */
 const char *sl_kcap_needs(enum sl_kcap c);
+
+/* status's "kernel" object: the release, the capabilities it has by name,
+ * and those it lacks with the release that brings each */
+struct json_object;
+struct json_object *sl_kernel_status(void);
 
 #endif

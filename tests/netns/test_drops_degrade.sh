@@ -32,6 +32,8 @@ assert_eq "needs 6.10 for the skb argument; socket-side view off (drops --by soc
 	"$(echo "$st" | jq -r '.. | objects | select(.program? == "sl_drops_udpq") | .off')" "status: the program is off, with the reason"
 assert_eq 1 "$(echo "$st" | jq '[.. | objects | select(.program? == "sl_drops_kfree") | .link_id] | length')" \
 	"status: kfree_skb runs"
+assert_eq "needs 6.10 for the skb argument" "$(echo "$st" | jq -r '.kernel.lacks["udpq-skb"]')" \
+	"status: the kernel lacks udpq-skb, and says which release brings it"
 
 # what is left still counts exactly
 np0=$(snmp "$a" Udp NoPorts)
@@ -57,11 +59,14 @@ daemon_stop d
 daemon_start d
 if [ "$(udpq_args)" -ge 3 ]; then
 	assert_eq "drops_kfree_skb drops_udp_fail_queue_rcv_skb " "$(links_of d)" "both links once the kernel has the argument"
+	assert_eq true "$(ctl d -j status | jq '.kernel.has | index("udpq-skb") != null')" "status: the kernel has udpq-skb"
 	assert_eq 0 "$(ctl d -j status | jq '[.. | objects | select(has("off"))] | length')" "status: nothing off"
 	ctl d drops --by socket --netns "$a" >/dev/null || fail "--by socket works with the program"
 else
 	note "this kernel's udp_fail_queue_rcv_skb has $(udpq_args) arguments: the probe must leave it out"
 	assert_eq "drops_kfree_skb " "$(links_of d)" "the probe leaves the program out on this kernel"
+	assert_eq "needs 6.10 for the skb argument" "$(ctl d -j status | jq -r '.kernel.lacks["udpq-skb"]')" \
+		"status: this kernel lacks udpq-skb"
 	expect_exit 4 ctl d drops --by socket --netns "$a"
 fi
 

@@ -2,6 +2,7 @@
  * as 6.10+ kernels shape it (BTF built here with libbpf's writer). */
 #include <criterion/criterion.h>
 #include <bpf/btf.h>
+#include <string.h>
 
 #include "lib/kernel.h"
 
@@ -67,4 +68,63 @@ Test(kernel_caps, this_kernel_and_names)
 	cr_assert_str_eq(sl_kcap_name(SL_KCAP_TCX), "tcx");
 	cr_assert_str_eq(sl_kcap_name(SL_KCAP_UDPQ_SKB), "udpq-skb");
 	cr_assert(strstr(sl_kcap_needs(SL_KCAP_UDPQ_SKB), "6.10"));
+}
+
+/* struct_ops links: the link type; devmap broadcast: an enumerator of an
+ * anonymous uapi enum; live frames: the test runs' page head struct */
+Test(kernel_caps, struct_ops_link_from_the_link_types)
+{
+	struct btf *old = btf__new_empty(), *new = btf__new_empty();
+
+	btf__add_enum(old, "bpf_link_type", 4);
+	btf__add_enum_value(old, "BPF_LINK_TYPE_ITER", 4);
+	btf__add_enum(new, "bpf_link_type", 4);
+	btf__add_enum_value(new, "BPF_LINK_TYPE_ITER", 4);
+	btf__add_enum_value(new, "BPF_LINK_TYPE_STRUCT_OPS", 9);
+	cr_assert_not(sl_kcap_probe(SL_KCAP_STRUCT_OPS_LINK, old));
+	cr_assert(sl_kcap_probe(SL_KCAP_STRUCT_OPS_LINK, new));
+	btf__free(old);
+	btf__free(new);
+}
+
+Test(kernel_caps, devmap_broadcast_from_an_anonymous_enum)
+{
+	struct btf *old = btf__new_empty(), *new = btf__new_empty(), *named = btf__new_empty();
+
+	btf__add_enum(old, NULL, 4);
+	btf__add_enum_value(old, "BPF_F_INGRESS", 1);
+	btf__add_enum(new, NULL, 4);
+	btf__add_enum_value(new, "BPF_F_INGRESS", 1);
+	btf__add_enum(new, NULL, 4);
+	btf__add_enum_value(new, "BPF_F_BROADCAST", 8);
+	btf__add_enum(named, "other", 4);
+	btf__add_enum_value(named, "BPF_F_BROADCAST_NOT", 8);
+	cr_assert_not(sl_kcap_probe(SL_KCAP_DEVMAP_BROADCAST, old));
+	cr_assert(sl_kcap_probe(SL_KCAP_DEVMAP_BROADCAST, new), "found in the second anonymous enum");
+	cr_assert_not(sl_kcap_probe(SL_KCAP_DEVMAP_BROADCAST, named), "a name is matched whole");
+	btf__free(old);
+	btf__free(new);
+	btf__free(named);
+}
+
+Test(kernel_caps, xdp_live_frames_from_the_page_head)
+{
+	struct btf *old = btf__new_empty(), *new = btf__new_empty();
+
+	btf__add_struct(old, "xdp_buff", 0);
+	btf__add_struct(new, "xdp_buff", 0);
+	btf__add_struct(new, "xdp_page_head", 0);
+	cr_assert_not(sl_kcap_probe(SL_KCAP_XDP_LIVE_FRAMES, old));
+	cr_assert(sl_kcap_probe(SL_KCAP_XDP_LIVE_FRAMES, new));
+	btf__free(old);
+	btf__free(new);
+}
+
+/* every capability has a name and a reason that names a release */
+Test(kernel_caps, names_and_reasons)
+{
+	for (int c = 0; c < SL_KCAP_COUNT; c++) {
+		cr_assert(sl_kcap_name((enum sl_kcap)c) && *sl_kcap_name((enum sl_kcap)c), "capability %d", c);
+		cr_assert(strstr(sl_kcap_needs((enum sl_kcap)c), "needs "), "capability %d", c);
+	}
 }
