@@ -291,7 +291,8 @@ int sets_entry_exact(const struct sets_set *s, const void *key, struct sl_set_va
 int sets_entry_get(const struct sets_set *s, const void *key, struct sl_set_value *v);
 /* ipset's test: 1 in the set, 0 not (nomatch and expiry as the dataplane). */
 int sets_entry_test(const struct sets_set *s, const struct sl_set_elem *e);
-int sets_comment_get(const struct sets_set *s, const void *key, char *out, size_t size);
+/* The entry's side map value (comment, skbinfo): 0, or -1 if it has none */
+int sets_comment_get(const struct sets_set *s, const void *key, struct sl_set_comment *out);
 /* Every live entry: the callback gets key and value; stops on nonzero. */
 typedef int (*sets_entry_fn)(const struct sets_set *s, const void *key, const struct sl_set_value *v,
 			     void *ctx);
