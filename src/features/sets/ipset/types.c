@@ -69,7 +69,11 @@ int sl_set_number(const char *text, unsigned long long max, unsigned long long *
 	char *end;
 	unsigned long long v;
 
-	/* strtoull would take blanks and a sign; ipset's own output has neither */
+	/* strtoull would take blanks and a sign; ipset's own output has neither.
+	 * A negative number is out of range, as ipset words it (its strtoull
+	 * reads -1 as the largest value) */
+	if (text[0] == '-' && text[1] >= '0' && text[1] <= '9')
+		return -2;
 	if (*text < '0' || *text > '9')
 		return -1;
 	errno = 0;
