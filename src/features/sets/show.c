@@ -32,7 +32,9 @@ static int create_line(const struct sets_set *s, const char *prefix, FILE *out, 
 
 	if (sl_set_spec_format(&s->spec, line, sizeof(line)) < 0)
 		return sl_fail(err, SL_E_KERNEL, 0, "set %s: create line too long", s->spec.name);
-	fprintf(out, "%s%s\n", prefix, line);
+	/* ipset's save leaves forceadd out, as the kernel's does; the config
+	 * (prefix "set ") must reproduce the set, so it keeps it */
+	fprintf(out, "%s%s%s\n", prefix, line, *prefix && (s->spec.flags & SL_SET_F_FORCEADD) ? " forceadd" : "");
 	return 0;
 }
 
