@@ -13,9 +13,9 @@
  * and from a parsed element in userspace: one builder, so both sides agree
  * on every byte.
  *
- * Two layouts. A set created with timeout, counters or comment keeps a
- * value per entry (struct sl_set_value: expiry, counters, nomatch) in a
- * BPF hash or LPM trie. A "plain" set (none of the three) needs no value:
+ * Two layouts. A set created with timeout, counters, comment or skbinfo
+ * keeps a value per entry (struct sl_set_value: expiry, counters, nomatch)
+ * in a BPF hash or LPM trie. A "plain" set (none of the four) needs no value:
  * its class is its key class + SL_CLASS_KEYS, with outer maps of its own
  * (an outer map fixes its inner maps' value size). Plain hash:net* sets
  * stay LPM tries with a 2-byte value (nomatch, prefix). The other plain

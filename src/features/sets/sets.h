@@ -55,7 +55,7 @@ struct sets_set {
 	struct sl_set_spec spec;    /* name inside */
 	int slot;                   /* index in the class's outer map and the meta map */
 	int map_fd;                 /* maps/SL_SET_SLOT_MAP_PREFIX<slot> */
-	int cmt_fd;                 /* maps/SL_SET_CMT_MAP_PREFIX<slot> (comment sets), else -1 */
+	int cmt_fd;                 /* maps/SL_SET_CMT_MAP_PREFIX<slot> (comment or skbinfo sets), else -1 */
 	uint8_t cls;                /* enum sl_set_class: plain classes are the compact layout */
 	struct sets_ptab pt;        /* plain bucket tables: the table of map_fd */
 };
