@@ -13,9 +13,9 @@
  * and from a parsed element in userspace: one builder, so both sides agree
  * on every byte.
  *
- * Two layouts. A set created with timeout, counters or comment keeps a
- * value per entry (struct sl_set_value: expiry, counters, nomatch) in a
- * BPF hash or LPM trie. A "plain" set (none of the three) needs no value:
+ * Two layouts. A set created with timeout, counters, comment or skbinfo
+ * keeps a value per entry (struct sl_set_value: expiry, counters, nomatch)
+ * in a BPF hash or LPM trie. A "plain" set (none of the four) needs no value:
  * its class is its key class + SL_CLASS_KEYS, with outer maps of its own
  * (an outer map fixes its inner maps' value size). Plain hash:net* sets
  * stay LPM tries with a 2-byte value (nomatch, prefix). The other plain
@@ -48,7 +48,7 @@
 /* One map per set and, for sets created with `comment`, one for its comments,
  * pinned as maps/<prefix><slot> (the kernel's map name is the same). */
 #define SL_SET_SLOT_MAP_PREFIX "sl_set_v1_"  /* HASH or LPM_TRIE: sl_set_key_<class> -> sl_set_value */
-#define SL_SET_CMT_MAP_PREFIX  "sl_setc_v1_" /* HASH: sl_set_key_<class> -> struct sl_set_comment */
+#define SL_SET_CMT_MAP_PREFIX  "sl_setc_v2_" /* HASH: sl_set_key_<class> -> struct sl_set_comment */
 
 /* One outer map per key class; the inner maps are HASH (or LPM_TRIE for the
  * net classes) with BPF_F_NO_PREALLOC, so memory follows the contents. */
@@ -185,11 +185,27 @@ SL_SET_PBUCKET(port, 30);       /* 128 */
 SL_STATIC_ASSERT(sizeof(struct sl_set_pbucket_ipportip6) == 260, "pbucket ipportip6");
 SL_STATIC_ASSERT(sizeof(struct sl_set_pbucket_ip4) == 128, "pbucket ip4");
 
-/* A comment map's value: the entry's comment, NUL-terminated. */
+/* An entry's skbinfo (ipset's skbmark/skbprio/skbqueue): kept and listed
+ * only; they are for iptables' SET target, which sluice's programs are not
+ * (the programs never read them). Zero means not given, as in the kernel. */
+struct sl_set_skbinfo {
+	__u32 mark;
+	__u32 mask;
+	__u32 prio;         /* MAJOR << 16 | MINOR */
+	__u16 queue;
+	__u8 pad[2];
+};
+SL_STATIC_ASSERT(sizeof(struct sl_set_skbinfo) == 16, "sl_set_skbinfo layout");
+
+/* A side map's value (sets with comment or skbinfo): what the dataplane
+ * never reads, so it stays out of struct sl_set_value. v2 of the map: v1
+ * held the text alone. */
 #define SL_SET_COMMENT_SIZE 256  /* ipset's IPSET_MAX_COMMENT_SIZE + 1 */
 struct sl_set_comment {
-	char text[SL_SET_COMMENT_SIZE];
+	char text[SL_SET_COMMENT_SIZE]; /* NUL-terminated; empty: none */
+	struct sl_set_skbinfo skb;
 };
+SL_STATIC_ASSERT(sizeof(struct sl_set_comment) == 272, "sl_set_comment layout");
 
 /* --- what userspace keeps per slot -------------------------------------------- */
 
@@ -216,6 +232,8 @@ enum sl_set_spec_flags {
 	SL_SET_F_EXIST      = 1 << 3, /* -exist: an equal set may already be there (never stored) */
 	SL_SET_F_BUCKETSIZE = 1 << 4, /* given, kept for printing */
 	SL_SET_F_INITVAL    = 1 << 5,
+	SL_SET_F_FORCEADD   = 1 << 6, /* a full set evicts an entry for a new one */
+	SL_SET_F_SKBINFO    = 1 << 7, /* entries keep skbmark/skbprio/skbqueue */
 };
 
 /* What a slot holds in one bank's generation. */

@@ -16,7 +16,7 @@
 # - `bucketsize 12 initval 0x...` that the kernel adds to a create line it
 #   was not given (random per set; sluice keeps them only when given);
 # - an entry's seconds left (`timeout N` on members): the two are read at
-#   different instants;
+#   different instants (`timeout 0`, a permanent entry, is compared as is);
 # - the order of members in a listing without -sorted: ipset's is its hash
 #   order, which depends on the random initval; so runs of members are
 #   compared sorted unless the line asks for -sorted.
@@ -51,8 +51,8 @@ normalise() {
 	    -e 's/ bucketsize [0-9]* initval 0x[0-9a-f]*//' \
 	    -e 's#<bucketsize>[0-9]*</bucketsize><initval>0x[0-9a-f]*</initval>##' \
 	    -e 's/^Size in memory: .*/Size in memory: N/' -e 's#<memsize>[0-9]*</memsize>#<memsize>N</memsize>#' \
-	    -e '/^add .* timeout [0-9]/s/ timeout [0-9]*/ timeout T/' \
-	    -e 's#^\(<member>.*\)<timeout>[0-9]*</timeout>#\1<timeout>T</timeout>#' "$1" |
+	    -e '/^add .* timeout [1-9]/s/ timeout [1-9][0-9]*/ timeout T/' \
+	    -e 's#^\(<member>.*\)<timeout>[1-9][0-9]*</timeout>#\1<timeout>T</timeout>#' "$1" |
 		awk -v sorted="$2" '
 		function flush() { if (n) { if (!sorted) sort_run(); for (i = 1; i <= n; i++) print run[i]; n = 0 } }
 		function sort_run(   i, j, t) { for (i = 2; i <= n; i++) { t = run[i]; for (j = i - 1; j >= 1 && run[j] > t; j--) run[j + 1] = run[j]; run[j + 1] = t } }
@@ -60,7 +60,7 @@ normalise() {
 		# timeouts too), add lines, XML members
 		/^Members:$/ { flush(); print; inm = 1; next }
 		/^$/ { flush(); inm = 0; print; next }
-		inm { sub(/ timeout [0-9]+/, " timeout T"); run[++n] = $0; next }
+		inm { sub(/ timeout [1-9][0-9]*/, " timeout T"); run[++n] = $0; next }
 		/^add / || /^<member>/ { run[++n] = $0; next }
 		{ flush(); print }
 		END { flush() }'

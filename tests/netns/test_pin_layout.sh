@@ -63,8 +63,13 @@ refused "$sets_conf" sl_set_3 "pin maps/sl_set_3: this build uses maps/sl_set_v1
 
 note "a comment map of the unversioned layout (sl_setc_<slot>)"
 plant sl_setc_0 type hash key 4 value 256 entries 16 flags 1
-refused "$sets_conf" sl_setc_0 "pin maps/sl_setc_0: this build uses maps/sl_setc_v1_<slot> instead $HINT" \
+refused "$sets_conf" sl_setc_0 "pin maps/sl_setc_0: this build uses maps/sl_setc_v2_<slot> instead $HINT" \
 	"old comment map"
+
+note "a comment map of v1 (the comment alone, before skbinfo joined it)"
+plant sl_setc_v1_0 type hash key 4 value 256 entries 16 flags 1
+refused "$sets_conf" sl_setc_v1_0 "pin maps/sl_setc_v1_0: this build uses maps/sl_setc_v2_<slot> instead $HINT" \
+	"v1 comment map"
 
 note "a per-CPU counter map with another value size"
 plant sl_drops_v1 type percpu_hash key 28 value 24 entries 16384
@@ -78,7 +83,7 @@ refused "$drops_conf" sl_dcfg_v1 "pin maps/sl_dcfg_v1: this build uses maps/sl_d
 
 note "a good start: per-set and comment maps carry BTF"
 daemon_start d --config "$sets_conf"
-for m in sl_set_v1_0 sl_setc_v1_0; do
+for m in sl_set_v1_0 sl_setc_v2_0; do
 	btf=$(map_field "$m" btf_id)
 	[ -n "$btf" ] && [ "$btf" != null ] && [ "$btf" -gt 0 ] || fail "$m has no BTF (btf_id $btf)"
 	note "ok: $m: btf_id $btf"
@@ -86,7 +91,7 @@ done
 bpftool map dump pinned "$root/maps/sl_set_v1_0" >"$T_TMP/set.dump"
 grep -q '"expires_ns"' "$T_TMP/set.dump" && grep -q '"addr"' "$T_TMP/set.dump" ||
 	{ cat "$T_TMP/set.dump"; fail "the set map's dump has no field names"; }
-bpftool map dump pinned "$root/maps/sl_setc_v1_0" >"$T_TMP/cmt.dump"
+bpftool map dump pinned "$root/maps/sl_setc_v2_0" >"$T_TMP/cmt.dump"
 grep -q '"text": "first"' "$T_TMP/cmt.dump" || { cat "$T_TMP/cmt.dump"; fail "the comment map's dump has no field names"; }
 note "ok: bpftool prints both maps' fields by name"
 daemon_stop d

@@ -26,6 +26,9 @@ set add blk 192.0.2.0/30
 set create nets hash:net
 set add nets 198.51.100.0/24
 set add nets 198.51.100.7 nomatch
+set create fa hash:ip forceadd maxelem 1
+set create sk hash:ip skbinfo
+set add sk 10.0.0.1 skbmark 0x5/0xff skbprio 1:2 skbqueue 2
 rule add dev vb netns $b ingress match-set blk src action drop
 rule add dev dum0 netns $b ingress prio 7 match-set nets dst action count
 CONF
@@ -64,6 +67,13 @@ ctl e set save | sort >"$T_TMP/e.sets"
 ctl e save >"$T_TMP/e.conf"
 assert_eq "$(sort "$T_TMP/saved.conf" | grep -v '^#')" "$(sort "$T_TMP/e.conf" | grep -v '^#')" "save of the reloaded save"
 grep -q 'add blk 10.99.0.1 packets 100 bytes' "$T_TMP/e.sets" || fail "counters did not come back: $(cat "$T_TMP/e.sets")"
+# forceadd is no word of ipset's save, but the config must keep it
+grep -q '^set create fa hash:ip .* forceadd$' "$T_TMP/saved.conf" || fail "save lacks forceadd: $(cat "$T_TMP/saved.conf")"
+ctl e set add fa 10.0.0.1 && ctl e set add fa 10.0.0.2 || fail "the reloaded forceadd set refused an add when full"
+assert_eq 1 "$(ctl e -j set list fa | jq '.sets[0].entries')" "forceadd keeps maxelem entries"
+ctl e set test fa 10.0.0.2 2>/dev/null || fail "forceadd: the new element is not in"
+grep -qx 'add sk 10.0.0.1 skbmark 0x5/0xff skbprio 1:2 skbqueue 2' "$T_TMP/e.sets" ||
+	fail "skbinfo did not come back: $(cat "$T_TMP/e.sets")"
 grep -q 'comment "the sender"' "$T_TMP/e.sets" || fail "the comment did not come back"
 daemon_stop e
 "$SLUICED" --cleanup --pin-root "$(pin_root e)" >/dev/null

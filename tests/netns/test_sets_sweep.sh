@@ -16,7 +16,7 @@ occupied() {
 		bpftool -j map dump pinned "$m" | jq -r --arg m "$(basename "$m")" '.[] | "\($m) \(.key[0])"'
 	done | sort
 }
-slot_pins() { ls "$root/maps" | grep '^sl_setc\{0,1\}_v1_' | sort | tr '\n' ' '; }
+slot_pins() { ls "$root/maps" | grep -e '^sl_set_v1_' -e '^sl_setc_v2_' | sort | tr '\n' ' '; }
 
 daemon_start d
 ctl d set create keep hash:ip comment >/dev/null || fail "create keep"

@@ -127,6 +127,18 @@ Test(ipset_cli, every_name_and_option_position)
 	}
 }
 
+Test(ipset_cli, global_words_for_batch_lines)
+{
+	cr_expect_eq(sl_ipset_global_words("-exist"), 1);
+	cr_expect_eq(sl_ipset_global_words("-!"), 1);
+	cr_expect_eq(sl_ipset_global_words("--quiet"), 1);
+	cr_expect_eq(sl_ipset_global_words("-o"), 2);
+	cr_expect_eq(sl_ipset_global_words("-file"), 2);
+	cr_expect_eq(sl_ipset_global_words("-"), 0);
+	cr_expect_eq(sl_ipset_global_words("add"), 0);
+	cr_expect_eq(sl_ipset_global_words("-x"), 0);
+}
+
 Test(ipset_cli, command_kinds)
 {
 	static const struct {
@@ -138,6 +150,8 @@ Test(ipset_cli, command_kinds)
 		{ "s", SL_IPSET_SAVE }, { "r", SL_IPSET_RESTORE }, { "f", SL_IPSET_FLUSH },
 		{ "e a b", SL_IPSET_RENAME }, { "w a b", SL_IPSET_SWAP }, { "h", SL_IPSET_HELP },
 		{ "-V", SL_IPSET_VERSION }, { "quit", SL_IPSET_QUIT },
+		/* batch mode: `-` exactly, global options around it, words after it ignored */
+		{ "-", SL_IPSET_BATCH }, { "-exist - extra", SL_IPSET_BATCH }, { "-o save -", SL_IPSET_BATCH },
 	};
 	struct sl_ipset_req req;
 	struct sl_error err;

@@ -64,7 +64,7 @@ Test(pin_family, this_builds_own_pins_and_other_families_pass)
 	touch("sl_set_v1_0");
 	touch("sl_set_v1_17");
 	touch("sl_set_v1_3__new");   /* staged by a flush that did not finish */
-	touch("sl_setc_v1_17");
+	touch("sl_setc_v2_17");
 	touch("sl_rules_v2");
 	cr_expect_str_eq(check("sl_sets_v1"), "");
 	cr_expect_str_eq(check(SL_SET_SLOT_MAP_PREFIX), "");
@@ -103,7 +103,12 @@ Test(pin_family, old_per_set_maps_are_refused)
 Test(pin_family, old_comment_maps_and_other_versions_are_refused)
 {
 	touch("sl_setc_12");
-	cr_expect(strstr(check(SL_SET_CMT_MAP_PREFIX), "pin maps/sl_setc_12: this build uses maps/sl_setc_v1_<slot>"));
+	cr_expect(strstr(check(SL_SET_CMT_MAP_PREFIX), "pin maps/sl_setc_12: this build uses maps/sl_setc_v2_<slot>"));
+	/* v1 held the comment alone (256 bytes); v2 adds skbinfo */
+	teardown();
+	setup();
+	touch("sl_setc_v1_17");
+	cr_expect(strstr(check(SL_SET_CMT_MAP_PREFIX), "pin maps/sl_setc_v1_17: this build uses maps/sl_setc_v2_<slot>"));
 	cr_expect_str_eq(check(SL_SET_SLOT_MAP_PREFIX), "");
 }
 

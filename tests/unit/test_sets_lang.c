@@ -149,7 +149,7 @@ static const struct create_case create_cases[] = {
 	C_ERR("s hash:ip timeout 2147484", "timeout 2147484 out of range 0..2147483", 19),
 	C_ERR("s hash:ip maxelem 4294967296", "maxelem 4294967296 out of range 0..4294967295", 19),
 	C_ERR("s hash:ip maxelem x", "maxelem 'x' is not a number", 19),
-	C_ERR("s hash:ip maxelem -1", "maxelem '-1' is not a number", 19),
+	C_ERR("s hash:ip maxelem -1", "maxelem -1 out of range 0..4294967295", 19),
 	C_ERR("s hash:ip maxelem +1", "maxelem '+1' is not a number", 19),
 	C_ERR("s hash:ip maxelem 12x", "maxelem '12x' is not a number", 19),
 	C_ERR("s hash:ip initval 4294967296", "initval 4294967296 out of range 0..4294967295", 19),
@@ -168,8 +168,15 @@ static const struct create_case create_cases[] = {
 	C_ERR("s bitmap:port range 1-2 range 3-4", "range already specified", 25),
 	C_ERR("s hash:mac family inet", "option 'family' is not for hash:mac", 12),
 	C_ERR("s hash:ip netmask 24", "option 'netmask' is not supported by sluice", 11),
-	C_ERR("s hash:ip skbinfo", "option 'skbinfo' is not supported by sluice", 11),
-	C_ERR("s hash:ip forceadd", "option 'forceadd' is not supported by sluice", 11),
+	/* skbinfo is printed after comment; forceadd is kept but, as by the
+	 * kernel's ipset, not printed */
+	C_OK("s hash:ip skbinfo", "create s hash:ip family inet hashsize 1024 maxelem 65536 skbinfo"),
+	C_OK("s hash:net skbinfo comment timeout 0 counters --forceadd",
+	  "create s hash:net family inet hashsize 1024 maxelem 65536 timeout 0 counters comment skbinfo"),
+	C_OK("s bitmap:port range 1-2 skbinfo", "create s bitmap:port range 1-2 skbinfo"),
+	C_OK("s hash:ip forceadd forceadd", "create s hash:ip family inet hashsize 1024 maxelem 65536"),
+	C_ERR("s bitmap:port range 1-2 forceadd", "option 'forceadd' is not for bitmap:port", 25),
+	C_ERR("s hash:ip markmask 0xff", "option 'markmask' is not supported by sluice", 11),
 	C_ERR("s hash:ip foo", "unknown option 'foo'", 11),
 	C_ERR("s hash:ip nomatch", "unknown option 'nomatch'", 11),
 };
@@ -200,7 +207,7 @@ Test(sets_create, table)
 		split(out + strlen("create "), &w);
 		cr_assert_eq(sl_set_spec_parse(w.n, w.argv, NULL, &again, &err), 0, "[%zu] reparse '%s': %s", i, out,
 			     err.msg);
-		again.flags |= spec.flags & SL_SET_F_EXIST;
+		again.flags |= spec.flags & (SL_SET_F_EXIST | SL_SET_F_FORCEADD); /* neither is printed */
 		cr_expect_eq(memcmp(&spec, &again, sizeof(spec)), 0, "[%zu] '%s' does not round trip", i, out);
 		sl_set_spec_format(&again, out2, sizeof(out2));
 		cr_expect_str_eq(out2, out, "[%zu]", i);
@@ -219,6 +226,8 @@ Test(sets_create, fields_and_flags)
 	cr_expect_eq(s.maxelem, 7);
 	cr_expect_eq(s.timeout, 9);
 	cr_expect_eq(s.flags, SL_SET_F_TIMEOUT | SL_SET_F_COUNTERS | SL_SET_F_COMMENT | SL_SET_F_EXIST);
+	spec_of("f hash:ip forceadd skbinfo", &s);
+	cr_expect_eq(s.flags, SL_SET_F_FORCEADD | SL_SET_F_SKBINFO);
 	spec_of("p bitmap:port range http-ftp", &s);
 	cr_expect_eq(s.family, 0, "bitmap:port has no family");
 	cr_expect_eq(s.range_from, 21);
@@ -273,6 +282,7 @@ struct elem_case {
 #define MAC "s hash:mac"
 #define BPORT "s bitmap:port range 0-1000"
 #define ALL6 "s hash:net,port family inet6 counters comment timeout 600"
+#define SKB "s hash:ip skbinfo"
 
 static const struct elem_case elem_cases[] = {
 	/* hash:ip inet */
@@ -396,7 +406,7 @@ static const struct elem_case elem_cases[] = {
 	E_ERR(IPP4, "10.0.0.1,[ms-sql-s", "no ']' closes '[ms-sql-s'", 10),
 	E_ERR(IPP4, "10.0.0.1,[ms-sql-s]x", "'-' expected after ']' in '[ms-sql-s]x'", 10),
 	E_ERR(IPP4, "10.0.0.1,tcp:", "'tcp:' is neither a port number nor a tcp service", 10),
-	E_ERR(IPP4, "10.0.0.1,tcp:-5", "'-5' is neither a port number nor a tcp service", 14),
+	E_ERR(IPP4, "10.0.0.1,tcp:-5", "tcp port -5 out of range 0..65535", 14),
 	E_ERR(IPP4, "10.0.0.1,tcp:+5", "'+5' is neither a port number nor a tcp service", 14),
 	E_ERR(IPP4, "10.0.0.1,gre:5", "protocol gre takes port 0 only, got '5'", 14),
 	E_ERR(IPP4, "10.0.0.1,gre:0-1", "protocol gre takes port 0 only, got '0-1'", 14),
@@ -494,6 +504,37 @@ static const struct elem_case elem_cases[] = {
 	E_OK(ALL6, "2001:db8::/64,80 comment \"a b\" bytes 10 packets 5 nomatch timeout 0",
 	  "2001:db8::/64,tcp:80 timeout 0 nomatch packets 5 bytes 10 comment \"a b\"" ),
 	E_OK(ALL6, "2001:db8::/64,80", "2001:db8::/64,tcp:80 timeout 600 packets 0 bytes 0" ),
+	/* skbinfo: ipset's sscanf formats (hex with 0x for the mark, hex MAJ:MIN),
+	 * printed only where not zero, after the comment */
+	E_OK(SKB, "10.0.0.1 skbmark 0x10/0xff skbprio 1:2 skbqueue 3", "10.0.0.1 skbmark 0x10/0xff skbprio 1:2 skbqueue 3"),
+	E_OK(SKB, "10.0.0.1 skbmark 0xffffffff", "10.0.0.1 skbmark 0xffffffff"),
+	E_OK(SKB, "10.0.0.1 skbmark 0xffffffff/0xffffffff", "10.0.0.1 skbmark 0xffffffff"),
+	E_OK(SKB, "10.0.0.1 skbmark 0x0", "10.0.0.1 skbmark 0x0"),
+	E_OK(SKB, "10.0.0.1 skbmark 0x0/0x0", "10.0.0.1"),
+	E_OK(SKB, "10.0.0.1 skbmark 0x100000001/0xfff0", "10.0.0.1 skbmark 0x1/0xfff0"),
+	E_OK(SKB, "10.0.0.1 skbmark 0x1g", "10.0.0.1 skbmark 0x1"),
+	E_OK(SKB, "10.0.0.1 skbprio 65536:1", "10.0.0.1 skbprio 5536:1"),
+	E_OK(SKB, "10.0.0.1 skbprio 10:20", "10.0.0.1 skbprio 10:20"),
+	E_OK(SKB, "10.0.0.1 skbprio 0:0", "10.0.0.1"),
+	E_OK(SKB, "10.0.0.1 skbqueue 65535", "10.0.0.1 skbqueue 65535"),
+	E_OK(SKB, "10.0.0.1 skbqueue 0", "10.0.0.1"),
+	E_OK("s hash:ip skbinfo comment timeout 0", "10.0.0.1 skbqueue 1 comment x",
+	  "10.0.0.1 timeout 0 comment \"x\" skbqueue 1"),
+	E_ERR(SKB, "10.0.0.1 skbmark 5", "skbmark '5' is not 0xMARK or 0xMARK/0xMASK", 18),
+	E_ERR(SKB, "10.0.0.1 skbmark 0x", "skbmark '0x' is not 0xMARK or 0xMARK/0xMASK", 18),
+	E_ERR(SKB, "10.0.0.1 skbprio 1", "skbprio '1' is not MAJOR:MINOR", 18),
+	E_ERR(SKB, "10.0.0.1 skbprio x:1", "skbprio 'x:1' is not MAJOR:MINOR", 18),
+	E_ERR(SKB, "10.0.0.1 skbqueue 65536", "skbqueue 65536 out of range 0..65535", 19),
+	E_ERR(SKB, "10.0.0.1 skbqueue -1", "skbqueue -1 out of range 0..65535", 19),
+	E_ERR(SKB, "10.0.0.1 skbqueue x", "skbqueue 'x' is not a number", 19),
+	E_ERR(SKB, "10.0.0.1 skbmark 0x1 skbmark 0x2", "skbmark already specified", 22),
+	E_ERR_CMD(SKB, "10.0.0.1 skbmark 0x1", "test takes no option 'skbmark'", 10, SL_SETCMD_TEST),
+	E_ERR_CMD(SKB, "10.0.0.1 skbqueue 1", "del takes no option 'skbqueue'", 10, SL_SETCMD_DEL),
+	/* a set without skbinfo: every value is read first, as ipset reads them */
+	E_ERR(IP4, "10.0.0.1 skbqueue 1", "skbqueue given but set 's' was created without skbinfo", 10),
+	E_ERR(IP4, "10.0.0.1 skbqueue 1 skbmark 5", "skbmark '5' is not 0xMARK or 0xMARK/0xMASK", 29),
+	E_ERR(IP4, "10.0.0.1 timeout 1 skbprio 1:1", "timeout given but set 's' was created without timeout", 10),
+	E_OK("s bitmap:port range 1-9 skbinfo", "5 skbprio 1:1", "5 skbprio 1:1"),
 	E_OK(ALL6, "2001:db8::/64,80 bytes 0x10", "2001:db8::/64,tcp:80 timeout 600 packets 0 bytes 16" ),
 	E_OK(ALL6, "2001:db8::/64,80 packets 18446744073709551614",
 	  "2001:db8::/64,tcp:80 timeout 600 packets 18446744073709551614 bytes 0" ),
@@ -507,7 +548,7 @@ static const struct elem_case elem_cases[] = {
 		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
 	      "comment longer than 255 characters", 16),
 	E_ERR(ALL6, "::1,80 timeout 2147484", "timeout 2147484 out of range 0..2147483", 16),
-	E_ERR(ALL6, "::1,80 timeout -1", "timeout '-1' is not a number", 16),
+	E_ERR(ALL6, "::1,80 timeout -1", "timeout -1 out of range 0..2147483", 16),
 	E_ERR(ALL6, "::1,80 packets 18446744073709551615",
 	  "packets 18446744073709551615 out of range 0..18446744073709551614", 16),
 	E_ERR(ALL6, "::1,80 bytes 99999999999999999999",

@@ -36,6 +36,12 @@ static const struct {
 	{ "packets given but set", "Packet/byte counters cannot be used: set was created without counter support" },
 	{ "bytes given but set", "Packet/byte counters cannot be used: set was created without counter support" },
 	{ "comment given but set", "Comment cannot be used: set was created without comment support" },
+	{ "skbmark given but set", "Skbinfo mapping cannot be used: set was created without skbinfo support" },
+	{ "skbprio given but set", "Skbinfo mapping cannot be used: set was created without skbinfo support" },
+	{ "skbqueue given but set", "Skbinfo mapping cannot be used: set was created without skbinfo support" },
+	{ "' is not 0xMARK or 0xMARK/0xMASK",
+	  "Syntax error: Invalid skbmark format, it should be:  MARK/MASK or MARK (see manpage)" },
+	{ "' is not MAJOR:MINOR", "Syntax error: Invalid skbprio format, it should be:MAJOR:MINOR (see manpage)" },
 };
 
 /* sluice's words for a value ipset cannot parse, and ipset's: the value
@@ -275,6 +281,9 @@ int sl_ipset_main(const char *sock, int argc, char **argv)
 		printf("%s, protocol version: 7\n", SL_IPSET_BANNER);
 		goto out;
 	case SL_IPSET_QUIT:
+		goto out;
+	case SL_IPSET_BATCH:
+		rc = sl_ipset_batch(sock, argc, argv);
 		goto out;
 	case SL_IPSET_ADD:
 	case SL_IPSET_DEL:

@@ -153,9 +153,11 @@ static void xml_header(FILE *out, const char *header)
 	}
 }
 
-/* ipset's order: elem, timeout, nomatch, packets, bytes, comment (quoted) */
+/* ipset's order: elem, timeout, nomatch, packets, bytes, comment (quoted),
+ * skbmark, skbprio, skbqueue */
 static void xml_member(FILE *out, json_object *m)
 {
+	static const char *const skb[] = { "skbmark", "skbprio", "skbqueue", NULL };
 	json_object *v = NULL;
 
 	fprintf(out, "<member><elem>%s</elem>", str_of(m, "elem"));
@@ -169,6 +171,9 @@ static void xml_member(FILE *out, json_object *m)
 		fprintf(out, "<bytes>%s</bytes>", json_object_get_string(v));
 	if (json_object_object_get_ex(m, "comment", &v))
 		fprintf(out, "<comment>\"%s\"</comment>", json_object_get_string(v));
+	for (int i = 0; skb[i]; i++)
+		if (json_object_object_get_ex(m, skb[i], &v))
+			fprintf(out, "<%s>%s</%s>", skb[i], json_object_get_string(v), skb[i]);
 	fprintf(out, "</member>\n");
 }
 

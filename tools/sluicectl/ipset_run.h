@@ -16,4 +16,9 @@ int sl_ipset_set_spec(const char *sock, const char *name, struct sl_set_spec *sp
  * ipset's message printed (not with -quiet). */
 int sl_ipset_restore_input(const char *sock, int in_fd, const struct sl_ipset_req *req, int *rc);
 
+/* `ipset -`: every line of standard input as a command line (ipset_batch.c);
+ * argv is the whole command line, whose global options hold for every line.
+ * Returns 0, as ipset does. */
+int sl_ipset_batch(const char *sock, int argc, char **argv);
+
 #endif

@@ -65,7 +65,7 @@ struct undo {
 	bool had;                       /* the key was there (and was overwritten) */
 	bool had_comment;
 	struct sl_set_value old;
-	char comment[SL_SET_COMMENT_MAX + 1];
+	struct sl_set_comment comment;  /* the side entry (comment, skbinfo) */
 };
 
 static bool in_range(const struct sets_set *s, const struct sl_set_elem *e)
@@ -132,7 +132,7 @@ static int add_entries(struct sets_set *s, const struct sl_set_elem *pat, bool e
 
 		sets_elem_key(s, &e, u->key);
 		u->had = sets_entry_exact(s, u->key, &u->old);
-		u->had_comment = !sets_comment_get(s, u->key, u->comment, sizeof(u->comment));
+		u->had_comment = !sets_comment_get(s, u->key, &u->comment);
 		sets_entry_value(s, &e, &v);
 		if (u->had && !(e.flags & (SL_ELEM_F_PACKETS | SL_ELEM_F_BYTES)) &&
 		    !sets_value_expired(&u->old, sets_now_ns())) {
@@ -158,7 +158,7 @@ undo_all:
 		if (s->cmt_fd < 0)
 			continue;
 		if (undo[n].had_comment)
-			bpf_map_update_elem(s->cmt_fd, undo[n].key, undo[n].comment, BPF_ANY);
+			bpf_map_update_elem(s->cmt_fd, undo[n].key, &undo[n].comment, BPF_ANY);
 		else
 			bpf_map_delete_elem(s->cmt_fd, undo[n].key);
 	}

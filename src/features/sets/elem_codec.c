@@ -97,6 +97,7 @@ void sets_entry_elem(const struct sets_set *s, const void *key, const struct sl_
 	const uint8_t *k = key;
 	bool v6 = s->spec.family == SL_FAMILY_IPV6;
 	int alen = v6 ? 16 : 4;
+	struct sl_set_comment side;
 
 	memset(e, 0, sizeof(*e));
 	e->family = (uint8_t)s->spec.family;
@@ -147,6 +148,10 @@ void sets_entry_elem(const struct sets_set *s, const void *key, const struct sl_
 		e->packets = v->packets;
 		e->bytes = v->bytes;
 	}
-	if (s->cmt_fd >= 0 && !sets_comment_get(s, key, e->comment, sizeof(e->comment)) && e->comment[0])
-		e->flags |= SL_ELEM_F_COMMENT;
+	if (!sets_comment_get(s, key, &side)) {
+		snprintf(e->comment, sizeof(e->comment), "%s", side.text);
+		if (e->comment[0])
+			e->flags |= SL_ELEM_F_COMMENT;
+		e->skb = side.skb;
+	}
 }

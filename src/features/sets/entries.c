@@ -5,6 +5,7 @@
 #include <bpf/bpf.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/log.h"
@@ -80,27 +81,73 @@ static int full_fail(const struct sets_set *s, struct sl_error *err)
 		       s->spec.name, s->spec.maxelem);
 }
 
-int sets_entry_put(struct sets_set *s, const void *key, const struct sl_set_value *v, struct sl_error *err)
+/* forceadd's victim: the entry a walk meets after skipping a random
+ * 0..63 (the last if there are fewer), so a choice costs at most 64 steps */
+struct victim {
+	long skip;
+	size_t key_size;
+	bool found;
+	uint8_t key[SL_SET_KEY_MAX];
+};
+
+static int victim_one(const struct sets_set *s, const void *key, const struct sl_set_value *v, void *ctx)
+{
+	struct victim *vi = ctx;
+
+	(void)s, (void)v;
+	memcpy(vi->key, key, vi->key_size);
+	vi->found = true;
+	return vi->skip-- <= 0;
+}
+
+/* A full forceadd set makes room for a new entry, as ipset's hash types
+ * do: an existing entry goes (and its comment). 0, or -1 if it is empty. */
+static int evict_one(struct sets_set *s)
+{
+	struct victim vi = { .skip = random() % 64, .key_size = (size_t)sets_key_size(s) };
+
+	sets_map_walk(s, victim_one, &vi);
+	if (!vi.found)
+		return -1;
+	sets_entry_del(s, vi.key);
+	return 0;
+}
+
+static int put_once(struct sets_set *s, const void *key, const struct sl_set_value *v)
 {
 	uint8_t raw[sizeof(struct sl_set_value)];
 
-	if (sl_set_class_is_ptab(s->cls)) {
-		if (!sets_ptab_insert(&s->pt, s->map_fd, key, sets_capacity(&s->spec)))
+	if (sl_set_class_is_ptab(s->cls))
+		return sets_ptab_insert(&s->pt, s->map_fd, key, sets_capacity(&s->spec));
+	sets_value_encode(s->cls, v, raw);
+	return bpf_map_update_elem(s->map_fd, key, raw, BPF_ANY);
+}
+
+int sets_entry_put(struct sets_set *s, const void *key, const struct sl_set_value *v, struct sl_error *err)
+{
+	int e;
+
+	if (!put_once(s, key, v))
+		return 0;
+	if (errno == E2BIG && (s->spec.flags & SL_SET_F_TIMEOUT) && !sl_set_class_is_ptab(s->cls)) {
+		/* ipset makes room by collecting expired entries first */
+		sets_collect_all(s);
+		if (!put_once(s, key, v))
 			return 0;
-	} else {
-		sets_value_encode(s->cls, v, raw);
-		if (!bpf_map_update_elem(s->map_fd, key, raw, BPF_ANY))
-			return 0;
-		if (errno == E2BIG && (s->spec.flags & SL_SET_F_TIMEOUT)) {
-			/* ipset makes room by collecting expired entries first */
-			sets_collect_all(s);
-			if (!bpf_map_update_elem(s->map_fd, key, raw, BPF_ANY))
-				return 0;
-		}
 	}
-	if (errno == E2BIG || errno == ENOSPC)
+	/* maxelem entries: E2BIG, or an LPM trie's ENOSPC (a bucket table's
+	 * ENOSPC, a key it cannot place, is no full set: nothing to evict for) */
+	if ((errno == E2BIG || (errno == ENOSPC && !sl_set_class_is_ptab(s->cls))) &&
+	    (s->spec.flags & SL_SET_F_FORCEADD)) {
+		e = errno;
+		if (!evict_one(s) && !put_once(s, key, v))
+			return 0;
+		errno = e;
+	}
+	e = errno;
+	if (e == E2BIG || e == ENOSPC)
 		return full_fail(s, err);
-	return sl_fail(err, SL_E_KERNEL, 0, "set %s: %s", s->spec.name, strerror(errno));
+	return sl_fail(err, SL_E_KERNEL, 0, "set %s: %s", s->spec.name, strerror(e));
 }
 
 int sets_entries_put(struct sets_set *s, const uint8_t *keys, const struct sl_set_value *vals, uint32_t n,
@@ -110,8 +157,9 @@ int sets_entries_put(struct sets_set *s, const uint8_t *keys, const struct sl_se
 	bool collected = false;
 
 	*done = 0;
-	if (sl_set_class_is_lpm(s->cls)) {
-		/* no batch operations on LPM tries: one at a time */
+	if (sl_set_class_is_lpm(s->cls) || (s->spec.flags & SL_SET_F_FORCEADD)) {
+		/* no batch operations on LPM tries, and forceadd evicts per entry:
+		 * one at a time */
 		for (; *done < n; ++*done)
 			if (sets_entry_put(s, keys + *done * ks, &vals[*done], err))
 				return -1;
@@ -154,30 +202,32 @@ void sets_entry_del(struct sets_set *s, const void *key)
 		bpf_map_delete_elem(s->cmt_fd, key);
 }
 
-int sets_comment_get(const struct sets_set *s, const void *key, char *out, size_t size)
+int sets_comment_get(const struct sets_set *s, const void *key, struct sl_set_comment *out)
 {
-	struct sl_set_comment c;
-
-	if (s->cmt_fd < 0 || bpf_map_lookup_elem(s->cmt_fd, key, &c))
+	if (s->cmt_fd < 0 || bpf_map_lookup_elem(s->cmt_fd, key, out))
 		return -1;
-	c.text[sizeof(c.text) - 1] = '\0';
-	snprintf(out, size, "%s", c.text);
+	out->text[sizeof(out->text) - 1] = '\0';
 	return 0;
 }
 
 void sets_comment_put(const struct sets_set *s, const void *key, const struct sl_set_elem *e)
 {
-	char text[SL_SET_COMMENT_MAX + 1] = "";
+	struct sl_set_comment c;
 
 	if (s->cmt_fd < 0)
 		return;
-	if (!(e->flags & SL_ELEM_F_COMMENT)) {
+	memset(&c, 0, sizeof(c));
+	if (e->flags & SL_ELEM_F_COMMENT)
+		snprintf(c.text, sizeof(c.text), "%s", e->comment);
+	if (s->spec.flags & SL_SET_F_SKBINFO)
+		c.skb = e->skb;
+	/* nothing to keep: no side entry, as for an entry never given one */
+	if (!c.text[0] && !c.skb.mark && !c.skb.mask && !c.skb.prio && !c.skb.queue) {
 		bpf_map_delete_elem(s->cmt_fd, key);
 		return;
 	}
-	snprintf(text, sizeof(text), "%s", e->comment);
-	if (bpf_map_update_elem(s->cmt_fd, key, text, BPF_ANY))
-		sl_warn("set %s: comment not kept: %s", s->spec.name, strerror(errno));
+	if (bpf_map_update_elem(s->cmt_fd, key, &c, BPF_ANY))
+		sl_warn("set %s: comment or skbinfo not kept: %s", s->spec.name, strerror(errno));
 }
 
 /* --- walks ------------------------------------------------------------------------------ */
@@ -254,12 +304,12 @@ struct copy_ctx {
 static int copy_one(const struct sets_set *from, const void *key, const struct sl_set_value *v, void *ctx)
 {
 	struct copy_ctx *c = ctx;
-	char comment[SL_SET_COMMENT_MAX + 1];
+	struct sl_set_comment side;
 
 	if (sets_entry_put(c->to, key, v, c->err))
 		return -1;
-	if (c->to->cmt_fd >= 0 && !sets_comment_get(from, key, comment, sizeof(comment)))
-		bpf_map_update_elem(c->to->cmt_fd, key, comment, BPF_ANY);
+	if (c->to->cmt_fd >= 0 && !sets_comment_get(from, key, &side))
+		bpf_map_update_elem(c->to->cmt_fd, key, &side, BPF_ANY);
 	return 0;
 }
 

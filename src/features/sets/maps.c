@@ -15,7 +15,7 @@
 #include "core/pin.h"
 #include "features/sets/sets.h"
 
-_Static_assert(sizeof(struct sl_set_comment) == SL_SET_COMMENT_MAX + 1, "a comment map value holds any comment");
+_Static_assert(sizeof(((struct sl_set_comment *)0)->text) == SL_SET_COMMENT_MAX + 1, "a comment map value holds any comment");
 
 static void sets_map_release(struct sets_priv *p, struct sets_set *s);
 
@@ -44,7 +44,7 @@ uint8_t sets_class_of(const struct sl_set_spec *spec)
 {
 	/* what an entry can carry is fixed at create: without these, nothing
 	 * but the key (and a hash:net*'s nomatch, per entry) */
-	bool plain = !(spec->flags & (SL_SET_F_TIMEOUT | SL_SET_F_COUNTERS | SL_SET_F_COMMENT));
+	bool plain = !(spec->flags & (SL_SET_F_TIMEOUT | SL_SET_F_COUNTERS | SL_SET_F_COMMENT | SL_SET_F_SKBINFO));
 
 	return (uint8_t)(key_class_of(spec) + (plain ? SL_CLASS_KEYS : 0));
 }
@@ -216,7 +216,7 @@ int sets_map_create(struct sets_priv *p, const struct sl_set_spec *spec, struct 
 		sets_ptab_init(&s->pt, s->cls, map_entries(s->cls, sets_capacity(spec)));
 		s->pt.count = 0;
 	}
-	if (spec->flags & SL_SET_F_COMMENT) {
+	if (spec->flags & (SL_SET_F_COMMENT | SL_SET_F_SKBINFO)) {
 		s->cmt_fd = new_map(p, s->cls, sets_capacity(spec), slot, true);
 		if (s->cmt_fd < 0) {
 			sl_fail(err, SL_E_KERNEL, 0, "set %s: cannot create its comment map: %s", spec->name,
@@ -511,7 +511,7 @@ int sets_maps_adopt(struct sets_priv *p, struct sets_catalog *c, int bank, struc
 		s->slot = slot;
 		s->cls = m.cls;
 		s->map_fd = adopt_map(p, slot, false, m.map_id, m.name);
-		s->cmt_fd = m.flags & SL_SET_F_COMMENT ? adopt_map(p, slot, true, m.cmt_map_id, m.name) : -1;
+		s->cmt_fd = m.flags & (SL_SET_F_COMMENT | SL_SET_F_SKBINFO) ? adopt_map(p, slot, true, m.cmt_map_id, m.name) : -1;
 		if (s->map_fd >= 0 && sl_set_class_is_ptab(s->cls) && adopt_table(s)) {
 			close(s->map_fd);
 			s->map_fd = -1;

@@ -236,6 +236,9 @@ static int batch_add(struct txn *t, struct sets_set *s, const struct sl_set_elem
 		return -1;
 	while (sl_set_expand_next(&it, &e)) {
 		uint8_t *key = b->keys + (size_t)b->n * (size_t)sets_key_size(s);
+		/* forceadd: an entry that evicts another must be in before its
+		 * side values, which would not fit a full side map before */
+		bool one = s->spec.flags & SL_SET_F_FORCEADD;
 
 		if (s->spec.type == SL_SET_BITMAP_PORT && (e.port < s->spec.range_from || e.port > s->spec.range_to))
 			return sl_fail(err, SL_E_USAGE, 0, "element is out of the range of the set: %u (set %s)", e.port,
@@ -245,10 +248,12 @@ static int batch_add(struct txn *t, struct sets_set *s, const struct sl_set_elem
 			return -1;
 		sets_entry_value(s, &e, &b->vals[b->n]);
 		b->line[b->n] = t->line;
-		if (s->cmt_fd >= 0)
+		if (s->cmt_fd >= 0 && !one)
 			sets_comment_put(s, key, &e);
-		if (++b->n == BATCH && flush_batch(t, err))
+		if ((++b->n == BATCH || one) && flush_batch(t, err))
 			return -1;
+		if (s->cmt_fd >= 0 && one) /* the batch's key buffer still holds it */
+			sets_comment_put(s, key, &e);
 	}
 	return 0;
 }

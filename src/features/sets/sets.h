@@ -55,7 +55,7 @@ struct sets_set {
 	struct sl_set_spec spec;    /* name inside */
 	int slot;                   /* index in the class's outer map and the meta map */
 	int map_fd;                 /* maps/SL_SET_SLOT_MAP_PREFIX<slot> */
-	int cmt_fd;                 /* maps/SL_SET_CMT_MAP_PREFIX<slot> (comment sets), else -1 */
+	int cmt_fd;                 /* maps/SL_SET_CMT_MAP_PREFIX<slot> (comment or skbinfo sets), else -1 */
 	uint8_t cls;                /* enum sl_set_class: plain classes are the compact layout */
 	struct sets_ptab pt;        /* plain bucket tables: the table of map_fd */
 };
@@ -291,7 +291,8 @@ int sets_entry_exact(const struct sets_set *s, const void *key, struct sl_set_va
 int sets_entry_get(const struct sets_set *s, const void *key, struct sl_set_value *v);
 /* ipset's test: 1 in the set, 0 not (nomatch and expiry as the dataplane). */
 int sets_entry_test(const struct sets_set *s, const struct sl_set_elem *e);
-int sets_comment_get(const struct sets_set *s, const void *key, char *out, size_t size);
+/* The entry's side map value (comment, skbinfo): 0, or -1 if it has none */
+int sets_comment_get(const struct sets_set *s, const void *key, struct sl_set_comment *out);
 /* Every live entry: the callback gets key and value; stops on nonzero. */
 typedef int (*sets_entry_fn)(const struct sets_set *s, const void *key, const struct sl_set_value *v,
 			     void *ctx);

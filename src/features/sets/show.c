@@ -32,7 +32,9 @@ static int create_line(const struct sets_set *s, const char *prefix, FILE *out, 
 
 	if (sl_set_spec_format(&s->spec, line, sizeof(line)) < 0)
 		return sl_fail(err, SL_E_KERNEL, 0, "set %s: create line too long", s->spec.name);
-	fprintf(out, "%s%s\n", prefix, line);
+	/* ipset's save leaves forceadd out, as the kernel's does; the config
+	 * (prefix "set ") must reproduce the set, so it keeps it */
+	fprintf(out, "%s%s%s\n", prefix, line, *prefix && (s->spec.flags & SL_SET_F_FORCEADD) ? " forceadd" : "");
 	return 0;
 }
 
@@ -88,6 +90,12 @@ static int member_json(const struct sets_set *s, const void *key, const struct s
 		json_object_object_add(m, "nomatch", json_object_new_boolean(1));
 	if (e.flags & SL_ELEM_F_COMMENT)
 		json_object_object_add(m, "comment", json_object_new_string(e.comment));
+	if ((s->spec.flags & SL_SET_F_SKBINFO) && (e.skb.mark || e.skb.mask))
+		json_object_object_add(m, "skbmark", json_object_new_string(sl_set_skbmark_format(&e.skb, text, sizeof(text))));
+	if ((s->spec.flags & SL_SET_F_SKBINFO) && e.skb.prio)
+		json_object_object_add(m, "skbprio", json_object_new_string(sl_set_skbprio_format(&e.skb, text, sizeof(text))));
+	if ((s->spec.flags & SL_SET_F_SKBINFO) && e.skb.queue)
+		json_object_object_add(m, "skbqueue", json_object_new_int(e.skb.queue));
 	json_object_array_add(arr, m);
 	return 0;
 }

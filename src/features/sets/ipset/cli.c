@@ -31,6 +31,7 @@ static const struct {
 	{ SL_IPSET_HELP, "help", { "-h", "-H", "--help" }, 0, -1 },
 	{ SL_IPSET_VERSION, "version", { "-v", "-V", "--version" }, 0, -1 },
 	{ SL_IPSET_QUIT, "quit", { NULL }, 0, -1 },
+	{ SL_IPSET_BATCH, "-", { NULL }, 0, -1 }, /* words after it: ignored, as by ipset */
 };
 
 static int find_command(const char *w)
@@ -72,6 +73,13 @@ static int find_global(const char *w)
 			if (!strcmp(w, globals[i].word[k]))
 				return (int)i;
 	return -1;
+}
+
+int sl_ipset_global_words(const char *word)
+{
+	int g = find_global(word);
+
+	return g < 0 ? 0 : globals[g].opt == G_OUTPUT || globals[g].opt == G_FILE ? 2 : 1;
 }
 
 static int param(struct sl_error *err, const char *fmt, const char *arg)
@@ -277,12 +285,13 @@ int sl_ipset_cli_parse(int argc, char *const argv[], struct sl_ipset_req *req, s
 	req->name2 = n > 2 ? rest[2] : NULL;
 	/* ipset looks up `-x` or `--` as a set name; no sluice set has one */
 	if (req->name && req->name[0] == '-' && req->cmd != SL_IPSET_CREATE && req->cmd != SL_IPSET_HELP &&
-	    req->cmd != SL_IPSET_VERSION && req->cmd != SL_IPSET_QUIT)
+	    req->cmd != SL_IPSET_VERSION && req->cmd != SL_IPSET_QUIT && req->cmd != SL_IPSET_BATCH)
 		return sl_fail(err, SL_IPSET_ERROR, 0, "The set with the given name does not exist");
 	switch (req->cmd) {
 	case SL_IPSET_HELP:
 	case SL_IPSET_VERSION:
 	case SL_IPSET_QUIT:
+	case SL_IPSET_BATCH:
 		return 0;
 	case SL_IPSET_LIST:
 	case SL_IPSET_SAVE: {

@@ -27,6 +27,7 @@ enum sl_ipset_cmd {
 	SL_IPSET_CREATE, SL_IPSET_ADD, SL_IPSET_DEL, SL_IPSET_TEST, SL_IPSET_DESTROY,
 	SL_IPSET_LIST, SL_IPSET_SAVE, SL_IPSET_RESTORE, SL_IPSET_FLUSH, SL_IPSET_RENAME,
 	SL_IPSET_SWAP, SL_IPSET_HELP, SL_IPSET_VERSION, SL_IPSET_QUIT,
+	SL_IPSET_BATCH,             /* `-`: commands from standard input, one a line */
 };
 
 enum sl_ipset_output { SL_IPSET_OUT_DEFAULT, SL_IPSET_OUT_PLAIN, SL_IPSET_OUT_SAVE, SL_IPSET_OUT_XML };
@@ -61,6 +62,10 @@ int sl_ipset_cli_parse(int argc, char *const argv[], struct sl_ipset_req *req, s
  * against the type of the set they name (`spec`, as the daemon has it;
  * NULL: no such set, which ipset finds first). Returns 0 or -1. */
 int sl_ipset_cli_check_elem(const struct sl_ipset_req *req, const struct sl_set_spec *spec, struct sl_error *err);
+
+/* A global option word (`-exist`, `-o`, ...): 0 if it is none, else
+ * how many words it takes with its value (1 or 2). */
+int sl_ipset_global_words(const char *word);
 
 /* The type names ipset knows that sluice has no set type for yet (for
  * ipset's own "set type not supported"). */

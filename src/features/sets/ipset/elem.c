@@ -479,6 +479,43 @@ static int apply_nomatch(struct part_ctx *c, const char *value, int col)
 	return 0;
 }
 
+/* ipset reads these with sscanf, so sluice does too: the same leniency
+ * (trailing text ignored, a mark wider than 32 bits cut to its low 32) and
+ * the same refusals (a mark without 0x, a prio without ':') */
+static int apply_skbmark(struct part_ctx *c, const char *value, int col)
+{
+	unsigned long mark, mask;
+
+	if (sscanf(value, "0x%lx/0x%lx", &mark, &mask) != 2) {
+		mask = 0xffffffffu;
+		if (sscanf(value, "0x%lx", &mark) != 1)
+			return sl_fail(c->err, SL_E_USAGE, col, "skbmark '%s' is not 0xMARK or 0xMARK/0xMASK", value);
+	}
+	c->e->skb.mark = (uint32_t)mark;
+	c->e->skb.mask = (uint32_t)mask;
+	return 0;
+}
+
+static int apply_skbprio(struct part_ctx *c, const char *value, int col)
+{
+	unsigned maj, min;
+
+	if (sscanf(value, "%x:%x", &maj, &min) != 2)
+		return sl_fail(c->err, SL_E_USAGE, col, "skbprio '%s' is not MAJOR:MINOR", value);
+	c->e->skb.prio = maj << 16 | (min & 0xffff);
+	return 0;
+}
+
+static int apply_skbqueue(struct part_ctx *c, const char *value, int col)
+{
+	unsigned long long n;
+
+	if (sl_set_number_or_fail("skbqueue", value, col, UINT16_MAX, &n, c->err))
+		return -1;
+	c->e->skb.queue = (uint16_t)n;
+	return 0;
+}
+
 static int apply_exist(struct part_ctx *c, const char *value, int col)
 {
 	(void)value, (void)col;
@@ -491,6 +528,9 @@ static const struct elem_opt elem_opts[] = {
 	{ "packets", true, CMD(SL_SETCMD_ADD), SL_SET_F_COUNTERS, "counters", apply_packets },
 	{ "bytes", true, CMD(SL_SETCMD_ADD), SL_SET_F_COUNTERS, "counters", apply_bytes },
 	{ "comment", true, CMD(SL_SETCMD_ADD), SL_SET_F_COMMENT, "comment", apply_comment },
+	{ "skbmark", true, CMD(SL_SETCMD_ADD), SL_SET_F_SKBINFO, "skbinfo", apply_skbmark },
+	{ "skbprio", true, CMD(SL_SETCMD_ADD), SL_SET_F_SKBINFO, "skbinfo", apply_skbprio },
+	{ "skbqueue", true, CMD(SL_SETCMD_ADD), SL_SET_F_SKBINFO, "skbinfo", apply_skbqueue },
 	{ "nomatch", false, CMD(SL_SETCMD_ADD) | CMD(SL_SETCMD_TEST), 0, NULL, apply_nomatch },
 	{ "-exist", false, CMD(SL_SETCMD_ADD) | CMD(SL_SETCMD_DEL) | CMD(SL_SETCMD_TEST), 0, NULL, apply_exist },
 	{ "-!", false, CMD(SL_SETCMD_ADD) | CMD(SL_SETCMD_DEL) | CMD(SL_SETCMD_TEST), 0, NULL, apply_exist },
@@ -551,6 +591,8 @@ static int find_repeats(struct part_ctx *c, int argc, char *const argv[], const 
 static int parse_opts(struct part_ctx *c, enum sl_set_cmd cmd, int argc, char *const argv[], const int *cols)
 {
 	bool seen[N(elem_opts)] = { false };
+	const struct elem_opt *lacking = NULL; /* the first option the set was created without */
+	int lacking_col = 0;
 
 	if (find_repeats(c, argc, argv, cols))
 		return -1;
@@ -565,9 +607,10 @@ static int parse_opts(struct part_ctx *c, enum sl_set_cmd cmd, int argc, char *c
 			return sl_fail(c->err, SL_E_USAGE, col, "%s takes no option '%s'", cmd_word(cmd), o->name);
 		if (o->value && seen[o - elem_opts]) /* ipset checks this first */
 			return sl_fail(c->err, SL_E_USAGE, col, "%s already specified", o->name);
-		if (o->spec_flag && !(c->spec->flags & o->spec_flag))
-			return sl_fail(c->err, SL_E_USAGE, col, "%s given but set '%s' was created without %s", o->name,
-				       c->spec->name, o->spec_word);
+		if (o->spec_flag && !(c->spec->flags & o->spec_flag) && !lacking) {
+			lacking = o;
+			lacking_col = col;
+		}
 		seen[o - elem_opts] = true;
 		if (o->value && i + 1 >= argc)
 			return sl_fail(c->err, SL_E_USAGE, col, "%s needs a value", o->name);
@@ -576,6 +619,10 @@ static int parse_opts(struct part_ctx *c, enum sl_set_cmd cmd, int argc, char *c
 		if (o->apply(c, o->value ? argv[i] : NULL, sl_set_word_col(argv, cols, i)))
 			return -1;
 	}
+	/* ipset parses every value before the kernel finds what the set lacks */
+	if (lacking)
+		return sl_fail(c->err, SL_E_USAGE, lacking_col, "%s given but set '%s' was created without %s",
+			       lacking->name, c->spec->name, lacking->spec_word);
 	return 0;
 }
 

@@ -91,8 +91,9 @@ int sl_set_elem_format(const struct sl_set_spec *spec, const struct sl_set_elem 
 	return f.len;
 }
 
-/* ipset's order: timeout, nomatch, packets/bytes, comment. A set with
- * timeout or counters shows them on every entry. */
+/* ipset's order: timeout, nomatch, packets/bytes, comment, skbinfo. A set
+ * with timeout or counters shows them on every entry; skbinfo values only
+ * where they are not zero, as the kernel sends them. */
 static void fmt_extensions(struct fmt *f, const struct sl_set_spec *spec, const struct sl_set_elem *e)
 {
 	if (spec->flags & SL_SET_F_TIMEOUT)
@@ -106,6 +107,31 @@ static void fmt_extensions(struct fmt *f, const struct sl_set_spec *spec, const 
 			      (unsigned long long)(e->flags & SL_ELEM_F_BYTES ? e->bytes : 0));
 	if ((spec->flags & SL_SET_F_COMMENT) && (e->flags & SL_ELEM_F_COMMENT))
 		sl_set_append(f->out, f->size, &f->len, " comment \"%s\"", e->comment);
+	if (spec->flags & SL_SET_F_SKBINFO) {
+		char v[32];
+
+		if (e->skb.mark || e->skb.mask)
+			sl_set_append(f->out, f->size, &f->len, " skbmark %s", sl_set_skbmark_format(&e->skb, v, sizeof(v)));
+		if (e->skb.prio)
+			sl_set_append(f->out, f->size, &f->len, " skbprio %s", sl_set_skbprio_format(&e->skb, v, sizeof(v)));
+		if (e->skb.queue)
+			sl_set_append(f->out, f->size, &f->len, " skbqueue %u", e->skb.queue);
+	}
+}
+
+const char *sl_set_skbmark_format(const struct sl_set_skbinfo *skb, char *out, size_t size)
+{
+	if (skb->mask == 0xffffffffu)
+		snprintf(out, size, "0x%x", skb->mark);
+	else
+		snprintf(out, size, "0x%x/0x%x", skb->mark, skb->mask);
+	return out;
+}
+
+const char *sl_set_skbprio_format(const struct sl_set_skbinfo *skb, char *out, size_t size)
+{
+	snprintf(out, size, "%x:%x", skb->prio >> 16, skb->prio & 0xffff);
+	return out;
 }
 
 int sl_set_add_format(const struct sl_set_spec *spec, const struct sl_set_elem *elem, char *out, size_t size)

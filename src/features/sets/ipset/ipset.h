@@ -9,7 +9,9 @@
  *   create NAME TYPE [family inet|inet6] hashsize H maxelem M
  *          [timeout T] [counters] [comment] [bucketsize B] [initval 0xXXXXXXXX]
  *   create NAME bitmap:port range FROM-TO [timeout T] [counters] [comment]
+ *          [skbinfo]   (forceadd is taken but, as by ipset, not printed)
  *   add NAME ELEM [timeout T] [nomatch] [packets P bytes B] [comment "TEXT"]
+ *          [skbmark 0xM[/0xK]] [skbprio MAJ:MIN] [skbqueue Q]
  *
  * `family` is printed for every type that has one (hash:mac and bitmap:port
  * have none), hashsize and maxelem always (defaults 1024 and 65536; the
@@ -152,6 +154,7 @@ struct sl_set_elem {
 	uint32_t timeout;
 	uint64_t packets, bytes;
 	char comment[SL_SET_COMMENT_MAX + 1];
+	struct sl_set_skbinfo skb;  /* skbmark/skbprio/skbqueue; zero: not given */
 };
 
 /* Which command an element comes with: it decides the options allowed
@@ -180,6 +183,11 @@ int sl_set_elem_format(const struct sl_set_spec *spec, const struct sl_set_elem 
 
 /* `add NAME ELEM [options]` exactly as `ipset save` prints the entry. */
 int sl_set_add_format(const struct sl_set_spec *spec, const struct sl_set_elem *elem, char *out, size_t size);
+
+/* skbinfo values as ipset prints them: "0xM" (mask all ones) or
+ * "0xM/0xK"; "MAJ:MIN" in hex */
+const char *sl_set_skbmark_format(const struct sl_set_skbinfo *skb, char *out, size_t size);
+const char *sl_set_skbprio_format(const struct sl_set_skbinfo *skb, char *out, size_t size);
 
 /* --- expansion ----------------------------------------------------------- */
 

@@ -69,7 +69,11 @@ int sl_set_number(const char *text, unsigned long long max, unsigned long long *
 	char *end;
 	unsigned long long v;
 
-	/* strtoull would take blanks and a sign; ipset's own output has neither */
+	/* strtoull would take blanks and a sign; ipset's own output has neither.
+	 * A negative number is out of range, as ipset words it (its strtoull
+	 * reads -1 as the largest value) */
+	if (text[0] == '-' && text[1] >= '0' && text[1] <= '9')
+		return -2;
 	if (*text < '0' || *text > '9')
 		return -1;
 	errno = 0;
@@ -283,6 +287,8 @@ static const struct create_opt create_opts[] = {
 	{ "timeout", true, OPT_ANY, 0, opt_timeout },
 	{ "counters", false, OPT_ANY, SL_SET_F_COUNTERS, NULL },
 	{ "comment", false, OPT_ANY, SL_SET_F_COMMENT, NULL },
+	{ "skbinfo", false, OPT_ANY, SL_SET_F_SKBINFO, NULL },
+	{ "forceadd", false, OPT_HASH, SL_SET_F_FORCEADD, NULL },
 	{ "bucketsize", true, OPT_HASH, 0, opt_bucketsize },
 	{ "initval", true, OPT_HASH, 0, opt_initval },
 	{ "-exist", false, OPT_ANY, SL_SET_F_EXIST, NULL },
@@ -290,7 +296,7 @@ static const struct create_opt create_opts[] = {
 };
 
 /* ipset options sluice leaves out: named, so the message is not "unknown" */
-static const char *const unsupported_opts[] = { "netmask", "bitmask", "skbinfo", "forceadd", "markmask", NULL };
+static const char *const unsupported_opts[] = { "netmask", "bitmask", "markmask", NULL };
 
 static const struct create_opt *create_opt_find(const char *name)
 {
@@ -416,6 +422,8 @@ int sl_set_spec_format(const struct sl_set_spec *spec, char *out, size_t size)
 		sl_set_append(out, size, &len, " counters");
 	if (spec->flags & SL_SET_F_COMMENT)
 		sl_set_append(out, size, &len, " comment");
+	if (spec->flags & SL_SET_F_SKBINFO)
+		sl_set_append(out, size, &len, " skbinfo");
 	if (spec->flags & SL_SET_F_BUCKETSIZE)
 		sl_set_append(out, size, &len, " bucketsize %u", spec->bucketsize);
 	if (spec->flags & SL_SET_F_INITVAL)
