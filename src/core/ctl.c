@@ -32,6 +32,7 @@ void sl_ctl_init(struct sl_ctl *ctl)
 	memset(ctl, 0, sizeof(*ctl));
 	ctl->listen_fd = -1;
 	ctl->sweep_fd = -1;
+	ctl->timeout_ms = SL_CTL_TIMEOUT_MS;
 	for (int i = 0; i < SL_CTL_MAX_CLIENTS; i++)
 		ctl->c[i].fd = -1;
 }
@@ -73,8 +74,11 @@ int sl_ctl_open(struct sl_ctl *ctl, const char *path, struct sl_loop *loop, sl_c
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct stat st;
+	unsigned timeout_ms = ctl->timeout_ms; /* set since sl_ctl_init, or 0 */
 
 	sl_ctl_init(ctl);
+	if (timeout_ms)
+		ctl->timeout_ms = timeout_ms;
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return sl_fail(err, SL_E_USAGE, 0, "socket path '%s' is longer than %zu bytes", path,
 			       sizeof(sa.sun_path) - 1);
@@ -179,7 +183,7 @@ static void refuse_busy(struct sl_ctl *ctl, int fd)
 	free(reply);
 	close(fd);
 	ctl->refused++;
-	if (now - ctl->refused_warn_ms >= SL_CTL_TIMEOUT_MS) { /* at most one line per period */
+	if (now - ctl->refused_warn_ms >= ctl->timeout_ms) { /* at most one line per period */
 		sl_warn("control socket: all %d clients are being answered; refused %u connection(s)",
 			SL_CTL_MAX_CLIENTS, ctl->refused);
 		ctl->refused = 0;
@@ -196,7 +200,7 @@ static void add_client(struct sl_ctl *ctl, int slot, int fd)
 	memset(c, 0, sizeof(*c));
 	c->fd = fd;
 	c->active_ms = sl_now_ms();
-	c->deadline_ms = c->active_ms + SL_CTL_TIMEOUT_MS;
+	c->deadline_ms = c->active_ms + ctl->timeout_ms;
 	ctl->accepted++;
 	if (sl_loop_add_fd(ctl->loop, fd, EPOLLIN, on_client, ctl))
 		drop_client(ctl, c);

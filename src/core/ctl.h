@@ -14,7 +14,8 @@
 struct sl_loop;
 
 #define SL_CTL_MAX_CLIENTS 32
-#define SL_CTL_TIMEOUT_MS  5000
+#define SL_CTL_TIMEOUT_MS  5000    /* the default deadline: --client-timeout */
+#define SL_CTL_TIMEOUT_MAX_S 3600
 #define SL_CTL_SWEEP_MS    500     /* how often deadlines are checked */
 
 struct sl_ctl_client {
@@ -43,12 +44,14 @@ struct sl_ctl {
 	unsigned refused;               /* busy replies since the last warning */
 	uint64_t refused_warn_ms;
 	unsigned long accepted;         /* connections taken, ever */
+	unsigned timeout_ms;            /* a silent client's deadline */
 };
 
-/* an unopened control socket: safe to close */
+/* an unopened control socket with the default deadline: safe to close */
 void sl_ctl_init(struct sl_ctl *ctl);
 /* Bind and listen at `path` (mode 0600), refusing a path another live
- * daemon listens on. The listener, every client and a deadline sweep
+ * daemon listens on. Keeps a deadline set since sl_ctl_init
+ * (0: the default). The listener, every client and a deadline sweep
  * (every SL_CTL_SWEEP_MS) join `loop`. */
 int sl_ctl_open(struct sl_ctl *ctl, const char *path, struct sl_loop *loop, sl_ctl_handler h, void *ctx,
 		struct sl_error *err);

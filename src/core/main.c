@@ -21,7 +21,8 @@ enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: sluiced [--config FILE] [--pin-root DIR] [--socket PATH] [-v]\n"
+		"usage: sluiced [--config FILE] [--pin-root DIR] [--socket PATH]\n"
+		"               [--client-timeout SECONDS] [-v]\n"
 		"       sluiced --check-config [--config FILE]\n"
 		"       sluiced --cleanup [--pin-root DIR]\n"
 		"\n"
@@ -32,6 +33,9 @@ static void usage(FILE *out)
 		"                   embedded observe-only config, etc/sluice.conf of the source)\n"
 		"  --pin-root DIR   where maps and links are pinned (default %s)\n"
 		"  --socket PATH    control socket (default %s)\n"
+		"  --client-timeout SECONDS\n"
+		"                   drop a control client that sends no full request for\n"
+		"                   this long (1-%d, default %d)\n"
 		"  --check-config   validate the config and exit (0 valid, 2 invalid)\n"
 		"  --cleanup        detach and unpin everything under the pin root, then exit\n"
 		"  -v, --verbose    debug messages, including libbpf's and the verifier's\n"
@@ -39,7 +43,24 @@ static void usage(FILE *out)
 		"\n"
 		"SIGHUP re-reads the config and swaps programs atomically; SIGTERM stops the\n"
 		"daemon and leaves the pinned dataplane running.\n",
-		SL_DEFAULT_PIN_ROOT, SL_DEFAULT_SOCKET);
+		SL_DEFAULT_PIN_ROOT, SL_DEFAULT_SOCKET, SL_CTL_TIMEOUT_MAX_S, SL_CTL_TIMEOUT_MS / 1000);
+}
+
+/* --client-timeout SECONDS, 1..SL_CTL_TIMEOUT_MAX_S, as milliseconds */
+static int parse_seconds(const char *arg, unsigned *ms)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || v < 1 || v > SL_CTL_TIMEOUT_MAX_S) {
+		fprintf(stderr, "sluiced: --client-timeout '%s': expected whole seconds from 1 to %d\n", arg,
+			SL_CTL_TIMEOUT_MAX_S);
+		return -1;
+	}
+	*ms = (unsigned)v * 1000;
+	return 0;
 }
 
 static int check_config(struct sl_daemon *d)
@@ -140,11 +161,12 @@ static int start(struct sl_daemon *d)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_CONFIG = 256, OPT_PIN_ROOT, OPT_SOCKET, OPT_CHECK, OPT_CLEANUP, OPT_HELP, OPT_VERSION };
+	enum { OPT_CONFIG = 256, OPT_PIN_ROOT, OPT_SOCKET, OPT_CLIENT_TIMEOUT, OPT_CHECK, OPT_CLEANUP, OPT_HELP, OPT_VERSION };
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, OPT_CONFIG },
 		{ "pin-root", required_argument, NULL, OPT_PIN_ROOT },
 		{ "socket", required_argument, NULL, OPT_SOCKET },
+		{ "client-timeout", required_argument, NULL, OPT_CLIENT_TIMEOUT },
 		{ "check-config", no_argument, NULL, OPT_CHECK },
 		{ "cleanup", no_argument, NULL, OPT_CLEANUP },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -163,6 +185,10 @@ int main(int argc, char **argv)
 		case OPT_CONFIG: d.config_path = optarg; break;
 		case OPT_PIN_ROOT: d.env.pin_root = optarg; break;
 		case OPT_SOCKET: d.socket_path = optarg; break;
+		case OPT_CLIENT_TIMEOUT:
+			if (parse_seconds(optarg, &d.ctl.timeout_ms))
+				return EXIT_USAGE;
+			break;
 		case OPT_CHECK: check = 1; break;
 		case OPT_CLEANUP: clean = 1; break;
 		case 'v': d.env.verbose = true; break;

@@ -3,11 +3,13 @@
 # debug) and are answered at once; a NUL byte in a request refuses it whole
 # (nothing runs); sluicectl -j reports an unreachable daemon as JSON on
 # stdout, exit 3. The deadline and busy reply: test_daemon_lifecycle and
-# tests/unit/test_ctl.c.
+# tests/unit/test_ctl.c. sluiced --client-timeout refuses what is not whole
+# seconds from 1 to 3600.
 . "$(dirname "$0")/lib.sh"
 require socat ss timeout
 
-daemon_start c -v
+# a deadline far longer than filling 32 slots takes, even under emulation
+daemon_start c -v --client-timeout 600
 
 note "a full house evicts the longest-silent client, oldest first"
 # the first three one by one, so that their accept order is certain
@@ -32,6 +34,15 @@ for i in 1 2 3; do [ -s "$T_TMP/eof.$i" ] || fail "silent client $i (among the o
 for i in $(seq 4 35); do [ -e "$T_TMP/eof.$i" ] && fail "silent client $i was evicted, not one of the oldest"; done
 assert_eq 3 "$(daemon_log c | grep -c 'control socket: 32 clients connected; dropping the one idle for')" \
 	"evictions logged at debug"
+
+note "--client-timeout takes whole seconds from 1 to 3600"
+T_DAEMONS="$T_DAEMONS bad" # so that cleanup removes what a wrongly accepted one pinned
+for bad in 0 3601 -1 5x "" 1.5; do
+	expect_exit 2 timeout 20 "$SLUICED" --client-timeout "$bad" --socket "$T_TMP/bad.sock" --pin-root "$(pin_root bad)"
+	grep -q "sluiced: --client-timeout '$bad': expected whole seconds from 1 to 3600" "$T_TMP/out" ||
+		fail "--client-timeout '$bad': $(cat "$T_TMP/out")"
+done
+[ -e "$T_TMP/bad.sock" ] || [ -e "$(pin_root bad)" ] && fail "a refused --client-timeout created its socket or pin root"
 
 note "a NUL byte refuses the whole request"
 raw c 'drops stats\000garbage\n' >"$T_TMP/r" || fail "no reply"

@@ -94,17 +94,12 @@ expect_exit 1 "$SLUICED" --pin-root "$(pin_root d)-x" --socket "$(sock_path d)"
 rmdir "$(pin_root d)-x/maps" "$(pin_root d)-x/links" "$(pin_root d)-x" 2>/dev/null
 expect_exit 1 "$SLUICED" --cleanup --pin-root "$(pin_root d)"
 
-note "silent clients cannot lock others out; garbage gets an error"
-# 32 silent connections fill every slot (held: proven by ss), a 33rd
-# arrives; status must still answer at once. The newest silent client is
-# dropped at the 5 s deadline, not before.
-for _ in $(seq 32); do silent_client d; done
-wait_conns d 32
+note "a silent client is dropped at the deadline; garbage gets an error"
+# (a full house of silent clients: test_ctl_socket, with a deadline long
+# enough that filling it cannot race it)
 t0=$(now_ms)
 silent_client d "$T_TMP/eof"
-t1=$(now_ms)
-expect_exit 0 timeout 2 "$SLUICECTL" --socket "$(sock_path d)" status
-note "status with 33 silent clients: $(($(now_ms) - t1)) ms"
+wait_conns d 1
 raw d 'status\000garbage\n' | jq -e '.code == 2 and .error == "request contains a NUL byte"' >/dev/null ||
 	fail "a request with a NUL byte was not refused"
 raw d '\001\002garbage\n' | jq -e '.status == "error"' >/dev/null ||
