@@ -99,11 +99,16 @@ ns_new() {
 pin_root() { echo "/sys/fs/bpf/sluice-test-$T_ID-$1"; }
 sock_path() { echo "$T_TMP/$1.sock"; }
 
+# polls SECONDS: how many 50 ms polls a guard of SECONDS is. A guard only
+# ends a wait that already went wrong, so a slow machine may stretch it:
+# SLUICE_GUARD_SCALE (tests/kernel/guest.sh sets it for the emulated guest).
+polls() { echo $(($1 * 20 * ${SLUICE_GUARD_SCALE:-1})); }
+
 # daemon_start NAME [sluiced args...]: start and wait until it answers
 daemon_start() {
 	daemon_launch "$@"
 	d=$1
-	for _ in $(seq 100); do
+	for _ in $(seq "$(polls 5)"); do
 		ctl "$d" status >/dev/null 2>&1 && return 0
 		kill -0 "$(cat "$T_TMP/$d.pid")" 2>/dev/null || break
 		sleep 0.05
@@ -189,7 +194,7 @@ ctl_conns() {
 
 # wait_conns NAME N: until the daemon holds N control connections (5 s)
 wait_conns() {
-	for _ in $(seq 100); do
+	for _ in $(seq "$(polls 5)"); do
 		[ "$(ctl_conns "$1")" = "$2" ] && return 0
 		sleep 0.05
 	done
@@ -204,7 +209,7 @@ raw() {
 
 # wait_file PATH: for a --ready-file
 wait_file() {
-	for _ in $(seq 100); do
+	for _ in $(seq "$(polls 5)"); do
 		[ -e "$1" ] && return 0
 		sleep 0.05
 	done
@@ -253,7 +258,7 @@ daemon_alive() {
 # daemon_ready NAME [SECONDS]: until the daemon answers (0) or its process
 # has ended (1); fails when neither happens within SECONDS (10)
 daemon_ready() {
-	for _ in $(seq $((${2:-10} * 20))); do
+	for _ in $(seq "$(polls "${2:-10}")"); do
 		ctl "$1" status >/dev/null 2>&1 && return 0
 		daemon_alive "$1" || return 1
 		sleep 0.05
@@ -266,7 +271,7 @@ daemon_ready() {
 # cannot wait for this shell's child. Fails when it still runs after
 # SECONDS (10).
 daemon_reap() {
-	for _ in $(seq $((${2:-10} * 20))); do
+	for _ in $(seq "$(polls "${2:-10}")"); do
 		daemon_alive "$1" || break
 		sleep 0.05
 	done
