@@ -8,8 +8,8 @@
  * (fail-closed hooks drop it); with none, it passes.
  *
  * Sets live in inner maps of one ARRAY_OF_MAPS per key class (see
- * include/sluice/sets.h). The rules are constants to the verifier, so it
- * walks only each rule's own class. */
+ * include/sluice/sets.h). The rules are constants set before load; each
+ * is matched by one global function that handles every class. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "sluice/sets.h"
@@ -285,6 +285,37 @@ __noinline int sl_sets_parse_tc(struct __sk_buff *skb, struct sl_pkt *p, struct 
 	return sl_sets_parse((void *)(long)skb->data, (void *)(long)skb->data_end, p, l4);
 }
 
+/* Whether set rule `i` matches the packet (`!` applied). A global function:
+ * the verifier checks it once for every class, on its own, and the rule
+ * loop sees only its 0 or 1. Inline, with each rule's class a constant, the
+ * paths of 32 rules multiplied past the verifier's million instructions
+ * (6.18.44). */
+__noinline int sl_sets_rule_matches(__u32 i, const struct sl_pkt *p, const struct sl_set_l4 *l4, __u64 bytes)
+{
+	const volatile struct sl_rule *r;
+	__u64 at = i;
+
+	if (!p || !l4 || at >= SL_RULES_MAX)
+		return 0;
+	/* index with the register that was bounds-checked, not a copy made before */
+	asm volatile("" : "+r"(at));
+	if (at >= SL_RULES_MAX)
+		return 0;
+	r = &sl_rules[at];
+	if (!sl_set_rule_applies(r->cls, r->family, p))
+		return 0;
+	/* each class as a constant, so that its path meets only its own maps */
+	switch (r->cls) {
+#define SL_MATCH_CASE(c, name, key)                                                                \
+	case c:                                                                                      \
+		return sl_set_matches(c, r->slot, r->family, r->src_dims, p, l4, bytes) != (bool)r->invert;
+	SL_SET_CLASSES(SL_MATCH_CASE)
+	SL_SET_PLAIN_CLASSES(SL_MATCH_CASE, SL_MATCH_CASE)
+#undef SL_MATCH_CASE
+	}
+	return 0;
+}
+
 /* Count the frame on this hook and run the rules; true to drop. */
 static __always_inline bool sl_sets_verdict(const struct sl_pkt *p, const struct sl_set_l4 *l4, int status,
 					    __u64 bytes)
@@ -308,16 +339,8 @@ static __always_inline bool sl_sets_verdict(const struct sl_pkt *p, const struct
 		/* an unparsed frame meets only `unparsed` rules, a parsed one only set rules */
 		if ((sl_rules[i].match == SL_MATCH_UNPARSED) != (status != SL_PARSE_OK))
 			continue;
-		if (sl_rules[i].match == SL_MATCH_SET) {
-			bool match;
-
-			if (!sl_set_rule_applies(sl_rules[i].cls, sl_rules[i].family, p))
-				continue;
-			match = sl_set_matches(sl_rules[i].cls, sl_rules[i].slot, sl_rules[i].family,
-					       sl_rules[i].src_dims, p, l4, bytes);
-			if (match == (bool)sl_rules[i].invert)
-				continue; /* the rule does not match */
-		}
+		if (sl_rules[i].match == SL_MATCH_SET && !sl_sets_rule_matches(i, p, l4, bytes))
+			continue;
 		sl_rule_count(sl_rules[i].id, bytes);
 		switch (sl_rules[i].action) {
 		case SL_ACT_DROP:
