@@ -104,6 +104,22 @@ sock_path() { echo "$T_TMP/$1.sock"; }
 # SLUICE_GUARD_SCALE (tests/kernel/guest.sh sets it for the emulated guest).
 polls() { echo $(($1 * 20 * ${SLUICE_GUARD_SCALE:-1})); }
 
+# wait_until SECONDS COMMAND...: until COMMAND (a shell function too)
+# succeeds, polling every 50 ms; 1 when the guard of SECONDS ran out first
+wait_until() {
+	_n=$(polls "$1")
+	shift
+	while [ "$_n" -gt 0 ]; do
+		"$@" && return 0
+		_n=$((_n - 1))
+		sleep 0.05
+	done
+	"$@"
+}
+
+# not COMMAND...: succeeds when COMMAND fails (for wait_until)
+not() { ! "$@"; }
+
 # daemon_start NAME [sluiced args...]: start and wait until it answers
 daemon_start() {
 	daemon_launch "$@"

@@ -8,7 +8,7 @@ require socat
 ns=$(ns_new a)
 notify=$T_TMP/notify.sock
 spawn socat -u "UNIX-RECVFROM:$notify,fork" "OPEN:$T_TMP/notify.log,creat,append"
-for _ in $(seq 50); do [ -S "$notify" ] && break; sleep 0.05; done
+wait_until 3 test -S "$notify" || fail "the notify socket $notify did not appear"
 NOTIFY_SOCKET=$notify daemon_start d
 pid=$(cat "$T_TMP/d.pid")
 
@@ -24,14 +24,14 @@ done
 assert_eq 0000000000000000 "$(awk '$1 == "CapInh:" { print $2 }' "/proc/$pid/status")" "CapInh"
 
 note "systemd readiness"
-for _ in $(seq 50); do grep -q READY=1 "$T_TMP/notify.log" 2>/dev/null && break; sleep 0.05; done
+wait_until 3 grep -qs READY=1 "$T_TMP/notify.log"
 # (datagrams land in the log back to back, without separators)
 grep -q 'READY=1' "$T_TMP/notify.log" || fail "no READY=1 on NOTIFY_SOCKET: $(cat "$T_TMP/notify.log" 2>&1)"
 grep -q "^STATUS=running .*$(pin_root d)" "$T_TMP/notify.log" || fail "no STATUS= naming the pin root"
 grep -q "MAINPID=$pid\([^0-9]\|\$\)" "$T_TMP/notify.log" || fail "MAINPID is not the daemon's pid"
 note "ok: READY=1, STATUS=, MAINPID=$pid"
 kill -HUP "$pid"
-for _ in $(seq 50); do grep -q RELOADING=1 "$T_TMP/notify.log" && break; sleep 0.05; done
+wait_until 3 grep -qs RELOADING=1 "$T_TMP/notify.log"
 grep -q 'RELOADING=1' "$T_TMP/notify.log" || fail "no RELOADING=1 on SIGHUP"
 note "ok: RELOADING=1 on SIGHUP"
 

@@ -45,8 +45,7 @@ ctl d reload >/dev/null || fail "reload"
 p2=$(link_prog drops_kfree_skb)
 assert_ne "$p1" "$p2" "kfree_skb program replaced"
 assert_eq "$p2" "$(status_prog sl_drops_kfree)" "status after reload"
-for _ in $(seq 20); do prog_exists "$p1" || break; sleep 0.1; done
-prog_exists "$p1" && fail "old program $p1 still loaded after reload"
+wait_until 2 not prog_exists "$p1" || fail "old program $p1 still loaded after reload"
 send_closed 70
 assert_eq "$(($(noports) - n0))" "$(drops_v4)" "counts across reload == NoPorts delta"
 
@@ -72,8 +71,7 @@ grep -qx "drops enable --sample-rate 33" "$conf" || fail "save shows the runtime
 expect_exit 0 "$SLUICED" --check-config --config "$conf"
 ctl d drops disable >/dev/null || fail "drops disable"
 bpftool link show pinned "$(pin_root d)/links/drops_kfree_skb" >/dev/null 2>&1 && fail "link still pinned after disable"
-for _ in $(seq 20); do prog_exists "$p3" || break; sleep 0.1; done
-prog_exists "$p3" && fail "program still loaded after disable"
+wait_until 2 not prog_exists "$p3" || fail "program still loaded after disable"
 assert_eq "$(($(noports) - n0))" "$(drops_v4)" "counters readable while disabled"
 ctl d reload >/dev/null || fail "reload from saved config"
 assert_eq "$(status_prog sl_drops_kfree)" "$(link_prog drops_kfree_skb)" "saved config re-enables tracing"
@@ -107,11 +105,11 @@ raw d '\001\002garbage\n' | jq -e '.status == "error"' >/dev/null ||
 head -c 9000 /dev/zero | tr '\0' a | socat - "UNIX-CONNECT:$(sock_path d)" 2>/dev/null |
 	jq -e '.code == 2 and .error == "request longer than 4096 bytes"' >/dev/null ||
 	fail "over-long request did not get an error reply"
-for _ in $(seq 70); do [ -s "$T_TMP/eof" ] && break; sleep 0.1; done
-[ -s "$T_TMP/eof" ] || fail "a silent client was still connected 7 s later"
+wait_until 7 test -s "$T_TMP/eof" || fail "a silent client was still connected 7 s later"
 dt=$(($(cat "$T_TMP/eof") - t0))
 note "silent client dropped after $dt ms"
-[ "$dt" -ge 4500 ] && [ "$dt" -le 6500 ] || fail "silent client dropped after $dt ms, expected the 5 s deadline"
+# not before the deadline (the sweep runs every 500 ms; how late the guard says)
+[ "$dt" -ge 4500 ] || fail "silent client dropped after $dt ms, before the 5 s deadline"
 wait_conns d 0
 expect_exit 0 ctl d status
 
@@ -123,7 +121,7 @@ daemon_stop e
 expect_exit 0 "$SLUICED" --cleanup --pin-root "$(pin_root d)"
 expect_exit 0 "$SLUICED" --cleanup --pin-root "$(pin_root e)"
 [ -e "$(pin_root d)" ] && fail "pin root left behind"
-for _ in $(seq 20); do prog_exists "$p4" || prog_exists "$pe" || break; sleep 0.1; done
+wait_until 2 not prog_exists "$p4" && wait_until 2 not prog_exists "$pe"
 prog_exists "$p4" && fail "program $p4 left loaded after cleanup"
 prog_exists "$pe" && fail "program $pe left loaded after cleanup"
 note "nothing left"

@@ -199,11 +199,8 @@ note "--cleanup leaves nothing"
 daemon_stop d
 "$SLUICED" --cleanup --pin-root "$(pin_root d)" >/dev/null || fail "cleanup"
 # the kernel releases an unpinned link from a work queue: give it a moment
-for _ in $(seq 40); do
-	ip -n "$b" -j link show vb | jq -e '.[0].xdp == null' >/dev/null && break
-	sleep 0.05
-done
-ip -n "$b" -j link show vb | jq -e '.[0].xdp == null' >/dev/null || fail "XDP still on vb"
+no_xdp() { ip -n "$b" -j link show vb | jq -e '.[0].xdp == null' >/dev/null; }
+wait_until 2 no_xdp || fail "XDP still on vb"
 n0=$(noports)
 send 10.99.0.2 9 10
 assert_eq "$((n0 + 10))" "$(noports)" "traffic flows after cleanup"
