@@ -1,0 +1,336 @@
+/* TCP initial windows: the daemon module. The state is the rules; apply()
+ * makes the kernel run them: the program on the cgroup v2 root (a pinned
+ * cgroup link, adopted by a restarted daemon, its program replaced in
+ * place), and the rules written into the bank the program does not read,
+ * then switched to with one update of the config map. A failure before
+ * that switch leaves the dataplane as it was; a link this apply made is
+ * taken off again. */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/pin.h"
+#include "lib/bpf_info.h"
+#include "lib/bpf_obj.h"
+#include "lib/cgroup.h"
+#include "lib/kernel.h"
+#include "lib/netns.h"
+#include "lib/slots.h"
+#include "features/tcp/tcp.h"
+#include "tcp.skel.h"
+
+static const char *const map_names[TM_COUNT] = {
+	[TM_RULES] = SL_STR(SL_TCP_RULES_MAP),
+	[TM_CONFIG] = SL_STR(SL_TCP_CONFIG_MAP),
+	[TM_STATS] = SL_STR(SL_TCP_STATS_MAP),
+};
+
+const char *tcp_kernel_off(void)
+{
+	return sl_kernel_has(SL_KCAP_SOCKOPS_NETNS) ? NULL : sl_kcap_needs(SL_KCAP_SOCKOPS_NETNS);
+}
+
+static void state_init(void *st)
+{
+	memset(st, 0, sizeof(struct tcp_state));
+}
+
+int tcp_stage_add(void *st, const struct sl_cmd *cmd, struct sl_error *err)
+{
+	struct tcp_rule_cfg r;
+	unsigned given;
+
+	if (tcp_rule_from_cmd(cmd, &r, &given, err))
+		return -1;
+	return tcp_state_add(st, &r, 0, err);
+}
+
+int tcp_stage_del(void *st, const struct sl_cmd *cmd, struct sl_error *err)
+{
+	struct tcp_rule_cfg r;
+	unsigned given;
+
+	if (tcp_rule_from_cmd(cmd, &r, &given, err))
+		return -1;
+	return tcp_state_del(st, &r, given, 0, err);
+}
+
+static void save(void *priv, const void *st, FILE *out)
+{
+	(void)priv; /* all of it is in the state */
+	tcp_save_state(st, out);
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* the pinned maps (made now when absent), once per daemon */
+static int open_maps(const struct sl_env *env, struct tcp_priv *p, struct sl_error *err)
+{
+	struct tcp_bpf *skel;
+
+	if (p->base)
+		return 0;
+	skel = tcp_bpf__open();
+	if (!skel)
+		return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot open the BPF object: %s", strerror(errno));
+	if (sl_obj_load_maps("tcp", skel->obj, env->pin_root, err) ||
+	    sl_obj_map_fds("tcp", skel->obj, map_names, TM_COUNT, p->map_fd, err)) {
+		tcp_bpf__destroy(skel);
+		return -1;
+	}
+	p->base = skel->obj;
+	/* the skeleton's wrapper goes, its object stays with the maps */
+	skel->obj = NULL;
+	tcp_bpf__destroy(skel);
+	return 0;
+}
+
+/* a fresh load of the program, with the pinned maps; the caller owns the
+ * object (*obj) and the fd in it */
+static int load_prog(struct tcp_priv *p, struct tcp_bpf **out, struct sl_error *err)
+{
+	struct tcp_bpf *skel = tcp_bpf__open();
+
+	if (!skel)
+		return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot open the BPF object: %s", strerror(errno));
+	if (sl_obj_load_instance(skel->obj, p->base, "tcp", "cannot load the sockops program", err)) {
+		tcp_bpf__destroy(skel);
+		return -1;
+	}
+	*out = skel;
+	return 0;
+}
+
+/* The program on the cgroup root: the pinned link adopted or made, running
+ * `prog` (bpf_link_update when adopted). *made says a link was made now. */
+static int link_to(const struct sl_env *env, struct tcp_priv *p, int prog, bool *made, struct sl_error *err)
+{
+	char path[512];
+	int cg;
+
+	*made = false;
+	if (sl_cgroup2_root(p->cgroup_root, sizeof(p->cgroup_root), err))
+		return -1;
+	if (p->link_fd < 0)
+		p->link_fd = sl_pin_open(env->pin_root, SL_PIN_LINKS, SL_TCP_LINK_ROOT);
+	if (p->link_fd >= 0) {
+		if (bpf_link_update(p->link_fd, prog, NULL))
+			return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot replace the sockops program on %s: %s",
+				       p->cgroup_root, strerror(errno));
+		return 0;
+	}
+	cg = open(p->cgroup_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cg < 0)
+		return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot open %s: %s", p->cgroup_root, strerror(errno));
+	p->link_fd = bpf_link_create(prog, cg, BPF_CGROUP_SOCK_OPS, NULL);
+	close(cg);
+	if (p->link_fd < 0) {
+		p->link_fd = -1;
+		return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot attach the sockops program to %s: %s",
+			       p->cgroup_root, strerror(errno));
+	}
+	sl_pin_path(path, sizeof(path), env->pin_root, SL_PIN_LINKS, SL_TCP_LINK_ROOT);
+	if (bpf_obj_pin(p->link_fd, path)) {
+		int e = errno;
+
+		close_fd(&p->link_fd);
+		return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot pin %s: %s", path, strerror(e));
+	}
+	*made = true;
+	return 0;
+}
+
+static void unlink_root(const struct sl_env *env, struct tcp_priv *p)
+{
+	char path[512];
+
+	sl_pin_path(path, sizeof(path), env->pin_root, SL_PIN_LINKS, SL_TCP_LINK_ROOT);
+	unlink(path);
+	if (p->link_fd >= 0)
+		bpf_link_detach(p->link_fd);
+	close_fd(&p->link_fd);
+	close_fd(&p->prog_fd);
+}
+
+static int read_config(struct tcp_priv *p, struct sl_tcp_config *cfg)
+{
+	__u32 zero = 0;
+
+	memset(cfg, 0, sizeof(*cfg));
+	return bpf_map_lookup_elem(p->map_fd[TM_CONFIG], &zero, cfg);
+}
+
+/* Rule ids: a rule the live bank has (same namespace and match) keeps its
+ * id and its counters, after a restart too; a new one takes the lowest
+ * free id, its counters zeroed. */
+static void assign_ids(struct tcp_priv *p, const struct sl_tcp_rule *want, int n, uint32_t ids[])
+{
+	struct sl_tcp_config cfg;
+	struct sl_tcp_rule old[SL_TCP_RULES];
+	struct sl_slots used = { 0 };
+	bool old_taken[SL_TCP_RULES] = { false };
+	int nold = 0;
+
+	if (!read_config(p, &cfg)) {
+		nold = (int)(cfg.nrules[cfg.bank & 1] < SL_TCP_RULES ? cfg.nrules[cfg.bank & 1] : SL_TCP_RULES);
+		for (int i = 0; i < nold; i++) {
+			__u32 k = (cfg.bank & 1) * SL_TCP_RULES + (__u32)i;
+
+			if (bpf_map_lookup_elem(p->map_fd[TM_RULES], &k, &old[i]) || old[i].id >= SL_TCP_RULES)
+				old_taken[i] = true; /* unreadable: not reused */
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		ids[i] = SL_TCP_RULES;
+		for (int j = 0; j < nold; j++) {
+			const struct sl_tcp_rule *o = &old[j];
+
+			if (old_taken[j] || o->netns_cookie != want[i].netns_cookie || o->match != want[i].match ||
+			    o->family != want[i].family || o->prefix_len != want[i].prefix_len ||
+			    memcmp(o->addr, want[i].addr, sizeof(o->addr)) || sl_slot_taken(&used, (int)o->id))
+				continue;
+			old_taken[j] = true;
+			ids[i] = o->id;
+			sl_slot_set(&used, (int)o->id, true);
+			break;
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		struct sl_tcp_stat zero;
+
+		if (ids[i] < SL_TCP_RULES)
+			continue;
+		ids[i] = (uint32_t)sl_slot_take(&used, SL_TCP_RULES);
+		sl_percpu_zero(p->map_fd[TM_STATS], &ids[i], sizeof(zero));
+	}
+}
+
+/* the rules in the bank not in use, then the switch to it */
+static int write_bank(struct tcp_priv *p, const struct sl_tcp_rule *rules, int n, struct sl_error *err)
+{
+	struct sl_tcp_config cfg;
+	__u32 zero = 0, next;
+
+	if (read_config(p, &cfg))
+		return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot read %s: %s", map_names[TM_CONFIG], strerror(errno));
+	next = (cfg.bank & 1) ^ 1;
+	for (int i = 0; i < n; i++) {
+		__u32 k = next * SL_TCP_RULES + (__u32)i;
+
+		if (bpf_map_update_elem(p->map_fd[TM_RULES], &k, &rules[i], BPF_ANY))
+			return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot write rule %d: %s", i, strerror(errno));
+	}
+	cfg.bank = next;
+	cfg.nrules[next] = (__u32)n;
+	if (bpf_map_update_elem(p->map_fd[TM_CONFIG], &zero, &cfg, BPF_ANY))
+		return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot switch rules: %s", strerror(errno));
+	return 0;
+}
+
+static int apply(const struct sl_env *env, void *priv, const void *st, bool replace, struct sl_error *err)
+{
+	const struct tcp_state *s = st;
+	struct tcp_priv *p = priv;
+	struct sl_tcp_rule rules[SL_TCP_RULES];
+	uint32_t ids[SL_TCP_RULES];
+	int order[SL_TCP_RULES];
+	struct tcp_bpf *prog = NULL;
+	bool made = false;
+	const char *off = tcp_kernel_off();
+
+	(void)replace; /* the program is always this build's: replaced in place */
+	if (!s->n) {
+		/* no rules: off the cgroup; counters stay pinned until --cleanup */
+		int fd = p->link_fd >= 0 ? -1 : sl_pin_open(env->pin_root, SL_PIN_LINKS, SL_TCP_LINK_ROOT);
+
+		if (fd >= 0)
+			p->link_fd = fd;
+		if (p->link_fd >= 0) {
+			if (open_maps(env, p, err) || write_bank(p, rules, 0, err))
+				return -1;
+			unlink_root(env, p);
+		}
+		p->applied = *s;
+		p->has_applied = true;
+		return 0;
+	}
+	if (off) {
+		if (env->interactive)
+			return sl_fail(err, SL_E_KERNEL, 0, "tcp: the kernel cannot run the rules: %s", off);
+		sl_warn("tcp: %d rules kept but not run: the kernel %s", s->n, off);
+		p->applied = *s;
+		p->has_applied = true;
+		return 0;
+	}
+	if (open_maps(env, p, err))
+		return -1;
+	tcp_state_order(s, order);
+	for (int i = 0; i < s->n; i++) {
+		const struct tcp_rule_cfg *r = &s->rule[order[i]];
+		uint64_t cookie;
+
+		if (sl_netns_cookie(r->netns, &cookie, err))
+			return -1;
+		tcp_rule_compile(r, cookie, 0, &rules[i]);
+	}
+	assign_ids(p, rules, s->n, ids);
+	for (int i = 0; i < s->n; i++)
+		rules[i].id = ids[i];
+	if (load_prog(p, &prog, err))
+		return -1;
+	if (link_to(env, p, bpf_program__fd(prog->progs.sl_tcp_sockops), &made, err) ||
+	    write_bank(p, rules, s->n, err)) {
+		if (made)
+			unlink_root(env, p);
+		tcp_bpf__destroy(prog);
+		return -1;
+	}
+	close_fd(&p->prog_fd);
+	p->prog_fd = dup(bpf_program__fd(prog->progs.sl_tcp_sockops));
+	tcp_bpf__destroy(prog);
+	for (int i = 0; i < s->n; i++)
+		p->id[order[i]] = ids[i];
+	p->applied = *s;
+	p->has_applied = true;
+	return 0;
+}
+
+static void release(void *priv)
+{
+	struct tcp_priv *p = priv;
+
+	close_fd(&p->link_fd);
+	close_fd(&p->prog_fd);
+	bpf_object__close(p->base);
+	p->base = NULL;
+}
+
+static void priv_init(void *priv)
+{
+	struct tcp_priv *p = priv;
+
+	p->link_fd = p->prog_fd = -1;
+	for (int i = 0; i < TM_COUNT; i++)
+		p->map_fd[i] = -1;
+}
+
+const struct sl_feature sl_tcp_feature = {
+	.name = "tcp",
+	.state_size = sizeof(struct tcp_state),
+	.priv_size = sizeof(struct tcp_priv),
+	.priv_init = priv_init,
+	.state_init = state_init,
+	.apply = apply,
+	.save = save,
+	.status = tcp_status,
+	.release = release,
+};

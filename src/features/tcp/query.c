@@ -1,0 +1,83 @@
+/* tcp list, and the module's status entry. */
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/bpf_info.h"
+#include "core/pin.h"
+#include "features/tcp/tcp.h"
+
+static json_object *rule_json(const struct tcp_priv *p, int k)
+{
+	const struct tcp_rule_cfg *r = &p->applied.rule[k];
+	json_object *o = json_object_new_object();
+	struct sl_tcp_stat st = { 0 };
+	char dst[INET6_ADDRSTRLEN + 8] = "any";
+
+	if (r->has_dst) {
+		inet_ntop(r->family == SL_FAMILY_IPV4 ? AF_INET : AF_INET6, r->addr, dst, sizeof(dst));
+		snprintf(dst + strlen(dst), sizeof(dst) - strlen(dst), "/%u", r->prefix_len);
+	}
+	if (p->map_fd[TM_STATS] >= 0)
+		SL_PERCPU_SUM(p->map_fd[TM_STATS], &p->id[k], &st);
+	json_object_object_add(o, "id", json_object_new_int64(p->id[k]));
+	json_object_object_add(o, "netns", json_object_new_string(r->netns[0] ? r->netns : "host"));
+	json_object_object_add(o, "prio", json_object_new_int64(r->prio));
+	json_object_object_add(o, "dst", json_object_new_string(dst));
+	json_object_object_add(o, "initcwnd", r->initcwnd ? json_object_new_int64(r->initcwnd) : NULL);
+	json_object_object_add(o, "initrwnd", r->initrwnd ? json_object_new_int64(r->initrwnd) : NULL);
+	json_object_object_add(o, "active", json_object_new_uint64(st.active));
+	json_object_object_add(o, "passive", json_object_new_uint64(st.passive));
+	if (st.refused)
+		json_object_object_add(o, "refused", json_object_new_uint64(st.refused));
+	return o;
+}
+
+int tcp_query_list(const struct sl_env *env, void *priv, const void *state, const struct sl_cmd *cmd,
+		   json_object **out, struct sl_error *err)
+{
+	struct tcp_priv *p = priv;
+	int order[SL_TCP_RULES];
+
+	(void)env, (void)state, (void)cmd, (void)err;
+	*out = json_object_new_array();
+	if (!p->has_applied)
+		return 0;
+	tcp_state_order(&p->applied, order);
+	for (int i = 0; i < p->applied.n; i++)
+		json_object_array_add(*out, rule_json(p, order[i]));
+	return 0;
+}
+
+json_object *tcp_status(const struct sl_env *env, void *priv, const void *state)
+{
+	const struct tcp_state *s = state;
+	struct tcp_priv *p = priv;
+	json_object *o = json_object_new_object(), *maps = json_object_new_array();
+	const char *off = tcp_kernel_off();
+	char pin[512];
+
+	json_object_object_add(o, "rules", json_object_new_int(s->n));
+	if (off) {
+		json_object_object_add(o, "off", json_object_new_string(off));
+	} else if (p->link_fd >= 0) {
+		sl_pin_path(pin, sizeof(pin), env->pin_root, SL_PIN_LINKS, SL_TCP_LINK_ROOT);
+		json_object_object_add(o, "links", json_object_new_array());
+		json_object_array_add(json_object_object_get(o, "links"),
+				      sl_link_status(p->link_fd, p->prog_fd, "sl_tcp_sockops", p->cgroup_root, pin));
+	}
+	for (int i = 0; i < TM_COUNT; i++) {
+		char name[64];
+
+		if (p->map_fd[i] < 0)
+			continue;
+		snprintf(name, sizeof(name), "%s", i == TM_RULES ? SL_STR(SL_TCP_RULES_MAP)
+						   : i == TM_CONFIG ? SL_STR(SL_TCP_CONFIG_MAP)
+								    : SL_STR(SL_TCP_STATS_MAP));
+		sl_pin_path(pin, sizeof(pin), env->pin_root, SL_PIN_MAPS, name);
+		json_object_array_add(maps, sl_map_status(p->map_fd[i], pin));
+	}
+	json_object_object_add(o, "maps", maps);
+	return o;
+}
