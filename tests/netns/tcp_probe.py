@@ -1,0 +1,111 @@
+#!/usr/bin/python3
+"""One TCP connection's initial windows, read from the kernel (TCP_INFO).
+
+  tcp_probe.py serve ADDR PORT READY_FILE [--hold] [--size N]
+      accept one connection; print the server's cwnd and the window the
+      client advertised (snd_wnd) before any data; read the client's one
+      request byte; with --hold, drop every packet from the client (an nft
+      rule in this namespace: its ACKs never return), send N bytes (64 kB)
+      without blocking and wait for the first retransmission timeout: then
+      every segment the first flight could send has gone, and tcpi_unacked
+      is the number of data segments sent before any ACK returned. The rule
+      goes, the rest of the response follows, the connection closes.
+  tcp_probe.py connect ADDR PORT
+      connect; print the client's cwnd and the SYN-ACK's window (snd_wnd:
+      a SYN-ACK's window is never scaled) before any data; send one byte
+      and read the response to its end.
+
+Prints one line of key=value. Waits on conditions, never on a fixed time
+(the retransmission timeout is the kernel's, at least 200 ms)."""
+import os
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+TCP_INFO = 11
+
+
+def info(s):
+    b = s.getsockopt(socket.IPPROTO_TCP, TCP_INFO, 232)
+    return {
+        "unacked": struct.unpack_from("I", b, 24)[0],
+        "cwnd": struct.unpack_from("I", b, 80)[0],
+        "total_retrans": struct.unpack_from("I", b, 100)[0],
+        "snd_wnd": struct.unpack_from("I", b, 228)[0],
+    }
+
+
+def family(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
+def nft(*args):
+    subprocess.run(["nft"] + list(args), check=True)
+
+
+def serve(addr, port, ready, hold, size):
+    ls = socket.socket(family(addr), socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind((addr, port))
+    ls.listen(1)
+    ls.settimeout(20)
+    with open(ready, "w") as f:
+        f.write("ready\n")
+    c, peer = ls.accept()
+    c.settimeout(20)
+    first = info(c)
+    out = "cwnd=%d peer_wnd=%d" % (first["cwnd"], first["snd_wnd"])
+    c.recv(1)
+    if hold:
+        fam = "ip6" if family(addr) == socket.AF_INET6 else "ip"
+        nft("add", "table", "inet", "sl_hold")
+        nft("add", "chain", "inet", "sl_hold", "in", "{ type filter hook input priority 0; }")
+        nft("add", "rule", "inet", "sl_hold", "in", fam, "saddr", peer[0], "tcp", "dport", str(port), "drop")
+        data = b"x" * size
+        sent = c.send(data, socket.MSG_DONTWAIT)
+        deadline = time.monotonic() + 20
+        while info(c)["total_retrans"] == 0:
+            if time.monotonic() > deadline:
+                sys.exit("no retransmission within 20 s")
+            time.sleep(0.01)
+        out += " flight=%d" % info(c)["unacked"]
+        nft("delete", "table", "inet", "sl_hold")
+        c.settimeout(20)
+        c.sendall(data[sent:])
+    print(out, flush=True)
+    c.shutdown(socket.SHUT_WR)
+    while c.recv(4096):
+        pass
+    c.close()
+
+
+def connect(addr, port):
+    s = socket.socket(family(addr), socket.SOCK_STREAM)
+    s.settimeout(30)
+    s.connect((addr, port))
+    i = info(s)
+    print("cwnd=%d peer_wnd=%d" % (i["cwnd"], i["snd_wnd"]), flush=True)
+    s.send(b"?")
+    n = 0
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        n += len(b)
+    s.close()
+
+
+def main():
+    a = sys.argv[1:]
+    if len(a) >= 4 and a[0] == "serve":
+        size = int(a[a.index("--size") + 1]) if "--size" in a else 65536
+        serve(a[1], int(a[2]), a[3], "--hold" in a, size)
+    elif len(a) == 3 and a[0] == "connect":
+        connect(a[1], int(a[2]))
+    else:
+        sys.exit(__doc__)
+
+
+main()

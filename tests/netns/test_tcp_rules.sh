@@ -1,0 +1,108 @@
+#!/bin/sh
+# tcp add/del/list: rules set the initial windows of the connections in
+# the namespaces and prefixes they name, both directions, and nothing
+# else: the host's connections and those of another namespace with the
+# same addresses keep the kernel's; bad input changes nothing; save and
+# reload, a restart (adopting the pinned link) and --cleanup.
+. "$(dirname "$0")/lib.sh"
+. "$SL_SRC/tests/netns/tcp_lib.sh"
+
+tcp_pair a b 71
+A=$a B=$b
+tcp_pair c d 71 # the same addresses in another pair of namespaces
+C=$a D=$b
+
+base=$(tcp_conn "$B" 10.71.0.2 "$A")
+base6=$(tcp_conn "$B" fd00:71::2 "$A")
+host=$(tcp_conn - 127.0.0.1 -)
+note "defaults: $base; host: $host"
+assert_eq 10 "$(tcp_val "$base" c_cwnd)" "the kernel's IW before any rule"
+
+daemon_start d
+ctl d tcp add netns "$B" initcwnd 20 initrwnd 40 || fail "tcp add (server's namespace)"
+ctl d tcp add netns "$A" dst 10.71.0.2/32 initcwnd 30 initrwnd 7 || fail "tcp add (client's, a prefix)"
+ctl d tcp add netns "$A" dst fd00:71::2 prio 50 initcwnd 4 || fail "tcp add (client's, IPv6)"
+
+got=$(tcp_conn "$B" 10.71.0.2 "$A")
+note "sluice, IPv4: $got"
+assert_eq 30 "$(tcp_val "$got" c_cwnd)" "active open in A to 10.71.0.2: initcwnd 30"
+assert_eq 20 "$(tcp_val "$got" s_cwnd)" "passive open in B: initcwnd 20"
+assert_eq $((40 * 1448)) "$(tcp_val "$got" c_peer_wnd)" "SYN-ACK from B: initrwnd 40 x MSS 1448"
+[ "$(tcp_val "$got" s_peer_wnd)" -ge $((7 * 1448)) ] && [ "$(tcp_val "$got" s_peer_wnd)" -lt $((8 * 1448)) ] ||
+	fail "A's initial window as B holds it: expected 7 x 1448 rounded to its scale, got $(tcp_val "$got" s_peer_wnd)"
+got6=$(tcp_conn "$B" fd00:71::2 "$A")
+note "sluice, IPv6: $got6"
+assert_eq 4 "$(tcp_val "$got6" c_cwnd)" "active open in A to fd00:71::2: initcwnd 4, rwnd left alone"
+assert_eq "$(tcp_val "$base6" s_peer_wnd)" "$(tcp_val "$got6" s_peer_wnd)" "A's rwnd to fd00:71::2: the kernel's"
+assert_eq 20 "$(tcp_val "$got6" s_cwnd)" "passive open in B over IPv6: initcwnd 20"
+
+# the other way, B to A: B's rule has no dst; A's dst is the remote
+# address in both directions, so A's accept from 10.71.0.2 matches it too
+rev=$(tcp_conn "$A" 10.71.0.1 "$B")
+assert_eq 20 "$(tcp_val "$rev" c_cwnd)" "active open in B (its rule has no dst)"
+assert_eq 30 "$(tcp_val "$rev" s_cwnd)" "passive open in A from 10.71.0.2: dst is the remote address"
+rev6=$(tcp_conn "$A" fd00:71::1 "$B")
+assert_eq 4 "$(tcp_val "$rev6" s_cwnd)" "passive open in A from fd00:71::2 (prio 50)"
+
+other=$(tcp_conn "$D" 10.71.0.2 "$C")
+assert_eq "$base" "$other" "another namespace pair with the same addresses: the kernel's windows"
+host2=$(tcp_conn - 127.0.0.1 -)
+assert_eq "$host" "$host2" "the host's own connections: untouched"
+
+list=$(ctl d -j tcp list) || fail "tcp list"
+assert_eq 2 "$(echo "$list" | jq -r --arg b "$B" '.[] | select(.netns == $b) | .passive')" "B's rule: two accepted connections"
+assert_eq 2 "$(echo "$list" | jq -r --arg b "$B" '.[] | select(.netns == $b) | .active')" "B's rule: two connects"
+assert_eq "1 1" "$(echo "$list" | jq -r '.[] | select(.dst == "10.71.0.2/32") | "\(.active) \(.passive)"')" "A's IPv4 rule: one connect, one accept"
+assert_eq "1 1" "$(echo "$list" | jq -r '.[] | select(.dst == "fd00:71::2/128") | "\(.active) \(.passive)"')" "A's IPv6 rule: one connect, one accept"
+assert_eq "fd00:71::2/128" "$(echo "$list" | jq -r '.[0].dst')" "prio 50 lists first"
+
+# bad input: a usage error, nothing changes
+before=$(ctl d save)
+for bad in "initcwnd 0" "initrwnd 65536" "dst 10.71.0.1/8 initcwnd 3" "netns $B initcwnd 5" "netns nosuch-$T_ID initcwnd 5"; do
+	# shellcheck disable=SC2086
+	ctl d tcp add $bad 2>"$T_TMP/err"
+	rc=$?
+	assert_eq 2 "$rc" "tcp add $bad: exit code ($(cat "$T_TMP/err"))"
+done
+ctl d tcp del netns "$B" initcwnd 21 2>/dev/null
+assert_eq 2 $? "tcp del with another initcwnd"
+assert_eq "$before" "$(ctl d save)" "refused commands changed nothing"
+
+# save, then a daemon on that config; a restart adopts the pinned link
+ctl d save >"$T_TMP/tcp.conf"
+daemon_stop d
+link_before=$(bpftool link show pinned "$(pin_root d)/links/sl_tcp_root" | head -n 1 | cut -d: -f1)
+[ -n "$link_before" ] || fail "the link stays pinned while the daemon is stopped"
+got=$(tcp_conn "$B" 10.71.0.2 "$A")
+assert_eq 30 "$(tcp_val "$got" c_cwnd)" "with the daemon stopped, the rules still hold"
+daemon_start d --config "$T_TMP/tcp.conf"
+assert_eq "$link_before" "$(bpftool link show pinned "$(pin_root d)/links/sl_tcp_root" | head -n 1 | cut -d: -f1)" \
+	"the restart adopted the link"
+assert_eq "$(cat "$T_TMP/tcp.conf" | grep '^tcp')" "$(ctl d save | grep '^tcp')" "save after a start on the saved config"
+assert_eq 3 "$(ctl d -j tcp list | jq -r --arg b "$B" '.[] | select(.netns == $b) | .passive')" "counters kept across the restart (one more accept while stopped)"
+ctl d reload || fail "reload"
+got=$(tcp_conn "$B" 10.71.0.2 "$A")
+assert_eq 30 "$(tcp_val "$got" c_cwnd)" "after a reload"
+
+# del: back to the kernel's
+ctl d tcp del netns "$A" dst 10.71.0.2/32 || fail "tcp del"
+got=$(tcp_conn "$B" 10.71.0.2 "$A")
+assert_eq 10 "$(tcp_val "$got" c_cwnd)" "after tcp del, A's connect has the kernel's IW"
+ctl d tcp del netns "$B" || fail "tcp del (B)"
+ctl d tcp del netns "$A" dst fd00:71::2/128 || fail "tcp del (A, IPv6)"
+[ -e "$(pin_root d)/links/sl_tcp_root" ] && fail "no rules left, the link is still pinned"
+note "ok: no rules, no link"
+ctl d tcp add netns "$B" initcwnd 15 || fail "tcp add again"
+daemon_stop d
+"$SLUICED" --cleanup --pin-root "$(pin_root d)" >/dev/null || fail "cleanup"
+got=$(tcp_conn "$B" 10.71.0.2 "$A")
+assert_eq "$(tcp_val "$base" s_cwnd)" "$(tcp_val "$got" s_cwnd)" "after --cleanup, B's accept has the kernel's IW"
+bpftool prog show | grep -q sl_tcp_sockops && fail "a sluice sockops program is still loaded after --cleanup"
+note "ok: --cleanup took the program off"
+
+# a kernel without the netns cookie in sockops: status says so, a command exits 4
+SLUICE_KERNEL_LACKS=sockops-netns-cookie daemon_start d
+ctl d -j status | jq -e '.kernel.lacks["sockops-netns-cookie"]' >/dev/null || fail "status: kernel.lacks"
+ctl d tcp add netns "$B" initcwnd 15 2>"$T_TMP/err"
+assert_eq 4 $? "tcp add on a kernel that lacks it ($(cat "$T_TMP/err"))"
+echo PASS
