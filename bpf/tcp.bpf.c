@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* TCP initial windows as policy (see include/sluice/tcp.h): one sockops
- * program on the cgroup v2 root.
+/* TCP initial windows as policy (see include/sluice/tcp.h): a sockops
+ * program, loaded once per cgroup it is attached to (its level and its
+ * ancestors' ids in read-only data).
  *
  *   BPF_SOCK_OPS_RWND_INIT            the initial receive window, in reply
  *                                     (the kernel takes it where a route's
@@ -15,8 +16,10 @@
  *                                     connection counts for its rule here
  *
  * A socket matches the first rule, in bank order, whose namespace cookie
- * is its own and whose prefix holds its remote address; with no match it
- * is left as the kernel made it. Every other op returns at once. The
+ * is its own, whose cgroup (if any) is this program's cgroup or one of its
+ * ancestors, and whose prefix holds its remote address; with no match it
+ * is left as the kernel made it. With programs on nested cgroups (config
+ * `nested`), the deepest decides and marks the op done for the ones above. Every other op returns at once. The
  * program always returns 1: it never refuses a connection. Must pass the
  * 6.1 verifier: one bounded loop, map lookups checked. */
 #include "vmlinux.h"
@@ -26,6 +29,12 @@
 #include "lib/compat.h"
 
 char LICENSE[] SEC("license") = "GPL";
+
+/* set by userspace before load: the level below the root of the cgroup
+ * this load is attached to, and the ids of that cgroup and its ancestors
+ * by level (the root, level 0, is 1) */
+const volatile __u32 sl_tcp_level = 0;
+const volatile __u64 sl_tcp_cgroups[SL_TCP_CG_LEVELS + 1] = { 1 };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -40,6 +49,13 @@ struct {
 	__type(key, __u32);
 	__type(value, struct sl_tcp_config);
 } SL_TCP_CONFIG_MAP SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, SL_TCP_MARKS);
+	__type(key, struct sl_tcp_mark_key);
+	__type(value, __u32);
+} SL_TCP_MARK_MAP SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -73,6 +89,35 @@ static __always_inline __u8 remote_of(const struct bpf_sock_ops *skops, __u32 ip
 	return SL_FAMILY_IPV6;
 }
 
+/* the rule's cgroup is this program's or an ancestor of it */
+static __always_inline bool cgroup_ok(const struct sl_tcp_rule *r)
+{
+	__u32 level = r->cgroup_level;
+
+	if (r->cgroup_id == 0)
+		return true;
+	if (level > sl_tcp_level || level > SL_TCP_CG_LEVELS)
+		return false;
+	return sl_tcp_cgroups[level] == r->cgroup_id;
+}
+
+/* With programs on nested cgroups: a deeper program than this one decided
+ * this op already (true: leave it); else mark it as this one's. */
+static __always_inline bool decided_below(struct bpf_sock_ops *skops, const struct sl_tcp_config *cfg)
+{
+	struct sl_tcp_mark_key key = { .cookie = bpf_get_socket_cookie(skops), .op = skops->op };
+	__u32 level = sl_tcp_level, *seen;
+
+	if (!cfg->nested)
+		return false;
+	seen = bpf_map_lookup_elem(&SL_TCP_MARK_MAP, &key);
+	if (seen && *seen > level)
+		return true;
+	if (level > 0) /* the root's program runs last: nothing above reads it */
+		bpf_map_update_elem(&SL_TCP_MARK_MAP, &key, &level, BPF_ANY);
+	return false;
+}
+
 static __always_inline const struct sl_tcp_rule *first_match(struct bpf_sock_ops *skops)
 {
 	const struct sl_tcp_config *cfg;
@@ -82,6 +127,8 @@ static __always_inline const struct sl_tcp_rule *first_match(struct bpf_sock_ops
 
 	cfg = bpf_map_lookup_elem(&SL_TCP_CONFIG_MAP, &zero);
 	if (!cfg)
+		return NULL;
+	if (decided_below(skops, cfg))
 		return NULL;
 	bank = cfg->bank & 1;
 	n = cfg->nrules[bank];
@@ -100,7 +147,7 @@ static __always_inline const struct sl_tcp_rule *first_match(struct bpf_sock_ops
 		r = bpf_map_lookup_elem(&SL_TCP_RULES_MAP, &k);
 		if (!r)
 			break;
-		if (r->netns_cookie == cookie && sl_tcp_rule_addr_match(r, family, ip))
+		if (r->netns_cookie == cookie && cgroup_ok(r) && sl_tcp_rule_addr_match(r, family, ip))
 			return r;
 	}
 	return NULL;

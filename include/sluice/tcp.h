@@ -1,13 +1,21 @@
 /* TCP initial windows as policy: what bpf/tcp.bpf.c and the daemon's tcp
  * module (src/features/tcp/) share.
  *
- * One sockops program, attached to the cgroup v2 root through a cgroup
- * link, sets a new connection's initial receive window (in reply to
- * BPF_SOCK_OPS_RWND_INIT, as a route's `initrwnd` does) and its initial
- * congestion window (bpf_setsockopt TCP_BPF_IW at the established
+ * A sockops program sets a new connection's initial receive window (in
+ * reply to BPF_SOCK_OPS_RWND_INIT, as a route's `initrwnd` does) and its
+ * initial congestion window (bpf_setsockopt TCP_BPF_IW at the established
  * callbacks, as a route's `initcwnd` does) when a rule matches it. A rule
  * names one network namespace (by its cookie: a socket of another
- * namespace never matches) and optionally the remote address's prefix.
+ * namespace never matches), optionally a cgroup v2 and the remote
+ * address's prefix.
+ *
+ * The program is attached (a cgroup link each) to every cgroup that rules
+ * name, and to the root for rules without one; each load knows the cgroup
+ * it is attached to and that cgroup's ancestors (read-only data). The
+ * kernel runs the programs of a socket's cgroup first, then its
+ * ancestors'; the first to run has the whole view (its own rules and its
+ * ancestors') and decides: it leaves a mark (SL_TCP_MARK_MAP) so that the
+ * ones above it let the connection be.
  *
  * The rules live in two banks of SL_TCP_RULES, in match order (prio, then
  * the order added); the daemon writes the bank not in use and then flips
@@ -24,9 +32,14 @@
 #define SL_TCP_RULES_MAP  sl_tcprules_v1 /* ARRAY[2 * SL_TCP_RULES] of struct sl_tcp_rule */
 #define SL_TCP_CONFIG_MAP sl_tcpcfg_v1   /* ARRAY[1] of struct sl_tcp_config */
 #define SL_TCP_STATS_MAP  sl_tcpstat_v1  /* PERCPU_ARRAY[SL_TCP_RULES] of struct sl_tcp_stat, by rule id */
+#define SL_TCP_MARK_MAP   sl_tcpmark_v1  /* LRU_HASH struct sl_tcp_mark_key -> __u32 level that decided */
 
-/* the link of the program on the cgroup v2 root: links/<this> */
-#define SL_TCP_LINK_ROOT  "sl_tcp_root"
+/* the link of the program on a cgroup: links/<this><cgroup id> (the root's
+ * id is 1) */
+#define SL_TCP_LINK_PREFIX "sl_tcp_cg_"
+/* cgroup levels below the root a rule's cgroup may be at */
+#define SL_TCP_CG_LEVELS  16
+#define SL_TCP_MARKS      8192
 
 /* Largest windows a rule takes, in segments. initrwnd: the kernel keeps
  * the initial receive window in 32 bits as initrwnd x MSS (MSS < 65536);
@@ -42,6 +55,8 @@ enum sl_tcp_match {
 
 struct sl_tcp_rule {
 	__u64 netns_cookie;       /* the namespace's cookie (SO_NETNS_COOKIE) */
+	__u64 cgroup_id;          /* 0: any; else the cgroup (its inode number) ... */
+	__u32 cgroup_level;       /* ... at this level below the root (root: 0) */
 	__u32 id;                 /* its counters' row in SL_TCP_STATS_MAP */
 	__u32 initcwnd;           /* segments; 0: leave the kernel's */
 	__u32 initrwnd;           /* segments; 0: leave the kernel's */
@@ -52,14 +67,23 @@ struct sl_tcp_rule {
 	__u32 addr[4];            /* the remote prefix, network order, masked */
 	__u32 mask[4];            /* its mask, network order (IPv4: word 0) */
 };
-SL_STATIC_ASSERT(sizeof(struct sl_tcp_rule) == 56, "sl_tcp_rule layout");
+SL_STATIC_ASSERT(sizeof(struct sl_tcp_rule) == 72, "sl_tcp_rule layout");
 
 struct sl_tcp_config {
 	__u32 bank;               /* 0 or 1: the bank the program reads */
 	__u32 nrules[2];          /* rules in each bank */
-	__u32 pad;
+	__u32 nested;             /* programs on a cgroup and on one of its
+				   * ancestors: the marks are read */
 };
 SL_STATIC_ASSERT(sizeof(struct sl_tcp_config) == 16, "sl_tcp_config layout");
+
+/* one decision, of one op of one socket */
+struct sl_tcp_mark_key {
+	__u64 cookie;             /* the socket's (bpf_get_socket_cookie) */
+	__u32 op;
+	__u32 pad;
+};
+SL_STATIC_ASSERT(sizeof(struct sl_tcp_mark_key) == 16, "sl_tcp_mark_key layout");
 
 /* connections a rule set, per CPU: opened here (connect) and accepted */
 struct sl_tcp_stat {

@@ -71,12 +71,12 @@ assert_eq "$before" "$(ctl d save)" "refused commands changed nothing"
 # save, then a daemon on that config; a restart adopts the pinned link
 ctl d save >"$T_TMP/tcp.conf"
 daemon_stop d
-link_before=$(bpftool link show pinned "$(pin_root d)/links/sl_tcp_root" | head -n 1 | cut -d: -f1)
+link_before=$(bpftool link show pinned "$(pin_root d)/links/sl_tcp_cg_1" | head -n 1 | cut -d: -f1)
 [ -n "$link_before" ] || fail "the link stays pinned while the daemon is stopped"
 got=$(tcp_conn "$B" 10.71.0.2 "$A")
 assert_eq 30 "$(tcp_val "$got" c_cwnd)" "with the daemon stopped, the rules still hold"
 daemon_start d --config "$T_TMP/tcp.conf"
-assert_eq "$link_before" "$(bpftool link show pinned "$(pin_root d)/links/sl_tcp_root" | head -n 1 | cut -d: -f1)" \
+assert_eq "$link_before" "$(bpftool link show pinned "$(pin_root d)/links/sl_tcp_cg_1" | head -n 1 | cut -d: -f1)" \
 	"the restart adopted the link"
 assert_eq "$(cat "$T_TMP/tcp.conf" | grep '^tcp')" "$(ctl d save | grep '^tcp')" "save after a start on the saved config"
 assert_eq 3 "$(ctl d -j tcp list | jq -r --arg b "$B" '.[] | select(.netns == $b) | .passive')" "counters kept across the restart (one more accept while stopped)"
@@ -90,7 +90,7 @@ got=$(tcp_conn "$B" 10.71.0.2 "$A")
 assert_eq 10 "$(tcp_val "$got" c_cwnd)" "after tcp del, A's connect has the kernel's IW"
 ctl d tcp del netns "$B" || fail "tcp del (B)"
 ctl d tcp del netns "$A" dst fd00:71::2/128 || fail "tcp del (A, IPv6)"
-[ -e "$(pin_root d)/links/sl_tcp_root" ] && fail "no rules left, the link is still pinned"
+[ -e "$(pin_root d)/links/sl_tcp_cg_1" ] && fail "no rules left, the link is still pinned"
 note "ok: no rules, no link"
 ctl d tcp add netns "$B" initcwnd 15 || fail "tcp add again"
 daemon_stop d

@@ -190,6 +190,7 @@ Test(dispatch, option_enums_name_what_the_tables_hold)
 		{ "drops events", DROPS_OPT_COUNT, "--count" },
 		{ "drops enable", DROPS_OPT_SAMPLE_RATE, "--sample-rate" },
 		{ "tcp add", TCP_OPT_NETNS, "netns" },
+		{ "tcp add", TCP_OPT_CGROUP, "cgroup" },
 		{ "tcp add", TCP_OPT_PRIO, "prio" },
 		{ "tcp add", TCP_OPT_DST, "dst" },
 		{ "tcp add", TCP_OPT_INITCWND, "initcwnd" },

@@ -73,6 +73,18 @@ Test(tcp_rules, prefixes_are_checked_and_change_nothing)
 		{ "tcp add dst 10.0.0/8 initcwnd 10", "dst: '10.0.0' is not an IPv4 or IPv6 address" },
 		{ "tcp add dst 10.0.0.0/ initcwnd 10", "dst: '10.0.0.0/' has no prefix length after '/'" },
 		{ "tcp add dst 10.0.0.0/8x initcwnd 10", "dst: prefix length '8x' is not in 0..32" },
+		{ "tcp add cgroup a/b initcwnd 10",
+		  "cgroup: 'a/b' is not a cgroup path (/a/b below the cgroup v2 root, as /proc/PID/cgroup names it; "
+		  "no '.', '..', '//', blank, quote, '#' or backslash)" },
+		{ "tcp add cgroup /a/../b initcwnd 10",
+		  "cgroup: '/a/../b' is not a cgroup path (/a/b below the cgroup v2 root, as /proc/PID/cgroup names it; "
+		  "no '.', '..', '//', blank, quote, '#' or backslash)" },
+		{ "tcp add cgroup /a//b initcwnd 10",
+		  "cgroup: '/a//b' is not a cgroup path (/a/b below the cgroup v2 root, as /proc/PID/cgroup names it; "
+		  "no '.', '..', '//', blank, quote, '#' or backslash)" },
+		{ "tcp add cgroup /a/.. initcwnd 10",
+		  "cgroup: '/a/..' is not a cgroup path (/a/b below the cgroup v2 root, as /proc/PID/cgroup names it; "
+		  "no '.', '..', '//', blank, quote, '#' or backslash)" },
 		{ "tcp add netns a/b initcwnd 10",
 		  "netns: 'a/b' is not a namespace name (1..31 characters, no '/', blank, quote, '#' or backslash)" },
 	};
@@ -105,6 +117,27 @@ Test(tcp_rules, one_rule_per_match_and_del_must_agree)
 	cr_assert_eq(stage(&s, "tcp del netns a dst 10.1.0.0/16 initcwnd 10 prio 100"), 0, "%s", err.msg);
 	cr_assert_eq(s.n, 2);
 	cr_assert_str_eq(s.rule[0].netns, "b");
+}
+
+Test(tcp_rules, cgroups_are_canonical_and_part_of_the_match)
+{
+	struct tcp_state s = { 0 };
+	char cgs[4][TCP_CGROUP_MAX];
+
+	cr_assert_eq(stage(&s, "tcp add cgroup /a/b/ initcwnd 10"), 0, "%s", err.msg);
+	cr_assert_str_eq(s.rule[0].cgroup, "/a/b", "a trailing / goes");
+	cr_assert_eq(stage(&s, "tcp add cgroup /a/b initcwnd 11"), -1, "the same cgroup, the same match");
+	cr_assert_eq(stage(&s, "tcp add cgroup /a initcwnd 11"), 0, "%s", err.msg);
+	cr_assert_eq(stage(&s, "tcp add cgroup / initcwnd 12"), 0, "%s", err.msg);
+	cr_assert_str_eq(s.rule[2].cgroup, "", "/ is the root: any socket");
+	cr_assert_eq(stage(&s, "tcp add initcwnd 13"), -1, "no cgroup is the root's match");
+	cr_assert_eq(tcp_state_cgroups(&s, cgs, 4), 3);
+	cr_assert_str_eq(cgs[0], "/a/b");
+	cr_assert_str_eq(cgs[1], "/a");
+	cr_assert_str_eq(cgs[2], "");
+	cr_assert_eq(tcp_state_cgroups(&s, cgs, 2), -1, "more than fit");
+	cr_assert_eq(stage(&s, "tcp del cgroup /a/b"), 0, "%s", err.msg);
+	cr_assert_eq(s.n, 2);
 }
 
 Test(tcp_rules, table_full)
@@ -140,12 +173,12 @@ Test(tcp_rules, save_reads_back_to_the_same_state)
 {
 	static const char *const lines[] = {
 		"tcp add netns blue prio 7 dst 2001:db8::/32 initcwnd 20 initrwnd 64",
-		"tcp add dst 192.0.2.1 initrwnd 40",
+		"tcp add dst 192.0.2.1 initrwnd 40 cgroup /system.slice/web.service",
 		"tcp add initcwnd 10",
 		"tcp add netns blue dst 0.0.0.0/0 initcwnd 3 initrwnd 3",
 	};
 	static const char expect[] = "tcp add netns blue prio 7 dst 2001:db8::/32 initcwnd 20 initrwnd 64\n"
-				     "tcp add dst 192.0.2.1/32 initrwnd 40\n"
+				     "tcp add cgroup /system.slice/web.service dst 192.0.2.1/32 initrwnd 40\n"
 				     "tcp add initcwnd 10\n"
 				     "tcp add netns blue dst 0.0.0.0/0 initcwnd 3 initrwnd 3\n";
 	struct tcp_state s = { 0 }, again = { 0 };

@@ -7,6 +7,8 @@
 #define RULE_OPTS                                                                                    \
 	[TCP_OPT_NETNS] = { .name = "netns", .kind = SL_STRING, .metavar = "NAME",                   \
 	  .help = "connections in this network namespace (ip netns); default: the daemon's" },      \
+	[TCP_OPT_CGROUP] = { .name = "cgroup", .kind = SL_STRING, .metavar = "PATH",                 \
+	  .help = "sockets of this cgroup v2 and below it (/a/b, as /proc/PID/cgroup names it)" },   \
 	[TCP_OPT_PRIO] = { .name = "prio", .kind = SL_UINT, .metavar = "N", .min = 0, .max = 65535,  \
 	  .help = "rules match in prio order (default 100), then in the order added" },             \
 	[TCP_OPT_DST] = { .name = "dst", .kind = SL_STRING, .metavar = "PREFIX",                     \
@@ -35,9 +37,11 @@ const struct sl_cmd_spec sl_tcp_cmds[] = {
 		  "(connect and accept alike) the initial congestion window and initial receive\n"
 		  "window that `ip route ... initcwnd N initrwnd N` would. The first rule in prio\n"
 		  "order matches; a connection no rule matches keeps the kernel's defaults and\n"
-		  "routes. Sockets of other namespaces are never touched." },
+		  "routes. Sockets of other namespaces are never touched. With cgroup PATH the\n"
+		  "program is attached to that cgroup, and only its sockets (and those of the\n"
+		  "cgroups below it) match." },
 	{ .words = "tcp del", .flags = SL_CMD_CONFIG, .opts = rule_opts, .stage = SL_HANDLER(tcp_stage_del),
-	  .summary = "remove a rule: its netns and dst as added (prio and windows, if given, must agree)" },
+	  .summary = "remove a rule: its netns, cgroup and dst as added (prio and windows, if given, must agree)" },
 	{ .words = "tcp list", .opts = sl_no_opts, .query = SL_HANDLER(tcp_query_list),
 	  .summary = "rules in match order, with the connections each set: active (connect), passive (accept)" },
 	{ 0 }

@@ -1,13 +1,16 @@
 /* TCP initial windows: the daemon module. The state is the rules; apply()
- * makes the kernel run them: the program on the cgroup v2 root (a pinned
- * cgroup link, adopted by a restarted daemon, its program replaced in
- * place), and the rules written into the bank the program does not read,
- * then switched to with one update of the config map. A failure before
+ * makes the kernel run them: the program on every cgroup the rules name
+ * (the root for rules without one; a pinned cgroup link each, adopted by
+ * a restarted daemon, its program replaced in place), and the rules
+ * written into the bank the programs do not read, then switched to with
+ * one update of the config map. A failure before
  * that switch leaves the dataplane as it was; a link this apply made is
  * taken off again. */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <dirent.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,6 +30,7 @@ static const char *const map_names[TM_COUNT] = {
 	[TM_RULES] = SL_STR(SL_TCP_RULES_MAP),
 	[TM_CONFIG] = SL_STR(SL_TCP_CONFIG_MAP),
 	[TM_STATS] = SL_STR(SL_TCP_STATS_MAP),
+	[TM_MARK] = SL_STR(SL_TCP_MARK_MAP),
 };
 
 const char *tcp_kernel_off(void)
@@ -94,14 +98,16 @@ static int open_maps(const struct sl_env *env, struct tcp_priv *p, struct sl_err
 	return 0;
 }
 
-/* a fresh load of the program, with the pinned maps; the caller owns the
- * object (*obj) and the fd in it */
-static int load_prog(struct tcp_priv *p, struct tcp_bpf **out, struct sl_error *err)
+/* the program for one cgroup: `ids` are its and its ancestors' by level */
+static int load_prog(struct tcp_priv *p, int level, const uint64_t ids[], struct tcp_bpf **out, struct sl_error *err)
 {
 	struct tcp_bpf *skel = tcp_bpf__open();
 
 	if (!skel)
 		return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot open the BPF object: %s", strerror(errno));
+	skel->rodata->sl_tcp_level = (__u32)level;
+	for (int l = 0; l <= level; l++)
+		skel->rodata->sl_tcp_cgroups[l] = ids[l];
 	if (sl_obj_load_instance(skel->obj, p->base, "tcp", "cannot load the sockops program", err)) {
 		tcp_bpf__destroy(skel);
 		return -1;
@@ -110,55 +116,108 @@ static int load_prog(struct tcp_priv *p, struct tcp_bpf **out, struct sl_error *
 	return 0;
 }
 
-/* The program on the cgroup root: the pinned link adopted or made, running
- * `prog` (bpf_link_update when adopted). *made says a link was made now. */
-static int link_to(const struct sl_env *env, struct tcp_priv *p, int prog, bool *made, struct sl_error *err)
+static void link_name(uint64_t id, char *out, size_t size)
 {
-	char path[512];
+	snprintf(out, size, SL_TCP_LINK_PREFIX "%llu", (unsigned long long)id);
+}
+
+/* The program on cgroup `l` (its id set): the pinned link adopted and its
+ * program replaced in place (bpf_link_update), or a link made and pinned
+ * (*made). */
+static int link_to(const struct sl_env *env, struct tcp_priv *p, struct tcp_link *l, int prog, bool *made,
+		   struct sl_error *err)
+{
+	char name[64], path[512], dir[1024];
 	int cg;
 
 	*made = false;
-	if (sl_cgroup2_root(p->cgroup_root, sizeof(p->cgroup_root), err))
-		return -1;
-	if (p->link_fd < 0)
-		p->link_fd = sl_pin_open(env->pin_root, SL_PIN_LINKS, SL_TCP_LINK_ROOT);
-	if (p->link_fd >= 0) {
-		if (bpf_link_update(p->link_fd, prog, NULL))
-			return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot replace the sockops program on %s: %s",
-				       p->cgroup_root, strerror(errno));
+	link_name(l->id, name, sizeof(name));
+	if (l->link_fd < 0)
+		l->link_fd = sl_pin_open(env->pin_root, SL_PIN_LINKS, name);
+	if ((size_t)snprintf(dir, sizeof(dir), "%s%s", p->cgroup_root, l->cgroup) >= sizeof(dir))
+		return sl_fail(err, SL_E_USAGE, 0, "tcp: cgroup %s: path too long", l->cgroup);
+	if (l->link_fd >= 0) {
+		if (bpf_link_update(l->link_fd, prog, NULL))
+			return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot replace the sockops program on %s: %s", dir,
+				       strerror(errno));
 		return 0;
 	}
-	cg = open(p->cgroup_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cg < 0)
-		return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot open %s: %s", p->cgroup_root, strerror(errno));
-	p->link_fd = bpf_link_create(prog, cg, BPF_CGROUP_SOCK_OPS, NULL);
+		return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot open %s: %s", dir, strerror(errno));
+	l->link_fd = bpf_link_create(prog, cg, BPF_CGROUP_SOCK_OPS, NULL);
 	close(cg);
-	if (p->link_fd < 0) {
-		p->link_fd = -1;
-		return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot attach the sockops program to %s: %s",
-			       p->cgroup_root, strerror(errno));
+	if (l->link_fd < 0) {
+		l->link_fd = -1;
+		return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot attach the sockops program to %s: %s", dir,
+			       strerror(errno));
 	}
-	sl_pin_path(path, sizeof(path), env->pin_root, SL_PIN_LINKS, SL_TCP_LINK_ROOT);
-	if (bpf_obj_pin(p->link_fd, path)) {
+	sl_pin_path(path, sizeof(path), env->pin_root, SL_PIN_LINKS, name);
+	if (bpf_obj_pin(l->link_fd, path)) {
 		int e = errno;
 
-		close_fd(&p->link_fd);
+		close_fd(&l->link_fd);
 		return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot pin %s: %s", path, strerror(e));
 	}
 	*made = true;
 	return 0;
 }
 
-static void unlink_root(const struct sl_env *env, struct tcp_priv *p)
+/* off its cgroup, its pin gone */
+static void link_off(const struct sl_env *env, struct tcp_link *l)
 {
-	char path[512];
+	char name[64], path[512];
 
-	sl_pin_path(path, sizeof(path), env->pin_root, SL_PIN_LINKS, SL_TCP_LINK_ROOT);
+	link_name(l->id, name, sizeof(name));
+	sl_pin_path(path, sizeof(path), env->pin_root, SL_PIN_LINKS, name);
 	unlink(path);
-	if (p->link_fd >= 0)
-		bpf_link_detach(p->link_fd);
-	close_fd(&p->link_fd);
-	close_fd(&p->prog_fd);
+	if (l->link_fd >= 0)
+		bpf_link_detach(l->link_fd);
+	close_fd(&l->link_fd);
+	close_fd(&l->prog_fd);
+}
+
+/* every pinned link of the feature whose cgroup id is not in keep[] (n);
+ * the number of links found */
+static int links_off_but(const struct sl_env *env, const uint64_t keep[], int n)
+{
+	char dir[512];
+	struct dirent *de;
+	int found = 0;
+	DIR *d;
+
+	sl_pin_path(dir, sizeof(dir), env->pin_root, SL_PIN_LINKS, "");
+	d = opendir(dir);
+	while (d && (de = readdir(d))) {
+		struct tcp_link l = { .link_fd = -1, .prog_fd = -1 };
+		char *end;
+		int k;
+
+		if (strncmp(de->d_name, SL_TCP_LINK_PREFIX, strlen(SL_TCP_LINK_PREFIX)))
+			continue;
+		l.id = strtoull(de->d_name + strlen(SL_TCP_LINK_PREFIX), &end, 10);
+		if (*end)
+			continue;
+		found++;
+		for (k = 0; k < n && keep[k] != l.id; k++)
+			;
+		if (k == n) {
+			l.link_fd = sl_pin_open(env->pin_root, SL_PIN_LINKS, de->d_name);
+			link_off(env, &l);
+		}
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+static void links_close(struct tcp_priv *p)
+{
+	for (int i = 0; i < p->nlinks; i++) {
+		close_fd(&p->link[i].link_fd);
+		close_fd(&p->link[i].prog_fd);
+	}
+	p->nlinks = 0;
 }
 
 static int read_config(struct tcp_priv *p, struct sl_tcp_config *cfg)
@@ -169,7 +228,7 @@ static int read_config(struct tcp_priv *p, struct sl_tcp_config *cfg)
 	return bpf_map_lookup_elem(p->map_fd[TM_CONFIG], &zero, cfg);
 }
 
-/* Rule ids: a rule the live bank has (same namespace and match) keeps its
+/* Rule ids: a rule the live bank has (same namespace, cgroup and match) keeps its
  * id and its counters, after a restart too; a new one takes the lowest
  * free id, its counters zeroed. */
 static void assign_ids(struct tcp_priv *p, const struct sl_tcp_rule *want, int n, uint32_t ids[])
@@ -194,7 +253,8 @@ static void assign_ids(struct tcp_priv *p, const struct sl_tcp_rule *want, int n
 		for (int j = 0; j < nold; j++) {
 			const struct sl_tcp_rule *o = &old[j];
 
-			if (old_taken[j] || o->netns_cookie != want[i].netns_cookie || o->match != want[i].match ||
+			if (old_taken[j] || o->netns_cookie != want[i].netns_cookie || o->cgroup_id != want[i].cgroup_id ||
+			    o->match != want[i].match ||
 			    o->family != want[i].family || o->prefix_len != want[i].prefix_len ||
 			    memcmp(o->addr, want[i].addr, sizeof(o->addr)) || sl_slot_taken(&used, (int)o->id))
 				continue;
@@ -215,7 +275,7 @@ static void assign_ids(struct tcp_priv *p, const struct sl_tcp_rule *want, int n
 }
 
 /* the rules in the bank not in use, then the switch to it */
-static int write_bank(struct tcp_priv *p, const struct sl_tcp_rule *rules, int n, struct sl_error *err)
+static int write_bank(struct tcp_priv *p, const struct sl_tcp_rule *rules, int n, bool nested, struct sl_error *err)
 {
 	struct sl_tcp_config cfg;
 	__u32 zero = 0, next;
@@ -231,6 +291,7 @@ static int write_bank(struct tcp_priv *p, const struct sl_tcp_rule *rules, int n
 	}
 	cfg.bank = next;
 	cfg.nrules[next] = (__u32)n;
+	cfg.nested = nested;
 	if (bpf_map_update_elem(p->map_fd[TM_CONFIG], &zero, &cfg, BPF_ANY))
 		return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot switch rules: %s", strerror(errno));
 	return 0;
@@ -242,22 +303,26 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 	struct tcp_priv *p = priv;
 	struct sl_tcp_rule rules[SL_TCP_RULES];
 	uint32_t ids[SL_TCP_RULES];
-	int order[SL_TCP_RULES];
-	struct tcp_bpf *prog = NULL;
-	bool made = false;
+	int order[SL_TCP_RULES], ncg;
+	char cgs[TCP_LINKS_MAX][TCP_CGROUP_MAX];
+	struct tcp_link next[TCP_LINKS_MAX];
+	uint64_t keep[TCP_LINKS_MAX], cg_ids[TCP_LINKS_MAX][SL_TCP_CG_LEVELS + 1];
+	int cg_level[TCP_LINKS_MAX];
+	bool made[TCP_LINKS_MAX] = { false };
 	const char *off = tcp_kernel_off();
 
-	(void)replace; /* the program is always this build's: replaced in place */
+	(void)replace; /* the programs are always this build's: replaced in place */
 	if (!s->n) {
-		/* no rules: off the cgroup; counters stay pinned until --cleanup */
-		int fd = p->link_fd >= 0 ? -1 : sl_pin_open(env->pin_root, SL_PIN_LINKS, SL_TCP_LINK_ROOT);
-
-		if (fd >= 0)
-			p->link_fd = fd;
-		if (p->link_fd >= 0) {
-			if (open_maps(env, p, err) || write_bank(p, rules, 0, err))
+		/* no rules: the bank emptied, off every cgroup; counters stay
+		 * pinned until --cleanup. A daemon that never had rules pins
+		 * nothing. */
+		if (p->nlinks || links_off_but(env, NULL, 0)) {
+			if (open_maps(env, p, err) || write_bank(p, rules, 0, false, err))
 				return -1;
-			unlink_root(env, p);
+			for (int i = 0; i < p->nlinks; i++)
+				link_off(env, &p->link[i]);
+			p->nlinks = 0;
+			links_off_but(env, NULL, 0);
 		}
 		p->applied = *s;
 		p->has_applied = true;
@@ -271,45 +336,83 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 		p->has_applied = true;
 		return 0;
 	}
+	ncg = tcp_state_cgroups(s, cgs, TCP_LINKS_MAX);
+	if (ncg < 0)
+		return sl_fail(err, SL_E_USAGE, 0, "tcp: the rules name more than %d cgroups", TCP_LINKS_MAX);
+	if (sl_cgroup2_root(p->cgroup_root, sizeof(p->cgroup_root), err))
+		return -1;
+	for (int c = 0; c < ncg; c++)
+		if (sl_cgroup_resolve(p->cgroup_root, cgs[c], SL_TCP_CG_LEVELS, cg_ids[c], &cg_level[c], err))
+			return -1;
 	if (open_maps(env, p, err))
 		return -1;
 	tcp_state_order(s, order);
 	for (int i = 0; i < s->n; i++) {
 		const struct tcp_rule_cfg *r = &s->rule[order[i]];
 		uint64_t cookie;
+		int c;
 
 		if (sl_netns_cookie(r->netns, &cookie, err))
 			return -1;
 		tcp_rule_compile(r, cookie, 0, &rules[i]);
+		for (c = 0; c < ncg - 1 && strcmp(cgs[c], r->cgroup); c++)
+			;
+		if (r->cgroup[0]) {
+			rules[i].cgroup_id = cg_ids[c][cg_level[c]];
+			rules[i].cgroup_level = (__u32)cg_level[c];
+		}
 	}
 	assign_ids(p, rules, s->n, ids);
 	for (int i = 0; i < s->n; i++)
 		rules[i].id = ids[i];
-	if (load_prog(p, &prog, err))
-		return -1;
-	if (link_to(env, p, bpf_program__fd(prog->progs.sl_tcp_sockops), &made, err) ||
-	    write_bank(p, rules, s->n, err)) {
-		if (made)
-			unlink_root(env, p);
+	/* every cgroup's program, adopted or attached, before the switch */
+	for (int c = 0; c < ncg; c++) {
+		struct tcp_link *l = &next[c];
+		struct tcp_bpf *prog = NULL;
+
+		snprintf(l->cgroup, sizeof(l->cgroup), "%s", cgs[c]);
+		l->id = keep[c] = cg_ids[c][cg_level[c]];
+		l->link_fd = l->prog_fd = -1;
+		for (int i = 0; i < p->nlinks; i++)
+			if (p->link[i].id == l->id && p->link[i].link_fd >= 0)
+				l->link_fd = dup(p->link[i].link_fd);
+		if (load_prog(p, cg_level[c], cg_ids[c], &prog, err) ||
+		    link_to(env, p, l, bpf_program__fd(prog->progs.sl_tcp_sockops), &made[c], err)) {
+			if (prog)
+				tcp_bpf__destroy(prog);
+			ncg = c + 1;
+			goto undo;
+		}
+		l->prog_fd = dup(bpf_program__fd(prog->progs.sl_tcp_sockops));
 		tcp_bpf__destroy(prog);
-		return -1;
 	}
-	close_fd(&p->prog_fd);
-	p->prog_fd = dup(bpf_program__fd(prog->progs.sl_tcp_sockops));
-	tcp_bpf__destroy(prog);
+	if (write_bank(p, rules, s->n, ncg > 1, err))
+		goto undo;
+	/* committed: programs on cgroups no rule names any more go */
+	links_off_but(env, keep, ncg);
+	links_close(p);
+	memcpy(p->link, next, sizeof(next[0]) * (size_t)ncg);
+	p->nlinks = ncg;
 	for (int i = 0; i < s->n; i++)
 		p->id[order[i]] = ids[i];
 	p->applied = *s;
 	p->has_applied = true;
 	return 0;
+undo:
+	for (int c = 0; c < ncg; c++) {
+		if (made[c])
+			link_off(env, &next[c]);
+		close_fd(&next[c].link_fd);
+		close_fd(&next[c].prog_fd);
+	}
+	return -1;
 }
 
 static void release(void *priv)
 {
 	struct tcp_priv *p = priv;
 
-	close_fd(&p->link_fd);
-	close_fd(&p->prog_fd);
+	links_close(p);
 	bpf_object__close(p->base);
 	p->base = NULL;
 }
@@ -318,7 +421,7 @@ static void priv_init(void *priv)
 {
 	struct tcp_priv *p = priv;
 
-	p->link_fd = p->prog_fd = -1;
+	p->nlinks = 0;
 	for (int i = 0; i < TM_COUNT; i++)
 		p->map_fd[i] = -1;
 }

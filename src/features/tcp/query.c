@@ -23,6 +23,7 @@ static json_object *rule_json(const struct tcp_priv *p, int k)
 		SL_PERCPU_SUM(p->map_fd[TM_STATS], &p->id[k], &st);
 	json_object_object_add(o, "id", json_object_new_int64(p->id[k]));
 	json_object_object_add(o, "netns", json_object_new_string(r->netns[0] ? r->netns : "host"));
+	json_object_object_add(o, "cgroup", json_object_new_string(r->cgroup[0] ? r->cgroup : "/"));
 	json_object_object_add(o, "prio", json_object_new_int64(r->prio));
 	json_object_object_add(o, "dst", json_object_new_string(dst));
 	json_object_object_add(o, "initcwnd", r->initcwnd ? json_object_new_int64(r->initcwnd) : NULL);
@@ -61,20 +62,29 @@ json_object *tcp_status(const struct sl_env *env, void *priv, const void *state)
 	json_object_object_add(o, "rules", json_object_new_int(s->n));
 	if (off) {
 		json_object_object_add(o, "off", json_object_new_string(off));
-	} else if (p->link_fd >= 0) {
-		sl_pin_path(pin, sizeof(pin), env->pin_root, SL_PIN_LINKS, SL_TCP_LINK_ROOT);
-		json_object_object_add(o, "links", json_object_new_array());
-		json_object_array_add(json_object_object_get(o, "links"),
-				      sl_link_status(p->link_fd, p->prog_fd, "sl_tcp_sockops", p->cgroup_root, pin));
+	} else {
+		json_object *links = json_object_new_array();
+
+		for (int i = 0; i < p->nlinks; i++) {
+			char name[64], attach[600];
+
+			snprintf(name, sizeof(name), SL_TCP_LINK_PREFIX "%llu", (unsigned long long)p->link[i].id);
+			snprintf(attach, sizeof(attach), "cgroup %s", p->link[i].cgroup[0] ? p->link[i].cgroup : "/");
+			sl_pin_path(pin, sizeof(pin), env->pin_root, SL_PIN_LINKS, name);
+			json_object_array_add(links, sl_link_status(p->link[i].link_fd, p->link[i].prog_fd,
+								    "sl_tcp_sockops", attach, pin));
+		}
+		json_object_object_add(o, "links", links);
+		json_object_object_add(o, "cgroup2", json_object_new_string(p->cgroup_root));
 	}
 	for (int i = 0; i < TM_COUNT; i++) {
 		char name[64];
 
 		if (p->map_fd[i] < 0)
 			continue;
-		snprintf(name, sizeof(name), "%s", i == TM_RULES ? SL_STR(SL_TCP_RULES_MAP)
-						   : i == TM_CONFIG ? SL_STR(SL_TCP_CONFIG_MAP)
-								    : SL_STR(SL_TCP_STATS_MAP));
+		snprintf(name, sizeof(name), "%s", bpf_map__name(bpf_object__find_map_by_name(p->base,
+			i == TM_RULES ? SL_STR(SL_TCP_RULES_MAP) : i == TM_CONFIG ? SL_STR(SL_TCP_CONFIG_MAP)
+			: i == TM_STATS ? SL_STR(SL_TCP_STATS_MAP) : SL_STR(SL_TCP_MARK_MAP))));
 		sl_pin_path(pin, sizeof(pin), env->pin_root, SL_PIN_MAPS, name);
 		json_object_array_add(maps, sl_map_status(p->map_fd[i], pin));
 	}

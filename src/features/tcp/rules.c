@@ -64,6 +64,25 @@ int tcp_rule_from_cmd(const struct sl_cmd *cmd, struct tcp_rule_cfg *r, unsigned
 				       "quote, '#' or backslash)", ns, sizeof(r->netns) - 1);
 		snprintf(r->netns, sizeof(r->netns), "%s", ns);
 	}
+	if (o[TCP_OPT_CGROUP].set) {
+		const char *cg = o[TCP_OPT_CGROUP].str;
+		size_t len = strlen(cg);
+
+		/* one canonical form, so that del and save find it again */
+		if (cg[0] != '/' || len >= sizeof(r->cgroup) || strstr(cg, "//") || strstr(cg, "/./") ||
+		    strstr(cg, "/../") || (len >= 2 && !strcmp(cg + len - 2, "/.")) ||
+		    (len >= 3 && !strcmp(cg + len - 3, "/..")) || strpbrk(cg, " \t\"'#\\") ||
+		    sl_utf8_valid_len(cg, len) < len)
+			return sl_fail(err, SL_E_USAGE, o[TCP_OPT_CGROUP].col,
+				       "cgroup: '%s' is not a cgroup path (/a/b below the cgroup v2 root, as "
+				       "/proc/PID/cgroup names it; no '.', '..', '//', blank, quote, '#' or backslash)",
+				       cg);
+		snprintf(r->cgroup, sizeof(r->cgroup), "%s", cg);
+		while (len > 1 && r->cgroup[len - 1] == '/')
+			r->cgroup[--len] = '\0';
+		if (!strcmp(r->cgroup, "/"))
+			r->cgroup[0] = '\0'; /* the root: every socket */
+	}
 	if (o[TCP_OPT_PRIO].set) {
 		r->prio = (uint32_t)o[TCP_OPT_PRIO].num;
 		*given |= TCP_GIVEN_PRIO;
@@ -83,7 +102,7 @@ int tcp_rule_from_cmd(const struct sl_cmd *cmd, struct tcp_rule_cfg *r, unsigned
 
 bool tcp_rule_same_match(const struct tcp_rule_cfg *a, const struct tcp_rule_cfg *b)
 {
-	if (strcmp(a->netns, b->netns) || a->has_dst != b->has_dst)
+	if (strcmp(a->netns, b->netns) || strcmp(a->cgroup, b->cgroup) || a->has_dst != b->has_dst)
 		return false;
 	return !a->has_dst || (a->family == b->family && a->prefix_len == b->prefix_len &&
 			       !memcmp(a->addr, b->addr, sizeof(a->addr)));
@@ -99,7 +118,7 @@ static int find(const struct tcp_state *s, const struct tcp_rule_cfg *r)
 
 int tcp_state_add(struct tcp_state *s, const struct tcp_rule_cfg *r, int col, struct sl_error *err)
 {
-	char words[256];
+	char words[512];
 
 	if (find(s, r) >= 0) {
 		tcp_rule_words(&s->rule[find(s, r)], words, sizeof(words));
@@ -126,7 +145,7 @@ int tcp_state_del(struct tcp_state *s, const struct tcp_rule_cfg *r, unsigned gi
 	if (((given & TCP_GIVEN_PRIO) && have->prio != r->prio) ||
 	    ((given & TCP_GIVEN_CWND) && have->initcwnd != r->initcwnd) ||
 	    ((given & TCP_GIVEN_RWND) && have->initrwnd != r->initrwnd)) {
-		char words[256];
+		char words[512];
 
 		tcp_rule_words(have, words, sizeof(words));
 		return sl_fail(err, SL_E_USAGE, col, "tcp del: the rule for these connections is 'tcp add %s'", words);
@@ -164,6 +183,8 @@ void tcp_rule_words(const struct tcp_rule_cfg *r, char *out, size_t size)
 #define PUT(...) (len += (size_t)snprintf(out + len, len < size ? size - len : 0, __VA_ARGS__))
 	if (r->netns[0])
 		PUT("netns %s ", r->netns);
+	if (r->cgroup[0])
+		PUT("cgroup %s ", r->cgroup);
 	if (r->prio != TCP_DEFAULT_PRIO)
 		PUT("prio %u ", r->prio);
 	if (r->has_dst) {
@@ -184,7 +205,7 @@ void tcp_rule_words(const struct tcp_rule_cfg *r, char *out, size_t size)
 void tcp_save_state(const struct tcp_state *s, FILE *out)
 {
 	int order[SL_TCP_RULES];
-	char words[256];
+	char words[512];
 
 	tcp_state_order(s, order);
 	for (int i = 0; i < s->n; i++) {
@@ -215,4 +236,22 @@ void tcp_rule_compile(const struct tcp_rule_cfg *r, uint64_t netns_cookie, uint3
 		memcpy(&out->addr[w], r->addr + 4 * w, 4);
 		out->addr[w] &= out->mask[w];
 	}
+}
+
+int tcp_state_cgroups(const struct tcp_state *s, char out[][TCP_CGROUP_MAX], int max)
+{
+	int n = 0;
+
+	for (int k = 0; k < s->n; k++) {
+		int j;
+
+		for (j = 0; j < n && strcmp(out[j], s->rule[k].cgroup); j++)
+			;
+		if (j < n)
+			continue;
+		if (n == max)
+			return -1;
+		snprintf(out[n++], TCP_CGROUP_MAX, "%s", s->rule[k].cgroup);
+	}
+	return n;
 }

@@ -28,6 +28,7 @@
  * daemon reads cmd->opt[TCP_OPT_PRIO]). Keywords, as the issue writes them. */
 enum tcp_rule_opt {
 	TCP_OPT_NETNS,
+	TCP_OPT_CGROUP,
 	TCP_OPT_PRIO,
 	TCP_OPT_DST,
 	TCP_OPT_INITCWND,
@@ -37,9 +38,13 @@ enum tcp_rule_opt {
 
 #define TCP_DEFAULT_PRIO 100
 #define TCP_NETNS_MAX 32
+#define TCP_CGROUP_MAX 256
+/* programs attached at once: one per cgroup the rules name, and the root */
+#define TCP_LINKS_MAX 16
 
 struct tcp_rule_cfg {
 	char netns[TCP_NETNS_MAX];      /* from `ip netns`; "" = the daemon's own */
+	char cgroup[TCP_CGROUP_MAX];    /* "/a/b" below the cgroup v2 root; "" = any */
 	uint32_t prio;
 	bool has_dst;
 	uint8_t family;                 /* SL_FAMILY_*, with has_dst */
@@ -60,7 +65,8 @@ enum { TCP_GIVEN_PRIO = 1, TCP_GIVEN_CWND = 2, TCP_GIVEN_RWND = 4 };
 
 /* rules.c: a parsed tcp add/del into a rule; -1 with err at the word */
 int tcp_rule_from_cmd(const struct sl_cmd *cmd, struct tcp_rule_cfg *r, unsigned *given, struct sl_error *err);
-/* the same connections: netns and dst (prio and windows are what it does) */
+/* the same connections: netns, cgroup and dst (prio and windows are what
+ * it does) */
 bool tcp_rule_same_match(const struct tcp_rule_cfg *a, const struct tcp_rule_cfg *b);
 /* add (refused when a rule of the same match exists, or the table is full)
  * and del (refused when none is, or a given prio/window differs) */
@@ -74,16 +80,26 @@ void tcp_rule_words(const struct tcp_rule_cfg *r, char *out, size_t size);
 void tcp_save_state(const struct tcp_state *s, FILE *out);
 /* the rule the program reads */
 void tcp_rule_compile(const struct tcp_rule_cfg *r, uint64_t netns_cookie, uint32_t id, struct sl_tcp_rule *out);
+/* the distinct cgroups of the rules ("" for rules without one), at most
+ * max; their count, or -1 when there are more */
+int tcp_state_cgroups(const struct tcp_state *s, char out[][TCP_CGROUP_MAX], int max);
 
 /* --- the daemon's module (module.c, query.c) ------------------------------ */
-enum tcp_map { TM_RULES, TM_CONFIG, TM_STATS, TM_COUNT };
+enum tcp_map { TM_RULES, TM_CONFIG, TM_STATS, TM_MARK, TM_COUNT };
+
+/* the program on one cgroup: links/sl_tcp_cg_<id> */
+struct tcp_link {
+	char cgroup[TCP_CGROUP_MAX];    /* "" = the root */
+	uint64_t id;
+	int link_fd, prog_fd;
+};
 
 struct tcp_priv {
 	struct bpf_object *base;        /* the pinned maps */
 	int map_fd[TM_COUNT];
-	int link_fd;                    /* links/sl_tcp_root, or -1 */
-	int prog_fd;                    /* the program it runs, when known; -1 */
-	char cgroup_root[256];          /* where the link is attached */
+	int nlinks;
+	struct tcp_link link[TCP_LINKS_MAX];
+	char cgroup_root[256];          /* where cgroup v2 is mounted */
 	/* the rule ids of the applied state, by rule index */
 	uint32_t id[SL_TCP_RULES];
 	struct tcp_state applied;
