@@ -98,6 +98,8 @@ for nm in 3/3 10/10 10/40 20/64; do
 		fi
 		assert_eq "$n" "$(tcp_val "$sluice" c_cwnd)" "IPv$fam $nm: the client's IW"
 		assert_eq "$n" "$(tcp_val "$sluice" s_cwnd)" "IPv$fam $nm: the server's IW"
+		assert_eq "$([ "$n" -lt "$m" ] && echo "$n" || echo "$m")" "$(tcp_val "$route" s_flight)" \
+			"IPv$fam $nm: the route's first flight is min(initcwnd, initrwnd) segments"
 
 		rout=$(measure "$RS" "$RC" "$out" $fam)
 		sout=$(measure "$SS" "$SC" "$out" $fam)
