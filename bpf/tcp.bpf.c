@@ -12,7 +12,9 @@
  *                                     the initial congestion window,
  *                                     bpf_setsockopt(TCP_BPF_IW), set after
  *                                     tcp_init_transfer() took the route's
- *                                     initcwnd and before any data; the
+ *                                     initcwnd and before any data; first
+ *                                     the congestion control, when the rule
+ *                                     names one (TCP_CONGESTION); the
  *                                     connection counts for its rule here
  *
  * A socket matches the first rule, in bank order, whose namespace cookie
@@ -175,7 +177,11 @@ int sl_tcp_sockops(struct bpf_sock_ops *skops)
 	id = r->id;
 	iw = (int)r->initcwnd;
 	st = bpf_map_lookup_elem(&SL_TCP_STATS_MAP, &id);
-	rc = iw ? bpf_setsockopt(skops, SOL_TCP, TCP_BPF_IW, &iw, sizeof(iw)) : 0;
+	rc = 0;
+	if (r->cc[0])
+		rc = bpf_setsockopt(skops, SOL_TCP, TCP_CONGESTION, (void *)r->cc, sizeof(r->cc));
+	if (iw && !rc)
+		rc = bpf_setsockopt(skops, SOL_TCP, TCP_BPF_IW, &iw, sizeof(iw));
 	if (!st)
 		return 1;
 	if (rc)

@@ -47,6 +47,8 @@
  * as the kernel's per-route metric allows it (u32), held to the same
  * bound so that neither can wrap. */
 #define SL_TCP_WND_MAX    65535
+/* a congestion control's name, as the kernel bounds it (TCP_CA_NAME_MAX) */
+#define SL_TCP_CC_MAX     16
 
 enum sl_tcp_match {
 	SL_TCP_MATCH_ANY = 0,     /* any remote address */
@@ -66,8 +68,9 @@ struct sl_tcp_rule {
 	__u8 pad;
 	__u32 addr[4];            /* the remote prefix, network order, masked */
 	__u32 mask[4];            /* its mask, network order (IPv4: word 0) */
+	char cc[SL_TCP_CC_MAX];   /* congestion control to set; "": leave it */
 };
-SL_STATIC_ASSERT(sizeof(struct sl_tcp_rule) == 72, "sl_tcp_rule layout");
+SL_STATIC_ASSERT(sizeof(struct sl_tcp_rule) == 88, "sl_tcp_rule layout");
 
 struct sl_tcp_config {
 	__u32 bank;               /* 0 or 1: the bank the program reads */
@@ -89,7 +92,7 @@ SL_STATIC_ASSERT(sizeof(struct sl_tcp_mark_key) == 16, "sl_tcp_mark_key layout")
 struct sl_tcp_stat {
 	__u64 active;
 	__u64 passive;
-	__u64 refused;            /* bpf_setsockopt(TCP_BPF_IW) failed */
+	__u64 refused;            /* bpf_setsockopt (TCP_CONGESTION or TCP_BPF_IW) failed */
 };
 SL_STATIC_ASSERT(sizeof(struct sl_tcp_stat) == 24, "sl_tcp_stat layout");
 

@@ -27,6 +27,10 @@ import time
 TCP_INFO = 11
 
 
+def cc(s):
+    return s.getsockopt(socket.IPPROTO_TCP, 13, 16).split(b"\0")[0].decode()
+
+
 def info(s):
     b = s.getsockopt(socket.IPPROTO_TCP, TCP_INFO, 232)
     return {
@@ -56,7 +60,7 @@ def serve(addr, port, ready, hold, size):
     c, peer = ls.accept()
     c.settimeout(20)
     first = info(c)
-    out = "cwnd=%d peer_wnd=%d" % (first["cwnd"], first["snd_wnd"])
+    out = "cwnd=%d peer_wnd=%d cc=%s" % (first["cwnd"], first["snd_wnd"], cc(c))
     c.recv(1)
     if hold:
         fam = "ip6" if family(addr) == socket.AF_INET6 else "ip"
@@ -86,7 +90,7 @@ def connect(addr, port):
     s.settimeout(30)
     s.connect((addr, port))
     i = info(s)
-    print("cwnd=%d peer_wnd=%d" % (i["cwnd"], i["snd_wnd"]), flush=True)
+    print("cwnd=%d peer_wnd=%d cc=%s" % (i["cwnd"], i["snd_wnd"], cc(s)), flush=True)
     s.send(b"?")
     n = 0
     while True:

@@ -15,6 +15,8 @@
 static struct sl_cmd cmd;
 static struct sl_error err;
 
+static void compile(const char *line, struct sl_tcp_rule *out);
+
 /* stage one line onto s; the stage handler's return */
 static int stage(struct tcp_state *s, const char *line)
 {
@@ -47,9 +49,10 @@ Test(tcp_grammar, bad_input_is_a_usage_error_at_its_word)
 		{ "tcp add initcwnd 0", 18, "initcwnd: 0 is out of range 1..65535" },
 		{ "tcp add initrwnd 65536", 18, "initrwnd: 65536 is out of range 1..65535" },
 		{ "tcp add initcwnd ten", 18, "initcwnd: expected a number, got 'ten'" },
-		{ "tcp add dst 10.0.0.0/8", 0, "tcp add: give initcwnd N, initrwnd N or both" },
+		{ "tcp add dst 10.0.0.0/8", 0, "tcp add: give at least one of initcwnd N, initrwnd N, cc NAME" },
 		{ "tcp add initcwnd 10 initcwnd 11", 21, "initcwnd given twice" },
-		{ "tcp add initcwnd 10 cc cubic", 21, "tcp add: unexpected argument 'cc'" },
+		{ "tcp add initcwnd 10 window 3", 21, "tcp add: unexpected argument 'window'" },
+		{ "tcp add initcwnd 10 cc", 21, "cc: missing value NAME" },
 		{ "tcp add initcwnd", 9, "initcwnd: missing value N" },
 	};
 
@@ -85,6 +88,8 @@ Test(tcp_rules, prefixes_are_checked_and_change_nothing)
 		{ "tcp add cgroup /a/.. initcwnd 10",
 		  "cgroup: '/a/..' is not a cgroup path (/a/b below the cgroup v2 root, as /proc/PID/cgroup names it; "
 		  "no '.', '..', '//', blank, quote, '#' or backslash)" },
+		{ "tcp add cc Cubic", "cc: 'Cubic' is not a congestion control name (1..15 of a-z, 0-9, '_', '-')" },
+		{ "tcp add cc abcdefghijklmnop", "cc: 'abcdefghijklmnop' is not a congestion control name (1..15 of a-z, 0-9, '_', '-')" },
 		{ "tcp add netns a/b initcwnd 10",
 		  "netns: 'a/b' is not a namespace name (1..31 characters, no '/', blank, quote, '#' or backslash)" },
 	};
@@ -140,6 +145,23 @@ Test(tcp_rules, cgroups_are_canonical_and_part_of_the_match)
 	cr_assert_eq(s.n, 2);
 }
 
+Test(tcp_rules, cc_names_against_the_kernels_list)
+{
+	struct tcp_state s = { 0 };
+	struct sl_tcp_rule r;
+
+	cr_assert(tcp_cc_available("reno bbr cubic\n", "cubic"));
+	cr_assert(tcp_cc_available("reno bbr cubic", "reno"));
+	cr_assert_not(tcp_cc_available("reno bbr cubic", "cub"), "a name is matched whole");
+	cr_assert_not(tcp_cc_available("reno bbr cubic", "bbr2"));
+	cr_assert_not(tcp_cc_available("", "reno"));
+	cr_assert_eq(stage(&s, "tcp add netns a cc cubic"), 0, "%s", err.msg);
+	cr_assert_eq(stage(&s, "tcp del netns a cc reno"), -1, "del with another cc");
+	cr_assert_eq(s.n, 1);
+	compile("tcp add cc bbr initcwnd 10", &r);
+	cr_assert_str_eq(r.cc, "bbr");
+}
+
 Test(tcp_rules, table_full)
 {
 	struct tcp_state s = { 0 };
@@ -174,13 +196,15 @@ Test(tcp_rules, save_reads_back_to_the_same_state)
 	static const char *const lines[] = {
 		"tcp add netns blue prio 7 dst 2001:db8::/32 initcwnd 20 initrwnd 64",
 		"tcp add dst 192.0.2.1 initrwnd 40 cgroup /system.slice/web.service",
-		"tcp add initcwnd 10",
+		"tcp add cc reno initcwnd 10",
 		"tcp add netns blue dst 0.0.0.0/0 initcwnd 3 initrwnd 3",
+		"tcp add netns red cc bbr",
 	};
 	static const char expect[] = "tcp add netns blue prio 7 dst 2001:db8::/32 initcwnd 20 initrwnd 64\n"
 				     "tcp add cgroup /system.slice/web.service dst 192.0.2.1/32 initrwnd 40\n"
-				     "tcp add initcwnd 10\n"
-				     "tcp add netns blue dst 0.0.0.0/0 initcwnd 3 initrwnd 3\n";
+				     "tcp add initcwnd 10 cc reno\n"
+				     "tcp add netns blue dst 0.0.0.0/0 initcwnd 3 initrwnd 3\n"
+				     "tcp add netns red cc bbr\n";
 	struct tcp_state s = { 0 }, again = { 0 };
 	char *text = NULL, *line, *save = NULL;
 	size_t len = 0;
@@ -200,6 +224,7 @@ Test(tcp_rules, save_reads_back_to_the_same_state)
 		cr_assert_eq(s.rule[k].prio, again.rule[k].prio);
 		cr_assert_eq(s.rule[k].initcwnd, again.rule[k].initcwnd);
 		cr_assert_eq(s.rule[k].initrwnd, again.rule[k].initrwnd);
+		cr_assert_str_eq(s.rule[k].cc, again.rule[k].cc);
 	}
 	free(text);
 }

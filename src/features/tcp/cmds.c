@@ -16,7 +16,9 @@
 	[TCP_OPT_INITCWND] = { .name = "initcwnd", .kind = SL_UINT, .metavar = "N", .min = 1,       \
 	  .max = SL_TCP_WND_MAX, .help = "initial congestion window, segments (route initcwnd)" },  \
 	[TCP_OPT_INITRWND] = { .name = "initrwnd", .kind = SL_UINT, .metavar = "N", .min = 1,       \
-	  .max = SL_TCP_WND_MAX, .help = "initial receive window, segments (route initrwnd)" }
+	  .max = SL_TCP_WND_MAX, .help = "initial receive window, segments (route initrwnd)" },      \
+	[TCP_OPT_CC] = { .name = "cc", .kind = SL_STRING, .metavar = "NAME",                         \
+	  .help = "congestion control, one the kernel has (tcp_available_congestion_control)" }
 
 static const struct sl_opt_spec rule_opts[TCP_RULE_NOPTS + 1] = { RULE_OPTS };
 
@@ -24,15 +26,15 @@ _Static_assert(TCP_RULE_NOPTS <= SL_MAX_OPTS, "tcp's options fit struct sl_cmd")
 
 static int some_window(const struct sl_cmd *cmd, struct sl_error *err)
 {
-	if (!cmd->opt[TCP_OPT_INITCWND].set && !cmd->opt[TCP_OPT_INITRWND].set)
-		return sl_fail(err, SL_E_USAGE, 0, "tcp add: give initcwnd N, initrwnd N or both");
+	if (!cmd->opt[TCP_OPT_INITCWND].set && !cmd->opt[TCP_OPT_INITRWND].set && !cmd->opt[TCP_OPT_CC].set)
+		return sl_fail(err, SL_E_USAGE, 0, "tcp add: give at least one of initcwnd N, initrwnd N, cc NAME");
 	return 0;
 }
 
 const struct sl_cmd_spec sl_tcp_cmds[] = {
 	{ .words = "tcp add", .flags = SL_CMD_CONFIG, .opts = rule_opts, .validate = some_window,
 	  .stage = SL_HANDLER(tcp_stage_add),
-	  .summary = "set new TCP connections' initial windows, per namespace and remote prefix",
+	  .summary = "set new TCP connections' initial windows and congestion control, per namespace, cgroup and remote prefix",
 	  .help = "A sockops program on the cgroup v2 root gives the connections a rule selects\n"
 		  "(connect and accept alike) the initial congestion window and initial receive\n"
 		  "window that `ip route ... initcwnd N initrwnd N` would. The first rule in prio\n"

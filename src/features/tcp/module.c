@@ -297,6 +297,37 @@ static int write_bank(struct tcp_priv *p, const struct sl_tcp_rule *rules, int n
 	return 0;
 }
 
+/* every cc a rule names is one the kernel has now (bpf_setsockopt cannot
+ * load a module) */
+static int check_ccs(const struct tcp_state *s, struct sl_error *err)
+{
+	char avail[512] = "";
+	FILE *f = NULL;
+
+	for (int k = 0; k < s->n; k++) {
+		if (!s->rule[k].cc[0])
+			continue;
+		if (!f) {
+			f = fopen("/proc/sys/net/ipv4/tcp_available_congestion_control", "r");
+			if (!f || !fgets(avail, sizeof(avail), f)) {
+				if (f)
+					fclose(f);
+				return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot read the kernel's congestion controls: %s",
+					       strerror(errno));
+			}
+			avail[strcspn(avail, "\n")] = '\0';
+		}
+		if (!tcp_cc_available(avail, s->rule[k].cc)) {
+			fclose(f);
+			return sl_fail(err, SL_E_USAGE, 0, "cc: the kernel has no congestion control '%s' (it has: %s)",
+				       s->rule[k].cc, avail);
+		}
+	}
+	if (f)
+		fclose(f);
+	return 0;
+}
+
 static int apply(const struct sl_env *env, void *priv, const void *st, bool replace, struct sl_error *err)
 {
 	const struct tcp_state *s = st;
@@ -344,7 +375,7 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 	for (int c = 0; c < ncg; c++)
 		if (sl_cgroup_resolve(p->cgroup_root, cgs[c], SL_TCP_CG_LEVELS, cg_ids[c], &cg_level[c], err))
 			return -1;
-	if (open_maps(env, p, err))
+	if (check_ccs(s, err) || open_maps(env, p, err))
 		return -1;
 	tcp_state_order(s, order);
 	for (int i = 0; i < s->n; i++) {

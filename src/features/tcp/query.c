@@ -28,6 +28,7 @@ static json_object *rule_json(const struct tcp_priv *p, int k)
 	json_object_object_add(o, "dst", json_object_new_string(dst));
 	json_object_object_add(o, "initcwnd", r->initcwnd ? json_object_new_int64(r->initcwnd) : NULL);
 	json_object_object_add(o, "initrwnd", r->initrwnd ? json_object_new_int64(r->initrwnd) : NULL);
+	json_object_object_add(o, "cc", r->cc[0] ? json_object_new_string(r->cc) : NULL);
 	json_object_object_add(o, "active", json_object_new_uint64(st.active));
 	json_object_object_add(o, "passive", json_object_new_uint64(st.passive));
 	if (st.refused)

@@ -93,6 +93,16 @@ int tcp_rule_from_cmd(const struct sl_cmd *cmd, struct tcp_rule_cfg *r, unsigned
 		r->initcwnd = (uint32_t)o[TCP_OPT_INITCWND].num;
 		*given |= TCP_GIVEN_CWND;
 	}
+	if (o[TCP_OPT_CC].set) {
+		const char *cc = o[TCP_OPT_CC].str;
+
+		if (strlen(cc) >= sizeof(r->cc) || strspn(cc, "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(cc))
+			return sl_fail(err, SL_E_USAGE, o[TCP_OPT_CC].col,
+				       "cc: '%s' is not a congestion control name (1..%zu of a-z, 0-9, '_', '-')", cc,
+				       sizeof(r->cc) - 1);
+		snprintf(r->cc, sizeof(r->cc), "%s", cc);
+		*given |= TCP_GIVEN_CC;
+	}
 	if (o[TCP_OPT_INITRWND].set) {
 		r->initrwnd = (uint32_t)o[TCP_OPT_INITRWND].num;
 		*given |= TCP_GIVEN_RWND;
@@ -144,7 +154,8 @@ int tcp_state_del(struct tcp_state *s, const struct tcp_rule_cfg *r, unsigned gi
 	have = &s->rule[k];
 	if (((given & TCP_GIVEN_PRIO) && have->prio != r->prio) ||
 	    ((given & TCP_GIVEN_CWND) && have->initcwnd != r->initcwnd) ||
-	    ((given & TCP_GIVEN_RWND) && have->initrwnd != r->initrwnd)) {
+	    ((given & TCP_GIVEN_RWND) && have->initrwnd != r->initrwnd) ||
+	    ((given & TCP_GIVEN_CC) && strcmp(have->cc, r->cc))) {
 		char words[512];
 
 		tcp_rule_words(have, words, sizeof(words));
@@ -197,6 +208,8 @@ void tcp_rule_words(const struct tcp_rule_cfg *r, char *out, size_t size)
 		PUT("initcwnd %u ", r->initcwnd);
 	if (r->initrwnd)
 		PUT("initrwnd %u ", r->initrwnd);
+	if (r->cc[0])
+		PUT("cc %s ", r->cc);
 #undef PUT
 	if (len && len <= size)
 		out[len - 1] = '\0'; /* the last blank */
@@ -223,6 +236,7 @@ void tcp_rule_compile(const struct tcp_rule_cfg *r, uint64_t netns_cookie, uint3
 	out->id = id;
 	out->initcwnd = r->initcwnd;
 	out->initrwnd = r->initrwnd;
+	memcpy(out->cc, r->cc, sizeof(out->cc));
 	if (!r->has_dst)
 		return;
 	out->match = SL_TCP_MATCH_PREFIX;
@@ -254,4 +268,20 @@ int tcp_state_cgroups(const struct tcp_state *s, char out[][TCP_CGROUP_MAX], int
 		snprintf(out[n++], TCP_CGROUP_MAX, "%s", s->rule[k].cgroup);
 	}
 	return n;
+}
+
+bool tcp_cc_available(const char *available, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = available; *p;) {
+		size_t w;
+
+		p += strspn(p, " \t\n");
+		w = strcspn(p, " \t\n");
+		if (w == len && !strncmp(p, name, len))
+			return true;
+		p += w;
+	}
+	return false;
 }

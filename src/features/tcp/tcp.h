@@ -33,6 +33,7 @@ enum tcp_rule_opt {
 	TCP_OPT_DST,
 	TCP_OPT_INITCWND,
 	TCP_OPT_INITRWND,
+	TCP_OPT_CC,
 	TCP_RULE_NOPTS,
 };
 
@@ -51,6 +52,7 @@ struct tcp_rule_cfg {
 	uint8_t prefix_len;
 	uint8_t addr[16];               /* network order, host bits zero */
 	uint32_t initcwnd, initrwnd;    /* segments; 0: not set */
+	char cc[SL_TCP_CC_MAX];         /* congestion control; "": not set */
 	uint32_t seq;                   /* order added: ties in prio */
 };
 
@@ -61,7 +63,7 @@ struct tcp_state {
 };
 
 /* which of prio/initcwnd/initrwnd a command gave (tcp del checks them) */
-enum { TCP_GIVEN_PRIO = 1, TCP_GIVEN_CWND = 2, TCP_GIVEN_RWND = 4 };
+enum { TCP_GIVEN_PRIO = 1, TCP_GIVEN_CWND = 2, TCP_GIVEN_RWND = 4, TCP_GIVEN_CC = 8 };
 
 /* rules.c: a parsed tcp add/del into a rule; -1 with err at the word */
 int tcp_rule_from_cmd(const struct sl_cmd *cmd, struct tcp_rule_cfg *r, unsigned *given, struct sl_error *err);
@@ -80,6 +82,9 @@ void tcp_rule_words(const struct tcp_rule_cfg *r, char *out, size_t size);
 void tcp_save_state(const struct tcp_state *s, FILE *out);
 /* the rule the program reads */
 void tcp_rule_compile(const struct tcp_rule_cfg *r, uint64_t netns_cookie, uint32_t id, struct sl_tcp_rule *out);
+/* `name` is in `available` (the kernel's list: names apart by blanks) */
+bool tcp_cc_available(const char *available, const char *name);
+
 /* the distinct cgroups of the rules ("" for rules without one), at most
  * max; their count, or -1 when there are more */
 int tcp_state_cgroups(const struct tcp_state *s, char out[][TCP_CGROUP_MAX], int max);
