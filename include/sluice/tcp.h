@@ -49,6 +49,12 @@
 #define SL_TCP_WND_MAX    65535
 /* a congestion control's name, as the kernel bounds it (TCP_CA_NAME_MAX) */
 #define SL_TCP_CC_MAX     16
+/* sluice's own, written in BPF (bpf/tcp_cc.bpf.c), registered through
+ * struct_ops while a rule names it: links/<SL_TCP_CC_LINK> (kernels with
+ * struct_ops links, 6.4), else the registered map maps/<SL_TCP_CC_MAP> */
+#define SL_TCP_OWN_CC     "sluice_reno"
+#define SL_TCP_CC_LINK    "sl_tcp_cc_sluice_reno"
+#define SL_TCP_CC_MAP     "sl_tcpcc_v1_sluice_reno"
 
 enum sl_tcp_match {
 	SL_TCP_MATCH_ANY = 0,     /* any remote address */

@@ -305,7 +305,7 @@ static int check_ccs(const struct tcp_state *s, struct sl_error *err)
 	FILE *f = NULL;
 
 	for (int k = 0; k < s->n; k++) {
-		if (!s->rule[k].cc[0])
+		if (!s->rule[k].cc[0] || !strcmp(s->rule[k].cc, SL_TCP_OWN_CC))
 			continue;
 		if (!f) {
 			f = fopen("/proc/sys/net/ipv4/tcp_available_congestion_control", "r");
@@ -328,6 +328,14 @@ static int check_ccs(const struct tcp_state *s, struct sl_error *err)
 	return 0;
 }
 
+static bool uses_own_cc(const struct tcp_state *s)
+{
+	for (int k = 0; k < s->n; k++)
+		if (!strcmp(s->rule[k].cc, SL_TCP_OWN_CC))
+			return true;
+	return false;
+}
+
 static int apply(const struct sl_env *env, void *priv, const void *st, bool replace, struct sl_error *err)
 {
 	const struct tcp_state *s = st;
@@ -342,7 +350,8 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 	bool made[TCP_LINKS_MAX] = { false };
 	const char *off = tcp_kernel_off();
 
-	(void)replace; /* the programs are always this build's: replaced in place */
+	/* the programs are always this build's: replaced in place (replace
+	 * matters to sluice's own cc alone, without struct_ops links) */
 	if (!s->n) {
 		/* no rules: the bank emptied, off every cgroup; counters stay
 		 * pinned until --cleanup. A daemon that never had rules pins
@@ -355,6 +364,7 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 			p->nlinks = 0;
 			links_off_but(env, NULL, 0);
 		}
+		tcp_cc_drop(env, p);
 		p->applied = *s;
 		p->has_applied = true;
 		return 0;
@@ -393,6 +403,8 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 			rules[i].cgroup_level = (__u32)cg_level[c];
 		}
 	}
+	if (uses_own_cc(s) && tcp_cc_ensure(env, p, replace, err))
+		return -1;
 	assign_ids(p, rules, s->n, ids);
 	for (int i = 0; i < s->n; i++)
 		rules[i].id = ids[i];
@@ -419,8 +431,11 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 	}
 	if (write_bank(p, rules, s->n, ncg > 1, err))
 		goto undo;
-	/* committed: programs on cgroups no rule names any more go */
+	/* committed: programs on cgroups no rule names any more go, and
+	 * sluice's own cc when no rule names it */
 	links_off_but(env, keep, ncg);
+	if (!uses_own_cc(s))
+		tcp_cc_drop(env, p);
 	links_close(p);
 	memcpy(p->link, next, sizeof(next[0]) * (size_t)ncg);
 	p->nlinks = ncg;
@@ -444,6 +459,9 @@ static void release(void *priv)
 	struct tcp_priv *p = priv;
 
 	links_close(p);
+	if (p->cc_fd >= 0) /* the pin keeps it registered */
+		close(p->cc_fd);
+	p->cc_fd = -1;
 	bpf_object__close(p->base);
 	p->base = NULL;
 }
@@ -453,6 +471,7 @@ static void priv_init(void *priv)
 	struct tcp_priv *p = priv;
 
 	p->nlinks = 0;
+	p->cc_fd = -1;
 	for (int i = 0; i < TM_COUNT; i++)
 		p->map_fd[i] = -1;
 }

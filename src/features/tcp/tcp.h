@@ -11,6 +11,8 @@
  *             config lines, the BPF rule they compile to (no kernel)
  *   module.c  the module: state, stage, save, apply (the link, the rule
  *             banks), release
+ *   cc.c      sluice's own congestion control (bpf/tcp_cc.bpf.c), registered
+ *             through struct_ops while a rule names it
  *   query.c   tcp list and status
  */
 #ifndef SLUICE_FEATURES_TCP_H
@@ -105,11 +107,19 @@ struct tcp_priv {
 	int nlinks;
 	struct tcp_link link[TCP_LINKS_MAX];
 	char cgroup_root[256];          /* where cgroup v2 is mounted */
+	int cc_fd;                      /* sluice's own cc: its link, or (6.1) its
+					 * registered map; -1 when not registered */
+	bool cc_link;
 	/* the rule ids of the applied state, by rule index */
 	uint32_t id[SL_TCP_RULES];
 	struct tcp_state applied;
 	bool has_applied;
 };
+
+/* cc.c: sluice's own congestion control registered (a reload replaces
+ * it), or unregistered */
+int tcp_cc_ensure(const struct sl_env *env, struct tcp_priv *p, bool replace, struct sl_error *err);
+void tcp_cc_drop(const struct sl_env *env, struct tcp_priv *p);
 
 /* the kernel has what the feature needs; else NULL and why */
 const char *tcp_kernel_off(void);
