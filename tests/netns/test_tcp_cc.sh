@@ -50,6 +50,13 @@ note "after 4 MB: $(cat "$T_TMP/bulk.out")"
 grep -q "cc=sluice_reno" "$T_TMP/bulk.out" || fail "the bulk connection's cc: $(cat "$T_TMP/bulk.out")"
 [ "$cw" -gt 10 ] || fail "the window did not grow past the IW: $cw"
 
+# the name is the machine's: a second daemon cannot register it too
+daemon_start d2
+ctl d2 tcp add netns "$B" cc sluice_reno 2>"$T_TMP/err"
+assert_eq 4 $? "a second daemon's rule naming sluice_reno ($(cat "$T_TMP/err"))"
+assert_eq "" "$(ctl d2 save | grep '^tcp')" "the second daemon kept nothing"
+daemon_stop d2
+
 cc_maps() { bpftool -j map show | jq -r '[.[] | select(.type == "struct_ops" and .name == "sl_reno") | .id] | sort | join(" ")'; }
 id_before=$(echo "$link" | cut -d: -f1)
 maps_before=$(cc_maps)
