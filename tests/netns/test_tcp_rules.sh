@@ -117,9 +117,17 @@ assert_eq "$(tcp_val "$base" s_cwnd)" "$(tcp_val "$got" s_cwnd)" "after --cleanu
 bpftool link show id "$lid" >/dev/null 2>&1 && fail "the sockops link $lid is still there after --cleanup"
 note "ok: --cleanup took the program off (link $lid gone)"
 
-# a kernel without the netns cookie in sockops: status says so, a command exits 4
-SLUICE_KERNEL_LACKS=sockops-netns-cookie daemon_start d
+# a kernel without the netns cookie in sockops: status says so, a config's
+# rules are kept (saved) but not run, a command exits 4
+echo "tcp add netns $B initcwnd 15" >"$T_TMP/lacks.conf"
+SLUICE_KERNEL_LACKS=sockops-netns-cookie daemon_start d --config "$T_TMP/lacks.conf"
 ctl d -j status | jq -e '.kernel.lacks["sockops-netns-cookie"]' >/dev/null || fail "status: kernel.lacks"
-ctl d tcp add netns "$B" initcwnd 15 2>"$T_TMP/err"
+ctl d -j status | jq -e '.features[] | select(.name == "tcp") | .off | test("5.15")' >/dev/null ||
+	fail "status: the tcp feature says why it is off"
+assert_eq "tcp add netns $B initcwnd 15" "$(ctl d save | grep '^tcp')" "the config's rule is kept"
+[ -z "$(ls "$(pin_root d)/links" 2>/dev/null | grep sl_tcp)" ] || fail "a program was attached on a kernel that lacks the helper"
+got=$(tcp_conn "$B" 10.71.0.2 "$A")
+assert_eq "$(tcp_val "$base" s_cwnd)" "$(tcp_val "$got" s_cwnd)" "not run: B's accept has the kernel's IW"
+ctl d tcp add netns "$A" initcwnd 15 2>"$T_TMP/err"
 assert_eq 4 $? "tcp add on a kernel that lacks it ($(cat "$T_TMP/err"))"
 echo PASS
