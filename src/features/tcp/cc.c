@@ -158,6 +158,17 @@ no_link:
 	return 0;
 }
 
+bool tcp_cc_pinned(const struct sl_env *env)
+{
+	char path[512];
+
+	sl_pin_path(path, sizeof(path), env->pin_root, SL_PIN_LINKS, SL_TCP_CC_LINK);
+	if (!access(path, F_OK))
+		return true;
+	sl_pin_path(path, sizeof(path), env->pin_root, SL_PIN_MAPS, SL_TCP_CC_MAP);
+	return !access(path, F_OK);
+}
+
 void tcp_cc_drop(const struct sl_env *env, struct tcp_priv *p)
 {
 	char path[512];

@@ -177,9 +177,9 @@ static void link_off(const struct sl_env *env, struct tcp_link *l)
 	close_fd(&l->prog_fd);
 }
 
-/* every pinned link of the feature whose cgroup id is not in keep[] (n);
- * the number of links found */
-static int links_off_but(const struct sl_env *env, const uint64_t keep[], int n)
+/* every pinned link of the feature whose cgroup id is not in keep[] (n)
+ * goes (with `dry`, none does); the number of links found */
+static int links_walk(const struct sl_env *env, const uint64_t keep[], int n, bool dry)
 {
 	char dir[512];
 	struct dirent *de;
@@ -201,7 +201,7 @@ static int links_off_but(const struct sl_env *env, const uint64_t keep[], int n)
 		found++;
 		for (k = 0; k < n && keep[k] != l.id; k++)
 			;
-		if (k == n) {
+		if (k == n && !dry) {
 			l.link_fd = sl_pin_open(env->pin_root, SL_PIN_LINKS, de->d_name);
 			link_off(env, &l);
 		}
@@ -347,7 +347,7 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 	struct tcp_link next[TCP_LINKS_MAX];
 	uint64_t keep[TCP_LINKS_MAX], cg_ids[TCP_LINKS_MAX][SL_TCP_CG_LEVELS + 1];
 	int cg_level[TCP_LINKS_MAX];
-	bool made[TCP_LINKS_MAX] = { false };
+	bool made[TCP_LINKS_MAX] = { false }, had_cc;
 	const char *off = tcp_kernel_off();
 
 	/* the programs are always this build's: replaced in place (replace
@@ -356,13 +356,13 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 		/* no rules: the bank emptied, off every cgroup; counters stay
 		 * pinned until --cleanup. A daemon that never had rules pins
 		 * nothing. */
-		if (p->nlinks || links_off_but(env, NULL, 0)) {
+		if (p->nlinks || links_walk(env, NULL, 0, true)) {
 			if (open_maps(env, p, err) || write_bank(p, rules, 0, false, err))
 				return -1;
 			for (int i = 0; i < p->nlinks; i++)
 				link_off(env, &p->link[i]);
 			p->nlinks = 0;
-			links_off_but(env, NULL, 0);
+			links_walk(env, NULL, 0, false);
 		}
 		tcp_cc_drop(env, p);
 		p->applied = *s;
@@ -403,6 +403,10 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 			rules[i].cgroup_level = (__u32)cg_level[c];
 		}
 	}
+	/* sluice's own cc, when a rule names it: registered before any
+	 * program can set it; an apply that fails after it registered it
+	 * unregisters it again */
+	had_cc = p->cc_fd >= 0 || tcp_cc_pinned(env);
 	if (uses_own_cc(s) && tcp_cc_ensure(env, p, replace, err))
 		return -1;
 	assign_ids(p, rules, s->n, ids);
@@ -433,7 +437,7 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 		goto undo;
 	/* committed: programs on cgroups no rule names any more go, and
 	 * sluice's own cc when no rule names it */
-	links_off_but(env, keep, ncg);
+	links_walk(env, keep, ncg, false);
 	if (!uses_own_cc(s))
 		tcp_cc_drop(env, p);
 	links_close(p);
@@ -451,6 +455,8 @@ undo:
 		close_fd(&next[c].link_fd);
 		close_fd(&next[c].prog_fd);
 	}
+	if (!had_cc)
+		tcp_cc_drop(env, p);
 	return -1;
 }
 

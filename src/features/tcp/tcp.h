@@ -120,6 +120,8 @@ struct tcp_priv {
  * it), or unregistered */
 int tcp_cc_ensure(const struct sl_env *env, struct tcp_priv *p, bool replace, struct sl_error *err);
 void tcp_cc_drop(const struct sl_env *env, struct tcp_priv *p);
+/* a daemon (this one or one before) registered it under this pin root */
+bool tcp_cc_pinned(const struct sl_env *env);
 
 /* the kernel has what the feature needs; else NULL and why */
 const char *tcp_kernel_off(void);
