@@ -8,23 +8,26 @@
 #               handshake (its initial rwnd, rounded up to the scale)
 #   s_flight    with --hold: data segments of the 64 kB response the server
 #               sent before any ACK returned
+#   c_flight    with --hold-client: the same of 64 kB the client sends
 PY=/usr/bin/python3 # Debian's interpreter, standard library only
 PROBE=$SL_SRC/tests/netns/tcp_probe.py
 require nft
 tcp_port=40000
 
-# tcp_conn SERVER_NS ADDR CLIENT_NS [--hold]: one connection (a namespace
-# "-" is the test's own)
+# tcp_conn SERVER_NS ADDR CLIENT_NS [--hold|--hold-client]: one connection
+# (a namespace "-" is the test's own)
 tcp_conn() {
 	tcp_port=$((tcp_port + 1))
 	rm -f "$T_TMP/tcp.ready" "$T_TMP/tcp.srv"
-	tcp_in "$1" $PY "$PROBE" serve "$2" $tcp_port "$T_TMP/tcp.ready" ${4:-} >"$T_TMP/tcp.srv" &
+	tcp_sflag= tcp_cflag=
+	case ${4:-} in --hold) tcp_sflag=--hold ;; --hold-client) tcp_cflag=--hold ;; esac
+	tcp_in "$1" $PY "$PROBE" serve "$2" $tcp_port "$T_TMP/tcp.ready" $tcp_sflag >"$T_TMP/tcp.srv" &
 	tcp_srv=$!
 	while [ ! -s "$T_TMP/tcp.ready" ]; do
 		kill -0 $tcp_srv 2>/dev/null || fail "tcp_probe serve $2 in $1 did not start"
 		sleep 0.02
 	done
-	tcp_cli=$(tcp_in "$3" $PY "$PROBE" connect "$2" $tcp_port) || fail "tcp_probe connect $2 from $3"
+	tcp_cli=$(tcp_in "$3" $PY "$PROBE" connect "$2" $tcp_port $tcp_cflag) || fail "tcp_probe connect $2 from $3"
 	wait $tcp_srv || fail "tcp_probe serve $2 in $1 failed"
 	echo "$tcp_cli" | sed 's/\([a-z_]*\)=/c_\1=/g' | tr '\n' ' '
 	sed 's/\([a-z_]*\)=/s_\1=/g' "$T_TMP/tcp.srv"

@@ -10,10 +10,12 @@
       every segment the first flight could send has gone, and tcpi_unacked
       is the number of data segments sent before any ACK returned. The rule
       goes, the rest of the response follows, the connection closes.
-  tcp_probe.py connect ADDR PORT
+  tcp_probe.py connect ADDR PORT [--hold] [--size N]
       connect; print the client's cwnd and the SYN-ACK's window (snd_wnd:
       a SYN-ACK's window is never scaled) before any data; send one byte
-      and read the response to its end.
+      and read the response to its end. With --hold, the client is the
+      sender: it drops every packet from the server, sends N bytes (64 kB)
+      instead of the byte and reports its own first flight the same way.
 
 Prints one line of key=value. Waits on conditions, never on a fixed time
 (the retransmission timeout is the kernel's, at least 200 ms)."""
@@ -49,6 +51,27 @@ def nft(*args):
     subprocess.run(["nft"] + list(args), check=True)
 
 
+def hold_and_send(c, local_port, peer, fam_name, size):
+    """drop the peer's packets to local_port, send size bytes without
+    blocking, wait for the first retransmission timeout: the first flight
+    is tcpi_unacked then; the rest follows once the rule is gone"""
+    nft("add", "table", "inet", "sl_hold")
+    nft("add", "chain", "inet", "sl_hold", "in", "{ type filter hook input priority 0; }")
+    nft("add", "rule", "inet", "sl_hold", "in", fam_name, "saddr", peer, "tcp", "dport", str(local_port), "drop")
+    data = b"x" * size
+    sent = c.send(data, socket.MSG_DONTWAIT)
+    deadline = time.monotonic() + 20
+    while info(c)["total_retrans"] == 0:
+        if time.monotonic() > deadline:
+            sys.exit("no retransmission within 20 s")
+        time.sleep(0.01)
+    flight = info(c)["unacked"]
+    nft("delete", "table", "inet", "sl_hold")
+    c.settimeout(20)
+    c.sendall(data[sent:])
+    return flight
+
+
 def serve(addr, port, ready, hold, size):
     ls = socket.socket(family(addr), socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -64,20 +87,7 @@ def serve(addr, port, ready, hold, size):
     c.recv(1)
     if hold:
         fam = "ip6" if family(addr) == socket.AF_INET6 else "ip"
-        nft("add", "table", "inet", "sl_hold")
-        nft("add", "chain", "inet", "sl_hold", "in", "{ type filter hook input priority 0; }")
-        nft("add", "rule", "inet", "sl_hold", "in", fam, "saddr", peer[0], "tcp", "dport", str(port), "drop")
-        data = b"x" * size
-        sent = c.send(data, socket.MSG_DONTWAIT)
-        deadline = time.monotonic() + 20
-        while info(c)["total_retrans"] == 0:
-            if time.monotonic() > deadline:
-                sys.exit("no retransmission within 20 s")
-            time.sleep(0.01)
-        out += " flight=%d" % info(c)["unacked"]
-        nft("delete", "table", "inet", "sl_hold")
-        c.settimeout(20)
-        c.sendall(data[sent:])
+        out += " flight=%d" % hold_and_send(c, port, peer[0], fam, size)
     print(out, flush=True)
     c.shutdown(socket.SHUT_WR)
     while c.recv(4096):
@@ -85,13 +95,20 @@ def serve(addr, port, ready, hold, size):
     c.close()
 
 
-def connect(addr, port):
+def connect(addr, port, hold, size):
     s = socket.socket(family(addr), socket.SOCK_STREAM)
     s.settimeout(30)
     s.connect((addr, port))
     i = info(s)
-    print("cwnd=%d peer_wnd=%d cc=%s" % (i["cwnd"], i["snd_wnd"], cc(s)), flush=True)
-    s.send(b"?")
+    out = "cwnd=%d peer_wnd=%d cc=%s" % (i["cwnd"], i["snd_wnd"], cc(s))
+    if hold:
+        # no byte before the hold: its ACK could come back first or not
+        fam = "ip6" if family(addr) == socket.AF_INET6 else "ip"
+        out += " flight=%d" % hold_and_send(s, s.getsockname()[1], addr, fam, size)
+        s.shutdown(socket.SHUT_WR)
+    else:
+        s.send(b"?")
+    print(out, flush=True)
     n = 0
     while True:
         b = s.recv(65536)
@@ -106,8 +123,9 @@ def main():
     if len(a) >= 4 and a[0] == "serve":
         size = int(a[a.index("--size") + 1]) if "--size" in a else 65536
         serve(a[1], int(a[2]), a[3], "--hold" in a, size)
-    elif len(a) == 3 and a[0] == "connect":
-        connect(a[1], int(a[2]))
+    elif len(a) >= 3 and a[0] == "connect":
+        size = int(a[a.index("--size") + 1]) if "--size" in a else 65536
+        connect(a[1], int(a[2]), "--hold" in a, size)
     else:
         sys.exit(__doc__)
 

@@ -11,7 +11,10 @@
 #   c_peer_wnd, s_peer_wnd  the windows each end holds of the other
 #   s_flight     data segments of a 64 kB response sent before the first ACK
 #                returns (the server drops the client's ACKs until its first
-#                retransmission timeout, then reads tcpi_unacked)
+#                retransmission timeout, then reads tcpi_unacked): the passive
+#                open's IW against the client's initial rwnd
+#   c_flight     the same for 64 kB the client sends (another connection):
+#                the active open's IW against the server's initial rwnd
 # sluice must equal the route in every value, but one known difference
 # (issue 12, open): where M x MSS is more than the socket's receive space
 # (20/64 here: 64 x 1448 > 65160), the kernel clamps a route's initrwnd to
@@ -34,7 +37,7 @@ for ns in "$RS" "$SS"; do # a second server address, outside every route and rul
 done
 # no tail loss probe: it would send one more new segment before the
 # retransmission timeout, past the first flight the count is about
-for ns in "$RS" "$SS"; do ip netns exec "$ns" sysctl -qw net.ipv4.tcp_early_retrans=0; done
+for ns in "$RS" "$SS" "$RC" "$SC"; do ip netns exec "$ns" sysctl -qw net.ipv4.tcp_early_retrans=0; done
 dev_of() { ip -n "$1" -o link show type veth | awk -F': ' '{ print $2 }' | cut -d@ -f1; }
 
 # windows of the SYN and SYN-ACK of the next connection (port tcp_port + 1),
@@ -73,7 +76,7 @@ base6=$(measure "$RS" "$RC" fd00:72::2 6)
 note "kernel defaults: v4 $base4; v6 $base6"
 
 daemon_start d
-table="| N/M | family | syn | synack | c_cwnd | s_cwnd | s_flight | route = sluice |"
+table="| N/M | family | syn | synack | c_cwnd | s_cwnd | s_flight | c_flight | route = sluice |"
 for nm in 3/3 10/10 10/40 20/64; do
 	n=${nm%/*} m=${nm#*/}
 	for fam in 4 6; do
@@ -84,12 +87,12 @@ for nm in 3/3 10/10 10/40 20/64; do
 		ctl d tcp add netns "$SC" dst "$srv/$len" initcwnd "$n" initrwnd "$m" || fail "tcp add ($SC)"
 		ctl d tcp add netns "$SS" dst "$cli/$len" initcwnd "$n" initrwnd "$m" || fail "tcp add ($SS)"
 
-		route=$(measure "$RS" "$RC" "$srv" $fam --hold)
-		sluice=$(measure "$SS" "$SC" "$srv" $fam --hold)
+		route="$(measure "$RS" "$RC" "$srv" $fam --hold) $(tcp_conn "$RS" "$srv" "$RC" --hold-client | tr ' ' '\n' | grep '^c_flight=')"
+		sluice="$(measure "$SS" "$SC" "$srv" $fam --hold) $(tcp_conn "$SS" "$srv" "$SC" --hold-client | tr ' ' '\n' | grep '^c_flight=')"
 		note "$nm IPv$fam route:  $route"
 		note "$nm IPv$fam sluice: $sluice"
 		if [ "$nm" = 20/64 ]; then
-			for k in c_cwnd s_cwnd s_flight; do
+			for k in c_cwnd s_cwnd s_flight c_flight; do
 				assert_eq "$(tcp_val "$route" $k)" "$(tcp_val "$sluice" $k)" "IPv$fam $nm: $k, route = sluice"
 			done
 			note "known difference, IPv$fam $nm: SYN win route $(tcp_val "$route" syn) sluice $(tcp_val "$sluice" syn), SYN-ACK win route $(tcp_val "$route" synack) sluice $(tcp_val "$sluice" synack)"
@@ -100,6 +103,8 @@ for nm in 3/3 10/10 10/40 20/64; do
 		assert_eq "$n" "$(tcp_val "$sluice" s_cwnd)" "IPv$fam $nm: the server's IW"
 		assert_eq "$([ "$n" -lt "$m" ] && echo "$n" || echo "$m")" "$(tcp_val "$route" s_flight)" \
 			"IPv$fam $nm: the route's first flight is min(initcwnd, initrwnd) segments"
+		assert_eq "$(tcp_val "$route" s_flight)" "$(tcp_val "$route" c_flight)" \
+			"IPv$fam $nm: the route's first flight is the same both ways"
 
 		rout=$(measure "$RS" "$RC" "$out" $fam)
 		sout=$(measure "$SS" "$SC" "$out" $fam)
@@ -108,7 +113,7 @@ for nm in 3/3 10/10 10/40 20/64; do
 		assert_eq "$(tcp_val "$b" c_cwnd) $(tcp_val "$b" syn)" "$(tcp_val "$sout" c_cwnd) $(tcp_val "$sout" syn)" \
 			"IPv$fam $nm, to $out: the client's side has the kernel's defaults"
 		table="$table
-| $nm | IPv$fam | $(tcp_val "$route" syn) / $(tcp_val "$sluice" syn) | $(tcp_val "$route" synack) / $(tcp_val "$sluice" synack) | $(tcp_val "$route" c_cwnd) / $(tcp_val "$sluice" c_cwnd) | $(tcp_val "$route" s_cwnd) / $(tcp_val "$sluice" s_cwnd) | $(tcp_val "$route" s_flight) / $(tcp_val "$sluice" s_flight) | $([ "$route" = "$sluice" ] && echo yes || echo "no: rwnd") |"
+| $nm | IPv$fam | $(tcp_val "$route" syn) / $(tcp_val "$sluice" syn) | $(tcp_val "$route" synack) / $(tcp_val "$sluice" synack) | $(tcp_val "$route" c_cwnd) / $(tcp_val "$sluice" c_cwnd) | $(tcp_val "$route" s_cwnd) / $(tcp_val "$sluice" s_cwnd) | $(tcp_val "$route" s_flight) / $(tcp_val "$sluice" s_flight) | $(tcp_val "$route" c_flight) / $(tcp_val "$sluice" c_flight) | $([ "$route" = "$sluice" ] && echo yes || echo "no: rwnd") |"
 
 		ip -n "$RC" route del "$srv/$len"
 		ip -n "$RS" route del "$cli/$len"
