@@ -328,6 +328,21 @@ static int check_ccs(const struct tcp_state *s, struct sl_error *err)
 	return 0;
 }
 
+/* pins of another layout are refused before anything reads them, even
+ * while no rule uses them (as every feature does at start) */
+static int check_pins(const struct sl_env *env, struct sl_error *err)
+{
+	struct tcp_bpf *skel;
+	int rc;
+
+	skel = tcp_bpf__open();
+	if (!skel)
+		return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot open the BPF object: %s", strerror(errno));
+	rc = sl_pin_check_maps(skel->obj, env->pin_root, err);
+	tcp_bpf__destroy(skel);
+	return rc;
+}
+
 static bool uses_own_cc(const struct tcp_state *s)
 {
 	for (int k = 0; k < s->n; k++)
@@ -352,6 +367,8 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 
 	/* the programs are always this build's: replaced in place (replace
 	 * matters to sluice's own cc alone, without struct_ops links) */
+	if (check_pins(env, err))
+		return -1;
 	if (!s->n) {
 		/* no rules: the bank emptied, off every cgroup; counters stay
 		 * pinned until --cleanup. A daemon that never had rules pins
