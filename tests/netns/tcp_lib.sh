@@ -15,13 +15,15 @@ require nft
 tcp_port=40000
 
 # tcp_conn SERVER_NS ADDR CLIENT_NS [--hold|--hold-client]: one connection
-# (a namespace "-" is the test's own)
+# (a namespace "-" is the test's own); TCP_BIND="--bind ::" makes the
+# server listen dual-stack
 tcp_conn() {
 	tcp_port=$((tcp_port + 1))
 	rm -f "$T_TMP/tcp.ready" "$T_TMP/tcp.srv"
 	tcp_sflag= tcp_cflag=
 	case ${4:-} in --hold) tcp_sflag=--hold ;; --hold-client) tcp_cflag=--hold ;; esac
-	tcp_in "$1" $PY "$PROBE" serve "$2" $tcp_port "$T_TMP/tcp.ready" $tcp_sflag >"$T_TMP/tcp.srv" &
+	# shellcheck disable=SC2086 # TCP_BIND: "--bind ADDR" or nothing
+	tcp_in "$1" $PY "$PROBE" serve "$2" $tcp_port "$T_TMP/tcp.ready" $tcp_sflag ${TCP_BIND:-} >"$T_TMP/tcp.srv" &
 	tcp_srv=$!
 	while [ ! -s "$T_TMP/tcp.ready" ]; do
 		kill -0 $tcp_srv 2>/dev/null || fail "tcp_probe serve $2 in $1 did not start"

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """One TCP connection's initial windows, read from the kernel (TCP_INFO).
 
-  tcp_probe.py serve ADDR PORT READY_FILE [--hold] [--size N]
+  tcp_probe.py serve ADDR PORT READY_FILE [--hold] [--size N] [--bind ADDR]
       accept one connection; print the server's cwnd and the window the
       client advertised (snd_wnd) before any data; read the client's one
       request byte; with --hold, drop every packet from the client (an nft
@@ -10,6 +10,8 @@
       every segment the first flight could send has gone, and tcpi_unacked
       is the number of data segments sent before any ACK returned. The rule
       goes, the rest of the response follows, the connection closes.
+      --bind: listen there instead (:: is dual-stack: IPv4 clients are
+      IPv4-mapped IPv6 addresses to the accepted socket).
   tcp_probe.py connect ADDR PORT [--hold] [--size N]
       connect; print the client's cwnd and the SYN-ACK's window (snd_wnd:
       a SYN-ACK's window is never scaled) before any data; send one byte
@@ -73,7 +75,11 @@ def hold_and_send(c, local_port, peer, fam_name, size):
 
 
 def serve(addr, port, ready, hold, size):
-    ls = socket.socket(family(addr), socket.SOCK_STREAM)
+    if addr == "::":
+        ls = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+        ls.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    else:
+        ls = socket.socket(family(addr), socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind((addr, port))
     ls.listen(1)
@@ -86,8 +92,9 @@ def serve(addr, port, ready, hold, size):
     out = "cwnd=%d peer_wnd=%d cc=%s" % (first["cwnd"], first["snd_wnd"], cc(c))
     c.recv(1)
     if hold:
-        fam = "ip6" if family(addr) == socket.AF_INET6 else "ip"
-        out += " flight=%d" % hold_and_send(c, port, peer[0], fam, size)
+        fam = "ip6" if family(peer[0]) == socket.AF_INET6 and not peer[0].startswith("::ffff:") else "ip"
+        who = peer[0][7:] if peer[0].startswith("::ffff:") else peer[0]
+        out += " flight=%d" % hold_and_send(c, port, who, fam, size)
     print(out, flush=True)
     c.shutdown(socket.SHUT_WR)
     while c.recv(4096):
@@ -122,7 +129,8 @@ def main():
     a = sys.argv[1:]
     if len(a) >= 4 and a[0] == "serve":
         size = int(a[a.index("--size") + 1]) if "--size" in a else 65536
-        serve(a[1], int(a[2]), a[3], "--hold" in a, size)
+        bind = a[a.index("--bind") + 1] if "--bind" in a else a[1]
+        serve(bind, int(a[2]), a[3], "--hold" in a, size)
     elif len(a) >= 3 and a[0] == "connect":
         size = int(a[a.index("--size") + 1]) if "--size" in a else 65536
         connect(a[1], int(a[2]), "--hold" in a, size)

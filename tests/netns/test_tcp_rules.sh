@@ -41,6 +41,12 @@ assert_eq 20 "$(tcp_val "$got6" s_cwnd)" "passive open in B over IPv6: initcwnd 
 rev=$(tcp_conn "$A" 10.71.0.1 "$B")
 assert_eq 20 "$(tcp_val "$rev" c_cwnd)" "active open in B (its rule has no dst)"
 assert_eq 30 "$(tcp_val "$rev" s_cwnd)" "passive open in A from 10.71.0.2: dst is the remote address"
+# a dual-stack listener: the accepted socket's remote address is
+# ::ffff:10.71.0.2, which A's IPv4 prefix matches (and the SYN-ACK, made
+# from the IPv4 request, too)
+mapped=$(TCP_BIND="--bind ::" tcp_conn "$A" 10.71.0.1 "$B")
+assert_eq "30 $((7 * 1448))" "$(tcp_val "$mapped" s_cwnd) $(tcp_val "$mapped" c_peer_wnd)" \
+	"passive open in A on a dual-stack listener from 10.71.0.2: IW 30, SYN-ACK 7 x 1448"
 rev6=$(tcp_conn "$A" fd00:71::1 "$B")
 assert_eq 4 "$(tcp_val "$rev6" s_cwnd)" "passive open in A from fd00:71::2 (prio 50)"
 
@@ -51,8 +57,8 @@ assert_eq "$host" "$host2" "the host's own connections: untouched"
 
 list=$(ctl d -j tcp list) || fail "tcp list"
 assert_eq 2 "$(echo "$list" | jq -r --arg b "$B" '.[] | select(.netns == $b) | .passive')" "B's rule: two accepted connections"
-assert_eq 2 "$(echo "$list" | jq -r --arg b "$B" '.[] | select(.netns == $b) | .active')" "B's rule: two connects"
-assert_eq "1 1" "$(echo "$list" | jq -r '.[] | select(.dst == "10.71.0.2/32") | "\(.active) \(.passive)"')" "A's IPv4 rule: one connect, one accept"
+assert_eq 3 "$(echo "$list" | jq -r --arg b "$B" '.[] | select(.netns == $b) | .active')" "B's rule: three connects"
+assert_eq "1 2" "$(echo "$list" | jq -r '.[] | select(.dst == "10.71.0.2/32") | "\(.active) \(.passive)"')" "A's IPv4 rule: one connect, two accepts"
 assert_eq "1 1" "$(echo "$list" | jq -r '.[] | select(.dst == "fd00:71::2/128") | "\(.active) \(.passive)"')" "A's IPv6 rule: one connect, one accept"
 assert_eq "fd00:71::2/128" "$(echo "$list" | jq -r '.[0].dst')" "prio 50 lists first"
 
