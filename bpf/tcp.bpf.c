@@ -66,28 +66,40 @@ struct {
 	__type(value, struct sl_tcp_stat);
 } SL_TCP_STATS_MAP SEC(".maps");
 
+/* a context field read here, at its own offset: left to itself the
+ * compiler may compute a pointer into the context and load through it
+ * later (merging the IPv4 and IPv6 paths), which the verifier refuses
+ * ("dereference of modified ctx ptr": seen with this function changed) */
+#define CTX_READ(dst, expr) do { dst = (expr); asm volatile("" : "+r"(dst)); } while (0)
+
 /* the remote address as rules hold it: an IPv4-mapped IPv6 address (a v4
  * connection on a dual-stack socket) is IPv4 */
 static __always_inline __u8 remote_of(const struct bpf_sock_ops *skops, __u32 ip[4])
 {
-	__u32 family = skops->family;
+	__u32 family, v4, a, b, c, d;
+
+	CTX_READ(family, skops->family);
+	CTX_READ(v4, skops->remote_ip4);
+	CTX_READ(a, skops->remote_ip6[0]);
+	CTX_READ(b, skops->remote_ip6[1]);
+	CTX_READ(c, skops->remote_ip6[2]);
+	CTX_READ(d, skops->remote_ip6[3]);
 
 	ip[1] = ip[2] = ip[3] = 0;
 	if (family == AF_INET) {
-		ip[0] = skops->remote_ip4;
+		ip[0] = v4;
 		return SL_FAMILY_IPV4;
 	}
 	if (family != AF_INET6)
 		return 0;
-	ip[0] = skops->remote_ip6[0];
-	ip[1] = skops->remote_ip6[1];
-	ip[2] = skops->remote_ip6[2];
-	ip[3] = skops->remote_ip6[3];
-	if (ip[0] == 0 && ip[1] == 0 && ip[2] == bpf_htonl(0xffff)) {
-		ip[0] = ip[3];
-		ip[2] = ip[3] = 0;
+	if (a == 0 && b == 0 && c == bpf_htonl(0xffff)) {
+		ip[0] = d;
 		return SL_FAMILY_IPV4;
 	}
+	ip[0] = a;
+	ip[1] = b;
+	ip[2] = c;
+	ip[3] = d;
 	return SL_FAMILY_IPV6;
 }
 
