@@ -19,6 +19,12 @@
       sender: it drops every packet from the server, sends N bytes (64 kB)
       instead of the byte and reports its own first flight the same way.
 
+  tcp_probe.py bulk-serve ADDR PORT READY_FILE SIZE
+      accept one connection, send SIZE bytes, print the connection's cc
+      and cwnd at the end
+  tcp_probe.py bulk-recv ADDR PORT
+      connect, read to the end, print the byte count
+
 Prints one line of key=value. Waits on conditions, never on a fixed time
 (the retransmission timeout is the kernel's, at least 200 ms)."""
 import os
@@ -125,6 +131,32 @@ def connect(addr, port, hold, size):
     s.close()
 
 
+def bulk_serve(addr, port, ready, size):
+    ls = socket.socket(family(addr), socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind((addr, port))
+    ls.listen(1)
+    ls.settimeout(20)
+    with open(ready, "w") as f:
+        f.write("ready\n")
+    c, _ = ls.accept()
+    c.settimeout(30)
+    c.sendall(b"x" * size)
+    print("cc=%s cwnd=%d" % (cc(c), info(c)["cwnd"]), flush=True)
+    c.close()
+
+
+def bulk_recv(addr, port):
+    s = socket.create_connection((addr, port), timeout=30)
+    n = 0
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        n += len(b)
+    print("bytes=%d" % n, flush=True)
+
+
 def main():
     a = sys.argv[1:]
     if len(a) >= 4 and a[0] == "serve":
@@ -134,6 +166,10 @@ def main():
     elif len(a) >= 3 and a[0] == "connect":
         size = int(a[a.index("--size") + 1]) if "--size" in a else 65536
         connect(a[1], int(a[2]), "--hold" in a, size)
+    elif len(a) == 5 and a[0] == "bulk-serve":
+        bulk_serve(a[1], int(a[2]), a[3], int(a[4]))
+    elif len(a) == 3 and a[0] == "bulk-recv":
+        bulk_recv(a[1], int(a[2]))
     else:
         sys.exit(__doc__)
 

@@ -22,29 +22,13 @@ case $link in *struct_ops*) note "ok: a struct_ops link: $link" ;; *) fail "no s
 got=$(tcp_conn "$B" 10.75.0.2 "$A" --hold)
 assert_eq "sluice_reno 10" "$(tcp_val "$got" s_cc) $(tcp_val "$got" s_flight)" "B's accept: sluice_reno, a first flight of 10"
 # it carries data: 4 MB through it, the window grows past the IW
-ip netns exec "$B" $PY - 10.75.0.2 5999 "$T_TMP/bulk.ready" >"$T_TMP/bulk.out" <<'PYEOF' &
-import socket, struct, sys
-ls = socket.socket(); ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-ls.bind((sys.argv[1], int(sys.argv[2]))); ls.listen(1)
-open(sys.argv[3], "w").write("ready\n")
-c, _ = ls.accept()
-c.sendall(b"x" * (4 << 20))
-i = c.getsockopt(6, 11, 232)
-print("cc=%s cwnd=%d" % (c.getsockopt(6, 13, 16).split(b"\0")[0].decode(), struct.unpack_from("I", i, 80)[0]))
-c.close()
-PYEOF
+ip netns exec "$B" $PY "$PROBE" bulk-serve 10.75.0.2 5999 "$T_TMP/bulk.ready" 4194304 >"$T_TMP/bulk.out" &
 bulk=$!
 while [ ! -s "$T_TMP/bulk.ready" ]; do kill -0 $bulk 2>/dev/null || fail "bulk server"; sleep 0.02; done
-n=$(ip netns exec "$A" $PY -c '
-import socket, sys
-s = socket.create_connection(("10.75.0.2", 5999)); n = 0
-while True:
-    b = s.recv(65536)
-    if not b: break
-    n += len(b)
-print(n)')
+n=$(ip netns exec "$A" $PY "$PROBE" bulk-recv 10.75.0.2 5999) || fail "bulk client"
+n=$(tcp_val "$n" bytes)
 wait $bulk || fail "bulk server"
-assert_eq $((4 << 20)) "$n" "4 MB received through sluice_reno"
+assert_eq 4194304 "$n" "4 MB received through sluice_reno"
 cw=$(sed -n 's/.*cwnd=\([0-9]*\).*/\1/p' "$T_TMP/bulk.out")
 note "after 4 MB: $(cat "$T_TMP/bulk.out")"
 grep -q "cc=sluice_reno" "$T_TMP/bulk.out" || fail "the bulk connection's cc: $(cat "$T_TMP/bulk.out")"
