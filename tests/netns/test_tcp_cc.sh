@@ -18,6 +18,8 @@ available || fail "sluice_reno not registered after a start on a config that nam
 note "ok: registered ($(cat /proc/sys/net/ipv4/tcp_available_congestion_control))"
 link=$(bpftool link show pinned "$(pin_root d)/links/sl_tcp_cc_sluice_reno" 2>/dev/null | head -n 1)
 case $link in *struct_ops*) note "ok: a struct_ops link: $link" ;; *) fail "no struct_ops link pinned: $link" ;; esac
+assert_eq "$(echo "$link" | cut -d: -f1)" "$(ctl d -j status | jq -r '.features[] | select(.name == "tcp") | .congestion_control.link_id')" \
+	"status names the link"
 
 got=$(tcp_conn "$B" 10.75.0.2 "$A" --hold)
 assert_eq "sluice_reno 10" "$(tcp_val "$got" s_cc) $(tcp_val "$got" s_flight)" "B's accept: sluice_reno, a first flight of 10"

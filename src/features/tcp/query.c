@@ -90,5 +90,18 @@ json_object *tcp_status(const struct sl_env *env, void *priv, const void *state)
 		json_object_array_add(maps, sl_map_status(p->map_fd[i], pin));
 	}
 	json_object_object_add(o, "maps", maps);
+	if (p->cc_fd >= 0) {
+		json_object *cc = json_object_new_object();
+
+		json_object_object_add(cc, "name", json_object_new_string(SL_TCP_OWN_CC));
+		json_object_object_add(cc, "registered", json_object_new_string(
+			p->cc_link ? "struct_ops link" : "struct_ops map (no links before 6.4)"));
+		if (p->cc_link)
+			json_object_object_add(cc, "link_id", json_object_new_int64(sl_link_id(p->cc_fd)));
+		sl_pin_path(pin, sizeof(pin), env->pin_root, p->cc_link ? SL_PIN_LINKS : SL_PIN_MAPS,
+			    p->cc_link ? SL_TCP_CC_LINK : SL_TCP_CC_MAP);
+		json_object_object_add(cc, "pin", json_object_new_string(pin));
+		json_object_object_add(o, "congestion_control", cc);
+	}
 	return o;
 }
