@@ -22,6 +22,9 @@
 #define AF_INET  2
 #define AF_INET6 10
 
+#define SOL_TCP 6 /* bpf_setsockopt's level for TCP_BPF_IW (an enum in vmlinux.h) */
+#define TCP_CONGESTION 13
+
 #define E2BIG  7
 #define EEXIST 17
 

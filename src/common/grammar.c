@@ -195,6 +195,16 @@ static bool spec_too_large(const struct sl_cmd_spec *spec)
 	return o > SL_MAX_OPTS || a > SL_MAX_ARGS;
 }
 
+/* an option named without dashes ("netns", "initcwnd") is a keyword: the
+ * word itself, anywhere after the command's words, is the option */
+static bool keyword_opt(const struct sl_cmd_spec *spec, const char *word)
+{
+	for (int k = 0; spec->opts && spec->opts[k].name; k++)
+		if (spec->opts[k].name[0] != '-' && !strcmp(spec->opts[k].name, word))
+			return true;
+	return false;
+}
+
 static int parse_tokens(struct sl_cmd *cmd, struct sl_error *err)
 {
 	const struct sl_tokens *toks = &cmd->toks;
@@ -219,7 +229,7 @@ static int parse_tokens(struct sl_cmd *cmd, struct sl_error *err)
 			nargs++;
 			break;
 		}
-		if (t->text[0] == '-' && t->text[1] == '-') {
+		if ((t->text[0] == '-' && t->text[1] == '-') || keyword_opt(spec, t->text)) {
 			const struct sl_opt_spec *o = NULL;
 			int k;
 

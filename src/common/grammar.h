@@ -60,7 +60,8 @@ enum sl_kind {
 };
 
 struct sl_opt_spec {
-	const char *name;            /* "--sample-rate" */
+	const char *name;            /* "--sample-rate"; without dashes ("initcwnd") a keyword,
+	                              * the bare word (tcp add ... initcwnd 10) */
 	enum sl_kind kind;
 	const char *metavar;         /* "N" */
 	unsigned long long min, max;

@@ -139,6 +139,16 @@ static int unpin_dir(const char *root, const char *kind, struct sl_error *err)
 			rc = sl_fail(err, SL_E_KERNEL, 0, "'%s' is not a pinned BPF object; left alone", path);
 			continue;
 		}
+		/* a struct_ops map registered without a link (kernels before 6.4)
+		 * stays registered after its last reference goes: unregister it */
+		if (!strcmp(kind, SL_PIN_MAPS)) {
+			struct sl_map_layout l;
+			__u32 zero = 0;
+
+			if (!sl_map_layout_of(fd, &l) && l.type == BPF_MAP_TYPE_STRUCT_OPS &&
+			    bpf_map_delete_elem(fd, &zero) == 0)
+				sl_debug("unregistered the struct_ops of %s", path);
+		}
 		close(fd);
 		if (unlink(path)) {
 			rc = sl_fail(err, SL_E_KERNEL, 0, "cannot unpin '%s': %s", path, strerror(errno));

@@ -3,3 +3,4 @@
 SL_FEATURE(drops)
 SL_FEATURE(sets)
 SL_FEATURE(mcast)
+SL_FEATURE(tcp)

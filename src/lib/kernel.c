@@ -91,6 +91,12 @@ static bool probe_devmap_broadcast(const struct btf *btf)
 	return enumerator_exists(btf, "BPF_F_BROADCAST");
 }
 
+/* the helper's sockops flavour is a function of its own in the kernel */
+static bool probe_sockops_netns(const struct btf *btf)
+{
+	return btf__find_by_name_kind(btf, "bpf_get_netns_cookie_sock_ops", BTF_KIND_FUNC) > 0;
+}
+
 static const struct kcap kcaps[SL_KCAP_COUNT] = {
 	[SL_KCAP_UDPQ_SKB] = { "udpq-skb", "needs 6.10 for the skb argument",
 			       probe_udpq_skb },
@@ -101,6 +107,9 @@ static const struct kcap kcaps[SL_KCAP_COUNT] = {
 				      probe_xdp_live_frames },
 	[SL_KCAP_DEVMAP_BROADCAST] = { "devmap-broadcast", "needs 5.13 for devmap broadcast",
 				       probe_devmap_broadcast },
+	[SL_KCAP_SOCKOPS_NETNS] = { "sockops-netns-cookie",
+				    "needs 5.15 for the network namespace cookie in sockops (tcp rules)",
+				    probe_sockops_netns },
 };
 
 bool sl_kcap_probe(enum sl_kcap c, const struct btf *btf)

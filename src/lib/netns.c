@@ -10,7 +10,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
 
 uint32_t sl_netns_self(void)
 {
@@ -108,4 +113,22 @@ void sl_netns_leave(int self)
 		sl_err("cannot return to our own network namespace: %s", strerror(errno));
 	sl_caps_sys_admin(false);
 	close(self);
+}
+
+int sl_netns_cookie(const char *name, uint64_t *cookie, struct sl_error *err)
+{
+	socklen_t len = sizeof(*cookie);
+	int self, fd, rc = 0;
+
+	if (sl_netns_enter(name, &self, err))
+		return -1;
+	/* any socket answers for the namespace it was made in */
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, cookie, &len))
+		rc = sl_fail(err, SL_E_KERNEL, 0, "network namespace '%s': no cookie (SO_NETNS_COOKIE): %s",
+			     name && *name ? name : "host", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	sl_netns_leave(self);
+	return rc;
 }

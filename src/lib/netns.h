@@ -17,6 +17,10 @@ int sl_netns_by_name(const char *name, uint32_t *inode, struct sl_error *err);
  * single-threaded, so everything between the two runs in `name`. */
 int sl_netns_enter(const char *name, int *self, struct sl_error *err);
 void sl_netns_leave(int self);
+/* The namespace's cookie (SO_NETNS_COOKIE, 5.14): what BPF programs see
+ * as bpf_get_netns_cookie(), unique for the namespace's life (an inode
+ * number can come back). `name` "" or NULL: the caller's own. */
+int sl_netns_cookie(const char *name, uint64_t *cookie, struct sl_error *err);
 /* "host", a name from /run/netns, or the inode number as text */
 void sl_netns_name(uint32_t inode, char *out, size_t size);
 

@@ -108,9 +108,18 @@
 #      makes neither copy: "sender time per frame" is what that and the
 #      programs cost (the programs' share: 9's "in + 3 out").
 #
+#  11. TCP connections per second between the two namespaces (a python
+#      client connects and resets, a server accepts and closes, for the
+#      measurement's seconds) with sluice's sockops program on the cgroup
+#      root and a rule for each namespace (initcwnd 10 initrwnd 10) / with
+#      no program, A B B A: what the program costs a connection
+#  12. bulk TCP over the veth with sluice's own congestion control written
+#      in BPF (iperf3 -C sluice_reno, registered through struct_ops by a
+#      rule that names it) / the kernel's CUBIC (iperf3 -C cubic), A B B A
+#
 # Environment:
-#   SLUICE_BENCH_ONLY     base (1-5), sets (6-8) or mcast (9-10); default:
-#                         everything
+#   SLUICE_BENCH_ONLY     base (1-5), sets (6-8), mcast (9-10) or tcp
+#                         (11-12); default: everything
 #   SLUICE_BENCH_SECONDS  seconds per measurement (default 3)
 #   SLUICE_BENCH_CPUS     "SENDER RECEIVER" CPUs (default "0 1")
 #   SLUICE_BENCH_RPS=1    steer the receiving veth's packets to the receiver
@@ -165,8 +174,8 @@ say() { echo "-- $*" >&2; }
 die() { echo "bench: $*" >&2; exit 1; }
 
 case $ONLY in
-''|base|sets|mcast) ;;
-*) die "SLUICE_BENCH_ONLY: '$ONLY' is not base, sets or mcast" ;;
+''|base|sets|mcast|tcp) ;;
+*) die "SLUICE_BENCH_ONLY: '$ONLY' is not base, sets, mcast or tcp" ;;
 esac
 want() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; } # want SECTIONS: run them?
 
@@ -1063,12 +1072,75 @@ NFT
 	mc_got_row mk "kernel snooping" "0"
 fi
 
+if want tcp; then
+	command -v iperf3 >/dev/null 2>&1 || die "missing iperf3"
+	PY=/usr/bin/python3
+	need_bpffs
+	# --- 11. sockops cost per connection -----------------------------------------------
+	say "11/12 TCP connections/s: sluice's sockops program on / off"
+	tcp_cps() { # TAG: connections/s for DUR seconds into TMP/TAG
+		rm -f "$TMP/cps.ready"
+		spawn "$TMP/cps.srv" ip netns exec "$NS_RX" taskset -c "$CPU_RX" $PY -c '
+import socket, sys
+ls = socket.socket(); ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind((sys.argv[1], 5400)); ls.listen(1024)
+open(sys.argv[2], "w").write("ready\n")
+while True:
+    c, _ = ls.accept(); c.close()' "$B4" "$TMP/cps.ready"
+		srv=$LAST
+		wait_for 5 test -e "$TMP/cps.ready" || die "cps server: $(cat "$TMP/cps.srv")"
+		ip netns exec "$NS_TX" taskset -c "$CPU_TX" $PY -c '
+import socket, struct, sys, time
+end = time.monotonic() + float(sys.argv[2]); n = 0; t0 = time.monotonic()
+while time.monotonic() < end:
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.connect((sys.argv[1], 5400)); s.close(); n += 1
+print("%.1f" % (n / (time.monotonic() - t0)))' "$B4" "$DUR" >"$TMP/$1" || die "cps client"
+		stop_pid "$srv"
+	}
+	daemon_start
+	tcp_rules() { # add|del
+		ctl tcp "$1" netns "$NS_TX" initcwnd 10 initrwnd 10 >/dev/null &&
+		ctl tcp "$1" netns "$NS_RX" initcwnd 10 initrwnd 10 >/dev/null || die "tcp $1: $(cat "$TMP/sluiced.log")"
+	}
+	tcp_rules add; tcp_cps cps_on.1
+	tcp_rules del; tcp_cps cps_off.1
+	tcp_cps cps_off.2
+	tcp_rules add; tcp_cps cps_on.2
+	tcp_rules del
+	pair_row "TCP connections/s: sockops rules / no program" "$(avg "$TMP"/cps_on.?)" "$(avg "$TMP"/cps_off.?)" \
+		"conn/s" ">= 0.95x"
+
+	# --- 12. the BPF congestion control's bulk throughput ---------------------------------
+	say "12/12 bulk TCP: sluice_reno (BPF, struct_ops) / cubic"
+	# a rule that names it registers it; its prefix matches no connection
+	ctl tcp add netns "$NS_TX" dst 192.0.2.1/32 cc sluice_reno >/dev/null || die "tcp add cc sluice_reno: $(cat "$TMP/sluiced.log")"
+	tcp_bulk() { # TAG CC
+		rm -f "$TMP/$1.json"
+		spawn "$TMP/$1.srv" ip netns exec "$NS_RX" taskset -c "$CPU_RX" iperf3 -s -1 -B "$B4" -p "$IPERF_PORT" -J
+		srv=$LAST
+		wait_for 5 sh -c "ip netns exec '$NS_RX' ss -Hltn 'sport = :$IPERF_PORT' | grep -q ." ||
+			die "iperf3 -s did not listen"
+		ip netns exec "$NS_TX" taskset -c "$CPU_TX" iperf3 -c "$B4" -p "$IPERF_PORT" -C "$2" -t "$DUR" -J \
+			>"$TMP/$1.json" 2>&1 || die "iperf3 -C $2: $(tail -n 3 "$TMP/$1.json")"
+		stop_pid "$srv"
+		jq -r '.end.sum_received.bits_per_second' "$TMP/$1.json" >"$TMP/$1.bps"
+		[ "$(jq -r '.end.sender_tcp_congestion // .end.sum_sent.sender_tcp_congestion // empty' "$TMP/$1.json")" != "" ] &&
+			say "  $1: $(jq -r '.end.sender_tcp_congestion' "$TMP/$1.json")"
+	}
+	tcp_bulk reno.1 sluice_reno; tcp_bulk cubic.1 cubic; tcp_bulk cubic.2 cubic; tcp_bulk reno.2 sluice_reno
+	pair_row "bulk TCP over veth: sluice_reno (BPF) / cubic" "$(avg "$TMP"/reno.?.bps)" "$(avg "$TMP"/cubic.?.bps)" \
+		"bit/s" ">= 0.95x"
+	daemon_stop
+fi
+
 # --- report ----------------------------------------------------------------------
 echo
 echo "sluice bench: ${DUR}s per measurement, sender CPU $CPU_TX, receiver CPU $CPU_RX$([ "$RPS" = 1 ] && echo " (RPS)"), $(uname -r)"
 want base && echo "rows 1-3: means of 2 runs each, in the order A B B A; drop storm: off, sluice, bpftrace, off"
 want sets && echo "sets: rule cost = medians of BPF_PROG_TEST_RUN samples (sizes 1 2 3 3 2 1); restore: means, A B B A;" &&
 	echo "      set drop: means of 2 runs, order sluice, iptables, nft, nft, iptables, sluice; sender and dropper CPU: see the header"
+want tcp && echo "tcp: means of 2 runs each, in the order A B B A"
 want mcast && echo "mcast: policy cost = medians of BPF_PROG_TEST_RUN samples (cases 1..n n..1); through the bridge:" &&
 	echo "       means of 2 runs, order policy, flood (no policy), kernel snooping, kernel, flood, policy"
 awk -F '\t' '

@@ -14,6 +14,7 @@
 #include "features/drops/drops.h"
 #include "features/mcast/mcast.h"
 #include "features/sets/sets.h"
+#include "features/tcp/tcp.h"
 
 static struct sl_cmd cmd;
 static struct sl_error err;
@@ -71,6 +72,9 @@ static const struct {
 	{ "set save", .query = sets_query_save },
 	{ "set restore -exist", .query = sets_query_restore },
 	{ "rule list", .query = sets_query_rules },
+	{ "tcp add netns blue prio 5 dst 10.0.0.0/8 initcwnd 10 initrwnd 40", .stage = tcp_stage_add },
+	{ "tcp del dst 10.0.0.0/8", .stage = tcp_stage_del },
+	{ "tcp list", .query = tcp_query_list },
 };
 
 /* --- every command has its handlers ------------------------------------- */
@@ -185,6 +189,13 @@ Test(dispatch, option_enums_name_what_the_tables_hold)
 		{ "drops events", DROPS_OPT_ALL, "--all" },
 		{ "drops events", DROPS_OPT_COUNT, "--count" },
 		{ "drops enable", DROPS_OPT_SAMPLE_RATE, "--sample-rate" },
+		{ "tcp add", TCP_OPT_NETNS, "netns" },
+		{ "tcp add", TCP_OPT_CGROUP, "cgroup" },
+		{ "tcp add", TCP_OPT_PRIO, "prio" },
+		{ "tcp add", TCP_OPT_DST, "dst" },
+		{ "tcp add", TCP_OPT_INITCWND, "initcwnd" },
+		{ "tcp add", TCP_OPT_INITRWND, "initrwnd" },
+		{ "tcp del", TCP_OPT_DST, "dst" },
 	};
 	/* every command with options, and its enum's length */
 	static const struct {
@@ -195,6 +206,8 @@ Test(dispatch, option_enums_name_what_the_tables_hold)
 		{ "drops reset", DROPS_SCOPE_NOPTS },
 		{ "drops events", DROPS_EVENTS_NOPTS },
 		{ "drops enable", DROPS_ENABLE_NOPTS },
+		{ "tcp add", TCP_RULE_NOPTS },
+		{ "tcp del", TCP_RULE_NOPTS },
 	};
 
 	for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {

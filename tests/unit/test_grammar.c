@@ -583,7 +583,8 @@ Test(help, help_names_every_option)
 					     "set create", "set add", "set del", "set test", "set list",
 					     "set save", "set restore", "set flush", "set destroy", "set rename",
 					     "set swap", "rule add", "rule del", "rule list", "mcast bridge",
-					     "mcast port", "mcast groups", "mcast ports" };
+					     "mcast port", "mcast groups", "mcast ports", "tcp add",
+					     "tcp del", "tcp list" };
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
 		const struct sl_cmd_spec *s = spec_of(words[i]);
@@ -632,7 +633,8 @@ Test(help, command_list)
 					     "set create", "set add", "set del", "set test", "set list",
 					     "set save", "set restore", "set flush", "set destroy", "set rename",
 					     "set swap", "rule add", "rule del", "rule list", "mcast bridge",
-					     "mcast port", "mcast groups", "mcast ports" };
+					     "mcast port", "mcast groups", "mcast ports", "tcp add",
+					     "tcp del", "tcp list" };
 	char *text;
 	int lines = 0;
 
@@ -741,4 +743,24 @@ Test(rest, canonical_format_keeps_the_words_and_their_quoting)
 	cr_assert_str_eq(out, "set add blocklist 10.0.0.1 comment \"a \\\"b\"");
 	cr_assert_eq(parse(out), 1, "%s", err.msg);
 	cr_assert_str_eq(cmd.toks.tok[5].text, "a \"b");
+}
+
+/* --- keyword options (tcp add ... initcwnd 10) ----------------------- */
+
+Test(keyword, a_dashless_option_is_its_bare_word_and_formats_back)
+{
+	struct sl_cmd c;
+	struct sl_error e = { 0 };
+	char out[256];
+
+	cr_assert_eq(sl_parse_line("tcp add initcwnd 10 netns blue", &c, &e), 1, "%s", e.msg);
+	cr_assert(c.opt[0].set, "netns, slot 0");
+	cr_assert_str_eq(c.opt[0].str, "blue");
+	cr_assert_gt(sl_cmd_format(&c, false, out, sizeof(out)), 0);
+	cr_assert_str_eq(out, "tcp add netns blue initcwnd 10");
+	/* a word that is no keyword of this command stays an error */
+	cr_assert_eq(sl_parse_line("tcp add initcwnd 10 blue", &c, &e), -1);
+	cr_assert_str_eq(e.msg, "tcp add: unexpected argument 'blue'");
+	/* keywords belong to their command only: drops has none */
+	cr_assert_eq(sl_parse_line("drops netns blue", &c, &e), -1);
 }

@@ -120,6 +120,27 @@ Test(kernel_caps, xdp_live_frames_from_the_page_head)
 	btf__free(new);
 }
 
+/* the sockops flavour of bpf_get_netns_cookie is a function of its own
+ * (5.15); the other flavours, or a struct of that name, do not count */
+Test(kernel_caps, sockops_netns_cookie_from_its_function)
+{
+	struct btf *old = btf__new_empty(), *new = btf__new_empty();
+	int proto;
+
+	proto = btf__add_func_proto(old, 0);
+	btf__add_func(old, "bpf_get_netns_cookie_sock", BTF_FUNC_STATIC, proto);
+	btf__add_struct(old, "bpf_get_netns_cookie_sock_ops", 0);
+	proto = btf__add_func_proto(new, 0);
+	btf__add_func(new, "bpf_get_netns_cookie_sock", BTF_FUNC_STATIC, proto);
+	btf__add_func(new, "bpf_get_netns_cookie_sock_ops", BTF_FUNC_STATIC, proto);
+	cr_assert_not(sl_kcap_probe(SL_KCAP_SOCKOPS_NETNS, old));
+	cr_assert(sl_kcap_probe(SL_KCAP_SOCKOPS_NETNS, new));
+	cr_assert_str_eq(sl_kcap_name(SL_KCAP_SOCKOPS_NETNS), "sockops-netns-cookie");
+	cr_assert(strstr(sl_kcap_needs(SL_KCAP_SOCKOPS_NETNS), "5.15"));
+	btf__free(old);
+	btf__free(new);
+}
+
 /* every capability has a name and a reason that names a release */
 Test(kernel_caps, names_and_reasons)
 {
