@@ -126,8 +126,7 @@ struct sets_hook {
 	uint8_t dir;
 	uint32_t ifindex;
 	struct sl_att att;              /* XDP link on ingress; tcx link or tc filter on egress */
-	int prog_fd;                    /* the program it runs, when known */
-	struct bpf_object *obj;         /* owns prog_fd when we loaded it; NULL when adopted */
+	int prog_fd;                    /* the program it runs, when known; ours */
 	struct sl_rule compiled[SL_RULES_MAX]; /* what prog_fd was loaded with */
 	int ncompiled;                  /* -1: unknown (adopted) */
 };
