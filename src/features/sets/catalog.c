@@ -36,7 +36,8 @@ bool sets_specs_equal(const struct sl_set_spec *a, const struct sl_set_spec *b)
 
 	return a->type == b->type && a->family == b->family && (a->flags & mask) == (b->flags & mask) &&
 	       a->maxelem == b->maxelem && a->timeout == b->timeout && a->hashsize == b->hashsize &&
-	       a->range_from == b->range_from && a->range_to == b->range_to;
+	       a->range_from == b->range_from && a->range_to == b->range_to && a->netmask == b->netmask &&
+	       !memcmp(a->bitmask, b->bitmask, sizeof(a->bitmask));
 }
 
 int sets_cmd_create(struct sets_priv *p, struct sets_catalog *c, const struct sl_set_spec *spec, bool exist,

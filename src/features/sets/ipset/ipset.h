@@ -108,6 +108,8 @@ struct sl_set_spec {
 	uint16_t range_to;
 	uint8_t bucketsize;
 	uint32_t initval;
+	uint8_t netmask;            /* hash:ip, with SL_SET_F_NETMASK: 1..31 (v4), 1..127 (v6) */
+	uint8_t bitmask[16];        /* hash:ip, with SL_SET_F_BITMASK: neither zero nor all ones */
 };
 
 /* A spec with ipset's defaults for `type` (family inet where it has one). */
@@ -118,6 +120,12 @@ void sl_set_spec_init(struct sl_set_spec *spec, const char *name, enum sl_set_ty
  * blanks from column 1. */
 int sl_set_spec_parse(int argc, char *const argv[], const int *cols, struct sl_set_spec *spec,
 		      struct sl_error *err);
+
+/* The mask a set's addresses are ANDed with (netmask or bitmask, as the
+ * kernel turns a netmask into a bitmask): true and *mask filled when the
+ * set has one. A netmask of the whole address or a bitmask of all ones is
+ * no mask, as in the kernel (and neither prints). */
+bool sl_set_spec_mask(const struct sl_set_spec *spec, uint8_t mask[16]);
 
 /* The create line as `ipset save` prints it (see the top of this file).
  * Returns the length, or -1 if it does not fit. */
@@ -134,6 +142,7 @@ enum sl_set_elem_flags {
 	SL_ELEM_F_COMMENT    = 1 << 5, /* never with an empty comment: ipset drops those */
 	SL_ELEM_F_NOMATCH    = 1 << 6,
 	SL_ELEM_F_EXIST      = 1 << 7, /* -exist */
+	SL_ELEM_F_ADDR_CIDR  = 1 << 8, /* the range was written as a CIDR (hash:ip IPv4) */
 };
 
 /* One element, or a pattern with ranges that sl_set_expand_*() turns into
@@ -197,6 +206,7 @@ const char *sl_set_skbprio_format(const struct sl_set_skbinfo *skb, char *out, s
 struct sl_set_iter {
 	struct sl_set_elem next;    /* template; addr/port advance */
 	uint32_t addr, addr_last;   /* IPv4, host order */
+	uint32_t addr_step;         /* hash:ip with netmask: one entry per block */
 	uint32_t port, port_first, port_last;
 	bool addr_steps, net_blocks, done;
 	uint64_t count;
