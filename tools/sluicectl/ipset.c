@@ -63,6 +63,8 @@ static const struct {
 	  "Syntax error: cannot parse %s: resolving to IPv4 address failed" },
 	{ "'%63[^']' is not a protocol%n", "Syntax error: cannot parse '%s' as a protocol" },
 	{ "family '%63[^']' is not inet or inet6%n", "Syntax error: unknown inet family %s" },
+	{ "hash:ip takes IP, got '%63[^']'%n", "Syntax error: Elem separator in %s, but settype hash:ip supports none." },
+	{ "hash:ip family inet6 takes single addresses, not '%63[^']'%n", "Syntax error: plain IP address must be supplied: %s" },
 	{ "bitmask '%63[^']' is not an IPv4 address%n",
 	  "Syntax error: cannot parse %s: resolving to IPv4 address failed\nSyntax error: bitmask is not valid for family = inet" },
 	{ "bitmask '%63[^']' is not an IPv6 address%n",
