@@ -1,0 +1,129 @@
+# netmask and bitmask sets (hash:ip, both families) on real traffic between
+# two namespaces, against the kernel's ipset doing the same: for each case
+# the same set (create line and entry) is made twice, once in the kernel
+# (ipset, matched by iptables/ip6tables `-m set` on b's INPUT: a drop in
+# a's OUTPUT would fail the send instead) and once in sluiced (matched by
+# its XDP ingress rule on b's vb, or its tc egress rule on a's va),
+# and the same datagrams are sent from (ingress) or to (egress) addresses
+# inside and outside the entry's block. What reaches namespace b's stack
+# (its Udp/Udp6 NoPorts: nothing listens) must be the same count per
+# address on both sides, each address must be all dropped or all passed,
+# and `set test` must answer as `ipset test` for every address.
+. "$(dirname "$0")/lib.sh"
+
+require ipset iptables ip6tables
+skip_kernel CONFIG_IP_SET "the kernel's ipset is the oracle"
+a=$(ns_new a)
+b=$(ns_new b)
+veth_pair "$a" "$b"
+daemon_start d
+N=100
+
+# more addresses: sources on a's va, destinations on b's vb (static
+# neighbours, as veth_pair's own, so no packet waits for ARP or ND)
+mb=$(ip -n "$b" -j link show vb | jq -r '.[0].address')
+for x in 1 5 7 9 13 17 2; do ip -n "$a" addr add "10.99.0.$((x + 100))/24" dev va; done
+for x in 5 6 9 d 17 3; do ip -n "$a" addr add "fd99::$x/64" dev va nodad; done
+for x in 6 10 18; do
+	ip -n "$b" addr add "10.99.0.$x/24" dev vb
+	ip -n "$a" neigh replace "10.99.0.$x" lladdr "$mb" dev va nud permanent
+done
+
+reached() { # FAMILY: datagrams b's stack took (nothing listens)
+	if [ "$1" = 6 ]; then snmp "$b" snmp6 Udp6NoPorts; else snmp "$b" Udp NoPorts; fi
+}
+# send_one FAMILY WAY ADDR: N datagrams from ADDR (in) or to ADDR (out);
+# adds how many reached b's stack to $got (no subshell: a failure ends the test)
+send_one() {
+	fam=$1 way=$2 addr=$3
+	if [ "$way" = in ]; then
+		dst=10.99.0.2 && [ "$fam" = 6 ] && dst=fd99::2
+		set -- --dst "$dst" --src "$addr"
+	else
+		set -- --dst "$addr"
+	fi
+	n0=$(reached "$fam")
+	ip netns exec "$a" "$GEN" send --port 9 --count "$N" "$@" >/dev/null || fail "send $*"
+	got="$got $(($(reached "$fam") - n0))"
+}
+
+cases=0 addrs=0 dropped=0 passed=0
+# check NAME FAMILY WAY ELEM "CREATE OPTIONS" ADDR...: one case, kernel then sluice
+check() {
+	name=$1 fam=$2 way=$3 elem=$4 opts=$5
+	shift 5
+	ns=$b chain=INPUT dir=src && [ "$way" = out ] && dir=dst
+	ipt=iptables && [ "$fam" = 6 ] && ipt=ip6tables
+	note "$name: hash:ip $opts, entry $elem, $dir addresses $*"
+	# shellcheck disable=SC2086 # the options are words
+	ip netns exec "$ns" ipset create "$name" hash:ip $opts || fail "ipset create"
+	ip netns exec "$ns" ipset add "$name" "$elem" || fail "ipset add"
+	ip netns exec "$ns" "$ipt" -A "$chain" -m set --match-set "$name" "$dir" -j DROP || fail "$ipt -A"
+	got=""
+	for x in "$@"; do send_one "$fam" "$way" "$x"; done
+	k=$got
+	# shellcheck disable=SC2086
+	ctl d set create "$name" hash:ip $opts >/dev/null || fail "set create: $(cat "$T_TMP/out" 2>/dev/null)"
+	ctl d set add "$name" "$elem" >/dev/null || fail "set add"
+	# the kernel's initval is random, an entry's seconds left read apart;
+	# counters are compared after sluice's traffic
+	norm() { sed -e '1s/ bucketsize [0-9]* initval 0x[0-9a-f]*//' -e '/^add /s/ timeout [0-9]*//' \
+		-e '/^add /s/ packets [0-9]* bytes [0-9]*//'; }
+	assert_eq "$(ip netns exec "$ns" ipset save "$name" | norm)" "$(ctl d set save "$name" | norm)" \
+		"$name: ipset save and set save"
+	if [ "$way" = in ]; then hook="dev vb netns $b ingress"; else hook="dev va netns $a egress"; fi
+	# shellcheck disable=SC2086
+	ctl d rule add $hook match-set "$name" "$dir" action drop >/dev/null || fail "rule add"
+	got=""
+	hits=0
+	for x in "$@"; do
+		send_one "$fam" "$way" "$x"
+		kt=0 st=0
+		ip netns exec "$ns" ipset -q test "$name" "$x" || kt=1
+		ctl d set test "$name" "$x" >/dev/null 2>&1 || st=1
+		assert_eq "$kt" "$st" "$name: ipset test and set test of $x (0: in the set)"
+		[ "$kt" = 0 ] && hits=$((hits + 1))
+	done
+	s=$got
+	# entry counters: packets alike (bytes differ: sluice counts from the
+	# Ethernet header, the kernel from the IP header)
+	pk() { sed -n 's/^add .* packets \([0-9]*\) .*/\1/p'; }
+	case " $opts " in *" counters "*)
+		assert_eq "$(ip netns exec "$ns" ipset save "$name" | pk)" "$(ctl d set save "$name" | pk)" \
+			"$name: the entry's packets" ;;
+	esac
+	note "   reached b: kernel$k, sluice$s"
+	assert_eq "$k" "$s" "$name: datagrams that reached b per address, kernel then sluice"
+	for v in $s; do
+		case $v in
+		0) dropped=$((dropped + N)) ;;
+		"$N") passed=$((passed + N)) ;;
+		*) fail "$name: $v of $N datagrams from one address reached b" ;;
+		esac
+	done
+	[ "$hits" -gt 0 ] && [ "$hits" -lt $# ] || fail "$name: $hits of $# addresses in the set: a case must have both"
+	rule=$(ctl d -j rule list | jq -r --arg s "$name" '.rules[] | select(.set == $s) | .packets')
+	assert_eq "$((hits * N))" "$rule" "$name: the rule's packets"
+	# shellcheck disable=SC2086
+	ctl d rule del $hook match-set "$name" "$dir" action drop >/dev/null || fail "rule del"
+	ctl d set destroy "$name" >/dev/null || fail "set destroy"
+	ip netns exec "$ns" "$ipt" -D "$chain" -m set --match-set "$name" "$dir" -j DROP || fail "$ipt -D"
+	ip netns exec "$ns" ipset destroy "$name" || fail "ipset destroy"
+	cases=$((cases + 1)) addrs=$((addrs + $#))
+}
+
+# IPv4 sources 10.99.0.105, .107 lie in the /30 of .106 (.104); 10.99.0.101
+# and .109 do not. 243 = 11110011: .101 and .105 share .97, .113 and .117
+# share .113, .102 is .98.
+check m4 4 in 10.99.0.106 "netmask 30" 10.99.0.101 10.99.0.105 10.99.0.107 10.99.0.109
+check b4 4 in 10.99.0.101 "bitmask 255.255.255.243" 10.99.0.101 10.99.0.105 10.99.0.113 10.99.0.117 10.99.0.102
+check c4 4 in 10.99.0.117 "netmask 28 timeout 600 counters" 10.99.0.113 10.99.0.117 10.99.0.101
+# destinations on tc egress: .2 and .6 in the /29 of .0, .10 and .18 not
+check e4 4 out 10.99.0.3 "netmask 29" 10.99.0.2 10.99.0.6 10.99.0.10 10.99.0.18
+# 241 = 11110001: .2, .6, .10 share .0 (.10 outside its /29), .18 not
+check f4 4 out 10.99.0.2 "bitmask 255.255.255.241" 10.99.0.2 10.99.0.6 10.99.0.10 10.99.0.18
+# IPv6 sources: fd99::5, ::6 in the /126 of ::4; bitmask ...:fff3 keeps
+# bits 7..4 and 1..0 of the last byte: ::5, ::9, ::d, ::1 share ::1
+check m6 6 in fd99::7 "family inet6 netmask 126 counters" fd99::5 fd99::6 fd99::9 fd99::3
+check b6 6 in fd99::1 "family inet6 bitmask ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff3" fd99::5 fd99::9 fd99::d fd99::3 fd99::17
+note "$cases cases, $addrs addresses: kernel and sluice agree on every one ($dropped datagrams dropped, $passed passed)"
