@@ -62,6 +62,8 @@ check() {
 	got=""
 	for x in "$@"; do send_one "$fam" "$way" "$x"; done
 	k=$got
+	# the kernel's set stays (test, save, counters), its rule goes
+	ip netns exec "$ns" "$ipt" -D "$chain" -m set --match-set "$name" "$dir" -j DROP || fail "$ipt -D"
 	# shellcheck disable=SC2086
 	ctl d set create "$name" hash:ip $opts >/dev/null || fail "set create: $(cat "$T_TMP/out" 2>/dev/null)"
 	ctl d set add "$name" "$elem" >/dev/null || fail "set add"
@@ -107,7 +109,6 @@ check() {
 	# shellcheck disable=SC2086
 	ctl d rule del $hook match-set "$name" "$dir" action drop >/dev/null || fail "rule del"
 	ctl d set destroy "$name" >/dev/null || fail "set destroy"
-	ip netns exec "$ns" "$ipt" -D "$chain" -m set --match-set "$name" "$dir" -j DROP || fail "$ipt -D"
 	ip netns exec "$ns" ipset destroy "$name" || fail "ipset destroy"
 	cases=$((cases + 1)) addrs=$((addrs + $#))
 }
