@@ -7,6 +7,7 @@
  * 6.18) by tests/netns/test_sets_ipset_oracle.sh:
  *
  *   create NAME TYPE [family inet|inet6] hashsize H maxelem M
+ *          [netmask N | bitmask ADDR] (hash:ip: only a mask that clears bits)
  *          [timeout T] [counters] [comment] [bucketsize B] [initval 0xXXXXXXXX]
  *   create NAME bitmap:port range FROM-TO [timeout T] [counters] [comment]
  *          [skbinfo]   (forceadd is taken but, as by ipset, not printed)
