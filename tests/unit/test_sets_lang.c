@@ -863,6 +863,46 @@ Test(sets_expand, counts_and_cap)
 	}
 }
 
+/* netmask / bitmask: the entries an element leaves, as the kernel's
+ * ipset lists them (measured with ipset 7.17 on 6.18) */
+Test(sets_expand, masks_store_what_the_kernel_stores)
+{
+	static const struct {
+		const char *create, *elem, *entries;
+	} cases[] = {
+		{ "s hash:ip netmask 24", "10.0.0.5", "10.0.0.0" },
+		{ "s hash:ip netmask 24", "10.0.0.5-10.0.2.1", "10.0.0.0 10.0.1.0 10.0.2.0" },
+		{ "s hash:ip netmask 30", "10.0.0.0/28", "10.0.0.0 10.0.0.4 10.0.0.8 10.0.0.12" },
+		{ "s hash:ip netmask 24", "10.3.0.7/30", "10.3.0.0" },
+		{ "s hash:ip netmask 24", "255.255.254.1-255.255.255.255", "255.255.254.0 255.255.255.0" },
+		{ "s hash:ip netmask 1", "128.0.0.0-255.255.255.255", "128.0.0.0" },
+		{ "s hash:ip bitmask 255.255.0.255", "10.1.2.3", "10.1.0.3" },
+		{ "s hash:ip bitmask 255.255.0.255", "10.5.0.0/30", "10.5.0.0 10.5.0.1 10.5.0.2 10.5.0.3" },
+		{ "s hash:ip bitmask 255.255.0.255", "10.1.2.0/30", "10.1.0.0 10.1.0.1 10.1.0.2 10.1.0.3" },
+		{ "s hash:ip bitmask 255.255.0.255", "10.1.0.254-10.1.1.1", "10.1.0.254 10.1.0.255 10.1.1.0 10.1.1.1" },
+		{ "s hash:ip family inet6 netmask 64", "2001:db8::1", "2001:db8::" },
+		{ "s hash:ip family inet6 netmask 1", "ffff::1", "8000::" },
+		{ "s hash:ip family inet6 bitmask ffff:ffff::ff", "2001:db8:1::1234", "2001:db8::34" },
+	};
+
+	for (size_t i = 0; i < N(cases); i++) {
+		struct sl_set_spec spec;
+		struct sl_set_elem e, one;
+		struct sl_set_iter it;
+		struct sl_error err = { 0 };
+		char *w[] = { (char *)cases[i].elem }, got[512] = "", text[64];
+
+		spec_of(cases[i].create, &spec);
+		cr_assert_eq(sl_set_elem_parse(&spec, SL_SETCMD_ADD, 1, w, NULL, &e, &err), 0, "[%zu] %s", i, err.msg);
+		cr_assert_eq(sl_set_expand_init(&it, &spec, &e, 0, &err), 0, "[%zu] %s", i, err.msg);
+		while (sl_set_expand_next(&it, &one)) {
+			cr_assert_gt(sl_set_elem_format(&spec, &one, text, sizeof(text)), 0);
+			snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", *got ? " " : "", text);
+		}
+		cr_expect_str_eq(got, cases[i].entries, "[%zu] %s: %s", i, cases[i].create, cases[i].elem);
+	}
+}
+
 /* the fixed-seed source of every generated case */
 #define rnd sl_test_rng
 

@@ -3,11 +3,6 @@
 
 #include <string.h>
 
-static uint32_t get_v4(const uint8_t addr[16])
-{
-	return (uint32_t)addr[0] << 24 | (uint32_t)addr[1] << 16 | (uint32_t)addr[2] << 8 | addr[3];
-}
-
 static void put_v4(uint8_t addr[16], uint32_t a)
 {
 	addr[0] = (uint8_t)(a >> 24);
@@ -57,12 +52,12 @@ static void mask_pattern(struct sl_set_iter *it, const struct sl_set_spec *spec,
 	if (!it->addr_steps)
 		return;
 	if (pat->flags & SL_ELEM_F_ADDR_CIDR) {
-		uint32_t host = get_v4(pat->addr_to) - get_v4(pat->addr);
+		uint32_t host = sl_set_addr_v4(pat->addr_to) - sl_set_addr_v4(pat->addr);
 
-		it->addr = get_v4(it->next.addr) & ~host;
+		it->addr = sl_set_addr_v4(it->next.addr) & ~host;
 		it->addr_last = it->addr | host;
 	} else {
-		it->addr = get_v4(it->next.addr);
+		it->addr = sl_set_addr_v4(it->next.addr);
 	}
 	if (spec->flags & SL_SET_F_NETMASK)
 		it->addr_step = (uint32_t)(0x100000000ull >> spec->netmask);
@@ -80,8 +75,8 @@ int sl_set_expand_init(struct sl_set_iter *it, const struct sl_set_spec *spec, c
 	if (pat->flags & SL_ELEM_F_ADDR_RANGE) {
 		it->addr_steps = true;
 		it->net_blocks = sl_set_types[spec->type].part[0] == SL_PART_NET;
-		it->addr = get_v4(pat->addr);
-		it->addr_last = get_v4(pat->addr_to);
+		it->addr = sl_set_addr_v4(pat->addr);
+		it->addr_last = sl_set_addr_v4(pat->addr_to);
 	}
 	it->addr_step = 1;
 	mask_pattern(it, spec, pat);

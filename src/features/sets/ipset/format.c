@@ -26,9 +26,7 @@ static void fmt_addr(struct fmt *f, const struct sl_set_elem *e, int dim)
 	if (dim == 0 && (e->flags & SL_ELEM_F_ADDR_CIDR)) { /* a hash:ip CIDR: a range of hosts, written as one */
 		int len = 32;
 
-		for (uint32_t n = (uint32_t)e->addr_to[3] - e->addr[3] + 1u + 256u * ((uint32_t)e->addr_to[2] - e->addr[2]) +
-				  65536u * ((uint32_t)e->addr_to[1] - e->addr[1]) + 16777216u * ((uint32_t)e->addr_to[0] - e->addr[0]);
-		     n > 1; n >>= 1)
+		for (uint32_t host = sl_set_addr_v4(e->addr_to) - sl_set_addr_v4(e->addr); host; host >>= 1)
 			len--;
 		sl_set_append(f->out, f->size, &f->len, "/%d", len);
 	} else if (dim == 0 && (e->flags & SL_ELEM_F_ADDR_RANGE)) {

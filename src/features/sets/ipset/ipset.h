@@ -265,6 +265,10 @@ int sl_set_port_range(const char *text, const char *proto, int col, uint16_t *fr
 /* An option word as ipset takes it: `--maxelem` is `maxelem` (ipset's old
  * spelling, still in scripts and restore files); other words unchanged. */
 const char *sl_set_opt_word(const char *word);
+/* Clear the bits of addr past the first cidr */
+void sl_set_mask_cidr(uint8_t addr[16], int cidr);
+/* An IPv4 address (the first four bytes, network order) as a number */
+uint32_t sl_set_addr_v4(const uint8_t addr[16]);
 /* A set name: 1..31 characters, not starting with '-'. */
 int sl_set_name_check(const char *name, int col, struct sl_error *err);
 const char *sl_set_family_name(enum sl_family family);

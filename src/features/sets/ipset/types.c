@@ -99,6 +99,20 @@ int sl_set_number_or_fail(const char *what, const char *text, int col, unsigned 
 	return 0;
 }
 
+void sl_set_mask_cidr(uint8_t addr[16], int cidr)
+{
+	for (int i = 0; i < 16; i++) {
+		int keep = cidr - 8 * i;
+
+		addr[i] &= keep >= 8 ? 0xff : keep <= 0 ? 0 : (uint8_t)(0xff << (8 - keep));
+	}
+}
+
+uint32_t sl_set_addr_v4(const uint8_t addr[16])
+{
+	return (uint32_t)addr[0] << 24 | (uint32_t)addr[1] << 16 | (uint32_t)addr[2] << 8 | addr[3];
+}
+
 int sl_set_word_col(char *const argv[], const int *cols, int i)
 {
 	int col = 1;
@@ -327,11 +341,8 @@ bool sl_set_spec_mask(const struct sl_set_spec *spec, uint8_t mask[16])
 	}
 	if (!(spec->flags & SL_SET_F_NETMASK))
 		return false;
-	for (int i = 0; i < bits / 8; i++) {
-		int keep = spec->netmask - 8 * i;
-
-		mask[i] = keep >= 8 ? 0xff : keep <= 0 ? 0 : (uint8_t)(0xff << (8 - keep));
-	}
+	memset(mask, 0xff, (size_t)bits / 8);
+	sl_set_mask_cidr(mask, spec->netmask);
 	return true;
 }
 
