@@ -186,7 +186,7 @@ static const struct create_case create_cases[] = {
 	C_ERR("s hash:ip netmask 256", "netmask 256 is out of range 1..32 (not a byte)", 19),
 	C_ERR("s hash:ip netmask x", "netmask 'x' is not a number in 1..32", 19),
 	C_ERR("s hash:ip netmask 24 netmask 24", "netmask already specified", 22),
-	C_ERR("s hash:ip netmask 24 bitmask 255.0.0.0", "bitmask and netmask are mutually exclusive, provide only one", 0),
+	C_ERR("s hash:ip netmask 24 bitmask 255.0.0.0", "bitmask and netmask are mutually exclusive, provide only one", 22),
 	C_ERR("s hash:ip bitmask 0.0.0.0", "bitmask 0.0.0.0 is the null mask", 19),
 	C_ERR("s hash:ip bitmask ffff::", "bitmask 'ffff::' is not an IPv4 address", 19),
 	C_ERR("s hash:net netmask 24", "option 'netmask' is not for hash:net", 12),

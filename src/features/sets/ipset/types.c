@@ -382,11 +382,14 @@ static int opt_bitmask(struct sl_set_spec *spec, const char *value, int col, str
 static int parse_masks(int argc, char *const argv[], const int *cols, struct sl_set_spec *spec, struct sl_error *err)
 {
 	uint8_t ones[16];
+	int second = 0; /* the column of the later of the two */
 
 	for (int i = 2; i + 1 < argc; i++) {
 		const char *w = sl_set_opt_word(argv[i]);
 		int col = sl_set_word_col(argv, cols, i + 1);
 
+		if (!strcmp(w, "netmask") || !strcmp(w, "bitmask"))
+			second = sl_set_word_col(argv, cols, i);
 		if (!strcmp(w, "netmask") && opt_netmask(spec, argv[i + 1], col, err))
 			return -1;
 		if (!strcmp(w, "bitmask") && opt_bitmask(spec, argv[i + 1], col, err))
@@ -395,7 +398,7 @@ static int parse_masks(int argc, char *const argv[], const int *cols, struct sl_
 			i++;
 	}
 	if ((spec->flags & SL_SET_F_NETMASK) && (spec->flags & SL_SET_F_BITMASK))
-		return sl_fail(err, SL_E_USAGE, 0, "bitmask and netmask are mutually exclusive, provide only one");
+		return sl_fail(err, SL_E_USAGE, second, "bitmask and netmask are mutually exclusive, provide only one");
 	memset(ones, 0xff, sizeof(ones));
 	if ((spec->flags & SL_SET_F_NETMASK) && spec->netmask == addr_bits(spec)) {
 		spec->flags &= ~(unsigned)SL_SET_F_NETMASK;
