@@ -128,3 +128,28 @@ check f4 4 out 10.99.0.2 "bitmask 255.255.255.241" 10.99.0.2 10.99.0.6 10.99.0.1
 check m6 6 in fd99::7 "family inet6 netmask 126 counters" fd99::5 fd99::6 fd99::9 fd99::3
 check b6 6 in fd99::1 "family inet6 bitmask ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff3" fd99::5 fd99::9 fd99::d fd99::3 fd99::17
 note "$cases cases, $addrs addresses: kernel and sluice agree on every one ($dropped datagrams dropped, $passed passed)"
+
+note "a restart adopts masked sets (the mask is in the set's record, sl_sets_v3) and their rules"
+ctl d set create r4 hash:ip netmask 30 >/dev/null || fail "create r4"
+ctl d set add r4 10.99.0.106 >/dev/null || fail "add r4"
+ctl d set create r6 hash:ip family inet6 bitmask ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff3 counters >/dev/null ||
+	fail "create r6"
+ctl d set add r6 fd99::1 >/dev/null || fail "add r6"
+ctl d rule add dev vb netns "$b" ingress match-set r4 src action drop >/dev/null || fail "rule r4"
+ctl d rule add dev vb netns "$b" ingress match-set r6 src action drop >/dev/null || fail "rule r6"
+before=$(ctl d set save | sed '/^add /s/ packets [0-9]* bytes [0-9]*//')
+daemon_stop d
+daemon_start d
+assert_eq "$before" "$(ctl d set save | sed '/^add /s/ packets [0-9]* bytes [0-9]*//')" "the sets' save after a restart"
+# restart_traffic WHAT: 10.99.0.105 and fd99::5 dropped, 10.99.0.109 and fd99::3 passed
+restart_traffic() {
+	got=""
+	for x in 10.99.0.105 10.99.0.109; do send_one 4 in "$x"; done
+	for x in fd99::5 fd99::3; do send_one 6 in "$x"; done
+	assert_eq " 0 $N 0 $N" "$got" "$1: datagrams that reached b from .105, .109, ::5, ::3"
+}
+restart_traffic "the adopted program"
+ctl d set test r4 10.99.0.107 >/dev/null 2>&1 || fail "set test of a masked address after the restart"
+# a rule change loads the hook's program again, from the records the restart read
+ctl d rule add dev vb netns "$b" ingress prio 1 match-set r4 src action count >/dev/null || fail "count rule"
+restart_traffic "the program compiled after the restart"
