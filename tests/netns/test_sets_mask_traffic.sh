@@ -153,3 +153,15 @@ ctl d set test r4 10.99.0.107 >/dev/null 2>&1 || fail "set test of a masked addr
 # a rule change loads the hook's program again, from the records the restart read
 ctl d rule add dev vb netns "$b" ingress prio 1 match-set r4 src action count >/dev/null || fail "count rule"
 restart_traffic "the program compiled after the restart"
+
+note "a swap with an unmasked set: the rule on r4 takes the other set's (absent) mask with its entries"
+ctl d set create r4x hash:ip >/dev/null || fail "create r4x"
+ctl d set add r4x 10.99.0.109 >/dev/null || fail "add r4x"
+ctl d set swap r4 r4x >/dev/null || fail "swap"
+got=""
+for x in 10.99.0.105 10.99.0.109 10.99.0.113; do send_one 4 in "$x"; done
+assert_eq " $N 0 $N" "$got" "after the swap: datagrams that reached b from .105, .109, .113"
+ctl d set swap r4 r4x >/dev/null || fail "swap back"
+got=""
+for x in 10.99.0.105 10.99.0.109 10.99.0.113; do send_one 4 in "$x"; done
+assert_eq " 0 $N $N" "$got" "swapped back: datagrams that reached b from .105, .109, .113"
