@@ -248,8 +248,8 @@ static __always_inline bool sl_set_matches(__u32 i, __u8 cls, __u16 slot, __u8 f
 
 	if (!sl_set_tuple_of(cls, family, dims, p, l4, &t))
 		return false;
-	/* only hash:ip's classes take a mask (the daemon sets it on no other) */
-	if (masked && sl_set_key_class(cls) <= SL_CLASS_IP6 && !sl_set_mask_key(&t, i))
+	/* only hash:ip's and hash:ip,port's classes take a mask (the daemon sets it on no other) */
+	if (masked && sl_set_class_maskable(cls) && !sl_set_mask_key(&t, i))
 		return false;
 	inner = sl_set_map(cls, slot);
 	if (!inner)

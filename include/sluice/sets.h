@@ -305,7 +305,7 @@ struct sl_rule {
 	__u8 invert;        /* `!`: the rule matches when the set does not */
 	__u8 action;        /* enum sl_rule_action */
 	__u8 match;         /* enum sl_rule_match; with SL_MATCH_UNPARSED only id and action count */
-	__u8 masked;        /* a hash:ip set with netmask/bitmask: the address is ANDed with mask first */
+	__u8 masked;        /* a set with netmask/bitmask: its (first) address is ANDed with mask first */
 	__u8 pad;
 	__u8 mask[16];      /* IPv4 in the first four bytes */
 };
@@ -518,13 +518,21 @@ static __always_inline int sl_set_key_build(__u8 cls, const struct sl_set_tuple 
 	return 0;
 }
 
-/* netmask/bitmask (hash:ip): the address a key is built from, ANDed with
+/* netmask/bitmask (hash:ip, hash:ip,port): the address a key is built from, ANDed with
  * the set's mask. One helper for the packet's address and an element's, so
  * both sides mask alike. */
 static __always_inline void sl_set_mask_addr(__u8 addr[16], const __u8 mask[16])
 {
 	for (int i = 0; i < 16; i++)
 		addr[i] &= mask[i];
+}
+
+/* the classes whose sets may have netmask/bitmask: hash:ip, hash:ip,port */
+static __always_inline bool sl_set_class_maskable(__u8 cls)
+{
+	__u8 k = sl_set_key_class(cls);
+
+	return k == SL_CLASS_IP4 || k == SL_CLASS_IP6 || k == SL_CLASS_IPPORT4 || k == SL_CLASS_IPPORT6;
 }
 
 /* The net classes are LPM tries whose key starts with a prefix length. */

@@ -181,6 +181,30 @@ Test(sets_progs, masked_ip6)
 	RUN_BOTH(1, rules, sets, rows);
 }
 
+/* hash:ip,port: the address masked, the port and protocol as they are */
+Test(sets_progs, masked_ipport)
+{
+	const struct sfx_set sets[] = {
+		SET(SL_CLASS_IPPORT4, 3, "10.0.0.0,udp:53 #a"),           /* netmask 24 */
+		SET(SL_CLASS_IPPORT6, 4, "2001:db8::34,tcp:80 #b"),       /* bitmask ffff:ffff::ff */
+	};
+	static const struct sl_rule rules[] = {
+		RM(10, SL_CLASS_IPPORT4, 3, V4, DIMS(S, D, 0), 0, DROP, 255, 255, 255, 0),
+		RM(20, SL_CLASS_IPPORT6, 4, V6, DIMS(D, D, 0), 0, DROP, 0xff, 0xff, 0xff, 0xff, [15] = 0xff),
+	};
+	static const struct sfx_row rows[] = {
+		DROPS("udp 10.0.0.200 -> :53, in the /24", "4 10.0.0.200>192.0.2.9 udp 1000>53", "10", "a"),
+		PASSES("near miss: udp 10.0.0.200 -> :54", "4 10.0.0.200>192.0.2.9 udp 1000>54", "", ""),
+		PASSES("near miss: tcp 10.0.0.200 -> :53", "4 10.0.0.200>192.0.2.9 tcp 1000>53", "", ""),
+		PASSES("near miss: udp 10.0.1.1 -> :53", "4 10.0.1.1>192.0.2.9 udp 1000>53", "", ""),
+		DROPS("tcp -> 2001:db8:99::1234:80", "6 2001:db8::1>2001:db8:99::1234 tcp 40000>80", "20", "b"),
+		PASSES("near miss: tcp -> 2001:db8:99::1235:80", "6 2001:db8::1>2001:db8:99::1235 tcp 40000>80", "", ""),
+		PASSES("near miss: tcp -> 2001:db8:99::1234:81", "6 2001:db8::1>2001:db8:99::1234 tcp 40000>81", "", ""),
+	};
+
+	RUN_BOTH(3, rules, sets, rows);
+}
+
 /* Truncated frames on a hook whose rules have masks (XDP: tc's test run
  * refuses frames this short): unparsed, never matched (an inverted rule on
  * a masked set would drop them otherwise); whole frames are. */

@@ -1,4 +1,4 @@
-# netmask and bitmask sets (hash:ip, both families) on real traffic between
+# netmask and bitmask sets (hash:ip and hash:ip,port, both families) on real traffic between
 # two namespaces, against the kernel's ipset doing the same: for each case
 # the same set (create line and entry) is made twice, once in the kernel
 # (ipset, matched by iptables/ip6tables `-m set` on b's INPUT: a drop in
@@ -48,15 +48,18 @@ send_one() {
 }
 
 cases=0 addrs=0 dropped=0 passed=0
-# check NAME FAMILY WAY ELEM "CREATE OPTIONS" ADDR...: one case, kernel then sluice
+# check NAME FAMILY WAY ELEM "TYPE OPTIONS" ADDR...: one case, kernel then
+# sluice; a hash:ip,port set holds udp:9 (the port sent to), matched src,dst
 check() {
 	name=$1 fam=$2 way=$3 elem=$4 opts=$5
 	shift 5
 	ns=$b chain=INPUT dir=src && [ "$way" = out ] && dir=dst
+	port=""
+	case $opts in hash:ip,port*) dir=$dir,dst port=,udp:9 ;; esac
 	ipt=iptables && [ "$fam" = 6 ] && ipt=ip6tables
-	note "$name: hash:ip $opts, entry $elem, $dir addresses $*"
+	note "$name: $opts, entry $elem, $dir addresses $*"
 	# shellcheck disable=SC2086 # the options are words
-	ip netns exec "$ns" ipset create "$name" hash:ip $opts || fail "ipset create"
+	ip netns exec "$ns" ipset create "$name" $opts || fail "ipset create"
 	ip netns exec "$ns" ipset add "$name" "$elem" || fail "ipset add"
 	ip netns exec "$ns" "$ipt" -A "$chain" -m set --match-set "$name" "$dir" -j DROP || fail "$ipt -A"
 	got=""
@@ -65,7 +68,7 @@ check() {
 	# the kernel's set stays (test, save, counters), its rule goes
 	ip netns exec "$ns" "$ipt" -D "$chain" -m set --match-set "$name" "$dir" -j DROP || fail "$ipt -D"
 	# shellcheck disable=SC2086
-	ctl d set create "$name" hash:ip $opts >/dev/null || fail "set create: $(cat "$T_TMP/out" 2>/dev/null)"
+	ctl d set create "$name" $opts >/dev/null || fail "set create: $(cat "$T_TMP/out" 2>/dev/null)"
 	ctl d set add "$name" "$elem" >/dev/null || fail "set add"
 	# the kernel's initval is random, an entry's seconds left read apart;
 	# counters are compared after sluice's traffic
@@ -81,8 +84,8 @@ check() {
 	for x in "$@"; do
 		send_one "$fam" "$way" "$x"
 		kt=0 st=0
-		ip netns exec "$ns" ipset -q test "$name" "$x" || kt=1
-		ctl d set test "$name" "$x" >/dev/null 2>&1 || st=1
+		ip netns exec "$ns" ipset -q test "$name" "$x$port" || kt=1
+		ctl d set test "$name" "$x$port" >/dev/null 2>&1 || st=1
 		assert_eq "$kt" "$st" "$name: ipset test and set test of $x (0: in the set)"
 		[ "$kt" = 0 ] && hits=$((hits + 1))
 	done
@@ -116,17 +119,21 @@ check() {
 # IPv4 sources 10.99.0.105, .107 lie in the /30 of .106 (.104); 10.99.0.101
 # and .109 do not. 243 = 11110011: .101 and .105 share .97, .113 and .117
 # share .113, .102 is .98.
-check m4 4 in 10.99.0.106 "netmask 30" 10.99.0.101 10.99.0.105 10.99.0.107 10.99.0.109
-check b4 4 in 10.99.0.101 "bitmask 255.255.255.243" 10.99.0.101 10.99.0.105 10.99.0.113 10.99.0.117 10.99.0.102
-check c4 4 in 10.99.0.117 "netmask 28 timeout 600 counters" 10.99.0.113 10.99.0.117 10.99.0.101
+check m4 4 in 10.99.0.106 "hash:ip netmask 30" 10.99.0.101 10.99.0.105 10.99.0.107 10.99.0.109
+check b4 4 in 10.99.0.101 "hash:ip bitmask 255.255.255.243" 10.99.0.101 10.99.0.105 10.99.0.113 10.99.0.117 10.99.0.102
+check c4 4 in 10.99.0.117 "hash:ip netmask 28 timeout 600 counters" 10.99.0.113 10.99.0.117 10.99.0.101
 # destinations on tc egress: .2 and .6 in the /29 of .0, .10 and .18 not
-check e4 4 out 10.99.0.3 "netmask 29" 10.99.0.2 10.99.0.6 10.99.0.10 10.99.0.18
+check e4 4 out 10.99.0.3 "hash:ip netmask 29" 10.99.0.2 10.99.0.6 10.99.0.10 10.99.0.18
 # 241 = 11110001: .2, .6, .10 share .0 (.10 outside its /29), .18 not
-check f4 4 out 10.99.0.2 "bitmask 255.255.255.241" 10.99.0.2 10.99.0.6 10.99.0.10 10.99.0.18
+check f4 4 out 10.99.0.2 "hash:ip bitmask 255.255.255.241" 10.99.0.2 10.99.0.6 10.99.0.10 10.99.0.18
 # IPv6 sources: fd99::5, ::6 in the /126 of ::4; bitmask ...:fff3 keeps
 # bits 7..4 and 1..0 of the last byte: ::5, ::9, ::d, ::1 share ::1
-check m6 6 in fd99::7 "family inet6 netmask 126 counters" fd99::5 fd99::6 fd99::9 fd99::3
-check b6 6 in fd99::1 "family inet6 bitmask ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff3" fd99::5 fd99::9 fd99::d fd99::3 fd99::17
+check m6 6 in fd99::7 "hash:ip family inet6 netmask 126 counters" fd99::5 fd99::6 fd99::9 fd99::3
+check b6 6 in fd99::1 "hash:ip family inet6 bitmask ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff3" fd99::5 fd99::9 fd99::d fd99::3 fd99::17
+# hash:ip,port: the address masked, the port kept (9 is what is sent to)
+check p4 4 in 10.99.0.106,udp:9 "hash:ip,port netmask 30 counters" 10.99.0.101 10.99.0.105 10.99.0.107 10.99.0.109
+check p6 6 in fd99::1,udp:9 "hash:ip,port family inet6 bitmask ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff3" \
+	fd99::5 fd99::3
 note "$cases cases, $addrs addresses: kernel and sluice agree on every one ($dropped datagrams dropped, $passed passed)"
 
 note "a restart adopts masked sets (the mask is in the set's record, sl_sets_v3) and their rules"

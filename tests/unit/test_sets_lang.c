@@ -190,7 +190,12 @@ static const struct create_case create_cases[] = {
 	C_ERR("s hash:ip bitmask 0.0.0.0", "bitmask 0.0.0.0 is the null mask", 19),
 	C_ERR("s hash:ip bitmask ffff::", "bitmask 'ffff::' is not an IPv4 address", 19),
 	C_ERR("s hash:net netmask 24", "option 'netmask' is not for hash:net", 12),
-	C_ERR("s hash:ip,port bitmask 255.0.0.0", "option 'bitmask' is not for hash:ip,port", 16),
+	C_ERR("s hash:ip,port,ip bitmask 255.0.0.0", "option 'bitmask' is not for hash:ip,port,ip", 19),
+	/* hash:ip,port's last, after initval, as the kernel lists it */
+	C_OK("s hash:ip,port bitmask 255.0.0.0 timeout 0 counters initval 5",
+	  "create s hash:ip,port family inet hashsize 1024 maxelem 65536 timeout 0 counters bucketsize 12 initval 0x00000005 "
+	  "bitmask 255.0.0.0"),
+	C_OK("s hash:ip,port family inet6 netmask 64", "create s hash:ip,port family inet6 hashsize 1024 maxelem 65536 netmask 64"),
 	/* skbinfo is printed after comment; forceadd is kept but, as by the
 	 * kernel's ipset, not printed */
 	C_OK("s hash:ip skbinfo", "create s hash:ip family inet hashsize 1024 maxelem 65536 skbinfo"),
@@ -883,6 +888,14 @@ Test(sets_expand, masks_store_what_the_kernel_stores)
 		{ "s hash:ip family inet6 netmask 64", "2001:db8::1", "2001:db8::" },
 		{ "s hash:ip family inet6 netmask 1", "ffff::1", "8000::" },
 		{ "s hash:ip family inet6 bitmask ffff:ffff::ff", "2001:db8:1::1234", "2001:db8::34" },
+		/* hash:ip,port: the first address masked, then every address, netmask or not */
+		{ "s hash:ip,port netmask 24", "10.0.0.5,udp:54", "10.0.0.0,udp:54" },
+		{ "s hash:ip,port netmask 24", "10.0.0.5-10.0.0.7,udp:54",
+		  "10.0.0.0,udp:54 10.0.0.1,udp:54 10.0.0.2,udp:54 10.0.0.3,udp:54 10.0.0.4,udp:54 10.0.0.5,udp:54 "
+		  "10.0.0.6,udp:54 10.0.0.7,udp:54" },
+		{ "s hash:ip,port netmask 24", "10.1.0.5/30,tcp:80", "10.1.0.0,tcp:80 10.1.0.1,tcp:80 10.1.0.2,tcp:80 10.1.0.3,tcp:80" },
+		{ "s hash:ip,port netmask 24", "10.2.0.7,tcp:80-82", "10.2.0.0,tcp:80 10.2.0.0,tcp:81 10.2.0.0,tcp:82" },
+		{ "s hash:ip,port family inet6 netmask 64", "2001:db8::5,tcp:80", "2001:db8::,tcp:80" },
 	};
 
 	for (size_t i = 0; i < N(cases); i++) {

@@ -37,16 +37,17 @@ static uint64_t count_blocks(uint32_t from, uint32_t to)
 	return n;
 }
 
-/* hash:ip with netmask or bitmask, as the kernel's hash_ip4_uadt walks it:
- * the first address is masked; a CIDR is then taken around it, a range
- * runs from it to the (unmasked) last address; the walk steps by the
- * netmask's block, or by one under a bitmask, whose later addresses the
- * kernel stores unmasked (entries no packet's masked address can equal). */
+/* A set with netmask or bitmask, as the kernel's hash_ip4_uadt and
+ * hash_ipport4_uadt walk it: the first address is masked; a CIDR is then
+ * taken around it, a range runs from it to the (unmasked) last address;
+ * hash:ip's walk steps by the netmask's block, or by one under a bitmask,
+ * and hash:ip,port's by one: later addresses the kernel stores unmasked
+ * (entries no packet's masked address can equal). */
 static void mask_pattern(struct sl_set_iter *it, const struct sl_set_spec *spec, const struct sl_set_elem *pat)
 {
 	uint8_t mask[16];
 
-	if (spec->type != SL_SET_HASH_IP || !sl_set_spec_mask(spec, mask))
+	if (!sl_set_types[spec->type].mask || !sl_set_spec_mask(spec, mask))
 		return;
 	sl_set_mask_addr(it->next.addr, mask);
 	if (!it->addr_steps)
@@ -59,7 +60,7 @@ static void mask_pattern(struct sl_set_iter *it, const struct sl_set_spec *spec,
 	} else {
 		it->addr = sl_set_addr_v4(it->next.addr);
 	}
-	if (spec->flags & SL_SET_F_NETMASK)
+	if ((spec->flags & SL_SET_F_NETMASK) && spec->type == SL_SET_HASH_IP)
 		it->addr_step = (uint32_t)(0x100000000ull >> spec->netmask);
 }
 

@@ -9,6 +9,7 @@
  *   create NAME TYPE [family inet|inet6] hashsize H maxelem M
  *          [netmask N | bitmask ADDR] (hash:ip: only a mask that clears bits)
  *          [timeout T] [counters] [comment] [bucketsize B] [initval 0xXXXXXXXX]
+ *          [netmask N | bitmask ADDR] (hash:ip,port: last, as the kernel's)
  *   create NAME bitmap:port range FROM-TO [timeout T] [counters] [comment]
  *          [skbinfo]   (forceadd is taken but, as by ipset, not printed)
  *   add NAME ELEM [timeout T] [nomatch] [packets P bytes B] [comment "TEXT"]
@@ -76,6 +77,10 @@ enum sl_set_part {
 	SL_PART_MAC,
 };
 
+/* Where a type takes netmask/bitmask, and where its create line prints them
+ * (the kernel's order: hash:ip's after maxelem, hash:ip,port's last). */
+enum sl_set_mask_place { SL_MASK_NONE, SL_MASK_AFTER_MAXELEM, SL_MASK_LAST };
+
 /* The one table of set types (sl_set_types[type]), indexed by enum
  * sl_set_type, whose numbers live in sluice/sets.h since pins store them. */
 struct sl_set_type_info {
@@ -88,6 +93,7 @@ struct sl_set_type_info {
 	bool bitmap;                /* `range` instead of hashsize/maxelem */
 	bool nomatch;               /* elements may carry `nomatch` (hash:net*) */
 	bool null_addr;             /* the first address may be 0.0.0.0 / :: */
+	enum sl_set_mask_place mask; /* netmask/bitmask */
 };
 
 extern const struct sl_set_type_info sl_set_types[SL_SET_TYPE_COUNT];
@@ -109,8 +115,8 @@ struct sl_set_spec {
 	uint16_t range_to;
 	uint8_t bucketsize;
 	uint32_t initval;
-	uint8_t netmask;            /* hash:ip, with SL_SET_F_NETMASK: 1..31 (v4), 1..127 (v6) */
-	uint8_t bitmask[16];        /* hash:ip, with SL_SET_F_BITMASK: neither zero nor all ones */
+	uint8_t netmask;            /* with SL_SET_F_NETMASK: 1..31 (v4), 1..127 (v6) */
+	uint8_t bitmask[16];        /* with SL_SET_F_BITMASK: neither zero nor all ones */
 };
 
 /* A spec with ipset's defaults for `type` (family inet where it has one). */

@@ -16,7 +16,7 @@
 const struct sl_set_type_info sl_set_types[SL_SET_TYPE_COUNT] = {
 	[SL_SET_HASH_IP] = {
 		.name = "hash:ip", .alias = "iphash", .metavar = "IP",
-		.dims = 1, .part = { SL_PART_IP }, .family = true,
+		.dims = 1, .part = { SL_PART_IP }, .family = true, .mask = SL_MASK_AFTER_MAXELEM,
 	},
 	[SL_SET_HASH_NET] = {
 		.name = "hash:net", .alias = "nethash", .metavar = "IP[/CIDR]",
@@ -24,7 +24,7 @@ const struct sl_set_type_info sl_set_types[SL_SET_TYPE_COUNT] = {
 	},
 	[SL_SET_HASH_IP_PORT] = {
 		.name = "hash:ip,port", .alias = "ipporthash", .metavar = "IP,PORT",
-		.dims = 2, .part = { SL_PART_IP, SL_PART_PROTO_PORT }, .family = true,
+		.dims = 2, .part = { SL_PART_IP, SL_PART_PROTO_PORT }, .family = true, .mask = SL_MASK_LAST,
 	},
 	[SL_SET_HASH_NET_PORT] = {
 		.name = "hash:net,port", .metavar = "IP[/CIDR],PORT",
@@ -188,7 +188,7 @@ enum opt_where {
 	OPT_HASH = 1 << 0,   /* hash types only */
 	OPT_BITMAP = 1 << 1, /* bitmap:port only */
 	OPT_FAMILY = 1 << 2, /* types with a family */
-	OPT_HASH_IP = 1 << 3, /* hash:ip only */
+	OPT_MASK = 1 << 3,   /* types with netmask/bitmask (hash:ip, hash:ip,port) */
 };
 
 struct create_opt {
@@ -308,8 +308,8 @@ static const struct create_opt create_opts[] = {
 	{ "bucketsize", true, OPT_HASH, 0, opt_bucketsize },
 	{ "initval", true, OPT_HASH, 0, opt_initval },
 	/* read by parse_masks() once the family is known (it may come later) */
-	{ "netmask", true, OPT_HASH_IP, SL_SET_F_NETMASK, NULL },
-	{ "bitmask", true, OPT_HASH_IP, SL_SET_F_BITMASK, NULL },
+	{ "netmask", true, OPT_MASK, SL_SET_F_NETMASK, NULL },
+	{ "bitmask", true, OPT_MASK, SL_SET_F_BITMASK, NULL },
 	{ "-exist", false, OPT_ANY, SL_SET_F_EXIST, NULL },
 	{ "-!", false, OPT_ANY, SL_SET_F_EXIST, NULL },
 };
@@ -415,7 +415,7 @@ static int parse_masks(int argc, char *const argv[], const int *cols, struct sl_
 static bool opt_fits(const struct create_opt *o, const struct sl_set_type_info *ti)
 {
 	return !((o->where & OPT_HASH) && ti->bitmap) && !((o->where & OPT_BITMAP) && !ti->bitmap) &&
-	       !((o->where & OPT_FAMILY) && !ti->family) && !((o->where & OPT_HASH_IP) && ti != &sl_set_types[SL_SET_HASH_IP]);
+	       !((o->where & OPT_FAMILY) && !ti->family) && !((o->where & OPT_MASK) && !ti->mask);
 }
 
 static int unknown_create_opt(const char *word, int col, struct sl_error *err)
@@ -512,6 +512,18 @@ bool sl_set_append(char *out, size_t size, int *len, const char *fmt, ...)
 	return true;
 }
 
+static void append_mask(const struct sl_set_spec *spec, char *out, size_t size, int *len)
+{
+	char text[INET6_ADDRSTRLEN];
+
+	if (spec->flags & SL_SET_F_NETMASK)
+		sl_set_append(out, size, len, " netmask %u", spec->netmask);
+	if (spec->flags & SL_SET_F_BITMASK) {
+		inet_ntop(spec->family == SL_FAMILY_IPV6 ? AF_INET6 : AF_INET, spec->bitmask, text, sizeof(text));
+		sl_set_append(out, size, len, " bitmask %s", text);
+	}
+}
+
 int sl_set_spec_format(const struct sl_set_spec *spec, char *out, size_t size)
 {
 	const struct sl_set_type_info *ti = &sl_set_types[spec->type];
@@ -524,14 +536,8 @@ int sl_set_spec_format(const struct sl_set_spec *spec, char *out, size_t size)
 		sl_set_append(out, size, &len, " range %u-%u", spec->range_from, spec->range_to);
 	else
 		sl_set_append(out, size, &len, " hashsize %u maxelem %u", spec->hashsize, spec->maxelem);
-	if (spec->flags & SL_SET_F_NETMASK)
-		sl_set_append(out, size, &len, " netmask %u", spec->netmask);
-	if (spec->flags & SL_SET_F_BITMASK) {
-		char text[INET6_ADDRSTRLEN];
-
-		inet_ntop(spec->family == SL_FAMILY_IPV6 ? AF_INET6 : AF_INET, spec->bitmask, text, sizeof(text));
-		sl_set_append(out, size, &len, " bitmask %s", text);
-	}
+	if (ti->mask == SL_MASK_AFTER_MAXELEM)
+		append_mask(spec, out, size, &len);
 	if (spec->flags & SL_SET_F_TIMEOUT)
 		sl_set_append(out, size, &len, " timeout %u", spec->timeout);
 	if (spec->flags & SL_SET_F_COUNTERS)
@@ -544,5 +550,7 @@ int sl_set_spec_format(const struct sl_set_spec *spec, char *out, size_t size)
 		sl_set_append(out, size, &len, " bucketsize %u", spec->bucketsize);
 	if (spec->flags & SL_SET_F_INITVAL)
 		sl_set_append(out, size, &len, " initval 0x%08x", spec->initval);
+	if (ti->mask == SL_MASK_LAST)
+		append_mask(spec, out, size, &len);
 	return len;
 }
