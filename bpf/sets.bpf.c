@@ -74,6 +74,39 @@ struct {
 
 /* ---- matching (a set's lookup: lib/sets_lookup.h) ------------------------------ */
 
+/* netmask/bitmask: rule `i`'s mask on the tuple's address, as the kernel's
+ * hash:ip masks the packet's address before its lookup. A global function:
+ * checked once, not on each rule's path. */
+__noinline int sl_set_mask_key(struct sl_set_tuple *t, __u32 i)
+{
+	__u8 mask[16];
+	__u64 at = i;
+
+	if (!t || at >= SL_RULES_MAX)
+		return 0;
+	asm volatile("" : "+r"(at));
+	if (at >= SL_RULES_MAX)
+		return 0;
+	for (int b = 0; b < 16; b++)
+		mask[b] = sl_rules[at].mask[b];
+	sl_set_mask_addr(t->addr, mask);
+	return 1;
+}
+
+/* Whether rule `i`'s set matches the packet (before `!`). */
+static __always_inline bool sl_set_matches(__u32 i, __u8 cls, __u16 slot, __u8 family, __u8 dims, bool masked,
+					   const struct sl_pkt *p, const struct sl_set_l4 *l4, __u64 bytes)
+{
+	struct sl_set_tuple t;
+
+	if (!sl_set_tuple_of(cls, family, dims, p, l4, &t))
+		return false;
+	/* only hash:ip's and hash:ip,port's classes take a mask (the daemon sets it on no other) */
+	if (masked && sl_set_class_maskable(cls) && !sl_set_mask_key(&t, i))
+		return false;
+	return sl_set_lookup_tuple(cls, slot, &t, bytes, true);
+}
+
 static __always_inline void sl_rule_count(__u16 id, __u64 bytes)
 {
 	__u32 key = id;
@@ -139,7 +172,7 @@ __noinline int sl_sets_rule_matches(__u32 i, const struct sl_pkt *p, const struc
 	switch (r->cls) {
 #define SL_MATCH_CASE(c, name, key)                                                                \
 	case c:                                                                                      \
-		return sl_set_matches(c, r->slot, r->family, r->src_dims, p, l4, bytes, true) != (bool)r->invert;
+		return sl_set_matches(i, c, r->slot, r->family, r->src_dims, r->masked, p, l4, bytes) != (bool)r->invert;
 	SL_SET_CLASSES(SL_MATCH_CASE)
 	SL_SET_PLAIN_CLASSES(SL_MATCH_CASE, SL_MATCH_CASE)
 #undef SL_MATCH_CASE

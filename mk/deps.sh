@@ -8,7 +8,7 @@ set -e
 # TOOLS holds every command a test or benchmark calls beyond the base system
 # (tests/lint/check_test_deps.sh checks that, as part of `make test`). A
 # command given by path must be that one (PATH may hold another python3).
-TOOLS="nft:nftables ipset:ipset iptables:iptables
+TOOLS="nft:nftables ipset:ipset iptables:iptables ip6tables:iptables
        clang:clang bpftool:bpftool pkg-config:pkg-config
        ip:iproute2 ss:iproute2 bridge:iproute2 tc:iproute2 jq:jq socat:socat sysctl:procps
        setpriv:util-linux taskset:util-linux systemd-analyze:systemd

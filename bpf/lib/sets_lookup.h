@@ -174,21 +174,19 @@ static __always_inline bool sl_set_lookup_ptab(const struct sl_set_lookup *l, vo
 	return b && sl_pb_find(cls, b, l) >= 0;
 }
 
-/* Whether the rule's set matches the packet (before `!`). */
-static __always_inline bool sl_set_matches(__u8 cls, __u16 slot, __u8 family, __u8 dims,
-					   const struct sl_pkt *p, const struct sl_set_l4 *l4, __u64 bytes, bool count)
+/* Whether the set in `slot` of class `cls` holds the tuple (its fields as
+ * the class's key takes them, masks applied). With `count`, a hit counts
+ * `bytes` on entries with counters. */
+static __always_inline bool sl_set_lookup_tuple(__u8 cls, __u32 slot, const struct sl_set_tuple *t, __u64 bytes,
+						bool count)
 {
 	struct sl_set_lookup l;
-	struct sl_set_tuple t;
-	void *inner;
+	void *inner = sl_set_map(cls, slot);
 	int ksize;
 
-	if (!sl_set_tuple_of(cls, family, dims, p, l4, &t))
-		return false;
-	inner = sl_set_map(cls, slot);
 	if (!inner)
 		return false;
-	ksize = sl_set_key_build(cls, &t, l.key);
+	ksize = sl_set_key_build(cls, t, l.key);
 	l.bytes = bytes;
 	l.count = count;
 	if (sl_set_class_is_ptab(cls))
@@ -208,18 +206,23 @@ static __always_inline bool sl_set_matches(__u8 cls, __u16 slot, __u8 family, __
 static __always_inline bool sl_set_named_has_addr(const struct sl_set_name *name, __u8 family, const __u8 ip[16])
 {
 	const struct sl_set_dirent *d = bpf_map_lookup_elem(&SL_SET_DIR_MAP, name);
-	struct sl_set_l4 l4 = {};
-	struct sl_pkt p = {};
+	struct sl_set_tuple t = {};
+	__u8 cls;
 	__u32 slot;
 
 	if (!d)
 		return false;
+	cls = d->cls;
 	slot = d->slot;
-	p.family = family;
-	__builtin_memcpy(p.daddr, ip, 16);
+	if (d->family != family)
+		return false;
+	__builtin_memcpy(t.addr, ip, 16);
+	t.cidr = family == SL_FAMILY_IPV4 ? 32 : 128; /* LPM lookups: the whole address */
+	if (d->masked)
+		sl_set_mask_addr(t.addr, d->mask);
 	/* each class as a constant, so that its path meets only its own map */
-	switch (d->cls) {
-#define SL_ADDR_CASE(c) case c: return sl_set_matches(c, slot, 0, 0, &p, &l4, 0, false);
+	switch (cls) {
+#define SL_ADDR_CASE(c) case c: return sl_set_lookup_tuple(c, slot, &t, 0, false);
 	SL_ADDR_CASE(SL_CLASS_IP4) SL_ADDR_CASE(SL_CLASS_IP6) SL_ADDR_CASE(SL_CLASS_NET4) SL_ADDR_CASE(SL_CLASS_NET6)
 	SL_ADDR_CASE(SL_CLASS_IP4_P) SL_ADDR_CASE(SL_CLASS_IP6_P) SL_ADDR_CASE(SL_CLASS_NET4_P)
 	SL_ADDR_CASE(SL_CLASS_NET6_P)

@@ -39,7 +39,7 @@
  * (see struct sl_sets_config). Row of slot s in bank b: b * SL_SET_SLOTS + s;
  * rule row i of bank b: b * SL_RULES_TOTAL + i. */
 #define SL_CATALOG_BANKS  2
-#define SL_SET_META_MAP   sl_sets_v2   /* ARRAY[2 * SL_SET_SLOTS] of struct sl_set_meta */
+#define SL_SET_META_MAP   sl_sets_v3   /* ARRAY[2 * SL_SET_SLOTS] of struct sl_set_meta (v3: netmask, bitmask) */
 #define SL_RULE_META_MAP  sl_rules_v3  /* ARRAY[2 * SL_RULES_TOTAL] of struct sl_rule_meta */
 #define SL_HOOK_META_MAP  sl_hooks_v1  /* ARRAY[SL_HOOKS_MAX] of struct sl_hook_meta */
 #define SL_SET_CFG_MAP    sl_setcfg_v2 /* ARRAY[1] of struct sl_sets_config */
@@ -234,6 +234,8 @@ enum sl_set_spec_flags {
 	SL_SET_F_INITVAL    = 1 << 5,
 	SL_SET_F_FORCEADD   = 1 << 6, /* a full set evicts an entry for a new one */
 	SL_SET_F_SKBINFO    = 1 << 7, /* entries keep skbmark/skbprio/skbqueue */
+	SL_SET_F_NETMASK    = 1 << 8, /* hash:ip: addresses kept and matched masked to /netmask */
+	SL_SET_F_BITMASK    = 1 << 9, /* hash:ip: ... masked by bitmask (any bits) */
 };
 
 /* What a slot holds in one bank's generation. */
@@ -262,8 +264,13 @@ struct sl_set_meta {
 	__u8 bucketsize;    /* likewise */
 	__u8 pad[3];
 	__u32 cmt_map_id;   /* its comment map, 0 without comments */
+	/* v3: with SL_SET_F_NETMASK the prefix length, with SL_SET_F_BITMASK
+	 * the mask (IPv4 in its first four bytes), as the create line gave them */
+	__u8 bitmask[16];
+	__u8 netmask;
+	__u8 pad2[7];
 };
-SL_STATIC_ASSERT(sizeof(struct sl_set_meta) == 72, "sl_set_meta layout");
+SL_STATIC_ASSERT(sizeof(struct sl_set_meta) == 96, "sl_set_meta layout");
 
 /* --- rules ---------------------------------------------------------------------- */
 
@@ -298,9 +305,11 @@ struct sl_rule {
 	__u8 invert;        /* `!`: the rule matches when the set does not */
 	__u8 action;        /* enum sl_rule_action */
 	__u8 match;         /* enum sl_rule_match; with SL_MATCH_UNPARSED only id and action count */
-	__u8 pad[2];
+	__u8 masked;        /* a set with netmask/bitmask: its (first) address is ANDed with mask first */
+	__u8 pad;
+	__u8 mask[16];      /* IPv4 in the first four bytes */
 };
-SL_STATIC_ASSERT(sizeof(struct sl_rule) == 12, "sl_rule layout");
+SL_STATIC_ASSERT(sizeof(struct sl_rule) == 28, "sl_rule layout");
 
 /* A rule as the operator wrote it (userspace only: for bpftool and for a
  * restarted daemon). */
@@ -391,9 +400,10 @@ struct sl_set_dirent {
 	__u8 cls;           /* enum sl_set_class */
 	__u8 family;        /* enum sl_family; 0 for hash:mac, bitmap:port */
 	__u8 type;          /* enum sl_set_type */
-	__u8 pad;
+	__u8 masked;        /* netmask/bitmask: addresses are ANDed with mask first */
+	__u8 mask[16];      /* IPv4 in the first four bytes */
 };
-SL_STATIC_ASSERT(sizeof(struct sl_set_dirent) == 8, "sl_set_dirent layout");
+SL_STATIC_ASSERT(sizeof(struct sl_set_dirent) == 24, "sl_set_dirent layout");
 
 struct sl_set_use_key {
 	char set[32];       /* NUL-padded */
@@ -540,6 +550,23 @@ static __always_inline int sl_set_key_build(__u8 cls, const struct sl_set_tuple 
 	}
 	}
 	return 0;
+}
+
+/* netmask/bitmask (hash:ip, hash:ip,port): the address a key is built from, ANDed with
+ * the set's mask. One helper for the packet's address and an element's, so
+ * both sides mask alike. */
+static __always_inline void sl_set_mask_addr(__u8 addr[16], const __u8 mask[16])
+{
+	for (int i = 0; i < 16; i++)
+		addr[i] &= mask[i];
+}
+
+/* the classes whose sets may have netmask/bitmask: hash:ip, hash:ip,port */
+static __always_inline bool sl_set_class_maskable(__u8 cls)
+{
+	__u8 k = sl_set_key_class(cls);
+
+	return k == SL_CLASS_IP4 || k == SL_CLASS_IP6 || k == SL_CLASS_IPPORT4 || k == SL_CLASS_IPPORT6;
 }
 
 /* The net classes are LPM tries whose key starts with a prefix length. */

@@ -175,9 +175,9 @@ Test(map_layout, a_pin_of_another_layout_is_named_with_each_difference, .init = 
 	cr_expect_eq(sl_pin_check_layout(root, "sl_sets_v1", &want, &err), 0, "absent: nothing to refuse");
 	plant("sl_sets_v1", BPF_MAP_TYPE_ARRAY, 4, 64, SL_SET_SLOTS);
 	cr_assert_eq(sl_pin_check_layout(root, "sl_sets_v1", &want, &err), -1);
-	cr_expect_str_eq(err.msg, "pin maps/sl_sets_v1: value size 64, this build expects 72 (a pin of another "
+	cr_expect_str_eq(err.msg, "pin maps/sl_sets_v1: value size 64, this build expects 96 (a pin of another "
 				  "sluice layout; run sluiced --cleanup or remove it)");
-	plant("sl_rules_v1", BPF_MAP_TYPE_HASH, 8, 72, 16);
+	plant("sl_rules_v1", BPF_MAP_TYPE_HASH, 8, sizeof(struct sl_set_meta), 16);
 	memset(&err, 0, sizeof(err));
 	cr_assert_eq(sl_pin_check_layout(root, "sl_rules_v1", &want, &err), -1);
 	cr_expect(strstr(err.msg, "type hash, this build expects array; key size 8, this build expects 4; "

@@ -47,13 +47,18 @@ refused() {
 }
 
 note "a shared map of the current name with another value size"
-plant sl_sets_v2 type array key 4 value 64 entries 512
-refused "$sets_conf" sl_sets_v2 "pin maps/sl_sets_v2: value size 64, this build expects 72 $HINT" \
-	"sets meta map, 64-byte values"
+plant sl_sets_v3 type array key 4 value 72 entries 512
+refused "$sets_conf" sl_sets_v3 "pin maps/sl_sets_v3: value size 72, this build expects 96 $HINT" \
+	"sets meta map, 72-byte values"
+
+note "the sets meta map before netmask and bitmask (sl_sets_v2, 72-byte records)"
+plant sl_sets_v2 type array key 4 value 72 entries 512
+refused "$sets_conf" sl_sets_v2 "pin maps/sl_sets_v2: this build uses maps/sl_sets_v3 instead $HINT" \
+	"v2 sets meta map"
 
 note "the sets meta map of the layout before the catalog banks (sl_sets_v1)"
 plant sl_sets_v1 type array key 4 value 72 entries 256
-refused "$sets_conf" sl_sets_v1 "pin maps/sl_sets_v1: this build uses maps/sl_sets_v2 instead $HINT" \
+refused "$sets_conf" sl_sets_v1 "pin maps/sl_sets_v1: this build uses maps/sl_sets_v3 instead $HINT" \
 	"old sets meta map"
 
 note "a per-set map of the unversioned layout (sl_set_<slot>)"

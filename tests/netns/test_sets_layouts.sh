@@ -109,14 +109,14 @@ ctl d set add old 10.99.0.1 >/dev/null || fail "add to old"
 daemon_stop d
 # its record, in the committed bank: counters cleared from its flags
 bank=$(bpftool -j map dump pinned "$root/maps/sl_setcfg_v2" | jq '.[0].formatted.value.committed_gen % 2')
-row=$(bpftool -j map dump pinned "$root/maps/sl_sets_v2" | jq --argjson b "$bank" \
+row=$(bpftool -j map dump pinned "$root/maps/sl_sets_v3" | jq --argjson b "$bank" \
 	'.[] | select((.formatted.key / 256 | floor) == $b and .formatted.value.name == "old" and .formatted.value.used == 1) | .formatted.key')
 [ -n "$row" ] || fail "no record of set old"
 key=$(printf '%08x' "$row" | sed 's/\(..\)\(..\)\(..\)\(..\)/\4 \3 \2 \1/')
-val=$(bpftool -j map lookup pinned "$root/maps/sl_sets_v2" key hex $key | jq -r '.value | map(ltrimstr("0x")) | join(" ")')
+val=$(bpftool -j map lookup pinned "$root/maps/sl_sets_v3" key hex $key | jq -r '.value | map(ltrimstr("0x")) | join(" ")')
 # flags: the __u32 at byte 36 (name[32], used, type, family, cls)
 new=$(echo "$val" | awk '{ $37 = "00"; $38 = "00"; $39 = "00"; $40 = "00"; print }')
-bpftool map update pinned "$root/maps/sl_sets_v2" key hex $key value hex $new || fail "rewrite the record"
+bpftool map update pinned "$root/maps/sl_sets_v3" key hex $key value hex $new || fail "rewrite the record"
 daemon_start d
 assert_eq hash "$(map_type old)" "the earlier layout's map, adopted"
 grep -qx "create old hash:ip family inet hashsize 1024 maxelem 65536" "$(ctl d set save old >"$T_TMP/old"; echo "$T_TMP/old")" ||

@@ -35,11 +35,19 @@ assert_eq 17 "$(c_iw 10.73.0.2)" "A's connect to 10.73.0.2, in near: initcwnd 17
 assert_eq "$iw" "$(c_iw fd00:73::2)" "A's connect over IPv6 (near is IPv4): the kernel's IW"
 assert_eq 23 "$(s_iw fd00:73::2)" "B's accept from fd00:73::1, in near6 (hash:net): initcwnd 23"
 assert_eq "$iw" "$(s_iw 10.73.0.2)" "B's accept from 10.73.0.1 (near6 is IPv6): the kernel's IW"
+# a set with netmask keeps and matches addresses masked, for tcp's lookups too
+ctl d set create m24 hash:ip netmask 24 || fail "set create m24 netmask 24"
+ctl d set add m24 10.73.0.77 || fail "set add m24"
+ctl d tcp add netns "$B" match-set m24 dst initcwnd 19 || fail "tcp add match-set m24 dst (B)"
+assert_eq 19 "$(s_iw 10.73.0.2)" "B's accept from 10.73.0.1: m24 holds 10.73.0.0/24 (netmask 24): initcwnd 19"
+ctl d tcp del netns "$B" match-set m24 dst || fail "tcp del match-set m24"
+ctl d set destroy m24 || fail "set destroy m24"
+
 list=$(ctl d -j tcp list) || fail "tcp list"
 assert_eq "near true" "$(echo "$list" | jq -r --arg a "$A" '.[] | select(.netns == $a) | "\(.match_set) \(.set_found)"')" \
 	"tcp list: A's rule names near, found"
-assert_eq 2 "$(echo "$list" | jq -r --arg a "$A" '.[] | select(.netns == $a) | .active')" \
-	"A's rule: two connects to 10.73.0.2 counted (one measured from B's side)"
+assert_eq 3 "$(echo "$list" | jq -r --arg a "$A" '.[] | select(.netns == $a) | .active')" \
+	"A's rule: three connects to 10.73.0.2 counted (two measured from B's side)"
 
 # the set as it is now: no apply, no program change
 ctl d set del near 10.73.0.2 || fail "set del near"

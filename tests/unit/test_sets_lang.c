@@ -167,7 +167,35 @@ static const struct create_case create_cases[] = {
 	C_ERR("s bitmap:port range udp:1-nosuch", "'nosuch' is neither a port number nor a udp service", 27),
 	C_ERR("s bitmap:port range 1-2 range 3-4", "range already specified", 25),
 	C_ERR("s hash:mac family inet", "option 'family' is not for hash:mac", 12),
-	C_ERR("s hash:ip netmask 24", "option 'netmask' is not supported by sluice", 11),
+	C_ERR("s hash:ip markmask 24", "option 'markmask' is not supported by sluice", 11),
+	/* netmask and bitmask (hash:ip): after maxelem, checked once the family
+	 * is known (it may come later), a mask of the whole address is none */
+	C_OK("s hash:ip netmask 24", "create s hash:ip family inet hashsize 1024 maxelem 65536 netmask 24"),
+	C_OK("s hash:ip netmask 0x10 timeout 5", "create s hash:ip family inet hashsize 1024 maxelem 65536 netmask 16 timeout 5"),
+	C_OK("s hash:ip netmask 64 family inet6", "create s hash:ip family inet6 hashsize 1024 maxelem 65536 netmask 64"),
+	C_OK("s hash:ip --netmask 32", "create s hash:ip family inet hashsize 1024 maxelem 65536"),
+	C_OK("s hash:ip -6 netmask 128", "create s hash:ip family inet6 hashsize 1024 maxelem 65536"),
+	C_OK("s hash:ip bitmask 255.0.255.0 counters",
+	  "create s hash:ip family inet hashsize 1024 maxelem 65536 bitmask 255.0.255.0 counters"),
+	C_OK("s hash:ip bitmask ffff:ffff::ff family inet6",
+	  "create s hash:ip family inet6 hashsize 1024 maxelem 65536 bitmask ffff:ffff::ff"),
+	C_OK("s hash:ip bitmask 255.255.255.255", "create s hash:ip family inet hashsize 1024 maxelem 65536"),
+	C_ERR("s hash:ip netmask 33", "netmask 33 is out of range 1..32", 19),
+	C_ERR("s hash:ip netmask 0", "netmask 0 is out of range 1..32", 19),
+	C_ERR("s hash:ip -6 netmask 129", "netmask 129 is out of range 1..128", 22),
+	C_ERR("s hash:ip netmask 256", "netmask 256 is out of range 1..32 (not a byte)", 19),
+	C_ERR("s hash:ip netmask x", "netmask 'x' is not a number in 1..32", 19),
+	C_ERR("s hash:ip netmask 24 netmask 24", "netmask already specified", 22),
+	C_ERR("s hash:ip netmask 24 bitmask 255.0.0.0", "bitmask and netmask are mutually exclusive, provide only one", 22),
+	C_ERR("s hash:ip bitmask 0.0.0.0", "bitmask 0.0.0.0 is the null mask", 19),
+	C_ERR("s hash:ip bitmask ffff::", "bitmask 'ffff::' is not an IPv4 address", 19),
+	C_ERR("s hash:net netmask 24", "option 'netmask' is not for hash:net", 12),
+	C_ERR("s hash:ip,port,ip bitmask 255.0.0.0", "option 'bitmask' is not for hash:ip,port,ip", 19),
+	/* hash:ip,port's last, after initval, as the kernel lists it */
+	C_OK("s hash:ip,port bitmask 255.0.0.0 timeout 0 counters initval 5",
+	  "create s hash:ip,port family inet hashsize 1024 maxelem 65536 timeout 0 counters bucketsize 12 initval 0x00000005 "
+	  "bitmask 255.0.0.0"),
+	C_OK("s hash:ip,port family inet6 netmask 64", "create s hash:ip,port family inet6 hashsize 1024 maxelem 65536 netmask 64"),
 	/* skbinfo is printed after comment; forceadd is kept but, as by the
 	 * kernel's ipset, not printed */
 	C_OK("s hash:ip skbinfo", "create s hash:ip family inet hashsize 1024 maxelem 65536 skbinfo"),
@@ -417,7 +445,7 @@ static const struct elem_case elem_cases[] = {
 	E_ERR(IPP4, "10.0.0.1,icmpv6:ping", "protocol icmpv6 needs family inet6, set 's' is inet", 10),
 	E_ERR(IPP4, "10.0.0.1,ipv6-icmp:1/0", "protocol icmpv6 needs family inet6, set 's' is inet", 10),
 	E_ERR(IPP4, "10.0.0.1,80,5", "hash:ip,port takes IP,PORT, got '10.0.0.1,80,5'", 1),
-	E_ERR(IPP4, "0.0.0.0,80", "hash:ip,port cannot store the null address: '0.0.0.0'", 1),
+	E_ERR(IPP4, "0.0.0.0,80", "hash:ip,port cannot store the null address: '0.0.0.0,80'", 1),
 	E_ERR(IPP4, "10.0.0.1,80 nomatch",
 	  "nomatch given but set 's' is hash:ip,port (only hash:net types have it)", 13),
 	/* hash:ip,port inet6 */
@@ -432,7 +460,7 @@ static const struct elem_case elem_cases[] = {
 	E_ERR(IPP6, "2001:db8::/64,80", "hash:ip,port family inet6 takes single addresses, not '2001:db8::/64'", 1),
 	E_ERR(IPP6, "::1-::2,80", "hash:ip,port family inet6 takes no address ranges: '::1-::2'", 1),
 	E_ERR(IPP6, "::1,icmp:8/0", "protocol icmp needs family inet, set 's' is inet6", 5),
-	E_ERR(IPP6, "::,80", "hash:ip,port cannot store the null address: '::'", 1),
+	E_ERR(IPP6, "::,80", "hash:ip,port cannot store the null address: '::,80'", 1),
 	E_ERR(IPP6, "::1,icmpv6:300/0", "'300/0' is not an ICMPv6 type name or TYPE/CODE", 12),
 	/* hash:net,port */
 	E_OK(NETP4, "10.0.0.0/24,tcp:80", "10.0.0.0/24,tcp:80" ),
@@ -766,19 +794,33 @@ static const struct {
 	const char *error;
 } expand_cases[] = {
 	XP_OK(IP4, "10.0.0.0/16", 0, 65536),
-	XP_ERR(IP4, "10.0.0.0/15", 0, "'10.0.0.0-10.1.255.255' expands to 131072 entries, more than 65536" ),
-	XP_ERR(IP4, "10.0.0.0/8", 0, "'10.0.0.0-10.255.255.255' expands to 16777216 entries, more than 65536" ),
+	XP_ERR(IP4, "10.0.0.0/15", 0, "'10.0.0.0/15' expands to 131072 entries, more than 65536" ),
+	XP_ERR(IP4, "10.0.0.0/8", 0, "'10.0.0.0/8' expands to 16777216 entries, more than 65536" ),
 	XP_ERR(IP4, "1.0.0.0-255.255.255.255", 0,
 	  "'1.0.0.0-255.255.255.255' expands to 4278190080 entries, more than 65536" ),
 	XP_ERR(IP4, "10.0.0.1-10.0.0.10", 5, "'10.0.0.1-10.0.0.10' expands to 10 entries, more than 5" ),
 	XP_OK(IP4, "10.0.0.1-10.0.0.10", 10, 10),
+	/* netmask: the first address masked, one entry per block to the last
+	 * address; bitmask: the first masked, then every address (the kernel's
+	 * hash_ip4_uadt), so the cap counts blocks */
+	XP_OK("s hash:ip netmask 24", "10.0.0.5-10.0.2.1", 0, 3),
+	XP_OK("s hash:ip netmask 24", "10.1.0.0/16", 0, 256),
+	XP_OK("s hash:ip netmask 24", "10.3.0.7/30", 0, 1),
+	XP_OK("s hash:ip netmask 16", "10.0.0.0/8", 0, 256),
+	XP_OK("s hash:ip netmask 8", "1.0.0.0-3.255.255.255", 0, 3),
+	XP_OK("s hash:ip netmask 30", "10.0.0.0/28", 0, 4),
+	XP_OK("s hash:ip netmask 1", "128.0.0.0-255.255.255.255", 0, 1),
+	XP_ERR("s hash:ip netmask 31", "10.0.0.0/14", 0, "'10.0.0.0/14' expands to 131072 entries, more than 65536"),
+	XP_OK("s hash:ip bitmask 255.255.0.255", "10.5.0.0/30", 0, 4),
+	XP_OK("s hash:ip bitmask 255.255.0.255", "10.1.2.3-10.1.2.6", 0, 516),
+	XP_OK("s hash:ip bitmask 255.255.0.255", "10.1.2.0/24", 0, 256),
 	XP_OK(IP4, "255.255.255.250-255.255.255.255", 0, 6),
 	XP_OK(IPP4, "10.0.0.0/24,1-256", 0, 65536),
-	XP_ERR(IPP4, "10.0.0.0/24,1-257", 0, "'10.0.0.0-10.0.0.255,tcp:1-257' expands to 65792 entries, more than 65536" ),
+	XP_ERR(IPP4, "10.0.0.0/24,1-257", 0, "'10.0.0.0/24,tcp:1-257' expands to 65792 entries, more than 65536" ),
 	XP_OK(IPP4, "10.0.0.1,0-65535", 0, 65536),
 	XP_OK(IPP6, "::1,0-65535", 0, 65536),
 	XP_ERR(IPPIP4, "10.0.0.0/30,0-65535,1.1.1.1", 0,
-	  "'10.0.0.0-10.0.0.3,tcp:0-65535,1.1.1.1' expands to 262144 entries, more than 65536" ),
+	  "'10.0.0.0/30,tcp:0-65535,1.1.1.1' expands to 262144 entries, more than 65536" ),
 	XP_OK(NET4, "0.0.0.1-255.255.255.254", 0, 62),
 	XP_OK(NET4, "0.0.0.0-127.255.255.255", 0, 1),
 	XP_OK(NET4, "10.0.0.0/8", 0, 1),
@@ -823,6 +865,54 @@ Test(sets_expand, counts_and_cap)
 		}
 		cr_expect_eq(n, expand_cases[i].count, "[%zu] walked %llu entries", i, (unsigned long long)n);
 		cr_expect_eq(sl_set_expand_next(&it, &one), 0, "[%zu] the walk stays done", i);
+	}
+}
+
+/* netmask / bitmask: the entries an element leaves, as the kernel's
+ * ipset lists them (measured with ipset 7.17 on 6.18) */
+Test(sets_expand, masks_store_what_the_kernel_stores)
+{
+	static const struct {
+		const char *create, *elem, *entries;
+	} cases[] = {
+		{ "s hash:ip netmask 24", "10.0.0.5", "10.0.0.0" },
+		{ "s hash:ip netmask 24", "10.0.0.5-10.0.2.1", "10.0.0.0 10.0.1.0 10.0.2.0" },
+		{ "s hash:ip netmask 30", "10.0.0.0/28", "10.0.0.0 10.0.0.4 10.0.0.8 10.0.0.12" },
+		{ "s hash:ip netmask 24", "10.3.0.7/30", "10.3.0.0" },
+		{ "s hash:ip netmask 24", "255.255.254.1-255.255.255.255", "255.255.254.0 255.255.255.0" },
+		{ "s hash:ip netmask 1", "128.0.0.0-255.255.255.255", "128.0.0.0" },
+		{ "s hash:ip bitmask 255.255.0.255", "10.1.2.3", "10.1.0.3" },
+		{ "s hash:ip bitmask 255.255.0.255", "10.5.0.0/30", "10.5.0.0 10.5.0.1 10.5.0.2 10.5.0.3" },
+		{ "s hash:ip bitmask 255.255.0.255", "10.1.2.0/30", "10.1.0.0 10.1.0.1 10.1.0.2 10.1.0.3" },
+		{ "s hash:ip bitmask 255.255.0.255", "10.1.0.254-10.1.1.1", "10.1.0.254 10.1.0.255 10.1.1.0 10.1.1.1" },
+		{ "s hash:ip family inet6 netmask 64", "2001:db8::1", "2001:db8::" },
+		{ "s hash:ip family inet6 netmask 1", "ffff::1", "8000::" },
+		{ "s hash:ip family inet6 bitmask ffff:ffff::ff", "2001:db8:1::1234", "2001:db8::34" },
+		/* hash:ip,port: the first address masked, then every address, netmask or not */
+		{ "s hash:ip,port netmask 24", "10.0.0.5,udp:54", "10.0.0.0,udp:54" },
+		{ "s hash:ip,port netmask 24", "10.0.0.5-10.0.0.7,udp:54",
+		  "10.0.0.0,udp:54 10.0.0.1,udp:54 10.0.0.2,udp:54 10.0.0.3,udp:54 10.0.0.4,udp:54 10.0.0.5,udp:54 "
+		  "10.0.0.6,udp:54 10.0.0.7,udp:54" },
+		{ "s hash:ip,port netmask 24", "10.1.0.5/30,tcp:80", "10.1.0.0,tcp:80 10.1.0.1,tcp:80 10.1.0.2,tcp:80 10.1.0.3,tcp:80" },
+		{ "s hash:ip,port netmask 24", "10.2.0.7,tcp:80-82", "10.2.0.0,tcp:80 10.2.0.0,tcp:81 10.2.0.0,tcp:82" },
+		{ "s hash:ip,port family inet6 netmask 64", "2001:db8::5,tcp:80", "2001:db8::,tcp:80" },
+	};
+
+	for (size_t i = 0; i < N(cases); i++) {
+		struct sl_set_spec spec;
+		struct sl_set_elem e, one;
+		struct sl_set_iter it;
+		struct sl_error err = { 0 };
+		char *w[] = { (char *)cases[i].elem }, got[512] = "", text[64];
+
+		spec_of(cases[i].create, &spec);
+		cr_assert_eq(sl_set_elem_parse(&spec, SL_SETCMD_ADD, 1, w, NULL, &e, &err), 0, "[%zu] %s", i, err.msg);
+		cr_assert_eq(sl_set_expand_init(&it, &spec, &e, 0, &err), 0, "[%zu] %s", i, err.msg);
+		while (sl_set_expand_next(&it, &one)) {
+			cr_assert_gt(sl_set_elem_format(&spec, &one, text, sizeof(text)), 0);
+			snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", *got ? " " : "", text);
+		}
+		cr_expect_str_eq(got, cases[i].entries, "[%zu] %s: %s", i, cases[i].create, cases[i].elem);
 	}
 }
 

@@ -43,6 +43,10 @@ static const struct {
 	{ "' is not 0xMARK or 0xMARK/0xMASK",
 	  "Syntax error: Invalid skbmark format, it should be:  MARK/MASK or MARK (see manpage)" },
 	{ "' is not MAJOR:MINOR", "Syntax error: Invalid skbprio format, it should be:MAJOR:MINOR (see manpage)" },
+	{ "hash:ip cannot store the null address", "Null-valued element, cannot be stored in a hash type of set" },
+	{ "hash:ip,port cannot store the null address", "Kernel error received: Invalid argument" },
+	{ " is the null mask", "The value of the netmask parameter is invalid" },
+	{ "bitmask and netmask are mutually exclusive", "Syntax error: bitmask and netmask are mutually exclusive, provide only one" },
 };
 
 /* sluice's words for a value ipset cannot parse, and ipset's: the value
@@ -60,6 +64,12 @@ static const struct {
 	  "Syntax error: cannot parse %s: resolving to IPv4 address failed" },
 	{ "'%63[^']' is not a protocol%n", "Syntax error: cannot parse '%s' as a protocol" },
 	{ "family '%63[^']' is not inet or inet6%n", "Syntax error: unknown inet family %s" },
+	{ "hash:ip takes IP, got '%63[^']'%n", "Syntax error: Elem separator in %s, but settype hash:ip supports none." },
+	{ "hash:ip family inet6 takes single addresses, not '%63[^']'%n", "Syntax error: plain IP address must be supplied: %s" },
+	{ "bitmask '%63[^']' is not an IPv4 address%n",
+	  "Syntax error: cannot parse %s: resolving to IPv4 address failed\nSyntax error: bitmask is not valid for family = inet" },
+	{ "bitmask '%63[^']' is not an IPv6 address%n",
+	  "Syntax error: cannot parse %s: resolving to IPv6 address failed\nSyntax error: bitmask is not valid for family = inet6" },
 	{ "%63s already specified%n", "Syntax error: %s already specified" },
 	{ "%*s needs PORT: '%63[^']'%n", "Syntax error: Second element is missing from %s." },
 	{ "%*s needs IP: '%63[^']'%n", "Syntax error: Third element is missing from %s." },
@@ -79,6 +89,28 @@ static int fail_with(const struct sl_ipset_req *req, const struct sl_error *err)
 			fprintf(stderr, "%s\n", SL_IPSET_HINT);
 	}
 	return err->code == SL_IPSET_PARAM ? SL_IPSET_PARAM : SL_IPSET_ERROR;
+}
+
+/* a netmask ipset's parser refuses: its message, then the family's range */
+static bool netmask_text(const char *msg, char *buf, size_t size)
+{
+	char value[64];
+	unsigned max;
+	int end = -1;
+	const char *first = NULL;
+
+	if (sscanf(msg, "netmask '%63[^']' is not a number in 1..%u%n", value, &max, &end) == 2 && end == (int)strlen(msg))
+		first = "Syntax error: '%s' is invalid as number";
+	else if (sscanf(msg, "netmask %63s is out of range 1..%u (not a byte)%n", value, &max, &end) == 2 &&
+		 end == (int)strlen(msg))
+		first = "Syntax error: '%s' is out of range 0-255";
+	else if (sscanf(msg, "netmask %63s is out of range 1..%u%n", value, &max, &end) == 2 && end == (int)strlen(msg))
+		first = "Syntax error: '%s' is out of range 1-%u";
+	if (!first)
+		return false;
+	snprintf(buf, size, first, value, max);
+	snprintf(buf + strlen(buf), size - strlen(buf), "\nSyntax error: netmask is out of the inclusive range of 1-%u", max);
+	return true;
 }
 
 /* ipset's text for a daemon message (into buf), or the message itself */
@@ -107,6 +139,9 @@ static const char *ipset_text(const char *msg, char *buf, size_t size)
 	}
 	/* ipset tries the port as a number, then the protocol, then a service */
 	int end = -1, end2 = -1;
+
+	if (netmask_text(msg, buf, size))
+		return buf;
 
 	if ((sscanf(msg, "%15s port %63s out of range 0..65535%n", proto, value, &end) == 2 && end == (int)strlen(msg)) ||
 	    (sscanf(msg, "'%63[^']' is neither a port number nor a %15s service%n", value, proto, &end2) == 2 &&

@@ -31,13 +31,23 @@ int sets_no_set(const char *name, struct sl_error *err)
 	return sl_fail(err, SL_E_USAGE, 0, "the set with the given name does not exist: %s", name);
 }
 
+/* the kernel compares the mask a set applies: netmask 24 is bitmask 255.255.255.0 */
+static bool same_mask(const struct sl_set_spec *a, const struct sl_set_spec *b)
+{
+	uint8_t ma[16], mb[16];
+	bool ha = sl_set_spec_mask(a, ma), hb = sl_set_spec_mask(b, mb);
+
+	return ha == hb && !memcmp(ma, mb, sizeof(ma));
+}
+
 bool sets_specs_equal(const struct sl_set_spec *a, const struct sl_set_spec *b)
 {
-	unsigned mask = ~(unsigned)(SL_SET_F_EXIST | SL_SET_F_BUCKETSIZE | SL_SET_F_INITVAL);
+	unsigned mask = ~(unsigned)(SL_SET_F_EXIST | SL_SET_F_BUCKETSIZE | SL_SET_F_INITVAL | SL_SET_F_NETMASK |
+				    SL_SET_F_BITMASK);
 
 	return a->type == b->type && a->family == b->family && (a->flags & mask) == (b->flags & mask) &&
 	       a->maxelem == b->maxelem && a->timeout == b->timeout && a->hashsize == b->hashsize &&
-	       a->range_from == b->range_from && a->range_to == b->range_to;
+	       a->range_from == b->range_from && a->range_to == b->range_to && same_mask(a, b);
 }
 
 int sets_cmd_create(struct sets_priv *p, struct sets_catalog *c, const struct sl_set_spec *spec, bool exist,

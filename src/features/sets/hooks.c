@@ -223,6 +223,7 @@ static int compile_hook(const struct sets_catalog *c, const struct rules_rule *h
 		out[i] = (struct sl_rule){ .id = mine[i]->id, .slot = (__u16)s->slot, .cls = s->cls,
 					   .family = (__u8)s->spec.family, .src_dims = mine[i]->src_dims,
 					   .invert = mine[i]->invert, .action = mine[i]->action };
+		out[i].masked = sl_set_types[s->spec.type].mask && sl_set_spec_mask(&s->spec, out[i].mask);
 	}
 	return 0;
 }

@@ -172,6 +172,8 @@ void sets_meta_of(const struct sets_set *s, struct sl_set_meta *m)
 	m->range_to = s->spec.range_to;
 	m->bucketsize = s->spec.bucketsize;
 	m->initval = s->spec.initval;
+	m->netmask = s->spec.netmask;
+	memcpy(m->bitmask, s->spec.bitmask, sizeof(m->bitmask));
 	m->map_id = map_id(s->map_fd);
 	m->cmt_map_id = map_id(s->cmt_fd);
 }
@@ -508,6 +510,8 @@ int sets_maps_adopt(struct sets_priv *p, struct sets_catalog *c, int bank, struc
 		s->spec.range_to = m.range_to;
 		s->spec.bucketsize = m.bucketsize;
 		s->spec.initval = m.initval;
+		s->spec.netmask = m.netmask;
+		memcpy(s->spec.bitmask, m.bitmask, sizeof(s->spec.bitmask));
 		s->slot = slot;
 		s->cls = m.cls;
 		s->map_fd = adopt_map(p, slot, false, m.map_id, m.name);

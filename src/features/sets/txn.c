@@ -166,6 +166,9 @@ static int dir_write(struct sets_priv *p, const struct sets_catalog *c, struct s
 		struct sl_set_dirent d = { .slot = (__u32)s->slot, .cls = s->cls, .family = s->spec.family,
 					   .type = s->spec.type };
 
+		/* what the set's own rules apply (hooks.c): netmask/bitmask */
+		d.masked = sl_set_types[s->spec.type].mask && sl_set_spec_mask(&s->spec, d.mask);
+
 		memset(&k, 0, sizeof(k));
 		snprintf(k.name, sizeof(k.name), "%s", s->spec.name);
 		if (bpf_map_update_elem(fd, &k, &d, BPF_ANY))

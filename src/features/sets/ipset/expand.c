@@ -3,11 +3,6 @@
 
 #include <string.h>
 
-static uint32_t get_v4(const uint8_t addr[16])
-{
-	return (uint32_t)addr[0] << 24 | (uint32_t)addr[1] << 16 | (uint32_t)addr[2] << 8 | addr[3];
-}
-
 static void put_v4(uint8_t addr[16], uint32_t a)
 {
 	addr[0] = (uint8_t)(a >> 24);
@@ -42,6 +37,33 @@ static uint64_t count_blocks(uint32_t from, uint32_t to)
 	return n;
 }
 
+/* A set with netmask or bitmask, as the kernel's hash_ip4_uadt and
+ * hash_ipport4_uadt walk it: the first address is masked; a CIDR is then
+ * taken around it, a range runs from it to the (unmasked) last address;
+ * hash:ip's walk steps by the netmask's block, or by one under a bitmask,
+ * and hash:ip,port's by one: later addresses the kernel stores unmasked
+ * (entries no packet's masked address can equal). */
+static void mask_pattern(struct sl_set_iter *it, const struct sl_set_spec *spec, const struct sl_set_elem *pat)
+{
+	uint8_t mask[16];
+
+	if (!sl_set_types[spec->type].mask || !sl_set_spec_mask(spec, mask))
+		return;
+	sl_set_mask_addr(it->next.addr, mask);
+	if (!it->addr_steps)
+		return;
+	if (pat->flags & SL_ELEM_F_ADDR_CIDR) {
+		uint32_t host = sl_set_addr_v4(pat->addr_to) - sl_set_addr_v4(pat->addr);
+
+		it->addr = sl_set_addr_v4(it->next.addr) & ~host;
+		it->addr_last = it->addr | host;
+	} else {
+		it->addr = sl_set_addr_v4(it->next.addr);
+	}
+	if ((spec->flags & SL_SET_F_NETMASK) && spec->type == SL_SET_HASH_IP)
+		it->addr_step = (uint32_t)(0x100000000ull >> spec->netmask);
+}
+
 int sl_set_expand_init(struct sl_set_iter *it, const struct sl_set_spec *spec, const struct sl_set_elem *pat,
 		       uint64_t max, struct sl_error *err)
 {
@@ -50,14 +72,18 @@ int sl_set_expand_init(struct sl_set_iter *it, const struct sl_set_spec *spec, c
 
 	memset(it, 0, sizeof(*it));
 	it->next = *pat;
-	it->next.flags &= ~(unsigned)(SL_ELEM_F_ADDR_RANGE | SL_ELEM_F_PORT_RANGE);
+	it->next.flags &= ~(unsigned)(SL_ELEM_F_ADDR_RANGE | SL_ELEM_F_ADDR_CIDR | SL_ELEM_F_PORT_RANGE);
 	if (pat->flags & SL_ELEM_F_ADDR_RANGE) {
 		it->addr_steps = true;
 		it->net_blocks = sl_set_types[spec->type].part[0] == SL_PART_NET;
-		it->addr = get_v4(pat->addr);
-		it->addr_last = get_v4(pat->addr_to);
-		addrs = it->net_blocks ? count_blocks(it->addr, it->addr_last) : (uint64_t)it->addr_last - it->addr + 1;
+		it->addr = sl_set_addr_v4(pat->addr);
+		it->addr_last = sl_set_addr_v4(pat->addr_to);
 	}
+	it->addr_step = 1;
+	mask_pattern(it, spec, pat);
+	if (it->addr_steps)
+		addrs = it->net_blocks ? count_blocks(it->addr, it->addr_last)
+				       : ((uint64_t)it->addr_last - it->addr) / it->addr_step + 1;
 	it->port_first = pat->port;
 	it->port_last = pat->flags & SL_ELEM_F_PORT_RANGE ? pat->port_to : pat->port;
 	it->port = it->port_first;
@@ -77,7 +103,8 @@ int sl_set_expand_init(struct sl_set_iter *it, const struct sl_set_spec *spec, c
 static void next_addr(struct sl_set_iter *it)
 {
 	uint8_t cidr;
-	uint32_t last = it->net_blocks ? block(it->addr, it->addr_last, &cidr) : it->addr;
+	/* a netmask's blocks are aligned: addr + step - 1 stays within 32 bits */
+	uint32_t last = it->net_blocks ? block(it->addr, it->addr_last, &cidr) : it->addr + (it->addr_step - 1);
 
 	if (!it->addr_steps || last >= it->addr_last)
 		it->done = true;

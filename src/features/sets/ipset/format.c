@@ -23,7 +23,13 @@ static void fmt_addr(struct fmt *f, const struct sl_set_elem *e, int dim)
 	sl_set_append(f->out, f->size, &f->len, "%s", buf);
 	if (cidr && cidr != host)
 		sl_set_append(f->out, f->size, &f->len, "/%d", cidr);
-	if (dim == 0 && (e->flags & SL_ELEM_F_ADDR_RANGE)) {
+	if (dim == 0 && (e->flags & SL_ELEM_F_ADDR_CIDR)) { /* a hash:ip CIDR: a range of hosts, written as one */
+		int len = 32;
+
+		for (uint32_t host = sl_set_addr_v4(e->addr_to) - sl_set_addr_v4(e->addr); host; host >>= 1)
+			len--;
+		sl_set_append(f->out, f->size, &f->len, "/%d", len);
+	} else if (dim == 0 && (e->flags & SL_ELEM_F_ADDR_RANGE)) {
 		inet_ntop(af, e->addr_to, buf, sizeof(buf));
 		sl_set_append(f->out, f->size, &f->len, "-%s", buf);
 	}

@@ -7,7 +7,9 @@
  * 6.18) by tests/netns/test_sets_ipset_oracle.sh:
  *
  *   create NAME TYPE [family inet|inet6] hashsize H maxelem M
+ *          [netmask N | bitmask ADDR] (hash:ip: only a mask that clears bits)
  *          [timeout T] [counters] [comment] [bucketsize B] [initval 0xXXXXXXXX]
+ *          [netmask N | bitmask ADDR] (hash:ip,port: last, as the kernel's)
  *   create NAME bitmap:port range FROM-TO [timeout T] [counters] [comment]
  *          [skbinfo]   (forceadd is taken but, as by ipset, not printed)
  *   add NAME ELEM [timeout T] [nomatch] [packets P bytes B] [comment "TEXT"]
@@ -75,6 +77,10 @@ enum sl_set_part {
 	SL_PART_MAC,
 };
 
+/* Where a type takes netmask/bitmask, and where its create line prints them
+ * (the kernel's order: hash:ip's after maxelem, hash:ip,port's last). */
+enum sl_set_mask_place { SL_MASK_NONE, SL_MASK_AFTER_MAXELEM, SL_MASK_LAST };
+
 /* The one table of set types (sl_set_types[type]), indexed by enum
  * sl_set_type, whose numbers live in sluice/sets.h since pins store them. */
 struct sl_set_type_info {
@@ -87,6 +93,7 @@ struct sl_set_type_info {
 	bool bitmap;                /* `range` instead of hashsize/maxelem */
 	bool nomatch;               /* elements may carry `nomatch` (hash:net*) */
 	bool null_addr;             /* the first address may be 0.0.0.0 / :: */
+	enum sl_set_mask_place mask; /* netmask/bitmask */
 };
 
 extern const struct sl_set_type_info sl_set_types[SL_SET_TYPE_COUNT];
@@ -108,6 +115,8 @@ struct sl_set_spec {
 	uint16_t range_to;
 	uint8_t bucketsize;
 	uint32_t initval;
+	uint8_t netmask;            /* with SL_SET_F_NETMASK: 1..31 (v4), 1..127 (v6) */
+	uint8_t bitmask[16];        /* with SL_SET_F_BITMASK: neither zero nor all ones */
 };
 
 /* A spec with ipset's defaults for `type` (family inet where it has one). */
@@ -118,6 +127,12 @@ void sl_set_spec_init(struct sl_set_spec *spec, const char *name, enum sl_set_ty
  * blanks from column 1. */
 int sl_set_spec_parse(int argc, char *const argv[], const int *cols, struct sl_set_spec *spec,
 		      struct sl_error *err);
+
+/* The mask a set's addresses are ANDed with (netmask or bitmask, as the
+ * kernel turns a netmask into a bitmask): true and *mask filled when the
+ * set has one. A netmask of the whole address or a bitmask of all ones is
+ * no mask, as in the kernel (and neither prints). */
+bool sl_set_spec_mask(const struct sl_set_spec *spec, uint8_t mask[16]);
 
 /* The create line as `ipset save` prints it (see the top of this file).
  * Returns the length, or -1 if it does not fit. */
@@ -134,6 +149,7 @@ enum sl_set_elem_flags {
 	SL_ELEM_F_COMMENT    = 1 << 5, /* never with an empty comment: ipset drops those */
 	SL_ELEM_F_NOMATCH    = 1 << 6,
 	SL_ELEM_F_EXIST      = 1 << 7, /* -exist */
+	SL_ELEM_F_ADDR_CIDR  = 1 << 8, /* the range was written as a CIDR (hash:ip IPv4) */
 };
 
 /* One element, or a pattern with ranges that sl_set_expand_*() turns into
@@ -197,6 +213,7 @@ const char *sl_set_skbprio_format(const struct sl_set_skbinfo *skb, char *out, s
 struct sl_set_iter {
 	struct sl_set_elem next;    /* template; addr/port advance */
 	uint32_t addr, addr_last;   /* IPv4, host order */
+	uint32_t addr_step;         /* hash:ip with netmask: one entry per block */
 	uint32_t port, port_first, port_last;
 	bool addr_steps, net_blocks, done;
 	uint64_t count;
@@ -254,6 +271,10 @@ int sl_set_port_range(const char *text, const char *proto, int col, uint16_t *fr
 /* An option word as ipset takes it: `--maxelem` is `maxelem` (ipset's old
  * spelling, still in scripts and restore files); other words unchanged. */
 const char *sl_set_opt_word(const char *word);
+/* Clear the bits of addr past the first cidr */
+void sl_set_mask_cidr(uint8_t addr[16], int cidr);
+/* An IPv4 address (the first four bytes, network order) as a number */
+uint32_t sl_set_addr_v4(const uint8_t addr[16]);
 const char *sl_set_family_name(enum sl_family family);
 /* snprintf at out + *len, advancing *len; once out of room *len is -1 and
  * every later call does nothing (so a chain of them needs one check). */

@@ -4,6 +4,7 @@
 
 #include "common/utf8.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,7 +16,7 @@
 const struct sl_set_type_info sl_set_types[SL_SET_TYPE_COUNT] = {
 	[SL_SET_HASH_IP] = {
 		.name = "hash:ip", .alias = "iphash", .metavar = "IP",
-		.dims = 1, .part = { SL_PART_IP }, .family = true,
+		.dims = 1, .part = { SL_PART_IP }, .family = true, .mask = SL_MASK_AFTER_MAXELEM,
 	},
 	[SL_SET_HASH_NET] = {
 		.name = "hash:net", .alias = "nethash", .metavar = "IP[/CIDR]",
@@ -23,7 +24,7 @@ const struct sl_set_type_info sl_set_types[SL_SET_TYPE_COUNT] = {
 	},
 	[SL_SET_HASH_IP_PORT] = {
 		.name = "hash:ip,port", .alias = "ipporthash", .metavar = "IP,PORT",
-		.dims = 2, .part = { SL_PART_IP, SL_PART_PROTO_PORT }, .family = true,
+		.dims = 2, .part = { SL_PART_IP, SL_PART_PROTO_PORT }, .family = true, .mask = SL_MASK_LAST,
 	},
 	[SL_SET_HASH_NET_PORT] = {
 		.name = "hash:net,port", .metavar = "IP[/CIDR],PORT",
@@ -98,6 +99,20 @@ int sl_set_number_or_fail(const char *what, const char *text, int col, unsigned 
 	return 0;
 }
 
+void sl_set_mask_cidr(uint8_t addr[16], int cidr)
+{
+	for (int i = 0; i < 16; i++) {
+		int keep = cidr - 8 * i;
+
+		addr[i] &= keep >= 8 ? 0xff : keep <= 0 ? 0 : (uint8_t)(0xff << (8 - keep));
+	}
+}
+
+uint32_t sl_set_addr_v4(const uint8_t addr[16])
+{
+	return (uint32_t)addr[0] << 24 | (uint32_t)addr[1] << 16 | (uint32_t)addr[2] << 8 | addr[3];
+}
+
 int sl_set_word_col(char *const argv[], const int *cols, int i)
 {
 	int col = 1;
@@ -154,6 +169,7 @@ enum opt_where {
 	OPT_HASH = 1 << 0,   /* hash types only */
 	OPT_BITMAP = 1 << 1, /* bitmap:port only */
 	OPT_FAMILY = 1 << 2, /* types with a family */
+	OPT_MASK = 1 << 3,   /* types with netmask/bitmask (hash:ip, hash:ip,port) */
 };
 
 struct create_opt {
@@ -272,12 +288,12 @@ static const struct create_opt create_opts[] = {
 	{ "forceadd", false, OPT_HASH, SL_SET_F_FORCEADD, NULL },
 	{ "bucketsize", true, OPT_HASH, 0, opt_bucketsize },
 	{ "initval", true, OPT_HASH, 0, opt_initval },
+	/* read by parse_masks() once the family is known (it may come later) */
+	{ "netmask", true, OPT_MASK, SL_SET_F_NETMASK, NULL },
+	{ "bitmask", true, OPT_MASK, SL_SET_F_BITMASK, NULL },
 	{ "-exist", false, OPT_ANY, SL_SET_F_EXIST, NULL },
 	{ "-!", false, OPT_ANY, SL_SET_F_EXIST, NULL },
 };
-
-/* ipset options sluice leaves out: named, so the message is not "unknown" */
-static const char *const unsupported_opts[] = { "netmask", "bitmask", "markmask", NULL };
 
 static const struct create_opt *create_opt_find(const char *name)
 {
@@ -287,10 +303,100 @@ static const struct create_opt *create_opt_find(const char *name)
 	return NULL;
 }
 
+/* ipset options sluice leaves out: named, so the message is not "unknown" */
+static const char *const unsupported_opts[] = { "markmask", NULL };
+
+static int addr_bits(const struct sl_set_spec *spec)
+{
+	return spec->family == SL_FAMILY_IPV6 ? 128 : 32;
+}
+
+bool sl_set_spec_mask(const struct sl_set_spec *spec, uint8_t mask[16])
+{
+	int bits = addr_bits(spec);
+
+	memset(mask, 0, 16);
+	if (spec->flags & SL_SET_F_BITMASK) {
+		memcpy(mask, spec->bitmask, (size_t)bits / 8);
+		return true;
+	}
+	if (!(spec->flags & SL_SET_F_NETMASK))
+		return false;
+	memset(mask, 0xff, (size_t)bits / 8);
+	sl_set_mask_cidr(mask, spec->netmask);
+	return true;
+}
+
+static int opt_netmask(struct sl_set_spec *spec, const char *value, int col, struct sl_error *err)
+{
+	unsigned long long n;
+	int max = addr_bits(spec), rc = sl_set_number(value, 255, &n);
+
+	/* ipset reads a byte, then checks the family's range: its two messages */
+	if (rc == -1)
+		return sl_fail(err, SL_E_USAGE, col, "netmask '%s' is not a number in 1..%d", value, max);
+	if (rc == -2)
+		return sl_fail(err, SL_E_USAGE, col, "netmask %s is out of range 1..%d (not a byte)", value, max);
+	if (n < 1 || n > (unsigned)max)
+		return sl_fail(err, SL_E_USAGE, col, "netmask %s is out of range 1..%d", value, max);
+	spec->netmask = (uint8_t)n;
+	return 0;
+}
+
+static int opt_bitmask(struct sl_set_spec *spec, const char *value, int col, struct sl_error *err)
+{
+	bool v6 = spec->family == SL_FAMILY_IPV6;
+	uint8_t zero[16] = { 0 };
+
+	memset(spec->bitmask, 0, sizeof(spec->bitmask));
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, value, spec->bitmask) != 1)
+		return sl_fail(err, SL_E_USAGE, col, "bitmask '%s' is not an %s address", value, v6 ? "IPv6" : "IPv4");
+	if (!memcmp(spec->bitmask, zero, sizeof(zero))) /* the kernel's refusal */
+		return sl_fail(err, SL_E_USAGE, col, "bitmask %s is the null mask", value);
+	return 0;
+}
+
+/* netmask and bitmask, after the other options: their values depend on the
+ * family, which may come after them. Values are checked in the order given,
+ * then that only one is given (the kernel's check, after ipset's parser). A
+ * mask that keeps the whole address is no mask, as in the kernel. */
+static int parse_masks(int argc, char *const argv[], const int *cols, struct sl_set_spec *spec, struct sl_error *err)
+{
+	uint8_t ones[16];
+	int second = 0; /* the column of the later of the two */
+
+	for (int i = 2; i + 1 < argc; i++) {
+		const char *w = sl_set_opt_word(argv[i]);
+		int col = sl_set_word_col(argv, cols, i + 1);
+
+		if (!strcmp(w, "netmask") || !strcmp(w, "bitmask"))
+			second = sl_set_word_col(argv, cols, i);
+		if (!strcmp(w, "netmask") && opt_netmask(spec, argv[i + 1], col, err))
+			return -1;
+		if (!strcmp(w, "bitmask") && opt_bitmask(spec, argv[i + 1], col, err))
+			return -1;
+		if (create_opt_find(w) && create_opt_find(w)->value)
+			i++;
+	}
+	if ((spec->flags & SL_SET_F_NETMASK) && (spec->flags & SL_SET_F_BITMASK))
+		return sl_fail(err, SL_E_USAGE, second, "bitmask and netmask are mutually exclusive, provide only one");
+	memset(ones, 0xff, sizeof(ones));
+	if ((spec->flags & SL_SET_F_NETMASK) && spec->netmask == addr_bits(spec)) {
+		spec->flags &= ~(unsigned)SL_SET_F_NETMASK;
+		spec->netmask = 0;
+	}
+	if ((spec->flags & SL_SET_F_BITMASK) && !memcmp(spec->bitmask, ones, (size_t)addr_bits(spec) / 8)) {
+		spec->flags &= ~(unsigned)SL_SET_F_BITMASK;
+		memset(spec->bitmask, 0, sizeof(spec->bitmask));
+	}
+	return 0;
+}
+
+
 static bool opt_fits(const struct create_opt *o, const struct sl_set_type_info *ti)
 {
 	return !((o->where & OPT_HASH) && ti->bitmap) && !((o->where & OPT_BITMAP) && !ti->bitmap) &&
-	       !((o->where & OPT_FAMILY) && !ti->family);
+	       !((o->where & OPT_FAMILY) && !ti->family) && !((o->where & OPT_MASK) && !ti->mask);
 }
 
 static int unknown_create_opt(const char *word, int col, struct sl_error *err)
@@ -342,6 +448,8 @@ static int parse_create_opts(int argc, char *const argv[], const int *cols, stru
 		spec->bucketsize = 12;
 		spec->flags |= SL_SET_F_BUCKETSIZE;
 	}
+	if (parse_masks(argc, argv, cols, spec, err))
+		return -1;
 	if (ti->bitmap && !seen[create_opt_find("range") - create_opts])
 		return sl_fail(err, SL_E_USAGE, sl_set_word_col(argv, cols, 1), "%s needs range FROM-TO", ti->name);
 	return 0;
@@ -385,6 +493,18 @@ bool sl_set_append(char *out, size_t size, int *len, const char *fmt, ...)
 	return true;
 }
 
+static void append_mask(const struct sl_set_spec *spec, char *out, size_t size, int *len)
+{
+	char text[INET6_ADDRSTRLEN];
+
+	if (spec->flags & SL_SET_F_NETMASK)
+		sl_set_append(out, size, len, " netmask %u", spec->netmask);
+	if (spec->flags & SL_SET_F_BITMASK) {
+		inet_ntop(spec->family == SL_FAMILY_IPV6 ? AF_INET6 : AF_INET, spec->bitmask, text, sizeof(text));
+		sl_set_append(out, size, len, " bitmask %s", text);
+	}
+}
+
 int sl_set_spec_format(const struct sl_set_spec *spec, char *out, size_t size)
 {
 	const struct sl_set_type_info *ti = &sl_set_types[spec->type];
@@ -397,6 +517,8 @@ int sl_set_spec_format(const struct sl_set_spec *spec, char *out, size_t size)
 		sl_set_append(out, size, &len, " range %u-%u", spec->range_from, spec->range_to);
 	else
 		sl_set_append(out, size, &len, " hashsize %u maxelem %u", spec->hashsize, spec->maxelem);
+	if (ti->mask == SL_MASK_AFTER_MAXELEM)
+		append_mask(spec, out, size, &len);
 	if (spec->flags & SL_SET_F_TIMEOUT)
 		sl_set_append(out, size, &len, " timeout %u", spec->timeout);
 	if (spec->flags & SL_SET_F_COUNTERS)
@@ -409,5 +531,7 @@ int sl_set_spec_format(const struct sl_set_spec *spec, char *out, size_t size)
 		sl_set_append(out, size, &len, " bucketsize %u", spec->bucketsize);
 	if (spec->flags & SL_SET_F_INITVAL)
 		sl_set_append(out, size, &len, " initval 0x%08x", spec->initval);
+	if (ti->mask == SL_MASK_LAST)
+		append_mask(spec, out, size, &len);
 	return len;
 }
