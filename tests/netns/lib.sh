@@ -103,6 +103,9 @@ sock_path() { echo "$T_TMP/$1.sock"; }
 # ends a wait that already went wrong, so a slow machine may stretch it:
 # SLUICE_GUARD_SCALE (tests/kernel/guest.sh sets it for the emulated guest).
 polls() { echo $(($1 * 20 * ${SLUICE_GUARD_SCALE:-1})); }
+# sluicectl's wait for a reply, stretched the same way (a set restore that
+# reloads dozens of rule programs takes minutes in the 6.1 guest)
+export SLUICE_TIMEOUT=$((30 * ${SLUICE_GUARD_SCALE:-1}))
 
 # wait_until SECONDS COMMAND...: until COMMAND (a shell function too)
 # succeeds, polling every 50 ms; 1 when the guard of SECONDS ran out first

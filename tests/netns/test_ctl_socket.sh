@@ -70,3 +70,20 @@ daemon_stop c KILL # the socket file stays, nobody listens on it
 expect_exit 3 ctl c -j status
 jq -e ".code == 3 and .error == \"cannot reach sluiced at $(sock_path c): Connection refused\"" "$T_TMP/out" >/dev/null ||
 	fail "JSON error, stale socket: $(cat "$T_TMP/out")"
+
+note "a daemon that never answers: the client gives up after --timeout (or \$SLUICE_TIMEOUT)"
+PY=/usr/bin/python3 # Debian's interpreter, standard library only
+spawn "$PY" -c 'import socket, sys, time; s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(); open(sys.argv[2], "w").close(); c = s.accept(); time.sleep(600)' \
+	"$T_TMP/mute.sock" "$T_TMP/mute.ready"
+wait_file "$T_TMP/mute.ready"
+t0=$(now_ms)
+# (a client that ignored --timeout would wait its default 30 s: timeout 10 ends it, exit 124)
+expect_exit 3 timeout 10 "$SLUICECTL" --socket "$T_TMP/mute.sock" --timeout 1 status
+grep -q "no reply (timed out)" "$T_TMP/out" || fail "a mute daemon: $(cat "$T_TMP/out")"
+[ $(($(now_ms) - t0)) -ge 1000 ] || fail "gave up before its timeout of 1 s"
+for bad in 0 86401 -1 1.5 "" x; do
+	expect_exit 2 "$SLUICECTL" --socket "$T_TMP/mute.sock" --timeout "$bad" status
+	grep -q "timeout is not a number of seconds in 1..86400" "$T_TMP/out" || fail "--timeout '$bad': $(cat "$T_TMP/out")"
+	expect_exit 2 env SLUICE_TIMEOUT="$bad" "$SLUICECTL" --socket "$T_TMP/mute.sock" status
+done
+echo PASS

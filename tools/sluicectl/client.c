@@ -12,9 +12,23 @@
 #include "common/grammar.h"
 #include "ctl.h"
 
-#define REPLY_TIMEOUT_S 30
-
 static bool show_progress = true;
+static unsigned reply_timeout_s = SL_CLIENT_TIMEOUT_S;
+
+int sl_client_timeout(const char *text, const char **why)
+{
+	char *end;
+	unsigned long s;
+
+	errno = 0;
+	s = strtoul(text, &end, 10);
+	if (text[0] < '0' || text[0] > '9' || *end || errno || s < 1 || s > 86400) {
+		*why = "the timeout is not a number of seconds in 1..86400";
+		return 0;
+	}
+	reply_timeout_s = (unsigned)s;
+	return 1;
+}
 
 void sl_client_progress(bool show)
 {
@@ -58,7 +72,7 @@ static int stream_body(int fd, int body_fd, char **buf, size_t *len, size_t *cap
 		struct pollfd pfd[2] = { { .fd = fd, .events = POLLIN | (off < have ? POLLOUT : 0) },
 					 { .fd = in_open && off == have ? body_fd : -1, .events = POLLIN } };
 
-		if (poll(pfd, 2, REPLY_TIMEOUT_S * 1000) <= 0) {
+		if (poll(pfd, 2, (int)reply_timeout_s * 1000) <= 0) {
 			*why = "no progress sending the input (timed out)";
 			return -1;
 		}
@@ -120,7 +134,7 @@ static int stream_body(int fd, int body_fd, char **buf, size_t *len, size_t *cap
 json_object *sl_client_request(const char *socket_path, const char *line, int body_fd, const char **why)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct timeval tv = { .tv_sec = REPLY_TIMEOUT_S };
+	struct timeval tv = { .tv_sec = reply_timeout_s };
 	size_t len = 0, cap = 65536;
 	char *buf = malloc(cap);
 	json_object *reply = NULL;

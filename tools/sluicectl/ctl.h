@@ -12,6 +12,11 @@
 json_object *sl_client_request(const char *socket_path, const char *line, int body_fd, const char **why);
 /* Whether those progress lines are printed (default: yes). */
 void sl_client_progress(bool show);
+/* How long a request waits for the daemon without hearing from it: from
+ * --timeout, else $SLUICE_TIMEOUT, else SL_CLIENT_TIMEOUT_S. 0, with *why,
+ * when `text` is not a number of seconds in 1..86400. */
+#define SL_CLIENT_TIMEOUT_S 30
+int sl_client_timeout(const char *text, const char **why);
 
 /* Human rendering of reply data: arrays of objects become aligned tables,
  * objects become "key: value" lines with nested tables indented. */

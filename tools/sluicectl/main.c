@@ -23,14 +23,16 @@ static void on_signal(int sig)
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: sluicectl [--socket PATH] [-j|--json] COMMAND [ARGS...]\n"
+	fprintf(out, "usage: sluicectl [--socket PATH] [--timeout SECONDS] [-j|--json] COMMAND [ARGS...]\n"
 		     "       sluicectl COMMAND --help\n\ncommands:\n");
 	sl_print_command_list(out);
 	fprintf(out, "\nexit codes: 0 ok, 1 negative answer, 2 usage or parse error,\n"
 		     "            3 daemon unreachable, 4 the kernel refused;\n"
 		     "            set (ipset's command line, also run as sluice-ipset): ipset's codes,\n"
 		     "            0 ok, 1 any error in what was asked, 2 a parameter problem\n"
-		     "socket: %s unless --socket or $SLUICE_SOCKET\n", SL_DEFAULT_SOCKET);
+		     "socket: %s unless --socket or $SLUICE_SOCKET\n"
+		     "timeout: a request that hears nothing from the daemon for %d s (unless\n"
+		     "         --timeout or $SLUICE_TIMEOUT) gives up, exit 3\n", SL_DEFAULT_SOCKET, SL_CLIENT_TIMEOUT_S);
 }
 
 /* `words --help` anywhere after the command words: help for that command */
@@ -186,6 +188,7 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "socket", required_argument, NULL, 's' },
+		{ "timeout", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -196,6 +199,12 @@ int main(int argc, char **argv)
 	struct sl_cmd *cmd;
 	char line[SL_MAX_LINE + 1];
 	int c, json = 0, rc;
+	const char *why;
+
+	if (getenv("SLUICE_TIMEOUT") && !sl_client_timeout(getenv("SLUICE_TIMEOUT"), &why)) {
+		fprintf(stderr, "sluicectl: SLUICE_TIMEOUT: %s\n", why);
+		return SL_E_USAGE;
+	}
 
 	/* sluice-ipset: ipset's whole command line, no sluicectl options, and
 	 * silent as ipset (a long restore's progress is sluicectl's) */
@@ -207,6 +216,12 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': sock = optarg; break;
+		case 't':
+			if (!sl_client_timeout(optarg, &why)) {
+				fprintf(stderr, "sluicectl: --timeout: %s\n", why);
+				return SL_E_USAGE;
+			}
+			break;
 		case 'j': json = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("sluicectl %s\n", SLUICE_VERSION); return 0;
