@@ -42,6 +42,15 @@ ctl d2 tcp add netns "$B" cc sluice_reno 2>"$T_TMP/err"
 assert_eq 4 $? "a second daemon's rule naming sluice_reno ($(cat "$T_TMP/err"))"
 assert_eq "" "$(ctl d2 save | grep '^tcp')" "the second daemon kept nothing"
 daemon_stop d2
+# a config's rule naming it: the daemon starts, runs its rules without it
+# and says why (as on a kernel that refuses the map), never fails whole
+echo "tcp add netns $B cc sluice_reno initcwnd 12" >"$T_TMP/d2.conf"
+daemon_start d2 --config "$T_TMP/d2.conf"
+ctl d2 -j status | jq -e '.features[] | select(.name == "tcp") | .congestion_control.off | test("File exists")' >/dev/null ||
+	fail "status of a config's sluice_reno it could not register: $(ctl d2 -j status | jq -c '.features[] | select(.name == "tcp")')"
+assert_eq "tcp add netns $B initcwnd 12 cc sluice_reno" "$(ctl d2 save | grep '^tcp')" "the config's rule is kept"
+daemon_stop d2
+"$SLUICED" --cleanup --pin-root "$(pin_root d2)" >/dev/null || fail "cleanup d2" # its program off B's connections
 
 cc_maps() { bpftool -j map show | jq -r '[.[] | select(.type == "struct_ops" and .name == "sl_reno") | .id] | sort | join(" ")'; }
 id_before=$(echo "$link" | cut -d: -f1)

@@ -470,8 +470,17 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 	 * program can set it; an apply that fails after it registered it
 	 * unregisters it again */
 	had_cc = p->cc_fd >= 0 || tcp_cc_pinned(env);
-	if (uses_own_cc(s) && tcp_cc_ensure(env, p, replace, err))
-		return -1;
+	p->cc_off[0] = '\0';
+	if (uses_own_cc(s) && tcp_cc_ensure(env, p, replace, err)) {
+		if (env->interactive)
+			return -1;
+		/* a config's rules still run: the connections they name keep the
+		 * kernel's congestion control (bpf_setsockopt refuses the name;
+		 * counted as refused), and their windows are not set */
+		snprintf(p->cc_off, sizeof(p->cc_off), "%s", err->msg);
+		sl_warn("%s; the rules naming it run without it (their connections count as refused)", err->msg);
+		memset(err, 0, sizeof(*err));
+	}
 	assign_ids(p, rules, s->n, ids);
 	for (int i = 0; i < s->n; i++)
 		rules[i].id = ids[i];

@@ -97,7 +97,13 @@ json_object *tcp_status(const struct sl_env *env, void *priv, const void *state)
 		json_object_array_add(maps, sl_map_status(p->map_fd[i], pin));
 	}
 	json_object_object_add(o, "maps", maps);
-	if (p->cc_fd >= 0) {
+	if (p->cc_off[0]) {
+		json_object *cc = json_object_new_object();
+
+		json_object_object_add(cc, "name", json_object_new_string(SL_TCP_OWN_CC));
+		json_object_object_add(cc, "off", json_object_new_string(p->cc_off));
+		json_object_object_add(o, "congestion_control", cc);
+	} else if (p->cc_fd >= 0) {
 		json_object *cc = json_object_new_object();
 
 		json_object_object_add(cc, "name", json_object_new_string(SL_TCP_OWN_CC));

@@ -118,6 +118,9 @@ struct tcp_priv {
 	uint32_t id[SL_TCP_RULES];
 	struct tcp_state applied;
 	bool has_applied;
+	/* why sluice's own cc is not registered though a config's rule names
+	 * it ("" when it is, or none does) */
+	char cc_off[512];
 };
 
 /* cc.c: sluice's own congestion control registered (a reload replaces
