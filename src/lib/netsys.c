@@ -1,17 +1,27 @@
 #include "lib/netsys.h"
 
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/caps.h"
+#include "core/log.h"
+#include "core/pin.h"
+#include "lib/bpf_info.h"
+#include "lib/bpf_obj.h"
 #include "lib/netns.h"
+#include "lib/place.h"
+#include "netsys.skel.h"
 
 enum netsys_op { NS_READ, NS_WRITE, NS_TXQ };
 
@@ -78,7 +88,9 @@ static void child(const char *netns, enum netsys_op op, const char *dev, const c
 	snprintf(path, sizeof(path), "%s/%s", dir, rel);
 	fd = open(path, (op == NS_READ ? O_RDONLY : O_WRONLY) | O_CLOEXEC);
 	if (fd < 0) {
-		sl_fail(&a->err, SL_E_KERNEL, 0, "%s (network namespace %s): %s", path, where(netns), strerror(errno));
+		/* ENOENT: the queue (or the device) is gone, and what it held with it */
+		sl_fail(&a->err, errno == ENOENT ? SL_E_USAGE : SL_E_KERNEL, 0, "%s (network namespace %s): %s", path,
+			where(netns), strerror(errno));
 		return;
 	}
 	if (op == NS_READ) {
@@ -172,4 +184,131 @@ int sl_netsys_txqueues(const char *netns, const char *dev, struct sl_error *err)
 	if (run(netns, NS_TXQ, dev, NULL, NULL, &a, err))
 		return -1;
 	return a.count;
+}
+
+/* --- records ------------------------------------------------------------------------------ */
+
+static int rec_fd = -1;
+static char rec_root[256];
+
+/* the map of pin_root, opened (and with `create`, made) on first use */
+static int records(const char *pin_root, bool create, struct sl_error *err)
+{
+	struct netsys_bpf *skel;
+
+	if (rec_fd >= 0 && !strcmp(rec_root, pin_root))
+		return rec_fd;
+	if (rec_fd >= 0)
+		close(rec_fd);
+	snprintf(rec_root, sizeof(rec_root), "%s", pin_root);
+	rec_fd = sl_pin_open(pin_root, SL_PIN_MAPS, SL_STR(SL_NETSYS_MAP));
+	if (rec_fd >= 0 || !create)
+		return rec_fd;
+	skel = netsys_bpf__open();
+	if (!skel) {
+		sl_fail(err, SL_E_KERNEL, 0, "netsys: cannot open the BPF object: %s", strerror(errno));
+		return -1;
+	}
+	if (!sl_obj_load_maps("netsys", skel->obj, pin_root, err))
+		rec_fd = dup(bpf_map__fd(skel->maps.SL_NETSYS_MAP));
+	netsys_bpf__destroy(skel);
+	return rec_fd;
+}
+
+static struct sl_netsys_key key_of(const char *netns, const char *dev, const char *rel)
+{
+	struct sl_netsys_key k;
+
+	memset(&k, 0, sizeof(k));
+	sl_place_set(&k.dev, netns ? netns : "", dev, 0);
+	snprintf(k.file, sizeof(k.file), "%s", rel);
+	return k;
+}
+
+int sl_netsys_set(const char *pin_root, const char *netns, const char *dev, const char *rel, const char *value,
+		  int ntxq, struct sl_error *err)
+{
+	struct sl_netsys_key k = key_of(netns, dev, rel);
+	struct sl_netsys_rec r;
+	int fd = records(pin_root, true, err);
+	bool fresh;
+
+	if (fd < 0)
+		return -1;
+	if (strlen(rel) >= sizeof(k.file) || strlen(value) >= sizeof(r.set))
+		return sl_fail(err, SL_E_USAGE, 0, "dev %s: %s: name or value too long to record", dev, rel);
+	fresh = bpf_map_lookup_elem(fd, &k, &r) != 0;
+	if (fresh) {
+		memset(&r, 0, sizeof(r));
+		if (sl_netsys_read(netns, dev, rel, r.orig, sizeof(r.orig), err))
+			return -1;
+	}
+	snprintf(r.set, sizeof(r.set), "%s", value);
+	r.ntxq = (__u32)ntxq;
+	/* recorded before the write: a daemon killed between the two still
+	 * knows what to put back */
+	if (bpf_map_update_elem(fd, &k, &r, BPF_ANY))
+		return sl_fail(err, SL_E_KERNEL, 0, "dev %s: cannot record %s: %s", dev, rel, strerror(errno));
+	if (sl_netsys_write(netns, dev, rel, value, err)) {
+		if (fresh)
+			bpf_map_delete_elem(fd, &k);
+		return -1;
+	}
+	return 0;
+}
+
+int sl_netsys_restore(const char *pin_root, const char *netns, const char *dev, const char *rel,
+		      struct sl_error *err)
+{
+	struct sl_netsys_key k = key_of(netns, dev, rel);
+	struct sl_netsys_rec r;
+	int fd = records(pin_root, false, err);
+
+	if (fd < 0 || bpf_map_lookup_elem(fd, &k, &r))
+		return 0;
+	/* a device or namespace that is gone (SL_E_USAGE) took the value with
+	 * it; a file that refused the value keeps its record */
+	if (sl_netsys_write(netns, dev, rel, r.orig, err) && err->code != SL_E_USAGE)
+		return -1;
+	bpf_map_delete_elem(fd, &k);
+	return 0;
+}
+
+int sl_netsys_records(const char *pin_root, struct sl_netsys_key *keys, struct sl_netsys_rec *recs, int max)
+{
+	int fd = records(pin_root, false, NULL), n = 0;
+	struct sl_netsys_key *all;
+	size_t nall;
+
+	if (fd < 0)
+		return 0;
+	all = sl_map_keys(fd, &nall);
+	for (size_t i = 0; all && i < nall && n < max; i++)
+		if (!bpf_map_lookup_elem(fd, &all[i], &recs[n]))
+			keys[n++] = all[i];
+	free(all);
+	return n;
+}
+
+int sl_netsys_cleanup(const char *pin_root, struct sl_error *err)
+{
+	static struct sl_netsys_key keys[SL_NETSYS_RECS];
+	static struct sl_netsys_rec recs[SL_NETSYS_RECS];
+	int n = sl_netsys_records(pin_root, keys, recs, SL_NETSYS_RECS);
+
+	for (int i = 0; i < n; i++) {
+		char netns[64], dev[32];
+		uint32_t ifindex;
+
+		sl_place_get(&keys[i].dev, netns, sizeof(netns), dev, sizeof(dev), &ifindex);
+		keys[i].file[sizeof(keys[i].file) - 1] = '\0';
+		/* one that cannot be put back is said, and cleanup goes on */
+		if (sl_netsys_restore(pin_root, netns, dev, keys[i].file, err))
+			sl_warn("cleanup: dev %s: %s: cannot put back '%s': %s", dev, keys[i].file, recs[i].orig,
+				err->msg);
+	}
+	if (rec_fd >= 0)
+		close(rec_fd);
+	rec_fd = -1;
+	return 0;
 }

@@ -79,6 +79,8 @@ static const struct {
 	{ "xps add dev eth0 netns blue prio 5 cpu 0-1 queue 2", .stage = xps_stage_add },
 	{ "xps del dev eth0 mark 7/0xff", .stage = xps_stage_del },
 	{ "xps list", .query = xps_query_list },
+	{ "xps cpus dev eth0 queue 1 cpus 0", .stage = xps_stage_cpus },
+	{ "xps del cpus dev eth0 queue 1", .stage = xps_stage_del_cpus },
 };
 
 /* --- every command has its handlers ------------------------------------- */
@@ -209,6 +211,11 @@ Test(dispatch, option_enums_name_what_the_tables_hold)
 		{ "xps add", XPS_OPT_ALL, "all" },
 		{ "xps add", XPS_OPT_QUEUE, "queue" },
 		{ "xps del", XPS_OPT_CPU, "cpu" },
+		{ "xps cpus", XPS_MOPT_DEV, "dev" },
+		{ "xps cpus", XPS_MOPT_NETNS, "netns" },
+		{ "xps cpus", XPS_MOPT_QUEUE, "queue" },
+		{ "xps cpus", XPS_MOPT_CPUS, "cpus" },
+		{ "xps del cpus", XPS_MOPT_QUEUE, "queue" },
 	};
 	/* every command with options, and its enum's length */
 	static const struct {
@@ -223,6 +230,8 @@ Test(dispatch, option_enums_name_what_the_tables_hold)
 		{ "tcp del", TCP_RULE_NOPTS },
 		{ "xps add", XPS_RULE_NOPTS },
 		{ "xps del", XPS_RULE_NOPTS },
+		{ "xps cpus", XPS_MAP_NOPTS },
+		{ "xps del cpus", XPS_MAP_NOPTS - 1 },
 	};
 
 	for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {

@@ -23,6 +23,31 @@ static const struct sl_opt_spec rule_opts[XPS_RULE_NOPTS + 1] = {
 
 _Static_assert(XPS_RULE_NOPTS <= SL_MAX_OPTS, "xps's options fit struct sl_cmd");
 
+#define MAP_OPTS                                                                                             \
+	[XPS_MOPT_DEV] = { .name = "dev", .kind = SL_STRING, .metavar = "IFACE", .help = "the device" },      \
+	[XPS_MOPT_NETNS] = { .name = "netns", .kind = SL_STRING, .metavar = "NAME",                           \
+			     .help = "the device's network namespace (ip netns); default: the daemon's" },    \
+	[XPS_MOPT_QUEUE] = { .name = "queue", .kind = SL_UINT, .metavar = "Q", .min = 0, .max = 65534,        \
+			     .help = "the tx queue whose XPS map it is" }
+
+static const struct sl_opt_spec map_opts[XPS_MAP_NOPTS + 1] = {
+	MAP_OPTS,
+	[XPS_MOPT_CPUS] = { .name = "cpus", .kind = SL_STRING, .metavar = "CPULIST",
+			    .help = "the CPUs whose packets the kernel sends on queue Q (0-3,8)" },
+};
+static const struct sl_opt_spec map_del_opts[XPS_MAP_NOPTS] = { MAP_OPTS };
+
+static int map_shape(const struct sl_cmd *cmd, struct sl_error *err)
+{
+	const char *w = cmd->spec->words;
+
+	if (!cmd->opt[XPS_MOPT_DEV].set || !cmd->opt[XPS_MOPT_QUEUE].set)
+		return sl_fail(err, SL_E_USAGE, 0, "%s: dev IFACE and queue Q are required", w);
+	if (cmd->spec->opts == map_opts && !cmd->opt[XPS_MOPT_CPUS].set)
+		return sl_fail(err, SL_E_USAGE, 0, "%s: cpus CPULIST is required", w);
+	return 0;
+}
+
 /* dev and one selector; add also needs the queue */
 static int rule_shape(const struct sl_cmd *cmd, bool add, struct sl_error *err)
 {
@@ -61,6 +86,17 @@ const struct sl_cmd_spec sl_xps_cmds[] = {
 	{ .words = "xps del", .flags = SL_CMD_CONFIG, .opts = rule_opts, .validate = del_shape,
 	  .stage = SL_HANDLER(xps_stage_del),
 	  .summary = "remove a rule: its dev, netns and selector as added (prio and queue, if given, must agree)" },
+	{ .words = "xps cpus", .flags = SL_CMD_CONFIG, .opts = map_opts, .validate = map_shape,
+	  .stage = SL_HANDLER(xps_stage_cpus),
+	  .summary = "set the kernel's XPS map of a tx queue (queues/tx-Q/xps_cpus); the value it replaced comes back on del",
+	  .help = "Writes /sys/class/net/IFACE/queues/tx-Q/xps_cpus in the device's namespace.\n"
+		  "The value it replaced is recorded (maps/sl_netsys_v1) and written back by\n"
+		  "xps del cpus, by sluiced --cleanup, and when the device's tx queue count\n"
+		  "changes. Refused where a steering rule selects packets of those CPUs:\n"
+		  "the kernel's XPS would take them first." },
+	{ .words = "xps del cpus", .flags = SL_CMD_CONFIG, .opts = map_del_opts, .validate = map_shape,
+	  .stage = SL_HANDLER(xps_stage_del_cpus),
+	  .summary = "put back the XPS map of a tx queue that xps cpus replaced" },
 	{ .words = "xps list", .opts = sl_no_opts, .query = SL_HANDLER(xps_query_list),
 	  .summary = "rules in match order with the packets each steered, and per device the packets steered to each queue" },
 	{ 0 }

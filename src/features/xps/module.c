@@ -58,6 +58,24 @@ int xps_stage_del(void *st, const struct sl_cmd *cmd, struct sl_error *err)
 	return xps_state_del(st, &r, given, err);
 }
 
+int xps_stage_cpus(void *st, const struct sl_cmd *cmd, struct sl_error *err)
+{
+	struct xps_map_cfg m;
+
+	if (xps_map_from_cmd(cmd, get_nprocs_conf(), &m, err))
+		return -1;
+	return xps_state_map_set(st, &m, err);
+}
+
+int xps_stage_del_cpus(void *st, const struct sl_cmd *cmd, struct sl_error *err)
+{
+	struct xps_map_cfg m;
+
+	if (xps_map_from_cmd(cmd, get_nprocs_conf(), &m, err))
+		return -1;
+	return xps_state_map_del(st, &m, err);
+}
+
 static void save(void *priv, const void *st, FILE *out)
 {
 	(void)priv;
@@ -448,10 +466,14 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 
 	struct sl_tc_name names[SL_XPS_DEVS];
 
-	if (check_pins(env, err))
+	if (check_pins(env, err) || xps_maps_check(s, err))
 		return -1;
-	if (!s->n && !p->base && !sl_att_names(env->pin_root, SL_XPS_LINK_PREFIX, names, SL_XPS_DEVS))
-		goto done; /* never had rules: pin nothing */
+	if (!s->n && !p->base && !sl_att_names(env->pin_root, SL_XPS_LINK_PREFIX, names, SL_XPS_DEVS)) {
+		/* never had rules: pin nothing for them */
+		if (xps_maps_apply(env, s, err))
+			return -1;
+		goto done;
+	}
 	if (open_maps(env, p, err))
 		return -1;
 	for (int k = 0; k < s->n; k++)
@@ -460,6 +482,10 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 	for (int i = 0; i < ndev; i++)
 		if (check_device(p, s, first[i], &ntxq[i], cgroot, err))
 			return -1;
+	/* every check passed: the kernel's XPS maps first (the stage made
+	 * sure none takes a rule's packets) */
+	if (xps_maps_apply(env, s, err))
+		return -1;
 	xps_state_order(s, order);
 	for (int i = 0; i < ndev; i++) {
 		const struct xps_rule_cfg *d = &s->rule[first[i]];

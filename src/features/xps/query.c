@@ -71,10 +71,11 @@ int xps_query_list(const struct sl_env *env, void *priv, const void *state, cons
 	__u64 cover[SL_XPS_DEVS][SL_XPS_CPU_WORDS];
 	int order[XPS_RULES_MAX];
 
-	(void)env, (void)state, (void)cmd, (void)err;
+	(void)state, (void)cmd, (void)err;
 	*out = json_object_new_object();
 	json_object_object_add(*out, "rules", rules);
 	json_object_object_add(*out, "devices", devs);
+	json_object_object_add(*out, "cpus", xps_maps_json(env, &p->applied));
 	if (!p->base)
 		return 0;
 	for (int k = 0; k < SL_XPS_DEVS; k++)

@@ -183,6 +183,8 @@ int xps_state_add(struct xps_state *s, const struct xps_rule_cfg *r, struct sl_e
 	}
 	if (s->n == XPS_RULES_MAX)
 		return sl_fail(err, SL_E_USAGE, 0, "xps add: at most %d rules", XPS_RULES_MAX);
+	if (xps_state_rule_clear(s, r, err))
+		return -1;
 	s->rule[s->n] = *r;
 	s->rule[s->n].seq = s->next_seq++;
 	s->n++;
@@ -264,6 +266,11 @@ void xps_save_state(const struct xps_state *s, FILE *out)
 	int order[XPS_RULES_MAX];
 	char words[512];
 
+	/* maps first: a rule is checked against them when read back */
+	for (int k = 0; k < s->nmaps; k++) {
+		xps_map_words(&s->map[k], words, sizeof(words));
+		fprintf(out, "xps cpus %s\n", words);
+	}
 	xps_state_order(s, order);
 	for (int i = 0; i < s->n; i++) {
 		xps_rule_words(&s->rule[order[i]], words, sizeof(words));

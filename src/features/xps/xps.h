@@ -36,6 +36,9 @@ enum xps_rule_opt {
 	XPS_RULE_NOPTS,
 };
 
+/* the option slots of xps cpus / xps del cpus */
+enum xps_map_opt { XPS_MOPT_DEV, XPS_MOPT_NETNS, XPS_MOPT_QUEUE, XPS_MOPT_CPUS, XPS_MAP_NOPTS };
+
 #define XPS_DEFAULT_PRIO 100
 #define XPS_NETNS_MAX    32
 #define XPS_DEV_MAX      16
@@ -54,10 +57,21 @@ struct xps_rule_cfg {
 	uint32_t seq;                   /* order added: ties in prio */
 };
 
+/* xps cpus: the kernel's XPS map of one tx queue */
+#define XPS_MAPS_MAX 64
+struct xps_map_cfg {
+	char netns[XPS_NETNS_MAX];
+	char dev[XPS_DEV_MAX];
+	uint32_t queue;
+	__u64 cpus[SL_XPS_CPU_WORDS];
+};
+
 struct xps_state {
 	int n;
 	uint32_t next_seq;
 	struct xps_rule_cfg rule[XPS_RULES_MAX];
+	int nmaps;
+	struct xps_map_cfg map[XPS_MAPS_MAX];
 };
 
 enum { XPS_GIVEN_PRIO = 1, XPS_GIVEN_QUEUE = 2 };
@@ -85,6 +99,20 @@ void xps_rule_compile(const struct xps_rule_cfg *r, uint32_t id, struct sl_xps_r
 /* the CPUs whose packets the rule may select (every CPU but for `cpu`) */
 void xps_rule_cpus(const struct xps_rule_cfg *r, __u64 cpus[SL_XPS_CPU_WORDS]);
 
+/* a parsed xps cpus / xps del cpus into a map entry; -1 with err */
+int xps_map_from_cmd(const struct sl_cmd *cmd, int ncpus, struct xps_map_cfg *m, struct sl_error *err);
+/* set (replacing the queue's entry) and del (refused when there is none);
+ * a map whose CPUs a rule of the device selects is refused: the kernel
+ * would take those packets from the rule */
+int xps_state_map_set(struct xps_state *s, const struct xps_map_cfg *m, struct sl_error *err);
+int xps_state_map_del(struct xps_state *s, const struct xps_map_cfg *m, struct sl_error *err);
+/* a rule whose CPUs one of the device's maps covers is refused, for the same reason */
+int xps_state_rule_clear(const struct xps_state *s, const struct xps_rule_cfg *r, struct sl_error *err);
+/* "dev veth0 netns blue queue 1 cpus 0-1": the words after xps cpus */
+void xps_map_words(const struct xps_map_cfg *m, char *out, size_t size);
+/* the value for xps_cpus: "00000003" (32-bit groups, comma-separated) */
+void xps_cpumask_format(const __u64 cpus[SL_XPS_CPU_WORDS], char *out, size_t size);
+
 /* --- the daemon's module (module.c, query.c) ------------------------------ */
 enum xps_map { XM_RULES, XM_CONFIG, XM_RSTATS, XM_QSTATS, XM_DEV, XM_COUNT };
 
@@ -106,12 +134,18 @@ struct xps_priv {
 	struct xps_state applied;
 };
 
+/* maps.c: the kernel's XPS maps as the state has them (sl_netsys_set), and
+ * the originals back for those it no longer has; checked first */
+int xps_maps_check(const struct xps_state *s, struct sl_error *err);
+int xps_maps_apply(const struct sl_env *env, const struct xps_state *s, struct sl_error *err);
+json_object *xps_maps_json(const struct sl_env *env, const struct xps_state *s);
+
 /* the kernel's XPS on the device: the CPUs its xps_cpus maps cover (any
  * xps_rxqs map counts as all of them), and a description; -1 with err */
 int xps_kernel_cover(const char *netns, const char *dev, int ntxq, __u64 cpus[SL_XPS_CPU_WORDS], char *what,
 		     size_t size, struct sl_error *err);
 
-sl_stage_fn xps_stage_add, xps_stage_del;
+sl_stage_fn xps_stage_add, xps_stage_del, xps_stage_cpus, xps_stage_del_cpus;
 sl_query_fn xps_query_list;
 json_object *xps_status(const struct sl_env *env, void *priv, const void *state);
 
