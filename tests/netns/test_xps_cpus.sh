@@ -78,6 +78,27 @@ daemon_stop d KILL
 daemon_start d
 assert_eq "$orig" "$(xps_all)" "a daemon without xps cpus lines: every original back"
 
+# the device's queue count changes: the original comes back by itself
+ctl d xps cpus dev va netns "$A" queue 1 cpus 0 || fail "xps cpus queue 1 (before the change)"
+assert_eq 1 "$(xps 1 | sed 's/^0*//')" "tx-1: CPU 0"
+ip netns exec "$A" ethtool -L va tx 3 || fail "ethtool -L va tx 3"
+orig1=$(echo "$orig" | cut -d' ' -f2)
+back1() { [ "$(xps 1)" = "$orig1" ]; }
+wait_until 10 back1 || fail "tx-1 kept sluice's map after the queue count changed: $(xps 1)"
+note "ok: tx-1: the original back once va has 3 tx queues"
+ctl d -j xps list | jq -e --arg o "$orig1" '.cpus[] | select(.queue == 1) | .kernel == $o' >/dev/null \
+	|| fail "list: the kernel's value"
+ctl d xps del cpus dev va netns "$A" queue 1 || fail "xps del cpus queue 1 (after the change)"
+ip netns exec "$A" ethtool -L va tx 4 || fail "ethtool -L va tx 4"
+
+# a kernel without bpf_loop (before 5.17) runs xps cpus but no rule: said, exit 4
+SLUICE_KERNEL_LACKS=bpf-loop daemon_start d2
+expect_exit 4 ctl d2 xps add dev va netns "$A" cpu 0 queue 1
+grep -q "needs 5.17 for the bpf_loop helper" "$T_TMP/out" || fail "the reason: $(cat "$T_TMP/out")"
+ctl d2 -j status | jq -e '.kernel.lacks["bpf-loop"]' >/dev/null || fail "status: kernel.lacks bpf-loop"
+assert_eq "" "$(ctl d2 save | grep '^xps')" "d2 kept no rule"
+daemon_stop d2
+
 # --cleanup puts them back too, and leaves no record
 ctl d xps cpus dev va netns "$A" queue 3 cpus 0-1 || fail "xps cpus queue 3"
 assert_ne "$(echo "$orig" | cut -d' ' -f4)" "$(xps 3)"

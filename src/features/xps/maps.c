@@ -130,3 +130,42 @@ json_object *xps_maps_json(const struct sl_env *env, const struct xps_state *s)
 	}
 	return a;
 }
+
+/* Every second: a device whose tx queue count changed since sluice wrote
+ * its maps gets every original back (the kernel resets XPS maps of queues
+ * it removes, and a map meant for N queues is not one for M); an apply
+ * writes the state's maps again. */
+static void follow(void *priv)
+{
+	static struct sl_netsys_key keys[SL_NETSYS_RECS];
+	static struct sl_netsys_rec recs[SL_NETSYS_RECS];
+	struct xps_priv *p = priv;
+	int n;
+
+	if (!p->pin_root)
+		return;
+	n = sl_netsys_records(p->pin_root, keys, recs, SL_NETSYS_RECS);
+	for (int i = 0; i < n; i++) {
+		char ns[64], dev[32];
+		uint32_t ifindex;
+		struct sl_error err;
+		int ntxq;
+
+		keys[i].file[sizeof(keys[i].file) - 1] = '\0';
+		if (!is_xps_file(keys[i].file))
+			continue;
+		sl_place_get(&keys[i].dev, ns, sizeof(ns), dev, sizeof(dev), &ifindex);
+		ntxq = sl_netsys_txqueues(ns, dev, &err);
+		if (ntxq == (int)recs[i].ntxq)
+			continue;
+		sl_warn("xps: dev %s: %d tx queues, %u when sluice set %s: the value it replaced is back", dev, ntxq,
+			recs[i].ntxq, keys[i].file);
+		if (sl_netsys_restore(p->pin_root, ns, dev, keys[i].file, &err))
+			sl_warn("xps: dev %s: %s: %s", dev, keys[i].file, err.msg);
+	}
+}
+
+const struct sl_feature_timer xps_timers[] = {
+	{ .period_ms = 1000, .run = follow },
+	{ 0 },
+};

@@ -20,6 +20,7 @@
 #include "lib/bpf_info.h"
 #include "lib/bpf_obj.h"
 #include "lib/cgroup.h"
+#include "lib/kernel.h"
 #include "lib/netns.h"
 #include "lib/netsys.h"
 #include "lib/place.h"
@@ -466,8 +467,12 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 
 	struct sl_tc_name names[SL_XPS_DEVS];
 
+	p->pin_root = env->pin_root;
 	if (check_pins(env, err) || xps_maps_check(s, err))
 		return -1;
+	if (s->n && !sl_kernel_has(SL_KCAP_BPF_LOOP))
+		return sl_fail(err, SL_E_KERNEL, 0, "xps: the kernel cannot run steering rules: it %s",
+			       sl_kcap_needs(SL_KCAP_BPF_LOOP));
 	if (!s->n && !p->base && !sl_att_names(env->pin_root, SL_XPS_LINK_PREFIX, names, SL_XPS_DEVS)) {
 		/* never had rules: pin nothing for them */
 		if (xps_maps_apply(env, s, err))
@@ -574,5 +579,6 @@ const struct sl_feature sl_xps_feature = {
 	.apply = apply,
 	.save = save,
 	.status = xps_status,
+	.timers = xps_timers,
 	.release = release,
 };
