@@ -4,6 +4,7 @@
  * config lines that read back to the same state, and the BPF rule. */
 #include <criterion/criterion.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/grammar.h"
@@ -164,4 +165,71 @@ Test(xps_state, compiled_rule_matches_as_the_program_does)
 	/* what the kernel XPS check intersects: every CPU but for cpu rules */
 	xps_rule_cpus(&r, cpus);
 	cr_assert_eq(cpus[0], ~0ull);
+}
+
+static int stage_map(struct xps_state *s, const char *line)
+{
+	struct xps_map_cfg m;
+
+	memset(&err, 0, sizeof(err));
+	if (sl_parse_line(line, &cmd, &err) != 1)
+		return -2;
+	if (xps_map_from_cmd(&cmd, 4, &m, &err))
+		return -1;
+	return !strncmp(line, "xps cpus", 8) ? xps_state_map_set(s, &m, &err) : xps_state_map_del(s, &m, &err);
+}
+
+Test(xps_cpus, sysfs_values)
+{
+	__u64 c[SL_XPS_CPU_WORDS] = { 0 };
+	char text[128];
+
+	xps_cpumask_format(c, text, sizeof(text));
+	cr_assert_str_eq(text, "00000000");
+	c[0] = 0x3;
+	xps_cpumask_format(c, text, sizeof(text));
+	cr_assert_str_eq(text, "00000003");
+	c[0] = 0x100000001ull;
+	xps_cpumask_format(c, text, sizeof(text));
+	cr_assert_str_eq(text, "00000001,00000001");
+	/* and back, as the kernel prints it */
+	cr_assert_eq(xps_cpumask_parse(text, c), 0);
+	cr_assert_eq(c[0], 0x100000001ull);
+}
+
+Test(xps_state, maps_and_rules_never_overlap)
+{
+	static struct xps_state s, copy;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	cr_assert_eq(stage_map(&s, "xps cpus dev eth0 queue 1 cpus 1"), 0, "%s", err.msg);
+	cr_assert_eq(stage(&s, "xps add dev eth0 cpu 0 queue 2"), 0, "%s", err.msg);
+	cr_assert_eq(stage(&s, "xps add dev eth1 all queue 2"), 0, "another device: %s", err.msg);
+	copy = s;
+	cr_assert_eq(stage(&s, "xps add dev eth0 mark 7 queue 2"), -1, "a mark rule takes CPU 1's packets too");
+	cr_assert_eq(err.code, SL_E_USAGE);
+	cr_assert_str_eq(err.msg, "xps add dev eth0 mark 0x7 queue 2: the kernel's XPS map set by 'xps cpus dev eth0 "
+				  "queue 1 cpus 1' takes the packets sent from CPU 1 before any tc program: the rule "
+				  "would not hold for them; select other CPUs or xps del cpus first");
+	cr_assert_eq(stage_map(&s, "xps cpus dev eth0 queue 3 cpus 0-1"), -1, "a map over the cpu 0 rule");
+	cr_assert_str_eq(err.msg, "xps cpus dev eth0 queue 3 cpus 0-1: the kernel's XPS would take the packets sent "
+				  "from CPU 0 before the rule 'xps add dev eth0 cpu 0 queue 2' sees them; xps del the "
+				  "rule first");
+	cr_assert_eq(stage_map(&s, "xps del cpus dev eth0 queue 2"), -1);
+	cr_assert_str_eq(err.msg, "xps del cpus: sluice set no XPS map on queue 2 of dev eth0");
+	cr_assert_eq(memcmp(&s, &copy, sizeof(s)), 0, "a refusal changed the state");
+	/* a queue's map replaced in place; save puts maps before rules */
+	cr_assert_eq(stage_map(&s, "xps cpus dev eth0 queue 1 cpus 1-3"), 0, "%s", err.msg);
+	cr_assert_eq(s.nmaps, 1);
+	out = open_memstream(&text, &len);
+	xps_save_state(&s, out);
+	fclose(out);
+	cr_assert_str_eq(text, "xps cpus dev eth0 queue 1 cpus 1-3\n"
+			       "xps add dev eth0 cpu 0 queue 2\n"
+			       "xps add dev eth1 all queue 2\n");
+	free(text);
+	cr_assert_eq(stage_map(&s, "xps del cpus dev eth0 queue 1"), 0, "%s", err.msg);
+	cr_assert_eq(s.nmaps, 0);
 }
