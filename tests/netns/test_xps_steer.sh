@@ -13,7 +13,7 @@
 # changed).
 . "$(dirname "$0")/lib.sh"
 . "$SL_SRC/tests/netns/xps_lib.sh"
-require bpftool ethtool taskset iptables iperf3
+require bpftool ethtool taskset iptables iperf3 tc
 
 [ "$(nproc)" -ge 2 ] || skip "machine: fewer than 2 CPUs"
 CG2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
@@ -168,11 +168,22 @@ assert_eq "" "$(ctl d save | grep '^xps')" "every rule deleted"
 assert_eq 0 "$(ls "$(pin_root d)/links" | grep -c '^sl_xps_')" "no program left on va"
 spread "no rule again, UDP from CPU 1" udp 10.99.0.2 5000 1
 ctl d xps add dev va netns "$A" all queue 1 || fail "xps add all"
-id=$(ctl d -j status | jq '.features[] | select(.name == "xps") | .links[0].link_id')
-[ "$id" -gt 0 ] 2>/dev/null || fail "no link id in status"
+assert_eq "$(tc_mode)" "$(ctl d -j xps list | jq -r '.devices[0].mode')" "attached as the kernel allows"
+# a legacy filter (no tcx: SLUICE_KERNEL_LACKS=tcx) sits at sluice's pref with xps's handle
+filters() { ip netns exec "$A" tc filter show dev va egress | grep -c 'handle 0x51ce0003'; }
+if [ "$(tc_mode)" = tcx ]; then
+	id=$(ctl d -j status | jq '.features[] | select(.name == "xps") | .links[0].link_id')
+	[ "$id" -gt 0 ] 2>/dev/null || fail "no link id in status"
+else
+	assert_eq 1 "$(filters)" "xps's legacy filter on va"
+fi
 daemon_stop d
 "$SLUICED" --cleanup --pin-root "$(pin_root d)" >/dev/null 2>&1 || fail "--cleanup"
-bpftool link show id "$id" >/dev/null 2>&1 && fail "link $id still there after --cleanup"
+if [ "$(tc_mode)" = tcx ]; then
+	bpftool link show id "$id" >/dev/null 2>&1 && fail "link $id still there after --cleanup"
+else
+	assert_eq 0 "$(filters)" "no legacy filter after --cleanup"
+fi
 spread "after --cleanup, UDP from CPU 1" udp 10.99.0.2 5000 1
 
 echo PASS

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/cgroup.h"
+#include "lib/order.h"
 #include "lib/netns.h"
 #include "features/tcp/tcp.h"
 
@@ -152,24 +153,15 @@ int tcp_state_del(struct tcp_state *s, const struct tcp_rule_cfg *r, unsigned gi
 	return 0;
 }
 
-static const struct tcp_state *order_of;
-
-static int cmp_order(const void *a, const void *b)
-{
-	const struct tcp_rule_cfg *x = &order_of->rule[*(const int *)a], *y = &order_of->rule[*(const int *)b];
-
-	if (x->prio != y->prio)
-		return x->prio < y->prio ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
 void tcp_state_order(const struct tcp_state *s, int order[SL_TCP_RULES])
 {
-	for (int k = 0; k < s->n; k++)
-		order[k] = k;
-	order_of = s;
-	qsort(order, (size_t)s->n, sizeof(order[0]), cmp_order);
-	order_of = NULL;
+	uint32_t prio[SL_TCP_RULES], seq[SL_TCP_RULES];
+
+	for (int k = 0; k < s->n; k++) {
+		prio[k] = s->rule[k].prio;
+		seq[k] = s->rule[k].seq;
+	}
+	sl_order_by_prio(s->n, prio, seq, order);
 }
 
 void tcp_rule_words(const struct tcp_rule_cfg *r, char *out, size_t size)

@@ -3,26 +3,15 @@
  * take packets. */
 #include <string.h>
 
-#include "lib/netns.h"
 #include "features/xps/xps.h"
 
 int xps_map_from_cmd(const struct sl_cmd *cmd, int ncpus, struct xps_map_cfg *m, struct sl_error *err)
 {
 	const struct sl_value *o = cmd->opt;
-	const char *dev = o[XPS_MOPT_DEV].str;
 
 	memset(m, 0, sizeof(*m));
-	if (strlen(dev) >= sizeof(m->dev) || !*dev || strpbrk(dev, "/ \t\"'#\\:"))
-		return sl_fail(err, SL_E_USAGE, o[XPS_MOPT_DEV].col, "dev: '%s' is not a device name (1..%zu characters)",
-			       dev, sizeof(m->dev) - 1);
-	snprintf(m->dev, sizeof(m->dev), "%s", dev);
-	if (o[XPS_MOPT_NETNS].set) {
-		if (!sl_netns_name_ok(o[XPS_MOPT_NETNS].str, sizeof(m->netns)))
-			return sl_fail(err, SL_E_USAGE, o[XPS_MOPT_NETNS].col,
-				       "netns: '%s' is not a namespace name (1..%zu characters, no '/', blank, "
-				       "quote, '#' or backslash)", o[XPS_MOPT_NETNS].str, sizeof(m->netns) - 1);
-		snprintf(m->netns, sizeof(m->netns), "%s", o[XPS_MOPT_NETNS].str);
-	}
+	if (xps_place_from(&o[XPS_MOPT_DEV], &o[XPS_MOPT_NETNS], m->dev, m->netns, err))
+		return -1;
 	m->queue = (uint32_t)o[XPS_MOPT_QUEUE].num;
 	if (o[XPS_MOPT_CPUS].set)
 		return xps_cpulist_parse(o[XPS_MOPT_CPUS].str, ncpus, m->cpus, o[XPS_MOPT_CPUS].col, err);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lib/cgroup.h"
+#include "lib/order.h"
 #include "lib/netns.h"
 #include "features/xps/xps.h"
 
@@ -89,26 +90,34 @@ int xps_cpumask_parse(const char *text, __u64 cpus[SL_XPS_CPU_WORDS])
 	return 0;
 }
 
+int xps_place_from(const struct sl_value *dev, const struct sl_value *netns, char out_dev[XPS_DEV_MAX],
+		   char out_netns[XPS_NETNS_MAX], struct sl_error *err)
+{
+	if (strlen(dev->str) >= XPS_DEV_MAX || !*dev->str || strpbrk(dev->str, "/ \t\"'#\\:"))
+		return sl_fail(err, SL_E_USAGE, dev->col, "dev: '%s' is not a device name (1..%d characters)", dev->str,
+			       XPS_DEV_MAX - 1);
+	snprintf(out_dev, XPS_DEV_MAX, "%s", dev->str);
+	out_netns[0] = '\0';
+	if (!netns->set)
+		return 0;
+	if (!sl_netns_name_ok(netns->str, XPS_NETNS_MAX))
+		return sl_fail(err, SL_E_USAGE, netns->col,
+			       "netns: '%s' is not a namespace name (1..%d characters, no '/', blank, quote, '#' or "
+			       "backslash)", netns->str, XPS_NETNS_MAX - 1);
+	snprintf(out_netns, XPS_NETNS_MAX, "%s", netns->str);
+	return 0;
+}
+
 int xps_rule_from_cmd(const struct sl_cmd *cmd, int ncpus, struct xps_rule_cfg *r, unsigned *given,
 		      struct sl_error *err)
 {
 	const struct sl_value *o = cmd->opt;
-	const char *dev = o[XPS_OPT_DEV].str;
 
 	memset(r, 0, sizeof(*r));
 	*given = 0;
 	r->prio = XPS_DEFAULT_PRIO;
-	if (strlen(dev) >= sizeof(r->dev) || !*dev || strpbrk(dev, "/ \t\"'#\\:"))
-		return sl_fail(err, SL_E_USAGE, o[XPS_OPT_DEV].col, "dev: '%s' is not a device name (1..%zu characters)",
-			       dev, sizeof(r->dev) - 1);
-	snprintf(r->dev, sizeof(r->dev), "%s", dev);
-	if (o[XPS_OPT_NETNS].set) {
-		if (!sl_netns_name_ok(o[XPS_OPT_NETNS].str, sizeof(r->netns)))
-			return sl_fail(err, SL_E_USAGE, o[XPS_OPT_NETNS].col,
-				       "netns: '%s' is not a namespace name (1..%zu characters, no '/', blank, "
-				       "quote, '#' or backslash)", o[XPS_OPT_NETNS].str, sizeof(r->netns) - 1);
-		snprintf(r->netns, sizeof(r->netns), "%s", o[XPS_OPT_NETNS].str);
-	}
+	if (xps_place_from(&o[XPS_OPT_DEV], &o[XPS_OPT_NETNS], r->dev, r->netns, err))
+		return -1;
 	if (o[XPS_OPT_PRIO].set) {
 		r->prio = (uint32_t)o[XPS_OPT_PRIO].num;
 		*given |= XPS_GIVEN_PRIO;
@@ -208,24 +217,15 @@ int xps_state_del(struct xps_state *s, const struct xps_rule_cfg *r, unsigned gi
 	return 0;
 }
 
-static const struct xps_state *order_of;
-
-static int cmp_order(const void *a, const void *b)
-{
-	const struct xps_rule_cfg *x = &order_of->rule[*(const int *)a], *y = &order_of->rule[*(const int *)b];
-
-	if (x->prio != y->prio)
-		return x->prio < y->prio ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
 void xps_state_order(const struct xps_state *s, int order[XPS_RULES_MAX])
 {
-	for (int k = 0; k < s->n; k++)
-		order[k] = k;
-	order_of = s;
-	qsort(order, (size_t)s->n, sizeof(order[0]), cmp_order);
-	order_of = NULL;
+	uint32_t prio[XPS_RULES_MAX], seq[XPS_RULES_MAX];
+
+	for (int k = 0; k < s->n; k++) {
+		prio[k] = s->rule[k].prio;
+		seq[k] = s->rule[k].seq;
+	}
+	sl_order_by_prio(s->n, prio, seq, order);
 }
 
 void xps_rule_words(const struct xps_rule_cfg *r, char *out, size_t size)

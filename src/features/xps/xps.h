@@ -82,6 +82,9 @@ int xps_cpulist_parse(const char *text, int ncpus, __u64 cpus[SL_XPS_CPU_WORDS],
 void xps_cpulist_format(const __u64 cpus[SL_XPS_CPU_WORDS], char *out, size_t size);
 /* a sysfs CPU mask ("00000000,0000000f") into cpus[]; -1 when it is not one */
 int xps_cpumask_parse(const char *text, __u64 cpus[SL_XPS_CPU_WORDS]);
+/* dev IFACE [netns NAME], checked, into a rule's or a map's fields */
+int xps_place_from(const struct sl_value *dev, const struct sl_value *netns, char out_dev[XPS_DEV_MAX],
+		   char out_netns[XPS_NETNS_MAX], struct sl_error *err);
 /* a parsed xps add/del into a rule (CPUs checked against ncpus); -1 with err */
 int xps_rule_from_cmd(const struct sl_cmd *cmd, int ncpus, struct xps_rule_cfg *r, unsigned *given,
 		      struct sl_error *err);
