@@ -101,6 +101,31 @@ d=$(delta moved done)
 note "before the rule: $(delta before ruled); the rule's first packets: $(delta ruled moved)"
 assert_eq "0 0 0 $(sum_of "$d")" "$d" "a connection opened before its rule: every packet since on queue 3"
 
+# The same where packets wait below TCP, as in a NIC's ring: a TBF qdisc
+# on va holds them, so the socket keeps its cached queue while any is
+# queued. The rule holds from the first packet sent with none queued; from
+# then on every packet leaves on queue 3 (the socket caches it).
+ctl d xps del dev va netns "$A" cgroup "$TOP/tcp" || fail "xps del cgroup (before TBF)"
+ip netns exec "$A" tc qdisc add dev va root tbf rate 400mbit burst 128kb latency 20ms || fail "tbf on va"
+counts before
+sh -c 'echo $$ > "$1/cgroup.procs" && exec ip netns exec "$2" iperf3 -c 10.99.0.2 -p 5201 -t 120' \
+	- "$CG2$TOP/tcp" "$A" >"$T_TMP/iperf.out" 2>&1 &
+bulk=$!
+wait_until 20 sent_some || fail "the bulk transfer (TBF) sent nothing"
+ctl d xps add dev va netns "$A" prio 20 cgroup "$TOP/tcp" queue 3 || fail "xps add cgroup (TBF, bulk running)"
+counts ruled
+wait_until 60 moved || fail "behind TBF, the running connection never reached queue 3: $(delta ruled now)"
+counts moved
+wait_until 20 more || fail "the bulk transfer (TBF) stopped: $(delta moved now)"
+kill -INT $bulk
+wait $bulk
+wait_until 10 not tcp_open || fail "bulk TCP (TBF) did not close"
+counts done
+d=$(delta moved done)
+note "behind TBF: before the rule $(delta before ruled); from the rule until it moved $(delta ruled moved)"
+assert_eq "0 0 0 $(sum_of "$d")" "$d" "behind TBF, once moved: every packet on queue 3"
+ip netns exec "$A" tc qdisc del dev va root || fail "tbf off"
+
 # --- a rule changed while traffic flows: atomic, no packet lost ----------------
 # A new rule before cpu 0's (prio 50, CPUs 0-1) takes over in one bank switch; then
 # the old one goes. 40000 datagrams at 20000/s from CPU 0: every one
