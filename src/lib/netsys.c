@@ -194,24 +194,15 @@ static char rec_root[256];
 /* the map of pin_root, opened (and with `create`, made) on first use */
 static int records(const char *pin_root, bool create, struct sl_error *err)
 {
-	struct netsys_bpf *skel;
+	size_t size;
+	const void *elf = netsys_bpf__elf_bytes(&size);
 
 	if (rec_fd >= 0 && !strcmp(rec_root, pin_root))
 		return rec_fd;
 	if (rec_fd >= 0)
 		close(rec_fd);
 	snprintf(rec_root, sizeof(rec_root), "%s", pin_root);
-	rec_fd = sl_pin_open(pin_root, SL_PIN_MAPS, SL_STR(SL_NETSYS_MAP));
-	if (rec_fd >= 0 || !create)
-		return rec_fd;
-	skel = netsys_bpf__open();
-	if (!skel) {
-		sl_fail(err, SL_E_KERNEL, 0, "netsys: cannot open the BPF object: %s", strerror(errno));
-		return -1;
-	}
-	if (!sl_obj_load_maps("netsys", skel->obj, pin_root, err))
-		rec_fd = dup(bpf_map__fd(skel->maps.SL_NETSYS_MAP));
-	netsys_bpf__destroy(skel);
+	rec_fd = sl_obj_pinned_map("netsys", elf, size, SL_STR(SL_NETSYS_MAP), pin_root, create, err);
 	return rec_fd;
 }
 

@@ -79,51 +79,48 @@ done
 # keeps it while packets of it are still queued below TCP (skb->ooo_okay
 # clear); veth frees them at once, so the next packet picks again and the
 # rule holds from the first packet after it (README, Transmit steering).
-ctl d xps del dev va netns "$A" cgroup "$TOP/tcp" || fail "xps del cgroup"
-counts before
-sh -c 'echo $$ > "$1/cgroup.procs" && exec ip netns exec "$2" iperf3 -c 10.99.0.2 -p 5201 -t 120 -b 200M' \
-	- "$CG2$TOP/tcp" "$A" >"$T_TMP/iperf.out" 2>&1 &
-bulk=$!
-sent_some() { counts now && [ "$(sum_of "$(delta before now)")" -ge 2000 ]; }
-wait_until 20 sent_some || fail "the bulk transfer sent nothing"
-ctl d xps add dev va netns "$A" prio 20 cgroup "$TOP/tcp" queue 3 || fail "xps add cgroup (bulk running)"
-counts ruled
-moved() { counts now && [ "$(delta ruled now | cut -d' ' -f4)" -ge 5000 ]; }
-wait_until 20 moved || fail "the running connection never reached queue 3: $(delta ruled now)"
-counts moved
-more() { counts now && [ "$(sum_of "$(delta moved now)")" -ge 5000 ]; }
-wait_until 20 more || fail "the bulk transfer stopped: $(delta moved now)"
-kill -INT $bulk
-wait $bulk
-wait_until 10 not tcp_open || fail "bulk TCP did not close"
-counts done
-d=$(delta moved done)
-note "before the rule: $(delta before ruled); the rule's first packets: $(delta ruled moved)"
-assert_eq "0 0 0 $(sum_of "$d")" "$d" "a connection opened before its rule: every packet since on queue 3"
+# bulk_then_rule WHAT: a bulk TCP connection from the cgroup, running
+# before a cgroup rule to a queue it is not on is added; it must reach
+# that queue, and every packet after that must leave there. The cgroup
+# rule is back on queue 3 afterwards.
+only_on() { # Q: "0 0 N 0" with N the sum of the counts, at Q
+	echo "$2" | awk -v q="$1" '{ for (i = 1; i <= NF; i++) s += $i; for (i = 0; i < NF; i++) printf "%s%d", (i ? " " : ""), (i == q ? s : 0); print "" }'
+}
+bulk_then_rule() {
+	ctl d xps del dev va netns "$A" cgroup "$TOP/tcp" || fail "$1: xps del cgroup"
+	counts before
+	sh -c 'echo $$ > "$1/cgroup.procs" && exec ip netns exec "$2" iperf3 -c 10.99.0.2 -p 5201 -t 120' \
+		- "$CG2$TOP/tcp" "$A" >"$T_TMP/iperf.out" 2>&1 &
+	bulk=$!
+	sent_some() { counts now && [ "$(sum_of "$(delta before now)")" -ge 2000 ]; }
+	wait_until 20 sent_some || fail "$1: the bulk transfer sent nothing"
+	# the queue the connection took most: the rule picks the next one
+	q=$(( ($(delta before now | awk '{ m = 1; for (i = 2; i <= NF; i++) if ($i > $m) m = i; print m - 1 }') + 1) % 4 ))
+	ctl d xps add dev va netns "$A" prio 20 cgroup "$TOP/tcp" queue $q || fail "$1: xps add cgroup (bulk running)"
+	counts ruled
+	moved() { counts now && [ "$(delta ruled now | cut -d' ' -f$((q + 1)))" -ge 5000 ]; }
+	wait_until 60 moved || fail "$1: the running connection never reached queue $q: $(delta ruled now)"
+	counts moved
+	more() { counts now && [ "$(sum_of "$(delta moved now)")" -ge 5000 ]; }
+	wait_until 20 more || fail "$1: the bulk transfer stopped: $(delta moved now)"
+	kill -INT $bulk
+	wait $bulk
+	wait_until 10 not tcp_open || fail "$1: bulk TCP did not close"
+	counts done
+	d=$(delta moved done)
+	note "$1: before the rule $(delta before ruled); from the rule (queue $q) until it moved $(delta ruled moved)"
+	assert_eq "$(only_on $q "$d")" "$d" "$1: once moved, every packet on queue $q"
+	ctl d xps del dev va netns "$A" cgroup "$TOP/tcp" || fail "$1: xps del cgroup (after)"
+	ctl d xps add dev va netns "$A" prio 20 cgroup "$TOP/tcp" queue 3 || fail "$1: xps add cgroup queue 3 (after)"
+}
+bulk_then_rule "a connection opened before its rule"
 
 # The same where packets wait below TCP, as in a NIC's ring: a TBF qdisc
 # on va holds them, so the socket keeps its cached queue while any is
 # queued. The rule holds from the first packet sent with none queued; from
 # then on every packet leaves on queue 3 (the socket caches it).
-ctl d xps del dev va netns "$A" cgroup "$TOP/tcp" || fail "xps del cgroup (before TBF)"
 ip netns exec "$A" tc qdisc add dev va root tbf rate 400mbit burst 128kb latency 20ms || fail "tbf on va"
-counts before
-sh -c 'echo $$ > "$1/cgroup.procs" && exec ip netns exec "$2" iperf3 -c 10.99.0.2 -p 5201 -t 120' \
-	- "$CG2$TOP/tcp" "$A" >"$T_TMP/iperf.out" 2>&1 &
-bulk=$!
-wait_until 20 sent_some || fail "the bulk transfer (TBF) sent nothing"
-ctl d xps add dev va netns "$A" prio 20 cgroup "$TOP/tcp" queue 3 || fail "xps add cgroup (TBF, bulk running)"
-counts ruled
-wait_until 60 moved || fail "behind TBF, the running connection never reached queue 3: $(delta ruled now)"
-counts moved
-wait_until 20 more || fail "the bulk transfer (TBF) stopped: $(delta moved now)"
-kill -INT $bulk
-wait $bulk
-wait_until 10 not tcp_open || fail "bulk TCP (TBF) did not close"
-counts done
-d=$(delta moved done)
-note "behind TBF: before the rule $(delta before ruled); from the rule until it moved $(delta ruled moved)"
-assert_eq "0 0 0 $(sum_of "$d")" "$d" "behind TBF, once moved: every packet on queue 3"
+bulk_then_rule "behind TBF"
 ip netns exec "$A" tc qdisc del dev va root || fail "tbf off"
 
 # --- a rule changed while traffic flows: atomic, no packet lost ----------------
