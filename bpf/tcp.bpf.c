@@ -19,7 +19,8 @@
  *
  * A socket matches the first rule, in bank order, whose namespace cookie
  * is its own, whose cgroup (if any) is this program's cgroup or one of its
- * ancestors, and whose prefix holds its remote address; with no match it
+ * ancestors, and whose prefix (or set, found by name in the sets'
+ * directory: lib/sets_lookup.h) holds its remote address; with no match it
  * is left as the kernel made it. With programs on nested cgroups (config
  * `nested`), the deepest decides and marks the op done for the ones above. Every other op returns at once. The
  * program always returns 1: it never refuses a connection. Must pass the
@@ -29,6 +30,7 @@
 #include <bpf/bpf_endian.h>
 #include "sluice/tcp.h"
 #include "lib/compat.h"
+#include "lib/sets_lookup.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -132,10 +134,31 @@ static __always_inline bool decided_below(struct bpf_sock_ops *skops, const stru
 	return false;
 }
 
+/* the remote address, for a set's lookup */
+struct sl_tcp_remote {
+	__u8 ip[16];        /* network order, IPv4 in the first 4 bytes */
+	__u8 family;
+	__u8 pad[3];
+};
+
+/* Whether the set named `set` holds the remote address. A global
+ * function: the verifier checks the lookup (every class a set of
+ * addresses can have) once, not on each rule's path. */
+__noinline int sl_tcp_in_set(const struct sl_set_name *set, const struct sl_tcp_remote *rem)
+{
+	struct sl_set_name name;
+
+	if (!set || !rem)
+		return 0;
+	__builtin_memcpy(&name, set, sizeof(name));
+	return sl_set_named_has_addr(&name, rem->family, rem->ip);
+}
+
 static __always_inline const struct sl_tcp_rule *first_match(struct bpf_sock_ops *skops)
 {
 	const struct sl_tcp_config *cfg;
 	__u32 zero = 0, bank, n, ip[4];
+	struct sl_tcp_remote rem = {};
 	__u64 cookie;
 	__u8 family;
 
@@ -151,6 +174,8 @@ static __always_inline const struct sl_tcp_rule *first_match(struct bpf_sock_ops
 	family = remote_of(skops, ip);
 	if (!family)
 		return NULL;
+	rem.family = family;
+	__builtin_memcpy(rem.ip, ip, sizeof(rem.ip));
 	cookie = bpf_get_netns_cookie(skops);
 	for (__u32 i = 0; i < SL_TCP_RULES; i++) {
 		__u32 k = bank * SL_TCP_RULES + i;
@@ -161,7 +186,9 @@ static __always_inline const struct sl_tcp_rule *first_match(struct bpf_sock_ops
 		r = bpf_map_lookup_elem(&SL_TCP_RULES_MAP, &k);
 		if (!r)
 			break;
-		if (r->netns_cookie == cookie && cgroup_ok(r) && sl_tcp_rule_addr_match(r, family, ip))
+		if (r->netns_cookie != cookie || !cgroup_ok(r))
+			continue;
+		if (r->match == SL_TCP_MATCH_SET ? sl_tcp_in_set(&r->set, &rem) : sl_tcp_rule_addr_match(r, family, ip))
 			return r;
 	}
 	return NULL;

@@ -176,16 +176,16 @@ static __always_inline bool sl_set_tuple_of(__u8 cls, __u8 family, __u8 dims, co
 }
 
 /* An entry found: 1 it matches, 0 a nomatch exception (the set does not
- * match), -1 expired (absent). Counts the frame on a live entry with
- * counters, nomatch ones included: ipset updates an element's counters
- * before it looks at nomatch. */
-static __always_inline int sl_set_hit(struct sl_set_value *v, __u64 bytes)
+ * match), -1 expired (absent). With `count`, counts the frame on a live
+ * entry with counters, nomatch ones included: ipset updates an element's
+ * counters before it looks at nomatch. */
+static __always_inline int sl_set_hit(struct sl_set_value *v, __u64 bytes, bool count)
 {
 	__u64 expires = v->expires_ns;
 
 	if (expires && expires <= bpf_ktime_get_ns())
 		return -1;
-	if (v->flags & SL_SETV_COUNTERS) {
+	if (count && (v->flags & SL_SETV_COUNTERS)) {
 		__sync_fetch_and_add(&v->packets, 1);
 		__sync_fetch_and_add(&v->bytes, bytes);
 	}
@@ -202,6 +202,7 @@ struct sl_set_lookup {
 	};
 	void *inner;        /* the set's map */
 	__u64 bytes;
+	bool count;         /* a packet's lookup: entries' counters count it */
 	__u32 next;         /* LPM: the prefix to try next */
 	__u32 min;          /* LPM: the shortest prefix an entry can have */
 	__u32 base;         /* LPM: bits before the address (net,port: proto and port) */
@@ -223,7 +224,7 @@ static long sl_set_lpm_step(__u64 i, void *ctx)
 	v = bpf_map_lookup_elem(l->inner, l->key);
 	if (!v)
 		return 1;
-	rc = sl_set_hit(v, l->bytes);
+	rc = sl_set_hit(v, l->bytes, l->count);
 	if (rc >= 0) {
 		l->result = rc;
 		return 1;
@@ -243,7 +244,7 @@ static __always_inline bool sl_set_lookup_hash(struct sl_set_lookup *l, void *in
 {
 	struct sl_set_value *v = bpf_map_lookup_elem(inner, l->key);
 
-	return v && sl_set_hit(v, l->bytes) > 0;
+	return v && sl_set_hit(v, l->bytes, l->count) > 0;
 }
 
 /* The same for an LPM class whose prefixes run from min_prefix up, the
@@ -258,7 +259,7 @@ static __always_inline bool sl_set_lookup_lpm(struct sl_set_lookup *l, void *inn
 
 	if (!v)
 		return false;
-	rc = sl_set_hit(v, l->bytes);
+	rc = sl_set_hit(v, l->bytes, l->count);
 	if (rc >= 0)
 		return rc;
 	hit = base + v->cidr;

@@ -368,6 +368,39 @@ struct sl_sets_config {
 };
 SL_STATIC_ASSERT(sizeof(struct sl_sets_config) == 40, "sl_sets_config layout");
 
+/* --- sets for other features (tcp, xps, ...) -------------------------------------------
+ *
+ * Another feature's rule names a set (`match-set SET dst`) and its program
+ * finds the set by name in the directory, which the sets feature rewrites
+ * with each committed change (a swap trades the slots of two names, a
+ * restore or create fills a new slot). So such a rule follows its name
+ * through swaps, as an iptables rule follows its set's index. A feature
+ * whose rules name sets counts them in the use map under its own name; the
+ * sets feature refuses to destroy or rename a set counted there, as the
+ * kernel's ipset refuses it for a set an iptables rule holds. */
+#define SL_SET_DIR_MAP sl_setdir_v1 /* HASH struct sl_set_name -> struct sl_set_dirent */
+#define SL_SET_USE_MAP sl_setuse_v1 /* HASH struct sl_set_use_key -> __u32 rules */
+#define SL_SET_USERS   32           /* (set, feature) pairs in use at once */
+
+struct sl_set_name {
+	char name[32];      /* NUL-padded */
+};
+
+struct sl_set_dirent {
+	__u32 slot;         /* in the outer map of cls */
+	__u8 cls;           /* enum sl_set_class */
+	__u8 family;        /* enum sl_family; 0 for hash:mac, bitmap:port */
+	__u8 type;          /* enum sl_set_type */
+	__u8 pad;
+};
+SL_STATIC_ASSERT(sizeof(struct sl_set_dirent) == 8, "sl_set_dirent layout");
+
+struct sl_set_use_key {
+	char set[32];       /* NUL-padded */
+	char user[16];      /* the feature whose rules name it */
+};
+SL_STATIC_ASSERT(sizeof(struct sl_set_use_key) == 48, "sl_set_use_key layout");
+
 struct sl_rule_count {
 	__u64 packets;
 	__u64 bytes;

@@ -7,7 +7,7 @@
  * callbacks, as a route's `initcwnd` does) when a rule matches it. A rule
  * names one network namespace (by its cookie: a socket of another
  * namespace never matches), optionally a cgroup v2 and the remote
- * address's prefix.
+ * address's prefix or a set (of the sets feature) that holds it.
  *
  * The program is attached (a cgroup link each) to every cgroup that rules
  * name, and to the root for rules without one; each load knows the cgroup
@@ -26,6 +26,7 @@
 #define SLUICE_TCP_H
 
 #include "sluice/types.h"
+#include "sluice/sets.h"
 
 #define SL_TCP_RULES      64
 
@@ -59,6 +60,8 @@
 enum sl_tcp_match {
 	SL_TCP_MATCH_ANY = 0,     /* any remote address */
 	SL_TCP_MATCH_PREFIX = 1,  /* addr/prefix of `family` */
+	SL_TCP_MATCH_SET = 2,     /* a hash:ip or hash:net set holds it (the sets'
+				   * directory finds the set by name) */
 };
 
 struct sl_tcp_rule {
@@ -72,8 +75,13 @@ struct sl_tcp_rule {
 	__u8 family;              /* SL_FAMILY_*, for SL_TCP_MATCH_PREFIX */
 	__u8 prefix_len;
 	__u8 pad;
-	__u32 addr[4];            /* the remote prefix, network order, masked */
-	__u32 mask[4];            /* its mask, network order (IPv4: word 0) */
+	union {
+		struct {
+			__u32 addr[4];    /* the remote prefix, network order, masked */
+			__u32 mask[4];    /* its mask, network order (IPv4: word 0) */
+		};
+		struct sl_set_name set; /* SL_TCP_MATCH_SET: the set's name */
+	};
 	char cc[SL_TCP_CC_MAX];   /* congestion control to set; "": leave it */
 };
 SL_STATIC_ASSERT(sizeof(struct sl_tcp_rule) == 88, "sl_tcp_rule layout");
@@ -108,7 +116,7 @@ static __always_inline bool sl_tcp_rule_addr_match(const struct sl_tcp_rule *r, 
 {
 	if (r->match == SL_TCP_MATCH_ANY)
 		return true;
-	if (r->family != family)
+	if (r->match != SL_TCP_MATCH_PREFIX || r->family != family)
 		return false;
 	return (ip[0] & r->mask[0]) == r->addr[0] && (ip[1] & r->mask[1]) == r->addr[1] &&
 	       (ip[2] & r->mask[2]) == r->addr[2] && (ip[3] & r->mask[3]) == r->addr[3];

@@ -205,6 +205,28 @@ static bool keyword_opt(const struct sl_cmd_spec *spec, const char *word)
 	return false;
 }
 
+/* the word after an option's value, one of o->then (tok[*i] is the value) */
+static int parse_then(const struct sl_opt_spec *o, const struct sl_tokens *toks, int *i, struct sl_value *v,
+		      struct sl_error *err)
+{
+	const struct sl_token *val = &toks->tok[*i];
+	char list[128] = "";
+
+	for (int c = 0; o->then[c]; c++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", c ? " or " : "", o->then[c]);
+	if (*i + 1 >= toks->n)
+		return sl_fail(err, SL_E_USAGE, val->col + (int)strlen(val->text) + 1, "%s %s: missing %s", o->name,
+			       val->text, list);
+	for (int c = 0; o->then[c]; c++)
+		if (!strcmp(toks->tok[*i + 1].text, o->then[c])) {
+			v->num = (unsigned long long)c;
+			(*i)++;
+			return 0;
+		}
+	return sl_fail(err, SL_E_USAGE, toks->tok[*i + 1].col, "%s %s: '%s' is not %s", o->name, val->text,
+		       toks->tok[*i + 1].text, list);
+}
+
 static int parse_tokens(struct sl_cmd *cmd, struct sl_error *err)
 {
 	const struct sl_tokens *toks = &cmd->toks;
@@ -253,6 +275,8 @@ static int parse_tokens(struct sl_cmd *cmd, struct sl_error *err)
 			i++;
 			if (parse_value(o->kind, o->name, toks->tok[i].text, toks->tok[i].col, o->min, o->max,
 					o->choices, &cmd->opt[k], err))
+				return -1;
+			if (o->then && parse_then(o, toks, &i, &cmd->opt[k], err))
 				return -1;
 			continue;
 		}
@@ -396,6 +420,8 @@ int sl_cmd_format(const struct sl_cmd *cmd, bool with_client_only, char *out, si
 		if (append_word(out, size, &len, o->name))
 			return -1;
 		if (o->kind != SL_FLAG && append_word(out, size, &len, cmd->opt[k].str))
+			return -1;
+		if (o->then && append_word(out, size, &len, o->then[cmd->opt[k].num]))
 			return -1;
 	}
 	return (int)len;

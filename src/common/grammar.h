@@ -68,6 +68,9 @@ struct sl_opt_spec {
 	const char *const *choices;  /* NULL-terminated, for SL_CHOICE */
 	const char *help;
 	bool client_only;            /* handled by sluicectl, never sent (e.g. --watch) */
+	/* a second word after the value, one of these (`match-set SET dst`):
+	 * its index in the value's num */
+	const char *const *then;
 };
 
 struct sl_arg_spec {

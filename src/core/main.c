@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
@@ -108,6 +109,20 @@ static int cleanup(const char *root)
 	return 0;
 }
 
+/* Every program, link and map the daemon holds is an fd: the soft limit
+ * goes up to the hard one, as systemd asks of services that need many
+ * (its default soft limit is 1024, the hard one 524288). */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		sl_warn("cannot raise the open files limit: %s", strerror(errno));
+}
+
 static int start(struct sl_daemon *d)
 {
 	struct sl_states first = { 0 };
@@ -123,6 +138,7 @@ static int start(struct sl_daemon *d)
 		return EXIT_USAGE;
 	}
 	sl_fault_point("start", SL_START_STAGED);
+	raise_fd_limit();
 	/* the socket first: a start refused there creates no pin root */
 	if (sl_daemon_init(d, &err) || sl_ctl_open(&d->ctl, d->socket_path, d->loop, sl_daemon_request, d, &err) ||
 	    (sl_fault_point("start", SL_START_LISTENING), false) ||

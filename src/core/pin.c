@@ -223,7 +223,7 @@ int sl_maps_share(struct bpf_object *obj, struct bpf_object *from, struct sl_err
 			continue;
 		base = bpf_object__find_map_by_name(from, bpf_map__name(map));
 		if (!base || bpf_map__reuse_fd(map, bpf_map__fd(base)))
-			return sl_fail(err, SL_E_KERNEL, 0, "map %s: cannot share it", bpf_map__name(map));
+			return sl_fail(err, SL_E_KERNEL, 0, "map %s: cannot share it: %s", bpf_map__name(map), strerror(errno));
 	}
 	return 0;
 }

@@ -90,6 +90,9 @@ fi
 k=/run/sluice-kernel
 out=$k/out
 cut -d' ' -f1 /proc/uptime >$out/booted
+# the guest's own loopback up, as every host has it: tests connect to
+# 127.0.0.1 as the host's own traffic that rules must leave alone
+ip link set lo up 2>/dev/null || echo "sluice guest init: cannot bring lo up" >&2
 # raw output: no CR before each LF
 stty -F /dev/ttyS1 -opost 2>/dev/null
 # the guest keeps its own deadline too: were run.sh killed outright, qemu

@@ -30,6 +30,7 @@ features() {
 	case $1 in
 	*/test_drops_*) echo drops ;;
 	*/test_mcast_*) echo mcast ;;
+	*/test_tcp_*) echo tcp ;;
 	bpf/test_sets_* | bpf/test_parse) echo "sets ingress"; echo "sets egress" ;;
 	netns/test_sets_*)
 		if grep -q 'rule add .* egress' "tests/$1.sh"; then echo "sets egress"; else echo "sets ingress"; fi ;;
@@ -87,7 +88,7 @@ awk -F'\t' -v host="$host" -v guest="$guest" '
 		return ran[row, side] < n[row] ? s sprintf(" (%d not run)", n[row] - ran[row, side]) : s
 	}
 	END {
-		rows = split("drops|sets ingress|sets egress|mcast|core", order, "|")
+		rows = split("drops|sets ingress|sets egress|mcast|tcp|core", order, "|")
 		printf "%-14s %-24s %-24s\n", "feature", host, guest
 		for (i = 1; i <= rows; i++)
 			printf "%-14s %-24s %-24s\n", order[i], cell(order[i], "host"), cell(order[i], "guest")

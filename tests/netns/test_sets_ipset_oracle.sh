@@ -24,8 +24,14 @@
 #    slots), must hold what ipset lists (addresses, port bytes in network
 #    order, protocol, prefix, nomatch, timeout), so a key layout bug the
 #    daemon and the programs share shows.
+#
+# The daemons run with 1024 open files, soft and hard: systemd's default
+# soft limit for a service. The second daemon's dozens of hooks fit in it
+# only because a hook keeps its program's fd alone (before, each kept its
+# object's forty map fds: "Too many open files" at the 24th hook).
 . "$(dirname "$0")/lib.sh"
 
+ulimit -n 1024 || fail "cannot lower the open files limit"
 require ipset
 bin=$B/tests/oracle/test_sets_ipset_oracle
 [ -x "$bin" ] || fail "$bin is not built (make check-netns builds it)"

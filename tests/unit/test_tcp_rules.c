@@ -282,3 +282,68 @@ Test(tcp_compile, prefixes_match_as_routes_do)
 	cr_assert(matches(&r, "10.0.0.1"));
 	cr_assert(matches(&r, "2001:db8::1"));
 }
+
+Test(tcp_sets, match_set_takes_a_set_and_dst)
+{
+	static const struct {
+		const char *line;
+		int col;
+		const char *msg;
+	} cases[] = {
+		{ "tcp add match-set blocked src initcwnd 10", 27, "match-set blocked: 'src' is not dst" },
+		{ "tcp add match-set blocked", 27, "match-set blocked: missing dst" },
+		{ "tcp add initcwnd 10 match-set", 21, "match-set: missing value SET dst" },
+		{ "tcp add match-set b dst dst 10.0.0.0/8 initcwnd 3", 19,
+		  "tcp add: give dst PREFIX or match-set SET dst, not both" },
+	};
+	struct tcp_state s = { 0 };
+	struct sl_tcp_rule r;
+	char line[512];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&err, 0, sizeof(err));
+		cr_assert_eq(sl_parse_line(cases[i].line, &cmd, &err), -1, "'%s' parsed", cases[i].line);
+		cr_assert_str_eq(err.msg, cases[i].msg, "'%s'", cases[i].line);
+		cr_assert_eq(err.col, cases[i].col, "'%s': column", cases[i].line);
+	}
+	cr_assert_eq(sl_parse_line("tcp add match-set blocked dst initcwnd 10", &cmd, &err), 1, "%s", err.msg);
+	cr_assert_str_eq(cmd.opt[TCP_OPT_MATCH_SET].str, "blocked");
+	cr_assert_eq(cmd.opt[TCP_OPT_INITCWND].num, 10, "the word after dst is the next option");
+	/* the line a client sends: the set, then its direction */
+	cr_assert_gt(sl_cmd_format(&cmd, false, line, sizeof(line)), 0);
+	cr_assert_str_eq(line, "tcp add match-set blocked dst initcwnd 10");
+
+	cr_assert_eq(stage(&s, "tcp add match-set -bad dst initcwnd 10"), -1, "a name ipset refuses");
+	cr_assert_eq(stage(&s, "tcp add match-set a23456789012345678901234567890123 dst initcwnd 10"), -1,
+		     "32 characters");
+	cr_assert_eq(s.n, 0, "refused: nothing staged");
+	cr_assert_eq(stage(&s, "tcp add match-set blocked dst initcwnd 10"), 0, "%s", err.msg);
+	cr_assert_eq(stage(&s, "tcp add match-set other dst initcwnd 10"), 0, "another set, another rule");
+	cr_assert_eq(stage(&s, "tcp add match-set blocked dst initcwnd 12"), -1, "the same set, the same match");
+	cr_assert_eq(stage(&s, "tcp add initcwnd 12"), 0, "no set and no dst is a match of its own");
+	cr_assert_eq(stage(&s, "tcp del match-set blocked dst"), 0, "%s", err.msg);
+	cr_assert_eq(s.n, 2);
+
+	compile("tcp add match-set blocked dst initrwnd 40", &r);
+	cr_assert_eq(r.match, SL_TCP_MATCH_SET);
+	cr_assert_str_eq(r.set.name, "blocked");
+	cr_assert_not(matches(&r, "10.0.0.1"), "the prefix match never takes a set rule");
+}
+
+Test(tcp_sets, match_set_saves_and_reads_back)
+{
+	struct tcp_state s = { 0 }, again = { 0 };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	cr_assert_eq(stage(&s, "tcp add initcwnd 20 netns blue match-set web6 dst prio 3"), 0, "%s", err.msg);
+	out = open_memstream(&text, &len);
+	tcp_save_state(&s, out);
+	fclose(out);
+	cr_assert_str_eq(text, "tcp add netns blue prio 3 match-set web6 dst initcwnd 20\n");
+	text[strlen(text) - 1] = '\0';
+	cr_assert_eq(stage(&again, text), 0, "%s", err.msg);
+	cr_assert(tcp_rule_same_match(&s.rule[0], &again.rule[0]));
+	free(text);
+}

@@ -29,6 +29,7 @@ static const struct {
 	  "Set cannot be renamed: a set with the new name already exists" },
 	{ "the sets cannot be swapped: their type does not match", "The sets cannot be swapped: their type does not match" },
 	{ "set cannot be destroyed: it is in use by a rule", "Set cannot be destroyed: it is in use by a kernel component" },
+	{ "set cannot be renamed: it is in use by a rule", "Set cannot be renamed: it is in use by another system" },
 	{ "hash is full, cannot add more elements", "Hash is full, cannot add more elements" },
 	{ "element is out of the range of the set", "Element is out of the range of the set" },
 	{ "outside the range", "Element is out of the range of the set" },

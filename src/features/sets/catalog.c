@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "lib/setref.h"
 #include "features/sets/sets.h"
 
 struct sets_set *sets_find(const struct sets_catalog *c, const char *name)
@@ -256,10 +257,26 @@ static void remove_at(struct sets_priv *p, struct sets_catalog *c, int i)
 	c->nsets--;
 }
 
+/* another feature's rules name the set (lib/setref.h): it stays, and keeps
+ * its name, as the kernel's ipset keeps a set an iptables rule holds */
+static int used_elsewhere(const struct sets_priv *p, const char *name, const char *what, struct sl_error *err)
+{
+	char user[16];
+
+	if (!sl_setref_user(p->shared_fd[SM_USE], name, user))
+		return 0;
+	return sl_fail(err, SL_E_USAGE, 0, "set cannot be %s: it is in use by a rule of %s: %s (see `sluicectl %s list`)",
+		       what, user, name, user);
+}
+
 int sets_cmd_destroy(struct sets_priv *p, struct sets_catalog *c, const char *name, struct sl_error *err)
 {
 	if (*name && !sets_find(c, name))
 		return sets_no_set(name, err);
+	for (int i = 0; i < c->nsets; i++)
+		if ((!*name || !strcmp(c->set[i]->spec.name, name)) &&
+		    used_elsewhere(p, c->set[i]->spec.name, "destroyed", err))
+			return -1;
 	/* ipset: a set in use is refused, and destroying all refuses if any is */
 	for (int i = 0; i < c->nsets; i++)
 		if ((!*name || !strcmp(c->set[i]->spec.name, name)) && sets_rules_using(c->rule, c->nrules, c->set[i]->spec.name))
@@ -272,13 +289,15 @@ int sets_cmd_destroy(struct sets_priv *p, struct sets_catalog *c, const char *na
 	return 0;
 }
 
-int sets_cmd_rename(struct sets_catalog *c, const char *from, const char *to,
+int sets_cmd_rename(struct sets_priv *p, struct sets_catalog *c, const char *from, const char *to,
 		    struct sl_error *err)
 {
 	struct sets_set *s = sets_find(c, from);
 
 	if (!s)
 		return sets_no_set(from, err);
+	if (used_elsewhere(p, from, "renamed", err))
+		return -1;
 	if (sets_find(c, to))
 		return sl_fail(err, SL_E_USAGE, 0, "set cannot be renamed: a set with the new name already exists: %s",
 			       to);
@@ -337,7 +356,7 @@ int sets_cmd_line(struct sets_priv *p, struct sets_catalog *c, const struct sl_s
 	case SL_SETCMD_DESTROY:
 		return sets_cmd_destroy(p, c, l->name, err);
 	case SL_SETCMD_RENAME:
-		return sets_cmd_rename(c, l->name, l->name2, err);
+		return sets_cmd_rename(p, c, l->name, l->name2, err);
 	case SL_SETCMD_SWAP:
 		return sets_cmd_swap(c, l->name, l->name2, err);
 	case SL_SETCMD_TEST:

@@ -7,6 +7,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,16 +36,11 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-/* The hook's program: owned by its object when we loaded it, by us when
- * we adopted the link of an earlier daemon. */
+/* The hook's program (ours, whether we loaded it or adopted the link of
+ * an earlier daemon). */
 static void hook_prog_release(struct sets_hook *k)
 {
-	if (k->obj)
-		bpf_object__close(k->obj); /* closes prog_fd too */
-	else
-		close_fd(&k->prog_fd);
-	k->obj = NULL;
-	k->prog_fd = -1;
+	close_fd(&k->prog_fd);
 }
 
 /* --- rule ids and persistence ------------------------------------------------------ */
@@ -232,8 +228,12 @@ static int compile_hook(const struct sets_catalog *c, const struct rules_rule *h
 }
 
 /* Load the program of hook `h` with `n` compiled rules. */
+/* The hook's program loaded with `rules`: its fd alone is kept. The
+ * object's own copies of the shared maps' fds close with it: kept, they
+ * would cost every hook some forty fds, past a service's default limit of
+ * 1024 (systemd's soft LimitNOFILE) at a few dozen hooks. */
 static int load_hook_prog(struct sets_priv *p, int h, uint8_t dir, const char *dev, const struct sl_rule *rules, int n,
-			  struct bpf_object **obj_out, int *fd_out, struct sl_error *err)
+			  int *fd_out, struct sl_error *err)
 {
 	struct sets_bpf *skel = sets_bpf__open();
 	char what[64];
@@ -250,10 +250,11 @@ static int load_hook_prog(struct sets_priv *p, int h, uint8_t dir, const char *d
 		sets_bpf__destroy(skel);
 		return -1;
 	}
-	*fd_out = bpf_program__fd(dir == RULES_INGRESS ? skel->progs.sl_sets_xdp : skel->progs.sl_sets_tc);
-	*obj_out = skel->obj;
-	skel->obj = NULL;
+	*fd_out = fcntl(bpf_program__fd(dir == RULES_INGRESS ? skel->progs.sl_sets_xdp : skel->progs.sl_sets_tc),
+			F_DUPFD_CLOEXEC, 0);
 	sets_bpf__destroy(skel);
+	if (*fd_out < 0)
+		return sl_fail(err, SL_E_KERNEL, 0, "%s: cannot keep the rule program: %s", what, strerror(errno));
 	return 0;
 }
 
@@ -302,8 +303,7 @@ struct plan {
 	bool fresh;                     /* a new attach (else an update) */
 	struct sl_rule rules[SL_RULES_MAX];
 	int nrules;
-	struct bpf_object *obj;
-	int prog_fd;
+	int prog_fd;                    /* loaded (plans below n), until a hook takes it */
 	struct sl_att att;              /* a new attachment (fresh, or replacing a severed one) */
 	uint32_t ifindex;
 	bool done, lost;                /* switched; its device is gone (left detached) */
@@ -335,7 +335,7 @@ static void plans_drop(struct plan *plans, int n)
 {
 	for (int i = 0; i < n; i++) {
 		sl_att_release(&plans[i].att);
-		bpf_object__close(plans[i].obj);
+		close_fd(&plans[i].prog_fd);
 	}
 	free(plans);
 }
@@ -384,8 +384,7 @@ int rules_sync(struct sets_priv *p, const struct sets_catalog *c, struct sl_erro
 		if (!pl->fresh && p->hook[h].ncompiled == pl->nrules &&
 		    !memcmp(p->hook[h].compiled, pl->rules, (size_t)pl->nrules * sizeof(pl->rules[0])))
 			continue;
-		if (load_hook_prog(p, h, c->rule[r].dir, c->rule[r].dev, pl->rules, pl->nrules, &pl->obj, &pl->prog_fd,
-				   err)) {
+		if (load_hook_prog(p, h, c->rule[r].dir, c->rule[r].dev, pl->rules, pl->nrules, &pl->prog_fd, err)) {
 			plans_drop(plans, n);
 			return -1;
 		}
@@ -432,9 +431,8 @@ int rules_sync(struct sets_priv *p, const struct sets_catalog *c, struct sl_erro
 		struct sets_hook *k = &p->hook[pl->hook];
 
 		hook_prog_release(k);
-		k->obj = pl->obj;
 		k->prog_fd = pl->prog_fd;
-		pl->obj = NULL;
+		pl->prog_fd = -1;
 		memcpy(k->compiled, pl->rules, sizeof(k->compiled));
 		k->ncompiled = pl->nrules;
 		if (sl_att_held(&pl->att)) {

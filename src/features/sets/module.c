@@ -303,6 +303,7 @@ static const char *const sets_shared_map_names[SM_COUNT] = {
 	[SM_META] = SL_STR(SL_SET_META_MAP), [SM_RSTAT] = SL_STR(SL_RULE_STATS_MAP),
 	[SM_HSTAT] = SL_STR(SL_HOOK_STATS_MAP), [SM_HOOKS] = SL_STR(SL_HOOK_META_MAP),
 	[SM_RULES] = SL_STR(SL_RULE_META_MAP), [SM_CFG] = SL_STR(SL_SET_CFG_MAP),
+	[SM_DIR] = SL_STR(SL_SET_DIR_MAP), [SM_USE] = SL_STR(SL_SET_USE_MAP),
 };
 
 static void type_ids(struct sets_priv *p)

@@ -126,8 +126,7 @@ struct sets_hook {
 	uint8_t dir;
 	uint32_t ifindex;
 	struct sl_att att;              /* XDP link on ingress; tcx link or tc filter on egress */
-	int prog_fd;                    /* the program it runs, when known */
-	struct bpf_object *obj;         /* owns prog_fd when we loaded it; NULL when adopted */
+	int prog_fd;                    /* the program it runs, when known; ours */
 	struct sl_rule compiled[SL_RULES_MAX]; /* what prog_fd was loaded with */
 	int ncompiled;                  /* -1: unknown (adopted) */
 };
@@ -161,7 +160,7 @@ struct sets_txn {
 
 /* --- the module's runtime ------------------------------------------------------------- */
 
-enum sets_shared_map { SM_META, SM_RSTAT, SM_HSTAT, SM_CFG, SM_HOOKS, SM_RULES, SM_COUNT };
+enum sets_shared_map { SM_META, SM_RSTAT, SM_HSTAT, SM_CFG, SM_HOOKS, SM_RULES, SM_DIR, SM_USE, SM_COUNT };
 
 _Static_assert(SL_SET_SLOTS <= SL_SLOTS_MAX && SL_HOOKS_MAX <= SL_SLOTS_MAX, "sets' slots fit lib/slots.h");
 
@@ -357,7 +356,7 @@ int sets_cmd_test_answer(struct sets_catalog *c, const char *name, const struct 
 			 struct sl_error *err);
 int sets_cmd_flush(struct sets_priv *p, struct sets_catalog *c, const char *name, struct sl_error *err);
 int sets_cmd_destroy(struct sets_priv *p, struct sets_catalog *c, const char *name, struct sl_error *err);
-int sets_cmd_rename(struct sets_catalog *c, const char *from, const char *to,
+int sets_cmd_rename(struct sets_priv *p, struct sets_catalog *c, const char *from, const char *to,
 		    struct sl_error *err);
 int sets_cmd_swap(struct sets_catalog *c, const char *a, const char *b, struct sl_error *err);
 /* One parsed ipset line onto a catalog. */

@@ -153,6 +153,37 @@ static int bank_write(struct sets_priv *p, const struct sets_catalog *c, int ban
 	return rules_store(p, c, bank, err);
 }
 
+/* The directory other features' programs find sets in (lib/setref.h):
+ * every set of `c` by name, and no other name. */
+static int dir_write(struct sets_priv *p, const struct sets_catalog *c, struct sl_error *err)
+{
+	int fd = p->shared_fd[SM_DIR];
+	struct sl_set_name k, next;
+	bool first = true;
+
+	for (int i = 0; i < c->nsets; i++) {
+		const struct sets_set *s = c->set[i];
+		struct sl_set_dirent d = { .slot = (__u32)s->slot, .cls = s->cls, .family = s->spec.family,
+					   .type = s->spec.type };
+
+		memset(&k, 0, sizeof(k));
+		snprintf(k.name, sizeof(k.name), "%s", s->spec.name);
+		if (bpf_map_update_elem(fd, &k, &d, BPF_ANY))
+			return sl_fail(err, SL_E_KERNEL, 0, "sets: cannot write the directory: %s", strerror(errno));
+	}
+	/* names gone (the walk restarts after a delete) */
+	while (!bpf_map_get_next_key(fd, first ? NULL : &k, &next)) {
+		first = false;
+		k = next;
+		if (sets_find(c, next.name))
+			continue;
+		if (bpf_map_delete_elem(fd, &next) && errno != ENOENT)
+			return sl_fail(err, SL_E_KERNEL, 0, "sets: cannot write the directory: %s", strerror(errno));
+		first = true;
+	}
+	return 0;
+}
+
 static bool holds(const struct sets_catalog *c, const struct sets_set *s)
 {
 	for (int i = 0; i < c->nsets; i++)
@@ -188,6 +219,8 @@ int sets_txn_commit(struct sets_priv *p, struct sets_catalog *next, bool config,
 	if (rules_sync(p, next, err))
 		return -1;
 	t->synced = true;
+	if (dir_write(p, next, err))
+		return -1;
 	/* 4. THE commit point */
 	cfg.committed_gen = gen;
 	cfg.open_op = SL_TXN_NONE;
@@ -246,6 +279,9 @@ void sets_txn_abort(struct sets_priv *p, struct sets_catalog *next)
 	p->live = *t->before;
 	for (int i = 0; i < p->live.nsets; i++)
 		snprintf(p->live.set[i]->spec.name, sizeof(p->live.set[i]->spec.name), "%s", t->names[i]);
+	/* the names are the committed ones again: so is the directory */
+	if (t->synced && dir_write(p, &p->live, &e))
+		sl_err("%s", e.msg);
 	/* closed again, unless a hook may still run the aborted rules: then the
 	 * next start re-syncs every hook */
 	if (t->opened && !t->hooks_unsure && cfg_write(p, &p->cfg, &e))
@@ -279,7 +315,12 @@ int sets_txn_recover(struct sets_priv *p, struct sl_error *err)
 		}
 	}
 	sets_txn_point(p);
-	/* nothing reaches the other slots now: free what a dead daemon left */
+	/* other features find the committed sets by name; then nothing
+	 * reaches the other slots: free what a dead daemon left */
+	if (dir_write(p, &p->live, err)) {
+		p->txn.op = SL_TXN_NONE;
+		return -1;
+	}
 	freed = sets_maps_sweep(p);
 	p->txn.op = SL_TXN_NONE;
 	if (open) {

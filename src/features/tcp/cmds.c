@@ -13,6 +13,8 @@
 	  .help = "rules match in prio order (default 100), then in the order added" },             \
 	[TCP_OPT_DST] = { .name = "dst", .kind = SL_STRING, .metavar = "PREFIX",                     \
 	  .help = "the connection's remote address (either direction) is in PREFIX" },              \
+	[TCP_OPT_MATCH_SET] = { .name = "match-set", .kind = SL_STRING, .metavar = "SET dst", .then = set_dirs, \
+	  .help = "the remote address is in SET (hash:ip or hash:net, `sluicectl set`)" },           \
 	[TCP_OPT_INITCWND] = { .name = "initcwnd", .kind = SL_UINT, .metavar = "N", .min = 1,       \
 	  .max = SL_TCP_WND_MAX, .help = "initial congestion window, segments (route initcwnd)" },  \
 	[TCP_OPT_INITRWND] = { .name = "initrwnd", .kind = SL_UINT, .metavar = "N", .min = 1,       \
@@ -20,12 +22,17 @@
 	[TCP_OPT_CC] = { .name = "cc", .kind = SL_STRING, .metavar = "NAME",                         \
 	  .help = "congestion control, one the kernel has (tcp_available_congestion_control)" }
 
+static const char *const set_dirs[] = { "dst", NULL };
+
 static const struct sl_opt_spec rule_opts[TCP_RULE_NOPTS + 1] = { RULE_OPTS };
 
 _Static_assert(TCP_RULE_NOPTS <= SL_MAX_OPTS, "tcp's options fit struct sl_cmd");
 
 static int some_window(const struct sl_cmd *cmd, struct sl_error *err)
 {
+	if (cmd->opt[TCP_OPT_DST].set && cmd->opt[TCP_OPT_MATCH_SET].set)
+		return sl_fail(err, SL_E_USAGE, cmd->opt[TCP_OPT_MATCH_SET].col,
+			       "tcp add: give dst PREFIX or match-set SET dst, not both");
 	if (!cmd->opt[TCP_OPT_INITCWND].set && !cmd->opt[TCP_OPT_INITRWND].set && !cmd->opt[TCP_OPT_CC].set)
 		return sl_fail(err, SL_E_USAGE, 0, "tcp add: give at least one of initcwnd N, initrwnd N, cc NAME");
 	return 0;

@@ -22,15 +22,18 @@
 #include "lib/cgroup.h"
 #include "lib/kernel.h"
 #include "lib/netns.h"
+#include "lib/setref.h"
 #include "lib/slots.h"
 #include "features/tcp/tcp.h"
 #include "tcp.skel.h"
 
-static const char *const map_names[TM_COUNT] = {
+const char *const tcp_map_names[TM_COUNT] = {
 	[TM_RULES] = SL_STR(SL_TCP_RULES_MAP),
 	[TM_CONFIG] = SL_STR(SL_TCP_CONFIG_MAP),
 	[TM_STATS] = SL_STR(SL_TCP_STATS_MAP),
 	[TM_MARK] = SL_STR(SL_TCP_MARK_MAP),
+	[TM_SETDIR] = SL_STR(SL_SET_DIR_MAP),
+	[TM_SETUSE] = SL_STR(SL_SET_USE_MAP),
 };
 
 const char *tcp_kernel_off(void)
@@ -87,7 +90,7 @@ static int open_maps(const struct sl_env *env, struct tcp_priv *p, struct sl_err
 	if (!skel)
 		return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot open the BPF object: %s", strerror(errno));
 	if (sl_obj_load_maps("tcp", skel->obj, env->pin_root, err) ||
-	    sl_obj_map_fds("tcp", skel->obj, map_names, TM_COUNT, p->map_fd, err)) {
+	    sl_obj_map_fds("tcp", skel->obj, tcp_map_names, TM_COUNT, p->map_fd, err)) {
 		tcp_bpf__destroy(skel);
 		return -1;
 	}
@@ -256,7 +259,8 @@ static void assign_ids(struct tcp_priv *p, const struct sl_tcp_rule *want, int n
 			if (old_taken[j] || o->netns_cookie != want[i].netns_cookie || o->cgroup_id != want[i].cgroup_id ||
 			    o->match != want[i].match ||
 			    o->family != want[i].family || o->prefix_len != want[i].prefix_len ||
-			    memcmp(o->addr, want[i].addr, sizeof(o->addr)) || sl_slot_taken(&used, (int)o->id))
+			    memcmp(o->addr, want[i].addr, sizeof(o->addr)) || memcmp(o->mask, want[i].mask, sizeof(o->mask)) ||
+			    sl_slot_taken(&used, (int)o->id))
 				continue;
 			old_taken[j] = true;
 			ids[i] = o->id;
@@ -281,7 +285,7 @@ static int write_bank(struct tcp_priv *p, const struct sl_tcp_rule *rules, int n
 	__u32 zero = 0, next;
 
 	if (read_config(p, &cfg))
-		return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot read %s: %s", map_names[TM_CONFIG], strerror(errno));
+		return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot read %s: %s", tcp_map_names[TM_CONFIG], strerror(errno));
 	next = (cfg.bank & 1) ^ 1;
 	for (int i = 0; i < n; i++) {
 		__u32 k = next * SL_TCP_RULES + (__u32)i;
@@ -343,6 +347,42 @@ static int check_pins(const struct sl_env *env, struct sl_error *err)
 	return rc;
 }
 
+/* A command's rules name sets that are there and hold addresses (a
+ * config's are looked up by the program as they come: the sets feature
+ * applies its part of a config after this one). */
+static int check_sets(const struct tcp_priv *p, const struct tcp_state *s, struct sl_error *err)
+{
+	for (int k = 0; k < s->n; k++) {
+		struct sl_set_dirent d;
+		__u8 key_class;
+
+		if (!s->rule[k].set[0])
+			continue;
+		if (sl_setref_find(p->map_fd[TM_SETDIR], s->rule[k].set, &d))
+			return sl_fail(err, SL_E_USAGE, 0, "match-set: the set with the given name does not exist: %s",
+				       s->rule[k].set);
+		key_class = sl_set_key_class(d.cls);
+		if (key_class != SL_CLASS_IP4 && key_class != SL_CLASS_IP6 && key_class != SL_CLASS_NET4 &&
+		    key_class != SL_CLASS_NET6)
+			return sl_fail(err, SL_E_USAGE, 0,
+				       "match-set %s: the set holds more than addresses; tcp rules match the remote "
+				       "address against hash:ip and hash:net sets", s->rule[k].set);
+	}
+	return 0;
+}
+
+/* the sets the rules name, in the sets' use map (one entry per rule) */
+static int publish_sets(const struct tcp_priv *p, const struct tcp_state *s, struct sl_error *err)
+{
+	const char *names[SL_TCP_RULES];
+	int n = 0;
+
+	for (int k = 0; k < s->n; k++)
+		if (s->rule[k].set[0])
+			names[n++] = s->rule[k].set;
+	return sl_setref_publish(p->map_fd[TM_SETUSE], "tcp", names, n, err);
+}
+
 static bool uses_own_cc(const struct tcp_state *s)
 {
 	for (int k = 0; k < s->n; k++)
@@ -376,6 +416,8 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 		if (p->nlinks || links_walk(env, NULL, 0, true)) {
 			if (open_maps(env, p, err) || write_bank(p, rules, 0, false, err))
 				return -1;
+			if (publish_sets(p, s, err))
+				sl_warn("%s", err->msg); /* the rules are gone: a stale use only keeps a set */
 			for (int i = 0; i < p->nlinks; i++)
 				link_off(env, &p->link[i]);
 			p->nlinks = 0;
@@ -402,7 +444,11 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 	for (int c = 0; c < ncg; c++)
 		if (sl_cgroup_resolve(p->cgroup_root, cgs[c], SL_TCP_CG_LEVELS, cg_ids[c], &cg_level[c], err))
 			return -1;
-	if (check_ccs(s, err) || open_maps(env, p, err))
+	if (check_ccs(s, err) || open_maps(env, p, err) || (env->interactive && check_sets(p, s, err)))
+		return -1;
+	/* the sets are held before any rule can name them (and those only
+	 * the old rules named are let go: nothing else runs meanwhile) */
+	if (publish_sets(p, s, err))
 		return -1;
 	tcp_state_order(s, order);
 	for (int i = 0; i < s->n; i++) {
@@ -474,6 +520,12 @@ undo:
 	}
 	if (!had_cc)
 		tcp_cc_drop(env, p);
+	if (p->has_applied) {
+		struct sl_error e2 = { 0 };
+
+		if (publish_sets(p, &p->applied, &e2))
+			sl_warn("%s", e2.msg);
+	}
 	return -1;
 }
 

@@ -6,6 +6,7 @@
 
 #include "lib/bpf_info.h"
 #include "core/pin.h"
+#include "lib/setref.h"
 #include "features/tcp/tcp.h"
 
 static json_object *rule_json(const struct tcp_priv *p, int k)
@@ -25,7 +26,15 @@ static json_object *rule_json(const struct tcp_priv *p, int k)
 	json_object_object_add(o, "netns", json_object_new_string(r->netns[0] ? r->netns : "host"));
 	json_object_object_add(o, "cgroup", json_object_new_string(r->cgroup[0] ? r->cgroup : "/"));
 	json_object_object_add(o, "prio", json_object_new_int64(r->prio));
-	json_object_object_add(o, "dst", json_object_new_string(dst));
+	json_object_object_add(o, "dst", r->set[0] ? NULL : json_object_new_string(dst));
+	if (r->set[0]) {
+		struct sl_set_dirent d;
+
+		json_object_object_add(o, "match_set", json_object_new_string(r->set));
+		/* a config's rule may name a set that is not (yet) there: it matches nothing */
+		json_object_object_add(o, "set_found", json_object_new_boolean(
+			p->map_fd[TM_SETDIR] >= 0 && !sl_setref_find(p->map_fd[TM_SETDIR], r->set, &d)));
+	}
 	json_object_object_add(o, "initcwnd", r->initcwnd ? json_object_new_int64(r->initcwnd) : NULL);
 	json_object_object_add(o, "initrwnd", r->initrwnd ? json_object_new_int64(r->initrwnd) : NULL);
 	json_object_object_add(o, "cc", r->cc[0] ? json_object_new_string(r->cc) : NULL);
@@ -83,9 +92,7 @@ json_object *tcp_status(const struct sl_env *env, void *priv, const void *state)
 
 		if (p->map_fd[i] < 0)
 			continue;
-		snprintf(name, sizeof(name), "%s", bpf_map__name(bpf_object__find_map_by_name(p->base,
-			i == TM_RULES ? SL_STR(SL_TCP_RULES_MAP) : i == TM_CONFIG ? SL_STR(SL_TCP_CONFIG_MAP)
-			: i == TM_STATS ? SL_STR(SL_TCP_STATS_MAP) : SL_STR(SL_TCP_MARK_MAP))));
+		snprintf(name, sizeof(name), "%s", tcp_map_names[i]);
 		sl_pin_path(pin, sizeof(pin), env->pin_root, SL_PIN_MAPS, name);
 		json_object_array_add(maps, sl_map_status(p->map_fd[i], pin));
 	}

@@ -5,9 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/set_name.h"
 #include "lib/cgroup.h"
-#include "lib/order.h"
 #include "lib/netns.h"
+#include "lib/order.h"
 #include "features/tcp/tcp.h"
 
 /* "10.0.0.0/8", "2001:db8::/32", or an address alone (/32, /128); host
@@ -74,8 +75,15 @@ int tcp_rule_from_cmd(const struct sl_cmd *cmd, struct tcp_rule_cfg *r, unsigned
 		r->prio = (uint32_t)o[TCP_OPT_PRIO].num;
 		*given |= TCP_GIVEN_PRIO;
 	}
+	if (o[TCP_OPT_DST].set && o[TCP_OPT_MATCH_SET].set)
+		return sl_fail(err, SL_E_USAGE, o[TCP_OPT_MATCH_SET].col, "give dst PREFIX or match-set SET dst, not both");
 	if (o[TCP_OPT_DST].set && parse_prefix(o[TCP_OPT_DST].str, o[TCP_OPT_DST].col, r, err))
 		return -1;
+	if (o[TCP_OPT_MATCH_SET].set) {
+		if (sl_set_name_check(o[TCP_OPT_MATCH_SET].str, o[TCP_OPT_MATCH_SET].col, err))
+			return -1;
+		snprintf(r->set, sizeof(r->set), "%s", o[TCP_OPT_MATCH_SET].str);
+	}
 	if (o[TCP_OPT_INITCWND].set) {
 		r->initcwnd = (uint32_t)o[TCP_OPT_INITCWND].num;
 		*given |= TCP_GIVEN_CWND;
@@ -99,7 +107,8 @@ int tcp_rule_from_cmd(const struct sl_cmd *cmd, struct tcp_rule_cfg *r, unsigned
 
 bool tcp_rule_same_match(const struct tcp_rule_cfg *a, const struct tcp_rule_cfg *b)
 {
-	if (strcmp(a->netns, b->netns) || strcmp(a->cgroup, b->cgroup) || a->has_dst != b->has_dst)
+	if (strcmp(a->netns, b->netns) || strcmp(a->cgroup, b->cgroup) || a->has_dst != b->has_dst ||
+	    strcmp(a->set, b->set))
 		return false;
 	return !a->has_dst || (a->family == b->family && a->prefix_len == b->prefix_len &&
 			       !memcmp(a->addr, b->addr, sizeof(a->addr)));
@@ -182,6 +191,8 @@ void tcp_rule_words(const struct tcp_rule_cfg *r, char *out, size_t size)
 		inet_ntop(r->family == SL_FAMILY_IPV4 ? AF_INET : AF_INET6, r->addr, a, sizeof(a));
 		PUT("dst %s/%u ", a, r->prefix_len);
 	}
+	if (r->set[0])
+		PUT("match-set %s dst ", r->set);
 	if (r->initcwnd)
 		PUT("initcwnd %u ", r->initcwnd);
 	if (r->initrwnd)
@@ -215,6 +226,11 @@ void tcp_rule_compile(const struct tcp_rule_cfg *r, uint64_t netns_cookie, uint3
 	out->initcwnd = r->initcwnd;
 	out->initrwnd = r->initrwnd;
 	memcpy(out->cc, r->cc, sizeof(out->cc));
+	if (r->set[0]) {
+		out->match = SL_TCP_MATCH_SET;
+		memcpy(out->set.name, r->set, strlen(r->set));
+		return;
+	}
 	if (!r->has_dst)
 		return;
 	out->match = SL_TCP_MATCH_PREFIX;

@@ -33,6 +33,7 @@ enum tcp_rule_opt {
 	TCP_OPT_CGROUP,
 	TCP_OPT_PRIO,
 	TCP_OPT_DST,
+	TCP_OPT_MATCH_SET,
 	TCP_OPT_INITCWND,
 	TCP_OPT_INITRWND,
 	TCP_OPT_CC,
@@ -53,6 +54,7 @@ struct tcp_rule_cfg {
 	uint8_t family;                 /* SL_FAMILY_*, with has_dst */
 	uint8_t prefix_len;
 	uint8_t addr[16];               /* network order, host bits zero */
+	char set[32];                   /* match-set SET dst; "": none */
 	uint32_t initcwnd, initrwnd;    /* segments; 0: not set */
 	char cc[SL_TCP_CC_MAX];         /* congestion control; "": not set */
 	uint32_t seq;                   /* order added: ties in prio */
@@ -92,7 +94,9 @@ bool tcp_cc_available(const char *available, const char *name);
 int tcp_state_cgroups(const struct tcp_state *s, char out[][TCP_CGROUP_MAX], int max);
 
 /* --- the daemon's module (module.c, query.c) ------------------------------ */
-enum tcp_map { TM_RULES, TM_CONFIG, TM_STATS, TM_MARK, TM_COUNT };
+/* the feature's maps, and the sets' directory and use map (lib/setref.h) */
+enum tcp_map { TM_RULES, TM_CONFIG, TM_STATS, TM_MARK, TM_SETDIR, TM_SETUSE, TM_COUNT };
+extern const char *const tcp_map_names[TM_COUNT];
 
 /* the program on one cgroup: links/sl_tcp_cg_<id> */
 struct tcp_link {

@@ -56,9 +56,9 @@
 #include <stdint.h>
 
 #include "common/grammar.h"
+#include "common/set_name.h"  /* sl_set_name_check(), SL_SET_NAME_MAX */
 #include "sluice/sets.h"  /* enum sl_set_type, enum sl_set_spec_flags: pinned numbers */
 
-#define SL_SET_NAME_MAX     31    /* IPSET_MAXNAMELEN - 1 */
 #define SL_SET_COMMENT_MAX  (SL_SET_COMMENT_SIZE - 1) /* IPSET_MAX_COMMENT_SIZE */
 #define SL_SET_TIMEOUT_MAX  2147483u  /* seconds; ipset's limit (ms fit in an int) */
 #define SL_SET_EXPAND_MAX   65536 /* default cap on entries from one element */
@@ -254,8 +254,6 @@ int sl_set_port_range(const char *text, const char *proto, int col, uint16_t *fr
 /* An option word as ipset takes it: `--maxelem` is `maxelem` (ipset's old
  * spelling, still in scripts and restore files); other words unchanged. */
 const char *sl_set_opt_word(const char *word);
-/* A set name: 1..31 characters, not starting with '-'. */
-int sl_set_name_check(const char *name, int col, struct sl_error *err);
 const char *sl_set_family_name(enum sl_family family);
 /* snprintf at out + *len, advancing *len; once out of room *len is -1 and
  * every later call does nothing (so a chain of them needs one check). */

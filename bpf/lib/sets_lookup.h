@@ -1,0 +1,231 @@
+/* The sets as any program reaches them: the outer map of every class, the
+ * lookup of a key in a set of any layout, and (for other features' rules)
+ * the directory that finds a set by name. Included by bpf/sets.bpf.c and
+ * by the programs of features whose rules name sets (`match-set SET dst`);
+ * every object that includes it declares the same maps, so each reuses
+ * the pins the first one made (include/sluice/sets.h). */
+#ifndef SLUICE_BPF_SETS_LOOKUP_H
+#define SLUICE_BPF_SETS_LOOKUP_H
+
+#include <bpf/bpf_helpers.h>
+#include "sluice/sets.h"
+#include "lib/compat.h"
+#include "lib/parse.h"
+#include "lib/sets_match.h"
+
+/* One outer map per class. The inner template gives the kernel the layout
+ * every set of the class must have (userspace creates the sets with any
+ * max_entries) and puts the key and value types into this object's BTF. */
+#define SL_SET_OUTER(name, inner_type, key_type)                               \
+	struct {                                                               \
+		__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);                      \
+		__uint(max_entries, SL_SET_SLOTS);                             \
+		__type(key, __u32);                                            \
+		__array(values, struct {                                       \
+			__uint(type, inner_type);                              \
+			__uint(max_entries, 1);                                \
+			__uint(map_flags, BPF_F_NO_PREALLOC);                  \
+			__type(key, key_type);                                 \
+			__type(value, struct sl_set_value);                    \
+		});                                                            \
+	} name SEC(".maps")
+
+SL_SET_OUTER(sl_sc_ip4_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_ip4);
+SL_SET_OUTER(sl_sc_ip6_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_ip6);
+SL_SET_OUTER(sl_sc_net4_v1, BPF_MAP_TYPE_LPM_TRIE, struct sl_set_key_net4);
+SL_SET_OUTER(sl_sc_net6_v1, BPF_MAP_TYPE_LPM_TRIE, struct sl_set_key_net6);
+SL_SET_OUTER(sl_sc_ipp4_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_ipport4);
+SL_SET_OUTER(sl_sc_ipp6_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_ipport6);
+SL_SET_OUTER(sl_sc_netp4_v1, BPF_MAP_TYPE_LPM_TRIE, struct sl_set_key_netport4);
+SL_SET_OUTER(sl_sc_netp6_v1, BPF_MAP_TYPE_LPM_TRIE, struct sl_set_key_netport6);
+SL_SET_OUTER(sl_sc_ippi4_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_ipportip4);
+SL_SET_OUTER(sl_sc_ippi6_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_ipportip6);
+SL_SET_OUTER(sl_sc_mac_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_mac);
+SL_SET_OUTER(sl_sc_port_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_port);
+
+/* Plain sets (include/sluice/sets.h): bucket tables, ARRAY maps of any
+ * size (BPF_F_INNER_MAP lets max_entries differ from the template's), and
+ * LPM tries whose value is the 2-byte sl_set_nvalue. */
+#define SL_SET_OUTER_PTAB(cls, name, bucket)                                   \
+	struct {                                                               \
+		__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);                      \
+		__uint(max_entries, SL_SET_SLOTS);                             \
+		__type(key, __u32);                                            \
+		__array(values, struct {                                       \
+			__uint(type, BPF_MAP_TYPE_ARRAY);                      \
+			__uint(max_entries, 1);                                \
+			__uint(map_flags, BPF_F_INNER_MAP);                    \
+			__type(key, __u32);                                    \
+			__type(value, struct bucket);                          \
+		});                                                            \
+	} name SEC(".maps");
+#define SL_SET_OUTER_PLPM(cls, name, key_type)                                 \
+	struct {                                                               \
+		__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);                      \
+		__uint(max_entries, SL_SET_SLOTS);                             \
+		__type(key, __u32);                                            \
+		__array(values, struct {                                       \
+			__uint(type, BPF_MAP_TYPE_LPM_TRIE);                   \
+			__uint(max_entries, 1);                                \
+			__uint(map_flags, BPF_F_NO_PREALLOC);                  \
+			__type(key, struct key_type);                          \
+			__type(value, struct sl_set_nvalue);                   \
+		});                                                            \
+	} name SEC(".maps");
+SL_SET_PLAIN_CLASSES(SL_SET_OUTER_PTAB, SL_SET_OUTER_PLPM)
+
+/* Never read: keeps the key and value structs whole in this object's BTF,
+ * where userspace looks them up by name to give the sets it creates BTF.
+ * (clang 14 emits a type reached only through an inner map template as a
+ * forward declaration.) */
+const volatile struct {
+	struct sl_set_key_ip4 ip4;
+	struct sl_set_key_ip6 ip6;
+	struct sl_set_key_net4 net4;
+	struct sl_set_key_net6 net6;
+	struct sl_set_key_ipport4 ipport4;
+	struct sl_set_key_ipport6 ipport6;
+	struct sl_set_key_netport4 netport4;
+	struct sl_set_key_netport6 netport6;
+	struct sl_set_key_ipportip4 ipportip4;
+	struct sl_set_key_ipportip6 ipportip6;
+	struct sl_set_key_mac mac;
+	struct sl_set_key_port port;
+	struct sl_set_value value;
+	struct sl_set_comment comment;   /* a comment map's value */
+	struct sl_set_nvalue nvalue;     /* plain LPM tries' */
+	struct sl_set_pbucket_ip4 pb_ip4; /* plain bucket tables' */
+	struct sl_set_pbucket_ip6 pb_ip6;
+	struct sl_set_pbucket_ipport4 pb_ipport4;
+	struct sl_set_pbucket_ipport6 pb_ipport6;
+	struct sl_set_pbucket_ipportip4 pb_ipportip4;
+	struct sl_set_pbucket_ipportip6 pb_ipportip6;
+	struct sl_set_pbucket_mac pb_mac;
+	struct sl_set_pbucket_port pb_port;
+	__u32 bucket_index;              /* their key */
+} sl_set_btf_types = {};
+
+/* other features' way to a set, by name, and their uses of it (userspace
+ * reads these; declared here so every object has their BTF and pins) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SL_SET_SLOTS);
+	__type(key, struct sl_set_name);
+	__type(value, struct sl_set_dirent);
+} SL_SET_DIR_MAP SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SL_SET_USERS);
+	__type(key, struct sl_set_use_key);
+	__type(value, __u32);
+} SL_SET_USE_MAP SEC(".maps");
+
+
+/* the set in `slot` of class `cls`, NULL when the slot is empty */
+static __always_inline void *sl_set_map(__u8 cls, __u32 slot)
+{
+	switch (cls) {
+#define SL_SET_CASE(c, name, key) case c: return bpf_map_lookup_elem(&name, &slot);
+	SL_SET_CLASSES(SL_SET_CASE)
+	SL_SET_PLAIN_CLASSES(SL_SET_CASE, SL_SET_CASE)
+#undef SL_SET_CASE
+	}
+	return NULL;
+}
+
+/* A plain set's bucket tables: the scan of one bucket, as a global
+ * function per class, so the verifier checks each scan once rather than
+ * on every rule's path (a scan is 7-30 slots of 1-9 words). */
+#define SL_PB_FIND(cls, name, bucket)                                                                \
+	__noinline int sl_pb_find_##bucket(const struct bucket *b, const struct sl_set_lookup *l)      \
+	{                                                                                            \
+		if (!b || !l)                                                                        \
+			return -1;                                                                   \
+		return sl_set_pb_find((const __u32 *)b, l->key, sizeof(b->key[0]) / 4,               \
+				      sizeof(b->key) / sizeof(b->key[0]));                           \
+	}
+#define SL_PB_NONE(cls, name, key)
+SL_SET_PLAIN_CLASSES(SL_PB_FIND, SL_PB_NONE)
+
+static __always_inline int sl_pb_find(__u8 cls, const void *b, const struct sl_set_lookup *l)
+{
+	switch (cls) {
+#define SL_PB_CASE(c, name, bucket) case c: return sl_pb_find_##bucket(b, l);
+	SL_SET_PLAIN_CLASSES(SL_PB_CASE, SL_PB_NONE)
+#undef SL_PB_CASE
+	}
+	return -1;
+}
+
+/* The table's size is in bucket 0; then the key's two buckets are read. */
+static __always_inline bool sl_set_lookup_ptab(const struct sl_set_lookup *l, void *inner, __u8 cls, __u32 words)
+{
+	__u32 zero = 0, b1, b2;
+	const __u32 *b = bpf_map_lookup_elem(inner, &zero);
+
+	if (!b || b[1] < 2)
+		return false;
+	sl_set_ptab_buckets(sl_set_ptab_hash(l->key, words), b[1], &b1, &b2);
+	b = bpf_map_lookup_elem(inner, &b1);
+	if (b && sl_pb_find(cls, b, l) >= 0)
+		return true;
+	b = bpf_map_lookup_elem(inner, &b2);
+	return b && sl_pb_find(cls, b, l) >= 0;
+}
+
+/* Whether the rule's set matches the packet (before `!`). */
+static __always_inline bool sl_set_matches(__u8 cls, __u16 slot, __u8 family, __u8 dims,
+					   const struct sl_pkt *p, const struct sl_set_l4 *l4, __u64 bytes, bool count)
+{
+	struct sl_set_lookup l;
+	struct sl_set_tuple t;
+	void *inner;
+	int ksize;
+
+	if (!sl_set_tuple_of(cls, family, dims, p, l4, &t))
+		return false;
+	inner = sl_set_map(cls, slot);
+	if (!inner)
+		return false;
+	ksize = sl_set_key_build(cls, &t, l.key);
+	l.bytes = bytes;
+	l.count = count;
+	if (sl_set_class_is_ptab(cls))
+		return sl_set_lookup_ptab(&l, inner, cls, (__u32)ksize / 4);
+	if (sl_set_class_plain(cls))
+		return sl_set_lookup_lpm_plain(&l, inner);
+	if (sl_set_class_is_lpm(cls))
+		return sl_set_lookup_lpm(&l, inner, sl_set_lpm_base(cls));
+	return sl_set_lookup_hash(&l, inner);
+}
+
+/* Whether the set called `name` holds address `ip` (network order, IPv4 in
+ * the first 4 bytes) of `family`: for other features' rules, which match
+ * a connection's remote address against hash:ip and hash:net sets. A set
+ * of another family, class or name holds nothing; entries' counters are
+ * not touched (a lookup here is no packet of the set's). */
+static __always_inline bool sl_set_named_has_addr(const struct sl_set_name *name, __u8 family, const __u8 ip[16])
+{
+	const struct sl_set_dirent *d = bpf_map_lookup_elem(&SL_SET_DIR_MAP, name);
+	struct sl_set_l4 l4 = {};
+	struct sl_pkt p = {};
+	__u32 slot;
+
+	if (!d)
+		return false;
+	slot = d->slot;
+	p.family = family;
+	__builtin_memcpy(p.daddr, ip, 16);
+	/* each class as a constant, so that its path meets only its own map */
+	switch (d->cls) {
+#define SL_ADDR_CASE(c) case c: return sl_set_matches(c, slot, 0, 0, &p, &l4, 0, false);
+	SL_ADDR_CASE(SL_CLASS_IP4) SL_ADDR_CASE(SL_CLASS_IP6) SL_ADDR_CASE(SL_CLASS_NET4) SL_ADDR_CASE(SL_CLASS_NET6)
+	SL_ADDR_CASE(SL_CLASS_IP4_P) SL_ADDR_CASE(SL_CLASS_IP6_P) SL_ADDR_CASE(SL_CLASS_NET4_P)
+	SL_ADDR_CASE(SL_CLASS_NET6_P)
+#undef SL_ADDR_CASE
+	}
+	return false;
+}
+
+#endif

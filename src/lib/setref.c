@@ -1,0 +1,82 @@
+/* Sets named by other features' rules: see setref.h. */
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <string.h>
+
+#include "lib/setref.h"
+
+static void key_of(const char *set, const char *user, struct sl_set_use_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	memcpy(k->set, set, strnlen(set, sizeof(k->set) - 1));
+	memcpy(k->user, user, strnlen(user, sizeof(k->user) - 1));
+}
+
+int sl_setref_find(int dir_fd, const char *name, struct sl_set_dirent *out)
+{
+	struct sl_set_name key;
+
+	memset(&key, 0, sizeof(key));
+	if (strlen(name) >= sizeof(key.name)) {
+		errno = ENOENT;
+		return -1;
+	}
+	memcpy(key.name, name, strlen(name));
+	return bpf_map_lookup_elem(dir_fd, &key, out) ? -1 : 0;
+}
+
+static int count_of(const char *const names[], int n, const char *set)
+{
+	int c = 0;
+
+	for (int i = 0; i < n; i++)
+		c += !strncmp(names[i], set, sizeof(((struct sl_set_use_key *)0)->set) - 1);
+	return c;
+}
+
+int sl_setref_publish(int use_fd, const char *user, const char *const names[], int n, struct sl_error *err)
+{
+	struct sl_set_use_key k, next, mine;
+	bool first = true;
+
+	/* ours that no rule names any more: gone (the walk restarts after a
+	 * delete, as a hash map's order may change under it) */
+	while (!bpf_map_get_next_key(use_fd, first ? NULL : &k, &next)) {
+		first = false;
+		k = next;
+		key_of(next.set, user, &mine);
+		if (memcmp(next.user, mine.user, sizeof(mine.user)) || count_of(names, n, next.set))
+			continue;
+		if (bpf_map_delete_elem(use_fd, &next) && errno != ENOENT)
+			return sl_fail(err, SL_E_KERNEL, 0, "%s: cannot update the sets' use map: %s", user,
+				       strerror(errno));
+		first = true;
+	}
+	for (int i = 0; i < n; i++) {
+		__u32 c = (__u32)count_of(names, n, names[i]);
+
+		key_of(names[i], user, &k);
+		if (bpf_map_update_elem(use_fd, &k, &c, BPF_ANY))
+			return sl_fail(err, SL_E_KERNEL, 0, "%s: cannot record its use of set %s: %s", user, names[i],
+				       strerror(errno == E2BIG ? ENOSPC : errno));
+	}
+	return 0;
+}
+
+bool sl_setref_user(int use_fd, const char *set, char user[16])
+{
+	struct sl_set_use_key k, next;
+	bool first = true;
+	__u32 c;
+
+	while (use_fd >= 0 && !bpf_map_get_next_key(use_fd, first ? NULL : &k, &next)) {
+		first = false;
+		k = next;
+		if (strncmp(next.set, set, sizeof(next.set)) || bpf_map_lookup_elem(use_fd, &next, &c) || !c)
+			continue;
+		memcpy(user, next.user, 16);
+		user[15] = '\0';
+		return true;
+	}
+	return false;
+}
