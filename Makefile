@@ -220,7 +220,7 @@ $(B)/bench/%: $(call obj,tests/bench/%.c $(BPFT_LIB_SRCS)) $(DAEMON_CMDS) $(DAEM
 	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) -lcriterion
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all $(BENCH_BINS)
+	$(Q)$(MAKE) --no-print-directory all $(BENCH_BINS) $(B)/tests/bpf/test_xps_progs
 	$(Q)sh tests/bench/bench.sh $(B)
 
 # libFuzzer targets (tests/fuzz/fuzz_*.c): the whole tree built again with

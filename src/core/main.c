@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "core/pin.h"
 #include "lib/attach.h"
+#include "lib/netsys.h"
 
 
 enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
@@ -96,8 +97,10 @@ static int cleanup(const char *root)
 		return 0;
 	}
 	lock = sl_pin_root_lock(root, &err);
-	/* legacy tc filters are no pins: detached from their records first */
-	if (lock < 0 || sl_tc_cleanup(root, &err) || sl_pin_root_cleanup(root, &err)) {
+	/* legacy tc filters and sysfs writes are no pins: undone from their
+	 * records first */
+	if (lock < 0 || sl_tc_cleanup(root, &err) || sl_netsys_cleanup(root, &err) ||
+	    sl_pin_root_cleanup(root, &err)) {
 		fprintf(stderr, "sluiced: cleanup: %s\n", err.msg);
 		return EXIT_RUNTIME;
 	}

@@ -1,6 +1,8 @@
 #include "lib/bpf_obj.h"
 
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/pin.h"
 
@@ -43,4 +45,28 @@ int sl_obj_map_fds(const char *feature, struct bpf_object *obj, const char *cons
 		fds[i] = bpf_map__fd(map);
 	}
 	return 0;
+}
+
+int sl_obj_pinned_map(const char *feature, const void *elf, size_t elf_size, const char *map, const char *pin_root,
+		      bool create, struct sl_error *err)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, o, .object_name = feature);
+	struct bpf_object *obj;
+	struct bpf_map *m;
+	int fd = sl_pin_open(pin_root, SL_PIN_MAPS, map);
+
+	if (fd >= 0 || !create)
+		return fd;
+	obj = bpf_object__open_mem(elf, elf_size, &o);
+	if (!obj) {
+		sl_fail(err, SL_E_KERNEL, 0, "%s: cannot open the BPF object: %s", feature, strerror(errno));
+		return -1;
+	}
+	m = bpf_object__find_map_by_name(obj, map);
+	if (!m)
+		sl_fail(err, SL_E_KERNEL, 0, "%s: map %s missing", feature, map);
+	else if (!sl_obj_load_maps(feature, obj, pin_root, err))
+		fd = dup(bpf_map__fd(m));
+	bpf_object__close(obj);
+	return fd;
 }

@@ -13,6 +13,8 @@
 #define SLUICE_LIB_BPF_OBJ_H
 
 #include <bpf/libbpf.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 #include "common/grammar.h"
 
@@ -30,5 +32,13 @@ int sl_obj_load_instance(struct bpf_object *obj, struct bpf_object *base, const 
  * first map the object lacks */
 int sl_obj_map_fds(const char *feature, struct bpf_object *obj, const char *const names[], int n, int fds[],
 		   struct sl_error *err);
+
+/* The fd of map `map` of a maps-only object (its ELF: the skeleton's
+ * X_bpf__elf_bytes()), as pinned under pin_root: the pin opened, or with
+ * `create` and no pin, the object loaded for its maps (pinned now) and its
+ * fd kept. -1 (err set when a load failed) otherwise. For records that
+ * lib/ keeps beside the features' maps (tc filters, sysfs writes). */
+int sl_obj_pinned_map(const char *feature, const void *elf, size_t elf_size, const char *map, const char *pin_root,
+		      bool create, struct sl_error *err);
 
 #endif

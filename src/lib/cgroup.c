@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/utf8.h"
+
 int sl_cgroup2_root(char *out, size_t size, struct sl_error *err)
 {
 	FILE *f = setmntent("/proc/self/mounts", "r");
@@ -60,5 +62,21 @@ int sl_cgroup_resolve(const char *mount, const char *path, int max_level, uint64
 		p += w;
 	}
 	*level = n;
+	return 0;
+}
+
+int sl_cgroup_canon(const char *cg, char *out, size_t size)
+{
+	size_t len = strlen(cg);
+
+	if (cg[0] != '/' || len >= size || strstr(cg, "//") || strstr(cg, "/./") || strstr(cg, "/../") ||
+	    (len >= 2 && !strcmp(cg + len - 2, "/.")) || (len >= 3 && !strcmp(cg + len - 3, "/..")) ||
+	    strpbrk(cg, " \t\"'#\\") || sl_utf8_valid_len(cg, len) < len)
+		return -1;
+	snprintf(out, size, "%s", cg);
+	while (len > 1 && out[len - 1] == '/')
+		out[--len] = '\0';
+	if (!strcmp(out, "/"))
+		out[0] = '\0';
 	return 0;
 }

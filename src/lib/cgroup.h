@@ -21,4 +21,10 @@ int sl_cgroup2_root(char *out, size_t size, struct sl_error *err);
 int sl_cgroup_resolve(const char *mount, const char *path, int max_level, uint64_t ids[], int *level,
 		      struct sl_error *err);
 
+/* A cgroup path as a rule names it, in one canonical form so that del and
+ * save find it again: "/a/b", trailing slashes cut, "/" becomes "" (the
+ * root). -1 when it is not one (no '/' first, '.', '..', '//', blanks,
+ * quotes, '#', backslash, bad UTF-8) or does not fit in `size`. */
+int sl_cgroup_canon(const char *path, char *out, size_t size);
+
 #endif

@@ -97,6 +97,11 @@ static bool probe_sockops_netns(const struct btf *btf)
 	return btf__find_by_name_kind(btf, "bpf_get_netns_cookie_sock_ops", BTF_KIND_FUNC) > 0;
 }
 
+static bool probe_bpf_loop(const struct btf *btf)
+{
+	return enum_has(btf, "bpf_func_id", "BPF_FUNC_loop");
+}
+
 static const struct kcap kcaps[SL_KCAP_COUNT] = {
 	[SL_KCAP_UDPQ_SKB] = { "udpq-skb", "needs 6.10 for the skb argument",
 			       probe_udpq_skb },
@@ -110,6 +115,7 @@ static const struct kcap kcaps[SL_KCAP_COUNT] = {
 	[SL_KCAP_SOCKOPS_NETNS] = { "sockops-netns-cookie",
 				    "needs 5.15 for the network namespace cookie in sockops (tcp rules)",
 				    probe_sockops_netns },
+	[SL_KCAP_BPF_LOOP] = { "bpf-loop", "needs 5.17 for the bpf_loop helper (xps rules)", probe_bpf_loop },
 };
 
 bool sl_kcap_probe(enum sl_kcap c, const struct btf *btf)

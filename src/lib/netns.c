@@ -2,6 +2,7 @@
 
 #include "core/caps.h"
 #include "core/log.h"
+#include "common/utf8.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -131,4 +132,10 @@ int sl_netns_cookie(const char *name, uint64_t *cookie, struct sl_error *err)
 		close(fd);
 	sl_netns_leave(self);
 	return rc;
+}
+
+bool sl_netns_name_ok(const char *ns, size_t size)
+{
+	return strlen(ns) < size && *ns && !strpbrk(ns, "/ \t\"'#\\") && strcmp(ns, ".") && strcmp(ns, "..") &&
+	       sl_utf8_valid_len(ns, strlen(ns)) == strlen(ns);
 }

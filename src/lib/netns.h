@@ -2,6 +2,7 @@
 #ifndef SLUICE_NETNS_H
 #define SLUICE_NETNS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,9 @@ void sl_netns_leave(int self);
  * as bpf_get_netns_cookie(), unique for the namespace's life (an inode
  * number can come back). `name` "" or NULL: the caller's own. */
 int sl_netns_cookie(const char *name, uint64_t *cookie, struct sl_error *err);
+/* a name from /run/netns that save and JSON print back: shorter than
+ * `size`, no '/', blank, quote, '#' or backslash, not "." or "..", UTF-8 */
+bool sl_netns_name_ok(const char *name, size_t size);
 /* "host", a name from /run/netns, or the inode number as text */
 void sl_netns_name(uint32_t inode, char *out, size_t size);
 

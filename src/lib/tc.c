@@ -117,24 +117,15 @@ static char rec_root[256];
 
 static int records(const char *pin_root, bool create, struct sl_error *err)
 {
-	struct tc_filters_bpf *skel;
+	size_t size;
+	const void *elf = tc_filters_bpf__elf_bytes(&size);
 
 	if (rec_fd >= 0 && !strcmp(rec_root, pin_root))
 		return rec_fd;
 	if (rec_fd >= 0)
 		close(rec_fd);
 	snprintf(rec_root, sizeof(rec_root), "%s", pin_root);
-	rec_fd = sl_pin_open(pin_root, SL_PIN_MAPS, REC_PIN);
-	if (rec_fd >= 0 || !create)
-		return rec_fd;
-	skel = tc_filters_bpf__open();
-	if (!skel) {
-		sl_fail(err, SL_E_KERNEL, 0, "tc: cannot open the BPF object: %s", strerror(errno));
-		return -1;
-	}
-	if (!sl_obj_load_maps("tc", skel->obj, pin_root, err))
-		rec_fd = dup(bpf_map__fd(skel->maps.SL_TC_FILTERS_MAP));
-	tc_filters_bpf__destroy(skel);
+	rec_fd = sl_obj_pinned_map("tc", elf, size, REC_PIN, pin_root, create, err);
 	return rec_fd;
 }
 

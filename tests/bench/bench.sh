@@ -118,8 +118,19 @@
 #      rule that names it) / the kernel's CUBIC (iperf3 -C cubic), A B B A
 #
 # Environment:
-#   SLUICE_BENCH_ONLY     base (1-5), sets (6-8), mcast (9-10) or tcp
-#                         (11-12); default: everything
+#  13. per-packet cost of the transmit steering program (bpf/xps.bpf.c) from
+#      BPF_PROG_TEST_RUN (tests/bpf/test_xps_progs in perf mode,
+#      SLUICE_FIXTURE_REPEAT=200000): the last of 1,000 rules matching /
+#      one rule matching (the rules are scanned in order: the slope is the
+#      per-rule cost)
+#  14. multi-flow TCP (iperf3 -P 4) over a veth with 4 tx and 4 rx queues:
+#      with steering rules (cpu 0 -> queue 0, cpu 1 -> queue 1, as XPS would
+#      map them) / without, A B B A. veth has no rings or interrupts, so this
+#      shows what steering costs, not the locality a NIC gains from it
+#
+# Environment:
+#   SLUICE_BENCH_ONLY     base (1-5), sets (6-8), mcast (9-10), tcp
+#                         (11-12) or xps (13-14); default: everything
 #   SLUICE_BENCH_SECONDS  seconds per measurement (default 3)
 #   SLUICE_BENCH_CPUS     "SENDER RECEIVER" CPUs (default "0 1")
 #   SLUICE_BENCH_RPS=1    steer the receiving veth's packets to the receiver
@@ -174,8 +185,8 @@ say() { echo "-- $*" >&2; }
 die() { echo "bench: $*" >&2; exit 1; }
 
 case $ONLY in
-''|base|sets|mcast|tcp) ;;
-*) die "SLUICE_BENCH_ONLY: '$ONLY' is not base, sets, mcast or tcp" ;;
+''|base|sets|mcast|tcp|xps) ;;
+*) die "SLUICE_BENCH_ONLY: '$ONLY' is not base, sets, mcast, tcp or xps" ;;
 esac
 want() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; } # want SECTIONS: run them?
 
@@ -1134,6 +1145,50 @@ print("%.1f" % (n / (time.monotonic() - t0)))' "$B4" "$DUR" >"$TMP/$1" || die "c
 	daemon_stop
 fi
 
+if want xps; then
+	command -v iperf3 >/dev/null 2>&1 || die "missing iperf3"
+	need_bpffs
+	# --- 13. the steering program's cost per packet --------------------------------------
+	say "13/14 steering program cost: 1,000 rules / 1 rule (BPF_PROG_TEST_RUN)"
+	[ -x "$B/tests/bpf/test_xps_progs" ] || die "$B/tests/bpf/test_xps_progs is not built (make bench builds it)"
+	SLUICE_FIXTURE_REPEAT=200000 "$B/tests/bpf/test_xps_progs" --jobs 1 >"$TMP/xps_cost" 2>&1 ||
+		die "test_xps_progs: $(tail -n 5 "$TMP/xps_cost")"
+	xps_ns() { sed -n "s/^fixture-perf .*ns_per_pkt=\([0-9]*\) .*row=\"$1\"\$/\1/p" "$TMP/xps_cost" | head -n 1; }
+	row "steering cost: the last of 1,000 rules / one rule" "$(xps_ns 'the last of 1,000 rules (mark 1000)') ns" \
+		"$(xps_ns 'all: UDP\/IPv4 to queue 2') ns" \
+		"$(ratio "$(xps_ns 'the last of 1,000 rules (mark 1000)')" "$(xps_ns 'all: UDP\/IPv4 to queue 2')")" "-"
+
+	# --- 14. multi-flow throughput over 4 queues, steered / not ----------------------------
+	say "14/14 iperf3 -P 4 over a 4-queue veth: steering rules / none"
+	ip -n "$NS_TX" link add "$IF_TX-q" numtxqueues 4 numrxqueues 4 type veth peer name "$IF_RX-q" netns "$NS_RX" \
+		numtxqueues 4 numrxqueues 4 || die "4-queue veth"
+	ip -n "$NS_TX" addr add 10.204.0.1/24 dev "$IF_TX-q" && ip -n "$NS_RX" addr add 10.204.0.2/24 dev "$IF_RX-q" &&
+		ip -n "$NS_TX" link set "$IF_TX-q" up && ip -n "$NS_RX" link set "$IF_RX-q" up || die "4-queue veth up"
+	daemon_start
+	xps_bulk() { # TAG
+		spawn "$TMP/$1.srv" ip netns exec "$NS_RX" iperf3 -s -1 -B 10.204.0.2 -p "$IPERF_PORT" -J
+		srv=$LAST
+		wait_for 5 sh -c "ip netns exec '$NS_RX' ss -Hltn 'sport = :$IPERF_PORT' | grep -q ." ||
+			die "iperf3 -s did not listen"
+		ip netns exec "$NS_TX" iperf3 -c 10.204.0.2 -p "$IPERF_PORT" -P 4 -t "$DUR" -J >"$TMP/$1.json" 2>&1 ||
+			die "iperf3 -P 4: $(tail -n 3 "$TMP/$1.json")"
+		stop_pid "$srv"
+		jq -r '.end.sum_received.bits_per_second' "$TMP/$1.json" >"$TMP/$1.bps"
+	}
+	xps_rules() { # add|del
+		ctl xps "$1" dev "$IF_TX-q" netns "$NS_TX" cpu 0 queue 0 >/dev/null &&
+		ctl xps "$1" dev "$IF_TX-q" netns "$NS_TX" cpu 1 queue 1 >/dev/null || die "xps $1: $(cat "$TMP/sluiced.log")"
+	}
+	xps_rules add; xps_bulk steer.1
+	xps_rules del; xps_bulk plain.1
+	xps_bulk plain.2
+	xps_rules add; xps_bulk steer.2
+	xps_rules del
+	pair_row "iperf3 -P 4, 4-queue veth: steered / not" "$(avg "$TMP"/steer.?.bps)" "$(avg "$TMP"/plain.?.bps)" \
+		"bit/s" ">= 0.97x"
+	daemon_stop
+fi
+
 # --- report ----------------------------------------------------------------------
 echo
 echo "sluice bench: ${DUR}s per measurement, sender CPU $CPU_TX, receiver CPU $CPU_RX$([ "$RPS" = 1 ] && echo " (RPS)"), $(uname -r)"
@@ -1141,6 +1196,7 @@ want base && echo "rows 1-3: means of 2 runs each, in the order A B B A; drop st
 want sets && echo "sets: rule cost = medians of BPF_PROG_TEST_RUN samples (sizes 1 2 3 3 2 1); restore: means, A B B A;" &&
 	echo "      set drop: means of 2 runs, order sluice, iptables, nft, nft, iptables, sluice; sender and dropper CPU: see the header"
 want tcp && echo "tcp: means of 2 runs each, in the order A B B A"
+want xps && echo "xps: cost from one BPF_PROG_TEST_RUN of 200k runs per row; throughput: means of 2 runs, A B B A"
 want mcast && echo "mcast: policy cost = medians of BPF_PROG_TEST_RUN samples (cases 1..n n..1); through the bridge:" &&
 	echo "       means of 2 runs, order policy, flood (no policy), kernel snooping, kernel, flood, policy"
 awk -F '\t' '

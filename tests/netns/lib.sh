@@ -235,11 +235,20 @@ wait_file() {
 	fail "timed out waiting for $1"
 }
 
-# veth_pair NS_A NS_B: a veth between two namespaces, both ends up:
+# veth_pair NS_A NS_B [QUEUES]: a veth between two namespaces, both ends up:
 # va (10.99.0.1/24, fd99::1/64) in NS_A and vb (10.99.0.2, fd99::2) in NS_B.
-# ARP/ND entries are static so the first packets are not held back.
+# ARP/ND entries are static so the first packets are not held back. With
+# QUEUES, each end has that many tx and rx queues and vb runs an XDP pass
+# program, so that rxq_counts sees which tx queue of va each packet left on
+# (veth hands tx queue N to the peer's rx queue N).
 veth_pair() {
-	ip -n "$1" link add va type veth peer name vb netns "$2" || fail "veth"
+	_q=${3:+numtxqueues $3 numrxqueues $3}
+	# shellcheck disable=SC2086 # _q is words
+	ip -n "$1" link add va $_q type veth peer name vb netns "$2" $_q || fail "veth"
+	if [ -n "${3:-}" ]; then
+		[ -f "$B/bpf/xdp_pass.bpf.o" ] || fail "$B/bpf/xdp_pass.bpf.o is not built (make check-bpf)"
+		ip -n "$2" link set vb xdpdrv obj "$B/bpf/xdp_pass.bpf.o" sec xdp || fail "XDP on vb"
+	fi
 	ip -n "$1" addr add 10.99.0.1/24 dev va
 	ip -n "$2" addr add 10.99.0.2/24 dev vb
 	ip -n "$1" addr add fd99::1/64 dev va nodad
@@ -252,6 +261,27 @@ veth_pair() {
 	ip -n "$2" neigh replace 10.99.0.1 lladdr "$ma" dev vb nud permanent
 	ip -n "$1" neigh replace fd99::2 lladdr "$mb" dev va nud permanent
 	ip -n "$2" neigh replace fd99::1 lladdr "$ma" dev vb nud permanent
+}
+
+# rxq_ethtool NS: what each rx queue of vb in NS took, "N0 N1 ...": the
+# kernel's count of every frame (ethtool -S, while an XDP program runs)
+rxq_ethtool() {
+	ip netns exec "$1" ethtool -S vb | awk '
+		match($1, /^rx_queue_[0-9]+_xdp_packets:$/) { q = substr($1, 10) + 0; n[q] = $2; if (q > m) m = q }
+		END { for (i = 0; i <= m; i++) printf "%s%s", (i ? " " : ""), n[i] + 0; print "" }'
+}
+
+# rxq_counts NS QUEUES: the same for the test's own traffic alone (TCP and
+# UDP to ports 5000-5999, counted by vb's XDP program by rx queue), so the
+# stack's own frames (ND, MLD) cannot blur a count
+rxq_counts() {
+	_p=$(ip -n "$1" -j link show vb | jq '.[0].xdp.prog.id')
+	for _m in $(bpftool prog show id "$_p" -j | jq '.map_ids[]'); do
+		bpftool map show id "$_m" -j | jq -e '.name | endswith(".bss")' >/dev/null || continue
+		bpftool map dump id "$_m" -j | jq -r --argjson n "$2" '.[0].formatted.value[".bss"][0].test_rxq[0:$n] | join(" ")'
+		return 0
+	done
+	fail "no test_rxq on vb's XDP program"
 }
 
 # daemon_launch NAME [sluiced args...]: start sluiced in the background and

@@ -1,6 +1,6 @@
 # Legacy tc (cls_bpf filters on clsact, for kernels without tcx links),
 # forced on any kernel with SLUICE_KERNEL_LACKS=tcx:
-# 1. the mcast and sets egress suites run again in that mode;
+# 1. the mcast, sets egress and xps steering suites run again in that mode;
 # 2. what only legacy filters need: sluice's filter at its documented place
 #    (pref 20942, handle 0x51ce0001) beside an operator's own filter; a
 #    reload replaces it in place; a restart adopts it (no second one); an
@@ -12,7 +12,7 @@ require tc bpftool nsenter
 export SLUICE_KERNEL_LACKS=tcx
 
 here=$(dirname "$0")
-for t in ${TC_LEGACY_SUITES-test_mcast_bridge test_mcast_edges test_sets_rules test_sets_unparsed}; do
+for t in ${TC_LEGACY_SUITES-test_mcast_bridge test_mcast_edges test_sets_rules test_sets_unparsed test_xps_steer}; do
 	note "$t with legacy tc filters"
 	sh "$here/$t.sh" >"$T_TMP/$t.out" 2>&1 || { tail -n 20 "$T_TMP/$t.out"; fail "$t with SLUICE_KERNEL_LACKS=tcx"; }
 done

@@ -15,6 +15,7 @@
 #include "features/mcast/mcast.h"
 #include "features/sets/sets.h"
 #include "features/tcp/tcp.h"
+#include "features/xps/xps.h"
 
 static struct sl_cmd cmd;
 static struct sl_error err;
@@ -75,6 +76,11 @@ static const struct {
 	{ "tcp add netns blue prio 5 dst 10.0.0.0/8 initcwnd 10 initrwnd 40", .stage = tcp_stage_add },
 	{ "tcp del dst 10.0.0.0/8", .stage = tcp_stage_del },
 	{ "tcp list", .query = tcp_query_list },
+	{ "xps add dev eth0 netns blue prio 5 cpu 0-1 queue 2", .stage = xps_stage_add },
+	{ "xps del dev eth0 mark 7/0xff", .stage = xps_stage_del },
+	{ "xps list", .query = xps_query_list },
+	{ "xps cpus dev eth0 queue 1 cpus 0", .stage = xps_stage_cpus },
+	{ "xps del cpus dev eth0 queue 1", .stage = xps_stage_del_cpus },
 };
 
 /* --- every command has its handlers ------------------------------------- */
@@ -196,6 +202,20 @@ Test(dispatch, option_enums_name_what_the_tables_hold)
 		{ "tcp add", TCP_OPT_INITCWND, "initcwnd" },
 		{ "tcp add", TCP_OPT_INITRWND, "initrwnd" },
 		{ "tcp del", TCP_OPT_DST, "dst" },
+		{ "xps add", XPS_OPT_DEV, "dev" },
+		{ "xps add", XPS_OPT_NETNS, "netns" },
+		{ "xps add", XPS_OPT_PRIO, "prio" },
+		{ "xps add", XPS_OPT_CPU, "cpu" },
+		{ "xps add", XPS_OPT_CGROUP, "cgroup" },
+		{ "xps add", XPS_OPT_MARK, "mark" },
+		{ "xps add", XPS_OPT_ALL, "all" },
+		{ "xps add", XPS_OPT_QUEUE, "queue" },
+		{ "xps del", XPS_OPT_CPU, "cpu" },
+		{ "xps cpus", XPS_MOPT_DEV, "dev" },
+		{ "xps cpus", XPS_MOPT_NETNS, "netns" },
+		{ "xps cpus", XPS_MOPT_QUEUE, "queue" },
+		{ "xps cpus", XPS_MOPT_CPUS, "cpus" },
+		{ "xps del cpus", XPS_MOPT_QUEUE, "queue" },
 	};
 	/* every command with options, and its enum's length */
 	static const struct {
@@ -208,6 +228,10 @@ Test(dispatch, option_enums_name_what_the_tables_hold)
 		{ "drops enable", DROPS_ENABLE_NOPTS },
 		{ "tcp add", TCP_RULE_NOPTS },
 		{ "tcp del", TCP_RULE_NOPTS },
+		{ "xps add", XPS_RULE_NOPTS },
+		{ "xps del", XPS_RULE_NOPTS },
+		{ "xps cpus", XPS_MAP_NOPTS },
+		{ "xps del cpus", XPS_MAP_NOPTS - 1 },
 	};
 
 	for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {

@@ -584,7 +584,8 @@ Test(help, help_names_every_option)
 					     "set save", "set restore", "set flush", "set destroy", "set rename",
 					     "set swap", "rule add", "rule del", "rule list", "mcast bridge",
 					     "mcast port", "mcast groups", "mcast ports", "tcp add",
-					     "tcp del", "tcp list" };
+					     "tcp del", "tcp list", "xps add", "xps del", "xps cpus",
+					     "xps del cpus", "xps list" };
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
 		const struct sl_cmd_spec *s = spec_of(words[i]);
@@ -634,7 +635,8 @@ Test(help, command_list)
 					     "set save", "set restore", "set flush", "set destroy", "set rename",
 					     "set swap", "rule add", "rule del", "rule list", "mcast bridge",
 					     "mcast port", "mcast groups", "mcast ports", "tcp add",
-					     "tcp del", "tcp list" };
+					     "tcp del", "tcp list", "xps add", "xps del", "xps cpus",
+					     "xps del cpus", "xps list" };
 	char *text;
 	int lines = 0;
 

@@ -141,6 +141,26 @@ Test(kernel_caps, sockops_netns_cookie_from_its_function)
 	btf__free(new);
 }
 
+/* bpf_loop is an enumerator of enum bpf_func_id (5.17) */
+Test(kernel_caps, bpf_loop_from_the_helper_ids)
+{
+	struct btf *old = btf__new_empty(), *new = btf__new_empty();
+	int e;
+
+	e = btf__add_enum(old, "bpf_func_id", 4);
+	btf__add_enum_value(old, "BPF_FUNC_map_lookup_elem", 1);
+	e = btf__add_enum(new, "bpf_func_id", 4);
+	btf__add_enum_value(new, "BPF_FUNC_map_lookup_elem", 1);
+	btf__add_enum_value(new, "BPF_FUNC_loop", 181);
+	(void)e;
+	cr_assert_not(sl_kcap_probe(SL_KCAP_BPF_LOOP, old));
+	cr_assert(sl_kcap_probe(SL_KCAP_BPF_LOOP, new));
+	cr_assert_str_eq(sl_kcap_name(SL_KCAP_BPF_LOOP), "bpf-loop");
+	cr_assert(strstr(sl_kcap_needs(SL_KCAP_BPF_LOOP), "5.17"));
+	btf__free(old);
+	btf__free(new);
+}
+
 /* every capability has a name and a reason that names a release */
 Test(kernel_caps, names_and_reasons)
 {

@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "common/set_name.h"
-#include "common/utf8.h"
+#include "lib/cgroup.h"
+#include "lib/netns.h"
+#include "lib/order.h"
 #include "features/tcp/tcp.h"
 
 /* "10.0.0.0/8", "2001:db8::/32", or an address alone (/32, /128); host
@@ -58,32 +60,17 @@ int tcp_rule_from_cmd(const struct sl_cmd *cmd, struct tcp_rule_cfg *r, unsigned
 		const char *ns = o[TCP_OPT_NETNS].str;
 
 		/* a name in /run/netns, printed back by save and in JSON */
-		if (strlen(ns) >= sizeof(r->netns) || strpbrk(ns, "/ \t\"'#\\") || !strcmp(ns, ".") ||
-		    !strcmp(ns, "..") || sl_utf8_valid_len(ns, strlen(ns)) < strlen(ns))
+		if (!sl_netns_name_ok(ns, sizeof(r->netns)))
 			return sl_fail(err, SL_E_USAGE, o[TCP_OPT_NETNS].col,
 				       "netns: '%s' is not a namespace name (1..%zu characters, no '/', blank, "
 				       "quote, '#' or backslash)", ns, sizeof(r->netns) - 1);
 		snprintf(r->netns, sizeof(r->netns), "%s", ns);
 	}
-	if (o[TCP_OPT_CGROUP].set) {
-		const char *cg = o[TCP_OPT_CGROUP].str;
-		size_t len = strlen(cg);
-
-		/* one canonical form, so that del and save find it again */
-		if (cg[0] != '/' || len >= sizeof(r->cgroup) || strstr(cg, "//") || strstr(cg, "/./") ||
-		    strstr(cg, "/../") || (len >= 2 && !strcmp(cg + len - 2, "/.")) ||
-		    (len >= 3 && !strcmp(cg + len - 3, "/..")) || strpbrk(cg, " \t\"'#\\") ||
-		    sl_utf8_valid_len(cg, len) < len)
-			return sl_fail(err, SL_E_USAGE, o[TCP_OPT_CGROUP].col,
-				       "cgroup: '%s' is not a cgroup path (/a/b below the cgroup v2 root, as "
-				       "/proc/PID/cgroup names it; no '.', '..', '//', blank, quote, '#' or backslash)",
-				       cg);
-		snprintf(r->cgroup, sizeof(r->cgroup), "%s", cg);
-		while (len > 1 && r->cgroup[len - 1] == '/')
-			r->cgroup[--len] = '\0';
-		if (!strcmp(r->cgroup, "/"))
-			r->cgroup[0] = '\0'; /* the root: every socket */
-	}
+	if (o[TCP_OPT_CGROUP].set && sl_cgroup_canon(o[TCP_OPT_CGROUP].str, r->cgroup, sizeof(r->cgroup)))
+		return sl_fail(err, SL_E_USAGE, o[TCP_OPT_CGROUP].col,
+			       "cgroup: '%s' is not a cgroup path (/a/b below the cgroup v2 root, as "
+			       "/proc/PID/cgroup names it; no '.', '..', '//', blank, quote, '#' or backslash)",
+			       o[TCP_OPT_CGROUP].str);
 	if (o[TCP_OPT_PRIO].set) {
 		r->prio = (uint32_t)o[TCP_OPT_PRIO].num;
 		*given |= TCP_GIVEN_PRIO;
@@ -175,24 +162,15 @@ int tcp_state_del(struct tcp_state *s, const struct tcp_rule_cfg *r, unsigned gi
 	return 0;
 }
 
-static const struct tcp_state *order_of;
-
-static int cmp_order(const void *a, const void *b)
-{
-	const struct tcp_rule_cfg *x = &order_of->rule[*(const int *)a], *y = &order_of->rule[*(const int *)b];
-
-	if (x->prio != y->prio)
-		return x->prio < y->prio ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
 void tcp_state_order(const struct tcp_state *s, int order[SL_TCP_RULES])
 {
-	for (int k = 0; k < s->n; k++)
-		order[k] = k;
-	order_of = s;
-	qsort(order, (size_t)s->n, sizeof(order[0]), cmp_order);
-	order_of = NULL;
+	uint32_t prio[SL_TCP_RULES], seq[SL_TCP_RULES];
+
+	for (int k = 0; k < s->n; k++) {
+		prio[k] = s->rule[k].prio;
+		seq[k] = s->rule[k].seq;
+	}
+	sl_order_by_prio(s->n, prio, seq, order);
 }
 
 void tcp_rule_words(const struct tcp_rule_cfg *r, char *out, size_t size)
