@@ -126,6 +126,14 @@ uint32_t sl_link_id(int link_fd)
 	return bpf_obj_get_info_by_fd(link_fd, &info, &len) ? 0 : info.id;
 }
 
+uint32_t sl_prog_id(int prog_fd)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	return prog_fd < 0 || bpf_obj_get_info_by_fd(prog_fd, &info, &len) ? 0 : info.id;
+}
+
 /* per-CPU values are laid out 8-byte aligned, one per possible CPU */
 static size_t percpu_stride(size_t value_size)
 {

@@ -39,6 +39,8 @@ uint32_t sl_link_ifindex(int link_fd);
 uint64_t sl_ktime_ns(void);
 /* id of a link, or 0 */
 uint32_t sl_link_id(int link_fd);
+/* id of a program, or 0 */
+uint32_t sl_prog_id(int prog_fd);
 /* Add `value` to CPU 0's slot of per-CPU __u64 `key` (userspace-owned
  * slots of a per-CPU stats array). */
 int sl_percpu_add(int fd, const void *key, uint64_t value);

@@ -111,8 +111,12 @@ ctl q -j rule list >"$q/rules.json" || fail "rule list"
 for f in "$(pin_root q)"/links/sl_hook_*; do
 	echo "$(bpftool -j link show pinned "$f" | jq .id) $f"
 done >"$q/pins"
-link_of() { # DEV ingress|egress: the hook's pinned link
+link_of() { # DEV ingress|egress: the hook's pinned link, or prog:ID for a legacy tc filter (no link)
 	id=$(jq -r --arg d "$1" --arg h "$2" '.hooks[] | select(.dev == $d and .hook == $h) | .link_id' "$q/rules.json")
+	if [ "$id" = 0 ]; then # asked now: each reload puts a new program in the filter
+		ctl q -j rule list | jq -r --arg d "$1" --arg h "$2" '.hooks[] | select(.dev == $d and .hook == $h) | "prog:\(.prog_id)"'
+		return
+	fi
 	awk -v id="$id" '$1 == id { print $2 }' "$q/pins"
 }
 [ "$(jq -c '[.hooks[] | .mode] | unique' "$q/rules.json")" = "[\"$(tc_mode)\",\"xdp\"]" ] ||

@@ -275,7 +275,8 @@ static size_t build(const struct frame_fields *f, uint8_t *buf, size_t cap)
 	return pkt_ok(&p) ? p.len : 0;
 }
 
-/* the program behind a pinned link path or a link id */
+/* the program behind a pinned link path, a link id, or prog:ID (a legacy
+ * tc filter's program, which no link holds) */
 static int open_prog(const char *link, __u32 *type)
 {
 	struct bpf_link_info li = { 0 };
@@ -283,13 +284,18 @@ static int open_prog(const char *link, __u32 *type)
 	__u32 len = sizeof(li);
 	char *end;
 	unsigned long id = strtoul(link, &end, 10);
-	int lfd = *end || end == link ? bpf_obj_get(link) : bpf_link_get_fd_by_id((__u32)id), pfd;
+	int lfd, pfd;
 
-	if (lfd < 0 || bpf_obj_get_info_by_fd(lfd, &li, &len)) {
-		fprintf(stderr, "sl-probe: link %s: %s\n", link, strerror(errno));
-		return -1;
+	if (!strncmp(link, "prog:", 5)) {
+		li.prog_id = (__u32)strtoul(link + 5, NULL, 10);
+	} else {
+		lfd = *end || end == link ? bpf_obj_get(link) : bpf_link_get_fd_by_id((__u32)id);
+		if (lfd < 0 || bpf_obj_get_info_by_fd(lfd, &li, &len)) {
+			fprintf(stderr, "sl-probe: link %s: %s\n", link, strerror(errno));
+			return -1;
+		}
+		close(lfd);
 	}
-	close(lfd);
 	pfd = bpf_prog_get_fd_by_id(li.prog_id);
 	len = sizeof(pi);
 	if (pfd < 0 || bpf_obj_get_info_by_fd(pfd, &pi, &len)) {

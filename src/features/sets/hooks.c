@@ -572,6 +572,8 @@ json_object *rules_hooks_json(struct sets_priv *p)
 										 ? "detached"
 										 : sl_attach_mode_name(k->att.mode)));
 		json_object_object_add(o, "link_id", json_object_new_int64(sl_att_link_id(&k->att)));
+		/* a legacy tc filter has no link: its program is known by id */
+		json_object_object_add(o, "prog_id", json_object_new_int64(sl_prog_id(k->prog_fd)));
 		json_object_object_add(o, "packets", json_object_new_uint64(sum.packets));
 		json_object_object_add(o, "unparsed", json_object_new_uint64(sum.unparsed));
 		json_object_object_add(o, "not_ip", json_object_new_uint64(sum.not_ip));
