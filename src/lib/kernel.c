@@ -75,9 +75,13 @@ static bool probe_tcx(const struct btf *btf)
 	return enum_has(btf, "bpf_attach_type", "BPF_TCX_INGRESS");
 }
 
+/* 6.4's struct_ops links (a map made with BPF_F_LINK) came with their own
+ * link struct. Not the link type: BPF_LINK_TYPE_STRUCT_OPS is in 6.1
+ * already (for trampolines), where a BPF_F_LINK map is refused (EINVAL,
+ * seen in the 6.1 guest) */
 static bool probe_struct_ops_link(const struct btf *btf)
 {
-	return enum_has(btf, "bpf_link_type", "BPF_LINK_TYPE_STRUCT_OPS");
+	return btf__find_by_name_kind(btf, "bpf_struct_ops_link", BTF_KIND_STRUCT) > 0;
 }
 
 /* live frames came with the page pool of test runs and its per-page head */

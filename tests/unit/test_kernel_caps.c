@@ -70,17 +70,19 @@ Test(kernel_caps, this_kernel_and_names)
 	cr_assert(strstr(sl_kcap_needs(SL_KCAP_UDPQ_SKB), "6.10"));
 }
 
-/* struct_ops links: the link type; devmap broadcast: an enumerator of an
- * anonymous uapi enum; live frames: the test runs' page head struct */
-Test(kernel_caps, struct_ops_link_from_the_link_types)
+/* struct_ops links: their link struct (6.1 has the link type already, and
+ * refuses the links); devmap broadcast: an enumerator of an anonymous uapi
+ * enum; live frames: the test runs' page head struct */
+Test(kernel_caps, struct_ops_link_from_its_link_struct)
 {
 	struct btf *old = btf__new_empty(), *new = btf__new_empty();
 
+	/* 6.1: the link type is there */
 	btf__add_enum(old, "bpf_link_type", 4);
-	btf__add_enum_value(old, "BPF_LINK_TYPE_ITER", 4);
+	btf__add_enum_value(old, "BPF_LINK_TYPE_STRUCT_OPS", 9);
 	btf__add_enum(new, "bpf_link_type", 4);
-	btf__add_enum_value(new, "BPF_LINK_TYPE_ITER", 4);
 	btf__add_enum_value(new, "BPF_LINK_TYPE_STRUCT_OPS", 9);
+	btf__add_struct(new, "bpf_struct_ops_link", 120);
 	cr_assert_not(sl_kcap_probe(SL_KCAP_STRUCT_OPS_LINK, old));
 	cr_assert(sl_kcap_probe(SL_KCAP_STRUCT_OPS_LINK, new));
 	btf__free(old);
