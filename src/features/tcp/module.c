@@ -36,9 +36,13 @@ const char *const tcp_map_names[TM_COUNT] = {
 	[TM_SETUSE] = SL_STR(SL_SET_USE_MAP),
 };
 
+/* the sockops program reads the netns cookie, and reaches sets through
+ * sets_lookup.h, whose prefix lookup is a bpf_loop: it loads whole or not at all */
 const char *tcp_kernel_off(void)
 {
-	return sl_kernel_has(SL_KCAP_SOCKOPS_NETNS) ? NULL : sl_kcap_needs(SL_KCAP_SOCKOPS_NETNS);
+	if (!sl_kernel_has(SL_KCAP_SOCKOPS_NETNS))
+		return sl_kcap_needs(SL_KCAP_SOCKOPS_NETNS);
+	return sl_kernel_has(SL_KCAP_BPF_LOOP) ? NULL : sl_kcap_needs(SL_KCAP_BPF_LOOP);
 }
 
 static void state_init(void *st)
