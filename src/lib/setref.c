@@ -5,6 +5,8 @@
 
 #include "lib/setref.h"
 
+#include "lib/bpf_info.h"
+
 static void key_of(const char *set, const char *user, struct sl_set_use_key *k)
 {
 	memset(k, 0, sizeof(*k));
@@ -34,24 +36,31 @@ static int count_of(const char *const names[], int n, const char *set)
 	return c;
 }
 
+struct publish_ctx {
+	const char *user;
+	const char *const *names;
+	int n;
+};
+
+/* another feature's entry, or one of ours that a rule still names */
+static bool use_keeps(const void *key, void *ctx)
+{
+	const struct sl_set_use_key *k = key;
+	const struct publish_ctx *c = ctx;
+	struct sl_set_use_key mine;
+
+	key_of(k->set, c->user, &mine);
+	return memcmp(k->user, mine.user, sizeof(mine.user)) || count_of(c->names, c->n, k->set);
+}
+
 int sl_setref_publish(int use_fd, const char *user, const char *const names[], int n, struct sl_error *err)
 {
-	struct sl_set_use_key k, next, mine;
-	bool first = true;
+	struct publish_ctx ctx = { user, names, n };
+	struct sl_set_use_key k;
 
-	/* ours that no rule names any more: gone (the walk restarts after a
-	 * delete, as a hash map's order may change under it) */
-	while (!bpf_map_get_next_key(use_fd, first ? NULL : &k, &next)) {
-		first = false;
-		k = next;
-		key_of(next.set, user, &mine);
-		if (memcmp(next.user, mine.user, sizeof(mine.user)) || count_of(names, n, next.set))
-			continue;
-		if (bpf_map_delete_elem(use_fd, &next) && errno != ENOENT)
-			return sl_fail(err, SL_E_KERNEL, 0, "%s: cannot update the sets' use map: %s", user,
-				       strerror(errno));
-		first = true;
-	}
+	if (sl_map_prune(use_fd, use_keeps, &ctx))
+		return sl_fail(err, SL_E_KERNEL, 0, "%s: cannot update the sets' use map: %s", user,
+			       strerror(errno));
 	for (int i = 0; i < n; i++) {
 		__u32 c = (__u32)count_of(names, n, names[i]);
 
