@@ -27,6 +27,27 @@ int sl_setref_find(int dir_fd, const char *name, struct sl_set_dirent *out)
 	return bpf_map_lookup_elem(dir_fd, &key, out) ? -1 : 0;
 }
 
+int sl_setref_check(int dir_fd, const char *feature, const char *set, int ndirs, struct sl_error *err)
+{
+	struct sl_set_dirent d;
+	__u8 k;
+	int dims;
+
+	if (sl_setref_find(dir_fd, set, &d))
+		return sl_fail(err, SL_E_USAGE, 0, "match-set: the set with the given name does not exist: %s", set);
+	k = sl_set_key_class(d.cls);
+	dims = sl_set_class_dims(d.cls);
+	if (!ndirs && k != SL_CLASS_IP4 && k != SL_CLASS_IP6 && k != SL_CLASS_NET4 && k != SL_CLASS_NET6)
+		return sl_fail(err, SL_E_USAGE, 0,
+			       "match-set %s: the set holds more than addresses; %s rules match an address against "
+			       "hash:ip and hash:net sets", set, feature);
+	/* iptables takes fewer and then never matches: say so instead */
+	if (ndirs && ndirs < dims)
+		return sl_fail(err, SL_E_USAGE, 0, "match-set %s: the set has %d dimensions, %d direction%s given", set,
+			       dims, ndirs, ndirs == 1 ? "" : "s");
+	return 0;
+}
+
 static int count_of(const char *const names[], int n, const char *set)
 {
 	int c = 0;

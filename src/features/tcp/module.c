@@ -356,22 +356,9 @@ static int check_pins(const struct sl_env *env, struct sl_error *err)
  * applies its part of a config after this one). */
 static int check_sets(const struct tcp_priv *p, const struct tcp_state *s, struct sl_error *err)
 {
-	for (int k = 0; k < s->n; k++) {
-		struct sl_set_dirent d;
-		__u8 key_class;
-
-		if (!s->rule[k].set[0])
-			continue;
-		if (sl_setref_find(p->map_fd[TM_SETDIR], s->rule[k].set, &d))
-			return sl_fail(err, SL_E_USAGE, 0, "match-set: the set with the given name does not exist: %s",
-				       s->rule[k].set);
-		key_class = sl_set_key_class(d.cls);
-		if (key_class != SL_CLASS_IP4 && key_class != SL_CLASS_IP6 && key_class != SL_CLASS_NET4 &&
-		    key_class != SL_CLASS_NET6)
-			return sl_fail(err, SL_E_USAGE, 0,
-				       "match-set %s: the set holds more than addresses; tcp rules match the remote "
-				       "address against hash:ip and hash:net sets", s->rule[k].set);
-	}
+	for (int k = 0; k < s->n; k++)
+		if (s->rule[k].set[0] && sl_setref_check(p->map_fd[TM_SETDIR], "tcp", s->rule[k].set, 0, err))
+			return -1;
 	return 0;
 }
 
