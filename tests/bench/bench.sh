@@ -122,7 +122,8 @@
 #      BPF_PROG_TEST_RUN (tests/bpf/test_xps_progs in perf mode,
 #      SLUICE_FIXTURE_REPEAT=200000): the last of 1,000 rules matching /
 #      one rule matching (the rules are scanned in order: the slope is the
-#      per-rule cost)
+#      per-rule cost); a match-set rule on a hash:ip set / an all rule (the
+#      set found by name, then its lookup)
 #  14. multi-flow TCP (iperf3 -P 4) over a veth with 4 tx and 4 rx queues:
 #      with steering rules (cpu 0 -> queue 0, cpu 1 -> queue 1, as XPS would
 #      map them) / without, A B B A. veth has no rings or interrupts, so this
@@ -1157,6 +1158,9 @@ if want xps; then
 	row "steering cost: the last of 1,000 rules / one rule" "$(xps_ns 'the last of 1,000 rules (mark 1000)') ns" \
 		"$(xps_ns 'all: UDP\/IPv4 to queue 2') ns" \
 		"$(ratio "$(xps_ns 'the last of 1,000 rules (mark 1000)')" "$(xps_ns 'all: UDP\/IPv4 to queue 2')")" "-"
+	row "steering cost: a match-set rule (hash:ip, dst) / one all rule" \
+		"$(xps_ns 'match-set near dst: UDP\/IPv4 to 198.51.100.2 to queue 2') ns" "$(xps_ns 'all: UDP\/IPv4 to queue 2') ns" \
+		"$(ratio "$(xps_ns 'match-set near dst: UDP\/IPv4 to 198.51.100.2 to queue 2')" "$(xps_ns 'all: UDP\/IPv4 to queue 2')")" "-"
 
 	# --- 14. multi-flow throughput over 4 queues, steered / not ----------------------------
 	say "14/14 iperf3 -P 4 over a 4-queue veth: steering rules / none"
