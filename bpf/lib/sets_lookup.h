@@ -287,13 +287,15 @@ __noinline int sl_set_named_matches(const struct sl_set_name *name, __u32 dims, 
 				    const struct sl_set_l4 *l4)
 {
 	const struct sl_set_dirent *d;
+	struct sl_set_name key; /* a map key from a global function's argument: 6.1 wants it on the stack */
 	struct sl_set_tuple t;
 	__u32 slot;
 	__u8 cls;
 
 	if (!name || !p || !l4)
 		return 0;
-	d = bpf_map_lookup_elem(&SL_SET_DIR_MAP, name);
+	__builtin_memcpy(&key, name, sizeof(key));
+	d = bpf_map_lookup_elem(&SL_SET_DIR_MAP, &key);
 	if (!d)
 		return 0;
 	cls = d->cls;
