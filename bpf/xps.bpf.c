@@ -62,14 +62,16 @@ struct scan {
 };
 
 /* What the rules are matched against that is too large for the stack,
- * whose 512 bytes the set lookup's frames need: the socket's cgroup's
- * ancestors by level and the packet parsed. Per CPU, and no program of
+ * whose 512 bytes the set lookup's frames need (6.1 counts the callback
+ * frames whole): the socket's cgroup's ancestors by level, the packet
+ * parsed, a set's key tuple. Per CPU, and no program of
  * this object runs nested on a CPU while another uses it (a nested
  * transmit, as a tunnel's, starts after the outer program ended). */
 struct xps_scratch {
 	__u64 cg[SL_XPS_CG_LEVELS];
 	struct sl_pkt pkt;
 	struct sl_set_l4 l4;
+	struct sl_set_tuple t;  /* a match-set rule's key, as built */
 };
 
 struct {
@@ -98,7 +100,7 @@ static __always_inline bool in_set(const struct sl_xps_rule *r)
 {
 	struct xps_scratch *x = scratch();
 
-	return x && sl_set_named_matches(&r->set, r->dims, &x->pkt, &x->l4);
+	return x && sl_set_named_matches(&r->set, r->dims, &x->pkt, &x->l4, &x->t);
 }
 
 static long match_one(__u32 i, struct scan *s)

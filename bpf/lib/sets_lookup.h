@@ -281,18 +281,19 @@ static __always_inline int sl_sets_parse_skb(struct __sk_buff *skb, struct sl_pk
 /* Whether the set called `name` matches a parsed packet in directions
  * `dims` (bit i: dimension i from the source), as ipset's match-set does:
  * for other features' rules on packets (xps). Any class; a set of the other
- * family, or absent, matches nothing; entries' counters are not touched. A
- * global function: the verifier checks every class's lookup once. */
+ * family, or absent, matches nothing; entries' counters are not touched.
+ * The tuple is built in the caller's `t` (a per-CPU scratch: the set
+ * lookup's frames leave 6.1's 512-byte stack no room for it). A global
+ * function: the verifier checks every class's lookup once. */
 __noinline int sl_set_named_matches(const struct sl_set_name *name, __u32 dims, const struct sl_pkt *p,
-				    const struct sl_set_l4 *l4)
+				    const struct sl_set_l4 *l4, struct sl_set_tuple *t)
 {
 	const struct sl_set_dirent *d;
 	struct sl_set_name key; /* a map key from a global function's argument: 6.1 wants it on the stack */
-	struct sl_set_tuple t;
 	__u32 slot;
 	__u8 cls;
 
-	if (!name || !p || !l4)
+	if (!name || !p || !l4 || !t)
 		return 0;
 	__builtin_memcpy(&key, name, sizeof(key));
 	d = bpf_map_lookup_elem(&SL_SET_DIR_MAP, &key);
@@ -300,13 +301,13 @@ __noinline int sl_set_named_matches(const struct sl_set_name *name, __u32 dims, 
 		return 0;
 	cls = d->cls;
 	slot = d->slot;
-	if (!sl_set_tuple_of(cls, d->family, (__u8)dims, p, l4, &t))
+	if (!sl_set_tuple_of(cls, d->family, (__u8)dims, p, l4, t))
 		return 0;
 	if (d->masked && sl_set_class_maskable(cls))
-		sl_set_mask_addr(t.addr, d->mask);
+		sl_set_mask_addr(t->addr, d->mask);
 	/* each class as a constant, so that its path meets only its own map */
 	switch (cls) {
-#define SL_NAMED_CASE(c, map, k) case c: return sl_set_lookup_tuple(c, slot, &t, 0, false);
+#define SL_NAMED_CASE(c, map, k) case c: return sl_set_lookup_tuple(c, slot, t, 0, false);
 	SL_SET_CLASSES(SL_NAMED_CASE)
 	SL_SET_PLAIN_CLASSES(SL_NAMED_CASE, SL_NAMED_CASE)
 #undef SL_NAMED_CASE
