@@ -41,6 +41,8 @@ int sl_gen_xdp(struct xdp_md *ctx)
 	__u32 *saddr, *daddr;
 	__u64 n;
 
+	if (ctx->ingress_ifindex != sl_gen_cfg.ifindex)
+		return XDP_PASS; /* attached to loopback only to stay in the dispatcher */
 	if (!st)
 		return XDP_ABORTED;
 	udp = data + IP_OFF + ip_len;

@@ -10,7 +10,14 @@
  * template's (RFC 1624), never from what the page holds. Indexes add to the
  * low 32 bits of an address (IPv4: all of it). The program returns XDP_TX:
  * in live mode the kernel turns that into a redirect out of the device
- * named in the run's context, so the frame leaves it as an XDP frame. */
+ * named in the run's context, so the frame leaves it as an XDP frame.
+ *
+ * A test run with repeat > 1 puts its program into the kernel's XDP
+ * dispatcher and takes it out again, each an RCU grace period (~15 ms
+ * here), unless the program is there already because it is attached
+ * somewhere. So sluice-gen attaches it (a bpf_link, gone with the process)
+ * to the namespace's loopback, where it passes every frame untouched:
+ * it acts only on frames of `ifindex`. */
 #ifndef SLUICE_GEN_XDP_H
 #define SLUICE_GEN_XDP_H
 
@@ -31,8 +38,9 @@ struct sl_gen_xdp_cfg {
 	__u16 sport_lo, dport_lo;
 	__u16 ip_csum;          /* IPv4 header checksum of the template, as in the header */
 	__u16 udp_csum;         /* IPv6 UDP checksum of the template (IPv4: 0, none) */
+	__u32 ifindex;          /* the device the frames leave; any other: XDP_PASS */
 };
-SL_STATIC_ASSERT(sizeof(struct sl_gen_xdp_cfg) == 36, "sl_gen_xdp_cfg layout");
+SL_STATIC_ASSERT(sizeof(struct sl_gen_xdp_cfg) == 40, "sl_gen_xdp_cfg layout");
 
 struct sl_gen_xdp_stat {
 	__u64 sent;             /* frames returned as XDP_TX; also the next frame's index */

@@ -1,11 +1,14 @@
 /* What xdp mode needs to know of its device: index, MAC address, MTU, and
  * the MAC of --dst from the neighbour table (rtnetlink, libmnl) when no
- * --dst-mac is given. All in the current network namespace.
+ * --dst-mac is given; its transmit errors (ethtool statistics). All in the
+ * current network namespace.
  */
 #include "gen.h"
 
 #include <errno.h>
 #include <libmnl/libmnl.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
@@ -119,4 +122,53 @@ out:
 		mnl_socket_close(nl);
 	free(buf);
 	return w.found ? 0 : -1;
+}
+
+/* the device's ethtool statistics whose name ends in "xdp_xmit_errors"
+ * (veth: tx_queue_N_xdp_xmit_errors, frames its peer's ring had no room
+ * for), summed; 0 with none (a driver that names them otherwise) */
+int gen_xdp_xmit_errors(const char *dev, uint64_t *sum)
+{
+	struct { struct ethtool_sset_info hdr; uint32_t len; } info = {
+		.hdr = { .cmd = ETHTOOL_GSSET_INFO, .sset_mask = 1ull << ETH_SS_STATS } };
+	struct ethtool_gstrings *names = NULL;
+	struct ethtool_stats *vals = NULL;
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = -1;
+	uint32_t n;
+
+	*sum = 0;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
+	ifr.ifr_data = (void *)&info;
+	if (fd < 0 || ioctl(fd, SIOCETHTOOL, &ifr) < 0)
+		goto out;
+	n = info.hdr.sset_mask ? info.len : 0;
+	names = calloc(1, sizeof(*names) + (size_t)n * ETH_GSTRING_LEN);
+	vals = calloc(1, sizeof(*vals) + (size_t)n * sizeof(uint64_t));
+	if (!names || !vals)
+		goto out;
+	*names = (struct ethtool_gstrings){ .cmd = ETHTOOL_GSTRINGS, .string_set = ETH_SS_STATS, .len = n };
+	*vals = (struct ethtool_stats){ .cmd = ETHTOOL_GSTATS, .n_stats = n };
+	ifr.ifr_data = (void *)names;
+	if (ioctl(fd, SIOCETHTOOL, &ifr) < 0)
+		goto out;
+	ifr.ifr_data = (void *)vals;
+	if (ioctl(fd, SIOCETHTOOL, &ifr) < 0)
+		goto out;
+	for (uint32_t i = 0; i < n; i++) {
+		char name[ETH_GSTRING_LEN + 1] = "";
+		size_t l;
+
+		memcpy(name, names->data + (size_t)i * ETH_GSTRING_LEN, ETH_GSTRING_LEN);
+		l = strlen(name);
+		if (l >= 15 && !strcmp(name + l - 15, "xdp_xmit_errors"))
+			*sum += vals->data[i];
+	}
+	rc = 0;
+out:
+	free(names);
+	free(vals);
+	if (fd >= 0)
+		close(fd);
+	return rc;
 }
