@@ -638,6 +638,40 @@ legacy) IPT=iptables-legacy ;;
 esac
 RULE="dev $IF_RX netns $NS_RX ingress match-set $SET src action drop"
 NFT_RULE="add rule ip $SET pre ip saddr @s counter name drops drop"
+# dp_done DP TAG C0 C1: the run of DP is over: its rule goes (sluice's rule
+# list kept in TAG.rules first); D = what it dropped, from its counter
+# before (C0) and after (C1)
+dp_done() {
+	[ "$1" = sluice ] && ctl -j rule list >"$TMP/$2.rules" 2>&1
+	dp_off "$1" || die "cannot remove the $1 drop rule"
+	case $3$4 in *[!0-9]*|'') die "no $1 drop counter ('$3', '$4')" ;; esac
+	D=$(($4 - $3))
+	[ "$1" = nft ] && D=$4
+	return 0
+}
+# sets_daemon: which other dataplanes are here (have_ipset, have_nft), and
+# a daemon with sets only: no drop tracing, whose kfree_skb program would
+# tax netfilter's drops
+sets_daemon() {
+	have_ipset="" have_nft=""
+	command -v ipset >/dev/null 2>&1 && command -v iptables >/dev/null 2>&1 && have_ipset=1
+	command -v nft >/dev/null 2>&1 && have_nft=1
+	need_bpffs
+	printf '# bench: sets and rules only\n' >"$TMP/sets.conf"
+	daemon_start --config "$TMP/sets.conf"
+}
+# set_files PREFIX: PREFIX.addrs as ipset restore lines (PREFIX.ipset) and
+# an nft table with a counter and the set (PREFIX.nft)
+set_files() {
+	{ echo "create $SET hash:ip family inet hashsize 1024 maxelem 2000000"
+	  sed "s/^/add $SET /" "$1.addrs"; } >"$1.ipset"
+	{ echo "table ip $SET {"
+	  echo "	counter drops { }"
+	  echo "	set s { type ipv4_addr; size 2000000; elements = {"
+	  sed '$!s/$/,/' "$1.addrs"
+	  echo "	} }"
+	  echo "}"; } >"$1.nft"
+}
 dp_on() { # DP: one dataplane drops, alone
 	case $1 in
 	sluice) ctl rule add $RULE >/dev/null ;;
@@ -703,15 +737,8 @@ if want sets; then
 
 	# --- 7. loading 1M entries: sluicectl set restore, ipset restore, nft -f
 	SET_N=1000000
-	have_ipset=""
-	have_nft=""
-	command -v ipset >/dev/null 2>&1 && command -v iptables >/dev/null 2>&1 && have_ipset=1
-	command -v nft >/dev/null 2>&1 && have_nft=1
 	say "7/8 loading $SET_N hash:ip entries: sluicectl set restore / ipset restore (in $NS_RX), A B B A; nft -f once"
-	need_bpffs
-	# sets only: no drop tracing, whose kfree_skb program would tax netfilter's drops
-	printf '# bench: sets and rules only\n' >"$TMP/sets.conf"
-	daemon_start --config "$TMP/sets.conf"
+	sets_daemon
 	# the sender's address among 999999 others from 100.64.0.0/10, all
 	# different (i * 526539 mod 2^22 is a bijection)
 	awk -v src="$A4" -v n="$SET_N" 'BEGIN {
@@ -720,14 +747,7 @@ if want sets; then
 			a = 1681915904 + (i * 526539) % 4194304
 			printf "%d.%d.%d.%d\n", int(a / 16777216), int(a / 65536) % 256, int(a / 256) % 256, a % 256
 		} }' >"$TMP/set.addrs"
-	{ echo "create $SET hash:ip family inet hashsize 1024 maxelem 2000000"
-	  sed "s/^/add $SET /" "$TMP/set.addrs"; } >"$TMP/set.ipset"
-	{ echo "table ip $SET {"
-	  echo "	counter drops { }"
-	  echo "	set s { type ipv4_addr; size 2000000; elements = {"
-	  sed '$!s/$/,/' "$TMP/set.addrs"
-	  echo "	} }"
-	  echo "}"; } >"$TMP/set.nft"
+	set_files "$TMP/set"
 
 	sluice_restore() { # TAG
 		ctl set destroy "$SET" >/dev/null 2>&1
@@ -823,11 +843,8 @@ if want sets; then
 		c1=$(dp_count "$1")
 		v1=$(veth_drops)
 		cpu_counts "$1" >"$TMP/$2.cpu1"
-		[ "$1" = sluice ] && ctl -j rule list >"$TMP/$2.rules" 2>&1
-		dp_off "$1" || die "cannot remove the $1 drop rule"
-		case $c0$c1 in *[!0-9]*|'') die "no $1 drop counter ('$c0', '$c1')" ;; esac
-		d=$((c1 - c0))
-		[ "$1" = nft ] && d=$c1
+		dp_done "$1" "$2" "$c0" "$c1"
+		d=$D
 		secs=$(jget .seconds "$TMP/$2.send")
 		echo "$d" >"$TMP/$2.drops"
 		awk -v d="$d" -v s="$secs" 'BEGIN { printf "%.1f\n", (s > 0 ? d / s : 0) }' >"$TMP/$2.dpps"
@@ -1228,17 +1245,11 @@ if want linerate; then
 	# whole table, not one cached entry.
 	LR_BASE=1681915904      # 100.64.0.0
 	LR_N=1000000
-	have_ipset="" have_nft=""
-	command -v ipset >/dev/null 2>&1 && command -v iptables >/dev/null 2>&1 && have_ipset=1
-	command -v nft >/dev/null 2>&1 && have_nft=1
 	say "15 line rate: sluice-gen xdp (CPU $CPU_TX) -> $IF_RX, its NAPI threaded on CPU $CPU_RX; $LR_N sources, then 1000, all in the set"
-	need_bpffs
-	printf '# bench: sets and rules only\n' >"$TMP/lr.conf"
-	daemon_start --config "$TMP/lr.conf"
+	sets_daemon
 	awk -v b="$LR_BASE" -v n="$LR_N" 'BEGIN { for (i = 0; i < n; i++) { a = b + i
 		printf "%d.%d.%d.%d\n", int(a / 16777216), int(a / 65536) % 256, int(a / 256) % 256, a % 256 } }' >"$TMP/lr.addrs"
-	{ echo "create $SET hash:ip family inet hashsize 1024 maxelem 2000000"
-	  sed "s/^/add $SET /" "$TMP/lr.addrs"; } >"$TMP/lr.ipset"
+	set_files "$TMP/lr"
 	ctl set destroy "$SET" >/dev/null 2>&1
 	ctl set restore <"$TMP/lr.ipset" >/dev/null 2>"$TMP/lr.err" || die "sluicectl set restore: $(tail -n 3 "$TMP/lr.err")"
 	if [ -n "$have_ipset" ]; then
@@ -1247,9 +1258,6 @@ if want linerate; then
 			{ say "ipset/$IPT cannot drop by the set, skipped: $(head -n 3 "$TMP/lr.err")"; have_ipset=""; }
 	fi
 	if [ -n "$have_nft" ]; then
-		{ echo "table ip $SET {"; echo "	counter drops { }"
-		  echo "	set s { type ipv4_addr; size 2000000; elements = {"; sed '$!s/$/,/' "$TMP/lr.addrs"
-		  echo "	} }"; echo "}"; } >"$TMP/lr.nft"
 		ip netns exec "$NS_RX" nft -f "$TMP/lr.nft" 2>"$TMP/lr.err" && dp_on nft 2>>"$TMP/lr.err" &&
 			dp_off nft 2>>"$TMP/lr.err" ||
 			{ say "nft cannot drop by the set, skipped: $(head -n 3 "$TMP/lr.err")"; have_nft=""; }
@@ -1281,11 +1289,8 @@ if want linerate; then
 		sleep 0.2       # frames still in the veth ring
 		t1=$(napi_ticks)
 		c1=$(dp_count "$1")
-		[ "$1" = sluice ] && ctl -j rule list >"$TMP/$2.rules" 2>&1
-		dp_off "$1" || die "cannot remove the $1 drop rule"
-		case $c0$c1 in *[!0-9]*|'') die "no $1 drop counter ('$c0', '$c1')" ;; esac
-		d=$((c1 - c0))
-		[ "$1" = nft ] && d=$c1
+		dp_done "$1" "$2" "$c0" "$c1"
+		d=$D
 		secs=$(jget .seconds "$TMP/$2.gen")
 		awk -v d="$d" -v s="$secs" 'BEGIN { printf "%.1f\n", (s > 0 ? d / s : 0) }' >"$TMP/$2.dpps"
 		awk -v t=$((t1 - t0)) -v hz="$HZ_USER" -v d="$d" 'BEGIN { printf "%.1f\n", (d > 0 ? t * 1e9 / hz / d : 0) }' \

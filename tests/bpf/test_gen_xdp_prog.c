@@ -147,6 +147,17 @@ static void row(struct gen_xdp_bpf *skel, const char *desc, const uint8_t *tmpl,
 	cr_expect(fx_run(&t, &c), "%s", desc);
 }
 
+/* the template cut to len bytes: aborted, untouched */
+static void cut(struct gen_xdp_bpf *skel, const char *desc, const uint8_t *tmpl, __u32 len)
+{
+	struct at a = { .skel = skel };
+	struct fx_target t = { .name = "sl_gen_xdp", .prog_fd = bpf_program__fd(skel->progs.sl_gen_xdp),
+			       .reset = reset, .ctx = &a };
+	struct fx_case c = { .desc = desc, .in = tmpl, .in_len = len, .retval = XDP_ABORTED, .out_same = true };
+
+	cr_expect(fx_run(&t, &c), "%s", desc);
+}
+
 Test(gen_xdp, ipv4_ranges)
 {
 	const struct frame f = { false, "10.0.0.1", "10.9.0.1", 1000, 5000 };
@@ -161,14 +172,7 @@ Test(gen_xdp, ipv4_ranges)
 	row(s, "ipv4 frame 2^32+5: the counter's high bits count too", tmpl, len, (1ull << 32) + 5,
 	    &(struct frame){ false, "10.0.0.1", "10.9.0.2", 1001, 5000 });
 
-	/* a frame that ends inside the UDP header: aborted, counted */
-	struct at a = { .skel = s };
-	struct fx_target t = { .name = "sl_gen_xdp", .prog_fd = bpf_program__fd(s->progs.sl_gen_xdp),
-			       .reset = reset, .ctx = &a };
-	struct fx_case cut = { .desc = "ipv4 cut inside UDP: XDP_ABORTED", .in = tmpl,
-			       .in_len = PKT_ETH_HLEN + 20 + 7, .retval = XDP_ABORTED, .out_same = true };
-
-	cr_expect(fx_run(&t, &cut), "cut frame");
+	cut(s, "ipv4 cut inside UDP: XDP_ABORTED", tmpl, PKT_ETH_HLEN + 20 + 7);
 	cr_expect_eq(short_frames(s), 1, "short frames counted: %llu", (unsigned long long)short_frames(s));
 	gen_xdp_bpf__destroy(s);
 }
@@ -188,13 +192,8 @@ Test(gen_xdp, ipv6_ranges_and_checksum)
 	row(s, "ipv6 frame 1001: the second source, the last port (65535)", tmpl, len, 1001,
 	    &(struct frame){ true, "fd00::1:ff01", "fd00::2", 65535, 53 });
 
-	struct at a = { .skel = s };
-	struct fx_target t = { .name = "sl_gen_xdp", .prog_fd = bpf_program__fd(s->progs.sl_gen_xdp),
-			       .reset = reset, .ctx = &a };
-	struct fx_case cut = { .desc = "ipv6 cut inside the IPv6 header: XDP_ABORTED", .in = tmpl,
-			       .in_len = PKT_ETH_HLEN + 30, .retval = XDP_ABORTED, .out_same = true };
-
-	cr_expect(fx_run(&t, &cut), "cut frame");
+	cut(s, "ipv6 cut inside the IPv6 header: XDP_ABORTED", tmpl, PKT_ETH_HLEN + 30);
+	cut(s, "ethernet only: XDP_ABORTED", tmpl, PKT_ETH_HLEN);
 	gen_xdp_bpf__destroy(s);
 }
 
