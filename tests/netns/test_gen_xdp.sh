@@ -97,17 +97,23 @@ assert_eq "fd99::2:fffe fd99::2:ffff" "$(has v6r 3 fd99::2:fffd fd99::2:fffe fd9
 assert_eq 6 "$(distinct v6r 2)" "IPv6: distinct source ports"
 
 # --- checksums: vb's stack takes every frame to its own address -------------
+# A frame with a bad checksum never reaches the socket; one the sink was too
+# slow for (a busy machine) is counted as its drop: received + dropped must
+# be all of them
 for fam in 4 6; do
 	case $fam in 4) src=10.99.2.0+5000 dst=10.99.0.2 ;; *) src=fd99::3:ff00+5000 dst=fd99::2 ;; esac
 	rm -f "$T_TMP/ready"
-	ip netns exec "$Bn" "$GEN" sink --port 5001 --count 20000 --duration 30 --json \
+	ip netns exec "$Bn" "$GEN" sink --port 5001 --duration 120 --json \
 		--ready-file "$T_TMP/ready" >"$T_TMP/sink$fam.json" 2>&1 &
 	sink=$!
 	wait_file "$T_TMP/ready"
 	sent "IPv$fam to vb's sink, 5000 sources" 20000 --src "$src" --dst "$dst" --sport-range 1-40000 \
-		--port 5001 --count 20000 --rate 50000
+		--port 5001 --count 20000 --rate 20000
+	sleep 0.5       # the last datagrams still in the socket's queue
+	kill -INT "$sink"
 	wait "$sink"
-	assert_eq 20000 "$(jq .packets "$T_TMP/sink$fam.json")" "IPv$fam: datagrams vb's sink received (checksums good)"
+	assert_eq 20000 "$(jq '.packets + .drops' "$T_TMP/sink$fam.json")" \
+		"IPv$fam: datagrams vb's sink received or had no room for (checksums good)"
 done
 assert_eq 0 "$(ip netns exec "$Bn" awk '$1 == "Udp:" && $8 ~ /^[0-9]+$/ { print $8 }' /proc/net/snmp)" \
 	"UDP InCsumErrors at vb"
