@@ -215,6 +215,8 @@ int gen_xdp_run(const struct gen_opts *opts, struct gen_result *r, char *err, si
 	uint8_t frame[GEN_XDP_MTU + 64];
 	int rc = -1;
 
+	sl_log_set_name(GEN_NAME);
+	sl_log_init(0); /* libbpf's chatter only with the daemon's -v: our errors say what failed */
 	if (!sl_kernel_has(SL_KCAP_XDP_LIVE_FRAMES)) {
 		snprintf(err, errlen, "%s: xdp: the kernel lacks XDP live frames (BPF_PROG_RUN with "
 			 "BPF_F_TEST_XDP_LIVE_FRAMES): %s", GEN_NAME, sl_kcap_needs(SL_KCAP_XDP_LIVE_FRAMES));
