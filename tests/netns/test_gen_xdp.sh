@@ -118,6 +118,24 @@ done
 assert_eq 0 "$(ip netns exec "$Bn" awk '$1 == "Udp:" && $8 ~ /^[0-9]+$/ { print $8 }' /proc/net/snmp)" \
 	"UDP InCsumErrors at vb"
 
+# --- a peer that cannot take XDP frames: every one is an error ---------------
+# veth takes them only into a NAPI: with no XDP program on the peer, GRO on.
+# The oracle: the peer's UDP NoPorts (nothing listens there)
+C=$(ns_new c)
+D=$(ns_new d)
+veth_pair "$C" "$D"
+ip netns exec "$D" ethtool -K vb gro off || fail "GRO off on $D's vb"
+gen_cd() { ip netns exec "$C" "$GEN" xdp --dev va --src 10.99.0.1 --dst 10.99.0.2 --port 5000 --json "$@"; }
+np0=$(snmp "$D" Udp NoPorts)
+gen_cd --count 500 >"$T_TMP/cd.json" || fail "sluice-gen xdp to a peer without NAPI"
+assert_eq "0 500" "$(jq -r '"\(.packets) \(.errors)"' "$T_TMP/cd.json")" "packets and errors, peer without XDP or GRO"
+assert_eq "$np0" "$(snmp "$D" Udp NoPorts)" "UDP NoPorts at the peer without NAPI"
+ip netns exec "$D" ethtool -K vb gro on || fail "GRO on on $D's vb"
+gen_cd --count 500 >"$T_TMP/cd.json" || fail "sluice-gen xdp to a peer with GRO on"
+assert_eq "500 0" "$(jq -r '"\(.packets) \(.errors)"' "$T_TMP/cd.json")" "packets and errors, peer with GRO on"
+wait_until 5 test "$(snmp "$D" Udp NoPorts)" = $((np0 + 500))
+assert_eq $((np0 + 500)) "$(snmp "$D" Udp NoPorts)" "UDP NoPorts at the peer with GRO on"
+
 # --- a kernel without live frames; bad options: exit 2, nothing sent ---------
 x0=$(xmit)
 SLUICE_KERNEL_LACKS=xdp-live-frames expect_exit 2 ip netns exec "$A" "$GEN" xdp --dev va \

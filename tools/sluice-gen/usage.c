@@ -121,8 +121,9 @@ static const char xdp_help[] =
 "  --cpu LIST         one thread pinned to each CPU of LIST (0,2-3)\n"
 "  --json             print the summary as one JSON object\n"
 "\n"
-"packets is what the program sent less errors: the frames DEV could not\n"
-"pass on (its ethtool *xdp_xmit_errors; veth: the peer's ring was full).\n"
+"packets is what of the program's frames DEV passed on (its ethtool\n"
+"*_xdp_xmit counters), errors the rest (veth: the peer's ring was full, or\n"
+"the peer takes no XDP frames at all).\n"
 "JSON keys: mode, packets, bytes, seconds, pps, bps, errors, batch, size,\n"
 "rate, threads. bps = UDP payload bits per second.\n";
 

@@ -5,10 +5,9 @@
  * XDP_TX, which live mode turns into a transmit out of the device named in
  * the run's context. No socket, no skb on this side.
  *
- * packets is what the program sent (its per-CPU counter, summed, exact
- * even when a run stops early) less errors: the frames the device could
- * not pass on, from its ethtool counters (veth: the peer's ring was full;
- * another sender on the same device during the run would count there too).
+ * What the program sent is its per-CPU counter, summed (exact even when a
+ * run stops early). packets is what of that the device passed on, from its
+ * ethtool counters; errors the rest (see sent_by_device).
  */
 #include "gen.h"
 
@@ -133,6 +132,23 @@ static int stats(int map_fd, struct sl_gen_xdp_stat *sum)
 	return 0;
 }
 
+/* Of `sent` frames, those the device passed on. veth counts them
+ * (tx_queue_N_xdp_xmit); it refuses frames silently when its peer has no
+ * NAPI (no XDP program, GRO off) and counts the frames its peer's full
+ * ring refused (xdp_xmit_errors). Without the former, sent less the
+ * latter. Another sender on the device during the run counts there too. */
+static uint64_t sent_by_device(uint64_t sent, const struct gen_xdp_xmit *a, const struct gen_xdp_xmit *b)
+{
+	uint64_t d;
+
+	if (a->has_sent && b->has_sent) {
+		d = b->sent >= a->sent ? b->sent - a->sent : 0;
+		return d < sent ? d : sent;
+	}
+	d = b->errors >= a->errors ? b->errors - a->errors : 0;
+	return d < sent ? sent - d : 0;
+}
+
 /* from the first thread's start to the last one's end */
 static double span(const struct worker *w, uint32_t n)
 {
@@ -208,7 +224,7 @@ int gen_xdp_run(const struct gen_opts *opts, struct gen_result *r, char *err, si
 	uint32_t nthreads = o.xdp.ncpus ? o.xdp.ncpus : o.xdp.threads ? o.xdp.threads : 1;
 	struct shared s = { .o = &o, .remaining = o.count ? o.count : UINT64_MAX };
 	struct sl_gen_xdp_stat before, after;
-	uint64_t xerr0 = 0, xerr1 = 0;
+	struct gen_xdp_xmit x0, x1;
 	struct gen_xdp_bpf *skel = NULL;
 	struct worker *w = NULL;
 	struct gen_xdp_dev dev;
@@ -250,21 +266,18 @@ int gen_xdp_run(const struct gen_opts *opts, struct gen_result *r, char *err, si
 	}
 	if (o.duration_ns)
 		s.deadline = gen_now_ns() + o.duration_ns;
-	gen_xdp_xmit_errors(o.xdp.dev, &xerr0);
+	gen_xdp_xmit_stats(o.xdp.dev, &x0);
 	if (start_workers(&s, w, nthreads, err, errlen) < 0)
 		goto out;
-	gen_xdp_xmit_errors(o.xdp.dev, &xerr1);
+	gen_xdp_xmit_stats(o.xdp.dev, &x1);
 	if (stats(bpf_map__fd(skel->maps.SL_GEN_XDP_STATS_MAP), &after) < 0) {
 		snprintf(err, errlen, "%s: reading the program's counters: %s", GEN_NAME, strerror(errno));
 		goto out;
 	}
 	memset(r, 0, sizeof(*r));
 	r->mode = GEN_MODE_XDP;
-	/* sent, as far as the device took them; errors: what it could not */
-	r->errors = xerr1 >= xerr0 ? xerr1 - xerr0 : 0;
-	r->packets = after.sent - before.sent;
-	r->errors = r->errors < r->packets ? r->errors : r->packets;
-	r->packets -= r->errors;
+	r->packets = sent_by_device(after.sent - before.sent, &x0, &x1);
+	r->errors = after.sent - before.sent - r->packets;
 	r->bytes = r->packets * o.size;
 	r->batch = o.batch;
 	r->size = o.size;

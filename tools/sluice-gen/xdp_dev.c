@@ -1,6 +1,6 @@
 /* What xdp mode needs to know of its device: index, MAC address, MTU, and
  * the MAC of --dst from the neighbour table (rtnetlink, libmnl) when no
- * --dst-mac is given; its transmit errors (ethtool statistics). All in the
+ * --dst-mac is given; what it transmitted (ethtool statistics). All in the
  * current network namespace.
  */
 #include "gen.h"
@@ -124,10 +124,26 @@ out:
 	return w.found ? 0 : -1;
 }
 
-/* the device's ethtool statistics whose name ends in "xdp_xmit_errors"
- * (veth: tx_queue_N_xdp_xmit_errors, frames its peer's ring had no room
- * for), summed; 0 with none (a driver that names them otherwise) */
-int gen_xdp_xmit_errors(const char *dev, uint64_t *sum)
+/* sum the statistic names ending in "_xdp_xmit" and "_xdp_xmit_errors" */
+static void xmit_sums(const struct ethtool_gstrings *names, const struct ethtool_stats *vals,
+		      struct gen_xdp_xmit *x)
+{
+	for (uint32_t i = 0; i < names->len; i++) {
+		char name[ETH_GSTRING_LEN + 1] = "";
+		size_t l;
+
+		memcpy(name, names->data + (size_t)i * ETH_GSTRING_LEN, ETH_GSTRING_LEN);
+		l = strlen(name);
+		if (l >= 9 && !strcmp(name + l - 9, "_xdp_xmit")) {
+			x->sent += vals->data[i];
+			x->has_sent = true;
+		} else if (l >= 16 && !strcmp(name + l - 16, "_xdp_xmit_errors")) {
+			x->errors += vals->data[i];
+		}
+	}
+}
+
+int gen_xdp_xmit_stats(const char *dev, struct gen_xdp_xmit *x)
 {
 	struct { struct ethtool_sset_info hdr; uint32_t len; } info = {
 		.hdr = { .cmd = ETHTOOL_GSSET_INFO, .sset_mask = 1ull << ETH_SS_STATS } };
@@ -137,7 +153,7 @@ int gen_xdp_xmit_errors(const char *dev, uint64_t *sum)
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = -1;
 	uint32_t n;
 
-	*sum = 0;
+	memset(x, 0, sizeof(*x));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
 	ifr.ifr_data = (void *)&info;
 	if (fd < 0 || ioctl(fd, SIOCETHTOOL, &ifr) < 0)
@@ -155,15 +171,7 @@ int gen_xdp_xmit_errors(const char *dev, uint64_t *sum)
 	ifr.ifr_data = (void *)vals;
 	if (ioctl(fd, SIOCETHTOOL, &ifr) < 0)
 		goto out;
-	for (uint32_t i = 0; i < n; i++) {
-		char name[ETH_GSTRING_LEN + 1] = "";
-		size_t l;
-
-		memcpy(name, names->data + (size_t)i * ETH_GSTRING_LEN, ETH_GSTRING_LEN);
-		l = strlen(name);
-		if (l >= 15 && !strcmp(name + l - 15, "xdp_xmit_errors"))
-			*sum += vals->data[i];
-	}
+	xmit_sums(names, vals, x);
 	rc = 0;
 out:
 	free(names);
