@@ -134,7 +134,8 @@
 #      into its NAPI (GRO on), threaded and pinned to the receiver CPU, so
 #      the dropper has a CPU of its own. Dropped by sluice's XDP rule /
 #      iptables raw -m set on ipset / an nftables set (as 8), in the order
-#      s i n n i s. drops/s is the dataplane's counter over the generator's
+#      s i n n i s. The generator and the NAPI thread run SCHED_FIFO 1, so
+#      the machine's other work leaves no gaps. drops/s is the dataplane's counter over the generator's
 #      seconds; receiver CPU per drop is the NAPI thread's CPU time
 #      (/proc/PID/stat) over the drops; "offered" is what the generator
 #      sent, frames the veth ring had no room for included. A dropper that
@@ -1283,7 +1284,9 @@ if want linerate; then
 		[ -n "$(napi_pids)" ] || die "no NAPI thread of $IF_RX"
 		c0=$(dp_count "$1")
 		t0=$(napi_ticks)
-		ip netns exec "$NS_TX" "$GEN" xdp --dev "$IF_TX" --src "100.64.0.0+$3" --dst "$B4" --port "$PORT" \
+		# the generator at SCHED_FIFO too: without it, other work on its CPU
+		# leaves gaps in which the receiver idles (seen 37-87% busy)
+		ip netns exec "$NS_TX" chrt -f 1 "$GEN" xdp --dev "$IF_TX" --src "100.64.0.0+$3" --dst "$B4" --port "$PORT" \
 			--size 64 --duration "$DUR" --cpu "$CPU_TX" --json >"$TMP/$2.gen" 2>"$TMP/$2.err" ||
 			die "sluice-gen xdp: $(cat "$TMP/$2.err")"
 		sleep 0.2       # frames still in the veth ring
