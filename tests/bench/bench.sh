@@ -129,26 +129,23 @@
 #      shows what steering costs, not the locality a NIC gains from it
 #  15. line rate set drop, the generator faster than the receiver: sluice-gen
 #      xdp (BPF_PROG_RUN live frames: no socket, no skb; 64 B, each frame
-#      from another of 1M sources, all in a 1M hash:ip set) out of the
-#      sender's veth on the sender CPU; the receiving veth takes the frames
-#      into its NAPI (GRO on), threaded and pinned to the receiver CPU, so
-#      the dropper has a CPU of its own. Dropped by sluice's XDP rule /
-#      iptables raw -m set on ipset / an nftables set (as 8), in the order
-#      s i n n i s. The generator and the NAPI thread run SCHED_FIFO 1, so
-#      the machine's other work leaves no gaps. drops/s is the dataplane's counter over the generator's
-#      seconds; receiver CPU per drop is the NAPI thread's CPU time
-#      (/proc/PID/stat) over the drops; "offered" is what the generator
-#      sent, frames the veth ring had no room for included. A dropper that
-#      drops clearly less than was offered is limited by its CPU when its
-#      NAPI thread was busy all the time (drops/s x CPU per drop); else by
-#      the bursts the ring could not hold (the generator's CPU is shared
-#      with the machine's other work): CPU per drop is then the row to
-#      trust. sluice
-#      has no tc ingress hook for set rules: that row says so. The NAPI
-#      thread runs SCHED_FIFO 1, so other work on the receiver CPU (a shared
-#      machine) does not set the drop rate. Twice: 1M sources (every lookup
-#      a cache miss in every dataplane's table) and 1000 (the table's lines
-#      in cache: what the dataplanes themselves cost)
+#      from another source, all in a 1M hash:ip set) out of the sender's
+#      veth on the sender CPU; the receiving veth takes the frames into its
+#      NAPI (GRO on), threaded and pinned to the receiver CPU, so the
+#      dropper has a CPU of its own. The generator and the NAPI thread run
+#      SCHED_FIFO 1, so the machine's other work leaves no gaps. Dropped by
+#      sluice's XDP rule / iptables raw -m set on ipset / an nftables set
+#      (as 8), in the order s i n n i s; twice: 1M sources (every lookup a
+#      cache miss in every dataplane's table) and 1000 (the table's lines in
+#      cache: what the dataplanes themselves cost). drops/s is the
+#      dataplane's counter over the generator's seconds; receiver CPU per
+#      drop is the NAPI thread's CPU time (/proc/PID/stat) over the drops;
+#      "offered" is what the generator sent, frames the veth ring had no
+#      room for included. A dropper that drops clearly less than was
+#      offered is limited by its CPU when its NAPI thread was busy all the
+#      time (drops/s x CPU per drop); else by gaps in the generator's bursts
+#      (CPU per drop is then the row to trust). sluice has no tc ingress
+#      hook for set rules: that row says so
 #
 # Environment:
 #   SLUICE_BENCH_ONLY     base (1-5), sets (6-8), mcast (9-10), tcp
