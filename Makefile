@@ -126,7 +126,7 @@ $(COMMON_LIB): $(call obj,$(COMMON_SRCS))
 $(DAEMON_LIB): $(call obj,$(DAEMON_SRCS))
 $(CTL_LIB):    $(call obj,$(CTL_SRCS) $(IPSET_SRCS))
 # xdp mode's kernel probe (and the log it warns through) are the daemon's own
-$(GEN_LIB):    $(call obj,$(GEN_SRCS) src/lib/kernel.c src/core/log.c)
+$(GEN_LIB):    $(call obj,$(GEN_SRCS) src/lib/kernel.c src/lib/rtnl.c src/core/log.c)
 
 $(B)/sluiced: $(call obj,src/core/main.c) $(DAEMON_CMDS) $(DAEMON_LIB) $(COMMON_LIB)
 	$(call msg,LD,$@)

@@ -20,10 +20,8 @@
 #include <unistd.h>
 
 #include "xdp_dev.h"
+#include "lib/rtnl.h"
 
-#ifndef MNL_SOCKET_DUMP_SIZE
-#define MNL_SOCKET_DUMP_SIZE 32768
-#endif
 
 int gen_xdp_dev_open(const char *name, struct gen_xdp_dev *d, char *err, size_t n)
 {
@@ -88,14 +86,8 @@ static int neigh_cb(const struct nlmsghdr *nlh, void *data)
 
 int gen_xdp_neigh_mac(int ifindex, const struct gen_addr *dst, uint8_t mac[6])
 {
-	char *buf = malloc(MNL_SOCKET_DUMP_SIZE);
-	struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
 	struct neigh_want w = { .ifindex = ifindex, .family = dst->family, .mac = mac };
-	unsigned seq = (unsigned)time(NULL), port;
-	struct nlmsghdr *nlh;
-	struct ndmsg *nd;
-	int r = MNL_CB_OK;
-	ssize_t len;
+	struct ndmsg nd = { .ndm_family = (uint8_t)dst->family };
 
 	if (dst->family == AF_INET) {
 		w.addr = &((const struct sockaddr_in *)&dst->ss)->sin_addr;
@@ -104,23 +96,8 @@ int gen_xdp_neigh_mac(int ifindex, const struct gen_addr *dst, uint8_t mac[6])
 		w.addr = &((const struct sockaddr_in6 *)&dst->ss)->sin6_addr;
 		w.alen = 16;
 	}
-	if (!buf || !nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
-		goto out;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETNEIGH;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
-	nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
-	nd->ndm_family = (uint8_t)dst->family;
-	port = mnl_socket_get_portid(nl);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		goto out;
-	while (r > MNL_CB_STOP && (len = mnl_socket_recvfrom(nl, buf, MNL_SOCKET_DUMP_SIZE)) > 0)
-		r = mnl_cb_run(buf, (size_t)len, seq, port, neigh_cb, &w);
-out:
-	if (nl)
-		mnl_socket_close(nl);
-	free(buf);
+	/* a dump cut short may still have found it */
+	sl_rtnl_dump(RTM_GETNEIGH, &nd, sizeof(nd), neigh_cb, &w);
 	return w.found ? 0 : -1;
 }
 

@@ -11,12 +11,9 @@
 #include <time.h>
 
 #include "features/mcast/mcast.h"
+#include "lib/rtnl.h"
 
 #define MC_DUMP_LINKS 4096
-/* libmnl 1.0.5+ has MNL_SOCKET_DUMP_SIZE: a dump message may exceed a page */
-#ifndef MNL_SOCKET_DUMP_SIZE
-#define MNL_SOCKET_DUMP_SIZE 32768
-#endif
 
 /* one RTM_NEWLINK message into l */
 static void link_of(const struct nlmsghdr *nlh, struct mcast_link *l)
@@ -63,45 +60,13 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 /* every link of the namespace; a dump cut short is an error, never a list */
 static int dump_links(struct dump *d, struct sl_error *err)
 {
-	char *buf = malloc(MNL_SOCKET_DUMP_SIZE);
-	struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
-	struct nlmsghdr *nlh;
-	struct ifinfomsg *ifm;
-	unsigned seq = (unsigned)time(NULL), port;
-	int rc = -1, r = MNL_CB_OK;
-	ssize_t n;
+	struct ifinfomsg ifm = { .ifi_family = AF_UNSPEC };
 
-	if (!buf || !nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		sl_fail(err, SL_E_KERNEL, 0, "rtnetlink: %s", strerror(errno));
-		goto out;
-	}
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
-	port = mnl_socket_get_portid(nl);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		sl_fail(err, SL_E_KERNEL, 0, "rtnetlink: %s", strerror(errno));
-		goto out;
-	}
-	while (r > MNL_CB_STOP && (n = mnl_socket_recvfrom(nl, buf, MNL_SOCKET_DUMP_SIZE)) > 0)
-		r = mnl_cb_run(buf, (size_t)n, seq, port, dump_cb, d);
-	if (r != MNL_CB_STOP) {
-		sl_fail(err, SL_E_KERNEL, 0, "rtnetlink link dump: %s", strerror(errno ? errno : EIO));
-		goto out;
-	}
-	if (d->n == MC_DUMP_LINKS) {
-		sl_fail(err, SL_E_KERNEL, 0, "more than %d links in the namespace", MC_DUMP_LINKS - 1);
-		goto out;
-	}
-	rc = 0;
-out:
-	if (nl)
-		mnl_socket_close(nl);
-	free(buf);
-	return rc;
+	if (sl_rtnl_dump(RTM_GETLINK, &ifm, sizeof(ifm), dump_cb, d))
+		return sl_fail(err, SL_E_KERNEL, 0, "rtnetlink link dump: %s", strerror(errno));
+	if (d->n == MC_DUMP_LINKS)
+		return sl_fail(err, SL_E_KERNEL, 0, "more than %d links in the namespace", MC_DUMP_LINKS - 1);
+	return 0;
 }
 
 int mcast_list_ports(const char *bridge, uint32_t *ifindex, struct mcast_link *ports, int max, int *n,
