@@ -11,6 +11,7 @@
 #include <criterion/criterion.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <linux/pkt_cls.h>
 #include <arpa/inet.h>
 #include <errno.h>
@@ -285,12 +286,22 @@ Test(xps_progs, a_thousand_rules)
 static int near_set(void)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_NO_PREALLOC);
+	const struct btf *btf = bpf_object__btf(skel->obj);
 	struct sl_set_key_ip4 k;
 	struct sl_set_value v = { 0 };
 	struct sl_set_name name = { "near" };
 	struct sl_set_dirent d = { .slot = 5, .cls = SL_CLASS_IP4, .family = SL_FAMILY_IPV4, .type = SL_SET_HASH_IP };
 	__u32 slot = 5;
-	int fd = bpf_map_create(BPF_MAP_TYPE_HASH, "fx_near", sizeof(k), sizeof(v), 16, &o);
+	int fd;
+
+	/* with the object's BTF, as the daemon makes a set: 6.1 takes a map
+	 * without BTF for no outer map whose template has it */
+	cr_assert_not_null(btf);
+	o.btf_fd = (__u32)btf__fd(btf);
+	o.btf_key_type_id = (__u32)btf__find_by_name_kind(btf, "sl_set_key_ip4", BTF_KIND_STRUCT);
+	o.btf_value_type_id = (__u32)btf__find_by_name_kind(btf, "sl_set_value", BTF_KIND_STRUCT);
+	cr_assert(o.btf_key_type_id > 0 && o.btf_value_type_id > 0);
+	fd = bpf_map_create(BPF_MAP_TYPE_HASH, "fx_near", sizeof(k), sizeof(v), 16, &o);
 
 	cr_assert_geq(fd, 0, "create the set: %s", strerror(errno));
 	cr_assert_eq(inet_pton(AF_INET, "198.51.100.2", k.addr), 1);
