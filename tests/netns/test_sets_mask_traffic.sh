@@ -1,4 +1,4 @@
-# netmask and bitmask sets (hash:ip and hash:ip,port, both families) on real traffic between
+# netmask and bitmask sets (hash:ip and hash:ip,port, both families; bitmap:ip) on real traffic between
 # two namespaces, against the kernel's ipset doing the same: for each case
 # the same set (create line and entry) is made twice, once in the kernel
 # (ipset, matched by iptables/ip6tables `-m set` on b's INPUT: a drop in
@@ -134,6 +134,12 @@ check b6 6 in fd99::1 "hash:ip family inet6 bitmask ffff:ffff:ffff:ffff:ffff:fff
 check p4 4 in 10.99.0.106,udp:9 "hash:ip,port netmask 30 counters" 10.99.0.101 10.99.0.105 10.99.0.107 10.99.0.109
 check p6 6 in fd99::1,udp:9 "hash:ip,port family inet6 bitmask ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff3" \
 	fd99::5 fd99::3
+# bitmap:ip (sluice keeps it as an IPv4 hash:ip with the netmask): the
+# netmask's blocks; hosts in a range that is no CIDR block, .109 outside
+# it; on egress with values per entry, the members listed in order
+check bm4 4 in 10.99.0.106 "bitmap:ip range 10.99.0.0/24 netmask 30" 10.99.0.101 10.99.0.105 10.99.0.107 10.99.0.109
+check bh4 4 in 10.99.0.104/30 "bitmap:ip range 10.99.0.96-10.99.0.107" 10.99.0.101 10.99.0.105 10.99.0.107 10.99.0.109
+check be4 4 out 10.99.0.7-10.99.0.1 "bitmap:ip range 10.99.0.0/28 timeout 600 counters" 10.99.0.2 10.99.0.6 10.99.0.10
 note "$cases cases, $addrs addresses: kernel and sluice agree on every one ($dropped datagrams dropped, $passed passed)"
 
 note "a restart adopts masked sets (the mask is in the set's record, sl_sets_v3) and their rules"

@@ -275,8 +275,8 @@ static int show_listing(const struct sl_ipset_req *req, json_object *data)
 		return 0;
 	}
 	json_object_object_get_ex(data, "sets", &sets);
-	for (size_t i = 0; req->sorted && sets && i < json_object_array_length(sets); i++)
-		sl_ipset_sort_members(json_object_array_get_idx(sets, i));
+	for (size_t i = 0; sets && i < json_object_array_length(sets); i++)
+		sl_ipset_sort_members(json_object_array_get_idx(sets, i), req->sorted);
 	if (req->output == SL_IPSET_OUT_XML)
 		sl_ipset_print_xml(stdout, sets, req->names, req->terse);
 	else

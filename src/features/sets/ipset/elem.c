@@ -658,5 +658,7 @@ int sl_set_elem_parse(const struct sl_set_spec *spec, enum sl_set_cmd cmd, int a
 	if (parse_opts(&c, cmd, argc, argv, cols))
 		return -1;
 	c.col = sl_set_word_col(argv, cols, 0);
-	return null_check(&c, cmd, argv[0]) || range_check(&c, argv[0]);
+	if (null_check(&c, cmd, argv[0]) || range_check(&c, argv[0]))
+		return -1;
+	return 0;
 }
