@@ -148,6 +148,9 @@ ctl d set add r4 10.99.0.106 >/dev/null || fail "add r4"
 ctl d set create r6 hash:ip family inet6 bitmask ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff3 counters >/dev/null ||
 	fail "create r6"
 ctl d set add r6 fd99::1 >/dev/null || fail "add r6"
+# bitmap:ip keeps its range where hash:ip keeps a bitmask
+ctl d set create rb bitmap:ip range 10.99.0.96-10.99.0.107 netmask 30 timeout 0 >/dev/null || fail "create rb"
+ctl d set add rb 10.99.0.106 >/dev/null || fail "add rb"
 ctl d rule add dev vb netns "$b" ingress match-set r4 src action drop >/dev/null || fail "rule r4"
 ctl d rule add dev vb netns "$b" ingress match-set r6 src action drop >/dev/null || fail "rule r6"
 before=$(ctl d set save | sed '/^add /s/ packets [0-9]* bytes [0-9]*//')
@@ -163,6 +166,8 @@ restart_traffic() {
 }
 restart_traffic "the adopted program"
 ctl d set test r4 10.99.0.107 >/dev/null 2>&1 || fail "set test of a masked address after the restart"
+ctl d set test rb 10.99.0.105 >/dev/null 2>&1 || fail "set test of a bitmap:ip address after the restart"
+ctl d set add rb 10.99.0.108 >/dev/null 2>&1 && fail "bitmap:ip took an address outside its range after the restart"
 # a rule change loads the hook's program again, from the records the restart read
 ctl d rule add dev vb netns "$b" ingress prio 1 match-set r4 src action count >/dev/null || fail "count rule"
 restart_traffic "the program compiled after the restart"
