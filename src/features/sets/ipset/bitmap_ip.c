@@ -22,19 +22,22 @@ static int v4(const char *text, int col, uint32_t *out, struct sl_error *err)
 
 int sl_set_ip_range(const char *value, int col, struct sl_set_spec *spec, struct sl_error *err)
 {
-	char buf[64];
-	size_t len = strlen(value);
-	char *sep = len && len < sizeof(buf) ? strpbrk(memcpy(buf, value, len + 1), "-/") : NULL;
+	char buf[64], *sep = NULL, kind;
 	unsigned long long cidr;
 	int rc;
 
+	if (strlen(value) < sizeof(buf)) {
+		strcpy(buf, value);
+		sep = strpbrk(buf, "-/");
+	}
 	/* ipset's words: a separator at either end is no range */
 	if (!sep || sep == buf || !sep[1])
 		return sl_fail(err, SL_E_USAGE, col, "range needs FROM-TO or IP/CIDR, got '%s'", value);
+	kind = *sep;
 	*sep = '\0';
 	if (v4(buf, col, &spec->range_from, err))
 		return -1;
-	if (*(value + (sep - buf)) == '-') {
+	if (kind == '-') {
 		if (v4(sep + 1, col + (int)(sep + 1 - buf), &spec->range_to, err))
 			return -1;
 		if (spec->range_from > spec->range_to) { /* swapped, as by the kernel */
