@@ -221,7 +221,8 @@ enum sl_set_type {
 	SL_SET_HASH_IP_PORT_IP = 4,
 	SL_SET_HASH_MAC = 5,
 	SL_SET_BITMAP_PORT = 6,
-	SL_SET_TYPE_COUNT = 7,   /* not a type: one past the last */
+	SL_SET_BITMAP_IP = 7,    /* kept in the IPv4 hash:ip classes, with its netmask */
+	SL_SET_TYPE_COUNT = 8,   /* not a type: one past the last */
 };
 
 /* A set's create options. */
@@ -265,8 +266,12 @@ struct sl_set_meta {
 	__u8 pad[3];
 	__u32 cmt_map_id;   /* its comment map, 0 without comments */
 	/* v3: with SL_SET_F_NETMASK the prefix length, with SL_SET_F_BITMASK
-	 * the mask (IPv4 in its first four bytes), as the create line gave them */
-	__u8 bitmask[16];
+	 * the mask (IPv4 in its first four bytes), as the create line gave them;
+	 * bitmap:ip, which has no bitmask, keeps its range there */
+	union {
+		__u8 bitmask[16];
+		struct { __u32 from, to, pad[2]; } ip_range; /* bitmap:ip: host order */
+	};
 	__u8 netmask;
 	__u8 pad2[7];
 };

@@ -19,7 +19,8 @@
 #   different instants (`timeout 0`, a permanent entry, is compared as is);
 # - the order of members in a listing without -sorted: ipset's is its hash
 #   order, which depends on the random initval; so runs of members are
-#   compared sorted unless the line asks for -sorted.
+#   compared sorted unless the line asks for -sorted, or the set is a
+#   bitmap (the kernel lists a bitmap in order, and so must sluice).
 # Lines in ALLOWED below may differ otherwise; each has its reason (and is
 # the README's difference 6).
 . "$(dirname "$0")/lib.sh"
@@ -55,10 +56,14 @@ normalise() {
 	    -e '/^add .* timeout [1-9]/s/ timeout [1-9][0-9]*/ timeout T/' \
 	    -e 's#^\(<member>.*\)<timeout>[1-9][0-9]*</timeout>#\1<timeout>T</timeout>#' "$1" |
 		awk -v sorted="$2" '
-		function flush() { if (n) { if (!sorted) sort_run(); for (i = 1; i <= n; i++) print run[i]; n = 0 } }
+		function flush() { if (n) { if (!sorted && !bitmap) sort_run(); for (i = 1; i <= n; i++) print run[i]; n = 0 } }
 		function sort_run(   i, j, t) { for (i = 2; i <= n; i++) { t = run[i]; for (j = i - 1; j >= 1 && run[j] > t; j--) run[j + 1] = run[j]; run[j + 1] = t } }
 		# members: the lines after "Members:" up to a blank line (their
 		# timeouts too), add lines, XML members
+		# a bitmap set: its members keep their order (list, XML, save)
+		/^Name: / || /^<ipset / { bitmap = 0 }
+		/^Type: bitmap:/ || /^<type>bitmap:/ { bitmap = 1 }
+		/^create / { flush(); bitmap = ($3 ~ /^bitmap:/); print; next }
 		/^Members:$/ { flush(); print; inm = 1; next }
 		/^$/ { flush(); inm = 0; print; next }
 		inm { sub(/ timeout [1-9][0-9]*/, " timeout T"); run[++n] = $0; next }

@@ -1,4 +1,4 @@
-# netmask and bitmask sets (hash:ip and hash:ip,port, both families) on real traffic between
+# netmask and bitmask sets (hash:ip and hash:ip,port, both families; bitmap:ip) on real traffic between
 # two namespaces, against the kernel's ipset doing the same: for each case
 # the same set (create line and entry) is made twice, once in the kernel
 # (ipset, matched by iptables/ip6tables `-m set` on b's INPUT: a drop in
@@ -134,6 +134,12 @@ check b6 6 in fd99::1 "hash:ip family inet6 bitmask ffff:ffff:ffff:ffff:ffff:fff
 check p4 4 in 10.99.0.106,udp:9 "hash:ip,port netmask 30 counters" 10.99.0.101 10.99.0.105 10.99.0.107 10.99.0.109
 check p6 6 in fd99::1,udp:9 "hash:ip,port family inet6 bitmask ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff3" \
 	fd99::5 fd99::3
+# bitmap:ip (sluice keeps it as an IPv4 hash:ip with the netmask): the
+# netmask's blocks; hosts in a range that is no CIDR block, .109 outside
+# it; on egress with values per entry, the members listed in order
+check bm4 4 in 10.99.0.106 "bitmap:ip range 10.99.0.0/24 netmask 30" 10.99.0.101 10.99.0.105 10.99.0.107 10.99.0.109
+check bh4 4 in 10.99.0.104/30 "bitmap:ip range 10.99.0.96-10.99.0.107" 10.99.0.101 10.99.0.105 10.99.0.107 10.99.0.109
+check be4 4 out 10.99.0.7-10.99.0.1 "bitmap:ip range 10.99.0.0/28 timeout 600 counters" 10.99.0.2 10.99.0.6 10.99.0.10
 note "$cases cases, $addrs addresses: kernel and sluice agree on every one ($dropped datagrams dropped, $passed passed)"
 
 note "a restart adopts masked sets (the mask is in the set's record, sl_sets_v3) and their rules"
@@ -142,6 +148,9 @@ ctl d set add r4 10.99.0.106 >/dev/null || fail "add r4"
 ctl d set create r6 hash:ip family inet6 bitmask ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff3 counters >/dev/null ||
 	fail "create r6"
 ctl d set add r6 fd99::1 >/dev/null || fail "add r6"
+# bitmap:ip keeps its range where hash:ip keeps a bitmask
+ctl d set create rb bitmap:ip range 10.99.0.96-10.99.0.107 netmask 30 timeout 0 >/dev/null || fail "create rb"
+ctl d set add rb 10.99.0.106 >/dev/null || fail "add rb"
 ctl d rule add dev vb netns "$b" ingress match-set r4 src action drop >/dev/null || fail "rule r4"
 ctl d rule add dev vb netns "$b" ingress match-set r6 src action drop >/dev/null || fail "rule r6"
 before=$(ctl d set save | sed '/^add /s/ packets [0-9]* bytes [0-9]*//')
@@ -157,6 +166,8 @@ restart_traffic() {
 }
 restart_traffic "the adopted program"
 ctl d set test r4 10.99.0.107 >/dev/null 2>&1 || fail "set test of a masked address after the restart"
+ctl d set test rb 10.99.0.105 >/dev/null 2>&1 || fail "set test of a bitmap:ip address after the restart"
+ctl d set add rb 10.99.0.108 >/dev/null 2>&1 && fail "bitmap:ip took an address outside its range after the restart"
 # a rule change loads the hook's program again, from the records the restart read
 ctl d rule add dev vb netns "$b" ingress prio 1 match-set r4 src action count >/dev/null || fail "count rule"
 restart_traffic "the program compiled after the restart"

@@ -45,12 +45,19 @@ ctl d set destroy m24 || fail "set destroy m24"
 # gone from the sets' directory too: a rule can no longer name it
 ctl d tcp add netns "$B" match-set m24 dst initcwnd 19 2>"$T_TMP/err"
 assert_eq 2 $? "tcp add naming the destroyed set m24 ($(cat "$T_TMP/err"))"
+# bitmap:ip is a hash:ip with its netmask to the dataplane
+ctl d set create bm bitmap:ip range 10.73.0.0/16 netmask 24 || fail "set create bm bitmap:ip"
+ctl d set add bm 10.73.0.77 || fail "set add bm"
+ctl d tcp add netns "$B" match-set bm dst initcwnd 21 || fail "tcp add match-set bm dst (B)"
+assert_eq 21 "$(s_iw 10.73.0.2)" "B's accept from 10.73.0.1: bm (bitmap:ip netmask 24) holds 10.73.0.0: initcwnd 21"
+ctl d tcp del netns "$B" match-set bm dst || fail "tcp del match-set bm"
+ctl d set destroy bm || fail "set destroy bm"
 
 list=$(ctl d -j tcp list) || fail "tcp list"
 assert_eq "near true" "$(echo "$list" | jq -r --arg a "$A" '.[] | select(.netns == $a) | "\(.match_set) \(.set_found)"')" \
 	"tcp list: A's rule names near, found"
-assert_eq 3 "$(echo "$list" | jq -r --arg a "$A" '.[] | select(.netns == $a) | .active')" \
-	"A's rule: three connects to 10.73.0.2 counted (two measured from B's side)"
+assert_eq 4 "$(echo "$list" | jq -r --arg a "$A" '.[] | select(.netns == $a) | .active')" \
+	"A's rule: four connects to 10.73.0.2 counted (three measured from B's side)"
 
 # the set as it is now: no apply, no program change
 ctl d set del near 10.73.0.2 || fail "set del near"

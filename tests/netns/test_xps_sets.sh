@@ -85,4 +85,10 @@ grep -q "in use by a kernel component" "$T_TMP/err" || fail "ipset's text: $(cat
 ctl d xps del dev va netns "$A" match-set near dst || fail "xps del match-set near dst"
 ctl d set destroy near || fail "set destroy near once no rule names it"
 spread "after xps del: UDP/IPv4 to 10.99.0.2" udp 10.99.0.2 5000 0
+
+# bitmap:ip is a hash:ip with its netmask to the dataplane: .2 holds .3's block
+ctl d set create bm bitmap:ip range 10.99.0.0/24 netmask 31 || fail "set create bm bitmap:ip"
+ctl d set add bm 10.99.0.2 || fail "set add bm"
+ctl d xps add dev va netns "$A" match-set bm dst queue 2 || fail "xps add match-set bm dst"
+steered "bm dst -> 2, UDP/IPv4 to 10.99.0.3 port 5000 (bitmap:ip netmask 31 of .2)" "0 0 $N 0" udp 10.99.0.3 5000 0
 echo PASS

@@ -900,18 +900,10 @@ Test(sets_expand, masks_store_what_the_kernel_stores)
 
 	for (size_t i = 0; i < N(cases); i++) {
 		struct sl_set_spec spec;
-		struct sl_set_elem e, one;
-		struct sl_set_iter it;
-		struct sl_error err = { 0 };
-		char *w[] = { (char *)cases[i].elem }, got[512] = "", text[64];
+		char got[512];
 
 		spec_of(cases[i].create, &spec);
-		cr_assert_eq(sl_set_elem_parse(&spec, SL_SETCMD_ADD, 1, w, NULL, &e, &err), 0, "[%zu] %s", i, err.msg);
-		cr_assert_eq(sl_set_expand_init(&it, &spec, &e, 0, &err), 0, "[%zu] %s", i, err.msg);
-		while (sl_set_expand_next(&it, &one)) {
-			cr_assert_gt(sl_set_elem_format(&spec, &one, text, sizeof(text)), 0);
-			snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", *got ? " " : "", text);
-		}
+		entries_of(&spec, cases[i].elem, got, sizeof(got));
 		cr_expect_str_eq(got, cases[i].entries, "[%zu] %s: %s", i, cases[i].create, cases[i].elem);
 	}
 }

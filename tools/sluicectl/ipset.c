@@ -33,6 +33,8 @@ static const struct {
 	{ "hash is full, cannot add more elements", "Hash is full, cannot add more elements" },
 	{ "element is out of the range of the set", "Element is out of the range of the set" },
 	{ "outside the range", "Element is out of the range of the set" },
+	{ "exceeds the size limit of the set type", "The range you specified exceeds the size limit of the set type" },
+	{ "(the CIDR parameter is invalid)", "The value of the CIDR parameter of the IP address is invalid" },
 	{ "timeout given but set", "Timeout cannot be used: set was created without timeout support" },
 	{ "packets given but set", "Packet/byte counters cannot be used: set was created without counter support" },
 	{ "bytes given but set", "Packet/byte counters cannot be used: set was created without counter support" },
@@ -65,6 +67,8 @@ static const struct {
 	{ "'%63[^']' is not a protocol%n", "Syntax error: cannot parse '%s' as a protocol" },
 	{ "family '%63[^']' is not inet or inet6%n", "Syntax error: unknown inet family %s" },
 	{ "hash:ip takes IP, got '%63[^']'%n", "Syntax error: Elem separator in %s, but settype hash:ip supports none." },
+	{ "bitmap:ip takes IP, got '%63[^']'%n", "Syntax error: Elem separator in %s, but settype bitmap:ip supports none." },
+	{ "range needs FROM-TO or IP/CIDR, got '%63[^']'%n", "Syntax error: IP/cidr or IP-IP range must be specified: %s" },
 	{ "hash:ip family inet6 takes single addresses, not '%63[^']'%n", "Syntax error: plain IP address must be supplied: %s" },
 	{ "bitmask '%63[^']' is not an IPv4 address%n",
 	  "Syntax error: cannot parse %s: resolving to IPv4 address failed\nSyntax error: bitmask is not valid for family = inet" },
@@ -154,6 +158,8 @@ static const char *ipset_text(const char *msg, char *buf, size_t size)
 		snprintf(buf, size, "Syntax error: '%s' is out of range 0-%s", value, proto); /* a number's range */
 		return buf;
 	}
+	if (sscanf(msg, "CIDR /%u out of range 1..%u", &cidr, &max) == 2 && cidr == 0) /* the kernel's refusal */
+		return "The value of the CIDR parameter of the IP address is invalid";
 	if (sscanf(msg, "CIDR /%u out of range 1..%u", &cidr, &max) == 2) {
 		snprintf(buf, size, "Syntax error: '%u' is out of range 0-%u", cidr, max);
 		return buf;
@@ -269,8 +275,8 @@ static int show_listing(const struct sl_ipset_req *req, json_object *data)
 		return 0;
 	}
 	json_object_object_get_ex(data, "sets", &sets);
-	for (size_t i = 0; req->sorted && sets && i < json_object_array_length(sets); i++)
-		sl_ipset_sort_members(json_object_array_get_idx(sets, i));
+	for (size_t i = 0; sets && i < json_object_array_length(sets); i++)
+		sl_ipset_sort_members(json_object_array_get_idx(sets, i), req->sorted);
 	if (req->output == SL_IPSET_OUT_XML)
 		sl_ipset_print_xml(stdout, sets, req->names, req->terse);
 	else

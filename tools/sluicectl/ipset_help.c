@@ -595,6 +595,32 @@ static const struct { const char *name, *text; } type_help[] = {
 		"\n"
 		"Type bitmap:port is family neutral.\n"
 	},
+	{ "bitmap:ip",
+		"\n"
+		"bitmap:ip type specific options:\n"
+		"\n"
+		"create SETNAME bitmap:ip range IP/CIDR|FROM-TO\n"
+		"               [netmask CIDR]\n"
+		"               [timeout VALUE]\n"
+		"               [counters]\n"
+		"               [comment]\n"
+		"               [skbinfo]\n"
+		"add    SETNAME bitmap:ip IP|IP/CIDR|FROM-TO\n"
+		"               [timeout VALUE]\n"
+		"               [packets VALUE]\n"
+		"               [bytes VALUE]\n"
+		"               [comment \"string\"]\n"
+		"               [skbmark VALUE]\n"
+		"               [skbprio VALUE]\n"
+		"               [skbqueue VALUE]\n"
+		"del    SETNAME bitmap:ip IP|IP/CIDR|FROM-TO\n"
+		"test   SETNAME bitmap:ip IP\n"
+		"\n"
+		"where IP, FROM and TO are IPv4 addresses (or hostnames),\n"
+		"      CIDR is a valid IPv4 CIDR prefix.\n"
+		"\n"
+		"Type bitmap:ip supports family inet only.\n"
+	},
 };
 
 const char *sl_ipset_help_type(const char *name)

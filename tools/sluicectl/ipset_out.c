@@ -78,14 +78,15 @@ static void sort_order(const struct sl_set_spec *spec, const char *const *elems,
 	free(k);
 }
 
-void sl_ipset_sort_members(json_object *set)
+void sl_ipset_sort_members(json_object *set, bool all)
 {
 	json_object *members = NULL, *sorted;
 	struct sl_set_spec spec;
 	const char **elems;
 	int n, *perm;
 
-	if (!json_object_object_get_ex(set, "members", &members) || sl_ipset_spec_of(set, &spec))
+	if (!json_object_object_get_ex(set, "members", &members) || sl_ipset_spec_of(set, &spec) ||
+	    !(all || sl_set_types[spec.type].bitmap))
 		return;
 	n = (int)json_object_array_length(members);
 	elems = calloc((size_t)n + 1, sizeof(*elems));
@@ -254,7 +255,7 @@ void sl_ipset_print_save(FILE *out, const char *text, bool sorted)
 		for (int k = 0; k < n; k++)
 			if (!strncmp(lines[k], "add ", 4) && same_name(lines[k], name, len))
 				adds[na++] = lines[k] + 5 + len; /* the element and its options */
-		if (sorted && sl_set_line_parse(lines[i], NULL, NULL, &cl, &err) == 1) {
+		if (sl_set_line_parse(lines[i], NULL, NULL, &cl, &err) == 1 && (sorted || sl_set_types[cl.spec.type].bitmap)) {
 			sort_order(&cl.spec, adds, na, perm);
 		} else {
 			for (int k = 0; k < na; k++)

@@ -22,8 +22,10 @@ const char *sl_ipset_help_type(const char *name);
 int sl_ipset_spec_of(json_object *set, struct sl_set_spec *spec);
 
 /* Sort a set's members as `ipset -sorted` does: by the element's binary
- * key (addresses numerically, then prefix, protocol, port, ...). */
-void sl_ipset_sort_members(json_object *set);
+ * key (addresses numerically, then prefix, protocol, port, ...). With
+ * `sorted` false only a bitmap's: the kernel lists a bitmap in order,
+ * sluice's maps are hashes. */
+void sl_ipset_sort_members(json_object *set, bool sorted);
 
 /* `list` in plain form (names only with -name, headers only with -terse)
  * and in XML; `sets` is the reply's "sets" array. */
@@ -31,7 +33,8 @@ void sl_ipset_print_plain(FILE *out, json_object *sets, bool names, bool terse);
 void sl_ipset_print_xml(FILE *out, json_object *sets, bool names, bool terse);
 
 /* `set save` text as ipset prints it: each set's create line followed by
- * its adds (sluice prints every create first); sorted with -sorted.
+ * its adds (sluice prints every create first); sorted with -sorted, and
+ * a bitmap's always.
  * (ipset's -terse leaves nothing out of a save listing.) */
 void sl_ipset_print_save(FILE *out, const char *text, bool sorted);
 

@@ -81,7 +81,9 @@ struct undo {
 
 static bool in_range(const struct sets_set *s, const struct sl_set_elem *e)
 {
-	return s->spec.type != SL_SET_BITMAP_PORT || (e->port >= s->spec.range_from && e->port <= s->spec.range_to);
+	if (s->spec.type == SL_SET_BITMAP_PORT)
+		return e->port >= s->spec.range_from && e->port <= s->spec.range_to;
+	return sl_set_ip_in_range(&s->spec, e);
 }
 
 static int element_text_fail(const struct sets_set *s, const struct sl_set_elem *e, const char *what,

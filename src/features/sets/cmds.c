@@ -26,9 +26,9 @@ const struct sl_cmd_spec sl_sets_cmds[] = {
 	{ .words = "set create", CONFIG(SL_SETCMD_CREATE), .opts = sl_no_opts,
 	  .args = REST("NAME TYPE [OPTIONS]", false,
 		       "TYPE: hash:ip hash:net hash:ip,port hash:net,port hash:ip,port,ip\n"
-		       "                         hash:mac bitmap:port; OPTIONS: family inet|inet6, hashsize N,\n"
-		       "                         maxelem N, timeout N, counters, comment, range FROM-TO\n"
-		       "                         (bitmap:port), -exist"),
+		       "                         hash:mac bitmap:port bitmap:ip; OPTIONS: family inet|inet6,\n"
+		       "                         hashsize N, maxelem N, timeout N, counters, comment, range\n"
+		       "                         FROM-TO (bitmap:port; bitmap:ip: FROM-TO or IP/CIDR), -exist"),
 	  .summary = "create a set (ipset create)",
 	  .help = "The set is a BPF map pinned under <pin-root>/maps/" SL_SET_SLOT_MAP_PREFIX "<slot>; maxelem is\n"
 		  "its max_entries, so a full set refuses new entries and keeps the old ones." },

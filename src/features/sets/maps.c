@@ -30,6 +30,7 @@ static uint8_t key_class_of(const struct sl_set_spec *spec)
 
 	switch (spec->type) {
 	case SL_SET_HASH_IP: return v6 ? SL_CLASS_IP6 : SL_CLASS_IP4;
+	case SL_SET_BITMAP_IP: return SL_CLASS_IP4; /* its netmask applies as hash:ip's */
 	case SL_SET_HASH_NET: return v6 ? SL_CLASS_NET6 : SL_CLASS_NET4;
 	case SL_SET_HASH_IP_PORT: return v6 ? SL_CLASS_IPPORT6 : SL_CLASS_IPPORT4;
 	case SL_SET_HASH_NET_PORT: return v6 ? SL_CLASS_NETPORT6 : SL_CLASS_NETPORT4;
@@ -168,12 +169,17 @@ void sets_meta_of(const struct sets_set *s, struct sl_set_meta *m)
 	m->maxelem = s->spec.maxelem;
 	m->timeout = s->spec.timeout;
 	m->hashsize = s->spec.hashsize;
-	m->range_from = s->spec.range_from;
-	m->range_to = s->spec.range_to;
 	m->bucketsize = s->spec.bucketsize;
 	m->initval = s->spec.initval;
 	m->netmask = s->spec.netmask;
-	memcpy(m->bitmask, s->spec.bitmask, sizeof(m->bitmask));
+	if (s->spec.type == SL_SET_BITMAP_IP) {
+		m->ip_range.from = s->spec.range_from;
+		m->ip_range.to = s->spec.range_to;
+	} else {
+		m->range_from = (uint16_t)s->spec.range_from;
+		m->range_to = (uint16_t)s->spec.range_to;
+		memcpy(m->bitmask, s->spec.bitmask, sizeof(m->bitmask));
+	}
 	m->map_id = map_id(s->map_fd);
 	m->cmt_map_id = map_id(s->cmt_fd);
 }
@@ -506,12 +512,17 @@ int sets_maps_adopt(struct sets_priv *p, struct sets_catalog *c, int bank, struc
 		s->spec.maxelem = m.maxelem;
 		s->spec.timeout = m.timeout;
 		s->spec.hashsize = m.hashsize;
-		s->spec.range_from = m.range_from;
-		s->spec.range_to = m.range_to;
 		s->spec.bucketsize = m.bucketsize;
 		s->spec.initval = m.initval;
 		s->spec.netmask = m.netmask;
-		memcpy(s->spec.bitmask, m.bitmask, sizeof(s->spec.bitmask));
+		if (m.type == SL_SET_BITMAP_IP) {
+			s->spec.range_from = m.ip_range.from;
+			s->spec.range_to = m.ip_range.to;
+		} else {
+			s->spec.range_from = m.range_from;
+			s->spec.range_to = m.range_to;
+			memcpy(s->spec.bitmask, m.bitmask, sizeof(s->spec.bitmask));
+		}
 		s->slot = slot;
 		s->cls = m.cls;
 		s->map_fd = adopt_map(p, slot, false, m.map_id, m.name);

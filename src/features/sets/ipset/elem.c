@@ -177,6 +177,20 @@ static int null_check(struct part_ctx *c, enum sl_set_cmd cmd, const char *text)
 	return 0;
 }
 
+/* bitmap:ip: the element within the set's range, checked after the
+ * options as the kernel checks it (a test outside it is a miss: the
+ * caller reads "outside the range" so) */
+static int range_check(struct part_ctx *c, const char *text)
+{
+	char range[64];
+
+	if (sl_set_ip_in_range(c->spec, c->e))
+		return 0;
+	sl_set_ip_range_format(c->spec, range, sizeof(range));
+	return sl_fail(c->err, SL_E_USAGE, c->col, "address %s outside the range %s of set '%s'", text, range,
+		       c->spec->name);
+}
+
 /* --- ports --------------------------------------------------------------------- */
 
 /* one port number or service name, "[name]" escaping a dash */
@@ -535,10 +549,12 @@ static const struct elem_opt elem_opts[] = {
 };
 
 /* What ipset's test refuses (its words): port ranges, address ranges
- * except in hash:ip, any CIDR in the address of hash:ip,port(,ip). */
+ * except in hash:ip, any CIDR in the address of hash:ip,port(,ip) and
+ * bitmap:ip. */
 static int test_shape(struct part_ctx *c, const char *text)
 {
-	const char *type = c->ti->name, *fam = c->ti->family ? sl_set_family_name(c->spec->family) : "unspec";
+	const char *type = c->ti->name;
+	const char *fam = c->ti->family || c->ti->inet ? sl_set_family_name(c->spec->family) : "unspec";
 
 	if (c->e->flags & SL_ELEM_F_PORT_RANGE)
 		return sl_fail(c->err, SL_E_USAGE, c->col,
@@ -546,7 +562,8 @@ static int test_shape(struct part_ctx *c, const char *text)
 	if (c->dash[0] && c->spec->type != SL_SET_HASH_IP)
 		return sl_fail(c->err, SL_E_USAGE, c->col,
 			       "FROM-TO IP range is not allowed in command test with set type %s and family %s", type, fam);
-	if (c->slash[0] && (c->spec->type == SL_SET_HASH_IP_PORT || c->spec->type == SL_SET_HASH_IP_PORT_IP))
+	if (c->slash[0] && (c->spec->type == SL_SET_HASH_IP_PORT || c->spec->type == SL_SET_HASH_IP_PORT_IP ||
+			    c->spec->type == SL_SET_BITMAP_IP))
 		return sl_fail(c->err, SL_E_USAGE, c->col,
 			       "IP/CIDR range is not allowed in command test with set type %s and family %s", type, fam);
 	if (c->slash[2])
@@ -641,5 +658,7 @@ int sl_set_elem_parse(const struct sl_set_spec *spec, enum sl_set_cmd cmd, int a
 	if (parse_opts(&c, cmd, argc, argv, cols))
 		return -1;
 	c.col = sl_set_word_col(argv, cols, 0);
-	return null_check(&c, cmd, argv[0]);
+	if (null_check(&c, cmd, argv[0]) || range_check(&c, argv[0]))
+		return -1;
+	return 0;
 }

@@ -38,7 +38,7 @@ static uint64_t count_blocks(uint32_t from, uint32_t to)
 }
 
 /* A set with netmask or bitmask, as the kernel's hash_ip4_uadt and
- * hash_ipport4_uadt walk it: the first address is masked; a CIDR is then
+ * hash_ipport4_uadt (bitmap_ip_uadt: below) walk it: the first address is masked; a CIDR is then
  * taken around it, a range runs from it to the (unmasked) last address;
  * hash:ip's walk steps by the netmask's block, or by one under a bitmask,
  * and hash:ip,port's by one: later addresses the kernel stores unmasked
@@ -52,6 +52,17 @@ static void mask_pattern(struct sl_set_iter *it, const struct sl_set_spec *spec,
 	sl_set_mask_addr(it->next.addr, mask);
 	if (!it->addr_steps)
 		return;
+	if (spec->type == SL_SET_BITMAP_IP) {
+		/* bitmap_ip_uadt steps a block at a time from the first address
+		 * as given (not masked) while it is not past the last: the block
+		 * of the last address may be left out (10.0.2.5-10.0.3.4 under
+		 * netmask 24 is 10.0.2.0 alone) */
+		it->addr_step = (uint32_t)(0x100000000ull >> spec->netmask);
+		it->addr_last = sl_set_addr_v4(it->next.addr) +
+				(it->addr_last - sl_set_addr_v4(pat->addr)) / it->addr_step * it->addr_step;
+		it->addr = sl_set_addr_v4(it->next.addr);
+		return;
+	}
 	if (pat->flags & SL_ELEM_F_ADDR_CIDR) {
 		uint32_t host = sl_set_addr_v4(pat->addr_to) - sl_set_addr_v4(pat->addr);
 

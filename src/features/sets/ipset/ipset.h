@@ -90,10 +90,12 @@ struct sl_set_type_info {
 	enum sl_set_part part[3];
 	const char *metavar;        /* "IP,PORT", for messages */
 	bool family;                /* has `family inet|inet6` */
+	bool inet;                  /* family inet, fixed: no family option (bitmap:ip) */
 	bool bitmap;                /* `range` instead of hashsize/maxelem */
 	bool nomatch;               /* elements may carry `nomatch` (hash:net*) */
 	bool null_addr;             /* the first address may be 0.0.0.0 / :: */
 	enum sl_set_mask_place mask; /* netmask/bitmask */
+	bool netmask_only;          /* netmask but no bitmask (bitmap:ip) */
 };
 
 extern const struct sl_set_type_info sl_set_types[SL_SET_TYPE_COUNT];
@@ -109,10 +111,11 @@ struct sl_set_spec {
 	enum sl_family family;      /* 0 for types without a family */
 	unsigned flags;             /* enum sl_set_spec_flags */
 	uint32_t hashsize;          /* hash types, as the kernel keeps it */
-	uint32_t maxelem;
+	uint32_t maxelem;           /* bitmap:ip: the entries its range holds */
 	uint32_t timeout;           /* default for elements, with SL_SET_F_TIMEOUT */
-	uint16_t range_from;        /* bitmap:port */
-	uint16_t range_to;
+	uint32_t range_from;        /* bitmap:port: ports; bitmap:ip: IPv4 addresses in host
+				     * order, widened to whole netmask blocks as the kernel keeps them */
+	uint32_t range_to;
 	uint8_t bucketsize;
 	uint32_t initval;
 	uint8_t netmask;            /* with SL_SET_F_NETMASK: 1..31 (v4), 1..127 (v6) */
@@ -137,6 +140,15 @@ bool sl_set_spec_mask(const struct sl_set_spec *spec, uint8_t mask[16]);
 /* The create line as `ipset save` prints it (see the top of this file).
  * Returns the length, or -1 if it does not fit. */
 int sl_set_spec_format(const struct sl_set_spec *spec, char *out, size_t size);
+
+/* bitmap:ip's range (bitmap_ip.c): `FROM-TO` or `IP/CIDR` into
+ * spec->range_from/to; then, once the netmask is known, widened to whole
+ * blocks and checked against the kernel's limits (a netmask must split a
+ * CIDR block; at most 65536 entries), spec->maxelem set to its entries. */
+int sl_set_ip_range(const char *value, int col, struct sl_set_spec *spec, struct sl_error *err);
+int sl_set_ip_range_finish(struct sl_set_spec *spec, int col, struct sl_error *err);
+/* "10.0.0.0-10.0.0.255"; returns snprintf's length */
+int sl_set_ip_range_format(const struct sl_set_spec *spec, char *out, size_t size);
 
 /* --- elements ---------------------------------------------------------- */
 
@@ -192,6 +204,10 @@ enum sl_set_cmd {
  * cols as for sl_set_spec_parse(). */
 int sl_set_elem_parse(const struct sl_set_spec *spec, enum sl_set_cmd cmd, int argc, char *const argv[],
 		      const int *cols, struct sl_set_elem *elem, struct sl_error *err);
+
+/* Whether an element's addresses (a pattern's first and last) lie in a
+ * bitmap:ip set's range; true for every other type. */
+bool sl_set_ip_in_range(const struct sl_set_spec *spec, const struct sl_set_elem *e);
 
 /* The element alone ("10.0.0.1,tcp:80"); a pattern prints its ranges
  * ("10.0.0.1-10.0.0.5", "tcp:80-90") so that it parses back to itself. */

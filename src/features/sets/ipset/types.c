@@ -44,6 +44,11 @@ const struct sl_set_type_info sl_set_types[SL_SET_TYPE_COUNT] = {
 		.name = "bitmap:port", .alias = "portmap", .metavar = "PORT",
 		.dims = 1, .part = { SL_PART_PORT }, .bitmap = true,
 	},
+	[SL_SET_BITMAP_IP] = {
+		.name = "bitmap:ip", .alias = "ipmap", .metavar = "IP",
+		.dims = 1, .part = { SL_PART_IP }, .inet = true, .bitmap = true, .null_addr = true,
+		.mask = SL_MASK_AFTER_MAXELEM, .netmask_only = true,
+	},
 };
 
 const struct sl_set_type_info *sl_set_type_find(const char *name, enum sl_set_type *type)
@@ -136,7 +141,7 @@ void sl_set_spec_init(struct sl_set_spec *spec, const char *name, enum sl_set_ty
 	memset(spec, 0, sizeof(*spec));
 	snprintf(spec->name, sizeof(spec->name), "%s", name);
 	spec->type = type;
-	if (sl_set_types[type].family)
+	if (sl_set_types[type].family || sl_set_types[type].inet)
 		spec->family = SL_FAMILY_IPV4;
 	if (!sl_set_types[type].bitmap) {
 		spec->hashsize = 1024;
@@ -169,7 +174,8 @@ enum opt_where {
 	OPT_HASH = 1 << 0,   /* hash types only */
 	OPT_BITMAP = 1 << 1, /* bitmap:port only */
 	OPT_FAMILY = 1 << 2, /* types with a family */
-	OPT_MASK = 1 << 3,   /* types with netmask/bitmask (hash:ip, hash:ip,port) */
+	OPT_MASK = 1 << 3,   /* types with netmask (hash:ip, hash:ip,port, bitmap:ip) */
+	OPT_BITMASK = 1 << 4, /* ... and bitmask (not bitmap:ip) */
 };
 
 struct create_opt {
@@ -256,19 +262,24 @@ static int opt_range(struct sl_set_spec *spec, const char *name, const char *val
 		     struct sl_error *err)
 {
 	const char *proto = "tcp", *colon = strchr(value, ':');
+	uint16_t from, to;
 	bool range;
 
 	(void)name;
+	if (spec->type == SL_SET_BITMAP_IP)
+		return sl_set_ip_range(value, col, spec, err);
 	/* ipset takes an optional tcp: or udp: here, for the service names */
 	if (colon && (!strncmp(value, "tcp:", 4) || !strncmp(value, "udp:", 4))) {
 		proto = value[0] == 't' ? "tcp" : "udp";
 		col += (int)(colon + 1 - value);
 		value = colon + 1;
 	}
-	if (sl_set_port_range(value, proto, col, &spec->range_from, &spec->range_to, &range, err))
+	if (sl_set_port_range(value, proto, col, &from, &to, &range, err))
 		return -1;
 	if (!range)
 		return sl_fail(err, SL_E_USAGE, col, "range needs FROM-TO, got '%s'", value);
+	spec->range_from = from;
+	spec->range_to = to;
 	return 0;
 }
 
@@ -290,7 +301,7 @@ static const struct create_opt create_opts[] = {
 	{ "initval", true, OPT_HASH, 0, opt_initval },
 	/* read by parse_masks() once the family is known (it may come later) */
 	{ "netmask", true, OPT_MASK, SL_SET_F_NETMASK, NULL },
-	{ "bitmask", true, OPT_MASK, SL_SET_F_BITMASK, NULL },
+	{ "bitmask", true, OPT_MASK | OPT_BITMASK, SL_SET_F_BITMASK, NULL },
 	{ "-exist", false, OPT_ANY, SL_SET_F_EXIST, NULL },
 	{ "-!", false, OPT_ANY, SL_SET_F_EXIST, NULL },
 };
@@ -396,7 +407,8 @@ static int parse_masks(int argc, char *const argv[], const int *cols, struct sl_
 static bool opt_fits(const struct create_opt *o, const struct sl_set_type_info *ti)
 {
 	return !((o->where & OPT_HASH) && ti->bitmap) && !((o->where & OPT_BITMAP) && !ti->bitmap) &&
-	       !((o->where & OPT_FAMILY) && !ti->family) && !((o->where & OPT_MASK) && !ti->mask);
+	       !((o->where & OPT_FAMILY) && !ti->family) && !((o->where & OPT_MASK) && !ti->mask) &&
+	       !((o->where & OPT_BITMASK) && ti->netmask_only);
 }
 
 static int unknown_create_opt(const char *word, int col, struct sl_error *err)
@@ -452,6 +464,9 @@ static int parse_create_opts(int argc, char *const argv[], const int *cols, stru
 		return -1;
 	if (ti->bitmap && !seen[create_opt_find("range") - create_opts])
 		return sl_fail(err, SL_E_USAGE, sl_set_word_col(argv, cols, 1), "%s needs range FROM-TO", ti->name);
+	/* the netmask widens the range: known only now */
+	if (spec->type == SL_SET_BITMAP_IP)
+		return sl_set_ip_range_finish(spec, sl_set_word_col(argv, cols, 1), err);
 	return 0;
 }
 
@@ -513,10 +528,16 @@ int sl_set_spec_format(const struct sl_set_spec *spec, char *out, size_t size)
 	sl_set_append(out, size, &len, "create %s %s", spec->name, ti->name);
 	if (ti->family)
 		sl_set_append(out, size, &len, " family %s", sl_set_family_name(spec->family));
-	if (ti->bitmap)
+	if (spec->type == SL_SET_BITMAP_IP) {
+		char range[2 * INET_ADDRSTRLEN];
+
+		sl_set_ip_range_format(spec, range, sizeof(range));
+		sl_set_append(out, size, &len, " range %s", range);
+	} else if (ti->bitmap) {
 		sl_set_append(out, size, &len, " range %u-%u", spec->range_from, spec->range_to);
-	else
+	} else {
 		sl_set_append(out, size, &len, " hashsize %u maxelem %u", spec->hashsize, spec->maxelem);
+	}
 	if (ti->mask == SL_MASK_AFTER_MAXELEM)
 		append_mask(spec, out, size, &len);
 	if (spec->flags & SL_SET_F_TIMEOUT)
