@@ -1,0 +1,181 @@
+/* The per-message send policy (include/sluice/send.h) as a decision on a
+ * struct sl_send_msg: its maps, the rodata that says which cgroup a load is
+ * attached to, the first-match walk and the reply's restore. Included by
+ * bpf/send.bpf.c (the cgroup sock_addr programs, thin shims over it) and by
+ * tests/bpf/send_fx.bpf.c (a program BPF_PROG_TEST_RUN can run), so the
+ * fixtures test the very code the hooks run. Must pass the 6.1 verifier:
+ * one bounded loop, map lookups checked. */
+#ifndef SLUICE_BPF_SEND_POLICY_H
+#define SLUICE_BPF_SEND_POLICY_H
+
+#include <bpf/bpf_helpers.h>
+#include "sluice/send.h"
+
+/* set by userspace before load: the level below the root of the cgroup
+ * this load is attached to, and the ids of that cgroup and its ancestors
+ * by level (the root, level 0, is 1) */
+const volatile __u32 sl_send_level = 0;
+const volatile __u64 sl_send_cgroups[SL_SEND_CG_LEVELS + 1] = { 1 };
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2 * SL_SEND_RULES);
+	__type(key, __u32);
+	__type(value, struct sl_send_rule);
+} SL_SEND_RULES_MAP SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sl_send_config);
+} SL_SEND_CONFIG_MAP SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SL_SEND_RULES);
+	__type(key, __u32);
+	__type(value, struct sl_send_stat);
+} SL_SEND_STATS_MAP SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, SL_SEND_MARKS);
+	__type(key, struct sl_send_mark_key);
+	__type(value, __u32);
+} SL_SEND_MARK_MAP SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, SL_SEND_ORIGS);
+	__type(key, struct sl_send_orig_key);
+	__type(value, struct sl_send_orig);
+} SL_SEND_ORIG_MAP SEC(".maps");
+
+/* the rule's cgroup is this load's or an ancestor of it */
+static __always_inline bool sl_send_cgroup_ok(const struct sl_send_rule *r)
+{
+	__u32 level = r->cgroup_level;
+
+	if (r->cgroup_id == 0)
+		return true;
+	if (level > sl_send_level || level > SL_SEND_CG_LEVELS)
+		return false;
+	return sl_send_cgroups[level] == r->cgroup_id;
+}
+
+/* With programs on nested cgroups: a deeper load than this one decided
+ * for this socket's hook already (true: leave it); else mark it as this
+ * one's. A socket's chain always starts at the same (deepest) load, so
+ * its mark is never stale for it. */
+static __always_inline bool sl_send_decided_below(const struct sl_send_msg *m, const struct sl_send_config *cfg)
+{
+	struct sl_send_mark_key key = { .cookie = m->sock_cookie, .hook = m->hook };
+	__u32 level = sl_send_level, *seen;
+
+	if (!cfg->nested)
+		return false;
+	seen = bpf_map_lookup_elem(&SL_SEND_MARK_MAP, &key);
+	if (seen && *seen > level)
+		return true;
+	if (level > 0) /* the root's load runs last: nothing above reads it */
+		bpf_map_update_elem(&SL_SEND_MARK_MAP, &key, &level, BPF_ANY);
+	return false;
+}
+
+static __always_inline void sl_send_count(const struct sl_send_rule *r, __u8 hook)
+{
+	__u32 id = r->id;
+	struct sl_send_stat *st = bpf_map_lookup_elem(&SL_SEND_STATS_MAP, &id);
+
+	if (!st)
+		return;
+	if (hook == SL_SEND_HOOK_CONNECT)
+		st->connects++;
+	else
+		st->messages++;
+}
+
+/* the new destination, and the original under it for the replies */
+static __always_inline void sl_send_rewrite(struct sl_send_msg *m, const struct sl_send_rule *r)
+{
+	struct sl_send_orig_key key = { .cookie = m->sock_cookie, .family = m->family };
+	struct sl_send_orig orig = { .port = m->port, .family = m->family, .rule = r->id };
+
+	__builtin_memcpy(orig.addr, m->ip, sizeof(orig.addr));
+	__builtin_memcpy(key.addr, r->to_addr, sizeof(key.addr));
+	key.port = r->to_port ? r->to_port : m->port;
+	bpf_map_update_elem(&SL_SEND_ORIG_MAP, &key, &orig, BPF_ANY);
+	__builtin_memcpy(m->ip, r->to_addr, sizeof(m->ip));
+	m->port = key.port;
+	m->changed = 1;
+}
+
+/* sendmsg and connect: the first rule (bank order) of the message's
+ * namespace and this load's cgroups that matches its destination
+ * decides; count rules on the way count it */
+static __always_inline void sl_send_decide(struct sl_send_msg *m)
+{
+	const struct sl_send_config *cfg;
+	__u32 zero = 0, bank, n;
+
+	m->verdict = 1;
+	m->rule = SL_SEND_NO_RULE;
+	m->changed = 0;
+	cfg = bpf_map_lookup_elem(&SL_SEND_CONFIG_MAP, &zero);
+	if (!cfg)
+		return;
+	bank = cfg->bank & 1;
+	n = cfg->nrules[bank];
+	if (n == 0 || sl_send_decided_below(m, cfg))
+		return;
+	for (__u32 i = 0; i < SL_SEND_RULES; i++) {
+		__u32 k = bank * SL_SEND_RULES + i;
+		const struct sl_send_rule *r;
+
+		if (i >= n)
+			break;
+		r = bpf_map_lookup_elem(&SL_SEND_RULES_MAP, &k);
+		if (!r)
+			break;
+		if (r->netns_cookie != m->netns_cookie || !sl_send_cgroup_ok(r) ||
+		    !sl_send_rule_match(r, m->family, m->ip, m->port))
+			continue;
+		sl_send_count(r, m->hook);
+		if (r->action == SL_SEND_COUNT)
+			continue;
+		m->rule = r->id;
+		if (r->action == SL_SEND_DENY)
+			m->verdict = 0;
+		else if (r->action == SL_SEND_REWRITE)
+			sl_send_rewrite(m, r);
+		return;
+	}
+}
+
+/* recvmsg: a reply from a destination this socket's messages were
+ * rewritten to shows the original as its source */
+static __always_inline void sl_send_restore(struct sl_send_msg *m)
+{
+	struct sl_send_orig_key key = { .cookie = m->sock_cookie, .port = m->port, .family = m->family };
+	const struct sl_send_orig *orig;
+	struct sl_send_stat *st;
+	__u32 id;
+
+	m->verdict = 1;
+	m->rule = SL_SEND_NO_RULE;
+	m->changed = 0;
+	__builtin_memcpy(key.addr, m->ip, sizeof(key.addr));
+	orig = bpf_map_lookup_elem(&SL_SEND_ORIG_MAP, &key);
+	if (!orig)
+		return;
+	__builtin_memcpy(m->ip, orig->addr, sizeof(m->ip));
+	m->port = orig->port;
+	m->rule = id = orig->rule;
+	m->changed = 1;
+	st = bpf_map_lookup_elem(&SL_SEND_STATS_MAP, &id);
+	if (st)
+		st->replies++;
+}
+
+#endif
