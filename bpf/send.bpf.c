@@ -9,7 +9,8 @@
  *                               0 fails it with EPERM, a rewrite changes
  *                               its destination
  *   cgroup/connect4, connect6   connect(): the same rules (a connected
- *                               socket's sends do not pass sendmsg)
+ *                               socket's sends do not pass sendmsg); UDP
+ *                               sockets only, TCP's connect is let be
  *   cgroup/recvmsg4, recvmsg6   a received message's source, when the app
  *                               asks for it: a reply from a rewritten
  *                               destination shows the original (always 1)
@@ -24,6 +25,12 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+/* connect() of a UDP socket only: TCP connections are not this policy's */
+static __always_inline bool not_udp(struct bpf_sock_addr *ctx, __u8 hook)
+{
+	return hook == SL_SEND_HOOK_CONNECT && ctx->type != SOCK_DGRAM;
+}
+
 static __always_inline void msg_of(struct bpf_sock_addr *ctx, __u8 hook, struct sl_send_msg *m)
 {
 	m->sock_cookie = bpf_get_socket_cookie(ctx);
@@ -36,6 +43,8 @@ static __always_inline int run4(struct bpf_sock_addr *ctx, __u8 hook)
 {
 	struct sl_send_msg m = {};
 
+	if (not_udp(ctx, hook))
+		return 1;
 	msg_of(ctx, hook, &m);
 	m.family = SL_FAMILY_IPV4;
 	m.ip[0] = ctx->user_ip4;
@@ -56,6 +65,8 @@ static __always_inline int run6(struct bpf_sock_addr *ctx, __u8 hook)
 	__u32 a = ctx->user_ip6[0], b = ctx->user_ip6[1], c = ctx->user_ip6[2], d = ctx->user_ip6[3];
 	bool mapped = a == 0 && b == 0 && c == bpf_htonl(0xffff);
 
+	if (not_udp(ctx, hook))
+		return 1;
 	msg_of(ctx, hook, &m);
 	if (mapped) {
 		m.family = SL_FAMILY_IPV4;
