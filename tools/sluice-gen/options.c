@@ -98,6 +98,31 @@ static int addr(struct ctx *c, int opt, const char *v, struct gen_addr *a)
 	return 0;
 }
 
+/* send --dst A[,B...]: each an address, one family */
+static int dst_list(struct ctx *c, int opt, const char *v, struct gen_opts *o)
+{
+	char buf[1024], *save = NULL, *one;
+
+	if (strlen(v) >= sizeof(buf))
+		return fail(c, "--dst: list too long");
+	snprintf(buf, sizeof(buf), "%s", v);
+	o->ndst = 0;
+	for (one = strtok_r(buf, ",", &save); one; one = strtok_r(NULL, ",", &save)) {
+		if (o->ndst == GEN_MAX_DSTS)
+			return fail(c, "--dst: more than %u destinations", GEN_MAX_DSTS);
+		if (addr(c, opt, one, &o->dsts[o->ndst]) < 0)
+			return -1;
+		if (o->dsts[o->ndst].family != o->dsts[0].family)
+			return fail(c, "--dst: %s is not of the first one's family", one);
+		o->ndst++;
+	}
+	if (!o->ndst)
+		return fail(c, "--dst: %s has no address", v);
+	o->dst = o->dsts[0];
+	o->has_dst = true;
+	return 0;
+}
+
 static int duration(struct ctx *c, const char *v, uint64_t *ns)
 {
 	switch (gen_parse_duration(v, ns)) {
@@ -136,6 +161,9 @@ static int one(struct ctx *c, int opt, const char *v, struct gen_opts *o)
 		return fail(c, "--%s: missing value", opt_name(c, opt));
 	switch (opt) {
 	case OPT_DST:
+		if (o->mode == GEN_MODE_SEND)
+			return dst_list(c, opt, v, o);
+		/* fall through */
 	case OPT_BIND:
 		o->has_dst = true;
 		return addr(c, opt, v, &o->dst);
@@ -239,6 +267,8 @@ static int check(struct ctx *c, struct gen_opts *o)
 		return fail(c, "--dst: an unspecified address is not "
 			    "a destination");
 	gen_addr_set_port(&o->dst, o->port);
+	for (uint32_t i = 0; i < o->ndst; i++)
+		gen_addr_set_port(&o->dsts[i], o->port);
 	return 0;
 }
 
