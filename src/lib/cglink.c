@@ -1,5 +1,7 @@
 /* Programs on cgroups through pinned links (lib/cglink.h). */
+#include <dirent.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -58,4 +60,35 @@ void sl_cglink_off(const char *pin_root, const char *name, int *link_fd)
 		close(*link_fd);
 	}
 	*link_fd = -1;
+}
+
+int sl_cglink_sweep(const char *pin_root, const char *prefix, const uint64_t keep[], int n, bool dry)
+{
+	char dir[512];
+	struct dirent *de;
+	int found = 0;
+	DIR *d;
+
+	sl_pin_path(dir, sizeof(dir), pin_root, SL_PIN_LINKS, "");
+	d = opendir(dir);
+	while (d && (de = readdir(d))) {
+		const char *us = strrchr(de->d_name, '_');
+		uint64_t id;
+		char *end;
+		int k, fd = -1;
+
+		if (strncmp(de->d_name, prefix, strlen(prefix)) || !us || !us[1])
+			continue;
+		id = strtoull(us + 1, &end, 10);
+		if (*end)
+			continue;
+		found++;
+		for (k = 0; k < n && keep[k] != id; k++)
+			;
+		if (k == n && !dry)
+			sl_cglink_off(pin_root, de->d_name, &fd);
+	}
+	if (d)
+		closedir(d);
+	return found;
 }

@@ -6,6 +6,7 @@
 
 #include <bpf/bpf.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "common/grammar.h"
 
@@ -18,5 +19,9 @@ int sl_cglink_to(const char *pin_root, const char *name, const char *dir, enum b
 
 /* links/<name> off its cgroup, its pin gone, *link_fd closed (-1) */
 void sl_cglink_off(const char *pin_root, const char *name, int *link_fd);
+
+/* The pinned links named <prefix>..._<cgroup id>: those whose id is not in
+ * keep[0..n) go off (with `dry`, none does); how many there are. */
+int sl_cglink_sweep(const char *pin_root, const char *prefix, const uint64_t keep[], int n, bool dry);
 
 #endif

@@ -8,7 +8,7 @@
  * taken off again. */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include <dirent.h>
+#include <stddef.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,12 +16,12 @@
 
 #include "core/log.h"
 #include "core/pin.h"
+#include "lib/banks.h"
 #include "lib/bpf_info.h"
 #include "lib/bpf_obj.h"
 #include "lib/cgroup.h"
 #include "lib/cglink.h"
 #include "lib/netns.h"
-#include "lib/slots.h"
 #include "features/send/send.h"
 #include "send.skel.h"
 
@@ -166,114 +166,36 @@ static void cg_close(struct send_cg *c)
 	}
 }
 
-/* every pinned link of the feature whose cgroup id is not in keep[] (n)
- * goes (with `dry`, none does); the number of links found */
-static int links_walk(const struct sl_env *env, const uint64_t keep[], int n, bool dry)
+static bool same_match(const void *x, const void *y)
 {
-	char dir[512];
-	struct dirent *de;
-	int found = 0;
-	DIR *d;
+	const struct sl_send_rule *a = x, *b = y;
 
-	sl_pin_path(dir, sizeof(dir), env->pin_root, SL_PIN_LINKS, "");
-	d = opendir(dir);
-	while (d && (de = readdir(d))) {
-		const char *us = strrchr(de->d_name, '_');
-		uint64_t id;
-		char *end;
-		int k, fd = -1;
-
-		if (strncmp(de->d_name, SL_SEND_LINK_PREFIX, strlen(SL_SEND_LINK_PREFIX)) || !us)
-			continue;
-		id = strtoull(us + 1, &end, 10);
-		if (*end)
-			continue;
-		found++;
-		for (k = 0; k < n && keep[k] != id; k++)
-			;
-		if (k == n && !dry)
-			sl_cglink_off(env->pin_root, de->d_name, &fd);
-	}
-	if (d)
-		closedir(d);
-	return found;
-}
-
-static int read_config(struct send_priv *p, struct sl_send_config *cfg)
-{
-	__u32 zero = 0;
-
-	memset(cfg, 0, sizeof(*cfg));
-	return bpf_map_lookup_elem(p->map_fd[SM_CONFIG], &zero, cfg);
-}
-
-static bool same_match(const struct sl_send_rule *a, const struct sl_send_rule *b)
-{
 	return a->netns_cookie == b->netns_cookie && a->cgroup_id == b->cgroup_id && a->family == b->family &&
 	       a->prefix_len == b->prefix_len && a->port == b->port && !memcmp(a->addr, b->addr, sizeof(a->addr));
 }
 
-/* Rule ids: a rule the live bank has (same namespace, cgroup and dst)
- * keeps its id and counters, after a restart too; a new one takes the
- * lowest free id, its counters zeroed. */
-static void assign_ids(struct send_priv *p, struct sl_send_rule *want, int n)
+SL_BANK_HEAD_CHECK(struct sl_send_config);
+
+static struct sl_banks banks_of(const struct send_priv *p)
 {
-	static struct sl_send_rule old[SL_SEND_RULES];
-	bool old_taken[SL_SEND_RULES] = { false };
-	struct sl_slots used = { 0 };
-	struct sl_send_config cfg;
-	int nold = 0;
-
-	if (!read_config(p, &cfg)) {
-		nold = (int)(cfg.nrules[cfg.bank & 1] < SL_SEND_RULES ? cfg.nrules[cfg.bank & 1] : SL_SEND_RULES);
-		for (int i = 0; i < nold; i++) {
-			__u32 k = (cfg.bank & 1) * SL_SEND_RULES + (__u32)i;
-
-			if (bpf_map_lookup_elem(p->map_fd[SM_RULES], &k, &old[i]) || old[i].id >= SL_SEND_RULES)
-				old_taken[i] = true; /* unreadable: not reused */
-		}
-	}
-	for (int i = 0; i < n; i++) {
-		want[i].id = SL_SEND_RULES;
-		for (int j = 0; j < nold; j++) {
-			if (old_taken[j] || !same_match(&old[j], &want[i]) || sl_slot_taken(&used, (int)old[j].id))
-				continue;
-			old_taken[j] = true;
-			want[i].id = old[j].id;
-			sl_slot_set(&used, (int)old[j].id, true);
-			break;
-		}
-	}
-	for (int i = 0; i < n; i++) {
-		if (want[i].id < SL_SEND_RULES)
-			continue;
-		want[i].id = (uint32_t)sl_slot_take(&used, SL_SEND_RULES);
-		sl_percpu_zero(p->map_fd[SM_STATS], &want[i].id, sizeof(struct sl_send_stat));
-	}
+	return (struct sl_banks){ .feature = "send", .rules_fd = p->map_fd[SM_RULES], .cfg_fd = p->map_fd[SM_CONFIG],
+				  .stats_fd = p->map_fd[SM_STATS], .rule_size = sizeof(struct sl_send_rule),
+				  .cfg_size = sizeof(struct sl_send_config), .stat_size = sizeof(struct sl_send_stat),
+				  .id_off = offsetof(struct sl_send_rule, id), .per_bank = SL_SEND_RULES,
+				  .same = same_match };
 }
 
 /* the rules in the bank not in use, then the switch to it */
 static int write_bank(struct send_priv *p, const struct sl_send_rule *rules, int n, bool nested, struct sl_error *err)
 {
+	struct sl_banks b = banks_of(p);
 	struct sl_send_config cfg;
-	__u32 zero = 0, next;
 
-	if (read_config(p, &cfg))
+	if (sl_banks_config(&b, &cfg))
 		return sl_fail(err, SL_E_KERNEL, 0, "send: cannot read %s: %s", send_map_names[SM_CONFIG],
 			       strerror(errno));
-	next = (cfg.bank & 1) ^ 1;
-	for (int i = 0; i < n; i++) {
-		__u32 k = next * SL_SEND_RULES + (__u32)i;
-
-		if (bpf_map_update_elem(p->map_fd[SM_RULES], &k, &rules[i], BPF_ANY))
-			return sl_fail(err, SL_E_KERNEL, 0, "send: cannot write rule %d: %s", i, strerror(errno));
-	}
-	cfg.bank = next;
-	cfg.nrules[next] = (__u32)n;
 	cfg.nested = nested;
-	if (bpf_map_update_elem(p->map_fd[SM_CONFIG], &zero, &cfg, BPF_ANY))
-		return sl_fail(err, SL_E_KERNEL, 0, "send: cannot switch rules: %s", strerror(errno));
-	return 0;
+	return sl_banks_write(&b, &cfg, rules, n, err);
 }
 
 /* pins of another layout are refused before anything reads them */
@@ -300,13 +222,13 @@ static void links_close(struct send_priv *p)
  * until --cleanup); a daemon that never had rules pins nothing */
 static int apply_none(const struct sl_env *env, struct send_priv *p, struct sl_error *err)
 {
-	if (p->ncg || links_walk(env, NULL, 0, true)) {
+	if (p->ncg || sl_cglink_sweep(env->pin_root, SL_SEND_LINK_PREFIX, NULL, 0, true)) {
 		if (open_maps(env, p, err) || write_bank(p, NULL, 0, false, err))
 			return -1;
 		for (int c = 0; c < p->ncg; c++)
 			cg_off(env, &p->cg[c], NULL);
 		p->ncg = 0;
-		links_walk(env, NULL, 0, false);
+		sl_cglink_sweep(env->pin_root, SL_SEND_LINK_PREFIX, NULL, 0, false);
 	}
 	return 0;
 }
@@ -367,7 +289,11 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 	send_state_order(s, order);
 	if (compile(s, order, cgs, ncg, cg_ids, cg_level, rules, err))
 		return -1;
-	assign_ids(p, rules, s->n);
+	{
+		struct sl_banks b = banks_of(p);
+
+		sl_banks_assign_ids(&b, rules, s->n);
+	}
 	memset(made, 0, sizeof(made));
 	/* every cgroup's programs, adopted or attached, before the switch */
 	for (c = 0; c < ncg; c++) {
@@ -392,7 +318,7 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 	if (write_bank(p, rules, s->n, ncg > 1, err))
 		goto undo;
 	/* committed: programs on cgroups no rule names any more go */
-	links_walk(env, keep, ncg, false);
+	sl_cglink_sweep(env->pin_root, SL_SEND_LINK_PREFIX, keep, ncg, false);
 	links_close(p);
 	memcpy(p->cg, next, sizeof(next[0]) * (size_t)ncg);
 	p->ncg = ncg;

@@ -8,6 +8,7 @@
 #include "lib/cgroup.h"
 #include "lib/netns.h"
 #include "lib/order.h"
+#include "lib/prefix.h"
 #include "features/send/send.h"
 
 const char *const send_action_names[] = {
@@ -304,8 +305,6 @@ void send_save_state(const struct send_state *s, FILE *out)
 
 void send_rule_compile(const struct send_rule_cfg *r, uint64_t netns_cookie, uint32_t id, struct sl_send_rule *out)
 {
-	int words = r->family == SL_FAMILY_IPV4 ? 1 : 4;
-
 	memset(out, 0, sizeof(*out));
 	out->netns_cookie = netns_cookie;
 	out->id = id;
@@ -315,31 +314,11 @@ void send_rule_compile(const struct send_rule_cfg *r, uint64_t netns_cookie, uin
 	out->prefix_len = r->prefix_len;
 	out->port = htons(r->port);
 	out->to_port = htons(r->to_port);
-	for (int w = 0; w < words; w++) {
-		int bits = r->prefix_len - 32 * w;
-		uint32_t m = bits >= 32 ? 0xffffffffu : bits <= 0 ? 0 : ~(0xffffffffu >> bits);
-
-		out->mask[w] = htonl(m);
-		memcpy(&out->addr[w], r->addr + 4 * w, 4);
-		out->addr[w] &= out->mask[w];
-		memcpy(&out->to_addr[w], r->to_addr + 4 * w, 4);
-	}
+	sl_prefix_words(r->family, r->prefix_len, r->addr, out->addr, out->mask);
+	memcpy(out->to_addr, r->to_addr, r->family == SL_FAMILY_IPV4 ? 4 : 16);
 }
 
 int send_state_cgroups(const struct send_state *s, char out[][SEND_CGROUP_MAX], int max)
 {
-	int n = 0;
-
-	for (int k = 0; k < s->n; k++) {
-		int j;
-
-		for (j = 0; j < n && strcmp(out[j], s->rule[k].cgroup); j++)
-			;
-		if (j < n)
-			continue;
-		if (n == max)
-			return -1;
-		snprintf(out[n++], SEND_CGROUP_MAX, "%s", s->rule[k].cgroup);
-	}
-	return n;
+	return sl_cgroup_distinct(s->rule[0].cgroup, sizeof(s->rule[0]), s->n, out[0], SEND_CGROUP_MAX, max);
 }
