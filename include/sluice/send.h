@@ -149,8 +149,7 @@ static __always_inline bool sl_send_rule_match(const struct sl_send_rule *r, __u
 {
 	if (r->match != SL_SEND_MATCH_PREFIX || r->family != family || (r->port && r->port != port))
 		return false;
-	return (ip[0] & r->mask[0]) == r->addr[0] && (ip[1] & r->mask[1]) == r->addr[1] &&
-	       (ip[2] & r->mask[2]) == r->addr[2] && (ip[3] & r->mask[3]) == r->addr[3];
+	return sl_prefix_has(ip, r->addr, r->mask);
 }
 
 #endif
