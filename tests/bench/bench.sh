@@ -127,10 +127,18 @@
 #      with steering rules (cpu 0 -> queue 0, cpu 1 -> queue 1, as XPS would
 #      map them) / without, A B B A. veth has no rings or interrupts, so this
 #      shows what steering costs, not the locality a NIC gains from it
+#  15. per-message send policy: sendmmsg(64) of 64 B to the port-less
+#      bridge's neighbour (send path only, so the hook's share shows), with
+#      100 `send` rules (the matching one last: every message walks all
+#      100) / no policy (goal >= 0.9), and / the same 100 rules as
+#      nftables OUTPUT rules; order sluice, none, nft, nft, none, sluice;
+#      the last rule's count checked against what was sent. The base rows
+#      1 (sendmmsg / sendmsg on the bridge) and 2 (GSO / no GSO; the sink
+#      receives with recvmmsg and UDP_GRO) are the issue's other rows
 #
 # Environment:
 #   SLUICE_BENCH_ONLY     base (1-5), sets (6-8), mcast (9-10), tcp
-#                         (11-12) or xps (13-14); default: everything
+#                         (11-12), xps (13-14) or send (15); default: everything
 #   SLUICE_BENCH_SECONDS  seconds per measurement (default 3)
 #   SLUICE_BENCH_CPUS     "SENDER RECEIVER" CPUs (default "0 1")
 #   SLUICE_BENCH_RPS=1    steer the receiving veth's packets to the receiver
@@ -185,8 +193,8 @@ say() { echo "-- $*" >&2; }
 die() { echo "bench: $*" >&2; exit 1; }
 
 case $ONLY in
-''|base|sets|mcast|tcp|xps) ;;
-*) die "SLUICE_BENCH_ONLY: '$ONLY' is not base, sets, mcast, tcp or xps" ;;
+''|base|sets|mcast|tcp|xps|send) ;;
+*) die "SLUICE_BENCH_ONLY: '$ONLY' is not base, sets, mcast, tcp, xps or send" ;;
 esac
 want() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; } # want SECTIONS: run them?
 
@@ -1189,6 +1197,47 @@ if want xps; then
 	daemon_stop
 fi
 
+if want send; then
+	command -v nft >/dev/null 2>&1 || die "missing nft"
+	need_bpffs
+	# --- 15. per-message policy on sendmmsg batches ------------------------------------
+	say "15/15 sendmmsg(64) to the port-less bridge: 100 send rules / none / 100 nft OUTPUT rules"
+	{
+		for i in $(seq 1 99); do echo "send add netns $NS_TX prio $i dst 10.210.$i.0/24 action deny"; done
+		echo "send add netns $NS_TX prio 100 dst $DUMMY_NET.0/24 action allow"
+	} >"$TMP/send.conf"
+	{
+		echo "add table ip slb"
+		echo "add chain ip slb out { type filter hook output priority 0; }"
+		for i in $(seq 1 99); do echo "add rule ip slb out ip daddr 10.210.$i.0/24 drop"; done
+		echo "add rule ip slb out ip daddr $DUMMY_NET.0/24 accept"
+	} >"$TMP/send.nft"
+	bridge_send() { # TAG: sendmmsg(64) of 64 B to the bridge's static neighbour
+		DST=$DUMMY_NET.2
+		send "$TMP/$1.send" --port "$PORT" --batch 64 --size 64
+		DST=
+	}
+	daemon_start --config "$TMP/send.conf"
+	bridge_send pol.1
+	daemon_stop
+	bridge_send none.1
+	ip netns exec "$NS_TX" nft -f "$TMP/send.nft" || die "nft -f send.nft"
+	bridge_send nft.1
+	bridge_send nft.2
+	ip netns exec "$NS_TX" nft delete table ip slb || die "nft delete table"
+	bridge_send none.2
+	daemon_start --config "$TMP/send.conf"
+	bridge_send pol.2
+	counted=$(ctl -j send list | jq '.[-1].messages')
+	daemon_stop
+	pair_row "sendmmsg(64), 100 send rules / no policy" \
+		"$(mean .pps "$TMP"/pol.?.send)" "$(mean .pps "$TMP"/none.?.send)" pps ">= 0.90x"
+	pair_row "sendmmsg(64), 100 send rules / 100 nft OUTPUT rules" \
+		"$(mean .pps "$TMP"/pol.?.send)" "$(mean .pps "$TMP"/nft.?.send)" pps "-"
+	sent=$(jget .packets "$TMP/pol.2.send")
+	row "    the last rule's count vs sent" "$counted" "$sent" "$([ "$counted" = "$sent" ] && echo exact || echo MISMATCH)" "exact"
+fi
+
 # --- report ----------------------------------------------------------------------
 echo
 echo "sluice bench: ${DUR}s per measurement, sender CPU $CPU_TX, receiver CPU $CPU_RX$([ "$RPS" = 1 ] && echo " (RPS)"), $(uname -r)"
@@ -1196,6 +1245,7 @@ want base && echo "rows 1-3: means of 2 runs each, in the order A B B A; drop st
 want sets && echo "sets: rule cost = medians of BPF_PROG_TEST_RUN samples (sizes 1 2 3 3 2 1); restore: means, A B B A;" &&
 	echo "      set drop: means of 2 runs, order sluice, iptables, nft, nft, iptables, sluice; sender and dropper CPU: see the header"
 want tcp && echo "tcp: means of 2 runs each, in the order A B B A"
+want send && echo "send: means of 2 runs each, order sluice, none, nft, nft, none, sluice; sender on one CPU"
 want xps && echo "xps: cost from one BPF_PROG_TEST_RUN of 200k runs per row; throughput: means of 2 runs, A B B A"
 want mcast && echo "mcast: policy cost = medians of BPF_PROG_TEST_RUN samples (cases 1..n n..1); through the bridge:" &&
 	echo "       means of 2 runs, order policy, flood (no policy), kernel snooping, kernel, flood, policy"
