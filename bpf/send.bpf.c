@@ -56,7 +56,7 @@ static __always_inline int run4(struct bpf_sock_addr *ctx, __u8 hook)
 		ctx->user_ip4 = m.ip[0];
 		ctx->user_port = m.port;
 	}
-	return (int)m.verdict;
+	return m.verdict ? 1 : 0; /* the verifier wants 0 or 1 */
 }
 
 static __always_inline int run6(struct bpf_sock_addr *ctx, __u8 hook)
@@ -83,7 +83,7 @@ static __always_inline int run6(struct bpf_sock_addr *ctx, __u8 hook)
 	else
 		sl_send_decide(&m);
 	if (!m.changed)
-		return (int)m.verdict;
+		return m.verdict ? 1 : 0; /* the verifier wants 0 or 1 */
 	if (mapped) {
 		ctx->user_ip6[3] = m.ip[0];
 	} else {
@@ -93,7 +93,7 @@ static __always_inline int run6(struct bpf_sock_addr *ctx, __u8 hook)
 		ctx->user_ip6[3] = m.ip[3];
 	}
 	ctx->user_port = m.port;
-	return (int)m.verdict;
+	return m.verdict ? 1 : 0; /* the verifier wants 0 or 1 */
 }
 
 SEC("cgroup/sendmsg4")

@@ -9,7 +9,9 @@
 #define SLUICE_BPF_SEND_POLICY_H
 
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
 #include "sluice/send.h"
+#include "lib/sets_lookup.h"
 
 /* set by userspace before load: the level below the root of the cgroup
  * this load is attached to, and the ids of that cgroup and its ancestors
@@ -111,6 +113,33 @@ static __always_inline void sl_send_rewrite(struct sl_send_msg *m, const struct 
 	m->changed = 1;
 }
 
+/* Whether the set named `set` holds the message's destination (with_port:
+ * and its UDP port). A global function: the verifier checks the lookup
+ * (every class it can meet) once, not on each rule's path. */
+__noinline int sl_send_in_set(const struct sl_set_name *set, const struct sl_send_msg *m, int with_port)
+{
+	struct sl_set_name name;
+	__u8 ip[16];
+
+	if (!set || !m)
+		return 0;
+	__builtin_memcpy(&name, set, sizeof(name));
+	__builtin_memcpy(ip, m->ip, sizeof(ip));
+	if (!with_port)
+		return sl_set_named_has(&name, m->family, ip, 0, 0);
+	return sl_set_named_has(&name, m->family, ip, IPPROTO_UDP, bpf_ntohs(m->port));
+}
+
+static __always_inline bool sl_send_matches(const struct sl_send_rule *r, const struct sl_send_msg *m)
+{
+	if (r->match == SL_SEND_MATCH_PREFIX)
+		return sl_send_rule_match(r, m->family, m->ip, m->port);
+	/* a set's rewrite is of one family: messages of the other pass it by */
+	if (r->family && r->family != m->family)
+		return false;
+	return sl_send_in_set(&r->set, m, r->match == SL_SEND_MATCH_SET_PORT);
+}
+
 /* sendmsg and connect: the first rule (bank order) of the message's
  * namespace and this load's cgroups that matches its destination
  * decides; count rules on the way count it */
@@ -138,8 +167,7 @@ static __always_inline void sl_send_decide(struct sl_send_msg *m)
 		r = bpf_map_lookup_elem(&SL_SEND_RULES_MAP, &k);
 		if (!r)
 			break;
-		if (r->netns_cookie != m->netns_cookie || !sl_send_cgroup_ok(r) ||
-		    !sl_send_rule_match(r, m->family, m->ip, m->port))
+		if (r->netns_cookie != m->netns_cookie || !sl_send_cgroup_ok(r) || !sl_send_matches(r, m))
 			continue;
 		sl_send_count(r, m->hook);
 		if (r->action == SL_SEND_COUNT)

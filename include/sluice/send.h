@@ -47,7 +47,10 @@ enum sl_send_action {
 
 enum sl_send_match {
 	SL_SEND_MATCH_PREFIX = 1, /* addr/mask of `family`, port (0: any) */
-	SL_SEND_MATCH_SET = 2,    /* reserved: a set holds it (not yet) */
+	SL_SEND_MATCH_SET = 2,    /* a hash:ip or hash:net set (found by name) holds
+				   * the address (`match-set SET dst`) */
+	SL_SEND_MATCH_SET_PORT = 3, /* a hash:ip,port or hash:net,port set holds the
+				     * address and UDP port (`match-set SET dst,dst`) */
 };
 
 /* which hook a decision is for (the mark map's key, the fixtures' input) */
@@ -64,7 +67,7 @@ struct sl_send_rule {
 	__u32 id;                 /* its counters' row in SL_SEND_STATS_MAP */
 	__u8 action;              /* enum sl_send_action */
 	__u8 match;               /* enum sl_send_match */
-	__u8 family;              /* SL_FAMILY_* */
+	__u8 family;              /* SL_FAMILY_*; set matches: the rewrite's, or 0 (any) */
 	__u8 prefix_len;
 	__be16 port;              /* destination port; 0: any */
 	__be16 to_port;           /* rewrite: the new port; 0: keep it */

@@ -132,7 +132,8 @@
 #      100 `send` rules (the matching one last: every message walks all
 #      100) / no policy (goal >= 0.9), and / the same 100 rules as
 #      nftables OUTPUT rules; order sluice, none, nft, nft, none, sluice;
-#      the last rule's count checked against what was sent. The base rows
+#      the last rule's count checked against what was sent; then 1 rule /
+#      none (A B B A), which says what of the cost is the walk. The base rows
 #      1 (sendmmsg / sendmsg on the bridge) and 2 (GSO / no GSO; the sink
 #      receives with recvmmsg and UDP_GRO) are the issue's other rows
 #
@@ -1206,6 +1207,7 @@ if want send; then
 		for i in $(seq 1 99); do echo "send add netns $NS_TX prio $i dst 10.210.$i.0/24 action deny"; done
 		echo "send add netns $NS_TX prio 100 dst $DUMMY_NET.0/24 action allow"
 	} >"$TMP/send.conf"
+	echo "send add netns $NS_TX dst $DUMMY_NET.0/24 action allow" >"$TMP/send1.conf"
 	{
 		echo "add table ip slb"
 		echo "add chain ip slb out { type filter hook output priority 0; }"
@@ -1230,8 +1232,19 @@ if want send; then
 	bridge_send pol.2
 	counted=$(ctl -j send list | jq '.[-1].messages')
 	daemon_stop
+	# one rule (the walk's share: 100 rules / 1 rule), A B B A with none
+	daemon_start --config "$TMP/send1.conf"
+	bridge_send one.1
+	daemon_stop
+	bridge_send none.3
+	bridge_send none.4
+	daemon_start --config "$TMP/send1.conf"
+	bridge_send one.2
+	daemon_stop
 	pair_row "sendmmsg(64), 100 send rules / no policy" \
 		"$(mean .pps "$TMP"/pol.?.send)" "$(mean .pps "$TMP"/none.?.send)" pps ">= 0.90x"
+	pair_row "sendmmsg(64), 1 send rule / no policy" \
+		"$(mean .pps "$TMP"/one.?.send)" "$(mean .pps "$TMP"/none.[34].send)" pps "-"
 	pair_row "sendmmsg(64), 100 send rules / 100 nft OUTPUT rules" \
 		"$(mean .pps "$TMP"/pol.?.send)" "$(mean .pps "$TMP"/nft.?.send)" pps "-"
 	sent=$(jget .packets "$TMP/pol.2.send")
@@ -1245,7 +1258,7 @@ want base && echo "rows 1-3: means of 2 runs each, in the order A B B A; drop st
 want sets && echo "sets: rule cost = medians of BPF_PROG_TEST_RUN samples (sizes 1 2 3 3 2 1); restore: means, A B B A;" &&
 	echo "      set drop: means of 2 runs, order sluice, iptables, nft, nft, iptables, sluice; sender and dropper CPU: see the header"
 want tcp && echo "tcp: means of 2 runs each, in the order A B B A"
-want send && echo "send: means of 2 runs each, order sluice, none, nft, nft, none, sluice; sender on one CPU"
+want send && echo "send: means of 2 runs each, order sluice, none, nft, nft, none, sluice, then 1 rule, none, none, 1 rule"
 want xps && echo "xps: cost from one BPF_PROG_TEST_RUN of 200k runs per row; throughput: means of 2 runs, A B B A"
 want mcast && echo "mcast: policy cost = medians of BPF_PROG_TEST_RUN samples (cases 1..n n..1); through the bridge:" &&
 	echo "       means of 2 runs, order policy, flood (no policy), kernel snooping, kernel, flood, policy"

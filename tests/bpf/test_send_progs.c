@@ -1,7 +1,7 @@
 /* The send policy's decision through BPF_PROG_TEST_RUN. The kernel runs
  * no cgroup sock_addr program in a test run (ENOTSUPP, checked below), so
  * tests/bpf/send_fx.bpf.c puts the very decision the six hooks call
- * (bpf/lib/send_policy.h) behind a syscall program: a message in, the
+ * (bpf/lib/send_policy.h) behind a raw tracepoint program: a message in, the
  * verdict, rule and new address out. Rules are compiled by the daemon's
  * own code (send_rule_from_cmd, send_rule_compile). What the hooks add on
  * top (reading and writing their context, v4-mapped addresses, TCP's

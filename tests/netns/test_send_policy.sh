@@ -13,8 +13,9 @@
 # destination), and send list's counters; then both LANs must agree.
 # Also: what sendmmsg returns when its 10th message is denied (ctypes, not
 # sluice-gen), replies from a rewritten destination (sendto and connect,
-# both families), a cgroup rule, the host's own sockets, bad input, and a
-# restart that adopts the links from the saved configuration.
+# both families), a cgroup rule, the host's own sockets, match-set rules
+# (dst and dst,dst) following their sets, bad input, and a restart that
+# adopts the links from the saved configuration.
 . "$(dirname "$0")/lib.sh"
 require nft
 PY=/usr/bin/python3
@@ -194,13 +195,37 @@ assert_eq "/ $CG" "$(ctl d -j status | jq -r '[.features[] | select(.name == "se
 	"programs on the root and on $CG"
 ctl d send del netns "$S1" cgroup "$CG" dst 10.98.0.2:5302 || fail "send del (cgroup)"
 
+# --- match-set: destinations a set holds ----------------------------------------
+ctl d set create blocked hash:ip || fail "set create blocked"
+ctl d set add blocked 10.98.0.2 || fail "set add blocked"
+ctl d set create svc hash:ip,port || fail "set create svc"
+ctl d set add svc 10.98.0.2,udp:5303 || fail "set add svc"
+ctl d send add netns "$S1" prio 3 match-set blocked dst action deny || fail "send add match-set dst"
+ctl d send add netns "$S1" prio 2 match-set svc dst,dst action allow || fail "send add match-set dst,dst"
+assert_eq '[[-1,"EPERM"]]' "$(ip netns exec "$S1" $PY "$TOOL" batch 5302 10.98.0.2 | jq -c .calls)" \
+	"match-set blocked dst: an address the set holds is denied"
+assert_eq '[[1,""]]' "$(ip netns exec "$S1" $PY "$TOOL" batch 5303 10.98.0.2 | jq -c .calls)" \
+	"match-set svc dst,dst: the address and port the set holds are allowed first (prio 2)"
+expect_exit 1 ctl d set destroy blocked
+ctl d set del blocked 10.98.0.2 || fail "set del blocked"
+assert_eq '[[1,""]]' "$(ip netns exec "$S1" $PY "$TOOL" batch 5302 10.98.0.2 | jq -c .calls)" \
+	"the address gone from the set: allowed at once"
+assert_eq "1 1" "$(ctl d -j send list | jq -r '[.[] | select(.match_set) | .messages] | join(" ")')" \
+	"send list: what the set rules matched"
+expect_exit 2 ctl d send add netns "$S1" prio 4 match-set nosuch dst action deny
+expect_exit 2 ctl d send add netns "$S1" prio 4 match-set blocked dst,dst action deny
+expect_exit 2 ctl d send add netns "$S1" prio 4 match-set blocked dst action rewrite fd98::4
+ctl d send del netns "$S1" match-set blocked dst && ctl d send del netns "$S1" match-set svc dst,dst ||
+	fail "send del match-set"
+ctl d set destroy blocked && ctl d set destroy svc || fail "set destroy once no rule names them"
+
 # --- bad input changes nothing -------------------------------------------------
 before=$(ctl d save)
 expect_exit 2 ctl d send add netns "$S1" prio 40 dst 10.98.0.0/25 action deny
 expect_exit 2 ctl d send add netns "$S1" dst 10.98.0.9 action rewrite fd98::9
 expect_exit 2 ctl d send add netns "$S1" dst 10.98.0.9:0 action deny
 expect_exit 2 ctl d send add netns "$S1" dst 10.98.0.9 action rewrite 10.98.0.10:0
-expect_exit 2 ctl d send add netns "$S1" dst 10.98.0.9 action deny match-set nosuch dst
+expect_exit 2 ctl d send add netns "$S1" dst 10.98.0.9 action deny match-set blocked dst
 expect_exit 2 ctl d send add netns "$S1" cgroup /nosuch-$T_ID dst 10.98.0.9 action deny
 assert_eq "$before" "$(ctl d save)" "refused commands changed nothing"
 

@@ -104,7 +104,11 @@ Test(send_rules, refusals_change_nothing)
 		{ "send add dst 10.0.0.0/8 action rewrite", "action rewrite: give ADDR[:PORT]" },
 		{ "send add dst 10.0.0.0/8 action deny 10.1.1.1", "send add: '10.1.1.1': an address follows `action rewrite` only" },
 		{ "send add dst 10.0.0.0/8", "send add: give action allow|deny|count|rewrite ADDR[:PORT]" },
-		{ "send add action deny", "send add: give dst PREFIX[:PORT]" },
+		{ "send add action deny", "send add: give dst PREFIX[:PORT] or match-set SET dst[,dst]" },
+		{ "send add dst 10.9.0.0/16 match-set s dst action deny",
+		  "send add: give dst PREFIX[:PORT] or match-set SET dst[,dst], not both" },
+		{ "send add match-set s dst action allow",
+		  "send add: overlaps 'send add dst 10.0.0.0/8 action deny' at the same prio 100: give one of them another prio" },
 		{ "send add dst 10.1.0.0/16:53 action allow",
 		  "send add: overlaps 'send add dst 10.0.0.0/8 action deny' at the same prio 100: give one of them another prio" },
 		{ "send add dst 10.0.0.0/8 action count",
@@ -154,14 +158,18 @@ Test(send_rules, order_save_and_read_back)
 	cr_assert_eq(stage(s, "send add netns web cgroup /app prio 5 dst [2001:db8::/32]:53 action rewrite [2001:db8::9]:5353"),
 		     0, "%s", err.msg);
 	cr_assert_eq(stage(s, "send add netns web prio 5 dst 192.0.2.1:53 action deny"), 0, "%s", err.msg);
+	cr_assert_eq(stage(s, "send add netns web prio 7 match-set resolvers dst,dst action rewrite 10.0.0.53"), 0, "%s",
+		     err.msg);
 	send_state_order(s, order);
 	cr_assert_eq(order[0], 1);
 	cr_assert_eq(order[1], 2);
-	cr_assert_eq(order[2], 0);
+	cr_assert_eq(order[2], 3);
+	cr_assert_eq(order[3], 0);
 	send_save_state(s, f);
 	fclose(f);
 	cr_assert_str_eq(buf, "send add netns web cgroup /app prio 5 dst [2001:db8::/32]:53 action rewrite [2001:db8::9]:5353\n"
 			      "send add netns web prio 5 dst 192.0.2.1/32:53 action deny\n"
+			      "send add netns web prio 7 match-set resolvers dst,dst action rewrite 10.0.0.53\n"
 			      "send add netns web dst 10.0.0.0/8 action count\n");
 	again = calloc(1, sizeof(*again));
 	f = fmemopen(buf, size, "r");
@@ -170,8 +178,8 @@ Test(send_rules, order_save_and_read_back)
 		cr_assert_eq(stage(again, line), 0, "%s: %s", line, err.msg);
 	}
 	fclose(f);
-	cr_assert_eq(again->n, 3);
-	for (int i = 0; i < 3; i++) {
+	cr_assert_eq(again->n, 4);
+	for (int i = 0; i < 4; i++) {
 		cr_assert(send_rule_same_match(&again->rule[i], &s->rule[order[i]]));
 		cr_assert_eq(again->rule[i].action, s->rule[order[i]].action);
 		cr_assert_eq(again->rule[i].to_port, s->rule[order[i]].to_port);
@@ -179,6 +187,8 @@ Test(send_rules, order_save_and_read_back)
 	/* del by the same words, with or without what it does */
 	cr_assert_eq(stage(again, "send del netns web prio 5 dst 192.0.2.1:53 action deny"), 0, "%s", err.msg);
 	cr_assert_eq(stage(again, "send del netns web dst 10.0.0.0/8"), 0, "%s", err.msg);
+	cr_assert_eq(stage(again, "send del netns web match-set resolvers dst"), -1, "dst is not dst,dst");
+	cr_assert_eq(stage(again, "send del netns web match-set resolvers dst,dst"), 0, "%s", err.msg);
 	cr_assert_eq(again->n, 1);
 	free(again);
 	free(buf);
@@ -203,4 +213,15 @@ Test(send_rules, compiled_rule_matches_as_the_program_does)
 	cr_assert_not(sl_send_rule_match(&r, SL_FAMILY_IPV4, ip, htons(53)));
 	inet_pton(AF_INET, "10.9.9.9", ip);
 	cr_assert_eq(r.to_addr[0], ip[0]);
+	/* a set's rule: its name, the family of its rewrite only */
+	cr_assert_eq(stage(s, "send add prio 9 match-set dns dst,dst action rewrite [2001:db8::1]:53"), 0, "%s", err.msg);
+	send_rule_compile(&s->rule[1], 42, 4, &r);
+	cr_assert_eq(r.match, SL_SEND_MATCH_SET_PORT);
+	cr_assert_eq(r.family, SL_FAMILY_IPV6);
+	cr_assert_str_eq(r.set.name, "dns");
+	cr_assert_not(sl_send_rule_match(&r, SL_FAMILY_IPV6, ip, htons(53)), "the prefix match is not a set's");
+	cr_assert_eq(stage(s, "send add prio 8 match-set dns dst action deny"), 0, "%s", err.msg);
+	send_rule_compile(&s->rule[2], 42, 5, &r);
+	cr_assert_eq(r.match, SL_SEND_MATCH_SET);
+	cr_assert_eq(r.family, 0, "any family");
 }

@@ -5,6 +5,7 @@
 #include "features/send/send.h"
 
 static const char *const actions[] = { "allow", "deny", "count", "rewrite", NULL };
+static const char *const set_dirs[] = { "dst", "dst,dst", NULL };
 
 static const struct sl_opt_spec rule_opts[SEND_RULE_NOPTS + 1] = {
 	[SEND_OPT_NETNS] = { .name = "netns", .kind = SL_STRING, .metavar = "NAME",
@@ -15,6 +16,8 @@ static const struct sl_opt_spec rule_opts[SEND_RULE_NOPTS + 1] = {
 	  .help = "rules match in prio order (default 100), then in the order added" },
 	[SEND_OPT_DST] = { .name = "dst", .kind = SL_STRING, .metavar = "PREFIX[:PORT]",
 	  .help = "the message's destination: 10.0.0.0/8, 10.0.0.1:53, 2001:db8::/32, [2001:db8::/32]:53" },
+	[SEND_OPT_MATCH_SET] = { .name = "match-set", .kind = SL_STRING, .metavar = "SET dst[,dst]", .then = set_dirs,
+	  .help = "the destination is in SET (hash:ip, hash:net; with dst,dst its address and port: hash:ip,port, hash:net,port)" },
 	[SEND_OPT_ACTION] = { .name = "action", .kind = SL_CHOICE, .metavar = "ACTION", .choices = actions,
 	  .help = "allow, deny (EPERM), count (and go on) or rewrite ADDR[:PORT]" },
 };

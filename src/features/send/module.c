@@ -22,6 +22,7 @@
 #include "lib/cgroup.h"
 #include "lib/cglink.h"
 #include "lib/netns.h"
+#include "lib/setref.h"
 #include "features/send/send.h"
 #include "send.skel.h"
 
@@ -31,6 +32,8 @@ const char *const send_map_names[SM_COUNT] = {
 	[SM_STATS] = SL_STR(SL_SEND_STATS_MAP),
 	[SM_MARK] = SL_STR(SL_SEND_MARK_MAP),
 	[SM_ORIG] = SL_STR(SL_SEND_ORIG_MAP),
+	[SM_SETDIR] = SL_STR(SL_SET_DIR_MAP),
+	[SM_SETUSE] = SL_STR(SL_SET_USE_MAP),
 };
 
 /* program sl_send_<hook> attaches as hook_type[] */
@@ -211,6 +214,49 @@ static int check_pins(const struct sl_env *env, struct sl_error *err)
 	return rc;
 }
 
+/* A command's rules name sets that are there, of the classes their match
+ * takes, and of a rewrite's family (a config's are looked up as they come:
+ * the sets feature applies its part of a config after this one). */
+static int check_sets(const struct send_priv *p, const struct send_state *s, struct sl_error *err)
+{
+	for (int k = 0; k < s->n; k++) {
+		const struct send_rule_cfg *r = &s->rule[k];
+		struct sl_set_dirent d;
+		__u8 c;
+		bool ok;
+
+		if (!r->set[0])
+			continue;
+		if (sl_setref_find(p->map_fd[SM_SETDIR], r->set, &d))
+			return sl_fail(err, SL_E_USAGE, 0, "match-set: the set with the given name does not exist: %s",
+				       r->set);
+		c = sl_set_key_class(d.cls);
+		ok = r->set_port ? c == SL_CLASS_IPPORT4 || c == SL_CLASS_IPPORT6 || c == SL_CLASS_NETPORT4 ||
+					   c == SL_CLASS_NETPORT6
+				 : c == SL_CLASS_IP4 || c == SL_CLASS_IP6 || c == SL_CLASS_NET4 || c == SL_CLASS_NET6;
+		if (!ok)
+			return sl_fail(err, SL_E_USAGE, 0, "match-set %s %s: the set is not of %s", r->set,
+				       r->set_port ? "dst,dst" : "dst",
+				       r->set_port ? "hash:ip,port or hash:net,port" : "hash:ip or hash:net");
+		if (r->action == SL_SEND_REWRITE && d.family != r->family)
+			return sl_fail(err, SL_E_USAGE, 0, "rewrite: the set %s is IPv%u and the new address IPv%u: "
+				       "a message keeps its family", r->set, d.family, r->family);
+	}
+	return 0;
+}
+
+/* the sets the rules name, in the sets' use map (one entry per rule) */
+static int publish_sets(const struct send_priv *p, const struct send_state *s, struct sl_error *err)
+{
+	const char *names[SL_SEND_RULES];
+	int n = 0;
+
+	for (int k = 0; k < s->n; k++)
+		if (s->rule[k].set[0])
+			names[n++] = s->rule[k].set;
+	return sl_setref_publish(p->map_fd[SM_SETUSE], "send", names, n, err);
+}
+
 static void links_close(struct send_priv *p)
 {
 	for (int c = 0; c < p->ncg; c++)
@@ -225,6 +271,8 @@ static int apply_none(const struct sl_env *env, struct send_priv *p, struct sl_e
 	if (p->ncg || sl_cglink_sweep(env->pin_root, SL_SEND_LINK_PREFIX, NULL, 0, true)) {
 		if (open_maps(env, p, err) || write_bank(p, NULL, 0, false, err))
 			return -1;
+		if (sl_setref_publish(p->map_fd[SM_SETUSE], "send", NULL, 0, err))
+			sl_warn("%s", err->msg); /* the rules are gone: a stale use only keeps a set */
 		for (int c = 0; c < p->ncg; c++)
 			cg_off(env, &p->cg[c], NULL);
 		p->ncg = 0;
@@ -284,7 +332,10 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 	for (c = 0; c < ncg; c++)
 		if (sl_cgroup_resolve(p->cgroup_root, cgs[c], SL_SEND_CG_LEVELS, cg_ids[c], &cg_level[c], err))
 			return -1;
-	if (open_maps(env, p, err))
+	if (open_maps(env, p, err) || (env->interactive && check_sets(p, s, err)))
+		return -1;
+	/* the sets are held before any rule can name them */
+	if (publish_sets(p, s, err))
 		return -1;
 	send_state_order(s, order);
 	if (compile(s, order, cgs, ncg, cg_ids, cg_level, rules, err))
@@ -331,6 +382,12 @@ done:
 undo:
 	for (c = 0; c < ncg; c++)
 		cg_off(env, &next[c], made[c]);
+	if (p->has_applied) {
+		struct sl_error e2 = { 0 };
+
+		if (publish_sets(p, &p->applied, &e2))
+			sl_warn("%s", e2.msg);
+	}
 	return -1;
 }
 

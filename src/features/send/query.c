@@ -5,6 +5,7 @@
 
 #include "core/pin.h"
 #include "lib/bpf_info.h"
+#include "lib/setref.h"
 #include "features/send/send.h"
 
 static json_object *rule_json(const struct send_priv *p, int k)
@@ -14,14 +15,24 @@ static json_object *rule_json(const struct send_priv *p, int k)
 	struct sl_send_stat st = { 0 };
 	char dst[80], to[80];
 
-	send_dst_str(r->family, r->addr, r->prefix_len, r->port, dst, sizeof(dst));
+	if (!r->set[0])
+		send_dst_str(r->family, r->addr, r->prefix_len, r->port, dst, sizeof(dst));
 	if (p->map_fd[SM_STATS] >= 0)
 		SL_PERCPU_SUM(p->map_fd[SM_STATS], &p->id[k], &st);
 	json_object_object_add(o, "id", json_object_new_int64(p->id[k]));
 	json_object_object_add(o, "netns", json_object_new_string(r->netns[0] ? r->netns : "host"));
 	json_object_object_add(o, "cgroup", json_object_new_string(r->cgroup[0] ? r->cgroup : "/"));
 	json_object_object_add(o, "prio", json_object_new_int64(r->prio));
-	json_object_object_add(o, "dst", json_object_new_string(dst));
+	json_object_object_add(o, "dst", r->set[0] ? NULL : json_object_new_string(dst));
+	if (r->set[0]) {
+		struct sl_set_dirent d;
+
+		json_object_object_add(o, "match_set", json_object_new_string(r->set));
+		json_object_object_add(o, "match_dirs", json_object_new_string(r->set_port ? "dst,dst" : "dst"));
+		/* a config's rule may name a set that is not (yet) there: it matches nothing */
+		json_object_object_add(o, "set_found", json_object_new_boolean(
+			p->map_fd[SM_SETDIR] >= 0 && !sl_setref_find(p->map_fd[SM_SETDIR], r->set, &d)));
+	}
 	json_object_object_add(o, "action", json_object_new_string(send_action_names[r->action]));
 	if (r->action == SL_SEND_REWRITE) {
 		send_dst_str(r->family, r->to_addr, -1, r->to_port, to, sizeof(to));

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/set_name.h"
 #include "lib/cgroup.h"
 #include "lib/netns.h"
 #include "lib/order.h"
@@ -147,11 +148,18 @@ int send_rule_from_cmd(const struct sl_cmd *cmd, struct send_rule_cfg *r, unsign
 		r->prio = (uint32_t)o[SEND_OPT_PRIO].num;
 		*given |= SEND_GIVEN_PRIO;
 	}
-	if (!o[SEND_OPT_DST].set)
-		return sl_fail(err, SL_E_USAGE, 0, "%s: give dst PREFIX[:PORT]", cmd->spec->words);
-	if (send_parse_dst(o[SEND_OPT_DST].str, true, o[SEND_OPT_DST].col, "dst", &r->family, r->addr,
-			   &r->prefix_len, &r->port, err))
+	if (o[SEND_OPT_DST].set == o[SEND_OPT_MATCH_SET].set)
+		return sl_fail(err, SL_E_USAGE, o[SEND_OPT_MATCH_SET].col, "%s: give dst PREFIX[:PORT] or match-set SET "
+			       "dst[,dst]%s", cmd->spec->words, o[SEND_OPT_DST].set ? ", not both" : "");
+	if (o[SEND_OPT_DST].set && send_parse_dst(o[SEND_OPT_DST].str, true, o[SEND_OPT_DST].col, "dst", &r->family,
+						  r->addr, &r->prefix_len, &r->port, err))
 		return -1;
+	if (o[SEND_OPT_MATCH_SET].set) {
+		if (sl_set_name_check(o[SEND_OPT_MATCH_SET].str, o[SEND_OPT_MATCH_SET].col, err))
+			return -1;
+		snprintf(r->set, sizeof(r->set), "%s", o[SEND_OPT_MATCH_SET].str);
+		r->set_port = o[SEND_OPT_MATCH_SET].num == 1;
+	}
 	if (o[SEND_OPT_ACTION].set) {
 		r->action = (uint8_t)(o[SEND_OPT_ACTION].num + SL_SEND_ALLOW);
 		*given |= SEND_GIVEN_ACTION;
@@ -166,7 +174,9 @@ int send_rule_from_cmd(const struct sl_cmd *cmd, struct send_rule_cfg *r, unsign
 			return sl_fail(err, SL_E_USAGE, o[SEND_OPT_ACTION].col, "action rewrite: give ADDR[:PORT]");
 		if (send_parse_dst(to->str, false, to->col, "rewrite", &fam, r->to_addr, &len, &r->to_port, err))
 			return -1;
-		if (fam != r->family)
+		if (r->set[0])
+			r->family = fam; /* the set's family is checked when it is applied */
+		else if (fam != r->family)
 			return sl_fail(err, SL_E_USAGE, to->col,
 				       "rewrite: '%s' is IPv%u and dst is IPv%u: a message keeps its family", to->str,
 				       fam, r->family);
@@ -176,8 +186,11 @@ int send_rule_from_cmd(const struct sl_cmd *cmd, struct send_rule_cfg *r, unsign
 
 bool send_rule_same_match(const struct send_rule_cfg *a, const struct send_rule_cfg *b)
 {
-	return !strcmp(a->netns, b->netns) && !strcmp(a->cgroup, b->cgroup) && a->family == b->family &&
-	       a->prefix_len == b->prefix_len && a->port == b->port && !memcmp(a->addr, b->addr, sizeof(a->addr));
+	if (strcmp(a->netns, b->netns) || strcmp(a->cgroup, b->cgroup) || strcmp(a->set, b->set) ||
+	    a->set_port != b->set_port)
+		return false;
+	return a->set[0] || (a->family == b->family && a->prefix_len == b->prefix_len && a->port == b->port &&
+			     !memcmp(a->addr, b->addr, sizeof(a->addr)));
 }
 
 /* one cgroup is the other or below it: a socket can be in both */
@@ -194,8 +207,12 @@ bool send_rule_overlap(const struct send_rule_cfg *a, const struct send_rule_cfg
 {
 	int len = a->prefix_len < b->prefix_len ? a->prefix_len : b->prefix_len;
 
-	if (strcmp(a->netns, b->netns) || !cgroups_meet(a->cgroup, b->cgroup) || a->family != b->family ||
-	    (a->port && b->port && a->port != b->port))
+	if (strcmp(a->netns, b->netns) || !cgroups_meet(a->cgroup, b->cgroup))
+		return false;
+	/* what a set holds is known only when a message comes: it may meet anything */
+	if (a->set[0] || b->set[0])
+		return true;
+	if (a->family != b->family || (a->port && b->port && a->port != b->port))
 		return false;
 	for (int bit = 0; bit < len; bit++)
 		if ((a->addr[bit / 8] ^ b->addr[bit / 8]) & (0x80 >> (bit % 8)))
@@ -275,7 +292,10 @@ void send_rule_words(const struct send_rule_cfg *r, char *out, size_t size)
 	size_t len = 0;
 
 	out[0] = '\0';
-	send_dst_str(r->family, r->addr, r->prefix_len, r->port, dst, sizeof(dst));
+	if (r->set[0])
+		snprintf(dst, sizeof(dst), "%s", r->set_port ? "dst,dst" : "dst");
+	else
+		send_dst_str(r->family, r->addr, r->prefix_len, r->port, dst, sizeof(dst));
 	if (r->action == SL_SEND_REWRITE)
 		send_dst_str(r->family, r->to_addr, -1, r->to_port, to, sizeof(to));
 #define PUT(...) (len += (size_t)snprintf(out + len, len < size ? size - len : 0, __VA_ARGS__))
@@ -285,7 +305,9 @@ void send_rule_words(const struct send_rule_cfg *r, char *out, size_t size)
 		PUT("cgroup %s ", r->cgroup);
 	if (r->prio != SEND_DEFAULT_PRIO)
 		PUT("prio %u ", r->prio);
-	PUT("dst %s action %s", dst, r->action <= SL_SEND_REWRITE ? send_action_names[r->action] : "?");
+	if (r->set[0])
+		PUT("match-set %s ", r->set);
+	PUT("%s%s action %s", r->set[0] ? "" : "dst ", dst, r->action <= SL_SEND_REWRITE ? send_action_names[r->action] : "?");
 	if (to[0])
 		PUT(" %s", to);
 #undef PUT
@@ -309,13 +331,19 @@ void send_rule_compile(const struct send_rule_cfg *r, uint64_t netns_cookie, uin
 	out->netns_cookie = netns_cookie;
 	out->id = id;
 	out->action = r->action;
+	out->to_port = htons(r->to_port);
+	memcpy(out->to_addr, r->to_addr, r->family == SL_FAMILY_IPV4 ? 4 : 16);
+	if (r->set[0]) {
+		out->match = r->set_port ? SL_SEND_MATCH_SET_PORT : SL_SEND_MATCH_SET;
+		out->family = r->action == SL_SEND_REWRITE ? r->family : 0;
+		memcpy(out->set.name, r->set, strlen(r->set));
+		return;
+	}
 	out->match = SL_SEND_MATCH_PREFIX;
 	out->family = r->family;
 	out->prefix_len = r->prefix_len;
 	out->port = htons(r->port);
-	out->to_port = htons(r->to_port);
 	sl_prefix_words(r->family, r->prefix_len, r->addr, out->addr, out->mask);
-	memcpy(out->to_addr, r->to_addr, r->family == SL_FAMILY_IPV4 ? 4 : 16);
 }
 
 int send_state_cgroups(const struct send_state *s, char out[][SEND_CGROUP_MAX], int max)

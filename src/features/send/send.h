@@ -28,6 +28,7 @@ enum send_rule_opt {
 	SEND_OPT_CGROUP,
 	SEND_OPT_PRIO,
 	SEND_OPT_DST,
+	SEND_OPT_MATCH_SET,
 	SEND_OPT_ACTION,
 	SEND_RULE_NOPTS,
 };
@@ -51,6 +52,8 @@ struct send_rule_cfg {
 	uint8_t action;                 /* enum sl_send_action */
 	uint8_t addr[16];               /* network order, host bits zero */
 	uint16_t port;                  /* host order; 0: any */
+	char set[32];                   /* match-set SET ...: instead of a dst; "": none */
+	bool set_port;                  /* ... dst,dst (address and port) */
 	uint8_t to_addr[16];            /* rewrite: network order */
 	uint16_t to_port;               /* rewrite: host order; 0: keep */
 	uint32_t seq;                   /* order added: ties in prio */
@@ -90,7 +93,8 @@ int send_state_cgroups(const struct send_state *s, char out[][SEND_CGROUP_MAX], 
 extern const char *const send_action_names[];
 
 /* --- the daemon's module (module.c, query.c) ------------------------------ */
-enum send_map { SM_RULES, SM_CONFIG, SM_STATS, SM_MARK, SM_ORIG, SM_COUNT };
+/* the feature's maps, and the sets' directory and use map (lib/setref.h) */
+enum send_map { SM_RULES, SM_CONFIG, SM_STATS, SM_MARK, SM_ORIG, SM_SETDIR, SM_SETUSE, SM_COUNT };
 extern const char *const send_map_names[SM_COUNT];
 
 /* one cgroup's programs: links/sl_send_cg_<hook>_<id> */
