@@ -29,6 +29,8 @@
 #define SL_SEND_STATS_MAP  sl_sendstat_v1  /* PERCPU_ARRAY[SL_SEND_RULES] of struct sl_send_stat */
 #define SL_SEND_MARK_MAP   sl_sendmark_v1  /* LRU_HASH struct sl_send_mark_key -> __u32 level that decided */
 #define SL_SEND_ORIG_MAP   sl_sendorig_v1  /* LRU_HASH struct sl_send_orig_key -> struct sl_send_orig */
+#define SL_SEND_MEMO_MAP   sl_sendmemo_v1  /* LRU_HASH struct sl_send_memo_key -> struct sl_send_memo */
+#define SL_SEND_SCRATCH_MAP sl_sendscr_v1  /* PERCPU_ARRAY[1] of struct sl_send_scratch */
 
 /* the links of one cgroup's programs: links/<this><hook>_<cgroup id>,
  * e.g. sl_send_cg_sendmsg4_1 (the root's id is 1) */
@@ -37,6 +39,13 @@
 #define SL_SEND_MARKS      8192
 /* rewritten destinations remembered, per socket, for the replies */
 #define SL_SEND_ORIGS      65536
+/* Decisions remembered (the memo): with many rules, a destination's walk
+ * is done once per bank generation, then looked up. Banks of fewer rules,
+ * or with set rules (a set changes without the bank), are walked each
+ * time. */
+#define SL_SEND_MEMOS      16384
+#define SL_SEND_MEMO_MIN   16   /* rules in a bank before the memo pays */
+#define SL_SEND_MEMO_COUNTS 4   /* count rules a remembered walk may pass */
 
 enum sl_send_action {
 	SL_SEND_ALLOW = 1,        /* let it go; stop */
@@ -87,8 +96,41 @@ struct sl_send_config {
 	__u32 nrules[2];          /* rules in each bank */
 	__u32 nested;             /* programs on a cgroup and on one of its
 				   * ancestors: the marks are read */
+	__u32 gen;                /* bumped by every bank written: older memos are stale */
+	__u32 memo;               /* 1: decisions are remembered (SL_SEND_MEMO_MIN) */
 };
-SL_STATIC_ASSERT(sizeof(struct sl_send_config) == 16, "sl_send_config layout");
+SL_STATIC_ASSERT(sizeof(struct sl_send_config) == 24, "sl_send_config layout");
+
+/* a walk's input: what a decision depends on besides the bank */
+struct sl_send_memo_key {
+	__u64 netns_cookie;
+	__u64 cgroup;             /* the deciding load's cgroup id */
+	__u32 ip[4];
+	__be16 port;
+	__u8 family;
+	__u8 hook;
+	__u32 pad;
+};
+SL_STATIC_ASSERT(sizeof(struct sl_send_memo_key) == 40, "sl_send_memo_key layout");
+
+/* its outcome: the bank positions of the count rules passed and of the
+ * rule that decided */
+struct sl_send_memo {
+	__u32 gen;                /* the config's when it was walked */
+	__u32 pos;                /* the deciding rule; SL_SEND_NO_RULE: none */
+	__u32 ncount;
+	__u32 count_pos[SL_SEND_MEMO_COUNTS];
+};
+SL_STATIC_ASSERT(sizeof(struct sl_send_memo) == 28, "sl_send_memo layout");
+
+/* a decision's memo key and memo, per CPU: off the programs' stack (512 B
+ * for the whole call chain down to a set's lookup) */
+struct sl_send_scratch {
+	struct sl_send_memo_key key;
+	struct sl_send_memo memo;
+	__u32 pad;
+};
+SL_STATIC_ASSERT(sizeof(struct sl_send_scratch) == 72, "sl_send_scratch layout");
 
 /* one decision, of one hook of one socket: the deepest program's level */
 struct sl_send_mark_key {

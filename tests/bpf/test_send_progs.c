@@ -54,10 +54,13 @@ static struct sl_send_rule *add(const char *line)
 	return &rules[nrules++];
 }
 
-/* rules[] live in `bank`; the other bank holds a deny-everything decoy */
+/* rules[] live in `bank`, a new generation, remembered as the daemon
+ * would (SL_SEND_MEMO_MIN); the other bank holds a deny-everything decoy */
 static void commit(__u32 bank, __u32 nested)
 {
-	struct sl_send_config cfg = { .bank = bank, .nested = nested };
+	static __u32 generation;
+	struct sl_send_config cfg = { .bank = bank, .nested = nested, .gen = ++generation,
+				      .memo = nrules >= SL_SEND_MEMO_MIN };
 	struct sl_send_rule decoy = { .netns_cookie = NETNS, .action = SL_SEND_DENY, .match = SL_SEND_MATCH_PREFIX,
 				      .family = SL_FAMILY_IPV4, .id = 5 };
 	__u32 zero = 0, k = (bank ^ 1) * SL_SEND_RULES;
@@ -295,4 +298,44 @@ Test(send_progs, the_last_of_a_full_bank)
 	run(&m);
 	cr_assert_eq(m.verdict, 0);
 	cr_assert_eq(m.rule, SL_SEND_RULES - 1);
+}
+
+Test(send_progs, remembered_walks_follow_the_generation)
+{
+	struct sl_send_msg m;
+	char line[96];
+	struct sl_send_memo_key key = { .netns_cookie = NETNS, .cgroup = 900, .port = htons(53),
+					 .family = SL_FAMILY_IPV4, .hook = SL_SEND_HOOK_SENDMSG };
+	struct sl_send_memo memo;
+
+	for (int i = 0; i < SL_SEND_MEMO_MIN; i++) {
+		snprintf(line, sizeof(line), "send add prio %d dst 10.100.%d.0/24 action deny", i, i);
+		add(line);
+	}
+	add("send add prio 100 dst 10.0.0.0/8 action count");
+	add("send add prio 101 dst 10.1.2.3 action allow");
+	commit(0, 0);
+	for (int round = 0; round < 2; round++) { /* walked, then replayed */
+		m = msg("10.1.2.3", 53, SL_SEND_HOOK_SENDMSG);
+		run(&m);
+		cr_assert_eq(m.verdict, 1);
+		cr_assert_eq(m.rule, SL_SEND_MEMO_MIN + 1);
+	}
+	cr_assert_eq(stat_of(SL_SEND_MEMO_MIN).messages, 2, "the count rule counted on the replay too");
+	cr_assert_eq(stat_of(SL_SEND_MEMO_MIN + 1).messages, 2);
+	inet_pton(AF_INET, "10.1.2.3", key.ip);
+	cr_assert_eq(bpf_map_lookup_elem(bpf_map__fd(skel->maps.sl_sendmemo_v1), &key, &memo), 0, "remembered");
+	cr_assert_eq(memo.pos, SL_SEND_MEMO_MIN + 1);
+	cr_assert_eq(memo.ncount, 1);
+	/* the other bank, a new generation, the positions moved: a deny comes
+	 * first (a stale memo would count it and apply the count rule) */
+	nrules -= 2;
+	add("send add prio 50 dst 10.1.2.3 action deny");
+	add("send add prio 100 dst 10.0.0.0/8 action count");
+	add("send add prio 101 dst 10.1.2.3 action allow");
+	commit(1, 0);
+	m = msg("10.1.2.3", 53, SL_SEND_HOOK_SENDMSG);
+	run(&m);
+	cr_assert_eq(m.verdict, 0, "a memo of the old generation is not replayed");
+	cr_assert_eq(m.rule, SL_SEND_MEMO_MIN);
 }

@@ -17,7 +17,7 @@
 # (dst and dst,dst) following their sets, bad input, and a restart that
 # adopts the links from the saved configuration.
 . "$(dirname "$0")/lib.sh"
-require nft
+require nft bpftool
 PY=/usr/bin/python3
 TOOL="$SL_SRC/tests/netns/tools/send_batch.py"
 P=5300      # the sinks' port
@@ -73,6 +73,11 @@ for r in "prio 10 dst 10.98.0.3:$P action deny" \
 	"prio 10 dst 127.0.0.1:$HP action deny"; do
 	# shellcheck disable=SC2086 # the rule's words
 	ctl d send add netns "$S1" $r || fail "send add $r"
+done
+# rules for other destinations, before the ones above in the walk: 17 in
+# all, so the programs remember each destination's walk (SL_SEND_MEMO_MIN)
+for i in 1 2 3 4 5 6 7 8; do
+	ctl d send add netns "$S1" prio 1 dst 10.97.$i.0/24 action deny || fail "send add (filler $i)"
 done
 ip netns exec "$(n s2)" nft -f - <<EOF || fail "nft on LAN 2's s"
 add table inet sl
@@ -147,9 +152,14 @@ done
 # twice by a batched sender: the kernel runs the hook for it in the call
 # that then returns the count before it, and again in the next call (which
 # starts at it and fails with EPERM): deny rules count attempts, 2 x 630.
-counts=$(ctl d -j send list | jq -r '[.[] | "\(.dst)=\(.messages)"] | join(" ")')
+counts=$(ctl d -j send list | jq -r '[.[] | select(.prio > 1) | "\(.dst)=\(.messages)"] | join(" ")')
 assert_eq "10.98.0.3/32:$P=1260 [fd98::3/128]:$P=1260 127.0.0.1/32:$HP=0 10.98.0.5/32:$P=630 [fd98::5/128]:$P=630 10.98.0.0/24=660 fd98::/64=660 10.98.0.2/32=660 fd98::2/128=660" \
 	"$counts" "send list: what each rule matched equals what the sinks and sendmmsg saw"
+memos=$(bpftool -j map dump pinned "$(pin_root d)/maps/sl_sendmemo_v1" |
+	jq --arg c "$(ip netns exec "$S1" $PY -c 'import socket; print(int.from_bytes(socket.socket().getsockopt(socket.SOL_SOCKET, 71, 8), "little"))')" \
+	'[.[] | select(.formatted.key.netns_cookie == ($c | tonumber))] | length')
+[ "$memos" -ge 6 ] || fail "the walks of s's six destinations are remembered: $memos memos"
+note "ok: $memos remembered walks for s's namespace (the counts above came through them)"
 assert_eq "1260 1260" "$(ip netns exec "$(n s2)" nft -j list chain inet sl out | jq -r '[.nftables[].rule? | select(.) | .expr[] | .counter? | select(.) | .packets] | join(" ")')" \
 	"nft's drop counters: the same attempts as sluice's deny rules (per family)"
 

@@ -32,6 +32,7 @@ const char *const send_map_names[SM_COUNT] = {
 	[SM_STATS] = SL_STR(SL_SEND_STATS_MAP),
 	[SM_MARK] = SL_STR(SL_SEND_MARK_MAP),
 	[SM_ORIG] = SL_STR(SL_SEND_ORIG_MAP),
+	[SM_MEMO] = SL_STR(SL_SEND_MEMO_MAP),
 	[SM_SETDIR] = SL_STR(SL_SET_DIR_MAP),
 	[SM_SETUSE] = SL_STR(SL_SET_USE_MAP),
 };
@@ -188,16 +189,22 @@ static struct sl_banks banks_of(const struct send_priv *p)
 				  .same = same_match };
 }
 
-/* the rules in the bank not in use, then the switch to it */
+/* the rules in the bank not in use, then the switch to it: a new
+ * generation, so no remembered decision of the old rules is replayed */
 static int write_bank(struct send_priv *p, const struct sl_send_rule *rules, int n, bool nested, struct sl_error *err)
 {
 	struct sl_banks b = banks_of(p);
 	struct sl_send_config cfg;
+	bool sets = false;
 
 	if (sl_banks_config(&b, &cfg))
 		return sl_fail(err, SL_E_KERNEL, 0, "send: cannot read %s: %s", send_map_names[SM_CONFIG],
 			       strerror(errno));
+	for (int i = 0; i < n; i++)
+		sets |= rules[i].match != SL_SEND_MATCH_PREFIX;
 	cfg.nested = nested;
+	cfg.gen++;
+	cfg.memo = n >= SL_SEND_MEMO_MIN && !sets;
 	return sl_banks_write(&b, &cfg, rules, n, err);
 }
 

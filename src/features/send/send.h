@@ -94,7 +94,7 @@ extern const char *const send_action_names[];
 
 /* --- the daemon's module (module.c, query.c) ------------------------------ */
 /* the feature's maps, and the sets' directory and use map (lib/setref.h) */
-enum send_map { SM_RULES, SM_CONFIG, SM_STATS, SM_MARK, SM_ORIG, SM_SETDIR, SM_SETUSE, SM_COUNT };
+enum send_map { SM_RULES, SM_CONFIG, SM_STATS, SM_MARK, SM_ORIG, SM_MEMO, SM_SETDIR, SM_SETUSE, SM_COUNT };
 extern const char *const send_map_names[SM_COUNT];
 
 /* one cgroup's programs: links/sl_send_cg_<hook>_<id> */
