@@ -26,15 +26,15 @@
 #include "features/send/send.h"
 #include "send.skel.h"
 
-const char *const send_map_names[SM_COUNT] = {
-	[SM_RULES] = SL_STR(SL_SEND_RULES_MAP),
-	[SM_CONFIG] = SL_STR(SL_SEND_CONFIG_MAP),
-	[SM_STATS] = SL_STR(SL_SEND_STATS_MAP),
-	[SM_MARK] = SL_STR(SL_SEND_MARK_MAP),
-	[SM_ORIG] = SL_STR(SL_SEND_ORIG_MAP),
-	[SM_MEMO] = SL_STR(SL_SEND_MEMO_MAP),
-	[SM_SETDIR] = SL_STR(SL_SET_DIR_MAP),
-	[SM_SETUSE] = SL_STR(SL_SET_USE_MAP),
+const char *const send_map_names[SNDM_COUNT] = {
+	[SNDM_RULES] = SL_STR(SL_SEND_RULES_MAP),
+	[SNDM_CONFIG] = SL_STR(SL_SEND_CONFIG_MAP),
+	[SNDM_STATS] = SL_STR(SL_SEND_STATS_MAP),
+	[SNDM_MARK] = SL_STR(SL_SEND_MARK_MAP),
+	[SNDM_ORIG] = SL_STR(SL_SEND_ORIG_MAP),
+	[SNDM_MEMO] = SL_STR(SL_SEND_MEMO_MAP),
+	[SNDM_SETDIR] = SL_STR(SL_SET_DIR_MAP),
+	[SNDM_SETUSE] = SL_STR(SL_SET_USE_MAP),
 };
 
 /* program sl_send_<hook> attaches as hook_type[] */
@@ -93,7 +93,7 @@ static int open_maps(const struct sl_env *env, struct send_priv *p, struct sl_er
 	if (!skel)
 		return sl_fail(err, SL_E_KERNEL, 0, "send: cannot open the BPF object: %s", strerror(errno));
 	if (sl_obj_load_maps("send", skel->obj, env->pin_root, err) ||
-	    sl_obj_map_fds("send", skel->obj, send_map_names, SM_COUNT, p->map_fd, err)) {
+	    sl_obj_map_fds("send", skel->obj, send_map_names, SNDM_COUNT, p->map_fd, err)) {
 		send_bpf__destroy(skel);
 		return -1;
 	}
@@ -182,8 +182,8 @@ SL_BANK_HEAD_CHECK(struct sl_send_config);
 
 static struct sl_banks banks_of(const struct send_priv *p)
 {
-	return (struct sl_banks){ .feature = "send", .rules_fd = p->map_fd[SM_RULES], .cfg_fd = p->map_fd[SM_CONFIG],
-				  .stats_fd = p->map_fd[SM_STATS], .rule_size = sizeof(struct sl_send_rule),
+	return (struct sl_banks){ .feature = "send", .rules_fd = p->map_fd[SNDM_RULES], .cfg_fd = p->map_fd[SNDM_CONFIG],
+				  .stats_fd = p->map_fd[SNDM_STATS], .rule_size = sizeof(struct sl_send_rule),
 				  .cfg_size = sizeof(struct sl_send_config), .stat_size = sizeof(struct sl_send_stat),
 				  .id_off = offsetof(struct sl_send_rule, id), .per_bank = SL_SEND_RULES,
 				  .same = same_match };
@@ -198,7 +198,7 @@ static int write_bank(struct send_priv *p, const struct sl_send_rule *rules, int
 	bool sets = false;
 
 	if (sl_banks_config(&b, &cfg))
-		return sl_fail(err, SL_E_KERNEL, 0, "send: cannot read %s: %s", send_map_names[SM_CONFIG],
+		return sl_fail(err, SL_E_KERNEL, 0, "send: cannot read %s: %s", send_map_names[SNDM_CONFIG],
 			       strerror(errno));
 	for (int i = 0; i < n; i++)
 		sets |= rules[i].match != SL_SEND_MATCH_PREFIX;
@@ -234,7 +234,7 @@ static int check_sets(const struct send_priv *p, const struct send_state *s, str
 
 		if (!r->set[0])
 			continue;
-		if (sl_setref_find(p->map_fd[SM_SETDIR], r->set, &d))
+		if (sl_setref_find(p->map_fd[SNDM_SETDIR], r->set, &d))
 			return sl_fail(err, SL_E_USAGE, 0, "match-set: the set with the given name does not exist: %s",
 				       r->set);
 		c = sl_set_key_class(d.cls);
@@ -261,7 +261,7 @@ static int publish_sets(const struct send_priv *p, const struct send_state *s, s
 	for (int k = 0; k < s->n; k++)
 		if (s->rule[k].set[0])
 			names[n++] = s->rule[k].set;
-	return sl_setref_publish(p->map_fd[SM_SETUSE], "send", names, n, err);
+	return sl_setref_publish(p->map_fd[SNDM_SETUSE], "send", names, n, err);
 }
 
 static void links_close(struct send_priv *p)
@@ -278,7 +278,7 @@ static int apply_none(const struct sl_env *env, struct send_priv *p, struct sl_e
 	if (p->ncg || sl_cglink_sweep(env->pin_root, SL_SEND_LINK_PREFIX, NULL, 0, true)) {
 		if (open_maps(env, p, err) || write_bank(p, NULL, 0, false, err))
 			return -1;
-		if (sl_setref_publish(p->map_fd[SM_SETUSE], "send", NULL, 0, err))
+		if (sl_setref_publish(p->map_fd[SNDM_SETUSE], "send", NULL, 0, err))
 			sl_warn("%s", err->msg); /* the rules are gone: a stale use only keeps a set */
 		for (int c = 0; c < p->ncg; c++)
 			cg_off(env, &p->cg[c], NULL);
@@ -412,7 +412,7 @@ static void priv_init(void *priv)
 	struct send_priv *p = priv;
 
 	p->ncg = 0;
-	for (int i = 0; i < SM_COUNT; i++)
+	for (int i = 0; i < SNDM_COUNT; i++)
 		p->map_fd[i] = -1;
 }
 

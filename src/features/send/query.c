@@ -17,8 +17,8 @@ static json_object *rule_json(const struct send_priv *p, int k)
 
 	if (!r->set[0])
 		send_dst_str(r->family, r->addr, r->prefix_len, r->port, dst, sizeof(dst));
-	if (p->map_fd[SM_STATS] >= 0)
-		SL_PERCPU_SUM(p->map_fd[SM_STATS], &p->id[k], &st);
+	if (p->map_fd[SNDM_STATS] >= 0)
+		SL_PERCPU_SUM(p->map_fd[SNDM_STATS], &p->id[k], &st);
 	json_object_object_add(o, "id", json_object_new_int64(p->id[k]));
 	json_object_object_add(o, "netns", json_object_new_string(r->netns[0] ? r->netns : "host"));
 	json_object_object_add(o, "cgroup", json_object_new_string(r->cgroup[0] ? r->cgroup : "/"));
@@ -31,7 +31,7 @@ static json_object *rule_json(const struct send_priv *p, int k)
 		json_object_object_add(o, "match_dirs", json_object_new_string(r->set_port ? "dst,dst" : "dst"));
 		/* a config's rule may name a set that is not (yet) there: it matches nothing */
 		json_object_object_add(o, "set_found", json_object_new_boolean(
-			p->map_fd[SM_SETDIR] >= 0 && !sl_setref_find(p->map_fd[SM_SETDIR], r->set, &d)));
+			p->map_fd[SNDM_SETDIR] >= 0 && !sl_setref_find(p->map_fd[SNDM_SETDIR], r->set, &d)));
 	}
 	json_object_object_add(o, "action", json_object_new_string(send_action_names[r->action]));
 	if (r->action == SL_SEND_REWRITE) {
@@ -83,7 +83,7 @@ json_object *send_status(const struct sl_env *env, void *priv, const void *state
 		}
 	json_object_object_add(o, "links", links);
 	json_object_object_add(o, "cgroup2", json_object_new_string(p->cgroup_root));
-	for (int i = 0; i < SM_COUNT; i++) {
+	for (int i = 0; i < SNDM_COUNT; i++) {
 		if (p->map_fd[i] < 0)
 			continue;
 		sl_pin_path(pin, sizeof(pin), env->pin_root, SL_PIN_MAPS, send_map_names[i]);

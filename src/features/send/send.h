@@ -94,8 +94,8 @@ extern const char *const send_action_names[];
 
 /* --- the daemon's module (module.c, query.c) ------------------------------ */
 /* the feature's maps, and the sets' directory and use map (lib/setref.h) */
-enum send_map { SM_RULES, SM_CONFIG, SM_STATS, SM_MARK, SM_ORIG, SM_MEMO, SM_SETDIR, SM_SETUSE, SM_COUNT };
-extern const char *const send_map_names[SM_COUNT];
+enum send_map { SNDM_RULES, SNDM_CONFIG, SNDM_STATS, SNDM_MARK, SNDM_ORIG, SNDM_MEMO, SNDM_SETDIR, SNDM_SETUSE, SNDM_COUNT };
+extern const char *const send_map_names[SNDM_COUNT];
 
 /* one cgroup's programs: links/sl_send_cg_<hook>_<id> */
 struct send_cg {
@@ -106,7 +106,7 @@ struct send_cg {
 
 struct send_priv {
 	struct bpf_object *base;        /* the pinned maps */
-	int map_fd[SM_COUNT];
+	int map_fd[SNDM_COUNT];
 	int ncg;
 	struct send_cg cg[SEND_CGROUPS_MAX];
 	char cgroup_root[256];
