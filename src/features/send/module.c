@@ -85,22 +85,12 @@ static void link_name(int hook, uint64_t id, char *out, size_t size)
 /* the pinned maps (made now when absent), once per daemon */
 static int open_maps(const struct sl_env *env, struct send_priv *p, struct sl_error *err)
 {
-	struct send_bpf *skel;
+	size_t size;
+	const void *elf = send_bpf__elf_bytes(&size);
 
 	if (p->base)
 		return 0;
-	skel = send_bpf__open();
-	if (!skel)
-		return sl_fail(err, SL_E_KERNEL, 0, "send: cannot open the BPF object: %s", strerror(errno));
-	if (sl_obj_load_maps("send", skel->obj, env->pin_root, err) ||
-	    sl_obj_map_fds("send", skel->obj, send_map_names, SNDM_COUNT, p->map_fd, err)) {
-		send_bpf__destroy(skel);
-		return -1;
-	}
-	p->base = skel->obj;
-	skel->obj = NULL; /* the wrapper goes, the object stays with the maps */
-	send_bpf__destroy(skel);
-	return 0;
+	return sl_obj_open_base("send", elf, size, env->pin_root, send_map_names, SNDM_COUNT, p->map_fd, &p->base, err);
 }
 
 /* the load for one cgroup: `ids` are its and its ancestors' by level */

@@ -82,23 +82,12 @@ static void close_fd(int *fd)
 /* the pinned maps (made now when absent), once per daemon */
 static int open_maps(const struct sl_env *env, struct tcp_priv *p, struct sl_error *err)
 {
-	struct tcp_bpf *skel;
+	size_t size;
+	const void *elf = tcp_bpf__elf_bytes(&size);
 
 	if (p->base)
 		return 0;
-	skel = tcp_bpf__open();
-	if (!skel)
-		return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot open the BPF object: %s", strerror(errno));
-	if (sl_obj_load_maps("tcp", skel->obj, env->pin_root, err) ||
-	    sl_obj_map_fds("tcp", skel->obj, tcp_map_names, TM_COUNT, p->map_fd, err)) {
-		tcp_bpf__destroy(skel);
-		return -1;
-	}
-	p->base = skel->obj;
-	/* the skeleton's wrapper goes, its object stays with the maps */
-	skel->obj = NULL;
-	tcp_bpf__destroy(skel);
-	return 0;
+	return sl_obj_open_base("tcp", elf, size, env->pin_root, tcp_map_names, TM_COUNT, p->map_fd, &p->base, err);
 }
 
 /* the program for one cgroup: `ids` are its and its ancestors' by level */
