@@ -136,10 +136,14 @@
 #      none (A B B A), which says what of the cost is the walk. The base rows
 #      1 (sendmmsg / sendmsg on the bridge) and 2 (GSO / no GSO; the sink
 #      receives with recvmmsg and UDP_GRO) are the issue's other rows
+#  16. the sink: recvmmsg(64) with UDP_GRO / recvmsg without GRO, pps
+#      (datagrams) at the sink, the sender sending GSO buffers of 10
+#      datagrams over the veth (which hands them on whole: a GRO socket
+#      takes one, a plain one has the kernel cut it into 10), A B B A
 #
 # Environment:
 #   SLUICE_BENCH_ONLY     base (1-5), sets (6-8), mcast (9-10), tcp
-#                         (11-12), xps (13-14) or send (15); default: everything
+#                         (11-12), xps (13-14) or send (15-16); default: everything
 #   SLUICE_BENCH_SECONDS  seconds per measurement (default 3)
 #   SLUICE_BENCH_CPUS     "SENDER RECEIVER" CPUs (default "0 1")
 #   SLUICE_BENCH_RPS=1    steer the receiving veth's packets to the receiver
@@ -306,13 +310,15 @@ send() {
 		--json "$@" >"$out" 2>"$out.err" || die "sluice-gen send $*: $(cat "$out.err")"
 }
 
-# sink_start OUT: sluice-gen sink in the receiver namespace, until sink_stop
+# sink_start OUT [sink args...]: sluice-gen sink in the receiver namespace, until sink_stop
 sink_start() {
 	rm -f "$TMP/ready"
-	spawn "$1" ip netns exec "$NS_RX" taskset -c "$CPU_RX" "$GEN" sink --bind "$B4" \
-		--port "$PORT" --json --ready-file "$TMP/ready"
+	out=$1
+	shift
+	spawn "$out" ip netns exec "$NS_RX" taskset -c "$CPU_RX" "$GEN" sink --bind "$B4" \
+		--port "$PORT" --json --ready-file "$TMP/ready" "$@"
 	SINK_PID=$LAST
-	wait_for 5 test -e "$TMP/ready" || die "sink did not bind: $(cat "$1")"
+	wait_for 5 test -e "$TMP/ready" || die "sink did not bind: $(cat "$out")"
 }
 
 sink_stop() {
@@ -1249,6 +1255,18 @@ if want send; then
 		"$(mean .pps "$TMP"/pol.?.send)" "$(mean .pps "$TMP"/nft.?.send)" pps "-"
 	sent=$(jget .packets "$TMP/pol.2.send")
 	row "    the last rule's count vs sent" "$counted" "$sent" "$([ "$counted" = "$sent" ] && echo exact || echo MISMATCH)" "exact"
+
+	# --- 16. the sink: recvmmsg with UDP_GRO / recvmsg without ---------------------------
+	say "16 sink over veth, sender --gso 1400 --size 14000: recvmmsg + UDP_GRO / recvmsg"
+	for t in gro.1 plain.1 plain.2 gro.2; do
+		case $t in gro.*) sink_start "$TMP/$t.sink" ;; *) sink_start "$TMP/$t.sink" --batch 1 --no-gro ;; esac
+		send "$TMP/$t.send" --port "$PORT" --gso 1400 --size 14000
+		sink_stop
+	done
+	pair_row "sink recvmmsg + UDP_GRO / recvmsg, GSO sender (datagrams/s)" \
+		"$(mean .pps "$TMP"/gro.?.sink)" "$(mean .pps "$TMP"/plain.?.sink)" pps "-"
+	pair_row "  the sender meanwhile (GRO sink / recvmsg sink)" \
+		"$(mean .pps "$TMP"/gro.?.send)" "$(mean .pps "$TMP"/plain.?.send)" pps "-"
 fi
 
 # --- report ----------------------------------------------------------------------

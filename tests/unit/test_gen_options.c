@@ -27,6 +27,17 @@ static char err[GEN_ERRLEN];
 
 /* --- defaults and accepted values ------------------------------------- */
 
+Test(gen_options, sink_batch_and_gro)
+{
+	cr_assert_eq(PARSE("sink", "--port", "9", "--batch", "1", "--no-gro"), 0, "%s", err);
+	cr_assert_eq(o.batch, 1);
+	cr_assert(o.no_gro);
+	cr_assert_eq(PARSE("sink", "--port", "9"), 0, "%s", err);
+	cr_assert_eq(o.batch, 64);
+	cr_assert_not(o.no_gro);
+	REJECT("sluice-gen: --batch: 65 is out of range 1..64 for a sink", "sink", "--port", "9", "--batch", "65");
+}
+
 Test(gen_options, send_dst_list)
 {
 	char text[80];

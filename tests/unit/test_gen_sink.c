@@ -215,3 +215,24 @@ Test(gen_sink, gro_counts_datagrams_per_source, .init = setup, .fini = teardown)
 	gen_addr_ip(&j.r.peer[0].a, err, sizeof(err));
 	cr_assert_str_eq(err, "127.0.0.1");
 }
+
+/* --batch 1 --no-gro: recvmsg, each datagram its own message */
+Test(gen_sink, recvmsg_without_gro, .init = setup, .fini = teardown)
+{
+	struct sink_job j = { .rc = -1 };
+	pthread_t t;
+
+	sink_opts(&j.o, free_port());
+	j.o.count = 10;
+	j.o.batch = 1;
+	j.o.no_gro = true;
+	j.o.duration_ns = 5000000000ull;        /* safety net */
+	cr_assert_eq(pthread_create(&t, NULL, sink_thread, &j), 0);
+	cr_assert(wait_ready(), "ready file never appeared");
+	send_burst(j.o.port, 10, 100);
+	pthread_join(t, NULL);
+	cr_assert_eq(j.rc, 0, "%s", j.err);
+	cr_assert_eq(j.r.packets, 10);
+	cr_assert_eq(j.r.bytes, 1000);
+	cr_assert_eq(j.r.peer[0].packets, 10);
+}

@@ -72,6 +72,7 @@ struct gen_opts {
 				 * --rcvbuf, else GEN_HOLD_RCVBUF with --hold,
 				 * else GEN_DEF_RCVBUF */
 	const char *ready_file; /* created once bound (and joined); NULL = none */
+	bool no_gro;            /* sink: UDP_GRO off (the kernel hands over datagrams one by one) */
 	/* send: every --dst of the list (dsts[0] is dst), message k of a
 	 * batch to dsts[k % ndst] */
 	struct gen_addr dsts[GEN_MAX_DSTS];

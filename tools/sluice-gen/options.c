@@ -12,7 +12,7 @@
 enum {
 	OPT_DST = 256, OPT_PORT, OPT_SIZE, OPT_BATCH, OPT_GSO, OPT_RATE,
 	OPT_COUNT, OPT_DURATION, OPT_SRC, OPT_SPORT, OPT_CPU, OPT_JSON,
-	OPT_BIND, OPT_HOLD, OPT_RCVBUF, OPT_READY_FILE,
+	OPT_BIND, OPT_HOLD, OPT_RCVBUF, OPT_READY_FILE, OPT_NO_GRO,
 };
 
 static const struct option send_longopts[] = {
@@ -40,6 +40,8 @@ static const struct option sink_longopts[] = {
 	{ "hold",        no_argument,       NULL, OPT_HOLD },
 	{ "rcvbuf",      required_argument, NULL, OPT_RCVBUF },
 	{ "ready-file",  required_argument, NULL, OPT_READY_FILE },
+	{ "batch",       required_argument, NULL, OPT_BATCH },
+	{ "no-gro",      no_argument,       NULL, OPT_NO_GRO },
 	{ "json",        no_argument,       NULL, OPT_JSON },
 	{ "help",        no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -220,6 +222,9 @@ static int one(struct ctx *c, int opt, const char *v, struct gen_opts *o)
 	case OPT_READY_FILE:
 		o->ready_file = v;
 		return 0;
+	case OPT_NO_GRO:
+		o->no_gro = true;
+		return 0;
 	}
 	return fail(c, "internal: unhandled option %d", opt);
 }
@@ -248,6 +253,8 @@ static int check(struct ctx *c, struct gen_opts *o)
 		if (o->hold && c->has_count)
 			return fail(c, "--count: cannot be combined with --hold "
 				    "(a holding sink receives nothing)");
+		if (o->batch > GEN_SINK_BATCH)
+			return fail(c, "--batch: %u is out of range 1..%u for a sink", o->batch, GEN_SINK_BATCH);
 		if (!o->rcvbuf)
 			o->rcvbuf = o->hold ? GEN_HOLD_RCVBUF : GEN_DEF_RCVBUF;
 		if (o->has_dst)

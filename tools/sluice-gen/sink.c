@@ -117,7 +117,7 @@ static int open_sink(const struct gen_opts *o, char *err, size_t n)
 	 * its minimum and caps it at net.core.rmem_max */
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)) < 0)
 		goto fail_opt;
-	if (!o->hold && setsockopt(fd, IPPROTO_UDP, UDP_GRO, &one, sizeof(one)) < 0)
+	if (!o->hold && !o->no_gro && setsockopt(fd, IPPROTO_UDP, UDP_GRO, &one, sizeof(one)) < 0)
 		goto fail_opt;
 	if (bind(fd, (struct sockaddr *)&a.ss, a.len) < 0) {
 		gen_addr_format(&a, where, sizeof(where));
@@ -242,12 +242,22 @@ static int receive(int fd, const struct gen_opts *o, struct rx *x,
 
 	while (!gen_stopping() && !(o->count && r->packets >= o->count) &&
 	       gen_now_ns() < end) {
-		uint64_t want = o->count ? o->count - r->packets : GEN_SINK_BATCH;
-		unsigned vlen = want < GEN_SINK_BATCH ? (unsigned)want : GEN_SINK_BATCH;
+		/* --batch 1: recvmsg, one call a message (options built without
+		 * the parser leave batch 0: the default) */
+		unsigned batch = o->batch && o->batch < GEN_SINK_BATCH ? o->batch : GEN_SINK_BATCH;
+		uint64_t want = o->count ? o->count - r->packets : batch;
+		unsigned vlen = want < batch ? (unsigned)want : batch;
 		int got;
 
 		rearm(x);
-		got = recvmmsg(fd, x->msgs, vlen, MSG_DONTWAIT, NULL);
+		if (batch == 1) {
+			ssize_t len = recvmsg(fd, &x->msgs[0].msg_hdr, MSG_DONTWAIT);
+
+			got = len < 0 ? -1 : 1;
+			x->msgs[0].msg_len = len < 0 ? 0 : (unsigned)len;
+		} else {
+			got = recvmmsg(fd, x->msgs, vlen, MSG_DONTWAIT, NULL);
+		}
 		if (got > 0) {
 			last = gen_now_ns();
 			if (!r->packets)

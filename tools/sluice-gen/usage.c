@@ -62,7 +62,8 @@ static const char send_help[] =
 
 static const char sink_help[] =
 "usage: sluice-gen sink --port N [--bind ADDR] [--duration S] [--count N]\n"
-"                       [--rcvbuf B] [--ready-file PATH] [--json]\n"
+"                       [--rcvbuf B] [--ready-file PATH] [--batch N] [--no-gro]\n"
+"                       [--json]\n"
 "       sluice-gen sink --hold --port N [--bind ADDR] [--duration S]\n"
 "                       [--rcvbuf B] [--ready-file PATH] [--json]\n"
 "\n"
@@ -89,6 +90,9 @@ static const char sink_help[] =
 "                     group joined, so a script can wait for it instead of\n"
 "                     sleeping; remove it before starting, it is not removed\n"
 "                     at exit\n"
+"  --batch N          messages per recvmmsg call, 1..64 (default 64); 1 uses\n"
+"                     plain recvmsg, one syscall per message\n"
+"  --no-gro           leave UDP_GRO off: every datagram is its own message\n"
 "  --json             print the summary as one JSON object\n"
 "\n"
 "seconds, pps and bps cover first to last packet received, so idle time\n"
