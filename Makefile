@@ -20,7 +20,8 @@ SL_CFLAGS := $(CFLAGS) -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Isrc -I$(B)/ske
 BPF_CFLAGS := -target bpf -g -O2 -std=gnu11 $(WARN) -Wno-unused-parameter -D__TARGET_ARCH_$(ARCH) \
              -Iinclude -Ivmlinux -Ibpf -MMD -MP
 LIBS      := -lbpf -lelf -lz -ljson-c -lcap -lsystemd -lmnl
-GEN_LIBS  := -ljson-c
+# xdp mode loads a BPF program (libbpf) and asks rtnetlink for a neighbour (libmnl)
+GEN_LIBS  := -ljson-c -lbpf -lelf -lz -lmnl
 
 ifeq ($(V),1)
 Q :=
@@ -124,7 +125,8 @@ $(B)/lib/%.a:
 $(COMMON_LIB): $(call obj,$(COMMON_SRCS))
 $(DAEMON_LIB): $(call obj,$(DAEMON_SRCS))
 $(CTL_LIB):    $(call obj,$(CTL_SRCS) $(IPSET_SRCS))
-$(GEN_LIB):    $(call obj,$(GEN_SRCS))
+# xdp mode's kernel probe (and the log it warns through) are the daemon's own
+$(GEN_LIB):    $(call obj,$(GEN_SRCS) src/lib/kernel.c src/core/log.c)
 
 $(B)/sluiced: $(call obj,src/core/main.c) $(DAEMON_CMDS) $(DAEMON_LIB) $(COMMON_LIB)
 	$(call msg,LD,$@)

@@ -118,37 +118,6 @@ static __always_inline void sl_rule_count(__u16 id, __u64 bytes)
 	}
 }
 
-/* Parse the frame and its L4 part as ipset sees it; an sl_parse status. */
-static __always_inline int sl_sets_parse(void *data, void *data_end, struct sl_pkt *p, struct sl_set_l4 *l4)
-{
-	int status = sl_parse(data, data_end, p);
-
-	return status == SL_PARSE_OK ? sl_set_l4_of(p, data, data_end, l4) : status;
-}
-
-/* The parser as global functions: the verifier checks a global function
- * once, on its own, and its callers see *p and *l4 as unknown bytes. Inline,
- * every path out of the parser (hundreds: VLAN tags times IPv6 extension
- * header chains) would carry its own constants into the rules and be
- * verified through them separately. (The parser alone is over 300k
- * verified instructions: its IPv6 extension header loop is walked once per
- * chain of header types.) */
-__noinline int sl_sets_parse_xdp(struct xdp_md *ctx, struct sl_pkt *p, struct sl_set_l4 *l4)
-{
-	if (!p || !l4)
-		return SL_PARSE_MALFORMED;
-	__builtin_memset(l4, 0, sizeof(*l4));
-	return sl_sets_parse((void *)(long)ctx->data, (void *)(long)ctx->data_end, p, l4);
-}
-
-__noinline int sl_sets_parse_tc(struct __sk_buff *skb, struct sl_pkt *p, struct sl_set_l4 *l4)
-{
-	if (!p || !l4)
-		return SL_PARSE_MALFORMED;
-	__builtin_memset(l4, 0, sizeof(*l4));
-	return sl_sets_parse((void *)(long)skb->data, (void *)(long)skb->data_end, p, l4);
-}
-
 /* Whether set rule `i` matches the packet (`!` applied). A global function:
  * the verifier checks it once for every class, on its own, and the rule
  * loop sees only its 0 or 1. Inline, with each rule's class a constant, the
@@ -230,19 +199,12 @@ int sl_sets_xdp(struct xdp_md *ctx)
 	return sl_sets_verdict(&p, &l4, status, ctx->data_end - ctx->data) ? XDP_DROP : XDP_PASS;
 }
 
-/* headers beyond the linear area are pulled in up to this much */
-#define SL_SETS_PULL 256
-
 SEC("tc")
 int sl_sets_tc(struct __sk_buff *skb)
 {
 	struct sl_set_l4 l4;
 	struct sl_pkt p;
-	int status = sl_sets_parse_tc(skb, &p, &l4);
-	__u32 len = skb->len, linear = skb->data_end - skb->data;
+	int status = sl_sets_parse_skb(skb, &p, &l4);
 
-	if (status == SL_PARSE_TRUNCATED && len > linear && linear < SL_SETS_PULL &&
-	    !bpf_skb_pull_data(skb, len < SL_SETS_PULL ? len : SL_SETS_PULL))
-		status = sl_sets_parse_tc(skb, &p, &l4); /* headers were in the paged part */
-	return sl_sets_verdict(&p, &l4, status, len) ? TCX_DROP : TCX_NEXT;
+	return sl_sets_verdict(&p, &l4, status, skb->len) ? TCX_DROP : TCX_NEXT;
 }

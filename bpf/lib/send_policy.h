@@ -141,12 +141,14 @@ __noinline int sl_send_rewrite(struct sl_send_msg *m, const struct sl_send_rule 
  * (every class it can meet) once, not on each rule's path. */
 __noinline int sl_send_in_set(const struct sl_set_name *set, const struct sl_send_msg *m, int with_port)
 {
+	struct sl_set_name key; /* a map key from a global function's argument: 6.1 wants it on the stack */
+
 	if (!set || !m)
 		return 0;
-	/* read in place: the stack of the walk's call chain stays under 512 B */
+	__builtin_memcpy(&key, set, sizeof(key));
 	if (!with_port)
-		return sl_set_named_has(set, m->family, (const __u8 *)m->ip, 0, 0);
-	return sl_set_named_has(set, m->family, (const __u8 *)m->ip, IPPROTO_UDP, bpf_ntohs(m->port));
+		return sl_set_named_has(&key, m->family, (const __u8 *)m->ip, 0, 0);
+	return sl_set_named_has(&key, m->family, (const __u8 *)m->ip, IPPROTO_UDP, bpf_ntohs(m->port));
 }
 
 static __always_inline bool sl_send_matches(const struct sl_send_rule *r, const struct sl_send_msg *m)

@@ -250,4 +250,88 @@ static __always_inline bool sl_set_named_has_addr(const struct sl_set_name *name
 	return sl_set_named_has(name, family, ip, 0, 0);
 }
 
+/* Parse the frame and its L4 part as ipset sees it; an sl_parse status. */
+static __always_inline int sl_sets_parse(void *data, void *data_end, struct sl_pkt *p, struct sl_set_l4 *l4)
+{
+	int status = sl_parse(data, data_end, p);
+
+	return status == SL_PARSE_OK ? sl_set_l4_of(p, data, data_end, l4) : status;
+}
+
+/* The parser as global functions: the verifier checks a global function
+ * once, on its own, and its callers see *p and *l4 as unknown bytes. Inline,
+ * every path out of the parser (hundreds: VLAN tags times IPv6 extension
+ * header chains) would carry its own constants into the rules and be
+ * verified through them separately. (The parser alone is over 300k
+ * verified instructions: its IPv6 extension header loop is walked once per
+ * chain of header types.) */
+__noinline int sl_sets_parse_xdp(struct xdp_md *ctx, struct sl_pkt *p, struct sl_set_l4 *l4)
+{
+	if (!p || !l4)
+		return SL_PARSE_MALFORMED;
+	__builtin_memset(l4, 0, sizeof(*l4));
+	return sl_sets_parse((void *)(long)ctx->data, (void *)(long)ctx->data_end, p, l4);
+}
+
+__noinline int sl_sets_parse_tc(struct __sk_buff *skb, struct sl_pkt *p, struct sl_set_l4 *l4)
+{
+	if (!p || !l4)
+		return SL_PARSE_MALFORMED;
+	__builtin_memset(l4, 0, sizeof(*l4));
+	return sl_sets_parse((void *)(long)skb->data, (void *)(long)skb->data_end, p, l4);
+}
+
+/* headers beyond the linear area are pulled in up to this much */
+#define SL_SETS_PULL 256
+
+/* A tc program's frame, parsed; headers in the paged part (a GSO packet's
+ * from a local socket) pulled into the linear area first. */
+static __always_inline int sl_sets_parse_skb(struct __sk_buff *skb, struct sl_pkt *p, struct sl_set_l4 *l4)
+{
+	int status = sl_sets_parse_tc(skb, p, l4);
+	__u32 len = skb->len, linear = skb->data_end - skb->data;
+
+	if (status == SL_PARSE_TRUNCATED && len > linear && linear < SL_SETS_PULL &&
+	    !bpf_skb_pull_data(skb, len < SL_SETS_PULL ? len : SL_SETS_PULL))
+		status = sl_sets_parse_tc(skb, p, l4);
+	return status;
+}
+
+/* Whether the set called `name` matches a parsed packet in directions
+ * `dims` (bit i: dimension i from the source), as ipset's match-set does:
+ * for other features' rules on packets (xps). Any class; a set of the other
+ * family, or absent, matches nothing; entries' counters are not touched.
+ * The tuple is built in the caller's `t` (a per-CPU scratch: the set
+ * lookup's frames leave 6.1's 512-byte stack no room for it). A global
+ * function: the verifier checks every class's lookup once. */
+__noinline int sl_set_named_matches(const struct sl_set_name *name, __u32 dims, const struct sl_pkt *p,
+				    const struct sl_set_l4 *l4, struct sl_set_tuple *t)
+{
+	const struct sl_set_dirent *d;
+	struct sl_set_name key; /* a map key from a global function's argument: 6.1 wants it on the stack */
+	__u32 slot;
+	__u8 cls;
+
+	if (!name || !p || !l4 || !t)
+		return 0;
+	__builtin_memcpy(&key, name, sizeof(key));
+	d = bpf_map_lookup_elem(&SL_SET_DIR_MAP, &key);
+	if (!d)
+		return 0;
+	cls = d->cls;
+	slot = d->slot;
+	if (!sl_set_tuple_of(cls, d->family, (__u8)dims, p, l4, t))
+		return 0;
+	if (d->masked && sl_set_class_maskable(cls))
+		sl_set_mask_addr(t->addr, d->mask);
+	/* each class as a constant, so that its path meets only its own map */
+	switch (cls) {
+#define SL_NAMED_CASE(c, map, k) case c: return sl_set_lookup_tuple(c, slot, t, 0, false);
+	SL_SET_CLASSES(SL_NAMED_CASE)
+	SL_SET_PLAIN_CLASSES(SL_NAMED_CASE, SL_NAMED_CASE)
+#undef SL_NAMED_CASE
+	}
+	return 0;
+}
+
 #endif

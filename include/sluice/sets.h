@@ -452,6 +452,22 @@ static __always_inline __u8 sl_set_key_class(__u8 cls)
 	return cls >= SL_CLASS_KEYS ? cls - SL_CLASS_KEYS : cls;
 }
 
+/* the dimensions of a class's keys, as ipset counts them (hash:ip,port,ip: 3) */
+static __always_inline int sl_set_class_dims(__u8 cls)
+{
+	switch (sl_set_key_class(cls)) {
+	case SL_CLASS_IPPORT4:
+	case SL_CLASS_IPPORT6:
+	case SL_CLASS_NETPORT4:
+	case SL_CLASS_NETPORT6:
+		return 2;
+	case SL_CLASS_IPPORTIP4:
+	case SL_CLASS_IPPORTIP6:
+		return 3;
+	}
+	return 1;
+}
+
 /* Fill `key` (SL_SET_KEY_MAX bytes, zeroed here) for class `cls`; returns
  * the key size, 0 for an unknown class. */
 static __always_inline int sl_set_key_build(__u8 cls, const struct sl_set_tuple *t, void *key)

@@ -17,6 +17,7 @@
 #ifndef SLUICE_XPS_H
 #define SLUICE_XPS_H
 
+#include "sluice/sets.h"
 #include "sluice/types.h"
 
 #define SL_XPS_DEVS       16    /* devices with rules at once */
@@ -31,6 +32,7 @@
 #define SL_XPS_RSTATS_MAP  sl_xpsrstat_v1 /* PERCPU_ARRAY[DEVS * RULES] of __u64 packets, by rule id */
 #define SL_XPS_QSTATS_MAP  sl_xpsqstat_v1 /* PERCPU_ARRAY[DEVS * QUEUES] of __u64 packets steered */
 #define SL_XPS_DEV_MAP     sl_xpsdev_v1   /* ARRAY[DEVS] of struct sl_xps_dev: where each slot is */
+#define SL_XPS_SCRATCH_MAP sl_xpspkt_v1   /* PERCPU_ARRAY[1]: the packet parsed for match-set rules */
 
 /* the program's link on slot N's device: links/<this>N */
 #define SL_XPS_LINK_PREFIX "sl_xps_d"
@@ -40,17 +42,22 @@ enum sl_xps_sel {
 	SL_XPS_SEL_CPU = 1,     /* sent from a CPU in `cpus` */
 	SL_XPS_SEL_CGROUP = 2,  /* its socket's cgroup v2 is `cgroup_id` or below it */
 	SL_XPS_SEL_MARK = 3,    /* (skb->mark & mark_mask) == mark */
+	SL_XPS_SEL_SET = 4,     /* the sets feature's set `set` matches it in directions `dims` */
 };
 
 struct sl_xps_rule {
 	__u8 sel;               /* enum sl_xps_sel */
-	__u8 pad[3];
+	__u8 dims;              /* SEL_SET: bit i, dimension i from the source (ipset's src,dst) */
+	__u8 pad[2];
 	__u32 queue;            /* the tx queue it leaves on */
 	__u32 id;               /* its counter's row in the slot */
 	__u32 cgroup_level;     /* SEL_CGROUP: the level of cgroup_id (root: 0) */
 	__u64 cgroup_id;        /* SEL_CGROUP: the cgroup (its inode number) */
 	__u32 mark, mark_mask;  /* SEL_MARK */
-	__u64 cpus[SL_XPS_CPU_WORDS]; /* SEL_CPU: bit c of word c / 64 */
+	union {
+		__u64 cpus[SL_XPS_CPU_WORDS]; /* SEL_CPU: bit c of word c / 64 */
+		struct sl_set_name set;       /* SEL_SET: found by name in the sets' directory */
+	};
 };
 SL_STATIC_ASSERT(sizeof(struct sl_xps_rule) == 64, "sl_xps_rule layout");
 

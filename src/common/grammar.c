@@ -278,6 +278,13 @@ static int parse_tokens(struct sl_cmd *cmd, struct sl_error *err)
 				return -1;
 			if (o->then && parse_then(o, toks, &i, &cmd->opt[k], err))
 				return -1;
+			if (o->then_any) {
+				if (i + 1 >= toks->n)
+					return sl_fail(err, SL_E_USAGE,
+						       toks->tok[i].col + (int)strlen(toks->tok[i].text) + 1,
+						       "%s %s: missing %s", o->name, toks->tok[i].text, o->then_any);
+				cmd->opt[k].num = (unsigned long long)++i;
+			}
 			continue;
 		}
 		if (!spec->args || !spec->args[nargs].metavar)
@@ -371,6 +378,16 @@ int sl_parse_words(int argc, char *const argv[], struct sl_cmd *cmd, struct sl_e
 	return sl_parse_line(line, cmd, err) == 1 ? 0 : -1;
 }
 
+const char *sl_then_word(const struct sl_cmd *cmd, int k)
+{
+	return cmd->toks.tok[cmd->opt[k].num].text;
+}
+
+int sl_then_col(const struct sl_cmd *cmd, int k)
+{
+	return cmd->toks.tok[cmd->opt[k].num].col;
+}
+
 int sl_rest(const struct sl_cmd *cmd, char *argv[], int cols[])
 {
 	const struct sl_value *v = NULL;
@@ -422,6 +439,8 @@ int sl_cmd_format(const struct sl_cmd *cmd, bool with_client_only, char *out, si
 		if (o->kind != SL_FLAG && append_word(out, size, &len, cmd->opt[k].str))
 			return -1;
 		if (o->then && append_word(out, size, &len, o->then[cmd->opt[k].num]))
+			return -1;
+		if (o->then_any && append_word(out, size, &len, sl_then_word(cmd, k)))
 			return -1;
 	}
 	return (int)len;

@@ -71,6 +71,9 @@ struct sl_opt_spec {
 	/* a second word after the value, one of these (`match-set SET dst`):
 	 * its index in the value's num */
 	const char *const *then;
+	/* or a second word of any text, checked by the handler (`match-set SET
+	 * src,dst`), named so in errors: its token's index in the value's num */
+	const char *then_any;
 };
 
 struct sl_arg_spec {
@@ -191,6 +194,10 @@ int sl_join_words(int argc, char *const argv[], char *out, size_t size);
 /* The words the command's SL_REST argument took: their count, with
  * argv/cols (each of SL_MAX_TOKENS entries) filled; 0 when none. */
 int sl_rest(const struct sl_cmd *cmd, char *argv[], int cols[]);
+
+/* The second word of option `k` (spec then_any), and its column */
+const char *sl_then_word(const struct sl_cmd *cmd, int k);
+int sl_then_col(const struct sl_cmd *cmd, int k);
 
 /* The command as one canonical line without client-only options. */
 int sl_cmd_format(const struct sl_cmd *cmd, bool with_client_only, char *out, size_t size);

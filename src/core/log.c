@@ -6,6 +6,8 @@
 #include <stdlib.h>
 
 static int log_verbose;
+/* the program the messages come from: sluice-gen logs through here too */
+static const char *log_name = "sluiced";
 /* under systemd, stderr goes to the journal: "<N>" sets the priority */
 static int journal;
 
@@ -20,7 +22,7 @@ static void vlog(enum sl_log_level level, int newline, const char *fmt, va_list 
 	if (journal)
 		fprintf(stderr, "<%d>", prio[level]);
 	else
-		fprintf(stderr, "sluiced: %s: ", names[level]);
+		fprintf(stderr, "%s: %s: ", log_name, names[level]);
 	vfprintf(stderr, fmt, ap);
 	if (newline)
 		fputc('\n', stderr);
@@ -42,6 +44,11 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	(void)level;
 	vlog(SL_LOG_DEBUG, 0, fmt, ap);
 	return 0;
+}
+
+void sl_log_set_name(const char *name)
+{
+	log_name = name;
 }
 
 void sl_log_init(int verbose)

@@ -43,6 +43,26 @@ void *sl_map_keys(int fd, size_t *n)
 	return NULL;
 }
 
+int sl_map_prune(int fd, bool (*keep)(const void *key, void *ctx), void *ctx)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	size_t n;
+	char *keys;
+	int rc = 0;
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) || !(keys = sl_map_keys(fd, &n)))
+		return -1;
+	for (size_t i = 0; i < n && !rc; i++) {
+		const char *k = keys + i * info.key_size;
+
+		if (!keep(k, ctx) && bpf_map_delete_elem(fd, k) && errno != ENOENT)
+			rc = -1;
+	}
+	free(keys);
+	return rc;
+}
+
 long sl_map_count(int fd)
 {
 	struct bpf_map_info info = {};

@@ -2,6 +2,7 @@
 #ifndef SLUICE_BPF_INFO_H
 #define SLUICE_BPF_INFO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <json-c/json.h>
@@ -14,6 +15,10 @@ uint64_t sl_object_id(const void *data, size_t len);
  * size (a snapshot: safe to delete from the map while walking it). NULL
  * on error; an empty map gives a valid pointer and *n == 0. */
 void *sl_map_keys(int fd, size_t *n);
+/* Delete every key of a map for which keep(key, ctx) is false, walking a
+ * snapshot of the keys (sl_map_keys): a hash map's order may change under
+ * a delete. 0, or -1 with errno (a key already gone is not an error). */
+int sl_map_prune(int fd, bool (*keep)(const void *key, void *ctx), void *ctx);
 /* Number of keys in a hash map. */
 long sl_map_count(int fd);
 

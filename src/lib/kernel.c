@@ -119,7 +119,7 @@ static const struct kcap kcaps[SL_KCAP_COUNT] = {
 	[SL_KCAP_SOCKOPS_NETNS] = { "sockops-netns-cookie",
 				    "needs 5.15 for the network namespace cookie in sockops (tcp rules)",
 				    probe_sockops_netns },
-	[SL_KCAP_BPF_LOOP] = { "bpf-loop", "needs 5.17 for the bpf_loop helper (xps rules)", probe_bpf_loop },
+	[SL_KCAP_BPF_LOOP] = { "bpf-loop", "needs 5.17 for the bpf_loop helper (xps and tcp rules)", probe_bpf_loop },
 };
 
 bool sl_kcap_probe(enum sl_kcap c, const struct btf *btf)

@@ -5,6 +5,8 @@
 
 #include "lib/setref.h"
 
+#include "lib/bpf_info.h"
+
 static void key_of(const char *set, const char *user, struct sl_set_use_key *k)
 {
 	memset(k, 0, sizeof(*k));
@@ -25,6 +27,27 @@ int sl_setref_find(int dir_fd, const char *name, struct sl_set_dirent *out)
 	return bpf_map_lookup_elem(dir_fd, &key, out) ? -1 : 0;
 }
 
+int sl_setref_check(int dir_fd, const char *feature, const char *set, int ndirs, struct sl_error *err)
+{
+	struct sl_set_dirent d;
+	__u8 k;
+	int dims;
+
+	if (sl_setref_find(dir_fd, set, &d))
+		return sl_fail(err, SL_E_USAGE, 0, "match-set: the set with the given name does not exist: %s", set);
+	k = sl_set_key_class(d.cls);
+	dims = sl_set_class_dims(d.cls);
+	if (!ndirs && k != SL_CLASS_IP4 && k != SL_CLASS_IP6 && k != SL_CLASS_NET4 && k != SL_CLASS_NET6)
+		return sl_fail(err, SL_E_USAGE, 0,
+			       "match-set %s: the set holds more than addresses; %s rules match an address against "
+			       "hash:ip and hash:net sets", set, feature);
+	/* iptables takes fewer and then never matches: say so instead */
+	if (ndirs && ndirs < dims)
+		return sl_fail(err, SL_E_USAGE, 0, "match-set %s: the set has %d dimensions, %d direction%s given", set,
+			       dims, ndirs, ndirs == 1 ? "" : "s");
+	return 0;
+}
+
 static int count_of(const char *const names[], int n, const char *set)
 {
 	int c = 0;
@@ -34,24 +57,31 @@ static int count_of(const char *const names[], int n, const char *set)
 	return c;
 }
 
+struct publish_ctx {
+	const char *user;
+	const char *const *names;
+	int n;
+};
+
+/* another feature's entry, or one of ours that a rule still names */
+static bool use_keeps(const void *key, void *ctx)
+{
+	const struct sl_set_use_key *k = key;
+	const struct publish_ctx *c = ctx;
+	struct sl_set_use_key mine;
+
+	key_of(k->set, c->user, &mine);
+	return memcmp(k->user, mine.user, sizeof(mine.user)) || count_of(c->names, c->n, k->set);
+}
+
 int sl_setref_publish(int use_fd, const char *user, const char *const names[], int n, struct sl_error *err)
 {
-	struct sl_set_use_key k, next, mine;
-	bool first = true;
+	struct publish_ctx ctx = { user, names, n };
+	struct sl_set_use_key k;
 
-	/* ours that no rule names any more: gone (the walk restarts after a
-	 * delete, as a hash map's order may change under it) */
-	while (!bpf_map_get_next_key(use_fd, first ? NULL : &k, &next)) {
-		first = false;
-		k = next;
-		key_of(next.set, user, &mine);
-		if (memcmp(next.user, mine.user, sizeof(mine.user)) || count_of(names, n, next.set))
-			continue;
-		if (bpf_map_delete_elem(use_fd, &next) && errno != ENOENT)
-			return sl_fail(err, SL_E_KERNEL, 0, "%s: cannot update the sets' use map: %s", user,
-				       strerror(errno));
-		first = true;
-	}
+	if (sl_map_prune(use_fd, use_keeps, &ctx))
+		return sl_fail(err, SL_E_KERNEL, 0, "%s: cannot update the sets' use map: %s", user,
+			       strerror(errno));
 	for (int i = 0; i < n; i++) {
 		__u32 c = (__u32)count_of(names, n, names[i]);
 

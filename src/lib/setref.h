@@ -14,6 +14,13 @@
  * with errno (ENOENT: no such set). */
 int sl_setref_find(int dir_fd, const char *name, struct sl_set_dirent *out);
 
+/* A rule of `feature` given as a command names `set` (a config's rules are
+ * not checked: its sets come after): the set is there, and a match in
+ * `ndirs` directions covers its dimensions; ndirs 0: the rule matches an
+ * address alone, so the set must hold addresses (hash:ip, hash:net). -1
+ * with a usage error in err. */
+int sl_setref_check(int dir_fd, const char *feature, const char *set, int ndirs, struct sl_error *err);
+
 /* The use map at use_fd says that `user`'s rules name the sets names[0..n)
  * (a name once per rule), and no other: counts written, its other entries
  * deleted. On failure the map is as it was for `user` as far as the

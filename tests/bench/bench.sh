@@ -122,12 +122,32 @@
 #      BPF_PROG_TEST_RUN (tests/bpf/test_xps_progs in perf mode,
 #      SLUICE_FIXTURE_REPEAT=200000): the last of 1,000 rules matching /
 #      one rule matching (the rules are scanned in order: the slope is the
-#      per-rule cost)
+#      per-rule cost); a match-set rule on a hash:ip set / an all rule (the
+#      set found by name, then its lookup)
 #  14. multi-flow TCP (iperf3 -P 4) over a veth with 4 tx and 4 rx queues:
 #      with steering rules (cpu 0 -> queue 0, cpu 1 -> queue 1, as XPS would
 #      map them) / without, A B B A. veth has no rings or interrupts, so this
 #      shows what steering costs, not the locality a NIC gains from it
-#  15. per-message send policy: sendmmsg(64) of 64 B to the port-less
+#  15. line rate set drop, the generator faster than the receiver: sluice-gen
+#      xdp (BPF_PROG_RUN live frames: no socket, no skb; 64 B, each frame
+#      from another source, all in a 1M hash:ip set) out of the sender's
+#      veth on the sender CPU; the receiving veth takes the frames into its
+#      NAPI (GRO on), threaded and pinned to the receiver CPU, so the
+#      dropper has a CPU of its own. The generator and the NAPI thread run
+#      SCHED_FIFO 1, so the machine's other work leaves no gaps. Dropped by
+#      sluice's XDP rule / iptables raw -m set on ipset / an nftables set
+#      (as 8), in the order s i n n i s; twice: 1M sources (every lookup a
+#      cache miss in every dataplane's table) and 1000 (the table's lines in
+#      cache: what the dataplanes themselves cost). drops/s is the
+#      dataplane's counter over the generator's seconds; receiver CPU per
+#      drop is the NAPI thread's CPU time (/proc/PID/stat) over the drops;
+#      "offered" is what the generator sent, frames the veth ring had no
+#      room for included. A dropper that drops clearly less than was
+#      offered is limited by its CPU when its NAPI thread was busy all the
+#      time (drops/s x CPU per drop); else by gaps in the generator's bursts
+#      (CPU per drop is then the row to trust). sluice has no tc ingress
+#      hook for set rules: that row says so
+#  16. per-message send policy: sendmmsg(64) of 64 B to the port-less
 #      bridge's neighbour (send path only, so the hook's share shows), with
 #      100 `send` rules (the matching one last: every message walks all
 #      100) / no policy (goal >= 0.9), and / the same 100 rules as
@@ -136,14 +156,15 @@
 #      none (A B B A), which says what of the cost is the walk. The base rows
 #      1 (sendmmsg / sendmsg on the bridge) and 2 (GSO / no GSO; the sink
 #      receives with recvmmsg and UDP_GRO) are the issue's other rows
-#  16. the sink: recvmmsg(64) with UDP_GRO / recvmsg without GRO, pps
+#  17. the sink: recvmmsg(64) with UDP_GRO / recvmsg without GRO, pps
 #      (datagrams) at the sink, the sender sending GSO buffers of 10
 #      datagrams over the veth (which hands them on whole: a GRO socket
 #      takes one, a plain one has the kernel cut it into 10), A B B A
 #
 # Environment:
 #   SLUICE_BENCH_ONLY     base (1-5), sets (6-8), mcast (9-10), tcp
-#                         (11-12), xps (13-14) or send (15-16); default: everything
+#                         (11-12), xps (13-14), linerate (15) or send
+#                         (16-17); default: everything
 #   SLUICE_BENCH_SECONDS  seconds per measurement (default 3)
 #   SLUICE_BENCH_CPUS     "SENDER RECEIVER" CPUs (default "0 1")
 #   SLUICE_BENCH_RPS=1    steer the receiving veth's packets to the receiver
@@ -198,8 +219,8 @@ say() { echo "-- $*" >&2; }
 die() { echo "bench: $*" >&2; exit 1; }
 
 case $ONLY in
-''|base|sets|mcast|tcp|xps|send) ;;
-*) die "SLUICE_BENCH_ONLY: '$ONLY' is not base, sets, mcast, tcp, xps or send" ;;
+''|base|sets|mcast|tcp|xps|linerate|send) ;;
+*) die "SLUICE_BENCH_ONLY: '$ONLY' is not base, sets, mcast, tcp, xps, linerate or send" ;;
 esac
 want() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; } # want SECTIONS: run them?
 
@@ -620,6 +641,77 @@ if want base; then
 		"limit: loop the rate; tick the ring"
 fi
 
+# --- set drop, shared by 8 and 15: one dataplane at a time drops what is in
+# the set SET (in sluice, the receiver's ipset and an nft table of that name)
+SET=slbench
+IPT_BACKEND=$(iptables -V 2>/dev/null | sed -n 's/.*(\(.*\)).*/\1/p') # nf_tables or legacy
+case $IPT_BACKEND in
+nf_tables) IPT=iptables-nft ;;
+legacy) IPT=iptables-legacy ;;
+*) IPT=iptables ;;
+esac
+RULE="dev $IF_RX netns $NS_RX ingress match-set $SET src action drop"
+NFT_RULE="add rule ip $SET pre ip saddr @s counter name drops drop"
+# dp_done DP TAG C0 C1: the run of DP is over: its rule goes (sluice's rule
+# list kept in TAG.rules first); D = what it dropped, from its counter
+# before (C0) and after (C1)
+dp_done() {
+	[ "$1" = sluice ] && ctl -j rule list >"$TMP/$2.rules" 2>&1
+	dp_off "$1" || die "cannot remove the $1 drop rule"
+	case $3$4 in *[!0-9]*|'') die "no $1 drop counter ('$3', '$4')" ;; esac
+	D=$(($4 - $3))
+	[ "$1" = nft ] && D=$4
+	return 0
+}
+# sets_daemon: which other dataplanes are here (have_ipset, have_nft), and
+# a daemon with sets only: no drop tracing, whose kfree_skb program would
+# tax netfilter's drops
+sets_daemon() {
+	have_ipset="" have_nft=""
+	command -v ipset >/dev/null 2>&1 && command -v iptables >/dev/null 2>&1 && have_ipset=1
+	command -v nft >/dev/null 2>&1 && have_nft=1
+	need_bpffs
+	printf '# bench: sets and rules only\n' >"$TMP/sets.conf"
+	daemon_start --config "$TMP/sets.conf"
+}
+# set_files PREFIX: PREFIX.addrs as ipset restore lines (PREFIX.ipset) and
+# an nft table with a counter and the set (PREFIX.nft)
+set_files() {
+	{ echo "create $SET hash:ip family inet hashsize 1024 maxelem 2000000"
+	  sed "s/^/add $SET /" "$1.addrs"; } >"$1.ipset"
+	{ echo "table ip $SET {"
+	  echo "	counter drops { }"
+	  echo "	set s { type ipv4_addr; size 2000000; elements = {"
+	  sed '$!s/$/,/' "$1.addrs"
+	  echo "	} }"
+	  echo "}"; } >"$1.nft"
+}
+dp_on() { # DP: one dataplane drops, alone
+	case $1 in
+	sluice) ctl rule add $RULE >/dev/null ;;
+	ipt) ip netns exec "$NS_RX" iptables -t raw -A PREROUTING -m set --match-set "$SET" src -j DROP ;;
+	nft) ip netns exec "$NS_RX" nft "add chain ip $SET pre { type filter hook prerouting priority raw; }; $NFT_RULE" ;;
+	esac
+}
+dp_off() { # DP: and nothing of it stays on the packet path
+	case $1 in
+	sluice) ctl rule del $RULE >/dev/null ;;
+	# iptables-nft keeps the raw table's base chain hooked in, even empty
+	ipt) ip netns exec "$NS_RX" iptables -t raw -D PREROUTING -m set --match-set "$SET" src -j DROP &&
+		{ [ "$IPT_BACKEND" != nf_tables ] || ip netns exec "$NS_RX" nft delete table ip raw; } ;;
+	nft) ip netns exec "$NS_RX" nft delete chain ip "$SET" pre ;;
+	esac
+}
+dp_count() { # DP: its drop counter; nft's since the last call (`nft reset counter`:
+	# listing anything in a table with a 1M-element set takes nft seconds)
+	case $1 in
+	sluice) ctl -j rule list | jq --arg s "$SET" '[.rules[] | select(.set == $s) | .packets] | add // 0' ;;
+	ipt) ip netns exec "$NS_RX" iptables -t raw -L PREROUTING -v -x -n | awk '/match-set/ { print $1; exit }' ;;
+	nft) ip netns exec "$NS_RX" nft -j reset counter ip "$SET" drops |
+		jq '.nftables[] | select(.counter) | .counter.packets' ;;
+	esac
+}
+
 # --- 6. to 8. ipset-style sets --------------------------------------------------------
 if want sets; then
 	# --- 6. per-packet cost: BPF_PROG_TEST_RUN, set size 1 / 1000 / 1M
@@ -658,17 +750,9 @@ if want sets; then
 	fi
 
 	# --- 7. loading 1M entries: sluicectl set restore, ipset restore, nft -f
-	SET=slbench             # the set: in sluice, in the receiver's ipset, and as nft table name
 	SET_N=1000000
-	have_ipset=""
-	have_nft=""
-	command -v ipset >/dev/null 2>&1 && command -v iptables >/dev/null 2>&1 && have_ipset=1
-	command -v nft >/dev/null 2>&1 && have_nft=1
 	say "7/8 loading $SET_N hash:ip entries: sluicectl set restore / ipset restore (in $NS_RX), A B B A; nft -f once"
-	need_bpffs
-	# sets only: no drop tracing, whose kfree_skb program would tax netfilter's drops
-	printf '# bench: sets and rules only\n' >"$TMP/sets.conf"
-	daemon_start --config "$TMP/sets.conf"
+	sets_daemon
 	# the sender's address among 999999 others from 100.64.0.0/10, all
 	# different (i * 526539 mod 2^22 is a bijection)
 	awk -v src="$A4" -v n="$SET_N" 'BEGIN {
@@ -677,14 +761,7 @@ if want sets; then
 			a = 1681915904 + (i * 526539) % 4194304
 			printf "%d.%d.%d.%d\n", int(a / 16777216), int(a / 65536) % 256, int(a / 256) % 256, a % 256
 		} }' >"$TMP/set.addrs"
-	{ echo "create $SET hash:ip family inet hashsize 1024 maxelem 2000000"
-	  sed "s/^/add $SET /" "$TMP/set.addrs"; } >"$TMP/set.ipset"
-	{ echo "table ip $SET {"
-	  echo "	counter drops { }"
-	  echo "	set s { type ipv4_addr; size 2000000; elements = {"
-	  sed '$!s/$/,/' "$TMP/set.addrs"
-	  echo "	} }"
-	  echo "}"; } >"$TMP/set.nft"
+	set_files "$TMP/set"
 
 	sluice_restore() { # TAG
 		ctl set destroy "$SET" >/dev/null 2>&1
@@ -737,44 +814,11 @@ if want sets; then
 	fi
 
 	# --- 8. drops: sluice XDP, iptables + ipset, nftables set, on the same traffic
-	IPT_BACKEND=$(iptables -V 2>/dev/null | sed -n 's/.*(\(.*\)).*/\1/p') # nf_tables or legacy
-	case $IPT_BACKEND in
-	nf_tables) IPT=iptables-nft ;;
-	legacy) IPT=iptables-legacy ;;
-	*) IPT=iptables ;;
-	esac
-	RULE="dev $IF_RX netns $NS_RX ingress match-set $SET src action drop"
-	NFT_RULE="add rule ip $SET pre ip saddr @s counter name drops drop"
 	say "8/8 drop $A4 (in the 1M set) at $IF_RX: sluice XDP, $IPT raw PREROUTING + ipset, nftables prerouting (raw) set, in the order s i n n i s"
 	others=$(bpftool prog show 2>/dev/null | grep -c ' name sl_drops_kfree ')
 	[ "${others:-0}" -gt 0 ] &&
 		say "note: $others sl_drops_kfree program(s) of other sluice instances are attached; every drop below pays for them"
 
-	dp_on() { # DP: one dataplane drops, alone
-		case $1 in
-		sluice) ctl rule add $RULE >/dev/null ;;
-		ipt) ip netns exec "$NS_RX" iptables -t raw -A PREROUTING -m set --match-set "$SET" src -j DROP ;;
-		nft) ip netns exec "$NS_RX" nft "add chain ip $SET pre { type filter hook prerouting priority raw; }; $NFT_RULE" ;;
-		esac
-	}
-	dp_off() { # DP: and nothing of it stays on the packet path
-		case $1 in
-		sluice) ctl rule del $RULE >/dev/null ;;
-		# iptables-nft keeps the raw table's base chain hooked in, even empty
-		ipt) ip netns exec "$NS_RX" iptables -t raw -D PREROUTING -m set --match-set "$SET" src -j DROP &&
-			{ [ "$IPT_BACKEND" != nf_tables ] || ip netns exec "$NS_RX" nft delete table ip raw; } ;;
-		nft) ip netns exec "$NS_RX" nft delete chain ip "$SET" pre ;;
-		esac
-	}
-	dp_count() { # DP: its drop counter; nft's since the last call (`nft reset counter`:
-		# listing anything in a table with a 1M-element set takes nft seconds)
-		case $1 in
-		sluice) ctl -j rule list | jq --arg s "$SET" '[.rules[] | select(.set == $s) | .packets] | add // 0' ;;
-		ipt) ip netns exec "$NS_RX" iptables -t raw -L PREROUTING -v -x -n | awk '/match-set/ { print $1; exit }' ;;
-		nft) ip netns exec "$NS_RX" nft -j reset counter ip "$SET" drops |
-			jq '.nftables[] | select(.counter) | .counter.packets' ;;
-		esac
-	}
 	veth_drops() { ip -n "$NS_TX" -s -j link show "$IF_TX" | jq '.[0].stats64.tx.dropped'; }
 	# cpu_counts DP: "CPU COUNT" lines, packets the dropper saw on each CPU:
 	# sluice's hook counters, else the kernel's per-CPU receive count
@@ -813,11 +857,8 @@ if want sets; then
 		c1=$(dp_count "$1")
 		v1=$(veth_drops)
 		cpu_counts "$1" >"$TMP/$2.cpu1"
-		[ "$1" = sluice ] && ctl -j rule list >"$TMP/$2.rules" 2>&1
-		dp_off "$1" || die "cannot remove the $1 drop rule"
-		case $c0$c1 in *[!0-9]*|'') die "no $1 drop counter ('$c0', '$c1')" ;; esac
-		d=$((c1 - c0))
-		[ "$1" = nft ] && d=$c1
+		dp_done "$1" "$2" "$c0" "$c1"
+		d=$D
 		secs=$(jget .seconds "$TMP/$2.send")
 		echo "$d" >"$TMP/$2.drops"
 		awk -v d="$d" -v s="$secs" 'BEGIN { printf "%.1f\n", (s > 0 ? d / s : 0) }' >"$TMP/$2.dpps"
@@ -1172,6 +1213,9 @@ if want xps; then
 	row "steering cost: the last of 1,000 rules / one rule" "$(xps_ns 'the last of 1,000 rules (mark 1000)') ns" \
 		"$(xps_ns 'all: UDP\/IPv4 to queue 2') ns" \
 		"$(ratio "$(xps_ns 'the last of 1,000 rules (mark 1000)')" "$(xps_ns 'all: UDP\/IPv4 to queue 2')")" "-"
+	row "steering cost: a match-set rule (hash:ip, dst) / one all rule" \
+		"$(xps_ns 'match-set near dst: UDP\/IPv4 to 198.51.100.2 to queue 2') ns" "$(xps_ns 'all: UDP\/IPv4 to queue 2') ns" \
+		"$(ratio "$(xps_ns 'match-set near dst: UDP\/IPv4 to 198.51.100.2 to queue 2')" "$(xps_ns 'all: UDP\/IPv4 to queue 2')")" "-"
 
 	# --- 14. multi-flow throughput over 4 queues, steered / not ----------------------------
 	say "14/14 iperf3 -P 4 over a 4-queue veth: steering rules / none"
@@ -1207,8 +1251,8 @@ fi
 if want send; then
 	command -v nft >/dev/null 2>&1 || die "missing nft"
 	need_bpffs
-	# --- 15. per-message policy on sendmmsg batches ------------------------------------
-	say "15/15 sendmmsg(64) to the port-less bridge: 100 send rules / none / 100 nft OUTPUT rules"
+	# --- 16. per-message policy on sendmmsg batches ------------------------------------
+	say "16/17 sendmmsg(64) to the port-less bridge: 100 send rules / none / 100 nft OUTPUT rules"
 	{
 		for i in $(seq 1 99); do echo "send add netns $NS_TX prio $i dst 10.210.$i.0/24 action deny"; done
 		echo "send add netns $NS_TX prio 100 dst $DUMMY_NET.0/24 action allow"
@@ -1256,8 +1300,8 @@ if want send; then
 	sent=$(jget .packets "$TMP/pol.2.send")
 	row "    the last rule's count vs sent" "$counted" "$sent" "$([ "$counted" = "$sent" ] && echo exact || echo MISMATCH)" "exact"
 
-	# --- 16. the sink: recvmmsg with UDP_GRO / recvmsg without ---------------------------
-	say "16 sink over veth, sender --gso 1400 --size 14000: recvmmsg + UDP_GRO / recvmsg"
+	# --- 17. the sink: recvmmsg with UDP_GRO / recvmsg without ---------------------------
+	say "17/17 sink over veth, sender --gso 1400 --size 14000: recvmmsg + UDP_GRO / recvmsg"
 	for t in gro.1 plain.1 plain.2 gro.2; do
 		case $t in gro.*) sink_start "$TMP/$t.sink" ;; *) sink_start "$TMP/$t.sink" --batch 1 --no-gro ;; esac
 		send "$TMP/$t.send" --port "$PORT" --gso 1400 --size 14000
@@ -1272,10 +1316,127 @@ fi
 # --- report ----------------------------------------------------------------------
 echo
 echo "sluice bench: ${DUR}s per measurement, sender CPU $CPU_TX, receiver CPU $CPU_RX$([ "$RPS" = 1 ] && echo " (RPS)"), $(uname -r)"
+# --- 15. line rate: set drop fed by sluice-gen xdp ------------------------------------
+if want linerate; then
+	# The generator transmits with BPF_PROG_RUN live frames (no socket, no
+	# skb) out of the sender's veth; the receiving veth takes them into its
+	# NAPI (GRO on, so it has one without an XDP program), run threaded and
+	# pinned to the receiver CPU, so sender and dropper no longer share a
+	# CPU. Every frame has another source of the 1M set (100.64.0.0 +
+	# 1,000,000, in the set in sluice, ipset and nft): the lookups walk the
+	# whole table, not one cached entry.
+	LR_BASE=1681915904      # 100.64.0.0
+	LR_N=1000000
+	say "15 line rate: sluice-gen xdp (CPU $CPU_TX) -> $IF_RX, its NAPI threaded on CPU $CPU_RX; $LR_N sources, then 1000, all in the set"
+	sets_daemon
+	awk -v b="$LR_BASE" -v n="$LR_N" 'BEGIN { for (i = 0; i < n; i++) { a = b + i
+		printf "%d.%d.%d.%d\n", int(a / 16777216), int(a / 65536) % 256, int(a / 256) % 256, a % 256 } }' >"$TMP/lr.addrs"
+	set_files "$TMP/lr"
+	ctl set destroy "$SET" >/dev/null 2>&1
+	ctl set restore <"$TMP/lr.ipset" >/dev/null 2>"$TMP/lr.err" || die "sluicectl set restore: $(tail -n 3 "$TMP/lr.err")"
+	if [ -n "$have_ipset" ]; then
+		ip netns exec "$NS_RX" ipset restore <"$TMP/lr.ipset" 2>"$TMP/lr.err" &&
+			dp_on ipt 2>>"$TMP/lr.err" && dp_off ipt 2>>"$TMP/lr.err" ||
+			{ say "ipset/$IPT cannot drop by the set, skipped: $(head -n 3 "$TMP/lr.err")"; have_ipset=""; }
+	fi
+	if [ -n "$have_nft" ]; then
+		ip netns exec "$NS_RX" nft -f "$TMP/lr.nft" 2>"$TMP/lr.err" && dp_on nft 2>>"$TMP/lr.err" &&
+			dp_off nft 2>>"$TMP/lr.err" ||
+			{ say "nft cannot drop by the set, skipped: $(head -n 3 "$TMP/lr.err")"; have_nft=""; }
+	fi
+	ip netns exec "$NS_RX" ethtool -K "$IF_RX" gro on >/dev/null 2>&1 ||
+		die "cannot switch GRO on at $IF_RX (veth takes XDP frames only into a NAPI)"
+	ip netns exec "$NS_RX" sh -c "echo 1 > /sys/class/net/$IF_RX/threaded" || die "no threaded NAPI on $IF_RX"
+
+	# the receiving veth's NAPI threads ("napi/<dev>-<id>", the name cut at
+	# 15 characters); looked up at each run: an XDP attach may remake them
+	napi_pids() { ps -eo pid=,comm= | awk -v c="$(printf 'napi/%s' "$IF_RX" | cut -c1-15)" 'index($2, c) == 1 { print $1 }'; }
+	napi_ticks() { # CPU time of those threads, USER_HZ ticks (utime + stime)
+		for p in $(napi_pids); do cut -d')' -f2 "/proc/$p/stat" 2>/dev/null | awk '{ print $12 + $13 }'; done |
+			awk '{ s += $1 } END { print s + 0 }'
+	}
+	lr_run() { # DP TAG SOURCES: TAG.gen (generator JSON), TAG.dpps, TAG.ns, TAG.offered
+		dp_on "$1" || die "cannot put the $1 drop rule in place"
+		# pinned, and first in line on its CPU: other work there (the machine
+		# is shared) would otherwise set the drop rate, not the dropper
+		for p in $(napi_pids); do
+			taskset -pc "$CPU_RX" "$p" >/dev/null && chrt -f -p 1 "$p" || die "cannot pin napi thread $p"
+		done
+		[ -n "$(napi_pids)" ] || die "no NAPI thread of $IF_RX"
+		c0=$(dp_count "$1")
+		t0=$(napi_ticks)
+		# the generator at SCHED_FIFO too: without it, other work on its CPU
+		# leaves gaps in which the receiver idles (seen 37-87% busy)
+		ip netns exec "$NS_TX" chrt -f 1 "$GEN" xdp --dev "$IF_TX" --src "100.64.0.0+$3" --dst "$B4" --port "$PORT" \
+			--size 64 --duration "$DUR" --cpu "$CPU_TX" --json >"$TMP/$2.gen" 2>"$TMP/$2.err" ||
+			die "sluice-gen xdp: $(cat "$TMP/$2.err")"
+		sleep 0.2       # frames still in the veth ring
+		t1=$(napi_ticks)
+		c1=$(dp_count "$1")
+		dp_done "$1" "$2" "$c0" "$c1"
+		d=$D
+		secs=$(jget .seconds "$TMP/$2.gen")
+		awk -v d="$d" -v s="$secs" 'BEGIN { printf "%.1f\n", (s > 0 ? d / s : 0) }' >"$TMP/$2.dpps"
+		awk -v t=$((t1 - t0)) -v hz="$HZ_USER" -v d="$d" 'BEGIN { printf "%.1f\n", (d > 0 ? t * 1e9 / hz / d : 0) }' \
+			>"$TMP/$2.ns"
+		# offered: what the program sent, the frames the veth ring had no room for included
+		jq '(.packets + .errors) / .seconds' "$TMP/$2.gen" >"$TMP/$2.offered"
+		say "  $2: $1 dropped $d in ${secs}s; the generator offered $(human "$(cat "$TMP/$2.offered")" pps)," \
+			"$(jget .errors "$TMP/$2.gen") found the ring full; NAPI thread $(cat "$TMP/$2.ns") ns/drop"
+	}
+	HZ_USER=$(getconf CLK_TCK)
+	lrs="sluice"
+	[ -n "$have_ipset" ] && lrs="$lrs ipt"
+	[ -n "$have_nft" ] && lrs="$lrs nft"
+	for n in $LR_N 1000; do
+		for dp in $lrs; do lr_run "$dp" "lr$n$dp.1" "$n"; done
+		for dp in $(echo "$lrs" | awk '{ for (i = NF; i > 0; i--) printf "%s ", $i }'); do lr_run "$dp" "lr$n$dp.2" "$n"; done
+	done
+	daemon_stop
+
+	lr_mode=$(jq -r '.hooks[0].mode // "?"' "$TMP/lr${LR_N}sluice.1.rules" 2>/dev/null | tr '[:lower:]' '[:upper:]')
+	lr_name() { case $1 in sluice) echo "sluice $lr_mode" ;; ipt) echo "$IPT+ipset" ;; nft) echo "nftables set" ;; esac; }
+	lr_has() { case " $lrs " in *" $1 "*) return 0 ;; esac; return 1; }
+	lr_pair() { # N A B GOAL: drops/s A / B, and the CPU per drop B / A, with N sources
+		lr_has "$2" && lr_has "$3" || return 0
+		pair_row "line rate set drop/s, $(human "$1" sources): $(lr_name "$2") / $(lr_name "$3")" \
+			"$(avg "$TMP/lr$1$2".?.dpps)" "$(avg "$TMP/lr$1$3".?.dpps)" pps "$4"
+		pair_row "  receiver CPU per drop: $(lr_name "$3") / $(lr_name "$2")" \
+			"$(avg "$TMP/lr$1$3".?.ns)" "$(avg "$TMP/lr$1$2".?.ns)" ns "$4"
+	}
+	for n in $LR_N 1000; do
+		lr_pair "$n" sluice ipt ">= 2.00x"
+		lr_pair "$n" sluice nft "-"
+		lr_pair "$n" ipt nft "-"
+		for dp in $lrs; do
+			dpps=$(avg "$TMP/lr$n$dp".?.dpps)
+			off=$(avg "$TMP/lr$n$dp".?.offered)
+			# the receiver's CPU is the limit when its NAPI thread was busy all
+			# the time; else the frames came in bursts with gaps (the generator
+			# shares its CPU with the machine's other work) and the ring
+			# overflowed in the bursts
+			busy=$(awk -v a="$dpps" -v c="$(avg "$TMP/lr$n$dp".?.ns)" 'BEGIN { printf "%.2f", a * c / 1e9 }')
+			pair_row "  $(lr_name "$dp"): drops/s / generator offered" "$dpps" "$off" pps \
+				"$(awk -v a="$dpps" -v b="$off" -v u="$busy" 'BEGIN {
+					if (b > 0 && a / b >= 0.95) print "limit: generator"
+					else if (u >= 0.9) printf "limit: receiver CPU (%.0f%% busy)\n", u * 100
+					else printf "limit: bursts; receiver %.0f%% busy\n", u * 100 }')"
+		done
+		if lr_has ipt; then
+			pair_row "  generator offered / $IPT+ipset drops/s" "$(avg "$TMP/lr${n}ipt".?.offered)" \
+				"$(avg "$TMP/lr${n}ipt".?.dpps)" pps "> 1.00x: generator faster"
+		fi
+	done
+	row "  sluice tc ingress" "-" "-" "n/a" "set rules hook ingress at XDP only"
+	[ -z "$have_ipset" ] && row "line rate set drop: $IPT + ipset" "-" "-" "skipped" "no ipset/iptables"
+	[ -z "$have_nft" ] && row "line rate set drop: nftables" "-" "-" "skipped" "no nft"
+fi
+
 want base && echo "rows 1-3: means of 2 runs each, in the order A B B A; drop storm: off, sluice, bpftrace, off"
 want sets && echo "sets: rule cost = medians of BPF_PROG_TEST_RUN samples (sizes 1 2 3 3 2 1); restore: means, A B B A;" &&
 	echo "      set drop: means of 2 runs, order sluice, iptables, nft, nft, iptables, sluice; sender and dropper CPU: see the header"
 want tcp && echo "tcp: means of 2 runs each, in the order A B B A"
+want linerate && echo "linerate: means of 2 runs, order sluice, iptables, nft, nft, iptables, sluice; receiver CPU = its NAPI thread's"
 want send && echo "send: means of 2 runs each, order sluice, none, nft, nft, none, sluice, then 1 rule, none, none, 1 rule"
 want xps && echo "xps: cost from one BPF_PROG_TEST_RUN of 200k runs per row; throughput: means of 2 runs, A B B A"
 want mcast && echo "mcast: policy cost = medians of BPF_PROG_TEST_RUN samples (cases 1..n n..1); through the bridge:" &&

@@ -1,7 +1,7 @@
 /* The steering program (bpf/xps.bpf.c) on fixture frames, through
- * BPF_PROG_TEST_RUN: every selector (all, cpu, mark, cgroup), no match,
+ * BPF_PROG_TEST_RUN: every selector (all, cpu, mark, cgroup, match-set), no match,
  * first match by bank order, an empty bank, the slot's own bank only,
- * truncated and non-IP frames (steering reads no header), 1,000 rules.
+ * truncated and non-IP frames (only match-set rules read headers), 1,000 rules.
  *
  * The test run's context out does not carry queue_mapping back
  * (convert_skb_to___skb copies mark, priority, cb, ...), so the queue the
@@ -12,9 +12,12 @@
 
 #include <bpf/bpf.h>
 #include <linux/pkt_cls.h>
+#include <arpa/inet.h>
+#include <errno.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/bpf_info.h"
 #include "lib/cgroup.h"
@@ -274,4 +277,58 @@ Test(xps_progs, a_thousand_rules)
 		ROW("none of 1,000 rules", udp4, 5000, -1, 0),
 	};
 	run(rows, 3);
+}
+
+/* A hash:ip set holding 198.51.100.2 (the fixtures' IPv4 destination) in
+ * slot 5 of its class, published in the sets' directory as "near", as the
+ * sets feature does; returns the set's map fd */
+static int near_set(void)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_NO_PREALLOC);
+	struct sl_set_key_ip4 k;
+	struct sl_set_value v = { 0 };
+	struct sl_set_name name = { "near" };
+	struct sl_set_dirent d = { .slot = 5, .cls = SL_CLASS_IP4, .family = SL_FAMILY_IPV4, .type = SL_SET_HASH_IP };
+	__u32 slot = 5;
+	int fd = bpf_map_create(BPF_MAP_TYPE_HASH, "fx_near", sizeof(k), sizeof(v), 16, &o);
+
+	cr_assert_geq(fd, 0, "create the set: %s", strerror(errno));
+	cr_assert_eq(inet_pton(AF_INET, "198.51.100.2", k.addr), 1);
+	cr_assert_eq(bpf_map_update_elem(fd, &k, &v, BPF_ANY), 0);
+	cr_assert_eq(bpf_map_update_elem(map_fd(skel->maps.sl_sc_ip4_v1), &slot, &fd, BPF_ANY), 0,
+		     "the set into its outer map: %s", strerror(errno));
+	cr_assert_eq(bpf_map_update_elem(map_fd(skel->maps.sl_setdir_v1), &name, &d, BPF_ANY), 0);
+	return fd;
+}
+
+Test(xps_progs, match_set)
+{
+	struct sl_xps_rule rules[] = {
+		{ .sel = SL_XPS_SEL_SET, .queue = 2, .id = 0, .set = { "near" } },        /* dst */
+		{ .sel = SL_XPS_SEL_ALL, .queue = 1, .id = 1 },
+	};
+	const struct fx_case dst[] = {
+		ROW("match-set near dst: UDP/IPv4 to 198.51.100.2 to queue 2", udp4, 0, 2, 0),
+		ROW("an IPv4 set, TCP/IPv6: the next rule", tcp6, 0, 1, 1),
+		ROW("cut in the UDP header: no set matches it, the next rule", udp4_cut, 0, 1, 1),
+		RAW("not IP: the next rule", arp_ish, 1, 1),
+	};
+	const struct fx_case src[] = {
+		ROW("match-set near src: the source 192.0.2.1 is not in near: the next rule", udp4, 0, 1, 1),
+	};
+	const struct fx_case gone[] = {
+		ROW("a name not in the directory matches nothing: the next rule", udp4, 0, 1, 1),
+	};
+	int fd = near_set();
+
+	load_rules(rules, 2, 0, 0);
+	run(dst, sizeof(dst) / sizeof(dst[0]));
+	rules[0].dims = 1; /* dimension 0 from the source */
+	load_rules(rules, 2, 1, 0);
+	run(src, 1);
+	rules[0].dims = 0;
+	memcpy(rules[0].set.name, "far", 4);
+	load_rules(rules, 2, 0, 0);
+	run(gone, 1);
+	close(fd);
 }

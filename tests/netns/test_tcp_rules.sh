@@ -136,4 +136,12 @@ got=$(tcp_conn "$B" 10.71.0.2 "$A")
 assert_eq "$(tcp_val "$base" s_cwnd)" "$(tcp_val "$got" s_cwnd)" "not run: B's accept has the kernel's IW"
 ctl d tcp add netns "$A" initcwnd 15 2>"$T_TMP/err"
 assert_eq 4 $? "tcp add on a kernel that lacks it ($(cat "$T_TMP/err"))"
+
+# nor without bpf_loop: the program reaches sets through a bpf_loop prefix
+# lookup, so it loads whole or not at all
+SLUICE_KERNEL_LACKS=bpf-loop daemon_start d2
+ctl d2 -j status | jq -e '.features[] | select(.name == "tcp") | .off | test("5.17")' >/dev/null ||
+	fail "status: without bpf_loop the tcp feature says why it is off"
+ctl d2 tcp add netns "$A" initcwnd 15 2>"$T_TMP/err"
+assert_eq 4 $? "tcp add on a kernel without bpf_loop ($(cat "$T_TMP/err"))"
 echo PASS

@@ -42,6 +42,9 @@ ctl d tcp add netns "$B" match-set m24 dst initcwnd 19 || fail "tcp add match-se
 assert_eq 19 "$(s_iw 10.73.0.2)" "B's accept from 10.73.0.1: m24 holds 10.73.0.0/24 (netmask 24): initcwnd 19"
 ctl d tcp del netns "$B" match-set m24 dst || fail "tcp del match-set m24"
 ctl d set destroy m24 || fail "set destroy m24"
+# gone from the sets' directory too: a rule can no longer name it
+ctl d tcp add netns "$B" match-set m24 dst initcwnd 19 2>"$T_TMP/err"
+assert_eq 2 $? "tcp add naming the destroyed set m24 ($(cat "$T_TMP/err"))"
 
 list=$(ctl d -j tcp list) || fail "tcp list"
 assert_eq "near true" "$(echo "$list" | jq -r --arg a "$A" '.[] | select(.netns == $a) | "\(.match_set) \(.set_found)"')" \

@@ -319,7 +319,7 @@ Test(gen_options, unknown_options_and_words)
 	REJECT("sluice-gen: -x: unknown option", "sink", "-x");
 	REJECT("sluice-gen: --json: takes no value", "sink", "--port", "9", "--json=yes");
 	REJECT("sluice-gen: extra: unexpected argument", "sink", "--port", "9", "extra");
-	REJECT("sluice-gen: blast: unknown command (send or sink); try --help", "blast");
+	REJECT("sluice-gen: blast: unknown command (send, sink or xdp); try --help", "blast");
 }
 
 Test(gen_options, missing_command)
@@ -327,7 +327,7 @@ Test(gen_options, missing_command)
 	char *argv[] = { "sluice-gen", NULL };
 
 	cr_assert_eq(gen_parse_args(1, argv, &o, err, sizeof(err)), -1);
-	cr_assert_str_eq(err, "sluice-gen: missing command (send or sink); try --help");
+	cr_assert_str_eq(err, "sluice-gen: missing command (send, sink or xdp); try --help");
 }
 
 /* --- address classification ------------------------------------------ */

@@ -65,13 +65,14 @@ Test(xps_grammar, one_selector_and_a_queue)
 		const char *line;
 		const char *msg;
 	} cases[] = {
-		{ "xps add dev eth0 queue 1", "xps add: give exactly one selector: cpu CPULIST, cgroup PATH, mark V[/M] or all" },
+		{ "xps add dev eth0 queue 1", "xps add: give exactly one selector: cpu CPULIST, cgroup PATH, mark V[/M], match-set SET DIR[,DIR...] or all" },
 		{ "xps add dev eth0 all cpu 0 queue 1",
-		  "xps add: give exactly one selector: cpu CPULIST, cgroup PATH, mark V[/M] or all" },
+		  "xps add: give exactly one selector: cpu CPULIST, cgroup PATH, mark V[/M], match-set SET DIR[,DIR...] or all" },
 		{ "xps add dev eth0 all", "xps add: queue Q is required" },
+		{ "xps add dev eth0 match-set near", "match-set near: missing DIR[,DIR...]" },
 		{ "xps add all queue 1", "xps add: dev IFACE is required" },
 		{ "xps add dev eth0 all queue 65535", "queue: 65535 is out of range 0..65534" },
-		{ "xps del dev eth0", "xps del: give exactly one selector: cpu CPULIST, cgroup PATH, mark V[/M] or all" },
+		{ "xps del dev eth0", "xps del: give exactly one selector: cpu CPULIST, cgroup PATH, mark V[/M], match-set SET DIR[,DIR...] or all" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -99,6 +100,11 @@ Test(xps_grammar, values_are_checked_at_their_word)
 		  "blank, quote, '#' or backslash)" },
 		{ "xps add dev eth0/1 all queue 1", 13, "dev: 'eth0/1' is not a device name (1..15 characters)" },
 		{ "xps add dev eth0 cpu 0-7 queue 1", 22, "cpu: CPU 7 is beyond this machine's CPUs (0-3)" },
+		{ "xps add dev eth0 match-set near sideways queue 1", 33, "match-set: 'sideways' is not src or dst" },
+		{ "xps add dev eth0 match-set near dst,,src queue 1", 33, "match-set: 'dst,,src' is not DIR[,DIR...]" },
+		{ "xps add dev eth0 match-set near dst,src,dst,src,dst,src,dst queue 1", 33,
+		  "match-set: at most 6 directions, got 'dst,src,dst,src,dst,src,dst'" },
+		{ "xps add dev eth0 match-set -near dst queue 1", 28, "set name '-near' starts with '-'" },
 	};
 	struct xps_rule_cfg r;
 	unsigned given;
@@ -122,7 +128,14 @@ Test(xps_state, identity_refusals_order_and_save)
 	cr_assert_eq(stage(&s, "xps add dev eth0 prio 5 mark 7/0xff queue 1"), 0, "%s", err.msg);
 	cr_assert_eq(stage(&s, "xps add dev eth0 netns blue all queue 3"), 0, "%s", err.msg);
 	cr_assert_eq(stage(&s, "xps add dev eth1 cgroup /a/b/ queue 0"), 0, "%s", err.msg);
+	cr_assert_eq(stage(&s, "xps add dev eth1 prio 7 match-set svc src,dst queue 1"), 0, "%s", err.msg);
 	copy = s;
+	/* a set is the same packets only with the same directions */
+	cr_assert_eq(stage(&s, "xps add dev eth1 match-set svc src,dst queue 2"), -1);
+	cr_assert_str_eq(err.msg, "xps add: a rule for these packets exists (xps add dev eth1 prio 7 match-set svc src,dst "
+				  "queue 1); xps del it first");
+	cr_assert_eq(stage(&s, "xps del dev eth1 match-set svc dst,dst"), -1);
+	cr_assert_str_eq(err.msg, "xps del: no rule for these packets");
 	/* the same packets twice; del of what is not there; del disagreeing */
 	cr_assert_eq(stage(&s, "xps add dev eth0 cpu 0-1 queue 3"), -1);
 	cr_assert_str_eq(err.msg, "xps add: a rule for these packets exists (xps add dev eth0 cpu 0-1 queue 2); xps del it first");
@@ -136,11 +149,13 @@ Test(xps_state, identity_refusals_order_and_save)
 	xps_save_state(&s, out);
 	fclose(out);
 	cr_assert_str_eq(text, "xps add dev eth0 prio 5 mark 0x7/0xff queue 1\n"
+			       "xps add dev eth1 prio 7 match-set svc src,dst queue 1\n"
 			       "xps add dev eth0 cpu 0-1 queue 2\n"
 			       "xps add dev eth0 netns blue all queue 3\n"
 			       "xps add dev eth1 cgroup /a/b queue 0\n");
 	free(text);
 	cr_assert_eq(stage(&s, "xps del dev eth0 cpu 0-1"), 0, "%s", err.msg);
+	cr_assert_eq(stage(&s, "xps del dev eth1 match-set svc src,dst"), 0, "%s", err.msg);
 	cr_assert_eq(s.n, 3);
 }
 
@@ -163,6 +178,14 @@ Test(xps_state, compiled_rule_matches_as_the_program_does)
 	cr_assert_eq(b.mark, 0x10);
 	cr_assert_eq(b.mark_mask, 0xf0);
 	/* what the kernel XPS check intersects: every CPU but for cpu rules */
+	xps_rule_cpus(&r, cpus);
+	cr_assert_eq(cpus[0], ~0ull);
+	/* a set by name, bit i of dims for dimension i from the source */
+	cr_assert_eq(rule_of("xps add dev eth0 match-set svc dst,src queue 3", &r, &given), 0, "%s", err.msg);
+	xps_rule_compile(&r, 4, &b);
+	cr_assert_eq(b.sel, SL_XPS_SEL_SET);
+	cr_assert_str_eq(b.set.name, "svc");
+	cr_assert_eq(b.dims, 2);
 	xps_rule_cpus(&r, cpus);
 	cr_assert_eq(cpus[0], ~0ull);
 }

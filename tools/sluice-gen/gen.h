@@ -37,7 +37,7 @@ struct json_object;
 #define GEN_MAX_DSTS     16u     /* send --dst A,B,...: round-robin in each batch */
 #define GEN_MAX_PEERS    64u     /* sink: sources counted apart (the rest: "other") */
 
-enum gen_mode { GEN_MODE_NONE, GEN_MODE_SEND, GEN_MODE_SINK };
+enum gen_mode { GEN_MODE_NONE, GEN_MODE_SEND, GEN_MODE_SINK, GEN_MODE_XDP };
 enum gen_action { GEN_ACT_RUN, GEN_ACT_HELP, GEN_ACT_VERSION };
 
 /* A numeric IP address (port added later) and what kind it is. */
@@ -47,6 +47,22 @@ struct gen_addr {
 	int family;             /* AF_INET or AF_INET6 */
 	bool multicast;
 	bool any;               /* 0.0.0.0 or :: */
+};
+
+/* xdp mode (xdp*.c): ranges and threads; --src/--dst hold each range's first address */
+#define GEN_XDP_MAX_THREADS 64u
+#define GEN_XDP_MAX_BATCH   256u   /* the kernel's cap on a live-frames batch */
+#define GEN_XDP_MAX_SIZE    1472u  /* UDP payload in a 1500-byte IPv4 frame */
+#define GEN_XDP_MTU         1500u
+struct gen_xdp_opts {
+	const char *dev;        /* --dev: frames leave this device */
+	uint8_t dst_mac[6];     /* --dst-mac, else the neighbour entry of --dst */
+	bool has_dst_mac;
+	uint32_t src_n, dst_n;  /* addresses in each range (1: one address) */
+	uint16_t dport_lo, dport_hi;
+	uint32_t threads;       /* --threads; 0 = one per --cpu, else 1 */
+	uint32_t ncpus;         /* --cpu list */
+	uint16_t cpus[GEN_XDP_MAX_THREADS];
 };
 
 struct gen_opts {
@@ -77,6 +93,7 @@ struct gen_opts {
 	 * batch to dsts[k % ndst] */
 	struct gen_addr dsts[GEN_MAX_DSTS];
 	uint32_t ndst;
+	struct gen_xdp_opts xdp;
 };
 
 /* One peer's share of a run: a destination's (send) or a source's (sink,
@@ -98,6 +115,7 @@ struct gen_result {
 	uint32_t batch, gso, size;
 	uint64_t rate;
 	uint32_t sockets;
+	uint32_t threads;       /* xdp only (with batch, size, rate) */
 	/* sink only */
 	uint64_t drops;         /* socket receive-queue drops (SO_MEMINFO) */
 	double wall_seconds;    /* whole run, including idle time */
@@ -118,6 +136,7 @@ int gen_parse_port_range(const char *s, uint16_t *lo, uint16_t *hi);
 int gen_addr_parse(const char *s, struct gen_addr *a);
 void gen_addr_set_port(struct gen_addr *a, uint16_t port);
 uint32_t gen_addr_scope(const struct gen_addr *a);
+uint32_t gen_addr_low32(const struct gen_addr *a); /* xdp_parse.c: host order */
 void gen_addr_format(const struct gen_addr *a, char *buf, size_t len);
 void gen_addr_ip(const struct gen_addr *a, char *buf, size_t len); /* no port */
 
@@ -137,6 +156,7 @@ int gen_sleep_until_ns(uint64_t deadline_ns);
 uint64_t gen_segments(uint64_t len, uint32_t gso);
 
 /* stats.c: summary math and output */
+const char *gen_mode_name(enum gen_mode m);
 double gen_per_second(uint64_t n, double seconds);
 double gen_result_pps(const struct gen_result *r);
 double gen_result_bps(const struct gen_result *r);
@@ -159,6 +179,26 @@ int gen_sink_run(const struct gen_opts *o, struct gen_result *r,
 
 /* txsock.c: the sender's sockets, one per source port */
 int gen_tx_open(const struct gen_opts *o, int *fds, uint32_t nfds,
+		char *err, size_t errlen);
+
+/* xdp_parse.c: xdp mode's value parsers, same return codes as parse.c.
+ * An address range is "A", "A-B" or "A+N" (N addresses from A); only the
+ * low 32 bits may differ. */
+int gen_parse_addr_range(const char *s, struct gen_addr *lo, uint32_t *n);
+int gen_parse_cpu_list(const char *s, uint16_t *cpus, uint32_t max, uint32_t *n);
+int gen_parse_mac(const char *s, uint8_t mac[6]);
+
+/* xdp_frame.c: the template frame (Ethernet, IP, UDP, payload) with the
+ * first address and port of each range; fills the program's config.
+ * Returns the frame's length. */
+struct sl_gen_xdp_cfg;
+size_t gen_xdp_frame(const struct gen_opts *o, const uint8_t src_mac[6],
+		     uint8_t *buf, size_t len, struct sl_gen_xdp_cfg *cfg);
+
+/* xdp.c: 0 = ran, -1 = runtime failure, GEN_XDP_UNSUPPORTED = the kernel
+ * lacks live frames (err says so; exit 2) */
+#define GEN_XDP_UNSUPPORTED (-2)
+int gen_xdp_run(const struct gen_opts *o, struct gen_result *r,
 		char *err, size_t errlen);
 
 /* run.c: parse-independent part of main(); returns the exit code */

@@ -13,6 +13,8 @@ enum {
 	OPT_DST = 256, OPT_PORT, OPT_SIZE, OPT_BATCH, OPT_GSO, OPT_RATE,
 	OPT_COUNT, OPT_DURATION, OPT_SRC, OPT_SPORT, OPT_CPU, OPT_JSON,
 	OPT_BIND, OPT_HOLD, OPT_RCVBUF, OPT_READY_FILE, OPT_NO_GRO,
+	/* xdp mode */
+	OPT_DEV, OPT_DST_MAC, OPT_THREADS, OPT_CPUS,
 };
 
 static const struct option send_longopts[] = {
@@ -42,6 +44,25 @@ static const struct option sink_longopts[] = {
 	{ "ready-file",  required_argument, NULL, OPT_READY_FILE },
 	{ "batch",       required_argument, NULL, OPT_BATCH },
 	{ "no-gro",      no_argument,       NULL, OPT_NO_GRO },
+	{ "json",        no_argument,       NULL, OPT_JSON },
+	{ "help",        no_argument,       NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct option xdp_longopts[] = {
+	{ "dev",         required_argument, NULL, OPT_DEV },
+	{ "dst",         required_argument, NULL, OPT_DST },
+	{ "src",         required_argument, NULL, OPT_SRC },
+	{ "dst-mac",     required_argument, NULL, OPT_DST_MAC },
+	{ "port",        required_argument, NULL, OPT_PORT },
+	{ "sport-range", required_argument, NULL, OPT_SPORT },
+	{ "size",        required_argument, NULL, OPT_SIZE },
+	{ "batch",       required_argument, NULL, OPT_BATCH },
+	{ "rate",        required_argument, NULL, OPT_RATE },
+	{ "count",       required_argument, NULL, OPT_COUNT },
+	{ "duration",    required_argument, NULL, OPT_DURATION },
+	{ "threads",     required_argument, NULL, OPT_THREADS },
+	{ "cpu",         required_argument, NULL, OPT_CPUS },
 	{ "json",        no_argument,       NULL, OPT_JSON },
 	{ "help",        no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -144,6 +165,8 @@ static int sport_range(struct ctx *c, const char *v, struct gen_opts *o)
 	case 0:
 		return 0;
 	case GEN_EMANY:
+		if (o->mode == GEN_MODE_XDP)
+			return 0; /* no socket per port there */
 		return fail(c, "--sport-range: %s has more than %u ports "
 			    "(one socket per port, at most %u sockets)",
 			    v, GEN_MAX_SOCKETS, GEN_MAX_SOCKETS);
@@ -155,12 +178,94 @@ static int sport_range(struct ctx *c, const char *v, struct gen_opts *o)
 	}
 }
 
+/* xdp mode's own values; 1 = not one of them */
+static int xdp_one(struct ctx *c, int opt, const char *v, struct gen_opts *o)
+{
+	uint64_t n;
+
+	switch (opt) {
+	case OPT_DST:
+	case OPT_SRC:
+		if (opt == OPT_DST)
+			o->has_dst = true;
+		else
+			o->has_src = true;
+		switch (gen_parse_addr_range(v, opt == OPT_DST ? &o->dst : &o->src,
+					     opt == OPT_DST ? &o->xdp.dst_n : &o->xdp.src_n)) {
+		case 0:
+			return 0;
+		case GEN_ERANGE:
+			return fail(c, "--%s: %s is not a range: A-B needs A <= B in one family, differing "
+				    "in the low 32 bits only; A+N must not run past the last address",
+				    opt_name(c, opt), v);
+		default:
+			return fail(c, "--%s: %s is not an address, A-B or A+N", opt_name(c, opt), v);
+		}
+	case OPT_PORT:
+		c->has_port = true;
+		if (!strchr(v, '-')) {
+			if (num(c, opt, v, 1, 65535, &n) < 0)
+				return -1;
+			o->xdp.dport_lo = o->xdp.dport_hi = (uint16_t)n;
+			return 0;
+		}
+		switch (gen_parse_port_range(v, &o->xdp.dport_lo, &o->xdp.dport_hi)) {
+		case 0:
+		case GEN_EMANY:
+			return 0;
+		default:
+			return fail(c, "--port: %s is not a port N or a range A-B with 1 <= A <= B <= 65535", v);
+		}
+	case OPT_BATCH:
+		if (num(c, opt, v, 1, GEN_XDP_MAX_BATCH, &n) < 0)
+			return -1;
+		o->batch = (uint32_t)n;
+		return 0;
+	case OPT_SIZE:
+		if (num(c, opt, v, 1, GEN_XDP_MAX_SIZE, &n) < 0)
+			return -1;
+		o->size = (uint32_t)n;
+		return 0;
+	case OPT_DEV:
+		o->xdp.dev = v;
+		return 0;
+	case OPT_DST_MAC:
+		o->xdp.has_dst_mac = true;
+		if (gen_parse_mac(v, o->xdp.dst_mac))
+			return fail(c, "--dst-mac: %s is not a MAC address aa:bb:cc:dd:ee:ff", v);
+		return 0;
+	case OPT_THREADS:
+		if (num(c, opt, v, 1, GEN_XDP_MAX_THREADS, &n) < 0)
+			return -1;
+		o->xdp.threads = (uint32_t)n;
+		return 0;
+	case OPT_CPUS:
+		switch (gen_parse_cpu_list(v, o->xdp.cpus, GEN_XDP_MAX_THREADS, &o->xdp.ncpus)) {
+		case 0:
+			return 0;
+		case GEN_EMANY:
+			return fail(c, "--cpu: %s names more than %u CPUs", v, GEN_XDP_MAX_THREADS);
+		case GEN_ERANGE:
+			return fail(c, "--cpu: %s: each CPU 0..%u once, ranges A-B with A <= B", v, GEN_MAX_CPU);
+		default:
+			return fail(c, "--cpu: %s is not a CPU list such as 0,2-3", v);
+		}
+	}
+	return 1;
+}
+
 static int one(struct ctx *c, int opt, const char *v, struct gen_opts *o)
 {
 	uint64_t n;
 
 	if (v && !*v)
 		return fail(c, "--%s: missing value", opt_name(c, opt));
+	if (o->mode == GEN_MODE_XDP) {
+		int rc = xdp_one(c, opt, v, o);
+
+		if (rc <= 0)
+			return rc;
+	}
 	switch (opt) {
 	case OPT_DST:
 		if (o->mode == GEN_MODE_SEND)
@@ -244,6 +349,27 @@ static int getopt_error(struct ctx *c, int ret, char **argv)
 	return fail(c, "%s: unknown option", name);
 }
 
+static int check_xdp(struct ctx *c, struct gen_opts *o)
+{
+	uint32_t ip = o->dst.family == AF_INET6 ? 40 : 20;
+
+	if (!o->xdp.dev)
+		return fail(c, "--dev: missing (required)");
+	if (!o->has_src)
+		return fail(c, "--src: missing (required: no socket picks one)");
+	if (o->xdp.threads && o->xdp.ncpus && o->xdp.threads != o->xdp.ncpus)
+		return fail(c, "--threads: %u does not match the %u CPUs of --cpu (one thread per CPU)",
+			    o->xdp.threads, o->xdp.ncpus);
+	if (o->src.multicast || o->src.any)
+		return fail(c, "--src: must be unicast addresses");
+	if (o->size + ip + 8 > GEN_XDP_MTU)
+		return fail(c, "--size: %u does not fit a %u-byte IPv%d packet (at most %u)", o->size,
+			    GEN_XDP_MTU, o->dst.family == AF_INET6 ? 6 : 4, GEN_XDP_MTU - ip - 8);
+	if (!o->sport_lo)
+		o->sport_lo = o->sport_hi = o->xdp.dport_lo;
+	return 0;
+}
+
 /* Cross-option rules that getopt cannot express. */
 static int check(struct ctx *c, struct gen_opts *o)
 {
@@ -273,6 +399,8 @@ static int check(struct ctx *c, struct gen_opts *o)
 	if (o->dst.any)
 		return fail(c, "--dst: an unspecified address is not "
 			    "a destination");
+	if (o->mode == GEN_MODE_XDP)
+		return check_xdp(c, o);
 	gen_addr_set_port(&o->dst, o->port);
 	for (uint32_t i = 0; i < o->ndst; i++)
 		gen_addr_set_port(&o->dsts[i], o->port);
@@ -298,7 +426,7 @@ int gen_parse_args(int argc, char **argv, struct gen_opts *o,
 	if (errlen)
 		err[0] = '\0';
 	if (!cmd)
-		return fail(&c, "missing command (send or sink); try --help");
+		return fail(&c, "missing command (send, sink or xdp); try --help");
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
 		o->action = GEN_ACT_HELP;
 		return 0;
@@ -313,8 +441,11 @@ int gen_parse_args(int argc, char **argv, struct gen_opts *o,
 	} else if (!strcmp(cmd, "sink")) {
 		o->mode = GEN_MODE_SINK;
 		c.longopts = sink_longopts;
+	} else if (!strcmp(cmd, "xdp")) {
+		o->mode = GEN_MODE_XDP;
+		c.longopts = xdp_longopts;
 	} else {
-		return fail(&c, "%s: unknown command (send or sink); try --help",
+		return fail(&c, "%s: unknown command (send, sink or xdp); try --help",
 			    cmd);
 	}
 

@@ -64,7 +64,7 @@ int gen_parse_duration(const char *s, uint64_t *ns)
 	return 0;
 }
 
-/* "A-B" with 1 <= A <= B <= 65535 and at most GEN_MAX_SOCKETS ports. */
+/* "A-B" with 1 <= A <= B <= 65535; GEN_EMANY: more than GEN_MAX_SOCKETS ports. */
 int gen_parse_port_range(const char *s, uint16_t *lo, uint16_t *hi)
 {
 	char a[8], b[8];
@@ -84,9 +84,8 @@ int gen_parse_port_range(const char *s, uint16_t *lo, uint16_t *hi)
 		return GEN_ESYNTAX;
 	if (ra || rb || va > vb)
 		return GEN_ERANGE;
-	if (vb - va + 1 > GEN_MAX_SOCKETS)
-		return GEN_EMANY;
+	/* filled even when too many: xdp mode takes any number */
 	*lo = (uint16_t)va;
 	*hi = (uint16_t)vb;
-	return 0;
+	return vb - va + 1 > GEN_MAX_SOCKETS ? GEN_EMANY : 0;
 }

@@ -35,8 +35,14 @@ int gen_run(const struct gen_opts *o)
 	}
 	if (o->mode == GEN_MODE_SEND)
 		rc = gen_send_run(o, &r, err, sizeof(err));
+	else if (o->mode == GEN_MODE_XDP)
+		rc = gen_xdp_run(o, &r, err, sizeof(err));
 	else
 		rc = gen_sink_run(o, &r, err, sizeof(err));
+	if (rc == GEN_XDP_UNSUPPORTED) {
+		fprintf(stderr, "%s\n", err);
+		return GEN_EXIT_USAGE;
+	}
 	if (rc < 0)
 		goto fail;
 	if (gen_result_print(&r, o->json, stdout) < 0) {

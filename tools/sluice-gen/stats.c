@@ -6,6 +6,11 @@
 #include <inttypes.h>
 #include <json-c/json.h>
 
+const char *gen_mode_name(enum gen_mode m)
+{
+	return m == GEN_MODE_SEND ? "send" : m == GEN_MODE_XDP ? "xdp" : "sink";
+}
+
 double gen_per_second(uint64_t n, double seconds)
 {
 	/* a zero-length window (no or one packet at the sink) has no rate */
@@ -60,11 +65,11 @@ static struct json_object *peers_json(const struct gen_result *r)
 struct json_object *gen_result_json(const struct gen_result *r)
 {
 	struct json_object *o = json_object_new_object();
-	bool send = r->mode == GEN_MODE_SEND;
+	bool send = r->mode == GEN_MODE_SEND, xdp = r->mode == GEN_MODE_XDP;
 
 	if (!o)
 		return NULL;
-	add(o, "mode", json_object_new_string(send ? "send" : "sink"));
+	add(o, "mode", json_object_new_string(gen_mode_name(r->mode)));
 	add(o, "packets", json_object_new_uint64(r->packets));
 	add(o, "bytes", json_object_new_uint64(r->bytes));
 	add(o, "seconds", dbl(r->seconds, "%.6f"));
@@ -77,6 +82,11 @@ struct json_object *gen_result_json(const struct gen_result *r)
 		add(o, "size", json_object_new_int64(r->size));
 		add(o, "rate", json_object_new_uint64(r->rate));
 		add(o, "sockets", json_object_new_int64(r->sockets));
+	} else if (xdp) {
+		add(o, "batch", json_object_new_int64(r->batch));
+		add(o, "size", json_object_new_int64(r->size));
+		add(o, "rate", json_object_new_uint64(r->rate));
+		add(o, "threads", json_object_new_int64(r->threads));
 	} else {
 		add(o, "drops", json_object_new_uint64(r->drops));
 		add(o, "wall_seconds", dbl(r->wall_seconds, "%.6f"));
@@ -95,7 +105,7 @@ int gen_result_line(const struct gen_result *r, char *buf, size_t len)
 	n = snprintf(buf, len,
 		     "%s: packets=%" PRIu64 " bytes=%" PRIu64 " seconds=%.6f "
 		     "pps=%.0f bps=%.0f (%.2f Mbit/s payload) errors=%" PRIu64,
-		     send ? "send" : "sink", r->packets, r->bytes, r->seconds,
+		     gen_mode_name(r->mode), r->packets, r->bytes, r->seconds,
 		     gen_result_pps(r), bps, bps / 1e6, r->errors);
 	if (n < 0 || (size_t)n >= len)
 		return n;
@@ -103,6 +113,10 @@ int gen_result_line(const struct gen_result *r, char *buf, size_t len)
 		n += snprintf(buf + n, len - (size_t)n,
 			      " batch=%" PRIu32 " gso=%" PRIu32 " size=%" PRIu32,
 			      r->batch, r->gso, r->size);
+	else if (r->mode == GEN_MODE_XDP)
+		n += snprintf(buf + n, len - (size_t)n,
+			      " batch=%" PRIu32 " size=%" PRIu32 " threads=%" PRIu32,
+			      r->batch, r->size, r->threads);
 	else
 		n += snprintf(buf + n, len - (size_t)n,
 			      " drops=%" PRIu64 " wall_seconds=%.3f",

@@ -10,14 +10,16 @@
 static const char top_help[] =
 "usage: sluice-gen send --dst ADDR --port N [options]   generate UDP traffic\n"
 "       sluice-gen sink --port N [options]              count UDP traffic\n"
-"       sluice-gen --help | send --help | sink --help | --version\n"
+"       sluice-gen xdp --dev DEV --src A --dst A --port N [options]\n"
+"                                                       UDP at line rate (XDP)\n"
+"       sluice-gen --help | send --help | sink --help | xdp --help | --version\n"
 "\n"
 "Both print a one-line summary when done (or one JSON object with --json):\n"
 "packets, bytes (UDP payload), seconds, pps, bps (UDP payload bits per\n"
 "second), errors.\n"
 "\n"
 "Exit status: 0 success, 1 runtime failure (socket, bind, send),\n"
-"2 bad command line.\n";
+"2 bad command line (xdp: also a kernel without XDP live frames).\n";
 
 static const char send_help[] =
 "usage: sluice-gen send --dst ADDR --port N [--size B] [--batch N] [--gso SEG]\n"
@@ -102,6 +104,41 @@ static const char sink_help[] =
 "JSON keys: mode, packets, bytes, seconds, pps, bps, errors, drops,\n"
 "wall_seconds. bps = UDP payload bits per second.\n";
 
+static const char xdp_help[] =
+"usage: sluice-gen xdp --dev DEV --src RANGE --dst RANGE --port N[-M]\n"
+"                      [--dst-mac MAC] [--sport-range A-B] [--size B] [--batch N]\n"
+"                      [--rate PPS] [--count N | --duration S]\n"
+"                      [--threads N | --cpu LIST] [--json]\n"
+"\n"
+"Transmit UDP frames out of DEV with BPF_PROG_RUN in live-frames mode\n"
+"(BPF_F_TEST_XDP_LIVE_FRAMES, kernel 5.18): no socket, no skb. An XDP\n"
+"program writes each frame's addresses, ports and checksums and returns\n"
+"XDP_TX. A veth peer takes the frames only with an XDP program or GRO on.\n"
+"\n"
+"  --dev DEV          the device the frames leave\n"
+"  --src RANGE        source addresses: A, A-B or A+N (N addresses from A);\n"
+"                     only the low 32 bits may vary. Frame n of a thread has\n"
+"                     the (n mod count)-th of each range\n"
+"  --dst RANGE        destination addresses, likewise (one family with --src)\n"
+"  --port N[-M]       destination port or port range\n"
+"  --dst-mac MAC      destination MAC (default: the neighbour entry of the\n"
+"                     first --dst on DEV)\n"
+"  --sport-range A-B  source ports (default: the first destination port)\n"
+"  --size B           UDP payload bytes, 1..1472 (IPv6: 1452) (default 64)\n"
+"  --batch N          frames per kernel batch, 1..256 (default 64)\n"
+"  --rate PPS         pace to PPS frames per second, split between threads\n"
+"  --count N          stop after N frames, over all threads\n"
+"  --duration S       stop after S seconds, decimals allowed (0.5)\n"
+"  --threads N        N sending threads, 1..64 (default 1)\n"
+"  --cpu LIST         one thread pinned to each CPU of LIST (0,2-3)\n"
+"  --json             print the summary as one JSON object\n"
+"\n"
+"packets is what of the program's frames DEV passed on (its ethtool\n"
+"*_xdp_xmit counters), errors the rest (veth: the peer's ring was full, or\n"
+"the peer takes no XDP frames at all).\n"
+"JSON keys: mode, packets, bytes, seconds, pps, bps, errors, batch, size,\n"
+"rate, threads. bps = UDP payload bits per second.\n";
+
 void gen_usage(enum gen_mode mode, FILE *out)
 {
 	switch (mode) {
@@ -110,6 +147,9 @@ void gen_usage(enum gen_mode mode, FILE *out)
 		break;
 	case GEN_MODE_SINK:
 		fputs(sink_help, out);
+		break;
+	case GEN_MODE_XDP:
+		fputs(xdp_help, out);
 		break;
 	default:
 		fputs(top_help, out);

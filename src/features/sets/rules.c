@@ -28,32 +28,6 @@ static int copy_name(char *dst, size_t size, const char *what, const char *text,
 	return 0;
 }
 
-static int parse_dirs(const char *text, int col, struct rules_rule *r, struct sl_error *err)
-{
-	char buf[64];
-	char *save = NULL, *w;
-
-	if (strlen(text) >= sizeof(buf))
-		return sl_fail(err, SL_E_USAGE, col, "match-set: '%s' is not DIR[,DIR,DIR]", text);
-	snprintf(buf, sizeof(buf), "%s", text);
-	r->ndirs = 0;
-	r->src_dims = 0;
-	for (w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-		/* iptables takes up to six; a set uses as many as it has dimensions */
-		if (r->ndirs == RULES_DIRS_MAX)
-			return sl_fail(err, SL_E_USAGE, col, "match-set: at most %d directions, got '%s'", RULES_DIRS_MAX,
-				       text);
-		if (!strcmp(w, "src"))
-			r->src_dims |= (uint8_t)(1u << r->ndirs);
-		else if (strcmp(w, "dst"))
-			return sl_fail(err, SL_E_USAGE, col, "match-set: '%s' is not src or dst", w);
-		r->ndirs++;
-	}
-	if (!r->ndirs || text[strlen(text) - 1] == ',' || text[0] == ',' || strstr(text, ",,"))
-		return sl_fail(err, SL_E_USAGE, col, "match-set: '%s' is not DIR[,DIR...]", text);
-	return 0;
-}
-
 static int number(const char *what, const char *text, int col, unsigned long max, unsigned long *out,
 		  struct sl_error *err)
 {
@@ -131,7 +105,7 @@ int rules_parse(int argc, char *const argv[], const int *cols, struct rules_rule
 			if (i + 1 >= argc)
 				return sl_fail(err, SL_E_USAGE, end_col, "match-set %s needs DIR[,DIR...] (src or dst)",
 					       r->set);
-			if (parse_dirs(argv[i + 1], cols[i + 1], r, err))
+			if (sl_set_dirs_parse(argv[i + 1], cols[i + 1], &r->ndirs, &r->src_dims, err))
 				return -1;
 			i++;
 			have_set = true;
@@ -191,10 +165,7 @@ int rules_check_dims(const struct rules_rule *r, const struct sl_set_spec *spec,
 
 void rules_dirs(const struct rules_rule *r, char *out, size_t size)
 {
-	out[0] = '\0';
-	for (int i = 0; i < r->ndirs; i++)
-		snprintf(out + strlen(out), size - strlen(out), "%s%s", i ? "," : "",
-			 r->src_dims & (1u << i) ? "src" : "dst");
+	sl_set_dirs_format(r->ndirs, r->src_dims, out, size);
 }
 
 int rules_format(const struct rules_rule *r, char *out, size_t size)

@@ -74,7 +74,7 @@ struct rules_rule {
 	uint8_t dir;                    /* enum rules_dir */
 	uint32_t prio;
 	char set[SL_SET_NAME_MAX + 1];
-	uint8_t ndirs;                  /* DIR words given, up to RULES_DIRS_MAX */
+	uint8_t ndirs;                  /* DIR words given, up to SL_SET_DIRS_MAX */
 	uint8_t src_dims;               /* bit i: dimension i is src */
 	bool invert;
 	uint8_t action;                 /* enum sl_rule_action */
@@ -85,7 +85,6 @@ struct rules_rule {
 #define RULES_DEFAULT_PRIO 100
 #define RULES_MAX_TOTAL SL_RULES_TOTAL
 #define RULES_ID_NONE 0xffff
-#define RULES_DIRS_MAX 6                /* iptables' --match-set takes up to six */
 
 /* `rule add`/`rule del` words (after those two words) into a rule; `id N`
  * gives a rule with only its id set. */

@@ -29,6 +29,7 @@
 #include "core/fault.h"
 #include "core/log.h"
 #include "features/sets/sets.h"
+#include "lib/bpf_info.h"
 
 #define TXN_RECOVER SL_TXN_OP_COUNT /* a start's recovery: its own fault points */
 
@@ -155,11 +156,15 @@ static int bank_write(struct sets_priv *p, const struct sets_catalog *c, int ban
 
 /* The directory other features' programs find sets in (lib/setref.h):
  * every set of `c` by name, and no other name. */
+static bool dir_keeps(const void *key, void *catalog)
+{
+	return sets_find(catalog, ((const struct sl_set_name *)key)->name) != NULL;
+}
+
 static int dir_write(struct sets_priv *p, const struct sets_catalog *c, struct sl_error *err)
 {
 	int fd = p->shared_fd[SM_DIR];
-	struct sl_set_name k, next;
-	bool first = true;
+	struct sl_set_name k;
 
 	for (int i = 0; i < c->nsets; i++) {
 		const struct sets_set *s = c->set[i];
@@ -174,16 +179,9 @@ static int dir_write(struct sets_priv *p, const struct sets_catalog *c, struct s
 		if (bpf_map_update_elem(fd, &k, &d, BPF_ANY))
 			return sl_fail(err, SL_E_KERNEL, 0, "sets: cannot write the directory: %s", strerror(errno));
 	}
-	/* names gone (the walk restarts after a delete) */
-	while (!bpf_map_get_next_key(fd, first ? NULL : &k, &next)) {
-		first = false;
-		k = next;
-		if (sets_find(c, next.name))
-			continue;
-		if (bpf_map_delete_elem(fd, &next) && errno != ENOENT)
-			return sl_fail(err, SL_E_KERNEL, 0, "sets: cannot write the directory: %s", strerror(errno));
-		first = true;
-	}
+	/* names gone */
+	if (sl_map_prune(fd, dir_keeps, (void *)c))
+		return sl_fail(err, SL_E_KERNEL, 0, "sets: cannot write the directory: %s", strerror(errno));
 	return 0;
 }
 

@@ -36,9 +36,13 @@ const char *const tcp_map_names[TM_COUNT] = {
 	[TM_SETUSE] = SL_STR(SL_SET_USE_MAP),
 };
 
+/* the sockops program reads the netns cookie, and reaches sets through
+ * sets_lookup.h, whose prefix lookup is a bpf_loop: it loads whole or not at all */
 const char *tcp_kernel_off(void)
 {
-	return sl_kernel_has(SL_KCAP_SOCKOPS_NETNS) ? NULL : sl_kcap_needs(SL_KCAP_SOCKOPS_NETNS);
+	if (!sl_kernel_has(SL_KCAP_SOCKOPS_NETNS))
+		return sl_kcap_needs(SL_KCAP_SOCKOPS_NETNS);
+	return sl_kernel_has(SL_KCAP_BPF_LOOP) ? NULL : sl_kcap_needs(SL_KCAP_BPF_LOOP);
 }
 
 static void state_init(void *st)
@@ -248,22 +252,9 @@ static int check_pins(const struct sl_env *env, struct sl_error *err)
  * applies its part of a config after this one). */
 static int check_sets(const struct tcp_priv *p, const struct tcp_state *s, struct sl_error *err)
 {
-	for (int k = 0; k < s->n; k++) {
-		struct sl_set_dirent d;
-		__u8 key_class;
-
-		if (!s->rule[k].set[0])
-			continue;
-		if (sl_setref_find(p->map_fd[TM_SETDIR], s->rule[k].set, &d))
-			return sl_fail(err, SL_E_USAGE, 0, "match-set: the set with the given name does not exist: %s",
-				       s->rule[k].set);
-		key_class = sl_set_key_class(d.cls);
-		if (key_class != SL_CLASS_IP4 && key_class != SL_CLASS_IP6 && key_class != SL_CLASS_NET4 &&
-		    key_class != SL_CLASS_NET6)
-			return sl_fail(err, SL_E_USAGE, 0,
-				       "match-set %s: the set holds more than addresses; tcp rules match the remote "
-				       "address against hash:ip and hash:net sets", s->rule[k].set);
-	}
+	for (int k = 0; k < s->n; k++)
+		if (s->rule[k].set[0] && sl_setref_check(p->map_fd[TM_SETDIR], "tcp", s->rule[k].set, 0, err))
+			return -1;
 	return 0;
 }
 

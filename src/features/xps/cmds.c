@@ -17,6 +17,8 @@ static const struct sl_opt_spec rule_opts[XPS_RULE_NOPTS + 1] = {
 	[XPS_OPT_MARK] = { .name = "mark", .kind = SL_STRING, .metavar = "V[/M]",
 			   .help = "packets whose mark & M is V (M: all ones)" },
 	[XPS_OPT_ALL] = { .name = "all", .kind = SL_FLAG, .help = "every packet" },
+	[XPS_OPT_MATCH_SET] = { .name = "match-set", .kind = SL_STRING, .metavar = "SET", .then_any = "DIR[,DIR...]",
+				.help = "packets SET matches, DIR src or dst per set dimension (iptables' --match-set)" },
 	[XPS_OPT_QUEUE] = { .name = "queue", .kind = SL_UINT, .metavar = "Q", .min = 0, .max = 65534,
 			    .help = "the tx queue the selected packets leave on" },
 };
@@ -52,13 +54,15 @@ static int map_shape(const struct sl_cmd *cmd, struct sl_error *err)
 static int rule_shape(const struct sl_cmd *cmd, bool add, struct sl_error *err)
 {
 	const struct sl_value *o = cmd->opt;
-	int sel = o[XPS_OPT_CPU].set + o[XPS_OPT_CGROUP].set + o[XPS_OPT_MARK].set + o[XPS_OPT_ALL].set;
+	int sel = o[XPS_OPT_CPU].set + o[XPS_OPT_CGROUP].set + o[XPS_OPT_MARK].set + o[XPS_OPT_ALL].set +
+		  o[XPS_OPT_MATCH_SET].set;
 	const char *w = add ? "xps add" : "xps del";
 
 	if (!o[XPS_OPT_DEV].set)
 		return sl_fail(err, SL_E_USAGE, 0, "%s: dev IFACE is required", w);
 	if (sel != 1)
-		return sl_fail(err, SL_E_USAGE, 0, "%s: give exactly one selector: cpu CPULIST, cgroup PATH, mark V[/M] or all",
+		return sl_fail(err, SL_E_USAGE, 0, "%s: give exactly one selector: cpu CPULIST, cgroup PATH, mark V[/M], "
+			       "match-set SET DIR[,DIR...] or all",
 			       w);
 	if (add && !o[XPS_OPT_QUEUE].set)
 		return sl_fail(err, SL_E_USAGE, 0, "%s: queue Q is required", w);

@@ -20,6 +20,7 @@
 #include "lib/bpf_info.h"
 #include "lib/bpf_obj.h"
 #include "lib/cgroup.h"
+#include "lib/setref.h"
 #include "lib/kernel.h"
 #include "lib/netns.h"
 #include "lib/netsys.h"
@@ -31,7 +32,8 @@
 static const char *const map_names[XM_COUNT] = {
 	[XM_RULES] = SL_STR(SL_XPS_RULES_MAP),   [XM_CONFIG] = SL_STR(SL_XPS_CONFIG_MAP),
 	[XM_RSTATS] = SL_STR(SL_XPS_RSTATS_MAP), [XM_QSTATS] = SL_STR(SL_XPS_QSTATS_MAP),
-	[XM_DEV] = SL_STR(SL_XPS_DEV_MAP),
+	[XM_DEV] = SL_STR(SL_XPS_DEV_MAP),     [XM_SETDIR] = SL_STR(SL_SET_DIR_MAP),
+	[XM_SETUSE] = SL_STR(SL_SET_USE_MAP),
 };
 
 static void state_init(void *st)
@@ -357,7 +359,7 @@ static bool was_applied(const struct xps_priv *p, const struct xps_rule_cfg *r)
  * the device, its queues, the cgroups, and no kernel XPS over a new
  * rule's CPUs (it would take those packets: the rule would not hold). */
 static int check_device(const struct xps_priv *p, const struct xps_state *s, int first, int *ntxq, const char *cgroot,
-			struct sl_error *err)
+			bool interactive, struct sl_error *err)
 {
 	const struct xps_rule_cfg *d = &s->rule[first];
 	__u64 cover[SL_XPS_CPU_WORDS];
@@ -390,6 +392,10 @@ static int check_device(const struct xps_priv *p, const struct xps_state *s, int
 			return sl_fail(err, SL_E_USAGE, 0, "xps add %s: sluice steers to queues 0-%d", words, SL_XPS_QUEUES - 1);
 		if (r->sel == SL_XPS_SEL_CGROUP &&
 		    sl_cgroup_resolve(cgroot, r->cgroup, SL_XPS_CG_LEVELS - 1, ids, &level, err))
+			return -1;
+		/* a command's set is there (a config's sets come after its rules) */
+		if (r->sel == SL_XPS_SEL_SET && interactive &&
+		    sl_setref_check(p->map_fd[XM_SETDIR], "xps", r->set, r->ndirs, err))
 			return -1;
 		if (!covered || was_applied(p, r))
 			continue;
@@ -447,6 +453,18 @@ static int check_pins(const struct sl_env *env, struct sl_error *err)
 	return rc;
 }
 
+/* the sets the rules name, in the sets' use map (one entry per rule) */
+static int publish_sets(const struct xps_priv *p, const struct xps_state *s, struct sl_error *err)
+{
+	const char *names[XPS_RULES_MAX];
+	int n = 0;
+
+	for (int k = 0; k < s->n; k++)
+		if (s->rule[k].sel == SL_XPS_SEL_SET)
+			names[n++] = s->rule[k].set;
+	return sl_setref_publish(p->map_fd[XM_SETUSE], "xps", names, n, err);
+}
+
 static bool any_used(const struct xps_priv *p)
 {
 	for (int k = 0; k < SL_XPS_DEVS; k++)
@@ -485,11 +503,13 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 		if (s->rule[k].sel == SL_XPS_SEL_CGROUP && !cgroot[0] && sl_cgroup2_root(cgroot, sizeof(cgroot), err))
 			return -1;
 	for (int i = 0; i < ndev; i++)
-		if (check_device(p, s, first[i], &ntxq[i], cgroot, err))
+		if (check_device(p, s, first[i], &ntxq[i], cgroot, env->interactive, err))
 			return -1;
 	/* every check passed: the kernel's XPS maps first (the stage made
-	 * sure none takes a rule's packets) */
-	if (xps_maps_apply(env, s, err))
+	 * sure none takes a rule's packets); the sets held before any rule
+	 * can name them (those only the old rules named are let go: nothing
+	 * else runs meanwhile) */
+	if (xps_maps_apply(env, s, err) || publish_sets(p, s, err))
 		return -1;
 	xps_state_order(s, order);
 	for (int i = 0; i < ndev; i++) {
@@ -541,6 +561,12 @@ undo:
 	for (int i = 0; i < ndev; i++)
 		if (made[i] && slot[i] >= 0)
 			free_slot(p, (__u32)slot[i]);
+	{
+		struct sl_error e2 = { 0 };
+
+		if (publish_sets(p, &p->applied, &e2))
+			sl_warn("%s", e2.msg); /* a stale use only keeps a set from destroy */
+	}
 	return -1;
 }
 

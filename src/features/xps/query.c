@@ -5,6 +5,7 @@
 
 #include "core/pin.h"
 #include "lib/bpf_info.h"
+#include "lib/setref.h"
 #include "features/xps/xps.h"
 
 static json_object *rule_json(const struct xps_priv *p, int k, const __u64 cover[SL_XPS_CPU_WORDS])
@@ -24,6 +25,14 @@ static json_object *rule_json(const struct xps_priv *p, int k, const __u64 cover
 	json_object_object_add(o, "prio", json_object_new_int64(r->prio));
 	json_object_object_add(o, "queue", json_object_new_int64(r->queue));
 	json_object_object_add(o, "packets", json_object_new_uint64(packets));
+	if (r->sel == SL_XPS_SEL_SET) {
+		struct sl_set_dirent d;
+
+		json_object_object_add(o, "match_set", json_object_new_string(r->set));
+		/* a config's rule may name a set that is not (yet) there: it matches nothing */
+		json_object_object_add(o, "set_found", json_object_new_boolean(
+			p->map_fd[XM_SETDIR] >= 0 && !sl_setref_find(p->map_fd[XM_SETDIR], r->set, &d)));
+	}
 	/* kernel XPS set after the rule was added takes these CPUs' packets */
 	xps_rule_cpus(r, cpus);
 	for (int w = 0; w < SL_XPS_CPU_WORDS; w++)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/set_name.h"
 #include "lib/cgroup.h"
 #include "lib/order.h"
 #include "lib/netns.h"
@@ -138,6 +139,13 @@ int xps_rule_from_cmd(const struct sl_cmd *cmd, int ncpus, struct xps_rule_cfg *
 				       "cgroup: '%s' is not a cgroup path (/a/b below the cgroup v2 root, as "
 				       "/proc/PID/cgroup names it; no '.', '..', '//', blank, quote, '#' or backslash)",
 				       o[XPS_OPT_CGROUP].str);
+	} else if (o[XPS_OPT_MATCH_SET].set) {
+		r->sel = SL_XPS_SEL_SET;
+		if (sl_set_name_check(o[XPS_OPT_MATCH_SET].str, o[XPS_OPT_MATCH_SET].col, err))
+			return -1;
+		snprintf(r->set, sizeof(r->set), "%s", o[XPS_OPT_MATCH_SET].str);
+		return sl_set_dirs_parse(sl_then_word(cmd, XPS_OPT_MATCH_SET), sl_then_col(cmd, XPS_OPT_MATCH_SET),
+					 &r->ndirs, &r->src_dims, err);
 	} else if (o[XPS_OPT_MARK].set) {
 		const char *m = o[XPS_OPT_MARK].str;
 		unsigned long long v, mask = 0xffffffffull;
@@ -167,6 +175,8 @@ bool xps_rule_same_match(const struct xps_rule_cfg *a, const struct xps_rule_cfg
 		return !strcmp(a->cgroup, b->cgroup);
 	case SL_XPS_SEL_MARK:
 		return a->mark == b->mark && a->mask == b->mask;
+	case SL_XPS_SEL_SET:
+		return !strcmp(a->set, b->set) && a->ndirs == b->ndirs && a->src_dims == b->src_dims;
 	default:
 		return true;
 	}
@@ -230,7 +240,7 @@ void xps_state_order(const struct xps_state *s, int order[XPS_RULES_MAX])
 
 void xps_rule_words(const struct xps_rule_cfg *r, char *out, size_t size)
 {
-	char cpus[512];
+	char cpus[512], dirs[32];
 	size_t len = 0;
 
 #define PUT(...) (len += (size_t)snprintf(out + len, len < size ? size - len : 0, __VA_ARGS__))
@@ -253,6 +263,10 @@ void xps_rule_words(const struct xps_rule_cfg *r, char *out, size_t size)
 			PUT(" mark 0x%x", r->mark);
 		else
 			PUT(" mark 0x%x/0x%x", r->mark, r->mask);
+		break;
+	case SL_XPS_SEL_SET:
+		sl_set_dirs_format(r->ndirs, r->src_dims, dirs, sizeof(dirs));
+		PUT(" match-set %s %s", r->set, dirs);
 		break;
 	default:
 		PUT(" all");
@@ -286,7 +300,12 @@ void xps_rule_compile(const struct xps_rule_cfg *r, uint32_t id, struct sl_xps_r
 	out->id = id;
 	out->mark = r->mark;
 	out->mark_mask = r->mask;
-	memcpy(out->cpus, r->cpus, sizeof(out->cpus));
+	if (r->sel == SL_XPS_SEL_SET) {
+		out->dims = r->src_dims;
+		memcpy(out->set.name, r->set, strnlen(r->set, sizeof(out->set.name) - 1));
+	} else {
+		memcpy(out->cpus, r->cpus, sizeof(out->cpus));
+	}
 }
 
 void xps_rule_cpus(const struct xps_rule_cfg *r, __u64 cpus[SL_XPS_CPU_WORDS])

@@ -2,7 +2,8 @@
  * include/sluice/xps.h) that picks a packet's tx queue by rule. It owns the
  * links links/sl_xps_d<slot> (or legacy filters at handle 0x51ce0003) and
  * the maps sl_xpsrules_v1, sl_xpscfg_v1, sl_xpsrstat_v1, sl_xpsqstat_v1,
- * sl_xpsdev_v1. This header is what its files share:
+ * sl_xpsdev_v1, sl_xpspkt_v1, and names the sets its rules match in the
+ * sets' use map (lib/setref.h). This header is what its files share:
  *
  *   cmds.c    the grammar (xps add|del|list), shared with sluicectl
  *   rules.c   rules as config: from a parsed command, CPU lists and masks,
@@ -32,6 +33,7 @@ enum xps_rule_opt {
 	XPS_OPT_CGROUP,
 	XPS_OPT_MARK,
 	XPS_OPT_ALL,
+	XPS_OPT_MATCH_SET,
 	XPS_OPT_QUEUE,
 	XPS_RULE_NOPTS,
 };
@@ -54,6 +56,8 @@ struct xps_rule_cfg {
 	__u64 cpus[SL_XPS_CPU_WORDS];
 	uint32_t mark, mask;
 	char cgroup[XPS_CGROUP_MAX];    /* "/a/b"; "" the root */
+	char set[32];                   /* match-set SET DIRS: the set */
+	uint8_t ndirs, src_dims;        /* and its directions (common/set_name.h) */
 	uint32_t seq;                   /* order added: ties in prio */
 };
 
@@ -117,7 +121,8 @@ void xps_map_words(const struct xps_map_cfg *m, char *out, size_t size);
 void xps_cpumask_format(const __u64 cpus[SL_XPS_CPU_WORDS], char *out, size_t size);
 
 /* --- the daemon's module (module.c, query.c) ------------------------------ */
-enum xps_map { XM_RULES, XM_CONFIG, XM_RSTATS, XM_QSTATS, XM_DEV, XM_COUNT };
+/* the feature's maps, and the sets' directory and use map (lib/setref.h) */
+enum xps_map { XM_RULES, XM_CONFIG, XM_RSTATS, XM_QSTATS, XM_DEV, XM_SETDIR, XM_SETUSE, XM_COUNT };
 
 struct xps_dev {
 	bool used;
