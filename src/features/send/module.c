@@ -212,29 +212,26 @@ static int check_pins(const struct sl_env *env, struct sl_error *err)
 }
 
 /* A command's rules name sets that are there, of the classes their match
- * takes, and of a rewrite's family (a config's are looked up as they come:
- * the sets feature applies its part of a config after this one). */
+ * takes (dst,dst: an address and a port), and of a rewrite's family (a
+ * config's are looked up as they come: the sets feature applies its part
+ * of a config after this one). */
 static int check_sets(const struct send_priv *p, const struct send_state *s, struct sl_error *err)
 {
 	for (int k = 0; k < s->n; k++) {
 		const struct send_rule_cfg *r = &s->rule[k];
 		struct sl_set_dirent d;
 		__u8 c;
-		bool ok;
 
 		if (!r->set[0])
 			continue;
-		if (sl_setref_find(p->map_fd[SNDM_SETDIR], r->set, &d))
-			return sl_fail(err, SL_E_USAGE, 0, "match-set: the set with the given name does not exist: %s",
-				       r->set);
+		if (sl_setref_check(p->map_fd[SNDM_SETDIR], "send", r->set, r->set_port ? 2 : 0, err) ||
+		    sl_setref_find(p->map_fd[SNDM_SETDIR], r->set, &d))
+			return -1;
 		c = sl_set_key_class(d.cls);
-		ok = r->set_port ? c == SL_CLASS_IPPORT4 || c == SL_CLASS_IPPORT6 || c == SL_CLASS_NETPORT4 ||
-					   c == SL_CLASS_NETPORT6
-				 : c == SL_CLASS_IP4 || c == SL_CLASS_IP6 || c == SL_CLASS_NET4 || c == SL_CLASS_NET6;
-		if (!ok)
-			return sl_fail(err, SL_E_USAGE, 0, "match-set %s %s: the set is not of %s", r->set,
-				       r->set_port ? "dst,dst" : "dst",
-				       r->set_port ? "hash:ip,port or hash:net,port" : "hash:ip or hash:net");
+		if (r->set_port && c != SL_CLASS_IPPORT4 && c != SL_CLASS_IPPORT6 && c != SL_CLASS_NETPORT4 &&
+		    c != SL_CLASS_NETPORT6)
+			return sl_fail(err, SL_E_USAGE, 0, "match-set %s dst,dst: the set is not of hash:ip,port or "
+				       "hash:net,port", r->set);
 		if (r->action == SL_SEND_REWRITE && d.family != r->family)
 			return sl_fail(err, SL_E_USAGE, 0, "rewrite: the set %s is IPv%u and the new address IPv%u: "
 				       "a message keeps its family", r->set, d.family, r->family);
