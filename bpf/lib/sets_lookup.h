@@ -199,11 +199,15 @@ static __always_inline bool sl_set_lookup_tuple(__u8 cls, __u32 slot, const stru
 }
 
 /* Whether the set called `name` holds address `ip` (network order, IPv4 in
- * the first 4 bytes) of `family`: for other features' rules, which match
- * a connection's remote address against hash:ip and hash:net sets. A set
- * of another family, class or name holds nothing; entries' counters are
- * not touched (a lookup here is no packet of the set's). */
-static __always_inline bool sl_set_named_has_addr(const struct sl_set_name *name, __u8 family, const __u8 ip[16])
+ * the first 4 bytes) of `family` (proto 0), or the address and `port` (host
+ * order) of protocol `proto`: for other features' rules, which match a
+ * remote address against hash:ip and hash:net sets (`match-set SET dst`),
+ * or an address and port against hash:ip,port and hash:net,port ones
+ * (`dst,dst`). A set of another family, class or name holds nothing;
+ * entries' counters are not touched (a lookup here is no packet of the
+ * set's). */
+static __always_inline bool sl_set_named_has(const struct sl_set_name *name, __u8 family, const __u8 ip[16],
+					     __u8 proto, __u16 port)
 {
 	const struct sl_set_dirent *d = bpf_map_lookup_elem(&SL_SET_DIR_MAP, name);
 	struct sl_set_tuple t = {};
@@ -220,15 +224,30 @@ static __always_inline bool sl_set_named_has_addr(const struct sl_set_name *name
 	t.cidr = family == SL_FAMILY_IPV4 ? 32 : 128; /* LPM lookups: the whole address */
 	if (d->masked)
 		sl_set_mask_addr(t.addr, d->mask);
+	t.proto = proto;
+	t.port = port;
 	/* each class as a constant, so that its path meets only its own map */
-	switch (cls) {
 #define SL_ADDR_CASE(c) case c: return sl_set_lookup_tuple(c, slot, &t, 0, false);
+	if (proto) {
+		switch (cls) {
+		SL_ADDR_CASE(SL_CLASS_IPPORT4) SL_ADDR_CASE(SL_CLASS_IPPORT6) SL_ADDR_CASE(SL_CLASS_NETPORT4)
+		SL_ADDR_CASE(SL_CLASS_NETPORT6) SL_ADDR_CASE(SL_CLASS_IPPORT4_P) SL_ADDR_CASE(SL_CLASS_IPPORT6_P)
+		SL_ADDR_CASE(SL_CLASS_NETPORT4_P) SL_ADDR_CASE(SL_CLASS_NETPORT6_P)
+		}
+		return false;
+	}
+	switch (cls) {
 	SL_ADDR_CASE(SL_CLASS_IP4) SL_ADDR_CASE(SL_CLASS_IP6) SL_ADDR_CASE(SL_CLASS_NET4) SL_ADDR_CASE(SL_CLASS_NET6)
 	SL_ADDR_CASE(SL_CLASS_IP4_P) SL_ADDR_CASE(SL_CLASS_IP6_P) SL_ADDR_CASE(SL_CLASS_NET4_P)
 	SL_ADDR_CASE(SL_CLASS_NET6_P)
-#undef SL_ADDR_CASE
 	}
+#undef SL_ADDR_CASE
 	return false;
+}
+
+static __always_inline bool sl_set_named_has_addr(const struct sl_set_name *name, __u8 family, const __u8 ip[16])
+{
+	return sl_set_named_has(name, family, ip, 0, 0);
 }
 
 /* Parse the frame and its L4 part as ipset sees it; an sl_parse status. */

@@ -118,8 +118,7 @@ static __always_inline bool sl_tcp_rule_addr_match(const struct sl_tcp_rule *r, 
 		return true;
 	if (r->match != SL_TCP_MATCH_PREFIX || r->family != family)
 		return false;
-	return (ip[0] & r->mask[0]) == r->addr[0] && (ip[1] & r->mask[1]) == r->addr[1] &&
-	       (ip[2] & r->mask[2]) == r->addr[2] && (ip[3] & r->mask[3]) == r->addr[3];
+	return sl_prefix_has(ip, r->addr, r->mask);
 }
 
 #endif

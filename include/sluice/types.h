@@ -19,6 +19,14 @@
 
 #define SL_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
 
+/* ip (4 network-order words, IPv4 in the first) is in the prefix addr/mask
+ * (masked words, as rules hold them) */
+static __always_inline bool sl_prefix_has(const __u32 ip[4], const __u32 addr[4], const __u32 mask[4])
+{
+	return (ip[0] & mask[0]) == addr[0] && (ip[1] & mask[1]) == addr[1] && (ip[2] & mask[2]) == addr[2] &&
+	       (ip[3] & mask[3]) == addr[3];
+}
+
 /* Address family as every sluice struct stores it */
 enum sl_family {
 	SL_FAMILY_IPV4 = 4,

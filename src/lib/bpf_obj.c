@@ -70,3 +70,22 @@ int sl_obj_pinned_map(const char *feature, const void *elf, size_t elf_size, con
 	bpf_object__close(obj);
 	return fd;
 }
+
+int sl_obj_open_base(const char *feature, const void *elf, size_t elf_size, const char *pin_root,
+		     const char *const names[], int n, int fds[], struct bpf_object **base, struct sl_error *err)
+{
+	char name[64];
+	struct bpf_object *obj;
+
+	snprintf(name, sizeof(name), "%s_bpf", feature);
+	LIBBPF_OPTS(bpf_object_open_opts, o, .object_name = name);
+	obj = bpf_object__open_mem(elf, elf_size, &o);
+	if (!obj)
+		return sl_fail(err, SL_E_KERNEL, 0, "%s: cannot open the BPF object: %s", feature, strerror(errno));
+	if (sl_obj_load_maps(feature, obj, pin_root, err) || sl_obj_map_fds(feature, obj, names, n, fds, err)) {
+		bpf_object__close(obj);
+		return -1;
+	}
+	*base = obj;
+	return 0;
+}

@@ -28,6 +28,13 @@ int sl_obj_load_maps(const char *feature, struct bpf_object *obj, const char *pi
 int sl_obj_load_instance(struct bpf_object *obj, struct bpf_object *base, const char *what, const char *fail_msg,
 			 struct sl_error *err);
 
+/* The feature's "base" from its object's ELF (the skeleton's
+ * X_bpf__elf_bytes(), opened under the skeleton's name X_bpf): loaded for
+ * its maps (sl_obj_load_maps), fds[i] of names[i] (sl_obj_map_fds), the
+ * object in *base for as long as the daemon runs. */
+int sl_obj_open_base(const char *feature, const void *elf, size_t elf_size, const char *pin_root,
+		     const char *const names[], int n, int fds[], struct bpf_object **base, struct sl_error *err);
+
 /* fds[i] = the fd of map names[i] in `obj`, for i < n; fails naming the
  * first map the object lacks */
 int sl_obj_map_fds(const char *feature, struct bpf_object *obj, const char *const names[], int n, int fds[],

@@ -80,3 +80,22 @@ int sl_cgroup_canon(const char *cg, char *out, size_t size)
 		out[0] = '\0';
 	return 0;
 }
+
+int sl_cgroup_distinct(const char *first, size_t stride, int n, char *out, size_t out_size, int max)
+{
+	int found = 0;
+
+	for (int k = 0; k < n; k++) {
+		const char *path = first + (size_t)k * stride;
+		int j;
+
+		for (j = 0; j < found && strcmp(out + (size_t)j * out_size, path); j++)
+			;
+		if (j < found)
+			continue;
+		if (found == max)
+			return -1;
+		snprintf(out + (size_t)found++ * out_size, out_size, "%s", path);
+	}
+	return found;
+}

@@ -27,4 +27,9 @@ int sl_cgroup_resolve(const char *mount, const char *path, int max_level, uint64
  * quotes, '#', backslash, bad UTF-8) or does not fit in `size`. */
 int sl_cgroup_canon(const char *path, char *out, size_t size);
 
+/* The distinct cgroup paths of n rules, the first at `first` and each
+ * `stride` bytes after the one before, into out[] (each `out_size`
+ * bytes), at most max; their count, or -1 when there are more. */
+int sl_cgroup_distinct(const char *first, size_t stride, int n, char *out, size_t out_size, int max);
+
 #endif

@@ -147,11 +147,24 @@
 #      time (drops/s x CPU per drop); else by gaps in the generator's bursts
 #      (CPU per drop is then the row to trust). sluice has no tc ingress
 #      hook for set rules: that row says so
+#  16. per-message send policy: sendmmsg(64) of 64 B to the port-less
+#      bridge's neighbour (send path only, so the hook's share shows), with
+#      100 `send` rules (the matching one last: every message walks all
+#      100) / no policy (goal >= 0.9), and / the same 100 rules as
+#      nftables OUTPUT rules; order sluice, none, nft, nft, none, sluice;
+#      the last rule's count checked against what was sent; then 1 rule /
+#      none (A B B A), which says what of the cost is the walk. The base rows
+#      1 (sendmmsg / sendmsg on the bridge) and 2 (GSO / no GSO; the sink
+#      receives with recvmmsg and UDP_GRO) are the issue's other rows
+#  17. the sink: recvmmsg(64) with UDP_GRO / recvmsg without GRO, pps
+#      (datagrams) at the sink, the sender sending GSO buffers of 10
+#      datagrams over the veth (which hands them on whole: a GRO socket
+#      takes one, a plain one has the kernel cut it into 10), A B B A
 #
 # Environment:
 #   SLUICE_BENCH_ONLY     base (1-5), sets (6-8), mcast (9-10), tcp
-#                         (11-12), xps (13-14) or linerate (15);
-#                         default: everything
+#                         (11-12), xps (13-14), linerate (15) or send
+#                         (16-17); default: everything
 #   SLUICE_BENCH_SECONDS  seconds per measurement (default 3)
 #   SLUICE_BENCH_CPUS     "SENDER RECEIVER" CPUs (default "0 1")
 #   SLUICE_BENCH_RPS=1    steer the receiving veth's packets to the receiver
@@ -206,8 +219,8 @@ say() { echo "-- $*" >&2; }
 die() { echo "bench: $*" >&2; exit 1; }
 
 case $ONLY in
-''|base|sets|mcast|tcp|xps|linerate) ;;
-*) die "SLUICE_BENCH_ONLY: '$ONLY' is not base, sets, mcast, tcp, xps or linerate" ;;
+''|base|sets|mcast|tcp|xps|linerate|send) ;;
+*) die "SLUICE_BENCH_ONLY: '$ONLY' is not base, sets, mcast, tcp, xps, linerate or send" ;;
 esac
 want() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; } # want SECTIONS: run them?
 
@@ -318,13 +331,15 @@ send() {
 		--json "$@" >"$out" 2>"$out.err" || die "sluice-gen send $*: $(cat "$out.err")"
 }
 
-# sink_start OUT: sluice-gen sink in the receiver namespace, until sink_stop
+# sink_start OUT [sink args...]: sluice-gen sink in the receiver namespace, until sink_stop
 sink_start() {
 	rm -f "$TMP/ready"
-	spawn "$1" ip netns exec "$NS_RX" taskset -c "$CPU_RX" "$GEN" sink --bind "$B4" \
-		--port "$PORT" --json --ready-file "$TMP/ready"
+	out=$1
+	shift
+	spawn "$out" ip netns exec "$NS_RX" taskset -c "$CPU_RX" "$GEN" sink --bind "$B4" \
+		--port "$PORT" --json --ready-file "$TMP/ready" "$@"
 	SINK_PID=$LAST
-	wait_for 5 test -e "$TMP/ready" || die "sink did not bind: $(cat "$1")"
+	wait_for 5 test -e "$TMP/ready" || die "sink did not bind: $(cat "$out")"
 }
 
 sink_stop() {
@@ -1233,6 +1248,71 @@ if want xps; then
 	daemon_stop
 fi
 
+if want send; then
+	command -v nft >/dev/null 2>&1 || die "missing nft"
+	need_bpffs
+	# --- 16. per-message policy on sendmmsg batches ------------------------------------
+	say "16/17 sendmmsg(64) to the port-less bridge: 100 send rules / none / 100 nft OUTPUT rules"
+	{
+		for i in $(seq 1 99); do echo "send add netns $NS_TX prio $i dst 10.210.$i.0/24 action deny"; done
+		echo "send add netns $NS_TX prio 100 dst $DUMMY_NET.0/24 action allow"
+	} >"$TMP/send.conf"
+	echo "send add netns $NS_TX dst $DUMMY_NET.0/24 action allow" >"$TMP/send1.conf"
+	{
+		echo "add table ip slb"
+		echo "add chain ip slb out { type filter hook output priority 0; }"
+		for i in $(seq 1 99); do echo "add rule ip slb out ip daddr 10.210.$i.0/24 drop"; done
+		echo "add rule ip slb out ip daddr $DUMMY_NET.0/24 accept"
+	} >"$TMP/send.nft"
+	bridge_send() { # TAG: sendmmsg(64) of 64 B to the bridge's static neighbour
+		DST=$DUMMY_NET.2
+		send "$TMP/$1.send" --port "$PORT" --batch 64 --size 64
+		DST=
+	}
+	daemon_start --config "$TMP/send.conf"
+	bridge_send pol.1
+	daemon_stop
+	bridge_send none.1
+	ip netns exec "$NS_TX" nft -f "$TMP/send.nft" || die "nft -f send.nft"
+	bridge_send nft.1
+	bridge_send nft.2
+	ip netns exec "$NS_TX" nft delete table ip slb || die "nft delete table"
+	bridge_send none.2
+	daemon_start --config "$TMP/send.conf"
+	bridge_send pol.2
+	counted=$(ctl -j send list | jq '.[-1].messages')
+	daemon_stop
+	# one rule (the walk's share: 100 rules / 1 rule), A B B A with none
+	daemon_start --config "$TMP/send1.conf"
+	bridge_send one.1
+	daemon_stop
+	bridge_send none.3
+	bridge_send none.4
+	daemon_start --config "$TMP/send1.conf"
+	bridge_send one.2
+	daemon_stop
+	pair_row "sendmmsg(64), 100 send rules / no policy" \
+		"$(mean .pps "$TMP"/pol.?.send)" "$(mean .pps "$TMP"/none.?.send)" pps ">= 0.90x"
+	pair_row "sendmmsg(64), 1 send rule / no policy" \
+		"$(mean .pps "$TMP"/one.?.send)" "$(mean .pps "$TMP"/none.[34].send)" pps "-"
+	pair_row "sendmmsg(64), 100 send rules / 100 nft OUTPUT rules" \
+		"$(mean .pps "$TMP"/pol.?.send)" "$(mean .pps "$TMP"/nft.?.send)" pps "-"
+	sent=$(jget .packets "$TMP/pol.2.send")
+	row "    the last rule's count vs sent" "$counted" "$sent" "$([ "$counted" = "$sent" ] && echo exact || echo MISMATCH)" "exact"
+
+	# --- 17. the sink: recvmmsg with UDP_GRO / recvmsg without ---------------------------
+	say "17/17 sink over veth, sender --gso 1400 --size 14000: recvmmsg + UDP_GRO / recvmsg"
+	for t in gro.1 plain.1 plain.2 gro.2; do
+		case $t in gro.*) sink_start "$TMP/$t.sink" ;; *) sink_start "$TMP/$t.sink" --batch 1 --no-gro ;; esac
+		send "$TMP/$t.send" --port "$PORT" --gso 1400 --size 14000
+		sink_stop
+	done
+	pair_row "sink recvmmsg + UDP_GRO / recvmsg, GSO sender (datagrams/s)" \
+		"$(mean .pps "$TMP"/gro.?.sink)" "$(mean .pps "$TMP"/plain.?.sink)" pps "-"
+	pair_row "  the sender meanwhile (GRO sink / recvmsg sink)" \
+		"$(mean .pps "$TMP"/gro.?.send)" "$(mean .pps "$TMP"/plain.?.send)" pps "-"
+fi
+
 # --- report ----------------------------------------------------------------------
 echo
 echo "sluice bench: ${DUR}s per measurement, sender CPU $CPU_TX, receiver CPU $CPU_RX$([ "$RPS" = 1 ] && echo " (RPS)"), $(uname -r)"
@@ -1357,6 +1437,7 @@ want sets && echo "sets: rule cost = medians of BPF_PROG_TEST_RUN samples (sizes
 	echo "      set drop: means of 2 runs, order sluice, iptables, nft, nft, iptables, sluice; sender and dropper CPU: see the header"
 want tcp && echo "tcp: means of 2 runs each, in the order A B B A"
 want linerate && echo "linerate: means of 2 runs, order sluice, iptables, nft, nft, iptables, sluice; receiver CPU = its NAPI thread's"
+want send && echo "send: means of 2 runs each, order sluice, none, nft, nft, none, sluice, then 1 rule, none, none, 1 rule"
 want xps && echo "xps: cost from one BPF_PROG_TEST_RUN of 200k runs per row; throughput: means of 2 runs, A B B A"
 want mcast && echo "mcast: policy cost = medians of BPF_PROG_TEST_RUN samples (cases 1..n n..1); through the bridge:" &&
 	echo "       means of 2 runs, order policy, flood (no policy), kernel snooping, kernel, flood, policy"

@@ -31,6 +31,7 @@ features() {
 	*/test_drops_*) echo drops ;;
 	*/test_mcast_*) echo mcast ;;
 	*/test_tcp_*) echo tcp ;;
+	*/test_send_*) echo send ;;
 	*/test_gen_xdp*) echo "gen xdp" ;;
 	bpf/test_sets_* | bpf/test_parse) echo "sets ingress"; echo "sets egress" ;;
 	netns/test_sets_*)
@@ -89,7 +90,7 @@ awk -F'\t' -v host="$host" -v guest="$guest" '
 		return ran[row, side] < n[row] ? s sprintf(" (%d not run)", n[row] - ran[row, side]) : s
 	}
 	END {
-		rows = split("drops|sets ingress|sets egress|mcast|tcp|gen xdp|core", order, "|")
+		rows = split("drops|sets ingress|sets egress|mcast|tcp|send|gen xdp|core", order, "|")
 		printf "%-14s %-24s %-24s\n", "feature", host, guest
 		for (i = 1; i <= rows; i++)
 			printf "%-14s %-24s %-24s\n", order[i], cell(order[i], "host"), cell(order[i], "guest")

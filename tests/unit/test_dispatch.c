@@ -16,6 +16,7 @@
 #include "features/sets/sets.h"
 #include "features/tcp/tcp.h"
 #include "features/xps/xps.h"
+#include "features/send/send.h"
 
 static struct sl_cmd cmd;
 static struct sl_error err;
@@ -81,6 +82,9 @@ static const struct {
 	{ "xps list", .query = xps_query_list },
 	{ "xps cpus dev eth0 queue 1 cpus 0", .stage = xps_stage_cpus },
 	{ "xps del cpus dev eth0 queue 1", .stage = xps_stage_del_cpus },
+	{ "send add netns blue prio 5 dst 10.0.0.0/8:53 action rewrite 10.1.1.1", .stage = send_stage_add },
+	{ "send del dst 10.0.0.0/8:53", .stage = send_stage_del },
+	{ "send list", .query = send_query_list },
 };
 
 /* --- every command has its handlers ------------------------------------- */
@@ -215,6 +219,13 @@ Test(dispatch, option_enums_name_what_the_tables_hold)
 		{ "xps cpus", XPS_MOPT_NETNS, "netns" },
 		{ "xps cpus", XPS_MOPT_QUEUE, "queue" },
 		{ "xps cpus", XPS_MOPT_CPUS, "cpus" },
+		{ "send add", SEND_OPT_NETNS, "netns" },
+		{ "send add", SEND_OPT_CGROUP, "cgroup" },
+		{ "send add", SEND_OPT_PRIO, "prio" },
+		{ "send add", SEND_OPT_DST, "dst" },
+		{ "send add", SEND_OPT_MATCH_SET, "match-set" },
+		{ "send add", SEND_OPT_ACTION, "action" },
+		{ "send del", SEND_OPT_DST, "dst" },
 		{ "xps del cpus", XPS_MOPT_QUEUE, "queue" },
 	};
 	/* every command with options, and its enum's length */
@@ -232,6 +243,8 @@ Test(dispatch, option_enums_name_what_the_tables_hold)
 		{ "xps del", XPS_RULE_NOPTS },
 		{ "xps cpus", XPS_MAP_NOPTS },
 		{ "xps del cpus", XPS_MAP_NOPTS - 1 },
+		{ "send add", SEND_RULE_NOPTS },
+		{ "send del", SEND_RULE_NOPTS },
 	};
 
 	for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {

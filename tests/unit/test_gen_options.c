@@ -27,6 +27,35 @@ static char err[GEN_ERRLEN];
 
 /* --- defaults and accepted values ------------------------------------- */
 
+Test(gen_options, sink_batch_and_gro)
+{
+	cr_assert_eq(PARSE("sink", "--port", "9", "--batch", "1", "--no-gro"), 0, "%s", err);
+	cr_assert_eq(o.batch, 1);
+	cr_assert(o.no_gro);
+	cr_assert_eq(PARSE("sink", "--port", "9"), 0, "%s", err);
+	cr_assert_eq(o.batch, 64);
+	cr_assert_not(o.no_gro);
+	REJECT("sluice-gen: --batch: 65 is out of range 1..64 for a sink", "sink", "--port", "9", "--batch", "65");
+}
+
+Test(gen_options, send_dst_list)
+{
+	char text[80];
+
+	cr_assert_eq(PARSE("send", "--dst", "10.0.0.1,10.0.0.2,10.0.0.3", "--port", "53"), 0, "%s", err);
+	cr_assert_eq(o.ndst, 3);
+	gen_addr_format(&o.dsts[2], text, sizeof(text));
+	cr_assert_str_eq(text, "10.0.0.3:53");
+	gen_addr_format(&o.dst, text, sizeof(text));
+	cr_assert_str_eq(text, "10.0.0.1:53");
+	REJECT("sluice-gen: --dst: ::1 is not of the first one's family", "send", "--dst", "10.0.0.1,::1", "--port", "9");
+	REJECT("sluice-gen: --dst: 10.0.0.x is not an IPv4 or IPv6 address", "send", "--dst", "10.0.0.1,10.0.0.x", "--port", "9");
+	REJECT("sluice-gen: --dst: , has no address", "send", "--dst", ",", "--port", "9");
+	REJECT("sluice-gen: --dst: more than 16 destinations", "send", "--dst",
+	       "1.0.0.1,1.0.0.2,1.0.0.3,1.0.0.4,1.0.0.5,1.0.0.6,1.0.0.7,1.0.0.8,1.0.0.9,1.0.0.10,1.0.0.11,1.0.0.12,"
+	       "1.0.0.13,1.0.0.14,1.0.0.15,1.0.0.16,1.0.0.17", "--port", "9");
+}
+
 Test(gen_options, send_defaults)
 {
 	cr_assert_eq(PARSE("send", "--dst", "127.0.0.1", "--port", "9999"), 0,

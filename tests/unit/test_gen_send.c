@@ -199,3 +199,38 @@ Test(gen_send, bind_failure_is_reported)
 	cr_assert(strstr(err, strerror(EADDRINUSE)) != NULL, "%s", err);
 	close(fd);
 }
+
+/* --dst A,B: message k of each batch to the k-th (mod 2), counted per
+ * destination */
+Test(gen_send, dst_list_round_robin_in_each_batch)
+{
+	struct gen_opts o;
+	struct gen_result r;
+	uint64_t bytes = 0;
+	uint16_t port, port2;
+	int a = receiver(&port), b;
+	struct sockaddr_in at = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000002) };
+
+	/* the second on 127.0.0.2, the same port */
+	b = socket(AF_INET, SOCK_DGRAM, 0);
+	at.sin_port = htons(port);
+	cr_assert_eq(bind(b, (struct sockaddr *)&at, sizeof(at)), 0, "%s", strerror(errno));
+	port2 = port;
+	opts(&o, port);
+	cr_assert_eq(gen_addr_parse("127.0.0.1", &o.dsts[0]), 0);
+	cr_assert_eq(gen_addr_parse("127.0.0.2", &o.dsts[1]), 0);
+	gen_addr_set_port(&o.dsts[0], port);
+	gen_addr_set_port(&o.dsts[1], port2);
+	o.ndst = 2;
+	o.count = 101;          /* batches of 64 and 37: 33 + 19 to the first */
+	run_send(&o, &r);
+	cr_assert_eq(r.packets, 101);
+	cr_assert_eq(r.npeers, 2);
+	cr_assert_eq(r.peer[0].packets, 51);
+	cr_assert_eq(r.peer[1].packets, 50);
+	cr_assert_eq(r.peer[0].failed + r.peer[1].failed, 0);
+	cr_assert_eq(drain(a, &bytes, NULL), 51);
+	cr_assert_eq(drain(b, &bytes, NULL), 50);
+	close(a);
+	close(b);
+}

@@ -180,3 +180,59 @@ Test(gen_sink, unwritable_ready_file_is_a_runtime_error, .init = setup, .fini = 
 	cr_assert(strstr(j.err, "--ready-file ") != NULL, "%s", j.err);
 	cr_assert(strstr(j.err, strerror(ENOENT)) != NULL, "%s", j.err);
 }
+
+/* GSO batches (several datagrams a message) reach a UDP_GRO sink as
+ * fewer, larger messages: it counts datagrams all the same, per source */
+Test(gen_sink, gro_counts_datagrams_per_source, .init = setup, .fini = teardown)
+{
+	struct sink_job j = { .rc = -1 };
+	struct gen_opts o;
+	struct gen_result r;
+	char err[GEN_ERRLEN] = "";
+	pthread_t t;
+
+	sink_opts(&j.o, free_port());
+	j.o.count = 40;
+	j.o.duration_ns = 5000000000ull;        /* safety net */
+	cr_assert_eq(pthread_create(&t, NULL, sink_thread, &j), 0);
+	cr_assert(wait_ready(), "ready file never appeared");
+	gen_opts_defaults(&o);
+	o.mode = GEN_MODE_SEND;
+	cr_assert_eq(gen_addr_parse("127.0.0.1", &o.dst), 0);
+	o.has_dst = true;
+	o.port = j.o.port;
+	gen_addr_set_port(&o.dst, o.port);
+	o.count = 40;
+	o.size = 1000;
+	o.gso = 100;                            /* 10 datagrams a message */
+	cr_assert_eq(gen_send_run(&o, &r, err, sizeof(err)), 0, "%s", err);
+	pthread_join(t, NULL);
+	cr_assert_eq(j.rc, 0, "%s", j.err);
+	cr_assert_eq(j.r.packets, 40);
+	cr_assert_eq(j.r.bytes, 4000);
+	cr_assert_eq(j.r.npeers, 1);
+	cr_assert_eq(j.r.peer[0].packets, 40);
+	gen_addr_ip(&j.r.peer[0].a, err, sizeof(err));
+	cr_assert_str_eq(err, "127.0.0.1");
+}
+
+/* --batch 1 --no-gro: recvmsg, each datagram its own message */
+Test(gen_sink, recvmsg_without_gro, .init = setup, .fini = teardown)
+{
+	struct sink_job j = { .rc = -1 };
+	pthread_t t;
+
+	sink_opts(&j.o, free_port());
+	j.o.count = 10;
+	j.o.batch = 1;
+	j.o.no_gro = true;
+	j.o.duration_ns = 5000000000ull;        /* safety net */
+	cr_assert_eq(pthread_create(&t, NULL, sink_thread, &j), 0);
+	cr_assert(wait_ready(), "ready file never appeared");
+	send_burst(j.o.port, 10, 100);
+	pthread_join(t, NULL);
+	cr_assert_eq(j.rc, 0, "%s", j.err);
+	cr_assert_eq(j.r.packets, 10);
+	cr_assert_eq(j.r.bytes, 1000);
+	cr_assert_eq(j.r.peer[0].packets, 10);
+}

@@ -76,8 +76,9 @@ uint32_t gen_addr_scope(const struct gen_addr *a)
 	return ((const struct sockaddr_in6 *)&a->ss)->sin6_scope_id;
 }
 
-/* "1.2.3.4:53" or "[::1]:53", for error messages. */
-void gen_addr_format(const struct gen_addr *a, char *buf, size_t len)
+/* "1.2.3.4:53" or "[::1]:53", for error messages; with_port false: the
+ * address alone. */
+static void format(const struct gen_addr *a, bool with_port, char *buf, size_t len)
 {
 	char ip[INET6_ADDRSTRLEN] = "?";
 
@@ -85,11 +86,21 @@ void gen_addr_format(const struct gen_addr *a, char *buf, size_t len)
 		const struct sockaddr_in *in4 = (const void *)&a->ss;
 
 		inet_ntop(AF_INET, &in4->sin_addr, ip, sizeof(ip));
-		snprintf(buf, len, "%s:%u", ip, ntohs(in4->sin_port));
+		snprintf(buf, len, with_port ? "%s:%u" : "%s", ip, ntohs(in4->sin_port));
 	} else {
 		const struct sockaddr_in6 *in6 = (const void *)&a->ss;
 
 		inet_ntop(AF_INET6, &in6->sin6_addr, ip, sizeof(ip));
-		snprintf(buf, len, "[%s]:%u", ip, ntohs(in6->sin6_port));
+		snprintf(buf, len, with_port ? "[%s]:%u" : "%s", ip, ntohs(in6->sin6_port));
 	}
+}
+
+void gen_addr_format(const struct gen_addr *a, char *buf, size_t len)
+{
+	format(a, true, buf, len);
+}
+
+void gen_addr_ip(const struct gen_addr *a, char *buf, size_t len)
+{
+	format(a, false, buf, len);
 }

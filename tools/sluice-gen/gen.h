@@ -34,6 +34,8 @@ struct json_object;
 #define GEN_HOLD_RCVBUF  4096u       /* sink --hold: overflow quickly */
 #define GEN_MAX_RCVBUF   2147483647u /* SO_RCVBUF takes an int */
 #define GEN_ERRLEN       256
+#define GEN_MAX_DSTS     16u     /* send --dst A,B,...: round-robin in each batch */
+#define GEN_MAX_PEERS    64u     /* sink: sources counted apart (the rest: "other") */
 
 enum gen_mode { GEN_MODE_NONE, GEN_MODE_SEND, GEN_MODE_SINK, GEN_MODE_XDP };
 enum gen_action { GEN_ACT_RUN, GEN_ACT_HELP, GEN_ACT_VERSION };
@@ -86,7 +88,20 @@ struct gen_opts {
 				 * --rcvbuf, else GEN_HOLD_RCVBUF with --hold,
 				 * else GEN_DEF_RCVBUF */
 	const char *ready_file; /* created once bound (and joined); NULL = none */
+	bool no_gro;            /* sink: UDP_GRO off (the kernel hands over datagrams one by one) */
+	/* send: every --dst of the list (dsts[0] is dst), message k of a
+	 * batch to dsts[k % ndst] */
+	struct gen_addr dsts[GEN_MAX_DSTS];
+	uint32_t ndst;
 	struct gen_xdp_opts xdp;
+};
+
+/* One peer's share of a run: a destination's (send) or a source's (sink,
+ * address without port) */
+struct gen_peer {
+	struct gen_addr a;
+	uint64_t packets;       /* sent to it / received from it */
+	uint64_t failed;        /* send: refused by the kernel */
 };
 
 /* What a run measured; the summary is derived from it. */
@@ -104,6 +119,9 @@ struct gen_result {
 	/* sink only */
 	uint64_t drops;         /* socket receive-queue drops (SO_MEMINFO) */
 	double wall_seconds;    /* whole run, including idle time */
+	/* send: per --dst (with a list); sink: per source */
+	struct gen_peer peer[GEN_MAX_PEERS];
+	uint32_t npeers;
 };
 
 /* parse.c: strict value parsers. 0 = ok, GEN_ESYNTAX, GEN_ERANGE, GEN_EMANY */
@@ -120,6 +138,7 @@ void gen_addr_set_port(struct gen_addr *a, uint16_t port);
 uint32_t gen_addr_scope(const struct gen_addr *a);
 uint32_t gen_addr_low32(const struct gen_addr *a); /* xdp_parse.c: host order */
 void gen_addr_format(const struct gen_addr *a, char *buf, size_t len);
+void gen_addr_ip(const struct gen_addr *a, char *buf, size_t len); /* no port */
 
 /* options.c: fills o; on error returns -1 with a one-line message in err */
 int gen_parse_args(int argc, char **argv, struct gen_opts *o,
@@ -152,6 +171,9 @@ bool gen_stopping(void);
 /* send.c / sink.c: 0 = ran (r filled), -1 = runtime failure (err filled) */
 int gen_send_run(const struct gen_opts *o, struct gen_result *r,
 		 char *err, size_t errlen);
+/* sink.c: the peer of r with address a (port ignored), added when new;
+ * NULL when the table is full */
+struct gen_peer *gen_peer_of(struct gen_result *r, const struct sockaddr_storage *a);
 int gen_sink_run(const struct gen_opts *o, struct gen_result *r,
 		 char *err, size_t errlen);
 

@@ -12,7 +12,7 @@
 enum {
 	OPT_DST = 256, OPT_PORT, OPT_SIZE, OPT_BATCH, OPT_GSO, OPT_RATE,
 	OPT_COUNT, OPT_DURATION, OPT_SRC, OPT_SPORT, OPT_CPU, OPT_JSON,
-	OPT_BIND, OPT_HOLD, OPT_RCVBUF, OPT_READY_FILE,
+	OPT_BIND, OPT_HOLD, OPT_RCVBUF, OPT_READY_FILE, OPT_NO_GRO,
 	/* xdp mode */
 	OPT_DEV, OPT_DST_MAC, OPT_THREADS, OPT_CPUS,
 };
@@ -42,6 +42,8 @@ static const struct option sink_longopts[] = {
 	{ "hold",        no_argument,       NULL, OPT_HOLD },
 	{ "rcvbuf",      required_argument, NULL, OPT_RCVBUF },
 	{ "ready-file",  required_argument, NULL, OPT_READY_FILE },
+	{ "batch",       required_argument, NULL, OPT_BATCH },
+	{ "no-gro",      no_argument,       NULL, OPT_NO_GRO },
 	{ "json",        no_argument,       NULL, OPT_JSON },
 	{ "help",        no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -116,6 +118,31 @@ static int addr(struct ctx *c, int opt, const char *v, struct gen_addr *a)
 	if (gen_addr_parse(v, a) < 0)
 		return fail(c, "--%s: %s is not an IPv4 or IPv6 address",
 			    opt_name(c, opt), v);
+	return 0;
+}
+
+/* send --dst A[,B...]: each an address, one family */
+static int dst_list(struct ctx *c, int opt, const char *v, struct gen_opts *o)
+{
+	char buf[1024], *save = NULL, *one;
+
+	if (strlen(v) >= sizeof(buf))
+		return fail(c, "--dst: list too long");
+	snprintf(buf, sizeof(buf), "%s", v);
+	o->ndst = 0;
+	for (one = strtok_r(buf, ",", &save); one; one = strtok_r(NULL, ",", &save)) {
+		if (o->ndst == GEN_MAX_DSTS)
+			return fail(c, "--dst: more than %u destinations", GEN_MAX_DSTS);
+		if (addr(c, opt, one, &o->dsts[o->ndst]) < 0)
+			return -1;
+		if (o->dsts[o->ndst].family != o->dsts[0].family)
+			return fail(c, "--dst: %s is not of the first one's family", one);
+		o->ndst++;
+	}
+	if (!o->ndst)
+		return fail(c, "--dst: %s has no address", v);
+	o->dst = o->dsts[0];
+	o->has_dst = true;
 	return 0;
 }
 
@@ -241,6 +268,9 @@ static int one(struct ctx *c, int opt, const char *v, struct gen_opts *o)
 	}
 	switch (opt) {
 	case OPT_DST:
+		if (o->mode == GEN_MODE_SEND)
+			return dst_list(c, opt, v, o);
+		/* fall through */
 	case OPT_BIND:
 		o->has_dst = true;
 		return addr(c, opt, v, &o->dst);
@@ -297,6 +327,9 @@ static int one(struct ctx *c, int opt, const char *v, struct gen_opts *o)
 	case OPT_READY_FILE:
 		o->ready_file = v;
 		return 0;
+	case OPT_NO_GRO:
+		o->no_gro = true;
+		return 0;
 	}
 	return fail(c, "internal: unhandled option %d", opt);
 }
@@ -346,6 +379,8 @@ static int check(struct ctx *c, struct gen_opts *o)
 		if (o->hold && c->has_count)
 			return fail(c, "--count: cannot be combined with --hold "
 				    "(a holding sink receives nothing)");
+		if (o->batch > GEN_SINK_BATCH)
+			return fail(c, "--batch: %u is out of range 1..%u for a sink", o->batch, GEN_SINK_BATCH);
 		if (!o->rcvbuf)
 			o->rcvbuf = o->hold ? GEN_HOLD_RCVBUF : GEN_DEF_RCVBUF;
 		if (o->has_dst)
@@ -367,6 +402,8 @@ static int check(struct ctx *c, struct gen_opts *o)
 	if (o->mode == GEN_MODE_XDP)
 		return check_xdp(c, o);
 	gen_addr_set_port(&o->dst, o->port);
+	for (uint32_t i = 0; i < o->ndst; i++)
+		gen_addr_set_port(&o->dsts[i], o->port);
 	return 0;
 }
 

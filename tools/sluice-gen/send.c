@@ -13,7 +13,9 @@
 
 struct tx {
 	const struct gen_opts *o;
-	struct gen_addr dst;    /* msg_name must be non-const */
+	struct gen_addr dst[GEN_MAX_DSTS]; /* msg_name must be non-const */
+	uint32_t ndst;
+	uint64_t sent[GEN_MAX_DSTS], failed[GEN_MAX_DSTS]; /* datagrams, per dst */
 	int *fds;
 	uint32_t nfds;
 	struct mmsghdr *msgs;
@@ -24,11 +26,13 @@ struct tx {
 };
 
 /* Failures that mean "this packet was not sent", not "stop": a full
- * qdisc/socket buffer, or a port-unreachable reported back by ICMP. */
+ * qdisc/socket buffer, a port-unreachable reported back by ICMP, or a
+ * policy's refusal of this one message (a cgroup sendmsg program or an
+ * OUTPUT rule: EPERM, the batch's next call starts past it). */
 static bool tolerated(int e)
 {
 	return e == ENOBUFS || e == EAGAIN || e == EWOULDBLOCK ||
-	       e == ECONNREFUSED;
+	       e == ECONNREFUSED || e == EPERM;
 }
 
 static void fatal(const struct tx *t, const char *call, int e,
@@ -57,8 +61,10 @@ static int send_batch(struct tx *t, int fd, uint32_t n, char *err, size_t len)
 			r = sendmmsg(fd, t->msgs + i, n - i, 0);
 		if (r > 0) {
 			for (uint32_t k = i; k < i + (uint32_t)r; k++) {
-				t->packets += gen_segments(t->iov[k].iov_len,
-							   t->o->gso);
+				uint64_t segs = gen_segments(t->iov[k].iov_len, t->o->gso);
+
+				t->packets += segs;
+				t->sent[k % t->ndst] += segs;
 				t->bytes += t->iov[k].iov_len;
 			}
 			i += (uint32_t)r;
@@ -67,7 +73,10 @@ static int send_batch(struct tx *t, int fd, uint32_t n, char *err, size_t len)
 				return 0;
 		} else if (tolerated(errno)) {
 			/* skip the refused message, carry on with the rest */
-			t->errors += gen_segments(t->iov[i].iov_len, t->o->gso);
+			uint64_t segs = gen_segments(t->iov[i].iov_len, t->o->gso);
+
+			t->errors += segs;
+			t->failed[i % t->ndst] += segs;
 			i++;
 		} else {
 			fatal(t, single ? "sendmsg" : "sendmmsg", errno, err, len);
@@ -108,7 +117,9 @@ static int setup(struct tx *t, char *err, size_t n)
 {
 	const struct gen_opts *o = t->o;
 
-	t->dst = o->dst;
+	t->ndst = o->ndst ? o->ndst : 1;
+	for (uint32_t i = 0; i < t->ndst; i++)
+		t->dst[i] = o->ndst ? o->dsts[i] : o->dst;
 	t->nfds = o->sport_lo ? (uint32_t)(o->sport_hi - o->sport_lo + 1) : 1;
 	t->per_msg = gen_segments(o->size, o->gso);
 	t->fds = calloc(t->nfds, sizeof(*t->fds));
@@ -126,8 +137,8 @@ static int setup(struct tx *t, char *err, size_t n)
 
 		t->iov[k].iov_base = t->payload;
 		t->iov[k].iov_len = o->size;
-		h->msg_name = &t->dst.ss;
-		h->msg_namelen = t->dst.len;
+		h->msg_name = &t->dst[k % t->ndst].ss;
+		h->msg_namelen = t->dst[k % t->ndst].len;
 		h->msg_iov = &t->iov[k];
 		h->msg_iovlen = 1;
 	}
@@ -209,6 +220,8 @@ int gen_send_run(const struct gen_opts *o, struct gen_result *r,
 	r->size = o->size;
 	r->rate = o->rate;
 	r->sockets = t.nfds;
+	for (uint32_t i = 0; o->ndst > 1 && i < t.ndst; i++)
+		r->peer[r->npeers++] = (struct gen_peer){ .a = t.dst[i], .packets = t.sent[i], .failed = t.failed[i] };
 	teardown(&t);
 	return rc;
 }

@@ -1,6 +1,9 @@
 /* The sink: one UDP socket, recvmmsg in batches of 64, non-blocking while
  * traffic flows and ppoll when idle, so --duration and SIGINT are honoured
- * exactly instead of at the next packet or timeout tick.
+ * exactly instead of at the next packet or timeout tick. With UDP_GRO the
+ * kernel may hand over several datagrams of one sender as one message: its
+ * segment size (a control message) says how many it holds, so packets
+ * count datagrams either way, per source address too.
  *
  * With --hold it binds a socket with a small receive buffer and never reads
  * it: once the buffer is full the kernel drops every further datagram
@@ -12,6 +15,7 @@
 #include <fcntl.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -24,6 +28,11 @@
 struct rx {
 	struct mmsghdr msgs[GEN_SINK_BATCH];
 	struct iovec iov[GEN_SINK_BATCH];
+	struct sockaddr_storage from[GEN_SINK_BATCH];
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl[GEN_SINK_BATCH];
 	unsigned char *buf;
 };
 
@@ -108,6 +117,8 @@ static int open_sink(const struct gen_opts *o, char *err, size_t n)
 	 * its minimum and caps it at net.core.rmem_max */
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)) < 0)
 		goto fail_opt;
+	if (!o->hold && !o->no_gro && setsockopt(fd, IPPROTO_UDP, UDP_GRO, &one, sizeof(one)) < 0)
+		goto fail_opt;
 	if (bind(fd, (struct sockaddr *)&a.ss, a.len) < 0) {
 		gen_addr_format(&a, where, sizeof(where));
 		snprintf(err, n, "%s: bind %s: %s", GEN_NAME, where,
@@ -172,6 +183,57 @@ static uint64_t socket_drops(int fd)
 	return mem[SK_MEMINFO_DROPS];
 }
 
+struct gen_peer *gen_peer_of(struct gen_result *r, const struct sockaddr_storage *a)
+{
+	struct gen_addr key = { .ss = *a, .family = a->ss_family };
+	struct sockaddr_in6 *in6 = (void *)&key.ss;
+
+	if (key.family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) {
+		struct sockaddr_in in4 = { .sin_family = AF_INET };
+
+		memcpy(&in4.sin_addr, &in6->sin6_addr.s6_addr[12], 4);
+		memset(&key.ss, 0, sizeof(key.ss));
+		memcpy(&key.ss, &in4, sizeof(in4));
+		key.family = AF_INET;
+	}
+	key.len = key.family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
+	gen_addr_set_port(&key, 0);
+	for (uint32_t i = 0; i < r->npeers; i++)
+		if (r->peer[i].a.family == key.family && !memcmp(&r->peer[i].a.ss, &key.ss, key.len))
+			return &r->peer[i];
+	if (r->npeers == GEN_MAX_PEERS)
+		return NULL;
+	r->peer[r->npeers] = (struct gen_peer){ .a = key };
+	return &r->peer[r->npeers++];
+}
+
+/* the datagrams message k holds: its UDP_GRO segment size, if any, cuts it */
+static uint64_t datagrams(const struct rx *x, int k)
+{
+	const struct msghdr *h = &x->msgs[k].msg_hdr;
+
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c; c = CMSG_NXTHDR((struct msghdr *)h, c)) {
+		int seg;
+
+		if (c->cmsg_level != SOL_UDP || c->cmsg_type != UDP_GRO)
+			continue;
+		memcpy(&seg, CMSG_DATA(c), sizeof(seg));
+		if (seg > 0)
+			return gen_segments(x->msgs[k].msg_len, (uint32_t)seg);
+	}
+	return 1;
+}
+
+static void rearm(struct rx *x)
+{
+	for (unsigned k = 0; k < GEN_SINK_BATCH; k++) {
+		x->msgs[k].msg_hdr.msg_name = &x->from[k];
+		x->msgs[k].msg_hdr.msg_namelen = sizeof(x->from[k]);
+		x->msgs[k].msg_hdr.msg_control = x->ctl[k].buf;
+		x->msgs[k].msg_hdr.msg_controllen = sizeof(x->ctl[k].buf);
+	}
+}
+
 static int receive(int fd, const struct gen_opts *o, struct rx *x,
 		   struct gen_result *r, char *err, size_t n)
 {
@@ -180,17 +242,35 @@ static int receive(int fd, const struct gen_opts *o, struct rx *x,
 
 	while (!gen_stopping() && !(o->count && r->packets >= o->count) &&
 	       gen_now_ns() < end) {
-		uint64_t want = o->count ? o->count - r->packets : GEN_SINK_BATCH;
-		unsigned vlen = want < GEN_SINK_BATCH ? (unsigned)want : GEN_SINK_BATCH;
-		int got = recvmmsg(fd, x->msgs, vlen, MSG_DONTWAIT, NULL);
+		/* --batch 1: recvmsg, one call a message (options built without
+		 * the parser leave batch 0: the default) */
+		unsigned batch = o->batch && o->batch < GEN_SINK_BATCH ? o->batch : GEN_SINK_BATCH;
+		uint64_t want = o->count ? o->count - r->packets : batch;
+		unsigned vlen = want < batch ? (unsigned)want : batch;
+		int got;
 
+		rearm(x);
+		if (batch == 1) {
+			ssize_t len = recvmsg(fd, &x->msgs[0].msg_hdr, MSG_DONTWAIT);
+
+			got = len < 0 ? -1 : 1;
+			x->msgs[0].msg_len = len < 0 ? 0 : (unsigned)len;
+		} else {
+			got = recvmmsg(fd, x->msgs, vlen, MSG_DONTWAIT, NULL);
+		}
 		if (got > 0) {
 			last = gen_now_ns();
 			if (!r->packets)
 				first = last;
-			for (int k = 0; k < got; k++)
+			for (int k = 0; k < got; k++) {
+				uint64_t n = datagrams(x, k);
+				struct gen_peer *p = gen_peer_of(r, &x->from[k]);
+
 				r->bytes += x->msgs[k].msg_len;
-			r->packets += (uint64_t)got;
+				r->packets += n;
+				if (p)
+					p->packets += n;
+			}
 		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
 			if (wait_readable(fd, end) < 0)
 				return sys_fail("ppoll", err, n);

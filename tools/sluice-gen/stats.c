@@ -42,6 +42,26 @@ static void add(struct json_object *o, const char *k, struct json_object *v)
 	json_object_object_add(o, k, v);
 }
 
+/* [{"dst": "10.0.0.1", "sent": N, "failed": M}] or [{"src": ..., "packets": N}] */
+static struct json_object *peers_json(const struct gen_result *r)
+{
+	struct json_object *a = json_object_new_array();
+	bool send = r->mode == GEN_MODE_SEND;
+
+	for (uint32_t i = 0; i < r->npeers; i++) {
+		struct json_object *p = json_object_new_object();
+		char text[80];
+
+		gen_addr_ip(&r->peer[i].a, text, sizeof(text));
+		add(p, send ? "dst" : "src", json_object_new_string(text));
+		add(p, send ? "sent" : "packets", json_object_new_uint64(r->peer[i].packets));
+		if (send)
+			add(p, "failed", json_object_new_uint64(r->peer[i].failed));
+		json_object_array_add(a, p);
+	}
+	return a;
+}
+
 struct json_object *gen_result_json(const struct gen_result *r)
 {
 	struct json_object *o = json_object_new_object();
@@ -71,6 +91,8 @@ struct json_object *gen_result_json(const struct gen_result *r)
 		add(o, "drops", json_object_new_uint64(r->drops));
 		add(o, "wall_seconds", dbl(r->wall_seconds, "%.6f"));
 	}
+	if (r->npeers)
+		add(o, send ? "destinations" : "sources", peers_json(r));
 	return o;
 }
 

@@ -8,22 +8,22 @@
  * taken off again. */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include <dirent.h>
+#include <stddef.h>
 #include <errno.h>
 #include <stdlib.h>
-#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/log.h"
 #include "core/pin.h"
+#include "lib/banks.h"
 #include "lib/bpf_info.h"
 #include "lib/bpf_obj.h"
 #include "lib/cgroup.h"
+#include "lib/cglink.h"
 #include "lib/kernel.h"
 #include "lib/netns.h"
 #include "lib/setref.h"
-#include "lib/slots.h"
 #include "features/tcp/tcp.h"
 #include "tcp.skel.h"
 
@@ -86,23 +86,12 @@ static void close_fd(int *fd)
 /* the pinned maps (made now when absent), once per daemon */
 static int open_maps(const struct sl_env *env, struct tcp_priv *p, struct sl_error *err)
 {
-	struct tcp_bpf *skel;
+	size_t size;
+	const void *elf = tcp_bpf__elf_bytes(&size);
 
 	if (p->base)
 		return 0;
-	skel = tcp_bpf__open();
-	if (!skel)
-		return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot open the BPF object: %s", strerror(errno));
-	if (sl_obj_load_maps("tcp", skel->obj, env->pin_root, err) ||
-	    sl_obj_map_fds("tcp", skel->obj, tcp_map_names, TM_COUNT, p->map_fd, err)) {
-		tcp_bpf__destroy(skel);
-		return -1;
-	}
-	p->base = skel->obj;
-	/* the skeleton's wrapper goes, its object stays with the maps */
-	skel->obj = NULL;
-	tcp_bpf__destroy(skel);
-	return 0;
+	return sl_obj_open_base("tcp", elf, size, env->pin_root, tcp_map_names, TM_COUNT, p->map_fd, &p->base, err);
 }
 
 /* the program for one cgroup: `ids` are its and its ancestors' by level */
@@ -134,53 +123,21 @@ static void link_name(uint64_t id, char *out, size_t size)
 static int link_to(const struct sl_env *env, struct tcp_priv *p, struct tcp_link *l, int prog, bool *made,
 		   struct sl_error *err)
 {
-	char name[64], path[512], dir[1024];
-	int cg;
+	char name[64], dir[1024];
 
-	*made = false;
 	link_name(l->id, name, sizeof(name));
-	if (l->link_fd < 0)
-		l->link_fd = sl_pin_open(env->pin_root, SL_PIN_LINKS, name);
 	if ((size_t)snprintf(dir, sizeof(dir), "%s%s", p->cgroup_root, l->cgroup) >= sizeof(dir))
 		return sl_fail(err, SL_E_USAGE, 0, "tcp: cgroup %s: path too long", l->cgroup);
-	if (l->link_fd >= 0) {
-		if (bpf_link_update(l->link_fd, prog, NULL))
-			return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot replace the sockops program on %s: %s", dir,
-				       strerror(errno));
-		return 0;
-	}
-	cg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (cg < 0)
-		return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot open %s: %s", dir, strerror(errno));
-	l->link_fd = bpf_link_create(prog, cg, BPF_CGROUP_SOCK_OPS, NULL);
-	close(cg);
-	if (l->link_fd < 0) {
-		l->link_fd = -1;
-		return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot attach the sockops program to %s: %s", dir,
-			       strerror(errno));
-	}
-	sl_pin_path(path, sizeof(path), env->pin_root, SL_PIN_LINKS, name);
-	if (bpf_obj_pin(l->link_fd, path)) {
-		int e = errno;
-
-		close_fd(&l->link_fd);
-		return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot pin %s: %s", path, strerror(e));
-	}
-	*made = true;
-	return 0;
+	return sl_cglink_to(env->pin_root, name, dir, BPF_CGROUP_SOCK_OPS, prog, &l->link_fd, made, "tcp", err);
 }
 
 /* off its cgroup, its pin gone */
 static void link_off(const struct sl_env *env, struct tcp_link *l)
 {
-	char name[64], path[512];
+	char name[64];
 
 	link_name(l->id, name, sizeof(name));
-	sl_pin_path(path, sizeof(path), env->pin_root, SL_PIN_LINKS, name);
-	unlink(path);
-	if (l->link_fd >= 0)
-		bpf_link_detach(l->link_fd);
-	close_fd(&l->link_fd);
+	sl_cglink_off(env->pin_root, name, &l->link_fd);
 	close_fd(&l->prog_fd);
 }
 
@@ -188,34 +145,7 @@ static void link_off(const struct sl_env *env, struct tcp_link *l)
  * goes (with `dry`, none does); the number of links found */
 static int links_walk(const struct sl_env *env, const uint64_t keep[], int n, bool dry)
 {
-	char dir[512];
-	struct dirent *de;
-	int found = 0;
-	DIR *d;
-
-	sl_pin_path(dir, sizeof(dir), env->pin_root, SL_PIN_LINKS, "");
-	d = opendir(dir);
-	while (d && (de = readdir(d))) {
-		struct tcp_link l = { .link_fd = -1, .prog_fd = -1 };
-		char *end;
-		int k;
-
-		if (strncmp(de->d_name, SL_TCP_LINK_PREFIX, strlen(SL_TCP_LINK_PREFIX)))
-			continue;
-		l.id = strtoull(de->d_name + strlen(SL_TCP_LINK_PREFIX), &end, 10);
-		if (*end)
-			continue;
-		found++;
-		for (k = 0; k < n && keep[k] != l.id; k++)
-			;
-		if (k == n && !dry) {
-			l.link_fd = sl_pin_open(env->pin_root, SL_PIN_LINKS, de->d_name);
-			link_off(env, &l);
-		}
-	}
-	if (d)
-		closedir(d);
-	return found;
+	return sl_cglink_sweep(env->pin_root, SL_TCP_LINK_PREFIX, keep, n, dry);
 }
 
 static void links_close(struct tcp_priv *p)
@@ -227,82 +157,48 @@ static void links_close(struct tcp_priv *p)
 	p->nlinks = 0;
 }
 
-static int read_config(struct tcp_priv *p, struct sl_tcp_config *cfg)
+static bool same_match(const void *x, const void *y)
 {
-	__u32 zero = 0;
+	const struct sl_tcp_rule *o = x, *w = y;
 
-	memset(cfg, 0, sizeof(*cfg));
-	return bpf_map_lookup_elem(p->map_fd[TM_CONFIG], &zero, cfg);
+	return o->netns_cookie == w->netns_cookie && o->cgroup_id == w->cgroup_id && o->match == w->match &&
+	       o->family == w->family && o->prefix_len == w->prefix_len &&
+	       !memcmp(o->addr, w->addr, sizeof(o->addr)) && !memcmp(o->mask, w->mask, sizeof(o->mask));
+}
+
+SL_BANK_HEAD_CHECK(struct sl_tcp_config);
+
+static struct sl_banks banks_of(const struct tcp_priv *p)
+{
+	return (struct sl_banks){ .feature = "tcp", .rules_fd = p->map_fd[TM_RULES], .cfg_fd = p->map_fd[TM_CONFIG],
+				  .stats_fd = p->map_fd[TM_STATS], .rule_size = sizeof(struct sl_tcp_rule),
+				  .cfg_size = sizeof(struct sl_tcp_config), .stat_size = sizeof(struct sl_tcp_stat),
+				  .id_off = offsetof(struct sl_tcp_rule, id), .per_bank = SL_TCP_RULES,
+				  .same = same_match };
 }
 
 /* Rule ids: a rule the live bank has (same namespace, cgroup and match) keeps its
  * id and its counters, after a restart too; a new one takes the lowest
  * free id, its counters zeroed. */
-static void assign_ids(struct tcp_priv *p, const struct sl_tcp_rule *want, int n, uint32_t ids[])
+static void assign_ids(struct tcp_priv *p, struct sl_tcp_rule *want, int n, uint32_t ids[])
 {
-	struct sl_tcp_config cfg;
-	struct sl_tcp_rule old[SL_TCP_RULES];
-	struct sl_slots used = { 0 };
-	bool old_taken[SL_TCP_RULES] = { false };
-	int nold = 0;
+	struct sl_banks b = banks_of(p);
 
-	if (!read_config(p, &cfg)) {
-		nold = (int)(cfg.nrules[cfg.bank & 1] < SL_TCP_RULES ? cfg.nrules[cfg.bank & 1] : SL_TCP_RULES);
-		for (int i = 0; i < nold; i++) {
-			__u32 k = (cfg.bank & 1) * SL_TCP_RULES + (__u32)i;
-
-			if (bpf_map_lookup_elem(p->map_fd[TM_RULES], &k, &old[i]) || old[i].id >= SL_TCP_RULES)
-				old_taken[i] = true; /* unreadable: not reused */
-		}
-	}
-	for (int i = 0; i < n; i++) {
-		ids[i] = SL_TCP_RULES;
-		for (int j = 0; j < nold; j++) {
-			const struct sl_tcp_rule *o = &old[j];
-
-			if (old_taken[j] || o->netns_cookie != want[i].netns_cookie || o->cgroup_id != want[i].cgroup_id ||
-			    o->match != want[i].match ||
-			    o->family != want[i].family || o->prefix_len != want[i].prefix_len ||
-			    memcmp(o->addr, want[i].addr, sizeof(o->addr)) || memcmp(o->mask, want[i].mask, sizeof(o->mask)) ||
-			    sl_slot_taken(&used, (int)o->id))
-				continue;
-			old_taken[j] = true;
-			ids[i] = o->id;
-			sl_slot_set(&used, (int)o->id, true);
-			break;
-		}
-	}
-	for (int i = 0; i < n; i++) {
-		struct sl_tcp_stat zero;
-
-		if (ids[i] < SL_TCP_RULES)
-			continue;
-		ids[i] = (uint32_t)sl_slot_take(&used, SL_TCP_RULES);
-		sl_percpu_zero(p->map_fd[TM_STATS], &ids[i], sizeof(zero));
-	}
+	sl_banks_assign_ids(&b, want, n);
+	for (int i = 0; i < n; i++)
+		ids[i] = want[i].id;
 }
 
 /* the rules in the bank not in use, then the switch to it */
 static int write_bank(struct tcp_priv *p, const struct sl_tcp_rule *rules, int n, bool nested, struct sl_error *err)
 {
+	struct sl_banks b = banks_of(p);
 	struct sl_tcp_config cfg;
-	__u32 zero = 0, next;
 
-	if (read_config(p, &cfg))
+	if (sl_banks_config(&b, &cfg))
 		return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot read %s: %s", tcp_map_names[TM_CONFIG], strerror(errno));
-	next = (cfg.bank & 1) ^ 1;
-	for (int i = 0; i < n; i++) {
-		__u32 k = next * SL_TCP_RULES + (__u32)i;
-
-		if (bpf_map_update_elem(p->map_fd[TM_RULES], &k, &rules[i], BPF_ANY))
-			return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot write rule %d: %s", i, strerror(errno));
-	}
-	cfg.bank = next;
-	cfg.nrules[next] = (__u32)n;
 	cfg.nested = nested;
-	if (bpf_map_update_elem(p->map_fd[TM_CONFIG], &zero, &cfg, BPF_ANY))
-		return sl_fail(err, SL_E_KERNEL, 0, "tcp: cannot switch rules: %s", strerror(errno));
-	return 0;
+	return sl_banks_write(&b, &cfg, rules, n, err);
 }
 
 /* every cc a rule names is one the kernel has now (bpf_setsockopt cannot

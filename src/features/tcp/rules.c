@@ -9,6 +9,7 @@
 #include "lib/cgroup.h"
 #include "lib/netns.h"
 #include "lib/order.h"
+#include "lib/prefix.h"
 #include "features/tcp/tcp.h"
 
 /* "10.0.0.0/8", "2001:db8::/32", or an address alone (/32, /128); host
@@ -218,8 +219,6 @@ void tcp_save_state(const struct tcp_state *s, FILE *out)
 
 void tcp_rule_compile(const struct tcp_rule_cfg *r, uint64_t netns_cookie, uint32_t id, struct sl_tcp_rule *out)
 {
-	int words = r->family == SL_FAMILY_IPV4 ? 1 : 4;
-
 	memset(out, 0, sizeof(*out));
 	out->netns_cookie = netns_cookie;
 	out->id = id;
@@ -236,32 +235,12 @@ void tcp_rule_compile(const struct tcp_rule_cfg *r, uint64_t netns_cookie, uint3
 	out->match = SL_TCP_MATCH_PREFIX;
 	out->family = r->family;
 	out->prefix_len = r->prefix_len;
-	for (int w = 0; w < words; w++) {
-		int bits = r->prefix_len - 32 * w;
-		uint32_t m = bits >= 32 ? 0xffffffffu : bits <= 0 ? 0 : ~(0xffffffffu >> bits);
-
-		out->mask[w] = htonl(m);
-		memcpy(&out->addr[w], r->addr + 4 * w, 4);
-		out->addr[w] &= out->mask[w];
-	}
+	sl_prefix_words(r->family, r->prefix_len, r->addr, out->addr, out->mask);
 }
 
 int tcp_state_cgroups(const struct tcp_state *s, char out[][TCP_CGROUP_MAX], int max)
 {
-	int n = 0;
-
-	for (int k = 0; k < s->n; k++) {
-		int j;
-
-		for (j = 0; j < n && strcmp(out[j], s->rule[k].cgroup); j++)
-			;
-		if (j < n)
-			continue;
-		if (n == max)
-			return -1;
-		snprintf(out[n++], TCP_CGROUP_MAX, "%s", s->rule[k].cgroup);
-	}
-	return n;
+	return sl_cgroup_distinct(s->rule[0].cgroup, sizeof(s->rule[0]), s->n, out[0], TCP_CGROUP_MAX, max);
 }
 
 bool tcp_cc_available(const char *available, const char *name)
