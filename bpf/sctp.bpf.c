@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0
+/* SCTP association tracking (see include/sluice/sctp.h): one XDP program
+ * for a device's ingress and one tc program for its egress, loaded once
+ * per zone (network namespace). Both only observe: every frame goes on
+ * (XDP_PASS, TCX_NEXT), SCTP or not.
+ *
+ * An INIT (alone in its packet, tag 0) makes a record under A's side
+ * unless the table is full (counted; existing records stay). Its INIT-ACK
+ * (carrying A's tag) fills in Z's tag and addresses and the index entry of
+ * Z's side. Any other packet is counted on its association's path, or
+ * counted by why it has none. SHUTDOWN-COMPLETE and ABORT end it; the
+ * daemon expires idle ones. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "lib/parse.h"
+#include "lib/sctp.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+const volatile __u32 sl_sctp_zone = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SL_SCTP_ASSOCS);
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* ~2 KB a record: memory as used */
+	__type(key, struct sl_sctp_key);
+	__type(value, struct sl_sctp_assoc);
+} SL_SCTP_ASSOC_MAP SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SL_SCTP_ASSOCS);
+	__type(key, struct sl_sctp_key);
+	__type(value, struct sl_sctp_key);
+} SL_SCTP_TAG_MAP SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SL_SCTP_ZONES * SL_SCTP_C_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} SL_SCTP_STATS_MAP SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SL_SCTP_DEVS);
+	__type(key, __u32);
+	__type(value, struct sl_sctp_dev);
+} SL_SCTP_DEV_MAP SEC(".maps");
+
+/* a new record is built in [0]: it is too large for the stack; [1] stays
+ * zero, to clear [0] with (too large for memset too) */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct sl_sctp_assoc);
+} SL_SCTP_SCRATCH_MAP SEC(".maps");
+
+static __always_inline void count_n(__u32 c, __u64 n)
+{
+	__u32 key = (sl_sctp_zone % SL_SCTP_ZONES) * SL_SCTP_C_COUNT + c;
+	__u64 *v = bpf_map_lookup_elem(&SL_SCTP_STATS_MAP, &key);
+
+	if (v)
+		*v += n;
+}
+
+static __always_inline void count(__u32 c)
+{
+	count_n(c, 1);
+}
+
+static __always_inline void count_walk(const struct sl_sctp_info *si)
+{
+	switch (si->walk) {
+	case SL_SCTP_W_TRUNCATED:
+		count(SL_SCTP_C_TRUNCATED);
+		break;
+	case SL_SCTP_W_CHUNK_LEN:
+		count(SL_SCTP_C_CHUNK_LEN);
+		break;
+	case SL_SCTP_W_PAST_END:
+		count(SL_SCTP_C_CHUNK_PAST_END);
+		break;
+	case SL_SCTP_W_TOO_MANY:
+		count(SL_SCTP_C_CHUNKS_LIMIT);
+		break;
+	case SL_SCTP_W_TRAILING:
+		count(SL_SCTP_C_TRAILING);
+		break;
+	}
+}
+
+static __always_inline void count_params(const struct sl_sctp_pres *r)
+{
+	if (r->walk == SL_SCTP_PW_LEN)
+		count(SL_SCTP_C_PARAM_LEN);
+	else if (r->walk == SL_SCTP_PW_PAST_END)
+		count(SL_SCTP_C_PARAM_PAST_END);
+	else if (r->walk == SL_SCTP_PW_TOO_MANY)
+		count(SL_SCTP_C_PARAMS_LIMIT);
+	if (r->bad_addr)
+		count_n(SL_SCTP_C_ADDR_BAD, r->bad_addr);
+	if (r->dropped)
+		count_n(SL_SCTP_C_ADDRS_DROPPED, r->dropped);
+}
+
+/* INIT: a new record under A's side, its key given */
+static __always_inline void on_init(void *ctx, bool xdp, const struct sl_pkt *p, const struct sl_sctp_info *si,
+				    const struct sl_sctp_key *key)
+{
+	__u32 zero = 0, one = 1;
+	struct sl_sctp_assoc *a, *clear = bpf_map_lookup_elem(&SL_SCTP_SCRATCH_MAP, &one);
+	struct sl_sctp_pres r;
+	__u64 now = bpf_ktime_get_ns();
+	long err;
+
+	if (!clear || bpf_map_update_elem(&SL_SCTP_SCRATCH_MAP, &zero, clear, BPF_ANY))
+		return;
+	a = bpf_map_lookup_elem(&SL_SCTP_SCRATCH_MAP, &zero);
+	if (!a)
+		return;
+	a->tag[0] = si->init_tag;
+	a->port[0] = p->sport;
+	a->port[1] = p->dport;
+	a->state = SL_SCTP_S_COOKIE_WAIT;
+	a->last_data = SL_SCTP_NO_PATH;
+	a->created = a->last_seen = now;
+	sl_sctp_addr_add(&a->ep[0], p->family, p->saddr);
+	sl_sctp_params(ctx, xdp, si->init_off, si->init_len, 20, false, &a->ep[0], &r);
+	count_params(&r);
+	sl_sctp_addr_add(&a->ep[1], p->family, p->daddr);
+	/* the INIT's own path: A's first address to Z's */
+	a->path[0][0].packets = 1;
+	a->path[0][0].bytes = p->l4_off < si->end ? si->end - p->l4_off : 0;
+	a->path[0][0].last_seen = now;
+	err = bpf_map_update_elem(&SL_SCTP_ASSOC_MAP, key, a, BPF_NOEXIST);
+	if (err == -EEXIST) {
+		count(SL_SCTP_C_INIT_DUP);
+		return;
+	}
+	if (err) {
+		count(SL_SCTP_C_FULL);
+		return;
+	}
+	count(SL_SCTP_C_NEW);
+	count(SL_SCTP_C_TRACKED);
+}
+
+/* the record a packet belongs to; *to_a: the packet goes to A */
+static __always_inline struct sl_sctp_assoc *find(const struct sl_pkt *p, const struct sl_sctp_info *si,
+						  struct sl_sctp_key *akey, bool *to_a)
+{
+	struct sl_sctp_key k = { .zone = sl_sctp_zone, .tag = si->vtag, .rport = p->dport, .sport = p->sport };
+	struct sl_sctp_assoc *a;
+	struct sl_sctp_key *ak;
+
+	if (si->tbit) {
+		/* the sender's own tag (RFC 9260 8.5.1 (B), (C)) */
+		k.rport = p->sport;
+		k.sport = p->dport;
+	}
+	a = bpf_map_lookup_elem(&SL_SCTP_ASSOC_MAP, &k);
+	if (a) {
+		*akey = k;
+		*to_a = !si->tbit; /* A's key: to A, or with the T bit from A */
+		return a;
+	}
+	ak = bpf_map_lookup_elem(&SL_SCTP_TAG_MAP, &k);
+	if (!ak)
+		return NULL;
+	*akey = *ak;
+	*to_a = si->tbit;
+	return bpf_map_lookup_elem(&SL_SCTP_ASSOC_MAP, akey);
+}
+
+/* INIT-ACK (to A, with A's tag): Z's tag and addresses, Z's index entry */
+static __always_inline void on_init_ack(void *ctx, bool xdp, const struct sl_pkt *p, const struct sl_sctp_info *si,
+					struct sl_sctp_assoc *a, const struct sl_sctp_key *akey)
+{
+	struct sl_sctp_key zkey = { .zone = sl_sctp_zone, .tag = si->init_tag, .rport = p->sport, .sport = p->dport };
+	struct sl_sctp_pres r;
+
+	if (!si->init_tag || (a->tag[1] && a->tag[1] != si->init_tag)) {
+		count(SL_SCTP_C_INIT_ACK_BAD);
+		return;
+	}
+	if (a->tag[1])
+		return; /* a retransmission: all known */
+	sl_sctp_addr_add(&a->ep[1], p->family, p->saddr);
+	sl_sctp_params(ctx, xdp, si->init_off, si->init_len, 20, false, &a->ep[1], &r);
+	count_params(&r);
+	if (bpf_map_update_elem(&SL_SCTP_TAG_MAP, &zkey, akey, BPF_ANY)) {
+		count(SL_SCTP_C_FULL);
+		return;
+	}
+	a->tag[1] = si->init_tag;
+	if (a->state < SL_SCTP_S_COOKIE_ECHOED)
+		a->state = SL_SCTP_S_COOKIE_ECHOED;
+}
+
+/* ASCONF: the sender adds or deletes its own addresses (RFC 5061) */
+static __always_inline void on_asconf(void *ctx, bool xdp, const struct sl_sctp_info *si, struct sl_sctp_addrs *l)
+{
+	struct sl_sctp_pres r;
+	__u8 h[4];
+	__u32 first;
+
+	/* serial number, then the sender's address parameter */
+	if (si->asconf_len < 12 || sl_sctp_load(ctx, xdp, si->asconf_off + 8, h, 4)) {
+		count(SL_SCTP_C_PARAM_PAST_END);
+		return;
+	}
+	first = 8 + ((((h[2] << 8) | h[3]) + 3) & ~3u);
+	sl_sctp_params(ctx, xdp, si->asconf_off, si->asconf_len, first, true, l, &r);
+	count_params(&r);
+	if (r.added)
+		count_n(SL_SCTP_C_ASCONF_ADD, r.added);
+	if (r.deleted)
+		count_n(SL_SCTP_C_ASCONF_DEL, r.deleted);
+}
+
+static __always_inline void end_assoc(const struct sl_sctp_assoc *a, const struct sl_sctp_key *akey, __u32 why)
+{
+	struct sl_sctp_key zkey = { .zone = akey->zone, .tag = a->tag[1], .rport = a->port[1], .sport = a->port[0] };
+
+	if (a->tag[1])
+		bpf_map_delete_elem(&SL_SCTP_TAG_MAP, &zkey);
+	bpf_map_delete_elem(&SL_SCTP_ASSOC_MAP, akey);
+	count(why);
+}
+
+static __always_inline void track(void *ctx, bool xdp, __u32 frame_len)
+{
+	struct sl_sctp_info si;
+	struct sl_sctp_key akey;
+	struct sl_sctp_assoc *a;
+	struct sl_pkt p;
+	__u32 ia, iz, bytes;
+	__u64 now;
+	bool to_a;
+
+	if (xdp)
+		sl_parse((void *)(long)((struct xdp_md *)ctx)->data, (void *)(long)((struct xdp_md *)ctx)->data_end, &p);
+	else
+		sl_parse((void *)(long)((struct __sk_buff *)ctx)->data,
+			 (void *)(long)((struct __sk_buff *)ctx)->data_end, &p);
+	if (p.l4_proto != IPPROTO_SCTP || (p.status != SL_PARSE_OK && p.status != SL_PARSE_TRUNCATED))
+		return;
+	count(SL_SCTP_C_PACKETS);
+	if (p.status == SL_PARSE_TRUNCATED) {
+		count(SL_SCTP_C_TRUNCATED); /* cut in its IP or common header */
+		return;
+	}
+	if (p.frag == SL_FRAG_LATER) {
+		count(SL_SCTP_C_FRAGMENT);
+		return;
+	}
+	sl_sctp_walk(ctx, xdp, &p, frame_len, &si);
+	count_walk(&si);
+	if (si.walk == SL_SCTP_W_TRUNCATED)
+		return;
+	if (si.init_len && si.init_type == SL_SCTP_INIT) {
+		/* alone in its packet with tag 0 (RFC 9260 8.5.1), announcing a tag */
+		if (si.vtag || !si.init_tag || si.nchunks != 1) {
+			count(SL_SCTP_C_INIT_BAD);
+			return;
+		}
+		akey = (struct sl_sctp_key){ .zone = sl_sctp_zone, .tag = si.init_tag, .rport = p.sport, .sport = p.dport };
+		a = bpf_map_lookup_elem(&SL_SCTP_ASSOC_MAP, &akey);
+		if (!a) {
+			on_init(ctx, xdp, &p, &si, &akey);
+			return;
+		}
+		count(SL_SCTP_C_INIT_DUP); /* a retransmission: counted on its path */
+		to_a = false;
+	} else {
+		a = find(&p, &si, &akey, &to_a);
+		if (!a) {
+			count(SL_SCTP_C_UNKNOWN_TAG);
+			return;
+		}
+	}
+	if (si.init_len && si.init_type == SL_SCTP_INIT_ACK) {
+		if (!to_a) {
+			count(SL_SCTP_C_INIT_ACK_BAD);
+			return;
+		}
+		on_init_ack(ctx, xdp, &p, &si, a, &akey);
+	}
+	if (si.seen & SL_SCTP_SEEN_ASCONF)
+		on_asconf(ctx, xdp, &si, &a->ep[to_a ? 1 : 0]);
+	now = bpf_ktime_get_ns();
+	a->last_seen = now;
+	count(SL_SCTP_C_TRACKED);
+	/* the path: A's address and Z's, whichever way the packet goes */
+	ia = sl_sctp_addr_index(&a->ep[0], p.family, to_a ? p.daddr : p.saddr);
+	iz = sl_sctp_addr_index(&a->ep[1], p.family, to_a ? p.saddr : p.daddr);
+	bytes = p.l4_off < si.end ? si.end - p.l4_off : 0;
+	if (ia < SL_SCTP_ADDRS && iz < SL_SCTP_ADDRS) {
+		struct sl_sctp_path *path = &a->path[ia][iz];
+
+		__sync_fetch_and_add(&path->packets, 1);
+		__sync_fetch_and_add(&path->bytes, bytes);
+		path->last_seen = now;
+		if (si.seen & (SL_SCTP_SEEN(SL_SCTP_DATA) | SL_SCTP_SEEN_I_DATA))
+			a->last_data = ia * SL_SCTP_ADDRS + iz;
+	} else {
+		__sync_fetch_and_add(&a->stray_packets, 1);
+		count(SL_SCTP_C_STRAY_PATH);
+	}
+	if (si.seen & (SL_SCTP_SEEN(SL_SCTP_SHUTDOWN_COMPLETE) | SL_SCTP_SEEN(SL_SCTP_ABORT))) {
+		end_assoc(a, &akey, si.seen & SL_SCTP_SEEN(SL_SCTP_ABORT) ? SL_SCTP_C_END_ABORT : SL_SCTP_C_END_SHUTDOWN);
+		return;
+	}
+	if (si.seen & (SL_SCTP_SEEN(SL_SCTP_SHUTDOWN) | SL_SCTP_SEEN(SL_SCTP_SHUTDOWN_ACK)))
+		a->state = SL_SCTP_S_SHUTDOWN;
+	else if ((si.seen & SL_SCTP_SEEN(SL_SCTP_COOKIE_ACK)) && a->state < SL_SCTP_S_ESTABLISHED)
+		a->state = SL_SCTP_S_ESTABLISHED;
+}
+
+SEC("xdp")
+int sl_sctp_xdp(struct xdp_md *ctx)
+{
+	track(ctx, true, ctx->data_end - ctx->data);
+	return XDP_PASS;
+}
+
+SEC("tc")
+int sl_sctp_tc(struct __sk_buff *skb)
+{
+	track(skb, false, skb->len);
+	return TCX_NEXT;
+}
