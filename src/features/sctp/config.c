@@ -43,6 +43,14 @@ static int state_zones(const struct sctp_state *s)
 	return n;
 }
 
+static bool has_netns(const struct sctp_state *s, const char *netns)
+{
+	for (int i = 0; i < s->n; i++)
+		if (!strcmp(s->dev[i].netns, netns))
+			return true;
+	return false;
+}
+
 int sctp_stage_track(void *st, const struct sl_cmd *cmd, struct sl_error *err)
 {
 	struct sctp_state *s = st;
@@ -54,12 +62,10 @@ int sctp_stage_track(void *st, const struct sl_cmd *cmd, struct sl_error *err)
 		return 0; /* tracked already: the same state */
 	if (s->n >= SL_SCTP_DEVS)
 		return sl_fail(err, SL_E_USAGE, 0, "sctp track: at most %d devices", SL_SCTP_DEVS);
-	s->dev[s->n++] = d;
-	if (state_zones(s) > SL_SCTP_ZONES) {
-		s->n--;
+	if (!has_netns(s, d.netns) && state_zones(s) >= SL_SCTP_ZONES)
 		return sl_fail(err, SL_E_USAGE, cmd->opt[SCTP_OPT_NETNS].col,
 			       "sctp track: devices in at most %d network namespaces", SL_SCTP_ZONES);
-	}
+	s->dev[s->n++] = d;
 	return 0;
 }
 
