@@ -31,6 +31,7 @@ features() {
 	*/test_drops_*) echo drops ;;
 	*/test_mcast_*) echo mcast ;;
 	*/test_tcp_*) echo tcp ;;
+	*/test_sctp_*) echo sctp ;;
 	bpf/test_sets_* | bpf/test_parse) echo "sets ingress"; echo "sets egress" ;;
 	netns/test_sets_*)
 		if grep -q 'rule add .* egress' "tests/$1.sh"; then echo "sets egress"; else echo "sets ingress"; fi ;;
