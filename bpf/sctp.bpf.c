@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* SCTP association tracking (see include/sluice/sctp.h): one XDP program
  * for a device's ingress and one tc program for its egress, loaded once
- * per zone (network namespace). Both only observe: every frame goes on
- * (XDP_PASS, TCX_NEXT), SCTP or not.
+ * per zone (network namespace). Without a policy on the device both only
+ * observe: every frame goes on (XDP_PASS, TCX_NEXT). With one (a set, in
+ * sl_sctp_pol_v1 by zone and ifindex), an SCTP packet goes on only when it
+ * belongs to an association the set admits, on addresses it announced;
+ * the others are dropped, counted by reason. Non-SCTP frames always go on.
  *
  * An INIT (alone in its packet, tag 0) makes a record under A's side
  * unless the table is full (counted; existing records stay). Its INIT-ACK
@@ -14,6 +17,7 @@
 #include <bpf/bpf_helpers.h>
 #include "lib/parse.h"
 #include "lib/sctp.h"
+#include "lib/sets_lookup.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -47,6 +51,13 @@ struct {
 	__type(key, __u32);
 	__type(value, struct sl_sctp_dev);
 } SL_SCTP_DEV_MAP SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SL_SCTP_DEVS);
+	__type(key, struct sl_sctp_pol_key);
+	__type(value, struct sl_set_name);
+} SL_SCTP_POLICY_MAP SEC(".maps");
 
 /* a new record is built in [0]: it is too large for the stack; [1] stays
  * zero, to clear [0] with (too large for memset too) */
@@ -231,8 +242,38 @@ static __always_inline void end_assoc(const struct sl_sctp_assoc *a, const struc
 	count(why);
 }
 
-static __always_inline void track(void *ctx, bool xdp, __u32 frame_len)
+/* an address, for a set's lookup */
+struct addr_ref {
+	__u8 ip[16];
+	__u8 family;
+	__u8 pad[3];
+};
+
+/* Whether the set holds the address. A global function: the verifier
+ * checks the lookup (every class a set of addresses can have) once. */
+__noinline int sl_sctp_in_set(const struct sl_set_name *set, const struct addr_ref *ref)
 {
+	struct sl_set_name name;
+
+	if (!set || !ref)
+		return 0;
+	__builtin_memcpy(&name, set, sizeof(name));
+	return sl_set_named_has_addr(&name, ref->family, ref->ip);
+}
+
+static __always_inline bool in_set(const struct sl_set_name *set, __u8 family, const __u8 *ip)
+{
+	struct addr_ref ref = { .family = family };
+
+	__builtin_memcpy(ref.ip, ip, 16);
+	return sl_sctp_in_set(set, &ref);
+}
+
+/* Track the packet; false: the device's policy drops it (counted). */
+static __always_inline bool track(void *ctx, bool xdp, __u32 frame_len, __u32 ifindex)
+{
+	struct sl_sctp_pol_key pk = { .zone = sl_sctp_zone, .ifindex = ifindex };
+	const struct sl_set_name *pol;
 	struct sl_sctp_info si;
 	struct sl_sctp_key akey;
 	struct sl_sctp_assoc *a;
@@ -247,31 +288,36 @@ static __always_inline void track(void *ctx, bool xdp, __u32 frame_len)
 		sl_parse((void *)(long)((struct __sk_buff *)ctx)->data,
 			 (void *)(long)((struct __sk_buff *)ctx)->data_end, &p);
 	if (p.l4_proto != IPPROTO_SCTP || (p.status != SL_PARSE_OK && p.status != SL_PARSE_TRUNCATED))
-		return;
+		return true;
+	pol = bpf_map_lookup_elem(&SL_SCTP_POLICY_MAP, &pk);
 	count(SL_SCTP_C_PACKETS);
 	if (p.status == SL_PARSE_TRUNCATED) {
 		count(SL_SCTP_C_TRUNCATED); /* cut in its IP or common header */
-		return;
+		goto malformed;
 	}
 	if (p.frag == SL_FRAG_LATER) {
 		count(SL_SCTP_C_FRAGMENT);
-		return;
+		goto malformed;
 	}
 	sl_sctp_walk(ctx, xdp, &p, frame_len, &si);
 	count_walk(&si);
 	if (si.walk == SL_SCTP_W_TRUNCATED)
-		return;
+		goto malformed;
 	if (si.init_len && si.init_type == SL_SCTP_INIT) {
 		/* alone in its packet with tag 0 (RFC 9260 8.5.1), announcing a tag */
 		if (si.vtag || !si.init_tag || si.nchunks != 1) {
 			count(SL_SCTP_C_INIT_BAD);
-			return;
+			goto malformed;
+		}
+		if (pol && !in_set(pol, p.family, p.saddr)) {
+			count(SL_SCTP_C_DROP_INIT);
+			return false;
 		}
 		akey = (struct sl_sctp_key){ .zone = sl_sctp_zone, .tag = si.init_tag, .rport = p.sport, .sport = p.dport };
 		a = bpf_map_lookup_elem(&SL_SCTP_ASSOC_MAP, &akey);
 		if (!a) {
 			on_init(ctx, xdp, &p, &si, &akey);
-			return;
+			return true;
 		}
 		count(SL_SCTP_C_INIT_DUP); /* a retransmission: counted on its path */
 		to_a = false;
@@ -279,27 +325,45 @@ static __always_inline void track(void *ctx, bool xdp, __u32 frame_len)
 		a = find(&p, &si, &akey, &to_a);
 		if (!a) {
 			count(SL_SCTP_C_UNKNOWN_TAG);
-			return;
+			if (pol) {
+				count(SL_SCTP_C_DROP_UNKNOWN);
+				return false;
+			}
+			return true;
 		}
+	}
+	/* admitted: the set holds its INIT's source, A's first address */
+	if (pol && (!a->ep[0].n || !in_set(pol, a->ep[0].family[0], a->ep[0].addr[0]))) {
+		count(SL_SCTP_C_DROP_NOT_ADMITTED);
+		return false;
 	}
 	if (si.init_len && si.init_type == SL_SCTP_INIT_ACK) {
 		if (!to_a) {
 			count(SL_SCTP_C_INIT_ACK_BAD);
-			return;
+			goto malformed;
 		}
 		on_init_ack(ctx, xdp, &p, &si, a, &akey);
 	}
 	if (si.seen & SL_SCTP_SEEN_ASCONF)
 		on_asconf(ctx, xdp, &si, &a->ep[to_a ? 1 : 0]);
-	now = bpf_ktime_get_ns();
-	a->last_seen = now;
-	count(SL_SCTP_C_TRACKED);
 	/* the path: A's address and Z's, whichever way the packet goes */
 	ia = sl_sctp_addr_index(&a->ep[0], p.family, to_a ? p.daddr : p.saddr);
 	iz = sl_sctp_addr_index(&a->ep[1], p.family, to_a ? p.saddr : p.daddr);
+	if ((ia >= SL_SCTP_ADDRS || iz >= SL_SCTP_ADDRS) && pol) {
+		count(SL_SCTP_C_DROP_STRAY);
+		return false;
+	}
+	now = bpf_ktime_get_ns();
+	a->last_seen = now;
+	count(SL_SCTP_C_TRACKED);
 	bytes = p.l4_off < si.end ? si.end - p.l4_off : 0;
 	if (ia < SL_SCTP_ADDRS && iz < SL_SCTP_ADDRS) {
-		struct sl_sctp_path *path = &a->path[ia][iz];
+		struct sl_sctp_path *path;
+
+		/* masks the compiler keeps (it would fold them into the checks above) */
+		barrier_var(ia);
+		barrier_var(iz);
+		path = &a->path[ia & (SL_SCTP_ADDRS - 1)][iz & (SL_SCTP_ADDRS - 1)];
 
 		__sync_fetch_and_add(&path->packets, 1);
 		__sync_fetch_and_add(&path->bytes, bytes);
@@ -312,24 +376,27 @@ static __always_inline void track(void *ctx, bool xdp, __u32 frame_len)
 	}
 	if (si.seen & (SL_SCTP_SEEN(SL_SCTP_SHUTDOWN_COMPLETE) | SL_SCTP_SEEN(SL_SCTP_ABORT))) {
 		end_assoc(a, &akey, si.seen & SL_SCTP_SEEN(SL_SCTP_ABORT) ? SL_SCTP_C_END_ABORT : SL_SCTP_C_END_SHUTDOWN);
-		return;
+		return true;
 	}
 	if (si.seen & (SL_SCTP_SEEN(SL_SCTP_SHUTDOWN) | SL_SCTP_SEEN(SL_SCTP_SHUTDOWN_ACK)))
 		a->state = SL_SCTP_S_SHUTDOWN;
 	else if ((si.seen & SL_SCTP_SEEN(SL_SCTP_COOKIE_ACK)) && a->state < SL_SCTP_S_ESTABLISHED)
 		a->state = SL_SCTP_S_ESTABLISHED;
+	return true;
+malformed:
+	if (pol)
+		count(SL_SCTP_C_DROP_MALFORMED);
+	return !pol;
 }
 
 SEC("xdp")
 int sl_sctp_xdp(struct xdp_md *ctx)
 {
-	track(ctx, true, ctx->data_end - ctx->data);
-	return XDP_PASS;
+	return track(ctx, true, ctx->data_end - ctx->data, ctx->ingress_ifindex) ? XDP_PASS : XDP_DROP;
 }
 
 SEC("tc")
 int sl_sctp_tc(struct __sk_buff *skb)
 {
-	track(skb, false, skb->len);
-	return TCX_NEXT;
+	return track(skb, false, skb->len, skb->ifindex) ? TCX_NEXT : TCX_DROP;
 }

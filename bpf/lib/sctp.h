@@ -147,55 +147,103 @@ static __always_inline int sl_sctp_walk(void *ctx, bool xdp, const struct sl_pkt
 	return si->walk;
 }
 
-static __always_inline bool sl_sctp_addr_eq(const __u8 *a, const __u8 *b)
-{
-	const __u64 *x = (const __u64 *)a, *y = (const __u64 *)b;
+/* an address as the list functions take it */
+struct sl_sctp_addr {
+	__u8 ip[16];               /* IPv4 in the first 4 bytes */
+	__u8 family;
+	__u8 pad[3];
+};
 
-	return x[0] == y[0] && x[1] == y[1];
-}
+/* The list functions are global (non-static, not inlined): the verifier
+ * checks each once, not on every path of every caller, which took it past
+ * half a million instructions. */
 
 /* the index of an address in a list; SL_SCTP_ADDRS when it has none */
-static __always_inline __u32 sl_sctp_addr_index(const struct sl_sctp_addrs *l, __u8 family, const __u8 *addr)
+__noinline int sl_sctp_addr_find(const struct sl_sctp_addrs *l, const struct sl_sctp_addr *a)
 {
-	__u32 n = l->n;
+	__u32 n;
 
-	for (__u32 i = 0; i < SL_SCTP_ADDRS; i++)
-		if (i < n && l->family[i] == family && sl_sctp_addr_eq(l->addr[i], addr))
-			return i;
+	if (!l || !a)
+		return SL_SCTP_ADDRS;
+	n = l->n;
+	for (__u32 i = 0; i < SL_SCTP_ADDRS; i++) {
+		const __u64 *x = (const __u64 *)l->addr[i], *y = (const __u64 *)a->ip;
+
+		if (i < n && l->family[i] == a->family && x[0] == y[0] && x[1] == y[1])
+			return (int)i;
+	}
 	return SL_SCTP_ADDRS;
 }
 
 /* Add an address to a list unless it has it; beyond SL_SCTP_ADDRS it is
- * counted as dropped. Returns 1 when the list had no room. */
-static __always_inline int sl_sctp_addr_add(struct sl_sctp_addrs *l, __u8 family, const __u8 addr[16])
+ * counted as dropped. 1 when the list had no room. */
+__noinline int sl_sctp_addr_put(struct sl_sctp_addrs *l, const struct sl_sctp_addr *a)
 {
-	__u32 n = l->n;
+	__u32 n;
 
-	if (sl_sctp_addr_index(l, family, addr) < SL_SCTP_ADDRS)
+	if (!l || !a || sl_sctp_addr_find(l, a) < SL_SCTP_ADDRS)
 		return 0;
+	n = l->n;
 	if (n >= SL_SCTP_ADDRS) {
 		l->dropped++;
 		return 1;
 	}
-	l->family[n] = family;
-	__builtin_memcpy(l->addr[n], addr, 16);
+	l->family[n] = a->family;
+	__builtin_memcpy(l->addr[n], a->ip, 16);
 	l->n = n + 1;
 	return 0;
 }
 
 /* Remove an address (ASCONF delete IP); 1 when the list had it. The last
  * one takes its place. */
-static __always_inline int sl_sctp_addr_del(struct sl_sctp_addrs *l, __u8 family, const __u8 addr[16])
+__noinline int sl_sctp_addr_remove(struct sl_sctp_addrs *l, const struct sl_sctp_addr *a)
 {
-	__u32 last = l->n - 1, at = sl_sctp_addr_index(l, family, addr);
+	__u32 last, at;
 
-	barrier_var(last); /* checked as is: the compiler would fold the bound into n */
+	if (!l || !a)
+		return 0;
+	last = l->n - 1;
+	at = (__u32)sl_sctp_addr_find(l, a);
 	if (at >= SL_SCTP_ADDRS || last >= SL_SCTP_ADDRS)
 		return 0;
+	/* masks the compiler keeps (it would fold them into the checks above) */
+	barrier_var(at);
+	barrier_var(last);
+	at &= SL_SCTP_ADDRS - 1;
+	last &= SL_SCTP_ADDRS - 1;
 	l->family[at] = l->family[last];
 	__builtin_memcpy(l->addr[at], l->addr[last], 16);
 	l->n = last;
 	return 1;
+}
+
+static __always_inline struct sl_sctp_addr sl_sctp_addr_of(__u8 family, const __u8 *ip)
+{
+	struct sl_sctp_addr a = { .family = family };
+
+	__builtin_memcpy(a.ip, ip, 16);
+	return a;
+}
+
+static __always_inline __u32 sl_sctp_addr_index(const struct sl_sctp_addrs *l, __u8 family, const __u8 *ip)
+{
+	struct sl_sctp_addr a = sl_sctp_addr_of(family, ip);
+
+	return (__u32)sl_sctp_addr_find(l, &a);
+}
+
+static __always_inline int sl_sctp_addr_add(struct sl_sctp_addrs *l, __u8 family, const __u8 *ip)
+{
+	struct sl_sctp_addr a = sl_sctp_addr_of(family, ip);
+
+	return sl_sctp_addr_put(l, &a);
+}
+
+static __always_inline int sl_sctp_addr_del(struct sl_sctp_addrs *l, __u8 family, const __u8 *ip)
+{
+	struct sl_sctp_addr a = sl_sctp_addr_of(family, ip);
+
+	return sl_sctp_addr_remove(l, &a);
 }
 
 /* what a parameter walk did */

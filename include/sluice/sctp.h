@@ -26,6 +26,7 @@
 #define SLUICE_SCTP_H
 
 #include "sluice/types.h"
+#include "sluice/sets.h" /* struct sl_set_name: a policy's set */
 
 #define SL_SCTP_ADDRS      8      /* addresses kept per endpoint */
 #define SL_SCTP_ASSOCS     16384  /* associations at once, all zones */
@@ -39,6 +40,7 @@
 #define SL_SCTP_STATS_MAP  sl_sctp_stat_v1  /* PERCPU_ARRAY[SL_SCTP_ZONES * SL_SCTP_C_COUNT] of __u64 */
 #define SL_SCTP_DEV_MAP    sl_sctp_dev_v1   /* ARRAY[SL_SCTP_DEVS] of struct sl_sctp_dev */
 #define SL_SCTP_SCRATCH_MAP sl_sctp_scr_v1  /* PERCPU_ARRAY[2] of struct sl_sctp_assoc: a new record, zeroes */
+#define SL_SCTP_POLICY_MAP sl_sctp_pol_v1   /* HASH struct sl_sctp_pol_key -> struct sl_set_name */
 
 /* a device's two programs: links/<this><slot>i (XDP) and ...e (tc egress) */
 #define SL_SCTP_LINK_PREFIX "sl_sctp_d"
@@ -185,7 +187,22 @@ enum sl_sctp_counter {
 	SL_SCTP_C_EXPIRED = 22,       /* associations idle past the timeout (the daemon) */
 	SL_SCTP_C_ASCONF_ADD = 23,    /* addresses an ASCONF added */
 	SL_SCTP_C_ASCONF_DEL = 24,    /* addresses an ASCONF deleted */
+	/* on a device with a policy (sctp policy ... allow-set SET): dropped */
+	SL_SCTP_C_DROP_INIT = 25,     /* an INIT whose source is not in the set */
+	SL_SCTP_C_DROP_UNKNOWN = 26,  /* no association has its tag (a wrong tag, a COOKIE-ECHO with no INIT) */
+	SL_SCTP_C_DROP_NOT_ADMITTED = 27, /* an association whose INIT's source is not in the set */
+	SL_SCTP_C_DROP_STRAY = 28,    /* an admitted association's, on addresses it never announced */
+	SL_SCTP_C_DROP_MALFORMED = 29, /* no common header, a bad INIT, a later fragment: nothing to admit it by */
 	SL_SCTP_C_COUNT,
+};
+
+/* A policy on a device: SCTP packets pass only when they belong to an
+ * association admitted by the set (the source of its INIT, A's first
+ * address, is in it, looked up at each packet so the set's changes hold
+ * at once) and travel between addresses it announced. */
+struct sl_sctp_pol_key {
+	__u32 zone;
+	__u32 ifindex;         /* in the zone's namespace */
 };
 
 /* where a device slot's programs are, for a restarted daemon */

@@ -31,6 +31,11 @@ static const char *const counters[SL_SCTP_C_COUNT] = {
 	[SL_SCTP_C_EXPIRED] = "expired",
 	[SL_SCTP_C_ASCONF_ADD] = "asconf_add",
 	[SL_SCTP_C_ASCONF_DEL] = "asconf_del",
+	[SL_SCTP_C_DROP_INIT] = "drop_init",
+	[SL_SCTP_C_DROP_UNKNOWN] = "drop_unknown_tag",
+	[SL_SCTP_C_DROP_NOT_ADMITTED] = "drop_not_admitted",
+	[SL_SCTP_C_DROP_STRAY] = "drop_stray_path",
+	[SL_SCTP_C_DROP_MALFORMED] = "drop_malformed",
 };
 
 const char *sctp_counter_name(unsigned c)
