@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/bpf_info.h"
 #include "features/sctp/sctp.h"
@@ -29,8 +30,11 @@
 #include "sctp.skel.h"
 
 #define ZONE 2 /* not 0: counters and keys must be the program's zone's */
+#define XDP_DROP_RET 1
 #define XDP_PASS_RET 2
 #define TCX_NEXT_RET ((__u32)-1)
+#define TCX_DROP_RET 2
+#define LO 1 /* the test run's device (ingress_ifindex, skb->ifindex): the loopback */
 
 static void in_zone(struct sctp_bpf *s)
 {
@@ -47,6 +51,7 @@ struct want {
 	__u32 tag;              /* A's record to read (A's tag, ports 5000/6000 unless aport) */
 	const char *rec;        /* what it must read; NULL: not read */
 	__u16 aport, zport;
+	bool drop;              /* the device's policy drops it */
 };
 
 static int fd_of(struct bpf_map *m)
@@ -177,28 +182,48 @@ static bool check(const struct fx_case *c, void *ctx, struct fx_why *why)
 	(&(const struct sctpfx_frame){ .src = (s), .dst = (d), .sport = (sp), .dport = (dp), .vtag = (vt),     \
 				       .chunk = __VA_ARGS__ })
 #define W(c, ...) (&(const struct want){ .counts = (c), .nassoc = __VA_ARGS__ })
+#define WDROP(c, ...) (&(const struct want){ .drop = true, .counts = (c), .nassoc = __VA_ARGS__ })
 #define ROW(d, f, w) { .desc = (d), .build = sctpfx_build, .build_arg = (f), .check = check, .arg = (w) }
+
+/* every row through XDP, then from empty maps through tc */
+static const struct fx_target *target(bool xdp)
+{
+	static struct fx_target t[2];
+
+	t[0] = (struct fx_target){ .name = "sl_sctp_tc", .prog_fd = bpf_program__fd(skel->progs.sl_sctp_tc),
+				   .reset = reset };
+	t[1] = (struct fx_target){ .name = "sl_sctp_xdp", .prog_fd = bpf_program__fd(skel->progs.sl_sctp_xdp),
+				   .reset = reset };
+	return &t[xdp];
+}
+
+static __u32 verdict(bool xdp, const struct fx_case *c)
+{
+	bool drop = c->arg && ((const struct want *)c->arg)->drop;
+
+	return xdp ? (drop ? XDP_DROP_RET : XDP_PASS_RET) : (drop ? TCX_DROP_RET : TCX_NEXT_RET);
+}
+
+/* rows through one program, from the maps as they are */
+static size_t run_on(bool xdp, const struct fx_case *rows, size_t n)
+{
+	struct fx_case copy[64];
+
+	cr_assert(n <= 64);
+	for (size_t i = 0; i < n; i++) {
+		copy[i] = rows[i];
+		copy[i].retval = verdict(xdp, &rows[i]);
+	}
+	return fx_run_table(target(xdp), copy, n);
+}
 
 /* every row through XDP, then from empty maps through tc */
 static void run(const struct fx_case *rows, size_t n)
 {
-	const struct fx_target tx = { .name = "sl_sctp_xdp", .prog_fd = bpf_program__fd(skel->progs.sl_sctp_xdp),
-				      .reset = reset };
-	const struct fx_target tt = { .name = "sl_sctp_tc", .prog_fd = bpf_program__fd(skel->progs.sl_sctp_tc),
-				      .reset = reset };
-	struct fx_case copy[64];
-
-	cr_assert(n <= 64);
 	clear_all();
-	for (size_t i = 0; i < n; i++) {
-		copy[i] = rows[i];
-		copy[i].retval = XDP_PASS_RET;
-	}
-	cr_expect_eq(fx_run_table(&tx, copy, n), 0, "failing XDP rows above");
+	cr_expect_eq(run_on(true, rows, n), 0, "failing XDP rows above");
 	clear_all();
-	for (size_t i = 0; i < n; i++)
-		copy[i].retval = TCX_NEXT_RET;
-	cr_expect_eq(fx_run_table(&tt, copy, n), 0, "failing tc rows above");
+	cr_expect_eq(run_on(false, rows, n), 0, "failing tc rows above");
 }
 
 #define A1 "10.0.0.1"
@@ -510,4 +535,112 @@ Test(sctp_progs, a_full_table_refuses_new_and_keeps_the_old)
 		cr_expect_eq(fx_run_table(&t[h], c, 2), 0);
 	}
 	clear_all();
+}
+
+/* The set `name` (a hash:ip of IPv4 addresses) in slot 0 of the sets'
+ * maps the object shares, as the sets feature publishes one */
+static int make_set(const char *name, const char *const addrs[])
+{
+	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_NO_PREALLOC);
+	struct sl_set_dirent d = { .slot = 0, .cls = SL_CLASS_IP4, .family = SL_FAMILY_IPV4 };
+	struct sl_set_name key = { 0 };
+	__u32 slot = 0;
+	int fd = bpf_map_create(BPF_MAP_TYPE_HASH, "sctp_fx_set", sizeof(struct sl_set_key_ip4),
+				sizeof(struct sl_set_value), 16, &o);
+
+	cr_assert_geq(fd, 0, "creating the set: %s", strerror(errno));
+	for (; *addrs; addrs++) {
+		struct sl_set_key_ip4 k;
+		struct sl_set_value v = { .cidr = 32 };
+
+		cr_assert_eq(inet_pton(AF_INET, *addrs, k.addr), 1);
+		cr_assert_eq(bpf_map_update_elem(fd, &k, &v, BPF_NOEXIST), 0);
+	}
+	cr_assert_eq(bpf_map_update_elem(fd_of(skel->maps.sl_sc_ip4_v1), &slot, &fd, BPF_ANY), 0, "%s", strerror(errno));
+	snprintf(key.name, sizeof(key.name), "%s", name);
+	cr_assert_eq(bpf_map_update_elem(fd_of(skel->maps.sl_setdir_v1), &key, &d, BPF_ANY), 0);
+	return fd;
+}
+
+static void set_policy(const char *set)
+{
+	struct sl_sctp_pol_key k = { .zone = ZONE, .ifindex = LO };
+	struct sl_set_name v = { 0 };
+
+	if (!set) {
+		bpf_map_delete_elem(fd_of(skel->maps.sl_sctp_pol_v1), &k);
+		return;
+	}
+	snprintf(v.name, sizeof(v.name), "%s", set);
+	cr_assert_eq(bpf_map_update_elem(fd_of(skel->maps.sl_sctp_pol_v1), &k, &v, BPF_ANY), 0);
+}
+
+Test(sctp_progs, a_policy_admits_by_the_init_source)
+{
+	static const char *const clients[] = { A1, NULL };
+	const struct fx_case rows[] = {
+		ROW("policy: an INIT from outside the set: dropped",
+		    F("10.0.0.9", Z1, 5000, 6000, 0, { CH(SL_SCTP_INIT, 0, TA) }), WDROP("drop_init=1", 0)),
+		ROW("policy: an INIT from the set", F(A1, Z1, 5000, 6000, 0, { CH(SL_SCTP_INIT, 0, TA, A2) }),
+		    W("new=1 tracked=1", 1)),
+		ROW("policy: its INIT-ACK", F(Z1, A1, 6000, 5000, TA, { CH(SL_SCTP_INIT_ACK, 0, TZ, Z2) }), W("tracked=1", 1)),
+		ROW("policy: DATA on the second path, both ways",
+		    F(A2, Z2, 5000, 6000, TZ, { CH(SL_SCTP_DATA, 3) }), W("tracked=1", 1)),
+		ROW("policy: a SACK back on it", F(Z2, A2, 6000, 5000, TA, { CH(SL_SCTP_SACK) }), W("tracked=1", 1, TA,
+		    "st=2 tags=aaaa0001/2222000f ports=5000/6000 A=10.0.0.1,10.0.1.1 Z=10.0.0.2,10.0.1.2 drop=0/0 "
+		    "paths=0.0:2,1.1:2 data=1.1 stray=0")),
+		ROW("policy: a wrong tag: dropped", F(A1, Z1, 5000, 6000, 0x5555, { CH(SL_SCTP_DATA, 3) }),
+		    WDROP("unknown_tag=1 drop_unknown_tag=1", 1)),
+		ROW("policy: a COOKIE-ECHO with no INIT: dropped", F(A1, Z1, 5009, 6000, TZ, { CH(SL_SCTP_COOKIE_ECHO) }),
+		    WDROP("unknown_tag=1 drop_unknown_tag=1", 1)),
+		ROW("policy: the association's tag from an address it never announced: dropped",
+		    F("10.9.9.9", Z1, 5000, 6000, TZ, { CH(SL_SCTP_DATA, 3) }), WDROP("drop_stray_path=1", 1)),
+		ROW("policy: a frame cut in the common header: dropped", F(A1, Z1, 5000, 6000, TZ, { CH(SL_SCTP_DATA) },
+									.cut = 14 + 20 + 6),
+		    WDROP("truncated=1 drop_malformed=1", 1)),
+		ROW("policy: an INIT bundled with DATA: dropped",
+		    F(A1, Z1, 5001, 6000, 0, { CH(SL_SCTP_INIT, 0, TA), CH(SL_SCTP_DATA, 3) }, 2),
+		    WDROP("init_bad=1 drop_malformed=1", 1)),
+		ROW("policy: SHUTDOWN-COMPLETE ends it", F(A1, Z1, 5000, 6000, TZ, { CH(SL_SCTP_SHUTDOWN_COMPLETE) }),
+		    W("tracked=1 end_shutdown=1", 0)),
+	};
+	int set = make_set("clients", clients);
+
+	set_policy("clients");
+	run(rows, sizeof(rows) / sizeof(rows[0]));
+	/* a policy naming a set that does not exist admits nothing */
+	set_policy("gone");
+	const struct fx_case none[] = {
+		ROW("policy on a missing set: an INIT from the address dropped",
+		    F(A1, Z1, 5000, 6000, 0, { CH(SL_SCTP_INIT, 0, TA) }), WDROP("drop_init=1", 0)),
+	};
+	run(none, 1);
+	set_policy(NULL);
+	close(set);
+}
+
+Test(sctp_progs, a_policy_drops_what_it_did_not_admit)
+{
+	static const char *const clients[] = { A1, NULL };
+	const struct fx_case init[] = {
+		ROW("no policy yet: an INIT from outside the set is tracked",
+		    F("10.0.0.9", Z1, 5000, 6000, 0, { CH(SL_SCTP_INIT, 0, TA) }), W("new=1 tracked=1", 1)),
+	};
+	const struct fx_case later[] = {
+		ROW("policy on: its INIT-ACK dropped", F(Z1, "10.0.0.9", 6000, 5000, TA, { CH(SL_SCTP_INIT_ACK, 0, TZ) }),
+		    WDROP("drop_not_admitted=1", 1)),
+		ROW("policy on: the INIT again dropped", F("10.0.0.9", Z1, 5000, 6000, 0, { CH(SL_SCTP_INIT, 0, TA) }),
+		    WDROP("drop_init=1", 1)),
+	};
+	int set = make_set("clients", clients);
+
+	for (int xdp = 0; xdp < 2; xdp++) {
+		clear_all();
+		set_policy(NULL);
+		cr_expect_eq(run_on(xdp, init, 1), 0);
+		set_policy("clients");
+		cr_expect_eq(run_on(xdp, later, 2), 0);
+	}
+	set_policy(NULL);
+	close(set);
 }
