@@ -25,6 +25,10 @@ static int stage(struct sctp_state *s, const char *line)
 		return sctp_stage_track(s, &cmd, &err);
 	if (!strncmp(line, "sctp untrack", 12))
 		return sctp_stage_untrack(s, &cmd, &err);
+	if (!strncmp(line, "sctp policy del", 15))
+		return sctp_stage_policy_del(s, &cmd, &err);
+	if (!strncmp(line, "sctp policy", 11))
+		return sctp_stage_policy(s, &cmd, &err);
 	return sctp_stage_timeout(s, &cmd, &err);
 }
 
@@ -129,4 +133,33 @@ Test(sctp_config, counter_names)
 	cr_assert_eq(sctp_counter_value("nope"), -1);
 	cr_assert_str_eq(sctp_state_name(SL_SCTP_S_ESTABLISHED), "established");
 	cr_assert_str_eq(sctp_state_name(0), "?");
+}
+
+Test(sctp_config, policy)
+{
+	struct sctp_state s, before;
+	char text[1024];
+
+	sctp_state_init(&s);
+	cr_assert_eq(stage(&s, "sctp policy dev a1 allow-set clients"), -1);
+	cr_assert_str_eq(err.msg, "sctp policy: dev a1 is not tracked (sctp track it first)");
+	cr_assert_eq(stage(&s, "sctp track dev a1"), 0);
+	cr_assert_eq(stage(&s, "sctp track dev a2 netns blue"), 0);
+	cr_assert_eq(stage(&s, "sctp policy dev a2 netns blue allow-set clients"), 0, "%s", err.msg);
+	save_text(&s, text, sizeof(text));
+	cr_assert_str_eq(text, "sctp track dev a1\nsctp track dev a2 netns blue\n"
+			       "sctp policy dev a2 netns blue allow-set clients\n");
+	before = s;
+	cr_assert_lt(stage(&s, "sctp policy dev a1"), 0, "a policy without allow-set accepted");
+	cr_assert_lt(stage(&s, "sctp track dev a1 allow-set x"), 0, "allow-set on track accepted");
+	cr_assert_eq(stage(&s, "sctp policy dev a1 allow-set -bad"), -1);
+	cr_assert_eq(stage(&s, "sctp policy del dev a1"), -1);
+	cr_assert_str_eq(err.msg, "sctp policy del: dev a1 has no policy");
+	cr_assert_eq(memcmp(&s, &before, sizeof(s)), 0, "a refused command changed the state");
+	cr_assert_eq(stage(&s, "sctp policy del dev a2 netns blue"), 0, "%s", err.msg);
+	cr_assert_eq(s.dev[1].set[0], '\0');
+	cr_assert_eq(stage(&s, "sctp policy dev a1 allow-set clients"), 0);
+	cr_assert_eq(stage(&s, "sctp untrack dev a1"), 0);
+	save_text(&s, text, sizeof(text));
+	cr_assert_str_eq(text, "sctp track dev a2 netns blue\n", "untrack takes the policy with it");
 }

@@ -8,6 +8,8 @@ static const struct sl_opt_spec dev_opts[SCTP_DEV_NOPTS + 1] = {
 	[SCTP_OPT_DEV] = { .name = "dev", .kind = SL_STRING, .metavar = "IFACE", .help = "the device" },
 	[SCTP_OPT_NETNS] = { .name = "netns", .kind = SL_STRING, .metavar = "NAME",
 			     .help = "the device's network namespace (ip netns); default: the daemon's" },
+	[SCTP_OPT_ALLOW_SET] = { .name = "allow-set", .kind = SL_STRING, .metavar = "SET",
+				 .help = "sctp policy: admit associations whose INIT comes from an address of SET" },
 };
 
 static const struct sl_arg_spec timeout_args[] = {
@@ -27,6 +29,16 @@ static int dev_shape(const struct sl_cmd *cmd, struct sl_error *err)
 {
 	if (!cmd->opt[SCTP_OPT_DEV].set)
 		return sl_fail(err, SL_E_USAGE, 0, "%s: dev IFACE is required", cmd->spec->words);
+	if (cmd->opt[SCTP_OPT_ALLOW_SET].set)
+		return sl_fail(err, SL_E_USAGE, cmd->opt[SCTP_OPT_ALLOW_SET].col, "%s: allow-set belongs to sctp policy",
+			       cmd->spec->words);
+	return 0;
+}
+
+static int policy_shape(const struct sl_cmd *cmd, struct sl_error *err)
+{
+	if (!cmd->opt[SCTP_OPT_DEV].set || !cmd->opt[SCTP_OPT_ALLOW_SET].set)
+		return sl_fail(err, SL_E_USAGE, 0, "sctp policy: dev IFACE and allow-set SET are required");
 	return 0;
 }
 
@@ -39,6 +51,16 @@ const struct sl_cmd_spec sl_sctp_cmds[] = {
 		  "The device's XDP hook is taken: a sets rule at XDP on it is refused." },
 	{ .words = "sctp untrack", .flags = SL_CMD_CONFIG, .opts = dev_opts, .validate = dev_shape,
 	  .stage = SL_HANDLER(sctp_stage_untrack), .summary = "stop tracking on a device" },
+	{ .words = "sctp policy", .flags = SL_CMD_CONFIG, .opts = dev_opts, .validate = policy_shape,
+	  .stage = SL_HANDLER(sctp_stage_policy),
+	  .summary = "on a tracked device, pass only SCTP of associations whose INIT came from SET",
+	  .help = "An association is admitted when the source of its INIT is in SET (a set of\n"
+		  "the sets feature, looked up at each packet); its packets then pass on every\n"
+		  "address pair it announced, both ways. Other SCTP packets on the device (no\n"
+		  "association, a wrong tag, an address it never announced, malformed) are\n"
+		  "dropped and counted by reason. Other traffic is untouched." },
+	{ .words = "sctp policy del", .flags = SL_CMD_CONFIG, .opts = dev_opts, .validate = dev_shape,
+	  .stage = SL_HANDLER(sctp_stage_policy_del), .summary = "the device back to tracking only" },
 	{ .words = "sctp timeout", .flags = SL_CMD_CONFIG, .args = timeout_args, .opts = sl_no_opts,
 	  .stage = SL_HANDLER(sctp_stage_timeout),
 	  .summary = "forget associations idle this many seconds (default 300)" },

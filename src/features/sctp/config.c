@@ -86,6 +86,40 @@ int sctp_stage_untrack(void *st, const struct sl_cmd *cmd, struct sl_error *err)
 	return 0;
 }
 
+int sctp_stage_policy(void *st, const struct sl_cmd *cmd, struct sl_error *err)
+{
+	const struct sl_value *set = &cmd->opt[SCTP_OPT_ALLOW_SET];
+	struct sctp_state *s = st;
+	struct sctp_dev_cfg d;
+	int i;
+
+	if (sctp_dev_from_cmd(cmd, &d, err) || sl_set_name_check(set->str, set->col, err))
+		return -1;
+	i = sctp_state_find(s, d.netns, d.dev);
+	if (i < 0)
+		return sl_fail(err, SL_E_USAGE, cmd->opt[SCTP_OPT_DEV].col,
+			       "sctp policy: dev %s%s%s is not tracked (sctp track it first)", d.dev,
+			       d.netns[0] ? " netns " : "", d.netns);
+	snprintf(s->dev[i].set, sizeof(s->dev[i].set), "%s", set->str);
+	return 0;
+}
+
+int sctp_stage_policy_del(void *st, const struct sl_cmd *cmd, struct sl_error *err)
+{
+	struct sctp_state *s = st;
+	struct sctp_dev_cfg d;
+	int i;
+
+	if (sctp_dev_from_cmd(cmd, &d, err))
+		return -1;
+	i = sctp_state_find(s, d.netns, d.dev);
+	if (i < 0 || !s->dev[i].set[0])
+		return sl_fail(err, SL_E_USAGE, cmd->opt[SCTP_OPT_DEV].col, "sctp policy del: dev %s%s%s has no policy",
+			       d.dev, d.netns[0] ? " netns " : "", d.netns);
+	memset(s->dev[i].set, 0, sizeof(s->dev[i].set));
+	return 0;
+}
+
 int sctp_stage_timeout(void *st, const struct sl_cmd *cmd, struct sl_error *err)
 {
 	struct sctp_state *s = st;
@@ -102,4 +136,8 @@ void sctp_save_state(const struct sctp_state *s, FILE *out)
 	for (int i = 0; i < s->n; i++)
 		fprintf(out, "sctp track dev %s%s%s\n", s->dev[i].dev, s->dev[i].netns[0] ? " netns " : "",
 			s->dev[i].netns);
+	for (int i = 0; i < s->n; i++)
+		if (s->dev[i].set[0])
+			fprintf(out, "sctp policy dev %s%s%s allow-set %s\n", s->dev[i].dev,
+				s->dev[i].netns[0] ? " netns " : "", s->dev[i].netns, s->dev[i].set);
 }

@@ -22,6 +22,7 @@
 #include "lib/kernel.h"
 #include "lib/netns.h"
 #include "lib/place.h"
+#include "lib/setref.h"
 #include "features/sctp/sctp.h"
 #include "sctp.skel.h"
 
@@ -30,6 +31,9 @@ const char *const sctp_map_names[SM_COUNT] = {
 	[SM_TAG] = SL_STR(SL_SCTP_TAG_MAP),
 	[SM_STATS] = SL_STR(SL_SCTP_STATS_MAP),
 	[SM_DEV] = SL_STR(SL_SCTP_DEV_MAP),
+	[SM_POLICY] = SL_STR(SL_SCTP_POLICY_MAP),
+	[SM_SETDIR] = SL_STR(SL_SET_DIR_MAP),
+	[SM_SETUSE] = SL_STR(SL_SET_USE_MAP),
 };
 
 void sctp_link_name(int slot, bool egress, char *out, size_t size)
@@ -96,6 +100,12 @@ static int open_maps(const struct sl_env *env, struct sctp_priv *p, struct sl_er
 		sctp_link_name((int)k, true, name, sizeof(name));
 		if (sl_att_adopt(&d->tc, env->pin_root, name))
 			sl_att_init(&d->tc);
+		/* its policy entry, if it had one */
+		struct sl_sctp_pol_key pk = { .zone = d->zone, .ifindex = sl_att_ifindex(&d->xdp) };
+		struct sl_set_name set;
+
+		if (pk.ifindex && !bpf_map_lookup_elem(p->map_fd[SM_POLICY], &pk, &set))
+			d->pol_ifindex = pk.ifindex;
 	}
 	return 0;
 }
@@ -173,6 +183,11 @@ static void free_slot(struct sctp_priv *p, __u32 k)
 	struct sl_sctp_dev rec = { 0 };
 	uint32_t zone = d->zone;
 
+	if (d->pol_ifindex) {
+		struct sl_sctp_pol_key pk = { .zone = zone, .ifindex = d->pol_ifindex };
+
+		bpf_map_delete_elem(p->map_fd[SM_POLICY], &pk);
+	}
 	if (sl_att_held(&d->xdp))
 		sl_att_detach(&d->xdp);
 	if (sl_att_held(&d->tc))
@@ -301,6 +316,61 @@ static void detach_orphans(const char *pin_root)
 	}
 }
 
+/* every set a policy names is there and holds addresses */
+static int check_sets(const struct sctp_priv *p, const struct sctp_state *s, struct sl_error *err)
+{
+	for (int i = 0; i < s->n; i++) {
+		struct sl_set_dirent d;
+		__u8 key_class;
+
+		if (!s->dev[i].set[0])
+			continue;
+		if (sl_setref_find(p->map_fd[SM_SETDIR], s->dev[i].set, &d))
+			return sl_fail(err, SL_E_USAGE, 0, "sctp policy: the set with the given name does not exist: %s",
+				       s->dev[i].set);
+		key_class = sl_set_key_class(d.cls);
+		if (key_class != SL_CLASS_IP4 && key_class != SL_CLASS_IP6 && key_class != SL_CLASS_NET4 &&
+		    key_class != SL_CLASS_NET6)
+			return sl_fail(err, SL_E_USAGE, 0,
+				       "sctp policy allow-set %s: the set holds more than addresses; an INIT's source "
+				       "is matched against hash:ip and hash:net sets", s->dev[i].set);
+	}
+	return 0;
+}
+
+/* the device's policy entry as the state has it (by the ifindex it is on now) */
+static int write_policy(struct sctp_priv *p, int k, const char *set, struct sl_error *err)
+{
+	struct sctp_devp *d = &p->dev[k];
+	struct sl_sctp_pol_key pk = { .zone = d->zone, .ifindex = d->pol_ifindex };
+	struct sl_set_name name = { 0 };
+
+	if (d->pol_ifindex && (!set[0] || d->pol_ifindex != sl_att_ifindex(&d->xdp)))
+		bpf_map_delete_elem(p->map_fd[SM_POLICY], &pk);
+	d->pol_ifindex = 0;
+	if (!set[0])
+		return 0;
+	pk.ifindex = sl_att_ifindex(&d->xdp);
+	snprintf(name.name, sizeof(name.name), "%s", set);
+	if (!pk.ifindex || bpf_map_update_elem(p->map_fd[SM_POLICY], &pk, &name, BPF_ANY))
+		return sl_fail(err, SL_E_KERNEL, 0, "sctp policy: dev %s: cannot write %s: %s", d->dev,
+			       sctp_map_names[SM_POLICY], strerror(errno));
+	d->pol_ifindex = pk.ifindex;
+	return 0;
+}
+
+/* the use map: which sets sctp's policies name */
+static int publish_sets(struct sctp_priv *p, const struct sctp_state *s, struct sl_error *err)
+{
+	const char *names[SL_SCTP_DEVS];
+	int n = 0;
+
+	for (int i = 0; i < s->n; i++)
+		if (s->dev[i].set[0])
+			names[n++] = s->dev[i].set;
+	return sl_setref_publish(p->map_fd[SM_SETUSE], "sctp", names, n, err);
+}
+
 static int apply(const struct sl_env *env, void *priv, const void *st, bool replace, struct sl_error *err)
 {
 	const struct sctp_state *s = st;
@@ -319,7 +389,7 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 	for (int i = 0; i < s->n; i++)
 		if (check_dev(&s->dev[i], err))
 			return -1;
-	if (open_maps(env, p, err))
+	if (open_maps(env, p, err) || check_sets(p, s, err))
 		return -1;
 	for (int i = 0; i < s->n; i++) {
 		const struct sctp_dev_cfg *c = &s->dev[i];
@@ -333,7 +403,7 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 		}
 		keep[k] = true;
 		if (zone_progs(p, p->dev[k].zone, replace && !loaded[p->dev[k].zone], err) ||
-		    attach_slot(env, p, k, replace, err))
+		    attach_slot(env, p, k, replace, err) || write_policy(p, k, c->set, err))
 			goto undo;
 		loaded[p->dev[k].zone] = true;
 	}
@@ -343,6 +413,8 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 			free_slot(p, (__u32)k);
 	if (!any_used(p))
 		detach_orphans(env->pin_root);
+	if (publish_sets(p, s, err))
+		return -1;
 done:
 	p->applied = *s;
 	return 0;

@@ -145,7 +145,7 @@ json_object *sctp_status(const struct sl_env *env, void *priv, const void *state
 	const struct sctp_state *s = state;
 	struct sctp_priv *p = priv;
 	json_object *o = json_object_new_object(), *links = json_object_new_array(), *maps = json_object_new_array(),
-		    *zones = json_object_new_array();
+		    *zones = json_object_new_array(), *devs = json_object_new_array();
 	char pin[512], name[32];
 
 	json_object_object_add(o, "devices", json_object_new_int(s->n));
@@ -168,6 +168,15 @@ json_object *sctp_status(const struct sl_env *env, void *priv, const void *state
 		}
 	}
 	json_object_object_add(o, "links", links);
+	for (int i = 0; i < s->n; i++) {
+		json_object *d = json_object_new_object();
+
+		json_object_object_add(d, "netns", json_object_new_string(s->dev[i].netns[0] ? s->dev[i].netns : "host"));
+		json_object_object_add(d, "dev", json_object_new_string(s->dev[i].dev));
+		json_object_object_add(d, "allow_set", s->dev[i].set[0] ? json_object_new_string(s->dev[i].set) : NULL);
+		json_object_array_add(devs, d);
+	}
+	json_object_object_add(o, "tracked", devs);
 	for (uint32_t z = 0; z < SL_SCTP_ZONES && p->base; z++) {
 		const char *netns = sctp_zone_netns(p, z);
 		json_object *zo;

@@ -3,11 +3,13 @@
  * by their verification tags across every address they announce. It owns
  * the links links/sl_sctp_d<slot>i and ...e (or a legacy egress filter at
  * handle 0x51ce0004) and the maps sl_sctp_assoc_v1, sl_sctp_tag_v1,
- * sl_sctp_stat_v1, sl_sctp_dev_v1, sl_sctp_scr_v1. This header is what its
+ * sl_sctp_stat_v1, sl_sctp_dev_v1, sl_sctp_scr_v1, sl_sctp_pol_v1; a policy
+ * names a set of the sets feature (lib/setref.c: its directory, and the use
+ * map where sctp says which sets it names). This header is what its
  * files share:
  *
- *   cmds.c    the grammar (sctp track|untrack|timeout|assoc), shared with sluicectl
- *   config.c  the state as config: devices and the idle timeout, save (no kernel)
+ *   cmds.c    the grammar (sctp track|untrack|policy|timeout|assoc), shared with sluicectl
+ *   config.c  the state as config: devices, their policies, the idle timeout, save (no kernel)
  *   module.c  the module: device slots and zones, programs, apply, release,
  *             the idle sweep
  *   query.c   sctp assoc and status
@@ -22,11 +24,12 @@
 #include <json-c/json.h>
 
 #include "core/feature.h"
+#include "common/set_name.h"
 #include "lib/attach.h"
 #include "sluice/sctp.h"
 
-/* option slots of sctp track / untrack */
-enum sctp_dev_opt { SCTP_OPT_DEV, SCTP_OPT_NETNS, SCTP_DEV_NOPTS };
+/* option slots of sctp track / untrack / policy */
+enum sctp_dev_opt { SCTP_OPT_DEV, SCTP_OPT_NETNS, SCTP_OPT_ALLOW_SET, SCTP_DEV_NOPTS };
 /* of sctp assoc */
 enum sctp_assoc_opt { SCTP_AOPT_NETNS, SCTP_ASSOC_NOPTS };
 
@@ -38,6 +41,7 @@ enum sctp_assoc_opt { SCTP_AOPT_NETNS, SCTP_ASSOC_NOPTS };
 struct sctp_dev_cfg {
 	char netns[SCTP_NETNS_MAX];     /* "" = the daemon's own */
 	char dev[SCTP_DEV_MAX];
+	char set[SL_SET_NAME_MAX + 1];  /* sctp policy ... allow-set SET; "" none */
 };
 
 struct sctp_state {
@@ -52,15 +56,16 @@ int sctp_dev_from_cmd(const struct sl_cmd *cmd, struct sctp_dev_cfg *d, struct s
 int sctp_state_find(const struct sctp_state *s, const char *netns, const char *dev);
 void sctp_state_init(void *st);
 void sctp_save_state(const struct sctp_state *s, FILE *out);
-sl_stage_fn sctp_stage_track, sctp_stage_untrack, sctp_stage_timeout;
+sl_stage_fn sctp_stage_track, sctp_stage_untrack, sctp_stage_timeout, sctp_stage_policy, sctp_stage_policy_del;
 
 /* --- the daemon's module (module.c, query.c) ------------------------------ */
-enum sctp_map { SM_ASSOC, SM_TAG, SM_STATS, SM_DEV, SM_COUNT };
+enum sctp_map { SM_ASSOC, SM_TAG, SM_STATS, SM_DEV, SM_POLICY, SM_SETDIR, SM_SETUSE, SM_COUNT };
 
 struct sctp_devp {
 	bool used;
 	char netns[SCTP_NETNS_MAX], dev[SCTP_DEV_MAX];
 	uint32_t zone;
+	uint32_t pol_ifindex;           /* its entry in sl_sctp_pol_v1; 0: none */
 	struct sl_att xdp, tc;
 };
 
