@@ -319,7 +319,11 @@ static __always_inline bool track(void *ctx, bool xdp, __u32 frame_len, __u32 if
 			on_init(ctx, xdp, &p, &si, &akey);
 			return true;
 		}
-		count(SL_SCTP_C_INIT_DUP); /* a retransmission: counted on its path */
+		/* a retransmission, counted on its path: it may leave from another
+		 * of A's addresses or go to another of Z's (both are theirs) */
+		count(SL_SCTP_C_INIT_DUP);
+		sl_sctp_addr_add(&a->ep[0], p.family, p.saddr);
+		sl_sctp_addr_add(&a->ep[1], p.family, p.daddr);
 		to_a = false;
 	} else {
 		a = find(&p, &si, &akey, &to_a);

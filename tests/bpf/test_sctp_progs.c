@@ -644,3 +644,17 @@ Test(sctp_progs, a_policy_drops_what_it_did_not_admit)
 	set_policy(NULL);
 	close(set);
 }
+
+Test(sctp_progs, an_init_retransmitted_to_another_address)
+{
+	const struct fx_case rows[] = {
+		ROW("INIT from A's first address to Z's first", F(A1, Z1, 5000, 6000, 0, { CH(SL_SCTP_INIT, 0, TA) }),
+		    W("new=1 tracked=1", 1)),
+		ROW("the INIT again, from another address of A to another of Z: both theirs, its own path",
+		    F(A2, Z2, 5000, 6000, 0, { CH(SL_SCTP_INIT, 0, TA) }), W("tracked=1 init_dup=1", 1, TA,
+		    "st=1 tags=aaaa0001/0 ports=5000/6000 A=10.0.0.1,10.0.1.1 Z=10.0.0.2,10.0.1.2 drop=0/0 paths=0.0:1,1.1:1 "
+		    "data=- stray=0")),
+	};
+
+	run(rows, sizeof(rows) / sizeof(rows[0]));
+}

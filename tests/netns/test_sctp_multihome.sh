@@ -49,8 +49,10 @@ for n in 1 2; do
 done
 
 # 200 messages, then both hold the association open (no SHUTDOWN) until killed
-spawn ip netns exec "$Z" "$PEER" server --port 7000 --bind 10.1.0.2,10.2.0.2 --count 200 --hold >"$T_TMP/server.json"
+spawn ip netns exec "$Z" "$PEER" server --port 7000 --bind 10.1.0.2,10.2.0.2 --count 200 --hold >"$T_TMP/server.json" \
+	2>"$T_TMP/server.err"
 server=$LAST_SPAWN
+wait_until 10 grep -q listening "$T_TMP/server.err" || fail "the server did not listen: $(cat "$T_TMP/server.err")"
 spawn ip netns exec "$A" "$PEER" client --port 7000 --bind 10.1.0.1,10.2.0.1 --peer 10.1.0.2,10.2.0.2 --count 200 \
 	--hold >"$T_TMP/client.json"
 client=$LAST_SPAWN
@@ -99,6 +101,11 @@ check_assoc() { # NS WHAT
 		"$2: the server's addresses in $1"
 	assert_eq established "$(jq -r '.[0].state' "$T_TMP/assoc.json")" "$2: state in $1"
 	jq -r '.[0].paths[] | "\(.a)>\(.z) \(.packets)"' "$T_TMP/assoc.json" | sort >"$T_TMP/sluice.pairs"
+	cmp -s "$T_TMP/cap.pairs" "$T_TMP/sluice.pairs" || {
+		note "sluice's counters in $1: $(ctl d1 -j status | jq -c --arg ns "$1" '.features[] | select(.name == "sctp") | .zones[] | select(.netns == $ns) | .counters | with_entries(select(.value > 0))')"
+		note "the capture, packet by packet:"
+		cat "$T_TMP/cap.txt"
+	}
 	assert_eq "$(cat "$T_TMP/cap.pairs")" "$(cat "$T_TMP/sluice.pairs")" "$2: packets per path in $1 (capture vs sluice)"
 }
 check_assoc "$A" "tracked"
@@ -124,9 +131,10 @@ assert_eq 2 "$expired" "associations expired (one per namespace)"
 ctl d1 sctp timeout 300 || fail "sctp timeout 300"
 
 note "SHUTDOWN-COMPLETE ends an association"
-ip netns exec "$Z" "$PEER" server --port 7001 --bind 10.1.0.2,10.2.0.2 --count 20 >"$T_TMP/server2.json" &
+ip netns exec "$Z" "$PEER" server --port 7001 --bind 10.1.0.2,10.2.0.2 --count 20 >"$T_TMP/server2.json" \
+	2>"$T_TMP/server2.err" &
 srv2=$!
-sleep 0.3
+wait_until 10 grep -q listening "$T_TMP/server2.err" || fail "the second server did not listen"
 ip netns exec "$A" "$PEER" client --port 7001 --bind 10.1.0.1,10.2.0.1 --peer 10.1.0.2,10.2.0.2 --count 20 \
 	>"$T_TMP/client2.json" || fail "the second client: $(cat "$T_TMP/client2.json")"
 wait $srv2 || fail "the second server: $(cat "$T_TMP/server2.json")"

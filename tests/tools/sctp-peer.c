@@ -179,8 +179,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (server) {
-		if (usrsctp_listen(s, 1) || !(c = usrsctp_accept(s, NULL, NULL))) {
-			perror("sctp-peer: listen/accept");
+		if (usrsctp_listen(s, 1)) {
+			perror("sctp-peer: listen");
+			return 1;
+		}
+		fprintf(stderr, "sctp-peer: listening\n"); /* a test starts its client now */
+		if (!(c = usrsctp_accept(s, NULL, NULL))) {
+			perror("sctp-peer: accept");
 			return 1;
 		}
 		while (done < count) {
