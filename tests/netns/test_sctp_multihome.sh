@@ -13,24 +13,9 @@
 #   - SHUTDOWN-COMPLETE ends an association; an idle one expires after
 #     `sctp timeout`, counted.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/sctp_lib.sh"
 require tcpdump
-PEER=$B/tests/tools/sctp-peer
-[ -x "$PEER" ] || fail "$PEER is not built (make check-netns)"
-
-A=$(ns_new a)
-Z=$(ns_new z)
-# link N: aN in A (10.N.0.1) to zN in Z (10.N.0.2), static neighbours
-for n in 1 2; do
-	ip -n "$A" link add "a$n" type veth peer name "z$n" netns "$Z" || fail "veth $n"
-	ip -n "$A" addr add "10.$n.0.1/24" dev "a$n"
-	ip -n "$Z" addr add "10.$n.0.2/24" dev "z$n"
-	ip -n "$A" link set "a$n" up
-	ip -n "$Z" link set "z$n" up
-	ma=$(ip -n "$A" -j link show "a$n" | jq -r '.[0].address')
-	mz=$(ip -n "$Z" -j link show "z$n" | jq -r '.[0].address')
-	ip -n "$A" neigh replace "10.$n.0.2" lladdr "$mz" dev "a$n" nud permanent
-	ip -n "$Z" neigh replace "10.$n.0.1" lladdr "$ma" dev "z$n" nud permanent
-done
+sctp_topology
 
 conf=$T_TMP/sctp.conf
 {
@@ -49,10 +34,8 @@ for n in 1 2; do
 done
 
 # 200 messages, then both hold the association open (no SHUTDOWN) until killed
-spawn ip netns exec "$Z" "$PEER" server --port 7000 --bind 10.1.0.2,10.2.0.2 --count 200 --hold >"$T_TMP/server.json" \
-	2>"$T_TMP/server.err"
+sctp_server server --port 7000 --bind 10.1.0.2,10.2.0.2 --count 200 --hold
 server=$LAST_SPAWN
-wait_until 10 grep -q listening "$T_TMP/server.err" || fail "the server did not listen: $(cat "$T_TMP/server.err")"
 spawn ip netns exec "$A" "$PEER" client --port 7000 --bind 10.1.0.1,10.2.0.1 --peer 10.1.0.2,10.2.0.2 --count 200 \
 	--hold >"$T_TMP/client.json"
 client=$LAST_SPAWN
@@ -126,22 +109,18 @@ note "an idle association expires after sctp timeout"
 ctl d1 sctp timeout 1 || fail "sctp timeout 1"
 wait_until 15 sh -c "[ \"\$('$SLUICECTL' --socket '$(sock_path d1)' -j sctp assoc | jq length)\" = 0 ]" ||
 	fail "the idle associations did not expire"
-expired=$(ctl d1 -j status | jq '[.features[] | select(.name == "sctp") | .zones[].counters.expired] | add')
-assert_eq 2 "$expired" "associations expired (one per namespace)"
+assert_eq "1 1" "$(sctp_counter "$A" expired) $(sctp_counter "$Z" expired)" "associations expired in A and Z"
 ctl d1 sctp timeout 300 || fail "sctp timeout 300"
 
 note "SHUTDOWN-COMPLETE ends an association"
-ip netns exec "$Z" "$PEER" server --port 7001 --bind 10.1.0.2,10.2.0.2 --count 20 >"$T_TMP/server2.json" \
-	2>"$T_TMP/server2.err" &
-srv2=$!
-wait_until 10 grep -q listening "$T_TMP/server2.err" || fail "the second server did not listen"
+sctp_server server2 --port 7001 --bind 10.1.0.2,10.2.0.2 --count 20
 ip netns exec "$A" "$PEER" client --port 7001 --bind 10.1.0.1,10.2.0.1 --peer 10.1.0.2,10.2.0.2 --count 20 \
 	>"$T_TMP/client2.json" || fail "the second client: $(cat "$T_TMP/client2.json")"
-wait $srv2 || fail "the second server: $(cat "$T_TMP/server2.json")"
+wait_until 10 test -s "$T_TMP/server2.json" || fail "the second server did not finish"
 wait_until 10 sh -c "[ \"\$('$SLUICECTL' --socket '$(sock_path d1)' -j sctp assoc | jq length)\" = 0 ]" ||
 	fail "the association outlived its SHUTDOWN-COMPLETE: $(ctl d1 -j sctp assoc)"
-ended=$(ctl d1 -j status | jq '[.features[] | select(.name == "sctp") | .zones[].counters.end_shutdown] | add')
-assert_eq 2 "$ended" "associations ended by SHUTDOWN-COMPLETE (one per namespace)"
+assert_eq "1 1" "$(sctp_counter "$A" end_shutdown) $(sctp_counter "$Z" end_shutdown)" \
+	"associations ended by SHUTDOWN-COMPLETE in A and Z"
 
 note "untrack: the programs go, save says what is left"
 for n in 1 2; do

@@ -316,7 +316,9 @@ static void detach_orphans(const char *pin_root)
 	}
 }
 
-/* every set a policy names is there and holds addresses */
+/* every set a policy names is there and holds addresses (a command's; a
+ * config's are looked up by the programs as they come: the sets feature
+ * applies its part of a config after this one) */
 static int check_sets(const struct sctp_priv *p, const struct sctp_state *s, struct sl_error *err)
 {
 	for (int i = 0; i < s->n; i++) {
@@ -389,7 +391,7 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 	for (int i = 0; i < s->n; i++)
 		if (check_dev(&s->dev[i], err))
 			return -1;
-	if (open_maps(env, p, err) || check_sets(p, s, err))
+	if (open_maps(env, p, err) || (env->interactive && check_sets(p, s, err)))
 		return -1;
 	for (int i = 0; i < s->n; i++) {
 		const struct sctp_dev_cfg *c = &s->dev[i];
