@@ -13,8 +13,8 @@
 #     reach Z's stack (a capture on z2 sees neither), each counted by reason.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sctp_lib.sh"
-require tcpdump /usr/bin/python3
-PY=/usr/bin/python3
+require tcpdump
+PY=/usr/bin/python3 # Debian's interpreter, standard library only
 sctp_topology
 
 conf=$T_TMP/sctp.conf
@@ -72,12 +72,16 @@ ip netns exec "$Z" tcpdump -i z2 -nn -U -w "$T_TMP/fz.pcap" "$filter" 2>"$T_TMP/
 cap_z=$!
 wait_until 10 grep -q "listening on" "$T_TMP/fa.err" || fail "tcpdump on a2 did not start"
 wait_until 10 grep -q "listening on" "$T_TMP/fz.err" || fail "tcpdump on z2 did not start"
+# raw IP sockets (protocol 132) bound to the source: an INIT, then DATA
 ip netns exec "$A" "$PY" -c "
-from scapy.all import IP, SCTP, SCTPChunkInit, SCTPChunkData, send, conf
-conf.verb = 0
-send(IP(src='10.2.0.99', dst='10.2.0.2') / SCTP(sport=7000, dport=7000, tag=0) / SCTPChunkInit(init_tag=0x1234))
-send(IP(src='10.2.0.1', dst='10.2.0.2') / SCTP(sport=7000, dport=7000, tag=0xdeadbeef) / SCTPChunkData(data=b'x' * 8))
-" || fail "scapy"
+import socket, struct
+def send(src, vtag, chunk):
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 132)
+    s.bind((src, 0))
+    s.sendto(struct.pack('!HHII', 7000, 7000, vtag, 0) + chunk, ('10.2.0.2', 0))
+send('10.2.0.99', 0, struct.pack('!BBHIIHHI', 1, 0, 20, 0x1234, 65536, 10, 10, 1))
+send('10.2.0.1', 0xdeadbeef, struct.pack('!BBHIHHI', 0, 3, 24, 1, 0, 0, 0) + b'x' * 8)
+" || fail "sending the forged packets"
 wait_until 10 sh -c "[ \"\$(ip netns exec $A tcpdump -r $T_TMP/fa.pcap 2>/dev/null | wc -l)\" = 2 ]" ||
 	fail "the forged packets did not leave A"
 assert_eq "1 1" "$(sctp_counter "$Z" drop_init) $(sctp_counter "$Z" drop_unknown_tag)" "forged packets dropped in Z, by reason"

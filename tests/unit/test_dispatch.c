@@ -16,6 +16,7 @@
 #include "features/sets/sets.h"
 #include "features/tcp/tcp.h"
 #include "features/xps/xps.h"
+#include "features/sctp/sctp.h"
 
 static struct sl_cmd cmd;
 static struct sl_error err;
@@ -81,6 +82,12 @@ static const struct {
 	{ "xps list", .query = xps_query_list },
 	{ "xps cpus dev eth0 queue 1 cpus 0", .stage = xps_stage_cpus },
 	{ "xps del cpus dev eth0 queue 1", .stage = xps_stage_del_cpus },
+	{ "sctp track dev eth0 netns blue", .stage = sctp_stage_track },
+	{ "sctp untrack dev eth0", .stage = sctp_stage_untrack },
+	{ "sctp policy dev eth0 allow-set clients", .stage = sctp_stage_policy },
+	{ "sctp policy del dev eth0", .stage = sctp_stage_policy_del },
+	{ "sctp timeout 60", .stage = sctp_stage_timeout },
+	{ "sctp assoc --netns blue", .query = sctp_query_assoc },
 };
 
 /* --- every command has its handlers ------------------------------------- */
@@ -216,6 +223,10 @@ Test(dispatch, option_enums_name_what_the_tables_hold)
 		{ "xps cpus", XPS_MOPT_QUEUE, "queue" },
 		{ "xps cpus", XPS_MOPT_CPUS, "cpus" },
 		{ "xps del cpus", XPS_MOPT_QUEUE, "queue" },
+		{ "sctp track", SCTP_OPT_DEV, "dev" },
+		{ "sctp track", SCTP_OPT_NETNS, "netns" },
+		{ "sctp policy", SCTP_OPT_ALLOW_SET, "allow-set" },
+		{ "sctp assoc", SCTP_AOPT_NETNS, "--netns" },
 	};
 	/* every command with options, and its enum's length */
 	static const struct {
@@ -232,6 +243,11 @@ Test(dispatch, option_enums_name_what_the_tables_hold)
 		{ "xps del", XPS_RULE_NOPTS },
 		{ "xps cpus", XPS_MAP_NOPTS },
 		{ "xps del cpus", XPS_MAP_NOPTS - 1 },
+		{ "sctp track", SCTP_DEV_NOPTS },
+		{ "sctp untrack", SCTP_DEV_NOPTS },
+		{ "sctp policy", SCTP_DEV_NOPTS },
+		{ "sctp policy del", SCTP_DEV_NOPTS },
+		{ "sctp assoc", SCTP_ASSOC_NOPTS },
 	};
 
 	for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {

@@ -26,14 +26,14 @@
 #include "features/sctp/sctp.h"
 #include "sctp.skel.h"
 
-const char *const sctp_map_names[SM_COUNT] = {
-	[SM_ASSOC] = SL_STR(SL_SCTP_ASSOC_MAP),
-	[SM_TAG] = SL_STR(SL_SCTP_TAG_MAP),
-	[SM_STATS] = SL_STR(SL_SCTP_STATS_MAP),
-	[SM_DEV] = SL_STR(SL_SCTP_DEV_MAP),
-	[SM_POLICY] = SL_STR(SL_SCTP_POLICY_MAP),
-	[SM_SETDIR] = SL_STR(SL_SET_DIR_MAP),
-	[SM_SETUSE] = SL_STR(SL_SET_USE_MAP),
+const char *const sctp_map_names[SCM_COUNT] = {
+	[SCM_ASSOC] = SL_STR(SL_SCTP_ASSOC_MAP),
+	[SCM_TAG] = SL_STR(SL_SCTP_TAG_MAP),
+	[SCM_STATS] = SL_STR(SL_SCTP_STATS_MAP),
+	[SCM_DEV] = SL_STR(SL_SCTP_DEV_MAP),
+	[SCM_POLICY] = SL_STR(SL_SCTP_POLICY_MAP),
+	[SCM_SETDIR] = SL_STR(SL_SET_DIR_MAP),
+	[SCM_SETUSE] = SL_STR(SL_SET_USE_MAP),
 };
 
 void sctp_link_name(int slot, bool egress, char *out, size_t size)
@@ -75,7 +75,7 @@ static int open_maps(const struct sl_env *env, struct sctp_priv *p, struct sl_er
 	if (!skel)
 		return sl_fail(err, SL_E_KERNEL, 0, "sctp: cannot open the BPF object: %s", strerror(errno));
 	if (sl_obj_load_maps("sctp", skel->obj, env->pin_root, err) ||
-	    sl_obj_map_fds("sctp", skel->obj, sctp_map_names, SM_COUNT, p->map_fd, err)) {
+	    sl_obj_map_fds("sctp", skel->obj, sctp_map_names, SCM_COUNT, p->map_fd, err)) {
 		sctp_bpf__destroy(skel);
 		return -1;
 	}
@@ -89,7 +89,7 @@ static int open_maps(const struct sl_env *env, struct sctp_priv *p, struct sl_er
 		uint32_t ifindex;
 		char name[32];
 
-		if (bpf_map_lookup_elem(p->map_fd[SM_DEV], &k, &rec) || !rec.used || rec.zone >= SL_SCTP_ZONES)
+		if (bpf_map_lookup_elem(p->map_fd[SCM_DEV], &k, &rec) || !rec.used || rec.zone >= SL_SCTP_ZONES)
 			continue;
 		d->used = true;
 		d->zone = rec.zone;
@@ -104,7 +104,7 @@ static int open_maps(const struct sl_env *env, struct sctp_priv *p, struct sl_er
 		struct sl_sctp_pol_key pk = { .zone = d->zone, .ifindex = sl_att_ifindex(&d->xdp) };
 		struct sl_set_name set;
 
-		if (pk.ifindex && !bpf_map_lookup_elem(p->map_fd[SM_POLICY], &pk, &set))
+		if (pk.ifindex && !bpf_map_lookup_elem(p->map_fd[SCM_POLICY], &pk, &set))
 			d->pol_ifindex = pk.ifindex;
 	}
 	return 0;
@@ -127,7 +127,7 @@ static int new_zone(struct sctp_priv *p)
 		for (__u32 c = 0; c < SL_SCTP_C_COUNT; c++) {
 			__u32 row = z * SL_SCTP_C_COUNT + c;
 
-			sl_percpu_zero(p->map_fd[SM_STATS], &row, sizeof(__u64));
+			sl_percpu_zero(p->map_fd[SCM_STATS], &row, sizeof(__u64));
 		}
 		return (int)z;
 	}
@@ -151,8 +151,8 @@ static int take_slot(struct sctp_priv *p, const struct sctp_dev_cfg *c, struct s
 	sl_place_set(&rec.dev, c->netns, c->dev, 0);
 	rec.used = 1;
 	rec.zone = (__u32)zone;
-	if (bpf_map_update_elem(p->map_fd[SM_DEV], &k, &rec, BPF_ANY))
-		return sl_fail(err, SL_E_KERNEL, 0, "sctp: cannot write %s: %s", sctp_map_names[SM_DEV], strerror(errno));
+	if (bpf_map_update_elem(p->map_fd[SCM_DEV], &k, &rec, BPF_ANY))
+		return sl_fail(err, SL_E_KERNEL, 0, "sctp: cannot write %s: %s", sctp_map_names[SCM_DEV], strerror(errno));
 	p->dev[k].used = true;
 	p->dev[k].zone = (uint32_t)zone;
 	snprintf(p->dev[k].netns, sizeof(p->dev[k].netns), "%s", c->netns);
@@ -163,7 +163,7 @@ static int take_slot(struct sctp_priv *p, const struct sctp_dev_cfg *c, struct s
 /* every association of the zone, and Z's index entries, gone */
 static void purge_zone(struct sctp_priv *p, uint32_t zone)
 {
-	for (int m = SM_ASSOC; m <= SM_TAG; m++) {
+	for (int m = SCM_ASSOC; m <= SCM_TAG; m++) {
 		struct sl_sctp_key key, next;
 		void *at = NULL;
 
@@ -186,13 +186,13 @@ static void free_slot(struct sctp_priv *p, __u32 k)
 	if (d->pol_ifindex) {
 		struct sl_sctp_pol_key pk = { .zone = zone, .ifindex = d->pol_ifindex };
 
-		bpf_map_delete_elem(p->map_fd[SM_POLICY], &pk);
+		bpf_map_delete_elem(p->map_fd[SCM_POLICY], &pk);
 	}
 	if (sl_att_held(&d->xdp))
 		sl_att_detach(&d->xdp);
 	if (sl_att_held(&d->tc))
 		sl_att_detach(&d->tc);
-	bpf_map_update_elem(p->map_fd[SM_DEV], &k, &rec, BPF_ANY);
+	bpf_map_update_elem(p->map_fd[SCM_DEV], &k, &rec, BPF_ANY);
 	memset(d, 0, sizeof(*d));
 	sl_att_init(&d->xdp);
 	sl_att_init(&d->tc);
@@ -327,7 +327,7 @@ static int check_sets(const struct sctp_priv *p, const struct sctp_state *s, str
 
 		if (!s->dev[i].set[0])
 			continue;
-		if (sl_setref_find(p->map_fd[SM_SETDIR], s->dev[i].set, &d))
+		if (sl_setref_find(p->map_fd[SCM_SETDIR], s->dev[i].set, &d))
 			return sl_fail(err, SL_E_USAGE, 0, "sctp policy: the set with the given name does not exist: %s",
 				       s->dev[i].set);
 		key_class = sl_set_key_class(d.cls);
@@ -348,15 +348,15 @@ static int write_policy(struct sctp_priv *p, int k, const char *set, struct sl_e
 	struct sl_set_name name = { 0 };
 
 	if (d->pol_ifindex && (!set[0] || d->pol_ifindex != sl_att_ifindex(&d->xdp)))
-		bpf_map_delete_elem(p->map_fd[SM_POLICY], &pk);
+		bpf_map_delete_elem(p->map_fd[SCM_POLICY], &pk);
 	d->pol_ifindex = 0;
 	if (!set[0])
 		return 0;
 	pk.ifindex = sl_att_ifindex(&d->xdp);
 	snprintf(name.name, sizeof(name.name), "%s", set);
-	if (!pk.ifindex || bpf_map_update_elem(p->map_fd[SM_POLICY], &pk, &name, BPF_ANY))
+	if (!pk.ifindex || bpf_map_update_elem(p->map_fd[SCM_POLICY], &pk, &name, BPF_ANY))
 		return sl_fail(err, SL_E_KERNEL, 0, "sctp policy: dev %s: cannot write %s: %s", d->dev,
-			       sctp_map_names[SM_POLICY], strerror(errno));
+			       sctp_map_names[SCM_POLICY], strerror(errno));
 	d->pol_ifindex = pk.ifindex;
 	return 0;
 }
@@ -370,7 +370,7 @@ static int publish_sets(struct sctp_priv *p, const struct sctp_state *s, struct 
 	for (int i = 0; i < s->n; i++)
 		if (s->dev[i].set[0])
 			names[n++] = s->dev[i].set;
-	return sl_setref_publish(p->map_fd[SM_SETUSE], "sctp", names, n, err);
+	return sl_setref_publish(p->map_fd[SCM_SETUSE], "sctp", names, n, err);
 }
 
 static int apply(const struct sl_env *env, void *priv, const void *st, bool replace, struct sl_error *err)
@@ -438,9 +438,9 @@ static void count_expired(struct sctp_priv *p, uint32_t zone, __u64 n)
 	if (ncpu <= 0 || !(v = calloc((size_t)ncpu, sizeof(*v))))
 		return;
 	/* only the daemon writes this row: no update of the programs' is lost */
-	if (!bpf_map_lookup_elem(p->map_fd[SM_STATS], &row, v)) {
+	if (!bpf_map_lookup_elem(p->map_fd[SCM_STATS], &row, v)) {
 		v[0] += n;
-		bpf_map_update_elem(p->map_fd[SM_STATS], &row, v, BPF_ANY);
+		bpf_map_update_elem(p->map_fd[SCM_STATS], &row, v, BPF_ANY);
 	}
 	free(v);
 }
@@ -460,22 +460,22 @@ static void sweep(void *priv)
 		return;
 	now = (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
 	limit = (__u64)p->applied.timeout_s * 1000000000ull;
-	for (void *at = NULL; n < SL_SCTP_ASSOCS && !bpf_map_get_next_key(p->map_fd[SM_ASSOC], at, &next);
+	for (void *at = NULL; n < SL_SCTP_ASSOCS && !bpf_map_get_next_key(p->map_fd[SCM_ASSOC], at, &next);
 	     at = &key) {
 		key = next;
-		if (!bpf_map_lookup_elem(p->map_fd[SM_ASSOC], &key, &a) && now > a.last_seen &&
+		if (!bpf_map_lookup_elem(p->map_fd[SCM_ASSOC], &key, &a) && now > a.last_seen &&
 		    now - a.last_seen > limit)
 			old[n++] = key;
 	}
 	for (int i = 0; i < n; i++) {
 		struct sl_sctp_key zkey = { .zone = old[i].zone, .rport = old[i].sport, .sport = old[i].rport };
 
-		if (bpf_map_lookup_elem(p->map_fd[SM_ASSOC], &old[i], &a))
+		if (bpf_map_lookup_elem(p->map_fd[SCM_ASSOC], &old[i], &a))
 			continue;
 		zkey.tag = a.tag[1];
 		if (a.tag[1])
-			bpf_map_delete_elem(p->map_fd[SM_TAG], &zkey);
-		if (!bpf_map_delete_elem(p->map_fd[SM_ASSOC], &old[i]) && old[i].zone < SL_SCTP_ZONES)
+			bpf_map_delete_elem(p->map_fd[SCM_TAG], &zkey);
+		if (!bpf_map_delete_elem(p->map_fd[SCM_ASSOC], &old[i]) && old[i].zone < SL_SCTP_ZONES)
 			expired[old[i].zone]++;
 	}
 	for (uint32_t z = 0; z < SL_SCTP_ZONES; z++)
@@ -511,7 +511,7 @@ static void priv_init(void *priv)
 {
 	struct sctp_priv *p = priv;
 
-	for (int i = 0; i < SM_COUNT; i++)
+	for (int i = 0; i < SCM_COUNT; i++)
 		p->map_fd[i] = -1;
 	for (int k = 0; k < SL_SCTP_DEVS; k++) {
 		sl_att_init(&p->dev[k].xdp);

@@ -114,11 +114,11 @@ int sctp_query_assoc(const struct sl_env *env, void *priv, const void *state, co
 	*out = json_object_new_array();
 	if (!p->base)
 		return 0;
-	for (void *at = NULL; !bpf_map_get_next_key(p->map_fd[SM_ASSOC], at, &next); at = &key) {
+	for (void *at = NULL; !bpf_map_get_next_key(p->map_fd[SCM_ASSOC], at, &next); at = &key) {
 		const char *netns;
 
 		key = next;
-		if ((zone >= 0 && key.zone != (uint32_t)zone) || bpf_map_lookup_elem(p->map_fd[SM_ASSOC], &key, &a))
+		if ((zone >= 0 && key.zone != (uint32_t)zone) || bpf_map_lookup_elem(p->map_fd[SCM_ASSOC], &key, &a))
 			continue;
 		netns = sctp_zone_netns(p, key.zone);
 		json_object_array_add(*out, assoc_json(netns ? netns : "?", &a, now));
@@ -134,7 +134,7 @@ static json_object *counters_json(const struct sctp_priv *p, uint32_t zone)
 		__u32 row = zone * SL_SCTP_C_COUNT + c;
 		__u64 v = 0;
 
-		SL_PERCPU_SUM(p->map_fd[SM_STATS], &row, &v);
+		SL_PERCPU_SUM(p->map_fd[SCM_STATS], &row, &v);
 		json_object_object_add(o, sctp_counter_name(c), json_object_new_uint64(v));
 	}
 	return o;
@@ -189,7 +189,7 @@ json_object *sctp_status(const struct sl_env *env, void *priv, const void *state
 		json_object_array_add(zones, zo);
 	}
 	json_object_object_add(o, "zones", zones);
-	for (int i = 0; i < SM_COUNT && p->base; i++) {
+	for (int i = 0; i < SCM_COUNT && p->base; i++) {
 		sl_pin_path(pin, sizeof(pin), env->pin_root, SL_PIN_MAPS, sctp_map_names[i]);
 		json_object_array_add(maps, sl_map_status(p->map_fd[i], pin));
 	}

@@ -59,7 +59,7 @@ void sctp_save_state(const struct sctp_state *s, FILE *out);
 sl_stage_fn sctp_stage_track, sctp_stage_untrack, sctp_stage_timeout, sctp_stage_policy, sctp_stage_policy_del;
 
 /* --- the daemon's module (module.c, query.c) ------------------------------ */
-enum sctp_map { SM_ASSOC, SM_TAG, SM_STATS, SM_DEV, SM_POLICY, SM_SETDIR, SM_SETUSE, SM_COUNT };
+enum sctp_map { SCM_ASSOC, SCM_TAG, SCM_STATS, SCM_DEV, SCM_POLICY, SCM_SETDIR, SCM_SETUSE, SCM_COUNT };
 
 struct sctp_devp {
 	bool used;
@@ -76,14 +76,14 @@ struct sctp_zone {
 
 struct sctp_priv {
 	struct bpf_object *base;        /* the pinned maps */
-	int map_fd[SM_COUNT];
+	int map_fd[SCM_COUNT];
 	const char *pin_root;
 	struct sctp_devp dev[SL_SCTP_DEVS];
 	struct sctp_zone zone[SL_SCTP_ZONES];
 	struct sctp_state applied;
 };
 
-extern const char *const sctp_map_names[SM_COUNT];
+extern const char *const sctp_map_names[SCM_COUNT];
 /* links/sl_sctp_d<slot>i (XDP ingress) or ...e (tc egress) */
 void sctp_link_name(int slot, bool egress, char *out, size_t size);
 /* the zone of a namespace a device slot has; -1 */
