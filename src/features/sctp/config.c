@@ -69,9 +69,9 @@ int sctp_stage_track(void *st, const struct sl_cmd *cmd, struct sl_error *err)
 	return 0;
 }
 
-int sctp_stage_untrack(void *st, const struct sl_cmd *cmd, struct sl_error *err)
+/* the index of the device a command names; -1 with err "<words>: dev X <why>" */
+static int named_dev(const struct sctp_state *s, const struct sl_cmd *cmd, const char *why, struct sl_error *err)
 {
-	struct sctp_state *s = st;
 	struct sctp_dev_cfg d;
 	int i;
 
@@ -79,8 +79,18 @@ int sctp_stage_untrack(void *st, const struct sl_cmd *cmd, struct sl_error *err)
 		return -1;
 	i = sctp_state_find(s, d.netns, d.dev);
 	if (i < 0)
-		return sl_fail(err, SL_E_USAGE, cmd->opt[SCTP_OPT_DEV].col, "sctp untrack: dev %s%s%s is not tracked",
-			       d.dev, d.netns[0] ? " netns " : "", d.netns);
+		return sl_fail(err, SL_E_USAGE, cmd->opt[SCTP_OPT_DEV].col, "%s: dev %s%s%s %s", cmd->spec->words, d.dev,
+			       d.netns[0] ? " netns " : "", d.netns, why);
+	return i;
+}
+
+int sctp_stage_untrack(void *st, const struct sl_cmd *cmd, struct sl_error *err)
+{
+	struct sctp_state *s = st;
+	int i = named_dev(s, cmd, "is not tracked", err);
+
+	if (i < 0)
+		return -1;
 	memmove(&s->dev[i], &s->dev[i + 1], (size_t)(s->n - i - 1) * sizeof(s->dev[0]));
 	s->n--;
 	return 0;
@@ -90,16 +100,13 @@ int sctp_stage_policy(void *st, const struct sl_cmd *cmd, struct sl_error *err)
 {
 	const struct sl_value *set = &cmd->opt[SCTP_OPT_ALLOW_SET];
 	struct sctp_state *s = st;
-	struct sctp_dev_cfg d;
 	int i;
 
-	if (sctp_dev_from_cmd(cmd, &d, err) || sl_set_name_check(set->str, set->col, err))
+	if (sl_set_name_check(set->str, set->col, err))
 		return -1;
-	i = sctp_state_find(s, d.netns, d.dev);
+	i = named_dev(s, cmd, "is not tracked (sctp track it first)", err);
 	if (i < 0)
-		return sl_fail(err, SL_E_USAGE, cmd->opt[SCTP_OPT_DEV].col,
-			       "sctp policy: dev %s%s%s is not tracked (sctp track it first)", d.dev,
-			       d.netns[0] ? " netns " : "", d.netns);
+		return -1;
 	snprintf(s->dev[i].set, sizeof(s->dev[i].set), "%s", set->str);
 	return 0;
 }
@@ -107,15 +114,13 @@ int sctp_stage_policy(void *st, const struct sl_cmd *cmd, struct sl_error *err)
 int sctp_stage_policy_del(void *st, const struct sl_cmd *cmd, struct sl_error *err)
 {
 	struct sctp_state *s = st;
-	struct sctp_dev_cfg d;
-	int i;
+	int i = named_dev(s, cmd, "has no policy", err);
 
-	if (sctp_dev_from_cmd(cmd, &d, err))
+	if (i < 0)
 		return -1;
-	i = sctp_state_find(s, d.netns, d.dev);
-	if (i < 0 || !s->dev[i].set[0])
+	if (!s->dev[i].set[0])
 		return sl_fail(err, SL_E_USAGE, cmd->opt[SCTP_OPT_DEV].col, "sctp policy del: dev %s%s%s has no policy",
-			       d.dev, d.netns[0] ? " netns " : "", d.netns);
+			       s->dev[i].dev, s->dev[i].netns[0] ? " netns " : "", s->dev[i].netns);
 	memset(s->dev[i].set, 0, sizeof(s->dev[i].set));
 	return 0;
 }
