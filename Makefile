@@ -171,6 +171,13 @@ $(PROBE): $(call obj,tests/tools/sl-probe.c tests/bpf/pkt.c tests/bpf/pkt_hdr.c)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ -lbpf -lelf -lz
 
+# a multihomed SCTP endpoint on libusrsctp (tests/netns/test_sctp_*.sh)
+SCTP_PEER := $(B)/tests/tools/sctp-peer
+$(SCTP_PEER): $(call obj,tests/tools/sctp-peer.c)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ -lusrsctp -lpthread
+
 deps:
 	$(Q)sh mk/deps.sh
 
@@ -178,7 +185,7 @@ deps:
 # qemu (the `kernel` suite): mk/kernel_deps.sh installs qemu and fetches it
 test: deps
 	$(Q)sh mk/kernel_deps.sh >/dev/null
-	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) $(BPFT_BINS) $(ORACLE_BINS) $(PROBE)
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) $(BPFT_BINS) $(ORACLE_BINS) $(PROBE) $(SCTP_PEER)
 	$(Q)$(MAKE) --no-print-directory fuzz
 	$(Q)sh tests/run.sh $(B)
 
@@ -189,7 +196,7 @@ test: deps
 # linux-image-amd64 is).
 KERNEL_VERSION ?=
 test-kernel: deps
-	$(Q)$(MAKE) --no-print-directory all $(BPFT_BINS) $(ORACLE_BINS) $(PROBE)
+	$(Q)$(MAKE) --no-print-directory all $(BPFT_BINS) $(ORACLE_BINS) $(PROBE) $(SCTP_PEER)
 	$(Q)sh tests/kernel/matrix.sh $(B) $(KERNEL_VERSION)
 
 check-unit: all $(UNIT_BINS)
@@ -198,7 +205,7 @@ check-unit: all $(UNIT_BINS)
 check-bpf: all $(BPFT_BINS)
 	$(Q)sh tests/run.sh $(B) bpf
 
-check-netns: all $(ORACLE_BINS) $(PROBE)
+check-netns: all $(ORACLE_BINS) $(PROBE) $(SCTP_PEER)
 	$(Q)sh tests/run.sh $(B) netns
 
 check-systemd:

@@ -15,7 +15,8 @@ TOOLS="nft:nftables ipset:ipset iptables:iptables ip6tables:iptables
        iperf3:iperf3 bpftrace:bpftrace tcpdump:tcpdump ethtool:ethtool
        /usr/bin/python3:python3"
 LIBS="libbpf:libbpf-dev libelf:libelf-dev zlib:zlib1g-dev libcap:libcap-dev criterion:libcriterion-dev
-      json-c:libjson-c-dev libsystemd:libsystemd-dev libmnl:libmnl-dev"
+      json-c:libjson-c-dev libsystemd:libsystemd-dev libmnl:libmnl-dev
+      usrsctp:libusrsctp-dev"
 
 missing=""
 for pair in $TOOLS; do

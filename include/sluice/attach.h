@@ -25,6 +25,7 @@ enum sl_tc_owner {
 	SL_TC_OWNER_SETS = 1,   /* handle 0x51ce0001: sets egress rules */
 	SL_TC_OWNER_MCAST = 2,  /* handle 0x51ce0002: bridge multicast, both hooks */
 	SL_TC_OWNER_XPS = 3,    /* handle 0x51ce0003: transmit steering, egress */
+	SL_TC_OWNER_SCTP = 4,   /* handle 0x51ce0004: SCTP association tracking, egress */
 };
 
 /* Map SL_TC_FILTERS_MAP (maps/sl_tc_filters_v1): every legacy filter the

@@ -33,6 +33,7 @@ features() {
 	*/test_tcp_*) echo tcp ;;
 	*/test_send_*) echo send ;;
 	*/test_gen_xdp*) echo "gen xdp" ;;
+	*/test_sctp_*) echo sctp ;;
 	bpf/test_sets_* | bpf/test_parse) echo "sets ingress"; echo "sets egress" ;;
 	netns/test_sets_*)
 		if grep -q 'rule add .* egress' "tests/$1.sh"; then echo "sets egress"; else echo "sets ingress"; fi ;;

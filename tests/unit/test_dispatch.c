@@ -17,6 +17,7 @@
 #include "features/tcp/tcp.h"
 #include "features/xps/xps.h"
 #include "features/send/send.h"
+#include "features/sctp/sctp.h"
 
 static struct sl_cmd cmd;
 static struct sl_error err;
@@ -85,6 +86,12 @@ static const struct {
 	{ "send add netns blue prio 5 dst 10.0.0.0/8:53 action rewrite 10.1.1.1", .stage = send_stage_add },
 	{ "send del dst 10.0.0.0/8:53", .stage = send_stage_del },
 	{ "send list", .query = send_query_list },
+	{ "sctp track dev eth0 netns blue", .stage = sctp_stage_track },
+	{ "sctp untrack dev eth0", .stage = sctp_stage_untrack },
+	{ "sctp policy dev eth0 allow-set clients", .stage = sctp_stage_policy },
+	{ "sctp policy del dev eth0", .stage = sctp_stage_policy_del },
+	{ "sctp timeout 60", .stage = sctp_stage_timeout },
+	{ "sctp assoc --netns blue", .query = sctp_query_assoc },
 };
 
 /* --- every command has its handlers ------------------------------------- */
@@ -227,6 +234,10 @@ Test(dispatch, option_enums_name_what_the_tables_hold)
 		{ "send add", SEND_OPT_ACTION, "action" },
 		{ "send del", SEND_OPT_DST, "dst" },
 		{ "xps del cpus", XPS_MOPT_QUEUE, "queue" },
+		{ "sctp track", SCTP_OPT_DEV, "dev" },
+		{ "sctp track", SCTP_OPT_NETNS, "netns" },
+		{ "sctp policy", SCTP_OPT_ALLOW_SET, "allow-set" },
+		{ "sctp assoc", SCTP_AOPT_NETNS, "--netns" },
 	};
 	/* every command with options, and its enum's length */
 	static const struct {
@@ -245,6 +256,11 @@ Test(dispatch, option_enums_name_what_the_tables_hold)
 		{ "xps del cpus", XPS_MAP_NOPTS - 1 },
 		{ "send add", SEND_RULE_NOPTS },
 		{ "send del", SEND_RULE_NOPTS },
+		{ "sctp track", SCTP_DEV_NOPTS },
+		{ "sctp untrack", SCTP_DEV_NOPTS },
+		{ "sctp policy", SCTP_DEV_NOPTS },
+		{ "sctp policy del", SCTP_DEV_NOPTS },
+		{ "sctp assoc", SCTP_ASSOC_NOPTS },
 	};
 
 	for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {

@@ -585,7 +585,9 @@ Test(help, help_names_every_option)
 					     "set swap", "rule add", "rule del", "rule list", "mcast bridge",
 					     "mcast port", "mcast groups", "mcast ports", "tcp add",
 					     "tcp del", "tcp list", "xps add", "xps del", "xps cpus",
-					     "xps del cpus", "xps list", "send add", "send del", "send list" };
+					     "xps del cpus", "xps list", "send add", "send del", "send list",
+					     "sctp track", "sctp untrack",
+					     "sctp policy", "sctp policy del", "sctp timeout", "sctp assoc" };
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
 		const struct sl_cmd_spec *s = spec_of(words[i]);
@@ -636,7 +638,9 @@ Test(help, command_list)
 					     "set swap", "rule add", "rule del", "rule list", "mcast bridge",
 					     "mcast port", "mcast groups", "mcast ports", "tcp add",
 					     "tcp del", "tcp list", "xps add", "xps del", "xps cpus",
-					     "xps del cpus", "xps list", "send add", "send del", "send list" };
+					     "xps del cpus", "xps list", "send add", "send del", "send list",
+					     "sctp track", "sctp untrack",
+					     "sctp policy", "sctp policy del", "sctp timeout", "sctp assoc" };
 	char *text;
 	int lines = 0;
 

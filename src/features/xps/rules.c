@@ -8,6 +8,7 @@
 #include "lib/cgroup.h"
 #include "lib/order.h"
 #include "lib/netns.h"
+#include "lib/place.h"
 #include "features/xps/xps.h"
 
 static void cpu_set(__u64 cpus[SL_XPS_CPU_WORDS], unsigned c)
@@ -94,19 +95,7 @@ int xps_cpumask_parse(const char *text, __u64 cpus[SL_XPS_CPU_WORDS])
 int xps_place_from(const struct sl_value *dev, const struct sl_value *netns, char out_dev[XPS_DEV_MAX],
 		   char out_netns[XPS_NETNS_MAX], struct sl_error *err)
 {
-	if (strlen(dev->str) >= XPS_DEV_MAX || !*dev->str || strpbrk(dev->str, "/ \t\"'#\\:"))
-		return sl_fail(err, SL_E_USAGE, dev->col, "dev: '%s' is not a device name (1..%d characters)", dev->str,
-			       XPS_DEV_MAX - 1);
-	snprintf(out_dev, XPS_DEV_MAX, "%s", dev->str);
-	out_netns[0] = '\0';
-	if (!netns->set)
-		return 0;
-	if (!sl_netns_name_ok(netns->str, XPS_NETNS_MAX))
-		return sl_fail(err, SL_E_USAGE, netns->col,
-			       "netns: '%s' is not a namespace name (1..%d characters, no '/', blank, quote, '#' or "
-			       "backslash)", netns->str, XPS_NETNS_MAX - 1);
-	snprintf(out_netns, XPS_NETNS_MAX, "%s", netns->str);
-	return 0;
+	return sl_place_from(dev, netns, out_dev, XPS_DEV_MAX, out_netns, XPS_NETNS_MAX, err);
 }
 
 int xps_rule_from_cmd(const struct sl_cmd *cmd, int ncpus, struct xps_rule_cfg *r, unsigned *given,

@@ -1,0 +1,245 @@
+/* A multihomed SCTP endpoint for tests, on libusrsctp over raw IP (root in
+ * a network namespace: this kernel has no SCTP). It binds every address
+ * given, exchanges N messages, prints one JSON line with what its own
+ * stack says of the association (its state, local and peer addresses,
+ * each peer address's path state, the primary path; the client's stack
+ * (usrsctp 0.9.5) reports state 2, COOKIE_WAIT, however far it got, so
+ * its "established" is not to be trusted), then closes the
+ * association (SHUTDOWN) or, with --hold, keeps it open until killed.
+ *
+ *   sctp-peer server --port P --bind A1[,A2...] --count N [--hold] [--fast]
+ *   sctp-peer client --port P --bind A1[,A2...] --peer Z1[,Z2...] --count N [--size S]
+ *                    [--interval-us U] [--hold] [--fast]
+ *
+ * --interval-us: a pause between messages (a flow that outlasts a path's
+ * failure); --fast: a path fails after two lost retransmissions with an
+ * RTO of 100-400 ms and heartbeats every 200 ms, so a failover takes about
+ * a second instead of the defaults' half a minute.
+ *
+ * IPv4 addresses. Exit 0 when every message went through, 1 otherwise,
+ * 2 on usage. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <usrsctp.h>
+
+#define MAX_ADDRS 8
+
+static int parse_addrs(const char *list, uint16_t port, struct sockaddr_in *out)
+{
+	char buf[256], *save;
+	int n = 0;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (char *w = strtok_r(buf, ",", &save); w && n < MAX_ADDRS; w = strtok_r(NULL, ",", &save), n++) {
+		memset(&out[n], 0, sizeof(out[n]));
+		out[n].sin_family = AF_INET;
+		out[n].sin_port = htons(port);
+		if (inet_pton(AF_INET, w, &out[n].sin_addr) != 1) {
+			fprintf(stderr, "sctp-peer: '%s' is not an IPv4 address\n", w);
+			return -1;
+		}
+	}
+	return n;
+}
+
+static const char *path_state(int32_t s)
+{
+	if (s & SCTP_UNCONFIRMED)
+		return "unconfirmed";
+	if (s & SCTP_ACTIVE)
+		return "active";
+	if (s & SCTP_INACTIVE)
+		return "inactive";
+	return "unknown";
+}
+
+static void addr_list(struct sockaddr *addrs, int n, FILE *out)
+{
+	char t[INET6_ADDRSTRLEN];
+	struct sockaddr *a = addrs;
+
+	for (int i = 0; i < n; i++) {
+		if (a->sa_family == AF_INET) {
+			inet_ntop(AF_INET, &((struct sockaddr_in *)a)->sin_addr, t, sizeof(t));
+			a = (struct sockaddr *)((struct sockaddr_in *)a + 1);
+		} else {
+			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)a)->sin6_addr, t, sizeof(t));
+			a = (struct sockaddr *)((struct sockaddr_in6 *)a + 1);
+		}
+		fprintf(out, "%s\"%s\"", i ? "," : "", t);
+	}
+}
+
+/* what the stack says of the association, as one JSON line */
+static void report(struct socket *s, sctp_assoc_t id, const char *role, int messages)
+{
+	struct sctp_status st;
+	socklen_t len = sizeof(st);
+	struct sockaddr *addrs;
+	char t[INET6_ADDRSTRLEN] = "";
+	int n;
+
+	memset(&st, 0, sizeof(st));
+	st.sstat_assoc_id = id;
+	if (usrsctp_getsockopt(s, IPPROTO_SCTP, SCTP_STATUS, &st, &len))
+		fprintf(stderr, "sctp-peer: SCTP_STATUS: %s\n", strerror(errno));
+	inet_ntop(AF_INET, &((struct sockaddr_in *)&st.sstat_primary.spinfo_address)->sin_addr, t, sizeof(t));
+	printf("{\"role\":\"%s\",\"messages\":%d,\"established\":%s,\"state\":%d,\"primary\":\"%s\",\"local\":[",
+	       role, messages, st.sstat_state == SCTP_ESTABLISHED ? "true" : "false", st.sstat_state, t);
+	n = usrsctp_getladdrs(s, id, &addrs);
+	if (n > 0) {
+		addr_list(addrs, n, stdout);
+		usrsctp_freeladdrs(addrs);
+	}
+	printf("],\"peer\":[");
+	n = usrsctp_getpaddrs(s, id, &addrs);
+	for (int i = 0; i < n; i++) {
+		struct sctp_paddrinfo pi;
+		struct sockaddr_in *a = (struct sockaddr_in *)addrs + i;
+
+		memset(&pi, 0, sizeof(pi));
+		memcpy(&pi.spinfo_address, a, sizeof(*a));
+		pi.spinfo_assoc_id = id;
+		len = sizeof(pi);
+		usrsctp_getsockopt(s, IPPROTO_SCTP, SCTP_GET_PEER_ADDR_INFO, &pi, &len);
+		inet_ntop(AF_INET, &a->sin_addr, t, sizeof(t));
+		printf("%s{\"addr\":\"%s\",\"state\":\"%s\"}", i ? "," : "", t, path_state(pi.spinfo_state));
+	}
+	if (n > 0)
+		usrsctp_freepaddrs(addrs);
+	printf("]}\n");
+	fflush(stdout);
+}
+
+/* every message sent acknowledged by the peer */
+static void drain(struct socket *s, sctp_assoc_t id)
+{
+	for (int i = 0; i < 500; i++) {
+		struct sctp_status st;
+		socklen_t len = sizeof(st);
+
+		memset(&st, 0, sizeof(st));
+		st.sstat_assoc_id = id;
+		if (usrsctp_getsockopt(s, IPPROTO_SCTP, SCTP_STATUS, &st, &len) || !st.sstat_unackdata)
+			return;
+		usleep(10000);
+	}
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: sctp-peer server|client --port P --bind A1[,A2] [--peer Z1[,Z2]] --count N "
+			"[--size S] [--interval-us U] [--hold] [--fast]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "port", required_argument, NULL, 'p' }, { "bind", required_argument, NULL, 'b' },
+		{ "peer", required_argument, NULL, 'z' }, { "count", required_argument, NULL, 'n' },
+		{ "size", required_argument, NULL, 's' }, { "hold", no_argument, NULL, 'h' },
+		{ "interval-us", required_argument, NULL, 'i' }, { "fast", no_argument, NULL, 'f' },
+		{ 0 },
+	};
+	struct sockaddr_in local[MAX_ADDRS], peer[MAX_ADDRS];
+	const char *bind_list = NULL, *peer_list = NULL;
+	int port = 0, count = 1, size = 100, nlocal, npeer = 0, opt, done = 0, interval = 0;
+	bool server, hold = false, fast = false;
+	struct socket *s, *c;
+	sctp_assoc_t id = 0;
+	char buf[65536];
+
+	if (argc < 2 || (strcmp(argv[1], "server") && strcmp(argv[1], "client")))
+		usage();
+	server = !strcmp(argv[1], "server");
+	optind = 2;
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'p': port = atoi(optarg); break;
+		case 'b': bind_list = optarg; break;
+		case 'z': peer_list = optarg; break;
+		case 'n': count = atoi(optarg); break;
+		case 's': size = atoi(optarg); break;
+		case 'h': hold = true; break;
+		case 'i': interval = atoi(optarg); break;
+		case 'f': fast = true; break;
+		default: usage();
+		}
+	}
+	if (port <= 0 || port > 65535 || !bind_list || (!server && !peer_list) || count < 1 || size < 1 ||
+	    size > (int)sizeof(buf) || interval < 0)
+		usage();
+	nlocal = parse_addrs(bind_list, (uint16_t)port, local);
+	if (nlocal <= 0 || (!server && (npeer = parse_addrs(peer_list, (uint16_t)port, peer)) <= 0))
+		usage();
+	usrsctp_init(0, NULL, NULL); /* port 0: SCTP over raw IP, no UDP encapsulation */
+	usrsctp_sysctl_set_sctp_blackhole(2);
+	if (fast) {
+		usrsctp_sysctl_set_sctp_rto_min_default(100);
+		usrsctp_sysctl_set_sctp_rto_max_default(400);
+		usrsctp_sysctl_set_sctp_rto_initial_default(200);
+		usrsctp_sysctl_set_sctp_path_rtx_max_default(2);
+		usrsctp_sysctl_set_sctp_heartbeat_interval_default(200);
+	}
+	s = usrsctp_socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP, NULL, NULL, 0, NULL);
+	if (!s || usrsctp_bindx(s, (struct sockaddr *)local, nlocal, SCTP_BINDX_ADD_ADDR)) {
+		perror("sctp-peer: socket/bindx");
+		return 1;
+	}
+	if (server) {
+		if (usrsctp_listen(s, 1)) {
+			perror("sctp-peer: listen");
+			return 1;
+		}
+		fprintf(stderr, "sctp-peer: listening\n"); /* a test starts its client now */
+		if (!(c = usrsctp_accept(s, NULL, NULL))) {
+			perror("sctp-peer: accept");
+			return 1;
+		}
+		while (done < count) {
+			struct sctp_rcvinfo ri;
+			socklen_t from_len = 0, info_len = sizeof(ri);
+			unsigned info_type = 0;
+			int flags = 0;
+			ssize_t r = usrsctp_recvv(c, buf, sizeof(buf), NULL, &from_len, &ri, &info_len, &info_type, &flags);
+
+			if (r <= 0)
+				break;
+			if (flags & MSG_EOR)
+				done++;
+		}
+	} else {
+		c = s;
+		if (usrsctp_connectx(c, (struct sockaddr *)peer, npeer, &id)) {
+			perror("sctp-peer: connectx");
+			return 1;
+		}
+		memset(buf, 'm', (size_t)size);
+		for (; done < count; done++) {
+			if (usrsctp_sendv(c, buf, (size_t)size, NULL, 0, NULL, 0, SCTP_SENDV_NOINFO, 0) < 0) {
+				perror("sctp-peer: sendv");
+				break;
+			}
+			if (interval > 0)
+				usleep((useconds_t)interval);
+		}
+		drain(c, id);
+	}
+	report(c, id, server ? "server" : "client", done);
+	while (hold)
+		pause();
+	usrsctp_close(c);
+	if (c != s)
+		usrsctp_close(s);
+	while (usrsctp_finish())
+		usleep(100000);
+	return done == count ? 0 : 1;
+}
