@@ -238,8 +238,11 @@ static __always_inline void end_assoc(const struct sl_sctp_assoc *a, const struc
 
 	if (a->tag[1])
 		bpf_map_delete_elem(&SL_SCTP_TAG_MAP, &zkey);
-	bpf_map_delete_elem(&SL_SCTP_ASSOC_MAP, akey);
-	count(why);
+	/* counted by the one program whose delete took it: two ends of one
+	 * association (a SHUTDOWN-COMPLETE and the one an endpoint sends for a
+	 * retransmitted SHUTDOWN-ACK) may meet on two CPUs at once */
+	if (!bpf_map_delete_elem(&SL_SCTP_ASSOC_MAP, akey))
+		count(why);
 }
 
 /* an address, for a set's lookup */
