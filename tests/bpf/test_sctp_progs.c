@@ -26,6 +26,7 @@
 #include "lib/bpf_info.h"
 #include "features/sctp/sctp.h"
 #include "fixture.h"
+#include "fx_set.h"
 #include "sctp_fx.h"
 #include "sctp.skel.h"
 
@@ -537,31 +538,6 @@ Test(sctp_progs, a_full_table_refuses_new_and_keeps_the_old)
 	clear_all();
 }
 
-/* The set `name` (a hash:ip of IPv4 addresses) in slot 0 of the sets'
- * maps the object shares, as the sets feature publishes one */
-static int make_set(const char *name, const char *const addrs[])
-{
-	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_NO_PREALLOC);
-	struct sl_set_dirent d = { .slot = 0, .cls = SL_CLASS_IP4, .family = SL_FAMILY_IPV4 };
-	struct sl_set_name key = { 0 };
-	__u32 slot = 0;
-	int fd = bpf_map_create(BPF_MAP_TYPE_HASH, "sctp_fx_set", sizeof(struct sl_set_key_ip4),
-				sizeof(struct sl_set_value), 16, &o);
-
-	cr_assert_geq(fd, 0, "creating the set: %s", strerror(errno));
-	for (; *addrs; addrs++) {
-		struct sl_set_key_ip4 k;
-		struct sl_set_value v = { .cidr = 32 };
-
-		cr_assert_eq(inet_pton(AF_INET, *addrs, k.addr), 1);
-		cr_assert_eq(bpf_map_update_elem(fd, &k, &v, BPF_NOEXIST), 0);
-	}
-	cr_assert_eq(bpf_map_update_elem(fd_of(skel->maps.sl_sc_ip4_v1), &slot, &fd, BPF_ANY), 0, "%s", strerror(errno));
-	snprintf(key.name, sizeof(key.name), "%s", name);
-	cr_assert_eq(bpf_map_update_elem(fd_of(skel->maps.sl_setdir_v1), &key, &d, BPF_ANY), 0);
-	return fd;
-}
-
 static void set_policy(const char *set)
 {
 	struct sl_sctp_pol_key k = { .zone = ZONE, .ifindex = LO };
@@ -604,7 +580,7 @@ Test(sctp_progs, a_policy_admits_by_the_init_source)
 		ROW("policy: SHUTDOWN-COMPLETE ends it", F(A1, Z1, 5000, 6000, TZ, { CH(SL_SCTP_SHUTDOWN_COMPLETE) }),
 		    W("tracked=1 end_shutdown=1", 0)),
 	};
-	int set = make_set("clients", clients);
+	int set = fx_set_ip4(skel->obj, "clients", 0, clients);
 
 	set_policy("clients");
 	run(rows, sizeof(rows) / sizeof(rows[0]));
@@ -632,7 +608,7 @@ Test(sctp_progs, a_policy_drops_what_it_did_not_admit)
 		ROW("policy on: the INIT again dropped", F("10.0.0.9", Z1, 5000, 6000, 0, { CH(SL_SCTP_INIT, 0, TA) }),
 		    WDROP("drop_init=1", 1)),
 	};
-	int set = make_set("clients", clients);
+	int set = fx_set_ip4(skel->obj, "clients", 0, clients);
 
 	for (int xdp = 0; xdp < 2; xdp++) {
 		clear_all();

@@ -11,10 +11,7 @@
 #include <criterion/criterion.h>
 
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
 #include <linux/pkt_cls.h>
-#include <arpa/inet.h>
-#include <errno.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +20,7 @@
 #include "lib/bpf_info.h"
 #include "lib/cgroup.h"
 #include "fixture.h"
+#include "fx_set.h"
 #include "sluice/xps.h"
 #include "xps.skel.h"
 
@@ -280,38 +278,6 @@ Test(xps_progs, a_thousand_rules)
 	run(rows, 3);
 }
 
-/* A hash:ip set holding 198.51.100.2 (the fixtures' IPv4 destination) in
- * slot 5 of its class, published in the sets' directory as "near", as the
- * sets feature does; returns the set's map fd */
-static int near_set(void)
-{
-	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_NO_PREALLOC);
-	const struct btf *btf = bpf_object__btf(skel->obj);
-	struct sl_set_key_ip4 k;
-	struct sl_set_value v = { 0 };
-	struct sl_set_name name = { "near" };
-	struct sl_set_dirent d = { .slot = 5, .cls = SL_CLASS_IP4, .family = SL_FAMILY_IPV4, .type = SL_SET_HASH_IP };
-	__u32 slot = 5;
-	int fd;
-
-	/* with the object's BTF, as the daemon makes a set: 6.1 takes a map
-	 * without BTF for no outer map whose template has it */
-	cr_assert_not_null(btf);
-	o.btf_fd = (__u32)btf__fd(btf);
-	o.btf_key_type_id = (__u32)btf__find_by_name_kind(btf, "sl_set_key_ip4", BTF_KIND_STRUCT);
-	o.btf_value_type_id = (__u32)btf__find_by_name_kind(btf, "sl_set_value", BTF_KIND_STRUCT);
-	cr_assert(o.btf_key_type_id > 0 && o.btf_value_type_id > 0);
-	fd = bpf_map_create(BPF_MAP_TYPE_HASH, "fx_near", sizeof(k), sizeof(v), 16, &o);
-
-	cr_assert_geq(fd, 0, "create the set: %s", strerror(errno));
-	cr_assert_eq(inet_pton(AF_INET, "198.51.100.2", k.addr), 1);
-	cr_assert_eq(bpf_map_update_elem(fd, &k, &v, BPF_ANY), 0);
-	cr_assert_eq(bpf_map_update_elem(map_fd(skel->maps.sl_sc_ip4_v1), &slot, &fd, BPF_ANY), 0,
-		     "the set into its outer map: %s", strerror(errno));
-	cr_assert_eq(bpf_map_update_elem(map_fd(skel->maps.sl_setdir_v1), &name, &d, BPF_ANY), 0);
-	return fd;
-}
-
 Test(xps_progs, match_set)
 {
 	struct sl_xps_rule rules[] = {
@@ -330,7 +296,8 @@ Test(xps_progs, match_set)
 	const struct fx_case gone[] = {
 		ROW("a name not in the directory matches nothing: the next rule", udp4, 0, 1, 1),
 	};
-	int fd = near_set();
+	static const char *const near[] = { "198.51.100.2", NULL }; /* the fixtures' IPv4 destination */
+	int fd = fx_set_ip4(skel->obj, "near", 5, near);
 
 	load_rules(rules, 2, 0, 0);
 	run(dst, sizeof(dst) / sizeof(dst[0]));
