@@ -83,12 +83,21 @@ static char *handle(void *ctx, const char *line, int fd, const char *rest, size_
 	return sl_request_answer(&ops, ctx, line, fd, rest, rest_len);
 }
 
+static char sock_path[108];
+
+/* libFuzzer ends the process with exit(): the socket file goes with it */
+static void remove_sock(void)
+{
+	unlink(sock_path);
+}
+
 static void setup(void)
 {
 	struct sl_error err = { 0 };
-	char path[108];
+	const char *path = sock_path;
 
-	snprintf(path, sizeof(path), "/tmp/sluice-fuzz-ctl.%d.sock", (int)getpid());
+	snprintf(sock_path, sizeof(sock_path), "/tmp/sluice-fuzz-ctl.%d.sock", (int)getpid());
+	atexit(remove_sock);
 	loop = sl_loop_new();
 	sl_ctl_init(&ctl);
 	if (!loop || sl_ctl_open(&ctl, path, loop, handle, NULL, &err)) {
