@@ -14,6 +14,8 @@
  *   cgroup/recvmsg4, recvmsg6   a received message's source, when the app
  *                               asks for it: a reply from a rewritten
  *                               destination shows the original (always 1)
+ *   cgroup/getpeername4, 6      a UDP socket connected through a rewrite
+ *                               shows the address it connected to
  *
  * An IPv4-mapped address on an IPv6 socket is IPv4, and stays mapped when
  * rewritten. */
@@ -25,10 +27,11 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* connect() of a UDP socket only: TCP connections are not this policy's */
+/* connect() and getpeername() of UDP sockets only: TCP connections are
+ * not this policy's */
 static __always_inline bool not_udp(struct bpf_sock_addr *ctx, __u8 hook)
 {
-	return hook == SL_SEND_HOOK_CONNECT && ctx->type != SOCK_DGRAM;
+	return (hook == SL_SEND_HOOK_CONNECT || hook == SL_SEND_HOOK_PEERNAME) && ctx->type != SOCK_DGRAM;
 }
 
 static __always_inline void msg_of(struct bpf_sock_addr *ctx, __u8 hook, struct sl_send_msg *m)
@@ -48,7 +51,7 @@ static __always_inline int run4(struct bpf_sock_addr *ctx, __u8 hook)
 	msg_of(ctx, hook, &m);
 	m.family = SL_FAMILY_IPV4;
 	m.ip[0] = ctx->user_ip4;
-	if (hook == SL_SEND_HOOK_RECVMSG)
+	if (sl_send_restores(hook))
 		sl_send_restore(&m);
 	else
 		sl_send_decide(&m);
@@ -78,7 +81,7 @@ static __always_inline int run6(struct bpf_sock_addr *ctx, __u8 hook)
 		m.ip[2] = c;
 		m.ip[3] = d;
 	}
-	if (hook == SL_SEND_HOOK_RECVMSG)
+	if (sl_send_restores(hook))
 		sl_send_restore(&m);
 	else
 		sl_send_decide(&m);
@@ -131,5 +134,19 @@ SEC("cgroup/recvmsg6")
 int sl_send_recvmsg6(struct bpf_sock_addr *ctx)
 {
 	run6(ctx, SL_SEND_HOOK_RECVMSG);
+	return 1;
+}
+
+SEC("cgroup/getpeername4")
+int sl_send_getpeername4(struct bpf_sock_addr *ctx)
+{
+	run4(ctx, SL_SEND_HOOK_PEERNAME);
+	return 1;
+}
+
+SEC("cgroup/getpeername6")
+int sl_send_getpeername6(struct bpf_sock_addr *ctx)
+{
+	run6(ctx, SL_SEND_HOOK_PEERNAME);
 	return 1;
 }

@@ -278,8 +278,15 @@ static __always_inline void sl_send_decide(struct sl_send_msg *m)
 		bpf_map_update_elem(&SL_SEND_MEMO_MAP, &s->key, &s->memo, BPF_ANY);
 }
 
+/* the hooks that give back what a rewrite changed instead of deciding */
+static __always_inline bool sl_send_restores(__u8 hook)
+{
+	return hook == SL_SEND_HOOK_RECVMSG || hook == SL_SEND_HOOK_PEERNAME;
+}
+
 /* recvmsg: a reply from a destination this socket's messages were
- * rewritten to shows the original as its source */
+ * rewritten to shows the original as its source; getpeername: a socket
+ * connected through a rewrite shows the address it asked for */
 static __always_inline void sl_send_restore(struct sl_send_msg *m)
 {
 	struct sl_send_orig_key key = { .cookie = m->sock_cookie, .port = m->port, .family = m->family };
@@ -298,6 +305,8 @@ static __always_inline void sl_send_restore(struct sl_send_msg *m)
 	m->port = orig->port;
 	m->rule = id = orig->rule;
 	m->changed = 1;
+	if (m->hook != SL_SEND_HOOK_RECVMSG)
+		return;
 	st = bpf_map_lookup_elem(&SL_SEND_STATS_MAP, &id);
 	if (st)
 		st->replies++;

@@ -67,6 +67,7 @@ enum sl_send_hook {
 	SL_SEND_HOOK_SENDMSG = 0,
 	SL_SEND_HOOK_CONNECT = 1,
 	SL_SEND_HOOK_RECVMSG = 2,
+	SL_SEND_HOOK_PEERNAME = 3, /* getpeername(): restored as a reply is, not counted */
 };
 
 struct sl_send_rule {

@@ -5,8 +5,8 @@
  * programs (ENOTSUPP); a raw tracepoint program runs on demand (attached to
  * nothing; a syscall program would be sleepable, and sleepable programs may
  * not reach the sets' LPM tries). The message is a global the test writes
- * and reads through the mmapped .bss, decided (or, for the recvmsg hook,
- * restored) in place. */
+ * and reads through the mmapped .bss, decided (or, for the recvmsg and
+ * getpeername hooks, restored) in place. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "lib/send_policy.h"
@@ -20,7 +20,7 @@ int sl_send_fx(void *ctx)
 {
 	struct sl_send_msg *m = &sl_send_fx_msg;
 
-	if (m->hook == SL_SEND_HOOK_RECVMSG)
+	if (sl_send_restores(m->hook))
 		sl_send_restore(m);
 	else
 		sl_send_decide(m);

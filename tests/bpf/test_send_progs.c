@@ -200,6 +200,13 @@ Test(send_progs, rewrite_and_the_reply_restored)
 	cr_assert_eq(reply.changed, 1);
 	expect_addr(&reply, "10.9.0.1", 5000);
 	cr_assert_eq(stat_of(0).replies, 1);
+	/* getpeername of a socket connected there gives the original, and is
+	 * no reply */
+	reply = msg("10.8.0.2", 6000, SL_SEND_HOOK_PEERNAME);
+	run(&reply);
+	cr_assert_eq(reply.changed, 1);
+	expect_addr(&reply, "10.9.0.1", 5000);
+	cr_assert_eq(stat_of(0).replies, 1);
 	/* another socket's reply from there is its own */
 	reply = msg("10.8.0.2", 6000, SL_SEND_HOOK_RECVMSG);
 	reply.sock_cookie = SOCK + 1;

@@ -12,7 +12,7 @@
 # sender's OutDatagrams, sendmmsg's own returns (sent/failed per
 # destination), and send list's counters; then both LANs must agree.
 # Also: what sendmmsg returns when its 10th message is denied (ctypes, not
-# sluice-gen), replies from a rewritten destination (sendto and connect,
+# sluice-gen), replies from a rewritten destination and getpeername (sendto and connect,
 # both families), a cgroup rule, the host's own sockets, match-set rules
 # (dst and dst,dst) following their sets, bad input, and a restart that
 # adopts the links from the saved configuration.
@@ -181,8 +181,11 @@ for lan in 1 2; do
 	for q in "10.98.0.5 sendto 10.98.0.5:$P" "10.98.0.5 connect 10.98.0.5:$P" "fd98::5 sendto [fd98::5]:$P" \
 		"fd98::5 connect [fd98::5]:$P"; do
 		set -- $q
-		got=$(ip netns exec "$(n "s$lan")" $PY "$TOOL" ask "$1" $P "$2" | jq -r .from) || fail "ask $q"
-		assert_eq "$3" "$got" "LAN $lan: the reply to a $2 to $1 comes from the address the app used"
+		got=$(ip netns exec "$(n "s$lan")" $PY "$TOOL" ask "$1" $P "$2") || fail "ask $q"
+		assert_eq "$3" "$(echo "$got" | jq -r .from)" \
+			"LAN $lan: the reply to a $2 to $1 comes from the address the app used"
+		[ "$2" = sendto ] ||
+			assert_eq "$3" "$(echo "$got" | jq -r .peer)" "LAN $lan: getpeername() after a $2 to $1 gives it back"
 	done
 done
 assert_eq "2 2" "$(ctl d -j send list | jq -r '[.[] | select(.action == "rewrite") | .replies] | join(" ")')" \
@@ -246,7 +249,7 @@ daemon_stop d
 daemon_start d --config "$T_TMP/saved.conf"
 assert_eq "$before" "$(ctl d save)" "the saved configuration reads back to the same rules"
 assert_eq "$links" "$(ctl d -j status | jq -c '[.features[] | select(.name == "send") | .links[].link_id]')" \
-	"the restarted daemon adopted the six links (same ids)"
+	"the restarted daemon adopted the eight links (same ids)"
 assert_eq 1262 "$(ctl d -j send list | jq '.[] | select(.action == "deny" and .dst == "10.98.0.3/32:'$P'") | .messages')" \
 	"the counters survived the restart (1260 batched, 2 in the 20-message calls)"
 echo PASS

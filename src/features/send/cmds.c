@@ -38,7 +38,8 @@ const struct sl_cmd_spec sl_send_cmds[] = {
 		  "(unconnected sockets), connect4/6 every connect(). The first rule in prio\n"
 		  "order that matches the destination decides (count rules count and go on):\n"
 		  "deny fails the message with EPERM, rewrite sends it to ADDR[:PORT], and\n"
-		  "replies from there show the original address as their source (recvmsg4/6).\n"
+		  "replies from there show the original address as their source (recvmsg4/6),\n"
+		  "as getpeername() of a socket connected there does (getpeername4/6).\n"
 		  "Sockets of other namespaces, and outside cgroup PATH, are never touched." },
 	{ .words = "send del", .flags = SL_CMD_CONFIG, .opts = rule_opts, .args = rule_args,
 	  .stage = SL_HANDLER(send_stage_del),

@@ -1,6 +1,6 @@
 /* Send policy: the daemon module. The state is the rules; apply() makes
  * the kernel run them: on every cgroup the rules name (the root for rules
- * without one) one load of bpf/send.bpf.c, its six programs each on a
+ * without one) one load of bpf/send.bpf.c, its eight programs each on a
  * pinned cgroup link (adopted by a restarted daemon, the program replaced
  * in place), then the rules written into the bank the programs do not
  * read and switched to with one update of the config map. A failure before
@@ -39,11 +39,12 @@ const char *const send_map_names[SNDM_COUNT] = {
 
 /* program sl_send_<hook> attaches as hook_type[] */
 const char *const send_hook_names[SEND_HOOKS] = {
-	"sendmsg4", "sendmsg6", "connect4", "connect6", "recvmsg4", "recvmsg6",
+	"sendmsg4", "sendmsg6", "connect4", "connect6", "recvmsg4", "recvmsg6", "getpeername4", "getpeername6",
 };
 static const enum bpf_attach_type hook_type[SEND_HOOKS] = {
 	BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG, BPF_CGROUP_INET4_CONNECT,
 	BPF_CGROUP_INET6_CONNECT, BPF_CGROUP_UDP4_RECVMSG, BPF_CGROUP_UDP6_RECVMSG,
+	BPF_CGROUP_INET4_GETPEERNAME, BPF_CGROUP_INET6_GETPEERNAME,
 };
 
 static void state_init(void *st)

@@ -41,7 +41,7 @@ enum { SEND_ARG_TO };
 /* cgroups the rules may name at once (the root included) */
 #define SEND_CGROUPS_MAX 16
 /* the hooks a cgroup gets, one program and link each */
-#define SEND_HOOKS 6
+#define SEND_HOOKS 8
 
 struct send_rule_cfg {
 	char netns[SEND_NETNS_MAX];     /* from `ip netns`; "" = the daemon's own */

@@ -11,7 +11,8 @@
   ask ADDR PORT MODE   one datagram to ADDR:PORT and its answer, with an
                        unconnected socket (MODE sendto) or a connected one
                        (MODE connect); prints the answer's source address
-                       as recvfrom gives it: {"from": "ADDR:PORT"}
+                       as recvfrom gives it, and for connect the peer as
+                       getpeername gives it: {"from": "ADDR:PORT", "peer": ...}
 
 Python has no sendmmsg: it is called through ctypes, so the return values
 are the kernel's, not a library's.
@@ -97,8 +98,14 @@ def ask(addr, port, mode):
     else:
         sock.sendto(b"ping", (addr, port))
     _, peer = sock.recvfrom(2048)
-    text = "%s:%d" % (peer[0], peer[1]) if family == socket.AF_INET else "[%s]:%d" % (peer[0], peer[1])
-    print(json.dumps({"from": text}))
+    out = {"from": name_of(family, peer)}
+    if mode == "connect":
+        out["peer"] = name_of(family, sock.getpeername())
+    print(json.dumps(out))
+
+
+def name_of(family, addr):
+    return "%s:%d" % (addr[0], addr[1]) if family == socket.AF_INET else "[%s]:%d" % (addr[0], addr[1])
 
 
 def main():
