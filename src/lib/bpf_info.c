@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "core/pin.h"
 #include "lib/hash.h"
 
 uint64_t sl_object_id(const void *data, size_t len)
@@ -98,6 +99,20 @@ json_object *sl_map_status(int fd, const char *pin)
 	json_object_object_add(o, "max_entries", json_object_new_int64(info.max_entries));
 	json_object_object_add(o, "pin", json_object_new_string(pin));
 	return o;
+}
+
+json_object *sl_maps_status(const char *pin_root, const char *const names[], const int fds[], int n)
+{
+	json_object *maps = json_object_new_array();
+	char pin[512];
+
+	for (int i = 0; i < n; i++) {
+		if (fds[i] < 0)
+			continue;
+		sl_pin_path(pin, sizeof(pin), pin_root, SL_PIN_MAPS, names[i]);
+		json_object_array_add(maps, sl_map_status(fds[i], pin));
+	}
+	return maps;
 }
 
 int sl_link_prog_fd(int link_fd)

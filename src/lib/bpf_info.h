@@ -24,6 +24,9 @@ long sl_map_count(int fd);
 
 /* {"name","id","pin","entries","max_entries"} for a map fd */
 json_object *sl_map_status(int fd, const char *pin);
+/* a feature's maps for its status entry: sl_map_status of each fds[i]
+ * that is open, pinned as names[i] under pin_root's maps */
+json_object *sl_maps_status(const char *pin_root, const char *const names[], const int fds[], int n);
 /* {"program","prog_id","link_id","attach","pin","recursion_misses"} for a
  * link fd and its program's fd (-1 if not held) */
 json_object *sl_link_status(int fd, int prog_fd, const char *program, const char *attach, const char *pin);

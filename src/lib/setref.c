@@ -93,6 +93,14 @@ int sl_setref_publish(int use_fd, const char *user, const char *const names[], i
 	return 0;
 }
 
+void sl_setref_json(json_object *o, int dir_fd, const char *set)
+{
+	struct sl_set_dirent d;
+
+	json_object_object_add(o, "match_set", json_object_new_string(set));
+	json_object_object_add(o, "set_found", json_object_new_boolean(dir_fd >= 0 && !sl_setref_find(dir_fd, set, &d)));
+}
+
 bool sl_setref_user(int use_fd, const char *set, char user[16])
 {
 	struct sl_set_use_key k, next;

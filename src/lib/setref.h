@@ -6,6 +6,7 @@
 #define SLUICE_LIB_SETREF_H
 
 #include <stdbool.h>
+#include <json-c/json.h>
 
 #include "common/grammar.h"
 #include "sluice/sets.h"
@@ -26,6 +27,10 @@ int sl_setref_check(int dir_fd, const char *feature, const char *set, int ndirs,
  * deleted. On failure the map is as it was for `user` as far as the
  * kernel allows (err says what failed). */
 int sl_setref_publish(int use_fd, const char *user, const char *const names[], int n, struct sl_error *err);
+
+/* A rule's "match_set" and "set_found" for a listing: a config's rule may
+ * name a set that is not (yet) there, and then matches nothing. */
+void sl_setref_json(json_object *o, int dir_fd, const char *set);
 
 /* A feature whose rules name `set`: true with its name in `user`. */
 bool sl_setref_user(int use_fd, const char *set, char user[16]);

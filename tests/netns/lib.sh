@@ -169,6 +169,19 @@ assert_eq() { # EXPECTED ACTUAL WHAT
 	note "ok: $3 = $2"
 }
 
+# status_pins_agree D FEATURE: every map and link FEATURE's status names is
+# pinned where status says, and is the same object there (bpftool's id), so
+# an operator's bpftool finds what status shows
+status_pins_agree() {
+	ctl "$1" -j status | jq -r --arg f "$2" '.features[] | select(.name == $f) |
+		(.maps[]? | "map \(.pin) \(.id)"), (.links[]? | "link \(.pin) \(.link_id)")' >"$T_TMP/pins.$2" ||
+		fail "status of $2"
+	[ -s "$T_TMP/pins.$2" ] || fail "status of $2 names no pin"
+	while read -r kind pin id; do
+		assert_eq "$id" "$(bpftool -j "$kind" show pinned "$pin" 2>/dev/null | jq .id)" "$2: the $kind pinned at $pin"
+	done <"$T_TMP/pins.$2"
+}
+
 assert_ne() {
 	[ "$1" != "$2" ] || fail "$3: both are '$1'"
 	note "ok: $3 ($1 != $2)"

@@ -96,6 +96,8 @@ check_assoc "$Z" "tracked"
 last=$(jq -r '.[0].last_data' "$T_TMP/assoc.json")
 case $last in 10.?.0.1\>10.?.0.2) ;; *) fail "last data path '$last'" ;; esac
 
+status_pins_agree d1 sctp
+
 note "a restarted daemon adopts the links and the records"
 links_before=$(ctl d1 -j status | jq -c '[.features[] | select(.name == "sctp") | .links[].link_id]')
 daemon_stop d1

@@ -242,6 +242,8 @@ expect_exit 2 ctl d send add netns "$S1" dst 10.98.0.9 action deny match-set blo
 expect_exit 2 ctl d send add netns "$S1" cgroup /nosuch-$T_ID dst 10.98.0.9 action deny
 assert_eq "$before" "$(ctl d save)" "refused commands changed nothing"
 
+status_pins_agree d send
+
 # --- a restart on the saved configuration adopts the links --------------------
 ctl d save >"$T_TMP/saved.conf"
 links=$(ctl d -j status | jq -c '[.features[] | select(.name == "send") | .links[].link_id]')

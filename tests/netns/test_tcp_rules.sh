@@ -89,6 +89,8 @@ ctl d tcp del netns "$B" initcwnd 21 2>/dev/null
 assert_eq 2 $? "tcp del with another initcwnd"
 assert_eq "$before" "$(ctl d save)" "refused commands changed nothing"
 
+status_pins_agree d tcp
+
 # save, then a daemon on that config; a restart adopts the pinned link
 ctl d save >"$T_TMP/tcp.conf"
 pb=$(ctl d -j tcp list | jq -r --arg b "$B" '.[] | select(.netns == $b) | .passive')

@@ -192,6 +192,7 @@ spread "no rule again, UDP from CPU 1" udp 10.99.0.2 5000 1
 ctl d xps add dev va netns "$A" all queue 1 || fail "xps add all"
 assert_eq "$(tc_mode)" "$(ctl d -j xps list | jq -r '.devices[0].mode')" "attached as the kernel allows"
 # a legacy filter (no tcx: SLUICE_KERNEL_LACKS=tcx) sits at sluice's pref with xps's handle
+status_pins_agree d xps
 filters() { ip netns exec "$A" tc filter show dev va egress | grep -c 'handle 0x51ce0003'; }
 if [ "$(tc_mode)" = tcx ]; then
 	id=$(ctl d -j status | jq '.features[] | select(.name == "xps") | .links[0].link_id')

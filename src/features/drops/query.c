@@ -251,8 +251,7 @@ json_object *drops_status(const struct sl_env *env, void *priv, const void *st)
 {
 	const struct drops_state *s = st;
 	struct drops_priv *p = priv;
-	json_object *o = json_object_new_object(), *progs = json_object_new_array(),
-		    *maps = json_object_new_array();
+	json_object *o = json_object_new_object(), *progs = json_object_new_array();
 	char path[4096];
 
 	json_object_object_add(o, "enabled", json_object_new_boolean(s->enabled));
@@ -266,13 +265,8 @@ json_object *drops_status(const struct sl_env *env, void *priv, const void *st)
 			json_object_array_add(progs, sl_prog_off_status(drops_links[i].prog, drops_links[i].attach,
 									drops_link_off(i)));
 	}
-	for (int i = 0; i < NMAPS; i++) {
-		sl_pin_path(path, sizeof(path), env->pin_root, SL_PIN_MAPS, drops_map_names[i]);
-		if (p->map_fd[i] >= 0)
-			json_object_array_add(maps, sl_map_status(p->map_fd[i], path));
-	}
 	json_object_object_add(o, "programs", progs);
-	json_object_object_add(o, "maps", maps);
+	json_object_object_add(o, "maps", sl_maps_status(env->pin_root, drops_map_names, p->map_fd, NMAPS));
 	json_object_object_add(o, "stats", stats_json(p));
 	return o;
 }

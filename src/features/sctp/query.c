@@ -144,7 +144,7 @@ json_object *sctp_status(const struct sl_env *env, void *priv, const void *state
 {
 	const struct sctp_state *s = state;
 	struct sctp_priv *p = priv;
-	json_object *o = json_object_new_object(), *links = json_object_new_array(), *maps = json_object_new_array(),
+	json_object *o = json_object_new_object(), *links = json_object_new_array(),
 		    *zones = json_object_new_array(), *devs = json_object_new_array();
 	char pin[512], name[32];
 
@@ -189,10 +189,6 @@ json_object *sctp_status(const struct sl_env *env, void *priv, const void *state
 		json_object_array_add(zones, zo);
 	}
 	json_object_object_add(o, "zones", zones);
-	for (int i = 0; i < SCM_COUNT && p->base; i++) {
-		sl_pin_path(pin, sizeof(pin), env->pin_root, SL_PIN_MAPS, sctp_map_names[i]);
-		json_object_array_add(maps, sl_map_status(p->map_fd[i], pin));
-	}
-	json_object_object_add(o, "maps", maps);
+	json_object_object_add(o, "maps", sl_maps_status(env->pin_root, sctp_map_names, p->map_fd, p->base ? SCM_COUNT : 0));
 	return o;
 }

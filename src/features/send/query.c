@@ -25,13 +25,8 @@ static json_object *rule_json(const struct send_priv *p, int k)
 	json_object_object_add(o, "prio", json_object_new_int64(r->prio));
 	json_object_object_add(o, "dst", r->set[0] ? NULL : json_object_new_string(dst));
 	if (r->set[0]) {
-		struct sl_set_dirent d;
-
-		json_object_object_add(o, "match_set", json_object_new_string(r->set));
+		sl_setref_json(o, p->map_fd[SNDM_SETDIR], r->set);
 		json_object_object_add(o, "match_dirs", json_object_new_string(r->set_port ? "dst,dst" : "dst"));
-		/* a config's rule may name a set that is not (yet) there: it matches nothing */
-		json_object_object_add(o, "set_found", json_object_new_boolean(
-			p->map_fd[SNDM_SETDIR] >= 0 && !sl_setref_find(p->map_fd[SNDM_SETDIR], r->set, &d)));
 	}
 	json_object_object_add(o, "action", json_object_new_string(send_action_names[r->action]));
 	if (r->action == SL_SEND_REWRITE) {
@@ -65,7 +60,7 @@ json_object *send_status(const struct sl_env *env, void *priv, const void *state
 {
 	const struct send_state *s = state;
 	struct send_priv *p = priv;
-	json_object *o = json_object_new_object(), *maps = json_object_new_array(), *links = json_object_new_array();
+	json_object *o = json_object_new_object(), *links = json_object_new_array();
 	char pin[512];
 
 	json_object_object_add(o, "rules", json_object_new_int(s->n));
@@ -83,12 +78,6 @@ json_object *send_status(const struct sl_env *env, void *priv, const void *state
 		}
 	json_object_object_add(o, "links", links);
 	json_object_object_add(o, "cgroup2", json_object_new_string(p->cgroup_root));
-	for (int i = 0; i < SNDM_COUNT; i++) {
-		if (p->map_fd[i] < 0)
-			continue;
-		sl_pin_path(pin, sizeof(pin), env->pin_root, SL_PIN_MAPS, send_map_names[i]);
-		json_object_array_add(maps, sl_map_status(p->map_fd[i], pin));
-	}
-	json_object_object_add(o, "maps", maps);
+	json_object_object_add(o, "maps", sl_maps_status(env->pin_root, send_map_names, p->map_fd, SNDM_COUNT));
 	return o;
 }

@@ -27,14 +27,8 @@ static json_object *rule_json(const struct tcp_priv *p, int k)
 	json_object_object_add(o, "cgroup", json_object_new_string(r->cgroup[0] ? r->cgroup : "/"));
 	json_object_object_add(o, "prio", json_object_new_int64(r->prio));
 	json_object_object_add(o, "dst", r->set[0] ? NULL : json_object_new_string(dst));
-	if (r->set[0]) {
-		struct sl_set_dirent d;
-
-		json_object_object_add(o, "match_set", json_object_new_string(r->set));
-		/* a config's rule may name a set that is not (yet) there: it matches nothing */
-		json_object_object_add(o, "set_found", json_object_new_boolean(
-			p->map_fd[TM_SETDIR] >= 0 && !sl_setref_find(p->map_fd[TM_SETDIR], r->set, &d)));
-	}
+	if (r->set[0])
+		sl_setref_json(o, p->map_fd[TM_SETDIR], r->set);
 	json_object_object_add(o, "initcwnd", r->initcwnd ? json_object_new_int64(r->initcwnd) : NULL);
 	json_object_object_add(o, "initrwnd", r->initrwnd ? json_object_new_int64(r->initrwnd) : NULL);
 	json_object_object_add(o, "cc", r->cc[0] ? json_object_new_string(r->cc) : NULL);
@@ -65,7 +59,7 @@ json_object *tcp_status(const struct sl_env *env, void *priv, const void *state)
 {
 	const struct tcp_state *s = state;
 	struct tcp_priv *p = priv;
-	json_object *o = json_object_new_object(), *maps = json_object_new_array();
+	json_object *o = json_object_new_object();
 	const char *off = tcp_kernel_off();
 	char pin[512];
 
@@ -87,16 +81,7 @@ json_object *tcp_status(const struct sl_env *env, void *priv, const void *state)
 		json_object_object_add(o, "links", links);
 		json_object_object_add(o, "cgroup2", json_object_new_string(p->cgroup_root));
 	}
-	for (int i = 0; i < TM_COUNT; i++) {
-		char name[64];
-
-		if (p->map_fd[i] < 0)
-			continue;
-		snprintf(name, sizeof(name), "%s", tcp_map_names[i]);
-		sl_pin_path(pin, sizeof(pin), env->pin_root, SL_PIN_MAPS, name);
-		json_object_array_add(maps, sl_map_status(p->map_fd[i], pin));
-	}
-	json_object_object_add(o, "maps", maps);
+	json_object_object_add(o, "maps", sl_maps_status(env->pin_root, tcp_map_names, p->map_fd, TM_COUNT));
 	if (p->cc_off[0]) {
 		json_object *cc = json_object_new_object();
 

@@ -29,7 +29,7 @@
 #include "features/xps/xps.h"
 #include "xps.skel.h"
 
-static const char *const map_names[XM_COUNT] = {
+const char *const xps_map_names[XM_COUNT] = {
 	[XM_RULES] = SL_STR(SL_XPS_RULES_MAP),   [XM_CONFIG] = SL_STR(SL_XPS_CONFIG_MAP),
 	[XM_RSTATS] = SL_STR(SL_XPS_RSTATS_MAP), [XM_QSTATS] = SL_STR(SL_XPS_QSTATS_MAP),
 	[XM_DEV] = SL_STR(SL_XPS_DEV_MAP),     [XM_SETDIR] = SL_STR(SL_SET_DIR_MAP),
@@ -130,7 +130,7 @@ static int open_maps(const struct sl_env *env, struct xps_priv *p, struct sl_err
 	if (!skel)
 		return sl_fail(err, SL_E_KERNEL, 0, "xps: cannot open the BPF object: %s", strerror(errno));
 	if (sl_obj_load_maps("xps", skel->obj, env->pin_root, err) ||
-	    sl_obj_map_fds("xps", skel->obj, map_names, XM_COUNT, p->map_fd, err)) {
+	    sl_obj_map_fds("xps", skel->obj, xps_map_names, XM_COUNT, p->map_fd, err)) {
 		xps_bpf__destroy(skel);
 		return -1;
 	}
@@ -168,7 +168,7 @@ static int find_dev(const struct xps_priv *p, const char *netns, const char *dev
 static int write_config(struct xps_priv *p, __u32 slot, const struct sl_xps_config *cfg, struct sl_error *err)
 {
 	if (bpf_map_update_elem(p->map_fd[XM_CONFIG], &slot, cfg, BPF_ANY))
-		return sl_fail(err, SL_E_KERNEL, 0, "xps: cannot write %s: %s", map_names[XM_CONFIG], strerror(errno));
+		return sl_fail(err, SL_E_KERNEL, 0, "xps: cannot write %s: %s", xps_map_names[XM_CONFIG], strerror(errno));
 	return 0;
 }
 
@@ -314,7 +314,7 @@ static int take_slot(struct xps_priv *p, const char *netns, const char *dev, int
 	rec.used = 1;
 	rec.ntxq = (__u32)ntxq;
 	if (bpf_map_update_elem(p->map_fd[XM_DEV], &k, &rec, BPF_ANY))
-		return sl_fail(err, SL_E_KERNEL, 0, "xps: cannot write %s: %s", map_names[XM_DEV], strerror(errno));
+		return sl_fail(err, SL_E_KERNEL, 0, "xps: cannot write %s: %s", xps_map_names[XM_DEV], strerror(errno));
 	for (__u32 q = 0; q < SL_XPS_QUEUES; q++) {
 		__u32 row = k * SL_XPS_QUEUES + q;
 

@@ -25,14 +25,8 @@ static json_object *rule_json(const struct xps_priv *p, int k, const __u64 cover
 	json_object_object_add(o, "prio", json_object_new_int64(r->prio));
 	json_object_object_add(o, "queue", json_object_new_int64(r->queue));
 	json_object_object_add(o, "packets", json_object_new_uint64(packets));
-	if (r->sel == SL_XPS_SEL_SET) {
-		struct sl_set_dirent d;
-
-		json_object_object_add(o, "match_set", json_object_new_string(r->set));
-		/* a config's rule may name a set that is not (yet) there: it matches nothing */
-		json_object_object_add(o, "set_found", json_object_new_boolean(
-			p->map_fd[XM_SETDIR] >= 0 && !sl_setref_find(p->map_fd[XM_SETDIR], r->set, &d)));
-	}
+	if (r->sel == SL_XPS_SEL_SET)
+		sl_setref_json(o, p->map_fd[XM_SETDIR], r->set);
 	/* kernel XPS set after the rule was added takes these CPUs' packets */
 	xps_rule_cpus(r, cpus);
 	for (int w = 0; w < SL_XPS_CPU_WORDS; w++)
@@ -100,7 +94,7 @@ json_object *xps_status(const struct sl_env *env, void *priv, const void *state)
 {
 	const struct xps_state *s = state;
 	struct xps_priv *p = priv;
-	json_object *o = json_object_new_object(), *maps = json_object_new_array(), *links = json_object_new_array();
+	json_object *o = json_object_new_object(), *links = json_object_new_array();
 	char pin[512], name[32];
 
 	json_object_object_add(o, "rules", json_object_new_int(s->n));
@@ -119,15 +113,6 @@ json_object *xps_status(const struct sl_env *env, void *priv, const void *state)
 		json_object_array_add(links, sl_link_status(d->att.link_fd, d->prog_fd, "sl_xps_tc", attach, pin));
 	}
 	json_object_object_add(o, "links", links);
-	for (int i = 0; i < XM_COUNT && p->base; i++) {
-		static const char *const names[XM_COUNT] = {
-			SL_STR(SL_XPS_RULES_MAP), SL_STR(SL_XPS_CONFIG_MAP), SL_STR(SL_XPS_RSTATS_MAP),
-			SL_STR(SL_XPS_QSTATS_MAP), SL_STR(SL_XPS_DEV_MAP),
-		};
-
-		sl_pin_path(pin, sizeof(pin), env->pin_root, SL_PIN_MAPS, names[i]);
-		json_object_array_add(maps, sl_map_status(p->map_fd[i], pin));
-	}
-	json_object_object_add(o, "maps", maps);
+	json_object_object_add(o, "maps", sl_maps_status(env->pin_root, xps_map_names, p->map_fd, p->base ? XM_COUNT : 0));
 	return o;
 }

@@ -148,6 +148,7 @@ int xps_maps_check(const struct xps_state *s, struct sl_error *err);
 int xps_maps_apply(const struct sl_env *env, const struct xps_state *s, struct sl_error *err);
 json_object *xps_maps_json(const struct sl_env *env, const struct xps_state *s);
 /* the originals back on a device whose queue count changed, every second */
+extern const char *const xps_map_names[XM_COUNT]; /* as pinned, by enum xps_map */
 extern const struct sl_feature_timer xps_timers[];
 
 /* the kernel's XPS on the device: the CPUs its xps_cpus maps cover (any
