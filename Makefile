@@ -178,6 +178,13 @@ $(SCTP_PEER): $(call obj,tests/tools/sctp-peer.c)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ -lusrsctp -lpthread
 
+# an empty cgroup sendmsg hook: the floor of the send benchmark (section send)
+HOOK_FLOOR := $(B)/tests/tools/sl-hook-floor
+$(HOOK_FLOOR): $(call obj,tests/tools/sl-hook-floor.c)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ -lbpf -lelf -lz
+
 deps:
 	$(Q)sh mk/deps.sh
 
@@ -229,7 +236,7 @@ $(B)/bench/%: $(call obj,tests/bench/%.c $(BPFT_LIB_SRCS)) $(DAEMON_CMDS) $(DAEM
 	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) -lcriterion
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all $(BENCH_BINS) $(B)/tests/bpf/test_xps_progs
+	$(Q)$(MAKE) --no-print-directory all $(BENCH_BINS) $(B)/tests/bpf/test_xps_progs $(HOOK_FLOOR)
 	$(Q)sh tests/bench/bench.sh $(B)
 
 # libFuzzer targets (tests/fuzz/fuzz_*.c): the whole tree built again with

@@ -153,7 +153,10 @@
 #      100) / no policy (goal >= 0.9), and / the same 100 rules as
 #      nftables OUTPUT rules; order sluice, none, nft, nft, none, sluice;
 #      the last rule's count checked against what was sent; then 1 rule /
-#      none (A B B A), which says what of the cost is the walk. The base rows
+#      none (A B B A), which says what of the cost is the walk; first and
+#      last, an empty sendmsg hook (tests/tools/sl-hook-floor, no sluice):
+#      the floor of any sendmsg policy (the kernel locks the socket for the
+#      hook on each unconnected message), / none and 100 rules / it. The base rows
 #      1 (sendmmsg / sendmsg on the bridge) and 2 (GSO / no GSO; the sink
 #      receives with recvmmsg and UDP_GRO) are the issue's other rows
 #  17. the sink: recvmmsg(64) with UDP_GRO / recvmsg without GRO, pps
@@ -208,6 +211,7 @@ CLOSED=9                # nothing listens here: every datagram is NO_SOCKET
 EV_MAX=100000           # the top --sample-rate (src/features/drops/cmds.c)
 EV_OLD=10000            # the old design's top rate, its ring read every 200 ms
 PIN=/sys/fs/bpf/sluice-bench-$ID
+FLOOR_PIN=$PIN-floor    # the send section's empty hook, pinned while it runs
 SOCK=/tmp/sluice-bench-$ID.sock
 TMP=""
 PIDS=""                 # every background process we started
@@ -251,6 +255,7 @@ cleanup() {
 	for p in $PIDS; do stop_pid "$p"; done
 	# the daemon is stopped above; its programs stay attached until this
 	"$SLUICED" --cleanup --pin-root "$PIN" >/dev/null 2>&1
+	rm -rf "$FLOOR_PIN"
 	rm -f "$SOCK"
 	ip netns del "$NS_TX" 2>/dev/null
 	ip netns del "$NS_RX" 2>/dev/null
@@ -1269,6 +1274,15 @@ if want send; then
 		send "$TMP/$1.send" --port "$PORT" --batch 64 --size 64
 		DST=
 	}
+	# an empty sendmsg hook (no sluice) at the same cgroup: what any policy pays
+	CG2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+	floor_send() { # TAG
+		mkdir -p "$FLOOR_PIN" && "$B/tests/tools/sl-hook-floor" "$CG2" "$FLOOR_PIN" ||
+			die "sl-hook-floor $CG2 (make bench builds it)"
+		bridge_send "$1"
+		rm -rf "$FLOOR_PIN"
+	}
+	floor_send floor.1
 	daemon_start --config "$TMP/send.conf"
 	bridge_send pol.1
 	daemon_stop
@@ -1291,10 +1305,15 @@ if want send; then
 	daemon_start --config "$TMP/send1.conf"
 	bridge_send one.2
 	daemon_stop
+	floor_send floor.2
 	pair_row "sendmmsg(64), 100 send rules / no policy" \
 		"$(mean .pps "$TMP"/pol.?.send)" "$(mean .pps "$TMP"/none.?.send)" pps ">= 0.90x"
 	pair_row "sendmmsg(64), 1 send rule / no policy" \
 		"$(mean .pps "$TMP"/one.?.send)" "$(mean .pps "$TMP"/none.[34].send)" pps "-"
+	pair_row "sendmmsg(64), empty sendmsg hook (the floor) / no policy" \
+		"$(mean .pps "$TMP"/floor.?.send)" "$(mean .pps "$TMP"/none.?.send)" pps "-"
+	pair_row "sendmmsg(64), 100 send rules / empty sendmsg hook" \
+		"$(mean .pps "$TMP"/pol.?.send)" "$(mean .pps "$TMP"/floor.?.send)" pps "-"
 	pair_row "sendmmsg(64), 100 send rules / 100 nft OUTPUT rules" \
 		"$(mean .pps "$TMP"/pol.?.send)" "$(mean .pps "$TMP"/nft.?.send)" pps "-"
 	sent=$(jget .packets "$TMP/pol.2.send")
