@@ -236,7 +236,8 @@ $(B)/bench/%: $(call obj,tests/bench/%.c $(BPFT_LIB_SRCS)) $(DAEMON_CMDS) $(DAEM
 	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) -lcriterion
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all $(BENCH_BINS) $(B)/tests/bpf/test_xps_progs $(HOOK_FLOOR)
+	$(Q)$(MAKE) --no-print-directory all $(BENCH_BINS) $(B)/tests/bpf/test_xps_progs $(SCTP_PEER) $(HOOK_FLOOR) \
+		$(B)/bpf/xdp_pass.bpf.o
 	$(Q)sh tests/bench/bench.sh $(B)
 
 # libFuzzer targets (tests/fuzz/fuzz_*.c): the whole tree built again with

@@ -106,6 +106,11 @@ static bool probe_bpf_loop(const struct btf *btf)
 	return enum_has(btf, "bpf_func_id", "BPF_FUNC_loop");
 }
 
+static bool probe_xdp_load_bytes(const struct btf *btf)
+{
+	return enum_has(btf, "bpf_func_id", "BPF_FUNC_xdp_load_bytes");
+}
+
 static const struct kcap kcaps[SL_KCAP_COUNT] = {
 	[SL_KCAP_UDPQ_SKB] = { "udpq-skb", "needs 6.10 for the skb argument",
 			       probe_udpq_skb },
@@ -119,7 +124,10 @@ static const struct kcap kcaps[SL_KCAP_COUNT] = {
 	[SL_KCAP_SOCKOPS_NETNS] = { "sockops-netns-cookie",
 				    "needs 5.15 for the network namespace cookie in sockops (tcp rules)",
 				    probe_sockops_netns },
-	[SL_KCAP_BPF_LOOP] = { "bpf-loop", "needs 5.17 for the bpf_loop helper (xps and tcp rules)", probe_bpf_loop },
+	[SL_KCAP_BPF_LOOP] = { "bpf-loop", "needs 5.17 for the bpf_loop helper (xps and tcp rules, sctp)",
+			       probe_bpf_loop },
+	[SL_KCAP_XDP_LOAD_BYTES] = { "xdp-load-bytes", "needs 5.18 for the bpf_xdp_load_bytes helper (sctp)",
+				     probe_xdp_load_bytes },
 };
 
 bool sl_kcap_probe(enum sl_kcap c, const struct btf *btf)

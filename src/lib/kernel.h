@@ -20,7 +20,8 @@ enum sl_kcap {
 	SL_KCAP_XDP_LIVE_FRAMES, /* BPF_PROG_RUN with BPF_F_TEST_XDP_LIVE_FRAMES (5.18) */
 	SL_KCAP_DEVMAP_BROADCAST, /* bpf_redirect_map with BPF_F_BROADCAST (5.13) */
 	SL_KCAP_SOCKOPS_NETNS,   /* bpf_get_netns_cookie() in sockops (5.15): tcp rules */
-	SL_KCAP_BPF_LOOP,        /* the bpf_loop() helper (5.17): xps rules */
+	SL_KCAP_BPF_LOOP,        /* the bpf_loop() helper (5.17): xps rules, tcp rules, sctp */
+	SL_KCAP_XDP_LOAD_BYTES,  /* the bpf_xdp_load_bytes() helper (5.18): sctp */
 	SL_KCAP_COUNT,
 };
 

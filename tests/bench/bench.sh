@@ -163,11 +163,34 @@
 #      (datagrams) at the sink, the sender sending GSO buffers of 10
 #      datagrams over the veth (which hands them on whole: a GRO socket
 #      takes one, a plain one has the kernel cut it into 10), A B B A
+#  18. per-packet cost of SCTP association tracking (bpf/sctp.bpf.c) from
+#      BPF_PROG_TEST_RUN (build/bench/sctp_cost, from tests/bench/sctp_cost.c;
+#      medians, cases timed 1..n n..1): a 100 B DATA chunk on an established
+#      association (made by its own INIT, INIT-ACK, COOKIE-ECHO, COOKIE-ACK
+#      through the program) with 10,000 associations tracked / 1 (hash
+#      lookups: flat is the goal), through the XDP and the tc program, to Z
+#      (Z's index entry, then the record) and to A (the record)
+#  19. SCTP DATA through a tracked device: tests/tools/sctp-peer (libusrsctp
+#      over raw IP, this kernel has no SCTP) streams 1000 B messages (one
+#      DATA chunk a packet) from the sender namespace as fast as it can for
+#      the measurement's seconds; messages/s at the receiving server (its
+#      own count over its first to last message), with `sctp track` on the
+#      receiving veth (DATA at XDP ingress, SACKs at tc egress) / untracked
+#      (goal >= 0.9), and with `sctp policy ... allow-set` (the sender's
+#      address in the set), and with a bare XDP_PASS program on the veth
+#      (tests/bpf/xdp_pass.bpf.c: native XDP on a veth sends every packet
+#      through the veth's NAPI and a page copy, a cost of the veth's XDP
+#      path, not of sluice's program); order track, none, policy, XDP_PASS,
+#      XDP_PASS, policy, none, track.
+#      The limit is said: the endpoint whose CPU (all its threads: user
+#      space SCTP, its raw sockets, the veth's softirq on its CPU) was
+#      busier; the receiving veth's packets per message (1.00: one a
+#      packet); sluice's own count of SCTP packets tracked / seen
 #
 # Environment:
 #   SLUICE_BENCH_ONLY     base (1-5), sets (6-8), mcast (9-10), tcp
-#                         (11-12), xps (13-14), linerate (15) or send
-#                         (16-17); default: everything
+#                         (11-12), xps (13-14), linerate (15), send
+#                         (16-17) or sctp (18-19); default: everything
 #   SLUICE_BENCH_SECONDS  seconds per measurement (default 3)
 #   SLUICE_BENCH_CPUS     "SENDER RECEIVER" CPUs (default "0 1")
 #   SLUICE_BENCH_RPS=1    steer the receiving veth's packets to the receiver
@@ -223,8 +246,8 @@ say() { echo "-- $*" >&2; }
 die() { echo "bench: $*" >&2; exit 1; }
 
 case $ONLY in
-''|base|sets|mcast|tcp|xps|linerate|send) ;;
-*) die "SLUICE_BENCH_ONLY: '$ONLY' is not base, sets, mcast, tcp, xps, linerate or send" ;;
+''|base|sets|mcast|tcp|xps|linerate|send|sctp) ;;
+*) die "SLUICE_BENCH_ONLY: '$ONLY' is not base, sets, mcast, tcp, xps, linerate, send or sctp" ;;
 esac
 want() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; } # want SECTIONS: run them?
 
@@ -433,6 +456,19 @@ timed() { # OUT command...: run it (standard input passed on); wall seconds into
 	t0=$(date +%s.%N)
 	"$@" || return 1
 	awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f\n", b - a }' >"$out"
+}
+
+# kv FILE TAG FIELD [KEY=VALUE...]: FIELD of the lines "TAG key=value ..."
+# in FILE (what the cost benchmarks print) that have every KEY=VALUE given
+kv() {
+	kv_file=$1 kv_tag=$2 kv_field=$3
+	shift 3
+	awk -v tag="$kv_tag" -v k="$kv_field" -v want="$*" '$1 == tag {
+		split("", f)
+		for (i = 2; i <= NF; i++) { n = v = $i; sub(/=.*/, "", n); sub(/^[^=]*=/, "", v); f[n] = v }
+		m = split(want, w, " ")
+		for (j = 1; j <= m; j++) { n = v = w[j]; sub(/=.*/, "", n); sub(/^[^=]*=/, "", v); if (f[n] != v) next }
+		print f[k] }' "$kv_file"
 }
 
 # abba A-TAG "A-ARGS" B-TAG "B-ARGS": run A B B A, so a drift in the
@@ -730,9 +766,7 @@ if want sets; then
 		sed 's/^/     /' "$TMP/cost.out" >&2
 	fi
 	cost_ns() { # CLASS ENTRIES: the median ns/packet sets_cost printed, or nothing
-		awk -v c="$1" -v n="$2" '$1 == "sets-cost" {
-			for (i = 2; i <= NF; i++) { k = v = $i; sub(/=.*/, "", k); sub(/^[^=]*=/, "", v); f[k] = v }
-			if (f["class"] == c && f["entries"] == n) print f["ns"] }' "$TMP/cost.out"
+		kv "$TMP/cost.out" sets-cost ns "class=$1" "entries=$2"
 	}
 	if [ -s "$TMP/cost.out" ]; then
 		ip1=$(cost_ns hash:ip 1)
@@ -1332,6 +1366,133 @@ if want send; then
 		"$(mean .pps "$TMP"/gro.?.send)" "$(mean .pps "$TMP"/plain.?.send)" pps "-"
 fi
 
+# --- 18. and 19. SCTP association tracking -------------------------------------------
+if want sctp; then
+	# --- 18. per-packet cost: BPF_PROG_TEST_RUN, 1 / 10,000 associations
+	say "18/19 SCTP tracking cost of a DATA packet, XDP and tc BPF_PROG_TEST_RUN (build/bench/sctp_cost)"
+	SCOST=$B/bench/sctp_cost
+	: >"$TMP/scost.out"
+	if [ -x "$SCOST" ]; then
+		"$SCOST" --jobs 1 >"$TMP/scost.out" 2>"$TMP/scost.log" ||
+			say "sctp_cost failed; its rows are n/a: $(grep -v '^\[====\]' "$TMP/scost.log" | tail -n 8)"
+		sed 's/^/     /' "$TMP/scost.out" >&2
+	fi
+	sctp_ns() { kv "$TMP/scost.out" sctp-cost ns "prog=$1" "assocs=$2" "dir=$3"; } # PROG ASSOCS DIR
+	if [ -s "$TMP/scost.out" ]; then
+		many=$(kv "$TMP/scost.out" sctp-cost assocs prog=xdp dir=to-z | sort -n | tail -n 1)
+		for p in xdp tc; do
+			pair_row "sctp tracking, $p: DATA to Z, $many / 1 association (ns/pkt)" "$(sctp_ns $p "$many" to-z)" \
+				"$(sctp_ns $p 1 to-z)" ns "~1.00x (+-10%)"
+			pair_row "  $p: DATA to A, $many / 1 association" "$(sctp_ns $p "$many" to-a)" "$(sctp_ns $p 1 to-a)" ns \
+				"~1.00x (+-10%)"
+		done
+		pair_row "  to Z (index, then record) / to A (record), xdp, $many" "$(sctp_ns xdp "$many" to-z)" \
+			"$(sctp_ns xdp "$many" to-a)" ns "-"
+	else
+		row "sctp tracking cost (BPF_PROG_TEST_RUN)" "-" "-" "skipped" \
+			"$([ -x "$SCOST" ] && echo "sctp_cost failed" || echo "no $SCOST (make bench builds it)")"
+	fi
+
+	# --- 19. SCTP DATA through a tracked device / untracked
+	PEER=$B/tests/tools/sctp-peer
+	[ -x "$PEER" ] || die "$PEER is not built (make bench builds it)"
+	SCTP_SIZE=1000          # one DATA chunk a packet at MTU 1500
+	say "19/19 SCTP DATA of $SCTP_SIZE B over the veth (sctp-peer, libusrsctp): sctp track on $IF_RX / none / sctp policy"
+	need_bpffs
+	{ echo "# bench: sctp"
+	  echo "set create clients hash:ip"
+	  echo "set add clients $A4"; } >"$TMP/sctp.conf"
+	daemon_start --config "$TMP/sctp.conf"
+	TICK=$(getconf CLK_TCK)
+	# with_cpu OUT command...: run it; the CPU seconds it took (all its
+	# threads, once reaped) into OUT
+	with_cpu() {
+		wc_out=$1
+		shift
+		sh -c 'o=$1 t=$2; shift 2; "$@"; r=$?
+			awk -v t="$t" "{ printf \"%.3f\\n\", (\$16 + \$17) / t }" /proc/$$/stat >"$o"; exit $r' \
+			sh "$wc_out" "$TICK" "$@"
+	}
+	cpu_of() { awk -v t="$TICK" '{ printf "%.3f\n", ($14 + $15) / t }' "/proc/$1/stat"; } # PID: its CPU seconds
+	rx_packets() { ip -n "$NS_RX" -s -j link show "$IF_RX" | jq '.[0].stats64.rx.packets'; }
+	sctp_counters() { # the receiver namespace's sctp counters, as a JSON object
+		ctl -j status | jq -c --arg ns "$NS_RX" \
+			'[.features[] | select(.name == "sctp") | .zones[] | select(.netns == $ns) | .counters][0] // {}'
+	}
+	# sctp_stream TAG: the client streams for DUR seconds, the server
+	# counts; TAG.srv (its JSON line), TAG.cli, TAG.rx (the veth's rx
+	# packets), TAG.scpu and TAG.ccpu (CPU seconds of each)
+	sctp_stream() {
+		# --hold: the server stays, its CPU time readable, once it has reported
+		spawn "$TMP/$1.srvout" ip netns exec "$NS_RX" taskset -c "$CPU_RX" \
+			"$PEER" server --port 7000 --bind "$B4" --count 0 --hold
+		srv=$LAST
+		wait_for 10 grep -q listening "$TMP/$1.srvout" || die "sctp-peer server: $(cat "$TMP/$1.srvout")"
+		rx0=$(rx_packets)
+		with_cpu "$TMP/$1.ccpu" ip netns exec "$NS_TX" taskset -c "$CPU_TX" "$PEER" client --port 7000 \
+			--bind "$A4" --peer "$B4" --duration "$DUR" --size "$SCTP_SIZE" >"$TMP/$1.cli" 2>"$TMP/$1.cli.err" ||
+			die "sctp-peer client: $(cat "$TMP/$1.cli.err")"
+		wait_for 10 grep -q '^{' "$TMP/$1.srvout" || die "the sctp-peer server did not report: $(cat "$TMP/$1.srvout")"
+		cpu_of "$srv" >"$TMP/$1.scpu"
+		stop_pid "$srv"
+		echo $(($(rx_packets) - rx0)) >"$TMP/$1.rx"
+		grep '^{' "$TMP/$1.srvout" >"$TMP/$1.srv"
+		say "  $1: $(jget .messages "$TMP/$1.srv") messages in $(jget .seconds "$TMP/$1.srv")s at the server," \
+			"$(cat "$TMP/$1.rx") packets in; CPU s: client $(cat "$TMP/$1.ccpu"), server $(cat "$TMP/$1.scpu")"
+	}
+	DEV="dev $IF_RX netns $NS_RX"
+	XPASS=$B/bpf/xdp_pass.bpf.o
+	[ -f "$XPASS" ] || die "$XPASS is not built (make bench builds it)"
+	sctp_on() { # trk | pol | xp
+		case $1 in
+		xp) ip -n "$NS_RX" link set "$IF_RX" xdpdrv obj "$XPASS" sec xdp || die "XDP_PASS on $IF_RX" ;;
+		*) ctl sctp track $DEV >/dev/null || die "sctp track: $(tail -n 3 "$TMP/sluiced.log")" ;;
+		esac
+		[ "$1" = pol ] && { ctl sctp policy $DEV allow-set clients >/dev/null || die "sctp policy"; }
+		return 0
+	}
+	sctp_off() { # trk | pol | xp
+		case $1 in
+		xp) ip -n "$NS_RX" link set "$IF_RX" xdpdrv off || die "XDP_PASS off $IF_RX" ;;
+		*) c1=$(sctp_counters); ctl sctp untrack $DEV >/dev/null || die "sctp untrack" ;;
+		esac
+	}
+	for t in trk.1 none.1 pol.1 xp.1 xp.2 pol.2 none.2 trk.2; do
+		v=${t%.*}
+		[ "$v" = none ] || sctp_on "$v"
+		sctp_stream "sc$t"
+		[ "$v" = none ] || sctp_off "$v"
+	done
+	daemon_stop
+	c_seen=$(echo "$c1" | jq '.packets // 0')
+	c_tracked=$(echo "$c1" | jq '.tracked // 0')
+	c_dropped=$(echo "$c1" | jq '[to_entries[] | select(.key | startswith("drop_")) | .value] | add // 0')
+	say "  sctp counters in $NS_RX after the last tracked run: $c1"
+	msgs() { mean '.messages / .seconds' "$@"; }
+	# what limits the stream: the busier endpoint, by its CPU seconds over the run's
+	limit() { # TAG...: "client 99%" or "server 60%"
+		for t in "$@"; do
+			echo "$(cat "$TMP/$t.ccpu") $(cat "$TMP/$t.scpu") $(jget .seconds "$TMP/$t.cli")"
+		done | awk '{ c += $1; s += $2; d += $3 } END {
+			if (d <= 0) { print "?"; exit }
+			if (c >= s) printf "client CPU %.0f%%", 100 * c / d; else printf "server CPU %.0f%%", 100 * s / d }'
+	}
+	pair_row "SCTP DATA $SCTP_SIZE B at the receiver: sctp track / none (msg/s)" "$(msgs "$TMP"/sctrk.?.srv)" \
+		"$(msgs "$TMP"/scnone.?.srv)" msg/s ">= 0.90x; limit: $(limit sctrk.1 sctrk.2) (libusrsctp)"
+	pair_row "  sctp policy (allow-set) / none" "$(msgs "$TMP"/scpol.?.srv)" "$(msgs "$TMP"/scnone.?.srv)" msg/s \
+		">= 0.90x; limit: $(limit scpol.1 scpol.2)"
+	# native XDP on a veth takes every packet through its NAPI and a page
+	# copy (a local socket's skb has less headroom than XDP's): not sluice's
+	pair_row "  an XDP_PASS program alone (the veth's XDP path) / none" "$(msgs "$TMP"/scxp.?.srv)" \
+		"$(msgs "$TMP"/scnone.?.srv)" msg/s "-; limit: $(limit scxp.1 scxp.2)"
+	pair_row "  sctp track / the XDP_PASS program (sluice's own share)" "$(msgs "$TMP"/sctrk.?.srv)" \
+		"$(msgs "$TMP"/scxp.?.srv)" msg/s ">= 0.90x"
+	pair_row "  receiver's veth packets / messages, none" "$(avg "$TMP"/scnone.?.rx)" \
+		"$(jq -s 'map(.messages) | add / length' "$TMP"/scnone.?.srv)" pkt "~1.00x: a message a packet"
+	row "    sluice: SCTP packets tracked / seen, $NS_RX" "$c_tracked" "$c_seen" \
+		"$([ "$c_tracked" = "$c_seen" ] && [ "$c_seen" -gt 0 ] && echo exact || echo MISMATCH)" "exact; none dropped: $c_dropped"
+fi
+
 # --- report ----------------------------------------------------------------------
 echo
 echo "sluice bench: ${DUR}s per measurement, sender CPU $CPU_TX, receiver CPU $CPU_RX$([ "$RPS" = 1 ] && echo " (RPS)"), $(uname -r)"
@@ -1457,6 +1618,8 @@ want sets && echo "sets: rule cost = medians of BPF_PROG_TEST_RUN samples (sizes
 want tcp && echo "tcp: means of 2 runs each, in the order A B B A"
 want linerate && echo "linerate: means of 2 runs, order sluice, iptables, nft, nft, iptables, sluice; receiver CPU = its NAPI thread's"
 want send && echo "send: means of 2 runs each, order sluice, none, nft, nft, none, sluice, then 1 rule, none, none, 1 rule"
+want sctp && echo "sctp: tracking cost = medians of BPF_PROG_TEST_RUN samples (cases 1..n n..1); DATA stream: means of 2 runs," &&
+	echo "      order track, none, policy, XDP_PASS, XDP_PASS, policy, none, track"
 want xps && echo "xps: cost from one BPF_PROG_TEST_RUN of 200k runs per row; throughput: means of 2 runs, A B B A"
 want mcast && echo "mcast: policy cost = medians of BPF_PROG_TEST_RUN samples (cases 1..n n..1); through the bridge:" &&
 	echo "       means of 2 runs, order policy, flood (no policy), kernel snooping, kernel, flood, policy"

@@ -11,7 +11,9 @@
 #     both namespaces (every packet leaves one and enters the other);
 #   - a restarted daemon adopts links and records (the same association);
 #   - SHUTDOWN-COMPLETE ends an association; an idle one expires after
-#     `sctp timeout`, counted.
+#     `sctp timeout`, counted;
+#   - a kernel without bpf-loop or xdp-load-bytes (SLUICE_KERNEL_LACKS)
+#     refuses `sctp track` (exit 4, the release named) and attaches nothing.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sctp_lib.sh"
 require tcpdump
@@ -132,4 +134,16 @@ assert_eq "sctp track dev a1 netns $A
 sctp track dev a2 netns $A" "$(ctl d1 save | grep '^sctp')" "saved sctp lines"
 ip -n "$Z" link show z1 | grep -q xdp && fail "XDP left on z1 after untrack"
 ctl d1 sctp untrack dev z1 netns "$Z" 2>/dev/null && fail "untrack of an untracked device succeeded"
+
+note "a kernel without bpf_loop (5.17) or bpf_xdp_load_bytes (5.18) tracks nothing: said, exit 4"
+for lack in bpf-loop:5.17 xdp-load-bytes:5.18; do
+	cap=${lack%:*}
+	SLUICE_KERNEL_LACKS=$cap daemon_start d2
+	expect_exit 4 ctl d2 sctp track dev z1 netns "$Z"
+	grep -q "needs ${lack#*:} for the bpf_" "$T_TMP/out" || fail "$cap: the reason: $(cat "$T_TMP/out")"
+	ctl d2 -j status | jq -e --arg c "$cap" '.kernel.lacks[$c]' >/dev/null || fail "status: kernel.lacks $cap"
+	assert_eq "" "$(ctl d2 save | grep '^sctp')" "$cap: d2 kept no sctp line"
+	ip -n "$Z" link show z1 | grep -q xdp && fail "$cap: XDP on z1"
+	daemon_stop d2
+done
 exit 0

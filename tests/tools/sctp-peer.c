@@ -9,8 +9,12 @@
  *
  *   sctp-peer server --port P --bind A1[,A2...] --count N [--hold] [--fast]
  *   sctp-peer client --port P --bind A1[,A2...] --peer Z1[,Z2...] --count N [--size S]
- *                    [--interval-us U] [--hold] [--fast]
+ *                    [--interval-us U] [--hold] [--fast] [--duration S]
  *
+ * A stream for a benchmark: the client with --duration sends as fast as it
+ * can for that many seconds (no count), the server with --count 0 receives
+ * until the peer closes; "seconds" in the JSON line is the client's time
+ * sending, the server's from its first message to its last.
  * --interval-us: a pause between messages (a flow that outlasts a path's
  * failure); --fast: a path fails after two lost retransmissions with an
  * RTO of 100-400 ms and heartbeats every 200 ms, so a failover takes about
@@ -26,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <usrsctp.h>
 
@@ -77,8 +82,16 @@ static void addr_list(struct sockaddr *addrs, int n, FILE *out)
 	}
 }
 
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
 /* what the stack says of the association, as one JSON line */
-static void report(struct socket *s, sctp_assoc_t id, const char *role, int messages)
+static void report(struct socket *s, sctp_assoc_t id, const char *role, int messages, double seconds)
 {
 	struct sctp_status st;
 	socklen_t len = sizeof(st);
@@ -91,8 +104,9 @@ static void report(struct socket *s, sctp_assoc_t id, const char *role, int mess
 	if (usrsctp_getsockopt(s, IPPROTO_SCTP, SCTP_STATUS, &st, &len))
 		fprintf(stderr, "sctp-peer: SCTP_STATUS: %s\n", strerror(errno));
 	inet_ntop(AF_INET, &((struct sockaddr_in *)&st.sstat_primary.spinfo_address)->sin_addr, t, sizeof(t));
-	printf("{\"role\":\"%s\",\"messages\":%d,\"established\":%s,\"state\":%d,\"primary\":\"%s\",\"local\":[",
-	       role, messages, st.sstat_state == SCTP_ESTABLISHED ? "true" : "false", st.sstat_state, t);
+	printf("{\"role\":\"%s\",\"messages\":%d,\"seconds\":%.3f,\"established\":%s,\"state\":%d,\"primary\":\"%s\","
+	       "\"local\":[",
+	       role, messages, seconds, st.sstat_state == SCTP_ESTABLISHED ? "true" : "false", st.sstat_state, t);
 	n = usrsctp_getladdrs(s, id, &addrs);
 	if (n > 0) {
 		addr_list(addrs, n, stdout);
@@ -136,7 +150,7 @@ static void drain(struct socket *s, sctp_assoc_t id)
 static void usage(void)
 {
 	fprintf(stderr, "usage: sctp-peer server|client --port P --bind A1[,A2] [--peer Z1[,Z2]] --count N "
-			"[--size S] [--interval-us U] [--hold] [--fast]\n");
+			"[--size S] [--interval-us U] [--hold] [--fast] [--duration S]\n");
 	exit(2);
 }
 
@@ -147,11 +161,13 @@ int main(int argc, char **argv)
 		{ "peer", required_argument, NULL, 'z' }, { "count", required_argument, NULL, 'n' },
 		{ "size", required_argument, NULL, 's' }, { "hold", no_argument, NULL, 'h' },
 		{ "interval-us", required_argument, NULL, 'i' }, { "fast", no_argument, NULL, 'f' },
+		{ "duration", required_argument, NULL, 'd' },
 		{ 0 },
 	};
 	struct sockaddr_in local[MAX_ADDRS], peer[MAX_ADDRS];
 	const char *bind_list = NULL, *peer_list = NULL;
-	int port = 0, count = 1, size = 100, nlocal, npeer = 0, opt, done = 0, interval = 0;
+	int port = 0, count = 1, size = 100, nlocal, npeer = 0, opt, done = 0, interval = 0, duration = 0;
+	double t0 = 0, t1 = 0;
 	bool server, hold = false, fast = false;
 	struct socket *s, *c;
 	sctp_assoc_t id = 0;
@@ -171,11 +187,16 @@ int main(int argc, char **argv)
 		case 'h': hold = true; break;
 		case 'i': interval = atoi(optarg); break;
 		case 'f': fast = true; break;
+		case 'd': duration = atoi(optarg); break;
 		default: usage();
 		}
 	}
-	if (port <= 0 || port > 65535 || !bind_list || (!server && !peer_list) || count < 1 || size < 1 ||
-	    size > (int)sizeof(buf) || interval < 0)
+	if (duration > 0 && !server)
+		count = 0; /* until the time is up */
+	/* count 0: the server until the peer closes, the client until --duration is up */
+	if (port <= 0 || port > 65535 || !bind_list || (!server && !peer_list) || count < 0 ||
+	    (!count && !server && !duration) || size < 1 || size > (int)sizeof(buf) || interval < 0 || duration < 0 ||
+	    (duration && server))
 		usage();
 	nlocal = parse_addrs(bind_list, (uint16_t)port, local);
 	if (nlocal <= 0 || (!server && (npeer = parse_addrs(peer_list, (uint16_t)port, peer)) <= 0))
@@ -204,7 +225,7 @@ int main(int argc, char **argv)
 			perror("sctp-peer: accept");
 			return 1;
 		}
-		while (done < count) {
+		while (!count || done < count) {
 			struct sctp_rcvinfo ri;
 			socklen_t from_len = 0, info_len = sizeof(ri);
 			unsigned info_type = 0;
@@ -213,8 +234,11 @@ int main(int argc, char **argv)
 
 			if (r <= 0)
 				break;
-			if (flags & MSG_EOR)
-				done++;
+			if (flags & MSG_EOR) {
+				t1 = now_s();
+				if (!done++)
+					t0 = t1;
+			}
 		}
 	} else {
 		c = s;
@@ -223,7 +247,8 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		memset(buf, 'm', (size_t)size);
-		for (; done < count; done++) {
+		t0 = t1 = now_s();
+		for (; count ? done < count : (t1 = now_s()) < t0 + duration; done++) {
 			if (usrsctp_sendv(c, buf, (size_t)size, NULL, 0, NULL, 0, SCTP_SENDV_NOINFO, 0) < 0) {
 				perror("sctp-peer: sendv");
 				break;
@@ -231,9 +256,11 @@ int main(int argc, char **argv)
 			if (interval > 0)
 				usleep((useconds_t)interval);
 		}
+		if (count)
+			t1 = now_s();
 		drain(c, id);
 	}
-	report(c, id, server ? "server" : "client", done);
+	report(c, id, server ? "server" : "client", done, t1 - t0);
 	while (hold)
 		pause();
 	usrsctp_close(c);
@@ -241,5 +268,5 @@ int main(int argc, char **argv)
 		usrsctp_close(s);
 	while (usrsctp_finish())
 		usleep(100000);
-	return done == count ? 0 : 1;
+	return (count ? done == count : done > 0) ? 0 : 1;
 }

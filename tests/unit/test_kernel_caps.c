@@ -163,6 +163,27 @@ Test(kernel_caps, bpf_loop_from_the_helper_ids)
 	btf__free(new);
 }
 
+/* bpf_xdp_load_bytes is an enumerator of enum bpf_func_id (5.18); its skb
+ * sibling (in every kernel sluice runs on) does not count */
+Test(kernel_caps, xdp_load_bytes_from_the_helper_ids)
+{
+	struct btf *old = btf__new_empty(), *new = btf__new_empty();
+
+	btf__add_enum(old, "bpf_func_id", 4);
+	btf__add_enum_value(old, "BPF_FUNC_skb_load_bytes", 26);
+	btf__add_enum_value(old, "BPF_FUNC_loop", 181);
+	btf__add_enum(new, "bpf_func_id", 4);
+	btf__add_enum_value(new, "BPF_FUNC_skb_load_bytes", 26);
+	btf__add_enum_value(new, "BPF_FUNC_loop", 181);
+	btf__add_enum_value(new, "BPF_FUNC_xdp_load_bytes", 189);
+	cr_assert_not(sl_kcap_probe(SL_KCAP_XDP_LOAD_BYTES, old), "5.17: bpf_loop, no bpf_xdp_load_bytes");
+	cr_assert(sl_kcap_probe(SL_KCAP_XDP_LOAD_BYTES, new));
+	cr_assert_str_eq(sl_kcap_name(SL_KCAP_XDP_LOAD_BYTES), "xdp-load-bytes");
+	cr_assert(strstr(sl_kcap_needs(SL_KCAP_XDP_LOAD_BYTES), "5.18"));
+	btf__free(old);
+	btf__free(new);
+}
+
 /* every capability has a name and a reason that names a release */
 Test(kernel_caps, names_and_reasons)
 {

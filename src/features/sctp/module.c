@@ -373,6 +373,9 @@ static int publish_sets(struct sctp_priv *p, const struct sctp_state *s, struct 
 	return sl_setref_publish(p->map_fd[SCM_SETUSE], "sctp", names, n, err);
 }
 
+/* what the programs need of the kernel */
+static const enum sl_kcap sctp_kcaps[] = { SL_KCAP_BPF_LOOP, SL_KCAP_XDP_LOAD_BYTES };
+
 static int apply(const struct sl_env *env, void *priv, const void *st, bool replace, struct sl_error *err)
 {
 	const struct sctp_state *s = st;
@@ -383,9 +386,11 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 	p->pin_root = env->pin_root;
 	if (check_pins(env, err))
 		return -1;
-	if (s->n && !sl_kernel_has(SL_KCAP_BPF_LOOP))
-		return sl_fail(err, SL_E_KERNEL, 0, "sctp: the kernel cannot walk SCTP chunks: it %s",
-			       sl_kcap_needs(SL_KCAP_BPF_LOOP));
+	/* chunks are walked by bpf_loop, read by bpf_xdp_load_bytes at XDP */
+	for (size_t i = 0; s->n && i < sizeof(sctp_kcaps) / sizeof(sctp_kcaps[0]); i++)
+		if (!sl_kernel_has(sctp_kcaps[i]))
+			return sl_fail(err, SL_E_KERNEL, 0, "sctp: the kernel cannot walk SCTP chunks: it %s",
+				       sl_kcap_needs(sctp_kcaps[i]));
 	if (!s->n && !p->base && !sl_att_names(env->pin_root, SL_SCTP_LINK_PREFIX, names, 1))
 		goto done; /* never tracked: pin nothing */
 	for (int i = 0; i < s->n; i++)
