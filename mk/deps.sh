@@ -12,7 +12,7 @@ TOOLS="nft:nftables ipset:ipset iptables:iptables ip6tables:iptables
        clang:clang bpftool:bpftool pkg-config:pkg-config
        ip:iproute2 ss:iproute2 bridge:iproute2 tc:iproute2 jq:jq socat:socat sysctl:procps
        setpriv:util-linux taskset:util-linux chrt:util-linux ps:procps systemd-analyze:systemd
-       iperf3:iperf3 bpftrace:bpftrace tcpdump:tcpdump ethtool:ethtool
+       iperf3:iperf3 bpftrace:bpftrace tcpdump:tcpdump ethtool:ethtool conntrack:conntrack
        /usr/bin/python3:python3"
 LIBS="libbpf:libbpf-dev libelf:libelf-dev zlib:zlib1g-dev libcap:libcap-dev criterion:libcriterion-dev
       json-c:libjson-c-dev libsystemd:libsystemd-dev libmnl:libmnl-dev

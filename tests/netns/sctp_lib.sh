@@ -5,10 +5,11 @@
 PEER=$B/tests/tools/sctp-peer
 [ -x "$PEER" ] || fail "$PEER is not built (make check-netns)"
 
-# sctp_topology: sets A and Z
+# sctp_topology [SUFFIX]: sets A and Z (namespaces aSUFFIX and zSUFFIX, so
+# a test can build the topology twice)
 sctp_topology() {
-	A=$(ns_new a)
-	Z=$(ns_new z)
+	A=$(ns_new "a${1:-}")
+	Z=$(ns_new "z${1:-}")
 	for n in 1 2; do
 		ip -n "$A" link add "a$n" type veth peer name "z$n" netns "$Z" || fail "veth $n"
 		ip -n "$A" addr add "10.$n.0.1/24" dev "a$n"
@@ -35,4 +36,24 @@ sctp_server() {
 sctp_counter() {
 	ctl d1 -j status | jq --arg ns "$1" --arg c "$2" \
 		'[.features[] | select(.name == "sctp") | .zones[] | select(.netns == $ns) | .counters[$c]] | add // 0'
+}
+
+# sctp_failover NAME FLOWING: the failover stream in the topology of A and
+# Z: a server in Z, a client in A, both bound to both addresses, 1,500
+# messages 2 ms apart with fast failure detection (--fast); once the
+# command FLOWING succeeds (data flows), path 1 goes down (a1). Returns
+# when the client has reported ($T_TMP/NAME-client.json: its sent count
+# and path states); the server's report is $T_TMP/NAME-server.json once
+# it has every message or its association ended. Their pids in
+# FAILOVER_CLIENT and FAILOVER_SERVER.
+sctp_failover() {
+	sctp_server "$1-server" --port 7000 --bind 10.1.0.2,10.2.0.2 --count 1500 --hold --fast
+	FAILOVER_SERVER=$LAST_SPAWN
+	spawn ip netns exec "$A" "$PEER" client --port 7000 --bind 10.1.0.1,10.2.0.1 --peer 10.1.0.2,10.2.0.2 \
+		--count 1500 --interval-us 2000 --hold --fast >"$T_TMP/$1-client.json"
+	FAILOVER_CLIENT=$LAST_SPAWN
+	wait_until 20 "$2" || fail "$1: no data flowed"
+	ip -n "$A" link set a1 down
+	wait_until 60 test -s "$T_TMP/$1-client.json" || fail "$1: the client did not finish"
+	note "$1: client: $(cat "$T_TMP/$1-client.json")"
 }

@@ -11,6 +11,13 @@
 #   - forged packets: an INIT from an address outside the set and a DATA
 #     chunk with a wrong tag leave A (a capture on a2 sees both) and never
 #     reach Z's stack (a capture on z2 sees neither), each counted by reason.
+# Then the comparison: the same topology and stream a second time with no
+# sluice, the same policy as nft rules on the server using the kernel's
+# conntrack (an INIT from the set as ct state new, then ct state
+# established; the rest of SCTP dropped), every SCTP packet counted per
+# path, direction and ct state. Asserted: it really ran through conntrack
+# (entries made, the rules counted); printed: a table of what each
+# delivered and dropped, and what conntrack made of the other path.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sctp_lib.sh"
 require tcpdump
@@ -30,26 +37,17 @@ conf=$T_TMP/sctp.conf
 } >"$conf"
 daemon_start d1 --config "$conf"
 
-sctp_server server --port 7000 --bind 10.1.0.2,10.2.0.2 --count 1500 --hold --fast
-server=$LAST_SPAWN
-spawn ip netns exec "$A" "$PEER" client --port 7000 --bind 10.1.0.1,10.2.0.1 --peer 10.1.0.2,10.2.0.2 --count 1500 \
-	--interval-us 2000 --hold --fast >"$T_TMP/client.json"
-client=$LAST_SPAWN
-
 # data flows (the server's namespace has counted some) before path 1 goes down
-packets_in_z() { ctl d1 -j sctp assoc --netns "$Z" | jq '[.[].packets] | add // 0'; }
-flowing() { [ "$(packets_in_z)" -gt 200 ]; }
-wait_until 20 flowing || fail "no data flowed: $(ctl d1 -j sctp assoc)"
-ctl d1 -j sctp assoc --netns "$Z" >"$T_TMP/before.json"
-ip -n "$A" link set a1 down
-note "path 1 down after $(jq '.[0].packets' "$T_TMP/before.json") packets"
-
-wait_until 60 test -s "$T_TMP/server.json" || fail "the server did not get every message: $(ctl d1 -j sctp assoc)"
-wait_until 30 test -s "$T_TMP/client.json" || fail "the client did not finish"
-note "client: $(cat "$T_TMP/client.json")"
-note "server: $(cat "$T_TMP/server.json")"
-assert_eq 1500 "$(jq -r .messages "$T_TMP/server.json")" "messages the server received across the failover"
-assert_eq inactive "$(jq -r '.peer[] | select(.addr == "10.1.0.2") | .state' "$T_TMP/client.json")" \
+flowing() {
+	ctl d1 -j sctp assoc --netns "$Z" >"$T_TMP/before.json"
+	[ "$(jq '[.[].packets] | add // 0' "$T_TMP/before.json")" -gt 200 ]
+}
+sctp_failover sluice flowing
+note "path 1 went down after $(jq '.[0].packets' "$T_TMP/before.json") packets"
+wait_until 60 test -s "$T_TMP/sluice-server.json" || fail "the server did not get every message: $(ctl d1 -j sctp assoc)"
+note "server: $(cat "$T_TMP/sluice-server.json")"
+assert_eq 1500 "$(jq -r .messages "$T_TMP/sluice-server.json")" "messages the server received across the failover"
+assert_eq inactive "$(jq -r '.peer[] | select(.addr == "10.1.0.2") | .state' "$T_TMP/sluice-client.json")" \
 	"the client's own status of path 1"
 
 ctl d1 -j sctp assoc --netns "$Z" >"$T_TMP/after.json"
@@ -59,8 +57,10 @@ to_z2() { jq '[.[0].paths[] | select(.z == "10.2.0.2") | .packets] | add // 0' "
 [ "$(to_z2 "$T_TMP/after.json")" -gt "$(to_z2 "$T_TMP/before.json")" ] ||
 	fail "no packets moved to the server's second address: $(to_z2 "$T_TMP/before.json") -> $(to_z2 "$T_TMP/after.json")"
 case $(jq -r '.[0].last_data' "$T_TMP/after.json") in *'>10.2.0.2') ;; *) fail "the last data did not take path 2" ;; esac
+sluice_drops=0
 for c in drop_init drop_unknown_tag drop_not_admitted drop_stray_path drop_malformed; do
 	assert_eq 0 "$(sctp_counter "$Z" "$c")" "$c in Z across the failover"
+	sluice_drops=$((sluice_drops + $(sctp_counter "$Z" "$c")))
 done
 
 note "forged: an INIT from outside the set, DATA with a wrong tag"
@@ -89,5 +89,71 @@ kill -INT $cap_a $cap_z
 wait $cap_a $cap_z
 assert_eq 0 "$(ip netns exec "$Z" tcpdump -r "$T_TMP/fz.pcap" 2>/dev/null | wc -l)" "forged packets that reached Z's stack"
 assert_eq 1 "$(ctl d1 -j sctp assoc --netns "$Z" | jq length)" "associations in Z after the forged packets"
-kill -KILL "$client" "$server" 2>/dev/null
+kill -KILL "$FAILOVER_CLIENT" "$FAILOVER_SERVER" 2>/dev/null
+
+note "the same failover under the kernel's conntrack and nft, no sluice"
+skip_kernel CONFIG_NF_CT_PROTO_SCTP "the conntrack half of the comparison (the sluice half passed)"
+require nft conntrack
+sctp_topology ct
+# the policy: an INIT from the set opens an association (ct state new),
+# then what conntrack calls established passes; the rest of SCTP is
+# dropped. Before any verdict, SCTP is counted per path, direction and ct
+# state (rules named by their comment, "in 2 new": into 10.2.0.2).
+{
+	echo "table inet sctp_policy {"
+	echo "	set clients { type ipv4_addr; elements = { 10.1.0.1, 10.2.0.1 } }"
+	for dir in in out; do
+		[ $dir = in ] && hook=input match=daddr || hook=output match=saddr
+		echo "	chain sctp_$dir {"
+		echo "		type filter hook $hook priority 0; policy accept;"
+		echo "		meta l4proto != sctp accept"
+		for p in 1 2; do
+			for st in new established invalid; do
+				echo "		ip $match 10.$p.0.2 ct state $st counter comment \"$dir $p $st\""
+			done
+		done
+		echo "		ct state established,related counter accept comment \"$dir established\""
+		[ $dir = in ] && echo "		ip saddr @clients sctp chunk init exists ct state new counter accept comment \"in init\""
+		echo "		counter drop comment \"$dir drop\""
+		echo "	}"
+	done
+	echo "}"
+} >"$T_TMP/policy.nft"
+ip netns exec "$Z" nft -f "$T_TMP/policy.nft" || fail "nft -f policy.nft"
+nft_count() { # COMMENT: packets the rule of that comment counted
+	ip netns exec "$Z" nft -j list table inet sctp_policy |
+		jq --arg c "$1" '[.nftables[].rule | select(.comment? == $c) | .expr[] | .counter?.packets // empty] | add // 0'
+}
+ct_flowing() { [ "$(nft_count "in established")" -gt 200 ]; }
+spawn ip netns exec "$Z" conntrack -E -p sctp -o id >"$T_TMP/ct-events.txt" 2>"$T_TMP/ct-events.err"
+ct_events=$LAST_SPAWN
+sctp_failover ct ct_flowing
+wait_until 60 test -s "$T_TMP/ct-server.json" || note "the server did not report under conntrack"
+ip netns exec "$Z" conntrack -L -p sctp >"$T_TMP/ct-list.txt" 2>/dev/null
+kill -TERM "-$ct_events"
+note "conntrack's entries at the end:"
+cat "$T_TMP/ct-list.txt"
+note "conntrack's events:"
+cat "$T_TMP/ct-events.txt"
+for dir in in out; do
+	for p in 1 2; do
+		note "$dir path $p (ct state): new $(nft_count "$dir $p new"), established $(nft_count "$dir $p established"), invalid $(nft_count "$dir $p invalid")"
+	done
+done
+# it really ran through conntrack: entries were made, the policy's rules counted
+[ "$(grep -c NEW "$T_TMP/ct-events.txt")" -ge 1 ] || fail "conntrack made no entry"
+[ -s "$T_TMP/ct-list.txt" ] || fail "conntrack lists no SCTP entry"
+[ "$(nft_count "in init")" -ge 1 ] && [ "$(nft_count "in established")" -gt 200 ] ||
+	fail "nft's policy did not admit the association through conntrack"
+
+# the side-by-side table: what each delivered and dropped
+ct_delivered=$(jq -r .messages "$T_TMP/ct-server.json" 2>/dev/null || echo "?")
+ct_drops=$(($(nft_count "in drop") + $(nft_count "out drop")))
+z1_before_sluice=$(jq '[.[0].paths[] | select(.z == "10.1.0.2") | .packets] | add // 0' "$T_TMP/before.json")
+z1_ct=$(($(nft_count "in 1 established") + $(nft_count "out 1 established")))
+printf '%-22s %10s %10s %22s %8s\n' "" delivered dropped "path 1 before it fell" entries
+printf '%-22s %5s/1500 %10s %15s packets %8s\n' "sluice sctp policy" 1500 "$sluice_drops" "$z1_before_sluice" 1
+printf '%-22s %5s/1500 %10s %15s packets %8s\n' "conntrack + nft" "$ct_delivered" "$ct_drops" "$z1_ct" \
+	"$(wc -l <"$T_TMP/ct-list.txt")"
+kill -KILL "$FAILOVER_CLIENT" "$FAILOVER_SERVER" 2>/dev/null
 exit 0

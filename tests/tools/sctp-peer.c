@@ -9,7 +9,7 @@
  *
  *   sctp-peer server --port P --bind A1[,A2...] --count N [--hold] [--fast]
  *   sctp-peer client --port P --bind A1[,A2...] --peer Z1[,Z2...] --count N [--size S]
- *                    [--interval-us U] [--hold] [--fast] [--duration S]
+ *                    [--interval-us U] [--hold] [--fast] [--duration S] [--add-addr A]
  *
  * A stream for a benchmark: the client with --duration sends as fast as it
  * can for that many seconds (no count), the server with --count 0 receives
@@ -18,7 +18,9 @@
  * --interval-us: a pause between messages (a flow that outlasts a path's
  * failure); --fast: a path fails after two lost retransmissions with an
  * RTO of 100-400 ms and heartbeats every 200 ms, so a failover takes about
- * a second instead of the defaults' half a minute.
+ * a second instead of the defaults' half a minute. --add-addr: halfway
+ * through, the client binds A too, which usrsctp announces to the peer
+ * in an ASCONF (RFC 5061 add IP address).
  *
  * IPv4 addresses. Exit 0 when every message went through, 1 otherwise,
  * 2 on usage. */
@@ -147,10 +149,24 @@ static void drain(struct socket *s, sctp_assoc_t id)
 	}
 }
 
+/* bind more addresses on the open association: usrsctp sends an ASCONF */
+static int add_addr(struct socket *s, const char *list, uint16_t port)
+{
+	struct sockaddr_in add[MAX_ADDRS];
+	int n = parse_addrs(list, port, add);
+
+	if (n <= 0 || usrsctp_bindx(s, (struct sockaddr *)add, n, SCTP_BINDX_ADD_ADDR)) {
+		perror("sctp-peer: bindx add");
+		return -1;
+	}
+	fprintf(stderr, "sctp-peer: added %s\n", list);
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: sctp-peer server|client --port P --bind A1[,A2] [--peer Z1[,Z2]] --count N "
-			"[--size S] [--interval-us U] [--hold] [--fast] [--duration S]\n");
+			"[--size S] [--interval-us U] [--hold] [--fast] [--duration S] [--add-addr A]\n");
 	exit(2);
 }
 
@@ -161,11 +177,11 @@ int main(int argc, char **argv)
 		{ "peer", required_argument, NULL, 'z' }, { "count", required_argument, NULL, 'n' },
 		{ "size", required_argument, NULL, 's' }, { "hold", no_argument, NULL, 'h' },
 		{ "interval-us", required_argument, NULL, 'i' }, { "fast", no_argument, NULL, 'f' },
-		{ "duration", required_argument, NULL, 'd' },
+		{ "duration", required_argument, NULL, 'd' }, { "add-addr", required_argument, NULL, 'a' },
 		{ 0 },
 	};
 	struct sockaddr_in local[MAX_ADDRS], peer[MAX_ADDRS];
-	const char *bind_list = NULL, *peer_list = NULL;
+	const char *bind_list = NULL, *peer_list = NULL, *add_list = NULL;
 	int port = 0, count = 1, size = 100, nlocal, npeer = 0, opt, done = 0, interval = 0, duration = 0;
 	double t0 = 0, t1 = 0;
 	bool server, hold = false, fast = false;
@@ -188,6 +204,7 @@ int main(int argc, char **argv)
 		case 'i': interval = atoi(optarg); break;
 		case 'f': fast = true; break;
 		case 'd': duration = atoi(optarg); break;
+		case 'a': add_list = optarg; break;
 		default: usage();
 		}
 	}
@@ -255,6 +272,8 @@ int main(int argc, char **argv)
 			}
 			if (interval > 0)
 				usleep((useconds_t)interval);
+			if (add_list && done == count / 2 && add_addr(c, add_list, (uint16_t)port))
+				break;
 		}
 		if (count)
 			t1 = now_s();
