@@ -28,6 +28,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
+#include <bpf/bpf_core_read.h>
 #include "sluice/tcp.h"
 #include "lib/compat.h"
 #include "lib/sets_lookup.h"
@@ -194,6 +195,46 @@ static __always_inline const struct sl_tcp_rule *first_match(struct bpf_sock_ops
 	return NULL;
 }
 
+/* The initial receive window to answer for a route-like `initrwnd` of
+ * `want` segments. The kernel clamps a route's window to the socket's
+ * receive space (tcp_select_initial_window(): min(space rounded down to
+ * the MSS, initrwnd x MSS)) but enlarges the space to a window sockops
+ * gives. Answering min(want, space / MSS) keeps the product within the
+ * space, so the kernel computes the route's window. The space and MSS are
+ * tcp_connect_init()'s: the socket's receive buffer as a window
+ * (tcp_full_space(): scaling_ratio/256 of it since 6.5, else half as
+ * tcp_adv_win_scale 1, its default, makes it), at most window_clamp, and
+ * advmss less the timestamp option if a timestamp is already known. Only
+ * a full socket (connect) can be read: a request socket (a SYN a listener
+ * answers) is not exposed to sockops (skops->sk is NULL), so there the
+ * window is the rule's (README, "One difference from routes"). */
+static __always_inline __u32 rwnd_within_space(struct bpf_sock_ops *skops, __u32 want)
+{
+	struct bpf_sock *sk = skops->sk;
+	struct tcp_sock *tp;
+	__u32 space, clamp, mss;
+
+	if (!sk)
+		return want;
+	tp = bpf_skc_to_tcp_sock(sk);
+	if (!tp)
+		return want;
+	space = (__u32)tp->inet_conn.icsk_inet.sk.sk_rcvbuf;
+	if (bpf_core_field_exists(tp->scaling_ratio))
+		space = (__u32)(((__u64)space * BPF_CORE_READ(tp, scaling_ratio)) >> 8);
+	else
+		space -= space >> 1;
+	clamp = tp->window_clamp;
+	if (clamp && clamp < space)
+		space = clamp;
+	mss = tp->advmss;
+	if (tp->rx_opt.ts_recent_stamp && tp->tcp_header_len > sizeof(struct tcphdr))
+		mss -= tp->tcp_header_len - sizeof(struct tcphdr);
+	if (mss == 0 || (__u64)want * mss <= space)
+		return want;
+	return space / mss ? space / mss : 1;
+}
+
 SEC("sockops")
 int sl_tcp_sockops(struct bpf_sock_ops *skops)
 {
@@ -210,7 +251,7 @@ int sl_tcp_sockops(struct bpf_sock_ops *skops)
 		return 1;
 	if (op == BPF_SOCK_OPS_RWND_INIT) {
 		if (r->initrwnd)
-			skops->reply = r->initrwnd;
+			skops->reply = rwnd_within_space(skops, r->initrwnd);
 		return 1;
 	}
 	id = r->id;
