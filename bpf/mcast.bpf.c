@@ -477,16 +477,16 @@ static __always_inline bool sl_mc_registered(const struct sl_pkt *p)
 static __always_inline int sl_mc_fast_decide(const struct sl_pkt *p, int status, __u64 **ctr,
 					     struct sl_mc_fast_stats *st)
 {
-	if (status != SL_PARSE_OK) {
-		*ctr = &st->unparsed;
-		return XDP_PASS;
-	}
 	if (!(p->dmac[0] & 1) || (p->dmac[0] == 0xff && p->dmac[1] == 0xff)) {
-		*ctr = &st->not_multicast;
+		*ctr = &st->not_multicast; /* ARP and other broadcasts too */
 		return XDP_PASS;
 	}
 	if (p->nvlan) {
 		*ctr = &st->vlan;
+		return XDP_PASS;
+	}
+	if (status != SL_PARSE_OK) {
+		*ctr = status == SL_PARSE_NOT_IP ? &st->control : &st->unparsed;
 		return XDP_PASS;
 	}
 	if (!sl_mc_is_data(p)) {
@@ -517,8 +517,7 @@ int sl_mc_xdp(struct xdp_md *ctx)
 	verdict = sl_mc_fast_decide(&p, status, &ctr, st);
 	if (verdict == XDP_REDIRECT) {
 		ports = bpf_map_lookup_elem(&SL_MC_DEV_MAP, &bridge);
-		if (ports)
-			verdict = bpf_redirect_map(ports, 0, BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS);
+		verdict = ports ? bpf_redirect_map(ports, 0, BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS) : XDP_PASS;
 		if (verdict != XDP_REDIRECT) {
 			ctr = &st->failed;
 			verdict = XDP_PASS; /* the bridge still gets it */
