@@ -588,12 +588,14 @@ struct fast_row {
 	enum fast_ctr counted;  /* the one counter it bumps */
 };
 
-/* 239.1.1.1 and ff0e::1:1 registered on MFX_BRIDGE; nothing else */
+/* 239.1.1.1 and ff0e::1:1 registered on MFX_BRIDGE, 239.3.3.3 expired;
+ * nothing else */
 static const struct fast_row fast_rows[] = {
 	{ "registered IPv4 group: to the ports", DATA4("239.1.1.1"), XDP_REDIRECT, F_REDIRECTED },
 	{ "registered IPv6 group: to the ports", DATA6("ff0e::1:1"), XDP_REDIRECT, F_REDIRECTED },
 	{ "unregistered group: the bridge", DATA4("239.2.2.2"), XDP_PASS, F_UNREG },
 	{ "unregistered IPv6 group: the bridge", DATA6("ff0e::2:2"), XDP_PASS, F_UNREG },
+	{ "registration expired: the bridge", DATA4("239.3.3.3"), XDP_PASS, F_UNREG },
 	{ "link-local 224.0.0.251: the bridge", DATA4("224.0.0.251"), XDP_PASS, F_CONTROL },
 	{ "link-local ff02::fb: the bridge", DATA6("ff02::fb"), XDP_PASS, F_CONTROL },
 	{ "IGMPv2 report to a registered group: the bridge (snooping)", V2_REPORT("239.1.1.1"), XDP_PASS, F_CONTROL },
@@ -608,10 +610,10 @@ static const struct fast_row fast_rows[] = {
 	{ "truncated UDP header: the bridge", DATA4("239.1.1.1") " cut=38", XDP_PASS, F_UNPARSED },
 };
 
-static void fast_group(int fd, __u8 family, const char *addr)
+static void fast_group(int fd, __u8 family, const char *addr, __u64 expires_ns)
 {
 	struct sl_mc_group_key k = { .bridge = MFX_BRIDGE, .family = family };
-	struct sl_mc_group g = { .expires_ns = ~0ull >> 1 };
+	struct sl_mc_group g = { .expires_ns = expires_ns };
 
 	cr_assert_eq(inet_pton(family == SL_FAMILY_IPV4 ? AF_INET : AF_INET6, addr, k.group), 1);
 	cr_assert(!bpf_map_update_elem(fd, &k, &g, BPF_ANY), "group %s: %s", addr, strerror(errno));
@@ -643,8 +645,9 @@ Test(mcast_progs, fast_path_redirects_registered_data_only)
 
 	cr_assert(ports >= 0, "devmap: %s", strerror(errno));
 	cr_assert(!bpf_map_update_elem(bpf_map__fd(skel->maps.SL_MC_DEV_MAP), &bridge, &ports, BPF_ANY));
-	fast_group(bpf_map__fd(skel->maps.SL_MC_GROUP_MAP), SL_FAMILY_IPV4, "239.1.1.1");
-	fast_group(bpf_map__fd(skel->maps.SL_MC_GROUP_MAP), SL_FAMILY_IPV6, "ff0e::1:1");
+	fast_group(bpf_map__fd(skel->maps.SL_MC_GROUP_MAP), SL_FAMILY_IPV4, "239.1.1.1", ~0ull >> 1);
+	fast_group(bpf_map__fd(skel->maps.SL_MC_GROUP_MAP), SL_FAMILY_IPV6, "ff0e::1:1", ~0ull >> 1);
+	fast_group(bpf_map__fd(skel->maps.SL_MC_GROUP_MAP), SL_FAMILY_IPV4, "239.3.3.3", 1);
 	for (size_t i = 0; i < MFX_N(fast_rows); i++) {
 		const struct fast_row *r = &fast_rows[i];
 		__u8 buf[512];
