@@ -95,13 +95,19 @@ else
 fi
 squat_fail() { unsquat; fail "$@"; }
 dataplane() { # links (pin, link id, program id) and every mcast map, as the kernel has them
+	# (sl_mcfast_v1 aside: it counts whatever frames the ports carry meanwhile;
+	# each bridge's devmap: its ports and the program each entry runs)
 	for l in $(ls "$(pin_root d)/links" | grep '^sl_mc_'); do
 		[ -d "$(pin_root d)/links/$l" ] ||
 			echo "$l $(bpftool -j link show pinned "$(pin_root d)/links/$l" | jq -c '[.id, .prog_id]')"
 	done
 	bpftool -j map dump pinned "$(pin_root d)/maps/sl_tc_filters_v1" 2>/dev/null | jq -c 'sort_by(.formatted.key.name) | .[] | .formatted'
-	for m in sl_mccfg_v1 sl_mcport_v1 sl_mcmemb_v1 sl_mcgrp_v1 sl_mcstat_v1 sl_mcbr_v1 sl_mcdev_v1 sl_mcfast_v1; do
+	for m in sl_mccfg_v1 sl_mcport_v1 sl_mcmemb_v1 sl_mcgrp_v1 sl_mcstat_v1 sl_mcbr_v1 sl_mcdev_v1; do
 		echo "$m $(bpftool -j map dump pinned "$(pin_root d)/maps/$m" | jq -c .)"
+	done
+	for id in $(bpftool -j map dump pinned "$(pin_root d)/maps/sl_mcdev_v1" |
+		jq -r '.[] | .value | map(ltrimstr("0x")) | reverse | join("")'); do
+		echo "devmap $((0x$id)) $(bpftool -j map dump id $((0x$id)) | jq -c 'sort_by(.key)')"
 	done
 }
 dataplane >"$T_TMP/dp.before"

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "lib/netns.h"
 #include "features/mcast/mcast.h"
 
 struct mcast_undo *mcast_undo_begin(struct mcast_priv *p, const struct mcast_state *next, struct sl_error *err)
@@ -43,13 +44,19 @@ static void dev_back(struct mcast_priv *p, const struct mcast_undo *u, const str
 {
 	struct sl_error err = { 0 };
 	struct mcast_progs now = p->br[e->id].prog;
+	int self;
 
 	if (!e->had_dev) {
 		mcast_dev_port_del(p, e->id, e->ifindex);
 		return;
 	}
 	p->br[e->id].prog = u->br[e->id].prog;
-	if (mcast_dev_port(p, e->id, e->ifindex, &err))
+	/* the kernel takes the port's ifindex in the bridge's namespace */
+	if (!sl_netns_enter(p->br[e->id].netns, &self, &err)) {
+		mcast_dev_port(p, e->id, e->ifindex, &err);
+		sl_netns_leave(self);
+	}
+	if (err.msg[0])
 		sl_warn("mcast: undo: %s", err.msg);
 	p->br[e->id].prog = now;
 }
