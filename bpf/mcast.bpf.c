@@ -13,6 +13,12 @@
  *                  themselves, non-IP, non-multicast and unparsable frames
  *                  pass untouched and uncounted.
  *
+ *   sl_mc_xdp      (fast path, XDP on every port) a registered group's
+ *                  data goes straight to the other ports by devmap
+ *                  broadcast; everything else passes to the bridge.
+ *   sl_mc_xdp_port the devmap program of each port's entry: sl_mc_egress's
+ *                  decision for that port, with the same code.
+ *
  * A port is (sl_mc_bridge, skb->ifindex): the port the frame came in on
  * (ingress) or leaves by (egress). Times are bpf_ktime_get_ns(). The
  * programs never delete map entries: expired ones stay until the daemon
@@ -88,6 +94,29 @@ struct {
 	__type(key, __u32);
 	__type(value, struct sl_mc_bridge_meta);
 } SL_MC_BRIDGE_MAP SEC(".maps");
+
+/* the fast path's port set: one DEVMAP_HASH per bridge, made by the daemon */
+struct sl_mc_devmap {
+	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
+	__uint(max_entries, SL_MC_DEV_PORTS);
+	__type(key, __u32);
+	/* struct bpf_devmap_val, by size: its union does not size in BTF */
+	__uint(value_size, sizeof(struct bpf_devmap_val));
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, SL_MC_BRIDGES);
+	__type(key, __u32);
+	__array(values, struct sl_mc_devmap);
+} SL_MC_DEV_MAP SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SL_MC_BRIDGES);
+	__type(key, __u32);
+	__type(value, struct sl_mc_fast_stats);
+} SL_MC_FAST_MAP SEC(".maps");
 
 /* ---- shared ------------------------------------------------------------------ */
 
@@ -421,4 +450,91 @@ int sl_mc_egress(struct __sk_buff *skb)
 	if (!sl_mc_is_data(&p))
 		return TCX_NEXT;
 	return sl_mc_pass(skb->ifindex, &p) ? TCX_NEXT : TCX_DROP;
+}
+
+/* ---- fast path (XDP) ---------------------------------------------------------- */
+
+__noinline int sl_mc_xdp_parse(struct xdp_md *ctx, struct sl_pkt *p)
+{
+	if (!p)
+		return SL_PARSE_MALFORMED;
+	return sl_parse((void *)(long)ctx->data, (void *)(long)ctx->data_end, p);
+}
+
+/* a group with a live membership on this bridge (what sl_mc_pass reads) */
+static __always_inline bool sl_mc_registered(const struct sl_pkt *p)
+{
+	struct sl_mc_group_key gk = { .bridge = sl_mc_bridge, .family = p->family };
+	const struct sl_mc_group *g;
+
+	__builtin_memcpy(gk.group, p->daddr, sizeof(gk.group));
+	g = bpf_map_lookup_elem(&SL_MC_GROUP_MAP, &gk);
+	return g && g->expires_ns > bpf_ktime_get_ns();
+}
+
+/* what sl_mc_xdp does with a parsed frame: the counter it bumps; redirected
+ * frames are sent to this bridge's ports by broadcast */
+static __always_inline int sl_mc_fast_decide(const struct sl_pkt *p, int status, __u64 **ctr,
+					     struct sl_mc_fast_stats *st)
+{
+	if (!(p->dmac[0] & 1) || (p->dmac[0] == 0xff && p->dmac[1] == 0xff)) {
+		*ctr = &st->not_multicast; /* ARP and other broadcasts too */
+		return XDP_PASS;
+	}
+	if (p->nvlan) {
+		*ctr = &st->vlan;
+		return XDP_PASS;
+	}
+	if (status != SL_PARSE_OK) {
+		*ctr = status == SL_PARSE_NOT_IP ? &st->control : &st->unparsed;
+		return XDP_PASS;
+	}
+	if (!sl_mc_is_data(p)) {
+		*ctr = &st->control;
+		return XDP_PASS;
+	}
+	if (!sl_mc_registered(p)) {
+		*ctr = &st->unregistered;
+		return XDP_PASS;
+	}
+	*ctr = &st->redirected;
+	return XDP_REDIRECT;
+}
+
+SEC("xdp")
+int sl_mc_xdp(struct xdp_md *ctx)
+{
+	__u32 bridge = sl_mc_bridge;
+	struct sl_mc_fast_stats *st = bpf_map_lookup_elem(&SL_MC_FAST_MAP, &bridge);
+	struct sl_pkt p;
+	__u64 *ctr;
+	void *ports;
+	int status, verdict;
+
+	if (!st || !sl_mc_config())
+		return XDP_PASS;
+	status = sl_mc_xdp_parse(ctx, &p);
+	verdict = sl_mc_fast_decide(&p, status, &ctr, st);
+	if (verdict == XDP_REDIRECT) {
+		ports = bpf_map_lookup_elem(&SL_MC_DEV_MAP, &bridge);
+		verdict = ports ? bpf_redirect_map(ports, 0, BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS) : XDP_PASS;
+		if (verdict != XDP_REDIRECT) {
+			ctr = &st->failed;
+			verdict = XDP_PASS; /* the bridge still gets it */
+		}
+	}
+	(*ctr)++;
+	return verdict;
+}
+
+/* Run for each port the frame is broadcast to: the port's copy goes out
+ * only if sl_mc_egress would let it (counted in the port's stats as there). */
+SEC("xdp/devmap")
+int sl_mc_xdp_port(struct xdp_md *ctx)
+{
+	struct sl_pkt p;
+
+	if (sl_mc_xdp_parse(ctx, &p) != SL_PARSE_OK)
+		return XDP_PASS; /* sl_mc_xdp redirected it parsed: not reached */
+	return sl_mc_pass(ctx->egress_ifindex, &p) ? XDP_PASS : XDP_DROP;
 }

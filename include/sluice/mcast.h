@@ -12,6 +12,15 @@
  *            gets everything. Link-local control groups (224.0.0.0/24,
  *            ff02::/16), IGMP/MLD themselves and non-IP frames are never
  *            touched.
+ * With the fast path on (`mcast bridge … fast-path on`), two XDP programs
+ * as well:
+ *   sl_mc_xdp       on every port: a multicast data frame of a registered
+ *                   group is redirected by devmap broadcast to the other
+ *                   ports of the bridge (this bridge's inner map of
+ *                   sl_mcdev_v1), never reaching the bridge; everything
+ *                   else passes to the bridge as without it;
+ *   sl_mc_xdp_port  the devmap program of every entry: the egress
+ *                   decision per port, the same code as sl_mc_egress.
  * One program object is loaded per bridge with that bridge's id in
  * read-only data (sl_mc_bridge); ports are told apart by ifindex, which is
  * unique inside the bridge's namespace. */
@@ -31,6 +40,11 @@
 #define SL_MC_GROUP_MAP    sl_mcgrp_v1   /* HASH sl_mc_group_key -> struct sl_mc_group */
 #define SL_MC_STATS_MAP    sl_mcstat_v1  /* PERCPU_HASH sl_mc_port_key -> struct sl_mc_port_stats */
 #define SL_MC_BRIDGE_MAP   sl_mcbr_v1    /* ARRAY[SL_MC_BRIDGES] of struct sl_mc_bridge_meta */
+#define SL_MC_DEV_MAP      sl_mcdev_v1   /* ARRAY_OF_MAPS[SL_MC_BRIDGES]: each bridge's ports,
+					  * a DEVMAP_HASH ifindex -> bpf_devmap_val
+					  * (the port, sl_mc_xdp_port) */
+#define SL_MC_FAST_MAP     sl_mcfast_v1  /* PERCPU_ARRAY[SL_MC_BRIDGES] of struct sl_mc_fast_stats */
+#define SL_MC_DEV_PORTS    128           /* entries of one bridge's devmap */
 
 /* Per bridge, written by the daemon (timers in ns). */
 struct sl_mc_config {
@@ -117,5 +131,18 @@ struct sl_mc_port_stats {
 	__u64 malformed;       /* IGMP/MLD messages that did not parse */
 };
 SL_STATIC_ASSERT(sizeof(struct sl_mc_port_stats) == 48, "sl_mc_port_stats layout");
+
+/* The fast path, per bridge, per CPU: what sl_mc_xdp did with each frame
+ * (every frame counts once; passed frames go to the bridge as without it). */
+struct sl_mc_fast_stats {
+	__u64 redirected;      /* a registered group's data: to the ports by devmap broadcast */
+	__u64 not_multicast;   /* unicast or broadcast MAC */
+	__u64 control;         /* link-local control groups, IGMP/MLD, non-IP multicast */
+	__u64 unregistered;    /* no live membership: the bridge and tc egress decide */
+	__u64 vlan;            /* VLAN-tagged: the bridge's VLAN rules apply */
+	__u64 unparsed;        /* truncated or malformed headers */
+	__u64 failed;          /* no port set for the bridge, or the redirect was refused */
+};
+SL_STATIC_ASSERT(sizeof(struct sl_mc_fast_stats) == 56, "sl_mc_fast_stats layout");
 
 #endif

@@ -1063,7 +1063,7 @@ NFT
 	}
 	mc_joined() { # CONFIG: the bridge has seen h2 join (sluice's groups, the kernel's mdb)
 		case $1 in
-		policy) ctl -j mcast groups | jq -e --arg g "$MC_GROUP" --arg n "$MC_SW" 'any(.[]; .group == $g and
+		policy | fast) ctl -j mcast groups | jq -e --arg g "$MC_GROUP" --arg n "$MC_SW" 'any(.[]; .group == $g and
 			.netns == $n and .seconds_left > 0 and
 			(.ports | if type == "string" then split(",") else . end | any(.[]; . == "p2")))' ;;
 		kernel) ip netns exec "$MC_SW" bridge -j mdb show dev br0 | jq -e --arg g "$MC_GROUP" \
@@ -1073,7 +1073,7 @@ NFT
 
 	mc_state() { # CONFIG: what the bridge knows, for a failure's message
 		case $1 in
-		policy) ctl mcast groups 2>&1; ctl mcast ports 2>&1 ;;
+		policy | fast) ctl mcast groups 2>&1; ctl mcast ports 2>&1 ;;
 		kernel) ip netns exec "$MC_SW" bridge mdb show dev br0 2>&1 ;;
 		esac
 	}
@@ -1082,15 +1082,16 @@ NFT
 	mc_config() { # policy | flood | kernel: the bridge in that configuration
 		[ "$1" = "$MC_CFG" ] && return 0
 		case $MC_CFG in
-		policy) ctl mcast bridge br0 netns "$MC_SW" disable >/dev/null || die "sluicectl mcast bridge disable failed" ;;
+		policy | fast) ctl mcast bridge br0 netns "$MC_SW" disable >/dev/null || die "sluicectl mcast bridge disable failed" ;;
 		kernel) { ip -n "$MC_SW" link set br0 type bridge mcast_snooping 0 &&
 			  ip -n "$MC_SW" link set br0 type bridge mcast_querier 0 &&
 			  ip -n "$MC_SW" link set p3 type bridge_slave mcast_router 1; } ||
 				die "cannot switch the bridge's snooping off" ;;
 		esac
 		case $1 in
-		policy)
-			{ ctl mcast bridge br0 netns "$MC_SW" enable >/dev/null &&
+		policy | fast)
+			# fast: the fast path (XDP on the ports, devmap broadcast) as well
+			{ ctl mcast bridge br0 netns "$MC_SW" enable $([ "$1" = fast ] && echo fast-path on) >/dev/null &&
 			  ctl mcast port dev p3 netns "$MC_SW" router on >/dev/null; } ||
 				die "sluicectl mcast bridge br0 netns $MC_SW enable failed"
 			wait_for 5 mc_ports_on || die "sluice does not show the bridge's 4 ports: $(ctl mcast ports 2>&1)" ;;
@@ -1176,6 +1177,55 @@ NFT
 	mc_got_row mp "policy" "0"
 	mc_got_row mf "no policy" "1.00x (all)"
 	mc_got_row mk "kernel snooping" "0"
+
+	# The fast path against the kernel's snooping, h1 sending with
+	# sluice-gen xdp (frames made in BPF: the sender is not what limits).
+	# Every veth with NAPI (GRO on), so that each takes frames sent to it by
+	# XDP, in both configurations: the same bridge, the same devices.
+	say "10/10 fast path: 64 B multicast, sluice-gen xdp sender, every veth with GRO on (x k k x)"
+	for h in 1 2 3 4; do
+		eval "ns=\$MC_H$h"
+		ip netns exec "$ns" ethtool -K eth0 gro on >/dev/null &&
+			ip netns exec "$MC_SW" ethtool -K "p$h" gro on >/dev/null || die "cannot turn GRO on for h$h/p$h"
+	done
+	mc_xrun() { # CONFIG TAG: as mc_run, the sender sluice-gen xdp
+		mc_config "$1"
+		rm -f "$TMP/mc.ready"
+		spawn "$TMP/$2.sink" ip netns exec "$MC_H2" taskset -c "$CPU_RX" "$GEN" sink --bind "$MC_GROUP" \
+			--port "$PORT" --json --ready-file "$TMP/mc.ready"
+		mc_sink=$LAST
+		wait_for 5 test -e "$TMP/mc.ready" || die "the member's sink did not join: $(cat "$TMP/$2.sink")"
+		wait_for 10 mc_joined "$1" || die "$1: the bridge did not see h2 join $MC_GROUP: $(mc_state "$1")"
+		mc_h4_0=$(mc_h4)
+		ip netns exec "$MC_H1" "$GEN" xdp --dev eth0 --src "$MC_NET.1" --dst "$MC_GROUP" --port "$PORT" \
+			--size 64 --duration "$DUR" --cpu "$CPU_TX" --json >"$TMP/$2.send" 2>"$TMP/$2.err" ||
+			die "sluice-gen xdp to $MC_GROUP: $(cat "$TMP/$2.err")"
+		sleep 0.2       # frames still in a veth ring or the socket queue
+		echo $(($(mc_h4) - mc_h4_0)) >"$TMP/$2.h4"
+		stop_pid "$mc_sink" INT
+		say "  $2 $1: offered $(jget .packets "$TMP/$2.send") ($(human "$(jget .pps "$TMP/$2.send")" pps))," \
+			"member got $(jget .packets "$TMP/$2.sink") ($(human "$(jget .pps "$TMP/$2.sink")" pps)," \
+			"$(jget .drops "$TMP/$2.sink") socket drops), non-member $(cat "$TMP/$2.h4")"
+	}
+	daemon_start --config "$TMP/mcast.conf"
+	mc_xrun fast mx.1
+	mc_xrun kernel mkx.1
+	mc_xrun kernel mkx.2
+	mc_xrun fast mx.2
+	mc_config flood
+	daemon_stop
+	# Both drop at the member's socket (more is offered than its CPU takes).
+	# What limits the fast path: p1's NAPI makes a full copy of the frame
+	# per port (devmap broadcast clones before each port's devmap program
+	# decides, so the non-member's copy is made and then dropped), and
+	# every receiving veth turns XDP frames back into skbs; the sender, the
+	# ports' NAPI and the sink share the machine's CPUs.
+	pair_row "  member pps, fast path / kernel snooping (xdp sender; limit: a frame copy per port in p1's NAPI)" \
+		"$(mean .pps "$TMP"/mx.?.sink)" "$(mean .pps "$TMP"/mkx.?.sink)" pps ">= 1.20x"
+	pair_row "  sender offered pps, fast path / kernel snooping" "$(mean .pps "$TMP"/mx.?.send)" \
+		"$(mean .pps "$TMP"/mkx.?.send)" pps "-"
+	mc_got_row mx "fast path" "0"
+	mc_got_row mkx "kernel snooping, xdp sender" "0"
 fi
 
 if want tcp; then

@@ -998,6 +998,11 @@ int mfx_prog_fd(const struct mfx *f, bool egress)
 	return bpf_program__fd(egress ? f->skel->progs.sl_mc_egress : f->skel->progs.sl_mc_ingress);
 }
 
+struct mcast_bpf *mfx_skel(const struct mfx *f)
+{
+	return f->skel;
+}
+
 void mfx_free(struct mfx *f)
 {
 	if (!f)

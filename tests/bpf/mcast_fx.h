@@ -102,6 +102,8 @@ struct mfx *mfx_load(void);
 void mfx_free(struct mfx *f);
 void mfx_enable(struct mfx *f, bool enabled);   /* the bridge's config row */
 int mfx_prog_fd(const struct mfx *f, bool egress);
+struct mcast_bpf;
+struct mcast_bpf *mfx_skel(const struct mfx *f); /* its maps and programs, fast path's too */
 
 /* Run every row through the ingress or egress program; the number that
  * failed (each reported through Criterion). */

@@ -7,7 +7,8 @@
  * messages. Enforcement (egress): registered and unregistered groups to
  * member, non-member, router and flood ports, expiry of memberships,
  * groups and learned router ports, and the frames the policy never
- * touches. Each row states the maps before, the whole of the maps after and
+ * touches. The fast path (XDP): which frames it redirects by devmap
+ * broadcast and which it passes to the bridge, by reason. Each row states the maps before, the whole of the maps after and
  * every counter (see mcast_fx.h for the notation); rows run on ports 7 and
  * 9, veth devices in a private network namespace. */
 #include <criterion/criterion.h>
@@ -17,6 +18,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <unistd.h>
 
 #include "sluice/mcast.h" /* before the skeleton, which uses its structs */
 #include "fixture.h"
@@ -571,4 +575,128 @@ Test(mcast_progs, verifier_cost)
 			     info.verified_insns);
 	}
 	mcast_bpf__destroy(s);
+}
+
+/* ---- fast path (sl_mc_xdp) ------------------------------------------------- */
+
+enum fast_ctr { F_REDIRECTED, F_NOT_MC, F_CONTROL, F_UNREG, F_VLAN, F_UNPARSED, F_FAILED };
+
+struct fast_row {
+	const char *desc;
+	const char *frame;
+	int verdict;            /* XDP_REDIRECT or XDP_PASS */
+	enum fast_ctr counted;  /* the one counter it bumps */
+};
+
+/* 239.1.1.1 and ff0e::1:1 registered on MFX_BRIDGE, 239.3.3.3 expired;
+ * nothing else */
+static const struct fast_row fast_rows[] = {
+	{ "registered IPv4 group: to the ports", DATA4("239.1.1.1"), XDP_REDIRECT, F_REDIRECTED },
+	{ "registered IPv6 group: to the ports", DATA6("ff0e::1:1"), XDP_REDIRECT, F_REDIRECTED },
+	{ "unregistered group: the bridge", DATA4("239.2.2.2"), XDP_PASS, F_UNREG },
+	{ "unregistered IPv6 group: the bridge", DATA6("ff0e::2:2"), XDP_PASS, F_UNREG },
+	{ "registration expired: the bridge", DATA4("239.3.3.3"), XDP_PASS, F_UNREG },
+	{ "link-local 224.0.0.251: the bridge", DATA4("224.0.0.251"), XDP_PASS, F_CONTROL },
+	{ "link-local ff02::fb: the bridge", DATA6("ff02::fb"), XDP_PASS, F_CONTROL },
+	{ "IGMPv2 report to a registered group: the bridge (snooping)", V2_REPORT("239.1.1.1"), XDP_PASS, F_CONTROL },
+	{ "MLDv1 report to a registered group: the bridge", MLD1_REPORT("ff0e::1:1"), XDP_PASS, F_CONTROL },
+	{ "IGMP query: the bridge", QUERY, XDP_PASS, F_CONTROL },
+	{ "unicast MAC, registered group IP: the bridge", "dmac=02:00:00:00:00:02 " DATA4("239.1.1.1"), XDP_PASS,
+	  F_NOT_MC },
+	{ "unicast: the bridge", DATA4("192.0.2.2"), XDP_PASS, F_NOT_MC },
+	{ "ARP broadcast: the bridge", "arp", XDP_PASS, F_NOT_MC },
+	{ "VLAN-tagged registered group: the bridge (its VLAN rules)", "q " DATA4("239.1.1.1"), XDP_PASS, F_VLAN },
+	{ "truncated IPv4 header: the bridge", DATA4("239.1.1.1") " cut=20", XDP_PASS, F_UNPARSED },
+	{ "truncated UDP header: the bridge", DATA4("239.1.1.1") " cut=38", XDP_PASS, F_UNPARSED },
+};
+
+static void fast_group(int fd, __u8 family, const char *addr, __u64 expires_ns)
+{
+	struct sl_mc_group_key k = { .bridge = MFX_BRIDGE, .family = family };
+	struct sl_mc_group g = { .expires_ns = expires_ns };
+
+	cr_assert_eq(inet_pton(family == SL_FAMILY_IPV4 ? AF_INET : AF_INET6, addr, k.group), 1);
+	cr_assert(!bpf_map_update_elem(fd, &k, &g, BPF_ANY), "group %s: %s", addr, strerror(errno));
+}
+
+static __u64 fast_ctr(int fd, int ncpu, enum fast_ctr c)
+{
+	struct sl_mc_fast_stats v[ncpu];
+	__u32 key = MFX_BRIDGE;
+	__u64 sum = 0;
+
+	memset(v, 0, sizeof(v));
+	bpf_map_lookup_elem(fd, &key, v);
+	for (int i = 0; i < ncpu; i++)
+		sum += ((const __u64 *)&v[i])[c];
+	return sum;
+}
+
+Test(mcast_progs, fast_path_redirects_registered_data_only)
+{
+	struct mfx *f = mfx_load();
+	struct mcast_bpf *skel = mfx_skel(f);
+	int prog = bpf_program__fd(skel->progs.sl_mc_xdp);
+	int stats = bpf_map__fd(skel->maps.SL_MC_FAST_MAP), ncpu = libbpf_num_possible_cpus();
+	int ports = bpf_map_create(BPF_MAP_TYPE_DEVMAP_HASH, "fx_mcdev", 4, sizeof(struct bpf_devmap_val),
+				   SL_MC_DEV_PORTS, NULL);
+	__u32 bridge = MFX_BRIDGE;
+	size_t failed = 0;
+
+	cr_assert(ports >= 0, "devmap: %s", strerror(errno));
+	cr_assert(!bpf_map_update_elem(bpf_map__fd(skel->maps.SL_MC_DEV_MAP), &bridge, &ports, BPF_ANY));
+	fast_group(bpf_map__fd(skel->maps.SL_MC_GROUP_MAP), SL_FAMILY_IPV4, "239.1.1.1", ~0ull >> 1);
+	fast_group(bpf_map__fd(skel->maps.SL_MC_GROUP_MAP), SL_FAMILY_IPV6, "ff0e::1:1", ~0ull >> 1);
+	fast_group(bpf_map__fd(skel->maps.SL_MC_GROUP_MAP), SL_FAMILY_IPV4, "239.3.3.3", 1);
+	for (size_t i = 0; i < MFX_N(fast_rows); i++) {
+		const struct fast_row *r = &fast_rows[i];
+		__u8 buf[512];
+		size_t len = mfx_frame(r->frame, buf, sizeof(buf));
+		__u64 before[F_FAILED + 1];
+		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = buf, .data_size_in = (__u32)len);
+
+		cr_assert(len, "%s: frame words", r->desc);
+		for (int c = 0; c <= F_FAILED; c++)
+			before[c] = fast_ctr(stats, ncpu, c);
+		cr_assert(!bpf_prog_test_run_opts(prog, &o), "%s: run: %s", r->desc, strerror(errno));
+		if (o.retval != (__u32)r->verdict) {
+			cr_log_error("%s: verdict %u, expected %d", r->desc, o.retval, r->verdict);
+			failed++;
+		}
+		for (int c = 0; c <= F_FAILED; c++) {
+			__u64 want = before[c] + (c == (int)r->counted), got = fast_ctr(stats, ncpu, c);
+
+			if (got != want) {
+				cr_log_error("%s: counter %d is %llu, expected %llu", r->desc, c,
+					     (unsigned long long)got, (unsigned long long)want);
+				failed++;
+			}
+		}
+	}
+	/* no port set for the bridge: the bridge still gets the frame */
+	bpf_map_delete_elem(bpf_map__fd(skel->maps.SL_MC_DEV_MAP), &bridge);
+	{
+		__u8 buf[512];
+		size_t len = mfx_frame(DATA4("239.1.1.1"), buf, sizeof(buf));
+		__u64 was = fast_ctr(stats, ncpu, F_FAILED);
+		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = buf, .data_size_in = (__u32)len);
+
+		cr_assert(!bpf_prog_test_run_opts(prog, &o));
+		cr_expect_eq(o.retval, XDP_PASS, "no devmap: passed, got %u", o.retval);
+		cr_expect_eq(fast_ctr(stats, ncpu, F_FAILED), was + 1, "no devmap: counted as failed");
+	}
+	/* the policy off on the bridge: everything to the bridge, uncounted */
+	mfx_enable(f, false);
+	{
+		__u8 buf[512];
+		size_t len = mfx_frame(DATA4("239.1.1.1"), buf, sizeof(buf));
+		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = buf, .data_size_in = (__u32)len);
+
+		cr_assert(!bpf_map_update_elem(bpf_map__fd(skel->maps.SL_MC_DEV_MAP), &bridge, &ports, BPF_ANY));
+		cr_assert(!bpf_prog_test_run_opts(prog, &o));
+		cr_expect_eq(o.retval, XDP_PASS, "policy off: passed, got %u", o.retval);
+	}
+	close(ports);
+	mfx_free(f);
+	cr_assert_eq(failed, 0, "failing fast path rows above");
 }

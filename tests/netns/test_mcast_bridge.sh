@@ -8,18 +8,23 @@
 #   kernel: mcast_snooping 1, mcast_querier 1 (with its start-up delay
 #           waited out), mcast_router 2 on the router port;
 #   sluice: the same bridge with mcast_snooping 0 (which floods everything)
-#           and `mcast bridge … enable`, `mcast port … router on`.
+#           and `mcast bridge … enable`, `mcast port … router on`;
+#   sluice's fast path: the same, `fast-path on` (XDP on every port sends a
+#           registered group's data to the ports by devmap broadcast, past
+#           the bridge; it must be the path taken: its redirected count).
 # The IPv6 link-local group is ff02::1: the kernel snoops the rest of
 # ff02::/16 (ff02::fb goes to router ports only unless a host joins it),
 # where sluice, as the policy says, leaves all of ff02::/16 alone.
 # Under sluice, what it reports per port (`mcast ports`: passed,
 # suppressed) must also equal what the receivers counted: passed what the
-# host got, suppressed what entered the bridge (counted on the sender's
-# port) and did not reach it. No step waits a fixed time: each waits for
+# host got, suppressed what entered the bridge (counted leaving the
+# sender's eth0: with the fast path, XDP on p1 takes frames before any
+# hook of p1 sees them) and did not reach it. No step waits a fixed time: each waits for
 # the state it needs (memberships in the bridge's own view, a marker
 # frame behind the traffic), with a generous bound.
 . "$(dirname "$0")/lib.sh"
 require nft
+require ethtool
 
 # A frame's way through the bridge keeps its order when h1 sends from one
 # CPU: a veth hands what it sends to its peer's one receive queue (that
@@ -28,7 +33,10 @@ require nft
 # their veths queue the copies the same way. So a marker sent last (to a
 # link-local group: every port gets it, in both modes) reaching a host
 # means everything sent before it was delivered to that host or decided
-# against, and counted on the way.
+# against, and counted on the way. With the fast path, p1's XDP sends a
+# registered group's frames to the ports' peers in bulk, flushed when its
+# poll ends; the marker follows them in a later poll (each group is sent
+# by a process of its own, the registered ones first), so after the flush.
 CPU=$(taskset -pc $$ | sed 's/.*: //; s/[,-].*//')
 MARK_HOSTS="2 3 4" # the hosts on bridge ports, that a marker reaches
 
@@ -39,12 +47,12 @@ done
 ns_of() { # KEY: 1..5 for a host, sw for the bridge's namespace
 	case $1 in sw) echo "$sw" ;; *) eval echo "\$h$1" ;; esac
 }
-count_table() { # NS DEV: counters of what arrives on DEV, per group, before any IP
-	# processing; the seventh counts markers
+count_table() { # NS DEV [HOOK TABLE]: counters of what arrives on DEV (or leaves it:
+	# HOOK egress), per group, before any IP processing; the seventh counts markers
 	ip netns exec "$1" nft -f - <<NFT || fail "nft in $1"
-table netdev count {
+table netdev ${4:-count} {
 	chain in {
-		type filter hook ingress device $2 priority 0;
+		type filter hook ${3:-ingress} device $2 priority 0;
 		ip daddr 239.1.1.1 udp dport 5000 counter
 		ip daddr 239.2.2.2 udp dport 5000 counter
 		ip daddr 224.0.0.251 udp dport 5000 counter
@@ -65,30 +73,35 @@ for h in 1 2 3 4; do
 	ip -n "$ns" addr add 10.98.0.$h/24 dev eth0
 	ip -n "$ns" addr add fd98::$h/64 dev eth0 nodad
 	ip -n "$ns" link set eth0 up
+	# NAPI on the host's veth, so that it takes frames sent to it by XDP
+	# (the fast path's redirects); the same in every mode
+	ip netns exec "$ns" ethtool -K eth0 gro on >/dev/null || fail "gro on in h$h"
 	ip -n "$ns" route add 224.0.0.0/4 dev eth0
 	ip -n "$sw" link set p$h master br0
 	ip -n "$sw" link set p$h up
 	count_table "$ns" eth0
 done
-count_table "$sw" p1 # what enters the bridge from the sender
+count_table "$h1" eth0 egress sent # what enters the bridge: what the sender sends
 ip -n "$sw" addr add 10.98.0.254/24 dev br0
 ip -n "$sw" addr add fd98::fe/64 dev br0 nodad
 ip -n "$sw" link set br0 up
 GROUPS4="239.1.1.1 239.2.2.2 224.0.0.251"
 GROUPS6="ff0e::1:1 ff0e::2:2 ff02::1"
 
-counters() { # NS: the seven counters, in rule order
-	ip netns exec "$1" nft -j list chain netdev count in |
+counters() { # NS [TABLE]: the seven counters, in rule order
+	ip netns exec "$1" nft -j list chain netdev "${2:-count}" in |
 		jq -r '[.nftables[] | .rule? // empty | .expr[] | .counter? // empty | .packets] | join(" ")'
 }
-counts() { counters "$1" | cut -d' ' -f1-6; } # NS: the six group counters
+counts() { # KEY: the six group counters of host KEY, or (sent) what h1 sent
+	case $1 in sent) counters "$h1" sent ;; *) counters "$(ns_of $1)" ;; esac | cut -d' ' -f1-6
+}
 mark() { # remember the counters (and sluice's), so what follows shows what came since
-	for k in 1 2 3 4 ${h5:+5} sw; do counts "$(ns_of $k)" >"$T_TMP/mark$k"; done
-	[ "$MODE" = sluice ] && stats >"$T_TMP/stats.mark"
+	for k in 1 2 3 4 ${h5:+5} sent; do counts $k >"$T_TMP/mark$k"; done
+	[ "$MODE" = sluice ] && stats >"$T_TMP/stats.mark" && redirected >"$T_TMP/redirected.mark"
 	return 0
 }
-since() { # KEY: counters of host KEY (or sw) since the mark
-	counts "$(ns_of $1)" | awk -v before="$(cat "$T_TMP/mark$1")" \
+since() { # KEY: counters of host KEY (or sent) since the mark
+	counts "$1" | awk -v before="$(cat "$T_TMP/mark$1")" \
 		'{ split(before, b, " "); for (i = 1; i <= NF; i++) printf "%s%d", (i > 1 ? " " : ""), $i - b[i]; print "" }'
 }
 data() { awk '{ print $1 + $2 + $4 + $5 }'; } # of six counters: the groups the policy decides on
@@ -147,13 +160,21 @@ gone() { ! member 239.1.1.1 && ! member ff0e::1:1; }
 stats() { # sluice's count per port: port passed suppressed
 	ctl d -j mcast ports | jq -r '.[] | "\(.port) \(.passed) \(.suppressed)"'
 }
+redirected() { # frames the fast path sent by devmap broadcast
+	ctl d -j status | jq '.features[] | select(.name == "mcast") | .bridges[0].fast_path.redirected'
+}
+check_fast() { # PHASE FRAMES: with the fast path on, it redirected FRAMES since the mark
+	[ "${FAST:-off}" = on ] || return 0
+	assert_eq "$2" "$(($(redirected) - $(cat "$T_TMP/redirected.mark")))" \
+		"$1: frames the fast path redirected (the registered group's, v4 and v6)"
+}
 check_counters() { # PHASE: in sluice's mode, what it reports per port equals what the
 	# receivers counted: passed = the data frames the host received, suppressed
 	# = those that entered the bridge and did not reach it (the sender's own
 	# port is offered none)
 	[ "$MODE" = sluice ] || return 0
 	stats >"$T_TMP/stats.now"
-	in=$(since sw | data)
+	in=$(since sent | data)
 	for h in 1 2 3 4; do
 		got=$(since $h | data)
 		[ $h = 1 ] && held=0 || held=$((in - got))
@@ -172,6 +193,7 @@ run_phases() {
 	send_all
 	echo "joined: $(matrix)" >>"$1"
 	check_counters joined
+	check_fast joined 40
 	leave_g1
 	wait_for 20 gone || fail "h2's leaves did not take effect within 20 s"
 	mark
@@ -195,6 +217,7 @@ NFT
 	send_all
 	echo "expired: $(matrix)" >>"$1"
 	check_counters expired
+	check_fast expired 0
 	ip netns exec "$h2" nft delete table inet quiet
 	leave_g1
 }
@@ -258,6 +281,31 @@ cat "$T_TMP/sluice"
 assert_eq "$(cat "$T_TMP/kernel")" "$(cat "$T_TMP/sluice")" "sluice's delivery matrix against the kernel's"
 ctl d mcast ports
 ctl d mcast groups
+
+note "sluice's fast path (XDP, devmap broadcast) on the same bridge"
+FAST=on
+ctl d mcast bridge br0 netns "$sw" enable robustness 2 query-interval 2 query-response-interval 1 \
+	last-member-interval 500 fast-path on >/dev/null || fail "mcast bridge enable fast-path on"
+assert_eq "xdp xdp xdp xdp" "$(ctl d -j mcast ports | jq -r '[.[].fast_path] | join(" ")')" \
+	"the fast path's XDP link on every port (native on veth)"
+run_phases "$T_TMP/fast"
+cat "$T_TMP/fast"
+assert_eq "$(cat "$T_TMP/kernel")" "$(cat "$T_TMP/fast")" "the fast path's delivery matrix against the kernel's"
+# What the bridge itself shows: it never saw the redirected frames, so its
+# own counters are short of them; its forwarding database still learns h1
+# from what passes to it (the markers, IGMP/MLD).
+ctl d -j status | jq -c '.features[] | select(.name == "mcast") | .bridges[0].fast_path'
+bridge -n "$sw" fdb show br br0 dynamic
+ip -n "$sw" -s link show p1
+h1_mac=$(ip -n "$h1" -j link show eth0 | jq -r '.[0].address')
+bridge -n "$sw" -j fdb show br br0 | jq -e --arg m "$h1_mac" '.[] | select(.mac == $m and .ifname == "p1")' >/dev/null ||
+	fail "the bridge's fdb lacks h1 ($h1_mac) on p1 with the fast path on"
+ctl d save | grep -q "^mcast bridge br0 netns $sw enable .*fast-path on$" || fail "save lacks fast-path on: $(ctl d save)"
+ctl d mcast bridge br0 netns "$sw" enable robustness 2 query-interval 2 query-response-interval 1 \
+	last-member-interval 500 >/dev/null || fail "fast-path off again"
+FAST=off
+[ -z "$(ls "$(pin_root d)/links" | grep '^sl_mc_.*_xdp$')" ] || fail "XDP links left with the fast path off"
+ip -n "$sw" -j link show | jq -e 'all(.[]; .xdp == null)' >/dev/null || fail "an XDP program left on a port"
 
 note "a learned router port: a querier behind p3"
 ctl d mcast port dev p3 netns "$sw" router auto >/dev/null || fail "router auto"

@@ -95,13 +95,19 @@ else
 fi
 squat_fail() { unsquat; fail "$@"; }
 dataplane() { # links (pin, link id, program id) and every mcast map, as the kernel has them
+	# (sl_mcfast_v1 aside: it counts whatever frames the ports carry meanwhile;
+	# each bridge's devmap: its ports and the program each entry runs)
 	for l in $(ls "$(pin_root d)/links" | grep '^sl_mc_'); do
 		[ -d "$(pin_root d)/links/$l" ] ||
 			echo "$l $(bpftool -j link show pinned "$(pin_root d)/links/$l" | jq -c '[.id, .prog_id]')"
 	done
 	bpftool -j map dump pinned "$(pin_root d)/maps/sl_tc_filters_v1" 2>/dev/null | jq -c 'sort_by(.formatted.key.name) | .[] | .formatted'
-	for m in sl_mccfg_v1 sl_mcport_v1 sl_mcmemb_v1 sl_mcgrp_v1 sl_mcstat_v1 sl_mcbr_v1; do
+	for m in sl_mccfg_v1 sl_mcport_v1 sl_mcmemb_v1 sl_mcgrp_v1 sl_mcstat_v1 sl_mcbr_v1 sl_mcdev_v1; do
 		echo "$m $(bpftool -j map dump pinned "$(pin_root d)/maps/$m" | jq -c .)"
+	done
+	for id in $(bpftool -j map dump pinned "$(pin_root d)/maps/sl_mcdev_v1" |
+		jq -r '.[] | .value | map(ltrimstr("0x")) | reverse | join("")'); do
+		echo "devmap $((0x$id)) $(bpftool -j map dump id $((0x$id)) | jq -c 'sort_by(.key)')"
 	done
 }
 dataplane >"$T_TMP/dp.before"
@@ -116,6 +122,40 @@ ctl d save >"$T_TMP/save.after"
 diff "$T_TMP/save.before" "$T_TMP/save.after" >&2 || squat_fail "the failed apply changed what save prints"
 note "ok: links, programs, maps and save as before the failed apply"
 unsquat
+
+note "the fast path refused midway (r2's XDP link) changes nothing either"
+# br0 with the fast path first (its ports' devmap entries and XDP links),
+# then br1's, whose last step, r2's XDP link, meets a directory at its pin
+ctl d mcast bridge br0 netns "$sw" enable fast-path on >/dev/null || fail "br0 fast-path on"
+ports_on_xdp() { ip -n "$sw" -j link show master "$1" | jq -r '[.[] | select(.xdp != null) | .ifname] | join(" ")'; }
+assert_eq "p1 p2 p3" "$(ports_on_xdp br0)" "br0's ports with an XDP program"
+xsquat="$(pin_root d)/links/sl_mc_1_$(ifx r2)_xdp"
+mkdir "$xsquat"
+dataplane >"$T_TMP/dp.before"
+ctl d save >"$T_TMP/save.before"
+ctl d mcast bridge br1 netns "$sw" enable fast-path on >"$T_TMP/out" 2>&1
+rc=$?
+rmdir "$xsquat"
+[ $rc = 4 ] || fail "enable br1 fast-path on with r2's XDP pin refused: exit $rc, expected 4: $(cat "$T_TMP/out")"
+grep -q "sl_mc_1_$(ifx r2)_xdp: File exists" "$T_TMP/out" || fail "unclear error: $(cat "$T_TMP/out")"
+dataplane >"$T_TMP/dp.after"
+diff "$T_TMP/dp.before" "$T_TMP/dp.after" >&2 || fail "the failed fast path apply changed links or maps"
+ctl d save >"$T_TMP/save.after"
+diff "$T_TMP/save.before" "$T_TMP/save.after" >&2 || fail "the failed fast path apply changed what save prints"
+assert_eq "" "$(ports_on_xdp br1)" "br1's ports with an XDP program after the failed apply"
+assert_eq "p1 p2 p3" "$(ports_on_xdp br0)" "br0's ports with an XDP program after the failed apply"
+
+note "a kernel without devmap broadcast: fast-path on is refused (exit 4), nothing changes"
+daemon_stop d
+export SLUICE_KERNEL_LACKS=devmap-broadcast
+daemon_start d --config "$conf"
+unset SLUICE_KERNEL_LACKS
+expect_exit 4 ctl d mcast bridge br0 netns "$sw" enable fast-path on
+grep -q "fast-path on: the kernel lacks devmap-broadcast (needs 5.13" "$T_TMP/out" || fail "$(cat "$T_TMP/out")"
+assert_eq "" "$(ports_on_xdp br0)" "br0's ports with an XDP program (the config has no fast path)"
+ctl d save | grep -q fast-path && fail "save holds the refused fast path"
+daemon_stop d
+daemon_start d --config "$conf"
 ctl d mcast bridge br1 netns "$sw" enable >/dev/null || fail "enable br1 once the pin is free"
 wait_links 10
 ctl d mcast bridge br1 netns "$sw" disable >/dev/null || fail "disable br1"

@@ -58,6 +58,11 @@ Test(mcast_parse, bridge_defaults_and_timers)
 	cr_assert_eq(BRIDGE("br0 enable router-timeout 30"), 0, "%s", err.msg);
 	cr_assert_eq(st.nbr, 2, "enabling again replaces, never duplicates");
 	cr_assert_eq(st.br[0].t.router_timeout, 30);
+	cr_assert_not(st.br[0].fast_path, "the fast path is off by default");
+	cr_assert_eq(BRIDGE("br0 enable fast-path on"), 0, "%s", err.msg);
+	cr_assert(st.br[0].fast_path);
+	cr_assert_eq(BRIDGE("br0 enable fast-path off"), 0, "%s", err.msg);
+	cr_assert_not(st.br[0].fast_path);
 	cr_assert_eq(BRIDGE("br0 disable"), 0, "%s", err.msg);
 	cr_assert_eq(st.nbr, 1);
 	cr_assert_str_eq(st.br[0].name, "br1");
@@ -90,12 +95,13 @@ Test(mcast_parse, save_reads_back)
 
 	memset(&st, 0, sizeof(st));
 	cr_assert_eq(BRIDGE("br0 netns sw enable query-interval 2 query-response-interval 1"), 0, "%s", err.msg);
-	cr_assert_eq(BRIDGE("br9 enable"), 0);
+	cr_assert_eq(BRIDGE("br9 enable fast-path on"), 0, "%s", err.msg);
+	cr_assert(st.br[1].fast_path);
 	cr_assert_eq(PORT("dev p3 netns sw router on flood off"), 0);
 	first = st;
 	a = saved(&st);
 	cr_assert_str_eq(a, "mcast bridge br0 netns sw enable query-interval 2 query-response-interval 1\n"
-			    "mcast bridge br9 enable\n"
+			    "mcast bridge br9 enable fast-path on\n"
 			    "mcast port dev p3 netns sw router on flood off\n");
 	memset(&st, 0, sizeof(st));
 	for (line = strtok_r(a, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -129,6 +135,8 @@ Test(mcast_parse, errors_name_the_word)
 		{ 1, "br0 enable netns", "needs a value", 18 },
 		{ 1, "averyverylongbridgename enable", "not a name", 1 },
 		{ 1, "br0 netns a/b enable", "not a name", 11 },
+		{ 1, "br0 enable fast-path", "needs a value", 22 },
+		{ 1, "br0 enable fast-path auto", "fast-path: 'auto' is not on, off", 22 },
 		{ 0, "router on", "missing dev", 11 },
 		{ 0, "dev p1", "give router or flood", 8 },
 		{ 0, "dev p1 router maybe", "not on, off or auto", 15 },

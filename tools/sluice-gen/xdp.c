@@ -203,13 +203,45 @@ static void hold_dispatcher(struct gen_xdp_bpf *skel)
 	}
 }
 
+/* A multicast destination's MAC, as the IP stack maps it (RFC 1112
+ * 01:00:5e + the group's low 23 bits, RFC 2464 33:33 + its low 32 bits):
+ * true when dst is multicast. */
+static bool multicast_mac(const struct gen_addr *dst, uint8_t mac[6])
+{
+	const struct sockaddr_in *in4 = (const void *)&dst->ss;
+	const struct sockaddr_in6 *in6 = (const void *)&dst->ss;
+
+	if (dst->family == AF_INET && IN_MULTICAST(ntohl(in4->sin_addr.s_addr))) {
+		const uint8_t *g = (const uint8_t *)&in4->sin_addr;
+
+		memcpy(mac, (const uint8_t[]){ 0x01, 0x00, 0x5e, g[1] & 0x7f, g[2], g[3] }, 6);
+		return true;
+	}
+	if (dst->family == AF_INET6 && IN6_IS_ADDR_MULTICAST(&in6->sin6_addr)) {
+		const uint8_t *g = in6->sin6_addr.s6_addr;
+
+		memcpy(mac, (const uint8_t[]){ 0x33, 0x33, g[12], g[13], g[14], g[15] }, 6);
+		return true;
+	}
+	return false;
+}
+
 static int resolve_mac(struct gen_opts *o, const struct gen_xdp_dev *dev, char *err, size_t errlen)
 {
 	const struct sockaddr_in *in4 = (const void *)&o->dst.ss;
 	const struct sockaddr_in6 *in6 = (const void *)&o->dst.ss;
 	char a[INET6_ADDRSTRLEN];
 
-	if (o->xdp.has_dst_mac || gen_xdp_neigh_mac(dev->ifindex, &o->dst, o->xdp.dst_mac) == 0)
+	if (o->xdp.has_dst_mac)
+		return 0;
+	if (multicast_mac(&o->dst, o->xdp.dst_mac)) {
+		if (o->xdp.dst_n == 1)
+			return 0;
+		/* each group has its own MAC: one frame template holds one */
+		snprintf(err, errlen, "%s: --dst: a range of multicast groups needs --dst-mac", GEN_NAME);
+		return -1;
+	}
+	if (gen_xdp_neigh_mac(dev->ifindex, &o->dst, o->xdp.dst_mac) == 0)
 		return 0;
 	inet_ntop(o->dst.family, o->dst.family == AF_INET ? (const void *)&in4->sin_addr
 							  : (const void *)&in6->sin6_addr, a, sizeof(a));

@@ -19,9 +19,11 @@
 #include "features/mcast/mcast.h"
 #include "mcast.skel.h"
 
-static void link_name(int id, uint32_t ifindex, bool egress, char *out, size_t size)
+static const char *const side_names[MC_SIDES] = { [MC_IN] = "in", [MC_EG] = "eg", [MC_XDP] = "xdp" };
+
+static void link_name(int id, uint32_t ifindex, enum mcast_side side, char *out, size_t size)
 {
-	snprintf(out, size, "sl_mc_%d_%u_%s", id, ifindex, egress ? "eg" : "in");
+	snprintf(out, size, "sl_mc_%d_%u_%s", id, ifindex, side_names[side]);
 }
 
 int mcast_meta_write(struct mcast_priv *p, int id)
@@ -37,20 +39,25 @@ int mcast_meta_write(struct mcast_priv *p, int id)
 	return bpf_map_update_elem(p->map_fd[MM_BRIDGE], &key, &m, BPF_ANY);
 }
 
-int mcast_load_bridge_prog(struct mcast_priv *p, int id, struct bpf_object **obj, int *prog_in, int *prog_eg,
-			   struct sl_error *err)
+int mcast_load_bridge_prog(struct mcast_priv *p, int id, bool fast, struct bpf_object **obj,
+			   struct mcast_progs *prog, struct sl_error *err)
 {
 	struct mcast_bpf *skel = mcast_bpf__open();
 
 	if (!skel)
 		return sl_fail(err, SL_E_KERNEL, 0, "mcast: cannot open the BPF object: %s", strerror(errno));
 	skel->rodata->sl_mc_bridge = (__u32)id;
+	/* without the fast path, what it needs of the kernel (5.13) is not asked */
+	bpf_program__set_autoload(skel->progs.sl_mc_xdp, fast);
+	bpf_program__set_autoload(skel->progs.sl_mc_xdp_port, fast);
 	if (sl_obj_load_instance(skel->obj, p->base, "mcast", "the programs do not load", err)) {
 		mcast_bpf__destroy(skel);
 		return -1;
 	}
-	*prog_in = bpf_program__fd(skel->progs.sl_mc_ingress);
-	*prog_eg = bpf_program__fd(skel->progs.sl_mc_egress);
+	prog->fd[MC_IN] = bpf_program__fd(skel->progs.sl_mc_ingress);
+	prog->fd[MC_EG] = bpf_program__fd(skel->progs.sl_mc_egress);
+	prog->fd[MC_XDP] = fast ? bpf_program__fd(skel->progs.sl_mc_xdp) : -1;
+	prog->dev = fast ? bpf_program__fd(skel->progs.sl_mc_xdp_port) : -1;
 	*obj = skel->obj;
 	skel->obj = NULL;
 	mcast_bpf__destroy(skel);
@@ -82,10 +89,10 @@ int mcast_port_find(const struct mcast_bridge_rt *b, uint32_t ifindex)
 /* A link to the bridge's current program: update a held one, else create
  * and pin. With `j`, what it did is recorded there (`was`: the program the
  * link ran, when known) and a replaced link is kept for the undo. */
-static int link_to(struct mcast_priv *p, int id, uint32_t ifindex, const char *dev, bool egress, struct sl_att *link,
-		   struct mcast_undo_link *j, int was, struct sl_error *err)
+static int link_to(struct mcast_priv *p, int id, uint32_t ifindex, const char *dev, enum mcast_side side,
+		   struct sl_att *link, struct mcast_undo_link *j, int was, struct sl_error *err)
 {
-	int prog = egress ? p->br[id].prog_eg : p->br[id].prog_in;
+	int prog = p->br[id].prog.fd[side];
 	char name[SL_ATT_NAME_MAX];
 
 	if (sl_att_held(link)) {
@@ -110,9 +117,10 @@ static int link_to(struct mcast_priv *p, int id, uint32_t ifindex, const char *d
 			sl_att_release(link);
 		sl_att_init(link);
 	}
-	link_name(id, ifindex, egress, name, sizeof(name));
-	if (sl_att_tc(link, p->pin_root, name, p->br[id].netns, (int)ifindex, egress, SL_TC_OWNER_MCAST, prog, dev,
-		      err))
+	link_name(id, ifindex, side, name, sizeof(name));
+	if (side == MC_XDP ? sl_att_xdp(link, p->pin_root, name, prog, (int)ifindex, dev, err)
+			   : sl_att_tc(link, p->pin_root, name, p->br[id].netns, (int)ifindex, side == MC_EG,
+				       SL_TC_OWNER_MCAST, prog, dev, err))
 		return -1;
 	if (j)
 		j->created = true;
@@ -142,44 +150,66 @@ static struct mcast_undo_port *journal(struct mcast_undo *u, struct mcast_priv *
 
 	*e = (struct mcast_undo_port){ .id = id, .ifindex = ifindex, .fresh = fresh };
 	e->had_record = !bpf_map_lookup_elem(p->map_fd[MM_PORT], &key, &e->record);
-	for (int s = 0; s < 2; s++) {
+	e->had_dev = mcast_dev_port_has(p, id, ifindex);
+	for (int s = 0; s < MC_SIDES; s++) {
 		e->side[s] = (struct mcast_undo_link){ .prog = -1 };
 		sl_att_init(&e->side[s].old);
 	}
 	return e;
 }
 
-int mcast_port_attach(struct mcast_priv *p, int id, const struct mcast_link *l, struct mcast_undo *u,
-		      struct sl_error *err)
+static bool port_held(const struct mcast_port_rt *pt)
+{
+	for (int s = 0; s < MC_SIDES; s++)
+		if (sl_att_held(&pt->link[s]))
+			return true;
+	return false;
+}
+
+static struct mcast_port_rt *port_slot(struct mcast_bridge_rt *b, int k, uint32_t ifindex)
+{
+	b->port[k] = (struct mcast_port_rt){ .ifindex = ifindex };
+	for (int s = 0; s < MC_SIDES; s++)
+		sl_att_init(&b->port[k].link[s]);
+	return &b->port[k];
+}
+
+int mcast_port_attach(struct mcast_priv *p, int id, const struct mcast_link *l, enum mcast_side upto,
+		      struct mcast_undo *u, struct sl_error *err)
 {
 	struct mcast_bridge_rt *b = &p->br[id];
 	int k = mcast_port_find(b, l->ifindex);
 	struct mcast_undo_port *e = NULL;
 	struct mcast_port_rt *pt;
+	int rc = 0;
 
 	if (k < 0) {
 		if (b->nports == MC_PORT_SLOTS)
 			return sl_fail(err, SL_E_USAGE, 0, "bridge %s: more than %d ports", b->name, MC_BRIDGE_PORTS);
 		k = b->nports++;
-		b->port[k] = (struct mcast_port_rt){ .ifindex = l->ifindex };
-		sl_att_init(&b->port[k].link_in);
-		sl_att_init(&b->port[k].link_eg);
+		port_slot(b, k, l->ifindex);
 	}
-	if (u) /* room for all: an apply lists at most MC_BRIDGE_PORTS per bridge */
-		e = journal(u, p, id, l->ifindex, !sl_att_held(&b->port[k].link_in) && !sl_att_held(&b->port[k].link_eg));
 	pt = &b->port[k];
+	if (u && upto != MC_XDP) /* room for all: an apply lists at most MC_BRIDGE_PORTS per bridge */
+		e = journal(u, p, id, l->ifindex, !port_held(pt));
+	else if (u) /* the XDP pass after the tc pass: the port's entry from then */
+		for (int i = u->nport - 1; i >= 0 && !e; i--)
+			if (u->port[i].id == id && u->port[i].ifindex == l->ifindex)
+				e = &u->port[i];
 	snprintf(pt->name, sizeof(pt->name), "%s", l->name);
-	/* the record first: egress passes everything on a port without one */
-	if (mcast_port_record(p, id, l->ifindex, mcast_port_cfg(p->state, b->netns, l->name), err) ||
-	    link_to(p, id, l->ifindex, l->name, false, &pt->link_in, e ? &e->side[0] : NULL,
-		    u ? u->br[id].prog_in : -1, err) ||
-	    link_to(p, id, l->ifindex, l->name, true, &pt->link_eg, e ? &e->side[1] : NULL,
-		    u ? u->br[id].prog_eg : -1, err)) {
-		if (!u)
-			mcast_port_detach(p, id, k);
-		return -1;
-	}
-	return 0;
+	/* the record first: egress passes everything on a port without one;
+	 * the devmap entry before the XDP link, which sends to it */
+	if (upto != MC_XDP)
+		rc = mcast_port_record(p, id, l->ifindex, mcast_port_cfg(p->state, b->netns, l->name), err);
+	if (!rc && upto != MC_XDP && b->fast)
+		rc = mcast_dev_port(p, id, l->ifindex, err);
+	for (int s = upto == MC_XDP ? MC_XDP : MC_IN; !rc && s <= (int)upto; s++)
+		if (s != MC_XDP || b->fast)
+			rc = link_to(p, id, l->ifindex, l->name, (enum mcast_side)s, &pt->link[s],
+				     e ? &e->side[s] : NULL, u ? u->br[id].prog.fd[s] : -1, err);
+	if (rc && !u)
+		mcast_port_detach(p, id, k);
+	return rc;
 }
 
 static void forget_port_members(struct mcast_priv *p, int id, uint32_t ifindex)
@@ -199,15 +229,17 @@ void mcast_port_detach(struct mcast_priv *p, int id, int k)
 	struct mcast_port_rt *pt = &b->port[k];
 	struct sl_mc_port_key key = { .bridge = (__u32)id, .ifindex = pt->ifindex };
 
-	/* off the port first: no snooping adds a membership after the flush */
-	sl_att_off(&pt->link_in);
-	sl_att_off(&pt->link_eg);
+	/* off the port first: no snooping adds a membership after the flush,
+	 * no frame is sent to the port's devmap entry once it is gone */
+	for (int s = MC_SIDES - 1; s >= 0; s--)
+		sl_att_off(&pt->link[s]);
+	mcast_dev_port_del(p, id, pt->ifindex);
 	bpf_map_delete_elem(p->map_fd[MM_PORT], &key);
 	bpf_map_delete_elem(p->map_fd[MM_STATS], &key);
 	forget_port_members(p, id, pt->ifindex); /* as the kernel's bridge flushes a removed port's groups */
 	/* the pins (records) last: whoever sees them gone sees the port's state gone */
-	sl_att_detach(&pt->link_in);
-	sl_att_detach(&pt->link_eg);
+	for (int s = 0; s < MC_SIDES; s++)
+		sl_att_detach(&pt->link[s]);
 	memmove(pt, pt + 1, (size_t)(b->nports - k - 1) * sizeof(*pt));
 	b->nports--;
 }
@@ -215,36 +247,34 @@ void mcast_port_detach(struct mcast_priv *p, int id, int k)
 void mcast_links_adopt(struct mcast_priv *p, int id)
 {
 	struct mcast_bridge_rt *b = &p->br[id];
-	struct sl_tc_name names[MC_PORT_SLOTS * 2];
+	struct sl_tc_name names[MC_PORT_SLOTS * MC_SIDES];
 	char prefix[32];
 	int n;
 
 	snprintf(prefix, sizeof(prefix), "sl_mc_%d_", id);
-	n = sl_att_names(p->pin_root, prefix, names, MC_PORT_SLOTS * 2);
+	n = sl_att_names(p->pin_root, prefix, names, MC_PORT_SLOTS * MC_SIDES);
 	for (int i = 0; i < n; i++) {
 		unsigned ifindex;
 		char side[4];
 		struct sl_att a;
-		int k;
+		int k, s;
 
-		if (sscanf(names[i].name + strlen(prefix), "%u_%2s", &ifindex, side) != 2 ||
-		    sl_att_adopt(&a, p->pin_root, names[i].name))
+		if (sscanf(names[i].name + strlen(prefix), "%u_%3s", &ifindex, side) != 2)
+			continue;
+		for (s = 0; s < MC_SIDES && strcmp(side, side_names[s]); s++)
+			;
+		if (s == MC_SIDES || sl_att_adopt(&a, p->pin_root, names[i].name))
 			continue;
 		k = mcast_port_find(b, ifindex);
 		if (k < 0 && b->nports < MC_PORT_SLOTS) {
 			k = b->nports++;
-			b->port[k] = (struct mcast_port_rt){ .ifindex = ifindex };
-			sl_att_init(&b->port[k].link_in);
-			sl_att_init(&b->port[k].link_eg);
+			port_slot(b, k, ifindex);
 		}
 		if (k < 0) {
 			sl_att_release(&a);
 			continue;
 		}
-		if (!strcmp(side, "eg"))
-			b->port[k].link_eg = a;
-		else
-			b->port[k].link_in = a;
+		b->port[k].link[s] = a;
 	}
 }
 
@@ -290,6 +320,8 @@ void mcast_maps_forget(struct mcast_priv *p, int id)
 	uint32_t key = (uint32_t)id;
 
 	bpf_map_update_elem(p->map_fd[MM_CONFIG], &key, &off, BPF_ANY);
+	bpf_map_delete_elem(p->map_fd[MM_DEV], &key);
+	sl_percpu_zero(p->map_fd[MM_FAST], &key, sizeof(struct sl_mc_fast_stats));
 	forget_in(p->map_fd[MM_PORT], sizeof(struct sl_mc_port_key), id);
 	forget_in(p->map_fd[MM_STATS], sizeof(struct sl_mc_port_key), id);
 	forget_in(p->map_fd[MM_MEMBER], sizeof(struct sl_mc_member_key), id);

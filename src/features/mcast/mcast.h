@@ -10,6 +10,7 @@
  *   parse.c   `mcast bridge` / `mcast port` words into the state
  *   ports.c   a bridge's ports by rtnetlink (libmnl): list, watch
  *   links.c   programs per bridge, tc links per port, their pins
+ *   fast.c    the fast path: a bridge's devmap, its ports' entries
  *   undo.c    what an apply changed, to put it back if it fails
  *   query.c   groups, ports, status
  */
@@ -46,6 +47,7 @@ struct mcast_bridge_cfg {
 	char netns[MC_NETNS_MAX];
 	char name[MC_DEV_MAX];
 	struct mcast_timers t;
+	bool fast_path;                 /* fast-path on: XDP on the ports (devmap broadcast) */
 };
 
 struct mcast_port_cfg {
@@ -73,10 +75,20 @@ const char *mcast_router_name(uint8_t router);
 
 /* --- runtime -------------------------------------------------------------------- */
 
+/* a port's attachments: tc ingress and egress (tcx links or legacy
+ * filters, lib/attach.h), and with the fast path its XDP link */
+enum mcast_side { MC_IN, MC_EG, MC_XDP, MC_SIDES };
+
 struct mcast_port_rt {
 	uint32_t ifindex;
 	char name[MC_DEV_MAX];
-	struct sl_att link_in, link_eg; /* tcx links or legacy tc filters (lib/attach.h) */
+	struct sl_att link[MC_SIDES];
+};
+
+/* a bridge's programs, one fd per side, and the fast path's devmap program */
+struct mcast_progs {
+	int fd[MC_SIDES];
+	int dev;
 };
 
 struct mcast_bridge_rt {
@@ -85,7 +97,9 @@ struct mcast_bridge_rt {
 	char name[MC_DEV_MAX];
 	uint32_t ifindex;
 	struct bpf_object *obj;         /* this bridge's programs (rodata: its index) */
-	int prog_in, prog_eg;
+	struct mcast_progs prog;
+	bool fast;                      /* the fast path: XDP links, devmap entries */
+	int dev_fd;                     /* its ports' devmap (in sl_mcdev_v1), else -1 */
 	int nl_fd;                      /* link events in the bridge's namespace;
 					 * in the event loop while open */
 	uint32_t netns_ino;             /* that namespace, to notice it going away */
@@ -95,7 +109,7 @@ struct mcast_bridge_rt {
 	struct mcast_port_rt port[MC_PORT_SLOTS];
 };
 
-enum mcast_map { MM_CONFIG, MM_PORT, MM_MEMBER, MM_GROUP, MM_STATS, MM_BRIDGE, MM_COUNT };
+enum mcast_map { MM_CONFIG, MM_PORT, MM_MEMBER, MM_GROUP, MM_STATS, MM_BRIDGE, MM_DEV, MM_FAST, MM_COUNT };
 
 struct mcast_priv {
 	bool loaded;
@@ -126,7 +140,7 @@ int mcast_watch_open(struct sl_error *err);
 int mcast_watch_drain(int fd);
 
 /* What an apply changed, kept until it succeeds (undo.c). */
-struct mcast_undo_link {        /* one side (ingress, egress) of a port */
+struct mcast_undo_link {        /* one side (ingress, egress, xdp) of a port */
 	int prog;               /* moved to the new program: the one it ran (our fd), else -1 */
 	struct sl_att old;      /* replaced (it had died): the one held before, else not held */
 	bool created;           /* attached and pinned by this apply */
@@ -138,7 +152,8 @@ struct mcast_undo_port {
 	bool fresh;             /* not attached before: undone by detaching it */
 	bool had_record;
 	struct sl_mc_port record;       /* its port map record before */
-	struct mcast_undo_link side[2]; /* ingress, egress */
+	struct mcast_undo_link side[MC_SIDES];
+	bool had_dev;                   /* it had an entry in the bridge's devmap */
 };
 
 struct mcast_undo {
@@ -158,15 +173,18 @@ void mcast_undo_bridge(struct mcast_undo *u, struct mcast_priv *p, int id);
 void mcast_undo_rollback(struct mcast_undo *u, struct mcast_priv *p);
 void mcast_undo_commit(struct mcast_undo *u);
 
-/* links.c */
-int mcast_load_bridge_prog(struct mcast_priv *p, int id, struct bpf_object **obj, int *prog_in, int *prog_eg,
-			   struct sl_error *err);
+/* links.c: the programs of bridge `id` (the fast path's only with `fast`) */
+int mcast_load_bridge_prog(struct mcast_priv *p, int id, bool fast, struct bpf_object **obj,
+			   struct mcast_progs *prog, struct sl_error *err);
 int mcast_port_find(const struct mcast_bridge_rt *b, uint32_t ifindex);
 /* attach (or switch to the bridge's current programs) one port; in the
- * bridge's namespace. With `u`, what it changes is recorded there and a
- * failure leaves the undo to it; without, a port that fails is detached. */
-int mcast_port_attach(struct mcast_priv *p, int id, const struct mcast_link *l, struct mcast_undo *u,
-		      struct sl_error *err);
+ * bridge's namespace. Two passes over a bridge's ports: `upto` MC_EG: its
+ * record, devmap entry (fast path) and tc links; then MC_XDP: its XDP link
+ * (fast path, once every port has its entry). With `u`, what it changes is
+ * recorded there and a failure leaves the undo to it; without, a port that
+ * fails is detached. */
+int mcast_port_attach(struct mcast_priv *p, int id, const struct mcast_link *l, enum mcast_side upto,
+		      struct mcast_undo *u, struct sl_error *err);
 /* one side of a port back to how `j` says it was */
 void mcast_link_undo(struct sl_att *link, const struct mcast_undo_link *j);
 /* programs off the port first, then its records and memberships, then its
@@ -183,6 +201,19 @@ void mcast_collect(struct mcast_priv *p, uint64_t now);
 /* remove every map entry of bridge `id` */
 void mcast_maps_forget(struct mcast_priv *p, int id);
 int mcast_meta_write(struct mcast_priv *p, int id);
+
+/* fast.c: the devmap of bridge `id` (made and put in sl_mcdev_v1 if
+ * missing: b->dev_fd), a port's entry (running the bridge's devmap
+ * program) written or deleted, the devmap taken out; and the devmap a
+ * daemon before us left (b->dev_fd, or -1) */
+int mcast_dev_open(struct mcast_priv *p, int id, struct sl_error *err);
+int mcast_dev_port(struct mcast_priv *p, int id, uint32_t ifindex, struct sl_error *err);
+void mcast_dev_port_del(struct mcast_priv *p, int id, uint32_t ifindex);
+bool mcast_dev_port_has(const struct mcast_priv *p, int id, uint32_t ifindex);
+void mcast_dev_close(struct mcast_priv *p, int id);
+void mcast_dev_adopt(struct mcast_priv *p, int id);
+/* the fast path off on every port of bridge `id` (XDP first, then entries) */
+void mcast_fast_off(struct mcast_priv *p, int id);
 
 /* module.c: the config commands' handlers (cmds.c) */
 sl_stage_fn mcast_stage_bridge, mcast_stage_port;

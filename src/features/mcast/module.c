@@ -19,6 +19,7 @@
 #include "lib/netns.h"
 #include "core/pin.h"
 #include "lib/bpf_obj.h"
+#include "lib/kernel.h"
 #include "lib/slots.h"
 #include "lib/place.h"
 #include "features/mcast/mcast.h"
@@ -28,14 +29,27 @@ static const char *const map_names[MM_COUNT] = {
 	[MM_CONFIG] = SL_STR(SL_MC_CONFIG_MAP), [MM_PORT] = SL_STR(SL_MC_PORT_MAP),
 	[MM_MEMBER] = SL_STR(SL_MC_MEMBER_MAP), [MM_GROUP] = SL_STR(SL_MC_GROUP_MAP),
 	[MM_STATS] = SL_STR(SL_MC_STATS_MAP),   [MM_BRIDGE] = SL_STR(SL_MC_BRIDGE_MAP),
+	[MM_DEV] = SL_STR(SL_MC_DEV_MAP),       [MM_FAST] = SL_STR(SL_MC_FAST_MAP),
 };
+
+/* a bridge's runtime as when it was never enabled: nothing held */
+static void bridge_rt_reset(struct mcast_bridge_rt *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->nl_fd = b->dev_fd = b->prog.dev = -1;
+	for (int s = 0; s < MC_SIDES; s++)
+		b->prog.fd[s] = -1;
+	for (int k = 0; k < MC_PORT_SLOTS; k++)
+		for (int s = 0; s < MC_SIDES; s++)
+			sl_att_init(&b->port[k].link[s]);
+}
 
 static void state_init(void *st)
 {
 	memset(st, 0, sizeof(struct mcast_state));
 }
 
-/* mcast bridge BRIDGE [netns NAME] enable|disable [TIMERS] */
+/* mcast bridge BRIDGE [netns NAME] enable|disable [TIMERS] [fast-path on|off] */
 int mcast_stage_bridge(void *st, const struct sl_cmd *cmd, struct sl_error *err)
 {
 	char *argv[SL_MAX_TOKENS];
@@ -92,6 +106,7 @@ int mcast_ensure_loaded(const struct sl_env *env, struct mcast_priv *p, struct s
 		b->active = true;
 		sl_place_get(&m.bridge, b->netns, sizeof(b->netns), b->name, sizeof(b->name), &b->ifindex);
 		mcast_links_adopt(p, (int)id);
+		mcast_dev_adopt(p, (int)id);
 	}
 	p->loaded = true;
 	return 0;
@@ -108,7 +123,7 @@ struct plan {
 	int nl_fd;                      /* opened before the ports are listed */
 	bool waiting;                   /* an enabled bridge that is gone for now */
 	struct bpf_object *obj;
-	int prog_in, prog_eg;
+	struct mcast_progs prog;
 };
 
 _Static_assert(SL_MC_BRIDGES <= SL_SLOTS_MAX, "bridges fit lib/slots.h");
@@ -177,9 +192,11 @@ static int sync_ports(struct mcast_priv *p, int id, const struct mcast_link *por
 	int rc = 0;
 
 	drop_gone(p, id, ports, n);
-	for (int i = 0; i < n; i++)
-		if (mcast_port_attach(p, id, &ports[i], NULL, err))
-			rc = -1; /* go on: the other ports still get the policy */
+	for (int pass = MC_EG; pass <= MC_XDP; pass++) /* every port's devmap entry, then XDP */
+		for (int i = 0; i < n; i++)
+			if ((pass == MC_EG || mcast_port_find(&p->br[id], ports[i].ifindex) >= 0) &&
+			    mcast_port_attach(p, id, &ports[i], (enum mcast_side)pass, NULL, err))
+				rc = -1; /* go on: the other ports still get the policy */
 	return rc;
 }
 
@@ -190,14 +207,14 @@ static void bridge_off(struct mcast_priv *p, int id)
 	while (b->nports > 0)
 		mcast_port_detach(p, id, b->nports - 1);
 	bridge_listen(p, id, -1);
+	mcast_dev_close(p, id);
 	bpf_object__close(b->obj);
 	b->obj = NULL;
 	mcast_maps_forget(p, id);
 	sl_info("mcast: policy off on bridge %s", b->name);
 	b->active = false;
 	mcast_meta_write(p, id);
-	memset(b, 0, sizeof(*b));
-	b->nl_fd = b->prog_in = b->prog_eg = -1;
+	bridge_rt_reset(b);
 }
 
 static void plans_free(struct plan *plans, int n)
@@ -242,14 +259,13 @@ static int switch_bridge(struct mcast_priv *p, const struct plan *pl, struct mca
 
 	mcast_undo_bridge(u, p, pl->id);
 	if (!b->active) {
-		memset(b, 0, sizeof(*b));
-		b->nl_fd = -1;
+		bridge_rt_reset(b);
 		b->active = true;
 		snprintf(b->netns, sizeof(b->netns), "%s", pl->cfg->netns);
 		snprintf(b->name, sizeof(b->name), "%s", pl->cfg->name);
 	}
-	b->prog_in = pl->prog_in;
-	b->prog_eg = pl->prog_eg;
+	b->prog = pl->prog;
+	b->fast = pl->cfg->fast_path;
 	if (!pl->waiting)
 		b->ifindex = pl->ifindex;
 	if (write_config(p, pl->id, &pl->cfg->t, err))
@@ -260,8 +276,10 @@ static int switch_bridge(struct mcast_priv *p, const struct plan *pl, struct mca
 		return 0; /* its ports go at commit */
 	if (sl_netns_enter(b->netns, &self, err))
 		return -1;
-	for (int i = 0; i < pl->nports && !rc; i++)
-		rc = mcast_port_attach(p, pl->id, &pl->ports[i], u, err);
+	/* every port's devmap entry before any port's XDP link sends to them */
+	for (int pass = MC_EG; pass <= MC_XDP && !rc; pass++)
+		for (int i = 0; i < pl->nports && !rc; i++)
+			rc = mcast_port_attach(p, pl->id, &pl->ports[i], (enum mcast_side)pass, u, err);
 	sl_netns_leave(self);
 	return rc;
 }
@@ -272,6 +290,8 @@ static void commit_bridge(struct mcast_priv *p, struct plan *pl)
 {
 	struct mcast_bridge_rt *b = &p->br[pl->id];
 
+	if (!b->fast)
+		mcast_fast_off(p, pl->id); /* XDP links of before, running the old object */
 	bpf_object__close(b->obj); /* the links hold the new programs now */
 	b->obj = pl->obj;
 	pl->obj = NULL;
@@ -333,6 +353,17 @@ static int ports_there(const struct mcast_priv *p, const struct mcast_state *s, 
 	return 0;
 }
 
+/* the fast path needs devmap broadcast: refused before anything changes */
+static int fast_path_there(const struct mcast_state *s, struct sl_error *err)
+{
+	for (int i = 0; i < s->nbr; i++)
+		if (s->br[i].fast_path && !sl_kernel_has(SL_KCAP_DEVMAP_BROADCAST))
+			return sl_fail(err, SL_E_KERNEL, 0, "mcast bridge %s: fast-path on: the kernel lacks %s (%s)",
+				       s->br[i].name, sl_kcap_name(SL_KCAP_DEVMAP_BROADCAST),
+				       sl_kcap_needs(SL_KCAP_DEVMAP_BROADCAST));
+	return 0;
+}
+
 static int apply(const struct sl_env *env, void *priv, const void *st, bool replace, struct sl_error *err)
 {
 	const struct mcast_state *s = st;
@@ -344,6 +375,8 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 
 	(void)replace; /* every apply loads the programs afresh and updates the links */
 	if (env->interactive && ports_there(p, s, err))
+		return -1;
+	if (fast_path_there(s, err))
 		return -1;
 	/* pins of another layout are refused even when nothing here uses them */
 	for (int m = 0; m < MM_COUNT && !p->loaded; m++)
@@ -394,7 +427,7 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 			sl_warn("mcast: bridge %s: %s; waiting for it", pl->cfg->name, why.msg);
 			pl->waiting = true;
 		}
-		if (mcast_load_bridge_prog(p, pl->id, &pl->obj, &pl->prog_in, &pl->prog_eg, err)) {
+		if (mcast_load_bridge_prog(p, pl->id, pl->cfg->fast_path, &pl->obj, &pl->prog, err)) {
 			plans_free(plans, n + 1);
 			return -1;
 		}
@@ -530,13 +563,8 @@ static void priv_init(void *priv)
 
 	for (int m = 0; m < MM_COUNT; m++)
 		p->map_fd[m] = -1;
-	for (int id = 0; id < SL_MC_BRIDGES; id++) {
-		p->br[id].nl_fd = p->br[id].prog_in = p->br[id].prog_eg = -1;
-		for (int k = 0; k < MC_BRIDGE_PORTS; k++) {
-			sl_att_init(&p->br[id].port[k].link_in);
-			sl_att_init(&p->br[id].port[k].link_eg);
-		}
-	}
+	for (int id = 0; id < SL_MC_BRIDGES; id++)
+		bridge_rt_reset(&p->br[id]);
 }
 
 static void release(void *priv)
@@ -546,11 +574,12 @@ static void release(void *priv)
 	for (int id = 0; id < SL_MC_BRIDGES; id++) {
 		struct mcast_bridge_rt *b = &p->br[id];
 
-		for (int k = 0; k < b->nports; k++) {
-			sl_att_release(&b->port[k].link_in);
-			sl_att_release(&b->port[k].link_eg);
-		}
+		for (int k = 0; k < b->nports; k++)
+			for (int s = 0; s < MC_SIDES; s++)
+				sl_att_release(&b->port[k].link[s]);
 		bridge_listen(p, id, -1);
+		if (b->dev_fd >= 0)
+			close(b->dev_fd); /* the devmap stays in sl_mcdev_v1 */
 		bpf_object__close(b->obj);
 		memset(b, 0, sizeof(*b));
 	}

@@ -1,4 +1,4 @@
-/* `mcast bridge BRIDGE [netns NAME] enable|disable [TIMERS]` and
+/* `mcast bridge BRIDGE [netns NAME] enable|disable [TIMERS] [fast-path on|off]` and
  * `mcast port dev PORT [netns NAME] [router on|off|auto] [flood on|off]`,
  * keywords in any order, onto the module's state; and back as lines. */
 #include <stdio.h>
@@ -58,6 +58,19 @@ static int end_col(int argc, char *const argv[], const int *cols)
 	return argc ? cols[argc - 1] + (int)strlen(argv[argc - 1]) + 1 : 1;
 }
 
+static int on_off(const char *what, const char *text, int col, bool with_auto, uint8_t *out, struct sl_error *err)
+{
+	if (!strcmp(text, "on"))
+		*out = SL_MC_ROUTER_ON;
+	else if (!strcmp(text, "off"))
+		*out = SL_MC_ROUTER_OFF;
+	else if (with_auto && !strcmp(text, "auto"))
+		*out = SL_MC_ROUTER_AUTO;
+	else
+		return sl_fail(err, SL_E_USAGE, col, "%s: '%s' is not on, off%s", what, text, with_auto ? " or auto" : "");
+	return 0;
+}
+
 int mcast_parse_bridge(struct mcast_state *s, int argc, char *const argv[], const int *cols, struct sl_error *err)
 {
 	static const struct { const char *word; unsigned long min, max; size_t off; } timers[] = {
@@ -83,6 +96,17 @@ int mcast_parse_bridge(struct mcast_state *s, int argc, char *const argv[], cons
 			if (on >= 0)
 				return sl_fail(err, SL_E_USAGE, cols[i], "give enable or disable once");
 			on = !strcmp(w, "enable");
+			continue;
+		}
+		if (!strcmp(w, "fast-path")) {
+			uint8_t v;
+
+			if (i + 1 >= argc)
+				return sl_fail(err, SL_E_USAGE, end_col(argc, argv, cols), "%s needs a value", w);
+			if (on_off(w, argv[i + 1], cols[i + 1], false, &v, err))
+				return -1;
+			b.fast_path = v == SL_MC_ROUTER_ON;
+			i++;
 			continue;
 		}
 		for (t = 0; t < sizeof(timers) / sizeof(timers[0]) && strcmp(w, timers[t].word); t++)
@@ -118,19 +142,6 @@ int mcast_parse_bridge(struct mcast_state *s, int argc, char *const argv[], cons
 		s->nbr++;
 	}
 	s->br[k] = b;
-	return 0;
-}
-
-static int on_off(const char *what, const char *text, int col, bool with_auto, uint8_t *out, struct sl_error *err)
-{
-	if (!strcmp(text, "on"))
-		*out = SL_MC_ROUTER_ON;
-	else if (!strcmp(text, "off"))
-		*out = SL_MC_ROUTER_OFF;
-	else if (with_auto && !strcmp(text, "auto"))
-		*out = SL_MC_ROUTER_AUTO;
-	else
-		return sl_fail(err, SL_E_USAGE, col, "%s: '%s' is not on, off%s", what, text, with_auto ? " or auto" : "");
 	return 0;
 }
 
@@ -220,6 +231,8 @@ void mcast_save_state(const struct mcast_state *s, FILE *out)
 			fprintf(out, " last-member-interval %u", b->t.last_member_ms);
 		if (b->t.router_timeout != d.router_timeout)
 			fprintf(out, " router-timeout %u", b->t.router_timeout);
+		if (b->fast_path)
+			fprintf(out, " fast-path on");
 		fputc('\n', out);
 	}
 	for (int k = 0; k < s->nport; k++) {

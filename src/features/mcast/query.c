@@ -1,5 +1,6 @@
 /* mcast groups, mcast ports, and the module's status entry. */
 #include <bpf/bpf.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,7 +110,10 @@ static json_object *ports_json(struct mcast_priv *p)
 			json_object_object_add(o, "bridge", json_object_new_string(b->name));
 			json_object_object_add(o, "netns", json_object_new_string(b->netns[0] ? b->netns : "host"));
 			json_object_object_add(o, "port", json_object_new_string(b->port[k].name));
-			json_object_object_add(o, "attach", json_object_new_string(sl_attach_mode_name(b->port[k].link_eg.mode)));
+			json_object_object_add(o, "attach", json_object_new_string(sl_attach_mode_name(b->port[k].link[MC_EG].mode)));
+			/* the fast path's XDP link: "xdp" (native), "xdpgeneric", or "none" */
+			json_object_object_add(o, "fast_path", json_object_new_string(
+							       sl_attach_mode_name(b->port[k].link[MC_XDP].mode)));
 			json_object_object_add(o, "router", json_object_new_string(router));
 			json_object_object_add(o, "flood", json_object_new_boolean(v.flood));
 			json_object_object_add(o, "passed", json_object_new_uint64(st.passed));
@@ -146,6 +150,33 @@ int mcast_query_ports(const struct sl_env *env, void *priv, const void *state, c
 	return 0;
 }
 
+/* the fast path of bridge `id`: on or off, and what its XDP program did */
+static json_object *fast_json(struct mcast_priv *p, int id)
+{
+	static const struct { const char *name; size_t off; } ctrs[] = {
+		{ "redirected", offsetof(struct sl_mc_fast_stats, redirected) },
+		{ "not_multicast", offsetof(struct sl_mc_fast_stats, not_multicast) },
+		{ "control", offsetof(struct sl_mc_fast_stats, control) },
+		{ "unregistered", offsetof(struct sl_mc_fast_stats, unregistered) },
+		{ "vlan", offsetof(struct sl_mc_fast_stats, vlan) },
+		{ "unparsed", offsetof(struct sl_mc_fast_stats, unparsed) },
+		{ "failed", offsetof(struct sl_mc_fast_stats, failed) },
+	};
+	json_object *o = json_object_new_object(), *passed = json_object_new_object();
+	struct sl_mc_fast_stats st;
+	uint32_t key = (uint32_t)id;
+
+	SL_PERCPU_SUM(p->map_fd[MM_FAST], &key, &st);
+	json_object_object_add(o, "on", json_object_new_boolean(p->br[id].fast));
+	json_object_object_add(o, "redirected", json_object_new_uint64(st.redirected));
+	/* what went to the bridge, by reason */
+	for (size_t i = 1; i < sizeof(ctrs) / sizeof(ctrs[0]); i++)
+		json_object_object_add(passed, ctrs[i].name,
+				       json_object_new_uint64(*(const uint64_t *)((const char *)&st + ctrs[i].off)));
+	json_object_object_add(o, "passed", passed);
+	return o;
+}
+
 json_object *mcast_status(const struct sl_env *env, void *priv, const void *state)
 {
 	struct mcast_priv *p = priv;
@@ -164,7 +195,8 @@ json_object *mcast_status(const struct sl_env *env, void *priv, const void *stat
 		json_object_object_add(b, "ports", json_object_new_int(p->br[id].nports));
 		/* how its ports' programs are attached: "tcx", or "tc" (legacy) */
 		json_object_object_add(b, "attach", json_object_new_string(sl_attach_mode_name(
-							    p->br[id].nports ? p->br[id].port[0].link_eg.mode : 0)));
+							    p->br[id].nports ? p->br[id].port[0].link[MC_EG].mode : 0)));
+		json_object_object_add(b, "fast_path", fast_json(p, id));
 		json_object_array_add(br, b);
 	}
 	json_object_object_add(o, "bridges_configured", json_object_new_int(s->nbr));

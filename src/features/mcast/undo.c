@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "lib/netns.h"
 #include "features/mcast/mcast.h"
 
 struct mcast_undo *mcast_undo_begin(struct mcast_priv *p, const struct mcast_state *next, struct sl_error *err)
@@ -37,7 +38,30 @@ void mcast_undo_bridge(struct mcast_undo *u, struct mcast_priv *p, int id)
 	bpf_map_lookup_elem(p->map_fd[MM_BRIDGE], &key, &u->meta[id]);
 }
 
-static void port_back(struct mcast_priv *p, const struct mcast_undo_port *e)
+/* a port's devmap entry as it was: running the bridge's devmap program
+ * from before (its object stays open until the apply commits) */
+static void dev_back(struct mcast_priv *p, const struct mcast_undo *u, const struct mcast_undo_port *e)
+{
+	struct sl_error err = { 0 };
+	struct mcast_progs now = p->br[e->id].prog;
+	int self;
+
+	if (!e->had_dev) {
+		mcast_dev_port_del(p, e->id, e->ifindex);
+		return;
+	}
+	p->br[e->id].prog = u->br[e->id].prog;
+	/* the kernel takes the port's ifindex in the bridge's namespace */
+	if (!sl_netns_enter(p->br[e->id].netns, &self, &err)) {
+		mcast_dev_port(p, e->id, e->ifindex, &err);
+		sl_netns_leave(self);
+	}
+	if (err.msg[0])
+		sl_warn("mcast: undo: %s", err.msg);
+	p->br[e->id].prog = now;
+}
+
+static void port_back(struct mcast_priv *p, const struct mcast_undo *u, const struct mcast_undo_port *e)
 {
 	struct mcast_bridge_rt *b = &p->br[e->id];
 	struct sl_mc_port_key key = { .bridge = (__u32)e->id, .ifindex = e->ifindex };
@@ -49,8 +73,10 @@ static void port_back(struct mcast_priv *p, const struct mcast_undo_port *e)
 		mcast_port_detach(p, e->id, k);
 		return;
 	}
-	mcast_link_undo(&b->port[k].link_in, &e->side[0]);
-	mcast_link_undo(&b->port[k].link_eg, &e->side[1]);
+	/* the XDP link first: it sends to the devmap entries */
+	for (int s = MC_SIDES - 1; s >= 0; s--)
+		mcast_link_undo(&b->port[k].link[s], &e->side[s]);
+	dev_back(p, u, e);
 	if (e->had_record)
 		bpf_map_update_elem(p->map_fd[MM_PORT], &key, &e->record, BPF_ANY);
 	else
@@ -61,7 +87,7 @@ static void port_back(struct mcast_priv *p, const struct mcast_undo_port *e)
 static void undo_free(struct mcast_undo *u)
 {
 	for (int i = 0; i < u->nport; i++)
-		for (int s = 0; s < 2; s++)
+		for (int s = 0; s < MC_SIDES; s++)
 			if (u->port[i].side[s].prog >= 0)
 				close(u->port[i].side[s].prog);
 	free(u);
@@ -70,7 +96,7 @@ static void undo_free(struct mcast_undo *u)
 void mcast_undo_rollback(struct mcast_undo *u, struct mcast_priv *p)
 {
 	for (int i = u->nport - 1; i >= 0; i--)
-		port_back(p, &u->port[i]);
+		port_back(p, u, &u->port[i]);
 	for (int id = 0; id < SL_MC_BRIDGES; id++) {
 		uint32_t key = (uint32_t)id;
 
@@ -80,6 +106,8 @@ void mcast_undo_rollback(struct mcast_undo *u, struct mcast_priv *p)
 			mcast_maps_forget(p, id);
 		bpf_map_update_elem(p->map_fd[MM_CONFIG], &key, &u->cfg[id], BPF_ANY);
 		bpf_map_update_elem(p->map_fd[MM_BRIDGE], &key, &u->meta[id], BPF_ANY);
+		if (p->br[id].dev_fd != u->br[id].dev_fd) /* a devmap this apply made */
+			mcast_dev_close(p, id);
 		/* the links it held are the ones held again (replaced ones were put back) */
 		p->br[id] = u->br[id];
 	}
@@ -91,7 +119,7 @@ void mcast_undo_commit(struct mcast_undo *u)
 {
 	/* links replaced because they had died go now */
 	for (int i = 0; i < u->nport; i++)
-		for (int s = 0; s < 2; s++)
+		for (int s = 0; s < MC_SIDES; s++)
 			sl_att_release(&u->port[i].side[s].old);
 	undo_free(u);
 }
