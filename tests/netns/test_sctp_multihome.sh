@@ -30,8 +30,10 @@ daemon_start d1 --config "$conf"
 
 # captures of SCTP on both of A's devices
 for n in 1 2; do
-	ip netns exec "$A" tcpdump -i "a$n" -nn -U -w "$T_TMP/a$n.pcap" 'ip proto 132' 2>"$T_TMP/cap$n.err" &
-	eval "cap$n=\$!"
+	# spawned, so a failure's cleanup stops it (a plain & left t_cleanup waiting on it)
+	spawn ip netns exec "$A" tcpdump -i "a$n" -nn -U --immediate-mode -w "$T_TMP/a$n.pcap" 'ip proto 132' \
+		2>"$T_TMP/cap$n.err"
+	eval "cap$n=\$LAST_SPAWN"
 	wait_until 10 grep -q "listening on" "$T_TMP/cap$n.err" || fail "tcpdump on a$n did not start: $(cat "$T_TMP/cap$n.err")"
 done
 
