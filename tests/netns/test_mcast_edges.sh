@@ -24,8 +24,12 @@ conf=$T_TMP/sluice.conf
 echo "mcast bridge br0 netns $sw enable" >"$conf"
 daemon_start d --config "$conf"
 # mcast attachments: pinned tcx links, or recorded legacy tc filters
-records() { bpftool -j map dump pinned "$(pin_root d)/maps/sl_tc_filters_v1" 2>/dev/null |
-	jq -r '.[] | .formatted.key.name' | grep '^sl_mc_'; }
+# (the map is pinned only once a legacy filter is recorded: none is none)
+tc_filters() {
+	f="$(pin_root d)/maps/sl_tc_filters_v1"
+	if [ -e "$f" ]; then bpftool -j map dump pinned "$f"; else echo '[]'; fi
+}
+records() { tc_filters | jq -r '.[] | .formatted.key.name' | grep '^sl_mc_'; }
 links() { { ls "$(pin_root d)/links" | grep '^sl_mc_'; records; } | grep -c .; }
 wait_links() { # N, within a generous 20 s (link events reach the daemon at once; a bridge that is gone is looked for every 1 s)
 	for _ in $(seq 200); do [ "$(links)" = "$1" ] && return 0; sleep 0.1; done
@@ -101,7 +105,7 @@ dataplane() { # links (pin, link id, program id) and every mcast map, as the ker
 		[ -d "$(pin_root d)/links/$l" ] ||
 			echo "$l $(bpftool -j link show pinned "$(pin_root d)/links/$l" | jq -c '[.id, .prog_id]')"
 	done
-	bpftool -j map dump pinned "$(pin_root d)/maps/sl_tc_filters_v1" 2>/dev/null | jq -c 'sort_by(.formatted.key.name) | .[] | .formatted'
+	tc_filters | jq -c 'sort_by(.formatted.key.name) | .[] | .formatted'
 	for m in sl_mccfg_v1 sl_mcport_v1 sl_mcmemb_v1 sl_mcgrp_v1 sl_mcstat_v1 sl_mcbr_v1 sl_mcdev_v1; do
 		echo "$m $(bpftool -j map dump pinned "$(pin_root d)/maps/$m" | jq -c .)"
 	done
