@@ -1113,7 +1113,9 @@ NFT
 
 	# mc_run CONFIG TAG: the member's sink joins, the bridge sees it, h1
 	# sends; TAG.send and TAG.sink hold the JSON, TAG.h4 what h4 got
-	mc_run() {
+	# mc_sink_join CONFIG TAG: CONFIG on, the member's sink up and joined
+	# (the bridge has seen it, but when flooding), h4's count before
+	mc_sink_join() {
 		mc_config "$1"
 		rm -f "$TMP/mc.ready"
 		spawn "$TMP/$2.sink" ip netns exec "$MC_H2" taskset -c "$CPU_RX" "$GEN" sink --bind "$MC_GROUP" \
@@ -1122,6 +1124,9 @@ NFT
 		wait_for 5 test -e "$TMP/mc.ready" || die "the member's sink did not join: $(cat "$TMP/$2.sink")"
 		[ "$1" = flood ] || wait_for 10 mc_joined "$1" || die "$1: the bridge did not see h2 join $MC_GROUP: $(mc_state "$1")"
 		mc_h4_0=$(mc_h4)
+	}
+	mc_run() {
+		mc_sink_join "$1" "$2"
 		mc_h3_0=$(mc_rx "$MC_H3" eth0)
 		mc_br_0=$(mc_rx "$MC_SW" br0)
 		mc_s0=0
@@ -1189,14 +1194,7 @@ NFT
 			ip netns exec "$MC_SW" ethtool -K "p$h" gro on >/dev/null || die "cannot turn GRO on for h$h/p$h"
 	done
 	mc_xrun() { # CONFIG TAG: as mc_run, the sender sluice-gen xdp
-		mc_config "$1"
-		rm -f "$TMP/mc.ready"
-		spawn "$TMP/$2.sink" ip netns exec "$MC_H2" taskset -c "$CPU_RX" "$GEN" sink --bind "$MC_GROUP" \
-			--port "$PORT" --json --ready-file "$TMP/mc.ready"
-		mc_sink=$LAST
-		wait_for 5 test -e "$TMP/mc.ready" || die "the member's sink did not join: $(cat "$TMP/$2.sink")"
-		wait_for 10 mc_joined "$1" || die "$1: the bridge did not see h2 join $MC_GROUP: $(mc_state "$1")"
-		mc_h4_0=$(mc_h4)
+		mc_sink_join "$1" "$2"
 		ip netns exec "$MC_H1" "$GEN" xdp --dev eth0 --src "$MC_NET.1" --dst "$MC_GROUP" --port "$PORT" \
 			--size 64 --duration "$DUR" --cpu "$CPU_TX" --json >"$TMP/$2.send" 2>"$TMP/$2.err" ||
 			die "sluice-gen xdp to $MC_GROUP: $(cat "$TMP/$2.err")"

@@ -57,3 +57,19 @@ sctp_failover() {
 	wait_until 60 test -s "$T_TMP/$1-client.json" || fail "$1: the client did not finish"
 	note "$1: client: $(cat "$T_TMP/$1-client.json")"
 }
+
+# sctp_policy_daemon NAME: a daemon tracking both paths in both namespaces,
+# with the policy on the server's devices admitting the client's two addresses
+sctp_policy_daemon() {
+	{
+		echo "set create clients hash:ip"
+		echo "set add clients 10.1.0.1"
+		echo "set add clients 10.2.0.1"
+		for n in 1 2; do
+			echo "sctp track dev a$n netns $A"
+			echo "sctp track dev z$n netns $Z"
+			echo "sctp policy dev z$n netns $Z allow-set clients"
+		done
+	} >"$T_TMP/$1.conf"
+	daemon_start "$1" --config "$T_TMP/$1.conf"
+}

@@ -24,18 +24,7 @@ require tcpdump
 PY=/usr/bin/python3 # Debian's interpreter, standard library only
 sctp_topology
 
-conf=$T_TMP/sctp.conf
-{
-	echo "set create clients hash:ip"
-	echo "set add clients 10.1.0.1"
-	echo "set add clients 10.2.0.1"
-	for n in 1 2; do
-		echo "sctp track dev a$n netns $A"
-		echo "sctp track dev z$n netns $Z"
-		echo "sctp policy dev z$n netns $Z allow-set clients"
-	done
-} >"$conf"
-daemon_start d1 --config "$conf"
+sctp_policy_daemon d1
 
 # data flows (the server's namespace has counted some) before path 1 goes down
 flowing() {

@@ -17,18 +17,7 @@ sctp_topology
 ip -n "$A" addr add 10.2.0.3/24 dev a2
 ip -n "$Z" neigh replace 10.2.0.3 lladdr "$(ip -n "$A" -j link show a2 | jq -r '.[0].address')" dev z2 nud permanent
 
-conf=$T_TMP/sctp.conf
-{
-	echo "set create clients hash:ip"
-	echo "set add clients 10.1.0.1"
-	echo "set add clients 10.2.0.1"
-	for n in 1 2; do
-		echo "sctp track dev a$n netns $A"
-		echo "sctp track dev z$n netns $Z"
-		echo "sctp policy dev z$n netns $Z allow-set clients"
-	done
-} >"$conf"
-daemon_start d1 --config "$conf"
+sctp_policy_daemon d1
 
 for n in 1 2; do
 	# spawned: a failure's cleanup ends it; --immediate-mode: a packet is read (and
