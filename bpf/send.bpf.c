@@ -54,7 +54,7 @@ static __always_inline int run4(struct bpf_sock_addr *ctx, __u8 hook)
 	if (sl_send_restores(hook))
 		sl_send_restore(&m);
 	else
-		sl_send_decide(&m);
+		sl_send_decide(&m, hook == SL_SEND_HOOK_SENDMSG ? ctx->sk : NULL);
 	if (m.changed) {
 		ctx->user_ip4 = m.ip[0];
 		ctx->user_port = m.port;
@@ -84,7 +84,7 @@ static __always_inline int run6(struct bpf_sock_addr *ctx, __u8 hook)
 	if (sl_send_restores(hook))
 		sl_send_restore(&m);
 	else
-		sl_send_decide(&m);
+		sl_send_decide(&m, hook == SL_SEND_HOOK_SENDMSG ? ctx->sk : NULL);
 	if (!m.changed)
 		return m.verdict ? 1 : 0; /* the verifier wants 0 or 1 */
 	if (mapped) {

@@ -68,6 +68,18 @@ struct {
 	__type(value, struct sl_send_scratch);
 } SL_SEND_SCRATCH_MAP SEC(".maps");
 
+/* Each socket's last walk: a socket that sends to one destination again
+ * and again (the common case) finds its memo here, a pointer away, instead
+ * of hashing a 40-byte key into the LRU. The kernel holds the socket's lock
+ * around the sendmsg hooks, so an entry has one writer at a time. Each load
+ * has its own (not pinned): nested loads do not evict each other's. */
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct sl_send_scratch);
+} SL_SEND_LAST_MAP SEC(".maps");
+
 /* the rule's cgroup is this load's or an ancestor of it */
 static __always_inline bool sl_send_cgroup_ok(const struct sl_send_rule *r)
 {
@@ -181,15 +193,11 @@ static __always_inline const struct sl_send_rule *sl_send_at(__u32 bank, __u32 p
 	return pos < SL_SEND_RULES ? bpf_map_lookup_elem(&SL_SEND_RULES_MAP, &k) : NULL;
 }
 
-/* a remembered walk of this generation, replayed: true when there was one */
-static __always_inline bool sl_send_replay(struct sl_send_msg *m, const struct sl_send_memo_key *key, __u32 bank,
-					   __u32 gen)
+/* a remembered walk replayed: its count rules count, its rule decides */
+static __always_inline void sl_send_replay(struct sl_send_msg *m, const struct sl_send_memo *memo, __u32 bank)
 {
-	const struct sl_send_memo *memo = bpf_map_lookup_elem(&SL_SEND_MEMO_MAP, key);
 	const struct sl_send_rule *r;
 
-	if (!memo || memo->gen != gen)
-		return false;
 	for (__u32 j = 0; j < SL_SEND_MEMO_COUNTS; j++) {
 		if (j >= memo->ncount)
 			break;
@@ -200,6 +208,15 @@ static __always_inline bool sl_send_replay(struct sl_send_msg *m, const struct s
 	r = sl_send_at(bank, memo->pos);
 	if (r)
 		sl_send_apply(m, r);
+}
+
+static __always_inline bool sl_send_same_key(const struct sl_send_memo_key *a, const struct sl_send_memo_key *b)
+{
+	const __u64 *x = (const __u64 *)a, *y = (const __u64 *)b;
+
+	for (__u32 i = 0; i < sizeof(*a) / sizeof(__u64); i++)
+		if (x[i] != y[i])
+			return false;
 	return true;
 }
 
@@ -238,11 +255,13 @@ __noinline int sl_send_walk(struct sl_send_msg *m, struct sl_send_memo *memo, __
 
 /* sendmsg and connect: the walk, or with the memo on, the walk this
  * destination had in the bank's generation replayed (and a new walk
- * remembered). */
-static __always_inline void sl_send_decide(struct sl_send_msg *m)
+ * remembered). `sk`: the socket (sendmsg), whose last memo is tried
+ * first; NULL: none. */
+static __always_inline void sl_send_decide(struct sl_send_msg *m, struct bpf_sock *sk)
 {
 	const struct sl_send_config *cfg;
-	struct sl_send_scratch *s;
+	const struct sl_send_memo *memo;
+	struct sl_send_scratch *s, *last = NULL;
 	__u32 zero = 0, bank, n, gen, use_memo;
 
 	m->verdict = 1;
@@ -270,12 +289,26 @@ static __always_inline void sl_send_decide(struct sl_send_msg *m)
 		s->key.port = m->port;
 		s->key.family = m->family;
 		s->key.hook = m->hook;
-		if (sl_send_replay(m, &s->key, bank, gen))
+		if (sk)
+			last = bpf_sk_storage_get(&SL_SEND_LAST_MAP, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+		if (last && last->memo.gen == gen && sl_send_same_key(&last->key, &s->key)) {
+			sl_send_replay(m, &last->memo, bank);
 			return;
+		}
+		memo = bpf_map_lookup_elem(&SL_SEND_MEMO_MAP, &s->key);
+		if (memo && memo->gen == gen) {
+			__builtin_memcpy(&s->memo, memo, sizeof(s->memo));
+			sl_send_replay(m, &s->memo, bank);
+			goto remember;
+		}
 	}
 	sl_send_walk(m, &s->memo, bank, n);
-	if (use_memo && s->memo.ncount <= SL_SEND_MEMO_COUNTS)
-		bpf_map_update_elem(&SL_SEND_MEMO_MAP, &s->key, &s->memo, BPF_ANY);
+	if (!use_memo || s->memo.ncount > SL_SEND_MEMO_COUNTS)
+		return;
+	bpf_map_update_elem(&SL_SEND_MEMO_MAP, &s->key, &s->memo, BPF_ANY);
+remember:
+	if (last)
+		__builtin_memcpy(last, s, sizeof(*last));
 }
 
 /* the hooks that give back what a rewrite changed instead of deciding */

@@ -31,6 +31,7 @@
 #define SL_SEND_ORIG_MAP   sl_sendorig_v1  /* LRU_HASH struct sl_send_orig_key -> struct sl_send_orig */
 #define SL_SEND_MEMO_MAP   sl_sendmemo_v1  /* LRU_HASH struct sl_send_memo_key -> struct sl_send_memo */
 #define SL_SEND_SCRATCH_MAP sl_sendscr_v1  /* PERCPU_ARRAY[1] of struct sl_send_scratch */
+#define SL_SEND_LAST_MAP   sl_sendlast_v1  /* SK_STORAGE struct sl_send_scratch: a socket's last memo, per load */
 
 /* the links of one cgroup's programs: links/<this><hook>_<cgroup id>,
  * e.g. sl_send_cg_sendmsg4_1 (the root's id is 1) */
@@ -125,7 +126,8 @@ struct sl_send_memo {
 SL_STATIC_ASSERT(sizeof(struct sl_send_memo) == 28, "sl_send_memo layout");
 
 /* a decision's memo key and memo, per CPU: off the programs' stack (512 B
- * for the whole call chain down to a set's lookup) */
+ * for the whole call chain down to a set's lookup); and, per socket, the
+ * last one it sent with */
 struct sl_send_scratch {
 	struct sl_send_memo_key key;
 	struct sl_send_memo memo;

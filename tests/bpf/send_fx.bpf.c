@@ -23,6 +23,6 @@ int sl_send_fx(void *ctx)
 	if (sl_send_restores(m->hook))
 		sl_send_restore(m);
 	else
-		sl_send_decide(m);
+		sl_send_decide(m, NULL);
 	return 0;
 }
