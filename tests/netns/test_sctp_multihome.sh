@@ -69,11 +69,7 @@ sort "$T_TMP/a1.txt" "$T_TMP/a2.txt" >"$T_TMP/cap.txt"
 tag_a=$(sed -n 's/.*\[INIT\] \[init tag: \([0-9]*\)\].*/\1/p' "$T_TMP/cap.txt" | head -n 1)
 tag_z=$(sed -n 's/.*\[INIT ACK\] \[init tag: \([0-9]*\)\].*/\1/p' "$T_TMP/cap.txt" | head -n 1)
 [ -n "$tag_a" ] && [ -n "$tag_z" ] || fail "no INIT and INIT-ACK in the capture: $(head -n 5 "$T_TMP/cap.txt")"
-# "10.1.0.1>10.1.0.2 N": A's address first, whichever way the packet went
-awk '
-	{ s = $3; d = $5; sub(/\.[0-9]+$/, "", s); sub(/\.[0-9]+:$/, "", d)
-	  if (s ~ /\.1$/) n[s ">" d]++; else n[d ">" s]++ }
-	END { for (k in n) print k, n[k] }' "$T_TMP/cap.txt" | sort >"$T_TMP/cap.pairs"
+sctp_pairs 10.1.0.1,10.2.0.1 "$T_TMP/cap.txt" >"$T_TMP/cap.pairs"
 note "capture: INIT tag $tag_a, INIT-ACK tag $tag_z; per pair: $(tr '\n' ';' <"$T_TMP/cap.pairs")"
 [ "$(wc -l <"$T_TMP/cap.pairs")" -ge 2 ] || fail "the capture shows fewer than two paths"
 

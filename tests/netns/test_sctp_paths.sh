@@ -15,7 +15,7 @@
 require tcpdump
 sctp_topology
 ip -n "$A" addr add 10.2.0.3/24 dev a2
-ip -n "$Z" neigh replace 10.2.0.3 lladdr "$(ip -n "$A" -j link show a2 | jq -r '.[0].address')" dev z2 nud permanent
+sctp_neigh 2 10.2.0.3 10.2.0.2
 
 sctp_policy_daemon d1
 
