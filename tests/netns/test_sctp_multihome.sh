@@ -29,13 +29,7 @@ conf=$T_TMP/sctp.conf
 daemon_start d1 --config "$conf"
 
 # captures of SCTP on both of A's devices
-for n in 1 2; do
-	# spawned, so a failure's cleanup stops it (a plain & left t_cleanup waiting on it)
-	spawn ip netns exec "$A" tcpdump -i "a$n" -nn -U --immediate-mode -w "$T_TMP/a$n.pcap" 'ip proto 132' \
-		2>"$T_TMP/cap$n.err"
-	eval "cap$n=\$LAST_SPAWN"
-	wait_until 10 grep -q "listening on" "$T_TMP/cap$n.err" || fail "tcpdump on a$n did not start: $(cat "$T_TMP/cap$n.err")"
-done
+for n in 1 2; do sctp_capture "$A" "a$n" 'ip proto 132'; done
 
 # 200 messages, then both hold the association open (no SHUTDOWN) until killed
 sctp_server server --port 7000 --bind 10.1.0.2,10.2.0.2 --count 200 --hold
@@ -57,13 +51,9 @@ wait_until 20 sh -c "ip netns exec $A tcpdump -r $T_TMP/a2.pcap -nn 2>/dev/null 
 # then freeze: no endpoint sends again, so captures and counts are final
 kill -KILL "$client" "$server" 2>/dev/null
 sleep 0.5
-for n in 1 2; do
-	eval "kill -INT \$cap$n; wait \$cap$n"
-done
+for n in 1 2; do sctp_capture_stop "a$n"; done
 
 # the capture's view: the INIT's and INIT-ACK's tags, packets per pair
-ip netns exec "$A" tcpdump -r "$T_TMP/a1.pcap" -nn 2>/dev/null >"$T_TMP/a1.txt"
-ip netns exec "$A" tcpdump -r "$T_TMP/a2.pcap" -nn 2>/dev/null >"$T_TMP/a2.txt"
 # (usrsctp picks the INIT's source address; the INIT-ACK goes back to it, maybe on the other path)
 sort "$T_TMP/a1.txt" "$T_TMP/a2.txt" >"$T_TMP/cap.txt"
 tag_a=$(sed -n 's/.*\[INIT\] \[init tag: \([0-9]*\)\].*/\1/p' "$T_TMP/cap.txt" | head -n 1)
