@@ -85,16 +85,18 @@ sctp_counter() {
 		'[.features[] | select(.name == "sctp") | .zones[] | select(.netns == $ns) | .counters[$c]] | add // 0'
 }
 
-# sctp_failover NAME FLOWING [A_ADDRS Z_ADDRS [DEV...]]: the failover stream
+# sctp_link1_down: how the failover tests take path 1 down: a1 goes down
+sctp_link1_down() { ip -n "$A" link set a1 down; }
+
+# sctp_failover NAME FLOWING [A_ADDRS Z_ADDRS [DOWN]]: the failover stream
 # in the topology of A and Z: a server in Z bound to Z_ADDRS, a client in A
 # bound to A_ADDRS (both default to the two IPv4 addresses of the side),
 # 1,500 messages 2 ms apart with fast failure detection (--fast); once the
-# command FLOWING succeeds (data flows), path 1 goes down: the devices DEV
-# (aN in A, zN in Z; default a1). Returns
-# when the client has reported ($T_TMP/NAME-client.json: its sent count
-# and path states); the server's report is $T_TMP/NAME-server.json once
-# it has every message or its association ended. Their pids in
-# FAILOVER_CLIENT and FAILOVER_SERVER.
+# command FLOWING succeeds (data flows), the command DOWN takes path 1 down
+# (default sctp_link1_down). Returns when the client has reported
+# ($T_TMP/NAME-client.json: its sent count and path states); the server's
+# report is $T_TMP/NAME-server.json once it has every message or its
+# association ended. Their pids in FAILOVER_CLIENT and FAILOVER_SERVER.
 sctp_failover() {
 	_za=${4:-10.1.0.2,10.2.0.2}
 	sctp_server "$1-server" --port 7000 --bind "$_za" --count 1500 --hold --fast
@@ -103,13 +105,7 @@ sctp_failover() {
 		--count 1500 --interval-us 2000 --hold --fast >"$T_TMP/$1-client.json"
 	FAILOVER_CLIENT=$LAST_SPAWN
 	wait_until 20 "$2" || fail "$1: no data flowed"
-	_name=$1
-	shift 2
-	[ $# -gt 2 ] && shift 2 || set -- a1
-	for _d in "$@"; do
-		case $_d in a*) ip -n "$A" link set "$_d" down ;; *) ip -n "$Z" link set "$_d" down ;; esac
-	done
-	set -- "$_name"
+	"${5:-sctp_link1_down}"
 	wait_until 60 test -s "$T_TMP/$1-client.json" || fail "$1: the client did not finish"
 	note "$1: client: $(cat "$T_TMP/$1-client.json")"
 }

@@ -5,10 +5,12 @@
 # the server 10.1.0.2 and fd00:2::2 (sctp-peer on AF_INET6 sockets).
 # `sctp track` on all four devices, `sctp policy ... allow-set clients`
 # on the server's (the set: the client's IPv4 addresses). The client
-# streams 1,500 messages; path 1 (IPv4) goes down midway, at both ends (a1
-# and z1: with only a1 down, z1 keeps its routes and what the server still
-# sends to 10.1.0.1 passes sluice's tc egress, counted, before the
-# carrier-less device's qdisc drops it where no capture sees it). Oracles:
+# streams 1,500 messages; path 1 (IPv4) goes down midway: its routes first,
+# in Z and then in A, then a1. (Taking the devices down alone, one end has
+# lost its peer before the other is down: what that end still sends passes
+# sluice's tc egress, counted, and the carrier-less device drops it where
+# no capture sees it. With the routes gone first, nothing is sent on the
+# path once its devices change.) Oracles:
 #   - the endpoints: every message arrives; the client's own status marks
 #     10.1.0.2 inactive and fd00:2::2 active;
 #   - tcpdump captures on all four devices: the association sluice shows
@@ -39,7 +41,12 @@ flowing() {
 	ctl d1 -j sctp assoc --netns "$Z" >"$T_TMP/before.json"
 	[ "$(jq '[.[].packets] | add // 0' "$T_TMP/before.json")" -gt 200 ] && [ "$(v6_packets "$T_TMP/before.json")" -ge 2 ]
 }
-sctp_failover v6 flowing 10.1.0.1,fd00:2::1 10.1.0.2,fd00:2::2 a1 z1
+path1_down() {
+	ip -n "$Z" route add unreachable 10.1.0.1/32 || fail "unreachable 10.1.0.1 in Z"
+	ip -n "$A" route add unreachable 10.1.0.2/32 || fail "unreachable 10.1.0.2 in A"
+	sctp_link1_down
+}
+sctp_failover v6 flowing 10.1.0.1,fd00:2::1 10.1.0.2,fd00:2::2 path1_down
 note "path 1 went down after $(jq '.[0].packets' "$T_TMP/before.json") packets, $(v6_packets "$T_TMP/before.json") of them over IPv6"
 wait_until 60 test -s "$T_TMP/v6-server.json" || fail "the server did not get every message: $(ctl d1 -j sctp assoc)"
 note "server: $(cat "$T_TMP/v6-server.json")"
