@@ -55,12 +55,8 @@ done
 note "forged: an INIT from outside the set, DATA with a wrong tag"
 ip -n "$A" addr add 10.2.0.99/24 dev a2
 filter='ip proto 132 and (src host 10.2.0.99 or ip[24:4] = 0xdeadbeef)'
-ip netns exec "$A" tcpdump -i a2 -nn -U -w "$T_TMP/fa.pcap" "$filter" 2>"$T_TMP/fa.err" &
-cap_a=$!
-ip netns exec "$Z" tcpdump -i z2 -nn -U -w "$T_TMP/fz.pcap" "$filter" 2>"$T_TMP/fz.err" &
-cap_z=$!
-wait_until 10 grep -q "listening on" "$T_TMP/fa.err" || fail "tcpdump on a2 did not start"
-wait_until 10 grep -q "listening on" "$T_TMP/fz.err" || fail "tcpdump on z2 did not start"
+sctp_capture "$A" a2 "$filter"
+sctp_capture "$Z" z2 "$filter"
 # raw IP sockets (protocol 132) bound to the source: an INIT, then DATA
 ip netns exec "$A" "$PY" -c "
 import socket, struct
@@ -71,12 +67,12 @@ def send(src, vtag, chunk):
 send('10.2.0.99', 0, struct.pack('!BBHIIHHI', 1, 0, 20, 0x1234, 65536, 10, 10, 1))
 send('10.2.0.1', 0xdeadbeef, struct.pack('!BBHIHHI', 0, 3, 24, 1, 0, 0, 0) + b'x' * 8)
 " || fail "sending the forged packets"
-wait_until 10 sh -c "[ \"\$(ip netns exec $A tcpdump -r $T_TMP/fa.pcap 2>/dev/null | wc -l)\" = 2 ]" ||
+wait_until 10 sh -c "[ \"\$(tcpdump -r $T_TMP/a2.pcap 2>/dev/null | wc -l)\" = 2 ]" ||
 	fail "the forged packets did not leave A"
 assert_eq "1 1" "$(sctp_counter "$Z" drop_init) $(sctp_counter "$Z" drop_unknown_tag)" "forged packets dropped in Z, by reason"
-kill -INT $cap_a $cap_z
-wait $cap_a $cap_z
-assert_eq 0 "$(ip netns exec "$Z" tcpdump -r "$T_TMP/fz.pcap" 2>/dev/null | wc -l)" "forged packets that reached Z's stack"
+sctp_capture_stop a2
+sctp_capture_stop z2
+assert_eq 0 "$(wc -l <"$T_TMP/z2.txt")" "forged packets that reached Z's stack"
 assert_eq 1 "$(ctl d1 -j sctp assoc --netns "$Z" | jq length)" "associations in Z after the forged packets"
 kill -KILL "$FAILOVER_CLIENT" "$FAILOVER_SERVER" 2>/dev/null
 

@@ -29,13 +29,7 @@ conf=$T_TMP/sctp.conf
 daemon_start d1 --config "$conf"
 
 # captures of SCTP on both of A's devices
-for n in 1 2; do
-	# spawned, so a failure's cleanup stops it (a plain & left t_cleanup waiting on it)
-	spawn ip netns exec "$A" tcpdump -i "a$n" -nn -U --immediate-mode -w "$T_TMP/a$n.pcap" 'ip proto 132' \
-		2>"$T_TMP/cap$n.err"
-	eval "cap$n=\$LAST_SPAWN"
-	wait_until 10 grep -q "listening on" "$T_TMP/cap$n.err" || fail "tcpdump on a$n did not start: $(cat "$T_TMP/cap$n.err")"
-done
+for n in 1 2; do sctp_capture "$A" "a$n" 'ip proto 132'; done
 
 # 200 messages, then both hold the association open (no SHUTDOWN) until killed
 sctp_server server --port 7000 --bind 10.1.0.2,10.2.0.2 --count 200 --hold
@@ -57,23 +51,15 @@ wait_until 20 sh -c "ip netns exec $A tcpdump -r $T_TMP/a2.pcap -nn 2>/dev/null 
 # then freeze: no endpoint sends again, so captures and counts are final
 kill -KILL "$client" "$server" 2>/dev/null
 sleep 0.5
-for n in 1 2; do
-	eval "kill -INT \$cap$n; wait \$cap$n"
-done
+for n in 1 2; do sctp_capture_stop "a$n"; done
 
 # the capture's view: the INIT's and INIT-ACK's tags, packets per pair
-ip netns exec "$A" tcpdump -r "$T_TMP/a1.pcap" -nn 2>/dev/null >"$T_TMP/a1.txt"
-ip netns exec "$A" tcpdump -r "$T_TMP/a2.pcap" -nn 2>/dev/null >"$T_TMP/a2.txt"
 # (usrsctp picks the INIT's source address; the INIT-ACK goes back to it, maybe on the other path)
 sort "$T_TMP/a1.txt" "$T_TMP/a2.txt" >"$T_TMP/cap.txt"
 tag_a=$(sed -n 's/.*\[INIT\] \[init tag: \([0-9]*\)\].*/\1/p' "$T_TMP/cap.txt" | head -n 1)
 tag_z=$(sed -n 's/.*\[INIT ACK\] \[init tag: \([0-9]*\)\].*/\1/p' "$T_TMP/cap.txt" | head -n 1)
 [ -n "$tag_a" ] && [ -n "$tag_z" ] || fail "no INIT and INIT-ACK in the capture: $(head -n 5 "$T_TMP/cap.txt")"
-# "10.1.0.1>10.1.0.2 N": A's address first, whichever way the packet went
-awk '
-	{ s = $3; d = $5; sub(/\.[0-9]+$/, "", s); sub(/\.[0-9]+:$/, "", d)
-	  if (s ~ /\.1$/) n[s ">" d]++; else n[d ">" s]++ }
-	END { for (k in n) print k, n[k] }' "$T_TMP/cap.txt" | sort >"$T_TMP/cap.pairs"
+sctp_pairs 10.1.0.1,10.2.0.1 "$T_TMP/cap.txt" >"$T_TMP/cap.pairs"
 note "capture: INIT tag $tag_a, INIT-ACK tag $tag_z; per pair: $(tr '\n' ';' <"$T_TMP/cap.pairs")"
 [ "$(wc -l <"$T_TMP/cap.pairs")" -ge 2 ] || fail "the capture shows fewer than two paths"
 

@@ -15,17 +15,11 @@
 require tcpdump
 sctp_topology
 ip -n "$A" addr add 10.2.0.3/24 dev a2
-ip -n "$Z" neigh replace 10.2.0.3 lladdr "$(ip -n "$A" -j link show a2 | jq -r '.[0].address')" dev z2 nud permanent
+sctp_neigh 2 10.2.0.3 10.2.0.2
 
 sctp_policy_daemon d1
 
-for n in 1 2; do
-	# spawned: a failure's cleanup ends it; --immediate-mode: a packet is read (and
-	# written) as it comes, none left in the ring when it stops
-	spawn ip netns exec "$Z" tcpdump -i "z$n" -nn -U --immediate-mode -w "$T_TMP/z$n.pcap" 'ip proto 132' 2>"$T_TMP/cap$n.err"
-	eval "cap$n=\$LAST_SPAWN"
-	wait_until 10 grep -q "listening on" "$T_TMP/cap$n.err" || fail "tcpdump on z$n did not start"
-done
+for n in 1 2; do sctp_capture "$Z" "z$n" 'ip proto 132'; done
 
 sctp_server server --port 7000 --bind 10.1.0.2,10.2.0.2 --count 400 --hold --fast
 server=$LAST_SPAWN
@@ -43,10 +37,7 @@ wait_until 20 carried || fail "no packets counted on the new path: $(ctl d1 -j s
 # freeze: no endpoint sends again, so capture and counts are final
 kill -KILL "$client" "$server" 2>/dev/null
 sleep 0.5
-for n in 1 2; do
-	eval "kill -INT \$cap$n; wait \$cap$n"
-	ip netns exec "$Z" tcpdump -r "$T_TMP/z$n.pcap" -nn 2>/dev/null >"$T_TMP/z$n.txt"
-done
+for n in 1 2; do sctp_capture_stop "z$n"; done
 # tcpdump 4.99 names chunk 0xc1 (ASCONF) by its draft name, "REL CTRL";
 # usrsctp sends it behind an AUTH chunk (0xf)
 grep -h 'REL CTRL' "$T_TMP/z1.txt" "$T_TMP/z2.txt" >"$T_TMP/asconf.txt"

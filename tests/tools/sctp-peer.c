@@ -22,8 +22,10 @@
  * through, the client binds A too, which usrsctp announces to the peer
  * in an ASCONF (RFC 5061 add IP address).
  *
- * IPv4 addresses. Exit 0 when every message went through, 1 otherwise,
- * 2 on usage. */
+ * Addresses IPv4 or IPv6, mixed: with an IPv6 one the socket is AF_INET6,
+ * which takes IPv4 addresses too, so one association spans both families
+ * (usrsctp sends and receives each over its own raw socket). Exit 0 when
+ * every message went through, 1 otherwise, 2 on usage. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
@@ -38,22 +40,64 @@
 
 #define MAX_ADDRS 8
 
-static int parse_addrs(const char *list, uint16_t port, struct sockaddr_in *out)
-{
-	char buf[256], *save;
-	int n = 0;
+/* An address list as usrsctp takes and gives it (bindx, connectx,
+ * getladdrs): sockaddr_in and sockaddr_in6 packed one after the other. */
+struct addrs {
+	int n, len;                /* addresses, bytes of buf used */
+	bool v6;                   /* one of them is IPv6: the socket must be AF_INET6 */
+	_Alignas(struct sockaddr_in6) unsigned char buf[MAX_ADDRS * sizeof(struct sockaddr_in6)];
+};
 
-	snprintf(buf, sizeof(buf), "%s", list);
-	for (char *w = strtok_r(buf, ",", &save); w && n < MAX_ADDRS; w = strtok_r(NULL, ",", &save), n++) {
-		memset(&out[n], 0, sizeof(out[n]));
-		out[n].sin_family = AF_INET;
-		out[n].sin_port = htons(port);
-		if (inet_pton(AF_INET, w, &out[n].sin_addr) != 1) {
-			fprintf(stderr, "sctp-peer: '%s' is not an IPv4 address\n", w);
-			return -1;
-		}
+static socklen_t sa_len(const struct sockaddr *a)
+{
+	return a->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+}
+
+/* the address of a sockaddr_in or sockaddr_in6 as text */
+static const char *sa_text(const struct sockaddr *a, char t[INET6_ADDRSTRLEN])
+{
+	if (a->sa_family == AF_INET6)
+		return inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)a)->sin6_addr, t, INET6_ADDRSTRLEN);
+	if (a->sa_family == AF_INET)
+		return inet_ntop(AF_INET, &((const struct sockaddr_in *)a)->sin_addr, t, INET6_ADDRSTRLEN);
+	return strcpy(t, "");
+}
+
+/* one address, IPv4 or IPv6, as a sockaddr at `at`; its length, 0 when bad */
+static socklen_t parse_addr(const char *w, uint16_t port, unsigned char *at)
+{
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
+	struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = htons(port) };
+
+	if (inet_pton(AF_INET6, w, &a6.sin6_addr) == 1) {
+		memcpy(at, &a6, sizeof(a6));
+		return sizeof(a6);
 	}
-	return n;
+	if (inet_pton(AF_INET, w, &a4.sin_addr) == 1) {
+		memcpy(at, &a4, sizeof(a4));
+		return sizeof(a4);
+	}
+	fprintf(stderr, "sctp-peer: '%s' is not an IPv4 or IPv6 address\n", w);
+	return 0;
+}
+
+/* "A1,A2,..." into *out; its count, -1 on a bad address */
+static int parse_addrs(const char *list, uint16_t port, struct addrs *out)
+{
+	char buf[512], *save;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (char *w = strtok_r(buf, ",", &save); w && out->n < MAX_ADDRS; w = strtok_r(NULL, ",", &save)) {
+		socklen_t len = parse_addr(w, port, out->buf + out->len);
+
+		if (!len)
+			return -1;
+		out->v6 |= len == sizeof(struct sockaddr_in6);
+		out->len += (int)len;
+		out->n++;
+	}
+	return out->n;
 }
 
 static const char *path_state(int32_t s)
@@ -70,18 +114,10 @@ static const char *path_state(int32_t s)
 static void addr_list(struct sockaddr *addrs, int n, FILE *out)
 {
 	char t[INET6_ADDRSTRLEN];
-	struct sockaddr *a = addrs;
+	unsigned char *a = (unsigned char *)addrs;
 
-	for (int i = 0; i < n; i++) {
-		if (a->sa_family == AF_INET) {
-			inet_ntop(AF_INET, &((struct sockaddr_in *)a)->sin_addr, t, sizeof(t));
-			a = (struct sockaddr *)((struct sockaddr_in *)a + 1);
-		} else {
-			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)a)->sin6_addr, t, sizeof(t));
-			a = (struct sockaddr *)((struct sockaddr_in6 *)a + 1);
-		}
-		fprintf(out, "%s\"%s\"", i ? "," : "", t);
-	}
+	for (int i = 0; i < n; a += sa_len((struct sockaddr *)a), i++)
+		fprintf(out, "%s\"%s\"", i ? "," : "", sa_text((struct sockaddr *)a, t));
 }
 
 static double now_s(void)
@@ -99,13 +135,14 @@ static void report(struct socket *s, sctp_assoc_t id, const char *role, int mess
 	socklen_t len = sizeof(st);
 	struct sockaddr *addrs;
 	char t[INET6_ADDRSTRLEN] = "";
+	unsigned char *a;
 	int n;
 
 	memset(&st, 0, sizeof(st));
 	st.sstat_assoc_id = id;
 	if (usrsctp_getsockopt(s, IPPROTO_SCTP, SCTP_STATUS, &st, &len))
 		fprintf(stderr, "sctp-peer: SCTP_STATUS: %s\n", strerror(errno));
-	inet_ntop(AF_INET, &((struct sockaddr_in *)&st.sstat_primary.spinfo_address)->sin_addr, t, sizeof(t));
+	sa_text((struct sockaddr *)&st.sstat_primary.spinfo_address, t);
 	printf("{\"role\":\"%s\",\"messages\":%d,\"seconds\":%.3f,\"established\":%s,\"state\":%d,\"primary\":\"%s\","
 	       "\"local\":[",
 	       role, messages, seconds, st.sstat_state == SCTP_ESTABLISHED ? "true" : "false", st.sstat_state, t);
@@ -116,16 +153,16 @@ static void report(struct socket *s, sctp_assoc_t id, const char *role, int mess
 	}
 	printf("],\"peer\":[");
 	n = usrsctp_getpaddrs(s, id, &addrs);
-	for (int i = 0; i < n; i++) {
+	a = (unsigned char *)addrs;
+	for (int i = 0; i < n; a += sa_len((struct sockaddr *)a), i++) {
 		struct sctp_paddrinfo pi;
-		struct sockaddr_in *a = (struct sockaddr_in *)addrs + i;
 
 		memset(&pi, 0, sizeof(pi));
-		memcpy(&pi.spinfo_address, a, sizeof(*a));
+		memcpy(&pi.spinfo_address, a, sa_len((struct sockaddr *)a));
 		pi.spinfo_assoc_id = id;
 		len = sizeof(pi);
 		usrsctp_getsockopt(s, IPPROTO_SCTP, SCTP_GET_PEER_ADDR_INFO, &pi, &len);
-		inet_ntop(AF_INET, &a->sin_addr, t, sizeof(t));
+		sa_text((struct sockaddr *)a, t);
 		printf("%s{\"addr\":\"%s\",\"state\":\"%s\"}", i ? "," : "", t, path_state(pi.spinfo_state));
 	}
 	if (n > 0)
@@ -152,10 +189,10 @@ static void drain(struct socket *s, sctp_assoc_t id)
 /* bind more addresses on the open association: usrsctp sends an ASCONF */
 static int add_addr(struct socket *s, const char *list, uint16_t port)
 {
-	struct sockaddr_in add[MAX_ADDRS];
-	int n = parse_addrs(list, port, add);
+	struct addrs add;
+	int n = parse_addrs(list, port, &add);
 
-	if (n <= 0 || usrsctp_bindx(s, (struct sockaddr *)add, n, SCTP_BINDX_ADD_ADDR)) {
+	if (n <= 0 || usrsctp_bindx(s, (struct sockaddr *)add.buf, n, SCTP_BINDX_ADD_ADDR)) {
 		perror("sctp-peer: bindx add");
 		return -1;
 	}
@@ -180,7 +217,7 @@ int main(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' }, { "add-addr", required_argument, NULL, 'a' },
 		{ 0 },
 	};
-	struct sockaddr_in local[MAX_ADDRS], peer[MAX_ADDRS];
+	struct addrs local, peer = { 0 };
 	const char *bind_list = NULL, *peer_list = NULL, *add_list = NULL;
 	int port = 0, count = 1, size = 100, nlocal, npeer = 0, opt, done = 0, interval = 0, duration = 0;
 	double t0 = 0, t1 = 0;
@@ -215,8 +252,8 @@ int main(int argc, char **argv)
 	    (!count && !server && !duration) || size < 1 || size > (int)sizeof(buf) || interval < 0 || duration < 0 ||
 	    (duration && server))
 		usage();
-	nlocal = parse_addrs(bind_list, (uint16_t)port, local);
-	if (nlocal <= 0 || (!server && (npeer = parse_addrs(peer_list, (uint16_t)port, peer)) <= 0))
+	nlocal = parse_addrs(bind_list, (uint16_t)port, &local);
+	if (nlocal <= 0 || (!server && (npeer = parse_addrs(peer_list, (uint16_t)port, &peer)) <= 0))
 		usage();
 	usrsctp_init(0, NULL, NULL); /* port 0: SCTP over raw IP, no UDP encapsulation */
 	usrsctp_sysctl_set_sctp_blackhole(2);
@@ -227,8 +264,10 @@ int main(int argc, char **argv)
 		usrsctp_sysctl_set_sctp_path_rtx_max_default(2);
 		usrsctp_sysctl_set_sctp_heartbeat_interval_default(200);
 	}
-	s = usrsctp_socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP, NULL, NULL, 0, NULL);
-	if (!s || usrsctp_bindx(s, (struct sockaddr *)local, nlocal, SCTP_BINDX_ADD_ADDR)) {
+	/* an IPv6 socket takes IPv4 addresses too (not IPV6_V6ONLY): one
+	 * association over both families */
+	s = usrsctp_socket(local.v6 || peer.v6 ? AF_INET6 : AF_INET, SOCK_STREAM, IPPROTO_SCTP, NULL, NULL, 0, NULL);
+	if (!s || usrsctp_bindx(s, (struct sockaddr *)local.buf, nlocal, SCTP_BINDX_ADD_ADDR)) {
 		perror("sctp-peer: socket/bindx");
 		return 1;
 	}
@@ -259,7 +298,7 @@ int main(int argc, char **argv)
 		}
 	} else {
 		c = s;
-		if (usrsctp_connectx(c, (struct sockaddr *)peer, npeer, &id)) {
+		if (usrsctp_connectx(c, (struct sockaddr *)peer.buf, npeer, &id)) {
 			perror("sctp-peer: connectx");
 			return 1;
 		}
