@@ -37,8 +37,14 @@ for ns in "$RS" "$SS"; do # a second server address, outside every route and rul
 	ip -n "$ns" addr add fd00:72::12/64 dev "$(ip -n "$ns" -o link show type veth | awk -F': ' '{ print $2 }' | cut -d@ -f1)" nodad
 done
 # no tail loss probe: it would send one more new segment before the
-# retransmission timeout, past the first flight the count is about
-for ns in "$RS" "$SS" "$RC" "$SC"; do ip netns exec "$ns" sysctl -qw net.ipv4.tcp_early_retrans=0; done
+# retransmission timeout, past the first flight the count is about; no
+# slow start after idle: a sender that waited longer than an RTO between
+# the handshake and its data (the nft calls take that long under
+# emulation) restarts at min(cwnd, the route's initcwnd or the kernel's
+# 10), which is not the rule's IW (README: the restart window)
+for ns in "$RS" "$SS" "$RC" "$SC"; do
+	ip netns exec "$ns" sysctl -qw net.ipv4.tcp_early_retrans=0 net.ipv4.tcp_slow_start_after_idle=0
+done
 dev_of() { ip -n "$1" -o link show type veth | awk -F': ' '{ print $2 }' | cut -d@ -f1; }
 
 # windows of the SYN and SYN-ACK of the next connection (port tcp_port + 1),
