@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #define HELD_MAX 8192 /* the kernel's queue is made as long: it never overflows ours */
@@ -141,7 +142,6 @@ int main(int argc, char **argv)
 	long queue = argc == 3 ? strtol(argv[1], &end1, 10) : -1;
 	long ms = argc == 3 ? strtol(argv[2], &end2, 10) : -1;
 	struct mnl_socket *nl;
-	int one = 1;
 
 	if (argc != 3 || *end1 || *end2 || queue < 0 || queue > 65535 || ms < 0 || ms > 10000) {
 		fprintf(stderr, "usage: sl-delay QUEUE(0-65535) MS(0-10000)\n");
@@ -161,9 +161,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sl-delay: bind queue %ld: %s\n", queue, strerror(errno));
 		return 1;
 	}
-	/* a burst beyond the socket's buffer is lost to us, not to the kernel's
-	 * queue: it then waits there for a verdict that never comes */
-	mnl_socket_setsockopt(nl, NETLINK_NO_ENOBUFS, &one, sizeof(one));
+	/* room for every packet the kernel may queue: a message the socket
+	 * cannot take would leave its packet without a verdict (recv then
+	 * fails with ENOBUFS, and so do we) */
+	int room = HELD_MAX * 512;
+	if (setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUFFORCE, &room, sizeof(room)) < 0)
+		fprintf(stderr, "sl-delay: SO_RCVBUFFORCE: %s (the default buffer is used)\n", strerror(errno));
 	printf("ready\n");
 	fflush(stdout);
 	while (!stop) {
