@@ -32,20 +32,25 @@ tcp_pair rc rs 72
 RC=$a RS=$b
 tcp_pair sc ss 72
 SC=$a SS=$b
+dev_of() { ip -n "$1" -o link show type veth | awk -F': ' '{ print $2 }' | cut -d@ -f1; }
 for ns in "$RS" "$SS"; do # a second server address, outside every route and rule
-	ip -n "$ns" addr add 10.72.0.12/24 dev "$(ip -n "$ns" -o link show type veth | awk -F': ' '{ print $2 }' | cut -d@ -f1)"
-	ip -n "$ns" addr add fd00:72::12/64 dev "$(ip -n "$ns" -o link show type veth | awk -F': ' '{ print $2 }' | cut -d@ -f1)" nodad
+	ip -n "$ns" addr add 10.72.0.12/24 dev "$(dev_of "$ns")"
+	ip -n "$ns" addr add fd00:72::12/64 dev "$(dev_of "$ns")" nodad
 done
 # no tail loss probe: it would send one more new segment before the
 # retransmission timeout, past the first flight the count is about; no
 # slow start after idle: a sender that waited longer than an RTO between
 # the handshake and its data (the nft calls take that long under
 # emulation) restarts at min(cwnd, the route's initcwnd or the kernel's
-# 10), which is not the rule's IW (README: the restart window)
+# 10), which is not the rule's IW (README: the restart window); one
+# segment a packet (gso_max_segs 1): a multi-segment packet that the
+# window's rest cannot take whole may wait for an ACK
+# (tcp_tso_should_defer(), when the flight's first packet left more than
+# half an RTT before: under emulation 18 of 20 went out)
 for ns in "$RS" "$SS" "$RC" "$SC"; do
 	ip netns exec "$ns" sysctl -qw net.ipv4.tcp_early_retrans=0 net.ipv4.tcp_slow_start_after_idle=0
+	ip -n "$ns" link set "$(dev_of "$ns")" gso_max_segs 1
 done
-dev_of() { ip -n "$1" -o link show type veth | awk -F': ' '{ print $2 }' | cut -d@ -f1; }
 
 # windows of the SYN and SYN-ACK of the next connection (port tcp_port + 1),
 # captured on the server's device: "syn=N synack=N"
