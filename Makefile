@@ -171,6 +171,13 @@ $(PROBE): $(call obj,tests/tools/sl-probe.c tests/bpf/pkt.c tests/bpf/pkt_hdr.c)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ -lbpf -lelf -lz
 
+# a delay line on netfilter's queue: round trips for the tcp benchmark
+DELAY := $(B)/tests/tools/sl-delay
+$(DELAY): $(call obj,tests/tools/sl-delay.c)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ -lmnl
+
 # a multihomed SCTP endpoint on libusrsctp (tests/netns/test_sctp_*.sh)
 SCTP_PEER := $(B)/tests/tools/sctp-peer
 $(SCTP_PEER): $(call obj,tests/tools/sctp-peer.c)
@@ -236,7 +243,7 @@ $(B)/bench/%: $(call obj,tests/bench/%.c $(BPFT_LIB_SRCS)) $(DAEMON_CMDS) $(DAEM
 	$(Q)$(CC) $(SL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) -lcriterion
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all $(BENCH_BINS) $(B)/tests/bpf/test_xps_progs $(SCTP_PEER) $(HOOK_FLOOR) \
+	$(Q)$(MAKE) --no-print-directory all $(BENCH_BINS) $(B)/tests/bpf/test_xps_progs $(SCTP_PEER) $(HOOK_FLOOR) $(DELAY) \
 		$(B)/bpf/xdp_pass.bpf.o
 	$(Q)sh tests/bench/bench.sh $(B)
 

@@ -195,35 +195,34 @@ static __always_inline const struct sl_tcp_rule *first_match(struct bpf_sock_ops
 	return NULL;
 }
 
+/* The receive space as tcp_full_space() makes it of a socket's buffer:
+ * scaling_ratio/256 of it since 6.5, else half (tcp_adv_win_scale 1, its
+ * default) */
+static __always_inline __u32 window_of_space(const struct tcp_sock *tp, __u32 rcvbuf)
+{
+	if (bpf_core_field_exists(tp->scaling_ratio))
+		return (__u32)(((__u64)rcvbuf * BPF_CORE_READ(tp, scaling_ratio)) >> 8);
+	return rcvbuf - (rcvbuf >> 1);
+}
+
 /* The initial receive window to answer for a route-like `initrwnd` of
  * `want` segments. The kernel clamps a route's window to the socket's
  * receive space (tcp_select_initial_window(): min(space rounded down to
  * the MSS, initrwnd x MSS)) but enlarges the space to a window sockops
  * gives. Answering min(want, space / MSS) keeps the product within the
  * space, so the kernel computes the route's window. The space and MSS are
- * tcp_connect_init()'s: the socket's receive buffer as a window
- * (tcp_full_space(): scaling_ratio/256 of it since 6.5, else half as
- * tcp_adv_win_scale 1, its default, makes it), at most window_clamp, and
- * advmss less the timestamp option if a timestamp is already known. Only
- * a full socket (connect) can be read: a request socket (a SYN a listener
- * answers) is not exposed to sockops (skops->sk is NULL), so there the
- * window is the rule's (README, "One difference from routes"). */
-static __always_inline __u32 rwnd_within_space(struct bpf_sock_ops *skops, __u32 want)
+ * tcp_connect_init()'s: the socket's receive buffer as a window, at most
+ * window_clamp, and advmss less the timestamp option if a timestamp is
+ * already known. */
+static __always_inline __u32 rwnd_within_space(struct bpf_sock *sk, __u32 want)
 {
-	struct bpf_sock *sk = skops->sk;
 	struct tcp_sock *tp;
 	__u32 space, clamp, mss;
 
-	if (!sk)
-		return want;
 	tp = bpf_skc_to_tcp_sock(sk);
 	if (!tp)
 		return want;
-	space = (__u32)tp->inet_conn.icsk_inet.sk.sk_rcvbuf;
-	if (bpf_core_field_exists(tp->scaling_ratio))
-		space = (__u32)(((__u64)space * BPF_CORE_READ(tp, scaling_ratio)) >> 8);
-	else
-		space -= space >> 1;
+	space = window_of_space(tp, (__u32)tp->inet_conn.icsk_inet.sk.sk_rcvbuf);
 	clamp = tp->window_clamp;
 	if (clamp && clamp < space)
 		space = clamp;
@@ -233,6 +232,44 @@ static __always_inline __u32 rwnd_within_space(struct bpf_sock_ops *skops, __u32
 	if (mss == 0 || (__u64)want * mss <= space)
 		return want;
 	return space / mss ? space / mss : 1;
+}
+
+/* The same for a SYN a listener answers (tcp_openreq_init_rwin()): the
+ * socket is a request socket, which sockops does not expose (skops->sk is
+ * NULL), so it is read from the program's context as the kernel passes it
+ * (struct bpf_sock_ops_kern: its sk is the request) with
+ * bpf_probe_read_kernel(). The space is the listener's, at most the
+ * request's window clamp; the MSS less the timestamp option if the SYN
+ * had one. Where the rule's window fits the space the answer is the rule's
+ * (the kernel computes want x MSS, as for a route). Where it does not, a
+ * route's window is the space rounded down to the MSS: the answer is then
+ * 0, so the kernel computes that itself (no initrwnd: a route's, if the
+ * namespace has one to this peer, applies). The MSS here is the SYN's (the
+ * peer's), which decides only which of the two answers is given; the
+ * route's advmss, which the kernel uses, is not reachable. */
+static __always_inline __u32 rwnd_for_request(struct bpf_sock_ops *skops, __u32 want)
+{
+	struct inet_request_sock *ireq = NULL;
+	struct tcp_sock *listener;
+	__u32 space, clamp, mss;
+
+	if (bpf_probe_read_kernel(&ireq, sizeof(ireq),
+				  (char *)skops + bpf_core_field_offset(struct bpf_sock_ops_kern, sk)) ||
+	    !ireq)
+		return want;
+	listener = (struct tcp_sock *)BPF_CORE_READ(ireq, req.__req_common.skc_listener);
+	if (!listener)
+		return want;
+	space = window_of_space(listener, (__u32)BPF_CORE_READ(listener, inet_conn.icsk_inet.sk.sk_rcvbuf));
+	clamp = BPF_CORE_READ(ireq, req.__req_common.skc_window_clamp);
+	if (clamp && clamp < space)
+		space = clamp;
+	mss = BPF_CORE_READ(ireq, req.mss);
+	if (BPF_CORE_READ_BITFIELD_PROBED(ireq, tstamp_ok) && mss > TCPOLEN_TSTAMP_ALIGNED)
+		mss -= TCPOLEN_TSTAMP_ALIGNED;
+	if (mss == 0 || (__u64)want * mss <= space)
+		return want;
+	return 0;
 }
 
 SEC("sockops")
@@ -250,8 +287,10 @@ int sl_tcp_sockops(struct bpf_sock_ops *skops)
 	if (!r)
 		return 1;
 	if (op == BPF_SOCK_OPS_RWND_INIT) {
+		struct bpf_sock *sk = skops->sk;
+
 		if (r->initrwnd)
-			skops->reply = rwnd_within_space(skops, r->initrwnd);
+			skops->reply = sk ? rwnd_within_space(sk, r->initrwnd) : rwnd_for_request(skops, r->initrwnd);
 		return 1;
 	}
 	id = r->id;

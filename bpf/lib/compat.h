@@ -24,6 +24,7 @@
 
 #define SOL_TCP 6 /* bpf_setsockopt's level for TCP_BPF_IW (an enum in vmlinux.h) */
 #define TCP_CONGESTION 13
+#define TCPOLEN_TSTAMP_ALIGNED 12 /* the timestamp option as it takes from the MSS */
 
 #define E2BIG  7
 #define EEXIST 17

@@ -116,6 +116,19 @@
 #  12. bulk TCP over the veth with sluice's own congestion control written
 #      in BPF (iperf3 -C sluice_reno, registered through struct_ops by a
 #      rule that names it) / the kernel's CUBIC (iperf3 -C cubic), A B B A
+# 12b. round trips to deliver a response of 14,480 B (ten segments of MSS
+#      1448: a whole IW10 flight), 15,000 B and 65,536 B with sluice's
+#      rules initcwnd 3 initrwnd 3 (4 kB) / initcwnd 10 initrwnd 10 (15 kB)
+#      in both namespaces (the client's initial window limits the server's
+#      first flight as much as the server's IW does), order 3 10 10 3. veth
+#      has no round trip and this kernel no netem, so a delay line makes
+#      one: tests/tools/sl-delay holds what the client sends to the
+#      response's port (an iptables NFQUEUE rule in its namespace) for
+#      20 ms. The server (tests/netns/tcp_probe.py bulk-serve) writes the
+#      response at accept; a capture on its device counts the rounds by the
+#      ACK clock: a round begins with the first data segment sent after an
+#      ACK of the previous round's first segment. Counts, not timings: the
+#      two runs of each must agree, and the limit is the round trip
 #
 # Environment:
 #  13. per-packet cost of the transmit steering program (bpf/xps.bpf.c) from
@@ -189,7 +202,7 @@
 #
 # Environment:
 #   SLUICE_BENCH_ONLY     base (1-5), sets (6-8), mcast (9-10), tcp
-#                         (11-12), xps (13-14), linerate (15), send
+#                         (11-12b), xps (13-14), linerate (15), send
 #                         (16-17) or sctp (18-19); default: everything
 #   SLUICE_BENCH_SECONDS  seconds per measurement (default 3)
 #   SLUICE_BENCH_CPUS     "SENDER RECEIVER" CPUs (default "0 1")
@@ -208,6 +221,7 @@ B=${1:-build}
 B=$(cd "$B" 2>/dev/null && pwd) || { echo "bench: no build directory '${1:-build}'" >&2; exit 2; }
 HERE=$(cd "$(dirname "$0")" && pwd)
 GEN=$B/sluice-gen
+DELAY=$B/tests/tools/sl-delay
 SLUICED=$B/sluiced
 SLUICECTL=$B/sluicectl
 DUR=${SLUICE_BENCH_SECONDS:-3}
@@ -230,6 +244,10 @@ A6=fd00:201::1
 B6=fd00:201::2
 PORT=5000               # the sink's port
 IPERF_PORT=5201
+RTT_PORT=5402           # the round trip benchmark's responses (12b), behind the delay line
+RTT_QUEUE=7             # its netfilter queue, in the sender namespace
+RTT_MS=20               # the delay line's one-way delay: the connection's round trip
+RTT_SIZES="14480 15000 65536" # 10 x MSS 1448 (a full IW10 flight), 15 kB, 64 kB
 CLOSED=9                # nothing listens here: every datagram is NO_SOCKET
 EV_MAX=100000           # the top --sample-rate (src/features/drops/cmds.c)
 EV_OLD=10000            # the old design's top rate, its ring read every 200 ms
@@ -1253,15 +1271,15 @@ print("%.1f" % (n / (time.monotonic() - t0)))' "$B4" "$DUR" >"$TMP/$1" || die "c
 		stop_pid "$srv"
 	}
 	daemon_start
-	tcp_rules() { # add|del
-		ctl tcp "$1" netns "$NS_TX" initcwnd 10 initrwnd 10 >/dev/null &&
-		ctl tcp "$1" netns "$NS_RX" initcwnd 10 initrwnd 10 >/dev/null || die "tcp $1: $(cat "$TMP/sluiced.log")"
+	tcp_rules() { # add|del INITCWND INITRWND: a rule for each namespace, so both ends of a connection
+		ctl tcp "$1" netns "$NS_TX" initcwnd "$2" initrwnd "$3" >/dev/null &&
+		ctl tcp "$1" netns "$NS_RX" initcwnd "$2" initrwnd "$3" >/dev/null || die "tcp $1: $(cat "$TMP/sluiced.log")"
 	}
-	tcp_rules add; tcp_cps cps_on.1
-	tcp_rules del; tcp_cps cps_off.1
+	tcp_rules add 10 10; tcp_cps cps_on.1
+	tcp_rules del 10 10; tcp_cps cps_off.1
 	tcp_cps cps_off.2
-	tcp_rules add; tcp_cps cps_on.2
-	tcp_rules del
+	tcp_rules add 10 10; tcp_cps cps_on.2
+	tcp_rules del 10 10
 	pair_row "TCP connections/s: sockops rules / no program" "$(avg "$TMP"/cps_on.?)" "$(avg "$TMP"/cps_off.?)" \
 		"conn/s" ">= 0.95x"
 
@@ -1285,6 +1303,64 @@ print("%.1f" % (n / (time.monotonic() - t0)))' "$B4" "$DUR" >"$TMP/$1" || die "c
 	tcp_bulk reno.1 sluice_reno; tcp_bulk cubic.1 cubic; tcp_bulk cubic.2 cubic; tcp_bulk reno.2 sluice_reno
 	pair_row "bulk TCP over veth: sluice_reno (BPF) / cubic" "$(avg "$TMP"/reno.?.bps)" "$(avg "$TMP"/cubic.?.bps)" \
 		"bit/s" ">= 0.95x"
+
+	# --- 12b. round trips to deliver a response: IW3/rwnd 3 vs IW10/rwnd 10 --------------
+	say "12b round trips for a response over a ${RTT_MS} ms delay line: IW3/rwnd 3 (4 kB) / IW10/rwnd 10 (15 kB)"
+	for t in iptables tcpdump "$DELAY"; do command -v "$t" >/dev/null 2>&1 || die "missing $t (make bench builds sl-delay)"; done
+	# what the client sends to the response's port waits RTT_MS in its
+	# namespace's netfilter queue: the SYN, then every ACK
+	spawn "$TMP/delay.out" ip netns exec "$NS_TX" "$DELAY" "$RTT_QUEUE" "$RTT_MS"
+	delay_pid=$LAST
+	wait_for 5 grep -q '^ready' "$TMP/delay.out" || die "sl-delay: $(cat "$TMP/delay.out")"
+	ip netns exec "$NS_TX" iptables -A OUTPUT -p tcp -d "$B4" --dport "$RTT_PORT" -j NFQUEUE --queue-num "$RTT_QUEUE" ||
+		die "iptables NFQUEUE"
+	tcp_rounds() { # TAG SIZE: the server sends SIZE bytes at accept; TAG holds "ROUNDS BYTES-PER-ROUND..."
+		rm -f "$TMP/rt.ready"
+		spawn "$TMP/$1.cap" ip netns exec "$NS_RX" tcpdump -i "$IF_RX" -n -l --immediate-mode "tcp port $RTT_PORT"
+		cap=$LAST
+		wait_for 5 grep -q 'listening on' "$TMP/$1.cap" || die "tcpdump: $(cat "$TMP/$1.cap")"
+		spawn "$TMP/$1.srv" ip netns exec "$NS_RX" $PY "$HERE/../netns/tcp_probe.py" bulk-serve "$B4" "$RTT_PORT" \
+			"$TMP/rt.ready" "$2"
+		srv=$LAST
+		wait_for 5 test -s "$TMP/rt.ready" || die "tcp_probe bulk-serve: $(cat "$TMP/$1.srv")"
+		ip netns exec "$NS_TX" $PY "$HERE/../netns/tcp_probe.py" bulk-recv "$B4" "$RTT_PORT" >"$TMP/$1.cli" ||
+			die "tcp_probe bulk-recv: $(cat "$TMP/$1.cli")"
+		wait_for 10 grep -q "^bytes=$2\$" "$TMP/$1.cli" || die "$1: the client read $(cat "$TMP/$1.cli"), not $2 bytes"
+		stop_pid "$srv"
+		wait_for 10 grep -q "$B4\.$RTT_PORT > .*Flags \[F" "$TMP/$1.cap" || die "$1: no FIN from the server in the capture"
+		stop_pid "$cap" INT
+		# A round begins with the first data segment the server sends after an
+		# ACK of the previous round's first segment (the ACK clock, so pacing
+		# that spreads a round out does not split it); tcpdump's sequence
+		# numbers are relative to the connection's
+		awk -v srv="$B4.$RTT_PORT" -v cli="$A4." '
+			$3 == srv && match($0, / seq [0-9]+:[0-9]+/) {
+				split(substr($0, RSTART + 5, RLENGTH - 5), q, ":")
+				if (!n || ack_seen) { n++; first_end = q[2]; ack_seen = 0 }
+				b[n] += q[2] - q[1]
+			}
+			index($3, cli) == 1 && match($0, / ack [0-9]+/) && n && substr($0, RSTART + 5, RLENGTH - 5) + 0 >= first_end { ack_seen = 1 }
+			END { printf "%d", n; for (i = 1; i <= n; i++) printf " %d", b[i]; print "" }' "$TMP/$1.cap" >"$TMP/$1.rounds"
+		say "  $1: $(cut -d' ' -f1 "$TMP/$1.rounds") rounds, bytes per round: $(cut -d' ' -f2- "$TMP/$1.rounds")"
+	}
+	for size in $RTT_SIZES; do
+		tcp_rules add 3 3; tcp_rounds "iw3.$size.1" "$size"; tcp_rules del 3 3
+		tcp_rules add 10 10; tcp_rounds "iw10.$size.1" "$size"; tcp_rounds "iw10.$size.2" "$size"; tcp_rules del 10 10
+		tcp_rules add 3 3; tcp_rounds "iw3.$size.2" "$size"; tcp_rules del 3 3
+		# the rounds are counts: both runs of a pair must agree (else a loss or a
+		# retransmission made one)
+		for iw in 3 10; do
+			[ "$(cut -d' ' -f1 "$TMP/iw$iw.$size.1.rounds")" = "$(cut -d' ' -f1 "$TMP/iw$iw.$size.2.rounds")" ] ||
+				say "  IW$iw, $size B: the two runs disagree"
+		done
+		row "round trips to deliver $size B over a ${RTT_MS} ms RTT: IW3/rwnd 3 / IW10/rwnd 10" \
+			"$(cut -d' ' -f1 "$TMP/iw3.$size.1.rounds")" "$(cut -d' ' -f1 "$TMP/iw10.$size.1.rounds")" \
+			"$(ratio "$(cut -d' ' -f1 "$TMP/iw3.$size.1.rounds")" "$(cut -d' ' -f1 "$TMP/iw10.$size.1.rounds")")" \
+			"limit: the RTT; B per round $(cut -d' ' -f2- "$TMP/iw3.$size.1.rounds" | tr ' ' +) / $(cut -d' ' -f2- "$TMP/iw10.$size.1.rounds" | tr ' ' +)"
+	done
+	ip netns exec "$NS_TX" iptables -D OUTPUT -p tcp -d "$B4" --dport "$RTT_PORT" -j NFQUEUE --queue-num "$RTT_QUEUE"
+	stop_pid "$delay_pid"
+	say "  sl-delay: $(grep packets= "$TMP/delay.out")"
 	daemon_stop
 fi
 
@@ -1663,7 +1739,7 @@ fi
 want base && echo "rows 1-3: means of 2 runs each, in the order A B B A; drop storm: off, sluice, bpftrace, off"
 want sets && echo "sets: rule cost = medians of BPF_PROG_TEST_RUN samples (sizes 1 2 3 3 2 1); restore: means, A B B A;" &&
 	echo "      set drop: means of 2 runs, order sluice, iptables, nft, nft, iptables, sluice; sender and dropper CPU: see the header"
-want tcp && echo "tcp: means of 2 runs each, in the order A B B A"
+want tcp && echo "tcp: means of 2 runs each, in the order A B B A; round trips: counts of run 1 (run 2 must agree)"
 want linerate && echo "linerate: means of 2 runs, order sluice, iptables, nft, nft, iptables, sluice; receiver CPU = its NAPI thread's"
 want send && echo "send: means of 2 runs each, order sluice, none, nft, nft, none, sluice, then 1 rule, none, none, 1 rule"
 want sctp && echo "sctp: tracking cost = medians of BPF_PROG_TEST_RUN samples (cases 1..n n..1); DATA stream: means of 2 runs," &&
