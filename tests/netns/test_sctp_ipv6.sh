@@ -88,7 +88,8 @@ tsns() { grep -ho '\[TSN: [0-9]*' "$@" | sort -u | wc -l; }
 last_data() { grep '\[TSN: ' "$1" | tail -n 1 | cut -d' ' -f1; }
 assert_eq 1500 "$(tsns "$T_TMP/z1.txt" "$T_TMP/z2.txt")" "messages captured reaching the server"
 note "DATA TSNs over IPv4 $(tsns "$T_TMP/z1.txt"), over IPv6 $(tsns "$T_TMP/z2.txt")"
-[ "$(tsns "$T_TMP/z2.txt")" -gt 0 ] && [ "$(last_data "$T_TMP/z2.txt")" \> "$(last_data "$T_TMP/z1.txt")" ] ||
+later() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 > b + 0) }'; } # epoch times
+[ "$(tsns "$T_TMP/z2.txt")" -gt 0 ] && later "$(last_data "$T_TMP/z2.txt")" "$(last_data "$T_TMP/z1.txt")" ||
 	fail "the data did not move to the IPv6 path (last over IPv4 $(last_data "$T_TMP/z1.txt"), over IPv6 $(last_data "$T_TMP/z2.txt"))"
 for c in drop_init drop_unknown_tag drop_not_admitted drop_stray_path drop_malformed; do
 	assert_eq 0 "$(sctp_counter "$Z" "$c")" "$c in Z across the failover"
