@@ -42,6 +42,7 @@ SL_SET_OUTER(sl_sc_ippi4_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_ipportip4);
 SL_SET_OUTER(sl_sc_ippi6_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_ipportip6);
 SL_SET_OUTER(sl_sc_mac_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_mac);
 SL_SET_OUTER(sl_sc_port_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_port);
+SL_SET_OUTER(sl_sc_ipmac4_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_ip4);
 
 /* Plain sets (include/sluice/sets.h): bucket tables, ARRAY maps of any
  * size (BPF_F_INNER_MAP lets max_entries differ from the template's), and
@@ -193,6 +194,8 @@ static __always_inline bool sl_set_lookup_tuple(__u8 cls, __u32 slot, const stru
 		return sl_set_lookup_ptab(&l, inner, cls, (__u32)ksize / 4);
 	if (sl_set_class_plain(cls))
 		return sl_set_lookup_lpm_plain(&l, inner);
+	if (cls == SL_CLASS_IPMAC4)
+		return sl_set_lookup_ipmac(&l, inner, t->mac);
 	if (sl_set_class_is_lpm(cls))
 		return sl_set_lookup_lpm(&l, inner, sl_set_lpm_base(cls));
 	return sl_set_lookup_hash(&l, inner);

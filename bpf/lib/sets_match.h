@@ -114,6 +114,7 @@ static __always_inline __u8 sl_set_class_family(__u8 cls)
 	case SL_CLASS_IPPORT4:
 	case SL_CLASS_NETPORT4:
 	case SL_CLASS_IPPORTIP4:
+	case SL_CLASS_IPMAC4:
 		return SL_FAMILY_IPV4;
 	case SL_CLASS_IP6:
 	case SL_CLASS_NET6:
@@ -154,6 +155,16 @@ static __always_inline bool sl_set_tuple_of(__u8 cls, __u8 family, __u8 dims, co
 		if (!(m[0] | m[1] | m[2] | m[3] | m[4] | m[5]))
 			return false;
 		__builtin_memcpy(t->mac, m, 6);
+		return true;
+	}
+	if (k == SL_CLASS_IPMAC4) {
+		/* bitmap_ipmac_kadt: the MAC of the second direction, refused when null */
+		const __u8 *m = dims & 2 ? p->smac : p->dmac;
+
+		if (!(m[0] | m[1] | m[2] | m[3] | m[4] | m[5]))
+			return false;
+		__builtin_memcpy(t->mac, m, 6);
+		__builtin_memcpy(t->addr, dims & 1 ? p->saddr : p->daddr, 4);
 		return true;
 	}
 	if (k == SL_CLASS_PORT) {
@@ -274,6 +285,50 @@ static __always_inline bool sl_set_lookup_lpm(struct sl_set_lookup *l, void *inn
 	l->result = 0;
 	bpf_loop(SL_SET_LPM_TRIES, sl_set_lpm_step, l, 0);
 	return l->result > 0;
+}
+
+/* flags, cidr and mac of a struct sl_set_value: one aligned 8-byte word */
+union sl_set_vword {
+	__u64 w;
+	struct {
+		__u8 flags, cidr, mac[6];
+	};
+};
+
+/* bitmap:ip,mac (SL_CLASS_IPMAC4), as bitmap_ipmac_do_test and the
+ * kernel's -EAGAIN path: the entry of the packet's address matches when
+ * its MAC is the packet's. An entry without a MAC yet takes the MAC of the
+ * first packet that meets it and matches; as the kernel re-adds it then,
+ * its pending timeout starts, its counters become that packet, and its
+ * comment and skbinfo go (SL_SETV_FILLED: userspace lists none). The new
+ * word is one 8-byte store: a reader sees the entry before or after it.
+ * (Two first packets with different MACs on two CPUs at once can both
+ * match, the later's MAC staying; the kernel fills under its set lock.)
+ * A lookup without `count` (another feature's) fills nothing. */
+static __always_inline bool sl_set_lookup_ipmac(struct sl_set_lookup *l, void *inner, const __u8 mac[6])
+{
+	struct sl_set_value *v = bpf_map_lookup_elem(inner, l->key);
+	union sl_set_vword nv;
+
+	if (!v)
+		return false;
+	nv.w = *(volatile __u64 *)&v->flags;
+	if (nv.flags & SL_SETV_MAC)
+		return !((nv.mac[0] ^ mac[0]) | (nv.mac[1] ^ mac[1]) | (nv.mac[2] ^ mac[2]) | (nv.mac[3] ^ mac[3]) |
+			 (nv.mac[4] ^ mac[4]) | (nv.mac[5] ^ mac[5])) &&
+		       sl_set_hit(v, l->bytes, l->count) > 0;
+	if (!l->count)
+		return true;
+	if (nv.flags & SL_SETV_PENDING)
+		v->expires_ns += bpf_ktime_get_ns();
+	if (nv.flags & SL_SETV_COUNTERS) {
+		v->packets = 1;
+		v->bytes = l->bytes;
+	}
+	nv.flags = (nv.flags & ~SL_SETV_PENDING) | SL_SETV_MAC | SL_SETV_FILLED;
+	__builtin_memcpy(nv.mac, mac, 6);
+	*(volatile __u64 *)&v->flags = nv.w;
+	return true;
 }
 
 /* A plain set's LPM trie: the longest prefix decides, nothing expires. */

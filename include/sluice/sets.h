@@ -79,6 +79,9 @@ enum sl_set_class {
 	SL_CLASS_IPPORTIP6_P = 21,
 	SL_CLASS_MAC_P = 22,
 	SL_CLASS_PORT_P = 23,
+	SL_CLASS_PLAIN_END = 24, /* not a class: one past the last plain class */
+	/* key classes without a plain layout: their entries always keep a value */
+	SL_CLASS_IPMAC4 = 24,    /* bitmap:ip,mac: IPv4 key, the MAC in the value */
 	SL_CLASS_COUNT
 };
 
@@ -92,7 +95,8 @@ enum sl_set_class {
 	X(SL_CLASS_NETPORT6, sl_sc_netp6_v1, sl_set_key_netport6) \
 	X(SL_CLASS_IPPORTIP4, sl_sc_ippi4_v1, sl_set_key_ipportip4) \
 	X(SL_CLASS_IPPORTIP6, sl_sc_ippi6_v1, sl_set_key_ipportip6) \
-	X(SL_CLASS_MAC, sl_sc_mac_v1, sl_set_key_mac) X(SL_CLASS_PORT, sl_sc_port_v1, sl_set_key_port)
+	X(SL_CLASS_MAC, sl_sc_mac_v1, sl_set_key_mac) X(SL_CLASS_PORT, sl_sc_port_v1, sl_set_key_port) \
+	X(SL_CLASS_IPMAC4, sl_sc_ipmac4_v1, sl_set_key_ip4)
 
 /* The plain classes: T(class, outer map, bucket struct) for bucket tables
  * (ARRAY maps, key __u32: the bucket), L(class, outer map, key struct) for
@@ -137,6 +141,12 @@ SL_STATIC_ASSERT(sizeof(struct sl_set_key_ipportip6) == 36, "ipportip6 key");
 enum sl_set_value_flags {
 	SL_SETV_NOMATCH = 1 << 0,  /* hash:net* exception: a hit here is a miss */
 	SL_SETV_COUNTERS = 1 << 1, /* count packets/bytes on a hit */
+	SL_SETV_MAC = 1 << 2,      /* bitmap:ip,mac: mac holds the entry's MAC */
+	SL_SETV_PENDING = 1 << 3,  /* bitmap:ip,mac without a MAC yet: its timeout has not
+				    * started, expires_ns holds its length (the kernel
+				    * starts it when the first packet fills the MAC in) */
+	SL_SETV_FILLED = 1 << 4,   /* the MAC came from a packet: the kernel's fill drops
+				    * the entry's comment and skbinfo, so listings do */
 };
 
 struct sl_set_value {
@@ -146,7 +156,9 @@ struct sl_set_value {
 	__u8 flags;         /* enum sl_set_value_flags */
 	__u8 cidr;          /* net classes: the entry's prefix length, so an
 			     * expired entry can be skipped for a shorter one */
-	__u8 pad[6];
+	__u8 mac[6];        /* bitmap:ip,mac, with SL_SETV_MAC; flags, cidr and mac
+			     * are one aligned 8-byte word: a packet fills the MAC
+			     * in with one compare-and-swap */
 };
 SL_STATIC_ASSERT(sizeof(struct sl_set_value) == 32, "sl_set_value layout");
 
@@ -222,7 +234,8 @@ enum sl_set_type {
 	SL_SET_HASH_MAC = 5,
 	SL_SET_BITMAP_PORT = 6,
 	SL_SET_BITMAP_IP = 7,    /* kept in the IPv4 hash:ip classes, with its netmask */
-	SL_SET_TYPE_COUNT = 8,   /* not a type: one past the last */
+	SL_SET_BITMAP_IP_MAC = 8, /* SL_CLASS_IPMAC4 */
+	SL_SET_TYPE_COUNT = 9,   /* not a type: one past the last */
 };
 
 /* A set's create options. */
@@ -270,7 +283,7 @@ struct sl_set_meta {
 	 * bitmap:ip, which has no bitmask, keeps its range there */
 	union {
 		__u8 bitmask[16];
-		struct { __u32 from, to, pad[2]; } ip_range; /* bitmap:ip: host order */
+		struct { __u32 from, to, pad[2]; } ip_range; /* bitmap:ip, bitmap:ip,mac: host order */
 	};
 	__u8 netmask;
 	__u8 pad2[7];
@@ -454,7 +467,7 @@ static __always_inline void sl_set_put_port(__u8 out[2], __u16 port)
 /* the key class of any class (a plain set's keys are its key class's) */
 static __always_inline __u8 sl_set_key_class(__u8 cls)
 {
-	return cls >= SL_CLASS_KEYS ? cls - SL_CLASS_KEYS : cls;
+	return cls >= SL_CLASS_KEYS && cls < SL_CLASS_PLAIN_END ? cls - SL_CLASS_KEYS : cls;
 }
 
 /* the dimensions of a class's keys, as ipset counts them (hash:ip,port,ip: 3) */
@@ -469,6 +482,8 @@ static __always_inline int sl_set_class_dims(__u8 cls)
 	case SL_CLASS_IPPORTIP4:
 	case SL_CLASS_IPPORTIP6:
 		return 3;
+	case SL_CLASS_IPMAC4:
+		return 2;
 	}
 	return 1;
 }
@@ -479,7 +494,8 @@ static __always_inline int sl_set_key_build(__u8 cls, const struct sl_set_tuple 
 {
 	__builtin_memset(key, 0, SL_SET_KEY_MAX);
 	switch (sl_set_key_class(cls)) {
-	case SL_CLASS_IP4: {
+	case SL_CLASS_IP4:
+	case SL_CLASS_IPMAC4: { /* bitmap:ip,mac: one entry per address, its MAC in the value */
 		struct sl_set_key_ip4 *k = key;
 
 		__builtin_memcpy(k->addr, t->addr, 4);
@@ -608,7 +624,7 @@ static __always_inline __u32 sl_set_lpm_base(__u8 cls)
 
 static __always_inline bool sl_set_class_plain(__u8 cls)
 {
-	return cls >= SL_CLASS_KEYS && cls < SL_CLASS_COUNT;
+	return cls >= SL_CLASS_KEYS && cls < SL_CLASS_PLAIN_END;
 }
 
 /* a plain set kept as a bucket table (every plain class but the LPM ones) */

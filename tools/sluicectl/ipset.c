@@ -69,6 +69,10 @@ static const struct {
 	{ "hash:ip takes IP, got '%63[^']'%n", "Syntax error: Elem separator in %s, but settype hash:ip supports none." },
 	{ "bitmap:ip takes IP, got '%63[^']'%n", "Syntax error: Elem separator in %s, but settype bitmap:ip supports none." },
 	{ "range needs FROM-TO or IP/CIDR, got '%63[^']'%n", "Syntax error: IP/cidr or IP-IP range must be specified: %s" },
+	{ "bitmap:ip,mac takes IP[,MAC], got '%63[^']'%n",
+	  "Syntax error: Two elem separators in %s, but settype bitmap:ip,mac supports one." },
+	{ "bitmap:ip,mac takes single addresses, not '%63[^']'%n", "Syntax error: plain IP address must be supplied: %s" },
+	{ "'%63[^']' is not a MAC address%n", "Syntax error: cannot parse '%s' as ethernet address" },
 	{ "hash:ip family inet6 takes single addresses, not '%63[^']'%n", "Syntax error: plain IP address must be supplied: %s" },
 	{ "bitmask '%63[^']' is not an IPv4 address%n",
 	  "Syntax error: cannot parse %s: resolving to IPv4 address failed\nSyntax error: bitmask is not valid for family = inet" },
@@ -120,7 +124,7 @@ static bool netmask_text(const char *msg, char *buf, size_t size)
 /* ipset's text for a daemon message (into buf), or the message itself */
 static const char *ipset_text(const char *msg, char *buf, size_t size)
 {
-	char value[64], proto[16];
+	char value[64], proto[16], bound[24];
 	unsigned cidr, max;
 
 	/* sets of one type but two layouts: ipset would swap them, so sluice's
@@ -154,8 +158,8 @@ static const char *ipset_text(const char *msg, char *buf, size_t size)
 			 value, strstr(msg, "out of range") ? "out of range 0-65535" : "invalid as number", proto, value, proto);
 		return buf;
 	}
-	if (sscanf(msg, "%*s %63s out of range 0..%15s%n", value, proto, &end) == 2 && end == (int)strlen(msg)) {
-		snprintf(buf, size, "Syntax error: '%s' is out of range 0-%s", value, proto); /* a number's range */
+	if (sscanf(msg, "%*s %63s out of range 0..%23s%n", value, bound, &end) == 2 && end == (int)strlen(msg)) {
+		snprintf(buf, size, "Syntax error: '%s' is out of range 0-%s", value, bound); /* a number's range */
 		return buf;
 	}
 	if (sscanf(msg, "CIDR /%u out of range 1..%u", &cidr, &max) == 2 && cidr == 0) /* the kernel's refusal */

@@ -621,6 +621,32 @@ static const struct { const char *name, *text; } type_help[] = {
 		"\n"
 		"Type bitmap:ip supports family inet only.\n"
 	},
+	{ "bitmap:ip,mac",
+		"\n"
+		"bitmap:ip,mac type specific options:\n"
+		"\n"
+		"create SETNAME bitmap:ip,mac range IP/CIDR|FROM-TO\n"
+		"               [timeout VALUE]\n"
+		"               [counters]\n"
+		"               [comment]\n"
+		"               [skbinfo]\n"
+		"add    SETNAME bitmap:ip,mac IP[,MAC]\n"
+		"               [timeout VALUE]\n"
+		"               [packets VALUE]\n"
+		"               [bytes VALUE]\n"
+		"               [comment \"string\"]\n"
+		"               [skbmark VALUE]\n"
+		"               [skbprio VALUE]\n"
+		"               [skbqueue VALUE]\n"
+		"del    SETNAME bitmap:ip,mac IP[,MAC]\n"
+		"test   SETNAME bitmap:ip,mac IP[,MAC]\n"
+		"\n"
+		"where IP, FROM and TO are IPv4 addresses (or hostnames),\n"
+		"      CIDR is a valid IPv4 CIDR prefix.\n"
+		"      MAC is a valid MAC address.\n"
+		"\n"
+		"Type bitmap:ip,mac supports family inet only.\n"
+	},
 };
 
 const char *sl_ipset_help_type(const char *name)

@@ -70,6 +70,10 @@ int sets_entry_test(const struct sets_set *s, const struct sl_set_elem *e)
 		hit = sets_entry_get(s, key, &v);
 	if (!hit)
 		return 0;
+	/* bitmap:ip,mac: an address alone, or an entry without a MAC yet, is
+	 * in (the kernel answers -EAGAIN, "in", to userspace) */
+	if (s->cls == SL_CLASS_IPMAC4)
+		return !(e->flags & SL_ELEM_F_MAC) || !(v.flags & SL_SETV_MAC) || !memcmp(v.mac, e->mac, sizeof(v.mac));
 	/* a nomatch entry answers "not in the set"; a test with nomatch asks
 	 * the other question, as ipset's: is what matches a nomatch entry? */
 	return !(v.flags & SL_SETV_NOMATCH) == !(e->flags & SL_ELEM_F_NOMATCH);

@@ -16,6 +16,7 @@ struct part_ctx {
 	const struct sl_set_spec *spec;
 	const struct sl_set_type_info *ti;
 	struct sl_set_elem *e;
+	enum sl_set_cmd cmd;
 	int dim;                /* 0-based part index */
 	int col;                /* column of the part's first character */
 	struct sl_error *err;
@@ -140,6 +141,24 @@ static int addr_range(struct part_ctx *c, char *text, char *dash, uint8_t *addr,
 	return 0;
 }
 
+static const char *cmd_word(enum sl_set_cmd cmd);
+
+/* bitmap:ip,mac takes one address: ipset's parser refuses a range or CIDR
+ * unread, except a /32, whose address it reads before refusing it */
+static int plain_ip_only(struct part_ctx *c, char *text, char *slash)
+{
+	uint8_t addr[16];
+
+	if (!slash || strcmp(slash + 1, "32"))
+		return sl_fail(c->err, SL_E_USAGE, c->col, "%s takes single addresses, not '%s'", c->ti->name, text);
+	*slash = '\0';
+	if (parse_addr(c, text, c->col, addr))
+		return -1;
+	*slash = '/';
+	return sl_fail(c->err, SL_E_USAGE, c->col, "IP/CIDR range is not allowed in command %s with set type %s and family %s",
+		       cmd_word(c->cmd), c->ti->name, sl_set_family_name(c->spec->family));
+}
+
 /* SL_PART_IP, SL_PART_NET, SL_PART_IP_ONE */
 static int parse_addr_part(struct part_ctx *c, char *text)
 {
@@ -151,6 +170,8 @@ static int parse_addr_part(struct part_ctx *c, char *text)
 	c->e->family = (uint8_t)c->spec->family;
 	c->slash[c->dim] = slash != NULL;
 	c->dash[c->dim] = dash != NULL;
+	if (c->ti->plain_ip && (slash || dash))
+		return plain_ip_only(c, text, slash);
 	if (slash)
 		rc = addr_cidr(c, text, slash, addr, cidr);
 	else if (dash)
@@ -356,8 +377,10 @@ static int parse_mac(struct part_ctx *c, char *text)
 			goto bad;
 		p++;
 	}
-	if (is_zero(c->e->mac, 6))
+	/* hash:mac refuses the null MAC; bitmap:ip,mac stores it (measured) */
+	if (is_zero(c->e->mac, 6) && c->ti->part[0] == SL_PART_MAC)
 		return sl_fail(c->err, SL_E_USAGE, c->col, "%s cannot store the MAC 00:00:00:00:00:00", c->ti->name);
+	c->e->flags |= SL_ELEM_F_MAC;
 	return 0;
 bad:
 	return sl_fail(c->err, SL_E_USAGE, c->col, "'%s' is not a MAC address", text);
@@ -400,7 +423,17 @@ static int parse_key(struct part_ctx *c, const char *word)
 
 	if (copy_word(word, buf, col0, c->err))
 		return -1;
+	/* IP[,MAC]: ipset reads a comma at either end as part of the address */
+	if (c->ti->last_optional && !find_sep(buf, ',')) {
+		c->dim = 0;
+		return part_kinds[c->ti->part[0]].parse(c, buf);
+	}
 	n = split_parts(buf, part);
+	if (c->ti->last_optional && n > c->ti->dims && !*part[1]) { /* "IP,,X": ipset reads ",X" as the MAC */
+		c->dim = 1;
+		c->col = col0 + (int)(part[1] - buf);
+		return sl_fail(c->err, SL_E_USAGE, c->col, "'%s' is not a MAC address", word + (part[1] - buf));
+	}
 	if (n > c->ti->dims)
 		return sl_fail(c->err, SL_E_USAGE, col0, "%s takes %s, got '%s'", c->ti->name, c->ti->metavar, word);
 	for (int i = 0; i < c->ti->dims; i++) {
@@ -645,7 +678,7 @@ int sl_set_elem_parse(const struct sl_set_spec *spec, enum sl_set_cmd cmd, int a
 		      const int *cols, struct sl_set_elem *elem, struct sl_error *err)
 {
 	struct part_ctx c = {
-		.spec = spec, .ti = &sl_set_types[spec->type], .e = elem, .err = err,
+		.spec = spec, .ti = &sl_set_types[spec->type], .e = elem, .err = err, .cmd = cmd,
 	};
 
 	memset(elem, 0, sizeof(*elem));

@@ -96,6 +96,8 @@ struct sl_set_type_info {
 	bool null_addr;             /* the first address may be 0.0.0.0 / :: */
 	enum sl_set_mask_place mask; /* netmask/bitmask */
 	bool netmask_only;          /* netmask but no bitmask (bitmap:ip) */
+	bool last_optional;         /* the last part may be left out (bitmap:ip,mac: IP[,MAC]) */
+	bool plain_ip;              /* the address is one address: no range, no CIDR (bitmap:ip,mac) */
 };
 
 extern const struct sl_set_type_info sl_set_types[SL_SET_TYPE_COUNT];
@@ -162,6 +164,7 @@ enum sl_set_elem_flags {
 	SL_ELEM_F_NOMATCH    = 1 << 6,
 	SL_ELEM_F_EXIST      = 1 << 7, /* -exist */
 	SL_ELEM_F_ADDR_CIDR  = 1 << 8, /* the range was written as a CIDR (hash:ip IPv4) */
+	SL_ELEM_F_MAC        = 1 << 9, /* bitmap:ip,mac: a MAC was given */
 };
 
 /* One element, or a pattern with ranges that sl_set_expand_*() turns into
