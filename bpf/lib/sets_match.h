@@ -115,12 +115,14 @@ static __always_inline __u8 sl_set_class_family(__u8 cls)
 	case SL_CLASS_NETPORT4:
 	case SL_CLASS_IPPORTIP4:
 	case SL_CLASS_IPMAC4:
+	case SL_CLASS_NETIFACE4:
 		return SL_FAMILY_IPV4;
 	case SL_CLASS_IP6:
 	case SL_CLASS_NET6:
 	case SL_CLASS_IPPORT6:
 	case SL_CLASS_NETPORT6:
 	case SL_CLASS_IPPORTIP6:
+	case SL_CLASS_NETIFACE6:
 		return SL_FAMILY_IPV6;
 	}
 	return 0;

@@ -27,6 +27,12 @@ int sets_elem_key(const struct sets_set *s, const struct sl_set_elem *e, void *k
 	memcpy(t.addr, e->addr, sizeof(t.addr));
 	memcpy(t.addr2, e->addr2, sizeof(t.addr2));
 	memcpy(t.mac, e->mac, sizeof(t.mac));
+	if (s->spec.type == SL_SET_HASH_NET_IFACE) { /* the name shares addr2's bytes */
+		memset(t.addr2, 0, sizeof(t.addr2));
+		memcpy(t.iface, e->iface, strnlen(e->iface, SL_IFACE_LEN));
+		t.iflags = (uint8_t)((e->flags & SL_ELEM_F_PHYSDEV ? SL_IFACE_PHYSDEV : 0) |
+				     (e->flags & SL_ELEM_F_WILDCARD ? SL_IFACE_WILDCARD : 0));
+	}
 	t.proto = e->proto;
 	t.port = e->port;
 	t.cidr = e->cidr;
@@ -140,6 +146,14 @@ void sets_entry_elem(const struct sets_set *s, const void *key, const struct sl_
 		break;
 	case SL_CLASS_PORT:
 		e->port = get_port(k);
+		break;
+	case SL_CLASS_NETIFACE4: case SL_CLASS_NETIFACE6:
+		memcpy(e->addr, k + 4 + 1 + SL_IFACE_LEN, (size_t)alen);
+		memcpy(e->iface, k + 5, SL_IFACE_LEN);
+		e->iface[SL_IFACE_LEN] = '\0';
+		e->flags |= (k[4] & SL_IFACE_PHYSDEV ? SL_ELEM_F_PHYSDEV : 0) |
+			    (k[4] & SL_IFACE_WILDCARD ? SL_ELEM_F_WILDCARD : 0);
+		e->cidr = v->cidr;
 		break;
 	case SL_CLASS_IPMAC4:
 		memcpy(e->addr, k, 4);

@@ -115,7 +115,7 @@ static int take_global(int g, const char *value, struct sl_ipset_req *req, struc
  * itself says "set type not supported" when the kernel lacks one. */
 static const char *const other_types[] = {
 	"hash:ip,mac", "hash:net,net",
-	"hash:ip,port,net", "ipportnethash", "hash:net,port,net", "hash:net,iface", "hash:ip,mark",
+	"hash:ip,port,net", "ipportnethash", "hash:net,port,net", "hash:ip,mark",
 	"list:set", "setlist", NULL,
 };
 
@@ -244,11 +244,13 @@ static const struct {
 	bool value;
 	bool add, test;             /* del takes none */
 	bool nomatch_types;         /* only where the type has nomatch */
+	bool iface_types;           /* only where elements name an interface */
 } elem_words[] = {
-	{ "timeout", true, true, false, false }, { "packets", true, true, false, false },
-	{ "bytes", true, true, false, false }, { "comment", true, true, false, false },
-	{ "skbmark", true, true, false, false }, { "skbprio", true, true, false, false },
-	{ "skbqueue", true, true, false, false }, { "nomatch", false, true, true, true },
+	{ "timeout", true, true, false, false, false }, { "packets", true, true, false, false, false },
+	{ "bytes", true, true, false, false, false }, { "comment", true, true, false, false, false },
+	{ "skbmark", true, true, false, false, false }, { "skbprio", true, true, false, false, false },
+	{ "skbqueue", true, true, false, false, false }, { "nomatch", false, true, true, true, false },
+	{ "wildcard", false, true, false, false, true },
 };
 
 /* an option word of add/del/test (`--timeout` is one once undashed) */
@@ -354,7 +356,8 @@ int sl_ipset_cli_check_elem(const struct sl_ipset_req *req, const struct sl_set_
 		for (k = 0; k < N(elem_words); k++)
 			if (!strcmp(w, elem_words[k].name) &&
 			    (req->cmd == SL_IPSET_ADD ? elem_words[k].add : req->cmd == SL_IPSET_TEST && elem_words[k].test) &&
-			    (!elem_words[k].nomatch_types || sl_set_types[spec->type].nomatch))
+			    (!elem_words[k].nomatch_types || sl_set_types[spec->type].nomatch) &&
+			    (!elem_words[k].iface_types || sl_set_types[spec->type].iface))
 				break;
 		if (k == N(elem_words))
 			return param(err, "Unknown argument: `%s'", w);

@@ -95,7 +95,7 @@ static int addr_cidr(struct part_ctx *c, char *text, char *slash, uint8_t *addr,
 	if (rc == -1)
 		return sl_fail(c->err, SL_E_USAGE, c->col + (int)(slash + 1 - text), "CIDR '%s' is not a number",
 			       slash + 1);
-	if (rc || n < 1 || n > (unsigned)max) /* the kernel refuses /0 */
+	if (rc || n < (c->ti->zero_cidr ? 0u : 1u) || n > (unsigned)max) /* the kernel refuses /0 but in hash:net,iface */
 		return sl_fail(c->err, SL_E_USAGE, c->col + (int)(slash + 1 - text), "CIDR /%s out of range 1..%d",
 			       slash + 1, max);
 	*slash = '/';
@@ -386,6 +386,27 @@ bad:
 	return sl_fail(c->err, SL_E_USAGE, c->col, "'%s' is not a MAC address", text);
 }
 
+/* --- interfaces (hash:net,iface) -------------------------------------------------------- */
+
+/* [physdev:]NAME as ipset reads it: any bytes but the separator, the
+ * prefix taken once, the name at most IFNAMSIZ - 1 long (an empty one only
+ * after physdev:, as the kernel stores it) */
+static int parse_iface(struct part_ctx *c, char *text)
+{
+	static const char physdev[] = "physdev:";
+	const char *name = text;
+
+	if (!strncmp(text, physdev, strlen(physdev))) {
+		name += strlen(physdev);
+		c->e->flags |= SL_ELEM_F_PHYSDEV;
+	}
+	if (strlen(name) > SL_IFACE_LEN)
+		return sl_fail(c->err, SL_E_USAGE, c->col, "interface name '%s' is longer than %d characters", name,
+			       SL_IFACE_LEN);
+	snprintf(c->e->iface, sizeof(c->e->iface), "%s", name);
+	return 0;
+}
+
 /* --- elements ----------------------------------------------------------------------- */
 
 static const struct {
@@ -398,6 +419,7 @@ static const struct {
 	[SL_PART_PROTO_PORT] = { "PORT", parse_proto_port },
 	[SL_PART_PORT] = { "PORT", parse_bitmap_port },
 	[SL_PART_MAC] = { "MAC", parse_mac },
+	[SL_PART_IFACE] = { "IFACE", parse_iface },
 };
 
 /* split at commas into at most 3 parts; the count may exceed that */
@@ -428,6 +450,10 @@ static int parse_key(struct part_ctx *c, const char *word)
 		c->dim = 0;
 		return part_kinds[c->ti->part[0]].parse(c, buf);
 	}
+	/* net,iface: a comma at either end is part of the net (ipset's words:
+	 * "Second element is missing") */
+	if (c->ti->iface && !find_sep(buf, ','))
+		return sl_fail(c->err, SL_E_USAGE, col0, "%s needs IFACE: '%s'", c->ti->name, word);
 	n = split_parts(buf, part);
 	if (c->ti->last_optional && n > c->ti->dims && !*part[1]) { /* "IP,,X": ipset reads ",X" as the MAC */
 		c->dim = 1;
@@ -514,6 +540,16 @@ static int apply_comment(struct part_ctx *c, const char *value, int col)
 	return 0;
 }
 
+static int apply_wildcard(struct part_ctx *c, const char *value, int col)
+{
+	(void)value;
+	if (!c->ti->iface)
+		return sl_fail(c->err, SL_E_USAGE, col, "wildcard given but set '%s' is %s (only hash:net,iface has it)",
+			       c->spec->name, c->ti->name);
+	c->e->flags |= SL_ELEM_F_WILDCARD;
+	return 0;
+}
+
 static int apply_nomatch(struct part_ctx *c, const char *value, int col)
 {
 	(void)value;
@@ -577,6 +613,7 @@ static const struct elem_opt elem_opts[] = {
 	{ "skbprio", true, CMD(SL_SETCMD_ADD), SL_SET_F_SKBINFO, "skbinfo", apply_skbprio },
 	{ "skbqueue", true, CMD(SL_SETCMD_ADD), SL_SET_F_SKBINFO, "skbinfo", apply_skbqueue },
 	{ "nomatch", false, CMD(SL_SETCMD_ADD) | CMD(SL_SETCMD_TEST), 0, NULL, apply_nomatch },
+	{ "wildcard", false, CMD(SL_SETCMD_ADD), 0, NULL, apply_wildcard },
 	{ "-exist", false, CMD(SL_SETCMD_ADD) | CMD(SL_SETCMD_DEL) | CMD(SL_SETCMD_TEST), 0, NULL, apply_exist },
 	{ "-!", false, CMD(SL_SETCMD_ADD) | CMD(SL_SETCMD_DEL) | CMD(SL_SETCMD_TEST), 0, NULL, apply_exist },
 };

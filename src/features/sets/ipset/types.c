@@ -54,6 +54,11 @@ const struct sl_set_type_info sl_set_types[SL_SET_TYPE_COUNT] = {
 		.dims = 2, .part = { SL_PART_IP, SL_PART_MAC }, .inet = true, .bitmap = true, .null_addr = true,
 		.last_optional = true, .plain_ip = true,
 	},
+	[SL_SET_HASH_NET_IFACE] = {
+		.name = "hash:net,iface", .alias = "netifacehash", .metavar = "IP[/CIDR],[physdev:]IFACE",
+		.dims = 2, .part = { SL_PART_NET, SL_PART_IFACE }, .family = true, .nomatch = true, .null_addr = true,
+		.zero_cidr = true, .iface = true,
+	},
 };
 
 const struct sl_set_type_info *sl_set_type_find(const char *name, enum sl_set_type *type)
