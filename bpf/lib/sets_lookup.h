@@ -179,6 +179,24 @@ static __always_inline bool sl_set_lookup_ptab(const struct sl_set_lookup *l, vo
 	return b && sl_pb_find(cls, b, l) >= 0;
 }
 
+/* hash:net,iface's lookup (sl_set_lookup_netiface) as a global function
+ * per class: its walk has a frame of its own, checked once */
+#define SL_NETIFACE_FN(cls_, name_)                                                                           \
+	__noinline int name_(__u32 slot, const struct sl_set_tuple *t, __u64 bytes, __u32 count)             \
+	{                                                                                                   \
+		struct sl_set_netiface_walk w;                                                              \
+                                                                                                            \
+		if (!t)                                                                                     \
+			return 0;                                                                           \
+		w.l.inner = sl_set_map(cls_, slot);                                                         \
+		if (!w.l.inner)                                                                             \
+			return 0;                                                                           \
+		sl_set_key_build(cls_, t, w.l.key);                                                         \
+		return sl_set_lookup_netiface(&w, t, bytes, count);                                         \
+	}
+SL_NETIFACE_FN(SL_CLASS_NETIFACE4, sl_set_netiface4_has)
+SL_NETIFACE_FN(SL_CLASS_NETIFACE6, sl_set_netiface6_has)
+
 /* Whether the set in `slot` of class `cls` holds the tuple (its fields as
  * the class's key takes them, masks applied). With `count`, a hit counts
  * `bytes` on entries with counters. */
@@ -186,9 +204,14 @@ static __always_inline bool sl_set_lookup_tuple(__u8 cls, __u32 slot, const stru
 						bool count)
 {
 	struct sl_set_lookup l;
-	void *inner = sl_set_map(cls, slot);
+	void *inner;
 	int ksize;
 
+	if (cls == SL_CLASS_NETIFACE4)
+		return sl_set_netiface4_has(slot, t, bytes, count);
+	if (cls == SL_CLASS_NETIFACE6)
+		return sl_set_netiface6_has(slot, t, bytes, count);
+	inner = sl_set_map(cls, slot);
 	if (!inner)
 		return false;
 	ksize = sl_set_key_build(cls, t, l.key);
@@ -201,7 +224,7 @@ static __always_inline bool sl_set_lookup_tuple(__u8 cls, __u32 slot, const stru
 	if (cls == SL_CLASS_IPMAC4)
 		return sl_set_lookup_ipmac(&l, inner, t->mac);
 	if (sl_set_class_is_lpm(cls))
-		return sl_set_lookup_lpm(&l, inner, sl_set_lpm_base(cls));
+		return sl_set_lookup_lpm(&l, inner, sl_set_lpm_base(cls), 1);
 	return sl_set_lookup_hash(&l, inner);
 }
 

@@ -544,6 +544,43 @@ Test(sets_progs, bitmap_ipmac_fill)
 	sfx_free(f);
 }
 
+/* hash:net,iface (SL_CLASS_NETIFACE4/6): the longest live prefix among the
+ * entries of the rule's interface and the wildcards that start its name;
+ * nomatch; physdev entries never match; a rule whose interface direction
+ * names none on its hook matches nothing (`!`: everything). */
+#define RI(id_, cls_, fam_, dims_, inv_, act_, name_)                                                         \
+	{ .id = (id_), .cls = (cls_), .family = (fam_), .src_dims = (dims_), .invert = (inv_), .action = (act_), \
+	  .has_iface = 1, .iface = name_ }
+Test(sets_progs, hash_netiface)
+{
+	const struct sfx_set sets[] = {
+		SET(SL_CLASS_NETIFACE4, 0, "10.1.0.0/16,veth0 #a", "10.1.2.0/24,veth0 nomatch #n", "10.1.2.128/25,vet wildcard #w",
+		    "10.2.0.0/16,ve wildcard #w2", "10.2.3.0/24,veth1 #b", "10.3.0.0/16,physdev:veth0 #p",
+		    "10.4.0.0/24,veth0 expired", "10.4.0.0/16,veth0 #e", "0.0.0.0/0,veth0 #z"),
+		SET(SL_CLASS_NETIFACE6, 0, "2001:db8::/32,veth0 #a6", "2001:db8:1::/48,v wildcard nomatch #n6"),
+	};
+	static const struct sl_rule rules[] = {
+		RI(10, SL_CLASS_NETIFACE4, V4, DIMS(S, S, 0), 0, COUNT, "veth0"),
+		RI(20, SL_CLASS_NETIFACE6, V6, DIMS(S, S, 0), 0, DROP, "veth0"),
+		R(30, SL_CLASS_NETIFACE4, 0, V4, DIMS(S, D, 0), INV, COUNT), /* no interface here: ! matches all */
+	};
+	static const struct sfx_row rows[] = {
+		PASSES("the /16 of the name", "4 10.1.9.9>10.9.9.9 udp", "10 30", "a"),
+		PASSES("a nomatch /24 inside it", "4 10.1.2.9>10.9.9.9 udp", "30", "n"),
+		PASSES("a wildcard /25 inside that (vet starts veth0)", "4 10.1.2.200>10.9.9.9 udp", "10 30", "w"),
+		PASSES("the wildcard ve", "4 10.2.9.9>10.9.9.9 udp", "10 30", "w2"),
+		PASSES("another name's /24: the wildcard /16", "4 10.2.3.4>10.9.9.9 udp", "10 30", "w2"),
+		PASSES("physdev: never; the /0", "4 10.3.0.1>10.9.9.9 udp", "10 30", "z"),
+		PASSES("an expired /24: the /16", "4 10.4.0.1>10.9.9.9 udp", "10 30", "e"),
+		PASSES("only the /0", "4 192.0.2.1>10.9.9.9 udp", "10 30", "z"),
+		DROPS("ipv6 /32", "6 2001:db8:2::1>2001:db8::9 udp", "20", "a6"),
+		PASSES("ipv6 wildcard nomatch /48", "6 2001:db8:1::1>2001:db8::9 udp", "", "n6"),
+		PASSES("ipv6 outside", "6 2001:db9::1>2001:db8::9 udp", "", ""),
+	};
+
+	RUN(29, rules, sets, rows);
+}
+
 Test(sets_progs, bitmap_port)
 {
 	const struct sfx_set sets[] = {

@@ -27,11 +27,7 @@ N=100
 
 ma=$(ip -n "$a" -j link show va | jq -r '.[0].address' | tr a-f A-F)
 mb=$(ip -n "$b" -j link show vb | jq -r '.[0].address' | tr a-f A-F)
-for x in 1 5 7 9; do ip -n "$a" addr add "10.99.0.$((x + 100))/24" dev va; done
-for x in 6 10 18; do
-	ip -n "$b" addr add "10.99.0.$x/24" dev vb
-	ip -n "$a" neigh replace "10.99.0.$x" lladdr "$mb" dev va nud permanent
-done
+veth_addrs "$a" "$b" "1 5 7 9" "" "6 10 18"
 
 reached() { snmp "$b" Udp NoPorts; }
 # send_one WAY ADDR: N datagrams from ADDR (in) or to ADDR (out); adds how

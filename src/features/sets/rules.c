@@ -155,8 +155,6 @@ int rules_check_dims(const struct rules_rule *r, const struct sl_set_spec *spec,
 
 	if (r->match == SL_MATCH_UNPARSED)
 		return 0;
-	if (spec->type == SL_SET_HASH_NET_IFACE)
-		return sl_fail(err, SL_E_USAGE, 0, "match-set %s: rules on hash:net,iface sets are not there yet", r->set);
 	/* iptables accepts fewer and then never matches: say so instead */
 	if (r->ndirs < dims)
 		return sl_fail(err, SL_E_USAGE, 0, "match-set %s: %s has %d dimension%s, %d direction%s given",
