@@ -112,6 +112,34 @@ check i6 6 in src,src "hash:net,iface family inet6" "fd99::/124,vb fd99::8/125,v
 check o1 4 out dst,dst "hash:net,iface" "10.99.0.0/28,va 10.99.0.8/29,v+wildcard+nomatch" 10.99.0.6 10.99.0.10 10.99.0.18
 note "$cases cases, $addrs addresses: kernel and sluice agree on every one ($dropped datagrams dropped, $passed passed)"
 
+note "a restart adopts hash:net,iface sets with their names, wildcards and nomatch, and their rules"
+ctl d set create r hash:net,iface timeout 0 >/dev/null || fail "create r"
+for e in 10.99.0.96/28,vb "10.99.0.104/30,v wildcard nomatch" 10.99.0.0/24,physdev:vb; do
+	# shellcheck disable=SC2086 # the entry and its options are words
+	ctl d set add r $e >/dev/null || fail "add r $e"
+done
+ctl d rule add dev vb netns "$b" ingress match-set r src,src action drop >/dev/null || fail "rule r"
+# restart_traffic WHAT: .101 dropped, .105 (nomatch) and .109's /24 (physdev) passed
+restart_traffic() {
+	got=""
+	for x in 10.99.0.101 10.99.0.105; do
+		n0=$(reached 4)
+		send 4 in "$x"
+		got="$got $(($(reached 4) - n0))"
+	done
+	assert_eq " 0 $N" "$got" "$1: datagrams that reached b from .101, .105"
+}
+restart_traffic "before the restart"
+before=$(ctl d set save r)
+daemon_stop d
+daemon_start d
+assert_eq "$before" "$(ctl d set save r)" "the set's save after a restart"
+restart_traffic "the adopted program"
+ctl d rule add dev vb netns "$b" ingress prio 1 match-set r src,src action count >/dev/null || fail "count rule"
+restart_traffic "the program compiled after the restart"
+ctl d rule del dev vb netns "$b" ingress prio 1 match-set r src,src action count >/dev/null || fail "count rule del"
+ctl d rule del dev vb netns "$b" ingress match-set r src,src action drop >/dev/null || fail "rule r del"
+
 note "the interface in the other direction: none on either hook (the kernel's -EINVAL: not in the set, so ! matches)"
 ip netns exec "$b" ipset create x hash:net,iface || fail "ipset create x"
 ctl d set create x hash:net,iface >/dev/null || fail "set create x"
