@@ -188,10 +188,10 @@ static __always_inline bool sl_set_lookup_ptab(const struct sl_set_lookup *l, vo
                                                                                                             \
 		if (!t)                                                                                     \
 			return 0;                                                                           \
-		w.l.inner = sl_set_map(cls_, slot);                                                         \
-		if (!w.l.inner)                                                                             \
+		w.inner = sl_set_map(cls_, slot);                                                           \
+		if (!w.inner)                                                                               \
 			return 0;                                                                           \
-		sl_set_key_build(cls_, t, w.l.key);                                                         \
+		sl_set_key_build(cls_, t, w.key);                                                           \
 		return sl_set_lookup_netiface(&w, t, bytes, count);                                         \
 	}
 SL_NETIFACE_FN(SL_CLASS_NETIFACE4, sl_set_netiface4_has)
@@ -224,7 +224,7 @@ static __always_inline bool sl_set_lookup_tuple(__u8 cls, __u32 slot, const stru
 	if (cls == SL_CLASS_IPMAC4)
 		return sl_set_lookup_ipmac(&l, inner, t->mac);
 	if (sl_set_class_is_lpm(cls))
-		return sl_set_lookup_lpm(&l, inner, sl_set_lpm_base(cls), 1);
+		return sl_set_lookup_lpm(&l, inner, sl_set_lpm_base(cls));
 	return sl_set_lookup_hash(&l, inner);
 }
 

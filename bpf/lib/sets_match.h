@@ -220,7 +220,6 @@ struct sl_set_lookup {
 	__u32 min;          /* LPM: the shortest prefix an entry can have */
 	__u32 base;         /* LPM: bits before the address (net,port: proto and port) */
 	int result;
-	int hit_cidr;       /* LPM: the prefix of the live entry found (hash:net,iface) */
 };
 
 /* One bpf_loop() step: look up the next shorter prefix; stop at a live
@@ -241,7 +240,6 @@ static long sl_set_lpm_step(__u64 i, void *ctx)
 	rc = sl_set_hit(v, l->bytes, l->count);
 	if (rc >= 0) {
 		l->result = rc;
-		l->hit_cidr = v->cidr;
 		return 1;
 	}
 	/* expired: below its own prefix; always shorter than the last try */
@@ -262,33 +260,29 @@ static __always_inline bool sl_set_lookup_hash(struct sl_set_lookup *l, void *in
 	return v && sl_set_hit(v, l->bytes, l->count) > 0;
 }
 
-/* The same for an LPM class whose prefixes run from min_cidr up, the
+/* The same for an LPM class whose prefixes run from min_prefix up, the
  * address starting `base` bits into the key. The longest prefix wins; an
  * expired entry is skipped for the next shorter one, as ipset tries every
- * prefix length of the set from the most specific. The live entry's prefix
- * into l->hit_cidr (-1: none). */
-static __always_inline bool sl_set_lookup_lpm(struct sl_set_lookup *l, void *inner, __u32 base, __u32 min_cidr)
+ * prefix length of the set from the most specific. */
+static __always_inline bool sl_set_lookup_lpm(struct sl_set_lookup *l, void *inner, __u32 base)
 {
 	struct sl_set_value *v = bpf_map_lookup_elem(inner, l->key);
 	__u32 hit;
 	int rc;
 
-	l->hit_cidr = -1;
 	if (!v)
 		return false;
 	rc = sl_set_hit(v, l->bytes, l->count);
-	if (rc >= 0) {
-		l->hit_cidr = v->cidr;
+	if (rc >= 0)
 		return rc;
-	}
 	hit = base + v->cidr;
 	if (hit > l->prefixlen)
 		hit = l->prefixlen;
-	if (hit <= base + min_cidr)
+	if (hit <= base + 1)
 		return false; /* nothing shorter can be an entry */
 	l->inner = inner;
 	l->base = base;
-	l->min = base + min_cidr;
+	l->min = base + 1;
 	l->next = hit - 1;
 	l->result = 0;
 	bpf_loop(SL_SET_LPM_TRIES, sl_set_lpm_step, l, 0);
@@ -339,42 +333,71 @@ static __always_inline bool sl_set_lookup_ipmac(struct sl_set_lookup *l, void *i
 	return true;
 }
 
-/* the walk over one rule's candidates (a bpf_loop() context): candidate 0
+/* The walk over one rule's candidates (a bpf_loop() context): candidate 0
  * is the rule's interface name, candidate L + 1 a wildcard entry of its
  * first L characters. The key is changed in place from one to the next
- * (one byte a step: no branch on the name, so the verifier checks one path) */
+ * (one byte a step: no branch on the name, so the verifier checks one
+ * path), and each candidate falls back past expired prefixes in the same
+ * loop (a bpf_loop() in a bpf_loop() callback takes one more stack frame,
+ * past 6.1's 512 bytes of all frames). */
 struct sl_set_netiface_walk {
-	struct sl_set_lookup l;     /* l.inner: the set's map */
+	union {
+		__u8 key[SL_SET_KEY_MAX];
+		struct sl_set_key_netiface4 k; /* the name's place is the same in both keys */
+		__u64 align_;
+	};
+	void *inner;        /* the set's map */
 	__u8 best_name[1 + SL_IFACE_LEN]; /* the best entry's flags and name */
 	char iface[SL_IFACE_LEN + 1];
 	__u32 host;         /* the address's bits */
+	__u32 n;            /* the candidate being looked up */
 	int best;           /* the prefix of the best entry, -1: none yet */
-	int result;         /* its answer: 1 match, 0 nomatch */
+	__u8 result;        /* its answer: 1 match, 0 nomatch */
+	__u8 next;          /* the key is to move on to candidate n */
 };
 
-/* One bpf_loop() step: candidate n, while the name is that long. */
-static long sl_set_netiface_step(__u64 n, void *ctx)
+/* every (candidate, prefix) pair a walk can try */
+#define SL_NETIFACE_STEPS ((SL_IFACE_LEN + 2) * (SL_SET_LPM_TRIES + 1))
+
+/* One bpf_loop() step: one lookup of candidate n, or the move to it. */
+static long sl_set_netiface_step(__u64 i, void *ctx)
 {
 	struct sl_set_netiface_walk *w = ctx;
-	struct sl_set_key_netiface4 *k = (void *)w->l.key; /* the name's place is the same in both keys */
-	__u32 c = (__u32)(n - 2) & 15;
-	bool r;
+	struct sl_set_value *v;
+	__u32 c = (w->n - 2) & 15, hit;
+	int rc;
 
-	if (n == 1) {
-		k->iflags = SL_IFACE_WILDCARD;
-		__builtin_memset(k->iface, 0, SL_IFACE_LEN);
-	} else if (n >= 2) {
-		if (n > SL_IFACE_LEN + 1 || c >= SL_IFACE_LEN || !w->iface[c])
-			return 1;
-		k->iface[c] = w->iface[c];
+	if (w->next) {
+		if (w->n == 1) {
+			w->k.iflags = SL_IFACE_WILDCARD;
+			__builtin_memset(w->k.iface, 0, SL_IFACE_LEN);
+		} else if (w->n >= 2) {
+			if (w->n > SL_IFACE_LEN + 1 || c >= SL_IFACE_LEN || !w->iface[c])
+				return 1;
+			w->k.iface[c] = w->iface[c];
+		}
+		w->k.prefixlen = SL_NETIFACE_PREFIX + w->host;
+		w->next = 0;
 	}
-	w->l.prefixlen = SL_NETIFACE_PREFIX + w->host;
-	r = sl_set_lookup_lpm(&w->l, w->l.inner, SL_NETIFACE_PREFIX, 0);
-	if (w->l.hit_cidr > w->best) {
-		w->best = w->l.hit_cidr;
-		w->result = r;
-		__builtin_memcpy(w->best_name, &k->iflags, sizeof(w->best_name));
+	v = bpf_map_lookup_elem(w->inner, w->key);
+	if (v) {
+		rc = sl_set_hit(v, 0, false);
+		if (rc >= 0 && (int)v->cidr > w->best) {
+			w->best = v->cidr;
+			w->result = (__u8)rc;
+			__builtin_memcpy(w->best_name, &w->k.iflags, sizeof(w->best_name));
+		}
+		/* expired: below its own prefix, down to /0 */
+		hit = SL_NETIFACE_PREFIX + v->cidr;
+		if (hit > w->k.prefixlen)
+			hit = w->k.prefixlen;
+		if (rc < 0 && hit > SL_NETIFACE_PREFIX) {
+			w->k.prefixlen = hit - 1;
+			return 0;
+		}
 	}
+	w->n++;
+	w->next = 1;
 	return 0;
 }
 
@@ -384,7 +407,7 @@ static long sl_set_netiface_step(__u64 n, void *ctx)
  * tie: the name's own entry, then the shorter wildcard; the kernel takes
  * its bucket's first); its nomatch answers. physdev: entries are never
  * looked up (the hooks see their own device, not a bridge port through
- * br_netfilter). The winner alone counts the packet. The candidates are a
+ * br_netfilter). The winner alone counts the packet. The walk is a
  * bpf_loop(): checked once, whatever the name. `w` holds the tuple's key
  * (candidate 0) and the set's map. */
 static __always_inline bool sl_set_lookup_netiface(struct sl_set_netiface_walk *w, const struct sl_set_tuple *t,
@@ -395,20 +418,24 @@ static __always_inline bool sl_set_lookup_netiface(struct sl_set_netiface_walk *
 	__builtin_memcpy(w->iface, t->iface, SL_IFACE_LEN);
 	w->iface[SL_IFACE_LEN] = 0;
 	w->host = t->cidr;
-	w->best = -1;
-	w->result = 0;
-	w->l.bytes = bytes;
-	w->l.count = false;
-	bpf_loop(SL_IFACE_LEN + 2, sl_set_netiface_step, w, 0);
+	/* 6.1 checks a bpf_loop() callback once, with the caller's stack as it
+	 * is at the call: a field set to a constant here is taken as that
+	 * constant in every step, and the branches it decides as dead (the
+	 * walk never left candidate 0 there). So the walk's state starts from
+	 * the tuple's pad: zero, but unknown to the verifier (t is a global
+	 * function's argument). */
+	w->n = t->pad;
+	w->next = (__u8)t->pad;
+	w->best = (int)t->pad - 1;
+	w->result = (__u8)t->pad;
+	bpf_loop(SL_NETIFACE_STEPS, sl_set_netiface_step, w, 0);
 	if (w->best < 0)
 		return false;
 	if (count) {
-		struct sl_set_key_netiface4 *k = (void *)w->l.key;
-
 		/* the winner's name, and its own prefix, find it alone */
-		__builtin_memcpy(&k->iflags, w->best_name, sizeof(w->best_name));
-		k->prefixlen = SL_NETIFACE_PREFIX + ((__u32)w->best & 0xff);
-		v = bpf_map_lookup_elem(w->l.inner, w->l.key);
+		__builtin_memcpy(&w->k.iflags, w->best_name, sizeof(w->best_name));
+		w->k.prefixlen = SL_NETIFACE_PREFIX + ((__u32)w->best & 0xff);
+		v = bpf_map_lookup_elem(w->inner, w->key);
 		if (v)
 			sl_set_hit(v, bytes, true);
 	}

@@ -486,7 +486,7 @@ struct sl_set_tuple {
 	__u8 proto;
 	__u8 cidr;          /* net classes: prefix length of addr */
 	__u16 port;
-	__u16 pad;
+	__u16 pad;          /* zero (hash:net,iface's walk starts from it: sl_set_lookup_netiface) */
 };
 
 static __always_inline void sl_set_put_port(__u8 out[2], __u16 port)
@@ -677,11 +677,6 @@ static __always_inline __u32 sl_set_lpm_base(__u8 cls)
 	return k == SL_CLASS_NETPORT4 || k == SL_CLASS_NETPORT6 ? SL_NETPORT_PREFIX : 0;
 }
 
-/* hash:net,iface takes /0 (hash:net refuses it): an LPM walk goes down to it */
-static __always_inline __u32 sl_set_lpm_min_cidr(__u8 cls)
-{
-	return cls == SL_CLASS_NETIFACE4 || cls == SL_CLASS_NETIFACE6 ? 0 : 1;
-}
 
 static __always_inline bool sl_set_class_plain(__u8 cls)
 {
