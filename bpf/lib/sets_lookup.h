@@ -354,6 +354,11 @@ __noinline int sl_set_named_matches(const struct sl_set_name *name, __u32 dims, 
 		return 0;
 	if (d->masked && sl_set_class_maskable(cls))
 		sl_set_mask_addr(t->addr, d->mask);
+	/* hash:net,iface's interface is a hook's device, which these rules have
+	 * not (the daemon refuses them such sets): its walk stays out of their
+	 * programs */
+	if (cls == SL_CLASS_NETIFACE4 || cls == SL_CLASS_NETIFACE6)
+		return 0;
 	/* each class as a constant, so that its path meets only its own map */
 	switch (cls) {
 #define SL_NAMED_CASE(c, map, k) case c: return sl_set_lookup_tuple(c, slot, t, 0, false);
