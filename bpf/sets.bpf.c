@@ -74,19 +74,30 @@ struct {
 
 /* ---- matching (a set's lookup: lib/sets_lookup.h) ------------------------------ */
 
-/* netmask/bitmask: rule `i`'s mask on the tuple's address, as the kernel's
- * hash:ip masks the packet's address before its lookup. A global function:
- * checked once, not on each rule's path. */
-__noinline int sl_set_mask_key(struct sl_set_tuple *t, __u32 i)
+/* Rule `i`'s own part of the tuple: on hash:net,iface its interface name
+ * (0 when the rule's interface direction names none on this hook: ingress
+ * has no outgoing interface, egress no incoming one; the kernel's -EINVAL,
+ * not in the set); else its netmask/bitmask on the address, as the
+ * kernel's hash:ip masks the packet's address before its lookup. A global
+ * function: checked once, not on each rule's path. */
+__noinline int sl_set_rule_key(struct sl_set_tuple *t, __u32 i)
 {
 	__u8 mask[16];
 	__u64 at = i;
+	__u8 cls;
 
 	if (!t || at >= SL_RULES_MAX)
 		return 0;
 	asm volatile("" : "+r"(at));
 	if (at >= SL_RULES_MAX)
 		return 0;
+	cls = sl_rules[at].cls;
+	if (cls == SL_CLASS_NETIFACE4 || cls == SL_CLASS_NETIFACE6) {
+		t->iflags = 0;
+		for (int b = 0; b < SL_IFACE_LEN; b++)
+			t->iface[b] = sl_rules[at].iface[b];
+		return sl_rules[at].has_iface;
+	}
 	for (int b = 0; b < 16; b++)
 		mask[b] = sl_rules[at].mask[b];
 	sl_set_mask_addr(t->addr, mask);
@@ -102,7 +113,8 @@ static __always_inline bool sl_set_matches(__u32 i, __u8 cls, __u16 slot, __u8 f
 	if (!sl_set_tuple_of(cls, family, dims, p, l4, &t))
 		return false;
 	/* only hash:ip's and hash:ip,port's classes take a mask (the daemon sets it on no other) */
-	if (masked && sl_set_class_maskable(cls) && !sl_set_mask_key(&t, i))
+	if (((masked && sl_set_class_maskable(cls)) || cls == SL_CLASS_NETIFACE4 || cls == SL_CLASS_NETIFACE6) &&
+	    !sl_set_rule_key(&t, i))
 		return false;
 	return sl_set_lookup_tuple(cls, slot, &t, bytes, true);
 }

@@ -42,6 +42,9 @@ SL_SET_OUTER(sl_sc_ippi4_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_ipportip4);
 SL_SET_OUTER(sl_sc_ippi6_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_ipportip6);
 SL_SET_OUTER(sl_sc_mac_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_mac);
 SL_SET_OUTER(sl_sc_port_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_port);
+SL_SET_OUTER(sl_sc_ipmac4_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_ip4);
+SL_SET_OUTER(sl_sc_netif4_v1, BPF_MAP_TYPE_LPM_TRIE, struct sl_set_key_netiface4);
+SL_SET_OUTER(sl_sc_netif6_v1, BPF_MAP_TYPE_LPM_TRIE, struct sl_set_key_netiface6);
 
 /* Plain sets (include/sluice/sets.h): bucket tables, ARRAY maps of any
  * size (BPF_F_INNER_MAP lets max_entries differ from the template's), and
@@ -91,6 +94,8 @@ const volatile struct {
 	struct sl_set_key_ipportip6 ipportip6;
 	struct sl_set_key_mac mac;
 	struct sl_set_key_port port;
+	struct sl_set_key_netiface4 netiface4;
+	struct sl_set_key_netiface6 netiface6;
 	struct sl_set_value value;
 	struct sl_set_comment comment;   /* a comment map's value */
 	struct sl_set_nvalue nvalue;     /* plain LPM tries' */
@@ -174,6 +179,24 @@ static __always_inline bool sl_set_lookup_ptab(const struct sl_set_lookup *l, vo
 	return b && sl_pb_find(cls, b, l) >= 0;
 }
 
+/* hash:net,iface's lookup (sl_set_lookup_netiface) as a global function
+ * per class: its walk has a frame of its own, checked once */
+#define SL_NETIFACE_FN(cls_, name_)                                                                           \
+	__noinline int name_(__u32 slot, const struct sl_set_tuple *t, __u64 bytes, __u32 count)             \
+	{                                                                                                   \
+		struct sl_set_netiface_walk w;                                                              \
+                                                                                                            \
+		if (!t)                                                                                     \
+			return 0;                                                                           \
+		w.inner = sl_set_map(cls_, slot);                                                           \
+		if (!w.inner)                                                                               \
+			return 0;                                                                           \
+		sl_set_key_build(cls_, t, w.key);                                                           \
+		return sl_set_lookup_netiface(&w, t, bytes, count);                                         \
+	}
+SL_NETIFACE_FN(SL_CLASS_NETIFACE4, sl_set_netiface4_has)
+SL_NETIFACE_FN(SL_CLASS_NETIFACE6, sl_set_netiface6_has)
+
 /* Whether the set in `slot` of class `cls` holds the tuple (its fields as
  * the class's key takes them, masks applied). With `count`, a hit counts
  * `bytes` on entries with counters. */
@@ -181,9 +204,14 @@ static __always_inline bool sl_set_lookup_tuple(__u8 cls, __u32 slot, const stru
 						bool count)
 {
 	struct sl_set_lookup l;
-	void *inner = sl_set_map(cls, slot);
+	void *inner;
 	int ksize;
 
+	if (cls == SL_CLASS_NETIFACE4)
+		return sl_set_netiface4_has(slot, t, bytes, count);
+	if (cls == SL_CLASS_NETIFACE6)
+		return sl_set_netiface6_has(slot, t, bytes, count);
+	inner = sl_set_map(cls, slot);
 	if (!inner)
 		return false;
 	ksize = sl_set_key_build(cls, t, l.key);
@@ -193,6 +221,8 @@ static __always_inline bool sl_set_lookup_tuple(__u8 cls, __u32 slot, const stru
 		return sl_set_lookup_ptab(&l, inner, cls, (__u32)ksize / 4);
 	if (sl_set_class_plain(cls))
 		return sl_set_lookup_lpm_plain(&l, inner);
+	if (cls == SL_CLASS_IPMAC4)
+		return sl_set_lookup_ipmac(&l, inner, t->mac);
 	if (sl_set_class_is_lpm(cls))
 		return sl_set_lookup_lpm(&l, inner, sl_set_lpm_base(cls));
 	return sl_set_lookup_hash(&l, inner);
@@ -324,6 +354,11 @@ __noinline int sl_set_named_matches(const struct sl_set_name *name, __u32 dims, 
 		return 0;
 	if (d->masked && sl_set_class_maskable(cls))
 		sl_set_mask_addr(t->addr, d->mask);
+	/* hash:net,iface's interface is a hook's device, which these rules have
+	 * not (the daemon refuses them such sets): its walk stays out of their
+	 * programs */
+	if (cls == SL_CLASS_NETIFACE4 || cls == SL_CLASS_NETIFACE6)
+		return 0;
 	/* each class as a constant, so that its path meets only its own map */
 	switch (cls) {
 #define SL_NAMED_CASE(c, map, k) case c: return sl_set_lookup_tuple(c, slot, t, 0, false);

@@ -114,12 +114,15 @@ static __always_inline __u8 sl_set_class_family(__u8 cls)
 	case SL_CLASS_IPPORT4:
 	case SL_CLASS_NETPORT4:
 	case SL_CLASS_IPPORTIP4:
+	case SL_CLASS_IPMAC4:
+	case SL_CLASS_NETIFACE4:
 		return SL_FAMILY_IPV4;
 	case SL_CLASS_IP6:
 	case SL_CLASS_NET6:
 	case SL_CLASS_IPPORT6:
 	case SL_CLASS_NETPORT6:
 	case SL_CLASS_IPPORTIP6:
+	case SL_CLASS_NETIFACE6:
 		return SL_FAMILY_IPV6;
 	}
 	return 0;
@@ -154,6 +157,16 @@ static __always_inline bool sl_set_tuple_of(__u8 cls, __u8 family, __u8 dims, co
 		if (!(m[0] | m[1] | m[2] | m[3] | m[4] | m[5]))
 			return false;
 		__builtin_memcpy(t->mac, m, 6);
+		return true;
+	}
+	if (k == SL_CLASS_IPMAC4) {
+		/* bitmap_ipmac_kadt: the MAC of the second direction, refused when null */
+		const __u8 *m = dims & 2 ? p->smac : p->dmac;
+
+		if (!(m[0] | m[1] | m[2] | m[3] | m[4] | m[5]))
+			return false;
+		__builtin_memcpy(t->mac, m, 6);
+		__builtin_memcpy(t->addr, dims & 1 ? p->saddr : p->daddr, 4);
 		return true;
 	}
 	if (k == SL_CLASS_PORT) {
@@ -274,6 +287,159 @@ static __always_inline bool sl_set_lookup_lpm(struct sl_set_lookup *l, void *inn
 	l->result = 0;
 	bpf_loop(SL_SET_LPM_TRIES, sl_set_lpm_step, l, 0);
 	return l->result > 0;
+}
+
+/* flags, cidr and mac of a struct sl_set_value: one aligned 8-byte word */
+union sl_set_vword {
+	__u64 w;
+	struct {
+		__u8 flags, cidr, mac[6];
+	};
+};
+
+/* bitmap:ip,mac (SL_CLASS_IPMAC4), as bitmap_ipmac_do_test and the
+ * kernel's -EAGAIN path: the entry of the packet's address matches when
+ * its MAC is the packet's. An entry without a MAC yet takes the MAC of the
+ * first packet that meets it and matches; as the kernel re-adds it then,
+ * its pending timeout starts, its counters become that packet, and its
+ * comment and skbinfo go (SL_SETV_FILLED: userspace lists none). The new
+ * word is one 8-byte store: a reader sees the entry before or after it.
+ * (Two first packets with different MACs on two CPUs at once can both
+ * match, the later's MAC staying; the kernel fills under its set lock.)
+ * A lookup without `count` (another feature's) fills nothing. */
+static __always_inline bool sl_set_lookup_ipmac(struct sl_set_lookup *l, void *inner, const __u8 mac[6])
+{
+	struct sl_set_value *v = bpf_map_lookup_elem(inner, l->key);
+	union sl_set_vword nv;
+
+	if (!v)
+		return false;
+	nv.w = *(volatile __u64 *)&v->flags;
+	if (nv.flags & SL_SETV_MAC)
+		return !((nv.mac[0] ^ mac[0]) | (nv.mac[1] ^ mac[1]) | (nv.mac[2] ^ mac[2]) | (nv.mac[3] ^ mac[3]) |
+			 (nv.mac[4] ^ mac[4]) | (nv.mac[5] ^ mac[5])) &&
+		       sl_set_hit(v, l->bytes, l->count) > 0;
+	if (!l->count)
+		return true;
+	if (nv.flags & SL_SETV_PENDING)
+		v->expires_ns += bpf_ktime_get_ns();
+	if (nv.flags & SL_SETV_COUNTERS) {
+		v->packets = 1;
+		v->bytes = l->bytes;
+	}
+	nv.flags = (nv.flags & ~SL_SETV_PENDING) | SL_SETV_MAC | SL_SETV_FILLED;
+	__builtin_memcpy(nv.mac, mac, 6);
+	*(volatile __u64 *)&v->flags = nv.w;
+	return true;
+}
+
+/* The walk over one rule's candidates (a bpf_loop() context): candidate 0
+ * is the rule's interface name, candidate L + 1 a wildcard entry of its
+ * first L characters. The key is changed in place from one to the next
+ * (one byte a step: no branch on the name, so the verifier checks one
+ * path), and each candidate falls back past expired prefixes in the same
+ * loop (a bpf_loop() in a bpf_loop() callback takes one more stack frame,
+ * past 6.1's 512 bytes of all frames). */
+struct sl_set_netiface_walk {
+	union {
+		__u8 key[SL_SET_KEY_MAX];
+		struct sl_set_key_netiface4 k; /* the name's place is the same in both keys */
+		__u64 align_;
+	};
+	void *inner;        /* the set's map */
+	__u8 best_name[1 + SL_IFACE_LEN]; /* the best entry's flags and name */
+	char iface[SL_IFACE_LEN + 1];
+	__u32 host;         /* the address's bits */
+	__u32 n;            /* the candidate being looked up */
+	int best;           /* the prefix of the best entry, -1: none yet */
+	__u8 result;        /* its answer: 1 match, 0 nomatch */
+	__u8 next;          /* the key is to move on to candidate n */
+};
+
+/* every (candidate, prefix) pair a walk can try */
+#define SL_NETIFACE_STEPS ((SL_IFACE_LEN + 2) * (SL_SET_LPM_TRIES + 1))
+
+/* One bpf_loop() step: one lookup of candidate n, or the move to it. */
+static long sl_set_netiface_step(__u64 i, void *ctx)
+{
+	struct sl_set_netiface_walk *w = ctx;
+	struct sl_set_value *v;
+	__u32 c = (w->n - 2) & 15, hit;
+	int rc;
+
+	if (w->next) {
+		if (w->n == 1) {
+			w->k.iflags = SL_IFACE_WILDCARD;
+			__builtin_memset(w->k.iface, 0, SL_IFACE_LEN);
+		} else if (w->n >= 2) {
+			if (w->n > SL_IFACE_LEN + 1 || c >= SL_IFACE_LEN || !w->iface[c])
+				return 1;
+			w->k.iface[c] = w->iface[c];
+		}
+		w->k.prefixlen = SL_NETIFACE_PREFIX + w->host;
+		w->next = 0;
+	}
+	v = bpf_map_lookup_elem(w->inner, w->key);
+	if (v) {
+		rc = sl_set_hit(v, 0, false);
+		if (rc >= 0 && (int)v->cidr > w->best) {
+			w->best = v->cidr;
+			w->result = (__u8)rc;
+			__builtin_memcpy(w->best_name, &w->k.iflags, sizeof(w->best_name));
+		}
+		/* expired: below its own prefix, down to /0 */
+		hit = SL_NETIFACE_PREFIX + v->cidr;
+		if (hit > w->k.prefixlen)
+			hit = w->k.prefixlen;
+		if (rc < 0 && hit > SL_NETIFACE_PREFIX) {
+			w->k.prefixlen = hit - 1;
+			return 0;
+		}
+	}
+	w->n++;
+	w->next = 1;
+	return 0;
+}
+
+/* hash:net,iface (SL_CLASS_NETIFACE4/6), as hash_netiface4_kadt: the
+ * longest live prefix covering the address among the entries of the
+ * rule's interface name and the wildcard entries whose names start it (a
+ * tie: the name's own entry, then the shorter wildcard; the kernel takes
+ * its bucket's first); its nomatch answers. physdev: entries are never
+ * looked up (the hooks see their own device, not a bridge port through
+ * br_netfilter). The winner alone counts the packet. The walk is a
+ * bpf_loop(): checked once, whatever the name. `w` holds the tuple's key
+ * (candidate 0) and the set's map. */
+static __always_inline bool sl_set_lookup_netiface(struct sl_set_netiface_walk *w, const struct sl_set_tuple *t,
+						   __u64 bytes, bool count)
+{
+	struct sl_set_value *v;
+
+	__builtin_memcpy(w->iface, t->iface, SL_IFACE_LEN);
+	w->iface[SL_IFACE_LEN] = 0;
+	w->host = t->cidr;
+	/* 6.1 checks a bpf_loop() callback once, with the caller's stack as it
+	 * is at the call: a field set to a constant here is taken as that
+	 * constant in every step, and the branches it decides as dead (the
+	 * walk never left candidate 0 there). So the walk's state starts from
+	 * the tuple's pad: zero, but unknown to the verifier (t is a global
+	 * function's argument). */
+	w->n = t->pad;
+	w->next = (__u8)t->pad;
+	w->best = (int)t->pad - 1;
+	w->result = (__u8)t->pad;
+	bpf_loop(SL_NETIFACE_STEPS, sl_set_netiface_step, w, 0);
+	if (w->best < 0)
+		return false;
+	if (count) {
+		/* the winner's name, and its own prefix, find it alone */
+		__builtin_memcpy(&w->k.iflags, w->best_name, sizeof(w->best_name));
+		w->k.prefixlen = SL_NETIFACE_PREFIX + ((__u32)w->best & 0xff);
+		v = bpf_map_lookup_elem(w->inner, w->key);
+		if (v)
+			sl_set_hit(v, bytes, true);
+	}
+	return w->result;
 }
 
 /* A plain set's LPM trie: the longest prefix decides, nothing expires. */

@@ -79,6 +79,11 @@ enum sl_set_class {
 	SL_CLASS_IPPORTIP6_P = 21,
 	SL_CLASS_MAC_P = 22,
 	SL_CLASS_PORT_P = 23,
+	SL_CLASS_PLAIN_END = 24, /* not a class: one past the last plain class */
+	/* key classes without a plain layout: their entries always keep a value */
+	SL_CLASS_IPMAC4 = 24,    /* bitmap:ip,mac: IPv4 key, the MAC in the value */
+	SL_CLASS_NETIFACE4 = 25, /* hash:net,iface inet (LPM over flags, iface, addr) */
+	SL_CLASS_NETIFACE6 = 26,
 	SL_CLASS_COUNT
 };
 
@@ -92,7 +97,10 @@ enum sl_set_class {
 	X(SL_CLASS_NETPORT6, sl_sc_netp6_v1, sl_set_key_netport6) \
 	X(SL_CLASS_IPPORTIP4, sl_sc_ippi4_v1, sl_set_key_ipportip4) \
 	X(SL_CLASS_IPPORTIP6, sl_sc_ippi6_v1, sl_set_key_ipportip6) \
-	X(SL_CLASS_MAC, sl_sc_mac_v1, sl_set_key_mac) X(SL_CLASS_PORT, sl_sc_port_v1, sl_set_key_port)
+	X(SL_CLASS_MAC, sl_sc_mac_v1, sl_set_key_mac) X(SL_CLASS_PORT, sl_sc_port_v1, sl_set_key_port) \
+	X(SL_CLASS_IPMAC4, sl_sc_ipmac4_v1, sl_set_key_ip4) \
+	X(SL_CLASS_NETIFACE4, sl_sc_netif4_v1, sl_set_key_netiface4) \
+	X(SL_CLASS_NETIFACE6, sl_sc_netif6_v1, sl_set_key_netiface6)
 
 /* The plain classes: T(class, outer map, bucket struct) for bucket tables
  * (ARRAY maps, key __u32: the bucket), L(class, outer map, key struct) for
@@ -123,20 +131,39 @@ struct sl_set_key_netport6 { __u32 prefixlen; __u8 proto; __u8 port[2]; __u8 add
 struct sl_set_key_ipportip4 { __u8 addr[4]; __u8 addr2[4]; __u8 port[2]; __u8 proto; __u8 pad; };
 struct sl_set_key_ipportip6 { __u8 addr[16]; __u8 addr2[16]; __u8 port[2]; __u8 proto; __u8 pad; };
 struct sl_set_key_mac { __u8 mac[6]; __u8 pad[2]; };
+/* hash:net,iface: the entry's flags and interface name lead, so the prefix
+ * always covers them: prefixlen = SL_NETIFACE_PREFIX + cidr. The name is
+ * IFNAMSIZ - 1 bytes, NUL-padded (a name fills them at most). */
+#define SL_IFACE_LEN 15
+enum sl_set_iface_flags {
+	SL_IFACE_PHYSDEV = 1 << 0,  /* `physdev:NAME`: a bridge port's name */
+	SL_IFACE_WILDCARD = 1 << 1, /* `wildcard`: NAME is a prefix of the names it matches */
+};
+struct sl_set_key_netiface4 { __u32 prefixlen; __u8 iflags; char iface[SL_IFACE_LEN]; __u8 addr[4]; };
+struct sl_set_key_netiface6 { __u32 prefixlen; __u8 iflags; char iface[SL_IFACE_LEN]; __u8 addr[16]; };
 struct sl_set_key_port { __u8 port[2]; __u8 pad[2]; };
 
 SL_STATIC_ASSERT(sizeof(struct sl_set_key_netport4) == 12, "netport4 key");
 SL_STATIC_ASSERT(sizeof(struct sl_set_key_netport6) == 24, "netport6 key");
 SL_STATIC_ASSERT(sizeof(struct sl_set_key_ipportip6) == 36, "ipportip6 key");
+SL_STATIC_ASSERT(sizeof(struct sl_set_key_netiface4) == 24, "netiface4 key");
+SL_STATIC_ASSERT(sizeof(struct sl_set_key_netiface6) == 36, "netiface6 key");
 
 #define SL_SET_KEY_MAX 36   /* the largest key above */
 #define SL_NETPORT_PREFIX 24 /* proto (8) + port (16) bits before the address */
+#define SL_NETIFACE_PREFIX (8 * (1 + SL_IFACE_LEN)) /* flags and name before the address */
 
 /* --- values ------------------------------------------------------------------ */
 
 enum sl_set_value_flags {
 	SL_SETV_NOMATCH = 1 << 0,  /* hash:net* exception: a hit here is a miss */
 	SL_SETV_COUNTERS = 1 << 1, /* count packets/bytes on a hit */
+	SL_SETV_MAC = 1 << 2,      /* bitmap:ip,mac: mac holds the entry's MAC */
+	SL_SETV_PENDING = 1 << 3,  /* bitmap:ip,mac without a MAC yet: its timeout has not
+				    * started, expires_ns holds its length (the kernel
+				    * starts it when the first packet fills the MAC in) */
+	SL_SETV_FILLED = 1 << 4,   /* the MAC came from a packet: the kernel's fill drops
+				    * the entry's comment and skbinfo, so listings do */
 };
 
 struct sl_set_value {
@@ -146,7 +173,9 @@ struct sl_set_value {
 	__u8 flags;         /* enum sl_set_value_flags */
 	__u8 cidr;          /* net classes: the entry's prefix length, so an
 			     * expired entry can be skipped for a shorter one */
-	__u8 pad[6];
+	__u8 mac[6];        /* bitmap:ip,mac, with SL_SETV_MAC; flags, cidr and mac
+			     * are one aligned 8-byte word: a packet fills the MAC
+			     * in with one compare-and-swap */
 };
 SL_STATIC_ASSERT(sizeof(struct sl_set_value) == 32, "sl_set_value layout");
 
@@ -222,7 +251,9 @@ enum sl_set_type {
 	SL_SET_HASH_MAC = 5,
 	SL_SET_BITMAP_PORT = 6,
 	SL_SET_BITMAP_IP = 7,    /* kept in the IPv4 hash:ip classes, with its netmask */
-	SL_SET_TYPE_COUNT = 8,   /* not a type: one past the last */
+	SL_SET_BITMAP_IP_MAC = 8, /* SL_CLASS_IPMAC4 */
+	SL_SET_HASH_NET_IFACE = 9, /* SL_CLASS_NETIFACE4/6 */
+	SL_SET_TYPE_COUNT = 10,  /* not a type: one past the last */
 };
 
 /* A set's create options. */
@@ -270,7 +301,7 @@ struct sl_set_meta {
 	 * bitmap:ip, which has no bitmask, keeps its range there */
 	union {
 		__u8 bitmask[16];
-		struct { __u32 from, to, pad[2]; } ip_range; /* bitmap:ip: host order */
+		struct { __u32 from, to, pad[2]; } ip_range; /* bitmap:ip, bitmap:ip,mac: host order */
 	};
 	__u8 netmask;
 	__u8 pad2[7];
@@ -312,7 +343,14 @@ struct sl_rule {
 	__u8 match;         /* enum sl_rule_match; with SL_MATCH_UNPARSED only id and action count */
 	__u8 masked;        /* a set with netmask/bitmask: its (first) address is ANDed with mask first */
 	__u8 pad;
-	__u8 mask[16];      /* IPv4 in the first four bytes */
+	union {
+		__u8 mask[16];      /* IPv4 in the first four bytes */
+		struct {            /* hash:net,iface: the interface the rule's iface direction
+				     * names on this hook (ingress: src, egress: dst), or none */
+			__u8 has_iface;
+			char iface[SL_IFACE_LEN];
+		};
+	};
 };
 SL_STATIC_ASSERT(sizeof(struct sl_rule) == 28, "sl_rule layout");
 
@@ -437,12 +475,18 @@ struct sl_hook_count {
  * type << 8 | code, as ipset keeps it). */
 struct sl_set_tuple {
 	__u8 addr[16];
-	__u8 addr2[16];
+	union {
+		__u8 addr2[16];
+		struct {            /* hash:net,iface */
+			__u8 iflags;  /* enum sl_set_iface_flags */
+			char iface[SL_IFACE_LEN];
+		};
+	};
 	__u8 mac[6];
 	__u8 proto;
 	__u8 cidr;          /* net classes: prefix length of addr */
 	__u16 port;
-	__u16 pad;
+	__u16 pad;          /* zero (hash:net,iface's walk starts from it: sl_set_lookup_netiface) */
 };
 
 static __always_inline void sl_set_put_port(__u8 out[2], __u16 port)
@@ -454,7 +498,7 @@ static __always_inline void sl_set_put_port(__u8 out[2], __u16 port)
 /* the key class of any class (a plain set's keys are its key class's) */
 static __always_inline __u8 sl_set_key_class(__u8 cls)
 {
-	return cls >= SL_CLASS_KEYS ? cls - SL_CLASS_KEYS : cls;
+	return cls >= SL_CLASS_KEYS && cls < SL_CLASS_PLAIN_END ? cls - SL_CLASS_KEYS : cls;
 }
 
 /* the dimensions of a class's keys, as ipset counts them (hash:ip,port,ip: 3) */
@@ -469,6 +513,10 @@ static __always_inline int sl_set_class_dims(__u8 cls)
 	case SL_CLASS_IPPORTIP4:
 	case SL_CLASS_IPPORTIP6:
 		return 3;
+	case SL_CLASS_IPMAC4:
+	case SL_CLASS_NETIFACE4:
+	case SL_CLASS_NETIFACE6:
+		return 2;
 	}
 	return 1;
 }
@@ -479,7 +527,8 @@ static __always_inline int sl_set_key_build(__u8 cls, const struct sl_set_tuple 
 {
 	__builtin_memset(key, 0, SL_SET_KEY_MAX);
 	switch (sl_set_key_class(cls)) {
-	case SL_CLASS_IP4: {
+	case SL_CLASS_IP4:
+	case SL_CLASS_IPMAC4: { /* bitmap:ip,mac: one entry per address, its MAC in the value */
 		struct sl_set_key_ip4 *k = key;
 
 		__builtin_memcpy(k->addr, t->addr, 4);
@@ -569,6 +618,24 @@ static __always_inline int sl_set_key_build(__u8 cls, const struct sl_set_tuple 
 		sl_set_put_port(k->port, t->port);
 		return sizeof(*k);
 	}
+	case SL_CLASS_NETIFACE4: {
+		struct sl_set_key_netiface4 *k = key;
+
+		k->prefixlen = SL_NETIFACE_PREFIX + t->cidr;
+		k->iflags = t->iflags;
+		__builtin_memcpy(k->iface, t->iface, SL_IFACE_LEN);
+		__builtin_memcpy(k->addr, t->addr, 4);
+		return sizeof(*k);
+	}
+	case SL_CLASS_NETIFACE6: {
+		struct sl_set_key_netiface6 *k = key;
+
+		k->prefixlen = SL_NETIFACE_PREFIX + t->cidr;
+		k->iflags = t->iflags;
+		__builtin_memcpy(k->iface, t->iface, SL_IFACE_LEN);
+		__builtin_memcpy(k->addr, t->addr, 16);
+		return sizeof(*k);
+	}
 	}
 	return 0;
 }
@@ -595,20 +662,25 @@ static __always_inline bool sl_set_class_is_lpm(__u8 cls)
 {
 	__u8 k = sl_set_key_class(cls);
 
-	return k == SL_CLASS_NET4 || k == SL_CLASS_NET6 || k == SL_CLASS_NETPORT4 || k == SL_CLASS_NETPORT6;
+	return k == SL_CLASS_NET4 || k == SL_CLASS_NET6 || k == SL_CLASS_NETPORT4 || k == SL_CLASS_NETPORT6 ||
+	       k == SL_CLASS_NETIFACE4 || k == SL_CLASS_NETIFACE6;
 }
 
-/* bits before the address in an LPM key: net,port's protocol and port */
+/* bits before the address in an LPM key: net,port's protocol and port,
+ * net,iface's flags and name */
 static __always_inline __u32 sl_set_lpm_base(__u8 cls)
 {
 	__u8 k = sl_set_key_class(cls);
 
+	if (k == SL_CLASS_NETIFACE4 || k == SL_CLASS_NETIFACE6)
+		return SL_NETIFACE_PREFIX;
 	return k == SL_CLASS_NETPORT4 || k == SL_CLASS_NETPORT6 ? SL_NETPORT_PREFIX : 0;
 }
 
+
 static __always_inline bool sl_set_class_plain(__u8 cls)
 {
-	return cls >= SL_CLASS_KEYS && cls < SL_CLASS_COUNT;
+	return cls >= SL_CLASS_KEYS && cls < SL_CLASS_PLAIN_END;
 }
 
 /* a plain set kept as a bucket table (every plain class but the LPM ones) */

@@ -41,6 +41,10 @@ int sl_setref_check(int dir_fd, const char *feature, const char *set, int ndirs,
 		return sl_fail(err, SL_E_USAGE, 0,
 			       "match-set %s: the set holds more than addresses; %s rules match an address against "
 			       "hash:ip and hash:net sets", set, feature);
+	/* its interface is a hook's device, which another feature's rule has not */
+	if (k == SL_CLASS_NETIFACE4 || k == SL_CLASS_NETIFACE6)
+		return sl_fail(err, SL_E_USAGE, 0, "match-set %s: hash:net,iface sets are matched by `rule add` only "
+			       "(the interface is the hook's device)", set);
 	/* iptables takes fewer and then never matches: say so instead */
 	if (ndirs && ndirs < dims)
 		return sl_fail(err, SL_E_USAGE, 0, "match-set %s: the set has %d dimensions, %d direction%s given", set,

@@ -383,6 +383,20 @@ static bool tuple_of(__u8 cls, const char *elem, struct sl_set_tuple *t)
 		       addr_of(part[2], t->addr2, &family);
 	case SL_CLASS_MAC:
 		return pkt_word_mac(part[0], t->mac);
+	case SL_CLASS_NETIFACE4: /* NET,[physdev:]NAME */
+	case SL_CLASS_NETIFACE6:
+		if (nparts != 2 || !net_of(part[0], t))
+			return false;
+		if (!strncmp(part[1], "physdev:", 8)) {
+			t->iflags |= SL_IFACE_PHYSDEV;
+			part[1] += 8;
+		}
+		if (strlen(part[1]) > SL_IFACE_LEN)
+			return false;
+		memcpy(t->iface, part[1], strlen(part[1]));
+		return true;
+	case SL_CLASS_IPMAC4: /* IP[,MAC] */
+		return nparts <= 2 && addr_of(part[0], t->addr, &family) == 4 && (nparts == 1 || pkt_word_mac(part[1], t->mac));
 	case SL_CLASS_PORT: {
 		unsigned a;
 		char end;
@@ -435,11 +449,20 @@ static void add_element(struct sfx *f, int set, const char *line)
 			v.expires_ns = 1; /* a nanosecond after boot */
 		} else if (!strcmp(flag, "live")) {
 			v.expires_ns = now_ns() + 3600ull * 1000000000ull;
+		} else if (!strcmp(flag, "wildcard")) { /* hash:net,iface */
+			t.iflags |= SL_IFACE_WILDCARD;
+		} else if (!strcmp(flag, "pending")) { /* bitmap:ip,mac: an hour, from the fill */
+			v.flags |= SL_SETV_PENDING;
+			v.expires_ns = 3600ull * 1000000000ull;
 		} else {
 			cr_assert_fail("element '%s': unknown flag '%s'", line, flag);
 		}
 	}
 	v.cidr = t.cidr;
+	if (s->cls == SL_CLASS_IPMAC4 && strchr(w, ',')) { /* the MAC is the value's */
+		v.flags |= SL_SETV_MAC;
+		memcpy(v.mac, t.mac, sizeof(v.mac));
+	}
 	cr_assert_gt(sl_set_key_build(s->cls, &t, key), 0);
 	if (sl_set_class_plain(s->cls)) {
 		__u8 raw[sizeof(v)];

@@ -28,6 +28,12 @@
  *   nomatch   a nomatch exception
  *   expired   expires_ns in the past
  *   live      expires_ns an hour from now (a timeout that has not run out)
+ *   wildcard  hash:net,iface: the name is a prefix of the names it matches
+ *   pending   bitmap:ip,mac without a MAC: a timeout of an hour, started by
+ *             the packet that fills the MAC in
+ * bitmap:ip,mac elements are IP[,MAC] (SL_CLASS_IPMAC4): the MAC goes into
+ * the value, as the daemon puts it there. hash:net,iface elements are
+ * NET,[physdev:]NAME; a rule names its interface in .iface/.has_iface.
  */
 #ifndef SLUICE_TEST_SETS_FX_H
 #define SLUICE_TEST_SETS_FX_H

@@ -276,6 +276,20 @@ veth_pair() {
 	ip -n "$2" neigh replace fd99::1 lladdr "$ma" dev vb nud permanent
 }
 
+# veth_addrs A B "X..." "Y..." "Z...": more addresses on veth_pair's link:
+# sources 10.99.0.(100+X) and fd99::Y on A's va, destinations 10.99.0.Z on
+# B's vb, with static neighbours as veth_pair's own, so no packet waits for
+# ARP or ND
+veth_addrs() {
+	_mb=$(ip -n "$2" -j link show vb | jq -r '.[0].address')
+	for _x in $3; do ip -n "$1" addr add "10.99.0.$((_x + 100))/24" dev va || fail "addr 10.99.0.$((_x + 100))"; done
+	for _x in $4; do ip -n "$1" addr add "fd99::$_x/64" dev va nodad || fail "addr fd99::$_x"; done
+	for _x in $5; do
+		ip -n "$2" addr add "10.99.0.$_x/24" dev vb || fail "addr 10.99.0.$_x"
+		ip -n "$1" neigh replace "10.99.0.$_x" lladdr "$_mb" dev va nud permanent || fail "neigh 10.99.0.$_x"
+	done
+}
+
 # rxq_ethtool NS: what each rx queue of vb in NS took, "N0 N1 ...": the
 # kernel's count of every frame (ethtool -S, while an XDP program runs)
 rxq_ethtool() {

@@ -19,15 +19,8 @@ veth_pair "$a" "$b"
 daemon_start d
 N=100
 
-# more addresses: sources on a's va, destinations on b's vb (static
-# neighbours, as veth_pair's own, so no packet waits for ARP or ND)
-mb=$(ip -n "$b" -j link show vb | jq -r '.[0].address')
-for x in 1 5 7 9 13 17 2; do ip -n "$a" addr add "10.99.0.$((x + 100))/24" dev va; done
-for x in 5 6 9 d 17 3; do ip -n "$a" addr add "fd99::$x/64" dev va nodad; done
-for x in 6 10 18; do
-	ip -n "$b" addr add "10.99.0.$x/24" dev vb
-	ip -n "$a" neigh replace "10.99.0.$x" lladdr "$mb" dev va nud permanent
-done
+# more addresses: sources on a's va, destinations on b's vb
+veth_addrs "$a" "$b" "1 5 7 9 13 17 2" "5 6 9 d 17 3" "6 10 18"
 
 reached() { # FAMILY: datagrams b's stack took (nothing listens)
 	if [ "$1" = 6 ]; then snmp "$b" snmp6 Udp6NoPorts; else snmp "$b" Udp NoPorts; fi

@@ -223,7 +223,7 @@ static const struct {
 	{ "list nosuch -o foo", 1, "Syntax error: unknown output mode 'foo'" },
 	{ "create s hash:foo", 1, "Syntax error: typename 'hash:foo' is unknown" },
 	{ "create s iptreemap", 1, "Syntax error: typename 'iptreemap' is unknown" },
-	{ "create s bitmap:ip,mac", 1, "Kernel error received: set type not supported" },
+	{ "create s hash:ip,mac", 1, "Kernel error received: set type not supported" },
 	{ "create s bitmap:ip", 2, "Mandatory option `range' is missing" },
 	{ "create s ipmap range 10.0.0.0/24 family inet", 2, "Unknown argument: `family'" },
 	{ "create s bitmap:ip range 10.0.0.0/24 bitmask 255.0.0.0", 2, "Unknown argument: `bitmask'" },

@@ -44,6 +44,8 @@ Test(sets_types, names_aliases_and_shape)
 		{ "ipportiphash", SL_SET_HASH_IP_PORT_IP, 3, true },
 		{ "hash:mac", SL_SET_HASH_MAC, 1, false },        { "machash", SL_SET_HASH_MAC, 1, false },
 		{ "bitmap:port", SL_SET_BITMAP_PORT, 1, false },  { "portmap", SL_SET_BITMAP_PORT, 1, false },
+		{ "bitmap:ip,mac", SL_SET_BITMAP_IP_MAC, 2, false }, { "macipmap", SL_SET_BITMAP_IP_MAC, 2, false },
+		{ "hash:net,iface", SL_SET_HASH_NET_IFACE, 2, true }, { "netifacehash", SL_SET_HASH_NET_IFACE, 2, true },
 	};
 
 	for (size_t i = 0; i < N(want); i++) {
@@ -76,6 +78,10 @@ struct create_case {
 
 static const struct create_case create_cases[] = {
 	/* defaults, every type */
+	C_OK("s bitmap:ip,mac range 10.0.0.0/24", "create s bitmap:ip,mac range 10.0.0.0-10.0.0.255"),
+	C_OK("s bitmap:ip,mac range 10.0.0.9-10.0.0.1 timeout 5 counters comment skbinfo",
+	     "create s bitmap:ip,mac range 10.0.0.1-10.0.0.9 timeout 5 counters comment skbinfo"),
+	C_OK("s hash:net,iface family inet6 forceadd", "create s hash:net,iface family inet6 hashsize 1024 maxelem 65536"),
 	C_OK("s hash:ip", "create s hash:ip family inet hashsize 1024 maxelem 65536"),
 	C_OK("s hash:net", "create s hash:net family inet hashsize 1024 maxelem 65536"),
 	C_OK("s hash:ip,port", "create s hash:ip,port family inet hashsize 1024 maxelem 65536"),
@@ -311,8 +317,38 @@ struct elem_case {
 #define BPORT "s bitmap:port range 0-1000"
 #define ALL6 "s hash:net,port family inet6 counters comment timeout 600"
 #define SKB "s hash:ip skbinfo"
+#define IPMAC "s bitmap:ip,mac range 10.0.0.0/24"
+#define NETIF4 "s hash:net,iface"
+#define NETIF6 "s hash:net,iface family inet6"
 
 static const struct elem_case elem_cases[] = {
+	/* bitmap:ip,mac: IP[,MAC], one address each, the null MAC taken */
+	E_OK(IPMAC, "10.0.0.1", "10.0.0.1"),
+	E_OK(IPMAC, "10.0.0.1,aa:BB:c:0d:e:F", "10.0.0.1,AA:BB:0C:0D:0E:0F"),
+	E_OK(IPMAC, "10.0.0.2,00:00:00:00:00:00", "10.0.0.2,00:00:00:00:00:00"),
+	E_ERR(IPMAC, "10.0.0.1-10.0.0.2", "bitmap:ip,mac takes single addresses, not '10.0.0.1-10.0.0.2'", 1),
+	E_ERR(IPMAC, "10.0.0.0/30,00:00:00:00:00:01", "bitmap:ip,mac takes single addresses, not '10.0.0.0/30'", 1),
+	E_ERR(IPMAC, "10.0.0.8/32",
+	      "IP/CIDR range is not allowed in command add with set type bitmap:ip,mac and family inet", 1),
+	E_ERR(IPMAC, "10.0.0.1,", "'10.0.0.1,' is not an IPv4 address", 1),
+	E_ERR(IPMAC, "10.0.0.1,,01", "',01' is not a MAC address", 10),
+	E_ERR(IPMAC, "10.0.0.1,00:11:22:33:44", "'00:11:22:33:44' is not a MAC address", 10),
+	E_ERR(IPMAC, "10.0.1.1", "address 10.0.1.1 outside the range 10.0.0.0-10.0.0.255 of set 's'", 1),
+	/* hash:net,iface: NET,[physdev:]NAME, wildcard on add */
+	E_OK(NETIF4, "10.0.0.0/24,eth0", "10.0.0.0/24,eth0"),
+	E_OK(NETIF4, "10.0.0.5/0,lo", "0.0.0.0/0,lo"),
+	E_OK(NETIF4, "10.0.0.0-10.0.0.9,physdev:br-p1", "10.0.0.0/29,physdev:br-p1|10.0.0.8/31,physdev:br-p1"),
+	E_OK(NETIF4, "10.0.0.0/24,eth wildcard nomatch", "10.0.0.0/24,eth nomatch wildcard"),
+	E_OK(NETIF4, "10.0.0.1,abcdefghijklmno", "10.0.0.1,abcdefghijklmno"),
+	E_OK(NETIF6, "2001:db8::/64,physdev:", "2001:db8::/64,physdev:"),
+	E_ERR(NETIF4, "10.0.0.1,abcdefghijklmnop", "interface name 'abcdefghijklmnop' is longer than 15 characters", 10),
+	E_ERR(NETIF4, "10.0.0.0/24,", "hash:net,iface needs IFACE: '10.0.0.0/24,'", 1),
+	E_ERR(NETIF4, ",eth0", "hash:net,iface needs IFACE: ',eth0'", 1),
+	E_ERR(NETIF4, "10.0.0.0/24,eth0,x", "hash:net,iface takes IP[/CIDR],[physdev:]IFACE, got '10.0.0.0/24,eth0,x'", 1),
+	E_ERR(NETIF6, "2001:db8::1-2001:db8::5,eth0",
+	      "hash:net,iface family inet6 takes no address ranges: '2001:db8::1-2001:db8::5'", 1),
+	E_ERR_CMD(NETIF4, "10.0.0.0/24,eth0 wildcard", "test takes no option 'wildcard'", 18, SL_SETCMD_TEST),
+	E_ERR(IP4, "10.0.0.1 wildcard", "wildcard given but set 's' is hash:ip (only hash:net,iface has it)", 10),
 	/* hash:ip inet */
 	E_OK(IP4, "10.0.0.1", "10.0.0.1" ),
 	E_OK(IP4, "10.0.0.1/32", "10.0.0.1" ),

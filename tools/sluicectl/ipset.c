@@ -69,6 +69,18 @@ static const struct {
 	{ "hash:ip takes IP, got '%63[^']'%n", "Syntax error: Elem separator in %s, but settype hash:ip supports none." },
 	{ "bitmap:ip takes IP, got '%63[^']'%n", "Syntax error: Elem separator in %s, but settype bitmap:ip supports none." },
 	{ "range needs FROM-TO or IP/CIDR, got '%63[^']'%n", "Syntax error: IP/cidr or IP-IP range must be specified: %s" },
+	{ "bitmap:ip,mac takes IP[,MAC], got '%63[^']'%n",
+	  "Syntax error: Two elem separators in %s, but settype bitmap:ip,mac supports one." },
+	{ "bitmap:ip,mac takes single addresses, not '%63[^']'%n", "Syntax error: plain IP address must be supplied: %s" },
+	{ "'%63[^']' is not a MAC address%n", "Syntax error: cannot parse '%s' as ethernet address" },
+	{ "hash:net,iface takes IP[/CIDR],[physdev:]IFACE, got '%63[^']'%n",
+	  "Syntax error: Two elem separators in %s, but settype hash:net,iface supports one." },
+	{ "%*s needs IFACE: '%63[^']'%n", "Syntax error: Second element is missing from %s." },
+	{ "interface name '%63[^']' is longer than 15 characters%n",
+	  "Syntax error: interface name '%s' is longer than 15 characters" },
+	{ "range '%63[^']' covers the whole address space%n", "Invalid range, covers the whole address space" },
+	{ "hash:net,iface family inet6 takes no address ranges: '%63[^']'%n",
+	  "Syntax error: IP address or IP/cidr must be specified: %s" },
 	{ "hash:ip family inet6 takes single addresses, not '%63[^']'%n", "Syntax error: plain IP address must be supplied: %s" },
 	{ "bitmask '%63[^']' is not an IPv4 address%n",
 	  "Syntax error: cannot parse %s: resolving to IPv4 address failed\nSyntax error: bitmask is not valid for family = inet" },
@@ -120,7 +132,7 @@ static bool netmask_text(const char *msg, char *buf, size_t size)
 /* ipset's text for a daemon message (into buf), or the message itself */
 static const char *ipset_text(const char *msg, char *buf, size_t size)
 {
-	char value[64], proto[16];
+	char value[64], proto[16], bound[24];
 	unsigned cidr, max;
 
 	/* sets of one type but two layouts: ipset would swap them, so sluice's
@@ -154,8 +166,8 @@ static const char *ipset_text(const char *msg, char *buf, size_t size)
 			 value, strstr(msg, "out of range") ? "out of range 0-65535" : "invalid as number", proto, value, proto);
 		return buf;
 	}
-	if (sscanf(msg, "%*s %63s out of range 0..%15s%n", value, proto, &end) == 2 && end == (int)strlen(msg)) {
-		snprintf(buf, size, "Syntax error: '%s' is out of range 0-%s", value, proto); /* a number's range */
+	if (sscanf(msg, "%*s %63s out of range 0..%23s%n", value, bound, &end) == 2 && end == (int)strlen(msg)) {
+		snprintf(buf, size, "Syntax error: '%s' is out of range 0-%s", value, bound); /* a number's range */
 		return buf;
 	}
 	if (sscanf(msg, "CIDR /%u out of range 1..%u", &cidr, &max) == 2 && cidr == 0) /* the kernel's refusal */

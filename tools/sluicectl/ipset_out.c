@@ -42,6 +42,17 @@ static void key_of(const struct sl_set_spec *spec, const char *elem, struct keye
 	k->ok = !sl_set_elem_parse(spec, SL_SETCMD_ADD, 1, w, NULL, &k->e, &err);
 }
 
+/* Prefixes of one address as ipset -sorted orders them (measured on
+ * hash:net and hash:net,iface): IPv4 by the last address they cover (a
+ * longer prefix first), IPv6 by the prefix length read as a signed byte
+ * (/128 first, then /1 up to /127). */
+static int cmp_prefix(const struct sl_set_elem *a, const struct sl_set_elem *b)
+{
+	if (a->family == SL_FAMILY_IPV6)
+		return (int8_t)a->cidr - (int8_t)b->cidr;
+	return b->cidr - a->cidr;
+}
+
 static int cmp_keyed(const void *pa, const void *pb)
 {
 	const struct keyed *a = pa, *b = pb;
@@ -51,9 +62,10 @@ static int cmp_keyed(const void *pa, const void *pb)
 		return a->ok ? -1 : 1;
 	if (!a->ok)
 		return a->index - b->index;
-	if ((c = memcmp(a->e.addr, b->e.addr, sizeof(a->e.addr))) || (c = a->e.cidr - b->e.cidr) ||
+	if ((c = memcmp(a->e.addr, b->e.addr, sizeof(a->e.addr))) || (c = cmp_prefix(&a->e, &b->e)) ||
 	    (c = a->e.proto - b->e.proto) || (c = a->e.port - b->e.port) ||
-	    (c = memcmp(a->e.addr2, b->e.addr2, sizeof(a->e.addr2))) || (c = memcmp(a->e.mac, b->e.mac, sizeof(a->e.mac))))
+	    (c = memcmp(a->e.addr2, b->e.addr2, sizeof(a->e.addr2))) || (c = memcmp(a->e.mac, b->e.mac, sizeof(a->e.mac))) ||
+	    (c = strcmp(a->e.iface, b->e.iface)))
 		return c;
 	return a->index - b->index;
 }
@@ -154,8 +166,8 @@ static void xml_header(FILE *out, const char *header)
 	}
 }
 
-/* ipset's order: elem, timeout, nomatch, packets, bytes, comment (quoted),
- * skbmark, skbprio, skbqueue */
+/* ipset's order: elem, timeout, nomatch, wildcard, packets, bytes, comment
+ * (quoted), skbmark, skbprio, skbqueue */
 static void xml_member(FILE *out, json_object *m)
 {
 	static const char *const skb[] = { "skbmark", "skbprio", "skbqueue", NULL };
@@ -166,6 +178,8 @@ static void xml_member(FILE *out, json_object *m)
 		fprintf(out, "<timeout>%s</timeout>", json_object_get_string(v));
 	if (json_object_object_get_ex(m, "nomatch", &v))
 		fprintf(out, "<nomatch/>");
+	if (json_object_object_get_ex(m, "wildcard", &v))
+		fprintf(out, "<wildcard/>");
 	if (json_object_object_get_ex(m, "packets", &v))
 		fprintf(out, "<packets>%s</packets>", json_object_get_string(v));
 	if (json_object_object_get_ex(m, "bytes", &v))

@@ -45,8 +45,11 @@ bool sets_specs_equal(const struct sl_set_spec *a, const struct sl_set_spec *b)
 	unsigned mask = ~(unsigned)(SL_SET_F_EXIST | SL_SET_F_BUCKETSIZE | SL_SET_F_INITVAL | SL_SET_F_NETMASK |
 				    SL_SET_F_BITMASK);
 
-	return a->type == b->type && a->family == b->family && (a->flags & mask) == (b->flags & mask) &&
-	       a->maxelem == b->maxelem && a->timeout == b->timeout && a->hashsize == b->hashsize &&
+	/* the kernel's same_set: a hash set's family and hashsize are not
+	 * compared (measured: `-exist create h hash:ip family inet6 hashsize
+	 * 4096` on an inet hash:ip of 1024 succeeds, and the set stays) */
+	return a->type == b->type && (a->flags & mask) == (b->flags & mask) &&
+	       a->maxelem == b->maxelem && a->timeout == b->timeout &&
 	       a->range_from == b->range_from && a->range_to == b->range_to && same_mask(a, b);
 }
 
@@ -96,6 +99,32 @@ static int element_text_fail(const struct sets_set *s, const struct sl_set_elem 
 	return sl_fail(err, SL_E_USAGE, 0, "%s: %s (set %s)", what, text, s->spec.name);
 }
 
+/* bitmap:ip,mac: an add with a MAC of an entry that has none fills it in
+ * (bitmap_ipmac_do_add), which is no "already added" */
+static bool fills_mac(const struct sets_set *s, const struct sl_set_value *old, const struct sl_set_elem *e)
+{
+	return s->cls == SL_CLASS_IPMAC4 && !(old->flags & SL_SETV_MAC) && (e->flags & SL_ELEM_F_MAC);
+}
+
+/* bitmap:ip,mac: what a re-add of a live entry keeps, as the kernel's:
+ * its MAC when none is given, and when a MAC fills in a pending entry,
+ * the timeout stored with it unless another one is given (the kernel
+ * compares the value with the set's default) */
+static void ipmac_readd(const struct sets_set *s, const struct sl_set_value *old, struct sl_set_elem *e)
+{
+	if (s->cls != SL_CLASS_IPMAC4)
+		return;
+	if (fills_mac(s, old, e) && (old->flags & SL_SETV_PENDING) &&
+	    (!(e->flags & SL_ELEM_F_TIMEOUT) || e->timeout == s->spec.timeout)) {
+		e->timeout = (uint32_t)(old->expires_ns / 1000000000ull);
+		e->flags |= SL_ELEM_F_TIMEOUT;
+	}
+	if (!(e->flags & SL_ELEM_F_MAC) && (old->flags & SL_SETV_MAC)) {
+		memcpy(e->mac, old->mac, sizeof(e->mac));
+		e->flags |= SL_ELEM_F_MAC;
+	}
+}
+
 /* The first pass of add (adding) and del: refuse before anything is
  * written. Without -exist, an add of a live entry and a del of an absent
  * one are refused, as ipset refuses them. */
@@ -113,8 +142,7 @@ static int check_entries(const struct sets_set *s, const struct sl_set_elem *pat
 
 		if (!in_range(s, &e))
 			return element_text_fail(s, &e, "element is out of the range of the set", err);
-		sets_elem_key(s, &e, key);
-		if (!exist && sets_entry_get(s, key, &v) == adding)
+		if (!exist && sets_entry_equal(s, &e, key, &v) == adding && !(adding && fills_mac(s, &v, &e)))
 			return element_text_fail(s, &e,
 						 adding ? "element cannot be added to the set: it's already added"
 							: "element cannot be deleted from the set: it's not added",
@@ -143,15 +171,21 @@ static int add_entries(struct sets_set *s, const struct sl_set_elem *pat, bool e
 		struct undo *u = &undo[n];
 		struct sl_set_value v;
 
-		sets_elem_key(s, &e, u->key);
+		/* the entry ipset takes as equal keeps its key (hash:net,iface: a
+		 * wildcard's name), as the kernel overwrites its extensions only */
+		if (!sets_entry_equal(s, &e, u->key, &v))
+			sets_elem_key(s, &e, u->key);
 		u->had = sets_entry_exact(s, u->key, &u->old);
 		u->had_comment = !sets_comment_get(s, u->key, &u->comment);
+		if (u->had && !sets_value_expired(&u->old, sets_now_ns()))
+			ipmac_readd(s, &u->old, &e);
 		sets_entry_value(s, &e, &v);
-		if (u->had && !(e.flags & (SL_ELEM_F_PACKETS | SL_ELEM_F_BYTES)) &&
-		    !sets_value_expired(&u->old, sets_now_ns())) {
-			/* a re-add (-exist) keeps the counters, as ipset does */
-			v.packets = u->old.packets;
-			v.bytes = u->old.bytes;
+		if (u->had && !sets_value_expired(&u->old, sets_now_ns())) {
+			/* a re-add (-exist) keeps each counter not given, as ipset does */
+			if (!(e.flags & SL_ELEM_F_PACKETS))
+				v.packets = u->old.packets;
+			if (!(e.flags & SL_ELEM_F_BYTES))
+				v.bytes = u->old.bytes;
 		}
 		if (sets_entry_put(s, u->key, &v, err))
 			goto undo_all;
@@ -185,15 +219,24 @@ static int del_entries(struct sets_set *s, const struct sl_set_elem *pat, bool e
 	struct sl_set_iter it;
 	struct sl_set_elem e;
 
+	bool pending = false;
+
 	if (check_entries(s, pat, exist, false, err))
 		return -1;
 	sl_set_expand_init(&it, &s->spec, pat, 0, err);
 	while (sl_set_expand_next(&it, &e)) {
 		uint8_t key[SL_SET_KEY_MAX];
+		struct sl_set_value v;
 
-		sets_elem_key(s, &e, key);
+		if (!sets_entry_equal(s, &e, key, &v))
+			continue; /* -exist: absent */
+		pending |= (v.flags & SL_SETV_PENDING) != 0;
 		sets_entry_del(s, key);
 	}
+	/* bitmap:ip,mac: the kernel deletes an entry whose timeout has not
+	 * started, then reads that timeout as expired and says so */
+	if (pending && !exist)
+		return element_text_fail(s, pat, "element cannot be deleted from the set: it's not added", err);
 	return 0;
 }
 

@@ -27,6 +27,12 @@ int sets_elem_key(const struct sets_set *s, const struct sl_set_elem *e, void *k
 	memcpy(t.addr, e->addr, sizeof(t.addr));
 	memcpy(t.addr2, e->addr2, sizeof(t.addr2));
 	memcpy(t.mac, e->mac, sizeof(t.mac));
+	if (s->spec.type == SL_SET_HASH_NET_IFACE) { /* the name shares addr2's bytes */
+		memset(t.addr2, 0, sizeof(t.addr2));
+		memcpy(t.iface, e->iface, strnlen(e->iface, SL_IFACE_LEN));
+		t.iflags = (uint8_t)((e->flags & SL_ELEM_F_PHYSDEV ? SL_IFACE_PHYSDEV : 0) |
+				     (e->flags & SL_ELEM_F_WILDCARD ? SL_IFACE_WILDCARD : 0));
+	}
 	t.proto = e->proto;
 	t.port = e->port;
 	t.cidr = e->cidr;
@@ -48,6 +54,14 @@ void sets_entry_value(const struct sets_set *s, const struct sl_set_elem *e, str
 	if (e->flags & SL_ELEM_F_NOMATCH)
 		v->flags |= SL_SETV_NOMATCH;
 	v->cidr = e->cidr;
+	if (e->flags & SL_ELEM_F_MAC) {
+		v->flags |= SL_SETV_MAC;
+		memcpy(v->mac, e->mac, sizeof(v->mac));
+	} else if (s->cls == SL_CLASS_IPMAC4 && v->expires_ns) {
+		/* no MAC yet: the timeout starts when a packet fills it in */
+		v->flags |= SL_SETV_PENDING;
+		v->expires_ns = (uint64_t)timeout * 1000000000ull;
+	}
 }
 
 uint32_t sets_value_size(uint8_t cls)
@@ -133,6 +147,21 @@ void sets_entry_elem(const struct sets_set *s, const void *key, const struct sl_
 	case SL_CLASS_PORT:
 		e->port = get_port(k);
 		break;
+	case SL_CLASS_NETIFACE4: case SL_CLASS_NETIFACE6:
+		memcpy(e->addr, k + 4 + 1 + SL_IFACE_LEN, (size_t)alen);
+		memcpy(e->iface, k + 5, SL_IFACE_LEN);
+		e->iface[SL_IFACE_LEN] = '\0';
+		e->flags |= (k[4] & SL_IFACE_PHYSDEV ? SL_ELEM_F_PHYSDEV : 0) |
+			    (k[4] & SL_IFACE_WILDCARD ? SL_ELEM_F_WILDCARD : 0);
+		e->cidr = v->cidr;
+		break;
+	case SL_CLASS_IPMAC4:
+		memcpy(e->addr, k, 4);
+		if (v->flags & SL_SETV_MAC) {
+			memcpy(e->mac, v->mac, sizeof(e->mac));
+			e->flags |= SL_ELEM_F_MAC;
+		}
+		break;
 	}
 	if (v->flags & SL_SETV_NOMATCH)
 		e->flags |= SL_ELEM_F_NOMATCH;
@@ -142,13 +171,17 @@ void sets_entry_elem(const struct sets_set *s, const void *key, const struct sl_
 		e->flags |= SL_ELEM_F_TIMEOUT;
 		/* seconds left, rounded up: right after an add that is the timeout given */
 		e->timeout = v->expires_ns > now ? (uint32_t)((v->expires_ns - now + 999999999ull) / 1000000000ull) : 0;
+		if (v->flags & SL_SETV_PENDING) /* not started: its length, as the kernel lists it */
+			e->timeout = (uint32_t)(v->expires_ns / 1000000000ull);
 	}
 	if (s->spec.flags & SL_SET_F_COUNTERS) {
 		e->flags |= SL_ELEM_F_PACKETS | SL_ELEM_F_BYTES;
 		e->packets = v->packets;
 		e->bytes = v->bytes;
 	}
-	if (!sets_comment_get(s, key, &side)) {
+	/* a MAC filled in by a packet dropped the comment and skbinfo (the
+	 * kernel's fill re-adds the entry with the packet's extensions) */
+	if (!(v->flags & SL_SETV_FILLED) && !sets_comment_get(s, key, &side)) {
 		snprintf(e->comment, sizeof(e->comment), "%s", side.text);
 		if (e->comment[0])
 			e->flags |= SL_ELEM_F_COMMENT;

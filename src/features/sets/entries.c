@@ -56,6 +56,53 @@ static int lpm_host_lookup(const struct sets_set *s, void *key, struct sl_set_va
 	return 0;
 }
 
+static bool is_netiface(const struct sets_set *s)
+{
+	return s->cls == SL_CLASS_NETIFACE4 || s->cls == SL_CLASS_NETIFACE6;
+}
+
+/* hash:net,iface: the live entry the kernel takes as equal to e
+ * (hash_netiface4_data_equal): the same net and physdev, and an entry
+ * without wildcard of the same name or one with wildcard whose name starts
+ * e's. With `walk` (a test of a host), the longest live prefix covering
+ * e's address, as the kernel tries every prefix of the set; else e's own
+ * prefix. An entry of the name itself wins a tie, then the longer
+ * wildcard. Its key into key_out. */
+static int netiface_find(const struct sets_set *s, const struct sl_set_elem *e, bool walk, uint8_t *key_out,
+			 struct sl_set_value *v_out)
+{
+	size_t len = strnlen(e->iface, SL_IFACE_LEN);
+	int best = -1;
+
+	for (size_t n = len + 1; n-- > 0;) {
+		for (int wild = n < len; wild < 2; wild++) { /* a shorter name: wildcards only */
+			struct sl_set_elem c = *e;
+			uint8_t key[SL_SET_KEY_MAX];
+			struct sl_set_value v;
+
+			c.flags = (c.flags & ~(unsigned)SL_ELEM_F_WILDCARD) | (wild ? SL_ELEM_F_WILDCARD : 0);
+			memset(c.iface + n, 0, sizeof(c.iface) - n);
+			sets_elem_key(s, &c, key);
+			if (!(walk ? lpm_host_lookup(s, key, &v) : sets_entry_get(s, key, &v)) || (int)v.cidr <= best)
+				continue;
+			best = v.cidr;
+			*v_out = v;
+			c.cidr = v.cidr;
+			sl_set_mask_cidr(c.addr, v.cidr);
+			sets_elem_key(s, &c, key_out);
+		}
+	}
+	return best >= 0;
+}
+
+int sets_entry_equal(const struct sets_set *s, const struct sl_set_elem *e, void *key, struct sl_set_value *v)
+{
+	sets_elem_key(s, e, key);
+	if (is_netiface(s))
+		return netiface_find(s, e, false, key, v);
+	return sets_entry_get(s, key, v);
+}
+
 int sets_entry_test(const struct sets_set *s, const struct sl_set_elem *e)
 {
 	uint8_t key[SL_SET_KEY_MAX];
@@ -64,12 +111,18 @@ int sets_entry_test(const struct sets_set *s, const struct sl_set_elem *e)
 	int hit;
 
 	sets_elem_key(s, e, key);
-	if (sl_set_class_is_lpm(s->cls) && host)
+	if (is_netiface(s))
+		hit = netiface_find(s, e, host, key, &v);
+	else if (sl_set_class_is_lpm(s->cls) && host)
 		hit = lpm_host_lookup(s, key, &v);
 	else
 		hit = sets_entry_get(s, key, &v);
 	if (!hit)
 		return 0;
+	/* bitmap:ip,mac: an address alone, or an entry without a MAC yet, is
+	 * in (the kernel answers -EAGAIN, "in", to userspace) */
+	if (s->cls == SL_CLASS_IPMAC4)
+		return !(e->flags & SL_ELEM_F_MAC) || !(v.flags & SL_SETV_MAC) || !memcmp(v.mac, e->mac, sizeof(v.mac));
 	/* a nomatch entry answers "not in the set"; a test with nomatch asks
 	 * the other question, as ipset's: is what matches a nomatch entry? */
 	return !(v.flags & SL_SETV_NOMATCH) == !(e->flags & SL_ELEM_F_NOMATCH);

@@ -8,7 +8,8 @@
 
 bool sets_value_expired(const struct sl_set_value *v, uint64_t now)
 {
-	return v->expires_ns && v->expires_ns <= now;
+	/* a pending bitmap:ip,mac timeout has not started */
+	return v->expires_ns && !(v->flags & SL_SETV_PENDING) && v->expires_ns <= now;
 }
 
 static void delete_entry(struct sets_set *s, const void *key)

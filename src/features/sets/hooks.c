@@ -224,6 +224,13 @@ static int compile_hook(const struct sets_catalog *c, const struct rules_rule *h
 					   .family = (__u8)s->spec.family, .src_dims = mine[i]->src_dims,
 					   .invert = mine[i]->invert, .action = mine[i]->action };
 		out[i].masked = sl_set_types[s->spec.type].mask && sl_set_spec_mask(&s->spec, out[i].mask);
+		/* hash:net,iface: the interface its second direction names on this
+		 * hook, the incoming one (src) on ingress, the outgoing one (dst)
+		 * on egress; the other has none here (the kernel: no match) */
+		if (sl_set_types[s->spec.type].iface && (mine[i]->src_dims >> 1 & 1) == (hook->dir == SL_DIR_INGRESS)) {
+			out[i].has_iface = 1;
+			memcpy(out[i].iface, hook->dev, strnlen(hook->dev, SL_IFACE_LEN));
+		}
 	}
 	return 0;
 }

@@ -29,6 +29,9 @@ int sets_query_test(const struct sl_env *env, void *priv, const void *state, con
 	in = sets_cmd_test(&p->live, l->name, &l->elem, err);
 	if (in < 0)
 		goto out;
+	/* ipset prints a tested element without its physdev: (the kernel's
+	 * flag, not a part of the element it sends back) */
+	l->elem.flags &= ~(unsigned)SL_ELEM_F_PHYSDEV;
 	if (sl_set_elem_format(&s->spec, &l->elem, text, sizeof(text)) < 0)
 		snprintf(text, sizeof(text), "%s", argv[1]);
 	if (!in) {

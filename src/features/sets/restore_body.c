@@ -310,7 +310,9 @@ static int restore_line(struct txn *t, const struct sl_set_line *l, struct sl_er
 		s = writable(t, l->name, false, err);
 		if (!s)
 			return -1;
-		if (sl_set_class_is_lpm(s->cls)) /* no batch operations on LPM tries */
+		/* no batch operations on LPM tries; bitmap:ip,mac's adds depend on
+		 * the entry there (a MAC fills one in) */
+		if (sl_set_class_is_lpm(s->cls) || s->cls == SL_CLASS_IPMAC4)
 			return flush_batch(t, err) || sets_cmd_adt(c, l->cmd, l->name, &l->elem, exist, err);
 		return batch_add(t, s, &l->elem, exist, err);
 	case SL_SETCMD_DEL:

@@ -289,6 +289,10 @@ int sets_entry_exact(const struct sets_set *s, const void *key, struct sl_set_va
 int sets_entry_get(const struct sets_set *s, const void *key, struct sl_set_value *v);
 /* ipset's test: 1 in the set, 0 not (nomatch and expiry as the dataplane). */
 int sets_entry_test(const struct sets_set *s, const struct sl_set_elem *e);
+/* The live entry ipset takes as e itself (add's "already added", del's
+ * victim): e's key, or for hash:net,iface the entry whose name covers e's
+ * (wildcard); 1 with its key in `key` (SL_SET_KEY_MAX bytes), 0 none. */
+int sets_entry_equal(const struct sets_set *s, const struct sl_set_elem *e, void *key, struct sl_set_value *v);
 /* The entry's side map value (comment, skbinfo): 0, or -1 if it has none */
 int sets_comment_get(const struct sets_set *s, const void *key, struct sl_set_comment *out);
 /* Every live entry: the callback gets key and value; stops on nonzero. */

@@ -88,6 +88,8 @@ static int member_json(const struct sets_set *s, const void *key, const struct s
 	}
 	if (e.flags & SL_ELEM_F_NOMATCH)
 		json_object_object_add(m, "nomatch", json_object_new_boolean(1));
+	if (e.flags & SL_ELEM_F_WILDCARD)
+		json_object_object_add(m, "wildcard", json_object_new_boolean(1));
 	if (e.flags & SL_ELEM_F_COMMENT)
 		json_object_object_add(m, "comment", json_object_new_string(e.comment));
 	if ((s->spec.flags & SL_SET_F_SKBINFO) && (e.skb.mark || e.skb.mask))

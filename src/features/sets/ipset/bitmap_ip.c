@@ -1,7 +1,9 @@
 /* bitmap:ip's range: `range FROM-TO|IP/CIDR` at create, widened to whole
  * netmask blocks and checked as the kernel's bitmap_ip_create() does, and
- * the range check of an element (bitmap_ip_uadt). Measured against the
- * kernel's ipset in tests/netns/ipset_diff.cmds (## bitmap:ip). */
+ * the range check of an element (bitmap_ip_uadt). bitmap:ip,mac's range
+ * is read and checked alike (bitmap_ipmac_create: no netmask, the same
+ * limit). Measured against the kernel's ipset in tests/netns/ipset_diff.cmds
+ * (## bitmap:ip, ## bitmap:ip,mac). */
 #include "features/sets/ipset/ipset.h"
 
 #include <arpa/inet.h>
@@ -106,7 +108,9 @@ bool sl_set_ip_in_range(const struct sl_set_spec *spec, const struct sl_set_elem
 	uint32_t first = sl_set_addr_v4(e->addr);
 	uint32_t last = e->flags & SL_ELEM_F_ADDR_RANGE ? sl_set_addr_v4(e->addr_to) : first;
 
-	return spec->type != SL_SET_BITMAP_IP || (first >= spec->range_from && last <= spec->range_to);
+	const struct sl_set_type_info *ti = &sl_set_types[spec->type];
+
+	return !(ti->inet && ti->bitmap) || (first >= spec->range_from && last <= spec->range_to);
 }
 
 int sl_set_ip_range_format(const struct sl_set_spec *spec, char *out, size_t size)

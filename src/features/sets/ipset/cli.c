@@ -114,8 +114,8 @@ static int take_global(int g, const char *value, struct sl_ipset_req *req, struc
 /* The types ipset has and sluice lacks (with ipset's old names): ipset
  * itself says "set type not supported" when the kernel lacks one. */
 static const char *const other_types[] = {
-	"bitmap:ip,mac", "macipmap", "hash:ip,mac", "hash:net,net",
-	"hash:ip,port,net", "ipportnethash", "hash:net,port,net", "hash:net,iface", "hash:ip,mark",
+	"hash:ip,mac", "hash:net,net",
+	"hash:ip,port,net", "ipportnethash", "hash:net,port,net", "hash:ip,mark",
 	"list:set", "setlist", NULL,
 };
 
@@ -129,7 +129,7 @@ bool sl_ipset_type_known(const char *name)
 
 /* A type's option words as ipset takes them (`opt` or `--opt`). */
 enum { W_HASH = 1, W_BITMAP = 2, W_FAMILY = 4, W_MASK = 8, W_BITMASK = 16, W_ALL = W_HASH | W_BITMAP };
-enum { K_PLAIN, K_RANGE_FROM, K_RANGE_TO, K_IGNORED };
+enum { K_PLAIN, K_RANGE_FROM, K_RANGE_TO, K_NETWORK, K_IGNORED };
 static const struct {
 	const char *name;
 	bool value;
@@ -143,6 +143,7 @@ static const struct {
 	{ "forceadd", false, W_HASH, K_PLAIN },
 	{ "range", true, W_BITMAP, K_PLAIN },
 	{ "from", true, W_BITMAP, K_RANGE_FROM }, { "to", true, W_BITMAP, K_RANGE_TO },
+	{ "network", true, W_BITMAP, K_NETWORK }, /* ipmap's and macipmap's old IP/CIDR range */
 	{ "timeout", true, W_ALL, K_PLAIN }, { "counters", false, W_ALL, K_PLAIN },
 	{ "comment", false, W_ALL, K_PLAIN }, { "skbinfo", false, W_ALL, K_PLAIN },
 	{ "probes", true, W_HASH, K_IGNORED }, { "resize", true, W_HASH, K_IGNORED }, /* ipset 4's */
@@ -205,6 +206,17 @@ static int parse_create(int n, char *const a[], struct sl_ipset_req *req, struct
 				return sl_fail(err, SL_IPSET_ERROR, 0, "Syntax error: from already specified");
 			*(create_words[k].kind == K_RANGE_FROM ? &from : &to) = a[++i];
 			continue;
+		case K_NETWORK:
+			if (!ti->inet)
+				return param(err, "Unknown argument: `%s'", a[i]);
+			if (range || from)
+				return sl_fail(err, SL_IPSET_ERROR, 0, "Syntax error: network already specified");
+			if (!strchr(a[i + 1], '/'))
+				return sl_fail(err, SL_IPSET_ERROR, 0, "Syntax error: IP/netblock must be supplied: %s", a[i + 1]);
+			range = true;
+			if (push(req, "range", err) || push(req, a[++i], err))
+				return -1;
+			continue;
 		}
 		if (!strcmp(w, "range")) {
 			if (from)
@@ -232,11 +244,13 @@ static const struct {
 	bool value;
 	bool add, test;             /* del takes none */
 	bool nomatch_types;         /* only where the type has nomatch */
+	bool iface_types;           /* only where elements name an interface */
 } elem_words[] = {
-	{ "timeout", true, true, false, false }, { "packets", true, true, false, false },
-	{ "bytes", true, true, false, false }, { "comment", true, true, false, false },
-	{ "skbmark", true, true, false, false }, { "skbprio", true, true, false, false },
-	{ "skbqueue", true, true, false, false }, { "nomatch", false, true, true, true },
+	{ "timeout", true, true, false, false, false }, { "packets", true, true, false, false, false },
+	{ "bytes", true, true, false, false, false }, { "comment", true, true, false, false, false },
+	{ "skbmark", true, true, false, false, false }, { "skbprio", true, true, false, false, false },
+	{ "skbqueue", true, true, false, false, false }, { "nomatch", false, true, true, true, false },
+	{ "wildcard", false, true, false, false, true },
 };
 
 /* an option word of add/del/test (`--timeout` is one once undashed) */
@@ -342,7 +356,8 @@ int sl_ipset_cli_check_elem(const struct sl_ipset_req *req, const struct sl_set_
 		for (k = 0; k < N(elem_words); k++)
 			if (!strcmp(w, elem_words[k].name) &&
 			    (req->cmd == SL_IPSET_ADD ? elem_words[k].add : req->cmd == SL_IPSET_TEST && elem_words[k].test) &&
-			    (!elem_words[k].nomatch_types || sl_set_types[spec->type].nomatch))
+			    (!elem_words[k].nomatch_types || sl_set_types[spec->type].nomatch) &&
+			    (!elem_words[k].iface_types || sl_set_types[spec->type].iface))
 				break;
 		if (k == N(elem_words))
 			return param(err, "Unknown argument: `%s'", w);

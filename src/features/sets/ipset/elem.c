@@ -16,6 +16,7 @@ struct part_ctx {
 	const struct sl_set_spec *spec;
 	const struct sl_set_type_info *ti;
 	struct sl_set_elem *e;
+	enum sl_set_cmd cmd;
 	int dim;                /* 0-based part index */
 	int col;                /* column of the part's first character */
 	struct sl_error *err;
@@ -94,7 +95,7 @@ static int addr_cidr(struct part_ctx *c, char *text, char *slash, uint8_t *addr,
 	if (rc == -1)
 		return sl_fail(c->err, SL_E_USAGE, c->col + (int)(slash + 1 - text), "CIDR '%s' is not a number",
 			       slash + 1);
-	if (rc || n < 1 || n > (unsigned)max) /* the kernel refuses /0 */
+	if (rc || n < (c->ti->zero_cidr ? 0u : 1u) || n > (unsigned)max) /* the kernel refuses /0 but in hash:net,iface */
 		return sl_fail(c->err, SL_E_USAGE, c->col + (int)(slash + 1 - text), "CIDR /%s out of range 1..%d",
 			       slash + 1, max);
 	*slash = '/';
@@ -140,6 +141,24 @@ static int addr_range(struct part_ctx *c, char *text, char *dash, uint8_t *addr,
 	return 0;
 }
 
+static const char *cmd_word(enum sl_set_cmd cmd);
+
+/* bitmap:ip,mac takes one address: ipset's parser refuses a range or CIDR
+ * unread, except a /32, whose address it reads before refusing it */
+static int plain_ip_only(struct part_ctx *c, char *text, char *slash)
+{
+	uint8_t addr[16];
+
+	if (!slash || strcmp(slash + 1, "32"))
+		return sl_fail(c->err, SL_E_USAGE, c->col, "%s takes single addresses, not '%s'", c->ti->name, text);
+	*slash = '\0';
+	if (parse_addr(c, text, c->col, addr))
+		return -1;
+	*slash = '/';
+	return sl_fail(c->err, SL_E_USAGE, c->col, "IP/CIDR range is not allowed in command %s with set type %s and family %s",
+		       cmd_word(c->cmd), c->ti->name, sl_set_family_name(c->spec->family));
+}
+
 /* SL_PART_IP, SL_PART_NET, SL_PART_IP_ONE */
 static int parse_addr_part(struct part_ctx *c, char *text)
 {
@@ -151,6 +170,8 @@ static int parse_addr_part(struct part_ctx *c, char *text)
 	c->e->family = (uint8_t)c->spec->family;
 	c->slash[c->dim] = slash != NULL;
 	c->dash[c->dim] = dash != NULL;
+	if (c->ti->plain_ip && (slash || dash))
+		return plain_ip_only(c, text, slash);
 	if (slash)
 		rc = addr_cidr(c, text, slash, addr, cidr);
 	else if (dash)
@@ -356,11 +377,34 @@ static int parse_mac(struct part_ctx *c, char *text)
 			goto bad;
 		p++;
 	}
-	if (is_zero(c->e->mac, 6))
+	/* hash:mac refuses the null MAC; bitmap:ip,mac stores it (measured) */
+	if (is_zero(c->e->mac, 6) && c->ti->part[0] == SL_PART_MAC)
 		return sl_fail(c->err, SL_E_USAGE, c->col, "%s cannot store the MAC 00:00:00:00:00:00", c->ti->name);
+	c->e->flags |= SL_ELEM_F_MAC;
 	return 0;
 bad:
 	return sl_fail(c->err, SL_E_USAGE, c->col, "'%s' is not a MAC address", text);
+}
+
+/* --- interfaces (hash:net,iface) -------------------------------------------------------- */
+
+/* [physdev:]NAME as ipset reads it: any bytes but the separator, the
+ * prefix taken once, the name at most IFNAMSIZ - 1 long (an empty one only
+ * after physdev:, as the kernel stores it) */
+static int parse_iface(struct part_ctx *c, char *text)
+{
+	static const char physdev[] = "physdev:";
+	const char *name = text;
+
+	if (!strncmp(text, physdev, strlen(physdev))) {
+		name += strlen(physdev);
+		c->e->flags |= SL_ELEM_F_PHYSDEV;
+	}
+	if (strlen(name) > SL_IFACE_LEN)
+		return sl_fail(c->err, SL_E_USAGE, c->col, "interface name '%s' is longer than %d characters", name,
+			       SL_IFACE_LEN);
+	snprintf(c->e->iface, sizeof(c->e->iface), "%s", name);
+	return 0;
 }
 
 /* --- elements ----------------------------------------------------------------------- */
@@ -375,6 +419,7 @@ static const struct {
 	[SL_PART_PROTO_PORT] = { "PORT", parse_proto_port },
 	[SL_PART_PORT] = { "PORT", parse_bitmap_port },
 	[SL_PART_MAC] = { "MAC", parse_mac },
+	[SL_PART_IFACE] = { "IFACE", parse_iface },
 };
 
 /* split at commas into at most 3 parts; the count may exceed that */
@@ -400,7 +445,21 @@ static int parse_key(struct part_ctx *c, const char *word)
 
 	if (copy_word(word, buf, col0, c->err))
 		return -1;
+	/* IP[,MAC]: ipset reads a comma at either end as part of the address */
+	if (c->ti->last_optional && !find_sep(buf, ',')) {
+		c->dim = 0;
+		return part_kinds[c->ti->part[0]].parse(c, buf);
+	}
+	/* net,iface: a comma at either end is part of the net (ipset's words:
+	 * "Second element is missing") */
+	if (c->ti->iface && !find_sep(buf, ','))
+		return sl_fail(c->err, SL_E_USAGE, col0, "%s needs IFACE: '%s'", c->ti->name, word);
 	n = split_parts(buf, part);
+	if (c->ti->last_optional && n > c->ti->dims && !*part[1]) { /* "IP,,X": ipset reads ",X" as the MAC */
+		c->dim = 1;
+		c->col = col0 + (int)(part[1] - buf);
+		return sl_fail(c->err, SL_E_USAGE, c->col, "'%s' is not a MAC address", word + (part[1] - buf));
+	}
 	if (n > c->ti->dims)
 		return sl_fail(c->err, SL_E_USAGE, col0, "%s takes %s, got '%s'", c->ti->name, c->ti->metavar, word);
 	for (int i = 0; i < c->ti->dims; i++) {
@@ -481,6 +540,16 @@ static int apply_comment(struct part_ctx *c, const char *value, int col)
 	return 0;
 }
 
+static int apply_wildcard(struct part_ctx *c, const char *value, int col)
+{
+	(void)value;
+	if (!c->ti->iface)
+		return sl_fail(c->err, SL_E_USAGE, col, "wildcard given but set '%s' is %s (only hash:net,iface has it)",
+			       c->spec->name, c->ti->name);
+	c->e->flags |= SL_ELEM_F_WILDCARD;
+	return 0;
+}
+
 static int apply_nomatch(struct part_ctx *c, const char *value, int col)
 {
 	(void)value;
@@ -544,6 +613,7 @@ static const struct elem_opt elem_opts[] = {
 	{ "skbprio", true, CMD(SL_SETCMD_ADD), SL_SET_F_SKBINFO, "skbinfo", apply_skbprio },
 	{ "skbqueue", true, CMD(SL_SETCMD_ADD), SL_SET_F_SKBINFO, "skbinfo", apply_skbqueue },
 	{ "nomatch", false, CMD(SL_SETCMD_ADD) | CMD(SL_SETCMD_TEST), 0, NULL, apply_nomatch },
+	{ "wildcard", false, CMD(SL_SETCMD_ADD), 0, NULL, apply_wildcard },
 	{ "-exist", false, CMD(SL_SETCMD_ADD) | CMD(SL_SETCMD_DEL) | CMD(SL_SETCMD_TEST), 0, NULL, apply_exist },
 	{ "-!", false, CMD(SL_SETCMD_ADD) | CMD(SL_SETCMD_DEL) | CMD(SL_SETCMD_TEST), 0, NULL, apply_exist },
 };
@@ -645,7 +715,7 @@ int sl_set_elem_parse(const struct sl_set_spec *spec, enum sl_set_cmd cmd, int a
 		      const int *cols, struct sl_set_elem *elem, struct sl_error *err)
 {
 	struct part_ctx c = {
-		.spec = spec, .ti = &sl_set_types[spec->type], .e = elem, .err = err,
+		.spec = spec, .ti = &sl_set_types[spec->type], .e = elem, .err = err, .cmd = cmd,
 	};
 
 	memset(elem, 0, sizeof(*elem));

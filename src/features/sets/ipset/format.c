@@ -35,6 +35,14 @@ static void fmt_addr(struct fmt *f, const struct sl_set_elem *e, int dim)
 	}
 }
 
+/* SL_PART_NET: a /0 prints too (hash:net,iface takes it) */
+static void fmt_net(struct fmt *f, const struct sl_set_elem *e, int dim)
+{
+	fmt_addr(f, e, dim);
+	if (dim == 0 && !e->cidr)
+		sl_set_append(f->out, f->size, &f->len, "/0");
+}
+
 static void fmt_ports(struct fmt *f, const struct sl_set_elem *e)
 {
 	sl_set_append(f->out, f->size, &f->len, "%u", e->port);
@@ -69,13 +77,20 @@ static void fmt_mac(struct fmt *f, const struct sl_set_elem *e, int dim)
 		      e->mac[3], e->mac[4], e->mac[5]);
 }
 
+static void fmt_iface(struct fmt *f, const struct sl_set_elem *e, int dim)
+{
+	(void)dim;
+	sl_set_append(f->out, f->size, &f->len, "%s%s", e->flags & SL_ELEM_F_PHYSDEV ? "physdev:" : "", e->iface);
+}
+
 static void (*const part_fmt[])(struct fmt *f, const struct sl_set_elem *e, int dim) = {
 	[SL_PART_IP] = fmt_addr,
-	[SL_PART_NET] = fmt_addr,
+	[SL_PART_NET] = fmt_net,
 	[SL_PART_IP_ONE] = fmt_addr,
 	[SL_PART_PROTO_PORT] = fmt_proto_port,
 	[SL_PART_PORT] = fmt_port,
 	[SL_PART_MAC] = fmt_mac,
+	[SL_PART_IFACE] = fmt_iface,
 };
 
 static void fmt_key(struct fmt *f, const struct sl_set_spec *spec, const struct sl_set_elem *e)
@@ -83,6 +98,9 @@ static void fmt_key(struct fmt *f, const struct sl_set_spec *spec, const struct 
 	const struct sl_set_type_info *ti = &sl_set_types[spec->type];
 
 	for (int i = 0; i < ti->dims; i++) {
+		/* bitmap:ip,mac: an entry without a MAC prints its address alone */
+		if (i == ti->dims - 1 && ti->last_optional && !(e->flags & SL_ELEM_F_MAC))
+			break;
 		if (i)
 			sl_set_append(f->out, f->size, &f->len, ",");
 		part_fmt[ti->part[i]](f, e, i);
@@ -107,6 +125,8 @@ static void fmt_extensions(struct fmt *f, const struct sl_set_spec *spec, const 
 			      e->flags & SL_ELEM_F_TIMEOUT ? e->timeout : spec->timeout);
 	if (e->flags & SL_ELEM_F_NOMATCH)
 		sl_set_append(f->out, f->size, &f->len, " nomatch");
+	if (e->flags & SL_ELEM_F_WILDCARD)
+		sl_set_append(f->out, f->size, &f->len, " wildcard");
 	if (spec->flags & SL_SET_F_COUNTERS)
 		sl_set_append(f->out, f->size, &f->len, " packets %llu bytes %llu",
 			      (unsigned long long)(e->flags & SL_ELEM_F_PACKETS ? e->packets : 0),

@@ -75,6 +75,7 @@ enum sl_set_part {
 	SL_PART_PROTO_PORT, /* [PROTO:]PORT[-PORT] or icmp:TYPE, icmpv6:TYPE */
 	SL_PART_PORT,       /* [tcp:|udp:]PORT[-PORT], printed as the bare number */
 	SL_PART_MAC,
+	SL_PART_IFACE,      /* [physdev:]NAME, at most 15 characters (hash:net,iface) */
 };
 
 /* Where a type takes netmask/bitmask, and where its create line prints them
@@ -96,6 +97,10 @@ struct sl_set_type_info {
 	bool null_addr;             /* the first address may be 0.0.0.0 / :: */
 	enum sl_set_mask_place mask; /* netmask/bitmask */
 	bool netmask_only;          /* netmask but no bitmask (bitmap:ip) */
+	bool last_optional;         /* the last part may be left out (bitmap:ip,mac: IP[,MAC]) */
+	bool plain_ip;              /* the address is one address: no range, no CIDR (bitmap:ip,mac) */
+	bool zero_cidr;             /* takes /0 (hash:net,iface) */
+	bool iface;                 /* elements name an interface; add takes `wildcard` */
 };
 
 extern const struct sl_set_type_info sl_set_types[SL_SET_TYPE_COUNT];
@@ -162,6 +167,9 @@ enum sl_set_elem_flags {
 	SL_ELEM_F_NOMATCH    = 1 << 6,
 	SL_ELEM_F_EXIST      = 1 << 7, /* -exist */
 	SL_ELEM_F_ADDR_CIDR  = 1 << 8, /* the range was written as a CIDR (hash:ip IPv4) */
+	SL_ELEM_F_MAC        = 1 << 9, /* bitmap:ip,mac: a MAC was given */
+	SL_ELEM_F_WILDCARD   = 1 << 10, /* hash:net,iface: iface is a prefix of the names it matches */
+	SL_ELEM_F_PHYSDEV    = 1 << 11, /* hash:net,iface: `physdev:NAME` */
 };
 
 /* One element, or a pattern with ranges that sl_set_expand_*() turns into
@@ -178,6 +186,7 @@ struct sl_set_elem {
 	uint8_t addr_to[16];
 	uint8_t addr2[16];
 	uint8_t mac[6];
+	char iface[SL_IFACE_LEN + 1]; /* hash:net,iface, NUL-terminated */
 	unsigned flags;             /* enum sl_set_elem_flags */
 	uint32_t timeout;
 	uint64_t packets, bytes;

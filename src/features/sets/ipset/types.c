@@ -49,6 +49,16 @@ const struct sl_set_type_info sl_set_types[SL_SET_TYPE_COUNT] = {
 		.dims = 1, .part = { SL_PART_IP }, .inet = true, .bitmap = true, .null_addr = true,
 		.mask = SL_MASK_AFTER_MAXELEM, .netmask_only = true,
 	},
+	[SL_SET_BITMAP_IP_MAC] = {
+		.name = "bitmap:ip,mac", .alias = "macipmap", .metavar = "IP[,MAC]",
+		.dims = 2, .part = { SL_PART_IP, SL_PART_MAC }, .inet = true, .bitmap = true, .null_addr = true,
+		.last_optional = true, .plain_ip = true,
+	},
+	[SL_SET_HASH_NET_IFACE] = {
+		.name = "hash:net,iface", .alias = "netifacehash", .metavar = "IP[/CIDR],[physdev:]IFACE",
+		.dims = 2, .part = { SL_PART_NET, SL_PART_IFACE }, .family = true, .nomatch = true, .null_addr = true,
+		.zero_cidr = true, .iface = true,
+	},
 };
 
 const struct sl_set_type_info *sl_set_type_find(const char *name, enum sl_set_type *type)
@@ -266,7 +276,7 @@ static int opt_range(struct sl_set_spec *spec, const char *name, const char *val
 	bool range;
 
 	(void)name;
-	if (spec->type == SL_SET_BITMAP_IP)
+	if (sl_set_types[spec->type].inet && sl_set_types[spec->type].bitmap)
 		return sl_set_ip_range(value, col, spec, err);
 	/* ipset takes an optional tcp: or udp: here, for the service names */
 	if (colon && (!strncmp(value, "tcp:", 4) || !strncmp(value, "udp:", 4))) {
@@ -465,7 +475,7 @@ static int parse_create_opts(int argc, char *const argv[], const int *cols, stru
 	if (ti->bitmap && !seen[create_opt_find("range") - create_opts])
 		return sl_fail(err, SL_E_USAGE, sl_set_word_col(argv, cols, 1), "%s needs range FROM-TO", ti->name);
 	/* the netmask widens the range: known only now */
-	if (spec->type == SL_SET_BITMAP_IP)
+	if (ti->inet && ti->bitmap)
 		return sl_set_ip_range_finish(spec, sl_set_word_col(argv, cols, 1), err);
 	return 0;
 }
@@ -528,7 +538,7 @@ int sl_set_spec_format(const struct sl_set_spec *spec, char *out, size_t size)
 	sl_set_append(out, size, &len, "create %s %s", spec->name, ti->name);
 	if (ti->family)
 		sl_set_append(out, size, &len, " family %s", sl_set_family_name(spec->family));
-	if (spec->type == SL_SET_BITMAP_IP) {
+	if (ti->inet && ti->bitmap) {
 		char range[2 * INET_ADDRSTRLEN];
 
 		sl_set_ip_range_format(spec, range, sizeof(range));

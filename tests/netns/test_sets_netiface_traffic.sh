@@ -1,0 +1,169 @@
+# hash:net,iface on real traffic between two namespaces, against the
+# kernel's ipset doing the same job: for each case the same set (create
+# line and entries) is made in the kernel and in sluiced, and the same
+# datagrams are sent from (ingress) or to (egress) several addresses. The
+# kernel's set is matched by a counting iptables rule where the kernel
+# knows the interface of the rule's direction: b's INPUT for the incoming
+# interface (vb), a's POSTROUTING for the outgoing one (va); sluice's by its
+# XDP ingress rule on vb or tc egress rule on va, dropping. Per address,
+# the packets the kernel's rule matched must be the packets sluice dropped
+# (b's Udp NoPorts counts what arrives: nothing listens), and `set test`
+# must answer as `ipset test`.
+. "$(dirname "$0")/lib.sh"
+
+require ipset iptables ip6tables
+skip_kernel CONFIG_IP_SET_HASH_NETIFACE "the kernel's hash:net,iface is the oracle"
+a=$(ns_new a)
+b=$(ns_new b)
+veth_pair "$a" "$b"
+daemon_start d
+N=100
+
+veth_addrs "$a" "$b" "1 5 7 9" "5 9" "6 10 18"
+
+reached() { # FAMILY
+	if [ "$1" = 6 ]; then snmp "$b" snmp6 Udp6NoPorts; else snmp "$b" Udp NoPorts; fi
+}
+# send FAMILY WAY ADDR: N datagrams from ADDR (in) or to ADDR (out)
+send() {
+	if [ "$2" = in ]; then
+		dst=10.99.0.2 && [ "$1" = 6 ] && dst=fd99::2
+		set -- --dst "$dst" --src "$3"
+	else
+		set -- --dst "$3"
+	fi
+	ip netns exec "$a" "$GEN" send --port 9 --count "$N" "$@" >/dev/null || fail "send $*"
+}
+# kernel_rule NS CHAIN IPT -A|-D NAME DIRS: the kernel's counting rule
+kernel_rule() {
+	ip netns exec "$1" "$3" -t mangle "$4" "$2" -p udp -m set --match-set "$5" "$6" || fail "$3 $4 $2"
+}
+kernel_count() { # NS CHAIN IPT: packets its rule matched
+	ip netns exec "$1" "$3" -t mangle -L "$2" -v -n -x | awk '/match-set/ { print $1 }'
+}
+
+cases=0 addrs=0 dropped=0 passed=0
+# check NAME FAMILY WAY DIRS "CREATE OPTIONS" "ENTRY[+OPTION]..." ADDR...
+check() {
+	name=$1 fam=$2 way=$3 dir=$4 opts=$5 elems=$6
+	shift 6
+	ipt=iptables && [ "$fam" = 6 ] && ipt=ip6tables
+	kns=$b chain=INPUT dev=vb && [ "$way" = out ] && kns=$a chain=POSTROUTING dev=va
+	note "$name: $opts, entries $elems, $dir, $way, addresses $*"
+	# shellcheck disable=SC2086 # the options are words
+	ip netns exec "$kns" ipset create "$name" $opts || fail "ipset create"
+	# shellcheck disable=SC2086
+	ctl d set create "$name" $opts >/dev/null || fail "set create"
+	for e in $elems; do
+		e=$(echo "$e" | tr + ' ') # ELEM+OPTION: an entry with its options
+		# shellcheck disable=SC2086 # the entry and its options are words
+		ip netns exec "$kns" ipset add "$name" $e || fail "ipset add $e"
+		# shellcheck disable=SC2086
+		ctl d set add "$name" $e >/dev/null || fail "set add $e"
+	done
+	kernel_rule "$kns" "$chain" "$ipt" -A "$name" "$dir"
+	k="" s="" hits=0
+	for x in "$@"; do
+		c0=$(kernel_count "$kns" "$chain" "$ipt")
+		send "$fam" "$way" "$x"
+		k="$k $(($(kernel_count "$kns" "$chain" "$ipt") - c0))"
+	done
+	kernel_rule "$kns" "$chain" "$ipt" -D "$name" "$dir"
+	if [ "$way" = in ]; then hook="dev vb netns $b ingress"; else hook="dev va netns $a egress"; fi
+	# shellcheck disable=SC2086
+	ctl d rule add $hook match-set "$name" "$dir" action drop >/dev/null || fail "rule add"
+	for x in "$@"; do
+		n0=$(reached "$fam")
+		send "$fam" "$way" "$x"
+		s="$s $((N - ($(reached "$fam") - n0)))"
+		kt=0 st=0
+		ip netns exec "$kns" ipset -q test "$name" "$x,$dev" || kt=1
+		ctl d set test "$name" "$x,$dev" >/dev/null 2>&1 || st=1
+		assert_eq "$kt" "$st" "$name: ipset test and set test of $x,$dev (0: in the set)"
+	done
+	note "   matched (kernel) / dropped (sluice) per address:$k /$s"
+	assert_eq "$k" "$s" "$name: the kernel's matches and sluice's drops per address"
+	for v in $s; do
+		case $v in
+		0) passed=$((passed + N)) ;;
+		"$N") dropped=$((dropped + N)) hits=$((hits + 1)) ;;
+		*) fail "$name: $v of $N datagrams from one address dropped" ;;
+		esac
+	done
+	[ "$hits" -gt 0 ] && [ "$hits" -lt $# ] || fail "$name: $hits of $# addresses matched: a case must have both"
+	# shellcheck disable=SC2086
+	ctl d rule del $hook match-set "$name" "$dir" action drop >/dev/null || fail "rule del"
+	ctl d set destroy "$name" >/dev/null || fail "set destroy"
+	ip netns exec "$kns" ipset destroy "$name" || fail "ipset destroy"
+	cases=$((cases + 1)) addrs=$((addrs + $#))
+}
+
+# sources .101 .105 .107 .109 on va, arriving on vb: the /28 on vb; inside
+# it a nomatch /30 (.104-.107) by the wildcard "v"; another name's /28
+check i1 4 in src,src "hash:net,iface" "10.99.0.96/28,vb 10.99.0.104/30,v+wildcard+nomatch 10.99.0.112/28,vx" \
+	10.99.0.101 10.99.0.105 10.99.0.107 10.99.0.109
+# wildcards alone, a physdev: entry (never, as in the kernel without a
+# bridge), the /0, with values per entry
+check i2 4 in src,src "hash:net,iface timeout 600 counters" \
+	"10.99.0.100/30,v+wildcard 0.0.0.0/0,veth+timeout+0 10.99.0.104/30,physdev:vb 10.99.0.0/24,vb+nomatch" \
+	10.99.0.101 10.99.0.105 10.99.0.109
+check i6 6 in src,src "hash:net,iface family inet6" "fd99::/124,vb fd99::8/125,vb+nomatch" fd99::5 fd99::9
+# egress: the outgoing interface, va, in the rule's dst
+check o1 4 out dst,dst "hash:net,iface" "10.99.0.0/28,va 10.99.0.8/29,v+wildcard+nomatch" 10.99.0.6 10.99.0.10 10.99.0.18
+note "$cases cases, $addrs addresses: kernel and sluice agree on every one ($dropped datagrams dropped, $passed passed)"
+
+note "a restart adopts hash:net,iface sets with their names, wildcards and nomatch, and their rules"
+ctl d set create r hash:net,iface timeout 0 >/dev/null || fail "create r"
+for e in 10.99.0.96/28,vb "10.99.0.104/30,v wildcard nomatch" 10.99.0.0/24,physdev:vb; do
+	# shellcheck disable=SC2086 # the entry and its options are words
+	ctl d set add r $e >/dev/null || fail "add r $e"
+done
+ctl d rule add dev vb netns "$b" ingress match-set r src,src action drop >/dev/null || fail "rule r"
+# restart_traffic WHAT: .101 dropped, .105 (nomatch) and .109's /24 (physdev) passed
+restart_traffic() {
+	got=""
+	for x in 10.99.0.101 10.99.0.105; do
+		n0=$(reached 4)
+		send 4 in "$x"
+		got="$got $(($(reached 4) - n0))"
+	done
+	assert_eq " 0 $N" "$got" "$1: datagrams that reached b from .101, .105"
+}
+restart_traffic "before the restart"
+before=$(ctl d set save r)
+daemon_stop d
+daemon_start d
+assert_eq "$before" "$(ctl d set save r)" "the set's save after a restart"
+restart_traffic "the adopted program"
+ctl d rule add dev vb netns "$b" ingress prio 1 match-set r src,src action count >/dev/null || fail "count rule"
+restart_traffic "the program compiled after the restart"
+ctl d rule del dev vb netns "$b" ingress prio 1 match-set r src,src action count >/dev/null || fail "count rule del"
+ctl d rule del dev vb netns "$b" ingress match-set r src,src action drop >/dev/null || fail "rule r del"
+
+note "the interface in the other direction: none on either hook (the kernel's -EINVAL: not in the set, so ! matches)"
+ip netns exec "$b" ipset create x hash:net,iface || fail "ipset create x"
+ctl d set create x hash:net,iface >/dev/null || fail "set create x"
+for e in 10.99.0.0/24,vb 10.99.0.0/24,va; do
+	ip netns exec "$b" ipset add x "$e" || fail "ipset add $e"
+	ctl d set add x "$e" >/dev/null || fail "set add $e"
+done
+ip netns exec "$b" iptables -t mangle -A INPUT -p udp -m set ! --match-set x src,dst || fail "iptables !"
+send 4 in 10.99.0.101
+assert_eq "$N" "$(kernel_count "$b" INPUT iptables)" "the kernel's matches of ! src,dst on INPUT"
+for hook in "dev vb netns $b ingress" "dev va netns $a egress"; do
+	dirs=src,dst && [ "$hook" != "${hook%egress}" ] && dirs=dst,src
+	# shellcheck disable=SC2086
+	ctl d rule add $hook match-set x "$dirs" action drop >/dev/null || fail "rule add $hook"
+	n0=$(reached 4)
+	send 4 in 10.99.0.101
+	assert_eq "$N" "$(($(reached 4) - n0))" "datagrams through match-set x $dirs on $hook"
+	# shellcheck disable=SC2086
+	ctl d rule del $hook match-set x "$dirs" action drop >/dev/null || fail "rule del"
+	# shellcheck disable=SC2086
+	ctl d rule add $hook ! match-set x "$dirs" action drop >/dev/null || fail "rule add ! $hook"
+	n0=$(reached 4)
+	send 4 in 10.99.0.101
+	assert_eq "0" "$(($(reached 4) - n0))" "datagrams through ! match-set x $dirs on $hook"
+	# shellcheck disable=SC2086
+	ctl d rule del $hook ! match-set x "$dirs" action drop >/dev/null || fail "rule del !"
+done
