@@ -1289,8 +1289,13 @@ print("%.1f" % (n / (time.monotonic() - t0)))' "$B4" "$DUR" >"$TMP/$1" || die "c
 	say "12/12 bulk TCP: sluice_reno (BPF, struct_ops) / the kernel's reno / cubic, A B C C B A twice"
 	# a rule that names it registers it; its prefix matches no connection
 	ctl tcp add netns "$NS_TX" dst 192.0.2.1/32 cc sluice_reno >/dev/null || die "tcp add cc sluice_reno: $(cat "$TMP/sluiced.log")"
-	tcp_bulk() { # TAG CC: TAG.bps, TAG.retr (segments retransmitted), TAG.cwnd (median snd_cwnd of the seconds, bytes)
+	tx_dsack_segs() { # segments the receiver reported back as duplicates (D-SACK): spurious retransmissions
+		ip netns exec "$NS_TX" nstat -asz TcpExtTCPDSACKRecvSegs | awk '$1 == "TcpExtTCPDSACKRecvSegs" { print $2 }'
+	}
+	tcp_bulk() { # TAG CC: TAG.bps, TAG.retr (segments retransmitted), TAG.dsack (of them spurious),
+		# TAG.cwnd (median snd_cwnd of the seconds, bytes)
 		rm -f "$TMP/$1.json"
+		dsack0=$(tx_dsack_segs)
 		spawn "$TMP/$1.srv" ip netns exec "$NS_RX" taskset -c "$CPU_RX" iperf3 -s -1 -B "$B4" -p "$IPERF_PORT" -J
 		srv=$LAST
 		wait_for 5 sh -c "ip netns exec '$NS_RX' ss -Hltn 'sport = :$IPERF_PORT' | grep -q ." ||
@@ -1300,9 +1305,10 @@ print("%.1f" % (n / (time.monotonic() - t0)))' "$B4" "$DUR" >"$TMP/$1" || die "c
 		stop_pid "$srv"
 		jq -r '.end.sum_received.bits_per_second' "$TMP/$1.json" >"$TMP/$1.bps"
 		jq -r '.end.sum_sent.retransmits' "$TMP/$1.json" >"$TMP/$1.retr"
+		echo $(($(tx_dsack_segs) - dsack0)) >"$TMP/$1.dsack"
 		jq -r '[.intervals[].streams[0].snd_cwnd] | sort | .[length / 2 | floor]' "$TMP/$1.json" >"$TMP/$1.cwnd"
 		say "  $1: $(jq -r '.end.sender_tcp_congestion' "$TMP/$1.json") $(human "$(cat "$TMP/$1.bps")" bit/s)," \
-			"$(cat "$TMP/$1.retr") retransmitted, cwnd $(human "$(cat "$TMP/$1.cwnd")" B) (median of the seconds)"
+			"$(cat "$TMP/$1.retr") retransmitted ($(cat "$TMP/$1.dsack") D-SACKed), cwnd $(human "$(cat "$TMP/$1.cwnd")" B) (median of the seconds)"
 	}
 	# The spread between runs of one algorithm (the CPU is the limit, and other load takes it) is
 	# wider than the differences, and drifts: three algorithms interleaved, each run next to the
@@ -1322,7 +1328,12 @@ print("%.1f" % (n / (time.monotonic() - t0)))' "$B4" "$DUR" >"$TMP/$1" || die "c
 		"$(avg "$TMP"/bulk-reno.*.bps)" "$(avg "$TMP"/bulk-cubic.*.bps)" "bit/s" "-"
 	pair_row "  cwnd (each run's median), sluice_reno / cubic (after reordering's spurious losses, Reno regrows a segment per RTT, CUBIC by the clock)" \
 		"$(avg "$TMP"/bulk-sluice_reno.*.cwnd)" "$(avg "$TMP"/bulk-cubic.*.cwnd)" B "-"
-	pair_row "  segments retransmitted per run, sluice_reno / cubic (spurious: reordering between the CPUs' backlogs)" \
+	spurious() { # CC: the share of its retransmissions the receiver reported as duplicates
+		awk -v r="$(cat "$TMP"/bulk-"$1".*.retr | awk '{ s += $1 } END { print s }')" \
+			-v d="$(cat "$TMP"/bulk-"$1".*.dsack | awk '{ s += $1 } END { print s }')" \
+			'BEGIN { if (r > 0) printf "%.0f%%", 100 * d / r; else print "-" }'
+	}
+	pair_row "  segments retransmitted per run, sluice_reno / cubic (D-SACKed as spurious: $(spurious sluice_reno) / $(spurious cubic): reordering between the CPUs' backlogs)" \
 		"$(avg "$TMP"/bulk-sluice_reno.*.retr)" "$(avg "$TMP"/bulk-cubic.*.retr)" "" "-"
 
 	# --- 12b. round trips to deliver a response: IW3/rwnd 3 vs IW10/rwnd 10 --------------
