@@ -25,13 +25,18 @@ static __always_inline struct tcp_sock *tcp_of(struct sock *sk)
 	return (struct tcp_sock *)sk;
 }
 
-/* the kernel's tcp_is_cwnd_limited(): in slow start, grow to twice what
- * was in flight; after, only while the window limited the sender */
+/* the kernel's tcp_is_cwnd_limited() (since 5.19): grow while the window
+ * limited the sender (is_cwnd_limited covers the last window, not only the
+ * last send), and in slow start also up to twice the most that was in
+ * flight. Testing only the second in slow start, as before 5.19, stalls
+ * slow start whenever max_packets_out lags a window the sender filled. */
 static __always_inline bool cwnd_limited(struct tcp_sock *tp)
 {
+	if (BPF_CORE_READ_BITFIELD(tp, is_cwnd_limited))
+		return true;
 	if (tp->snd_cwnd < tp->snd_ssthresh)
 		return tp->snd_cwnd < 2 * tp->max_packets_out;
-	return BPF_CORE_READ_BITFIELD(tp, is_cwnd_limited);
+	return false;
 }
 
 SEC("struct_ops/sl_reno_ssthresh")

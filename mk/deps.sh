@@ -10,7 +10,7 @@ set -e
 # command given by path must be that one (PATH may hold another python3).
 TOOLS="nft:nftables ipset:ipset iptables:iptables ip6tables:iptables
        clang:clang bpftool:bpftool pkg-config:pkg-config
-       ip:iproute2 ss:iproute2 bridge:iproute2 tc:iproute2 jq:jq socat:socat sysctl:procps
+       ip:iproute2 ss:iproute2 bridge:iproute2 tc:iproute2 nstat:iproute2 jq:jq socat:socat sysctl:procps
        setpriv:util-linux taskset:util-linux chrt:util-linux ps:procps systemd-analyze:systemd
        iperf3:iperf3 bpftrace:bpftrace tcpdump:tcpdump ethtool:ethtool conntrack:conntrack
        /usr/bin/python3:python3"
