@@ -118,6 +118,51 @@ Test(sets_progs, hash_ip6)
 	RUN_BOTH(1, rules, sets, rows);
 }
 
+/* ---- list:set: a rule on a list is an entry per member (hooks.c compile_list) ---------- */
+
+/* a list member's entry: `more` chains it to the next, the last carries the
+ * rule's `!` (list_invert), expires_ns its member's timeout */
+#define RL(id_, cls_, slot_, fam_, dims_, act_, more_, linv_, exp_)                                    \
+	{ .id = (id_), .slot = (slot_), .cls = (cls_), .family = (fam_), .src_dims = (dims_),          \
+	  .action = (act_), .more = (more_), .list_invert = (linv_), .expires_ns = (exp_) }
+
+Test(sets_progs, list_members)
+{
+	const struct sfx_set sets[] = {
+		SET(SL_CLASS_IP4, 3, "10.0.0.1 #a"),
+		SET(SL_CLASS_NET4, 4, "10.1.0.0/16 #b"),
+		SET(SL_CLASS_IP6, 0, "2001:db8::10 #c"),
+		SET(SL_CLASS_IP4, 5, "10.0.0.7 #d"),
+	};
+	static const struct sl_rule rules[] = {
+		/* list A (ip4 #3, ip6 #0, net4 #4) src: the first member that matches decides */
+		RL(10, SL_CLASS_IP4, 3, V4, DIMS(S, 0, 0), DROP, 1, 0, 0),
+		RL(10, SL_CLASS_IP6, 0, V6, DIMS(S, 0, 0), DROP, 1, 0, 0),
+		RL(10, SL_CLASS_NET4, 4, V4, DIMS(S, 0, 0), DROP, 0, 0, 0),
+		/* list B: its one member (#5) ran out long ago; list B2: the same, live */
+		RL(20, SL_CLASS_IP4, 5, V4, DIMS(D, 0, 0), COUNT, 0, 0, 1),
+		RL(25, SL_CLASS_IP4, 5, V4, DIMS(D, 0, 0), COUNT, 0, 0, ~0ull),
+		/* ! list C (ip4 #3) dst */
+		RL(30, SL_CLASS_IP4, 3, V4, DIMS(D, 0, 0), COUNT, 0, INV, 0),
+		/* ! an empty list: one entry that never matches, so every frame */
+		RL(40, SL_CLASS_LIST, 0, 0, DIMS(S, 0, 0), COUNT, 0, INV, 0),
+	};
+	static const struct sfx_row rows[] = {
+		DROPS("A: source 10.0.0.1, its first member", "4 10.0.0.1>192.0.2.9 udp", "10", "a"),
+		DROPS("A: source 10.1.2.3, its third (the ipv6 member meets no ipv4 frame)", "4 10.1.2.3>192.0.2.9 udp",
+		      "10", "b"),
+		DROPS("A: source 2001:db8::10, its second", "6 2001:db8::10>2001:db8::99 udp", "10", "c"),
+		PASSES("B's member ran out, B2's did not; C and the empty list inverted count",
+		       "4 10.0.0.9>10.0.0.7 udp", "25 30 40", "d"),
+		PASSES("C: destination 10.0.0.1 is in its member (which counts): the inverted rule does not",
+		       "4 10.0.0.9>10.0.0.1 udp", "40", "a"),
+		PASSES("ipv6: no member of B, B2, C applies; C counts it inverted", "6 2001:db8::99>2001:db8::98 udp",
+		       "30 40", ""),
+	};
+
+	RUN_BOTH(0, rules, sets, rows);
+}
+
 /* ---- netmask / bitmask (hash:ip): the packet's address masked before the lookup ---- */
 
 /* a rule on a masked set: the set holds masked entries, as the daemon stores them */

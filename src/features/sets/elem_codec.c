@@ -102,6 +102,8 @@ void sets_entry_elem(const struct sets_set *s, const void *key, const struct sl_
 	memset(e, 0, sizeof(*e));
 	e->family = (uint8_t)s->spec.family;
 	e->cidr = e->cidr2 = (uint8_t)(alen * 8);
+	if (s->list) /* the key is the member (sets_list_walk) */
+		sets_list_elem(key, e);
 	switch (sl_set_key_class(s->cls)) {
 	case SL_CLASS_IP4: case SL_CLASS_IP6:
 		memcpy(e->addr, k, (size_t)alen);
@@ -148,7 +150,7 @@ void sets_entry_elem(const struct sets_set *s, const void *key, const struct sl_
 		e->packets = v->packets;
 		e->bytes = v->bytes;
 	}
-	if (!sets_comment_get(s, key, &side)) {
+	if (!s->list && !sets_comment_get(s, key, &side)) {
 		snprintf(e->comment, sizeof(e->comment), "%s", side.text);
 		if (e->comment[0])
 			e->flags |= SL_ELEM_F_COMMENT;

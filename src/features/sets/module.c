@@ -168,6 +168,25 @@ static int stage_rule(struct sets_state *s, const struct sl_cmd *cmd, struct sl_
 	return 0;
 }
 
+/* A list:set's add or del in a config: its member and reference must be
+ * sets of earlier lines (the apply checks the members' order, as the
+ * kernel would) */
+static int stage_list_adt(struct sets_state *s, const struct sl_set_line *l, struct sl_error *err)
+{
+	int m = stage_spec_index(s, l->elem.setname);
+
+	if (m < 0)
+		return sl_fail(err, SL_E_USAGE, 0, "set to be added/deleted/tested as element does not exist: %s",
+			       l->elem.setname);
+	if (sl_set_types[s->spec[m].type].list)
+		return sl_fail(err, SL_E_USAGE, 0, "sets with list:set type cannot be added to the set: %s",
+			       l->elem.setname);
+	if (l->elem.refname[0] && stage_spec_index(s, l->elem.refname) < 0)
+		return sl_fail(err, SL_E_USAGE, 0, "the set to which you referred with 'before' or 'after' does not exist: %s",
+			       l->elem.refname);
+	return 0;
+}
+
 /* what a set line does to the staging view of names, specs and entries;
  * `col` is the element's column */
 static int stage_set(struct sets_state *s, const struct sl_set_line *l, int col, struct sl_error *err)
@@ -197,6 +216,8 @@ static int stage_set(struct sets_state *s, const struct sl_set_line *l, int col,
 		return sl_fail(err, SL_E_USAGE, 0, "set test is a question, not configuration");
 	case SL_SETCMD_ADD:
 	case SL_SETCMD_DEL:
+		if (sl_set_types[s->spec[i].type].list)
+			return stage_list_adt(s, l, err);
 		/* the set exists (the parser looked it up): refuse what the kernel would */
 		return sets_stage_adt(s->stage, i, &s->spec[i], l, col, err);
 	case SL_SETCMD_FLUSH:
@@ -325,6 +346,11 @@ static void type_ids(struct sets_priv *p)
 	}
 	id = btf ? btf__find_by_name_kind(btf, "sl_set_comment", BTF_KIND_STRUCT) : -1;
 	p->comment_type_id = id > 0 ? (uint32_t)id : 0;
+	id = btf ? btf__find_by_name_kind(btf, "__u32", BTF_KIND_TYPEDEF) : -1;
+	p->list_key_type_id = id > 0 ? (uint32_t)id : 0;
+	id = btf ? btf__find_by_name_kind(btf, "sl_set_list", BTF_KIND_STRUCT) : -1;
+	p->list_type_id = id > 0 ? (uint32_t)id : 0;
+	all &= p->list_key_type_id && p->list_type_id;
 	if (!all || !p->comment_type_id)
 		sl_warn("sets: no BTF for the set types; bpftool shows set entries as hex");
 }
@@ -410,6 +436,17 @@ static enum sl_txn_op run_op(const struct sl_cmd *cmd)
 	}
 }
 
+/* add / del on a list:set: the programs of its rules are compiled from its
+ * members, so the change is a transaction */
+static bool names_list(const struct sets_priv *p, const struct sl_cmd *cmd)
+{
+	char *argv[SL_MAX_TOKENS];
+	int cols[SL_MAX_TOKENS], end_col, argc = sets_cmd_words(cmd, argv, cols, &end_col);
+	const struct sets_set *s = argc > 0 ? sets_find(&p->live, argv[0]) : NULL;
+
+	return (cmd->spec->op == SL_SETCMD_ADD || cmd->spec->op == SL_SETCMD_DEL) && s && s->list;
+}
+
 int sets_run(const struct sl_env *env, void *priv, void *st, const struct sl_cmd *cmd, struct sl_error *err)
 {
 	struct sets_priv *p = priv;
@@ -418,6 +455,8 @@ int sets_run(const struct sl_env *env, void *priv, void *st, const struct sl_cmd
 	(void)st; /* run-time changes live in the kernel; the journal is the config's */
 	if (sets_ensure_loaded(env, p, err))
 		return -1;
+	if (op == SL_TXN_NONE && names_list(p, cmd))
+		op = SL_TXN_LIST;
 	if (op == SL_TXN_NONE)
 		return exec_cmd(p, &p->live, cmd, err);
 	/* the catalog changes in memory; the commit makes it the kernel's */
@@ -559,7 +598,8 @@ static void collect(void *priv)
 		if (p->gc_pos >= p->live.nsets)
 			p->gc_pos = 0;
 		s = p->live.set[p->gc_pos];
-		if (s->spec.flags & SL_SET_F_TIMEOUT)
+		/* (a list's expired members are left out wherever it is read) */
+		if ((s->spec.flags & SL_SET_F_TIMEOUT) && !s->list)
 			budget -= sets_map_collect(s, p->gc_key, &p->gc_key_valid, budget);
 		else
 			p->gc_key_valid = false;

@@ -178,7 +178,7 @@ int sets_spec_check(const struct sl_set_spec *spec, int col, struct sl_error *er
 	const struct sl_set_type_info *ti = &sl_set_types[spec->type];
 	bool net = ti->part[0] == SL_PART_NET;
 
-	if (ti->bitmap)
+	if (ti->bitmap || ti->list) /* a list's size is printed, never enforced */
 		return 0;
 	if (!spec->maxelem)
 		return sl_fail(err, SL_E_USAGE, col, "maxelem 0: a set holds at least 1 element");
