@@ -36,7 +36,7 @@
 /* The fault points' names, numbered 1, 2, ... per transaction (tests find
  * them by this line; "apply" is a start on a config other than the
  * committed one's, "recover" a start that found a change cut short):
- * sl_fault_point("reload"|"apply"|"restore"|"swap"|"rule"|"flush"|"destroy"|"create"|"rename"|"recover", k) */
+ * sl_fault_point("reload"|"apply"|"restore"|"swap"|"rule"|"flush"|"destroy"|"create"|"rename"|"list"|"recover", k) */
 static const char *const op_names[SL_TXN_OP_COUNT + 1] = {
 	[SL_TXN_NONE] = "none", [SL_TXN_RELOAD] = "reload", [SL_TXN_APPLY] = "apply",
 	[SL_TXN_RESTORE] = "restore", [SL_TXN_SWAP] = "swap", [SL_TXN_RULE] = "rule",
