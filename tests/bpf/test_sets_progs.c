@@ -993,31 +993,68 @@ Test(sets_progs, plain_tables_full)
 
 /* ---- the whole program ------------------------------------------------------------ */
 
+/* every key class's set, holding every combination of the whole-program
+ * tests' frames' fields */
+static const struct sfx_set every_class[] = {
+	SET(SL_CLASS_IP4, 0, "10.0.0.1", "10.0.0.2"),
+	SET(SL_CLASS_IP6, 1, "2001:db8::1", "2001:db8::2"),
+	SET(SL_CLASS_NET4, 2, "10.0.0.0/8"),
+	SET(SL_CLASS_NET6, 3, "2001:db8::/32"),
+	SET(SL_CLASS_IPPORT4, 4, "10.0.0.1,udp:53", "10.0.0.2,udp:53", "10.0.0.1,udp:1000", "10.0.0.2,udp:1000"),
+	SET(SL_CLASS_IPPORT6, 5, "2001:db8::1,udp:53", "2001:db8::2,udp:53", "2001:db8::1,udp:1000",
+	    "2001:db8::2,udp:1000"),
+	SET(SL_CLASS_NETPORT4, 6, "10.0.0.0/8,udp:53", "10.0.0.0/8,udp:1000"),
+	SET(SL_CLASS_NETPORT6, 7, "2001:db8::/32,udp:53", "2001:db8::/32,udp:1000"),
+	SET(SL_CLASS_IPPORTIP4, 8, "10.0.0.1,udp:53,10.0.0.1", "10.0.0.1,udp:53,10.0.0.2",
+	    "10.0.0.1,udp:1000,10.0.0.1", "10.0.0.1,udp:1000,10.0.0.2", "10.0.0.2,udp:53,10.0.0.1",
+	    "10.0.0.2,udp:53,10.0.0.2", "10.0.0.2,udp:1000,10.0.0.1", "10.0.0.2,udp:1000,10.0.0.2"),
+	SET(SL_CLASS_IPPORTIP6, 9, "2001:db8::1,udp:53,2001:db8::1", "2001:db8::1,udp:53,2001:db8::2",
+	    "2001:db8::1,udp:1000,2001:db8::1", "2001:db8::1,udp:1000,2001:db8::2",
+	    "2001:db8::2,udp:53,2001:db8::1", "2001:db8::2,udp:53,2001:db8::2",
+	    "2001:db8::2,udp:1000,2001:db8::1", "2001:db8::2,udp:1000,2001:db8::2"),
+	SET(SL_CLASS_MAC, 10, "02:00:00:00:00:01", "02:00:00:00:00:02"),
+	SET(SL_CLASS_PORT, 11, "53", "1000"),
+};
+
+/* Load `rules` on every_class (and again with every set plain): the
+ * verifier accepts them within half its limit, and `rows` move what they
+ * should. `what` names the program for the figures printed. */
+static void whole_program(const struct sl_rule *rules, size_t nrules, const struct sfx_row *rows, size_t nrows,
+			  const char *what)
+{
+	struct sfx_spec spec = { rules, nrules, every_class, SFX_N(every_class), rows, nrows, SL_HOOKS_MAX - 1 };
+	struct sfx_spec *plain = sfx_plain(&spec); /* and again, every set plain */
+
+	for (int pass = 0; pass < 2; pass++) {
+		struct sfx *f = sfx_load(pass ? plain : &spec);
+
+		for (int xdp = 1; xdp >= 0; xdp--) {
+			struct bpf_prog_info info;
+			__u32 len = sizeof(info);
+
+			memset(&info, 0, sizeof(info));
+			cr_assert_eq(bpf_obj_get_info_by_fd(sfx_prog_fd(f, xdp), &info, &len), 0);
+			printf("sets-prog %s: %s of 12 %sclasses: %u instructions verified, %u xlated, loaded in "
+			       "%.1f ms (both programs)\n",
+			       xdp ? "sl_sets_xdp" : "sl_sets_tc", what, pass ? "plain " : "", info.verified_insns,
+			       info.xlated_prog_len / 8, sfx_load_ms(f));
+			/* the verifier's work, not its time (the machine's speed is
+			 * no property of the program): half its 1M limit leaves room
+			 * for more classes and rules */
+			cr_expect_lt(info.verified_insns, 500000, "%s: %s took %u verified instructions",
+				     xdp ? "xdp" : "tc", what, info.verified_insns);
+		}
+		cr_assert_eq(sfx_run_rows(f), 0, "failing rows above%s", pass ? ", plain sets" : "");
+		sfx_free(f);
+	}
+	sfx_plain_free(plain);
+}
+
 /* 32 rules over all 12 classes: the verifier accepts it (quickly), and a
  * frame of each family moves exactly the rules it should; the same with
  * every set plain. */
 Test(sets_progs, thirty_two_rules)
 {
-	const struct sfx_set sets[] = {
-		SET(SL_CLASS_IP4, 0, "10.0.0.1", "10.0.0.2"),
-		SET(SL_CLASS_IP6, 1, "2001:db8::1", "2001:db8::2"),
-		SET(SL_CLASS_NET4, 2, "10.0.0.0/8"),
-		SET(SL_CLASS_NET6, 3, "2001:db8::/32"),
-		SET(SL_CLASS_IPPORT4, 4, "10.0.0.1,udp:53", "10.0.0.2,udp:53", "10.0.0.1,udp:1000", "10.0.0.2,udp:1000"),
-		SET(SL_CLASS_IPPORT6, 5, "2001:db8::1,udp:53", "2001:db8::2,udp:53", "2001:db8::1,udp:1000",
-		    "2001:db8::2,udp:1000"),
-		SET(SL_CLASS_NETPORT4, 6, "10.0.0.0/8,udp:53", "10.0.0.0/8,udp:1000"),
-		SET(SL_CLASS_NETPORT6, 7, "2001:db8::/32,udp:53", "2001:db8::/32,udp:1000"),
-		SET(SL_CLASS_IPPORTIP4, 8, "10.0.0.1,udp:53,10.0.0.1", "10.0.0.1,udp:53,10.0.0.2",
-		    "10.0.0.1,udp:1000,10.0.0.1", "10.0.0.1,udp:1000,10.0.0.2", "10.0.0.2,udp:53,10.0.0.1",
-		    "10.0.0.2,udp:53,10.0.0.2", "10.0.0.2,udp:1000,10.0.0.1", "10.0.0.2,udp:1000,10.0.0.2"),
-		SET(SL_CLASS_IPPORTIP6, 9, "2001:db8::1,udp:53,2001:db8::1", "2001:db8::1,udp:53,2001:db8::2",
-		    "2001:db8::1,udp:1000,2001:db8::1", "2001:db8::1,udp:1000,2001:db8::2",
-		    "2001:db8::2,udp:53,2001:db8::1", "2001:db8::2,udp:53,2001:db8::2",
-		    "2001:db8::2,udp:1000,2001:db8::1", "2001:db8::2,udp:1000,2001:db8::2"),
-		SET(SL_CLASS_MAC, 10, "02:00:00:00:00:01", "02:00:00:00:00:02"),
-		SET(SL_CLASS_PORT, 11, "53", "1000"),
-	};
 	struct sl_rule rules[SL_RULES_MAX];
 	static char want4[256], want6[256];
 	size_t at4 = 0, at6 = 0;
@@ -1042,32 +1079,31 @@ Test(sets_progs, thirty_two_rules)
 		       "6 2001:db8::1>2001:db8::2 udp 1000>53",
 		       want6, ""),
 	};
-	struct sfx_spec spec = { rules, SFX_N(rules), sets, SFX_N(sets), rows, SFX_N(rows), SL_HOOKS_MAX - 1 };
-	struct sfx_spec *plain = sfx_plain(&spec); /* and again, every set plain */
+	whole_program(rules, SFX_N(rules), rows, SFX_N(rows), "32 rules");
+}
 
-	for (int pass = 0; pass < 2; pass++) {
-		struct sfx *f = sfx_load(pass ? plain : &spec);
+/* One rule on a list of 32 members of every class (each member chained to
+ * the next): the verifier's work stays linear in the members; the list
+ * matches a frame of either family once, and with `!` not at all. */
+Test(sets_progs, thirty_two_list_members)
+{
+	struct sl_rule rules[SL_RULES_MAX];
 
-		for (int xdp = 1; xdp >= 0; xdp--) {
-			struct bpf_prog_info info;
-			__u32 len = sizeof(info);
+	for (int inv = 0; inv < 2; inv++) {
+		for (unsigned i = 0; i < SL_RULES_MAX; i++) {
+			__u8 cls = (__u8)(i % SL_CLASS_KEYS);
+			__u8 fam = cls == SL_CLASS_MAC || cls == SL_CLASS_PORT ? 0 : cls % 2 ? V6 : V4;
 
-			memset(&info, 0, sizeof(info));
-			cr_assert_eq(bpf_obj_get_info_by_fd(sfx_prog_fd(f, xdp), &info, &len), 0);
-			printf("sets-prog %s: 32 rules of 12 %sclasses: %u instructions verified, %u xlated, loaded in "
-			       "%.1f ms (both programs)\n",
-			       xdp ? "sl_sets_xdp" : "sl_sets_tc", pass ? "plain " : "", info.verified_insns,
-			       info.xlated_prog_len / 8, sfx_load_ms(f));
-			/* the verifier's work, not its time (the machine's speed is
-			 * no property of the program): half its 1M limit leaves room
-			 * for more classes and rules */
-			cr_expect_lt(info.verified_insns, 500000, "%s: 32 rules took %u verified instructions",
-				     xdp ? "xdp" : "tc", info.verified_insns);
+			rules[i] = (struct sl_rule)RL(200, cls, cls, fam, (__u8)((i * 5) % 8), COUNT, i + 1 < SL_RULES_MAX, 0, 0);
 		}
-		cr_assert_eq(sfx_run_rows(f), 0, "failing rows above%s", pass ? ", plain sets" : "");
-		sfx_free(f);
+		rules[SL_RULES_MAX - 1].list_invert = (__u8)inv;
+		const struct sfx_row rows[] = {
+			PASSES("ipv4: its first inet member", "4 10.0.0.1>10.0.0.2 udp 1000>53", inv ? "" : "200", ""),
+			PASSES("ipv6: its first inet6 member", "6 2001:db8::1>2001:db8::2 udp 1000>53", inv ? "" : "200", ""),
+		};
+
+		whole_program(rules, SFX_N(rules), rows, SFX_N(rows), inv ? "! a list of 32" : "a list of 32");
 	}
-	sfx_plain_free(plain);
 }
 
 /* Sets of any size go into the outer maps, hash and LPM alike (the kernel
