@@ -54,6 +54,38 @@ Test(config_sets, duplicate_add)
 	assert_valid("set create s hash:ip\nset add s 10.0.0.1\nset add s 10.0.0.1 -exist\n", 3);
 }
 
+/* list:set: members staged as the kernel would take them */
+Test(config_sets, list_members)
+{
+	const char *sets = "set create a hash:ip\nset create b hash:net\nset create L list:set\n";
+	char text[512];
+
+	snprintf(text, sizeof(text), "%sset add L a\nset add L a\n", sets);
+	assert_refused(text, 5, 11, "element cannot be added to the set: it's already added: a (set L)");
+	snprintf(text, sizeof(text), "%sset add L x\n", sets);
+	assert_refused(text, 4, 11, "set to be added/deleted/tested as element does not exist: x");
+	snprintf(text, sizeof(text), "%sset create M list:set\nset add L M\n", sets);
+	assert_refused(text, 5, 11, "sets with list:set type cannot be added to the set: M");
+	snprintf(text, sizeof(text), "%sset add L a\nset add L b before x\n", sets);
+	assert_refused(text, 5, 11, "'before' or 'after' does not exist: x");
+	snprintf(text, sizeof(text), "%sset add L a\nset del L b\n", sets);
+	assert_refused(text, 5, 11, "element cannot be deleted from the set: it's not added: b (set L)");
+	snprintf(text, sizeof(text), "%sset add L a\nset del L a before b\n", sets);
+	assert_refused(text, 5, 11, "'before' or 'after' is not added to the set: b (set L)");
+	/* a member stays while a list holds it */
+	snprintf(text, sizeof(text), "%sset add L a\nset destroy a\n", sets);
+	assert_refused(text, 5, 0, "set cannot be destroyed: it is in use by a list:set: a");
+	snprintf(text, sizeof(text), "%sset add L a\nset destroy\n", sets);
+	assert_refused(text, 5, 0, "set cannot be destroyed: it is in use by a list:set: a");
+	snprintf(text, sizeof(text), "%sset add L a\nset rename a z\n", sets);
+	assert_refused(text, 5, 0, "set cannot be renamed: it is in use by a list:set: a");
+	/* and goes once the list lets it go */
+	snprintf(text, sizeof(text),
+		 "%sset add L a\nset add L b before a\nset del L b before a\nset flush L\nset destroy a\n"
+		 "set add L b -exist\nset add L b -exist\n", sets);
+	assert_valid(text, 10);
+}
+
 Test(config_sets, del_of_absent)
 {
 	assert_refused("set create s hash:ip\nset add s 10.0.0.1\nset del s 10.0.0.1\nset del s 10.0.0.1\n", 4, 11,

@@ -61,25 +61,29 @@ void sets_list_free(struct sets_set *s)
 	s->list = s->list_committed = NULL;
 }
 
+bool sets_list_holds(const struct sl_set_list *l, const char *name)
+{
+	int pos = l ? position(l, name) : -1;
+
+	return pos >= 0 && member_live(&l->m[pos], sets_now_ns());
+}
+
 int sets_list_holders(const struct sets_catalog *c, const char *name)
 {
-	uint64_t now = sets_now_ns();
 	int n = 0;
 
-	for (int i = 0; i < c->nsets; i++) {
-		const struct sl_set_list *l = c->set[i]->list;
-		int pos = l ? position(l, name) : -1;
-
-		n += pos >= 0 && member_live(&l->m[pos], now);
-	}
+	for (int i = 0; i < c->nsets; i++)
+		n += sets_list_holds(c->set[i]->list, name);
 	return n;
 }
 
-static void member_put(const struct sets_set *s, struct sl_set_lmember *m, const struct sl_set_elem *e, bool readd)
+static void member_put(const struct sl_set_spec *spec, struct sl_set_lmember *m, const struct sl_set_elem *e,
+		       bool readd)
 {
+	struct sets_set s = { .spec = *spec }; /* what sets_entry_value reads */
 	struct sl_set_value v;
 
-	sets_entry_value(s, e, &v);
+	sets_entry_value(&s, e, &v);
 	if (readd && !(e->flags & (SL_ELEM_F_PACKETS | SL_ELEM_F_BYTES))) {
 		/* a re-add (-exist) keeps the counters, as the kernel does */
 		v.packets = m->packets;
@@ -90,22 +94,22 @@ static void member_put(const struct sets_set *s, struct sl_set_lmember *m, const
 	m->expires_ns = v.expires_ns;
 	m->packets = v.packets;
 	m->bytes = v.bytes;
-	if (s->spec.flags & SL_SET_F_SKBINFO)
+	if (spec->flags & SL_SET_F_SKBINFO)
 		m->skb = e->skb;
-	if ((s->spec.flags & SL_SET_F_COMMENT) && (e->flags & SL_ELEM_F_COMMENT))
+	if ((spec->flags & SL_SET_F_COMMENT) && (e->flags & SL_ELEM_F_COMMENT))
 		snprintf(m->comment, sizeof(m->comment), "%s", e->comment);
 }
 
-static int ref_not_added(const struct sets_set *s, const struct sl_set_elem *e, struct sl_error *err)
+static int ref_not_added(const struct sl_set_spec *s, const struct sl_set_elem *e, struct sl_error *err)
 {
 	return sl_fail(err, SL_E_USAGE, 0,
 		       "the set to which you referred with 'before' or 'after' is not added to the set: %s (set %s)",
-		       e->refname, s->spec.name);
+		       e->refname, s->name);
 }
 
-static int del_member(struct sets_set *s, const struct sl_set_elem *e, bool exist, struct sl_error *err)
+static int del_member(struct sl_set_list *l, const struct sl_set_spec *s, const struct sl_set_elem *e, bool exist,
+		      struct sl_error *err)
 {
-	struct sl_set_list *l = s->list;
 	int pos = position(l, e->setname);
 
 	if (pos < 0) {
@@ -113,7 +117,7 @@ static int del_member(struct sets_set *s, const struct sl_set_elem *e, bool exis
 			return ref_not_added(s, e, err);
 		return exist ? 0 : sl_fail(err, SL_E_USAGE, 0,
 					   "element cannot be deleted from the set: it's not added: %s (set %s)",
-					   e->setname, s->spec.name);
+					   e->setname, s->name);
 	}
 	if (e->before && !next_to(l, pos, e->before, e->refname))
 		return ref_not_added(s, e, err);
@@ -122,9 +126,9 @@ static int del_member(struct sets_set *s, const struct sl_set_elem *e, bool exis
 	return 0;
 }
 
-static int add_member(struct sets_set *s, const struct sl_set_elem *e, bool exist, struct sl_error *err)
+static int add_member(struct sl_set_list *l, const struct sl_set_spec *s, const struct sl_set_elem *e, bool exist,
+		      struct sl_error *err)
 {
-	struct sl_set_list *l = s->list;
 	int pos = position(l, e->setname), ref = e->before ? position(l, e->refname) : -1;
 	uint32_t at;
 
@@ -135,12 +139,12 @@ static int add_member(struct sets_set *s, const struct sl_set_elem *e, bool exis
 	if (pos >= 0) { /* the member stays where it is */
 		if (!exist)
 			return sl_fail(err, SL_E_USAGE, 0, "element cannot be added to the set: it's already added: %s (set %s)",
-				       e->setname, s->spec.name);
+				       e->setname, s->name);
 		member_put(s, &l->m[pos], e, true);
 		return 0;
 	}
 	if (l->n == SL_SET_LIST_MAX)
-		return sl_fail(err, SL_E_USAGE, 0, "set %s: a list:set holds at most %d sets in sluice", s->spec.name,
+		return sl_fail(err, SL_E_USAGE, 0, "set %s: a list:set holds at most %d sets in sluice", s->name,
 			       SL_SET_LIST_MAX);
 	at = !e->before ? l->n : e->before > 0 ? (uint32_t)ref : (uint32_t)ref + 1;
 	memmove(&l->m[at + 1], &l->m[at], (l->n - at) * sizeof(l->m[0]));
@@ -149,22 +153,28 @@ static int add_member(struct sets_set *s, const struct sl_set_elem *e, bool exis
 	return 0;
 }
 
-int sets_list_adt(struct sets_catalog *c, struct sets_set *s, enum sl_set_cmd cmd, const struct sl_set_elem *e,
-		  bool exist, struct sl_error *err)
+int sets_list_change(struct sl_set_list *l, const struct sl_set_spec *spec, sl_set_lookup_fn lookup, void *ctx,
+		     enum sl_set_cmd cmd, const struct sl_set_elem *e, bool exist, struct sl_error *err)
 {
-	const struct sets_set *m = sets_find(c, e->setname);
+	const struct sl_set_spec *m = lookup(e->setname, ctx);
 
 	/* the kernel's order: the member, its type, the reference */
 	if (!m)
 		return sl_fail(err, SL_E_USAGE, 0, "set to be added/deleted/tested as element does not exist: %s",
 			       e->setname);
-	if (m->list)
+	if (sl_set_types[m->type].list)
 		return sl_fail(err, SL_E_USAGE, 0, "sets with list:set type cannot be added to the set: %s", e->setname);
-	if (e->refname[0] && !sets_find(c, e->refname))
+	if (e->refname[0] && !lookup(e->refname, ctx))
 		return sl_fail(err, SL_E_USAGE, 0,
 			       "the set to which you referred with 'before' or 'after' does not exist: %s", e->refname);
-	drop_expired(s->list);
-	return cmd == SL_SETCMD_DEL ? del_member(s, e, exist, err) : add_member(s, e, exist, err);
+	drop_expired(l);
+	return cmd == SL_SETCMD_DEL ? del_member(l, spec, e, exist, err) : add_member(l, spec, e, exist, err);
+}
+
+int sets_list_adt(struct sets_catalog *c, struct sets_set *s, enum sl_set_cmd cmd, const struct sl_set_elem *e,
+		  bool exist, struct sl_error *err)
+{
+	return sets_list_change(s->list, &s->spec, sets_lookup_spec, c, cmd, e, exist, err);
 }
 
 int sets_list_test(const struct sets_set *s, const struct sl_set_elem *e)

@@ -168,25 +168,6 @@ static int stage_rule(struct sets_state *s, const struct sl_cmd *cmd, struct sl_
 	return 0;
 }
 
-/* A list:set's add or del in a config: its member and reference must be
- * sets of earlier lines (the apply checks the members' order, as the
- * kernel would) */
-static int stage_list_adt(struct sets_state *s, const struct sl_set_line *l, struct sl_error *err)
-{
-	int m = stage_spec_index(s, l->elem.setname);
-
-	if (m < 0)
-		return sl_fail(err, SL_E_USAGE, 0, "set to be added/deleted/tested as element does not exist: %s",
-			       l->elem.setname);
-	if (sl_set_types[s->spec[m].type].list)
-		return sl_fail(err, SL_E_USAGE, 0, "sets with list:set type cannot be added to the set: %s",
-			       l->elem.setname);
-	if (l->elem.refname[0] && stage_spec_index(s, l->elem.refname) < 0)
-		return sl_fail(err, SL_E_USAGE, 0, "the set to which you referred with 'before' or 'after' does not exist: %s",
-			       l->elem.refname);
-	return 0;
-}
-
 /* what a set line does to the staging view of names, specs and entries;
  * `col` is the element's column */
 static int stage_set(struct sets_state *s, const struct sl_set_line *l, int col, struct sl_error *err)
@@ -216,8 +197,12 @@ static int stage_set(struct sets_state *s, const struct sl_set_line *l, int col,
 		return sl_fail(err, SL_E_USAGE, 0, "set test is a question, not configuration");
 	case SL_SETCMD_ADD:
 	case SL_SETCMD_DEL:
-		if (sl_set_types[s->spec[i].type].list)
-			return stage_list_adt(s, l, err);
+		if (sl_set_types[s->spec[i].type].list) { /* its members, as the kernel would take them */
+			if (!sets_stage_list_adt(s->stage, i, &s->spec[i], stage_lookup, s, l, err))
+				return 0;
+			err->col = err->col ? err->col : col; /* at the element */
+			return -1;
+		}
 		/* the set exists (the parser looked it up): refuse what the kernel would */
 		return sets_stage_adt(s->stage, i, &s->spec[i], l, col, err);
 	case SL_SETCMD_FLUSH:
@@ -230,11 +215,19 @@ static int stage_set(struct sets_state *s, const struct sl_set_line *l, int col,
 					sets_stage_flushed(s->stage, k);
 			return 0;
 		}
+		/* destroying every set: refused while a list holds one, as the kernel */
+		for (int k = 0; !*l->name && k < s->nspecs; k++)
+			if (sets_stage_list_holds(s->stage, s->spec[k].name))
+				return sl_fail(err, SL_E_USAGE, 0, "set cannot be destroyed: it is in use by a list:set: %s",
+					       s->spec[k].name);
 		for (int k = s->nspecs - 1; k >= 0; k--) {
 			if (*l->name && k != i)
 				continue;
 			if (sets_rules_using(s->rule, s->nrules, s->spec[k].name))
 				return sl_fail(err, SL_E_USAGE, 0, "set '%s' is used by a rule", s->spec[k].name);
+			if (sets_stage_list_holds(s->stage, s->spec[k].name))
+				return sl_fail(err, SL_E_USAGE, 0, "set cannot be destroyed: it is in use by a list:set: %s",
+					       s->spec[k].name);
 			memmove(&s->spec[k], &s->spec[k + 1], (size_t)(s->nspecs - k - 1) * sizeof(s->spec[0]));
 			sets_stage_removed(s->stage, k);
 			s->nspecs--;
@@ -248,6 +241,9 @@ static int stage_set(struct sets_state *s, const struct sl_set_line *l, int col,
 		if (l->cmd == SL_SETCMD_RENAME) {
 			if (j >= 0)
 				return sl_fail(err, SL_E_USAGE, 0, "set '%s' already exists", l->name2);
+			if (sets_stage_list_holds(s->stage, l->name))
+				return sl_fail(err, SL_E_USAGE, 0, "set cannot be renamed: it is in use by a list:set: %s",
+					       l->name);
 			for (int k = 0; k < s->nrules; k++)
 				if (!strcmp(s->rule[k].set, l->name))
 					snprintf(s->rule[k].set, sizeof(s->rule[k].set), "%s", l->name2);

@@ -347,8 +347,14 @@ void sets_collect_all(struct sets_set *s);
 
 int sets_list_alloc(struct sets_set *s);
 void sets_list_free(struct sets_set *s);
-/* how many lists of `c` hold the set `name` (the kernel's references) */
+/* whether the list (NULL: none) holds the set `name`, and how many lists
+ * of `c` do (the kernel's references) */
+bool sets_list_holds(const struct sl_set_list *l, const char *name);
 int sets_list_holders(const struct sets_catalog *c, const char *name);
+/* add / del of a member in list `l` of `spec`, its sets found by `lookup`
+ * (a catalog's, or a config's being staged) */
+int sets_list_change(struct sl_set_list *l, const struct sl_set_spec *spec, sl_set_lookup_fn lookup, void *ctx,
+		     enum sl_set_cmd cmd, const struct sl_set_elem *e, bool exist, struct sl_error *err);
 /* add / del of a member (`before|after REF`), as the kernel's list:set */
 int sets_list_adt(struct sets_catalog *c, struct sets_set *s, enum sl_set_cmd cmd, const struct sl_set_elem *e,
 		  bool exist, struct sl_error *err);
