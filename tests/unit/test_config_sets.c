@@ -57,28 +57,29 @@ Test(config_sets, duplicate_add)
 /* list:set: members staged as the kernel would take them */
 Test(config_sets, list_members)
 {
+	static const struct {
+		const char *lines;      /* after the three sets' create lines */
+		int line, col;
+		const char *msg;
+	} bad[] = {
+		{ "set add L a\nset add L a\n", 5, 11, "element cannot be added to the set: it's already added: a (set L)" },
+		{ "set add L x\n", 4, 11, "set to be added/deleted/tested as element does not exist: x" },
+		{ "set create M list:set\nset add L M\n", 5, 11, "sets with list:set type cannot be added to the set: M" },
+		{ "set add L a\nset add L b before x\n", 5, 11, "'before' or 'after' does not exist: x" },
+		{ "set add L a\nset del L b\n", 5, 11, "element cannot be deleted from the set: it's not added: b (set L)" },
+		{ "set add L a\nset del L a before b\n", 5, 11, "'before' or 'after' is not added to the set: b (set L)" },
+		/* a member stays while a list holds it */
+		{ "set add L a\nset destroy a\n", 5, 0, "set cannot be destroyed: it is in use by a list:set: a" },
+		{ "set add L a\nset destroy\n", 5, 0, "set cannot be destroyed: it is in use by a list:set: a" },
+		{ "set add L a\nset rename a z\n", 5, 0, "set cannot be renamed: it is in use by a list:set: a" },
+	};
 	const char *sets = "set create a hash:ip\nset create b hash:net\nset create L list:set\n";
 	char text[512];
 
-	snprintf(text, sizeof(text), "%sset add L a\nset add L a\n", sets);
-	assert_refused(text, 5, 11, "element cannot be added to the set: it's already added: a (set L)");
-	snprintf(text, sizeof(text), "%sset add L x\n", sets);
-	assert_refused(text, 4, 11, "set to be added/deleted/tested as element does not exist: x");
-	snprintf(text, sizeof(text), "%sset create M list:set\nset add L M\n", sets);
-	assert_refused(text, 5, 11, "sets with list:set type cannot be added to the set: M");
-	snprintf(text, sizeof(text), "%sset add L a\nset add L b before x\n", sets);
-	assert_refused(text, 5, 11, "'before' or 'after' does not exist: x");
-	snprintf(text, sizeof(text), "%sset add L a\nset del L b\n", sets);
-	assert_refused(text, 5, 11, "element cannot be deleted from the set: it's not added: b (set L)");
-	snprintf(text, sizeof(text), "%sset add L a\nset del L a before b\n", sets);
-	assert_refused(text, 5, 11, "'before' or 'after' is not added to the set: b (set L)");
-	/* a member stays while a list holds it */
-	snprintf(text, sizeof(text), "%sset add L a\nset destroy a\n", sets);
-	assert_refused(text, 5, 0, "set cannot be destroyed: it is in use by a list:set: a");
-	snprintf(text, sizeof(text), "%sset add L a\nset destroy\n", sets);
-	assert_refused(text, 5, 0, "set cannot be destroyed: it is in use by a list:set: a");
-	snprintf(text, sizeof(text), "%sset add L a\nset rename a z\n", sets);
-	assert_refused(text, 5, 0, "set cannot be renamed: it is in use by a list:set: a");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "%s%s", sets, bad[i].lines);
+		assert_refused(text, bad[i].line, bad[i].col, bad[i].msg);
+	}
 	/* and goes once the list lets it go */
 	snprintf(text, sizeof(text),
 		 "%sset add L a\nset add L b before a\nset del L b before a\nset flush L\nset destroy a\n"
