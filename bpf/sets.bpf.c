@@ -147,6 +147,9 @@ __noinline int sl_sets_rule_matches(__u32 i, const struct sl_pkt *p, const struc
 	if (at >= SL_RULES_MAX)
 		return 0;
 	r = &sl_rules[at];
+	/* a list:set's member added with a timeout is gone once it runs out */
+	if (r->expires_ns && bpf_ktime_get_ns() >= r->expires_ns)
+		return 0;
 	if (!sl_set_rule_applies(r->cls, r->family, p))
 		return 0;
 	/* each class as a constant, so that its path meets only its own maps */
@@ -178,14 +181,27 @@ static __always_inline bool sl_sets_verdict(const struct sl_pkt *p, const struct
 	if (status != SL_PARSE_OK && hs)
 		hs->unparsed++;
 
+	/* a list:set rule is one entry per member (`more` on all but its last):
+	 * any member's match is the rule's, then its `!` */
+	bool member_hit = false;
+
 	for (__u32 i = 0; i < SL_RULES_MAX; i++) {
 		if (i >= sl_nrules)
 			break;
 		/* an unparsed frame meets only `unparsed` rules, a parsed one only set rules */
 		if ((sl_rules[i].match == SL_MATCH_UNPARSED) != (status != SL_PARSE_OK))
 			continue;
-		if (sl_rules[i].match == SL_MATCH_SET && !sl_sets_rule_matches(i, p, l4, bytes))
-			continue;
+		if (sl_rules[i].match == SL_MATCH_SET) {
+			bool hit = member_hit || sl_sets_rule_matches(i, p, l4, bytes);
+
+			if (sl_rules[i].more) {
+				member_hit = hit;
+				continue;
+			}
+			member_hit = false;
+			if (hit == (bool)sl_rules[i].list_invert)
+				continue;
+		}
 		sl_rule_count(sl_rules[i].id, bytes);
 		switch (sl_rules[i].action) {
 		case SL_ACT_DROP:

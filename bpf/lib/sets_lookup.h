@@ -108,6 +108,7 @@ const volatile struct {
 	struct sl_set_pbucket_mac pb_mac;
 	struct sl_set_pbucket_port pb_port;
 	__u32 bucket_index;              /* their key */
+	struct sl_set_list list[0];      /* a list:set's map value (no bytes: its BTF, not its 21 KB) */
 } sl_set_btf_types = {};
 
 /* other features' way to a set, by name, and their uses of it (userspace

@@ -253,7 +253,9 @@ enum sl_set_type {
 	SL_SET_BITMAP_IP = 7,    /* kept in the IPv4 hash:ip classes, with its netmask */
 	SL_SET_BITMAP_IP_MAC = 8, /* SL_CLASS_IPMAC4 */
 	SL_SET_HASH_NET_IFACE = 9, /* SL_CLASS_NETIFACE4/6 */
-	SL_SET_TYPE_COUNT = 10,  /* not a type: one past the last */
+	/* 10, 11: kept for hash:ip,mark, hash:net,net */
+	SL_SET_LIST_SET = 12,    /* a list of sets (SL_CLASS_LIST): no key class */
+	SL_SET_TYPE_COUNT = 13,  /* not a type: one past the last (holes have no name) */
 };
 
 /* A set's create options. */
@@ -308,6 +310,34 @@ struct sl_set_meta {
 };
 SL_STATIC_ASSERT(sizeof(struct sl_set_meta) == 96, "sl_set_meta layout");
 
+/* --- list:set -------------------------------------------------------------------- */
+
+/* A list:set holds no keys: its members are other sets, by name, in order.
+ * It sits in no outer map (sl_set_meta.cls is SL_CLASS_LIST, outside enum
+ * sl_set_class); a rule on it is compiled into one entry per member that
+ * can match (struct sl_rule.more), so the dataplane never reads the list.
+ * Its map (maps/SL_SET_SLOT_MAP_PREFIX<slot>) is an ARRAY of two struct
+ * sl_set_list, one per catalog bank: generation G's members in entry G & 1,
+ * written with the catalog, so a crash leaves a list as it was or as the
+ * change made it, as the rules compiled from it. */
+#define SL_CLASS_LIST   0xff
+#define SL_SET_LIST_MAX 64     /* members of one list */
+
+struct sl_set_lmember {
+	char name[32];          /* the member set, NUL-padded */
+	__u64 expires_ns;       /* CLOCK_MONOTONIC; 0 never */
+	__u64 packets, bytes;   /* as given (the dataplane does not count through a list) */
+	struct sl_set_skbinfo skb;
+	char comment[SL_SET_COMMENT_SIZE];
+};
+SL_STATIC_ASSERT(sizeof(struct sl_set_lmember) == 328, "sl_set_lmember layout");
+
+struct sl_set_list {
+	__u32 n;                /* members, in order */
+	__u32 pad;
+	struct sl_set_lmember m[SL_SET_LIST_MAX];
+};
+
 /* --- rules ---------------------------------------------------------------------- */
 
 /* Which way a hook sees frames (sl_rule_meta.dir, sl_hook_meta.dir; pinned:
@@ -342,7 +372,8 @@ struct sl_rule {
 	__u8 action;        /* enum sl_rule_action */
 	__u8 match;         /* enum sl_rule_match; with SL_MATCH_UNPARSED only id and action count */
 	__u8 masked;        /* a set with netmask/bitmask: its (first) address is ANDed with mask first */
-	__u8 pad;
+	__u8 more;          /* a list:set rule's member: the next entry is another member of the
+			     * same rule, and a match of any of them is the rule's match */
 	union {
 		__u8 mask[16];      /* IPv4 in the first four bytes */
 		struct {            /* hash:net,iface: the interface the rule's iface direction
@@ -351,8 +382,11 @@ struct sl_rule {
 			char iface[SL_IFACE_LEN];
 		};
 	};
+	__u8 list_invert;   /* the last entry of a list:set rule: `!` on the members' match */
+	__u8 pad2[3];
+	__u64 expires_ns;   /* a list member's timeout (bpf_ktime_get_ns()); 0 never */
 };
-SL_STATIC_ASSERT(sizeof(struct sl_rule) == 28, "sl_rule layout");
+SL_STATIC_ASSERT(sizeof(struct sl_rule) == 40, "sl_rule layout");
 
 /* A rule as the operator wrote it (userspace only: for bpftool and for a
  * restarted daemon). */
@@ -398,6 +432,7 @@ enum sl_txn_op {
 	SL_TXN_DESTROY = 7,
 	SL_TXN_CREATE = 8,
 	SL_TXN_RENAME = 9,
+	SL_TXN_LIST = 10,    /* add / del on a list:set: its rules' programs are rebuilt */
 	SL_TXN_OP_COUNT
 };
 

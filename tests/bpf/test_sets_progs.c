@@ -119,6 +119,51 @@ Test(sets_progs, hash_ip6)
 	RUN_BOTH(1, rules, sets, rows);
 }
 
+/* ---- list:set: a rule on a list is an entry per member (hooks.c compile_list) ---------- */
+
+/* a list member's entry: `more` chains it to the next, the last carries the
+ * rule's `!` (list_invert), expires_ns its member's timeout */
+#define RL(id_, cls_, slot_, fam_, dims_, act_, more_, linv_, exp_)                                    \
+	{ .id = (id_), .slot = (slot_), .cls = (cls_), .family = (fam_), .src_dims = (dims_),          \
+	  .action = (act_), .more = (more_), .list_invert = (linv_), .expires_ns = (exp_) }
+
+Test(sets_progs, list_members)
+{
+	const struct sfx_set sets[] = {
+		SET(SL_CLASS_IP4, 3, "10.0.0.1 #a"),
+		SET(SL_CLASS_NET4, 4, "10.1.0.0/16 #b"),
+		SET(SL_CLASS_IP6, 0, "2001:db8::10 #c"),
+		SET(SL_CLASS_IP4, 5, "10.0.0.7 #d"),
+	};
+	static const struct sl_rule rules[] = {
+		/* list A (ip4 #3, ip6 #0, net4 #4) src: the first member that matches decides */
+		RL(10, SL_CLASS_IP4, 3, V4, DIMS(S, 0, 0), DROP, 1, 0, 0),
+		RL(10, SL_CLASS_IP6, 0, V6, DIMS(S, 0, 0), DROP, 1, 0, 0),
+		RL(10, SL_CLASS_NET4, 4, V4, DIMS(S, 0, 0), DROP, 0, 0, 0),
+		/* list B: its one member (#5) ran out long ago; list B2: the same, live */
+		RL(20, SL_CLASS_IP4, 5, V4, DIMS(D, 0, 0), COUNT, 0, 0, 1),
+		RL(25, SL_CLASS_IP4, 5, V4, DIMS(D, 0, 0), COUNT, 0, 0, ~0ull),
+		/* ! list C (ip4 #3) dst */
+		RL(30, SL_CLASS_IP4, 3, V4, DIMS(D, 0, 0), COUNT, 0, INV, 0),
+		/* ! an empty list: one entry that never matches, so every frame */
+		RL(40, SL_CLASS_LIST, 0, 0, DIMS(S, 0, 0), COUNT, 0, INV, 0),
+	};
+	static const struct sfx_row rows[] = {
+		DROPS("A: source 10.0.0.1, its first member", "4 10.0.0.1>192.0.2.9 udp", "10", "a"),
+		DROPS("A: source 10.1.2.3, its third (the ipv6 member meets no ipv4 frame)", "4 10.1.2.3>192.0.2.9 udp",
+		      "10", "b"),
+		DROPS("A: source 2001:db8::10, its second", "6 2001:db8::10>2001:db8::99 udp", "10", "c"),
+		PASSES("B's member ran out, B2's did not; C and the empty list inverted count",
+		       "4 10.0.0.9>10.0.0.7 udp", "25 30 40", "d"),
+		PASSES("C: destination 10.0.0.1 is in its member (which counts): the inverted rule does not",
+		       "4 10.0.0.9>10.0.0.1 udp", "40", "a"),
+		PASSES("ipv6: no member of B, B2, C applies; C counts it inverted", "6 2001:db8::99>2001:db8::98 udp",
+		       "30 40", ""),
+	};
+
+	RUN_BOTH(0, rules, sets, rows);
+}
+
 /* ---- netmask / bitmask (hash:ip): the packet's address masked before the lookup ---- */
 
 /* a rule on a masked set: the set holds masked entries, as the daemon stores them */
@@ -600,6 +645,38 @@ Test(sets_progs, hash_netiface_truncated_xdp)
 
 	cr_assert_eq(sfx_run_rows_on(f, true), 0, "failing rows above");
 	sfx_free(f);
+}
+
+/* A list whose members are a bitmap:ip,mac and a hash:net,iface set: each
+ * member's entry as the daemon compiles it (src,src: the source MAC, the
+ * hook's device as the incoming interface), chained by `more`; the list
+ * matches when either does, its `!` when neither. */
+Test(sets_progs, list_ipmac_netiface_members)
+{
+	const struct sfx_set sets[] = {
+		SET(SL_CLASS_IPMAC4, 0, "10.0.0.1,02:00:00:00:00:aa #a"),
+		SET(SL_CLASS_NETIFACE4, 0, "10.1.0.0/16,veth0 #b", "10.2.0.0/16,veth1 #c"),
+	};
+	static const struct sl_rule rules[] = {
+		RL(10, SL_CLASS_IPMAC4, 0, V4, DIMS(S, S, 0), COUNT, 1, 0, 0),
+		{ .id = 10, .cls = SL_CLASS_NETIFACE4, .family = V4, .src_dims = DIMS(S, S, 0), .action = COUNT,
+		  .has_iface = 1, .iface = "veth0" },
+		RL(20, SL_CLASS_IPMAC4, 0, V4, DIMS(S, S, 0), DROP, 1, 0, 0),
+		{ .id = 20, .cls = SL_CLASS_NETIFACE4, .family = V4, .src_dims = DIMS(S, S, 0), .action = DROP,
+		  .has_iface = 1, .iface = "veth0", .list_invert = INV },
+	};
+	static const struct sfx_row rows[] = {
+		/* each list looks its members up: an entry counts once per list */
+		PASSES("the bitmap:ip,mac member: source address and MAC", "smac=02:00:00:00:00:aa 4 10.0.0.1>10.9.9.9 udp",
+		       "10", "a a"),
+		PASSES("the hash:net,iface member: the hook's interface", "smac=02:00:00:00:00:ab 4 10.1.2.3>10.9.9.9 udp",
+		       "10", "b b"),
+		DROPS("neither (the MAC misses): the inverted list drops", "smac=02:00:00:00:00:ab 4 10.0.0.1>10.9.9.9 udp",
+		      "20", ""),
+		DROPS("neither (another interface's net)", "smac=02:00:00:00:00:ab 4 10.2.0.1>10.9.9.9 udp", "20", ""),
+	};
+
+	RUN(30, rules, sets, rows);
 }
 
 Test(sets_progs, bitmap_port)
@@ -1084,31 +1161,68 @@ Test(sets_progs, plain_tables_full)
 
 /* ---- the whole program ------------------------------------------------------------ */
 
+/* every key class's set, holding every combination of the whole-program
+ * tests' frames' fields */
+static const struct sfx_set every_class[] = {
+	SET(SL_CLASS_IP4, 0, "10.0.0.1", "10.0.0.2"),
+	SET(SL_CLASS_IP6, 1, "2001:db8::1", "2001:db8::2"),
+	SET(SL_CLASS_NET4, 2, "10.0.0.0/8"),
+	SET(SL_CLASS_NET6, 3, "2001:db8::/32"),
+	SET(SL_CLASS_IPPORT4, 4, "10.0.0.1,udp:53", "10.0.0.2,udp:53", "10.0.0.1,udp:1000", "10.0.0.2,udp:1000"),
+	SET(SL_CLASS_IPPORT6, 5, "2001:db8::1,udp:53", "2001:db8::2,udp:53", "2001:db8::1,udp:1000",
+	    "2001:db8::2,udp:1000"),
+	SET(SL_CLASS_NETPORT4, 6, "10.0.0.0/8,udp:53", "10.0.0.0/8,udp:1000"),
+	SET(SL_CLASS_NETPORT6, 7, "2001:db8::/32,udp:53", "2001:db8::/32,udp:1000"),
+	SET(SL_CLASS_IPPORTIP4, 8, "10.0.0.1,udp:53,10.0.0.1", "10.0.0.1,udp:53,10.0.0.2",
+	    "10.0.0.1,udp:1000,10.0.0.1", "10.0.0.1,udp:1000,10.0.0.2", "10.0.0.2,udp:53,10.0.0.1",
+	    "10.0.0.2,udp:53,10.0.0.2", "10.0.0.2,udp:1000,10.0.0.1", "10.0.0.2,udp:1000,10.0.0.2"),
+	SET(SL_CLASS_IPPORTIP6, 9, "2001:db8::1,udp:53,2001:db8::1", "2001:db8::1,udp:53,2001:db8::2",
+	    "2001:db8::1,udp:1000,2001:db8::1", "2001:db8::1,udp:1000,2001:db8::2",
+	    "2001:db8::2,udp:53,2001:db8::1", "2001:db8::2,udp:53,2001:db8::2",
+	    "2001:db8::2,udp:1000,2001:db8::1", "2001:db8::2,udp:1000,2001:db8::2"),
+	SET(SL_CLASS_MAC, 10, "02:00:00:00:00:01", "02:00:00:00:00:02"),
+	SET(SL_CLASS_PORT, 11, "53", "1000"),
+};
+
+/* Load `rules` on every_class (and again with every set plain): the
+ * verifier accepts them within half its limit, and `rows` move what they
+ * should. `what` names the program for the figures printed. */
+static void whole_program(const struct sl_rule *rules, size_t nrules, const struct sfx_row *rows, size_t nrows,
+			  const char *what)
+{
+	struct sfx_spec spec = { rules, nrules, every_class, SFX_N(every_class), rows, nrows, SL_HOOKS_MAX - 1 };
+	struct sfx_spec *plain = sfx_plain(&spec); /* and again, every set plain */
+
+	for (int pass = 0; pass < 2; pass++) {
+		struct sfx *f = sfx_load(pass ? plain : &spec);
+
+		for (int xdp = 1; xdp >= 0; xdp--) {
+			struct bpf_prog_info info;
+			__u32 len = sizeof(info);
+
+			memset(&info, 0, sizeof(info));
+			cr_assert_eq(bpf_obj_get_info_by_fd(sfx_prog_fd(f, xdp), &info, &len), 0);
+			printf("sets-prog %s: %s of 12 %sclasses: %u instructions verified, %u xlated, loaded in "
+			       "%.1f ms (both programs)\n",
+			       xdp ? "sl_sets_xdp" : "sl_sets_tc", what, pass ? "plain " : "", info.verified_insns,
+			       info.xlated_prog_len / 8, sfx_load_ms(f));
+			/* the verifier's work, not its time (the machine's speed is
+			 * no property of the program): half its 1M limit leaves room
+			 * for more classes and rules */
+			cr_expect_lt(info.verified_insns, 500000, "%s: %s took %u verified instructions",
+				     xdp ? "xdp" : "tc", what, info.verified_insns);
+		}
+		cr_assert_eq(sfx_run_rows(f), 0, "failing rows above%s", pass ? ", plain sets" : "");
+		sfx_free(f);
+	}
+	sfx_plain_free(plain);
+}
+
 /* 32 rules over all 12 classes: the verifier accepts it (quickly), and a
  * frame of each family moves exactly the rules it should; the same with
  * every set plain. */
 Test(sets_progs, thirty_two_rules)
 {
-	const struct sfx_set sets[] = {
-		SET(SL_CLASS_IP4, 0, "10.0.0.1", "10.0.0.2"),
-		SET(SL_CLASS_IP6, 1, "2001:db8::1", "2001:db8::2"),
-		SET(SL_CLASS_NET4, 2, "10.0.0.0/8"),
-		SET(SL_CLASS_NET6, 3, "2001:db8::/32"),
-		SET(SL_CLASS_IPPORT4, 4, "10.0.0.1,udp:53", "10.0.0.2,udp:53", "10.0.0.1,udp:1000", "10.0.0.2,udp:1000"),
-		SET(SL_CLASS_IPPORT6, 5, "2001:db8::1,udp:53", "2001:db8::2,udp:53", "2001:db8::1,udp:1000",
-		    "2001:db8::2,udp:1000"),
-		SET(SL_CLASS_NETPORT4, 6, "10.0.0.0/8,udp:53", "10.0.0.0/8,udp:1000"),
-		SET(SL_CLASS_NETPORT6, 7, "2001:db8::/32,udp:53", "2001:db8::/32,udp:1000"),
-		SET(SL_CLASS_IPPORTIP4, 8, "10.0.0.1,udp:53,10.0.0.1", "10.0.0.1,udp:53,10.0.0.2",
-		    "10.0.0.1,udp:1000,10.0.0.1", "10.0.0.1,udp:1000,10.0.0.2", "10.0.0.2,udp:53,10.0.0.1",
-		    "10.0.0.2,udp:53,10.0.0.2", "10.0.0.2,udp:1000,10.0.0.1", "10.0.0.2,udp:1000,10.0.0.2"),
-		SET(SL_CLASS_IPPORTIP6, 9, "2001:db8::1,udp:53,2001:db8::1", "2001:db8::1,udp:53,2001:db8::2",
-		    "2001:db8::1,udp:1000,2001:db8::1", "2001:db8::1,udp:1000,2001:db8::2",
-		    "2001:db8::2,udp:53,2001:db8::1", "2001:db8::2,udp:53,2001:db8::2",
-		    "2001:db8::2,udp:1000,2001:db8::1", "2001:db8::2,udp:1000,2001:db8::2"),
-		SET(SL_CLASS_MAC, 10, "02:00:00:00:00:01", "02:00:00:00:00:02"),
-		SET(SL_CLASS_PORT, 11, "53", "1000"),
-	};
 	struct sl_rule rules[SL_RULES_MAX];
 	static char want4[256], want6[256];
 	size_t at4 = 0, at6 = 0;
@@ -1133,32 +1247,31 @@ Test(sets_progs, thirty_two_rules)
 		       "6 2001:db8::1>2001:db8::2 udp 1000>53",
 		       want6, ""),
 	};
-	struct sfx_spec spec = { rules, SFX_N(rules), sets, SFX_N(sets), rows, SFX_N(rows), SL_HOOKS_MAX - 1 };
-	struct sfx_spec *plain = sfx_plain(&spec); /* and again, every set plain */
+	whole_program(rules, SFX_N(rules), rows, SFX_N(rows), "32 rules");
+}
 
-	for (int pass = 0; pass < 2; pass++) {
-		struct sfx *f = sfx_load(pass ? plain : &spec);
+/* One rule on a list of 32 members of every class (each member chained to
+ * the next): the verifier's work stays linear in the members; the list
+ * matches a frame of either family once, and with `!` not at all. */
+Test(sets_progs, thirty_two_list_members)
+{
+	struct sl_rule rules[SL_RULES_MAX];
 
-		for (int xdp = 1; xdp >= 0; xdp--) {
-			struct bpf_prog_info info;
-			__u32 len = sizeof(info);
+	for (int inv = 0; inv < 2; inv++) {
+		for (unsigned i = 0; i < SL_RULES_MAX; i++) {
+			__u8 cls = (__u8)(i % SL_CLASS_KEYS);
+			__u8 fam = cls == SL_CLASS_MAC || cls == SL_CLASS_PORT ? 0 : cls % 2 ? V6 : V4;
 
-			memset(&info, 0, sizeof(info));
-			cr_assert_eq(bpf_obj_get_info_by_fd(sfx_prog_fd(f, xdp), &info, &len), 0);
-			printf("sets-prog %s: 32 rules of 12 %sclasses: %u instructions verified, %u xlated, loaded in "
-			       "%.1f ms (both programs)\n",
-			       xdp ? "sl_sets_xdp" : "sl_sets_tc", pass ? "plain " : "", info.verified_insns,
-			       info.xlated_prog_len / 8, sfx_load_ms(f));
-			/* the verifier's work, not its time (the machine's speed is
-			 * no property of the program): half its 1M limit leaves room
-			 * for more classes and rules */
-			cr_expect_lt(info.verified_insns, 500000, "%s: 32 rules took %u verified instructions",
-				     xdp ? "xdp" : "tc", info.verified_insns);
+			rules[i] = (struct sl_rule)RL(200, cls, cls, fam, (__u8)((i * 5) % 8), COUNT, i + 1 < SL_RULES_MAX, 0, 0);
 		}
-		cr_assert_eq(sfx_run_rows(f), 0, "failing rows above%s", pass ? ", plain sets" : "");
-		sfx_free(f);
+		rules[SL_RULES_MAX - 1].list_invert = (__u8)inv;
+		const struct sfx_row rows[] = {
+			PASSES("ipv4: its first inet member", "4 10.0.0.1>10.0.0.2 udp 1000>53", inv ? "" : "200", ""),
+			PASSES("ipv6: its first inet6 member", "6 2001:db8::1>2001:db8::2 udp 1000>53", inv ? "" : "200", ""),
+		};
+
+		whole_program(rules, SFX_N(rules), rows, SFX_N(rows), inv ? "! a list of 32" : "a list of 32");
 	}
-	sfx_plain_free(plain);
 }
 
 /* Sets of any size go into the outer maps, hash and LPM alike (the kernel

@@ -38,7 +38,11 @@ set create alw hash:ip
 set add alw 10.99.0.3
 set create spare hash:net
 set add spare 10.97.0.0/16
+# a list:set under a rule: an add or del on it rebuilds the rule's program
+set create lst list:set
+set add lst blk
 rule add dev vb netns $b ingress prio 50 match-set alw src action pass
+rule add dev vb netns $b ingress prio 95 match-set lst src action drop
 rule add dev vb netns $b ingress prio 90 match-set blk2 src action drop
 rule add dev vb netns $b ingress prio 100 match-set blk src action drop
 EOF
@@ -132,6 +136,8 @@ run() {
 	create) ctl d set create extra hash:ip ;;
 	add) ctl d set add blk2 10.99.0.9 ;;
 	del) ctl d set del blk2 10.99.0.5 ;;
+	list-add) ctl d set add lst spare before blk ;;
+	list-del) ctl d set del lst blk ;;
 	esac
 }
 # prepare ACTION: bring the config's state to the one the action starts from

@@ -32,6 +32,7 @@ actions_of() {
 	reload | reload-core) echo reload ;;
 	rule) echo "rule-add rule-del" ;;
 	restore | swap | flush | destroy | rename | create | add | del) echo "$1" ;;
+	list) echo "list-add list-del" ;;
 	*) return 1 ;;
 	esac
 }

@@ -20,7 +20,8 @@
 # - the order of members in a listing without -sorted: ipset's is its hash
 #   order, which depends on the random initval; so runs of members are
 #   compared sorted unless the line asks for -sorted, or the set is a
-#   bitmap (the kernel lists a bitmap in order, and so must sluice).
+#   bitmap or a list:set (the kernel lists a bitmap in order, a list in
+#   its members' order, and so must sluice).
 # Lines in ALLOWED below may differ otherwise; each has its reason (and is
 # the README's difference 6).
 . "$(dirname "$0")/lib.sh"
@@ -60,10 +61,10 @@ normalise() {
 		function sort_run(   i, j, t) { for (i = 2; i <= n; i++) { t = run[i]; for (j = i - 1; j >= 1 && run[j] > t; j--) run[j + 1] = run[j]; run[j + 1] = t } }
 		# members: the lines after "Members:" up to a blank line (their
 		# timeouts too), add lines, XML members
-		# a bitmap set: its members keep their order (list, XML, save)
+		# a bitmap or list:set set: its members keep their order (list, XML, save)
 		/^Name: / || /^<ipset / { bitmap = 0 }
-		/^Type: bitmap:/ || /^<type>bitmap:/ { bitmap = 1 }
-		/^create / { flush(); bitmap = ($3 ~ /^bitmap:/); print; next }
+		/^Type: bitmap:/ || /^<type>bitmap:/ || /^Type: list:set$/ || /^<type>list:set</ { bitmap = 1 }
+		/^create / { flush(); bitmap = ($3 ~ /^bitmap:/ || $3 == "list:set"); print; next }
 		/^Members:$/ { flush(); print; inm = 1; next }
 		/^$/ { flush(); inm = 0; print; next }
 		inm { sub(/ timeout [1-9][0-9]*/, " timeout T"); run[++n] = $0; next }

@@ -454,6 +454,9 @@ static void gen_key(struct gen *g)
 		case SL_PART_MAC:
 			gen_mac(g);
 			break;
+		case SL_PART_IFACE: /* hash:net,iface: a few names, so that entries share them */
+			put(g, "eth%u", below(g, 4));
+			break;
 		case SL_PART_NONE:
 			break;
 		}

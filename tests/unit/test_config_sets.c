@@ -54,6 +54,39 @@ Test(config_sets, duplicate_add)
 	assert_valid("set create s hash:ip\nset add s 10.0.0.1\nset add s 10.0.0.1 -exist\n", 3);
 }
 
+/* list:set: members staged as the kernel would take them */
+Test(config_sets, list_members)
+{
+	static const struct {
+		const char *lines;      /* after the three sets' create lines */
+		int line, col;
+		const char *msg;
+	} bad[] = {
+		{ "set add L a\nset add L a\n", 5, 11, "element cannot be added to the set: it's already added: a (set L)" },
+		{ "set add L x\n", 4, 11, "set to be added/deleted/tested as element does not exist: x" },
+		{ "set create M list:set\nset add L M\n", 5, 11, "sets with list:set type cannot be added to the set: M" },
+		{ "set add L a\nset add L b before x\n", 5, 11, "'before' or 'after' does not exist: x" },
+		{ "set add L a\nset del L b\n", 5, 11, "element cannot be deleted from the set: it's not added: b (set L)" },
+		{ "set add L a\nset del L a before b\n", 5, 11, "'before' or 'after' is not added to the set: b (set L)" },
+		/* a member stays while a list holds it */
+		{ "set add L a\nset destroy a\n", 5, 0, "set cannot be destroyed: it is in use by a list:set: a" },
+		{ "set add L a\nset destroy\n", 5, 0, "set cannot be destroyed: it is in use by a list:set: a" },
+		{ "set add L a\nset rename a z\n", 5, 0, "set cannot be renamed: it is in use by a list:set: a" },
+	};
+	const char *sets = "set create a hash:ip\nset create b hash:net\nset create L list:set\n";
+	char text[512];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "%s%s", sets, bad[i].lines);
+		assert_refused(text, bad[i].line, bad[i].col, bad[i].msg);
+	}
+	/* and goes once the list lets it go */
+	snprintf(text, sizeof(text),
+		 "%sset add L a\nset add L b before a\nset del L b before a\nset flush L\nset destroy a\n"
+		 "set add L b -exist\nset add L b -exist\n", sets);
+	assert_valid(text, 10);
+}
+
 Test(config_sets, del_of_absent)
 {
 	assert_refused("set create s hash:ip\nset add s 10.0.0.1\nset del s 10.0.0.1\nset del s 10.0.0.1\n", 4, 11,

@@ -227,7 +227,11 @@ static const struct {
 	{ "create s bitmap:ip", 2, "Mandatory option `range' is missing" },
 	{ "create s ipmap range 10.0.0.0/24 family inet", 2, "Unknown argument: `family'" },
 	{ "create s bitmap:ip range 10.0.0.0/24 bitmask 255.0.0.0", 2, "Unknown argument: `bitmask'" },
-	{ "create s setlist", 1, "Kernel error received: set type not supported" },
+	{ "create s hash:ip,mark", 1, "Kernel error received: set type not supported" },
+	{ "create s setlist hashsize 64", 2, "Unknown argument: `hashsize'" },
+	{ "create s list:set family inet", 2, "Unknown argument: `family'" },
+	{ "create s list:set size", 2, "Missing mandatory argument of option `size'" },
+	{ "create s hash:ip size 8", 2, "Unknown argument: `size'" },
 	{ "list -x", 1, "The set with the given name does not exist" },
 	{ "flush --", 1, "The set with the given name does not exist" },
 };
@@ -281,6 +285,14 @@ Test(ipset_cli, element_options_by_type_and_command)
 		{ SL_SET_HASH_IP, "add s 1.1.1.1 timeout", 2, "Missing mandatory argument of option `timeout'" },
 		{ SL_SET_HASH_IP, "add s 1.1.1.1 --timeout", 2, "Missing mandatory argument of option `timeout'" },
 		{ SL_SET_HASH_IP, "add s 1.1.1.1 -exist timeout", 2, "Missing mandatory argument of option `timeout'" },
+		{ SL_SET_LIST_SET, "add s a before b timeout 5 packets 1 bytes 2 comment x", 0, "" },
+		{ SL_SET_LIST_SET, "del s a after b -exist", 0, "" },
+		{ SL_SET_LIST_SET, "test s a before b", 0, "" },
+		{ SL_SET_LIST_SET, "test s a timeout 5", 2, "Unknown argument: `timeout'" },
+		{ SL_SET_LIST_SET, "del s a before", 2, "Missing mandatory argument of option `before'" },
+		{ SL_SET_LIST_SET, "add s a nomatch", 2, "Unknown argument: `nomatch'" },
+		{ SL_SET_HASH_IP, "add s 1.1.1.1 before x", 2, "Unknown argument: `before'" },
+		{ SL_SET_HASH_NET, "del s 10.0.0.0/8 after x", 2, "Unknown argument: `after'" },
 	};
 	struct sl_ipset_req req;
 	struct sl_set_spec spec;

@@ -19,6 +19,14 @@
 static const struct {
 	const char *sluice, *ipset;
 } texts[] = {
+	/* list:set's, first: their texts hold the set lookup's below */
+	{ "set cannot be destroyed: it is in use by a list:set", "Set cannot be destroyed: it is in use by a kernel component" },
+	{ "set cannot be renamed: it is in use by a list:set", "Set cannot be renamed: it is in use by another system" },
+	{ "set to be added/deleted/tested as element does not exist", "Set to be added/deleted/tested as element does not exist." },
+	{ "sets with list:set type cannot be added to the set", "Sets with list:set type cannot be added to the set." },
+	{ "with 'before' or 'after' does not exist", "The set to which you referred with 'before' or 'after' does not exist." },
+	{ "with 'before' or 'after' is not added to the set",
+	  "The set to which you referred with 'before' or 'after' is not added to the set." },
 	{ "the set with the given name does not exist", "The set with the given name does not exist" },
 	{ "' does not exist", "The set with the given name does not exist" }, /* the line parser's */
 	{ "set cannot be created: set with the same name already exists",
@@ -87,6 +95,7 @@ static const struct {
 	{ "bitmask '%63[^']' is not an IPv6 address%n",
 	  "Syntax error: cannot parse %s: resolving to IPv6 address failed\nSyntax error: bitmask is not valid for family = inet6" },
 	{ "%63s already specified%n", "Syntax error: %s already specified" },
+	{ "setname '%63[^']' is longer than 31 characters%n", "Syntax error: setname '%s' is longer than 31 characters" },
 	{ "%*s needs PORT: '%63[^']'%n", "Syntax error: Second element is missing from %s." },
 	{ "%*s needs IP: '%63[^']'%n", "Syntax error: Third element is missing from %s." },
 };

@@ -683,6 +683,34 @@ static const struct { const char *name, *text; } type_help[] = {
 		"\n"
 		"Type hash:net,iface supports inet and inet6.\n"
 	},
+	{ "list:set",
+		"\n"
+		"list:set type specific options:\n"
+		"\n"
+		"create SETNAME list:set \n"
+		"               [size VALUE]\n"
+		"               [timeout VALUE]\n"
+		"               [counters]\n"
+		"               [comment]\n"
+		"               [skbinfo]\n"
+		"add    SETNAME list:set NAME [before|after NAME]\n"
+		"               [timeout VALUE]\n"
+		"               [before|after NAME]\n"
+		"               [packets VALUE]\n"
+		"               [bytes VALUE]\n"
+		"               [comment \"string\"]\n"
+		"               [skbmark VALUE]\n"
+		"               [skbprio VALUE]\n"
+		"               [skbqueue VALUE]\n"
+		"del    SETNAME list:set NAME [before|after NAME]\n"
+		"               [before|after NAME]\n"
+		"test   SETNAME list:set NAME [before|after NAME]\n"
+		"               [before|after NAME]\n"
+		"\n"
+		"where NAME are existing set names.\n"
+		"\n"
+		"Type list:set is family neutral.\n"
+	},
 };
 
 const char *sl_ipset_help_type(const char *name)

@@ -98,7 +98,7 @@ void sl_ipset_sort_members(json_object *set, bool all)
 	int n, *perm;
 
 	if (!json_object_object_get_ex(set, "members", &members) || sl_ipset_spec_of(set, &spec) ||
-	    !(all || sl_set_types[spec.type].bitmap))
+	    !(all || sl_set_types[spec.type].bitmap) || sl_set_types[spec.type].list) /* a list's order is its meaning */
 		return;
 	n = (int)json_object_array_length(members);
 	elems = calloc((size_t)n + 1, sizeof(*elems));
@@ -269,7 +269,8 @@ void sl_ipset_print_save(FILE *out, const char *text, bool sorted)
 		for (int k = 0; k < n; k++)
 			if (!strncmp(lines[k], "add ", 4) && same_name(lines[k], name, len))
 				adds[na++] = lines[k] + 5 + len; /* the element and its options */
-		if (sl_set_line_parse(lines[i], NULL, NULL, &cl, &err) == 1 && (sorted || sl_set_types[cl.spec.type].bitmap)) {
+		if (sl_set_line_parse(lines[i], NULL, NULL, &cl, &err) == 1 && (sorted || sl_set_types[cl.spec.type].bitmap) &&
+		    !sl_set_types[cl.spec.type].list) { /* a list keeps its order */
 			sort_order(&cl.spec, adds, na, perm);
 		} else {
 			for (int k = 0; k < na; k++)

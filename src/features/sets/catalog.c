@@ -247,6 +247,8 @@ int sets_cmd_adt(struct sets_catalog *c, enum sl_set_cmd cmd, const char *name, 
 
 	if (!s)
 		return sets_no_set(name, err);
+	if (s->list)
+		return sets_list_adt(c, s, cmd, pat, exist, err);
 	return cmd == SL_SETCMD_ADD ? add_entries(s, pat, exist, err) : del_entries(s, pat, exist, err);
 }
 
@@ -258,6 +260,8 @@ int sets_cmd_test(struct sets_catalog *c, const char *name, const struct sl_set_
 
 	if (!s)
 		return sets_no_set(name, err);
+	if (s->list)
+		return sets_list_test(s, pat);
 	/* as the kernel: a range or CIDR of hosts tests its first entry */
 	if (sl_set_expand_init(&it, &s->spec, pat, UINT64_MAX, err) || !sl_set_expand_next(&it, &e))
 		return -1;
@@ -290,9 +294,14 @@ int sets_cmd_flush(struct sets_priv *p, struct sets_catalog *c, const char *name
 	/* a committed set's empty maps switch in at the commit, all of them or
 	 * none (a failure aborts the transaction); a set the transaction made
 	 * is nobody's yet: emptied at once */
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
+		if (sets[i]->list) { /* its members are the transaction's, committed with it */
+			sets[i]->list->n = 0;
+			continue;
+		}
 		if (sets_txn_committed(p, sets[i]) ? sets_flush_stage(p, sets[i], err) : sets_map_flush(p, sets[i], err))
 			return -1;
+	}
 	return 0;
 }
 
@@ -334,6 +343,10 @@ int sets_cmd_destroy(struct sets_priv *p, struct sets_catalog *c, const char *na
 			return -1;
 	/* ipset: a set in use is refused, and destroying all refuses if any is */
 	for (int i = 0; i < c->nsets; i++)
+		if ((!*name || !strcmp(c->set[i]->spec.name, name)) && sets_list_holders(c, c->set[i]->spec.name))
+			return sl_fail(err, SL_E_USAGE, 0, "set cannot be destroyed: it is in use by a list:set: %s",
+				       c->set[i]->spec.name);
+	for (int i = 0; i < c->nsets; i++)
 		if ((!*name || !strcmp(c->set[i]->spec.name, name)) && sets_rules_using(c->rule, c->nrules, c->set[i]->spec.name))
 			return sl_fail(err, SL_E_USAGE, 0,
 				       "set cannot be destroyed: it is in use by a rule: %s (see `sluicectl rule list`)",
@@ -353,6 +366,9 @@ int sets_cmd_rename(struct sets_priv *p, struct sets_catalog *c, const char *fro
 		return sets_no_set(from, err);
 	if (used_elsewhere(p, from, "renamed", err))
 		return -1;
+	/* a list holds its members as the kernel holds them, by reference */
+	if (sets_list_holders(c, from))
+		return sl_fail(err, SL_E_USAGE, 0, "set cannot be renamed: it is in use by a list:set: %s", from);
 	if (sets_find(c, to))
 		return sl_fail(err, SL_E_USAGE, 0, "set cannot be renamed: a set with the new name already exists: %s",
 			       to);
@@ -430,6 +446,7 @@ void sets_catalog_close(struct sets_catalog *c)
 			close(c->set[i]->cmt_fd);
 		close(c->set[i]->map_fd);
 		sets_ptab_release(&c->set[i]->pt);
+		sets_list_free(c->set[i]);
 		free(c->set[i]);
 	}
 	c->nsets = 0;

@@ -116,6 +116,8 @@ void sets_entry_elem(const struct sets_set *s, const void *key, const struct sl_
 	memset(e, 0, sizeof(*e));
 	e->family = (uint8_t)s->spec.family;
 	e->cidr = e->cidr2 = (uint8_t)(alen * 8);
+	if (s->list) /* the key is the member (sets_list_walk) */
+		sets_list_elem(key, e);
 	switch (sl_set_key_class(s->cls)) {
 	case SL_CLASS_IP4: case SL_CLASS_IP6:
 		memcpy(e->addr, k, (size_t)alen);
@@ -181,7 +183,7 @@ void sets_entry_elem(const struct sets_set *s, const void *key, const struct sl_
 	}
 	/* a MAC filled in by a packet dropped the comment and skbinfo (the
 	 * kernel's fill re-adds the entry with the packet's extensions) */
-	if (!(v->flags & SL_SETV_FILLED) && !sets_comment_get(s, key, &side)) {
+	if (!s->list && !(v->flags & SL_SETV_FILLED) && !sets_comment_get(s, key, &side)) {
 		snprintf(e->comment, sizeof(e->comment), "%s", side.text);
 		if (e->comment[0])
 			e->flags |= SL_ELEM_F_COMMENT;

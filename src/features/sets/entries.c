@@ -319,6 +319,8 @@ int sets_map_walk(const struct sets_set *s, sets_entry_fn fn, void *ctx)
 	uint8_t key[SL_SET_KEY_MAX], next[SL_SET_KEY_MAX];
 	bool first = true;
 
+	if (s->list)
+		return sets_list_walk(s, fn, ctx);
 	if (sl_set_class_is_ptab(s->cls)) {
 		sets_ptab_walk(&s->pt, s->map_fd, ptab_one, &w);
 		return w.rc;

@@ -193,44 +193,98 @@ static int cmp_prio(const void *a, const void *b)
 	return *x < *y ? -1 : *x > *y; /* the order they were added */
 }
 
+/* One set's entry of rule `r`, as the program keeps it */
+static struct sl_rule compile_set(const struct rules_rule *r, const struct sets_set *s)
+{
+	struct sl_rule out = { .id = r->id, .slot = (__u16)s->slot, .cls = s->cls, .family = (__u8)s->spec.family,
+			       .src_dims = r->src_dims, .invert = r->invert, .action = r->action };
+
+	out.masked = sl_set_types[s->spec.type].mask && sl_set_spec_mask(&s->spec, out.mask);
+	/* hash:net,iface: the interface its second direction names on this
+	 * hook (r's), the incoming one (src) on ingress, the outgoing one (dst)
+	 * on egress; the other has none here (the kernel: no match) */
+	if (sl_set_types[s->spec.type].iface && (r->src_dims >> 1 & 1) == (r->dir == SL_DIR_INGRESS)) {
+		out.has_iface = 1;
+		memcpy(out.iface, r->dev, strnlen(r->dev, SL_IFACE_LEN));
+	}
+	return out;
+}
+
+/* A rule on a list:set: an entry per member that can match, in the list's
+ * order (as iptables' -m set: a member of more dimensions than the rule
+ * gives never matches, one of another family meets no packet of its
+ * family), each chained to the next (`more`); the last carries the rule's
+ * `!`. A list without such members is one entry that never matches, so
+ * that `!` still does. */
+static int compile_list(const struct sets_catalog *c, const struct rules_rule *r, const struct sets_set *list,
+			struct sl_rule *out, int *n, struct sl_error *err)
+{
+	uint64_t now = sets_now_ns();
+	int first = *n;
+
+	for (uint32_t k = 0; k < list->list->n; k++) {
+		const struct sl_set_lmember *m = &list->list->m[k];
+		const struct sets_set *s = sets_find(c, m->name);
+
+		if (!s || s->list || (m->expires_ns && m->expires_ns <= now) || sl_set_types[s->spec.type].dims > r->ndirs)
+			continue;
+		if (*n == SL_RULES_MAX)
+			goto full;
+		out[*n] = compile_set(r, s);
+		out[*n].invert = 0;
+		out[*n].more = 1;
+		out[*n].expires_ns = m->expires_ns;
+		(*n)++;
+	}
+	if (*n == first) {
+		if (*n == SL_RULES_MAX)
+			goto full;
+		out[(*n)++] = (struct sl_rule){ .id = r->id, .cls = SL_CLASS_LIST, .action = r->action };
+	}
+	out[*n - 1].more = 0;
+	out[*n - 1].list_invert = r->invert;
+	return 0;
+full:
+	return sl_fail(err, SL_E_USAGE, 0, "dev %s %s: at most %d rules per hook, a list:set's members counted one by one",
+		       r->dev, r->dir ? "egress" : "ingress", SL_RULES_MAX);
+}
+
 /* The rules of `c` on the hook of `hook`, as the program keeps them. */
 static int compile_hook(const struct sets_catalog *c, const struct rules_rule *hook, struct sl_rule *out, int *n,
 			struct sl_error *err)
 {
 	const struct rules_rule *mine[SL_RULES_MAX + 1];
+	int nmine = 0;
 
 	*n = 0;
 	for (int i = 0; i < c->nrules; i++) {
 		if (!rules_same_hook(&c->rule[i], hook))
 			continue;
-		if (*n == SL_RULES_MAX)
+		if (nmine == SL_RULES_MAX)
 			return sl_fail(err, SL_E_USAGE, 0, "dev %s %s: at most %d rules per hook", hook->dev,
 				       hook->dir ? "egress" : "ingress", SL_RULES_MAX);
-		mine[(*n)++] = &c->rule[i];
+		mine[nmine++] = &c->rule[i];
 	}
-	qsort(mine, (size_t)*n, sizeof(mine[0]), cmp_prio);
+	qsort(mine, (size_t)nmine, sizeof(mine[0]), cmp_prio);
 	memset(out, 0, SL_RULES_MAX * sizeof(*out));
-	for (int i = 0; i < *n; i++) {
+	for (int i = 0; i < nmine; i++) {
 		const struct sets_set *s = sets_find(c, mine[i]->set);
 
-		if (mine[i]->match == SL_MATCH_UNPARSED) {
-			out[i] = (struct sl_rule){ .id = mine[i]->id, .action = mine[i]->action,
-						   .match = SL_MATCH_UNPARSED };
+		if (mine[i]->match != SL_MATCH_UNPARSED && !s)
+			return sl_fail(err, SL_E_USAGE, 0, "rule: set '%s' does not exist", mine[i]->set);
+		if (mine[i]->match == SL_MATCH_SET && s->list) {
+			if (compile_list(c, mine[i], s, out, n, err))
+				return -1;
 			continue;
 		}
-		if (!s)
-			return sl_fail(err, SL_E_USAGE, 0, "rule: set '%s' does not exist", mine[i]->set);
-		out[i] = (struct sl_rule){ .id = mine[i]->id, .slot = (__u16)s->slot, .cls = s->cls,
-					   .family = (__u8)s->spec.family, .src_dims = mine[i]->src_dims,
-					   .invert = mine[i]->invert, .action = mine[i]->action };
-		out[i].masked = sl_set_types[s->spec.type].mask && sl_set_spec_mask(&s->spec, out[i].mask);
-		/* hash:net,iface: the interface its second direction names on this
-		 * hook, the incoming one (src) on ingress, the outgoing one (dst)
-		 * on egress; the other has none here (the kernel: no match) */
-		if (sl_set_types[s->spec.type].iface && (mine[i]->src_dims >> 1 & 1) == (hook->dir == SL_DIR_INGRESS)) {
-			out[i].has_iface = 1;
-			memcpy(out[i].iface, hook->dev, strnlen(hook->dev, SL_IFACE_LEN));
-		}
+		if (*n == SL_RULES_MAX)
+			return sl_fail(err, SL_E_USAGE, 0, "dev %s %s: at most %d rules per hook, a list:set's members "
+				       "counted one by one", hook->dev, hook->dir ? "egress" : "ingress", SL_RULES_MAX);
+		if (mine[i]->match == SL_MATCH_UNPARSED)
+			out[(*n)++] = (struct sl_rule){ .id = mine[i]->id, .action = mine[i]->action,
+							.match = SL_MATCH_UNPARSED };
+		else
+			out[(*n)++] = compile_set(mine[i], s);
 	}
 	return 0;
 }

@@ -45,6 +45,8 @@ static uint8_t key_class_of(const struct sl_set_spec *spec)
 
 uint8_t sets_class_of(const struct sl_set_spec *spec)
 {
+	if (sl_set_types[spec->type].list)
+		return SL_CLASS_LIST;
 	/* what an entry can carry is fixed at create: without these, nothing
 	 * but the key (and a hash:net*'s nomatch, per entry) */
 	bool plain = !(spec->flags & (SL_SET_F_TIMEOUT | SL_SET_F_COUNTERS | SL_SET_F_COMMENT | SL_SET_F_SKBINFO));
@@ -198,6 +200,21 @@ static int pin_fresh(int fd, const char *path, struct sl_error *err)
 	return 0;
 }
 
+/* A list:set's map: an ARRAY of its members per catalog bank */
+static int new_list_map(const struct sets_priv *p, int slot)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, o);
+	char name[16];
+
+	sets_slot_name(slot, false, name);
+	if (p->btf_fd >= 0 && p->list_key_type_id && p->list_type_id) {
+		o.btf_fd = (__u32)p->btf_fd;
+		o.btf_key_type_id = p->list_key_type_id;
+		o.btf_value_type_id = p->list_type_id;
+	}
+	return bpf_map_create(BPF_MAP_TYPE_ARRAY, name, sizeof(__u32), sizeof(struct sl_set_list), SL_CATALOG_BANKS, &o);
+}
+
 int sets_map_create(struct sets_priv *p, const struct sl_set_spec *spec, struct sets_set **out,
 		    struct sl_error *err)
 {
@@ -219,8 +236,15 @@ int sets_map_create(struct sets_priv *p, const struct sl_set_spec *spec, struct 
 	s->slot = slot;
 	s->cls = sets_class_of(spec);
 	s->cmt_fd = -1;
-	s->map_fd = new_map(p, s->cls, map_entries(s->cls, sets_capacity(spec)), slot, false);
+	if (s->cls == SL_CLASS_LIST && sets_list_alloc(s)) {
+		sets_list_free(s);
+		free(s);
+		return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
+	}
+	s->map_fd = s->cls == SL_CLASS_LIST ? new_list_map(p, slot)
+					    : new_map(p, s->cls, map_entries(s->cls, sets_capacity(spec)), slot, false);
 	if (s->map_fd < 0) {
+		sets_list_free(s);
 		sl_fail(err, SL_E_KERNEL, 0, "set %s: cannot create its map (%u entries): %s", spec->name,
 			sets_capacity(spec), strerror(errno));
 		free(s);
@@ -230,7 +254,8 @@ int sets_map_create(struct sets_priv *p, const struct sl_set_spec *spec, struct 
 		sets_ptab_init(&s->pt, s->cls, map_entries(s->cls, sets_capacity(spec)));
 		s->pt.count = 0;
 	}
-	if (spec->flags & (SL_SET_F_COMMENT | SL_SET_F_SKBINFO)) {
+	/* (a list keeps its members' comments and skbinfo with them) */
+	if ((spec->flags & (SL_SET_F_COMMENT | SL_SET_F_SKBINFO)) && s->cls != SL_CLASS_LIST) {
 		s->cmt_fd = new_map(p, s->cls, sets_capacity(spec), slot, true);
 		if (s->cmt_fd < 0) {
 			sl_fail(err, SL_E_KERNEL, 0, "set %s: cannot create its comment map: %s", spec->name,
@@ -243,7 +268,7 @@ int sets_map_create(struct sets_priv *p, const struct sl_set_spec *spec, struct 
 	if (pin_fresh(s->map_fd, path, err) || (s->cmt_fd >= 0 && pin_fresh(s->cmt_fd, cpath, err)))
 		goto fail_pins;
 	key = (uint32_t)slot;
-	if (bpf_map_update_elem(p->outer_fd[s->cls], &key, &s->map_fd, BPF_ANY)) {
+	if (s->cls != SL_CLASS_LIST && bpf_map_update_elem(p->outer_fd[s->cls], &key, &s->map_fd, BPF_ANY)) {
 		sl_fail(err, SL_E_KERNEL, 0, "set %s: outer map slot %d: %s", spec->name, slot, strerror(errno));
 		goto fail_pins;
 	}
@@ -260,6 +285,7 @@ fail:
 	if (s->cmt_fd >= 0)
 		close(s->cmt_fd);
 	close(s->map_fd);
+	sets_list_free(s);
 	free(s);
 	return -1;
 }
@@ -303,6 +329,8 @@ int sets_outer_put(struct sets_priv *p, const struct sets_set *s, int fd, struct
 {
 	uint32_t key = (uint32_t)s->slot;
 
+	if (s->cls == SL_CLASS_LIST) /* in no outer map: rules reach its members */
+		return 0;
 	if (bpf_map_update_elem(p->outer_fd[s->cls], &key, &fd, BPF_ANY))
 		return sl_fail(err, SL_E_KERNEL, 0, "set %s: outer map slot %d: %s", s->spec.name, s->slot,
 			       strerror(errno));
@@ -389,7 +417,8 @@ static void sets_map_release(struct sets_priv *p, struct sets_set *s)
 	uint32_t key = (uint32_t)s->slot;
 	char path[512];
 
-	bpf_map_delete_elem(p->outer_fd[s->cls], &key);
+	if (s->cls < SL_CLASS_COUNT)
+		bpf_map_delete_elem(p->outer_fd[s->cls], &key);
 	slot_pin(p, s->slot, false, path, sizeof(path));
 	unlink(path);
 	slot_pin(p, s->slot, true, path, sizeof(path));
@@ -407,6 +436,7 @@ void sets_map_free(struct sets_priv *p, struct sets_set *s)
 	if (!s)
 		return;
 	sets_map_release(p, s);
+	sets_list_free(s);
 	free(s);
 }
 
@@ -502,7 +532,8 @@ int sets_maps_adopt(struct sets_priv *p, struct sets_catalog *c, int bank, struc
 
 		if (bpf_map_lookup_elem(p->shared_fd[SM_META], &key, &m) || m.used != SL_SLOT_USED)
 			continue;
-		if (m.type >= SL_SET_TYPE_COUNT || m.cls >= SL_CLASS_COUNT) {
+		if (m.type >= SL_SET_TYPE_COUNT || !sl_set_types[m.type].name ||
+		    (m.cls >= SL_CLASS_COUNT && !(m.cls == SL_CLASS_LIST && m.type == SL_SET_LIST_SET))) {
 			sl_warn("slot %d: a set record this daemon does not know (type %u, class %u); left alone", slot,
 				m.type, m.cls);
 			sl_slot_set(&p->slot_busy, slot, true);
@@ -531,9 +562,16 @@ int sets_maps_adopt(struct sets_priv *p, struct sets_catalog *c, int bank, struc
 		}
 		s->slot = slot;
 		s->cls = m.cls;
+		if (s->cls == SL_CLASS_LIST && sets_list_alloc(s)) {
+			sets_list_free(s);
+			free(s);
+			return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
+		}
 		s->map_fd = adopt_map(p, slot, false, m.map_id, m.name);
-		s->cmt_fd = m.flags & (SL_SET_F_COMMENT | SL_SET_F_SKBINFO) ? adopt_map(p, slot, true, m.cmt_map_id, m.name) : -1;
-		if (s->map_fd >= 0 && sl_set_class_is_ptab(s->cls) && adopt_table(s)) {
+		s->cmt_fd = m.flags & (SL_SET_F_COMMENT | SL_SET_F_SKBINFO) && s->cls != SL_CLASS_LIST ? adopt_map(p, slot, true, m.cmt_map_id, m.name) : -1;
+		/* a list's members as the committed generation has them */
+		if (s->map_fd >= 0 && ((s->list && sets_list_load(s, bank)) ||
+				       (sl_set_class_is_ptab(s->cls) && adopt_table(s)))) {
 			close(s->map_fd);
 			s->map_fd = -1;
 		}
@@ -543,6 +581,7 @@ int sets_maps_adopt(struct sets_priv *p, struct sets_catalog *c, int bank, struc
 				close(s->map_fd);
 			if (s->cmt_fd >= 0)
 				close(s->cmt_fd);
+			sets_list_free(s);
 			free(s);
 			continue;
 		}

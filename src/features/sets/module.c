@@ -197,6 +197,12 @@ static int stage_set(struct sets_state *s, const struct sl_set_line *l, int col,
 		return sl_fail(err, SL_E_USAGE, 0, "set test is a question, not configuration");
 	case SL_SETCMD_ADD:
 	case SL_SETCMD_DEL:
+		if (sl_set_types[s->spec[i].type].list) { /* its members, as the kernel would take them */
+			if (!sets_stage_list_adt(s->stage, i, &s->spec[i], stage_lookup, s, l, err))
+				return 0;
+			err->col = err->col ? err->col : col; /* at the element */
+			return -1;
+		}
 		/* the set exists (the parser looked it up): refuse what the kernel would */
 		return sets_stage_adt(s->stage, i, &s->spec[i], l, col, err);
 	case SL_SETCMD_FLUSH:
@@ -209,11 +215,19 @@ static int stage_set(struct sets_state *s, const struct sl_set_line *l, int col,
 					sets_stage_flushed(s->stage, k);
 			return 0;
 		}
+		/* destroying every set: refused while a list holds one, as the kernel */
+		for (int k = 0; !*l->name && k < s->nspecs; k++)
+			if (sets_stage_list_holds(s->stage, s->spec[k].name))
+				return sl_fail(err, SL_E_USAGE, 0, "set cannot be destroyed: it is in use by a list:set: %s",
+					       s->spec[k].name);
 		for (int k = s->nspecs - 1; k >= 0; k--) {
 			if (*l->name && k != i)
 				continue;
 			if (sets_rules_using(s->rule, s->nrules, s->spec[k].name))
 				return sl_fail(err, SL_E_USAGE, 0, "set '%s' is used by a rule", s->spec[k].name);
+			if (sets_stage_list_holds(s->stage, s->spec[k].name))
+				return sl_fail(err, SL_E_USAGE, 0, "set cannot be destroyed: it is in use by a list:set: %s",
+					       s->spec[k].name);
 			memmove(&s->spec[k], &s->spec[k + 1], (size_t)(s->nspecs - k - 1) * sizeof(s->spec[0]));
 			sets_stage_removed(s->stage, k);
 			s->nspecs--;
@@ -227,6 +241,9 @@ static int stage_set(struct sets_state *s, const struct sl_set_line *l, int col,
 		if (l->cmd == SL_SETCMD_RENAME) {
 			if (j >= 0)
 				return sl_fail(err, SL_E_USAGE, 0, "set '%s' already exists", l->name2);
+			if (sets_stage_list_holds(s->stage, l->name))
+				return sl_fail(err, SL_E_USAGE, 0, "set cannot be renamed: it is in use by a list:set: %s",
+					       l->name);
 			for (int k = 0; k < s->nrules; k++)
 				if (!strcmp(s->rule[k].set, l->name))
 					snprintf(s->rule[k].set, sizeof(s->rule[k].set), "%s", l->name2);
@@ -325,6 +342,11 @@ static void type_ids(struct sets_priv *p)
 	}
 	id = btf ? btf__find_by_name_kind(btf, "sl_set_comment", BTF_KIND_STRUCT) : -1;
 	p->comment_type_id = id > 0 ? (uint32_t)id : 0;
+	id = btf ? btf__find_by_name_kind(btf, "__u32", BTF_KIND_TYPEDEF) : -1;
+	p->list_key_type_id = id > 0 ? (uint32_t)id : 0;
+	id = btf ? btf__find_by_name_kind(btf, "sl_set_list", BTF_KIND_STRUCT) : -1;
+	p->list_type_id = id > 0 ? (uint32_t)id : 0;
+	all &= p->list_key_type_id && p->list_type_id;
 	if (!all || !p->comment_type_id)
 		sl_warn("sets: no BTF for the set types; bpftool shows set entries as hex");
 }
@@ -410,6 +432,17 @@ static enum sl_txn_op run_op(const struct sl_cmd *cmd)
 	}
 }
 
+/* add / del on a list:set: the programs of its rules are compiled from its
+ * members, so the change is a transaction */
+static bool names_list(const struct sets_priv *p, const struct sl_cmd *cmd)
+{
+	char *argv[SL_MAX_TOKENS];
+	int cols[SL_MAX_TOKENS], end_col, argc = sets_cmd_words(cmd, argv, cols, &end_col);
+	const struct sets_set *s = argc > 0 ? sets_find(&p->live, argv[0]) : NULL;
+
+	return (cmd->spec->op == SL_SETCMD_ADD || cmd->spec->op == SL_SETCMD_DEL) && s && s->list;
+}
+
 int sets_run(const struct sl_env *env, void *priv, void *st, const struct sl_cmd *cmd, struct sl_error *err)
 {
 	struct sets_priv *p = priv;
@@ -418,6 +451,8 @@ int sets_run(const struct sl_env *env, void *priv, void *st, const struct sl_cmd
 	(void)st; /* run-time changes live in the kernel; the journal is the config's */
 	if (sets_ensure_loaded(env, p, err))
 		return -1;
+	if (op == SL_TXN_NONE && names_list(p, cmd))
+		op = SL_TXN_LIST;
 	if (op == SL_TXN_NONE)
 		return exec_cmd(p, &p->live, cmd, err);
 	/* the catalog changes in memory; the commit makes it the kernel's */
@@ -559,7 +594,8 @@ static void collect(void *priv)
 		if (p->gc_pos >= p->live.nsets)
 			p->gc_pos = 0;
 		s = p->live.set[p->gc_pos];
-		if (s->spec.flags & SL_SET_F_TIMEOUT)
+		/* (a list's expired members are left out wherever it is read) */
+		if ((s->spec.flags & SL_SET_F_TIMEOUT) && !s->list)
 			budget -= sets_map_collect(s, p->gc_key, &p->gc_key_valid, budget);
 		else
 			p->gc_key_valid = false;

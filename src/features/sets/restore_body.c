@@ -272,6 +272,9 @@ static int destroy(struct txn *t, const char *name, struct sl_error *err)
 		if (sets_rules_using(c->rule, c->nrules, s->spec.name))
 			return sl_fail(err, SL_E_USAGE, 0, "set cannot be destroyed: it is in use by a rule: %s",
 				       s->spec.name);
+		if (sets_list_holders(c, s->spec.name))
+			return sl_fail(err, SL_E_USAGE, 0, "set cannot be destroyed: it is in use by a list:set: %s",
+				       s->spec.name);
 		memmove(&c->set[i], &c->set[i + 1], (size_t)(c->nsets - i - 1) * sizeof(c->set[0]));
 		c->nsets--;
 		/* one this restore made is gone now: forget it, so a set made
@@ -307,6 +310,14 @@ static int restore_line(struct txn *t, const struct sl_set_line *l, struct sl_er
 		       sets_entries_hold(c->set[c->nsets - 1], true, err) ? -1 : 0;
 	}
 	case SL_SETCMD_ADD:
+	case SL_SETCMD_DEL:
+		s = sets_find(c, l->name);
+		/* a list's members are the transaction's: changed in place, put
+		 * back by an abort */
+		if (s && s->list)
+			return sets_cmd_adt(c, l->cmd, l->name, &l->elem, exist, err);
+		if (l->cmd == SL_SETCMD_DEL)
+			return !writable(t, l->name, false, err) || sets_cmd_adt(c, l->cmd, l->name, &l->elem, exist, err);
 		s = writable(t, l->name, false, err);
 		if (!s)
 			return -1;
@@ -315,14 +326,14 @@ static int restore_line(struct txn *t, const struct sl_set_line *l, struct sl_er
 		if (sl_set_class_is_lpm(s->cls) || s->cls == SL_CLASS_IPMAC4)
 			return flush_batch(t, err) || sets_cmd_adt(c, l->cmd, l->name, &l->elem, exist, err);
 		return batch_add(t, s, &l->elem, exist, err);
-	case SL_SETCMD_DEL:
-		if (!writable(t, l->name, false, err))
-			return -1;
-		return sets_cmd_adt(c, l->cmd, l->name, &l->elem, exist, err);
 	case SL_SETCMD_FLUSH:
 		for (int i = 0; i < c->nsets; i++) {
 			if (*l->name && strcmp(c->set[i]->spec.name, l->name))
 				continue;
+			if (c->set[i]->list) {
+				c->set[i]->list->n = 0;
+				continue;
+			}
 			if (owned(t, c->set[i]) ? sets_map_flush(t->p, c->set[i], err)
 						: !writable(t, c->set[i]->spec.name, true, err))
 				return -1;

@@ -153,7 +153,9 @@ int rules_check_dims(const struct rules_rule *r, const struct sl_set_spec *spec,
 {
 	int dims = sl_set_types[spec->type].dims;
 
-	if (r->match == SL_MATCH_UNPARSED)
+	/* a list's members each take the directions they have (iptables: a
+	 * member of more dimensions than given never matches) */
+	if (r->match == SL_MATCH_UNPARSED || sl_set_types[spec->type].list)
 		return 0;
 	/* iptables accepts fewer and then never matches: say so instead */
 	if (r->ndirs < dims)

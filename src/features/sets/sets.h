@@ -16,6 +16,7 @@
  *   catalog.c       ipset's commands on a catalog of sets, ipset's errors
  *   restore_body.c  set restore: a streamed input as one transaction
  *   stage.c         the entries a config's set lines leave, checked unapplied
+ *   lists.c         list:set: members by name, in order, in the catalog's banks
  *   show.c          list / save output
  *   query.c         the read commands and status
  *   rules.c         rule syntax
@@ -58,6 +59,9 @@ struct sets_set {
 	int cmt_fd;                 /* maps/SL_SET_CMT_MAP_PREFIX<slot> (comment or skbinfo sets), else -1 */
 	uint8_t cls;                /* enum sl_set_class: plain classes are the compact layout */
 	struct sets_ptab pt;        /* plain bucket tables: the table of map_fd */
+	/* list:set (cls SL_CLASS_LIST): its members as the open transaction
+	 * makes them, and as committed (an abort puts those back); NULL else */
+	struct sl_set_list *list, *list_committed;
 };
 
 /* --- rules ----------------------------------------------------------------------- */
@@ -174,6 +178,7 @@ struct sets_priv {
 	int shared_fd[SM_COUNT];
 	int btf_fd;
 	uint32_t key_type_id[SL_CLASS_COUNT], value_type_id[SL_CLASS_COUNT], comment_type_id;
+	uint32_t list_key_type_id, list_type_id; /* a list:set's map: __u32 -> struct sl_set_list */
 	struct sl_slots slot_busy;      /* across the live and a shadow catalog */
 	struct sets_catalog live;
 	struct sets_hook hook[SL_HOOKS_MAX];
@@ -341,6 +346,32 @@ bool sets_value_expired(const struct sl_set_value *v, uint64_t now);
 long sets_map_collect(struct sets_set *s, void *cursor, bool *cursor_valid, long budget);
 /* Delete every expired entry of the set now (a full set makes room). */
 void sets_collect_all(struct sets_set *s);
+
+/* --- lists.c: list:set ---------------------------------------------------------------- */
+
+int sets_list_alloc(struct sets_set *s);
+void sets_list_free(struct sets_set *s);
+/* whether the list (NULL: none) holds the set `name`, and how many lists
+ * of `c` do (the kernel's references) */
+bool sets_list_holds(const struct sl_set_list *l, const char *name);
+int sets_list_holders(const struct sets_catalog *c, const char *name);
+/* add / del of a member in list `l` of `spec`, its sets found by `lookup`
+ * (a catalog's, or a config's being staged) */
+int sets_list_change(struct sl_set_list *l, const struct sl_set_spec *spec, sl_set_lookup_fn lookup, void *ctx,
+		     enum sl_set_cmd cmd, const struct sl_set_elem *e, bool exist, struct sl_error *err);
+/* add / del of a member (`before|after REF`), as the kernel's list:set */
+int sets_list_adt(struct sets_catalog *c, struct sets_set *s, enum sl_set_cmd cmd, const struct sl_set_elem *e,
+		  bool exist, struct sl_error *err);
+/* 1 the member is there (at the place given), 0 not */
+int sets_list_test(const struct sets_set *s, const struct sl_set_elem *e);
+/* the live members as entries: key a struct sl_set_lmember */
+int sets_list_walk(const struct sets_set *s, sets_entry_fn fn, void *ctx);
+void sets_list_elem(const struct sl_set_lmember *m, struct sl_set_elem *e);
+/* the members into (from) the list's map at catalog bank `bank` */
+int sets_list_store(const struct sets_set *s, int bank, struct sl_error *err);
+int sets_list_load(struct sets_set *s, int bank);
+/* every list of `c`: its members committed, or back as committed */
+void sets_lists_settle(const struct sets_catalog *c, bool commit);
 
 /* --- catalog.c: ipset's commands ------------------------------------------------------ */
 

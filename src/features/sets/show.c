@@ -48,6 +48,16 @@ static int entry_lines(const struct sets_set *s, const char *prefix, FILE *out, 
 	return 0;
 }
 
+/* Whether set i of `c` is listed in pass `pass` (0, 1) of a listing of
+ * `name` (all sets: NULL or ""): the kernel dumps list:set sets after all
+ * others, so that a restore of its save creates the members first. */
+static bool listed(const struct sets_catalog *c, int i, const char *name, int pass)
+{
+	if (name && *name)
+		return pass == 0 && !strcmp(c->set[i]->spec.name, name);
+	return pass == (c->set[i]->list != NULL);
+}
+
 int sets_save_text(const struct sets_catalog *c, const char *name, const char *prefix, FILE *out,
 		   struct sl_error *err)
 {
@@ -56,12 +66,14 @@ int sets_save_text(const struct sets_catalog *c, const char *name, const char *p
 	if (!all && !sets_find(c, name))
 		return sets_no_set(name, err);
 	/* ipset save prints every create line first, then the entries */
-	for (int i = 0; i < c->nsets; i++)
-		if ((all || !strcmp(c->set[i]->spec.name, name)) && create_line(c->set[i], prefix, out, err))
-			return -1;
-	for (int i = 0; i < c->nsets; i++)
-		if ((all || !strcmp(c->set[i]->spec.name, name)) && entry_lines(c->set[i], prefix, out, err))
-			return -1;
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < c->nsets; i++)
+			if (listed(c, i, name, pass) && create_line(c->set[i], prefix, out, err))
+				return -1;
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < c->nsets; i++)
+			if (listed(c, i, name, pass) && entry_lines(c->set[i], prefix, out, err))
+				return -1;
 	return 0;
 }
 
@@ -116,7 +128,9 @@ static json_object *set_json(const struct sets_catalog *c, const struct sets_set
 	json_object_object_add(o, "type", json_object_new_string(sl_set_types[s->spec.type].name));
 	json_object_object_add(o, "header", json_object_new_string(header));
 	json_object_object_add(o, "memory", json_object_new_uint64(sets_map_memory(s)));
-	json_object_object_add(o, "references", json_object_new_int(sets_rules_using(c->rule, c->nrules, s->spec.name)));
+	/* the kernel counts the lists that hold a set among its references */
+	json_object_object_add(o, "references", json_object_new_int(sets_rules_using(c->rule, c->nrules, s->spec.name) +
+								     sets_list_holders(c, s->spec.name)));
 	json_object_object_add(o, "entries", json_object_new_int64(sets_map_entries(s)));
 	json_object_object_add(o, "slot", json_object_new_int(s->slot));
 	sets_slot_name(s->slot, false, name);
@@ -140,8 +154,9 @@ json_object *sets_list_json(const struct sets_catalog *c, const char *name, bool
 		return NULL;
 	}
 	arr = json_object_new_array();
-	for (int i = 0; i < c->nsets; i++)
-		if (!name || !*name || !strcmp(c->set[i]->spec.name, name))
-			json_object_array_add(arr, set_json(c, c->set[i], terse));
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < c->nsets; i++)
+			if (listed(c, i, name, pass))
+				json_object_array_add(arr, set_json(c, c->set[i], terse));
 	return arr;
 }

@@ -16,6 +16,7 @@ struct keyset {
 	uint8_t *flag;
 	size_t cap, live, gone;
 	int ksize;
+	struct sl_set_list *list;   /* a list:set's members instead (NULL: none yet) */
 };
 
 struct sets_stage {
@@ -116,7 +117,26 @@ static void keyset_free(struct keyset *ks)
 {
 	free(ks->keys);
 	free(ks->flag);
+	free(ks->list);
 	memset(ks, 0, sizeof(*ks));
+}
+
+int sets_stage_list_adt(struct sets_stage *st, int idx, const struct sl_set_spec *spec, sl_set_lookup_fn lookup,
+			void *ctx, const struct sl_set_line *l, struct sl_error *err)
+{
+	struct keyset *ks = &st->set[idx];
+
+	if (!ks->list && !(ks->list = calloc(1, sizeof(*ks->list))))
+		return sl_fail(err, SL_E_KERNEL, 0, "out of memory");
+	return sets_list_change(ks->list, spec, lookup, ctx, l->cmd, &l->elem, l->exist, err);
+}
+
+bool sets_stage_list_holds(const struct sets_stage *st, const char *name)
+{
+	for (int i = 0; st && i < st->n; i++)
+		if (sets_list_holds(st->set[i].list, name))
+			return true;
+	return false;
 }
 
 int sets_stage_created(struct sets_stage **stp, int idx)
@@ -178,7 +198,7 @@ int sets_spec_check(const struct sl_set_spec *spec, int col, struct sl_error *er
 	const struct sl_set_type_info *ti = &sl_set_types[spec->type];
 	bool net = ti->part[0] == SL_PART_NET;
 
-	if (ti->bitmap)
+	if (ti->bitmap || ti->list) /* a list's size is printed, never enforced */
 		return 0;
 	if (!spec->maxelem)
 		return sl_fail(err, SL_E_USAGE, col, "maxelem 0: a set holds at least 1 element");

@@ -30,6 +30,12 @@ int sets_stage_adt(struct sets_stage *st, int idx, const struct sl_set_spec *spe
  * 32 bits; hash:net* sets are LPM tries, but their comments are a hash). */
 #define SL_SET_HASH_MAXELEM (1u << 27)
 int sets_spec_check(const struct sl_set_spec *spec, int col, struct sl_error *err);
+/* list:set: an add or del line on the list `spec` at `idx`, its member
+ * and reference looked up among the sets staged; and whether a staged
+ * list holds the set `name` (it cannot be destroyed or renamed) */
+int sets_stage_list_adt(struct sets_stage *st, int idx, const struct sl_set_spec *spec, sl_set_lookup_fn lookup,
+			void *ctx, const struct sl_set_line *l, struct sl_error *err);
+bool sets_stage_list_holds(const struct sets_stage *st, const char *name);
 /* Entries staged in the set at `idx` */
 unsigned long sets_stage_count(const struct sets_stage *st, int idx);
 void sets_stage_free(struct sets_stage *st);

@@ -36,12 +36,12 @@
 /* The fault points' names, numbered 1, 2, ... per transaction (tests find
  * them by this line; "apply" is a start on a config other than the
  * committed one's, "recover" a start that found a change cut short):
- * sl_fault_point("reload"|"apply"|"restore"|"swap"|"rule"|"flush"|"destroy"|"create"|"rename"|"recover", k) */
+ * sl_fault_point("reload"|"apply"|"restore"|"swap"|"rule"|"flush"|"destroy"|"create"|"rename"|"list"|"recover", k) */
 static const char *const op_names[SL_TXN_OP_COUNT + 1] = {
 	[SL_TXN_NONE] = "none", [SL_TXN_RELOAD] = "reload", [SL_TXN_APPLY] = "apply",
 	[SL_TXN_RESTORE] = "restore", [SL_TXN_SWAP] = "swap", [SL_TXN_RULE] = "rule",
 	[SL_TXN_FLUSH] = "flush", [SL_TXN_DESTROY] = "destroy", [SL_TXN_CREATE] = "create",
-	[SL_TXN_RENAME] = "rename", [TXN_RECOVER] = "recover",
+	[SL_TXN_RENAME] = "rename", [SL_TXN_LIST] = "list", [TXN_RECOVER] = "recover",
 };
 
 const char *sets_txn_op_name(enum sl_txn_op op)
@@ -150,6 +150,9 @@ static int bank_write(struct sets_priv *p, const struct sets_catalog *c, int ban
 			sets_meta_of(by_slot[slot], &m);
 		if (bpf_map_update_elem(p->shared_fd[SM_META], &key, &m, BPF_ANY))
 			return sl_fail(err, SL_E_KERNEL, 0, "sets: cannot write the set records: %s", strerror(errno));
+		/* a list's members belong to the generation, as its record */
+		if (by_slot[slot] && by_slot[slot]->list && sets_list_store(by_slot[slot], bank, err))
+			return -1;
 	}
 	return rules_store(p, c, bank, err);
 }
@@ -158,7 +161,9 @@ static int bank_write(struct sets_priv *p, const struct sets_catalog *c, int ban
  * every set of `c` by name, and no other name. */
 static bool dir_keeps(const void *key, void *catalog)
 {
-	return sets_find(catalog, ((const struct sl_set_name *)key)->name) != NULL;
+	const struct sets_set *s = sets_find(catalog, ((const struct sl_set_name *)key)->name);
+
+	return s && !s->list;
 }
 
 static int dir_write(struct sets_priv *p, const struct sets_catalog *c, struct sl_error *err)
@@ -170,6 +175,9 @@ static int dir_write(struct sets_priv *p, const struct sets_catalog *c, struct s
 		const struct sets_set *s = c->set[i];
 		struct sl_set_dirent d = { .slot = (__u32)s->slot, .cls = s->cls, .family = s->spec.family,
 					   .type = s->spec.type };
+
+		if (s->list) /* other features' programs look up keys: a list has none */
+			continue;
 
 		/* what the set's own rules apply (hooks.c): netmask/bitmask */
 		d.masked = sl_set_types[s->spec.type].mask && sl_set_spec_mask(&s->spec, d.mask);
@@ -232,6 +240,7 @@ int sets_txn_commit(struct sets_priv *p, struct sets_catalog *next, bool config,
 	if (cfg_write(p, &cfg, err))
 		return -1;
 	p->cfg = cfg;
+	sets_lists_settle(next, true);
 	sets_txn_point(p);
 	/* 5. clean up (a start finishes it if we die): flushed maps pinned in
 	 * place of the old, sets the new generation lacks freed */
@@ -266,6 +275,8 @@ void sets_txn_abort(struct sets_priv *p, struct sets_catalog *next)
 	(void)next; /* what it made is in t->created, whichever catalog holds it */
 	if (t->op == SL_TXN_NONE)
 		return;
+	/* the lists' members as committed, before the hooks are compiled from them */
+	sets_lists_settle(t->before, false);
 	if (t->synced && rules_sync(p, t->before, &e)) {
 		sl_err("sets: cannot put the hooks back: %s", e.msg);
 		t->hooks_unsure = true;

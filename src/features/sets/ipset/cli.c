@@ -115,8 +115,7 @@ static int take_global(int g, const char *value, struct sl_ipset_req *req, struc
  * itself says "set type not supported" when the kernel lacks one. */
 static const char *const other_types[] = {
 	"hash:ip,mac", "hash:net,net",
-	"hash:ip,port,net", "ipportnethash", "hash:net,port,net", "hash:ip,mark",
-	"list:set", "setlist", NULL,
+	"hash:ip,port,net", "ipportnethash", "hash:net,port,net", "hash:ip,mark", NULL,
 };
 
 bool sl_ipset_type_known(const char *name)
@@ -128,7 +127,8 @@ bool sl_ipset_type_known(const char *name)
 }
 
 /* A type's option words as ipset takes them (`opt` or `--opt`). */
-enum { W_HASH = 1, W_BITMAP = 2, W_FAMILY = 4, W_MASK = 8, W_BITMASK = 16, W_ALL = W_HASH | W_BITMAP };
+enum { W_HASH = 1, W_BITMAP = 2, W_FAMILY = 4, W_MASK = 8, W_BITMASK = 16, W_LIST = 32,
+       W_ALL = W_HASH | W_BITMAP | W_LIST };
 enum { K_PLAIN, K_RANGE_FROM, K_RANGE_TO, K_NETWORK, K_IGNORED };
 static const struct {
 	const char *name;
@@ -141,7 +141,7 @@ static const struct {
 	{ "bucketsize", true, W_HASH, K_PLAIN }, { "initval", true, W_HASH, K_PLAIN },
 	{ "netmask", true, W_MASK, K_PLAIN }, { "bitmask", true, W_BITMASK, K_PLAIN },
 	{ "forceadd", false, W_HASH, K_PLAIN },
-	{ "range", true, W_BITMAP, K_PLAIN },
+	{ "range", true, W_BITMAP, K_PLAIN }, { "size", true, W_LIST, K_PLAIN },
 	{ "from", true, W_BITMAP, K_RANGE_FROM }, { "to", true, W_BITMAP, K_RANGE_TO },
 	{ "network", true, W_BITMAP, K_NETWORK }, /* ipmap's and macipmap's old IP/CIDR range */
 	{ "timeout", true, W_ALL, K_PLAIN }, { "counters", false, W_ALL, K_PLAIN },
@@ -153,7 +153,7 @@ static unsigned type_where(enum sl_set_type type)
 {
 	const struct sl_set_type_info *ti = &sl_set_types[type];
 
-	return (ti->bitmap ? W_BITMAP : W_HASH) | (ti->family ? W_FAMILY : 0) |
+	return (ti->list ? W_LIST : ti->bitmap ? W_BITMAP : W_HASH) | (ti->family ? W_FAMILY : 0) |
 	       (ti->mask ? W_MASK : 0) | (ti->mask && !ti->netmask_only ? W_BITMASK : 0);
 }
 
@@ -242,15 +242,17 @@ static int parse_create(int n, char *const a[], struct sl_ipset_req *req, struct
 static const struct {
 	const char *name;
 	bool value;
-	bool add, test;             /* del takes none */
+	bool add, test;             /* del takes none but list:set's */
 	bool nomatch_types;         /* only where the type has nomatch */
 	bool iface_types;           /* only where elements name an interface */
+	bool list_types;            /* only list:set (which del takes too) */
 } elem_words[] = {
-	{ "timeout", true, true, false, false, false }, { "packets", true, true, false, false, false },
-	{ "bytes", true, true, false, false, false }, { "comment", true, true, false, false, false },
-	{ "skbmark", true, true, false, false, false }, { "skbprio", true, true, false, false, false },
-	{ "skbqueue", true, true, false, false, false }, { "nomatch", false, true, true, true, false },
-	{ "wildcard", false, true, false, false, true },
+	{ "timeout", true, true, false, false, false, false }, { "packets", true, true, false, false, false, false },
+	{ "bytes", true, true, false, false, false, false }, { "comment", true, true, false, false, false, false },
+	{ "skbmark", true, true, false, false, false, false }, { "skbprio", true, true, false, false, false, false },
+	{ "skbqueue", true, true, false, false, false, false }, { "nomatch", false, true, true, true, false, false },
+	{ "wildcard", false, true, false, false, true, false },
+	{ "before", true, true, true, false, false, true }, { "after", true, true, true, false, false, true },
 };
 
 /* an option word of add/del/test (`--timeout` is one once undashed) */
@@ -355,9 +357,11 @@ int sl_ipset_cli_check_elem(const struct sl_ipset_req *req, const struct sl_set_
 
 		for (k = 0; k < N(elem_words); k++)
 			if (!strcmp(w, elem_words[k].name) &&
-			    (req->cmd == SL_IPSET_ADD ? elem_words[k].add : req->cmd == SL_IPSET_TEST && elem_words[k].test) &&
+			    (req->cmd == SL_IPSET_ADD ? elem_words[k].add
+			     : req->cmd == SL_IPSET_TEST ? elem_words[k].test : elem_words[k].list_types) &&
 			    (!elem_words[k].nomatch_types || sl_set_types[spec->type].nomatch) &&
-			    (!elem_words[k].iface_types || sl_set_types[spec->type].iface))
+			    (!elem_words[k].iface_types || sl_set_types[spec->type].iface) &&
+			    (!elem_words[k].list_types || sl_set_types[spec->type].list))
 				break;
 		if (k == N(elem_words))
 			return param(err, "Unknown argument: `%s'", w);

@@ -597,6 +597,34 @@ static int apply_skbqueue(struct part_ctx *c, const char *value, int col)
 	return 0;
 }
 
+/* list:set's `before REF` / `after REF`: where a member goes, or is */
+static int apply_ref(struct part_ctx *c, const char *value, int col, int8_t before)
+{
+	const char *word = before > 0 ? "before" : "after";
+
+	if (!c->ti->list)
+		return sl_fail(c->err, SL_E_USAGE, col, "unknown option '%s'", word);
+	/* one option in two spellings (and the element's `,before,` form) */
+	if (c->e->refname[0])
+		return sl_fail(c->err, SL_E_USAGE, col, "%s already specified", word);
+	if (strlen(value) > SL_SET_NAME_MAX)
+		return sl_fail(c->err, SL_E_USAGE, col, "setname '%s' is longer than %d characters", value,
+			       SL_SET_NAME_MAX);
+	snprintf(c->e->refname, sizeof(c->e->refname), "%s", value);
+	c->e->before = before;
+	return 0;
+}
+
+static int apply_before(struct part_ctx *c, const char *value, int col)
+{
+	return apply_ref(c, value, col, 1);
+}
+
+static int apply_after(struct part_ctx *c, const char *value, int col)
+{
+	return apply_ref(c, value, col, -1);
+}
+
 static int apply_exist(struct part_ctx *c, const char *value, int col)
 {
 	(void)value, (void)col;
@@ -614,6 +642,8 @@ static const struct elem_opt elem_opts[] = {
 	{ "skbqueue", true, CMD(SL_SETCMD_ADD), SL_SET_F_SKBINFO, "skbinfo", apply_skbqueue },
 	{ "nomatch", false, CMD(SL_SETCMD_ADD) | CMD(SL_SETCMD_TEST), 0, NULL, apply_nomatch },
 	{ "wildcard", false, CMD(SL_SETCMD_ADD), 0, NULL, apply_wildcard },
+	{ "before", true, CMD(SL_SETCMD_ADD) | CMD(SL_SETCMD_DEL) | CMD(SL_SETCMD_TEST), 0, NULL, apply_before },
+	{ "after", true, CMD(SL_SETCMD_ADD) | CMD(SL_SETCMD_DEL) | CMD(SL_SETCMD_TEST), 0, NULL, apply_after },
 	{ "-exist", false, CMD(SL_SETCMD_ADD) | CMD(SL_SETCMD_DEL) | CMD(SL_SETCMD_TEST), 0, NULL, apply_exist },
 	{ "-!", false, CMD(SL_SETCMD_ADD) | CMD(SL_SETCMD_DEL) | CMD(SL_SETCMD_TEST), 0, NULL, apply_exist },
 };
@@ -711,6 +741,35 @@ static int parse_opts(struct part_ctx *c, enum sl_set_cmd cmd, int argc, char *c
 	return 0;
 }
 
+/* list:set's element: SETNAME, or ipset's older SETNAME,before|after,REF
+ * (the reference is the rest, commas and all); whether the sets exist is
+ * the list's question */
+static int parse_list_elem(struct part_ctx *c, enum sl_set_cmd cmd, int argc, char *const argv[], const int *cols)
+{
+	char buf[WORD_MAX], *sep, *ref;
+	const char *usage = "you must specify elements as setname,[before|after],setname";
+
+	if (copy_word(argv[0], buf, c->col, c->err))
+		return -1;
+	sep = find_sep(buf, ',');
+	if (sep) {
+		*sep++ = '\0';
+		ref = strchr(sep, ',');
+		if (!ref)
+			return sl_fail(c->err, SL_E_USAGE, c->col, "%s", usage);
+		*ref++ = '\0';
+		if (strcmp(sep, "before") && strcmp(sep, "after"))
+			return sl_fail(c->err, SL_E_USAGE, c->col, "%s", usage);
+		if (apply_ref(c, ref, c->col, sep[0] == 'b' ? 1 : -1))
+			return -1;
+	}
+	if (strlen(buf) > SL_SET_NAME_MAX)
+		return sl_fail(c->err, SL_E_USAGE, c->col, "setname '%s' is longer than %d characters", buf,
+			       SL_SET_NAME_MAX);
+	snprintf(c->e->setname, sizeof(c->e->setname), "%s", buf);
+	return parse_opts(c, cmd, argc, argv, cols);
+}
+
 int sl_set_elem_parse(const struct sl_set_spec *spec, enum sl_set_cmd cmd, int argc, char *const argv[],
 		      const int *cols, struct sl_set_elem *elem, struct sl_error *err)
 {
@@ -723,6 +782,8 @@ int sl_set_elem_parse(const struct sl_set_spec *spec, enum sl_set_cmd cmd, int a
 		return sl_fail(err, SL_E_USAGE, 0, "%s needs %s", sl_set_types[spec->type].name,
 			       sl_set_types[spec->type].metavar);
 	c.col = sl_set_word_col(argv, cols, 0);
+	if (c.ti->list)
+		return parse_list_elem(&c, cmd, argc, argv, cols);
 	if (parse_key(&c, argv[0]) || (cmd == SL_SETCMD_TEST && test_shape(&c, argv[0])))
 		return -1;
 	if (parse_opts(&c, cmd, argc, argv, cols))

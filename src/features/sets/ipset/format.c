@@ -97,6 +97,13 @@ static void fmt_key(struct fmt *f, const struct sl_set_spec *spec, const struct 
 {
 	const struct sl_set_type_info *ti = &sl_set_types[spec->type];
 
+	if (ti->list) { /* ipset prints a reference as "after", whichever was given */
+		sl_set_append(f->out, f->size, &f->len, "%s", e->setname);
+		if (e->refname[0])
+			sl_set_append(f->out, f->size, &f->len, " after %s", e->refname);
+		return;
+	}
+
 	for (int i = 0; i < ti->dims; i++) {
 		/* bitmap:ip,mac: an entry without a MAC prints its address alone */
 		if (i == ti->dims - 1 && ti->last_optional && !(e->flags & SL_ELEM_F_MAC))

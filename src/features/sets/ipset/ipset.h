@@ -65,6 +65,8 @@
 #define SL_SET_TIMEOUT_MAX  2147483u  /* seconds; ipset's limit (ms fit in an int) */
 #define SL_SET_EXPAND_MAX   65536 /* default cap on entries from one element */
 #define SL_SET_LINE_MAX     (SL_MAX_LINE + 64) /* enough for any printed line */
+#define SL_SET_LIST_DEFAULT_SIZE 8 /* list:set's size, as ipset's */
+#define SL_SET_LIST_MIN_SIZE 4     /* the kernel's least (a smaller one is made 4) */
 
 /* What one comma-separated part of an element is. */
 enum sl_set_part {
@@ -101,6 +103,7 @@ struct sl_set_type_info {
 	bool plain_ip;              /* the address is one address: no range, no CIDR (bitmap:ip,mac) */
 	bool zero_cidr;             /* takes /0 (hash:net,iface) */
 	bool iface;                 /* elements name an interface; add takes `wildcard` */
+	bool list;                  /* list:set: elements are set names, `size` its one number */
 };
 
 extern const struct sl_set_type_info sl_set_types[SL_SET_TYPE_COUNT];
@@ -116,7 +119,7 @@ struct sl_set_spec {
 	enum sl_family family;      /* 0 for types without a family */
 	unsigned flags;             /* enum sl_set_spec_flags */
 	uint32_t hashsize;          /* hash types, as the kernel keeps it */
-	uint32_t maxelem;           /* bitmap:ip: the entries its range holds */
+	uint32_t maxelem;           /* bitmap:ip: the entries its range holds; list:set: its size */
 	uint32_t timeout;           /* default for elements, with SL_SET_F_TIMEOUT */
 	uint32_t range_from;        /* bitmap:port: ports; bitmap:ip: IPv4 addresses in host
 				     * order, widened to whole netmask blocks as the kernel keeps them */
@@ -192,6 +195,11 @@ struct sl_set_elem {
 	uint64_t packets, bytes;
 	char comment[SL_SET_COMMENT_MAX + 1];
 	struct sl_set_skbinfo skb;  /* skbmark/skbprio/skbqueue; zero: not given */
+	/* list:set: the member set, and `before|after REF` (before: 1 before,
+	 * -1 after, 0 none) */
+	char setname[SL_SET_NAME_MAX + 1];
+	char refname[SL_SET_NAME_MAX + 1];
+	int8_t before;
 };
 
 /* Which command an element comes with: it decides the options allowed
