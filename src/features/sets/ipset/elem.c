@@ -407,6 +407,18 @@ static int parse_iface(struct part_ctx *c, char *text)
 	return 0;
 }
 
+/* hash:ip,mark's MARK: a number as ipset reads one (decimal, 0x hex, 0
+ * octal), kept as given: a key ANDs it with the set's markmask */
+static int parse_mark(struct part_ctx *c, char *text)
+{
+	unsigned long long n;
+
+	if (sl_set_number_or_fail("mark", text, c->col, UINT32_MAX, &n, c->err))
+		return -1;
+	c->e->mark = (uint32_t)n;
+	return 0;
+}
+
 /* --- elements ----------------------------------------------------------------------- */
 
 static const struct {
@@ -420,6 +432,7 @@ static const struct {
 	[SL_PART_PORT] = { "PORT", parse_bitmap_port },
 	[SL_PART_MAC] = { "MAC", parse_mac },
 	[SL_PART_IFACE] = { "IFACE", parse_iface },
+	[SL_PART_MARK] = { "MARK", parse_mark },
 };
 
 /* split at commas into at most 3 parts; the count may exceed that */
@@ -452,8 +465,9 @@ static int parse_key(struct part_ctx *c, const char *word)
 	}
 	/* net,iface: a comma at either end is part of the net (ipset's words:
 	 * "Second element is missing") */
-	if (c->ti->iface && !find_sep(buf, ','))
-		return sl_fail(c->err, SL_E_USAGE, col0, "%s needs IFACE: '%s'", c->ti->name, word);
+	if ((c->ti->iface || c->ti->markmask) && !find_sep(buf, ','))
+		return sl_fail(c->err, SL_E_USAGE, col0, "%s needs %s: '%s'", c->ti->name,
+			       part_kinds[c->ti->part[1]].metavar, word);
 	n = split_parts(buf, part);
 	if (c->ti->last_optional && n > c->ti->dims && !*part[1]) { /* "IP,,X": ipset reads ",X" as the MAC */
 		c->dim = 1;
