@@ -329,6 +329,7 @@ static __always_inline int sl_sets_parse_skb(struct __sk_buff *skb, struct sl_pk
 	if (status == SL_PARSE_TRUNCATED && len > linear && linear < SL_SETS_PULL &&
 	    !bpf_skb_pull_data(skb, len < SL_SETS_PULL ? len : SL_SETS_PULL))
 		status = sl_sets_parse_tc(skb, p, l4);
+	l4->mark = skb->mark;
 	return status;
 }
 
@@ -363,6 +364,10 @@ __noinline int sl_set_named_matches(const struct sl_set_name *name, __u32 dims, 
 	 * not (the daemon refuses them such sets): its walk stays out of their
 	 * programs */
 	if (cls == SL_CLASS_NETIFACE4 || cls == SL_CLASS_NETIFACE6)
+		return 0;
+	/* hash:ip,mark wants the rule's markmask, which these rules have not
+	 * (the daemon refuses them such sets too) */
+	if (cls == SL_CLASS_IPMARK4 || cls == SL_CLASS_IPMARK6)
 		return 0;
 	/* each class as a constant, so that its path meets only its own map */
 	switch (cls) {

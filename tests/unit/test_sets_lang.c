@@ -365,6 +365,8 @@ static const struct elem_case elem_cases[] = {
 	E_OK(MARK4, "10.0.0.0/31,7", "10.0.0.0,0x00000007|10.0.0.1,0x00000007"),
 	E_OK(MARK4, "10.0.0.2-10.0.0.1,0xffffffff", "10.0.0.1,0xffffffff|10.0.0.2,0xffffffff"),
 	E_OK(MARK6, "2001:db8::1,010", "2001:db8::1,0x00000008"),
+	E_OK(MARK4, "0.0.0.0,1", "0.0.0.0,0x00000001"),
+	E_OK_CMD(MARK4, "10.0.0.1-10.0.0.2,1", "10.0.0.1,0x00000001|10.0.0.2,0x00000001", SL_SETCMD_TEST),
 	E_ERR(MARK4, "10.0.0.1", "hash:ip,mark needs MARK: '10.0.0.1'", 1),
 	E_ERR(MARK4, "10.0.0.1,", "hash:ip,mark needs MARK: '10.0.0.1,'", 1),
 	E_ERR(MARK4, "10.0.0.1,1,2", "hash:ip,mark takes IP,MARK, got '10.0.0.1,1,2'", 1),

@@ -663,7 +663,7 @@ static const struct elem_opt elem_opts[] = {
 };
 
 /* What ipset's test refuses (its words): port ranges, address ranges
- * except in hash:ip, any CIDR in the address of hash:ip,port(,ip) and
+ * except in hash:ip and hash:ip,mark (whose test takes the first address), any CIDR in the address of hash:ip,port(,ip) and
  * bitmap:ip. */
 static int test_shape(struct part_ctx *c, const char *text)
 {
@@ -673,7 +673,7 @@ static int test_shape(struct part_ctx *c, const char *text)
 	if (c->e->flags & SL_ELEM_F_PORT_RANGE)
 		return sl_fail(c->err, SL_E_USAGE, c->col,
 			       "FROM-TO port range is not allowed in command test with set type %s and family %s", type, fam);
-	if (c->dash[0] && c->spec->type != SL_SET_HASH_IP)
+	if (c->dash[0] && c->spec->type != SL_SET_HASH_IP && c->spec->type != SL_SET_HASH_IP_MARK)
 		return sl_fail(c->err, SL_E_USAGE, c->col,
 			       "FROM-TO IP range is not allowed in command test with set type %s and family %s", type, fam);
 	if (c->slash[0] && (c->spec->type == SL_SET_HASH_IP_PORT || c->spec->type == SL_SET_HASH_IP_PORT_IP ||

@@ -61,7 +61,7 @@ const struct sl_set_type_info sl_set_types[SL_SET_TYPE_COUNT] = {
 	},
 	[SL_SET_HASH_IP_MARK] = {
 		.name = "hash:ip,mark", .alias = "ipmarkhash", .metavar = "IP,MARK",
-		.dims = 2, .part = { SL_PART_IP, SL_PART_MARK }, .family = true, .markmask = true,
+		.dims = 2, .part = { SL_PART_IP, SL_PART_MARK }, .family = true, .null_addr = true, .markmask = true,
 	},
 	[SL_SET_LIST_SET] = {
 		.name = "list:set", .alias = "setlist", .metavar = "SETNAME",
