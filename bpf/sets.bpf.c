@@ -92,10 +92,6 @@ __noinline int sl_set_rule_key(struct sl_set_tuple *t, __u32 i)
 	if (at >= SL_RULES_MAX)
 		return 0;
 	cls = sl_rules[at].cls;
-	if (cls == SL_CLASS_IPMARK4 || cls == SL_CLASS_IPMARK6) {
-		t->mark &= sl_rules[at].markmask;
-		return 1;
-	}
 	if (cls == SL_CLASS_NETIFACE4 || cls == SL_CLASS_NETIFACE6) {
 		t->iflags = 0;
 		for (int b = 0; b < SL_IFACE_LEN; b++)
@@ -117,8 +113,7 @@ static __always_inline bool sl_set_matches(__u32 i, __u8 cls, __u16 slot, __u8 f
 	if (!sl_set_tuple_of(cls, family, dims, p, l4, &t))
 		return false;
 	/* only hash:ip's and hash:ip,port's classes take a mask (the daemon sets it on no other) */
-	if (((masked && sl_set_class_maskable(cls)) || cls == SL_CLASS_NETIFACE4 || cls == SL_CLASS_NETIFACE6 ||
-	     cls == SL_CLASS_IPMARK4 || cls == SL_CLASS_IPMARK6) &&
+	if (((masked && sl_set_class_maskable(cls)) || cls == SL_CLASS_NETIFACE4 || cls == SL_CLASS_NETIFACE6) &&
 	    !sl_set_rule_key(&t, i))
 		return false;
 	return sl_set_lookup_tuple(cls, slot, &t, bytes, true);

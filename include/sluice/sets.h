@@ -393,7 +393,6 @@ struct sl_rule {
 			__u8 has_iface;
 			char iface[SL_IFACE_LEN];
 		};
-		__u32 markmask;     /* hash:ip,mark: the set's, ANDed with the packet's mark */
 	};
 	__u8 list_invert;   /* the last entry of a list:set rule: `!` on the members' match */
 	__u8 pad2[3];
@@ -529,14 +528,17 @@ struct sl_set_tuple {
 			__u8 iflags;  /* enum sl_set_iface_flags */
 			char iface[SL_IFACE_LEN];
 		};
+		__u32 mark;         /* hash:ip,mark: the mark, ANDed with the set's markmask */
 	};
 	__u8 mac[6];
 	__u8 proto;
 	__u8 cidr;          /* net classes: prefix length of addr */
 	__u16 port;
 	__u16 pad;          /* zero (hash:net,iface's walk starts from it: sl_set_lookup_netiface) */
-	__u32 mark;         /* hash:ip,mark: the mark, ANDed with the set's markmask */
 };
+/* 6.1 rounds each frame's stack up to 32 bytes and the set programs sit
+ * at its 512: the tuple must not grow (hash:ip,mark's mark shares addr2) */
+SL_STATIC_ASSERT(sizeof(struct sl_set_tuple) == 44, "sl_set_tuple layout");
 
 static __always_inline void sl_set_put_port(__u8 out[2], __u16 port)
 {

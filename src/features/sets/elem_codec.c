@@ -36,7 +36,8 @@ int sets_elem_key(const struct sets_set *s, const struct sl_set_elem *e, void *k
 	t.proto = e->proto;
 	t.port = e->port;
 	t.cidr = e->cidr;
-	t.mark = e->mark & s->spec.markmask; /* 0 but in hash:ip,mark */
+	if (s->spec.type == SL_SET_HASH_IP_MARK) /* the mark shares addr2's bytes */
+		t.mark = e->mark & s->spec.markmask;
 	return sl_set_key_build(s->cls, &t, key);
 }
 
