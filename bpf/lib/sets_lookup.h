@@ -45,6 +45,8 @@ SL_SET_OUTER(sl_sc_port_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_port);
 SL_SET_OUTER(sl_sc_ipmac4_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_ip4);
 SL_SET_OUTER(sl_sc_netif4_v1, BPF_MAP_TYPE_LPM_TRIE, struct sl_set_key_netiface4);
 SL_SET_OUTER(sl_sc_netif6_v1, BPF_MAP_TYPE_LPM_TRIE, struct sl_set_key_netiface6);
+SL_SET_OUTER(sl_sc_ipmark4_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_ipmark4);
+SL_SET_OUTER(sl_sc_ipmark6_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_ipmark6);
 
 /* Plain sets (include/sluice/sets.h): bucket tables, ARRAY maps of any
  * size (BPF_F_INNER_MAP lets max_entries differ from the template's), and
@@ -96,6 +98,8 @@ const volatile struct {
 	struct sl_set_key_port port;
 	struct sl_set_key_netiface4 netiface4;
 	struct sl_set_key_netiface6 netiface6;
+	struct sl_set_key_ipmark4 ipmark4;
+	struct sl_set_key_ipmark6 ipmark6;
 	struct sl_set_value value;
 	struct sl_set_comment comment;   /* a comment map's value */
 	struct sl_set_nvalue nvalue;     /* plain LPM tries' */
@@ -359,6 +363,10 @@ __noinline int sl_set_named_matches(const struct sl_set_name *name, __u32 dims, 
 	 * not (the daemon refuses them such sets): its walk stays out of their
 	 * programs */
 	if (cls == SL_CLASS_NETIFACE4 || cls == SL_CLASS_NETIFACE6)
+		return 0;
+	/* hash:ip,mark wants the rule's markmask, which these rules have not
+	 * (the daemon refuses them such sets too) */
+	if (cls == SL_CLASS_IPMARK4 || cls == SL_CLASS_IPMARK6)
 		return 0;
 	/* each class as a constant, so that its path meets only its own map */
 	switch (cls) {

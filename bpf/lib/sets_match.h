@@ -116,6 +116,7 @@ static __always_inline __u8 sl_set_class_family(__u8 cls)
 	case SL_CLASS_IPPORTIP4:
 	case SL_CLASS_IPMAC4:
 	case SL_CLASS_NETIFACE4:
+	case SL_CLASS_IPMARK4:
 		return SL_FAMILY_IPV4;
 	case SL_CLASS_IP6:
 	case SL_CLASS_NET6:
@@ -123,6 +124,7 @@ static __always_inline __u8 sl_set_class_family(__u8 cls)
 	case SL_CLASS_NETPORT6:
 	case SL_CLASS_IPPORTIP6:
 	case SL_CLASS_NETIFACE6:
+	case SL_CLASS_IPMARK6:
 		return SL_FAMILY_IPV6;
 	}
 	return 0;

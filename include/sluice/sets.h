@@ -84,6 +84,8 @@ enum sl_set_class {
 	SL_CLASS_IPMAC4 = 24,    /* bitmap:ip,mac: IPv4 key, the MAC in the value */
 	SL_CLASS_NETIFACE4 = 25, /* hash:net,iface inet (LPM over flags, iface, addr) */
 	SL_CLASS_NETIFACE6 = 26,
+	SL_CLASS_IPMARK4 = 27,   /* hash:ip,mark inet (address and masked mark) */
+	SL_CLASS_IPMARK6 = 28,
 	SL_CLASS_COUNT
 };
 
@@ -100,7 +102,9 @@ enum sl_set_class {
 	X(SL_CLASS_MAC, sl_sc_mac_v1, sl_set_key_mac) X(SL_CLASS_PORT, sl_sc_port_v1, sl_set_key_port) \
 	X(SL_CLASS_IPMAC4, sl_sc_ipmac4_v1, sl_set_key_ip4) \
 	X(SL_CLASS_NETIFACE4, sl_sc_netif4_v1, sl_set_key_netiface4) \
-	X(SL_CLASS_NETIFACE6, sl_sc_netif6_v1, sl_set_key_netiface6)
+	X(SL_CLASS_NETIFACE6, sl_sc_netif6_v1, sl_set_key_netiface6) \
+	X(SL_CLASS_IPMARK4, sl_sc_ipmark4_v1, sl_set_key_ipmark4) \
+	X(SL_CLASS_IPMARK6, sl_sc_ipmark6_v1, sl_set_key_ipmark6)
 
 /* The plain classes: T(class, outer map, bucket struct) for bucket tables
  * (ARRAY maps, key __u32: the bucket), L(class, outer map, key struct) for
@@ -142,12 +146,17 @@ enum sl_set_iface_flags {
 struct sl_set_key_netiface4 { __u32 prefixlen; __u8 iflags; char iface[SL_IFACE_LEN]; __u8 addr[4]; };
 struct sl_set_key_netiface6 { __u32 prefixlen; __u8 iflags; char iface[SL_IFACE_LEN]; __u8 addr[16]; };
 struct sl_set_key_port { __u8 port[2]; __u8 pad[2]; };
+/* hash:ip,mark: the mark as the set keeps it (ANDed with its markmask), host order */
+struct sl_set_key_ipmark4 { __u8 addr[4]; __u32 mark; };
+struct sl_set_key_ipmark6 { __u8 addr[16]; __u32 mark; };
 
 SL_STATIC_ASSERT(sizeof(struct sl_set_key_netport4) == 12, "netport4 key");
 SL_STATIC_ASSERT(sizeof(struct sl_set_key_netport6) == 24, "netport6 key");
 SL_STATIC_ASSERT(sizeof(struct sl_set_key_ipportip6) == 36, "ipportip6 key");
 SL_STATIC_ASSERT(sizeof(struct sl_set_key_netiface4) == 24, "netiface4 key");
 SL_STATIC_ASSERT(sizeof(struct sl_set_key_netiface6) == 36, "netiface6 key");
+SL_STATIC_ASSERT(sizeof(struct sl_set_key_ipmark4) == 8, "ipmark4 key");
+SL_STATIC_ASSERT(sizeof(struct sl_set_key_ipmark6) == 20, "ipmark6 key");
 
 #define SL_SET_KEY_MAX 36   /* the largest key above */
 #define SL_NETPORT_PREFIX 24 /* proto (8) + port (16) bits before the address */
@@ -253,7 +262,8 @@ enum sl_set_type {
 	SL_SET_BITMAP_IP = 7,    /* kept in the IPv4 hash:ip classes, with its netmask */
 	SL_SET_BITMAP_IP_MAC = 8, /* SL_CLASS_IPMAC4 */
 	SL_SET_HASH_NET_IFACE = 9, /* SL_CLASS_NETIFACE4/6 */
-	/* 10, 11: kept for hash:ip,mark, hash:net,net */
+	SL_SET_HASH_IP_MARK = 10, /* SL_CLASS_IPMARK4/6, its markmask in sl_set_meta */
+	/* 11: kept for hash:net,net */
 	SL_SET_LIST_SET = 12,    /* a list of sets (SL_CLASS_LIST): no key class */
 	SL_SET_TYPE_COUNT = 13,  /* not a type: one past the last (holes have no name) */
 };
@@ -306,9 +316,11 @@ struct sl_set_meta {
 		struct { __u32 from, to, pad[2]; } ip_range; /* bitmap:ip, bitmap:ip,mac: host order */
 	};
 	__u8 netmask;
-	__u8 pad2[7];
+	__u8 pad2[3];
+	__u32 markmask;     /* hash:ip,mark's (the bytes were pad: 0 in older records) */
 };
 SL_STATIC_ASSERT(sizeof(struct sl_set_meta) == 96, "sl_set_meta layout");
+SL_STATIC_ASSERT(__builtin_offsetof(struct sl_set_meta, markmask) == 92, "sl_set_meta markmask in the old pad");
 
 /* --- list:set -------------------------------------------------------------------- */
 
@@ -516,6 +528,7 @@ struct sl_set_tuple {
 			__u8 iflags;  /* enum sl_set_iface_flags */
 			char iface[SL_IFACE_LEN];
 		};
+		__u32 mark;         /* hash:ip,mark: the mark, ANDed with the set's markmask */
 	};
 	__u8 mac[6];
 	__u8 proto;
@@ -523,6 +536,9 @@ struct sl_set_tuple {
 	__u16 port;
 	__u16 pad;          /* zero (hash:net,iface's walk starts from it: sl_set_lookup_netiface) */
 };
+/* 6.1 rounds each frame's stack up to 32 bytes and the set programs sit
+ * at its 512: the tuple must not grow (hash:ip,mark's mark shares addr2) */
+SL_STATIC_ASSERT(sizeof(struct sl_set_tuple) == 44, "sl_set_tuple layout");
 
 static __always_inline void sl_set_put_port(__u8 out[2], __u16 port)
 {
@@ -551,6 +567,8 @@ static __always_inline int sl_set_class_dims(__u8 cls)
 	case SL_CLASS_IPMAC4:
 	case SL_CLASS_NETIFACE4:
 	case SL_CLASS_NETIFACE6:
+	case SL_CLASS_IPMARK4:
+	case SL_CLASS_IPMARK6:
 		return 2;
 	}
 	return 1;
@@ -669,6 +687,20 @@ static __always_inline int sl_set_key_build(__u8 cls, const struct sl_set_tuple 
 		k->iflags = t->iflags;
 		__builtin_memcpy(k->iface, t->iface, SL_IFACE_LEN);
 		__builtin_memcpy(k->addr, t->addr, 16);
+		return sizeof(*k);
+	}
+	case SL_CLASS_IPMARK4: {
+		struct sl_set_key_ipmark4 *k = key;
+
+		__builtin_memcpy(k->addr, t->addr, 4);
+		k->mark = t->mark;
+		return sizeof(*k);
+	}
+	case SL_CLASS_IPMARK6: {
+		struct sl_set_key_ipmark6 *k = key;
+
+		__builtin_memcpy(k->addr, t->addr, 16);
+		k->mark = t->mark;
 		return sizeof(*k);
 	}
 	}

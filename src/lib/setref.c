@@ -45,6 +45,10 @@ int sl_setref_check(int dir_fd, const char *feature, const char *set, int ndirs,
 	if (k == SL_CLASS_NETIFACE4 || k == SL_CLASS_NETIFACE6)
 		return sl_fail(err, SL_E_USAGE, 0, "match-set %s: hash:net,iface sets are matched by `rule add` only "
 			       "(the interface is the hook's device)", set);
+	/* their frames carry no mark the rule could read */
+	if (k == SL_CLASS_IPMARK4 || k == SL_CLASS_IPMARK6)
+		return sl_fail(err, SL_E_USAGE, 0, "match-set %s: hash:ip,mark sets are not matched by %s rules", set,
+			       feature);
 	/* iptables takes fewer and then never matches: say so instead */
 	if (ndirs && ndirs < dims)
 		return sl_fail(err, SL_E_USAGE, 0, "match-set %s: the set has %d dimensions, %d direction%s given", set,

@@ -6,7 +6,7 @@
 #   catch-all drop, per-rule and per-entry counters, egress (tcx) drops,
 #   swap under traffic loses nothing, timeouts expire, a full set refuses
 #   the next add and keeps the rest, a set in use cannot be destroyed,
-#   IPv6 and the daemon's restart.
+#   IPv6 and the daemon's restart; rules on hash:ip,mark refused.
 . "$(dirname "$0")/lib.sh"
 
 a=$(ns_new a)
@@ -72,6 +72,12 @@ assert_eq 100 "$(rule_count "$(rule_id out drop)")" "egress rule counter"
 ctl d rule del dev va netns "$a" egress match-set out dst action drop >/dev/null || fail "rule del"
 send 10.99.0.2 7000 100
 assert_eq "$((n0 + 100))" "$(noports)" "after rule del, traffic flows"
+
+note "hash:ip,mark: rules refused on both hooks until its dataplane fits 6.1"
+ctl d set create mk hash:ip,mark markmask 0xff00 >/dev/null
+expect_exit 2 ctl d rule add dev vb netns "$b" ingress match-set mk dst,dst action drop
+expect_exit 2 ctl d rule add dev va netns "$a" egress match-set mk dst,dst action drop
+ctl d set destroy mk >/dev/null || fail "destroy mk"
 
 note "IPv6"
 ctl d set create blk6 hash:net family inet6 >/dev/null

@@ -46,6 +46,7 @@ Test(sets_types, names_aliases_and_shape)
 		{ "bitmap:port", SL_SET_BITMAP_PORT, 1, false },  { "portmap", SL_SET_BITMAP_PORT, 1, false },
 		{ "bitmap:ip,mac", SL_SET_BITMAP_IP_MAC, 2, false }, { "macipmap", SL_SET_BITMAP_IP_MAC, 2, false },
 		{ "hash:net,iface", SL_SET_HASH_NET_IFACE, 2, true }, { "netifacehash", SL_SET_HASH_NET_IFACE, 2, true },
+		{ "hash:ip,mark", SL_SET_HASH_IP_MARK, 2, true }, { "ipmarkhash", SL_SET_HASH_IP_MARK, 2, true },
 	};
 
 	for (size_t i = 0; i < N(want); i++) {
@@ -82,6 +83,14 @@ static const struct create_case create_cases[] = {
 	C_OK("s bitmap:ip,mac range 10.0.0.9-10.0.0.1 timeout 5 counters comment skbinfo",
 	     "create s bitmap:ip,mac range 10.0.0.1-10.0.0.9 timeout 5 counters comment skbinfo"),
 	C_OK("s hash:net,iface family inet6 forceadd", "create s hash:net,iface family inet6 hashsize 1024 maxelem 65536"),
+	/* hash:ip,mark: markmask printed after the family, always */
+	C_OK("s hash:ip,mark", "create s hash:ip,mark family inet markmask 0xffffffff hashsize 1024 maxelem 65536"),
+	C_OK("s hash:ip,mark markmask 255 family inet6 timeout 5",
+	     "create s hash:ip,mark family inet6 markmask 0x000000ff hashsize 1024 maxelem 65536 timeout 5"),
+	C_ERR("s hash:ip,mark markmask 0", "markmask 0 is the null mask", 25),
+	C_ERR("s hash:ip,mark markmask 0x100000000", "markmask 0x100000000 out of range 0..4294967295", 25),
+	C_ERR("s hash:ip,mark markmask x", "markmask 'x' is not a number", 25),
+	C_ERR("s hash:ip,mark netmask 24", "option 'netmask' is not for hash:ip,mark", 16),
 	C_OK("s hash:ip", "create s hash:ip family inet hashsize 1024 maxelem 65536"),
 	C_OK("s hash:net", "create s hash:net family inet hashsize 1024 maxelem 65536"),
 	C_OK("s hash:ip,port", "create s hash:ip,port family inet hashsize 1024 maxelem 65536"),
@@ -173,7 +182,7 @@ static const struct create_case create_cases[] = {
 	C_ERR("s bitmap:port range udp:1-nosuch", "'nosuch' is neither a port number nor a udp service", 27),
 	C_ERR("s bitmap:port range 1-2 range 3-4", "range already specified", 25),
 	C_ERR("s hash:mac family inet", "option 'family' is not for hash:mac", 12),
-	C_ERR("s hash:ip markmask 24", "option 'markmask' is not supported by sluice", 11),
+	C_ERR("s hash:ip markmask 24", "option 'markmask' is not for hash:ip", 11),
 	/* netmask and bitmask (hash:ip): after maxelem, checked once the family
 	 * is known (it may come later), a mask of the whole address is none */
 	C_OK("s hash:ip netmask 24", "create s hash:ip family inet hashsize 1024 maxelem 65536 netmask 24"),
@@ -210,7 +219,6 @@ static const struct create_case create_cases[] = {
 	C_OK("s bitmap:port range 1-2 skbinfo", "create s bitmap:port range 1-2 skbinfo"),
 	C_OK("s hash:ip forceadd forceadd", "create s hash:ip family inet hashsize 1024 maxelem 65536"),
 	C_ERR("s bitmap:port range 1-2 forceadd", "option 'forceadd' is not for bitmap:port", 25),
-	C_ERR("s hash:ip markmask 0xff", "option 'markmask' is not supported by sluice", 11),
 	C_ERR("s hash:ip foo", "unknown option 'foo'", 11),
 	C_ERR("s hash:ip nomatch", "unknown option 'nomatch'", 11),
 };
@@ -320,6 +328,8 @@ struct elem_case {
 #define IPMAC "s bitmap:ip,mac range 10.0.0.0/24"
 #define NETIF4 "s hash:net,iface"
 #define NETIF6 "s hash:net,iface family inet6"
+#define MARK4 "s hash:ip,mark markmask 0xff00"
+#define MARK6 "s hash:ip,mark family inet6"
 
 static const struct elem_case elem_cases[] = {
 	/* bitmap:ip,mac: IP[,MAC], one address each, the null MAC taken */
@@ -349,6 +359,23 @@ static const struct elem_case elem_cases[] = {
 	      "hash:net,iface family inet6 takes no address ranges: '2001:db8::1-2001:db8::5'", 1),
 	E_ERR_CMD(NETIF4, "10.0.0.0/24,eth0 wildcard", "test takes no option 'wildcard'", 18, SL_SETCMD_TEST),
 	E_ERR(IP4, "10.0.0.1 wildcard", "wildcard given but set 's' is hash:ip (only hash:net,iface has it)", 10),
+	/* hash:ip,mark: IP,MARK, IPv4 ranges expanded, the mark as given (a
+	 * key masks it) */
+	E_OK(MARK4, "10.0.0.1,0x1234", "10.0.0.1,0x00001234"),
+	E_OK(MARK4, "10.0.0.0/31,7", "10.0.0.0,0x00000007|10.0.0.1,0x00000007"),
+	E_OK(MARK4, "10.0.0.2-10.0.0.1,0xffffffff", "10.0.0.1,0xffffffff|10.0.0.2,0xffffffff"),
+	E_OK(MARK6, "2001:db8::1,010", "2001:db8::1,0x00000008"),
+	E_OK(MARK4, "0.0.0.0,1", "0.0.0.0,0x00000001"),
+	E_OK_CMD(MARK4, "10.0.0.1-10.0.0.2,1", "10.0.0.1,0x00000001|10.0.0.2,0x00000001", SL_SETCMD_TEST),
+	E_ERR(MARK4, "10.0.0.1", "hash:ip,mark needs MARK: '10.0.0.1'", 1),
+	E_ERR(MARK4, "10.0.0.1,", "hash:ip,mark needs MARK: '10.0.0.1,'", 1),
+	E_ERR(MARK4, "10.0.0.1,1,2", "hash:ip,mark takes IP,MARK, got '10.0.0.1,1,2'", 1),
+	E_ERR(MARK4, "10.0.0.1,abc", "mark 'abc' is not a number", 10),
+	E_ERR(MARK4, "10.0.0.1,0x100000000", "mark 0x100000000 out of range 0..4294967295", 10),
+	E_ERR(MARK4, "10.0.0.1,-1", "mark -1 out of range 0..4294967295", 10),
+	E_ERR(MARK6, "2001:db8::/64,1", "hash:ip,mark family inet6 takes single addresses, not '2001:db8::/64'", 1),
+	E_ERR(MARK6, "2001:db8::1-2001:db8::2,1",
+	      "hash:ip,mark family inet6 takes no address ranges: '2001:db8::1-2001:db8::2'", 1),
 	/* hash:ip inet */
 	E_OK(IP4, "10.0.0.1", "10.0.0.1" ),
 	E_OK(IP4, "10.0.0.1/32", "10.0.0.1" ),

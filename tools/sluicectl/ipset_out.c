@@ -65,7 +65,7 @@ static int cmp_keyed(const void *pa, const void *pb)
 	if ((c = memcmp(a->e.addr, b->e.addr, sizeof(a->e.addr))) || (c = cmp_prefix(&a->e, &b->e)) ||
 	    (c = a->e.proto - b->e.proto) || (c = a->e.port - b->e.port) ||
 	    (c = memcmp(a->e.addr2, b->e.addr2, sizeof(a->e.addr2))) || (c = memcmp(a->e.mac, b->e.mac, sizeof(a->e.mac))) ||
-	    (c = strcmp(a->e.iface, b->e.iface)))
+	    (c = strcmp(a->e.iface, b->e.iface)) || (c = (a->e.mark > b->e.mark) - (a->e.mark < b->e.mark)))
 		return c;
 	return a->index - b->index;
 }

@@ -50,7 +50,8 @@ bool sets_specs_equal(const struct sl_set_spec *a, const struct sl_set_spec *b)
 	 * 4096` on an inet hash:ip of 1024 succeeds, and the set stays) */
 	return a->type == b->type && (a->flags & mask) == (b->flags & mask) &&
 	       a->maxelem == b->maxelem && a->timeout == b->timeout &&
-	       a->range_from == b->range_from && a->range_to == b->range_to && same_mask(a, b);
+	       a->range_from == b->range_from && a->range_to == b->range_to && same_mask(a, b) &&
+	       a->markmask == b->markmask;
 }
 
 int sets_cmd_create(struct sets_priv *p, struct sets_catalog *c, const struct sl_set_spec *spec, bool exist,

@@ -36,6 +36,8 @@ int sets_elem_key(const struct sets_set *s, const struct sl_set_elem *e, void *k
 	t.proto = e->proto;
 	t.port = e->port;
 	t.cidr = e->cidr;
+	if (s->spec.type == SL_SET_HASH_IP_MARK) /* the mark shares addr2's bytes */
+		t.mark = e->mark & s->spec.markmask;
 	return sl_set_key_build(s->cls, &t, key);
 }
 
@@ -156,6 +158,10 @@ void sets_entry_elem(const struct sets_set *s, const void *key, const struct sl_
 		e->flags |= (k[4] & SL_IFACE_PHYSDEV ? SL_ELEM_F_PHYSDEV : 0) |
 			    (k[4] & SL_IFACE_WILDCARD ? SL_ELEM_F_WILDCARD : 0);
 		e->cidr = v->cidr;
+		break;
+	case SL_CLASS_IPMARK4: case SL_CLASS_IPMARK6:
+		memcpy(e->addr, k, (size_t)alen);
+		memcpy(&e->mark, k + alen, sizeof(e->mark));
 		break;
 	case SL_CLASS_IPMAC4:
 		memcpy(e->addr, k, 4);

@@ -226,7 +226,9 @@ static int compile_list(const struct sets_catalog *c, const struct rules_rule *r
 		const struct sl_set_lmember *m = &list->list->m[k];
 		const struct sets_set *s = sets_find(c, m->name);
 
-		if (!s || s->list || (m->expires_ns && m->expires_ns <= now) || sl_set_types[s->spec.type].dims > r->ndirs)
+		/* hash:ip,mark: no dataplane yet, so its members match nothing */
+		if (!s || s->list || (m->expires_ns && m->expires_ns <= now) || sl_set_types[s->spec.type].dims > r->ndirs ||
+		    sl_set_types[s->spec.type].markmask)
 			continue;
 		if (*n == SL_RULES_MAX)
 			goto full;

@@ -38,6 +38,7 @@ static uint8_t key_class_of(const struct sl_set_spec *spec)
 	case SL_SET_HASH_MAC: return SL_CLASS_MAC;
 	case SL_SET_BITMAP_IP_MAC: return SL_CLASS_IPMAC4;
 	case SL_SET_HASH_NET_IFACE: return v6 ? SL_CLASS_NETIFACE6 : SL_CLASS_NETIFACE4;
+	case SL_SET_HASH_IP_MARK: return v6 ? SL_CLASS_IPMARK6 : SL_CLASS_IPMARK4;
 	case SL_SET_BITMAP_PORT:
 	default: return SL_CLASS_PORT;
 	}
@@ -52,7 +53,7 @@ uint8_t sets_class_of(const struct sl_set_spec *spec)
 	bool plain = !(spec->flags & (SL_SET_F_TIMEOUT | SL_SET_F_COUNTERS | SL_SET_F_COMMENT | SL_SET_F_SKBINFO));
 
 	/* bitmap:ip,mac keeps each entry's MAC in its value, hash:net,iface
-	 * has no plain layout: never plain */
+	 * and hash:ip,mark have no plain layout: never plain */
 	if (key_class_of(spec) >= SL_CLASS_PLAIN_END)
 		return key_class_of(spec);
 	return (uint8_t)(key_class_of(spec) + (plain ? SL_CLASS_KEYS : 0));
@@ -180,6 +181,7 @@ void sets_meta_of(const struct sets_set *s, struct sl_set_meta *m)
 	m->bucketsize = s->spec.bucketsize;
 	m->initval = s->spec.initval;
 	m->netmask = s->spec.netmask;
+	m->markmask = s->spec.markmask;
 	if (sl_set_types[s->spec.type].inet && sl_set_types[s->spec.type].bitmap) {
 		m->ip_range.from = s->spec.range_from;
 		m->ip_range.to = s->spec.range_to;
@@ -552,6 +554,8 @@ int sets_maps_adopt(struct sets_priv *p, struct sets_catalog *c, int bank, struc
 		s->spec.bucketsize = m.bucketsize;
 		s->spec.initval = m.initval;
 		s->spec.netmask = m.netmask;
+		if (m.type == SL_SET_HASH_IP_MARK)
+			s->spec.markmask = m.markmask;
 		if (m.type == SL_SET_BITMAP_IP || m.type == SL_SET_BITMAP_IP_MAC) {
 			s->spec.range_from = m.ip_range.from;
 			s->spec.range_to = m.ip_range.to;

@@ -115,7 +115,7 @@ static int take_global(int g, const char *value, struct sl_ipset_req *req, struc
  * itself says "set type not supported" when the kernel lacks one. */
 static const char *const other_types[] = {
 	"hash:ip,mac", "hash:net,net",
-	"hash:ip,port,net", "ipportnethash", "hash:net,port,net", "hash:ip,mark", NULL,
+	"hash:ip,port,net", "ipportnethash", "hash:net,port,net", NULL,
 };
 
 bool sl_ipset_type_known(const char *name)
@@ -127,7 +127,7 @@ bool sl_ipset_type_known(const char *name)
 }
 
 /* A type's option words as ipset takes them (`opt` or `--opt`). */
-enum { W_HASH = 1, W_BITMAP = 2, W_FAMILY = 4, W_MASK = 8, W_BITMASK = 16, W_LIST = 32,
+enum { W_HASH = 1, W_BITMAP = 2, W_FAMILY = 4, W_MASK = 8, W_BITMASK = 16, W_LIST = 32, W_MARKMASK = 64,
        W_ALL = W_HASH | W_BITMAP | W_LIST };
 enum { K_PLAIN, K_RANGE_FROM, K_RANGE_TO, K_NETWORK, K_IGNORED };
 static const struct {
@@ -140,6 +140,7 @@ static const struct {
 	{ "hashsize", true, W_HASH, K_PLAIN }, { "maxelem", true, W_HASH, K_PLAIN },
 	{ "bucketsize", true, W_HASH, K_PLAIN }, { "initval", true, W_HASH, K_PLAIN },
 	{ "netmask", true, W_MASK, K_PLAIN }, { "bitmask", true, W_BITMASK, K_PLAIN },
+	{ "markmask", true, W_MARKMASK, K_PLAIN },
 	{ "forceadd", false, W_HASH, K_PLAIN },
 	{ "range", true, W_BITMAP, K_PLAIN }, { "size", true, W_LIST, K_PLAIN },
 	{ "from", true, W_BITMAP, K_RANGE_FROM }, { "to", true, W_BITMAP, K_RANGE_TO },
@@ -154,7 +155,8 @@ static unsigned type_where(enum sl_set_type type)
 	const struct sl_set_type_info *ti = &sl_set_types[type];
 
 	return (ti->list ? W_LIST : ti->bitmap ? W_BITMAP : W_HASH) | (ti->family ? W_FAMILY : 0) |
-	       (ti->mask ? W_MASK : 0) | (ti->mask && !ti->netmask_only ? W_BITMASK : 0);
+	       (ti->mask ? W_MASK : 0) | (ti->mask && !ti->netmask_only ? W_BITMASK : 0) |
+	       (ti->markmask ? W_MARKMASK : 0);
 }
 
 static int push(struct sl_ipset_req *req, const char *word, struct sl_error *err)

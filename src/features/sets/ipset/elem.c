@@ -407,6 +407,18 @@ static int parse_iface(struct part_ctx *c, char *text)
 	return 0;
 }
 
+/* hash:ip,mark's MARK: a number as ipset reads one (decimal, 0x hex, 0
+ * octal), kept as given: a key ANDs it with the set's markmask */
+static int parse_mark(struct part_ctx *c, char *text)
+{
+	unsigned long long n;
+
+	if (sl_set_number_or_fail("mark", text, c->col, UINT32_MAX, &n, c->err))
+		return -1;
+	c->e->mark = (uint32_t)n;
+	return 0;
+}
+
 /* --- elements ----------------------------------------------------------------------- */
 
 static const struct {
@@ -420,6 +432,7 @@ static const struct {
 	[SL_PART_PORT] = { "PORT", parse_bitmap_port },
 	[SL_PART_MAC] = { "MAC", parse_mac },
 	[SL_PART_IFACE] = { "IFACE", parse_iface },
+	[SL_PART_MARK] = { "MARK", parse_mark },
 };
 
 /* split at commas into at most 3 parts; the count may exceed that */
@@ -452,8 +465,9 @@ static int parse_key(struct part_ctx *c, const char *word)
 	}
 	/* net,iface: a comma at either end is part of the net (ipset's words:
 	 * "Second element is missing") */
-	if (c->ti->iface && !find_sep(buf, ','))
-		return sl_fail(c->err, SL_E_USAGE, col0, "%s needs IFACE: '%s'", c->ti->name, word);
+	if ((c->ti->iface || c->ti->markmask) && !find_sep(buf, ','))
+		return sl_fail(c->err, SL_E_USAGE, col0, "%s needs %s: '%s'", c->ti->name,
+			       part_kinds[c->ti->part[1]].metavar, word);
 	n = split_parts(buf, part);
 	if (c->ti->last_optional && n > c->ti->dims && !*part[1]) { /* "IP,,X": ipset reads ",X" as the MAC */
 		c->dim = 1;
@@ -649,7 +663,7 @@ static const struct elem_opt elem_opts[] = {
 };
 
 /* What ipset's test refuses (its words): port ranges, address ranges
- * except in hash:ip, any CIDR in the address of hash:ip,port(,ip) and
+ * except in hash:ip and hash:ip,mark (whose test takes the first address), any CIDR in the address of hash:ip,port(,ip) and
  * bitmap:ip. */
 static int test_shape(struct part_ctx *c, const char *text)
 {
@@ -659,7 +673,7 @@ static int test_shape(struct part_ctx *c, const char *text)
 	if (c->e->flags & SL_ELEM_F_PORT_RANGE)
 		return sl_fail(c->err, SL_E_USAGE, c->col,
 			       "FROM-TO port range is not allowed in command test with set type %s and family %s", type, fam);
-	if (c->dash[0] && c->spec->type != SL_SET_HASH_IP)
+	if (c->dash[0] && c->spec->type != SL_SET_HASH_IP && c->spec->type != SL_SET_HASH_IP_MARK)
 		return sl_fail(c->err, SL_E_USAGE, c->col,
 			       "FROM-TO IP range is not allowed in command test with set type %s and family %s", type, fam);
 	if (c->slash[0] && (c->spec->type == SL_SET_HASH_IP_PORT || c->spec->type == SL_SET_HASH_IP_PORT_IP ||

@@ -83,6 +83,12 @@ static void fmt_iface(struct fmt *f, const struct sl_set_elem *e, int dim)
 	sl_set_append(f->out, f->size, &f->len, "%s%s", e->flags & SL_ELEM_F_PHYSDEV ? "physdev:" : "", e->iface);
 }
 
+static void fmt_mark(struct fmt *f, const struct sl_set_elem *e, int dim)
+{
+	(void)dim;
+	sl_set_append(f->out, f->size, &f->len, "0x%08x", e->mark);
+}
+
 static void (*const part_fmt[])(struct fmt *f, const struct sl_set_elem *e, int dim) = {
 	[SL_PART_IP] = fmt_addr,
 	[SL_PART_NET] = fmt_net,
@@ -91,6 +97,7 @@ static void (*const part_fmt[])(struct fmt *f, const struct sl_set_elem *e, int 
 	[SL_PART_PORT] = fmt_port,
 	[SL_PART_MAC] = fmt_mac,
 	[SL_PART_IFACE] = fmt_iface,
+	[SL_PART_MARK] = fmt_mark,
 };
 
 static void fmt_key(struct fmt *f, const struct sl_set_spec *spec, const struct sl_set_elem *e)

@@ -78,6 +78,7 @@ enum sl_set_part {
 	SL_PART_PORT,       /* [tcp:|udp:]PORT[-PORT], printed as the bare number */
 	SL_PART_MAC,
 	SL_PART_IFACE,      /* [physdev:]NAME, at most 15 characters (hash:net,iface) */
+	SL_PART_MARK,       /* a 32-bit number, ANDed with the set's markmask (hash:ip,mark) */
 };
 
 /* Where a type takes netmask/bitmask, and where its create line prints them
@@ -103,6 +104,7 @@ struct sl_set_type_info {
 	bool plain_ip;              /* the address is one address: no range, no CIDR (bitmap:ip,mac) */
 	bool zero_cidr;             /* takes /0 (hash:net,iface) */
 	bool iface;                 /* elements name an interface; add takes `wildcard` */
+	bool markmask;              /* create takes `markmask`, printed after the family (hash:ip,mark) */
 	bool list;                  /* list:set: elements are set names, `size` its one number */
 };
 
@@ -128,6 +130,7 @@ struct sl_set_spec {
 	uint32_t initval;
 	uint8_t netmask;            /* with SL_SET_F_NETMASK: 1..31 (v4), 1..127 (v6) */
 	uint8_t bitmask[16];        /* with SL_SET_F_BITMASK: neither zero nor all ones */
+	uint32_t markmask;          /* hash:ip,mark: never 0, default 0xffffffff */
 };
 
 /* A spec with ipset's defaults for `type` (family inet where it has one). */
@@ -190,6 +193,7 @@ struct sl_set_elem {
 	uint8_t addr2[16];
 	uint8_t mac[6];
 	char iface[SL_IFACE_LEN + 1]; /* hash:net,iface, NUL-terminated */
+	uint32_t mark;              /* hash:ip,mark: as given (a key holds it ANDed with the markmask) */
 	unsigned flags;             /* enum sl_set_elem_flags */
 	uint32_t timeout;
 	uint64_t packets, bytes;

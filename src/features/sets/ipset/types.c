@@ -59,6 +59,10 @@ const struct sl_set_type_info sl_set_types[SL_SET_TYPE_COUNT] = {
 		.dims = 2, .part = { SL_PART_NET, SL_PART_IFACE }, .family = true, .nomatch = true, .null_addr = true,
 		.zero_cidr = true, .iface = true,
 	},
+	[SL_SET_HASH_IP_MARK] = {
+		.name = "hash:ip,mark", .alias = "ipmarkhash", .metavar = "IP,MARK",
+		.dims = 2, .part = { SL_PART_IP, SL_PART_MARK }, .family = true, .null_addr = true, .markmask = true,
+	},
 	[SL_SET_LIST_SET] = {
 		.name = "list:set", .alias = "setlist", .metavar = "SETNAME",
 		.dims = 1, .list = true,
@@ -165,6 +169,8 @@ void sl_set_spec_init(struct sl_set_spec *spec, const char *name, enum sl_set_ty
 		spec->hashsize = 1024;
 		spec->maxelem = 65536;
 	}
+	if (sl_set_types[type].markmask)
+		spec->markmask = UINT32_MAX;
 }
 
 /* the kernel's hash table size: a power of two, at least 64 */
@@ -195,6 +201,7 @@ enum opt_where {
 	OPT_MASK = 1 << 3,   /* types with netmask (hash:ip, hash:ip,port, bitmap:ip) */
 	OPT_BITMASK = 1 << 4, /* ... and bitmask (not bitmap:ip) */
 	OPT_LIST = 1 << 5,   /* list:set only */
+	OPT_MARKMASK = 1 << 6, /* hash:ip,mark only */
 };
 
 struct create_opt {
@@ -314,6 +321,19 @@ static int opt_range(struct sl_set_spec *spec, const char *name, const char *val
 	return 0;
 }
 
+static int opt_markmask(struct sl_set_spec *spec, const char *name, const char *value, int col,
+			struct sl_error *err)
+{
+	unsigned long long n;
+
+	if (sl_set_number_or_fail(name, value, col, UINT32_MAX, &n, err))
+		return -1;
+	if (!n) /* the kernel's refusal */
+		return sl_fail(err, SL_E_USAGE, col, "markmask %s is the null mask", value);
+	spec->markmask = (uint32_t)n;
+	return 0;
+}
+
 /* Options as ipset's create takes them. Valued options may be given once
  * (ipset: "... already specified"), flags any number of times. */
 static const struct create_opt create_opts[] = {
@@ -334,6 +354,7 @@ static const struct create_opt create_opts[] = {
 	/* read by parse_masks() once the family is known (it may come later) */
 	{ "netmask", true, OPT_MASK, SL_SET_F_NETMASK, NULL },
 	{ "bitmask", true, OPT_MASK | OPT_BITMASK, SL_SET_F_BITMASK, NULL },
+	{ "markmask", true, OPT_MARKMASK, 0, opt_markmask },
 	{ "-exist", false, OPT_ANY, SL_SET_F_EXIST, NULL },
 	{ "-!", false, OPT_ANY, SL_SET_F_EXIST, NULL },
 };
@@ -345,9 +366,6 @@ static const struct create_opt *create_opt_find(const char *name)
 			return &create_opts[i];
 	return NULL;
 }
-
-/* ipset options sluice leaves out: named, so the message is not "unknown" */
-static const char *const unsupported_opts[] = { "markmask", NULL };
 
 static int addr_bits(const struct sl_set_spec *spec)
 {
@@ -439,18 +457,11 @@ static int parse_masks(int argc, char *const argv[], const int *cols, struct sl_
 static bool opt_fits(const struct create_opt *o, const struct sl_set_type_info *ti)
 {
 	return !((o->where & OPT_HASH) && (ti->bitmap || ti->list)) && !((o->where & OPT_BITMAP) && !ti->bitmap) &&
-	       !((o->where & OPT_LIST) && !ti->list) &&
+	       !((o->where & OPT_LIST) && !ti->list) && !((o->where & OPT_MARKMASK) && !ti->markmask) &&
 	       !((o->where & OPT_FAMILY) && !ti->family) && !((o->where & OPT_MASK) && !ti->mask) &&
 	       !((o->where & OPT_BITMASK) && ti->netmask_only);
 }
 
-static int unknown_create_opt(const char *word, int col, struct sl_error *err)
-{
-	for (int i = 0; unsupported_opts[i]; i++)
-		if (!strcmp(word, unsupported_opts[i]))
-			return sl_fail(err, SL_E_USAGE, col, "option '%s' is not supported by sluice", word);
-	return sl_fail(err, SL_E_USAGE, col, "unknown option '%s'", word);
-}
 
 /* the option words after NAME TYPE */
 static int parse_create_opts(int argc, char *const argv[], const int *cols, struct sl_set_spec *spec,
@@ -466,7 +477,7 @@ static int parse_create_opts(int argc, char *const argv[], const int *cols, stru
 		const char *value = NULL;
 
 		if (!o)
-			return unknown_create_opt(argv[i], col, err);
+			return sl_fail(err, SL_E_USAGE, col, "unknown option '%s'", argv[i]);
 		if (!opt_fits(o, ti))
 			return sl_fail(err, SL_E_USAGE, col, "option '%s' is not for %s", argv[i], ti->name);
 		if (o->apply == opt_family) { /* three spellings, one option */
@@ -561,6 +572,8 @@ int sl_set_spec_format(const struct sl_set_spec *spec, char *out, size_t size)
 	sl_set_append(out, size, &len, "create %s %s", spec->name, ti->name);
 	if (ti->family)
 		sl_set_append(out, size, &len, " family %s", sl_set_family_name(spec->family));
+	if (ti->markmask)
+		sl_set_append(out, size, &len, " markmask 0x%08x", spec->markmask);
 	if (ti->inet && ti->bitmap) {
 		char range[2 * INET_ADDRSTRLEN];
 

@@ -1,0 +1,9 @@
+# hash:ip,mark and markmask (issue 10) against the kernel's ipset: the
+# comparison of test_ipset_diff.sh over ipset_ipmark_diff.cmds. Kernels
+# without the type (this machine's 6.18: CONFIG_IP_SET_HASH_IPMARK unset)
+# cannot be its oracle, so it skips there; it runs in Debian 12's 6.1 guest:
+#   sh tests/kernel/guest.sh build 6.1.0-57-amd64 OUT netns/test_ipset_ipmark_diff
+IPSET_DIFF_CMDS=$(dirname "$0")/ipset_ipmark_diff.cmds
+IPSET_DIFF_KCONFIG=CONFIG_IP_SET_HASH_IPMARK
+IPSET_DIFF_MIN=150
+. "$(dirname "$0")/test_ipset_diff.sh"
