@@ -457,6 +457,9 @@ static void gen_key(struct gen *g)
 		case SL_PART_IFACE: /* hash:net,iface: a few names, so that entries share them */
 			put(g, "eth%u", below(g, 4));
 			break;
+		case SL_PART_MARK: /* hash:ip,mark: a few marks, decimal and hex as ipset takes them */
+			put(g, below(g, 2) ? "%u" : "0x%x", below(g, 256));
+			break;
 		case SL_PART_NONE:
 			break;
 		}
