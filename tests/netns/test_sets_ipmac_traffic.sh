@@ -16,6 +16,7 @@
 # frame where it arrives, on b's INPUT: a veth delivers the frame va sends
 # unchanged, MACs included.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/sets_traffic_lib.sh"
 
 require ipset iptables
 skip_kernel CONFIG_IP_SET_BITMAP_IPMAC "the kernel's bitmap:ip,mac is the oracle"
@@ -105,21 +106,9 @@ check() {
 		"$name: ipset save and set save after the traffic"
 	note "   reached b: kernel$k, sluice$s"
 	assert_eq "$k" "$s" "$name: datagrams that reached b per address, kernel then sluice"
-	for v in $s; do
-		case $v in
-		0) dropped=$((dropped + N)) ;;
-		"$N") passed=$((passed + N)) ;;
-		*) fail "$name: $v of $N datagrams from one address reached b" ;;
-		esac
-	done
-	[ "$hits" -gt 0 ] && [ "$hits" -lt $# ] || fail "$name: $hits of $# addresses in the set: a case must have both"
-	rule=$(ctl d -j rule list | jq -r --arg s "$name" '.rules[] | select(.set == $s) | .packets')
-	assert_eq "$((hits * N))" "$rule" "$name: the rule's packets"
-	# shellcheck disable=SC2086
-	ctl d rule del $hook match-set "$name" "$dir" action drop >/dev/null || fail "rule del"
-	ctl d set destroy "$name" >/dev/null || fail "set destroy"
-	ip netns exec "$b" ipset destroy "$name" || fail "ipset destroy"
-	cases=$((cases + 1)) addrs=$((addrs + $#))
+	# shellcheck disable=SC2086 # the counts are words
+	st_tally "$name" "$hits" $# $s
+	st_case_end "$b" "$name" "$dir" $#
 }
 
 # sources on va (MAC $ma): .101 with its MAC, .105 with another, .107

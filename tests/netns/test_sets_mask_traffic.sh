@@ -10,6 +10,7 @@
 # address on both sides, each address must be all dropped or all passed,
 # and `set test` must answer as `ipset test` for every address.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/sets_traffic_lib.sh"
 
 require ipset iptables ip6tables
 skip_kernel CONFIG_IP_SET "the kernel's ipset is the oracle"
@@ -92,21 +93,9 @@ check() {
 	esac
 	note "   reached b: kernel$k, sluice$s"
 	assert_eq "$k" "$s" "$name: datagrams that reached b per address, kernel then sluice"
-	for v in $s; do
-		case $v in
-		0) dropped=$((dropped + N)) ;;
-		"$N") passed=$((passed + N)) ;;
-		*) fail "$name: $v of $N datagrams from one address reached b" ;;
-		esac
-	done
-	[ "$hits" -gt 0 ] && [ "$hits" -lt $# ] || fail "$name: $hits of $# addresses in the set: a case must have both"
-	rule=$(ctl d -j rule list | jq -r --arg s "$name" '.rules[] | select(.set == $s) | .packets')
-	assert_eq "$((hits * N))" "$rule" "$name: the rule's packets"
-	# shellcheck disable=SC2086
-	ctl d rule del $hook match-set "$name" "$dir" action drop >/dev/null || fail "rule del"
-	ctl d set destroy "$name" >/dev/null || fail "set destroy"
-	ip netns exec "$ns" ipset destroy "$name" || fail "ipset destroy"
-	cases=$((cases + 1)) addrs=$((addrs + $#))
+	# shellcheck disable=SC2086 # the counts are words
+	st_tally "$name" "$hits" $# $s
+	st_case_end "$ns" "$name" "$dir" $#
 }
 
 # IPv4 sources 10.99.0.105, .107 lie in the /30 of .106 (.104); 10.99.0.101

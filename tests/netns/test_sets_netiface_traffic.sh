@@ -10,6 +10,7 @@
 # (b's Udp NoPorts counts what arrives: nothing listens), and `set test`
 # must answer as `ipset test`.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/sets_traffic_lib.sh"
 
 require ipset iptables ip6tables
 skip_kernel CONFIG_IP_SET_HASH_NETIFACE "the kernel's hash:net,iface is the oracle"
@@ -91,11 +92,7 @@ check() {
 		esac
 	done
 	[ "$hits" -gt 0 ] && [ "$hits" -lt $# ] || fail "$name: $hits of $# addresses matched: a case must have both"
-	# shellcheck disable=SC2086
-	ctl d rule del $hook match-set "$name" "$dir" action drop >/dev/null || fail "rule del"
-	ctl d set destroy "$name" >/dev/null || fail "set destroy"
-	ip netns exec "$kns" ipset destroy "$name" || fail "ipset destroy"
-	cases=$((cases + 1)) addrs=$((addrs + $#))
+	st_case_end "$kns" "$name" "$dir" $#
 }
 
 # sources .101 .105 .107 .109 on va, arriving on vb: the /28 on vb; inside
