@@ -1,6 +1,7 @@
 /* Parsing elements: the comma-separated parts each set type takes (one
  * parser per part kind, chosen by the type table) and the per-element
  * options of add/del/test. */
+#include "common/set_name.h"
 #include "features/sets/ipset/ipset.h"
 #include "common/utf8.h"
 
@@ -403,6 +404,13 @@ static int parse_iface(struct part_ctx *c, char *text)
 	if (strlen(name) > SL_IFACE_LEN)
 		return sl_fail(c->err, SL_E_USAGE, c->col, "interface name '%s' is longer than %d characters", name,
 			       SL_IFACE_LEN);
+	/* the kernel takes any byte; a save line must read back through the
+	 * line grammar (UTF-8 text): ASCII only, no control characters */
+	for (const char *p = name; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+			return sl_fail(c->err, SL_E_USAGE, c->col,
+				       "interface name: byte 0x%02x at %d is not a printable ASCII character",
+				       (unsigned char)*p, (int)(p - name) + 1);
 	snprintf(c->e->iface, sizeof(c->e->iface), "%s", name);
 	return 0;
 }
@@ -624,6 +632,8 @@ static int apply_ref(struct part_ctx *c, const char *value, int col, int8_t befo
 	if (strlen(value) > SL_SET_NAME_MAX)
 		return sl_fail(c->err, SL_E_USAGE, col, "setname '%s' is longer than %d characters", value,
 			       SL_SET_NAME_MAX);
+	if (sl_set_name_check(value, col, c->err)) /* a name no set can have: save lines must read back */
+		return -1;
 	snprintf(c->e->refname, sizeof(c->e->refname), "%s", value);
 	c->e->before = before;
 	return 0;
@@ -780,6 +790,8 @@ static int parse_list_elem(struct part_ctx *c, enum sl_set_cmd cmd, int argc, ch
 	if (strlen(buf) > SL_SET_NAME_MAX)
 		return sl_fail(c->err, SL_E_USAGE, c->col, "setname '%s' is longer than %d characters", buf,
 			       SL_SET_NAME_MAX);
+	if (sl_set_name_check(buf, c->col, c->err)) /* a name no set can have: save lines must read back */
+		return -1;
 	snprintf(c->e->setname, sizeof(c->e->setname), "%s", buf);
 	return parse_opts(c, cmd, argc, argv, cols);
 }
