@@ -329,6 +329,7 @@ static __always_inline int sl_sets_parse_skb(struct __sk_buff *skb, struct sl_pk
 	if (status == SL_PARSE_TRUNCATED && len > linear && linear < SL_SETS_PULL &&
 	    !bpf_skb_pull_data(skb, len < SL_SETS_PULL ? len : SL_SETS_PULL))
 		status = sl_sets_parse_tc(skb, p, l4);
+	l4->mark = skb->mark;
 	return status;
 }
 

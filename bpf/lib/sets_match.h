@@ -30,6 +30,8 @@ struct sl_set_l4 {
 	__u8 proto;
 	__u8 pad;
 	__u16 sport, dport; /* host order; ICMP: type << 8 | code both ways */
+	__u32 mark;     /* skb->mark at tc (hash:ip,mark); 0 at XDP, which has none */
+	/* (12 bytes: what sl_sets_tc's 96-byte frame has room for) */
 };
 
 /* Fill *l4 from a parsed packet (status OK). UDP-Lite, which the shared
@@ -46,6 +48,7 @@ static __always_inline int sl_set_l4_of(const struct sl_pkt *p, void *data, void
 	l4->pad = 0;
 	l4->sport = 0;
 	l4->dport = 0;
+	l4->mark = 0;
 	if (p->family == SL_FAMILY_IPV4) {
 		if (proto == 0)
 			return SL_PARSE_OK; /* ipset: protocol <= 0, no match */
@@ -185,6 +188,10 @@ static __always_inline bool sl_set_tuple_of(__u8 cls, __u8 family, __u8 dims, co
 		t->port = dims & 2 ? l4->sport : l4->dport;
 		t->proto = l4->proto;
 	}
+	/* hash_ipmark4_kadt: the first direction's address and the packet's
+	 * mark (the rule's markmask is applied by the caller) */
+	if (k == SL_CLASS_IPMARK4 || k == SL_CLASS_IPMARK6)
+		t->mark = l4->mark;
 	if (k == SL_CLASS_IPPORTIP4 || k == SL_CLASS_IPPORTIP6)
 		__builtin_memcpy(t->addr2, dims & 4 ? p->saddr : p->daddr, 16);
 	return true;

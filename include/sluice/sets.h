@@ -393,6 +393,7 @@ struct sl_rule {
 			__u8 has_iface;
 			char iface[SL_IFACE_LEN];
 		};
+		__u32 markmask;     /* hash:ip,mark: the set's, ANDed with the packet's mark */
 	};
 	__u8 list_invert;   /* the last entry of a list:set rule: `!` on the members' match */
 	__u8 pad2[3];
