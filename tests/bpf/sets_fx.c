@@ -405,6 +405,16 @@ static bool tuple_of(__u8 cls, const char *elem, struct sl_set_tuple *t)
 		return nparts == 2 && *part[1] && !*end &&
 		       addr_of(part[0], t->addr, &family) == (cls == SL_CLASS_IPMARK4 ? 4 : 6);
 	}
+	case SL_CLASS_NETNET4: /* NET,NET: the second net's prefix in cidr2 */
+	case SL_CLASS_NETNET6: {
+		struct sl_set_tuple second;
+
+		if (nparts != 2 || !net_of(part[1], &second) || !net_of(part[0], t))
+			return false;
+		memcpy(t->addr2, second.addr, sizeof(t->addr2));
+		t->cidr2 = second.cidr;
+		return true;
+	}
 	case SL_CLASS_IPMAC4: /* IP[,MAC] */
 		return nparts <= 2 && addr_of(part[0], t->addr, &family) == 4 && (nparts == 1 || pkt_word_mac(part[1], t->mac));
 	case SL_CLASS_PORT: {
@@ -468,7 +478,9 @@ static void add_element(struct sfx *f, int set, const char *line)
 			cr_assert_fail("element '%s': unknown flag '%s'", line, flag);
 		}
 	}
-	v.cidr = t.cidr;
+	/* the prefix the LPM entry stands for: hash:net,net's second net's */
+	v.cidr = sl_set_key_class(s->cls) == SL_CLASS_NETNET4 || sl_set_key_class(s->cls) == SL_CLASS_NETNET6 ? t.cidr2
+														   : t.cidr;
 	if (s->cls == SL_CLASS_IPMAC4 && strchr(w, ',')) { /* the MAC is the value's */
 		v.flags |= SL_SETV_MAC;
 		memcpy(v.mac, t.mac, sizeof(v.mac));

@@ -626,13 +626,12 @@ Test(sets_progs, hash_netiface)
 	RUN(29, rules, sets, rows);
 }
 
-/* Truncated frames on an inverted hash:net,iface rule (XDP: tc's test run
- * refuses frames this short): unparsed, never matched, so they pass where
- * the `!` would drop them; whole frames outside the set are dropped. */
-Test(sets_progs, hash_netiface_truncated_xdp)
+/* Truncated frames on an inverted rule 1 (XDP: tc's test run refuses
+ * frames this short) whose one set holds 10.1.0.1 and not 10.9.0.1 (as
+ * sources, to 10.0.0.2): unparsed, never matched, so they pass where the
+ * `!` would drop them; whole frames outside the set are dropped. */
+static void run_truncated_xdp(const struct sl_rule *rule, const struct sfx_set *set, __u32 hook)
 {
-	const struct sfx_set sets[] = { SET(SL_CLASS_NETIFACE4, 0, "10.1.0.0/16,ve wildcard") };
-	static const struct sl_rule rules[] = { RI(1, SL_CLASS_NETIFACE4, V4, DIMS(S, S, 0), INV, DROP, "veth0") };
 	static const struct sfx_row rows[] = {
 		UNPARSED("ethernet header only", "4 udp cut=14"),
 		UNPARSED("inside the ipv4 header", "4 10.9.0.1>10.0.0.2 udp cut=20"),
@@ -640,11 +639,19 @@ Test(sets_progs, hash_netiface_truncated_xdp)
 		PASSES("whole, in the set", "4 10.1.0.1>10.0.0.2 udp", "", ""),
 		DROPS("whole, outside it", "4 10.9.0.1>10.0.0.2 udp", "1", ""),
 	};
-	struct sfx_spec spec = { rules, SFX_N(rules), sets, SFX_N(sets), rows, SFX_N(rows), 30 };
+	struct sfx_spec spec = { rule, 1, set, 1, rows, SFX_N(rows), hook };
 	struct sfx *f = sfx_load(&spec);
 
 	cr_assert_eq(sfx_run_rows_on(f, true), 0, "failing rows above");
 	sfx_free(f);
+}
+
+Test(sets_progs, hash_netiface_truncated_xdp)
+{
+	const struct sfx_set sets[] = { SET(SL_CLASS_NETIFACE4, 0, "10.1.0.0/16,ve wildcard") };
+	static const struct sl_rule rules[] = { RI(1, SL_CLASS_NETIFACE4, V4, DIMS(S, S, 0), INV, DROP, "veth0") };
+
+	run_truncated_xdp(rules, sets, 30);
 }
 
 /* A list whose members are a bitmap:ip,mac and a hash:net,iface set: each
@@ -1382,4 +1389,49 @@ Test(sets_progs, list_ipmark_member_tc)
 
 	cr_assert_eq(sfx_run_rows_on(f, false), 0, "failing rows above");
 	sfx_free(f);
+}
+
+/* hash:net,net (SL_CLASS_NETNET4/6), as hash_netnet4_kadt and the kernel's
+ * test of every size pair: first prefixes longest first, within one the
+ * longest live second net; the first entry found answers (nomatch: no
+ * match, its counters still count) and alone counts. Both hooks. */
+Test(sets_progs, hash_netnet)
+{
+	const struct sfx_set sets[] = {
+		SET(SL_CLASS_NETNET4, 0, "10.0.0.0/8,192.168.0.0/16 #a", "10.1.0.0/16,192.168.0.0/16 nomatch #n",
+		    "10.1.2.0/24,192.168.1.0/24 #b", "10.2.0.0/16,172.16.0.0/12 #c", "10.2.0.0/16,172.16.0.0/16 expired",
+		    "10.3.0.0/24,10.9.0.0/16 #d", "10.3.0.0/16,10.9.9.0/24 #e", "10.4.0.1,10.5.0.1 #h"),
+		SET(SL_CLASS_NETNET6, 0, "2001:db8::/32,2001:db8:1::/48 #a6", "2001:db8::/48,2001:db8:1::/64 nomatch #n6"),
+	};
+	static const struct sl_rule rules[] = {
+		R(10, SL_CLASS_NETNET4, 0, V4, DIMS(S, D, 0), 0, COUNT),
+		R(20, SL_CLASS_NETNET4, 0, V4, DIMS(D, S, 0), 0, DROP),
+		R(30, SL_CLASS_NETNET6, 0, V6, DIMS(S, D, 0), 0, DROP),
+		R(40, SL_CLASS_NETNET4, 0, V4, DIMS(S, S, 0), INV, COUNT),
+	};
+	static const struct sfx_row rows[] = {
+		PASSES("the /8 and /16", "4 10.0.0.1>192.168.5.5 udp", "10 40", "a"),
+		PASSES("a longer first net, nomatch: no match", "4 10.1.0.1>192.168.5.5 udp", "40", "n"),
+		PASSES("a /24 first net before the /16 nomatch", "4 10.1.2.3>192.168.1.4 udp", "10 40", "b"),
+		PASSES("the second net's expired /16: its /12", "4 10.2.0.1>172.16.0.1 udp", "10 40", "c"),
+		PASSES("the first net's prefix decides before the second's", "4 10.3.0.1>10.9.9.9 udp", "10 40", "d"),
+		PASSES("two hosts", "4 10.4.0.1>10.5.0.1 tcp", "10 40", "h"),
+		PASSES("a host pair off by one", "4 10.4.0.1>10.5.0.2 tcp", "40", ""),
+		PASSES("neither net", "4 11.0.0.1>192.168.5.5 udp", "40", ""),
+		DROPS("the other way round: rule 20 (first)", "4 192.168.5.5>10.0.0.1 udp", "20", "a"),
+		DROPS("ipv6 /32 and /48", "6 2001:db8:5::1>2001:db8:1::7 tcp", "30", "a6"),
+		PASSES("ipv6 a /48 nomatch first", "6 2001:db8::1>2001:db8:1::7 tcp", "", "n6"),
+		PASSES("ipv6 outside", "6 2001:db8::1>2001:db8:2::7 tcp", "", ""),
+	};
+
+	RUN(34, rules, sets, rows);
+}
+
+/* hash:net,net's truncated frames (run_truncated_xdp) */
+Test(sets_progs, hash_netnet_truncated_xdp)
+{
+	const struct sfx_set sets[] = { SET(SL_CLASS_NETNET4, 0, "10.1.0.0/16,10.0.0.0/24") };
+	static const struct sl_rule rules[] = { R(1, SL_CLASS_NETNET4, 0, V4, DIMS(S, D, 0), INV, DROP) };
+
+	run_truncated_xdp(rules, sets, 35);
 }

@@ -1,7 +1,29 @@
 # What the sets' traffic tests against the kernel's ipset share (after
 # lib.sh): each case makes one set in the kernel and in sluiced, sends N
 # datagrams per address, and keeps the totals in cases, addrs, dropped and
-# passed. The rule's hook is in $hook.
+# passed. The rule's hook is in $hook; a and b are the namespaces (a's va,
+# b's vb), GEN the traffic tool.
+
+reached() { # FAMILY: datagrams b's stack took (nothing listens)
+	if [ "$1" = 6 ]; then snmp "$b" snmp6 Udp6NoPorts; else snmp "$b" Udp NoPorts; fi
+}
+# send FAMILY WAY ADDR: N datagrams from ADDR to b (in) or from a to ADDR (out)
+send() {
+	if [ "$2" = in ]; then
+		dst=10.99.0.2 && [ "$1" = 6 ] && dst=fd99::2
+		set -- --dst "$dst" --src "$3"
+	else
+		set -- --dst "$3"
+	fi
+	ip netns exec "$a" "$GEN" send --port 9 --count "$N" "$@" >/dev/null || fail "send $*"
+}
+# kernel_rule NS CHAIN IPT -A|-D NAME DIRS: the kernel's counting rule
+kernel_rule() {
+	ip netns exec "$1" "$3" -t mangle "$4" "$2" -p udp -m set --match-set "$5" "$6" || fail "$3 $4 $2"
+}
+kernel_count() { # NS CHAIN IPT: packets its rule matched
+	ip netns exec "$1" "$3" -t mangle -L "$2" -v -n -x | awk '/match-set/ { print $1 }'
+}
 
 # st_tally NAME HITS NADDRS REACHED...: each address's datagrams reached b
 # all or none (counted as passed or dropped), the case had addresses in

@@ -22,26 +22,6 @@ N=100
 
 veth_addrs "$a" "$b" "1 5 7 9" "5 9" "6 10 18"
 
-reached() { # FAMILY
-	if [ "$1" = 6 ]; then snmp "$b" snmp6 Udp6NoPorts; else snmp "$b" Udp NoPorts; fi
-}
-# send FAMILY WAY ADDR: N datagrams from ADDR (in) or to ADDR (out)
-send() {
-	if [ "$2" = in ]; then
-		dst=10.99.0.2 && [ "$1" = 6 ] && dst=fd99::2
-		set -- --dst "$dst" --src "$3"
-	else
-		set -- --dst "$3"
-	fi
-	ip netns exec "$a" "$GEN" send --port 9 --count "$N" "$@" >/dev/null || fail "send $*"
-}
-# kernel_rule NS CHAIN IPT -A|-D NAME DIRS: the kernel's counting rule
-kernel_rule() {
-	ip netns exec "$1" "$3" -t mangle "$4" "$2" -p udp -m set --match-set "$5" "$6" || fail "$3 $4 $2"
-}
-kernel_count() { # NS CHAIN IPT: packets its rule matched
-	ip netns exec "$1" "$3" -t mangle -L "$2" -v -n -x | awk '/match-set/ { print $1 }'
-}
 
 cases=0 addrs=0 dropped=0 passed=0
 # check NAME FAMILY WAY DIRS "CREATE OPTIONS" "ENTRY[+OPTION]..." ADDR...

@@ -30,6 +30,7 @@ int sl_ipset_spec_of(json_object *set, struct sl_set_spec *spec)
 struct keyed {
 	struct sl_set_elem e;
 	bool ok;
+	bool netnet;                /* hash:net,net: its own order (cmp_netnet) */
 	int index;                  /* ties and unparsed keep their order */
 };
 
@@ -53,6 +54,28 @@ static int cmp_prefix(const struct sl_set_elem *a, const struct sl_set_elem *b)
 	return b->cidr - a->cidr;
 }
 
+/* hash:net,net as ipset -sorted orders it (measured on Debian 12's 6.1
+ * and ipset 7.17): by the first net, as the other net types, except that
+ * an IPv6 first net is compared within the shorter prefix before the
+ * prefixes (2001:db8::1 before 2001:db8::/32); one first net's entries
+ * by their second address, highest first. */
+static int cmp_netnet(const struct keyed *a, const struct keyed *b)
+{
+	uint8_t x[16], y[16];
+	int c;
+
+	memcpy(x, a->e.addr, sizeof(x));
+	memcpy(y, b->e.addr, sizeof(y));
+	if (a->e.family == SL_FAMILY_IPV6) {
+		sl_set_mask_cidr(x, a->e.cidr < b->e.cidr ? a->e.cidr : b->e.cidr);
+		sl_set_mask_cidr(y, a->e.cidr < b->e.cidr ? a->e.cidr : b->e.cidr);
+	}
+	if ((c = memcmp(x, y, sizeof(x))) || (c = cmp_prefix(&a->e, &b->e)) ||
+	    (c = memcmp(a->e.addr, b->e.addr, sizeof(a->e.addr))) || (c = memcmp(b->e.addr2, a->e.addr2, sizeof(a->e.addr2))))
+		return c;
+	return a->index - b->index;
+}
+
 static int cmp_keyed(const void *pa, const void *pb)
 {
 	const struct keyed *a = pa, *b = pb;
@@ -62,6 +85,8 @@ static int cmp_keyed(const void *pa, const void *pb)
 		return a->ok ? -1 : 1;
 	if (!a->ok)
 		return a->index - b->index;
+	if (a->netnet)
+		return cmp_netnet(a, b);
 	if ((c = memcmp(a->e.addr, b->e.addr, sizeof(a->e.addr))) || (c = cmp_prefix(&a->e, &b->e)) ||
 	    (c = a->e.proto - b->e.proto) || (c = a->e.port - b->e.port) ||
 	    (c = memcmp(a->e.addr2, b->e.addr2, sizeof(a->e.addr2))) || (c = memcmp(a->e.mac, b->e.mac, sizeof(a->e.mac))) ||
@@ -83,6 +108,7 @@ static void sort_order(const struct sl_set_spec *spec, const char *const *elems,
 	for (int i = 0; i < n; i++) {
 		key_of(spec, elems[i], &k[i]);
 		k[i].index = i;
+		k[i].netnet = spec->type == SL_SET_HASH_NET_NET;
 	}
 	qsort(k, (size_t)n, sizeof(*k), cmp_keyed);
 	for (int i = 0; i < n; i++)

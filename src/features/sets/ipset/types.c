@@ -63,6 +63,10 @@ const struct sl_set_type_info sl_set_types[SL_SET_TYPE_COUNT] = {
 		.name = "hash:ip,mark", .alias = "ipmarkhash", .metavar = "IP,MARK",
 		.dims = 2, .part = { SL_PART_IP, SL_PART_MARK }, .family = true, .null_addr = true, .markmask = true,
 	},
+	[SL_SET_HASH_NET_NET] = {
+		.name = "hash:net,net", .alias = "netnethash", .metavar = "IP[/CIDR],IP[/CIDR]",
+		.dims = 2, .part = { SL_PART_NET, SL_PART_NET }, .family = true, .nomatch = true, .null_addr = true,
+	},
 	[SL_SET_LIST_SET] = {
 		.name = "list:set", .alias = "setlist", .metavar = "SETNAME",
 		.dims = 1, .list = true,
