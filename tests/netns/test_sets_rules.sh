@@ -8,7 +8,7 @@
 #   the next add and keeps the rest, a set in use cannot be destroyed,
 #   IPv6 and the daemon's restart; hash:ip,mark against the mark iptables
 #   gives a's packets (egress, alone and as a list:set's member; refused on
-#   XDP ingress).
+#   XDP ingress); a hash:net,net rule in either order of its directions.
 . "$(dirname "$0")/lib.sh"
 
 a=$(ns_new a)
@@ -104,6 +104,22 @@ assert_eq "$((n0 + 300))" "$(noports)" "the member's mark dropped by the list"
 assert_eq 100 "$(rule_count "$(rule_id mkl drop)")" "list rule counter"
 ctl d rule del dev va netns "$a" egress match-set mkl dst,dst action drop >/dev/null || fail "rule del"
 ip netns exec "$a" iptables -t mangle -F OUTPUT
+
+note "hash:net,net through the daemon: a rule's two directions (src,dst; the kernel's own type is the oracle in test_sets_netnet_traffic)"
+ctl d set create nn hash:net,net >/dev/null
+ctl d set add nn 10.99.0.0/24,10.99.0.0-10.99.0.3 >/dev/null
+ctl d set add nn 10.99.0.2,10.99.0.0/30 nomatch >/dev/null
+ctl d rule add dev vb netns "$b" ingress prio 5 match-set nn src,dst action drop >/dev/null || fail "net,net rule"
+n0=$(noports)
+send 10.99.0.2 7000 100
+assert_eq "$n0" "$(noports)" "a's packets to b, in the /24 and the range's /30, dropped"
+ctl d rule del dev vb netns "$b" ingress prio 5 match-set nn src,dst action drop >/dev/null || fail "rule del"
+ctl d rule add dev vb netns "$b" ingress prio 5 match-set nn dst,src action drop >/dev/null || fail "net,net rule"
+send 10.99.0.2 7000 100
+assert_eq "$((n0 + 100))" "$(noports)" "the other order: b's /32 first net, a nomatch, answers first: they flow (to the web rule's pass)"
+assert_eq 0 "$(rule_count "$(rule_id nn drop)")" "the nomatch rule counted nothing"
+ctl d rule del dev vb netns "$b" ingress prio 5 match-set nn dst,src action drop >/dev/null || fail "rule del"
+ctl d set destroy nn >/dev/null || fail "destroy nn"
 
 note "IPv6"
 ctl d set create blk6 hash:net family inet6 >/dev/null

@@ -87,6 +87,8 @@ static const struct create_case create_cases[] = {
 	/* hash:ip,mark: markmask printed after the family, always */
 	C_OK("s hash:ip,mark", "create s hash:ip,mark family inet markmask 0xffffffff hashsize 1024 maxelem 65536"),
 	C_OK("s hash:net,net -6 timeout 5 counters", "create s hash:net,net family inet6 hashsize 1024 maxelem 65536 timeout 5 counters"),
+	C_ERR("s hash:net,net netmask 24", "Argument `netmask' is supported in the kernel module of the set type hash:net,net starting from the "
+	      "revision 4 and you have installed revision 3 only. Your kernel is behind your ipset utility.", 16),
 	C_OK("s hash:ip,mark markmask 255 family inet6 timeout 5",
 	     "create s hash:ip,mark family inet6 markmask 0x000000ff hashsize 1024 maxelem 65536 timeout 5"),
 	C_ERR("s hash:ip,mark markmask 0", "markmask 0 is the null mask", 25),

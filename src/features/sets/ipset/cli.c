@@ -191,9 +191,7 @@ static int parse_create(int n, char *const a[], struct sl_ipset_req *req, struct
 		/* ipset 7.17 knows them; Debian 12's 6.1 kernel has hash:net,net
 		 * revision 3, which lacks them: ipset's words then */
 		if (k == N(create_words) && type == SL_SET_HASH_NET_NET && (!strcmp(w, "netmask") || !strcmp(w, "bitmask")))
-			return param(err, "Argument `%s' is supported in the kernel module of the set type hash:net,net "
-				     "starting from the revision 4 and you have installed revision 3 only. Your kernel is "
-				     "behind your ipset utility.", w);
+			return param(err, SL_SET_NETNET_MASK_REFUSED, w);
 		if (k == N(create_words))
 			return param(err, "Unknown argument: `%s'", a[i]);
 		if (create_words[k].value && i + 1 >= n)

@@ -110,6 +110,13 @@ struct sl_set_type_info {
 
 extern const struct sl_set_type_info sl_set_types[SL_SET_TYPE_COUNT];
 
+/* ipset 7.17's words for netmask/bitmask (`%s`) on hash:net,net, whose
+ * revision 4 has them, against Debian 12's 6.1 kernel (revision 3),
+ * which sluice answers as: the option is refused */
+#define SL_SET_NETNET_MASK_REFUSED                                                                           \
+	"Argument `%s' is supported in the kernel module of the set type hash:net,net starting from the "   \
+	"revision 4 and you have installed revision 3 only. Your kernel is behind your ipset utility."
+
 /* By name or alias; NULL if unknown. */
 const struct sl_set_type_info *sl_set_type_find(const char *name, enum sl_set_type *type);
 

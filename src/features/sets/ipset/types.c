@@ -482,6 +482,8 @@ static int parse_create_opts(int argc, char *const argv[], const int *cols, stru
 
 		if (!o)
 			return sl_fail(err, SL_E_USAGE, col, "unknown option '%s'", argv[i]);
+		if (!opt_fits(o, ti) && spec->type == SL_SET_HASH_NET_NET && (o->where & OPT_MASK))
+			return sl_fail(err, SL_E_USAGE, col, SL_SET_NETNET_MASK_REFUSED, o->name);
 		if (!opt_fits(o, ti))
 			return sl_fail(err, SL_E_USAGE, col, "option '%s' is not for %s", argv[i], ti->name);
 		if (o->apply == opt_family) { /* three spellings, one option */
