@@ -56,6 +56,17 @@
 		cr_assert_eq(sfx_run_plain(&spec_), 0, "failing rows above, plain sets");                     \
 	} while (0)
 
+/* One hook's program alone (XDP or tc) */
+static void run_on(const struct sfx_spec *spec, bool xdp)
+{
+	struct sfx *f = sfx_load(spec);
+
+	cr_assert_eq(sfx_run_rows_on(f, xdp), 0, "failing rows above");
+	sfx_free(f);
+}
+#define RUN_ON(xdp, hook, rules, sets, rows) \
+	run_on(&(struct sfx_spec){ (rules), SFX_N(rules), (sets), SFX_N(sets), (rows), SFX_N(rows), (hook) }, (xdp))
+
 /* XDP alone (tc's test run refuses frames shorter than its headers), with
  * values and plain */
 static void run_xdp_only(const struct sfx_spec *spec)
@@ -639,11 +650,7 @@ static void run_truncated_xdp(const struct sl_rule *rule, const struct sfx_set *
 		PASSES("whole, in the set", "4 10.1.0.1>10.0.0.2 udp", "", ""),
 		DROPS("whole, outside it", "4 10.9.0.1>10.0.0.2 udp", "1", ""),
 	};
-	struct sfx_spec spec = { rule, 1, set, 1, rows, SFX_N(rows), hook };
-	struct sfx *f = sfx_load(&spec);
-
-	cr_assert_eq(sfx_run_rows_on(f, true), 0, "failing rows above");
-	sfx_free(f);
+	run_on(&(struct sfx_spec){ rule, 1, set, 1, rows, SFX_N(rows), hook }, true);
 }
 
 Test(sets_progs, hash_netiface_truncated_xdp)
@@ -1338,11 +1345,7 @@ Test(sets_progs, hash_ipmark_tc)
 		DROPS("ipv6 destination and whole mark", "6 2001:db8::9>2001:db8::1 tcp mark=0x10", "20", "a6"),
 		PASSES("ipv6 a mark off by a bit", "6 2001:db8::9>2001:db8::1 tcp mark=0x11", "", ""),
 	};
-	struct sfx_spec spec = { ipmark_rules, SFX_N(ipmark_rules), ipmark_sets, SFX_N(ipmark_sets), rows, SFX_N(rows), 31 };
-	struct sfx *f = sfx_load(&spec);
-
-	cr_assert_eq(sfx_run_rows_on(f, false), 0, "failing rows above");
-	sfx_free(f);
+	RUN_ON(false, 31, ipmark_rules, ipmark_sets, rows);
 }
 
 /* XDP has no mark (the daemon refuses such rules there): the program sees
@@ -1357,11 +1360,7 @@ Test(sets_progs, hash_ipmark_xdp_no_mark)
 		UNPARSED("inside the ipv4 header", "4 10.0.0.2>10.9.9.9 udp cut=20"),
 		UNPARSED("ipv4 one byte short", "4 10.0.0.2>10.9.9.9 udp cut=33"),
 	};
-	struct sfx_spec spec = { ipmark_rules, SFX_N(ipmark_rules), ipmark_sets, SFX_N(ipmark_sets), rows, SFX_N(rows), 32 };
-	struct sfx *f = sfx_load(&spec);
-
-	cr_assert_eq(sfx_run_rows_on(f, true), 0, "failing rows above");
-	sfx_free(f);
+	RUN_ON(true, 32, ipmark_rules, ipmark_sets, rows);
 }
 
 /* A list whose members are a hash:ip,mark and a hash:ip set, at tc egress
@@ -1384,11 +1383,7 @@ Test(sets_progs, list_ipmark_member_tc)
 		DROPS("the hash:ip member: the destination", "4 10.0.0.1>10.5.0.5 udp mark=0x1300", "10", "b"),
 		PASSES("neither: another mark", "4 10.0.0.1>10.9.9.9 udp mark=0x1300", "", ""),
 	};
-	struct sfx_spec spec = { rules, SFX_N(rules), sets, SFX_N(sets), rows, SFX_N(rows), 33 };
-	struct sfx *f = sfx_load(&spec);
-
-	cr_assert_eq(sfx_run_rows_on(f, false), 0, "failing rows above");
-	sfx_free(f);
+	RUN_ON(false, 33, rules, sets, rows);
 }
 
 /* hash:net,net (SL_CLASS_NETNET4/6), as hash_netnet4_kadt and the kernel's

@@ -5,5 +5,5 @@
 #   sh tests/kernel/guest.sh build 6.1.0-57-amd64 OUT netns/test_ipset_netnet_diff
 IPSET_DIFF_CMDS=$(dirname "$0")/ipset_netnet_diff.cmds
 IPSET_DIFF_KCONFIG=CONFIG_IP_SET_HASH_NETNET
-IPSET_DIFF_MIN=237
+IPSET_DIFF_MIN=238
 . "$(dirname "$0")/test_ipset_diff.sh"
