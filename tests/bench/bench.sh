@@ -165,15 +165,16 @@
 #  16. per-message send policy: sendmmsg(64) of 64 B to the port-less
 #      bridge's neighbour (send path only, so the hook's share shows), with
 #      100 `send` rules (the matching one last: every message walks all
-#      100) / no policy (goal >= 0.9), and / the same 100 rules as
-#      nftables OUTPUT rules; order sluice, none, nft, nft, none, sluice;
-#      the last rule's count checked against what was sent; then 1 rule /
-#      none (A B B A), which says what of the cost is the walk; first and
-#      last, an empty sendmsg hook (tests/tools/sl-hook-floor, no sluice):
-#      the floor of any sendmsg policy (the kernel locks the socket for the
-#      hook on each unconnected message), / none and 100 rules / it. The base rows
-#      1 (sendmmsg / sendmsg on the bridge) and 2 (GSO / no GSO; the sink
-#      receives with recvmmsg and UDP_GRO) are the issue's other rows
+#      100) / no policy (goal >= 0.9), / the same 100 rules as nftables
+#      OUTPUT rules, 1 rule / none (what of the cost is the walk), and an
+#      empty sendmsg hook (tests/tools/sl-hook-floor, no sluice), the floor
+#      of any sendmsg policy (the kernel locks the socket for the hook on
+#      each unconnected message). SEND_ROUNDS rounds of all five, the order
+#      reversed every other round; ratios of the sender's packets per CPU
+#      second taken inside each round, median and range; the last rule's
+#      count checked against what was sent. The base rows 1 (sendmmsg /
+#      sendmsg on the bridge) and 2 (GSO / no GSO; the sink receives with
+#      recvmmsg and UDP_GRO) are the issue's other rows
 #  17. the sink: recvmmsg(64) with UDP_GRO / recvmsg without GRO, pps
 #      (datagrams) at the sink, the sender sending GSO buffers of 10
 #      datagrams over the veth (which hands them on whole: a GRO socket
@@ -207,6 +208,7 @@
 #                         (11-12b), xps (13-14), linerate (15), send
 #                         (16-17) or sctp (18-19); default: everything
 #   SLUICE_BENCH_SECONDS  seconds per measurement (default 3)
+#   SLUICE_BENCH_SEND_ROUNDS  rounds of section 16 (default 6)
 #   SLUICE_BENCH_CPUS     "SENDER RECEIVER" CPUs (default "0 1")
 #   SLUICE_BENCH_RPS=1    steer the receiving veth's packets to the receiver
 #                         CPU (RPS); by default the receive path runs in
@@ -227,6 +229,7 @@ DELAY=$B/tests/tools/sl-delay
 SLUICED=$B/sluiced
 SLUICECTL=$B/sluicectl
 DUR=${SLUICE_BENCH_SECONDS:-3}
+SEND_ROUNDS=${SLUICE_BENCH_SEND_ROUNDS:-6} # section 16's rounds of every configuration
 ONLY=${SLUICE_BENCH_ONLY:-}
 RPS=${SLUICE_BENCH_RPS:-0}
 set -- ${SLUICE_BENCH_CPUS:-0 1}
@@ -1472,41 +1475,56 @@ if want send; then
 		bridge_send "$1"
 		rm -rf "$FLOOR_PIN"
 	}
-	floor_send floor.1
-	daemon_start --config "$TMP/send.conf"
-	bridge_send pol.1
-	daemon_stop
-	bridge_send none.1
-	ip netns exec "$NS_TX" nft -f "$TMP/send.nft" || die "nft -f send.nft"
-	bridge_send nft.1
-	bridge_send nft.2
-	ip netns exec "$NS_TX" nft delete table ip slb || die "nft delete table"
-	bridge_send none.2
-	daemon_start --config "$TMP/send.conf"
-	bridge_send pol.2
-	counted=$(ctl -j send list | jq '.[-1].messages')
-	daemon_stop
-	# one rule (the walk's share: 100 rules / 1 rule), A B B A with none
-	daemon_start --config "$TMP/send1.conf"
-	bridge_send one.1
-	daemon_stop
-	bridge_send none.3
-	bridge_send none.4
-	daemon_start --config "$TMP/send1.conf"
-	bridge_send one.2
-	daemon_stop
-	floor_send floor.2
-	pair_row "sendmmsg(64), 100 send rules / no policy" \
-		"$(mean .pps "$TMP"/pol.?.send)" "$(mean .pps "$TMP"/none.?.send)" pps ">= 0.90x"
-	pair_row "sendmmsg(64), 1 send rule / no policy" \
-		"$(mean .pps "$TMP"/one.?.send)" "$(mean .pps "$TMP"/none.[34].send)" pps "-"
-	pair_row "sendmmsg(64), empty sendmsg hook (the floor) / no policy" \
-		"$(mean .pps "$TMP"/floor.?.send)" "$(mean .pps "$TMP"/none.?.send)" pps "-"
-	pair_row "sendmmsg(64), 100 send rules / empty sendmsg hook" \
-		"$(mean .pps "$TMP"/pol.?.send)" "$(mean .pps "$TMP"/floor.?.send)" pps "-"
-	pair_row "sendmmsg(64), 100 send rules / 100 nft OUTPUT rules" \
-		"$(mean .pps "$TMP"/pol.?.send)" "$(mean .pps "$TMP"/nft.?.send)" pps "-"
-	sent=$(jget .packets "$TMP/pol.2.send")
+	# Rounds of every configuration, the order reversed each round, so a drift
+	# in the machine's speed hits them alike; each ratio is taken inside a
+	# round and the row shows the rounds' median and range. pps_per_cpu (the
+	# sender thread's own CPU time) is what is compared: on this send-only
+	# path the whole stack runs in the sender's system calls, so other load
+	# taking the CPU away for part of a run does not count against it.
+	send_run() { # CONFIG TAG
+		case $1 in
+		none) bridge_send "$2" ;;
+		floor) floor_send "$2" ;;
+		one | pol)
+			daemon_start --config "$TMP/$([ "$1" = one ] && echo send1 || echo send).conf"
+			bridge_send "$2"
+			[ "$1" = pol ] && ctl -j send list | jq '.[-1].messages' >"$TMP/$2.counted"
+			daemon_stop ;;
+		nft)
+			ip netns exec "$NS_TX" nft -f "$TMP/send.nft" || die "nft -f send.nft"
+			bridge_send "$2"
+			ip netns exec "$NS_TX" nft delete table ip slb || die "nft delete table" ;;
+		esac
+	}
+	SEND_CONFIGS="none floor one pol nft"
+	SEND_REV="nft pol one floor none"
+	r=1
+	while [ "$r" -le "$SEND_ROUNDS" ]; do
+		order=$SEND_CONFIGS
+		[ $((r % 2)) = 0 ] && order=$SEND_REV
+		for c in $order; do send_run "$c" "$c.$r"; done
+		r=$((r + 1))
+	done
+	# round_row NAME FILTER A B UNIT GOAL: per-round A/B, their median and range
+	round_row() {
+		rr_ratios=$(r=1; while [ "$r" -le "$SEND_ROUNDS" ]; do
+			printf '%s %s\n' "$(jget "$2" "$TMP/$3.$r.send")" "$(jget "$2" "$TMP/$4.$r.send")"
+			r=$((r + 1)); done |
+			awk '$1 + 0 > 0 && $2 + 0 > 0 { printf "%.4f\n", $1 / $2 }' | sort -n)
+		rr_med=$(printf '%s\n' "$rr_ratios" | awk 'NF { v[n++] = $1 } END {
+			if (!n) { print "n/a"; exit }
+			printf "%.2fx (%.2f-%.2f, %d rounds)", n % 2 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2, v[0], v[n - 1], n }')
+		row "$1" "$(human "$(mean "$2" "$TMP"/$3.*.send)" "$5")" "$(human "$(mean "$2" "$TMP"/$4.*.send)" "$5")" \
+			"$rr_med" "$6"
+	}
+	round_row "sendmmsg(64), 100 send rules / no policy (per sender CPU s)" .pps_per_cpu pol none pps ">= 0.90x"
+	round_row "  the same, wall-clock pps" .pps pol none pps "-"
+	round_row "sendmmsg(64), 1 send rule / no policy" .pps_per_cpu one none pps "-"
+	round_row "sendmmsg(64), empty sendmsg hook (the floor) / no policy" .pps_per_cpu floor none pps "-"
+	round_row "sendmmsg(64), 100 send rules / empty sendmsg hook" .pps_per_cpu pol floor pps "-"
+	round_row "sendmmsg(64), 100 send rules / 100 nft OUTPUT rules" .pps_per_cpu pol nft pps "-"
+	counted=$(cat "$TMP/pol.$SEND_ROUNDS.counted")
+	sent=$(jget .packets "$TMP/pol.$SEND_ROUNDS.send")
 	row "    the last rule's count vs sent" "$counted" "$sent" "$([ "$counted" = "$sent" ] && echo exact || echo MISMATCH)" "exact"
 
 	# --- 17. the sink: recvmmsg with UDP_GRO / recvmsg without ---------------------------
@@ -1773,7 +1791,8 @@ want sets && echo "sets: rule cost = medians of BPF_PROG_TEST_RUN samples (sizes
 	echo "      set drop: means of 2 runs, order sluice, iptables, nft, nft, iptables, sluice; sender and dropper CPU: see the header"
 want tcp && echo "tcp: connections/s means of 2 runs each, A B B A; bulk means of 4 runs each, A B C C B A twice; round trips: counts of run 1 (run 2 must agree)"
 want linerate && echo "linerate: means of 2 runs, order sluice, iptables, nft, nft, iptables, sluice; receiver CPU = its NAPI thread's"
-want send && echo "send: means of 2 runs each, order sluice, none, nft, nft, none, sluice, then 1 rule, none, none, 1 rule"
+want send && echo "send: $SEND_ROUNDS rounds of none, empty hook, 1 rule, 100 rules, nft (reversed every other round); ratios" &&
+	echo "      per round, median (range); A and B columns: means over the rounds"
 want sctp && echo "sctp: tracking cost = medians of BPF_PROG_TEST_RUN samples (cases 1..n n..1); DATA stream: means of 2 runs," &&
 	echo "      order track, none, policy, XDP_PASS, XDP_PASS, policy, none, track"
 want xps && echo "xps: cost from one BPF_PROG_TEST_RUN of 200k runs per row; throughput: means of 2 runs, A B B A"
