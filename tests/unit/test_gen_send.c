@@ -152,6 +152,10 @@ Test(gen_send, duration_stops_the_run)
 	cr_assert_geq(r.seconds, 0.1);
 	/* a late slot is still sent: the count does not depend on the load */
 	cr_assert_eq(r.packets, 100, "slots 0..99 fall inside 0.1 s");
+	/* the thread's own CPU time: a paced run sleeps between its sends */
+	cr_assert_gt(r.cpu_seconds, 0.0);
+	cr_assert_lt(r.cpu_seconds, r.seconds / 2, "cpu %f of %f s: not the thread's CPU time",
+		     r.cpu_seconds, r.seconds);
 	close(fd);
 }
 
