@@ -11,6 +11,7 @@
  *   ports.c   a bridge's ports by rtnetlink (libmnl): list, watch
  *   links.c   programs per bridge, tc links per port, their pins
  *   fast.c    the fast path: a bridge's devmap, its ports' entries
+ *   gsets.c   the fast path's per-group port sets and their generations
  *   undo.c    what an apply changed, to put it back if it fails
  *   query.c   groups, ports, status
  */
@@ -103,16 +104,32 @@ struct mcast_bridge_rt {
 	int nl_fd;                      /* link events in the bridge's namespace;
 					 * in the event loop while open */
 	uint32_t netns_ino;             /* that namespace, to notice it going away */
+	uint32_t gsync_changes;         /* sl_mc_gen.changes when its port sets were built */
+	bool gsync_due;                 /* its port sets to be built again at the next look */
 	bool waiting;                   /* its namespace or the bridge itself is gone:
 					 * no ports, looked for again now and then */
 	int nports;
 	struct mcast_port_rt port[MC_PORT_SLOTS];
 };
 
-enum mcast_map { MM_CONFIG, MM_PORT, MM_MEMBER, MM_GROUP, MM_STATS, MM_BRIDGE, MM_DEV, MM_FAST, MM_COUNT };
+enum mcast_map {
+	MM_CONFIG, MM_PORT, MM_MEMBER, MM_GROUP, MM_STATS, MM_BRIDGE, MM_DEV, MM_FAST,
+	MM_GEN, MM_GSET, MM_GSTAT, MM_COUNT
+};
+
+/* a group port set the daemon put in sl_mcgset_v1, and its ports (the
+ * kernel gives an inner map's fd only to CAP_SYS_ADMIN, which the daemon
+ * does not keep: its own record is what it compares with) */
+struct mcast_gset {
+	struct sl_mc_gset_key key;
+	int n;
+	uint32_t ports[MC_PORT_SLOTS];  /* sorted */
+};
 
 struct mcast_priv {
 	bool loaded;
+	struct mcast_gset *gset;        /* the sets put in, in no order */
+	size_t ngset, gset_cap;
 	struct bpf_object *base;        /* creates or reuses the pinned maps */
 	int map_fd[MM_COUNT];
 	struct mcast_bridge_rt br[SL_MC_BRIDGES];
@@ -214,6 +231,19 @@ void mcast_dev_close(struct mcast_priv *p, int id);
 void mcast_dev_adopt(struct mcast_priv *p, int id);
 /* the fast path off on every port of bridge `id` (XDP first, then entries) */
 void mcast_fast_off(struct mcast_priv *p, int id);
+
+/* gsets.c: the port sets' generation of bridge `id` as sl_mc_xdp reads it;
+ * moved by the daemon (a port attached, detached or set: every set of
+ * the bridge is stale until built again); the sets of bridge `id` (of one
+ * group, or all) deleted; the ports of the set under `k` (sorted, at most
+ * `max`; -1 if none); every bridge's sets built again where a generation
+ * moved (`all`: every fast bridge's) */
+uint32_t mcast_ports_gen(struct mcast_priv *p, int id);
+void mcast_ports_moved(struct mcast_priv *p, int id);
+void mcast_gsets_forget(struct mcast_priv *p, int id, const struct sl_mc_group_key *only);
+int mcast_gset_ports(struct mcast_priv *p, const struct sl_mc_gset_key *k, uint32_t *out, int max);
+void mcast_gsets_sync(struct mcast_priv *p, bool all);
+void mcast_gsets_free(struct mcast_priv *p);
 
 /* module.c: the config commands' handlers (cmds.c) */
 sl_stage_fn mcast_stage_bridge, mcast_stage_port;
