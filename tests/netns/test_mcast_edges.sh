@@ -106,7 +106,8 @@ dataplane() { # links (pin, link id, program id) and every mcast map, as the ker
 			echo "$l $(bpftool -j link show pinned "$(pin_root d)/links/$l" | jq -c '[.id, .prog_id]')"
 	done
 	tc_filters | jq -c 'sort_by(.formatted.key.name) | .[] | .formatted'
-	for m in sl_mccfg_v1 sl_mcport_v1 sl_mcmemb_v1 sl_mcgrp_v1 sl_mcstat_v1 sl_mcbr_v1 sl_mcdev_v1; do
+	for m in sl_mccfg_v1 sl_mcport_v1 sl_mcmemb_v1 sl_mcgrp_v2 sl_mcstat_v2 sl_mcbr_v1 sl_mcdev_v1 \
+		sl_mcgen_v1 sl_mcgset_v1 sl_mcgstat_v1; do
 		echo "$m $(bpftool -j map dump pinned "$(pin_root d)/maps/$m" | jq -c .)"
 	done
 	for id in $(bpftool -j map dump pinned "$(pin_root d)/maps/sl_mcdev_v1" |
@@ -148,6 +149,49 @@ ctl d save >"$T_TMP/save.after"
 diff "$T_TMP/save.before" "$T_TMP/save.after" >&2 || fail "the failed fast path apply changed what save prints"
 assert_eq "" "$(ports_on_xdp br1)" "br1's ports with an XDP program after the failed apply"
 assert_eq "p1 p2 p3" "$(ports_on_xdp br0)" "br0's ports with an XDP program after the failed apply"
+
+note "the fast path refused midway in another namespace: br0's devmap entries back on their programs"
+# The failed apply moved br0's devmap entries to its new devmap program;
+# the undo puts them back on the one they ran (dev_back in undo.c). Here
+# the refused bridge sits in a namespace of its own, so no link event in
+# br0's makes the daemon write br0's entries again (which would hide an
+# undo that did not): what the dump shows is the undo's alone.
+sw2=$(ns_new sw2)
+ip -n "$sw2" link add brx type bridge mcast_snooping 0
+ip -n "$sw2" link set brx up
+for p in x1 x2; do
+	ip -n "$sw2" link add $p type veth peer name q$p
+	ip -n "$sw2" link set $p master brx
+	ip -n "$sw2" link set $p up
+	ip -n "$sw2" link set q$p up
+done
+# and a group port set in place on br0 (p1 a member of 239.1.1.1: planted;
+# p2, a flood port, in every set),
+# which the failed apply must leave current
+p1if=$(printf '%02x ' "$(ifx p1)")
+bpftool map update pinned "$(pin_root d)/maps/sl_mcmemb_v1" \
+	key hex 00 00 00 00 $p1if 00 00 00 04 00 00 00 ef 01 01 01 00 00 00 00 00 00 00 00 00 00 00 00 \
+	value hex ff ff ff ff ff ff ff 7f 02 00 00 00 00 00 00 00 || fail "could not plant a membership"
+bpftool map update pinned "$(pin_root d)/maps/sl_mcgrp_v2" \
+	key hex 00 00 00 00 04 00 00 00 ef 01 01 01 00 00 00 00 00 00 00 00 00 00 00 00 \
+	value hex ff ff ff ff ff ff ff 7f 01 00 00 00 00 00 00 00 || fail "could not plant a group"
+set_p1() { [ "$(ctl d -j mcast groups | jq -c '[.[] | select(.group == "239.1.1.1") | .fast_path.set]')" = '[["p1","p2"]]' ]; }
+for _ in $(seq 200); do set_p1 && break; sleep 0.1; done
+set_p1 || fail "no current port set p1 p2 for 239.1.1.1 within 20 s: $(ctl d -j mcast groups)"
+xsquat="$(pin_root d)/links/sl_mc_1_$(ip -n "$sw2" -j link show x2 | jq '.[0].ifindex')_xdp"
+mkdir "$xsquat"
+dataplane >"$T_TMP/dp.before"
+grep -q '^devmap .*"value"' "$T_TMP/dp.before" || fail "no devmap entries of br0 to compare: $(cat "$T_TMP/dp.before")"
+ctl d mcast bridge brx netns "$sw2" enable fast-path on >"$T_TMP/out" 2>&1
+rc=$?
+rmdir "$xsquat"
+[ $rc = 4 ] || fail "enable brx fast-path on with x2's XDP pin refused: exit $rc, expected 4: $(cat "$T_TMP/out")"
+dataplane >"$T_TMP/dp.after"
+diff "$T_TMP/dp.before" "$T_TMP/dp.after" >&2 || fail "the failed apply left br0's devmap entries or other maps changed"
+assert_eq "" "$(ip -n "$sw2" -j link show master brx | jq -r '[.[] | select(.xdp != null) | .ifname] | join(" ")')" \
+	"brx's ports with an XDP program after the failed apply"
+set_p1 || fail "239.1.1.1's port set is not current after the failed apply: $(ctl d -j mcast groups)"
+ip netns del "$sw2"
 
 note "a kernel without devmap broadcast: fast-path on is refused (exit 4), nothing changes"
 daemon_stop d
