@@ -6,16 +6,21 @@
 . "$(dirname "$0")/lib.sh"
 require bpftool
 
+bridge_ports() { # NS BRIDGE PORT...: a bridge (snooping off) up, each port a veth (peer qPORT) up in it
+	bp_ns=$1 bp_br=$2
+	shift 2
+	ip -n "$bp_ns" link add "$bp_br" type bridge mcast_snooping 0
+	ip -n "$bp_ns" link set "$bp_br" up
+	for p in "$@"; do
+		ip -n "$bp_ns" link add "$p" type veth peer name "q$p"
+		ip -n "$bp_ns" link set "$p" master "$bp_br"
+		ip -n "$bp_ns" link set "$p" up
+		ip -n "$bp_ns" link set "q$p" up
+	done
+}
 sw=$(ns_new sw)
 h=$(ns_new h)
-ip -n "$sw" link add br0 type bridge mcast_snooping 0
-ip -n "$sw" link set br0 up
-for p in p1 p2; do
-	ip -n "$sw" link add $p type veth peer name q$p
-	ip -n "$sw" link set $p master br0
-	ip -n "$sw" link set $p up
-	ip -n "$sw" link set q$p up
-done
+bridge_ports "$sw" br0 p1 p2
 ip -n "$h" link add eth0 type veth peer name p3 netns "$sw"
 ip -n "$h" link set eth0 up
 ip -n "$sw" link set p3 master br0
@@ -74,13 +79,7 @@ wait_links 6
 # where its egress link would be pinned, so bpffs refuses the pin (EEXIST).
 # The apply that enables br1 first moves br0's links to new programs and
 # attaches br1's first port, then meets the refusal.
-ip -n "$sw" link add br1 type bridge mcast_snooping 0
-ip -n "$sw" link set br1 up
-for p in r1 r2; do
-	ip -n "$sw" link add $p type veth peer name q$p
-	ip -n "$sw" link set $p master br1
-	ip -n "$sw" link set $p up
-done
+bridge_ports "$sw" br1 r1 r2
 ifx() { ip -n "$sw" -j link show "$1" | jq '.[0].ifindex'; }
 [ "$(ifx r1)" -lt "$(ifx r2)" ] || fail "r2 is not listed after r1"
 # r2's egress refused: its link's pin path taken by a directory (br1 takes
@@ -157,14 +156,7 @@ note "the fast path refused midway in another namespace: br0's devmap entries ba
 # br0's makes the daemon write br0's entries again (which would hide an
 # undo that did not): what the dump shows is the undo's alone.
 sw2=$(ns_new sw2)
-ip -n "$sw2" link add brx type bridge mcast_snooping 0
-ip -n "$sw2" link set brx up
-for p in x1 x2; do
-	ip -n "$sw2" link add $p type veth peer name q$p
-	ip -n "$sw2" link set $p master brx
-	ip -n "$sw2" link set $p up
-	ip -n "$sw2" link set q$p up
-done
+bridge_ports "$sw2" brx x1 x2
 # and a group port set in place on br0 (p1 a member of 239.1.1.1: planted;
 # p2, a flood port, in every set),
 # which the failed apply must leave current
