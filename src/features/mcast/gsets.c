@@ -182,10 +182,12 @@ static int gset_put(struct mcast_priv *p, int id, const struct sl_mc_gset_key *k
 
 /* The sets of bridge `id` made current: one per registered group, under
  * the generations read before anything else; sets of other generations
- * and of groups no longer registered go. Returns the sets it could not
- * put in (the map full, or the kernel refused): those groups' frames
- * take the bridge's devmap. */
-static int sync_bridge(struct mcast_priv *p, int id, uint64_t now)
+ * and of groups no longer registered go. A group whose current set is
+ * there keeps it unless `shrink`: then its ports are worked out again,
+ * and a set holding ports no longer due is replaced. Returns the sets it
+ * could not put in (the map full, or the kernel refused): those groups'
+ * frames take the bridge's devmap. */
+static int sync_bridge(struct mcast_priv *p, int id, uint64_t now, bool shrink)
 {
 	struct mcast_bridge_rt *b = &p->br[id];
 	uint32_t ports_gen = mcast_ports_gen(p, id);
@@ -206,6 +208,10 @@ static int sync_bridge(struct mcast_priv *p, int id, uint64_t now)
 			continue;
 		memcpy(k.group, groups[i].group, sizeof(k.group));
 		k.gen = g.gen;
+		if (!shrink && rec_find(p, &k)) {
+			kept[nset++] = k;
+			continue;
+		}
 		for (int j = 0; j < b->nports; j++)
 			if (mcast_dev_port_has(p, id, b->port[j].ifindex) &&
 			    port_due(p, id, b->port[j].ifindex, &groups[i], now))
@@ -239,7 +245,7 @@ static int sync_bridge(struct mcast_priv *p, int id, uint64_t now)
 	return failed;
 }
 
-void mcast_gsets_sync(struct mcast_priv *p, bool all)
+void mcast_gsets_sync(struct mcast_priv *p, bool all, bool shrink)
 {
 	for (int id = 0; id < SL_MC_BRIDGES; id++) {
 		struct mcast_bridge_rt *b = &p->br[id];
@@ -260,7 +266,7 @@ void mcast_gsets_sync(struct mcast_priv *p, bool all)
 		/* what moved from here on is seen at the next look */
 		b->gsync_changes = g.changes;
 		b->gsync_due = false;
-		sync_bridge(p, id, sl_ktime_ns());
+		sync_bridge(p, id, sl_ktime_ns(), shrink);
 		sl_netns_leave(self);
 	}
 }

@@ -319,8 +319,9 @@ static void forget_in(int fd, size_t key_size, int id)
 	free(keys);
 }
 
-void mcast_collect(struct mcast_priv *p, uint64_t now)
+int mcast_collect(struct mcast_priv *p, uint64_t now)
 {
+	int gone = 0;
 	size_t n;
 	struct sl_mc_member_key *mk = sl_map_keys(p->map_fd[MM_MEMBER], &n);
 	struct sl_mc_group_key *gk;
@@ -330,7 +331,7 @@ void mcast_collect(struct mcast_priv *p, uint64_t now)
 		struct sl_mc_member m;
 
 		if (!bpf_map_lookup_elem(p->map_fd[MM_MEMBER], &mk[i], &m) && m.expires_ns <= now)
-			bpf_map_delete_elem(p->map_fd[MM_MEMBER], &mk[i]);
+			gone += !bpf_map_delete_elem(p->map_fd[MM_MEMBER], &mk[i]);
 	}
 	free(mk);
 	gk = sl_map_keys(p->map_fd[MM_GROUP], &n);
@@ -344,9 +345,10 @@ void mcast_collect(struct mcast_priv *p, uint64_t now)
 		if (gk[i].bridge < SL_MC_BRIDGES)
 			mcast_gsets_forget(p, (int)gk[i].bridge, &gk[i]);
 		bpf_map_delete_elem(p->map_fd[MM_GSTAT], &gk[i]);
-		bpf_map_delete_elem(p->map_fd[MM_GROUP], &gk[i]);
+		gone += !bpf_map_delete_elem(p->map_fd[MM_GROUP], &gk[i]);
 	}
 	free(gk);
+	return gone;
 }
 
 void mcast_maps_forget(struct mcast_priv *p, int id)

@@ -213,8 +213,9 @@ int mcast_port_record(struct mcast_priv *p, int id, uint32_t ifindex, const stru
 /* pinned links and recorded filters of bridge `id` into br[id].port[]
  * (daemon start) */
 void mcast_links_adopt(struct mcast_priv *p, int id);
-/* delete memberships and groups that expired before `now` (ns, monotonic) */
-void mcast_collect(struct mcast_priv *p, uint64_t now);
+/* delete memberships and groups that expired before `now` (ns, monotonic):
+ * how many */
+int mcast_collect(struct mcast_priv *p, uint64_t now);
 /* remove every map entry of bridge `id` */
 void mcast_maps_forget(struct mcast_priv *p, int id);
 int mcast_meta_write(struct mcast_priv *p, int id);
@@ -236,13 +237,14 @@ void mcast_fast_off(struct mcast_priv *p, int id);
  * moved by the daemon (a port attached, detached or set: every set of
  * the bridge is stale until built again); the sets of bridge `id` (of one
  * group, or all) deleted; the ports of the set under `k` (sorted, at most
- * `max`; -1 if none); every bridge's sets built again where a generation
- * moved (`all`: every fast bridge's) */
+ * `max`; -1 if none); the sets built where a generation moved (`all`:
+ * every fast bridge's sets looked at; `shrink`: ports no longer due left
+ * out of the sets that hold them) */
 uint32_t mcast_ports_gen(struct mcast_priv *p, int id);
 void mcast_ports_moved(struct mcast_priv *p, int id);
 void mcast_gsets_forget(struct mcast_priv *p, int id, const struct sl_mc_group_key *only);
 int mcast_gset_ports(struct mcast_priv *p, const struct sl_mc_gset_key *k, uint32_t *out, int max);
-void mcast_gsets_sync(struct mcast_priv *p, bool all);
+void mcast_gsets_sync(struct mcast_priv *p, bool all, bool shrink);
 void mcast_gsets_free(struct mcast_priv *p);
 
 /* module.c: the config commands' handlers (cmds.c) */

@@ -556,10 +556,10 @@ static void collect(void *priv)
 {
 	struct mcast_priv *p = priv;
 
-	if (p->loaded) {
-		mcast_collect(p, sl_ktime_ns());
-		mcast_gsets_sync(p, true); /* sets lose the ports no longer due */
-	}
+	/* memberships ended: sets lose the ports no longer due (until then
+	 * their entries' program holds those ports' copies back) */
+	if (p->loaded)
+		mcast_gsets_sync(p, true, mcast_collect(p, sl_ktime_ns()) > 0);
 }
 
 /* the fast path's port sets: built again soon after a generation moved */
@@ -568,7 +568,7 @@ static void gsets_look(void *priv)
 	struct mcast_priv *p = priv;
 
 	if (p->loaded)
-		mcast_gsets_sync(p, false);
+		mcast_gsets_sync(p, false, false);
 }
 
 static const struct sl_feature_timer timers[] = {
