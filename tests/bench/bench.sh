@@ -1284,12 +1284,14 @@ NFT
 		for f in "$TMP/$1".*."$2"; do jget .pps "$f"; done | sort -g |
 			awk '{ v[NR] = $1 } END { if (NR) print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 	}
-	# Both drop at the member's socket (more is offered than its CPU takes).
-	# What limits the fast path: p1's NAPI makes a full copy of the frame
-	# per port (devmap broadcast clones before each port's devmap program
-	# decides, so the non-member's copy is made and then dropped), and
-	# every receiving veth turns XDP frames back into skbs; the sender, the
-	# ports' NAPI and the sink share the machine's CPUs.
+	# Both drop at the member's socket (more is offered than its CPU takes):
+	# the member's interface counter is the path's figure. What limits the
+	# fast path: p1's NAPI makes a full copy of the frame for each port of
+	# the group's set but one (members and router ports only: the
+	# non-member gets no copy while the set is current), each copy's devmap
+	# program decides again (the safety net), and every receiving veth
+	# turns XDP frames back into skbs; the sender, the ports' NAPI and the
+	# sink share the machine's CPUs.
 	row "  member pps at its interface, fast path / kernel snooping: median of the pairs' ratios (range) (limit: the sending CPU's softirq: p1's NAPI, a copy per member and router port, each veth turning it back into an skb)" \
 		"$(human "$(mc_medpps mx h2)" pps)" "$(human "$(mc_medpps mkx h2)" pps)" \
 		"$(mc_pairs h2 | mc_med)" ">= 1.20x"
