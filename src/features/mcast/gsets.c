@@ -221,8 +221,7 @@ static int sync_bridge(struct mcast_priv *p, int id, uint64_t now, bool shrink)
 		if (nhave != nwant || memcmp(have, want, (size_t)nwant * sizeof(*want))) {
 			if (gset_put(p, id, &k, want, nwant)) {
 				if (!failed++)
-					sl_info("mcast: bridge %s: a group's port set: %s (its frames take the "
-						"bridge's port set)", b->name, strerror(errno));
+					sl_debug("mcast: bridge %s: a group's port set: %s", b->name, strerror(errno));
 				continue;
 			}
 		}
@@ -252,7 +251,7 @@ void mcast_gsets_sync(struct mcast_priv *p, bool all, bool shrink)
 		uint32_t key = (uint32_t)id;
 		struct sl_mc_gen g = { 0 };
 		struct sl_error err = { 0 };
-		int self;
+		int self, short_of;
 
 		if (!b->active || !b->fast || b->waiting || b->prog.dev < 0 || b->dev_fd < 0)
 			continue;
@@ -266,7 +265,12 @@ void mcast_gsets_sync(struct mcast_priv *p, bool all, bool shrink)
 		/* what moved from here on is seen at the next look */
 		b->gsync_changes = g.changes;
 		b->gsync_due = false;
-		sync_bridge(p, id, sl_ktime_ns(), shrink);
+		short_of = sync_bridge(p, id, sl_ktime_ns(), shrink);
 		sl_netns_leave(self);
+		/* said once when it begins, not at every look */
+		if (short_of && !b->gsync_short)
+			sl_info("mcast: bridge %s: %d groups without a port set of their own (%s full, or refused); "
+				"their frames take the bridge's", b->name, short_of, SL_STR(SL_MC_GSET_MAP));
+		b->gsync_short = short_of > 0;
 	}
 }

@@ -93,7 +93,7 @@ int mcast_port_record(struct mcast_priv *p, int id, uint32_t ifindex, const stru
 	v.flood = cfg && cfg->flood_set ? cfg->flood : 0;
 	if (!fresh && v.router == was.router && v.flood == was.flood)
 		return 0;
-	/* a port sets may lack from now on: every set stale before it is */
+	/* a port the sets may lack from now on: every set stale before it is */
 	mcast_ports_moved(p, id);
 	if (bpf_map_update_elem(p->map_fd[MM_PORT], &key, &v, BPF_ANY))
 		return sl_fail(err, SL_E_KERNEL, 0, "mcast: port %u record: %s", ifindex, strerror(errno));

@@ -106,6 +106,7 @@ struct mcast_bridge_rt {
 	uint32_t netns_ino;             /* that namespace, to notice it going away */
 	uint32_t gsync_changes;         /* sl_mc_gen.changes when its port sets were built */
 	bool gsync_due;                 /* its port sets to be built again at the next look */
+	bool gsync_short;               /* some of its groups had no set of their own (said once) */
 	bool waiting;                   /* its namespace or the bridge itself is gone:
 					 * no ports, looked for again now and then */
 	int nports;
