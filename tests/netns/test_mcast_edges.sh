@@ -185,6 +185,46 @@ assert_eq "" "$(ip -n "$sw2" -j link show master brx | jq -r '[.[] | select(.xdp
 set_p1 || fail "239.1.1.1's port set is not current after the failed apply: $(ctl d -j mcast groups)"
 ip netns del "$sw2"
 
+note "the group sets' map full: a new group has no set of its own (said once), then room, and it has"
+# The map is filled with sets of bridge 15 (no bridge here: the daemon
+# leaves them alone), all holding one planted devmap; a group registered
+# then finds no room. Its frames take the bridge's devmap (the fixtures'
+# "no set" rows); here: the daemon says so, shows no set, and once there
+# is room builds it at its next look.
+gsets="$(pin_root d)/maps/sl_mcgset_v1"
+planted="$(pin_root d)/planted_devmap"
+bpftool map create "$planted" type devmap_hash key 4 value 8 entries 128 name planted || fail "planted devmap"
+free=$((1024 - $(bpftool -j map dump pinned "$gsets" | jq length)))
+i=0
+: >"$T_TMP/fill"
+while [ $i -lt $free ]; do
+	echo "map update pinned $gsets key hex 0f 00 00 00 04 00 00 00 ef 02 $(printf '%02x %02x' $((i / 256)) $((i % 256))) 00 00 00 00 00 00 00 00 00 00 00 00 01 00 00 00 00 00 00 00 value pinned $planted" >>"$T_TMP/fill"
+	i=$((i + 1))
+done
+bpftool batch file "$T_TMP/fill" >/dev/null || fail "could not fill $gsets"
+rm "$planted" # the sets hold it
+assert_eq 1024 "$(bpftool -j map dump pinned "$gsets" | jq length)" "sets in the full map"
+bpftool map update pinned "$(pin_root d)/maps/sl_mcmemb_v1" \
+	key hex 00 00 00 00 $p1if 00 00 00 04 00 00 00 ef 01 01 02 00 00 00 00 00 00 00 00 00 00 00 00 \
+	value hex ff ff ff ff ff ff ff 7f 02 00 00 00 00 00 00 00 || fail "could not plant a membership"
+bpftool map update pinned "$(pin_root d)/maps/sl_mcgrp_v2" \
+	key hex 00 00 00 00 04 00 00 00 ef 01 01 02 00 00 00 00 00 00 00 00 00 00 00 00 \
+	value hex ff ff ff ff ff ff ff 7f 01 00 00 00 00 00 00 00 || fail "could not plant a group"
+said_full() { daemon_log d | grep -q "br0: 1 groups without a port set of their own (sl_mcgset_v1 full"; }
+for _ in $(seq 200); do said_full && break; sleep 0.1; done
+said_full || fail "the daemon does not say the set map is full: $(daemon_log d | tail -n 5)"
+assert_eq "null" "$(ctl d -j mcast groups | jq -c '.[] | select(.group == "239.1.1.2") | .fast_path.set')" \
+	"239.1.1.2's own set with the map full"
+set_p1 || fail "239.1.1.1's port set is not kept with the map full: $(ctl d -j mcast groups)"
+sed 's/^map update \(pinned [^ ]*\) \(key hex .*\) value .*/map delete \1 \2/' "$T_TMP/fill" >"$T_TMP/unfill"
+bpftool batch file "$T_TMP/unfill" >/dev/null || fail "could not empty $gsets again"
+set_p2() { [ "$(ctl d -j mcast groups | jq -c '[.[] | select(.group == "239.1.1.2") | .fast_path.set]')" = '[["p1","p2"]]' ]; }
+for _ in $(seq 200); do set_p2 && break; sleep 0.1; done
+set_p2 || fail "239.1.1.2 has no port set once there is room: $(ctl d -j mcast groups)"
+bpftool map delete pinned "$(pin_root d)/maps/sl_mcmemb_v1" \
+	key hex 00 00 00 00 $p1if 00 00 00 04 00 00 00 ef 01 01 02 00 00 00 00 00 00 00 00 00 00 00 00 ||
+	fail "could not take the planted membership back"
+
 note "a kernel without devmap broadcast: fast-path on is refused (exit 4), nothing changes"
 daemon_stop d
 export SLUICE_KERNEL_LACKS=devmap-broadcast
