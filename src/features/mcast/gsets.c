@@ -180,67 +180,87 @@ static int gset_put(struct mcast_priv *p, int id, const struct sl_mc_gset_key *k
 	return rc;
 }
 
+/* Each change to sl_mcgset_v1 from userspace waits for an RCU grace
+ * period (the kernel makes sure no program still runs with the map it
+ * replaced): some 8 ms each on a busy 2-CPU machine. A look makes at most
+ * this many, so the event loop is never held long; the rest waits for the
+ * next look (meanwhile those groups' frames take the bridge's devmap). */
+#define GSET_OPS_PER_LOOK 8
+
+static int cmp_key(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct sl_mc_gset_key));
+}
+
 /* The sets of bridge `id` made current: one per registered group, under
- * the generations read before anything else; sets of other generations
- * and of groups no longer registered go. A group whose current set is
- * there keeps it unless `shrink`: then its ports are worked out again,
- * and a set holding ports no longer due is replaced. Returns the sets it
- * could not put in (the map full, or the kernel refused): those groups'
- * frames take the bridge's devmap. */
+ * the generations read before anything else. Sets under no current key
+ * (a generation before, a group no longer registered) go first: they hold
+ * room. A group whose current set is there keeps it unless `shrink`: then
+ * its ports are worked out again, and a set holding ports no longer due is
+ * replaced. Returns the sets it could not put in (the map full, or the
+ * kernel refused): those groups' frames take the bridge's devmap (a set
+ * already under the key stays: built for the same generations, it holds
+ * every port due and maybe some no longer due, which its entries' program
+ * holds back). */
 static int sync_bridge(struct mcast_priv *p, int id, uint64_t now, bool shrink)
 {
 	struct mcast_bridge_rt *b = &p->br[id];
 	uint32_t ports_gen = mcast_ports_gen(p, id);
-	size_t n = 0, nset = 0;
+	size_t n = 0, ncur = 0;
 	struct sl_mc_group_key *groups = sl_map_keys(p->map_fd[MM_GROUP], &n);
-	struct sl_mc_gset_key *kept = calloc(n ? n : 1, sizeof(*kept)), *old;
-	int failed = 0;
+	struct sl_mc_gset_key *cur = calloc(n ? n : 1, sizeof(*cur)), *old;
+	int failed = 0, budget = GSET_OPS_PER_LOOK;
 
-	for (size_t i = 0; groups && kept && i < n; i++) {
-		struct sl_mc_gset_key k = { .bridge = (uint32_t)id, .family = groups[i].family, .ports = ports_gen };
-		uint32_t want[MC_PORT_SLOTS], have[SL_MC_DEV_PORTS];
+	for (size_t i = 0; groups && cur && i < n; i++) {
 		struct sl_mc_group g;
-		int nwant = 0, nhave;
 
 		/* the group's generation before its memberships (see sl_mc_join) */
 		if (groups[i].bridge != (uint32_t)id || bpf_map_lookup_elem(p->map_fd[MM_GROUP], &groups[i], &g) ||
 		    g.expires_ns <= now)
 			continue;
-		memcpy(k.group, groups[i].group, sizeof(k.group));
-		k.gen = g.gen;
-		if (!shrink && rec_find(p, &k)) {
-			kept[nset++] = k;
-			continue;
-		}
-		for (int j = 0; j < b->nports; j++)
-			if (mcast_dev_port_has(p, id, b->port[j].ifindex) &&
-			    port_due(p, id, b->port[j].ifindex, &groups[i], now))
-				want[nwant++] = b->port[j].ifindex;
-		qsort(want, (size_t)nwant, sizeof(*want), cmp_u32);
-		nhave = mcast_gset_ports(p, &k, have, SL_MC_DEV_PORTS);
-		if (nhave != nwant || memcmp(have, want, (size_t)nwant * sizeof(*want))) {
-			if (gset_put(p, id, &k, want, nwant)) {
-				if (!failed++)
-					sl_debug("mcast: bridge %s: a group's port set: %s", b->name, strerror(errno));
-				continue;
-			}
-		}
-		kept[nset++] = k;
+		cur[ncur] = (struct sl_mc_gset_key){ .bridge = (uint32_t)id, .family = groups[i].family,
+						     .gen = g.gen, .ports = ports_gen };
+		memcpy(cur[ncur++].group, groups[i].group, sizeof(groups[i].group));
 	}
+	free(groups);
+	if (!cur)
+		return 0;
+	qsort(cur, ncur, sizeof(*cur), cmp_key);
 	old = sl_map_keys(p->map_fd[MM_GSET], &n);
 	for (size_t i = 0; old && i < n; i++) {
-		bool keep = old[i].bridge != (uint32_t)id;
-
-		for (size_t j = 0; j < nset && !keep; j++)
-			keep = !memcmp(&old[i], &kept[j], sizeof(old[i]));
-		if (!keep) {
-			bpf_map_delete_elem(p->map_fd[MM_GSET], &old[i]);
-			rec_del(p, &old[i]);
+		if (old[i].bridge != (uint32_t)id || bsearch(&old[i], cur, ncur, sizeof(*cur), cmp_key))
+			continue;
+		if (budget-- <= 0) {
+			b->gsync_due = true;
+			break;
 		}
+		bpf_map_delete_elem(p->map_fd[MM_GSET], &old[i]);
+		rec_del(p, &old[i]);
 	}
 	free(old);
-	free(kept);
-	free(groups);
+	for (size_t i = 0; i < ncur; i++) {
+		uint32_t want[MC_PORT_SLOTS], have[SL_MC_DEV_PORTS];
+		struct sl_mc_group_key g;
+		int nwant = 0, nhave;
+
+		if (!shrink && rec_find(p, &cur[i]))
+			continue;
+		group_of(&cur[i], &g);
+		for (int j = 0; j < b->nports; j++)
+			if (mcast_dev_port_has(p, id, b->port[j].ifindex) && port_due(p, id, b->port[j].ifindex, &g, now))
+				want[nwant++] = b->port[j].ifindex;
+		qsort(want, (size_t)nwant, sizeof(*want), cmp_u32);
+		nhave = mcast_gset_ports(p, &cur[i], have, SL_MC_DEV_PORTS);
+		if (nhave == nwant && !memcmp(have, want, (size_t)nwant * sizeof(*want)))
+			continue;
+		if (budget-- <= 0) {
+			b->gsync_due = true;
+			break;
+		}
+		if (gset_put(p, id, &cur[i], want, nwant) && !failed++)
+			sl_debug("mcast: bridge %s: a group's port set: %s", b->name, strerror(errno));
+	}
+	free(cur);
 	return failed;
 }
 
