@@ -15,6 +15,7 @@
  * has none, and builds every set again. */
 #include <bpf/bpf.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,11 +30,6 @@ static void group_of(const struct sl_mc_gset_key *k, struct sl_mc_group_key *g)
 {
 	*g = (struct sl_mc_group_key){ .bridge = k->bridge, .family = k->family };
 	memcpy(g->group, k->group, sizeof(g->group));
-}
-
-static bool same_group(const struct sl_mc_group_key *a, const struct sl_mc_group_key *b)
-{
-	return a->bridge == b->bridge && a->family == b->family && !memcmp(a->group, b->group, sizeof(a->group));
 }
 
 uint32_t mcast_ports_gen(struct mcast_priv *p, int id)
@@ -105,20 +101,16 @@ void mcast_gsets_free(struct mcast_priv *p)
 	p->ngset = p->gset_cap = 0;
 }
 
-void mcast_gsets_forget(struct mcast_priv *p, int id, const struct sl_mc_group_key *only)
+void mcast_gsets_forget(struct mcast_priv *p, int id)
 {
 	size_t n;
 	struct sl_mc_gset_key *keys = sl_map_keys(p->map_fd[MM_GSET], &n);
 
-	for (size_t i = 0; keys && i < n; i++) {
-		struct sl_mc_group_key g;
-
-		group_of(&keys[i], &g);
-		if (keys[i].bridge == (uint32_t)id && (!only || same_group(&g, only))) {
+	for (size_t i = 0; keys && i < n; i++)
+		if (keys[i].bridge == (uint32_t)id) {
 			bpf_map_delete_elem(p->map_fd[MM_GSET], &keys[i]);
 			rec_del(p, &keys[i]);
 		}
-	}
 	free(keys);
 }
 
@@ -190,6 +182,32 @@ static int gset_put(struct mcast_priv *p, int id, const struct sl_mc_gset_key *k
 static int cmp_key(const void *a, const void *b)
 {
 	return memcmp(a, b, sizeof(struct sl_mc_gset_key));
+}
+
+/* the group part of a set's key: bridge, family, pad, group */
+#define GSET_GROUP_BYTES offsetof(struct sl_mc_gset_key, gen)
+
+static int cmp_group(const void *a, const void *b)
+{
+	return memcmp(a, b, GSET_GROUP_BYTES);
+}
+
+struct sl_mc_gset_key *mcast_gset_keys(struct mcast_priv *p, size_t *n)
+{
+	struct sl_mc_gset_key *keys = sl_map_keys(p->map_fd[MM_GSET], n);
+
+	if (keys)
+		qsort(keys, *n, sizeof(*keys), cmp_key);
+	return keys;
+}
+
+bool mcast_gset_of(const struct sl_mc_gset_key *keys, size_t n, const struct sl_mc_group_key *g)
+{
+	struct sl_mc_gset_key k = { .bridge = g->bridge, .family = g->family };
+
+	_Static_assert(GSET_GROUP_BYTES == sizeof(struct sl_mc_group_key), "a set's key begins with its group's");
+	memcpy(k.group, g->group, sizeof(k.group));
+	return bsearch(&k, keys, n, sizeof(*keys), cmp_group) != NULL;
 }
 
 /* The sets of bridge `id` made current: one per registered group, under

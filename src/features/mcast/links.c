@@ -325,6 +325,8 @@ int mcast_collect(struct mcast_priv *p, uint64_t now)
 	size_t n;
 	struct sl_mc_member_key *mk = sl_map_keys(p->map_fd[MM_MEMBER], &n);
 	struct sl_mc_group_key *gk;
+	struct sl_mc_gset_key *sets;
+	size_t nsets;
 
 	/* the programs treat these as absent already; this makes room */
 	for (size_t i = 0; mk && i < n; i++) {
@@ -335,18 +337,20 @@ int mcast_collect(struct mcast_priv *p, uint64_t now)
 	}
 	free(mk);
 	gk = sl_map_keys(p->map_fd[MM_GROUP], &n);
-	for (size_t i = 0; gk && i < n; i++) {
+	sets = mcast_gset_keys(p, &nsets); /* NULL: cannot tell, none deleted */
+	for (size_t i = 0; gk && sets && i < n; i++) {
 		struct sl_mc_group g;
 
-		if (bpf_map_lookup_elem(p->map_fd[MM_GROUP], &gk[i], &g) || g.expires_ns > now)
+		/* a group with port sets left waits for the next sweep (the
+		 * daemon's look deletes them, a few at a time): made again, a
+		 * group starts at generation 1, which no set left over may match */
+		if (bpf_map_lookup_elem(p->map_fd[MM_GROUP], &gk[i], &g) || g.expires_ns > now ||
+		    mcast_gset_of(sets, nsets, &gk[i]))
 			continue;
-		/* its port sets before the group: a group made again starts at
-		 * generation 1, which no set left over may then match */
-		if (gk[i].bridge < SL_MC_BRIDGES)
-			mcast_gsets_forget(p, (int)gk[i].bridge, &gk[i]);
 		bpf_map_delete_elem(p->map_fd[MM_GSTAT], &gk[i]);
 		gone += !bpf_map_delete_elem(p->map_fd[MM_GROUP], &gk[i]);
 	}
+	free(sets);
 	free(gk);
 	return gone;
 }
@@ -360,7 +364,7 @@ void mcast_maps_forget(struct mcast_priv *p, int id)
 	bpf_map_delete_elem(p->map_fd[MM_DEV], &key);
 	sl_percpu_zero(p->map_fd[MM_FAST], &key, sizeof(struct sl_mc_fast_stats));
 	/* the sets before the groups and the generations they are keyed by */
-	mcast_gsets_forget(p, id, NULL);
+	mcast_gsets_forget(p, id);
 	forget_in(p->map_fd[MM_GSTAT], sizeof(struct sl_mc_group_key), id);
 	forget_in(p->map_fd[MM_PORT], sizeof(struct sl_mc_port_key), id);
 	forget_in(p->map_fd[MM_STATS], sizeof(struct sl_mc_port_key), id);

@@ -236,14 +236,18 @@ void mcast_fast_off(struct mcast_priv *p, int id);
 
 /* gsets.c: the port sets' generation of bridge `id` as sl_mc_xdp reads it;
  * moved by the daemon (a port attached, detached or set: every set of
- * the bridge is stale until built again); the sets of bridge `id` (of one
- * group, or all) deleted; the ports of the set under `k` (sorted, at most
+ * the bridge is stale until built again); the sets of bridge `id` deleted
+ * (each change waits for a grace period: for turning a bridge off); the ports of the set under `k` (sorted, at most
  * `max`; -1 if none); the sets built where a generation moved (`all`:
  * every fast bridge's sets looked at; `shrink`: ports no longer due left
  * out of the sets that hold them) */
 uint32_t mcast_ports_gen(struct mcast_priv *p, int id);
 void mcast_ports_moved(struct mcast_priv *p, int id);
-void mcast_gsets_forget(struct mcast_priv *p, int id, const struct sl_mc_group_key *only);
+void mcast_gsets_forget(struct mcast_priv *p, int id);
+/* the keys of sl_mcgset_v1, sorted (free them), and whether a group has a
+ * set among them (of any generation) */
+struct sl_mc_gset_key *mcast_gset_keys(struct mcast_priv *p, size_t *n);
+bool mcast_gset_of(const struct sl_mc_gset_key *keys, size_t n, const struct sl_mc_group_key *g);
 int mcast_gset_ports(struct mcast_priv *p, const struct sl_mc_gset_key *k, uint32_t *out, int max);
 void mcast_gsets_sync(struct mcast_priv *p, bool all, bool shrink);
 void mcast_gsets_free(struct mcast_priv *p);
