@@ -1219,11 +1219,11 @@ NFT
 	done
 	mc_gset() { # the group's own port set is current (its frames take it, not the bridge's)
 		ctl -j mcast groups | jq -e --arg g "$MC_GROUP" --arg n "$MC_SW" 'any(.[]; .group == $g and
-			.netns == $n and (.fast_path.set // [] | index("p2")))' >/dev/null
+			.netns == $n and (.fast_set // [] | index("p2")))' >/dev/null
 	}
 	mc_gcount() { # the group's frames by its own set and by the bridge's, p4's fast path copies
 		echo "$(ctl -j mcast groups | jq --arg g "$MC_GROUP" --arg n "$MC_SW" -r \
-			'[.[] | select(.group == $g and .netns == $n) | .fast_path | .redirected, .fallback] | join(" ")')" \
+			'[.[] | select(.group == $g and .netns == $n) | .fast_redirected, .fast_fallback] | join(" ")')" \
 			"$(ctl -j mcast ports | jq --arg n "$MC_SW" '[.[] | select(.netns == $n and .port == "p4") | .fast_offered] | add // 0')"
 	}
 	mc_xrun() { # CONFIG TAG: as mc_run, the sender sluice-gen xdp

@@ -166,10 +166,10 @@ stats() { # sluice's count per port: port passed suppressed fast_offered
 	ctl d -j mcast ports | jq -r '.[] | "\(.port) \(.passed) \(.suppressed) \(.fast_offered)"'
 }
 group_counts() { # with the fast path, per group: group redirected-by-its-set redirected-by-the-bridge's
-	ctl d -j mcast groups | jq -r '.[] | select(.fast_path) | "\(.group) \(.fast_path.redirected) \(.fast_path.fallback)"'
+	ctl d -j mcast groups | jq -r '.[] | select(has("fast_set")) | "\(.group) \(.fast_redirected) \(.fast_fallback)"'
 }
 set_of() { # GROUP: the ports of GROUP's current port set, or "none"
-	ctl d -j mcast groups | jq -r --arg g "$1" '.[] | select(.group == $g) | .fast_path.set // ["none"] | join(" ")'
+	ctl d -j mcast groups | jq -r --arg g "$1" '.[] | select(.group == $g) | .fast_set // ["none"] | join(" ")'
 }
 sets_current() { [ "$(set_of 239.1.1.1)" = "p2 p3" ] && [ "$(set_of ff0e::1:1)" = "p2 p3" ]; }
 redirected() { # frames the fast path sent by devmap broadcast

@@ -178,7 +178,7 @@ nudge() {
 		fail "could not move br0's change count"
 }
 nudge
-set_p1() { [ "$(ctl d -j mcast groups | jq -c '[.[] | select(.group == "239.1.1.1") | .fast_path.set]')" = '[["p1","p2"]]' ]; }
+set_p1() { [ "$(ctl d -j mcast groups | jq -c '[.[] | select(.group == "239.1.1.1") | .fast_set]')" = '[["p1","p2"]]' ]; }
 for _ in $(seq 200); do set_p1 && break; sleep 0.1; done
 set_p1 || fail "no current port set p1 p2 for 239.1.1.1 within 20 s: $(ctl d -j mcast groups)"
 xsquat="$(pin_root d)/links/sl_mc_1_$(ip -n "$sw2" -j link show x2 | jq '.[0].ifindex')_xdp"
@@ -226,7 +226,7 @@ nudge
 said_full() { daemon_log d | grep -q "br0: 1 groups without a port set of their own (sl_mcgset_v1 full"; }
 for _ in $(seq 200); do said_full && break; sleep 0.1; done
 said_full || fail "the daemon does not say the set map is full: $(daemon_log d | tail -n 5)"
-assert_eq "null" "$(ctl d -j mcast groups | jq -c '.[] | select(.group == "239.1.1.2") | .fast_path.set')" \
+assert_eq "null" "$(ctl d -j mcast groups | jq -c '.[] | select(.group == "239.1.1.2") | .fast_set')" \
 	"239.1.1.2's own set with the map full"
 set_p1 || fail "239.1.1.1's port set is not kept with the map full: $(ctl d -j mcast groups)"
 # room for one (each change to a map of maps waits for an RCU grace period:
@@ -235,7 +235,7 @@ set_p1 || fail "239.1.1.1's port set is not kept with the map full: $(ctl d -j m
 bpftool $(head -n 1 "$T_TMP/fill" | sed 's/^map update \(pinned [^ ]*\) \(key hex .*\) value .*/map delete \1 \2/') ||
 	fail "could not make room in $gsets"
 nudge
-set_p2() { [ "$(ctl d -j mcast groups | jq -c '[.[] | select(.group == "239.1.1.2") | .fast_path.set]')" = '[["p1","p2"]]' ]; }
+set_p2() { [ "$(ctl d -j mcast groups | jq -c '[.[] | select(.group == "239.1.1.2") | .fast_set]')" = '[["p1","p2"]]' ]; }
 for _ in $(seq 200); do set_p2 && break; sleep 0.1; done
 set_p2 || fail "239.1.1.2 has no port set once there is room: $(ctl d -j mcast groups)"
 bpftool map delete pinned "$(pin_root d)/maps/sl_mcmemb_v1" \

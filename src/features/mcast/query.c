@@ -36,15 +36,16 @@ static bool same_group(const struct sl_mc_member_key *x, const struct sl_mc_memb
 	return x->bridge == y->bridge && x->family == y->family && !memcmp(x->group, y->group, sizeof(x->group));
 }
 
-/* With the fast path: the group's own port set if one is current (built
- * for the generations as they are now; else null: its frames take the
- * bridge's), and how many of its frames took which. */
-static json_object *group_fast_json(struct mcast_priv *p, const struct mcast_bridge_rt *b,
-				    const struct sl_mc_member_key *m)
+/* With the fast path, into the group's row (flat: a table's columns): its
+ * own port set if one is current (built for the generations as they are
+ * now; else null: its frames take the bridge's), and how many of its
+ * frames took which. */
+static void group_fast_json(struct mcast_priv *p, const struct mcast_bridge_rt *b, const struct sl_mc_member_key *m,
+			    json_object *o)
 {
 	struct sl_mc_group_key gk = { .bridge = m->bridge, .family = m->family };
 	struct sl_mc_gset_key k = { .bridge = m->bridge, .family = m->family };
-	json_object *o = json_object_new_object(), *set = NULL;
+	json_object *set = NULL;
 	struct sl_mc_group_stats st;
 	uint32_t ports[SL_MC_DEV_PORTS];
 	struct sl_mc_group g;
@@ -65,10 +66,9 @@ static json_object *group_fast_json(struct mcast_priv *p, const struct mcast_bri
 			json_object_array_add(set, json_object_new_string(port_name(b, ports[i], name, sizeof(name))));
 	}
 	SL_PERCPU_SUM(p->map_fd[MM_GSTAT], &gk, &st);
-	json_object_object_add(o, "set", set);
-	json_object_object_add(o, "redirected", json_object_new_uint64(st.redirected));
-	json_object_object_add(o, "fallback", json_object_new_uint64(st.fallback));
-	return o;
+	json_object_object_add(o, "fast_set", set);
+	json_object_object_add(o, "fast_redirected", json_object_new_uint64(st.redirected));
+	json_object_object_add(o, "fast_fallback", json_object_new_uint64(st.fallback));
 }
 
 /* one row per (bridge, group): member ports, seconds left (the longest) */
@@ -110,7 +110,7 @@ static json_object *groups_json(struct mcast_priv *p)
 			json_object_object_add(row, "seconds_left",
 					       json_object_new_int64((int64_t)((last - now + 999999999ull) / 1000000000ull)));
 			if (b->fast)
-				json_object_object_add(row, "fast_path", group_fast_json(p, b, &keys[i]));
+				group_fast_json(p, b, &keys[i], row);
 			json_object_array_add(rows, row);
 		} else {
 			json_object_put(ports);
