@@ -161,12 +161,15 @@ bridge_ports "$sw2" brx x1 x2
 # p2, a flood port, in every set),
 # which the failed apply must leave current
 p1if=$(printf '%02x ' "$(ifx p1)")
-bpftool map update pinned "$(pin_root d)/maps/sl_mcmemb_v1" \
-	key hex 00 00 00 00 $p1if 00 00 00 04 00 00 00 ef 01 01 01 00 00 00 00 00 00 00 00 00 00 00 00 \
-	value hex ff ff ff ff ff ff ff 7f 02 00 00 00 00 00 00 00 || fail "could not plant a membership"
-bpftool map update pinned "$(pin_root d)/maps/sl_mcgrp_v2" \
-	key hex 00 00 00 00 04 00 00 00 ef 01 01 01 00 00 00 00 00 00 00 00 00 00 00 00 \
-	value hex ff ff ff ff ff ff ff 7f 01 00 00 00 00 00 00 00 || fail "could not plant a group"
+plant() { # N: p1 a member of 239.1.1.N for ever, the group registered (generation 1)
+	bpftool map update pinned "$(pin_root d)/maps/sl_mcmemb_v1" \
+		key hex 00 00 00 00 $p1if 00 00 00 04 00 00 00 ef 01 01 0$1 00 00 00 00 00 00 00 00 00 00 00 00 \
+		value hex ff ff ff ff ff ff ff 7f 02 00 00 00 00 00 00 00 || fail "could not plant a membership"
+	bpftool map update pinned "$(pin_root d)/maps/sl_mcgrp_v2" \
+		key hex 00 00 00 00 04 00 00 00 ef 01 01 0$1 00 00 00 00 00 00 00 00 00 00 00 00 \
+		value hex ff ff ff ff ff ff ff 7f 01 00 00 00 00 00 00 00 || fail "could not plant a group"
+}
+plant 1
 # planted entries move no generation: the daemon would see them at its 5 s
 # look; moving br0's change count (as a join does) makes it look at once
 nudge() {
@@ -216,12 +219,7 @@ done
 bpftool batch file "$T_TMP/fill" >/dev/null || fail "could not fill $gsets"
 rm "$planted" # the sets hold it
 assert_eq 1024 "$(bpftool -j map dump pinned "$gsets" | jq length)" "sets in the full map"
-bpftool map update pinned "$(pin_root d)/maps/sl_mcmemb_v1" \
-	key hex 00 00 00 00 $p1if 00 00 00 04 00 00 00 ef 01 01 02 00 00 00 00 00 00 00 00 00 00 00 00 \
-	value hex ff ff ff ff ff ff ff 7f 02 00 00 00 00 00 00 00 || fail "could not plant a membership"
-bpftool map update pinned "$(pin_root d)/maps/sl_mcgrp_v2" \
-	key hex 00 00 00 00 04 00 00 00 ef 01 01 02 00 00 00 00 00 00 00 00 00 00 00 00 \
-	value hex ff ff ff ff ff ff ff 7f 01 00 00 00 00 00 00 00 || fail "could not plant a group"
+plant 2
 nudge
 said_full() { daemon_log d | grep -q "br0: 1 groups without a port set of their own (sl_mcgset_v1 full"; }
 for _ in $(seq 200); do said_full && break; sleep 0.1; done
