@@ -14,10 +14,14 @@
  *                  pass untouched and uncounted.
  *
  *   sl_mc_xdp      (fast path, XDP on every port) a registered group's
- *                  data goes straight to the other ports by devmap
- *                  broadcast; everything else passes to the bridge.
- *   sl_mc_xdp_port the devmap program of each port's entry: sl_mc_egress's
- *                  decision for that port, with the same code.
+ *                  data goes straight to the ports by devmap broadcast:
+ *                  those of the group's own port set when it is current,
+ *                  else all of the bridge's; everything else passes to the
+ *                  bridge.
+ *   sl_mc_xdp_port the devmap program of each port's entry (in both):
+ *                  sl_mc_egress's decision for that port, with the same
+ *                  code, so a set that holds a port no longer due (a
+ *                  leave, an expiry) still sends it nothing.
  *
  * A port is (sl_mc_bridge, skb->ifindex): the port the frame came in on
  * (ingress) or leaves by (egress). Times are bpf_ktime_get_ns(). The
@@ -118,6 +122,28 @@ struct {
 	__type(value, struct sl_mc_fast_stats);
 } SL_MC_FAST_MAP SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SL_MC_BRIDGES);
+	__type(key, __u32);
+	__type(value, struct sl_mc_gen);
+} SL_MC_GEN_MAP SEC(".maps");
+
+/* per group, its members' and router ports (made by the daemon) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH_OF_MAPS);
+	__uint(max_entries, SL_MC_GSETS);
+	__type(key, struct sl_mc_gset_key);
+	__array(values, struct sl_mc_devmap);
+} SL_MC_GSET_MAP SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, SL_MC_GROUPS);
+	__type(key, struct sl_mc_group_key);
+	__type(value, struct sl_mc_group_stats);
+} SL_MC_GSTAT_MAP SEC(".maps");
+
 /* ---- shared ------------------------------------------------------------------ */
 
 /* the frame's first byte: the group bit of its destination MAC */
@@ -176,6 +202,7 @@ static __always_inline int sl_mc_parse_skb(struct __sk_buff *skb, struct sl_pkt 
 struct sl_mc_snoop {
 	struct __sk_buff *skb;
 	struct sl_mc_member_key key;   /* bridge, ifindex, family; group per record */
+	__u64 now;
 	__u64 join_until;              /* now + membership_ns */
 	__u64 leave_until;             /* now + leave_ns */
 	__u32 off, end;                /* the next record; the end of the message */
@@ -185,15 +212,34 @@ struct sl_mc_snoop {
 	__u32 malformed;               /* 0 or 1: counted once per message */
 };
 
+/* a generation moved: the daemon's cue to rebuild port sets */
+static __always_inline void sl_mc_changed(struct sl_mc_gen *gen)
+{
+	if (gen)
+		__sync_fetch_and_add(&gen->changes, 1);
+}
+
+static __always_inline struct sl_mc_gen *sl_mc_gen(void)
+{
+	__u32 bridge = sl_mc_bridge;
+
+	return bpf_map_lookup_elem(&SL_MC_GEN_MAP, &bridge);
+}
+
 /* A join: the membership expires at `until` (created or refreshed), and
  * the group stays registered at least that long. Two CPUs refreshing the
  * same group at once compute the same expiry to within nanoseconds, so a
- * plain max (no compare-and-swap) is enough. A full map loses the join. */
-static __always_inline void sl_mc_join(const struct sl_mc_member_key *k, __u64 until, __u8 version)
+ * plain max (no compare-and-swap) is enough. A full map loses the join.
+ * A membership that becomes live moves the group's generation, after the
+ * membership is written (a fetching atomic: fully ordered), so a port set
+ * built from a generation read before this join is no longer current. A
+ * refresh of a live one moves nothing. */
+static __always_inline void sl_mc_join(const struct sl_mc_member_key *k, __u64 now, __u64 until, __u8 version)
 {
 	struct sl_mc_member *m = bpf_map_lookup_elem(&SL_MC_MEMBER_MAP, k);
 	struct sl_mc_group_key gk = {};
 	struct sl_mc_group *g;
+	bool fresh = !m || m->expires_ns <= now;
 
 	if (m) {
 		m->expires_ns = until;
@@ -207,13 +253,24 @@ static __always_inline void sl_mc_join(const struct sl_mc_member_key *k, __u64 u
 	gk.family = k->family;
 	__builtin_memcpy(gk.group, k->group, sizeof(gk.group));
 	g = bpf_map_lookup_elem(&SL_MC_GROUP_MAP, &gk);
-	if (g) {
-		if (g->expires_ns < until)
-			g->expires_ns = until;
-	} else {
-		struct sl_mc_group ng = { .expires_ns = until };
+	if (!g) {
+		struct sl_mc_group ng = { .expires_ns = until, .gen = 1 };
 
-		bpf_map_update_elem(&SL_MC_GROUP_MAP, &gk, &ng, BPF_ANY);
+		/* a new group: no set can be current for it yet (the daemon
+		 * deletes a group's sets before the group) */
+		if (!bpf_map_update_elem(&SL_MC_GROUP_MAP, &gk, &ng, BPF_NOEXIST)) {
+			sl_mc_changed(sl_mc_gen());
+			return;
+		}
+		g = bpf_map_lookup_elem(&SL_MC_GROUP_MAP, &gk); /* another CPU made it */
+		if (!g)
+			return;
+	}
+	if (g->expires_ns < until)
+		g->expires_ns = until;
+	if (fresh) {
+		__sync_fetch_and_add(&g->gen, 1);
+		sl_mc_changed(sl_mc_gen());
 	}
 }
 
@@ -243,7 +300,7 @@ static __always_inline void sl_mc_apply(struct sl_mc_snoop *s, int action, const
 		return;
 	__builtin_memcpy(s->key.group, group, sizeof(s->key.group));
 	if (action == SL_MC_DO_JOIN) {
-		sl_mc_join(&s->key, s->join_until, s->version);
+		sl_mc_join(&s->key, s->now, s->join_until, s->version);
 		s->reports++;
 	} else {
 		sl_mc_leave(&s->key, s->leave_until);
@@ -291,6 +348,7 @@ __noinline int sl_mc_snoop(struct __sk_buff *skb, const struct sl_pkt *p)
 	s.key.bridge = pk.bridge;
 	s.key.ifindex = pk.ifindex;
 	s.key.family = p->family;
+	s.now = now;
 	s.join_until = now + cfg->membership_ns;
 	s.leave_until = now + cfg->leave_ns;
 	s.version = m.version;
@@ -303,8 +361,19 @@ __noinline int sl_mc_snoop(struct __sk_buff *skb, const struct sl_pkt *p)
 	case SL_MC_PIM_HELLO:
 		/* a querier or a multicast router is behind this port */
 		port = bpf_map_lookup_elem(&SL_MC_PORT_MAP, &pk);
-		if (port && port->router == SL_MC_ROUTER_AUTO)
+		if (port && port->router == SL_MC_ROUTER_AUTO) {
+			bool fresh = port->router_until_ns <= now;
+
 			port->router_until_ns = now + cfg->router_ns;
+			if (fresh) { /* a new router port: every port set lacks it */
+				struct sl_mc_gen *gen = sl_mc_gen();
+
+				if (gen) {
+					__sync_fetch_and_add(&gen->learned, 1);
+					sl_mc_changed(gen);
+				}
+			}
+		}
 		queries = 1;
 		break;
 	case SL_MC_JOIN:
@@ -361,8 +430,8 @@ static __always_inline bool sl_mc_is_data(const struct sl_pkt *p)
 
 /* Whether this port gets the frame. A port without a record (the daemon
  * has not set it up yet) gets everything, as without the policy, and
- * counts nothing. */
-static __always_inline bool sl_mc_pass(__u32 ifindex, const struct sl_pkt *p)
+ * counts nothing. `fast`: a fast path copy (counted as offered too). */
+static __always_inline bool sl_mc_pass(__u32 ifindex, const struct sl_pkt *p, bool fast)
 {
 	struct sl_mc_port_key pk = { .bridge = sl_mc_bridge, .ifindex = ifindex };
 	const struct sl_mc_port *port = bpf_map_lookup_elem(&SL_MC_PORT_MAP, &pk);
@@ -403,6 +472,8 @@ static __always_inline bool sl_mc_pass(__u32 ifindex, const struct sl_pkt *p)
 			st->passed++;
 		else
 			st->suppressed++;
+		if (fast)
+			st->fast_offered++;
 	}
 	return pass;
 }
@@ -449,7 +520,7 @@ int sl_mc_egress(struct __sk_buff *skb)
 		return sl_mc_to_routers(skb->ifindex) ? TCX_NEXT : TCX_DROP;
 	if (!sl_mc_is_data(&p))
 		return TCX_NEXT;
-	return sl_mc_pass(skb->ifindex, &p) ? TCX_NEXT : TCX_DROP;
+	return sl_mc_pass(skb->ifindex, &p, false) ? TCX_NEXT : TCX_DROP;
 }
 
 /* ---- fast path (XDP) ---------------------------------------------------------- */
@@ -462,20 +533,20 @@ __noinline int sl_mc_xdp_parse(struct xdp_md *ctx, struct sl_pkt *p)
 }
 
 /* a group with a live membership on this bridge (what sl_mc_pass reads) */
-static __always_inline bool sl_mc_registered(const struct sl_pkt *p)
+static __always_inline const struct sl_mc_group *sl_mc_registered(const struct sl_pkt *p)
 {
 	struct sl_mc_group_key gk = { .bridge = sl_mc_bridge, .family = p->family };
 	const struct sl_mc_group *g;
 
 	__builtin_memcpy(gk.group, p->daddr, sizeof(gk.group));
 	g = bpf_map_lookup_elem(&SL_MC_GROUP_MAP, &gk);
-	return g && g->expires_ns > bpf_ktime_get_ns();
+	return g && g->expires_ns > bpf_ktime_get_ns() ? g : NULL;
 }
 
-/* what sl_mc_xdp does with a parsed frame: the counter it bumps; redirected
- * frames are sent to this bridge's ports by broadcast */
+/* what sl_mc_xdp does with a parsed frame: the counter it bumps; for a
+ * redirect, the group (*grp) whose frame it is */
 static __always_inline int sl_mc_fast_decide(const struct sl_pkt *p, int status, __u64 **ctr,
-					     struct sl_mc_fast_stats *st)
+					     struct sl_mc_fast_stats *st, const struct sl_mc_group **grp)
 {
 	if (!(p->dmac[0] & 1) || (p->dmac[0] == 0xff && p->dmac[1] == 0xff)) {
 		*ctr = &st->not_multicast; /* ARP and other broadcasts too */
@@ -493,7 +564,8 @@ static __always_inline int sl_mc_fast_decide(const struct sl_pkt *p, int status,
 		*ctr = &st->control;
 		return XDP_PASS;
 	}
-	if (!sl_mc_registered(p)) {
+	*grp = sl_mc_registered(p);
+	if (!*grp) {
 		*ctr = &st->unregistered;
 		return XDP_PASS;
 	}
@@ -501,24 +573,74 @@ static __always_inline int sl_mc_fast_decide(const struct sl_pkt *p, int status,
 	return XDP_REDIRECT;
 }
 
+/* The group's own port set, if one was built for its generation and the
+ * bridge's port generation as they are now; else NULL (being rebuilt,
+ * never built, or no room for it): the bridge's set is used. */
+static __always_inline void *sl_mc_gset(const struct sl_pkt *p, const struct sl_mc_group *g,
+					const struct sl_mc_config *cfg)
+{
+	__u32 bridge = sl_mc_bridge;
+	const struct sl_mc_gen *gen = bpf_map_lookup_elem(&SL_MC_GEN_MAP, &bridge);
+	struct sl_mc_gset_key k = { .bridge = bridge, .family = p->family };
+
+	if (!gen)
+		return NULL;
+	__builtin_memcpy(k.group, p->daddr, sizeof(k.group));
+	k.gen = g->gen;
+	k.ports = gen->learned + cfg->ports_gen;
+	return bpf_map_lookup_elem(&SL_MC_GSET_MAP, &k);
+}
+
+/* The accounting of one redirected frame: by which set, per group; and
+ * the port it came in on (the broadcast leaves it out: see fast_in). */
+static __always_inline void sl_mc_fast_count(const struct sl_pkt *p, __u32 ifindex, bool own)
+{
+	struct sl_mc_group_key gk = { .bridge = sl_mc_bridge, .family = p->family };
+	struct sl_mc_port_key pk = { .bridge = sl_mc_bridge, .ifindex = ifindex };
+	const struct sl_mc_group_stats zero = {};
+	struct sl_mc_group_stats *gs;
+	struct sl_mc_port_stats *ps;
+
+	__builtin_memcpy(gk.group, p->daddr, sizeof(gk.group));
+	gs = sl_pcpu_slot(&SL_MC_GSTAT_MAP, &gk, &zero);
+	if (gs) {
+		if (own)
+			gs->redirected++;
+		else
+			gs->fallback++;
+	}
+	ps = sl_mc_stats(&pk);
+	if (ps)
+		ps->fast_in++;
+}
+
 SEC("xdp")
 int sl_mc_xdp(struct xdp_md *ctx)
 {
 	__u32 bridge = sl_mc_bridge;
 	struct sl_mc_fast_stats *st = bpf_map_lookup_elem(&SL_MC_FAST_MAP, &bridge);
+	const struct sl_mc_group *g = NULL;
+	const struct sl_mc_config *cfg;
 	struct sl_pkt p;
 	__u64 *ctr;
 	void *ports;
 	int status, verdict;
+	bool own;
 
-	if (!st || !sl_mc_config())
+	cfg = sl_mc_config();
+	if (!st || !cfg)
 		return XDP_PASS;
 	status = sl_mc_xdp_parse(ctx, &p);
-	verdict = sl_mc_fast_decide(&p, status, &ctr, st);
-	if (verdict == XDP_REDIRECT) {
-		ports = bpf_map_lookup_elem(&SL_MC_DEV_MAP, &bridge);
+	verdict = sl_mc_fast_decide(&p, status, &ctr, st, &g);
+	if (verdict == XDP_REDIRECT && g) {
+		ports = sl_mc_gset(&p, g, cfg);
+		own = ports != NULL;
+		if (!own)
+			ports = bpf_map_lookup_elem(&SL_MC_DEV_MAP, &bridge);
 		verdict = ports ? bpf_redirect_map(ports, 0, BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS) : XDP_PASS;
-		if (verdict != XDP_REDIRECT) {
+		if (verdict == XDP_REDIRECT) {
+			sl_mc_fast_count(&p, ctx->ingress_ifindex, own);
+		} else {
 			ctr = &st->failed;
 			verdict = XDP_PASS; /* the bridge still gets it */
 		}
@@ -536,5 +658,5 @@ int sl_mc_xdp_port(struct xdp_md *ctx)
 
 	if (sl_mc_xdp_parse(ctx, &p) != SL_PARSE_OK)
 		return XDP_PASS; /* sl_mc_xdp redirected it parsed: not reached */
-	return sl_mc_pass(ctx->egress_ifindex, &p) ? XDP_PASS : XDP_DROP;
+	return sl_mc_pass(ctx->egress_ifindex, &p, true) ? XDP_PASS : XDP_DROP;
 }

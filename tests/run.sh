@@ -205,7 +205,8 @@ for suite in $SUITES; do
 		pass=$((pass + $1)) fail=$((fail + $2)) skip=$((skip + $3))
 		for t in $(sed -n 's/^sluice tests: .*(failed: \([^)]*\)).*/\1/p' "$out.log"); do failed="$failed $version:$t"; done
 		for t in $(sed -n 's/^sluice tests: .*(skipped: \([^)]*\)).*/\1/p' "$out.log"); do skipped="$skipped $version:$t"; done
-		echo "  kernel $version: $1 passed, $2 failed, $3 skipped in $(($(date +%s) - t0))s (logs: $out)" ;;
+		waited=$(sed -n 's/^run.sh: waited \([0-9]*\) s for the guest lock$/\1/p' "$out.log" | tail -n 1)
+		echo "  kernel $version: $1 passed, $2 failed, $3 skipped in $(($(date +%s) - t0))s${waited:+, ${waited}s of it waiting for another guest (lock)} (logs: $out)" ;;
 	*) echo "unknown suite $suite"; exit 2 ;;
 	esac
 done

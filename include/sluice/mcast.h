@@ -15,12 +15,20 @@
  * With the fast path on (`mcast bridge … fast-path on`), two XDP programs
  * as well:
  *   sl_mc_xdp       on every port: a multicast data frame of a registered
- *                   group is redirected by devmap broadcast to the other
- *                   ports of the bridge (this bridge's inner map of
- *                   sl_mcdev_v1), never reaching the bridge; everything
- *                   else passes to the bridge as without it;
- *   sl_mc_xdp_port  the devmap program of every entry: the egress
+ *                   group is redirected by devmap broadcast to the ports
+ *                   of the group's own port set (its members and router
+ *                   ports, sl_mcgset_v1) when the set is current, else to
+ *                   every other port of the bridge (this bridge's inner
+ *                   map of sl_mcdev_v1); it never reaches the bridge;
+ *                   everything else passes to the bridge as without it;
+ *   sl_mc_xdp_port  the devmap program of every entry of both: the egress
  *                   decision per port, the same code as sl_mc_egress.
+ * A group's port set is current when it was built for the group's
+ * generation (sl_mc_group.gen, moved by a port's membership becoming live)
+ * and the bridge's port generation (sl_mc_gen.learned, moved when a port
+ * becomes a learned router port, + sl_mc_config.ports_gen, moved when the
+ * daemon changes a port):
+ * both are in its key, so a set built before a change is never found.
  * One program object is loaded per bridge with that bridge's id in
  * read-only data (sl_mc_bridge); ports are told apart by ifindex, which is
  * unique inside the bridge's namespace. */
@@ -37,14 +45,20 @@
 #define SL_MC_CONFIG_MAP   sl_mccfg_v1   /* ARRAY[SL_MC_BRIDGES] of struct sl_mc_config */
 #define SL_MC_PORT_MAP     sl_mcport_v1  /* HASH sl_mc_port_key -> struct sl_mc_port */
 #define SL_MC_MEMBER_MAP   sl_mcmemb_v1  /* HASH sl_mc_member_key -> struct sl_mc_member */
-#define SL_MC_GROUP_MAP    sl_mcgrp_v1   /* HASH sl_mc_group_key -> struct sl_mc_group */
-#define SL_MC_STATS_MAP    sl_mcstat_v1  /* PERCPU_HASH sl_mc_port_key -> struct sl_mc_port_stats */
+#define SL_MC_GROUP_MAP    sl_mcgrp_v2   /* HASH sl_mc_group_key -> struct sl_mc_group */
+#define SL_MC_STATS_MAP    sl_mcstat_v2  /* PERCPU_HASH sl_mc_port_key -> struct sl_mc_port_stats */
 #define SL_MC_BRIDGE_MAP   sl_mcbr_v1    /* ARRAY[SL_MC_BRIDGES] of struct sl_mc_bridge_meta */
 #define SL_MC_DEV_MAP      sl_mcdev_v1   /* ARRAY_OF_MAPS[SL_MC_BRIDGES]: each bridge's ports,
 					  * a DEVMAP_HASH ifindex -> bpf_devmap_val
 					  * (the port, sl_mc_xdp_port) */
 #define SL_MC_FAST_MAP     sl_mcfast_v1  /* PERCPU_ARRAY[SL_MC_BRIDGES] of struct sl_mc_fast_stats */
-#define SL_MC_DEV_PORTS    128           /* entries of one bridge's devmap */
+#define SL_MC_DEV_PORTS    128           /* entries of one bridge's (or group's) devmap */
+#define SL_MC_GEN_MAP      sl_mcgen_v1   /* ARRAY[SL_MC_BRIDGES] of struct sl_mc_gen */
+#define SL_MC_GSET_MAP     sl_mcgset_v1  /* HASH_OF_MAPS sl_mc_gset_key -> a DEVMAP_HASH as in
+					  * sl_mcdev_v1, of the group's members and router ports */
+#define SL_MC_GSTAT_MAP    sl_mcgstat_v1 /* PERCPU_HASH sl_mc_group_key -> struct sl_mc_group_stats */
+#define SL_MC_GSETS        1024          /* group port sets at once (all bridges); when
+					  * full, groups without one use the bridge's */
 
 /* Per bridge, written by the daemon (timers in ns). */
 struct sl_mc_config {
@@ -54,7 +68,9 @@ struct sl_mc_config {
 	__u64 router_ns;       /* a port that heard a querier or PIM hello stays
 				* a learned router port this long */
 	__u32 enabled;
-	__u32 pad;
+	__u32 ports_gen;       /* moved when the daemon attaches, detaches or sets
+				* a port (or changes the programs): with
+				* sl_mc_gen.learned, the port sets' generation */
 };
 
 /* Which bridge an index is (userspace only: for bpftool and a restarted
@@ -110,6 +126,32 @@ struct sl_mc_group_key {
 
 struct sl_mc_group {
 	__u64 expires_ns;
+	__u32 gen;             /* moved (atomically) each time a port's membership
+				* becomes live, after that membership is written */
+	__u32 pad;
+};
+
+/* Per bridge, written by BPF only (atomic adds): what moves the port
+ * sets' generation, and a count the daemon watches to rebuild them. */
+struct sl_mc_gen {
+	__u32 learned;         /* a port became a learned router port */
+	__u32 changes;         /* any group's gen or `learned` moved */
+};
+
+/* A group's port set, found only under the generations it was built for. */
+struct sl_mc_gset_key {
+	__u32 bridge;
+	__u8 family;           /* enum sl_family */
+	__u8 pad[3];
+	__u8 group[16];
+	__u32 gen;             /* sl_mc_group.gen */
+	__u32 ports;           /* sl_mc_gen.learned + sl_mc_config.ports_gen */
+};
+
+/* Per group, per CPU: how the fast path sent its frames. */
+struct sl_mc_group_stats {
+	__u64 redirected;      /* by the group's own port set */
+	__u64 fallback;        /* by the bridge's (the set missing or stale) */
 };
 
 SL_STATIC_ASSERT(sizeof(struct sl_mc_config) == 32, "sl_mc_config layout");
@@ -119,7 +161,10 @@ SL_STATIC_ASSERT(sizeof(struct sl_mc_port) == 16, "sl_mc_port layout");
 SL_STATIC_ASSERT(sizeof(struct sl_mc_member_key) == 28, "sl_mc_member_key layout");
 SL_STATIC_ASSERT(sizeof(struct sl_mc_member) == 16, "sl_mc_member layout");
 SL_STATIC_ASSERT(sizeof(struct sl_mc_group_key) == 24, "sl_mc_group_key layout");
-SL_STATIC_ASSERT(sizeof(struct sl_mc_group) == 8, "sl_mc_group layout");
+SL_STATIC_ASSERT(sizeof(struct sl_mc_group) == 16, "sl_mc_group layout");
+SL_STATIC_ASSERT(sizeof(struct sl_mc_gen) == 8, "sl_mc_gen layout");
+SL_STATIC_ASSERT(sizeof(struct sl_mc_gset_key) == 32, "sl_mc_gset_key layout");
+SL_STATIC_ASSERT(sizeof(struct sl_mc_group_stats) == 16, "sl_mc_group_stats layout");
 
 /* Per port, per CPU. */
 struct sl_mc_port_stats {
@@ -129,13 +174,19 @@ struct sl_mc_port_stats {
 	__u64 leaves;          /* leaves/dones seen (incl. v3 TO_IN{}) */
 	__u64 queries;         /* general queries and PIM hellos heard */
 	__u64 malformed;       /* IGMP/MLD messages that did not parse */
+	/* the fast path (devmap broadcast, past tc egress): a port is spared
+	 * the bridge's redirected frames less those that came in on it and
+	 * those offered to it (counted in passed/suppressed as they are) */
+	__u64 fast_in;         /* redirected frames that came in on this port */
+	__u64 fast_offered;    /* copies its devmap entry's program decided on */
 };
-SL_STATIC_ASSERT(sizeof(struct sl_mc_port_stats) == 48, "sl_mc_port_stats layout");
+SL_STATIC_ASSERT(sizeof(struct sl_mc_port_stats) == 64, "sl_mc_port_stats layout");
 
 /* The fast path, per bridge, per CPU: what sl_mc_xdp did with each frame
  * (every frame counts once; passed frames go to the bridge as without it). */
 struct sl_mc_fast_stats {
-	__u64 redirected;      /* a registered group's data: to the ports by devmap broadcast */
+	__u64 redirected;      /* a registered group's data: to the ports by devmap broadcast
+				* (its own port set or the bridge's: sl_mcgstat_v1) */
 	__u64 not_multicast;   /* unicast or broadcast MAC */
 	__u64 control;         /* link-local control groups, IGMP/MLD, non-IP multicast */
 	__u64 unregistered;    /* no live membership: the bridge and tc egress decide */

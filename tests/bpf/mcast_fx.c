@@ -393,8 +393,10 @@ size_t mfx_frame(const char *words, __u8 *buf, size_t cap)
 enum tsym { TS_ZERO, TS_EXPIRED, TS_SOON, TS_LIVE, TS_JOIN, TS_LEAVE, TS_ROUTER };
 
 struct ent {
-	char kind;                 /* m g p */
+	char kind;                 /* m g p b */
 	__u32 bridge, port;
+	int gen;                   /* g: its generation; -1: 0 before, unchecked after */
+	__u32 learned, changes;    /* b: the bridge's sl_mc_gen */
 	__u8 family;
 	__u8 group[16];
 	enum tsym t;
@@ -449,7 +451,7 @@ static bool parse_head(const char *s, struct ent *e)
 	unsigned long v;
 	char buf[32], *at;
 
-	if (strlen(s) >= sizeof(buf) || !strchr("mgp", s[0]))
+	if (strlen(s) >= sizeof(buf) || !s[0] || !strchr("mgpb", s[0]))
 		return false;
 	strcpy(buf, s + 1);
 	e->kind = s[0];
@@ -461,7 +463,7 @@ static bool parse_head(const char *s, struct ent *e)
 			return false;
 		e->bridge = (__u32)v;
 	}
-	if (e->kind == 'g')
+	if (e->kind == 'g' || e->kind == 'b')
 		return !buf[0];
 	if (!num(buf, 0xffffffff, &v))
 		return false;
@@ -477,13 +479,23 @@ static const char *parse_ent(char *s, bool after, struct ent *e)
 
 	memset(e, 0, sizeof(*e));
 	e->version = -1;
+	e->gen = -1;
 	for (char *t = strtok_r(s, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
 		if (n == 6)
 			return "too many words";
 		tok[n++] = t;
 	}
 	if (!n || !parse_head(tok[0], e))
-		return "bad head (mP[@B], g[@B], pP[@B])";
+		return "bad head (mP[@B], g[@B], pP[@B], b)";
+	if (e->kind == 'b') {
+		unsigned long l, c;
+
+		if (n != 3 || !num(tok[1], 0xffffffff, &l) || !num(tok[2], 0xffffffff, &c))
+			return "bridge generations: b LEARNED CHANGES";
+		e->learned = (__u32)l;
+		e->changes = (__u32)c;
+		return NULL;
+	}
 	if (e->kind == 'p') {
 		if (n < 2)
 			return "port: no mode";
@@ -521,7 +533,11 @@ static const char *parse_ent(char *s, bool after, struct ent *e)
 		if (n > 4)
 			return "too many words";
 	} else if (n > 3) {
-		return "too many words";
+		unsigned long g;
+
+		if (n > 4 || strncmp(tok[3], "gen", 3) || !num(tok[3] + 3, 0xffffffff, &g))
+			return "group: GROUP TIME [genN]";
+		e->gen = (int)g;
 	}
 	return NULL;
 }
@@ -634,10 +650,15 @@ static void write_ent(struct mfx *f, const struct ent *e)
 		err = bpf_map__update_elem(s->maps.SL_MC_MEMBER_MAP, &k, sizeof(k), &v, sizeof(v), BPF_NOEXIST);
 	} else if (e->kind == 'g') {
 		struct sl_mc_group_key k;
-		struct sl_mc_group v = { .expires_ns = time_value(f, e->t) };
+		struct sl_mc_group v = { .expires_ns = time_value(f, e->t), .gen = e->gen < 0 ? 0 : (__u32)e->gen };
 
 		group_key(e, &k);
 		err = bpf_map__update_elem(s->maps.SL_MC_GROUP_MAP, &k, sizeof(k), &v, sizeof(v), BPF_NOEXIST);
+	} else if (e->kind == 'b') {
+		__u32 k = MFX_BRIDGE;
+		struct sl_mc_gen v = { .learned = e->learned, .changes = e->changes };
+
+		err = bpf_map__update_elem(s->maps.SL_MC_GEN_MAP, &k, sizeof(k), &v, sizeof(v), BPF_ANY);
 	} else {
 		struct sl_mc_port_key k = { .bridge = e->bridge, .ifindex = e->port };
 		struct sl_mc_port v = { .router_until_ns = time_value(f, e->t), .router = e->router, .flood = e->flood };
@@ -657,6 +678,12 @@ static void reset(void *ctx)
 	clear_map(s->maps.SL_MC_GROUP_MAP);
 	clear_map(s->maps.SL_MC_PORT_MAP);
 	clear_map(s->maps.SL_MC_STATS_MAP);
+	clear_map(s->maps.SL_MC_GSTAT_MAP);
+	for (__u32 b = 0; b < SL_MC_BRIDGES; b++) {
+		struct sl_mc_gen zero = { 0 };
+
+		cr_assert_eq(bpf_map__update_elem(s->maps.SL_MC_GEN_MAP, &b, sizeof(b), &zero, sizeof(zero), 0), 0);
+	}
 	f->t_setup = now_ns();
 	for (size_t i = 0; i < f->nbefore; i++)
 		write_ent(f, &f->before[i]);
@@ -728,6 +755,28 @@ static bool check_groups(struct mfx *f, __u64 t1, struct fx_why *why)
 		if (!time_ok(f, e->t, v.expires_ns, t1))
 			return fx_fail(why, "group %s expires %s", group_str(k.family, k.group, g),
 				       time_desc(f, v.expires_ns, t, sizeof(t)));
+		if (e->gen >= 0 && v.gen != (__u32)e->gen)
+			return fx_fail(why, "group %s: generation %u, want %d", group_str(k.family, k.group, g), v.gen,
+				       e->gen);
+	}
+	return true;
+}
+
+/* the bridge's generations, where the row names them ("b L C") */
+static bool check_gens(struct mfx *f, struct fx_why *why)
+{
+	for (size_t i = 0; i < f->nafter; i++) {
+		struct ent *e = &f->after[i];
+		__u32 k = MFX_BRIDGE;
+		struct sl_mc_gen v;
+
+		if (e->kind != 'b')
+			continue;
+		cr_assert_eq(bpf_map__lookup_elem(f->skel->maps.SL_MC_GEN_MAP, &k, sizeof(k), &v, sizeof(v), 0), 0);
+		if (v.learned != e->learned || v.changes != e->changes)
+			return fx_fail(why, "bridge generations: learned %u changes %u, want %u %u", v.learned,
+				       v.changes, e->learned, e->changes);
+		e->seen = true;
 	}
 	return true;
 }
@@ -871,7 +920,8 @@ static bool check_row(const struct fx_case *c, void *ctx, struct fx_why *why)
 
 	for (size_t i = 0; i < f->nafter; i++)
 		f->after[i].seen = false;
-	if (!check_members(f, t1, why) || !check_groups(f, t1, why) || !check_ports(f, t1, why))
+	if (!check_members(f, t1, why) || !check_groups(f, t1, why) || !check_ports(f, t1, why) ||
+	    !check_gens(f, why))
 		return false;
 	for (size_t i = 0; i < f->nafter; i++) {
 		const struct ent *e = &f->after[i];

@@ -54,7 +54,11 @@
  *                         bridge B); VER v1 v2 v3 (IGMP) m1 m2 (MLD, 0x11
  *                         0x12); before: default v2 / m1; after: unchecked
  *                         when absent
- *   g GROUP TIME          the group's registration (g@B for bridge B)
+ *   g GROUP TIME [genN]   the group's registration (g@B for bridge B) and
+ *                         generation (before: default 0; after: unchecked
+ *                         when absent)
+ *   b LEARNED CHANGES     MFX_BRIDGE's sl_mc_gen (before: default 0 0;
+ *                         after: checked only when named)
  *   pP MODE [TIME] [flood] port P's record: MODE auto on off, TIME its
  *                         router_until_ns (default 0)
  * TIME: 0 | expired (1 ns after boot) | soon (in 0.5 s) | live (in an hour)

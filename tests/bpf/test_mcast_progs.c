@@ -700,3 +700,208 @@ Test(mcast_progs, fast_path_redirects_registered_data_only)
 	mfx_free(f);
 	cr_assert_eq(failed, 0, "failing fast path rows above");
 }
+
+/* ---- the port sets' generations (snooping) -------------------------------------- */
+
+/* A group's generation moves when one of its memberships becomes live
+ * (a set built before lacks that port), the bridge's `learned` when a
+ * port becomes a learned router port; `changes` counts both for the
+ * daemon. What only refreshes or ends a membership moves nothing: the
+ * devmap program still decides on each port a set holds. */
+Test(mcast_progs, generations)
+{
+	static const struct mfx_row rows[] = {
+		SNOOP("a join making a new group: generation 1, the bridge told", P7, V2_REPORT("239.1.1.1"), "",
+		      "m7 239.1.1.1 join v2, g 239.1.1.1 join gen1, b 0 1", "7 reports=1"),
+		SNOOP("a second port's join moves the group's generation", P9, V2_REPORT("239.1.1.1"),
+		      "m7 239.1.1.1 live, g 239.1.1.1 live gen4, b 3 7",
+		      "m7 239.1.1.1 live, m9 239.1.1.1 join v2, g 239.1.1.1 live gen5, b 3 8", "9 reports=1"),
+		SNOOP("a live membership refreshed: nothing moves", P7, V2_REPORT("239.1.1.1"),
+		      "m7 239.1.1.1 soon, g 239.1.1.1 soon gen4", "m7 239.1.1.1 join v2, g 239.1.1.1 join gen4, b 0 0",
+		      "7 reports=1"),
+		SNOOP("an expired membership joined again moves it", P7, V2_REPORT("239.1.1.1"),
+		      "m7 239.1.1.1 expired, g 239.1.1.1 live gen4",
+		      "m7 239.1.1.1 join v2, g 239.1.1.1 live gen5, b 0 1", "7 reports=1"),
+		SNOOP("an expired group joined again moves it", P7, V2_REPORT("239.1.1.1"),
+		      "m7 239.1.1.1 expired, g 239.1.1.1 expired gen4",
+		      "m7 239.1.1.1 join v2, g 239.1.1.1 join gen5, b 0 1", "7 reports=1"),
+		SNOOP("a leave moves nothing", P7, V2_LEAVE("239.1.1.1"), "m7 239.1.1.1 live v2, g 239.1.1.1 live gen4",
+		      "m7 239.1.1.1 leave v2, g 239.1.1.1 live gen4, b 0 0", "7 leaves=1"),
+		SNOOP("MLDv2 joins of two groups: each its own generation", P7,
+		      MLD2 " rec=4/ff0e::1:1 rec=4/ff0e::2:2", "g ff0e::1:1 live gen2",
+		      "m7 ff0e::1:1 join m2, m7 ff0e::2:2 join m2, g ff0e::1:1 live gen3, g ff0e::2:2 join gen1, b 0 2",
+		      "7 reports=2"),
+		SNOOP("a link-local group's report: nothing", P7, V2_REPORT("224.0.0.251"), "", "b 0 0", NULL),
+		SNOOP("a general query makes a learned router port: learned moves", P9, QUERY, "p9 auto",
+		      "p9 auto router, b 1 1", "9 queries=1"),
+		SNOOP("a learned router port hears another: nothing moves", P9, QUERY, "p9 auto soon, b 2 5",
+		      "p9 auto router, b 2 5", "9 queries=1"),
+		SNOOP("a learned router port that had expired: learned moves", P9, QUERY, "p9 auto expired, b 2 5",
+		      "p9 auto router, b 3 6", "9 queries=1"),
+		SNOOP("router on: nothing moves", P9, QUERY, "p9 on", "p9 on, b 0 0", "9 queries=1"),
+		SNOOP("router off: nothing moves", P9, QUERY, "p9 off", "p9 off, b 0 0", "9 queries=1"),
+	};
+
+	RUN(false, rows);
+}
+
+/* ---- the fast path's per-group port sets (sl_mc_xdp) ------------------------------ */
+
+#define GS_GEN 5        /* 239.1.1.1's generation */
+#define GS_LEARNED 3    /* the bridge's learned router generation */
+#define GS_CONFIG 2     /* the daemon's port generation: sets current at 3 + 2 */
+
+enum gs_set { GS_NONE, GS_CURRENT, GS_OLD_GROUP, GS_OLD_PORTS };
+
+struct gs_row {
+	const char *desc;
+	const char *frame;
+	enum gs_set set;        /* the group's set: none, current, or of a generation before */
+	bool bridge_set;        /* the bridge's devmap there */
+	int verdict;
+	enum fast_ctr counted;  /* the bridge's counter it bumps */
+	int own, fallback;      /* the group's counters it bumps */
+};
+
+static const struct gs_row gs_rows[] = {
+	{ "a current set: the group's own", DATA4("239.1.1.1"), GS_CURRENT, true, XDP_REDIRECT, F_REDIRECTED, 1, 0 },
+	{ "a current set without the bridge's: still its own", DATA4("239.1.1.1"), GS_CURRENT, false,
+	  XDP_REDIRECT, F_REDIRECTED, 1, 0 },
+	{ "a set of the group's generation before: the bridge's", DATA4("239.1.1.1"), GS_OLD_GROUP, true,
+	  XDP_REDIRECT, F_REDIRECTED, 0, 1 },
+	{ "a set of the ports' generation before: the bridge's", DATA4("239.1.1.1"), GS_OLD_PORTS, true,
+	  XDP_REDIRECT, F_REDIRECTED, 0, 1 },
+	{ "no set (being built, or no room): the bridge's", DATA4("239.1.1.1"), GS_NONE, true, XDP_REDIRECT,
+	  F_REDIRECTED, 0, 1 },
+	{ "no set and no bridge's: to the bridge", DATA4("239.1.1.1"), GS_NONE, false, XDP_PASS, F_FAILED, 0, 0 },
+	{ "a stale set and no bridge's: to the bridge", DATA4("239.1.1.1"), GS_OLD_GROUP, false, XDP_PASS, F_FAILED,
+	  0, 0 },
+	{ "truncated IPv4 header, set current: to the bridge", DATA4("239.1.1.1") " cut=20", GS_CURRENT, true,
+	  XDP_PASS, F_UNPARSED, 0, 0 },
+	{ "truncated UDP header, set current: to the bridge", DATA4("239.1.1.1") " cut=38", GS_CURRENT, true,
+	  XDP_PASS, F_UNPARSED, 0, 0 },
+	{ "another group's frame, set current: unregistered", DATA4("239.2.2.2"), GS_CURRENT, true, XDP_PASS,
+	  F_UNREG, 0, 0 },
+	{ "IPv6, a current set: its own", DATA6("ff0e::1:1"), GS_CURRENT, true, XDP_REDIRECT, F_REDIRECTED, 1, 0 },
+};
+
+/* group `g`'s counters: redirected by its own set, by the bridge's */
+static void gs_counts(int fd, int ncpu, const struct sl_mc_group_key *g, __u64 out[2])
+{
+	struct sl_mc_group_stats v[ncpu];
+
+	out[0] = out[1] = 0;
+	if (bpf_map_lookup_elem(fd, g, v))
+		return;
+	for (int i = 0; i < ncpu; i++) {
+		out[0] += v[i].redirected;
+		out[1] += v[i].fallback;
+	}
+}
+
+static __u64 fast_in(int fd, int ncpu, __u32 port)
+{
+	struct sl_mc_port_key k = { .bridge = MFX_BRIDGE, .ifindex = port };
+	struct sl_mc_port_stats v[ncpu];
+	__u64 sum = 0;
+
+	if (bpf_map_lookup_elem(fd, &k, v))
+		return 0;
+	for (int i = 0; i < ncpu; i++)
+		sum += v[i].fast_in;
+	return sum;
+}
+
+static int gs_devmap(void)
+{
+	int fd = bpf_map_create(BPF_MAP_TYPE_DEVMAP_HASH, "fx_mcgs", 4, sizeof(struct bpf_devmap_val),
+				SL_MC_DEV_PORTS, NULL);
+
+	cr_assert(fd >= 0, "devmap: %s", strerror(errno));
+	return fd;
+}
+
+Test(mcast_progs, fast_path_group_sets)
+{
+	struct mfx *f = mfx_load();
+	struct mcast_bpf *skel = mfx_skel(f);
+	int prog = bpf_program__fd(skel->progs.sl_mc_xdp), ncpu = libbpf_num_possible_cpus();
+	int fast = bpf_map__fd(skel->maps.SL_MC_FAST_MAP), gstat = bpf_map__fd(skel->maps.SL_MC_GSTAT_MAP);
+	int gsets = bpf_map__fd(skel->maps.SL_MC_GSET_MAP), devs = bpf_map__fd(skel->maps.SL_MC_DEV_MAP);
+	int stats = bpf_map__fd(skel->maps.SL_MC_STATS_MAP);
+	int bridge_set = gs_devmap(), group_set = gs_devmap();
+	__u32 bridge = MFX_BRIDGE;
+	struct sl_mc_config cfg = { .membership_ns = MFX_MEMBERSHIP_NS, .leave_ns = MFX_LEAVE_NS,
+				    .router_ns = MFX_ROUTER_NS, .enabled = 1, .ports_gen = GS_CONFIG };
+	struct sl_mc_gen gen = { .learned = GS_LEARNED };
+	size_t failed = 0;
+
+	cr_assert(!bpf_map_update_elem(bpf_map__fd(skel->maps.SL_MC_CONFIG_MAP), &bridge, &cfg, BPF_ANY));
+	cr_assert(!bpf_map_update_elem(bpf_map__fd(skel->maps.SL_MC_GEN_MAP), &bridge, &gen, BPF_ANY));
+	for (size_t i = 0; i < MFX_N(gs_rows); i++) {
+		const struct gs_row *r = &gs_rows[i];
+		bool v6 = strstr(r->frame, "ff0e::") != NULL;
+		struct sl_mc_group_key g = { .bridge = MFX_BRIDGE, .family = v6 ? SL_FAMILY_IPV6 : SL_FAMILY_IPV4 };
+		struct sl_mc_group gv = { .expires_ns = ~0ull >> 1, .gen = GS_GEN };
+		struct sl_mc_gset_key k = { .bridge = MFX_BRIDGE, .family = g.family, .gen = GS_GEN,
+					    .ports = GS_LEARNED + GS_CONFIG };
+		struct sl_mc_gset_key x;
+		struct xdp_md md = { .ingress_ifindex = P7 };
+		__u64 before[F_FAILED + 1], gbefore[2], gafter[2], in_before;
+		__u8 buf[512];
+		size_t len = mfx_frame(r->frame, buf, sizeof(buf));
+		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = buf, .data_size_in = (__u32)len, .ctx_in = &md,
+			    .ctx_size_in = sizeof(md));
+
+		cr_assert(len, "%s: frame words", r->desc);
+		md.data_end = (__u32)len; /* the kernel wants the frame's end, no metadata before it */
+		cr_assert_eq(inet_pton(v6 ? AF_INET6 : AF_INET, v6 ? "ff0e::1:1" : "239.1.1.1", g.group), 1);
+		memcpy(k.group, g.group, sizeof(k.group));
+		cr_assert(!bpf_map_update_elem(bpf_map__fd(skel->maps.SL_MC_GROUP_MAP), &g, &gv, BPF_ANY));
+		/* the sets as the row says, nothing else */
+		while (!bpf_map_get_next_key(gsets, NULL, &x))
+			cr_assert(!bpf_map_delete_elem(gsets, &x));
+		if (r->set == GS_OLD_GROUP)
+			k.gen--;
+		if (r->set == GS_OLD_PORTS)
+			k.ports--;
+		if (r->set != GS_NONE)
+			cr_assert(!bpf_map_update_elem(gsets, &k, &group_set, BPF_ANY), "set: %s", strerror(errno));
+		if (r->bridge_set)
+			cr_assert(!bpf_map_update_elem(devs, &bridge, &bridge_set, BPF_ANY));
+		else
+			bpf_map_delete_elem(devs, &bridge);
+		for (int c = 0; c <= F_FAILED; c++)
+			before[c] = fast_ctr(fast, ncpu, c);
+		gs_counts(gstat, ncpu, &g, gbefore);
+		in_before = fast_in(stats, ncpu, P7);
+		cr_assert(!bpf_prog_test_run_opts(prog, &o), "%s: run: %s", r->desc, strerror(errno));
+		if (o.retval != (__u32)r->verdict) {
+			cr_log_error("%s: verdict %u, expected %d", r->desc, o.retval, r->verdict);
+			failed++;
+		}
+		for (int c = 0; c <= F_FAILED; c++)
+			if (fast_ctr(fast, ncpu, c) != before[c] + (c == (int)r->counted)) {
+				cr_log_error("%s: bridge counter %d moved by %lld", r->desc, c,
+					     (long long)(fast_ctr(fast, ncpu, c) - before[c]));
+				failed++;
+			}
+		gs_counts(gstat, ncpu, &g, gafter);
+		if (gafter[0] - gbefore[0] != (__u64)r->own || gafter[1] - gbefore[1] != (__u64)r->fallback) {
+			cr_log_error("%s: the group's own set +%llu, the bridge's +%llu; expected +%d +%d", r->desc,
+				     (unsigned long long)(gafter[0] - gbefore[0]),
+				     (unsigned long long)(gafter[1] - gbefore[1]), r->own, r->fallback);
+			failed++;
+		}
+		/* a redirected frame counts on its ingress port: the broadcast leaves it out */
+		if (fast_in(stats, ncpu, P7) - in_before != (__u64)(r->verdict == XDP_REDIRECT)) {
+			cr_log_error("%s: port 7's fast_in moved by %llu", r->desc,
+				     (unsigned long long)(fast_in(stats, ncpu, P7) - in_before));
+			failed++;
+		}
+	}
+	close(group_set);
+	close(bridge_set);
+	mfx_free(f);
+	cr_assert_eq(failed, 0, "failing group set rows above");
+}

@@ -48,7 +48,10 @@ lock=/run/lock/sluice-kernel.lock
 exec 9>"$lock"
 if ! flock -n 9; then
 	echo "run.sh: another guest is running (lock $lock); waiting" >&2
+	waited=$(date +%s)
 	flock 9
+	# tests/run.sh reports this line's figure beside the suite's time
+	echo "run.sh: waited $(($(date +%s) - waited)) s for the guest lock" >&2
 fi
 
 # --- the initramfs: busybox, /init, the modules needed before the root --

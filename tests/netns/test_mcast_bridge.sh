@@ -11,7 +11,10 @@
 #           and `mcast bridge … enable`, `mcast port … router on`;
 #   sluice's fast path: the same, `fast-path on` (XDP on every port sends a
 #           registered group's data to the ports by devmap broadcast, past
-#           the bridge; it must be the path taken: its redirected count).
+#           the bridge; it must be the path taken: its redirected count),
+#           by the group's own port set (its members and router ports,
+#           waited for before the traffic): the group's redirect counts,
+#           and no copy made for a port outside the set.
 # The IPv6 link-local group is ff02::1: the kernel snoops the rest of
 # ff02::/16 (ff02::fb goes to router ports only unless a host joins it),
 # where sluice, as the policy says, leaves all of ff02::/16 alone.
@@ -25,6 +28,7 @@
 . "$(dirname "$0")/lib.sh"
 require nft
 require ethtool
+require bpftool
 
 # A frame's way through the bridge keeps its order when h1 sends from one
 # CPU: a veth hands what it sends to its peer's one receive queue (that
@@ -97,7 +101,8 @@ counts() { # KEY: the six group counters of host KEY, or (sent) what h1 sent
 }
 mark() { # remember the counters (and sluice's), so what follows shows what came since
 	for k in 1 2 3 4 ${h5:+5} sent; do counts $k >"$T_TMP/mark$k"; done
-	[ "$MODE" = sluice ] && stats >"$T_TMP/stats.mark" && redirected >"$T_TMP/redirected.mark"
+	[ "$MODE" = sluice ] && stats >"$T_TMP/stats.mark" && redirected >"$T_TMP/redirected.mark" &&
+		group_counts >"$T_TMP/groups.mark"
 	return 0
 }
 since() { # KEY: counters of host KEY (or sent) since the mark
@@ -157,9 +162,16 @@ member() { # GROUP: h2's port p2 is a member of GROUP, as the bridge in charge s
 joined() { member 239.1.1.1 && member ff0e::1:1; }
 gone() { ! member 239.1.1.1 && ! member ff0e::1:1; }
 
-stats() { # sluice's count per port: port passed suppressed
-	ctl d -j mcast ports | jq -r '.[] | "\(.port) \(.passed) \(.suppressed)"'
+stats() { # sluice's count per port: port passed suppressed fast_offered
+	ctl d -j mcast ports | jq -r '.[] | "\(.port) \(.passed) \(.suppressed) \(.fast_offered)"'
 }
+group_counts() { # with the fast path, per group: group redirected-by-its-set redirected-by-the-bridge's
+	ctl d -j mcast groups | jq -r '.[] | select(has("fast_set")) | "\(.group) \(.fast_redirected) \(.fast_fallback)"'
+}
+set_of() { # GROUP: the ports of GROUP's current port set, or "none"
+	ctl d -j mcast groups | jq -r --arg g "$1" '.[] | select(.group == $g) | .fast_set // ["none"] | join(" ")'
+}
+sets_current() { [ "$(set_of 239.1.1.1)" = "p2 p3" ] && [ "$(set_of ff0e::1:1)" = "p2 p3" ]; }
 redirected() { # frames the fast path sent by devmap broadcast
 	ctl d -j status | jq '.features[] | select(.name == "mcast") | .bridges[0].fast_path.redirected'
 }
@@ -167,6 +179,18 @@ check_fast() { # PHASE FRAMES: with the fast path on, it redirected FRAMES since
 	[ "${FAST:-off}" = on ] || return 0
 	assert_eq "$2" "$(($(redirected) - $(cat "$T_TMP/redirected.mark")))" \
 		"$1: frames the fast path redirected (the registered group's, v4 and v6)"
+}
+check_sets() { # PHASE: with the fast path on, G1's frames (20 each, v4 and v6) took G1's own
+	# port set, none the bridge's; the copies were made for p2 and p3 alone
+	[ "${FAST:-off}" = on ] || return 0
+	group_counts >"$T_TMP/groups.now"
+	assert_eq "239.1.1.1 20 0
+ff0e::1:1 20 0" "$(awk 'FNR == NR { r[$1] = $2; f[$1] = $3; next }
+		$1 == "239.1.1.1" || $1 == "ff0e::1:1" { print $1, $2 - r[$1], $3 - f[$1] }' \
+		"$T_TMP/groups.mark" "$T_TMP/groups.now")" "$1: G1's frames by its own port set, by the bridge's"
+	assert_eq "p1 0 p2 40 p3 40 p4 0" "$(stats | sort | awk 'FNR == NR { o[$1] = $4; next }
+		{ printf "%s%s %d", (FNR > 1 ? " " : ""), $1, $4 - o[$1] } END { print "" }' "$T_TMP/stats.mark" -)" \
+		"$1: fast path copies made per port"
 }
 check_counters() { # PHASE: in sluice's mode, what it reports per port equals what the
 	# receivers counted: passed = the data frames the host received, suppressed
@@ -189,11 +213,15 @@ run_phases() {
 	join_g1
 	wait_for 20 joined || fail "h2's joins not registered within 20 s"
 	[ -n "${MCAST_DEBUG:-}" ] && ip netns exec "$sw" bridge mdb show >&2
+	if [ "${FAST:-off}" = on ]; then
+		wait_for 20 sets_current || fail "G1's port sets are not p2 p3 within 20 s: $(ctl d -j mcast groups)"
+	fi
 	mark
 	send_all
 	echo "joined: $(matrix)" >>"$1"
 	check_counters joined
 	check_fast joined 40
+	check_sets joined
 	leave_g1
 	wait_for 20 gone || fail "h2's leaves did not take effect within 20 s"
 	mark
@@ -306,6 +334,8 @@ ctl d mcast bridge br0 netns "$sw" enable robustness 2 query-interval 2 query-re
 FAST=off
 [ -z "$(ls "$(pin_root d)/links" | grep '^sl_mc_.*_xdp$')" ] || fail "XDP links left with the fast path off"
 ip -n "$sw" -j link show | jq -e 'all(.[]; .xdp == null)' >/dev/null || fail "an XDP program left on a port"
+assert_eq 0 "$(bpftool -j map dump pinned "$(pin_root d)/maps/sl_mcgset_v1" | jq length)" \
+	"group port sets left with the fast path off"
 
 note "a learned router port: a querier behind p3"
 ctl d mcast port dev p3 netns "$sw" router auto >/dev/null || fail "router auto"

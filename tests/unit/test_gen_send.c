@@ -130,8 +130,9 @@ Test(gen_send, rate_paces_without_drift)
 	o.rate = 10000;         /* 1000 packets: 0.1 s */
 	run_send(&o, &r);
 	cr_assert_eq(r.packets, 1000);
+	/* not early; how late depends on the machine's load, so no upper
+	 * bound here: the deadlines' arithmetic is gen_stats' pace tests */
 	cr_assert_geq(r.seconds, 0.1, "finished early: %f", r.seconds);
-	cr_assert_lt(r.seconds, 0.3, "too slow: %f", r.seconds);
 	cr_assert_eq(drain(fd, &bytes, NULL), 1000);
 	close(fd);
 }
@@ -149,8 +150,12 @@ Test(gen_send, duration_stops_the_run)
 	o.batch = 1;
 	run_send(&o, &r);
 	cr_assert_geq(r.seconds, 0.1);
-	cr_assert_lt(r.seconds, 0.3);
+	/* a late slot is still sent: the count does not depend on the load */
 	cr_assert_eq(r.packets, 100, "slots 0..99 fall inside 0.1 s");
+	/* the thread's own CPU time: a paced run sleeps between its sends */
+	cr_assert_gt(r.cpu_seconds, 0.0);
+	cr_assert_lt(r.cpu_seconds, r.seconds / 2, "cpu %f of %f s: not the thread's CPU time",
+		     r.cpu_seconds, r.seconds);
 	close(fd);
 }
 

@@ -14,7 +14,7 @@ static struct gen_result send_result(void)
 	return (struct gen_result){
 		.mode = GEN_MODE_SEND, .packets = 100000, .bytes = 6400000,
 		.errors = 3, .seconds = 0.5, .batch = 64, .gso = 0,
-		.size = 64, .rate = 200000, .sockets = 4,
+		.size = 64, .rate = 200000, .sockets = 4, .cpu_seconds = 0.4,
 	};
 }
 
@@ -83,6 +83,9 @@ Test(gen_stats, send_json)
 	cr_assert_eq(json_object_get_int(key(o, "size")), 64);
 	cr_assert_eq(json_object_get_int(key(o, "rate")), 200000);
 	cr_assert_eq(json_object_get_int(key(o, "sockets")), 4);
+	cr_assert_float_eq(num(o, "cpu_seconds"), 0.4, 1e-9);
+	cr_assert_float_eq(num(o, "pps_per_cpu"), 250000.0, 0.05,
+			   "packets per second of the sender's own CPU time");
 	cr_assert_not(json_object_object_get_ex(o, "drops", NULL),
 		      "sink-only key in send output");
 	json_object_put(o);
@@ -139,7 +142,7 @@ Test(gen_stats, human_line)
 	cr_assert_str_eq(line,
 		"send: packets=100000 bytes=6400000 seconds=0.500000 pps=200000 "
 		"bps=102400000 (102.40 Mbit/s payload) errors=3 batch=64 gso=0 "
-		"size=64");
+		"size=64 cpu_seconds=0.400000");
 	r = (struct gen_result){ .mode = GEN_MODE_SINK, .packets = 10,
 				 .bytes = 640, .seconds = 1.0, .drops = 1,
 				 .wall_seconds = 3.0 };

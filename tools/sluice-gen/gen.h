@@ -115,6 +115,7 @@ struct gen_result {
 	uint32_t batch, gso, size;
 	uint64_t rate;
 	uint32_t sockets;
+	double cpu_seconds;     /* the sending thread's CPU time over the run */
 	uint32_t threads;       /* xdp only (with batch, size, rate) */
 	/* sink only */
 	uint64_t drops;         /* socket receive-queue drops (SO_MEMINFO) */
@@ -151,6 +152,7 @@ void gen_version(FILE *out);
 
 /* pace.c: monotonic time and rate pacing */
 uint64_t gen_now_ns(void);
+uint64_t gen_thread_cpu_ns(void);
 uint64_t gen_pace_offset_ns(uint64_t packets, uint64_t rate);
 int gen_sleep_until_ns(uint64_t deadline_ns);
 uint64_t gen_segments(uint64_t len, uint32_t gso);

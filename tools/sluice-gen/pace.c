@@ -15,6 +15,17 @@ uint64_t gen_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* CPU time of the calling thread: a send run's own work (on a send-only
+ * path the whole stack runs in the thread's system calls), which other load
+ * on the machine does not inflate the way it stretches wall-clock time. */
+uint64_t gen_thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 /* When packet number `packets` (0-based) is due, relative to the start.
  * Split into whole seconds and remainder so packets * 1e9 cannot overflow:
  * rem < rate <= 1e9, so rem * 1e9 < 1e18 < 2^64. */

@@ -171,7 +171,7 @@ int gen_send_run(const struct gen_opts *o, struct gen_result *r,
 		 char *err, size_t errlen)
 {
 	struct tx t = { .o = o };
-	uint64_t start, end, done = 0;
+	uint64_t start, end, cpu0, done = 0;
 	uint32_t sock = 0;
 	int rc = 0;
 
@@ -180,6 +180,7 @@ int gen_send_run(const struct gen_opts *o, struct gen_result *r,
 		return -1;
 	}
 	start = gen_now_ns();
+	cpu0 = gen_thread_cpu_ns();
 	end = o->duration_ns ? start + o->duration_ns : UINT64_MAX;
 	while (!gen_stopping() && !(o->count && done >= o->count)) {
 		if (o->rate) {
@@ -215,6 +216,7 @@ int gen_send_run(const struct gen_opts *o, struct gen_result *r,
 	r->bytes = t.bytes;
 	r->errors = t.errors;
 	r->seconds = (double)(gen_now_ns() - start) / 1e9;
+	r->cpu_seconds = (double)(gen_thread_cpu_ns() - cpu0) / 1e9;
 	r->batch = o->batch;
 	r->gso = o->gso;
 	r->size = o->size;

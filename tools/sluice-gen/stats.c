@@ -82,6 +82,8 @@ struct json_object *gen_result_json(const struct gen_result *r)
 		add(o, "size", json_object_new_int64(r->size));
 		add(o, "rate", json_object_new_uint64(r->rate));
 		add(o, "sockets", json_object_new_int64(r->sockets));
+		add(o, "cpu_seconds", dbl(r->cpu_seconds, "%.6f"));
+		add(o, "pps_per_cpu", dbl(gen_per_second(r->packets, r->cpu_seconds), "%.1f"));
 	} else if (xdp) {
 		add(o, "batch", json_object_new_int64(r->batch));
 		add(o, "size", json_object_new_int64(r->size));
@@ -111,8 +113,9 @@ int gen_result_line(const struct gen_result *r, char *buf, size_t len)
 		return n;
 	if (send)
 		n += snprintf(buf + n, len - (size_t)n,
-			      " batch=%" PRIu32 " gso=%" PRIu32 " size=%" PRIu32,
-			      r->batch, r->gso, r->size);
+			      " batch=%" PRIu32 " gso=%" PRIu32 " size=%" PRIu32
+			      " cpu_seconds=%.6f",
+			      r->batch, r->gso, r->size, r->cpu_seconds);
 	else if (r->mode == GEN_MODE_XDP)
 		n += snprintf(buf + n, len - (size_t)n,
 			      " batch=%" PRIu32 " size=%" PRIu32 " threads=%" PRIu32,

@@ -96,5 +96,6 @@ void mcast_fast_off(struct mcast_priv *p, int id)
 
 	for (int k = 0; k < b->nports; k++)
 		sl_att_detach(&b->port[k].link[MC_XDP]);
+	mcast_gsets_forget(p, id);
 	mcast_dev_close(p, id); /* the entries go with the map */
 }

@@ -64,17 +64,41 @@ int mcast_load_bridge_prog(struct mcast_priv *p, int id, bool fast, struct bpf_o
 	return 0;
 }
 
+/* A new port's counters: it was spared none of the fast path's frames
+ * redirected before it came (see sl_mc_port_stats.fast_in). */
+static void stats_start(struct mcast_priv *p, int id, const struct sl_mc_port_key *key)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct sl_mc_port_stats *v;
+	struct sl_mc_fast_stats f;
+	uint32_t bridge = (uint32_t)id;
+
+	if (ncpu <= 0 || !(v = calloc((size_t)ncpu, sizeof(*v))))
+		return;
+	SL_PERCPU_SUM(p->map_fd[MM_FAST], &bridge, &f);
+	v[0].fast_in = f.redirected;
+	bpf_map_update_elem(p->map_fd[MM_STATS], key, v, BPF_NOEXIST);
+	free(v);
+}
+
 int mcast_port_record(struct mcast_priv *p, int id, uint32_t ifindex, const struct mcast_port_cfg *cfg,
 		      struct sl_error *err)
 {
 	struct sl_mc_port_key key = { .bridge = (__u32)id, .ifindex = ifindex };
-	struct sl_mc_port v = { 0 };
+	struct sl_mc_port v = { 0 }, was;
+	bool fresh = bpf_map_lookup_elem(p->map_fd[MM_PORT], &key, &v) != 0; /* keep router_until_ns */
 
-	bpf_map_lookup_elem(p->map_fd[MM_PORT], &key, &v); /* keep router_until_ns */
+	was = v;
 	v.router = cfg && cfg->router_set ? cfg->router : SL_MC_ROUTER_AUTO;
 	v.flood = cfg && cfg->flood_set ? cfg->flood : 0;
+	if (!fresh && v.router == was.router && v.flood == was.flood)
+		return 0;
+	/* a port the sets may lack from now on: every set stale before it is */
+	mcast_ports_moved(p, id);
 	if (bpf_map_update_elem(p->map_fd[MM_PORT], &key, &v, BPF_ANY))
 		return sl_fail(err, SL_E_KERNEL, 0, "mcast: port %u record: %s", ifindex, strerror(errno));
+	if (fresh)
+		stats_start(p, id, &key);
 	return 0;
 }
 
@@ -233,6 +257,7 @@ void mcast_port_detach(struct mcast_priv *p, int id, int k)
 	 * no frame is sent to the port's devmap entry once it is gone */
 	for (int s = MC_SIDES - 1; s >= 0; s--)
 		sl_att_off(&pt->link[s]);
+	mcast_ports_moved(p, id); /* no group's set sends to it from now on */
 	mcast_dev_port_del(p, id, pt->ifindex);
 	bpf_map_delete_elem(p->map_fd[MM_PORT], &key);
 	bpf_map_delete_elem(p->map_fd[MM_STATS], &key);
@@ -294,24 +319,40 @@ static void forget_in(int fd, size_t key_size, int id)
 	free(keys);
 }
 
-/* delete the entries of `map` whose value (a __u64 expiry first) has passed */
-static void collect_in(int fd, size_t key_size, size_t value_size, uint64_t now)
+int mcast_collect(struct mcast_priv *p, uint64_t now)
 {
+	int gone = 0;
 	size_t n;
-	uint8_t *keys = sl_map_keys(fd, &n);
-	uint64_t v[4];
+	struct sl_mc_member_key *mk = sl_map_keys(p->map_fd[MM_MEMBER], &n);
+	struct sl_mc_group_key *gk;
+	struct sl_mc_gset_key *sets;
+	size_t nsets;
 
-	for (size_t i = 0; keys && i < n && value_size <= sizeof(v); i++)
-		if (!bpf_map_lookup_elem(fd, keys + i * key_size, v) && v[0] <= now)
-			bpf_map_delete_elem(fd, keys + i * key_size);
-	free(keys);
-}
-
-void mcast_collect(struct mcast_priv *p, uint64_t now)
-{
 	/* the programs treat these as absent already; this makes room */
-	collect_in(p->map_fd[MM_MEMBER], sizeof(struct sl_mc_member_key), sizeof(struct sl_mc_member), now);
-	collect_in(p->map_fd[MM_GROUP], sizeof(struct sl_mc_group_key), sizeof(struct sl_mc_group), now);
+	for (size_t i = 0; mk && i < n; i++) {
+		struct sl_mc_member m;
+
+		if (!bpf_map_lookup_elem(p->map_fd[MM_MEMBER], &mk[i], &m) && m.expires_ns <= now)
+			gone += !bpf_map_delete_elem(p->map_fd[MM_MEMBER], &mk[i]);
+	}
+	free(mk);
+	gk = sl_map_keys(p->map_fd[MM_GROUP], &n);
+	sets = mcast_gset_keys(p, &nsets); /* NULL: cannot tell, none deleted */
+	for (size_t i = 0; gk && sets && i < n; i++) {
+		struct sl_mc_group g;
+
+		/* a group with port sets left waits for the next sweep (the
+		 * daemon's look deletes them, a few at a time): made again, a
+		 * group starts at generation 1, which no set left over may match */
+		if (bpf_map_lookup_elem(p->map_fd[MM_GROUP], &gk[i], &g) || g.expires_ns > now ||
+		    mcast_gset_of(sets, nsets, &gk[i]))
+			continue;
+		bpf_map_delete_elem(p->map_fd[MM_GSTAT], &gk[i]);
+		gone += !bpf_map_delete_elem(p->map_fd[MM_GROUP], &gk[i]);
+	}
+	free(sets);
+	free(gk);
+	return gone;
 }
 
 void mcast_maps_forget(struct mcast_priv *p, int id)
@@ -322,8 +363,12 @@ void mcast_maps_forget(struct mcast_priv *p, int id)
 	bpf_map_update_elem(p->map_fd[MM_CONFIG], &key, &off, BPF_ANY);
 	bpf_map_delete_elem(p->map_fd[MM_DEV], &key);
 	sl_percpu_zero(p->map_fd[MM_FAST], &key, sizeof(struct sl_mc_fast_stats));
+	/* the sets before the groups and the generations they are keyed by */
+	mcast_gsets_forget(p, id);
+	forget_in(p->map_fd[MM_GSTAT], sizeof(struct sl_mc_group_key), id);
 	forget_in(p->map_fd[MM_PORT], sizeof(struct sl_mc_port_key), id);
 	forget_in(p->map_fd[MM_STATS], sizeof(struct sl_mc_port_key), id);
 	forget_in(p->map_fd[MM_MEMBER], sizeof(struct sl_mc_member_key), id);
 	forget_in(p->map_fd[MM_GROUP], sizeof(struct sl_mc_group_key), id);
+	bpf_map_update_elem(p->map_fd[MM_GEN], &key, &(struct sl_mc_gen){ 0 }, BPF_ANY);
 }

@@ -11,6 +11,7 @@
  *   ports.c   a bridge's ports by rtnetlink (libmnl): list, watch
  *   links.c   programs per bridge, tc links per port, their pins
  *   fast.c    the fast path: a bridge's devmap, its ports' entries
+ *   gsets.c   the fast path's per-group port sets and their generations
  *   undo.c    what an apply changed, to put it back if it fails
  *   query.c   groups, ports, status
  */
@@ -103,16 +104,33 @@ struct mcast_bridge_rt {
 	int nl_fd;                      /* link events in the bridge's namespace;
 					 * in the event loop while open */
 	uint32_t netns_ino;             /* that namespace, to notice it going away */
+	uint32_t gsync_changes;         /* sl_mc_gen.changes when its port sets were built */
+	bool gsync_due;                 /* its port sets to be built again at the next look */
+	bool gsync_short;               /* some of its groups had no set of their own (said once) */
 	bool waiting;                   /* its namespace or the bridge itself is gone:
 					 * no ports, looked for again now and then */
 	int nports;
 	struct mcast_port_rt port[MC_PORT_SLOTS];
 };
 
-enum mcast_map { MM_CONFIG, MM_PORT, MM_MEMBER, MM_GROUP, MM_STATS, MM_BRIDGE, MM_DEV, MM_FAST, MM_COUNT };
+enum mcast_map {
+	MM_CONFIG, MM_PORT, MM_MEMBER, MM_GROUP, MM_STATS, MM_BRIDGE, MM_DEV, MM_FAST,
+	MM_GEN, MM_GSET, MM_GSTAT, MM_COUNT
+};
+
+/* a group port set the daemon put in sl_mcgset_v1, and its ports (the
+ * kernel gives an inner map's fd only to CAP_SYS_ADMIN, which the daemon
+ * does not keep: its own record is what it compares with) */
+struct mcast_gset {
+	struct sl_mc_gset_key key;
+	int n;
+	uint32_t ports[MC_PORT_SLOTS];  /* sorted */
+};
 
 struct mcast_priv {
 	bool loaded;
+	struct mcast_gset *gset;        /* the sets put in, in no order */
+	size_t ngset, gset_cap;
 	struct bpf_object *base;        /* creates or reuses the pinned maps */
 	int map_fd[MM_COUNT];
 	struct mcast_bridge_rt br[SL_MC_BRIDGES];
@@ -196,8 +214,9 @@ int mcast_port_record(struct mcast_priv *p, int id, uint32_t ifindex, const stru
 /* pinned links and recorded filters of bridge `id` into br[id].port[]
  * (daemon start) */
 void mcast_links_adopt(struct mcast_priv *p, int id);
-/* delete memberships and groups that expired before `now` (ns, monotonic) */
-void mcast_collect(struct mcast_priv *p, uint64_t now);
+/* delete memberships and groups that expired before `now` (ns, monotonic):
+ * how many */
+int mcast_collect(struct mcast_priv *p, uint64_t now);
 /* remove every map entry of bridge `id` */
 void mcast_maps_forget(struct mcast_priv *p, int id);
 int mcast_meta_write(struct mcast_priv *p, int id);
@@ -214,6 +233,24 @@ void mcast_dev_close(struct mcast_priv *p, int id);
 void mcast_dev_adopt(struct mcast_priv *p, int id);
 /* the fast path off on every port of bridge `id` (XDP first, then entries) */
 void mcast_fast_off(struct mcast_priv *p, int id);
+
+/* gsets.c: the port sets' generation of bridge `id` as sl_mc_xdp reads it;
+ * moved by the daemon (a port attached, detached or set: every set of
+ * the bridge is stale until built again); the sets of bridge `id` deleted
+ * (each change waits for a grace period: for turning a bridge off); the ports of the set under `k` (sorted, at most
+ * `max`; -1 if none); the sets built where a generation moved (`all`:
+ * every fast bridge's sets looked at; `shrink`: ports no longer due left
+ * out of the sets that hold them) */
+uint32_t mcast_ports_gen(struct mcast_priv *p, int id);
+void mcast_ports_moved(struct mcast_priv *p, int id);
+void mcast_gsets_forget(struct mcast_priv *p, int id);
+/* the keys of sl_mcgset_v1, sorted (free them), and whether a group has a
+ * set among them (of any generation) */
+struct sl_mc_gset_key *mcast_gset_keys(struct mcast_priv *p, size_t *n);
+bool mcast_gset_of(const struct sl_mc_gset_key *keys, size_t n, const struct sl_mc_group_key *g);
+int mcast_gset_ports(struct mcast_priv *p, const struct sl_mc_gset_key *k, uint32_t *out, int max);
+void mcast_gsets_sync(struct mcast_priv *p, bool all, bool shrink);
+void mcast_gsets_free(struct mcast_priv *p);
 
 /* module.c: the config commands' handlers (cmds.c) */
 sl_stage_fn mcast_stage_bridge, mcast_stage_port;

@@ -30,6 +30,8 @@ static const char *const map_names[MM_COUNT] = {
 	[MM_MEMBER] = SL_STR(SL_MC_MEMBER_MAP), [MM_GROUP] = SL_STR(SL_MC_GROUP_MAP),
 	[MM_STATS] = SL_STR(SL_MC_STATS_MAP),   [MM_BRIDGE] = SL_STR(SL_MC_BRIDGE_MAP),
 	[MM_DEV] = SL_STR(SL_MC_DEV_MAP),       [MM_FAST] = SL_STR(SL_MC_FAST_MAP),
+	[MM_GEN] = SL_STR(SL_MC_GEN_MAP),       [MM_GSET] = SL_STR(SL_MC_GSET_MAP),
+	[MM_GSTAT] = SL_STR(SL_MC_GSTAT_MAP),
 };
 
 /* a bridge's runtime as when it was never enabled: nothing held */
@@ -146,7 +148,11 @@ static int write_config(struct mcast_priv *p, int id, const struct mcast_timers 
 		.enabled = 1,
 	};
 	uint32_t key = (uint32_t)id;
+	struct sl_mc_config was;
 
+	/* the port generation goes on from where it is (sets are keyed by it) */
+	if (!bpf_map_lookup_elem(p->map_fd[MM_CONFIG], &key, &was))
+		c.ports_gen = was.ports_gen;
 	if (bpf_map_update_elem(p->map_fd[MM_CONFIG], &key, &c, BPF_ANY))
 		return sl_fail(err, SL_E_KERNEL, 0, "mcast: bridge %d config: %s", id, strerror(errno));
 	return 0;
@@ -292,6 +298,8 @@ static void commit_bridge(struct mcast_priv *p, struct plan *pl)
 
 	if (!b->fast)
 		mcast_fast_off(p, pl->id); /* XDP links of before, running the old object */
+	else
+		mcast_ports_moved(p, pl->id); /* port sets built again, on the new devmap program */
 	bpf_object__close(b->obj); /* the links hold the new programs now */
 	b->obj = pl->obj;
 	pl->obj = NULL;
@@ -466,6 +474,7 @@ static int apply(const struct sl_env *env, void *priv, const void *st, bool repl
 
 #define COLLECT_MS 5000 /* expired memberships and groups are deleted */
 #define LOOK_MS 1000    /* a waiting bridge is looked for, namespaces checked */
+#define GSETS_MS 100    /* a moved generation is looked for (one array lookup per bridge) */
 
 /* its namespace is no longer the one we attached in (deleted, or a new one
  * under the same name) */
@@ -547,13 +556,25 @@ static void collect(void *priv)
 {
 	struct mcast_priv *p = priv;
 
+	/* memberships ended: sets lose the ports no longer due (until then
+	 * their entries' program holds those ports' copies back) */
 	if (p->loaded)
-		mcast_collect(p, sl_ktime_ns());
+		mcast_gsets_sync(p, true, mcast_collect(p, sl_ktime_ns()) > 0);
+}
+
+/* the fast path's port sets: built again soon after a generation moved */
+static void gsets_look(void *priv)
+{
+	struct mcast_priv *p = priv;
+
+	if (p->loaded)
+		mcast_gsets_sync(p, false, false);
 }
 
 static const struct sl_feature_timer timers[] = {
 	{ LOOK_MS, look_again },
 	{ COLLECT_MS, collect },
+	{ GSETS_MS, gsets_look },
 	{ 0 },
 };
 
@@ -583,6 +604,7 @@ static void release(void *priv)
 		bpf_object__close(b->obj);
 		memset(b, 0, sizeof(*b));
 	}
+	mcast_gsets_free(p); /* the sets stay in sl_mcgset_v1 */
 	bpf_object__close(p->base);
 	memset(p, 0, sizeof(*p));
 	priv_init(p);

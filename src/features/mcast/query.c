@@ -19,7 +19,6 @@ static const char *port_name(const struct mcast_bridge_rt *b, uint32_t ifindex, 
 	return buf;
 }
 
-/* one row per (bridge, group): member ports, seconds left (the longest) */
 /* memberships of one (bridge, group) next to each other */
 static int cmp_member(const void *a, const void *b)
 {
@@ -35,6 +34,41 @@ static int cmp_member(const void *a, const void *b)
 static bool same_group(const struct sl_mc_member_key *x, const struct sl_mc_member_key *y)
 {
 	return x->bridge == y->bridge && x->family == y->family && !memcmp(x->group, y->group, sizeof(x->group));
+}
+
+/* With the fast path, into the group's row (flat: a table's columns): its
+ * own port set if one is current (built for the generations as they are
+ * now; else null: its frames take the bridge's), and how many of its
+ * frames took which. */
+static void group_fast_json(struct mcast_priv *p, const struct mcast_bridge_rt *b, const struct sl_mc_member_key *m,
+			    json_object *o)
+{
+	struct sl_mc_group_key gk = { .bridge = m->bridge, .family = m->family };
+	struct sl_mc_gset_key k = { .bridge = m->bridge, .family = m->family };
+	json_object *set = NULL;
+	struct sl_mc_group_stats st;
+	uint32_t ports[SL_MC_DEV_PORTS];
+	struct sl_mc_group g;
+	int n = -1;
+
+	memcpy(gk.group, m->group, sizeof(gk.group));
+	memcpy(k.group, m->group, sizeof(k.group));
+	if (!bpf_map_lookup_elem(p->map_fd[MM_GROUP], &gk, &g)) {
+		k.gen = g.gen;
+		k.ports = mcast_ports_gen(p, (int)m->bridge);
+		n = mcast_gset_ports(p, &k, ports, SL_MC_DEV_PORTS);
+	}
+	if (n >= 0) {
+		char name[32];
+
+		set = json_object_new_array();
+		for (int i = 0; i < n; i++)
+			json_object_array_add(set, json_object_new_string(port_name(b, ports[i], name, sizeof(name))));
+	}
+	SL_PERCPU_SUM(p->map_fd[MM_GSTAT], &gk, &st);
+	json_object_object_add(o, "fast_set", set);
+	json_object_object_add(o, "fast_redirected", json_object_new_uint64(st.redirected));
+	json_object_object_add(o, "fast_fallback", json_object_new_uint64(st.fallback));
 }
 
 /* one row per (bridge, group): member ports, seconds left (the longest) */
@@ -75,6 +109,8 @@ static json_object *groups_json(struct mcast_priv *p)
 			json_object_object_add(row, "ports", ports);
 			json_object_object_add(row, "seconds_left",
 					       json_object_new_int64((int64_t)((last - now + 999999999ull) / 1000000000ull)));
+			if (b->fast)
+				group_fast_json(p, b, &keys[i], row);
 			json_object_array_add(rows, row);
 		} else {
 			json_object_put(ports);
@@ -92,7 +128,10 @@ static json_object *ports_json(struct mcast_priv *p)
 
 	for (int id = 0; id < SL_MC_BRIDGES; id++) {
 		const struct mcast_bridge_rt *b = &p->br[id];
+		uint32_t bridge = (uint32_t)id;
+		struct sl_mc_fast_stats fast;
 
+		SL_PERCPU_SUM(p->map_fd[MM_FAST], &bridge, &fast);
 		for (int k = 0; b->active && k < b->nports; k++) {
 			struct sl_mc_port_key key = { .bridge = (__u32)id, .ifindex = b->port[k].ifindex };
 			struct sl_mc_port v = { 0 };
@@ -117,7 +156,14 @@ static json_object *ports_json(struct mcast_priv *p)
 			json_object_object_add(o, "router", json_object_new_string(router));
 			json_object_object_add(o, "flood", json_object_new_boolean(v.flood));
 			json_object_object_add(o, "passed", json_object_new_uint64(st.passed));
+			/* and the fast path's frames it was spared: those its group's
+			 * set left it out of (the sums are of per-CPU counts read
+			 * one after the other: never below 0) */
+			if (fast.redirected > st.fast_in + st.fast_offered)
+				st.suppressed += fast.redirected - st.fast_in - st.fast_offered;
 			json_object_object_add(o, "suppressed", json_object_new_uint64(st.suppressed));
+			/* fast path copies made for it (its devmap entry decided on them) */
+			json_object_object_add(o, "fast_offered", json_object_new_uint64(st.fast_offered));
 			json_object_object_add(o, "reports", json_object_new_uint64(st.reports));
 			json_object_object_add(o, "leaves", json_object_new_uint64(st.leaves));
 			json_object_object_add(o, "queries", json_object_new_uint64(st.queries));
@@ -150,6 +196,19 @@ int mcast_query_ports(const struct sl_env *env, void *priv, const void *state, c
 	return 0;
 }
 
+/* the group port sets bridge `id` has now (current or not yet deleted) */
+static int gsets_of(struct mcast_priv *p, int id)
+{
+	size_t n;
+	struct sl_mc_gset_key *keys = sl_map_keys(p->map_fd[MM_GSET], &n);
+	int c = 0;
+
+	for (size_t i = 0; keys && i < n; i++)
+		c += keys[i].bridge == (uint32_t)id;
+	free(keys);
+	return c;
+}
+
 /* the fast path of bridge `id`: on or off, and what its XDP program did */
 static json_object *fast_json(struct mcast_priv *p, int id)
 {
@@ -174,6 +233,7 @@ static json_object *fast_json(struct mcast_priv *p, int id)
 		json_object_object_add(passed, ctrs[i].name,
 				       json_object_new_uint64(*(const uint64_t *)((const char *)&st + ctrs[i].off)));
 	json_object_object_add(o, "passed", passed);
+	json_object_object_add(o, "group_sets", json_object_new_int(gsets_of(p, id)));
 	return o;
 }
 
