@@ -92,6 +92,10 @@ __noinline int sl_set_rule_key(struct sl_set_tuple *t, __u32 i)
 	if (at >= SL_RULES_MAX)
 		return 0;
 	cls = sl_rules[at].cls;
+	if (cls == SL_CLASS_IPMARK4 || cls == SL_CLASS_IPMARK6) {
+		t->mark &= sl_rules[at].markmask;
+		return 1;
+	}
 	if (cls == SL_CLASS_NETIFACE4 || cls == SL_CLASS_NETIFACE6) {
 		t->iflags = 0;
 		for (int b = 0; b < SL_IFACE_LEN; b++)
@@ -113,7 +117,8 @@ static __always_inline bool sl_set_matches(__u32 i, __u8 cls, __u16 slot, __u8 f
 	if (!sl_set_tuple_of(cls, family, dims, p, l4, &t))
 		return false;
 	/* only hash:ip's and hash:ip,port's classes take a mask (the daemon sets it on no other) */
-	if (((masked && sl_set_class_maskable(cls)) || cls == SL_CLASS_NETIFACE4 || cls == SL_CLASS_NETIFACE6) &&
+	if (((masked && sl_set_class_maskable(cls)) || cls == SL_CLASS_NETIFACE4 || cls == SL_CLASS_NETIFACE6 ||
+	     cls == SL_CLASS_IPMARK4 || cls == SL_CLASS_IPMARK6) &&
 	    !sl_set_rule_key(&t, i))
 		return false;
 	return sl_set_lookup_tuple(cls, slot, &t, bytes, true);
@@ -164,12 +169,19 @@ __noinline int sl_sets_rule_matches(__u32 i, const struct sl_pkt *p, const struc
 	return 0;
 }
 
+/* this hook's counters on this CPU */
+static __always_inline struct sl_hook_count *sl_hook_stats(void)
+{
+	__u32 hook = sl_hook_id;
+
+	return bpf_map_lookup_elem(&SL_HOOK_STATS_MAP, &hook);
+}
+
 /* Count the frame on this hook and run the rules; true to drop. */
 static __always_inline bool sl_sets_verdict(const struct sl_pkt *p, const struct sl_set_l4 *l4, int status,
 					    __u64 bytes)
 {
-	__u32 hook = sl_hook_id;
-	struct sl_hook_count *hs = bpf_map_lookup_elem(&SL_HOOK_STATS_MAP, &hook);
+	struct sl_hook_count *hs = sl_hook_stats();
 
 	if (hs)
 		hs->packets++;
@@ -205,6 +217,10 @@ static __always_inline bool sl_sets_verdict(const struct sl_pkt *p, const struct
 		sl_rule_count(sl_rules[i].id, bytes);
 		switch (sl_rules[i].action) {
 		case SL_ACT_DROP:
+			/* looked up again, not kept across the rule calls: that
+			 * pointer's stack slot is the one hash:ip,mark's mark took
+			 * (sl_sets_tc's frame 96 bytes, 6.1's combined 512) */
+			hs = sl_hook_stats();
 			if (hs)
 				hs->dropped++;
 			return true;

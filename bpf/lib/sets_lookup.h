@@ -47,6 +47,8 @@ SL_SET_OUTER(sl_sc_netif4_v1, BPF_MAP_TYPE_LPM_TRIE, struct sl_set_key_netiface4
 SL_SET_OUTER(sl_sc_netif6_v1, BPF_MAP_TYPE_LPM_TRIE, struct sl_set_key_netiface6);
 SL_SET_OUTER(sl_sc_ipmark4_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_ipmark4);
 SL_SET_OUTER(sl_sc_ipmark6_v1, BPF_MAP_TYPE_HASH, struct sl_set_key_ipmark6);
+SL_SET_OUTER(sl_sc_netnet4_v1, BPF_MAP_TYPE_LPM_TRIE, struct sl_set_key_netnet4);
+SL_SET_OUTER(sl_sc_netnet6_v1, BPF_MAP_TYPE_LPM_TRIE, struct sl_set_key_netnet6);
 
 /* Plain sets (include/sluice/sets.h): bucket tables, ARRAY maps of any
  * size (BPF_F_INNER_MAP lets max_entries differ from the template's), and
@@ -100,6 +102,8 @@ const volatile struct {
 	struct sl_set_key_netiface6 netiface6;
 	struct sl_set_key_ipmark4 ipmark4;
 	struct sl_set_key_ipmark6 ipmark6;
+	struct sl_set_key_netnet4 netnet4;
+	struct sl_set_key_netnet6 netnet6;
 	struct sl_set_value value;
 	struct sl_set_comment comment;   /* a comment map's value */
 	struct sl_set_nvalue nvalue;     /* plain LPM tries' */
@@ -184,12 +188,14 @@ static __always_inline bool sl_set_lookup_ptab(const struct sl_set_lookup *l, vo
 	return b && sl_pb_find(cls, b, l) >= 0;
 }
 
-/* hash:net,iface's lookup (sl_set_lookup_netiface) as a global function
- * per class: its walk has a frame of its own, checked once */
-#define SL_NETIFACE_FN(cls_, name_)                                                                           \
+/* The lookups that walk a set in a bpf_loop() (hash:net,iface's
+ * sl_set_lookup_netiface, hash:net,net's sl_set_lookup_netnet) as a global
+ * function per class: the walk has a frame of its own, checked once. `w`
+ * (a walk_ with the tuple's key and the set's map) is in scope of lookup_. */
+#define SL_WALK_FN(cls_, name_, walk_, lookup_)                                                               \
 	__noinline int name_(__u32 slot, const struct sl_set_tuple *t, __u64 bytes, __u32 count)             \
 	{                                                                                                   \
-		struct sl_set_netiface_walk w;                                                              \
+		struct walk_ w;                                                                             \
                                                                                                             \
 		if (!t)                                                                                     \
 			return 0;                                                                           \
@@ -197,10 +203,12 @@ static __always_inline bool sl_set_lookup_ptab(const struct sl_set_lookup *l, vo
 		if (!w.inner)                                                                               \
 			return 0;                                                                           \
 		sl_set_key_build(cls_, t, w.key);                                                           \
-		return sl_set_lookup_netiface(&w, t, bytes, count);                                         \
+		return lookup_;                                                                             \
 	}
-SL_NETIFACE_FN(SL_CLASS_NETIFACE4, sl_set_netiface4_has)
-SL_NETIFACE_FN(SL_CLASS_NETIFACE6, sl_set_netiface6_has)
+SL_WALK_FN(SL_CLASS_NETIFACE4, sl_set_netiface4_has, sl_set_netiface_walk, sl_set_lookup_netiface(&w, t, bytes, count))
+SL_WALK_FN(SL_CLASS_NETIFACE6, sl_set_netiface6_has, sl_set_netiface_walk, sl_set_lookup_netiface(&w, t, bytes, count))
+SL_WALK_FN(SL_CLASS_NETNET4, sl_set_netnet4_has, sl_set_netnet_walk, sl_set_lookup_netnet(&w, t, 4, bytes, count))
+SL_WALK_FN(SL_CLASS_NETNET6, sl_set_netnet6_has, sl_set_netnet_walk, sl_set_lookup_netnet(&w, t, 16, bytes, count))
 
 /* Whether the set in `slot` of class `cls` holds the tuple (its fields as
  * the class's key takes them, masks applied). With `count`, a hit counts
@@ -216,6 +224,10 @@ static __always_inline bool sl_set_lookup_tuple(__u8 cls, __u32 slot, const stru
 		return sl_set_netiface4_has(slot, t, bytes, count);
 	if (cls == SL_CLASS_NETIFACE6)
 		return sl_set_netiface6_has(slot, t, bytes, count);
+	if (cls == SL_CLASS_NETNET4)
+		return sl_set_netnet4_has(slot, t, bytes, count);
+	if (cls == SL_CLASS_NETNET6)
+		return sl_set_netnet6_has(slot, t, bytes, count);
 	inner = sl_set_map(cls, slot);
 	if (!inner)
 		return false;
@@ -329,6 +341,7 @@ static __always_inline int sl_sets_parse_skb(struct __sk_buff *skb, struct sl_pk
 	if (status == SL_PARSE_TRUNCATED && len > linear && linear < SL_SETS_PULL &&
 	    !bpf_skb_pull_data(skb, len < SL_SETS_PULL ? len : SL_SETS_PULL))
 		status = sl_sets_parse_tc(skb, p, l4);
+	l4->mark = skb->mark;
 	return status;
 }
 
@@ -367,6 +380,10 @@ __noinline int sl_set_named_matches(const struct sl_set_name *name, __u32 dims, 
 	/* hash:ip,mark wants the rule's markmask, which these rules have not
 	 * (the daemon refuses them such sets too) */
 	if (cls == SL_CLASS_IPMARK4 || cls == SL_CLASS_IPMARK6)
+		return 0;
+	/* hash:net,net's walk has a frame of its own that these programs'
+	 * stacks have no room for on 6.1 (the daemon refuses them such sets) */
+	if (cls == SL_CLASS_NETNET4 || cls == SL_CLASS_NETNET6)
 		return 0;
 	/* each class as a constant, so that its path meets only its own map */
 	switch (cls) {

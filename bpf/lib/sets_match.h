@@ -30,6 +30,8 @@ struct sl_set_l4 {
 	__u8 proto;
 	__u8 pad;
 	__u16 sport, dport; /* host order; ICMP: type << 8 | code both ways */
+	__u32 mark;     /* skb->mark at tc (hash:ip,mark); 0 at XDP, which has none */
+	/* (12 bytes: what sl_sets_tc's 96-byte frame has room for) */
 };
 
 /* Fill *l4 from a parsed packet (status OK). UDP-Lite, which the shared
@@ -46,6 +48,7 @@ static __always_inline int sl_set_l4_of(const struct sl_pkt *p, void *data, void
 	l4->pad = 0;
 	l4->sport = 0;
 	l4->dport = 0;
+	l4->mark = 0;
 	if (p->family == SL_FAMILY_IPV4) {
 		if (proto == 0)
 			return SL_PARSE_OK; /* ipset: protocol <= 0, no match */
@@ -117,6 +120,7 @@ static __always_inline __u8 sl_set_class_family(__u8 cls)
 	case SL_CLASS_IPMAC4:
 	case SL_CLASS_NETIFACE4:
 	case SL_CLASS_IPMARK4:
+	case SL_CLASS_NETNET4:
 		return SL_FAMILY_IPV4;
 	case SL_CLASS_IP6:
 	case SL_CLASS_NET6:
@@ -125,6 +129,7 @@ static __always_inline __u8 sl_set_class_family(__u8 cls)
 	case SL_CLASS_IPPORTIP6:
 	case SL_CLASS_NETIFACE6:
 	case SL_CLASS_IPMARK6:
+	case SL_CLASS_NETNET6:
 		return SL_FAMILY_IPV6;
 	}
 	return 0;
@@ -185,8 +190,17 @@ static __always_inline bool sl_set_tuple_of(__u8 cls, __u8 family, __u8 dims, co
 		t->port = dims & 2 ? l4->sport : l4->dport;
 		t->proto = l4->proto;
 	}
+	/* hash_ipmark4_kadt: the first direction's address and the packet's
+	 * mark (the rule's markmask is applied by the caller) */
+	if (k == SL_CLASS_IPMARK4 || k == SL_CLASS_IPMARK6)
+		t->mark = l4->mark;
 	if (k == SL_CLASS_IPPORTIP4 || k == SL_CLASS_IPPORTIP6)
 		__builtin_memcpy(t->addr2, dims & 4 ? p->saddr : p->daddr, 16);
+	/* hash_netnet4_kadt: the second net from the second direction, whole */
+	if (k == SL_CLASS_NETNET4 || k == SL_CLASS_NETNET6) {
+		__builtin_memcpy(t->addr2, dims & 2 ? p->saddr : p->daddr, 16);
+		t->cidr2 = t->cidr;
+	}
 	return true;
 }
 
@@ -442,6 +456,97 @@ static __always_inline bool sl_set_lookup_netiface(struct sl_set_netiface_walk *
 			sl_set_hit(v, bytes, true);
 	}
 	return w->result;
+}
+
+/* The walk of hash:net,net's lookup (a bpf_loop() context): for each
+ * first prefix c from the longest down, one LPM lookup of (c, the first
+ * address cut to c, the second address whole) finds the longest second
+ * net among the entries of that first net; an expired one falls back to
+ * the next shorter second prefix in the same loop (no bpf_loop() in a
+ * callback: 6.1's 512 bytes), and none moves on to c - 1, clearing the
+ * one address bit c had last (a byte a step: one verified path, where
+ * masking the whole address per step took the verifier past its million
+ * instructions). */
+struct sl_set_netnet_walk {
+	union {
+		__u8 key[SL_SET_KEY_MAX];
+		struct sl_set_key_netnet6 k; /* prefixlen, cidr and addr sit alike in both keys */
+		__u64 align_;
+	};
+	void *inner;        /* the set's map */
+	__u64 bytes;
+	__u32 base;         /* SL_NETNET_PREFIX of the family */
+	__u32 whole;        /* base + the address's bits: a lookup's prefix */
+	__u32 c;            /* the first prefix being looked up */
+	__u8 count;         /* a packet's lookup: the entry found counts it */
+	__u8 next;          /* the key is to move on to prefix c - 1 */
+	__u8 found;
+	__u8 result;        /* the entry found: 1 match, 0 nomatch */
+};
+
+/* every (first prefix, second prefix) pair a walk can try */
+#define SL_NETNET_STEPS (128 * (SL_SET_LPM_TRIES + 1))
+
+/* One bpf_loop() step: one lookup, or the move to the next first prefix. */
+static long sl_set_netnet_step(__u64 i, void *ctx)
+{
+	struct sl_set_netnet_walk *w = ctx;
+	struct sl_set_value *v;
+	__u32 hit, bit;
+	int rc;
+
+	if (w->next) {
+		if (w->c <= 1)
+			return 1; /* no first prefix left: /0 is never an entry */
+		bit = w->c - 1;
+		w->k.addr[(bit >> 3) & 15] &= (__u8)~(0x80 >> (bit & 7));
+		w->c = bit;
+		w->k.cidr = (__u8)bit;
+		w->k.prefixlen = w->whole;
+		w->next = 0;
+	}
+	v = bpf_map_lookup_elem(w->inner, w->key);
+	if (v) {
+		rc = sl_set_hit(v, w->bytes, w->count);
+		if (rc >= 0) {
+			w->found = 1;
+			w->result = (__u8)rc;
+			return 1;
+		}
+		/* expired: below its own second prefix, down to /1 */
+		hit = w->base + v->cidr;
+		if (hit > w->k.prefixlen)
+			hit = w->k.prefixlen;
+		if (hit > w->base + 1) {
+			w->k.prefixlen = hit - 1;
+			return 0;
+		}
+	}
+	w->next = 1;
+	return 0;
+}
+
+/* hash:net,net (SL_CLASS_NETNET4/6), as hash_netnet4_kadt and the
+ * kernel's test of every size pair: the first live entry, first prefixes
+ * longest first and, within one, second prefixes longest first, answers
+ * (its nomatch: no match) and alone counts the packet. `w` holds the
+ * tuple's key (both addresses whole) and the set's map. */
+static __always_inline bool sl_set_lookup_netnet(struct sl_set_netnet_walk *w, const struct sl_set_tuple *t,
+						  __u32 alen, __u64 bytes, bool count)
+{
+	w->bytes = bytes;
+	w->count = count;
+	w->base = SL_NETNET_PREFIX(alen);
+	w->whole = w->base + 8 * alen;
+	/* as the hash:net,iface walk: its state from the tuple (cidr: the
+	 * whole address; pad: zero), unknown to 6.1's check of the callback,
+	 * not from constants */
+	w->c = t->cidr;
+	w->next = (__u8)t->pad;
+	w->found = (__u8)t->pad;
+	w->result = (__u8)t->pad;
+	bpf_loop(SL_NETNET_STEPS, sl_set_netnet_step, w, 0);
+	return w->found && w->result;
 }
 
 /* A plain set's LPM trie: the longest prefix decides, nothing expires. */

@@ -86,6 +86,8 @@ enum sl_set_class {
 	SL_CLASS_NETIFACE6 = 26,
 	SL_CLASS_IPMARK4 = 27,   /* hash:ip,mark inet (address and masked mark) */
 	SL_CLASS_IPMARK6 = 28,
+	SL_CLASS_NETNET4 = 29,   /* hash:net,net inet (LPM over cidr, first net, second net) */
+	SL_CLASS_NETNET6 = 30,
 	SL_CLASS_COUNT
 };
 
@@ -104,7 +106,9 @@ enum sl_set_class {
 	X(SL_CLASS_NETIFACE4, sl_sc_netif4_v1, sl_set_key_netiface4) \
 	X(SL_CLASS_NETIFACE6, sl_sc_netif6_v1, sl_set_key_netiface6) \
 	X(SL_CLASS_IPMARK4, sl_sc_ipmark4_v1, sl_set_key_ipmark4) \
-	X(SL_CLASS_IPMARK6, sl_sc_ipmark6_v1, sl_set_key_ipmark6)
+	X(SL_CLASS_IPMARK6, sl_sc_ipmark6_v1, sl_set_key_ipmark6) \
+	X(SL_CLASS_NETNET4, sl_sc_netnet4_v1, sl_set_key_netnet4) \
+	X(SL_CLASS_NETNET6, sl_sc_netnet6_v1, sl_set_key_netnet6)
 
 /* The plain classes: T(class, outer map, bucket struct) for bucket tables
  * (ARRAY maps, key __u32: the bucket), L(class, outer map, key struct) for
@@ -149,6 +153,12 @@ struct sl_set_key_port { __u8 port[2]; __u8 pad[2]; };
 /* hash:ip,mark: the mark as the set keeps it (ANDed with its markmask), host order */
 struct sl_set_key_ipmark4 { __u8 addr[4]; __u32 mark; };
 struct sl_set_key_ipmark6 { __u8 addr[16]; __u32 mark; };
+/* hash:net,net: the first net's prefix length and its address (both
+ * matched whole: prefixlen = SL_NETNET_PREFIX(alen) + the second's), then
+ * the second net. A packet is looked up once per first prefix
+ * (sl_set_lookup_netnet), as the kernel tries its first nets' sizes. */
+struct sl_set_key_netnet4 { __u32 prefixlen; __u8 cidr; __u8 addr[4]; __u8 addr2[4]; __u8 pad[3]; };
+struct sl_set_key_netnet6 { __u32 prefixlen; __u8 cidr; __u8 addr[16]; __u8 addr2[16]; __u8 pad[3]; };
 
 SL_STATIC_ASSERT(sizeof(struct sl_set_key_netport4) == 12, "netport4 key");
 SL_STATIC_ASSERT(sizeof(struct sl_set_key_netport6) == 24, "netport6 key");
@@ -157,10 +167,13 @@ SL_STATIC_ASSERT(sizeof(struct sl_set_key_netiface4) == 24, "netiface4 key");
 SL_STATIC_ASSERT(sizeof(struct sl_set_key_netiface6) == 36, "netiface6 key");
 SL_STATIC_ASSERT(sizeof(struct sl_set_key_ipmark4) == 8, "ipmark4 key");
 SL_STATIC_ASSERT(sizeof(struct sl_set_key_ipmark6) == 20, "ipmark6 key");
+SL_STATIC_ASSERT(sizeof(struct sl_set_key_netnet4) == 16, "netnet4 key");
+SL_STATIC_ASSERT(sizeof(struct sl_set_key_netnet6) == 40, "netnet6 key");
 
-#define SL_SET_KEY_MAX 36   /* the largest key above */
+#define SL_SET_KEY_MAX 40   /* the largest key above */
 #define SL_NETPORT_PREFIX 24 /* proto (8) + port (16) bits before the address */
 #define SL_NETIFACE_PREFIX (8 * (1 + SL_IFACE_LEN)) /* flags and name before the address */
+#define SL_NETNET_PREFIX(alen) (8 * (1 + (alen))) /* the first net's cidr and address before the second */
 
 /* --- values ------------------------------------------------------------------ */
 
@@ -263,7 +276,7 @@ enum sl_set_type {
 	SL_SET_BITMAP_IP_MAC = 8, /* SL_CLASS_IPMAC4 */
 	SL_SET_HASH_NET_IFACE = 9, /* SL_CLASS_NETIFACE4/6 */
 	SL_SET_HASH_IP_MARK = 10, /* SL_CLASS_IPMARK4/6, its markmask in sl_set_meta */
-	/* 11: kept for hash:net,net */
+	SL_SET_HASH_NET_NET = 11, /* SL_CLASS_NETNET4/6 */
 	SL_SET_LIST_SET = 12,    /* a list of sets (SL_CLASS_LIST): no key class */
 	SL_SET_TYPE_COUNT = 13,  /* not a type: one past the last (holes have no name) */
 };
@@ -393,6 +406,7 @@ struct sl_rule {
 			__u8 has_iface;
 			char iface[SL_IFACE_LEN];
 		};
+		__u32 markmask;     /* hash:ip,mark: the set's, ANDed with the packet's mark */
 	};
 	__u8 list_invert;   /* the last entry of a list:set rule: `!` on the members' match */
 	__u8 pad2[3];
@@ -531,7 +545,10 @@ struct sl_set_tuple {
 		__u32 mark;         /* hash:ip,mark: the mark, ANDed with the set's markmask */
 	};
 	__u8 mac[6];
-	__u8 proto;
+	union {
+		__u8 proto;
+		__u8 cidr2;   /* hash:net,net: prefix length of addr2 */
+	};
 	__u8 cidr;          /* net classes: prefix length of addr */
 	__u16 port;
 	__u16 pad;          /* zero (hash:net,iface's walk starts from it: sl_set_lookup_netiface) */
@@ -569,6 +586,8 @@ static __always_inline int sl_set_class_dims(__u8 cls)
 	case SL_CLASS_NETIFACE6:
 	case SL_CLASS_IPMARK4:
 	case SL_CLASS_IPMARK6:
+	case SL_CLASS_NETNET4:
+	case SL_CLASS_NETNET6:
 		return 2;
 	}
 	return 1;
@@ -703,6 +722,24 @@ static __always_inline int sl_set_key_build(__u8 cls, const struct sl_set_tuple 
 		k->mark = t->mark;
 		return sizeof(*k);
 	}
+	case SL_CLASS_NETNET4: {
+		struct sl_set_key_netnet4 *k = key;
+
+		k->prefixlen = SL_NETNET_PREFIX(4) + t->cidr2;
+		k->cidr = t->cidr;
+		__builtin_memcpy(k->addr, t->addr, 4);
+		__builtin_memcpy(k->addr2, t->addr2, 4);
+		return sizeof(*k);
+	}
+	case SL_CLASS_NETNET6: {
+		struct sl_set_key_netnet6 *k = key;
+
+		k->prefixlen = SL_NETNET_PREFIX(16) + t->cidr2;
+		k->cidr = t->cidr;
+		__builtin_memcpy(k->addr, t->addr, 16);
+		__builtin_memcpy(k->addr2, t->addr2, 16);
+		return sizeof(*k);
+	}
 	}
 	return 0;
 }
@@ -730,17 +767,19 @@ static __always_inline bool sl_set_class_is_lpm(__u8 cls)
 	__u8 k = sl_set_key_class(cls);
 
 	return k == SL_CLASS_NET4 || k == SL_CLASS_NET6 || k == SL_CLASS_NETPORT4 || k == SL_CLASS_NETPORT6 ||
-	       k == SL_CLASS_NETIFACE4 || k == SL_CLASS_NETIFACE6;
+	       k == SL_CLASS_NETIFACE4 || k == SL_CLASS_NETIFACE6 || k == SL_CLASS_NETNET4 || k == SL_CLASS_NETNET6;
 }
 
 /* bits before the address in an LPM key: net,port's protocol and port,
- * net,iface's flags and name */
+ * net,iface's flags and name; net,net's first net (before its second) */
 static __always_inline __u32 sl_set_lpm_base(__u8 cls)
 {
 	__u8 k = sl_set_key_class(cls);
 
 	if (k == SL_CLASS_NETIFACE4 || k == SL_CLASS_NETIFACE6)
 		return SL_NETIFACE_PREFIX;
+	if (k == SL_CLASS_NETNET4 || k == SL_CLASS_NETNET6)
+		return SL_NETNET_PREFIX(k == SL_CLASS_NETNET4 ? 4 : 16);
 	return k == SL_CLASS_NETPORT4 || k == SL_CLASS_NETPORT6 ? SL_NETPORT_PREFIX : 0;
 }
 

@@ -49,6 +49,10 @@ int sl_setref_check(int dir_fd, const char *feature, const char *set, int ndirs,
 	if (k == SL_CLASS_IPMARK4 || k == SL_CLASS_IPMARK6)
 		return sl_fail(err, SL_E_USAGE, 0, "match-set %s: hash:ip,mark sets are not matched by %s rules", set,
 			       feature);
+	/* its lookup's walk has a stack frame of its own, which these
+	 * programs' stacks leave no room for on 6.1 */
+	if (k == SL_CLASS_NETNET4 || k == SL_CLASS_NETNET6)
+		return sl_fail(err, SL_E_USAGE, 0, "match-set %s: hash:net,net sets are matched by `rule add` only", set);
 	/* iptables takes fewer and then never matches: say so instead */
 	if (ndirs && ndirs < dims)
 		return sl_fail(err, SL_E_USAGE, 0, "match-set %s: the set has %d dimensions, %d direction%s given", set,

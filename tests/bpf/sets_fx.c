@@ -134,6 +134,8 @@ static void parse_frame(const char *spec, struct frame *f)
 			f->raw_proto = (unsigned)v;
 		} else if (!strncmp(w, "cut=", 4)) {
 			f->cut = strtoul(w + 4, NULL, 0);
+		} else if (!strncmp(w, "mark=", 5)) {
+			/* tc's skb->mark (sfx_run_rows_on), not a byte of the frame */
 		} else if (strchr(w, '>') && f->l4 != L4_NONE) {
 			if (!parse_ports(w, &f->sport, &f->dport))
 				f->error = "bad ports";
@@ -395,6 +397,24 @@ static bool tuple_of(__u8 cls, const char *elem, struct sl_set_tuple *t)
 			return false;
 		memcpy(t->iface, part[1], strlen(part[1]));
 		return true;
+	case SL_CLASS_IPMARK4: /* IP,MARK: the mark as the daemon keeps it (masked) */
+	case SL_CLASS_IPMARK6: {
+		char *end;
+
+		t->mark = (__u32)strtoul(part[1] ? part[1] : "", &end, 0);
+		return nparts == 2 && *part[1] && !*end &&
+		       addr_of(part[0], t->addr, &family) == (cls == SL_CLASS_IPMARK4 ? 4 : 6);
+	}
+	case SL_CLASS_NETNET4: /* NET,NET: the second net's prefix in cidr2 */
+	case SL_CLASS_NETNET6: {
+		struct sl_set_tuple second;
+
+		if (nparts != 2 || !net_of(part[1], &second) || !net_of(part[0], t))
+			return false;
+		memcpy(t->addr2, second.addr, sizeof(t->addr2));
+		t->cidr2 = second.cidr;
+		return true;
+	}
 	case SL_CLASS_IPMAC4: /* IP[,MAC] */
 		return nparts <= 2 && addr_of(part[0], t->addr, &family) == 4 && (nparts == 1 || pkt_word_mac(part[1], t->mac));
 	case SL_CLASS_PORT: {
@@ -458,7 +478,9 @@ static void add_element(struct sfx *f, int set, const char *line)
 			cr_assert_fail("element '%s': unknown flag '%s'", line, flag);
 		}
 	}
-	v.cidr = t.cidr;
+	/* the prefix the LPM entry stands for: hash:net,net's second net's */
+	v.cidr = sl_set_key_class(s->cls) == SL_CLASS_NETNET4 || sl_set_key_class(s->cls) == SL_CLASS_NETNET6 ? t.cidr2
+														   : t.cidr;
 	if (s->cls == SL_CLASS_IPMAC4 && strchr(w, ',')) { /* the MAC is the value's */
 		v.flags |= SL_SETV_MAC;
 		memcpy(v.mac, t.mac, sizeof(v.mac));
@@ -777,7 +799,8 @@ size_t sfx_run_rows_on(struct sfx *f, bool xdp)
 {
 	const struct sfx_spec *s = f->spec;
 	struct fx_case *rows = calloc(s->nrows, sizeof(*rows));
-	struct __sk_buff skb = { .mark = 7 }; /* tc: a context, as tcx hands one in */
+	/* tc: a context, as tcx hands one in; its mark the frame's mark=N, else 7 */
+	struct __sk_buff *skb = calloc(s->nrows + 1, sizeof(*skb));
 	struct fx_target t = {
 		.name = xdp ? "sl_sets_xdp" : "sl_sets_tc",
 		.prog_fd = sfx_prog_fd(f, xdp),
@@ -786,9 +809,12 @@ size_t sfx_run_rows_on(struct sfx *f, bool xdp)
 	};
 	size_t failed;
 
-	cr_assert(rows);
+	cr_assert(rows && skb);
 	for (size_t i = 0; i < s->nrows; i++) {
 		const struct sfx_row *r = &s->rows[i];
+		const char *mark = strstr(r->frame, "mark=");
+
+		skb[i].mark = mark ? (__u32)strtoul(mark + 5, NULL, 0) : 7;
 
 		rows[i] = (struct fx_case){
 			.desc = r->desc,
@@ -798,12 +824,13 @@ size_t sfx_run_rows_on(struct sfx *f, bool xdp)
 			.out_same = true, /* matching never changes a frame */
 			.check = check_row,
 			.arg = r,
-			.ctx_in = xdp ? NULL : &skb,
-			.ctx_size_in = xdp ? 0 : sizeof(skb),
+			.ctx_in = xdp ? NULL : &skb[i],
+			.ctx_size_in = xdp ? 0 : sizeof(skb[i]),
 		};
 	}
 	failed = fx_run_table(&t, rows, s->nrows);
 	free(rows);
+	free(skb);
 	return failed;
 }
 

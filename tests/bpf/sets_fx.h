@@ -17,6 +17,7 @@
  *   icmp icmp6           then T/C            type/code (default 8/0, 128/0)
  *   proto=N              an L4 protocol with a plain payload (e.g. 47, GRE)
  *   cut=N                truncate the finished frame to N bytes
+ *   mark=N               tc: the skb's mark (default 7); XDP has none
  *
  * Elements are "ELEMENT [flags]": the element as ipset writes it for the
  * class (10.0.0.1 | 10.0.0.0/8 | 10.0.0.1,udp:53 | 10.0.0.0/24,tcp:80 |

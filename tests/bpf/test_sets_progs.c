@@ -56,6 +56,17 @@
 		cr_assert_eq(sfx_run_plain(&spec_), 0, "failing rows above, plain sets");                     \
 	} while (0)
 
+/* One hook's program alone (XDP or tc) */
+static void run_on(const struct sfx_spec *spec, bool xdp)
+{
+	struct sfx *f = sfx_load(spec);
+
+	cr_assert_eq(sfx_run_rows_on(f, xdp), 0, "failing rows above");
+	sfx_free(f);
+}
+#define RUN_ON(xdp, hook, rules, sets, rows) \
+	run_on(&(struct sfx_spec){ (rules), SFX_N(rules), (sets), SFX_N(sets), (rows), SFX_N(rows), (hook) }, (xdp))
+
 /* XDP alone (tc's test run refuses frames shorter than its headers), with
  * values and plain */
 static void run_xdp_only(const struct sfx_spec *spec)
@@ -626,13 +637,12 @@ Test(sets_progs, hash_netiface)
 	RUN(29, rules, sets, rows);
 }
 
-/* Truncated frames on an inverted hash:net,iface rule (XDP: tc's test run
- * refuses frames this short): unparsed, never matched, so they pass where
- * the `!` would drop them; whole frames outside the set are dropped. */
-Test(sets_progs, hash_netiface_truncated_xdp)
+/* Truncated frames on an inverted rule 1 (XDP: tc's test run refuses
+ * frames this short) whose one set holds 10.1.0.1 and not 10.9.0.1 (as
+ * sources, to 10.0.0.2): unparsed, never matched, so they pass where the
+ * `!` would drop them; whole frames outside the set are dropped. */
+static void run_truncated_xdp(const struct sl_rule *rule, const struct sfx_set *set, __u32 hook)
 {
-	const struct sfx_set sets[] = { SET(SL_CLASS_NETIFACE4, 0, "10.1.0.0/16,ve wildcard") };
-	static const struct sl_rule rules[] = { RI(1, SL_CLASS_NETIFACE4, V4, DIMS(S, S, 0), INV, DROP, "veth0") };
 	static const struct sfx_row rows[] = {
 		UNPARSED("ethernet header only", "4 udp cut=14"),
 		UNPARSED("inside the ipv4 header", "4 10.9.0.1>10.0.0.2 udp cut=20"),
@@ -640,11 +650,15 @@ Test(sets_progs, hash_netiface_truncated_xdp)
 		PASSES("whole, in the set", "4 10.1.0.1>10.0.0.2 udp", "", ""),
 		DROPS("whole, outside it", "4 10.9.0.1>10.0.0.2 udp", "1", ""),
 	};
-	struct sfx_spec spec = { rules, SFX_N(rules), sets, SFX_N(sets), rows, SFX_N(rows), 30 };
-	struct sfx *f = sfx_load(&spec);
+	run_on(&(struct sfx_spec){ rule, 1, set, 1, rows, SFX_N(rows), hook }, true);
+}
 
-	cr_assert_eq(sfx_run_rows_on(f, true), 0, "failing rows above");
-	sfx_free(f);
+Test(sets_progs, hash_netiface_truncated_xdp)
+{
+	const struct sfx_set sets[] = { SET(SL_CLASS_NETIFACE4, 0, "10.1.0.0/16,ve wildcard") };
+	static const struct sl_rule rules[] = { RI(1, SL_CLASS_NETIFACE4, V4, DIMS(S, S, 0), INV, DROP, "veth0") };
+
+	run_truncated_xdp(rules, sets, 30);
 }
 
 /* A list whose members are a bitmap:ip,mac and a hash:net,iface set: each
@@ -1300,4 +1314,119 @@ Test(sets_progs, any_set_size)
 	};
 
 	RUN_BOTH(24, rules, sets, rows);
+}
+
+/* hash:ip,mark at tc (hash_ipmark4_kadt): the address of the rule's first
+ * direction and skb->mark ANDed with the set's markmask, which the daemon
+ * compiles into the rule; entries hold the masked mark. */
+#define RMARK(id_, cls_, fam_, dims_, inv_, act_, mask_)                                                          \
+	{ .id = (id_), .cls = (cls_), .family = (fam_), .src_dims = (dims_), .invert = (inv_), .action = (act_), \
+	  .markmask = (mask_) }
+static const struct sfx_set ipmark_sets[] = {
+	SET(SL_CLASS_IPMARK4, 0, "10.0.0.1,0x1200 #a", "10.0.0.2,0 #z", "10.0.0.3,0x1200 expired"),
+	SET(SL_CLASS_IPMARK6, 0, "2001:db8::1,0x10 #a6"),
+};
+static const struct sl_rule ipmark_rules[] = {
+	RMARK(10, SL_CLASS_IPMARK4, V4, DIMS(S, S, 0), 0, COUNT, 0xff00),
+	RMARK(20, SL_CLASS_IPMARK6, V6, DIMS(D, D, 0), 0, DROP, 0xffffffff),
+	RMARK(30, SL_CLASS_IPMARK4, V4, DIMS(D, S, 0), INV, COUNT, 0xff00),
+};
+
+Test(sets_progs, hash_ipmark_tc)
+{
+	static const struct sfx_row rows[] = {
+		PASSES("address and mark", "4 10.0.0.1>10.9.9.9 udp mark=0x1200", "10 30", "a"),
+		PASSES("the mark masked first", "4 10.0.0.1>10.9.9.9 udp mark=0xab12ff", "10 30", "a"),
+		PASSES("another mark", "4 10.0.0.1>10.9.9.9 udp mark=0x1300", "30", ""),
+		PASSES("a mark the mask clears: mark 0", "4 10.0.0.2>10.9.9.9 udp mark=0xff", "10 30", "z"),
+		PASSES("another address", "4 10.0.0.9>10.9.9.9 udp mark=0x1200", "30", ""),
+		PASSES("an expired entry", "4 10.0.0.3>10.9.9.9 udp mark=0x1200", "30", ""),
+		PASSES("the destination's address on rule 30 (inverted)", "4 10.9.9.9>10.0.0.1 udp mark=0x1234", "", "a"),
+		DROPS("ipv6 destination and whole mark", "6 2001:db8::9>2001:db8::1 tcp mark=0x10", "20", "a6"),
+		PASSES("ipv6 a mark off by a bit", "6 2001:db8::9>2001:db8::1 tcp mark=0x11", "", ""),
+	};
+	RUN_ON(false, 31, ipmark_rules, ipmark_sets, rows);
+}
+
+/* XDP has no mark (the daemon refuses such rules there): the program sees
+ * mark 0, so only an entry of mark 0 could match. Truncated frames (XDP:
+ * tc's test run refuses frames this short) are unparsed, never matched:
+ * they pass where the inverted rule would count them. */
+Test(sets_progs, hash_ipmark_xdp_no_mark)
+{
+	static const struct sfx_row rows[] = {
+		PASSES("mark 0 only", "4 10.0.0.2>10.9.9.9 udp", "10 30", "z"),
+		PASSES("an entry with a mark", "4 10.0.0.1>10.9.9.9 udp", "30", ""),
+		UNPARSED("inside the ipv4 header", "4 10.0.0.2>10.9.9.9 udp cut=20"),
+		UNPARSED("ipv4 one byte short", "4 10.0.0.2>10.9.9.9 udp cut=33"),
+	};
+	RUN_ON(true, 32, ipmark_rules, ipmark_sets, rows);
+}
+
+/* A list whose members are a hash:ip,mark and a hash:ip set, at tc egress
+ * (compile_list keeps hash:ip,mark members there): the mark member takes
+ * its markmask from its own entry, and the list matches when either
+ * member does. */
+Test(sets_progs, list_ipmark_member_tc)
+{
+	const struct sfx_set sets[] = {
+		SET(SL_CLASS_IPMARK4, 0, "10.0.0.1,0x1200 #a"),
+		SET(SL_CLASS_IP4, 3, "10.5.0.5 #b"),
+	};
+	static const struct sl_rule rules[] = {
+		{ .id = 10, .cls = SL_CLASS_IPMARK4, .family = V4, .src_dims = DIMS(S, S, 0), .action = DROP, .more = 1,
+		  .markmask = 0xff00 },
+		RL(10, SL_CLASS_IP4, 3, V4, DIMS(D, 0, 0), DROP, 0, 0, 0),
+	};
+	static const struct sfx_row rows[] = {
+		DROPS("the hash:ip,mark member: source and masked mark", "4 10.0.0.1>10.9.9.9 udp mark=0x12ab", "10", "a"),
+		DROPS("the hash:ip member: the destination", "4 10.0.0.1>10.5.0.5 udp mark=0x1300", "10", "b"),
+		PASSES("neither: another mark", "4 10.0.0.1>10.9.9.9 udp mark=0x1300", "", ""),
+	};
+	RUN_ON(false, 33, rules, sets, rows);
+}
+
+/* hash:net,net (SL_CLASS_NETNET4/6), as hash_netnet4_kadt and the kernel's
+ * test of every size pair: first prefixes longest first, within one the
+ * longest live second net; the first entry found answers (nomatch: no
+ * match, its counters still count) and alone counts. Both hooks. */
+Test(sets_progs, hash_netnet)
+{
+	const struct sfx_set sets[] = {
+		SET(SL_CLASS_NETNET4, 0, "10.0.0.0/8,192.168.0.0/16 #a", "10.1.0.0/16,192.168.0.0/16 nomatch #n",
+		    "10.1.2.0/24,192.168.1.0/24 #b", "10.2.0.0/16,172.16.0.0/12 #c", "10.2.0.0/16,172.16.0.0/16 expired",
+		    "10.3.0.0/24,10.9.0.0/16 #d", "10.3.0.0/16,10.9.9.0/24 #e", "10.4.0.1,10.5.0.1 #h"),
+		SET(SL_CLASS_NETNET6, 0, "2001:db8::/32,2001:db8:1::/48 #a6", "2001:db8::/48,2001:db8:1::/64 nomatch #n6"),
+	};
+	static const struct sl_rule rules[] = {
+		R(10, SL_CLASS_NETNET4, 0, V4, DIMS(S, D, 0), 0, COUNT),
+		R(20, SL_CLASS_NETNET4, 0, V4, DIMS(D, S, 0), 0, DROP),
+		R(30, SL_CLASS_NETNET6, 0, V6, DIMS(S, D, 0), 0, DROP),
+		R(40, SL_CLASS_NETNET4, 0, V4, DIMS(S, S, 0), INV, COUNT),
+	};
+	static const struct sfx_row rows[] = {
+		PASSES("the /8 and /16", "4 10.0.0.1>192.168.5.5 udp", "10 40", "a"),
+		PASSES("a longer first net, nomatch: no match", "4 10.1.0.1>192.168.5.5 udp", "40", "n"),
+		PASSES("a /24 first net before the /16 nomatch", "4 10.1.2.3>192.168.1.4 udp", "10 40", "b"),
+		PASSES("the second net's expired /16: its /12", "4 10.2.0.1>172.16.0.1 udp", "10 40", "c"),
+		PASSES("the first net's prefix decides before the second's", "4 10.3.0.1>10.9.9.9 udp", "10 40", "d"),
+		PASSES("two hosts", "4 10.4.0.1>10.5.0.1 tcp", "10 40", "h"),
+		PASSES("a host pair off by one", "4 10.4.0.1>10.5.0.2 tcp", "40", ""),
+		PASSES("neither net", "4 11.0.0.1>192.168.5.5 udp", "40", ""),
+		DROPS("the other way round: rule 20 (first)", "4 192.168.5.5>10.0.0.1 udp", "20", "a"),
+		DROPS("ipv6 /32 and /48", "6 2001:db8:5::1>2001:db8:1::7 tcp", "30", "a6"),
+		PASSES("ipv6 a /48 nomatch first", "6 2001:db8::1>2001:db8:1::7 tcp", "", "n6"),
+		PASSES("ipv6 outside", "6 2001:db8::1>2001:db8:2::7 tcp", "", ""),
+	};
+
+	RUN(34, rules, sets, rows);
+}
+
+/* hash:net,net's truncated frames (run_truncated_xdp) */
+Test(sets_progs, hash_netnet_truncated_xdp)
+{
+	const struct sfx_set sets[] = { SET(SL_CLASS_NETNET4, 0, "10.1.0.0/16,10.0.0.0/24") };
+	static const struct sl_rule rules[] = { R(1, SL_CLASS_NETNET4, 0, V4, DIMS(S, D, 0), INV, DROP) };
+
+	run_truncated_xdp(rules, sets, 35);
 }

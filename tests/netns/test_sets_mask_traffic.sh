@@ -23,9 +23,6 @@ N=100
 # more addresses: sources on a's va, destinations on b's vb
 veth_addrs "$a" "$b" "1 5 7 9 13 17 2" "5 6 9 d 17 3" "6 10 18"
 
-reached() { # FAMILY: datagrams b's stack took (nothing listens)
-	if [ "$1" = 6 ]; then snmp "$b" snmp6 Udp6NoPorts; else snmp "$b" Udp NoPorts; fi
-}
 # send_one FAMILY WAY ADDR: N datagrams from ADDR (in) or to ADDR (out);
 # adds how many reached b's stack to $got (no subshell: a failure ends the test)
 send_one() {

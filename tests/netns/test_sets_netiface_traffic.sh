@@ -22,91 +22,26 @@ N=100
 
 veth_addrs "$a" "$b" "1 5 7 9" "5 9" "6 10 18"
 
-reached() { # FAMILY
-	if [ "$1" = 6 ]; then snmp "$b" snmp6 Udp6NoPorts; else snmp "$b" Udp NoPorts; fi
-}
-# send FAMILY WAY ADDR: N datagrams from ADDR (in) or to ADDR (out)
-send() {
-	if [ "$2" = in ]; then
-		dst=10.99.0.2 && [ "$1" = 6 ] && dst=fd99::2
-		set -- --dst "$dst" --src "$3"
-	else
-		set -- --dst "$3"
-	fi
-	ip netns exec "$a" "$GEN" send --port 9 --count "$N" "$@" >/dev/null || fail "send $*"
-}
-# kernel_rule NS CHAIN IPT -A|-D NAME DIRS: the kernel's counting rule
-kernel_rule() {
-	ip netns exec "$1" "$3" -t mangle "$4" "$2" -p udp -m set --match-set "$5" "$6" || fail "$3 $4 $2"
-}
-kernel_count() { # NS CHAIN IPT: packets its rule matched
-	ip netns exec "$1" "$3" -t mangle -L "$2" -v -n -x | awk '/match-set/ { print $1 }'
-}
 
 cases=0 addrs=0 dropped=0 passed=0
-# check NAME FAMILY WAY DIRS "CREATE OPTIONS" "ENTRY[+OPTION]..." ADDR...
-check() {
-	name=$1 fam=$2 way=$3 dir=$4 opts=$5 elems=$6
-	shift 6
-	ipt=iptables && [ "$fam" = 6 ] && ipt=ip6tables
-	kns=$b chain=INPUT dev=vb && [ "$way" = out ] && kns=$a chain=POSTROUTING dev=va
-	note "$name: $opts, entries $elems, $dir, $way, addresses $*"
-	# shellcheck disable=SC2086 # the options are words
-	ip netns exec "$kns" ipset create "$name" $opts || fail "ipset create"
-	# shellcheck disable=SC2086
-	ctl d set create "$name" $opts >/dev/null || fail "set create"
-	for e in $elems; do
-		e=$(echo "$e" | tr + ' ') # ELEM+OPTION: an entry with its options
-		# shellcheck disable=SC2086 # the entry and its options are words
-		ip netns exec "$kns" ipset add "$name" $e || fail "ipset add $e"
-		# shellcheck disable=SC2086
-		ctl d set add "$name" $e >/dev/null || fail "set add $e"
-	done
-	kernel_rule "$kns" "$chain" "$ipt" -A "$name" "$dir"
-	k="" s="" hits=0
-	for x in "$@"; do
-		c0=$(kernel_count "$kns" "$chain" "$ipt")
-		send "$fam" "$way" "$x"
-		k="$k $(($(kernel_count "$kns" "$chain" "$ipt") - c0))"
-	done
-	kernel_rule "$kns" "$chain" "$ipt" -D "$name" "$dir"
-	if [ "$way" = in ]; then hook="dev vb netns $b ingress"; else hook="dev va netns $a egress"; fi
-	# shellcheck disable=SC2086
-	ctl d rule add $hook match-set "$name" "$dir" action drop >/dev/null || fail "rule add"
-	for x in "$@"; do
-		n0=$(reached "$fam")
-		send "$fam" "$way" "$x"
-		s="$s $((N - ($(reached "$fam") - n0)))"
-		kt=0 st=0
-		ip netns exec "$kns" ipset -q test "$name" "$x,$dev" || kt=1
-		ctl d set test "$name" "$x,$dev" >/dev/null 2>&1 || st=1
-		assert_eq "$kt" "$st" "$name: ipset test and set test of $x,$dev (0: in the set)"
-	done
-	note "   matched (kernel) / dropped (sluice) per address:$k /$s"
-	assert_eq "$k" "$s" "$name: the kernel's matches and sluice's drops per address"
-	for v in $s; do
-		case $v in
-		0) passed=$((passed + N)) ;;
-		"$N") dropped=$((dropped + N)) hits=$((hits + 1)) ;;
-		*) fail "$name: $v of $N datagrams from one address dropped" ;;
-		esac
-	done
-	[ "$hits" -gt 0 ] && [ "$hits" -lt $# ] || fail "$name: $hits of $# addresses matched: a case must have both"
-	st_case_end "$kns" "$name" "$dir" $#
+# st_test_elem FAMILY WAY DIRS ADDR: the address and the interface of the
+# rule's way (vb coming in, va going out)
+st_test_elem() {
+	if [ "$2" = in ]; then echo "$4,vb"; else echo "$4,va"; fi
 }
 
 # sources .101 .105 .107 .109 on va, arriving on vb: the /28 on vb; inside
 # it a nomatch /30 (.104-.107) by the wildcard "v"; another name's /28
-check i1 4 in src,src "hash:net,iface" "10.99.0.96/28,vb 10.99.0.104/30,v+wildcard+nomatch 10.99.0.112/28,vx" \
+st_check i1 4 in src,src "hash:net,iface" "10.99.0.96/28,vb 10.99.0.104/30,v+wildcard+nomatch 10.99.0.112/28,vx" \
 	10.99.0.101 10.99.0.105 10.99.0.107 10.99.0.109
 # wildcards alone, a physdev: entry (never, as in the kernel without a
 # bridge), the /0, with values per entry
-check i2 4 in src,src "hash:net,iface timeout 600 counters" \
+st_check i2 4 in src,src "hash:net,iface timeout 600 counters" \
 	"10.99.0.100/30,v+wildcard 0.0.0.0/0,veth+timeout+0 10.99.0.104/30,physdev:vb 10.99.0.0/24,vb+nomatch" \
 	10.99.0.101 10.99.0.105 10.99.0.109
-check i6 6 in src,src "hash:net,iface family inet6" "fd99::/124,vb fd99::8/125,vb+nomatch" fd99::5 fd99::9
+st_check i6 6 in src,src "hash:net,iface family inet6" "fd99::/124,vb fd99::8/125,vb+nomatch" fd99::5 fd99::9
 # egress: the outgoing interface, va, in the rule's dst
-check o1 4 out dst,dst "hash:net,iface" "10.99.0.0/28,va 10.99.0.8/29,v+wildcard+nomatch" 10.99.0.6 10.99.0.10 10.99.0.18
+st_check o1 4 out dst,dst "hash:net,iface" "10.99.0.0/28,va 10.99.0.8/29,v+wildcard+nomatch" 10.99.0.6 10.99.0.10 10.99.0.18
 note "$cases cases, $addrs addresses: kernel and sluice agree on every one ($dropped datagrams dropped, $passed passed)"
 
 note "a restart adopts hash:net,iface sets with their names, wildcards and nomatch, and their rules"

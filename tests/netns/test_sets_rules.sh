@@ -6,7 +6,9 @@
 #   catch-all drop, per-rule and per-entry counters, egress (tcx) drops,
 #   swap under traffic loses nothing, timeouts expire, a full set refuses
 #   the next add and keeps the rest, a set in use cannot be destroyed,
-#   IPv6 and the daemon's restart; rules on hash:ip,mark refused.
+#   IPv6 and the daemon's restart; hash:ip,mark against the mark iptables
+#   gives a's packets (egress, alone and as a list:set's member; refused on
+#   XDP ingress); a hash:net,net rule in either order of its directions.
 . "$(dirname "$0")/lib.sh"
 
 a=$(ns_new a)
@@ -73,11 +75,51 @@ ctl d rule del dev va netns "$a" egress match-set out dst action drop >/dev/null
 send 10.99.0.2 7000 100
 assert_eq "$((n0 + 100))" "$(noports)" "after rule del, traffic flows"
 
-note "hash:ip,mark: rules refused on both hooks until its dataplane fits 6.1"
+note "hash:ip,mark: the packet's mark at egress (a's mangle OUTPUT marks it), refused on XDP ingress"
+require iptables
 ctl d set create mk hash:ip,mark markmask 0xff00 >/dev/null
+ctl d set add mk 10.99.0.2,0x1200 >/dev/null
 expect_exit 2 ctl d rule add dev vb netns "$b" ingress match-set mk dst,dst action drop
-expect_exit 2 ctl d rule add dev va netns "$a" egress match-set mk dst,dst action drop
-ctl d set destroy mk >/dev/null || fail "destroy mk"
+ctl d rule add dev va netns "$a" egress match-set mk dst,dst action drop >/dev/null || fail "mark rule"
+n0=$(noports)
+send 10.99.0.2 7000 100
+assert_eq "$((n0 + 100))" "$(noports)" "unmarked traffic flows"
+ip netns exec "$a" iptables -t mangle -A OUTPUT -j MARK --set-mark 0x12ab || fail "iptables MARK"
+send 10.99.0.2 7000 100
+assert_eq "$((n0 + 100))" "$(noports)" "traffic marked 0x12ab (0x1200 under the markmask) dropped"
+assert_eq 100 "$(rule_count "$(rule_id mk drop)")" "mark rule counter"
+ip netns exec "$a" iptables -t mangle -R OUTPUT 1 -j MARK --set-mark 0x1300 || fail "iptables MARK"
+send 10.99.0.2 7000 100
+assert_eq "$((n0 + 200))" "$(noports)" "another mark flows"
+ctl d rule del dev va netns "$a" egress match-set mk dst,dst action drop >/dev/null || fail "rule del"
+note "a list:set with the hash:ip,mark member, at egress: its members match there"
+ctl d set create mkl list:set >/dev/null
+ctl d set add mkl mk >/dev/null
+ctl d rule add dev va netns "$a" egress match-set mkl dst,dst action drop >/dev/null || fail "list rule"
+send 10.99.0.2 7000 100
+assert_eq "$((n0 + 300))" "$(noports)" "another mark flows past the list"
+ip netns exec "$a" iptables -t mangle -R OUTPUT 1 -j MARK --set-mark 0x12ab || fail "iptables MARK"
+send 10.99.0.2 7000 100
+assert_eq "$((n0 + 300))" "$(noports)" "the member's mark dropped by the list"
+assert_eq 100 "$(rule_count "$(rule_id mkl drop)")" "list rule counter"
+ctl d rule del dev va netns "$a" egress match-set mkl dst,dst action drop >/dev/null || fail "rule del"
+ip netns exec "$a" iptables -t mangle -F OUTPUT
+
+note "hash:net,net through the daemon: a rule's two directions (src,dst; the kernel's own type is the oracle in test_sets_netnet_traffic)"
+ctl d set create nn hash:net,net >/dev/null
+ctl d set add nn 10.99.0.0/24,10.99.0.0-10.99.0.3 >/dev/null
+ctl d set add nn 10.99.0.2,10.99.0.0/30 nomatch >/dev/null
+ctl d rule add dev vb netns "$b" ingress prio 5 match-set nn src,dst action drop >/dev/null || fail "net,net rule"
+n0=$(noports)
+send 10.99.0.2 7000 100
+assert_eq "$n0" "$(noports)" "a's packets to b, in the /24 and the range's /30, dropped"
+ctl d rule del dev vb netns "$b" ingress prio 5 match-set nn src,dst action drop >/dev/null || fail "rule del"
+ctl d rule add dev vb netns "$b" ingress prio 5 match-set nn dst,src action drop >/dev/null || fail "net,net rule"
+send 10.99.0.2 7000 100
+assert_eq "$((n0 + 100))" "$(noports)" "the other order: b's /32 first net, a nomatch, answers first: they flow (to the web rule's pass)"
+assert_eq 0 "$(rule_count "$(rule_id nn drop)")" "the nomatch rule counted nothing"
+ctl d rule del dev vb netns "$b" ingress prio 5 match-set nn dst,src action drop >/dev/null || fail "rule del"
+ctl d set destroy nn >/dev/null || fail "destroy nn"
 
 note "IPv6"
 ctl d set create blk6 hash:net family inet6 >/dev/null

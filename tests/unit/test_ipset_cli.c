@@ -229,6 +229,9 @@ static const struct {
 	{ "create s bitmap:ip range 10.0.0.0/24 bitmask 255.0.0.0", 2, "Unknown argument: `bitmask'" },
 	{ "create s hash:ip,mark netmask 24", 2, "Unknown argument: `netmask'" },
 	{ "create s hash:ip markmask 255", 2, "Unknown argument: `markmask'" },
+	{ "create s hash:net,net family inet6 bitmask ffff::", 2,
+	  "Argument `bitmask' is supported in the kernel module of the set type hash:net,net starting from the "
+	  "revision 4 and you have installed revision 3 only. Your kernel is behind your ipset utility." },
 	{ "create s setlist hashsize 64", 2, "Unknown argument: `hashsize'" },
 	{ "create s list:set family inet", 2, "Unknown argument: `family'" },
 	{ "create s list:set size", 2, "Missing mandatory argument of option `size'" },

@@ -47,6 +47,7 @@ Test(sets_types, names_aliases_and_shape)
 		{ "bitmap:ip,mac", SL_SET_BITMAP_IP_MAC, 2, false }, { "macipmap", SL_SET_BITMAP_IP_MAC, 2, false },
 		{ "hash:net,iface", SL_SET_HASH_NET_IFACE, 2, true }, { "netifacehash", SL_SET_HASH_NET_IFACE, 2, true },
 		{ "hash:ip,mark", SL_SET_HASH_IP_MARK, 2, true }, { "ipmarkhash", SL_SET_HASH_IP_MARK, 2, true },
+		{ "hash:net,net", SL_SET_HASH_NET_NET, 2, true },
 	};
 
 	for (size_t i = 0; i < N(want); i++) {
@@ -85,6 +86,9 @@ static const struct create_case create_cases[] = {
 	C_OK("s hash:net,iface family inet6 forceadd", "create s hash:net,iface family inet6 hashsize 1024 maxelem 65536"),
 	/* hash:ip,mark: markmask printed after the family, always */
 	C_OK("s hash:ip,mark", "create s hash:ip,mark family inet markmask 0xffffffff hashsize 1024 maxelem 65536"),
+	C_OK("s hash:net,net -6 timeout 5 counters", "create s hash:net,net family inet6 hashsize 1024 maxelem 65536 timeout 5 counters"),
+	C_ERR("s hash:net,net netmask 24", "Argument `netmask' is supported in the kernel module of the set type hash:net,net starting from the "
+	      "revision 4 and you have installed revision 3 only. Your kernel is behind your ipset utility.", 16),
 	C_OK("s hash:ip,mark markmask 255 family inet6 timeout 5",
 	     "create s hash:ip,mark family inet6 markmask 0x000000ff hashsize 1024 maxelem 65536 timeout 5"),
 	C_ERR("s hash:ip,mark markmask 0", "markmask 0 is the null mask", 25),
@@ -330,6 +334,8 @@ struct elem_case {
 #define NETIF6 "s hash:net,iface family inet6"
 #define MARK4 "s hash:ip,mark markmask 0xff00"
 #define MARK6 "s hash:ip,mark family inet6"
+#define NN4 "s hash:net,net"
+#define NN6 "s hash:net,net family inet6"
 
 static const struct elem_case elem_cases[] = {
 	/* bitmap:ip,mac: IP[,MAC], one address each, the null MAC taken */
@@ -376,6 +382,27 @@ static const struct elem_case elem_cases[] = {
 	E_ERR(MARK6, "2001:db8::/64,1", "hash:ip,mark family inet6 takes single addresses, not '2001:db8::/64'", 1),
 	E_ERR(MARK6, "2001:db8::1-2001:db8::2,1",
 	      "hash:ip,mark family inet6 takes no address ranges: '2001:db8::1-2001:db8::2'", 1),
+	/* hash:net,net: ranges split into CIDR blocks on both sides, the
+	 * first's blocks outer (hash_netnet4_uadt); /0 refused on either */
+	E_OK(NN4, "10.0.0.0/24,10.1.0.0/16", "10.0.0.0/24,10.1.0.0/16"),
+	E_OK(NN4, "10.0.0.77/24,10.1.2.3/16", "10.0.0.0/24,10.1.0.0/16"),
+	E_OK(NN4, "10.0.0.1,10.2.0.1/32", "10.0.0.1,10.2.0.1"),
+	E_OK(NN4, "10.0.0.1-10.0.0.6,10.1.0.0/24",
+	     "10.0.0.1,10.1.0.0/24|10.0.0.2/31,10.1.0.0/24|10.0.0.4/31,10.1.0.0/24|10.0.0.6,10.1.0.0/24"),
+	E_OK(NN4, "10.4.0.0-10.4.0.3,10.5.0.255-10.5.1.1",
+	     "10.4.0.0/30,10.5.0.255|10.4.0.0/30,10.5.1.0/31"),
+	E_OK(NN4, "10.6.0.1-10.6.0.2,10.7.0.3-10.7.0.1",
+	     "10.6.0.1,10.7.0.1|10.6.0.1,10.7.0.2/31|10.6.0.2,10.7.0.1|10.6.0.2,10.7.0.2/31"),
+	E_OK(NN4, "0.0.0.0/8,10.0.0.0/8 nomatch", "0.0.0.0/8,10.0.0.0/8 nomatch"),
+	E_OK(NN6, "2001:db8::1/32,2001:db8:1::/48", "2001:db8::/32,2001:db8:1::/48"),
+	E_ERR(NN4, "10.0.0.0/0,10.1.0.0/16", "CIDR /0 out of range 1..32", 10),
+	E_ERR(NN4, "10.0.0.0/8,10.1.0.0/0", "CIDR /0 out of range 1..32", 21),
+	E_ERR(NN4, "10.0.0.0/8", "hash:net,net needs IP: '10.0.0.0/8'", 1),
+	E_ERR(NN4, "10.0.0.0/8,10.1.0.0/16,10.2.0.0/16",
+	      "hash:net,net takes IP[/CIDR],IP[/CIDR], got '10.0.0.0/8,10.1.0.0/16,10.2.0.0/16'", 1),
+	E_ERR(NN4, "10.0.0.0/8,0.0.0.0-255.255.255.255", "range '0.0.0.0-255.255.255.255' covers the whole address space", 12),
+	E_ERR(NN6, "2001:db8::/64,2001:db8::1-2001:db8::2",
+	      "hash:net,net family inet6 takes no address ranges: '2001:db8::1-2001:db8::2'", 15),
 	/* hash:ip inet */
 	E_OK(IP4, "10.0.0.1", "10.0.0.1" ),
 	E_OK(IP4, "10.0.0.1/32", "10.0.0.1" ),

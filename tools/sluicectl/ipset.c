@@ -105,6 +105,11 @@ static const struct {
 	{ "%63s already specified%n", "Syntax error: %s already specified" },
 	{ "setname '%63[^']' is longer than 31 characters%n", "Syntax error: setname '%s' is longer than 31 characters" },
 	{ "%*s needs PORT: '%63[^']'%n", "Syntax error: Second element is missing from %s." },
+	{ "hash:net,net needs IP: '%63[^']'%n", "Syntax error: Second element is missing from %s." },
+	{ "hash:net,net takes IP[/CIDR],IP[/CIDR], got '%63[^']'%n",
+	  "Syntax error: Two elem separators in %s, but settype hash:net,net supports one." },
+	{ "hash:net,net family inet6 takes no address ranges: '%63[^']'%n",
+	  "Syntax error: IP address or IP/cidr must be specified: %s" },
 	{ "%*s needs IP: '%63[^']'%n", "Syntax error: Third element is missing from %s." },
 };
 

@@ -30,6 +30,7 @@ int sl_ipset_spec_of(json_object *set, struct sl_set_spec *spec)
 struct keyed {
 	struct sl_set_elem e;
 	bool ok;
+	bool netnet;                /* hash:net,net: its second net's own order (cmp_second) */
 	int index;                  /* ties and unparsed keep their order */
 };
 
@@ -42,27 +43,48 @@ static void key_of(const struct sl_set_spec *spec, const char *elem, struct keye
 	k->ok = !sl_set_elem_parse(spec, SL_SETCMD_ADD, 1, w, NULL, &k->e, &err);
 }
 
-/* Prefixes of one address as ipset -sorted orders them (measured on
- * hash:net and hash:net,iface): IPv4 by the last address they cover (a
- * longer prefix first), IPv6 by the prefix length read as a signed byte
- * (/128 first, then /1 up to /127). */
-static int cmp_prefix(const struct sl_set_elem *a, const struct sl_set_elem *b)
+/* Nets as ipset -sorted orders them (measured on hash:net, hash:net,iface
+ * and hash:net,net, ipset 7.17): IPv4 by address, one address's prefixes
+ * longer first; IPv6 by the 32-bit words of the address that the shorter
+ * of the two prefixes reaches into (at least one), then the prefix length
+ * read as a signed byte (/128 first, then /1 up to /127), then the whole
+ * address: 2001:db8::1 before 2001:db8::/32 before 2001:db8::/64, ::/1
+ * and ::/0 before 2001:db7::1. A model of what was measured, not ipset's
+ * code. */
+static int cmp_net(const uint8_t *a, int acidr, const uint8_t *b, int bcidr, bool v6)
 {
+	int words = ((acidr < bcidr ? acidr : bcidr) + 31) / 32, c;
+
+	if (!v6)
+		return (c = memcmp(a, b, 4)) ? c : bcidr - acidr;
+	if ((c = memcmp(a, b, 4 * (size_t)(words ? words : 1))) || (c = (int8_t)acidr - (int8_t)bcidr))
+		return c;
+	return memcmp(a, b, 16);
+}
+
+/* hash:net,net: the first nets, then one first net's entries by their
+ * second net: IPv6 as above, IPv4 by address highest first (one
+ * address's prefixes still longer first) */
+static int cmp_second(const struct sl_set_elem *a, const struct sl_set_elem *b)
+{
+	int c;
+
 	if (a->family == SL_FAMILY_IPV6)
-		return (int8_t)a->cidr - (int8_t)b->cidr;
-	return b->cidr - a->cidr;
+		return cmp_net(a->addr2, a->cidr2, b->addr2, b->cidr2, true);
+	return (c = memcmp(b->addr2, a->addr2, 4)) ? c : b->cidr2 - a->cidr2;
 }
 
 static int cmp_keyed(const void *pa, const void *pb)
 {
 	const struct keyed *a = pa, *b = pb;
+	bool v6 = a->e.family == SL_FAMILY_IPV6;
 	int c;
 
 	if (a->ok != b->ok)
 		return a->ok ? -1 : 1;
 	if (!a->ok)
 		return a->index - b->index;
-	if ((c = memcmp(a->e.addr, b->e.addr, sizeof(a->e.addr))) || (c = cmp_prefix(&a->e, &b->e)) ||
+	if ((c = cmp_net(a->e.addr, a->e.cidr, b->e.addr, b->e.cidr, v6)) || (a->netnet && (c = cmp_second(&a->e, &b->e))) ||
 	    (c = a->e.proto - b->e.proto) || (c = a->e.port - b->e.port) ||
 	    (c = memcmp(a->e.addr2, b->e.addr2, sizeof(a->e.addr2))) || (c = memcmp(a->e.mac, b->e.mac, sizeof(a->e.mac))) ||
 	    (c = strcmp(a->e.iface, b->e.iface)) || (c = (a->e.mark > b->e.mark) - (a->e.mark < b->e.mark)))
@@ -83,6 +105,7 @@ static void sort_order(const struct sl_set_spec *spec, const char *const *elems,
 	for (int i = 0; i < n; i++) {
 		key_of(spec, elems[i], &k[i]);
 		k[i].index = i;
+		k[i].netnet = spec->type == SL_SET_HASH_NET_NET;
 	}
 	qsort(k, (size_t)n, sizeof(*k), cmp_keyed);
 	for (int i = 0; i < n; i++)

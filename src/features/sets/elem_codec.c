@@ -38,6 +38,8 @@ int sets_elem_key(const struct sets_set *s, const struct sl_set_elem *e, void *k
 	t.cidr = e->cidr;
 	if (s->spec.type == SL_SET_HASH_IP_MARK) /* the mark shares addr2's bytes */
 		t.mark = e->mark & s->spec.markmask;
+	if (s->spec.type == SL_SET_HASH_NET_NET) /* shares proto's byte */
+		t.cidr2 = e->cidr2;
 	return sl_set_key_build(s->cls, &t, key);
 }
 
@@ -55,7 +57,8 @@ void sets_entry_value(const struct sets_set *s, const struct sl_set_elem *e, str
 	}
 	if (e->flags & SL_ELEM_F_NOMATCH)
 		v->flags |= SL_SETV_NOMATCH;
-	v->cidr = e->cidr;
+	/* the LPM prefix the entry stands for: hash:net,net's second net's */
+	v->cidr = s->spec.type == SL_SET_HASH_NET_NET ? e->cidr2 : e->cidr;
 	if (e->flags & SL_ELEM_F_MAC) {
 		v->flags |= SL_SETV_MAC;
 		memcpy(v->mac, e->mac, sizeof(v->mac));
@@ -162,6 +165,12 @@ void sets_entry_elem(const struct sets_set *s, const void *key, const struct sl_
 	case SL_CLASS_IPMARK4: case SL_CLASS_IPMARK6:
 		memcpy(e->addr, k, (size_t)alen);
 		memcpy(&e->mark, k + alen, sizeof(e->mark));
+		break;
+	case SL_CLASS_NETNET4: case SL_CLASS_NETNET6:
+		e->cidr = k[4];
+		memcpy(e->addr, k + 5, (size_t)alen);
+		memcpy(e->addr2, k + 5 + alen, (size_t)alen);
+		e->cidr2 = v->cidr;
 		break;
 	case SL_CLASS_IPMAC4:
 		memcpy(e->addr, k, 4);

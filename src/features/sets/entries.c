@@ -95,6 +95,26 @@ static int netiface_find(const struct sets_set *s, const struct sl_set_elem *e, 
 	return best >= 0;
 }
 
+/* hash:net,net, a test of two hosts (hash_netnet4's test of every size
+ * pair): each first prefix, longest first, with the longest live second
+ * net of its entries; the first found answers */
+static int netnet_host_find(const struct sets_set *s, const struct sl_set_elem *e, struct sl_set_value *v)
+{
+	int bits = e->family == SL_FAMILY_IPV6 ? 128 : 32;
+
+	for (int c = bits; c >= 1; c--) {
+		struct sl_set_elem k = *e;
+		uint8_t key[SL_SET_KEY_MAX];
+
+		k.cidr = (uint8_t)c;
+		sl_set_mask_cidr(k.addr, c);
+		sets_elem_key(s, &k, key);
+		if (lpm_host_lookup(s, key, v))
+			return 1;
+	}
+	return 0;
+}
+
 int sets_entry_equal(const struct sets_set *s, const struct sl_set_elem *e, void *key, struct sl_set_value *v)
 {
 	sets_elem_key(s, e, key);
@@ -113,6 +133,8 @@ int sets_entry_test(const struct sets_set *s, const struct sl_set_elem *e)
 	sets_elem_key(s, e, key);
 	if (is_netiface(s))
 		hit = netiface_find(s, e, host, key, &v);
+	else if (s->spec.type == SL_SET_HASH_NET_NET) /* a net on either side: that entry only */
+		hit = host && e->cidr2 == e->cidr ? netnet_host_find(s, e, &v) : sets_entry_get(s, key, &v);
 	else if (sl_set_class_is_lpm(s->cls) && host)
 		hit = lpm_host_lookup(s, key, &v);
 	else

@@ -200,6 +200,8 @@ static struct sl_rule compile_set(const struct rules_rule *r, const struct sets_
 			       .src_dims = r->src_dims, .invert = r->invert, .action = r->action };
 
 	out.masked = sl_set_types[s->spec.type].mask && sl_set_spec_mask(&s->spec, out.mask);
+	if (sl_set_types[s->spec.type].markmask)
+		out.markmask = s->spec.markmask;
 	/* hash:net,iface: the interface its second direction names on this
 	 * hook (r's), the incoming one (src) on ingress, the outgoing one (dst)
 	 * on egress; the other has none here (the kernel: no match) */
@@ -226,9 +228,9 @@ static int compile_list(const struct sets_catalog *c, const struct rules_rule *r
 		const struct sl_set_lmember *m = &list->list->m[k];
 		const struct sets_set *s = sets_find(c, m->name);
 
-		/* hash:ip,mark: no dataplane yet, so its members match nothing */
+		/* hash:ip,mark: XDP has no mark, so its members match nothing there */
 		if (!s || s->list || (m->expires_ns && m->expires_ns <= now) || sl_set_types[s->spec.type].dims > r->ndirs ||
-		    sl_set_types[s->spec.type].markmask)
+		    (sl_set_types[s->spec.type].markmask && r->dir == SL_DIR_INGRESS))
 			continue;
 		if (*n == SL_RULES_MAX)
 			goto full;

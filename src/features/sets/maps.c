@@ -39,6 +39,7 @@ static uint8_t key_class_of(const struct sl_set_spec *spec)
 	case SL_SET_BITMAP_IP_MAC: return SL_CLASS_IPMAC4;
 	case SL_SET_HASH_NET_IFACE: return v6 ? SL_CLASS_NETIFACE6 : SL_CLASS_NETIFACE4;
 	case SL_SET_HASH_IP_MARK: return v6 ? SL_CLASS_IPMARK6 : SL_CLASS_IPMARK4;
+	case SL_SET_HASH_NET_NET: return v6 ? SL_CLASS_NETNET6 : SL_CLASS_NETNET4;
 	case SL_SET_BITMAP_PORT:
 	default: return SL_CLASS_PORT;
 	}
@@ -52,8 +53,8 @@ uint8_t sets_class_of(const struct sl_set_spec *spec)
 	 * but the key (and a hash:net*'s nomatch, per entry) */
 	bool plain = !(spec->flags & (SL_SET_F_TIMEOUT | SL_SET_F_COUNTERS | SL_SET_F_COMMENT | SL_SET_F_SKBINFO));
 
-	/* bitmap:ip,mac keeps each entry's MAC in its value, hash:net,iface
-	 * and hash:ip,mark have no plain layout: never plain */
+	/* bitmap:ip,mac keeps each entry's MAC in its value, hash:net,iface,
+	 * hash:ip,mark and hash:net,net have no plain layout: never plain */
 	if (key_class_of(spec) >= SL_CLASS_PLAIN_END)
 		return key_class_of(spec);
 	return (uint8_t)(key_class_of(spec) + (plain ? SL_CLASS_KEYS : 0));

@@ -157,10 +157,10 @@ int rules_check_dims(const struct rules_rule *r, const struct sl_set_spec *spec,
 	 * member of more dimensions than given never matches) */
 	if (r->match == SL_MATCH_UNPARSED || sl_set_types[spec->type].list)
 		return 0;
-	/* XDP has no mark; tc egress's match (skb->mark) does not fit Debian
-	 * 12's 6.1 stack yet (README: hash:ip,mark) */
-	if (sl_set_types[spec->type].markmask)
-		return sl_fail(err, SL_E_USAGE, 0, "match-set %s: rules on hash:ip,mark sets are not there yet", r->set);
+	if (sl_set_types[spec->type].markmask && r->dir == RULES_INGRESS)
+		return sl_fail(err, SL_E_USAGE, 0,
+			       "match-set %s: hash:ip,mark matches the packet's mark, which XDP ingress has not "
+			       "(use egress)", r->set);
 	/* iptables accepts fewer and then never matches: say so instead */
 	if (r->ndirs < dims)
 		return sl_fail(err, SL_E_USAGE, 0, "match-set %s: %s has %d dimension%s, %d direction%s given",

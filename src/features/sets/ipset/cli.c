@@ -114,7 +114,7 @@ static int take_global(int g, const char *value, struct sl_ipset_req *req, struc
 /* The types ipset has and sluice lacks (with ipset's old names): ipset
  * itself says "set type not supported" when the kernel lacks one. */
 static const char *const other_types[] = {
-	"hash:ip,mac", "hash:net,net",
+	"hash:ip,mac",
 	"hash:ip,port,net", "ipportnethash", "hash:net,port,net", NULL,
 };
 
@@ -188,6 +188,10 @@ static int parse_create(int n, char *const a[], struct sl_ipset_req *req, struct
 		for (k = 0; k < N(create_words); k++)
 			if (!strcmp(w, create_words[k].name) && (create_words[k].where & type_where(type)))
 				break;
+		/* ipset 7.17 knows them; Debian 12's 6.1 kernel has hash:net,net
+		 * revision 3, which lacks them: ipset's words then */
+		if (k == N(create_words) && type == SL_SET_HASH_NET_NET && (!strcmp(w, "netmask") || !strcmp(w, "bitmask")))
+			return param(err, SL_SET_NETNET_MASK_REFUSED, w);
 		if (k == N(create_words))
 			return param(err, "Unknown argument: `%s'", a[i]);
 		if (create_words[k].value && i + 1 >= n)

@@ -96,12 +96,17 @@ static int addr_cidr(struct part_ctx *c, char *text, char *slash, uint8_t *addr,
 	if (rc == -1)
 		return sl_fail(c->err, SL_E_USAGE, c->col + (int)(slash + 1 - text), "CIDR '%s' is not a number",
 			       slash + 1);
-	if (rc || n < (c->ti->zero_cidr ? 0u : 1u) || n > (unsigned)max) /* the kernel refuses /0 but in hash:net,iface */
+	/* the kernel refuses /0 but in hash:net,iface; hash:net,net's test
+	 * takes it (and finds nothing) */
+	if (rc || n < (c->ti->zero_cidr || (c->cmd == SL_SETCMD_TEST && c->spec->type == SL_SET_HASH_NET_NET) ? 0u : 1u) ||
+	    n > (unsigned)max)
 		return sl_fail(c->err, SL_E_USAGE, c->col + (int)(slash + 1 - text), "CIDR /%s out of range 1..%d",
 			       slash + 1, max);
 	*slash = '/';
 	*cidr = (uint8_t)n;
-	if (n == (unsigned)max)
+	/* hash:net,net's test of a /0: no entry has it; ipset echoes the
+	 * address as given */
+	if (n == (unsigned)max || (n == 0 && !c->ti->zero_cidr))
 		return 0;
 	if (kind == SL_PART_IP_ONE || (kind == SL_PART_IP && is_v6(c)))
 		return sl_fail(c->err, SL_E_USAGE, c->col, "%s family %s takes single addresses, not '%s'",
@@ -120,7 +125,7 @@ static int addr_cidr(struct part_ctx *c, char *text, char *slash, uint8_t *addr,
 static int addr_range(struct part_ctx *c, char *text, char *dash, uint8_t *addr, uint8_t *cidr)
 {
 	enum sl_set_part kind = c->ti->part[c->dim];
-	uint8_t to[16];
+	uint8_t to[16], *last = c->dim == 0 ? c->e->addr_to : c->e->addr2_to; /* hash:net,net: either part */
 
 	*dash = '\0';
 	if (parse_addr(c, text, c->col, addr) || parse_addr(c, dash + 1, c->col + (int)(dash + 1 - text), to))
@@ -130,14 +135,14 @@ static int addr_range(struct part_ctx *c, char *text, char *dash, uint8_t *addr,
 		return sl_fail(c->err, SL_E_USAGE, c->col, "%s family %s takes no address ranges: '%s'", c->ti->name,
 			       sl_set_family_name(c->spec->family), text);
 	if (sl_set_addr_v4(addr) > sl_set_addr_v4(to)) { /* ipset swaps a reversed range */
-		memcpy(c->e->addr_to, addr, 16);
+		memcpy(last, addr, 16);
 		memcpy(addr, to, 16);
 	} else {
-		memcpy(c->e->addr_to, to, 16);
+		memcpy(last, to, 16);
 	}
-	if (kind == SL_PART_NET && sl_set_addr_v4(addr) == 0 && sl_set_addr_v4(c->e->addr_to) == 0xffffffff)
+	if (kind == SL_PART_NET && sl_set_addr_v4(addr) == 0 && sl_set_addr_v4(last) == 0xffffffff)
 		return sl_fail(c->err, SL_E_USAGE, c->col, "range '%s' covers the whole address space", text);
-	c->e->flags |= SL_ELEM_F_ADDR_RANGE;
+	c->e->flags |= c->dim == 0 ? SL_ELEM_F_ADDR_RANGE : SL_ELEM_F_ADDR2_RANGE;
 	*cidr = 32;
 	return 0;
 }
@@ -692,6 +697,8 @@ static int test_shape(struct part_ctx *c, const char *text)
 			       "IP/CIDR range is not allowed in command test with set type %s and family %s", type, fam);
 	if (c->slash[2])
 		return sl_fail(c->err, SL_E_USAGE, c->col, "plain IP address must be supplied: %s", text);
+	/* hash:net,net's test takes the second range's first address */
+	c->e->flags &= ~(unsigned)SL_ELEM_F_ADDR2_RANGE;
 	return 0;
 }
 

@@ -83,7 +83,8 @@ int sl_set_expand_init(struct sl_set_iter *it, const struct sl_set_spec *spec, c
 
 	memset(it, 0, sizeof(*it));
 	it->next = *pat;
-	it->next.flags &= ~(unsigned)(SL_ELEM_F_ADDR_RANGE | SL_ELEM_F_ADDR_CIDR | SL_ELEM_F_PORT_RANGE);
+	it->next.flags &= ~(unsigned)(SL_ELEM_F_ADDR_RANGE | SL_ELEM_F_ADDR_CIDR | SL_ELEM_F_PORT_RANGE |
+				      SL_ELEM_F_ADDR2_RANGE);
 	if (pat->flags & SL_ELEM_F_ADDR_RANGE) {
 		it->addr_steps = true;
 		it->net_blocks = sl_set_types[spec->type].part[0] == SL_PART_NET;
@@ -95,6 +96,12 @@ int sl_set_expand_init(struct sl_set_iter *it, const struct sl_set_spec *spec, c
 	if (it->addr_steps)
 		addrs = it->net_blocks ? count_blocks(it->addr, it->addr_last)
 				       : ((uint64_t)it->addr_last - it->addr) / it->addr_step + 1;
+	if (pat->flags & SL_ELEM_F_ADDR2_RANGE) { /* hash_netnet4_uadt: each first block with each second */
+		it->addr2_steps = true;
+		it->addr2 = it->addr2_first = sl_set_addr_v4(pat->addr2);
+		it->addr2_last = sl_set_addr_v4(pat->addr2_to);
+		addrs *= count_blocks(it->addr2_first, it->addr2_last);
+	}
 	it->port_first = pat->port;
 	it->port_last = pat->flags & SL_ELEM_F_PORT_RANGE ? pat->port_to : pat->port;
 	it->port = it->port_first;
@@ -134,6 +141,16 @@ int sl_set_expand_next(struct sl_set_iter *it, struct sl_set_elem *elem)
 			block(it->addr, it->addr_last, &elem->cidr);
 		else
 			elem->cidr = 32;
+	}
+	if (it->addr2_steps) {
+		uint32_t last = block(it->addr2, it->addr2_last, &elem->cidr2);
+
+		put_v4(elem->addr2, it->addr2);
+		if (last < it->addr2_last) {
+			it->addr2 = last + 1;
+			return 1;
+		}
+		it->addr2 = it->addr2_first;
 	}
 	elem->port = (uint16_t)it->port;
 	if (it->port < it->port_last) {

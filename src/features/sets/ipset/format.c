@@ -29,17 +29,17 @@ static void fmt_addr(struct fmt *f, const struct sl_set_elem *e, int dim)
 		for (uint32_t host = sl_set_addr_v4(e->addr_to) - sl_set_addr_v4(e->addr); host; host >>= 1)
 			len--;
 		sl_set_append(f->out, f->size, &f->len, "/%d", len);
-	} else if (dim == 0 && (e->flags & SL_ELEM_F_ADDR_RANGE)) {
-		inet_ntop(af, e->addr_to, buf, sizeof(buf));
+	} else if (dim == 0 ? e->flags & SL_ELEM_F_ADDR_RANGE : e->flags & SL_ELEM_F_ADDR2_RANGE) {
+		inet_ntop(af, dim == 0 ? e->addr_to : e->addr2_to, buf, sizeof(buf));
 		sl_set_append(f->out, f->size, &f->len, "-%s", buf);
 	}
 }
 
-/* SL_PART_NET: a /0 prints too (hash:net,iface takes it) */
+/* SL_PART_NET: a /0 prints too (hash:net,iface takes it, hash:net,net's test) */
 static void fmt_net(struct fmt *f, const struct sl_set_elem *e, int dim)
 {
 	fmt_addr(f, e, dim);
-	if (dim == 0 && !e->cidr)
+	if (!(dim == 0 ? e->cidr : e->cidr2))
 		sl_set_append(f->out, f->size, &f->len, "/0");
 }
 

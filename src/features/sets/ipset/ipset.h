@@ -110,6 +110,13 @@ struct sl_set_type_info {
 
 extern const struct sl_set_type_info sl_set_types[SL_SET_TYPE_COUNT];
 
+/* ipset 7.17's words for netmask/bitmask (`%s`) on hash:net,net, whose
+ * revision 4 has them, against Debian 12's 6.1 kernel (revision 3),
+ * which sluice answers as: the option is refused */
+#define SL_SET_NETNET_MASK_REFUSED                                                                           \
+	"Argument `%s' is supported in the kernel module of the set type hash:net,net starting from the "   \
+	"revision 4 and you have installed revision 3 only. Your kernel is behind your ipset utility."
+
 /* By name or alias; NULL if unknown. */
 const struct sl_set_type_info *sl_set_type_find(const char *name, enum sl_set_type *type);
 
@@ -176,6 +183,7 @@ enum sl_set_elem_flags {
 	SL_ELEM_F_MAC        = 1 << 9, /* bitmap:ip,mac: a MAC was given */
 	SL_ELEM_F_WILDCARD   = 1 << 10, /* hash:net,iface: iface is a prefix of the names it matches */
 	SL_ELEM_F_PHYSDEV    = 1 << 11, /* hash:net,iface: `physdev:NAME` */
+	SL_ELEM_F_ADDR2_RANGE = 1 << 12, /* addr2..addr2_to (hash:net,net IPv4), before expansion */
 };
 
 /* One element, or a pattern with ranges that sl_set_expand_*() turns into
@@ -184,13 +192,14 @@ enum sl_set_elem_flags {
 struct sl_set_elem {
 	uint8_t family;             /* enum sl_family; 0 for hash:mac and bitmap:port */
 	uint8_t cidr;               /* prefix length of addr: 32/128 for a host */
-	uint8_t cidr2;              /* of addr2: always a host */
+	uint8_t cidr2;              /* of addr2: a host but in hash:net,net */
 	uint8_t proto;              /* IPPROTO_*; 0 where the type has no protocol */
 	uint16_t port;              /* ICMP/ICMPv6: type << 8 | code, as ipset keeps it */
 	uint16_t port_to;
 	uint8_t addr[16];
 	uint8_t addr_to[16];
 	uint8_t addr2[16];
+	uint8_t addr2_to[16];
 	uint8_t mac[6];
 	char iface[SL_IFACE_LEN + 1]; /* hash:net,iface, NUL-terminated */
 	uint32_t mark;              /* hash:ip,mark: as given (a key holds it ANDed with the markmask) */
@@ -246,10 +255,13 @@ const char *sl_set_skbprio_format(const struct sl_set_skbinfo *skb, char *out, s
 
 /* Walks the entries of a pattern the way the kernel stores them: IPv4
  * ranges and CIDRs of ip types become hosts, IPv4 ranges of net types
- * CIDR blocks, port ranges single ports (addresses outer, ports inner). */
+ * CIDR blocks, port ranges single ports (addresses outer, ports inner;
+ * hash:net,net: the first net's blocks outer, the second's inner). */
 struct sl_set_iter {
-	struct sl_set_elem next;    /* template; addr/port advance */
+	struct sl_set_elem next;    /* template; addr/addr2/port advance */
 	uint32_t addr, addr_last;   /* IPv4, host order */
+	uint32_t addr2, addr2_first, addr2_last; /* hash:net,net's second range */
+	bool addr2_steps;
 	uint32_t addr_step;         /* hash:ip with netmask: one entry per block */
 	uint32_t port, port_first, port_last;
 	bool addr_steps, net_blocks, done;

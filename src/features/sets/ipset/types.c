@@ -63,6 +63,10 @@ const struct sl_set_type_info sl_set_types[SL_SET_TYPE_COUNT] = {
 		.name = "hash:ip,mark", .alias = "ipmarkhash", .metavar = "IP,MARK",
 		.dims = 2, .part = { SL_PART_IP, SL_PART_MARK }, .family = true, .null_addr = true, .markmask = true,
 	},
+	[SL_SET_HASH_NET_NET] = {
+		.name = "hash:net,net", .alias = "netnethash", .metavar = "IP[/CIDR],IP[/CIDR]",
+		.dims = 2, .part = { SL_PART_NET, SL_PART_NET }, .family = true, .nomatch = true, .null_addr = true,
+	},
 	[SL_SET_LIST_SET] = {
 		.name = "list:set", .alias = "setlist", .metavar = "SETNAME",
 		.dims = 1, .list = true,
@@ -478,6 +482,8 @@ static int parse_create_opts(int argc, char *const argv[], const int *cols, stru
 
 		if (!o)
 			return sl_fail(err, SL_E_USAGE, col, "unknown option '%s'", argv[i]);
+		if (!opt_fits(o, ti) && spec->type == SL_SET_HASH_NET_NET && (o->where & OPT_MASK))
+			return sl_fail(err, SL_E_USAGE, col, SL_SET_NETNET_MASK_REFUSED, o->name);
 		if (!opt_fits(o, ti))
 			return sl_fail(err, SL_E_USAGE, col, "option '%s' is not for %s", argv[i], ti->name);
 		if (o->apply == opt_family) { /* three spellings, one option */
