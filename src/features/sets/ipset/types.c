@@ -27,7 +27,7 @@ const struct sl_set_type_info sl_set_types[SL_SET_TYPE_COUNT] = {
 		.dims = 2, .part = { SL_PART_IP, SL_PART_PROTO_PORT }, .family = true, .mask = SL_MASK_LAST,
 	},
 	[SL_SET_HASH_NET_PORT] = {
-		.name = "hash:net,port", .metavar = "IP[/CIDR],PORT",
+		.name = "hash:net,port", .alias = "netporthash", .metavar = "IP[/CIDR],PORT",
 		.dims = 2, .part = { SL_PART_NET, SL_PART_PROTO_PORT }, .family = true, .nomatch = true,
 		.null_addr = true,
 	},
