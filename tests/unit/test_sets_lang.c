@@ -519,6 +519,9 @@ static const struct elem_case elem_cases[] = {
 	E_ERR(IPP4, "10.0.0.1,tcp:1-70000", "tcp port 70000 out of range 0..65535", 16),
 	E_ERR(IPP4, "10.0.0.1,foo:80", "'foo' is not a protocol", 10),
 	E_ERR(IPP4, "10.0.0.1,ip:0", "'ip' is not a protocol", 10),
+	E_ERR(IPP4, "10.0.0.1,0:0", "protocol 0 is not a valid protocol", 10),
+	E_ERR(IPP4, "10.0.0.1,200:5", "protocol 200 takes port 0 only, got '5'", 14),
+	E_OK(IPP4, "10.0.0.1,200:0", "10.0.0.1,200:0" ),
 	E_ERR(IPP4, "10.0.0.1,tcp:nosuch", "'nosuch' is neither a port number nor a tcp service", 14),
 	E_ERR(IPP4, "10.0.0.1,udp:ms-sql-s", "'ms' is neither a port number nor a udp service", 14),
 	E_ERR(IPP4, "10.0.0.1,[ms-sql-s", "no ']' closes '[ms-sql-s'", 10),
@@ -855,6 +858,8 @@ Test(sets_proto, names)
 		{ "icmpv6", 58, "ipv6-icmp" }, { "ICMPv6", 58, "ipv6-icmp" }, { "ipv6-icmp", 58, "ipv6-icmp" },
 		{ "gre", 47, "gre" }, { "0x2f", 47, "gre" }, { "Tcp", -1, NULL }, { "ip", -1, NULL }, { "0", -1, NULL },
 		{ "256", -1, NULL }, { "nosuch", -1, NULL }, { "", -1, NULL },
+		/* a number without a name is taken and printed as the number */
+		{ "200", 200, "200" }, { "255", 255, "255" },
 	};
 
 	for (size_t i = 0; i < N(cases); i++) {

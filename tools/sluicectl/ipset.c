@@ -56,6 +56,7 @@ static const struct {
 	{ "hash:ip cannot store the null address", "Null-valued element, cannot be stored in a hash type of set" },
 	{ "hash:ip,port cannot store the null address", "Kernel error received: Invalid argument" },
 	{ "markmask 0 is the null mask", "The value of the markmask parameter is invalid" },
+	{ "protocol 0 is not a valid protocol", "Invalid protocol specified" },
 	{ " is the null mask", "The value of the netmask parameter is invalid" },
 	{ "bitmask and netmask are mutually exclusive", "Syntax error: bitmask and netmask are mutually exclusive, provide only one" },
 };
@@ -74,6 +75,7 @@ static const struct {
 	{ "'%63[^']' is not an IPv4 address (set %*s is family inet)%n",
 	  "Syntax error: cannot parse %s: resolving to IPv4 address failed" },
 	{ "'%63[^']' is not a protocol%n", "Syntax error: cannot parse '%s' as a protocol" },
+	{ "protocol %63s takes port 0 only, got '%*[^']'%n", "Syntax error: Protocol %s can be used with pseudo port value 0 only." },
 	{ "family '%63[^']' is not inet or inet6%n", "Syntax error: unknown inet family %s" },
 	{ "hash:ip takes IP, got '%63[^']'%n", "Syntax error: Elem separator in %s, but settype hash:ip supports none." },
 	{ "bitmap:ip takes IP, got '%63[^']'%n", "Syntax error: Elem separator in %s, but settype bitmap:ip supports none." },

@@ -74,6 +74,32 @@ static int cmp_second(const struct sl_set_elem *a, const struct sl_set_elem *b)
 	return (c = memcmp(b->addr2, a->addr2, 4)) ? c : b->cidr2 - a->cidr2;
 }
 
+/* Protocols, and one protocol's ports, as ipset -sorted orders them: by
+ * the text each prints, shorter first, then byte by byte (measured on
+ * ipset 7.17: ah, esp, 200, gre, tcp, udp, icmp, igmp, sctp, udplite;
+ * icmp:6/0, 40/2, echo-reply, echo-request, host-redirect, ...,
+ * TOS-host-redirect). For numbered ports that is their numeric order. */
+static int cmp_text(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	return la != lb ? (la < lb ? -1 : 1) : strcmp(a, b);
+}
+
+static int cmp_proto_port(const struct sl_set_elem *a, const struct sl_set_elem *b)
+{
+	char ta[64], tb[64];
+	enum sl_port_kind kind;
+
+	if (a->proto != b->proto)
+		return cmp_text(sl_set_proto_name(a->proto, ta, sizeof(ta)), sl_set_proto_name(b->proto, tb, sizeof(tb)));
+	kind = sl_set_proto_ports(a->proto);
+	if (a->proto && (kind == SL_PORTS_ICMP || kind == SL_PORTS_ICMPV6))
+		return cmp_text(sl_set_icmp_name(kind == SL_PORTS_ICMPV6, a->port, ta, sizeof(ta)),
+				sl_set_icmp_name(kind == SL_PORTS_ICMPV6, b->port, tb, sizeof(tb)));
+	return a->port - b->port;
+}
+
 static int cmp_keyed(const void *pa, const void *pb)
 {
 	const struct keyed *a = pa, *b = pb;
@@ -85,7 +111,7 @@ static int cmp_keyed(const void *pa, const void *pb)
 	if (!a->ok)
 		return a->index - b->index;
 	if ((c = cmp_net(a->e.addr, a->e.cidr, b->e.addr, b->e.cidr, v6)) || (a->netnet && (c = cmp_second(&a->e, &b->e))) ||
-	    (c = a->e.proto - b->e.proto) || (c = a->e.port - b->e.port) ||
+	    (c = cmp_proto_port(&a->e, &b->e)) ||
 	    (c = memcmp(a->e.addr2, b->e.addr2, sizeof(a->e.addr2))) || (c = memcmp(a->e.mac, b->e.mac, sizeof(a->e.mac))) ||
 	    (c = strcmp(a->e.iface, b->e.iface)) || (c = (a->e.mark > b->e.mark) - (a->e.mark < b->e.mark)))
 		return c;

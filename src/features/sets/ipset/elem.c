@@ -305,6 +305,8 @@ static int parse_proto_port(struct part_ctx *c, char *text)
 	c->e->proto = IPPROTO_TCP;
 	if (colon) {
 		*colon = '\0';
+		if (!strcmp(text, "0")) /* ipset passes it on; the kernel refuses it */
+			return sl_fail(c->err, SL_E_USAGE, c->col, "protocol 0 is not a valid protocol");
 		if (sl_set_proto_parse(text, &c->e->proto))
 			return sl_fail(c->err, SL_E_USAGE, c->col, "'%s' is not a protocol", text);
 		port = colon + 1;

@@ -86,14 +86,12 @@ int sl_set_proto_parse(const char *text, uint8_t *proto)
 		*proto = (uint8_t)res->p_proto;
 		return res->p_proto > 0 && res->p_proto < 256 ? 0 : -1;
 	}
-	/* a number must name a known protocol, as in ipset */
+	/* any number 1..255, named or not (ipset 7.17 takes 200 and lists it
+	 * as 200; 0 is the kernel's refusal, the caller's to report) */
 	if (sl_set_number(text, 255, &num) || num == 0)
 		return -1;
 	*proto = (uint8_t)num;
-	for (size_t i = 0; i < N(protos); i++)
-		if (protos[i].num == num)
-			return 0;
-	return getprotobynumber_r((int)num, &pe, buf, sizeof(buf), &res) == 0 && res ? 0 : -1;
+	return 0;
 }
 
 const char *sl_set_proto_name(uint8_t proto, char *buf, size_t size)
