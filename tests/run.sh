@@ -170,13 +170,13 @@ for suite in $SUITES; do
 			fi
 		done
 		[ $found -gt 0 ] || no_tests "$suite${only:+/$only}" "tests/$suite (run from the source tree)" ;;
-	fuzz) # each libFuzzer target for a bounded time (SLUICE_FUZZ_SECONDS, default 20)
+	fuzz) # each libFuzzer target for a bounded time (SLUICE_FUZZ_SECONDS, default 10)
 		for t in "$SL_SRC"/tests/fuzz/fuzz_*.c; do
 			picked "$t" || continue
 			[ -f "$t" ] || continue
 			found=$((found + 1))
 			t=$(basename "$t" .c)
-			shell "fuzz/$t" sh "$SL_SRC/tests/fuzz/run.sh" "$B" "${SLUICE_FUZZ_SECONDS:-20}" "$t"
+			shell "fuzz/$t" sh "$SL_SRC/tests/fuzz/run.sh" "$B" "${SLUICE_FUZZ_SECONDS:-10}" "$t"
 			sed -n 's/^fuzz /        /p' "$log_dir/fuzz_$t.log"
 		done
 		[ $found -gt 0 ] || no_tests "$suite${only:+/$only}" "tests/fuzz" ;;

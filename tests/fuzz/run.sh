@@ -6,7 +6,7 @@
 #   sh tests/fuzz/run.sh BUILD [SECONDS_PER_TARGET [TARGET...]]
 # Prints one summary line per target: runs, coverage (edges), corpus.
 B=${1:-build}
-SECS=${2:-${SLUICE_FUZZ_SECONDS:-20}}
+SECS=${2:-${SLUICE_FUZZ_SECONDS:-10}}
 [ $# -gt 2 ] && shift 2 || set --
 dir=$(dirname "$0")
 targets=$*

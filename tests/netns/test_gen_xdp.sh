@@ -31,7 +31,14 @@ sent() {
 	xdp "$@" >"$T_TMP/out.json" 2>"$T_TMP/err" || fail "$what: sluice-gen xdp $*: $(cat "$T_TMP/err")"
 	got=$(jq .packets "$T_TMP/out.json")
 	[ -z "$n" ] || assert_eq "$n" "$got" "$what: packets sluice-gen reports"
-	assert_eq 0 "$(jq .errors "$T_TMP/out.json")" "$what: transmit errors"
+	# a --duration run is not paced: when vb's NAPI falls behind, its ring
+	# refuses frames (counted as errors, as veth counts them), so only a
+	# counted run must have none; what was passed on is exact either way
+	if [ -n "$n" ]; then
+		assert_eq 0 "$(jq .errors "$T_TMP/out.json")" "$what: transmit errors"
+	else
+		[ "$(jq '.errors >= 0' "$T_TMP/out.json")" = true ] || fail "$what: errors is not a count"
+	fi
 	assert_eq "$got" "$(($(xmit) - x0))" "$what: frames va passed to vb (ethtool)"
 	wait_until 5 test "$(($(seen) - s0))" = "$got"
 	assert_eq "$got" "$(($(seen) - s0))" "$what: frames vb's XDP program counted"
