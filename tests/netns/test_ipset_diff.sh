@@ -81,7 +81,7 @@ side() {
 	else
 		SLUICE_SOCKET=$(sock_path d) "$SIPSET" "$@" <"$T_TMP/in" >"$T_TMP/$s.out" 2>"$T_TMP/$s.err"
 	fi
-	echo $? >"$T_TMP/$s.rc"
+	eval "${s}_rc=$?"
 	if [ "$usefile" = 1 ] && [ -z "$input" ] && [ -f "$f" ]; then
 		echo "[file]" >>"$T_TMP/$s.out"
 		cat "$f" >>"$T_TMP/$s.out"
@@ -109,17 +109,26 @@ while IFS= read -r line; do
 	esac
 	case $words in *@FILE@*) usefile=1 ;; esac
 	for s in k s; do
-		w=$(echo "$words" | sed "s#@FILE@#$T_TMP/$s.file#g")
+		w=$words
+		[ "$usefile" = 0 ] || w=$(echo "$words" | sed "s#@FILE@#$T_TMP/$s.file#g")
 		eval "side $s $w"
 	done
+	total=$((total + 1))
+	# the same bytes agree after any normalisation: most lines stop here
+	# (a line naming a file is normalised, each side's file name differs)
+	if [ "$k_rc" = "$s_rc" ] && [ "$usefile" = 0 ] && cmp -s "$T_TMP/k.out" "$T_TMP/s.out" &&
+		cmp -s "$T_TMP/k.err" "$T_TMP/s.err"; then
+		agree=$((agree + 1))
+		echo "$label 1" >>"$T_TMP/labels"
+		continue
+	fi
 	sorted=0
 	case " $words " in *" -s "*|*" -sorted "*|*" --sorted "*) sorted=1 ;; esac
 	for s in k s; do
 		normalise "$T_TMP/$s.out" "$sorted" | sed "s#$T_TMP/$s.file#@FILE@#g" >"$T_TMP/$s.nout"
 		normalise "$T_TMP/$s.err" 0 | sed "s#$T_TMP/$s.file#@FILE@#g" >"$T_TMP/$s.nerr"
 	done
-	total=$((total + 1))
-	if [ "$(cat "$T_TMP/k.rc")" = "$(cat "$T_TMP/s.rc")" ] && cmp -s "$T_TMP/k.nout" "$T_TMP/s.nout" &&
+	if [ "$k_rc" = "$s_rc" ] && cmp -s "$T_TMP/k.nout" "$T_TMP/s.nout" &&
 		cmp -s "$T_TMP/k.nerr" "$T_TMP/s.nerr"; then
 		agree=$((agree + 1))
 		echo "$label 1" >>"$T_TMP/labels"
@@ -133,7 +142,7 @@ while IFS= read -r line; do
 	bad=$((bad + 1))
 	{
 		echo "DIFFER line $lineno [$label]: $line"
-		echo "   exit: ipset $(cat "$T_TMP/k.rc"), sluice $(cat "$T_TMP/s.rc")"
+		echo "   exit: ipset $k_rc, sluice $s_rc"
 		diff "$T_TMP/k.nout" "$T_TMP/s.nout" | sed -n '2,12s/^/   out /p'
 		diff "$T_TMP/k.nerr" "$T_TMP/s.nerr" | sed -n '2,8s/^/   err /p'
 	} >>"$T_TMP/report"
