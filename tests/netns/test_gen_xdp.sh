@@ -21,25 +21,25 @@ xdp() { ip netns exec "$A" "$GEN" xdp --dev va --json "$@"; }
 seen() { rxq_counts "$Bn" 2 | awk '{ for (i = 1; i <= NF; i++) s += $i } END { print s + 0 }'; }
 # what va passed on to vb (veth's tx_queue_N_xdp_xmit), all queues
 xmit() { ip netns exec "$A" ethtool -S va | awk '$1 ~ /^tx_queue_[0-9]+_xdp_xmit:$/ { s += $2 } END { print s + 0 }'; }
+# what vb's full ring refused of it (veth's tx_queue_N_xdp_xmit_errors)
+xmit_errors() { ip netns exec "$A" ethtool -S va | awk '$1 ~ /^tx_queue_[0-9]+_xdp_xmit_errors:$/ { s += $2 } END { print s + 0 }'; }
 
-# sent CASE N ARGS...: sluice-gen reports N sent, vb's program and va's
-# transmit count saw exactly those
+# sent CASE N ARGS...: sluice-gen's packets and errors make N (as --count
+# counts: sent + errors), and are exactly what va passed on and what vb's
+# full ring refused (its ethtool counters), and vb's program saw the
+# packets. Unpaced senders can outrun vb's NAPI (two of them hold both
+# CPUs: 10,036 of 100,001 refused in one run here), so how many are
+# refused is not fixed; that each is accounted for is.
 sent() {
 	what=$1 n=$2
 	shift 2
-	s0=$(seen) x0=$(xmit)
+	s0=$(seen) x0=$(xmit) e0=$(xmit_errors)
 	xdp "$@" >"$T_TMP/out.json" 2>"$T_TMP/err" || fail "$what: sluice-gen xdp $*: $(cat "$T_TMP/err")"
 	got=$(jq .packets "$T_TMP/out.json")
-	[ -z "$n" ] || assert_eq "$n" "$got" "$what: packets sluice-gen reports"
-	# a --duration run is not paced: when vb's NAPI falls behind, its ring
-	# refuses frames (counted as errors, as veth counts them), so only a
-	# counted run must have none; what was passed on is exact either way
-	if [ -n "$n" ]; then
-		assert_eq 0 "$(jq .errors "$T_TMP/out.json")" "$what: transmit errors"
-	else
-		[ "$(jq '.errors >= 0' "$T_TMP/out.json")" = true ] || fail "$what: errors is not a count"
-	fi
+	errs=$(jq .errors "$T_TMP/out.json")
+	[ -z "$n" ] || assert_eq "$n" "$((got + errs))" "$what: packets + errors sluice-gen reports"
 	assert_eq "$got" "$(($(xmit) - x0))" "$what: frames va passed to vb (ethtool)"
+	assert_eq "$errs" "$(($(xmit_errors) - e0))" "$what: frames vb's ring refused (ethtool)"
 	wait_until 5 test "$(($(seen) - s0))" = "$got"
 	assert_eq "$got" "$(($(seen) - s0))" "$what: frames vb's XDP program counted"
 }
