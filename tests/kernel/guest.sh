@@ -4,8 +4,10 @@
 #
 #   sh tests/kernel/guest.sh BUILD_DIR KERNEL_VERSION OUT SUITE|SUITE/TEST...
 # Run from the source tree. OUT receives the console log, the boot time and
-# test-logs/ (the guest's BUILD_DIR/test-logs): written straight to the
-# results share, so a guest the timeout kills leaves them too. Exit: the
+# test-logs/ (the guest's tests/run.sh's logs, SLUICE_TEST_LOGS: not under
+# BUILD_DIR, which the host's own suites may be writing to meanwhile):
+# written straight to the results share, so a guest the timeout kills
+# leaves them too. Exit: the
 # guest's tests/run.sh's, or run.sh's 124/125. The guest's tests stretch
 # their guards (SLUICE_GUARD_SCALE, tests/netns/lib.sh) tenfold.
 [ $# -ge 4 ] || { echo "usage: sh tests/kernel/guest.sh BUILD_DIR KERNEL_VERSION OUT TEST..." >&2; exit 2; }
@@ -16,6 +18,6 @@ mkdir -p "$out" || exit 2
 SLUICE_KERNEL_OUT=$out exec sh "$(dirname "$0")/run.sh" "$version" -- sh -c '
 	# emulation runs some 10-25 times slower: stretch the tests'"'"' guards
 	export SLUICE_GUARD_SCALE=10
-	mkdir -p "$SLUICE_GUEST_OUT/test-logs"
-	rm -rf "$1/test-logs" && ln -s "$SLUICE_GUEST_OUT/test-logs" "$1/test-logs" || exit 125
+	export SLUICE_TEST_LOGS="$SLUICE_GUEST_OUT/test-logs"
+	mkdir -p "$SLUICE_TEST_LOGS" || exit 125
 	exec sh tests/run.sh "$@"' guest "$B" "$@"
