@@ -7,9 +7,9 @@
 # test-logs/ (the guest's tests/run.sh's logs, SLUICE_TEST_LOGS: not under
 # BUILD_DIR, which the host's own suites may be writing to meanwhile):
 # written straight to the results share, so a guest the timeout kills
-# leaves them too. Exit: the
-# guest's tests/run.sh's, or run.sh's 124/125. The guest's tests stretch
-# their guards (SLUICE_GUARD_SCALE, tests/netns/lib.sh) tenfold.
+# leaves them too. Exit: the guest's tests/run.sh's, or run.sh's 124/125.
+# The guest's tests stretch their guards (SLUICE_GUARD_SCALE,
+# tests/netns/lib.sh) tenfold.
 [ $# -ge 4 ] || { echo "usage: sh tests/kernel/guest.sh BUILD_DIR KERNEL_VERSION OUT TEST..." >&2; exit 2; }
 B=$1 version=$2 out=$3
 shift 3
