@@ -96,9 +96,9 @@ static int addr_cidr(struct part_ctx *c, char *text, char *slash, uint8_t *addr,
 	if (rc == -1)
 		return sl_fail(c->err, SL_E_USAGE, c->col + (int)(slash + 1 - text), "CIDR '%s' is not a number",
 			       slash + 1);
-	/* the kernel refuses /0 but in hash:net,iface; hash:net,net's test
-	 * takes it (and finds nothing) */
-	if (rc || n < (c->ti->zero_cidr || (c->cmd == SL_SETCMD_TEST && c->spec->type == SL_SET_HASH_NET_NET) ? 0u : 1u) ||
+	/* the kernel refuses /0 but in hash:net,iface, and in hash:net,net's
+	 * test (which finds nothing) */
+	if (rc || n < (c->ti->zero_cidr || (c->cmd == SL_SETCMD_TEST && c->ti->test_zero_cidr) ? 0u : 1u) ||
 	    n > (unsigned)max)
 		return sl_fail(c->err, SL_E_USAGE, c->col + (int)(slash + 1 - text), "CIDR /%s out of range 1..%d",
 			       slash + 1, max);

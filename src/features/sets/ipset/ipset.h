@@ -103,6 +103,7 @@ struct sl_set_type_info {
 	bool last_optional;         /* the last part may be left out (bitmap:ip,mac: IP[,MAC]) */
 	bool plain_ip;              /* the address is one address: no range, no CIDR (bitmap:ip,mac) */
 	bool zero_cidr;             /* takes /0 (hash:net,iface) */
+	bool test_zero_cidr;        /* its test takes /0 and finds nothing (hash:net,net) */
 	bool iface;                 /* elements name an interface; add takes `wildcard` */
 	bool markmask;              /* create takes `markmask`, printed after the family (hash:ip,mark) */
 	bool list;                  /* list:set: elements are set names, `size` its one number */

@@ -66,6 +66,7 @@ const struct sl_set_type_info sl_set_types[SL_SET_TYPE_COUNT] = {
 	[SL_SET_HASH_NET_NET] = {
 		.name = "hash:net,net", .alias = "netnethash", .metavar = "IP[/CIDR],IP[/CIDR]",
 		.dims = 2, .part = { SL_PART_NET, SL_PART_NET }, .family = true, .nomatch = true, .null_addr = true,
+		.test_zero_cidr = true,
 	},
 	[SL_SET_LIST_SET] = {
 		.name = "list:set", .alias = "setlist", .metavar = "SETNAME",
